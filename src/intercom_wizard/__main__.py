@@ -1,0 +1,3 @@
+from intercom_wizard.cli import main
+
+main()

@@ -1,0 +1,104 @@
+"""Collects what integrations want to change and turns it into the plan's file changes.
+
+Every integration goes through here, so the rules live in one place: insertions into one file are
+merged; a snippet already present is not inserted again (idempotency); a whole-file rewrite is
+accepted only when it amounts to insertions (so uninstall can take them out again).
+"""
+
+import difflib
+from dataclasses import dataclass, field
+
+from intercom_wizard.edits import apply_insertions
+from intercom_wizard.errors import AlreadyInstalled, BadInput
+from intercom_wizard.plan import DependencyChange, FileChange, Insertion, ManualStep, Note
+from intercom_wizard.receipt import Receipt
+from intercom_wizard.tree import ProjectTree
+
+
+@dataclass
+class _PendingEdit:
+    insertions: list[Insertion] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+
+class PlanBuilder:
+    def __init__(self, tree: ProjectTree, receipt: Receipt | None) -> None:
+        self.tree = tree
+        self.receipt = receipt
+        self._created: dict[str, tuple[str, str, bool]] = {}
+        self._edits: dict[str, _PendingEdit] = {}
+        self.dependencies: list[DependencyChange] = []
+        self.manual_steps: list[ManualStep] = []
+        self.notes: list[Note] = []
+
+    def create(self, path: str, content: str, reason: str, *, holds_secret: bool = False) -> None:
+        target = self.tree.resolve(path)
+        if target.exists():
+            if self.tree.read(path).text == content:
+                return
+            if self.receipt and path in self.receipt.created:
+                raise AlreadyInstalled(
+                    f"{path} was written by an earlier install with other options or edited since.",
+                    hint="Run `intercom-wizard uninstall` first, then install again.",
+                )
+            raise BadInput(
+                f"{path} already exists and is not the wizard's; refusing to overwrite it.",
+                hint="Rename or move that file, or add the Intercom code by hand.",
+            )
+        self._created[path] = (content, reason, holds_secret)
+
+    def insert(self, path: str, insertions: list[Insertion], reason: str, *, skip_present: bool = True) -> None:
+        """Queue insertions; with skip_present, a snippet already in the file is not added twice."""
+        text = self.tree.text(path)
+        fresh = [i for i in insertions if not skip_present or i.secret_env or i.text.strip() not in text]
+        if not fresh:
+            return
+        pending = self._edits.setdefault(path, _PendingEdit())
+        pending.insertions.extend(fresh)
+        if reason not in pending.reasons:
+            pending.reasons.append(reason)
+
+    def rewrite(self, path: str, after: str, reason: str) -> None:
+        """Accept a rewritten file (from a format library such as tomlkit) if it only adds text."""
+        before = self.tree.text(path)
+        if after == before:
+            return
+        insertions = []
+        matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                continue
+            if tag != "insert":
+                raise BadInput(
+                    f"Updating {path} would change existing text, not only add to it; refusing.",
+                    hint="Add the dependency by hand.",
+                )
+            insertions.append(Insertion(i1, after[j1:j2]))
+        self.insert(path, insertions, reason, skip_present=False)
+
+    def manual(self, file: str, instruction: str, snippet: str) -> None:
+        self.manual_steps.append(ManualStep(file, instruction, snippet))
+
+    def note(self, text: str, level: str = "info") -> None:
+        self.notes.append(Note(text, level))  # type: ignore[arg-type]
+
+    def changes(self) -> list[FileChange]:
+        result = [
+            FileChange(path, "create", reason, after=content, holds_secret=secret)
+            for path, (content, reason, secret) in self._created.items()
+        ]
+        for path, pending in self._edits.items():
+            source = self.tree.read(path)
+            result.append(
+                FileChange(
+                    path,
+                    "modify",
+                    "; ".join(pending.reasons),
+                    after=apply_insertions(source.text, pending.insertions),
+                    before=source.text,
+                    source=source,
+                    insertions=tuple(pending.insertions),
+                    holds_secret=any(i.secret_env for i in pending.insertions),
+                )
+            )
+        return sorted(result, key=lambda change: change.path)

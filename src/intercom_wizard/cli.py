@@ -1,0 +1,312 @@
+"""The `intercom-wizard` command line: install, uninstall, detect, token, demo."""
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.syntax import Syntax
+
+from intercom_wizard import __version__
+from intercom_wizard.apply import apply_changes
+from intercom_wizard.errors import EXIT_CODE_HELP, Ambiguous, BadInput, ExitCode, WizardError
+from intercom_wizard.gitstate import ensure_clean
+from intercom_wizard.options import AuthMode, InstallOptions, Region, parse_endpoint, parse_workspace_id
+from intercom_wizard.packages import python_hint, run_install
+from intercom_wizard.plan import Plan
+from intercom_wizard.planner import make_plan
+from intercom_wizard.project import Project, detect
+from intercom_wizard.tokens import mint
+from intercom_wizard.tree import ProjectTree
+from intercom_wizard.uninstall import make_uninstall_plan
+
+SECRET_ENV = "INTERCOM_IDENTITY_SECRET"
+
+app = typer.Typer(
+    help="Install the Intercom Messenger with server-signed JWT identity verification.\n\n" + EXIT_CODE_HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+PathArg = Annotated[Path, typer.Argument(help="The project folder.", show_default=True)]
+
+
+def fail(error: WizardError) -> NoReturn:
+    err.print(f"[bold red]error:[/] {escape(error.message)}")
+    if error.hint:
+        err.print(f"[dim]{escape(error.hint)}[/]")
+    raise typer.Exit(int(error.exit_code))
+
+
+def refuse_secret_argument(value: Optional[str]) -> None:
+    if value is not None:
+        fail(
+            BadInput(
+                "The identity secret is never accepted as a command-line value: it would be kept in your shell "
+                "history and be visible to other processes.",
+                hint=f"export {SECRET_ENV}=... before running the wizard, or type it at the hidden prompt.",
+            )
+        )
+
+
+def read_secret(interactive: bool) -> str | None:
+    secret = os.environ.get(SECRET_ENV, "").strip()
+    if secret:
+        return secret
+    if interactive:
+        typed = typer.prompt(
+            "Identity verification secret (Messenger Security page; Enter to skip)",
+            default="",
+            hide_input=True,
+            show_default=False,
+        ).strip()
+        return typed or None
+    return None
+
+
+def is_interactive(yes: bool) -> bool:
+    return not yes and sys.stdin.isatty()
+
+
+@app.command()
+def install(
+    path: PathArg = Path("."),
+    workspace_id: Annotated[Optional[str], typer.Option(help="Workspace (app) id, e.g. abc12345, or a URL of your workspace.")] = None,
+    region: Annotated[Optional[Region], typer.Option(help="Where the workspace is hosted.")] = None,
+    endpoint: Annotated[str, typer.Option(help="Path of the token endpoint.")] = "/api/intercom-jwt",
+    frontend: Annotated[Optional[str], typer.Option(help="Front end to install (skips detection): html.")] = None,
+    backend: Annotated[Optional[str], typer.Option(help="Back end to install (skips detection): flask, django, express, none.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan and diff; write nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable plan and result on stdout.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="No prompts: apply, or fail where a choice is needed.")] = False,
+    no_install: Annotated[bool, typer.Option("--no-install", help="Edit manifests but do not run the package manager.")] = False,
+    allow_dirty: Annotated[bool, typer.Option("--allow-dirty", help="Edit files that have uncommitted changes.")] = False,
+    insecure: Annotated[bool, typer.Option("--insecure", help="Only on explicit request: no identity verification.")] = False,
+    secret: Annotated[Optional[str], typer.Option("--secret", "--identity-secret", hidden=True)] = None,
+) -> None:
+    """Plan the installation, show the diff, and apply it when confirmed (or with --yes)."""
+    refuse_secret_argument(secret)
+    interactive = is_interactive(yes)
+    try:
+        if workspace_id is None:
+            if not interactive:
+                raise BadInput("--workspace-id is required.", hint="Find it in the URL of your workspace: app.intercom.com/a/apps/<id>/...")
+            workspace_id = typer.prompt("Intercom workspace id (or a URL of your workspace)")
+        workspace = parse_workspace_id(workspace_id)
+        if insecure:
+            raise BadInput(
+                "--insecure is not available in this release: the wizard installs only the secure, JWT-verified Messenger.",
+                hint="Without identity verification anyone can impersonate any user from the browser console.",
+            )
+        options = InstallOptions(
+            workspace=workspace,
+            region=region or workspace.region_hint or Region.US,
+            endpoint=parse_endpoint(endpoint),
+            mode=AuthMode.SECURE,
+            frontend=frontend,
+            backend=backend,
+        )
+        project = detect(path)
+        identity_secret = read_secret(interactive and not dry_run)
+        plan = _plan_with_choices(project, options, identity_secret, interactive)
+    except WizardError as error:
+        fail(error)
+    if as_json:
+        result = plan.to_json()
+    else:
+        show_plan(plan)
+    if plan.is_empty:
+        if as_json:
+            print(json.dumps(result | {"applied": False, "status": "nothing to do"}, indent=2))
+        else:
+            err.print("[green]Nothing to do:[/] Intercom is already installed as planned.")
+        raise typer.Exit(int(ExitCode.MANUAL_STEP if plan.manual_steps else ExitCode.OK))
+    if dry_run:
+        if as_json:
+            print(json.dumps(result | {"applied": False, "status": "dry run"}, indent=2))
+        raise typer.Exit(int(ExitCode.MANUAL_STEP if plan.manual_steps and yes else ExitCode.OK))
+    if not yes:
+        if not interactive:
+            fail(BadInput("Confirmation needed and there is no terminal to ask on.", hint="Review the plan with --dry-run, then run again with --yes."))
+        if not typer.confirm("Apply these changes?", default=True):
+            err.print("Nothing was changed.")
+            raise typer.Exit(int(ExitCode.OK))
+    try:
+        if not allow_dirty:
+            ensure_clean(project.tree, [c.path for c in plan.changes if c.action == "modify"])
+        applied = apply_changes(project.tree, plan.changes)
+    except WizardError as error:
+        fail(error)
+    installs = _install_dependencies(project, plan, run=not no_install, quiet=as_json)
+    if as_json:
+        print(json.dumps(result | {"applied": True, "status": "applied", "written": applied.written, "package_manager": installs}, indent=2))
+    else:
+        show_summary(plan)
+    raise typer.Exit(int(ExitCode.MANUAL_STEP if plan.manual_steps else ExitCode.OK))
+
+
+def _plan_with_choices(project: Project, options: InstallOptions, secret: str | None, interactive: bool) -> Plan:
+    while True:
+        try:
+            return make_plan(project, options, secret)
+        except Ambiguous as ambiguous:
+            if not interactive:
+                raise
+            err.print(escape(ambiguous.message))
+            choice = typer.prompt(f"Which {ambiguous.role}? ({', '.join(c.split(' in ')[0] for c in ambiguous.candidates)})")
+            changes = {ambiguous.role: choice.strip()}
+            options = InstallOptions(**{**options.__dict__, **changes})
+
+
+def _install_dependencies(project: Project, plan: Plan, *, run: bool, quiet: bool) -> list[dict[str, object]]:
+    results = []
+    for change in plan.dependencies:
+        if change.ecosystem != "npm":
+            if not quiet:
+                err.print(f"Install {change.package} where the app runs: [bold]{python_hint(change)}[/]")
+            continue
+        if not run:
+            if not quiet:
+                err.print(f"Skipped the package manager (--no-install): run [bold]{change.package_manager} install[/] in {Path(change.manifest).parent}.")
+            continue
+        ok, output = run_install(project.tree.root, change)
+        results.append({"package": change.package, "ok": ok, "output": output})
+        if not quiet:
+            err.print(f"{change.package_manager} install: " + ("[green]done[/]" if ok else f"[red]failed[/]\n{escape(output)}"))
+    return results
+
+
+def show_plan(plan: Plan) -> None:
+    err.print(f"[bold]Front end:[/] {plan.frontend or '-'}   [bold]Back end:[/] {plan.backend or '-'}")
+    for change in plan.changes:
+        err.print(f"  {change.action:7} {escape(change.path)}  [dim]{escape(change.reason)}[/]")
+    diff = plan.diff()
+    if diff and out.is_terminal:
+        out.print(Syntax(diff, "diff", theme="ansi_dark", word_wrap=True))
+    elif diff:
+        sys.stdout.write(diff)
+        sys.stdout.flush()
+    for note in plan.notes:
+        err.print(("[yellow]warning:[/] " if note.level == "warning" else "note: ") + escape(note.text))
+    for step in plan.manual_steps:
+        err.print(f"[bold yellow]manual step[/] in {escape(step.file)}: {escape(step.instruction)}\n    {escape(step.snippet)}")
+
+
+def show_summary(plan: Plan) -> None:
+    err.print("[bold green]Installed.[/] Next steps:")
+    for number, step in enumerate(plan.next_steps, start=1):
+        err.print(f"  {number}. {escape(step)}")
+    if plan.manual_steps:
+        err.print("[bold yellow]Still to do by hand:[/]")
+        for step in plan.manual_steps:
+            err.print(f"  - {escape(step.file)}: {escape(step.instruction)}\n      {escape(step.snippet)}")
+
+
+@app.command()
+def uninstall(
+    path: PathArg = Path("."),
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be removed; write nothing.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="No prompts.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable plan on stdout.")] = False,
+) -> None:
+    """Remove exactly what install added; files edited since are reported, not clobbered."""
+    try:
+        tree = ProjectTree(path)
+        plan = make_uninstall_plan(tree)
+    except WizardError as error:
+        fail(error)
+    if as_json:
+        print(plan.render_json())
+    else:
+        show_plan(plan)
+    if dry_run:
+        raise typer.Exit(0)
+    if not yes and not (sys.stdin.isatty() and typer.confirm("Remove these changes?", default=True)):
+        fail(BadInput("Not confirmed; nothing was changed.", hint="Run again with --yes."))
+    try:
+        apply_changes(tree, plan.changes)
+    except WizardError as error:
+        fail(error)
+    if not as_json:
+        err.print("[green]Uninstalled.[/] If a dependency was added, run your package manager to update the lockfile.")
+
+
+@app.command("detect")
+def detect_command(
+    path: PathArg = Path("."),
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Show what was found: front ends, back ends, package managers, auth, existing Intercom code."""
+    try:
+        project = detect(path)
+        report = project.to_json()
+    except WizardError as error:
+        fail(error)
+    if as_json:
+        print(json.dumps(report, indent=2))
+        return
+    out.print(f"[bold]{escape(report['root'])}[/] (git: {'yes' if report['git'] else 'no'})")
+    for role in ("frontends", "backends"):
+        out.print(f"[bold]{role}:[/]" + ("" if report[role] else " none"))
+        for item in report[role]:
+            extra = f", auth: {item['auth']}" if "auth" in item else ""
+            support = "" if item["supported"] else " [yellow](detected; not installable in this release)[/]"
+            out.print(f"  {item['name']} in {item['root']}{extra}{support}")
+            for evidence in item["evidence"]:
+                out.print(f"    [dim]{escape(evidence)}[/]")
+    if report["package_managers"]:
+        out.print("[bold]package managers:[/] " + ", ".join(f"{k}: {v}" for k, v in report["package_managers"].items()))
+    if report["installed_by_wizard"]:
+        out.print(f"[bold]installed by intercom-wizard:[/] {escape(str(report['installed_by_wizard']))}")
+    if report["existing_intercom"]:
+        out.print("[bold yellow]existing Intercom code:[/]")
+        for finding in report["existing_intercom"]:
+            out.print(f"  {escape(finding)}")
+
+
+@app.command()
+def token(
+    user_id: Annotated[str, typer.Option(help="The user_id claim.")],
+    email: Annotated[Optional[str], typer.Option(help="The email claim.")] = None,
+    name: Annotated[Optional[str], typer.Option(help="The name claim.")] = None,
+    expires_in: Annotated[int, typer.Option(help="Lifetime in seconds.", min=1, max=86400)] = 7200,
+) -> None:
+    """Mint a token with INTERCOM_IDENTITY_SECRET, for debugging."""
+    secret = os.environ.get(SECRET_ENV)
+    if not secret:
+        fail(BadInput(f"{SECRET_ENV} is not set.", hint=f"export {SECRET_ENV}=... (from the Messenger Security page) and run again."))
+    print(mint(secret, user_id, email, name, expires_in))
+
+
+@app.command()
+def demo(
+    keep: Annotated[bool, typer.Option(help="Keep the sample app's folder and print where it is.")] = False,
+) -> None:
+    """Install into the bundled sample app, serve it on 127.0.0.1, sign in and check the token."""
+    from intercom_wizard.demo import run_demo
+
+    raise typer.Exit(run_demo(err, keep=keep))
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        print(f"intercom-wizard {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[Optional[bool], typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version.")] = None,
+) -> None:
+    """Install the Intercom Messenger with server-signed JWT identity verification."""
+
+
+def main() -> None:
+    app()

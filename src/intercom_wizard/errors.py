@@ -1,0 +1,67 @@
+"""Errors a user can cause, each mapped to a documented exit code."""
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FAILED = 1
+    BAD_INPUT = 2
+    NOTHING_DETECTED = 3
+    MANUAL_STEP = 4
+    DIRTY_TREE = 5
+    APPLY_FAILED = 6
+    ALREADY_INSTALLED = 7
+
+
+EXIT_CODE_HELP = """Exit codes:
+  0  success
+  1  verification or a check failed
+  2  bad input: invalid option value, secret passed on the command line,
+     unreadable, malformed or non-UTF-8 project file, path outside the project
+  3  nothing (or more than one candidate) detected; pass --frontend/--backend
+  4  an anchor was not found: a manual step is needed (snippet printed)
+  5  git has uncommitted changes in files the plan touches (see --allow-dirty)
+  6  applying the plan failed; every file was left as it was
+  7  Intercom is already installed (by hand, or by the wizard with other options)
+"""
+
+
+class WizardError(Exception):
+    """A failure with a message meant for the user and a specific exit code."""
+
+    exit_code: ExitCode = ExitCode.FAILED
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class BadInput(WizardError):
+    exit_code = ExitCode.BAD_INPUT
+
+
+class NothingDetected(WizardError):
+    exit_code = ExitCode.NOTHING_DETECTED
+
+
+class DirtyTree(WizardError):
+    exit_code = ExitCode.DIRTY_TREE
+
+
+class ApplyFailed(WizardError):
+    exit_code = ExitCode.APPLY_FAILED
+
+
+class AlreadyInstalled(WizardError):
+    exit_code = ExitCode.ALREADY_INSTALLED
+
+
+class Ambiguous(NothingDetected):
+    """More than one candidate for a role: the user must choose (asked, or --frontend/--backend)."""
+
+    def __init__(self, role: str, candidates: list[str], message: str, *, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.role = role
+        self.candidates = candidates

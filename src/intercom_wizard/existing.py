@@ -1,0 +1,48 @@
+"""Finding Intercom code the wizard did not write, so it never installs a second Messenger."""
+
+from dataclasses import dataclass
+
+from intercom_wizard.receipt import Receipt
+from intercom_wizard.tree import ProjectTree
+
+SCANNED_SUFFIXES = (
+    ".html", ".htm", ".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".vue", ".svelte", ".hbs", ".ejs", ".pug",
+    ".erb", ".php", ".py", ".rb", ".jinja", ".j2", ".njk", "package.json",
+)
+# Each sign of a hand-written install, with what it means.
+SIGNS = (
+    ("widget.intercom.io", "the Intercom loader script"),
+    ("@intercom/messenger-js-sdk", "the official Messenger SDK"),
+    ("react-use-intercom", "the react-use-intercom package"),
+    ("intercomSettings", "window.intercomSettings (insecure attributes, or the classic snippet)"),
+    ("user_hash", "user_hash: the deprecated HMAC identity verification"),
+    ("intercom-rails", "the intercom-rails gem"),
+)
+MAX_SCANNED_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int
+    sign: str
+    meaning: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.meaning} ({self.sign})"
+
+
+def find_existing_intercom(tree: ProjectTree, receipt: Receipt | None) -> list[Finding]:
+    ours = set(receipt.created) if receipt else set()
+    findings = []
+    for path in tree.glob(*SCANNED_SUFFIXES):
+        if path in ours or tree.resolve(path).stat().st_size > MAX_SCANNED_BYTES:
+            continue
+        text = tree.text(path)
+        if "ntercom" not in text and "user_hash" not in text:
+            continue
+        for number, line in enumerate(text.splitlines(), start=1):
+            for sign, meaning in SIGNS:
+                if sign in line:
+                    findings.append(Finding(path, number, sign, meaning))
+    return findings

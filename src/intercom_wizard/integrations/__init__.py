@@ -1,0 +1,8 @@
+"""The registry of integrations: each module declares `detect()` and `plan()`."""
+
+from intercom_wizard.integrations.backends import django, express, flask
+from intercom_wizard.integrations.frontends import html, spa
+
+BACKENDS = {module.NAME: module for module in (flask, django, express)}
+FRONTENDS = {html.NAME: html}
+DETECT_ONLY_FRONTENDS = spa  # recognised so detection can say so; installed by a later release

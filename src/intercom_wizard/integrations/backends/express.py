@@ -1,0 +1,180 @@
+"""Express: a router serving the token endpoint, mounted after the app's session middleware.
+
+Adds `intercom-jwt.js` beside the server module (CommonJS or ES module, like the app), mounts it
+right after `app.use(session(...))` / `app.use(passport.session())` so the user is known, and
+adds `jsonwebtoken` with the project's package manager. The user is passport's `req.user` or the
+object the app stores in `req.session`; with neither the route fails closed. Static pages under
+`express.static(...)` and EJS/Handlebars layouts get the Messenger script.
+"""
+
+from ast_grep_py import SgNode
+
+from intercom_wizard.edits import insert_lines_after, last_import, parse
+from intercom_wizard.envfile import plan_secret
+from intercom_wizard.integrations.backends.npm_common import add_dependency
+from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
+from intercom_wizard.integrations.frontends.layouts import find_layouts
+from intercom_wizard.integrations.frontends.spa import dependencies_of, read_package_json
+from intercom_wizard.templates import render
+from intercom_wizard.tree import ProjectTree, folder_of, join
+
+NAME = "express"
+MODULE_FILE = "intercom-jwt.js"
+JS_SUFFIXES = (".js", ".cjs", ".mjs")
+SESSION_MIDDLEWARE = ("$APP.use(session($$$))", "$APP.use(passport.session())", "$APP.use(passport.authenticate('session'))")
+
+
+def detect(tree: ProjectTree) -> list[Detection]:
+    found = []
+    for manifest_path in tree.named("package.json"):
+        manifest = read_package_json(tree, manifest_path)
+        if "express" not in dependencies_of(manifest):
+            continue
+        root = folder_of(manifest_path)
+        for path in tree.glob(*JS_SUFFIXES, under=root):
+            text = tree.text(path)
+            if "express()" not in text:
+                continue
+            created = parse(text, "javascript").find(pattern="const $APP = express()")
+            if created is None:
+                continue
+            found.append(
+                Detection(
+                    NAME,
+                    "backend",
+                    root,
+                    (f"{manifest_path}: depends on express", f"{path}: {created.text()}"),
+                    {
+                        "server_file": path,
+                        "app_var": created.get_match("APP").text(),
+                        "esm": manifest.get("type") == "module" or path.endswith(".mjs"),
+                        "user": _user_expression(tree, root),
+                    },
+                )
+            )
+    return found
+
+
+def _user_expression(tree: ProjectTree, root: str) -> dict[str, str]:
+    """How the app remembers who is signed in: passport's req.user or a value in req.session."""
+    for path in tree.glob(*JS_SUFFIXES, under=root):
+        text = tree.text(path)
+        if "passport" in text and ("passport.session()" in text or "req.login(" in text or "req.logIn(" in text):
+            return {"kind": "passport", "expression": "req.isAuthenticated() ? req.user : null", "id_field": "id"}
+    for path in tree.glob(*JS_SUFFIXES, under=root):
+        text = tree.text(path)
+        if "req.session." not in text:
+            continue
+        for assignment in parse(text, "javascript").find_all(pattern="req.session.$KEY = $VALUE"):
+            key = assignment.get_match("KEY").text()
+            if "user" not in key.lower():
+                continue
+            value = assignment.get_match("VALUE")
+            if value.kind() == "object" or not key.lower().endswith("id"):
+                return {"kind": "session", "expression": f"req.session.{key}", "id_field": "id"}
+            return {"kind": "session-id", "expression": f"req.session.{key} && {{ id: req.session.{key} }}", "id_field": "id"}
+    return {"kind": "none", "expression": "null // no login system was recognised: return the signed-in user here", "id_field": "id"}
+
+
+def plan(context: PlanContext, detection: Detection) -> PageHost | None:
+    tree, builder = context.tree, context.builder
+    details = detection.details
+    server_file: str = details["server_file"]
+    module = render(
+        "express-intercom-jwt.js",
+        endpoint=context.options.endpoint,
+        user=details["user"]["expression"],
+        id_field=details["user"]["id_field"],
+    )
+    if details["esm"]:
+        module = _as_es_module(module)
+    builder.create(
+        join(folder_of(server_file), MODULE_FILE),
+        module,
+        f"GET {context.options.endpoint}: a signed Intercom JWT for the signed-in user, 401 otherwise",
+    )
+    _mount(context, detection)
+    add_dependency(context, detection.root, "jsonwebtoken", "^9.0.2", "jsonwebtoken signs the tokens")
+    plan_secret(context, _env_file(tree, detection.root))
+    if details["user"]["kind"] == "none":
+        builder.note(
+            f"No session or passport login was recognised, so {MODULE_FILE} answers 401 for everyone until "
+            "its `user` line returns the signed-in user.",
+            "warning",
+        )
+    return _page_host(tree, detection)
+
+
+def _as_es_module(module: str) -> str:
+    return (
+        module.replace("const express = require('express');", "import express from 'express';")
+        .replace("const jwt = require('jsonwebtoken');", "import jwt from 'jsonwebtoken';")
+        .replace("module.exports = router;", "export default router;")
+    )
+
+
+def _mount(context: PlanContext, detection: Detection) -> None:
+    tree, builder = context.tree, context.builder
+    server_file: str = detection.details["server_file"]
+    app_var: str = detection.details["app_var"]
+    source = tree.read(server_file)
+    root = parse(source.text, "javascript")
+    statement = "import intercomJwt from './intercom-jwt.js';" if detection.details["esm"] else "const intercomJwt = require('./intercom-jwt');"
+    imports = last_import(root, "javascript")
+    mount = f"{app_var}.use(intercomJwt);"
+    anchor = _after_session_middleware(root, app_var)
+    if imports is None or anchor is None:
+        builder.manual(server_file, "Mount the token route after your session middleware:", f"{statement}\n{mount}")
+        return
+    builder.insert(
+        server_file,
+        [
+            insert_lines_after(source, imports.range().end.index, statement),
+            insert_lines_after(source, anchor.range().end.index, mount),
+        ],
+        "mounts the token route after the session middleware",
+    )
+
+
+def _after_session_middleware(root: SgNode, app_var: str) -> SgNode | None:
+    """The last top-level statement that installs session (or passport) middleware, else the app's creation."""
+    candidates = [
+        match
+        for pattern in SESSION_MIDDLEWARE
+        for match in root.find_all(pattern=pattern.replace("$APP", app_var))
+    ]
+    if not candidates:
+        candidates = root.find_all(pattern=f"const {app_var} = express()")
+    if not candidates:
+        return None
+    last = max(candidates, key=lambda node: node.range().end.index)
+    return next((a for a in [last, *last.ancestors()] if a.parent() is not None and a.parent().kind() == "program"), None)
+
+
+def _page_host(tree: ProjectTree, detection: Detection) -> PageHost:
+    server_file: str = detection.details["server_file"]
+    folder = folder_of(server_file)
+    static_call = parse(tree.text(server_file), "javascript").find(pattern="express.static($$$ARGS)")
+    static_dir = None
+    if static_call is not None:
+        strings = static_call.find_all(kind="string_fragment")
+        if strings:
+            static_dir = join(folder, strings[-1].text().strip("./"))
+    views = join(folder, "views")
+    layouts = find_layouts(tree, views)
+    pug = tuple(p for p in tree.glob(".pug", under=views) if "layout" in p)
+    pages = find_layouts(tree, static_dir) if static_dir else []
+    return PageHost(
+        static_dir=static_dir or join(folder, "public"),
+        script_src="/intercom-messenger.js",
+        layouts=tuple(pages + layouts),
+        unsupported_layouts=pug,
+    )
+
+
+def _env_file(tree: ProjectTree, root: str) -> str | None:
+    for path in [*tree.glob(*JS_SUFFIXES, under=root), join(root, "package.json")]:
+        text = tree.text(path)
+        if "dotenv" in text or "--env-file" in text:
+            return join(root, ".env")
+    return None

@@ -1,0 +1,193 @@
+"""Flask: a blueprint serving the token endpoint, registered where the app is created.
+
+Adds `intercom_jwt.py` beside the module that creates the app (the app factory or a module-level
+`app = Flask(...)`), imports it and registers its blueprint. The signed-in user comes from
+Flask-Login's `current_user` when the app uses it, otherwise from the app's own `g.user` (Flask
+tutorial style); with neither, the endpoint fails closed and the notes say how to wire it.
+The Jinja base layout gets the Messenger script, served from the app's static folder.
+"""
+
+from ast_grep_py import SgNode
+
+from intercom_wizard.edits import insert_lines_after, insert_lines_before, parse
+from intercom_wizard.envfile import plan_secret
+from intercom_wizard.integrations.backends.python_common import (
+    add_import,
+    claims_literal,
+    declare_pyjwt,
+    model_fields,
+    sql_table_columns,
+)
+from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
+from intercom_wizard.integrations.frontends.layouts import find_layouts
+from intercom_wizard.templates import render
+from intercom_wizard.tree import ProjectTree, folder_of, join
+
+NAME = "flask"
+MODULE_NAME = "intercom_jwt"
+
+
+def detect(tree: ProjectTree) -> list[Detection]:
+    found = []
+    for path in tree.glob(".py"):
+        text = tree.text(path)
+        if "Flask(" not in text or "flask" not in text:
+            continue
+        for match in parse(text, "python").find_all(pattern="$APP = Flask($$$)"):
+            package_dir = folder_of(path)
+            factory = _enclosing_function(match)
+            found.append(
+                Detection(
+                    NAME,
+                    "backend",
+                    _app_root(tree, package_dir),
+                    (f"{path}: {match.text()}",),
+                    {
+                        "app_file": path,
+                        "app_var": match.get_match("APP").text(),
+                        "factory": factory.field("name").text() if factory else None,
+                        "auth": _auth_style(tree),
+                    },
+                )
+            )
+    return found
+
+
+def _app_root(tree: ProjectTree, package_dir: str) -> str:
+    """The folder the app runs from: above the package when the app lives in a package."""
+    if package_dir and tree.exists(f"{package_dir}/__init__.py"):
+        return folder_of(package_dir)
+    return package_dir
+
+
+def _enclosing_function(node: SgNode) -> SgNode | None:
+    return next((a for a in node.ancestors() if a.kind() == "function_definition"), None)
+
+
+def _auth_style(tree: ProjectTree) -> dict[str, object]:
+    sources = {path: tree.text(path) for path in tree.glob(".py")}
+    if any("flask_login" in text and "login_user" in text for text in sources.values()):
+        return {"kind": "flask-login", "fields": sorted(model_fields(tree, "UserMixin") or []) or None}
+    for path, text in sources.items():
+        if "g.user" not in text:
+            continue
+        assignment = parse(text, "python").find(pattern="g.user = $VALUE")
+        if assignment is None:
+            continue
+        row = "fetchone" in assignment.text() or "execute" in assignment.text()
+        columns = sql_table_columns(tree) if row else None
+        return {"kind": "g.user", "file": path, "row": row, "fields": sorted(columns) if columns else None}
+    return {"kind": "none"}
+
+
+def plan(context: PlanContext, detection: Detection) -> PageHost | None:
+    tree, builder = context.tree, context.builder
+    app_file: str = detection.details["app_file"]
+    app_var: str = detection.details["app_var"]
+    folder = folder_of(app_file)
+    prefix = f"{folder}/" if folder else ""
+    imports, claims = _user_lookup(detection.details["auth"])
+    builder.create(
+        f"{prefix}{MODULE_NAME}.py",
+        render("flask_intercom_jwt.py", imports=imports, user_claims=claims, endpoint=context.options.endpoint),
+        f"GET {context.options.endpoint}: a signed Intercom JWT for the signed-in user, 401 otherwise",
+    )
+    in_package = app_file.endswith("__init__.py")
+    add_import(context, app_file, f"from . import {MODULE_NAME}" if in_package else f"import {MODULE_NAME}")
+    _register_blueprint(context, detection, f"{app_var}.register_blueprint({MODULE_NAME}.bp)")
+    declare_pyjwt(context, detection.root)
+    plan_secret(context, _env_file(tree, detection.root))
+    if detection.details["auth"]["kind"] == "none":
+        builder.note(
+            f"No login system was recognised, so {prefix}{MODULE_NAME}.py answers 401 for everyone until "
+            "signed_in_user_claims() returns the signed-in user's id, email and name.",
+            "warning",
+        )
+    templates = f"{prefix}templates"
+    return PageHost(
+        static_dir=f"{prefix}static",
+        script_src="{{ url_for('static', filename='intercom-messenger.js') }}",
+        layouts=tuple(find_layouts(tree, templates, extends_marker="{% extends")),
+    )
+
+
+def _user_lookup(auth: dict[str, object]) -> tuple[str, str]:
+    """The imports and the `signed_in_user_claims()` function for the app's login system."""
+    fields = set(auth["fields"]) if auth.get("fields") else None  # type: ignore[call-overload]
+    flask_imports = "from flask import Blueprint, current_app, jsonify"
+    if auth["kind"] == "flask-login":
+        claims = claims_literal(lambda f: _attribute("current_user", f, fields), "current_user.get_id()", fields, "    ")
+        return (
+            f"{flask_imports}\nfrom flask_login import current_user",
+            'def signed_in_user_claims():\n    """Identity claims for the user Flask-Login has signed in, or None."""\n'
+            f"    if not current_user.is_authenticated:\n        return None\n    return {claims}",
+        )
+    if auth["kind"] == "g.user":
+        if auth["row"]:
+            claims = claims_literal(lambda f: f'user["{f}"]', 'str(user["id"])', fields, "    ")
+        else:
+            claims = claims_literal(lambda f: _attribute("user", f, fields), "str(user.id)", fields, "    ")
+        return (
+            "from flask import Blueprint, current_app, g, jsonify",
+            'def signed_in_user_claims():\n    """Identity claims for the user the app loaded into g.user, or None."""\n'
+            f'    user = g.get("user")\n    if user is None:\n        return None\n    return {claims}',
+        )
+    return (
+        flask_imports,
+        "def signed_in_user_claims():\n"
+        '    """Identity claims for the signed-in user, or None when nobody is signed in.\n\n'
+        "    intercom-wizard found no login system it knows, so this fails closed (401 for\n"
+        "    everyone). Return {\"user_id\": ..., \"email\": ..., \"name\": ...} for your user.\n"
+        '    """\n    return None',
+    )
+
+
+def _attribute(owner: str, field: str, fields: set[str] | None) -> str:
+    return f"{owner}.{field}" if fields is not None else f'getattr({owner}, "{field}", None)'
+
+
+def _register_blueprint(context: PlanContext, detection: Detection, statement: str) -> None:
+    tree, builder = context.tree, context.builder
+    app_file: str = detection.details["app_file"]
+    app_var: str = detection.details["app_var"]
+    source = tree.read(app_file)
+    root = parse(source.text, "python")
+    reason = "registers the token endpoint's blueprint"
+    scope = root
+    if detection.details["factory"]:
+        scope = root.find(kind="function_definition", has={"field": "name", "regex": f"^{detection.details['factory']}$"})
+    registrations = scope.find_all(pattern=f"{app_var}.register_blueprint($$$)")
+    if registrations:
+        builder.insert(app_file, [insert_lines_after(source, registrations[-1].range().end.index, statement)], reason)
+        return
+    if detection.details["factory"]:
+        returned = scope.find(pattern=f"return {app_var}")
+        if returned is not None:
+            builder.insert(app_file, [insert_lines_before(source, returned.range().start.index, statement + "\n")], reason)
+            return
+    else:
+        anchor = _end_of_app_setup(root, app_var)
+        if anchor is not None:
+            builder.insert(app_file, [insert_lines_after(source, anchor.range().end.index, statement)], reason)
+            return
+    builder.manual(app_file, f"Register the blueprint where {app_var} is configured:", statement)
+
+
+def _end_of_app_setup(root: SgNode, app_var: str) -> SgNode | None:
+    """The last top-level statement of the block that creates and configures the app object."""
+    statements = root.children()
+    created = next((i for i, s in enumerate(statements) if s.find(pattern=f"{app_var} = Flask($$$)")), None)
+    if created is None:
+        return None
+    last = statements[created]
+    for statement in statements[created + 1 :]:
+        if statement.kind() != "expression_statement":
+            break
+        last = statement
+    return last
+
+
+def _env_file(tree: ProjectTree, app_root: str) -> str | None:
+    """Flask's CLI loads .env when python-dotenv is present; apps may also call load_dotenv()."""
+    uses_dotenv = any("load_dotenv" in tree.text(p) or "dotenv" in tree.text(p) for p in tree.glob(".py", "requirements.txt", "pyproject.toml"))
+    return join(app_root, ".env") if uses_dotenv else None

@@ -1,0 +1,125 @@
+"""What the Python back ends share: declaring PyJWT, finding the user's fields, placing imports."""
+
+import sqlite3
+from collections.abc import Callable
+
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
+
+from intercom_wizard.edits import append_lines, insert_lines_after, last_import, parse
+from intercom_wizard.errors import BadInput
+from intercom_wizard.integrations.base import PlanContext
+from intercom_wizard.plan import DependencyChange
+from intercom_wizard.tree import ProjectTree
+
+PYJWT = "PyJWT"
+PYJWT_SPEC = ">=2.8"
+NAME_FIELDS = ("name", "full_name", "display_name", "username")
+
+
+def declare_pyjwt(context: PlanContext, app_root: str) -> None:
+    """Add PyJWT to whichever dependency file the project uses (requirements first, then pyproject)."""
+    tree, builder = context.tree, context.builder
+    for folder in dict.fromkeys([app_root, ""]):
+        prefix = f"{folder}/" if folder else ""
+        requirements = f"{prefix}requirements.txt"
+        if tree.exists(requirements):
+            text = tree.text(requirements)
+            if not _mentions_pyjwt(text.splitlines()):
+                builder.insert(requirements, [append_lines(tree.read(requirements), f"{PYJWT}{PYJWT_SPEC}\n")], "PyJWT signs the tokens")
+            builder.dependencies.append(DependencyChange("python", PYJWT, PYJWT_SPEC, requirements))
+            return
+        pyproject = f"{prefix}pyproject.toml"
+        if tree.exists(pyproject) and _declare_in_pyproject(context, pyproject):
+            builder.dependencies.append(DependencyChange("python", PYJWT, PYJWT_SPEC, pyproject))
+            return
+    builder.manual(
+        "requirements.txt",
+        "The project declares its Python dependencies nowhere the wizard recognises; add PyJWT to them:",
+        f"{PYJWT}{PYJWT_SPEC}",
+    )
+
+
+def _mentions_pyjwt(requirements: list[str]) -> bool:
+    names = (line.split("#", 1)[0].strip().lower().replace("_", "-") for line in requirements)
+    return any(name.startswith("pyjwt") and not name[5:6].isalnum() for name in names)
+
+
+def _declare_in_pyproject(context: PlanContext, path: str) -> bool:
+    try:
+        document = tomlkit.parse(context.tree.text(path))
+    except TOMLKitError as exc:
+        raise BadInput(f"{path} is not valid TOML: {exc}") from None
+    project = document.get("project")
+    poetry = document.get("tool", {}).get("poetry", {}).get("dependencies")
+    if project is not None and "dependencies" in project:
+        dependencies = project["dependencies"]
+        if not _mentions_pyjwt(list(dependencies)):
+            dependencies.append(f"{PYJWT}{PYJWT_SPEC}")
+    elif poetry is not None:
+        if not any(str(name).lower() == "pyjwt" for name in poetry):
+            poetry["pyjwt"] = "^2.8"
+    else:
+        return False
+    context.builder.rewrite(path, tomlkit.dumps(document), "PyJWT signs the tokens")
+    return True
+
+
+def add_import(context: PlanContext, path: str, statement: str) -> None:
+    """Place an import after the module's last top-level import."""
+    source = context.tree.read(path)
+    anchor = last_import(parse(source.text, "python"), "python")
+    if anchor is None:
+        context.builder.manual(path, "Add this import at the top of the module:", statement)
+        return
+    context.builder.insert(path, [insert_lines_after(source, anchor.range().end.index, statement)], "imports the token endpoint")
+
+
+def model_fields(tree: ProjectTree, base_class: str) -> set[str] | None:
+    """Attribute names of the class deriving from `base_class` (e.g. UserMixin), or None if not found."""
+    for path in tree.glob(".py"):
+        text = tree.text(path)
+        if base_class not in text:
+            continue
+        root = parse(text, "python")
+        for klass in root.find_all(kind="class_definition"):
+            superclasses = klass.field("superclasses")
+            if superclasses is None or base_class not in superclasses.text():
+                continue
+            fields = {m.get_match("F").text() for m in klass.find_all(pattern="self.$F = $V")}
+            body = klass.field("body")
+            for statement in body.children() if body else []:
+                target = statement.find(kind="assignment")
+                if target is not None and target.field("left") is not None:
+                    fields.add(target.field("left").text())
+            return fields
+    return None
+
+
+def sql_table_columns(tree: ProjectTree, tables: tuple[str, ...] = ("user", "users")) -> set[str] | None:
+    """Columns of the user table declared in the project's schema .sql files, read by SQLite itself."""
+    for path in tree.glob(".sql"):
+        database = sqlite3.connect(":memory:")
+        try:
+            database.executescript(tree.text(path))
+            for table in tables:
+                columns = {row[1] for row in database.execute(f'PRAGMA table_info("{table}")')}
+                if columns:
+                    return columns
+        except sqlite3.Error:
+            continue
+        finally:
+            database.close()
+    return None
+
+
+def claims_literal(field: Callable[[str], str], user_id: str, fields: set[str] | None, indent: str) -> str:
+    """A dict literal of the identity claims, mapping only fields the user model really has."""
+    entries = [f'"user_id": {user_id},']
+    if fields is None or "email" in fields:
+        entries.append(f'"email": {field("email")},')
+    name_field = next((name for name in NAME_FIELDS if fields is None or name in fields), None)
+    if name_field:
+        entries.append(f'"name": {field(name_field)},')
+    inner = "".join(f"\n{indent}    {entry}" for entry in entries)
+    return "{" + inner + f"\n{indent}" + "}"

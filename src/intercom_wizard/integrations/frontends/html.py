@@ -1,0 +1,79 @@
+"""Plain HTML/JS: the Messenger script file, and one script tag before `</body>` of each layout.
+
+The script (`intercom-messenger.js`, rendered from one template) loads the widget once, boots
+signed-in users with the server's JWT and everyone else as a lead, refreshes before the token
+expires, updates on client-side navigation and shuts down on sign-out. Where it is written and how
+the layouts reference it is decided by the back end (its `PageHost`); a site without a back end
+serves it beside its pages.
+"""
+
+from pathlib import PurePosixPath
+
+from intercom_wizard.edits import indent_unit, indentation_at, insert_lines_before
+from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
+from intercom_wizard.integrations.frontends.layouts import PAGE_SUFFIXES, body_end_tag, find_layouts
+from intercom_wizard.plan import Insertion
+from intercom_wizard.templates import render
+from intercom_wizard.tree import ProjectTree, join
+
+NAME = "html"
+SCRIPT_NAME = "intercom-messenger.js"
+STATIC_SITE_FOLDERS = ("", "public", "site", "www", "docs")
+
+
+def detect(tree: ProjectTree) -> list[Detection]:
+    """Static pages (outside any back end's templates) or server-rendered templates with a <body>."""
+    pages = [p for p in tree.glob(*PAGE_SUFFIXES) if "</body>" in tree.text(p).lower()]
+    if not pages:
+        return []
+    return [Detection(NAME, "frontend", "", tuple(pages[:5]) + ((f"... {len(pages) - 5} more",) if len(pages) > 5 else ()))]
+
+
+def static_site_host(tree: ProjectTree) -> PageHost | None:
+    """For a site with no back end: the first folder holding full HTML pages."""
+    for folder in STATIC_SITE_FOLDERS:
+        pages = [p for p in find_layouts(tree, folder) if PurePosixPath(p).parent.as_posix() in (folder or ".")]
+        if pages:
+            return PageHost(static_dir=folder, script_src=SCRIPT_NAME, layouts=tuple(pages))
+    return None
+
+
+def plan(context: PlanContext, host: PageHost, *, token_url: str | None) -> None:
+    builder = context.builder
+    api_base = context.options.region.api_base
+    builder.create(
+        join(host.static_dir, SCRIPT_NAME),
+        render(
+            SCRIPT_NAME,
+            workspace_id=context.options.workspace_id,
+            token_url=f"'{token_url}'" if token_url else "null",
+            api_base=f"'{api_base}'" if api_base else "null",
+        ),
+        "loads the Messenger and boots it with the signed-in user's JWT (anonymously otherwise)",
+    )
+    tag = f'<script src="{host.script_src}" defer></script>'
+    for layout in host.layouts:
+        _insert_script_tag(context, layout, tag, host.template_prelude)
+    for layout in host.unsupported_layouts:
+        builder.manual(layout, "Add the Messenger script at the end of the page body:", tag)
+    if not host.layouts and not host.unsupported_layouts:
+        builder.manual(
+            "your base layout",
+            f"No page layout with a </body> tag was found. Add this tag before </body> in the layout every page uses "
+            f"(the script is {join(host.static_dir, SCRIPT_NAME)}):",
+            tag,
+        )
+
+
+def _insert_script_tag(context: PlanContext, layout: str, tag: str, prelude: str | None) -> None:
+    source = context.tree.read(layout)
+    end_tag = body_end_tag(source.text)
+    if end_tag is None:
+        context.builder.manual(layout, "Add the Messenger script before </body>:", tag)
+        return
+    offset = end_tag.range().start.index
+    indent = indentation_at(source.text, offset) + indent_unit(source.text)
+    insertions = [insert_lines_before(source, offset, tag + "\n", indent)]
+    if prelude and prelude not in source.text:
+        insertions.append(Insertion(0, source.native(prelude + "\n")))
+    context.builder.insert(layout, insertions, "adds the Messenger script to every page")

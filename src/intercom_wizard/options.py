@@ -1,0 +1,84 @@
+"""Validated user inputs: workspace id, region, endpoint path, install mode."""
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from intercom_wizard.errors import BadInput
+
+_WORKSPACE_ID = re.compile(r"[a-z0-9]{6,12}")
+_WORKSPACE_URL = re.compile(r"app(?:\.(?P<region>eu|au))?\.intercom\.(?:com|io)/a/apps/(?P<id>[^/?#\s]+)")
+_ENDPOINT = re.compile(r"/[A-Za-z0-9._~/-]*")
+
+
+class Region(str, Enum):
+    US = "us"
+    EU = "eu"
+    AU = "au"
+
+    @property
+    def api_base(self) -> str | None:
+        """The `api_base` the loader snippet needs; None where the default (US) applies."""
+        return {Region.US: None, Region.EU: "https://api-iam.eu.intercom.io", Region.AU: "https://api-iam.au.intercom.io"}[self]
+
+    @property
+    def sdk_region(self) -> str | None:
+        """The `region` of @intercom/messenger-js-sdk: Australia is 'ap' there."""
+        return {Region.US: None, Region.EU: "eu", Region.AU: "ap"}[self]
+
+
+@dataclass(frozen=True)
+class Workspace:
+    id: str
+    region_hint: Region | None = None
+
+    @property
+    def security_settings_url(self) -> str:
+        return f"https://app.intercom.com/a/apps/{self.id}/settings/channels/messenger/security"
+
+
+def parse_workspace_id(value: str) -> Workspace:
+    """Accept `abc12345` or any app.intercom.com/a/apps/<id>/... URL."""
+    candidate = value.strip()
+    region_hint = None
+    match = _WORKSPACE_URL.search(candidate)
+    if match:
+        candidate = match.group("id")
+        if match.group("region"):
+            region_hint = Region(match.group("region"))
+    if not _WORKSPACE_ID.fullmatch(candidate):
+        raise BadInput(
+            f"{value!r} is not an Intercom workspace id.",
+            hint="A workspace id (app id) is a short lowercase alphanumeric string like abc12345; "
+            "it is the part after /a/apps/ in the URL of your Intercom workspace.",
+        )
+    return Workspace(candidate, region_hint)
+
+
+def parse_endpoint(value: str) -> str:
+    if not _ENDPOINT.fullmatch(value) or "//" in value or value.endswith("/") and value != "/":
+        raise BadInput(
+            f"{value!r} is not a usable endpoint path.",
+            hint="Use an absolute path such as /api/intercom-jwt (letters, digits, '-', '_', '.', '/').",
+        )
+    return value
+
+
+class AuthMode(str, Enum):
+    SECURE = "secure"
+    INSECURE = "insecure"
+
+
+@dataclass(frozen=True)
+class InstallOptions:
+    workspace: Workspace
+    region: Region = Region.US
+    endpoint: str = "/api/intercom-jwt"
+    mode: AuthMode = AuthMode.SECURE
+    frontend: str | None = None
+    backend: str | None = None
+    frontend_origin: str | None = None
+
+    @property
+    def workspace_id(self) -> str:
+        return self.workspace.id

@@ -1,0 +1,126 @@
+"""The plan: pure data describing every change, and its renderings (diff, JSON)."""
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from intercom_wizard.sourcefile import SourceText
+
+SECRET_MASK = "********"
+
+
+@dataclass(frozen=True)
+class Insertion:
+    """Text inserted at a character offset of the original file."""
+
+    offset: int
+    text: str
+    secret_env: str | None = None  # set when `text` carries a secret: the receipt keeps only this name
+
+
+@dataclass(frozen=True)
+class FileChange:
+    path: str
+    action: Literal["create", "modify", "delete"]
+    reason: str
+    after: str
+    before: str | None = None
+    source: SourceText | None = None  # encoding/newline of the existing file; None for new files
+    insertions: tuple[Insertion, ...] = ()
+    holds_secret: bool = False
+    executable: bool = False
+
+    def encoded(self) -> bytes:
+        return self.source.encode(self.after) if self.source else self.after.encode("utf-8")
+
+    def encoded_before(self) -> bytes | None:
+        if self.before is None:
+            return None
+        return self.source.encode(self.before) if self.source else self.before.encode("utf-8")
+
+    def display_text(self, text: str) -> str:
+        if not self.holds_secret:
+            return text
+        return "\n".join(
+            line.split("=", 1)[0] + "=" + SECRET_MASK if line.startswith(_secret_names(self)) else line
+            for line in text.split("\n")
+        )
+
+
+def _secret_names(change: FileChange) -> tuple[str, ...]:
+    return tuple(f"{i.secret_env}=" for i in change.insertions if i.secret_env) or ("INTERCOM_IDENTITY_SECRET=",)
+
+
+@dataclass(frozen=True)
+class DependencyChange:
+    ecosystem: Literal["python", "npm"]
+    package: str
+    spec: str
+    manifest: str
+    package_manager: str | None = None
+
+
+@dataclass(frozen=True)
+class ManualStep:
+    """Something the wizard could not do safely: the exact snippet and where it belongs."""
+
+    file: str
+    instruction: str
+    snippet: str
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+    level: Literal["info", "warning"] = "info"
+
+
+@dataclass
+class Plan:
+    root: str
+    frontend: str | None
+    backend: str | None
+    changes: list[FileChange] = field(default_factory=list)
+    dependencies: list[DependencyChange] = field(default_factory=list)
+    manual_steps: list[ManualStep] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    next_steps: list[str] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.changes
+
+    def change_for(self, path: str) -> FileChange | None:
+        return next((c for c in self.changes if c.path == path), None)
+
+    def diff(self) -> str:
+        chunks = []
+        for change in self.changes:
+            before = change.display_text(change.before or "").splitlines(keepends=True)
+            after = change.display_text(change.after).splitlines(keepends=True)
+            old = "/dev/null" if change.action == "create" else f"a/{change.path}"
+            new = "/dev/null" if change.action == "delete" else f"b/{change.path}"
+            chunks.extend(difflib.unified_diff(before, after, old, new, n=3))
+            if chunks and not chunks[-1].endswith("\n"):
+                chunks.append("\n\\ No newline at end of file\n")
+        return "".join(chunks)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "root": self.root,
+            "frontend": self.frontend,
+            "backend": self.backend,
+            "changes": [
+                {"path": c.path, "action": c.action, "reason": c.reason, "holds_secret": c.holds_secret}
+                for c in self.changes
+            ],
+            "dependencies": [d.__dict__ for d in self.dependencies],
+            "manual_steps": [m.__dict__ for m in self.manual_steps],
+            "notes": [n.__dict__ for n in self.notes],
+            "next_steps": self.next_steps,
+            "diff": self.diff(),
+        }
+
+    def render_json(self) -> str:
+        return json.dumps(self.to_json(), indent=2)

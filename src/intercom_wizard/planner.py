@@ -1,0 +1,145 @@
+"""plan(project, options): the one place decisions are made. Pure: it reads, never writes."""
+
+from intercom_wizard.builder import PlanBuilder
+from intercom_wizard.errors import AlreadyInstalled, Ambiguous, BadInput, NothingDetected
+from intercom_wizard.integrations import BACKENDS, FRONTENDS
+from intercom_wizard.integrations.base import Detection, PlanContext
+from intercom_wizard.integrations.frontends import html
+from intercom_wizard.options import InstallOptions
+from intercom_wizard.plan import FileChange, Plan
+from intercom_wizard.project import Project
+from intercom_wizard.receipt import RECEIPT_PATH, Receipt
+
+SUPPORTED_FRONTENDS = tuple(FRONTENDS)
+SUPPORTED_BACKENDS = tuple(BACKENDS)
+
+
+def choose_backend(project: Project, options: InstallOptions) -> Detection | None:
+    if options.backend is not None:
+        if options.backend == "none":
+            return None
+        if options.backend not in BACKENDS:
+            raise BadInput(f"Unknown back end {options.backend!r}.", hint=f"Choose one of: {', '.join(SUPPORTED_BACKENDS)}, none.")
+        matches = [d for d in project.backends if d.name == options.backend]
+        if not matches:
+            raise NothingDetected(f"--backend {options.backend} was given, but no {options.backend} app was found in {project.tree.root}.")
+        return _single("backend", matches)
+    return _single("backend", project.backends) if project.backends else None
+
+
+def choose_frontend(project: Project, options: InstallOptions) -> Detection | None:
+    if options.frontend is not None:
+        if options.frontend not in FRONTENDS:
+            raise BadInput(
+                f"Unknown or not yet supported front end {options.frontend!r}.",
+                hint=f"This release installs: {', '.join(SUPPORTED_FRONTENDS)}.",
+            )
+        return Detection(options.frontend, "frontend", "", ("chosen with --frontend",))
+    unsupported = [d for d in project.frontends if not d.supported]
+    if unsupported:
+        names = ", ".join(f"{d.name} ({d.root or '.'})" for d in unsupported)
+        raise NothingDetected(
+            f"Found a single-page front end this release does not install yet: {names}.",
+            hint="Pass --frontend html to add the plain script to its pages instead.",
+        )
+    return _single("frontend", project.frontends) if project.frontends else None
+
+
+def _single(role: str, candidates: list[Detection]) -> Detection:
+    if len(candidates) == 1:
+        return candidates[0]
+    listed = [f"{d.name} in {d.root or '.'}" for d in candidates]
+    raise Ambiguous(
+        role,
+        listed,
+        f"Found more than one {role}: " + "; ".join(listed) + ".",
+        hint=f"Say which with --{role} NAME (and run the wizard in that app's folder).",
+    )
+
+
+def make_plan(project: Project, options: InstallOptions, secret: str | None) -> Plan:
+    if project.existing_intercom:
+        listed = "\n  ".join(str(f) for f in project.existing_intercom[:10])
+        raise AlreadyInstalled(
+            f"Intercom is already installed in this project by hand:\n  {listed}",
+            hint="Remove that code first (the wizard will not add a second Messenger), or keep it as it is.",
+        )
+    settings = _settings(options)
+    if project.receipt and project.receipt.settings and project.receipt.settings != settings:
+        raise AlreadyInstalled(
+            f"The wizard already installed Intercom here with other settings ({project.receipt.settings}).",
+            hint="Run `intercom-wizard uninstall` first, then install with the new settings.",
+        )
+    backend = choose_backend(project, options)
+    frontend = choose_frontend(project, options)
+    if backend is None and frontend is None:
+        raise NothingDetected(
+            f"No web app was found in {project.tree.root}: no supported back end and no HTML pages.",
+            hint=f"Point the wizard at your app's folder, or pass --frontend ({', '.join(SUPPORTED_FRONTENDS)}) "
+            f"and --backend ({', '.join(SUPPORTED_BACKENDS)}).",
+        )
+    builder = PlanBuilder(project.tree, project.receipt)
+    context = PlanContext(project.tree, options, builder, secret)
+    if backend is not None:
+        host = BACKENDS[backend.name].plan(context, backend)
+        token_url = options.endpoint
+    else:
+        host = html.static_site_host(project.tree)
+        token_url = None
+        builder.note(
+            "This site has no back end the wizard recognises, so visitors are booted anonymously (as leads). "
+            "Identity verification needs a server that signs a JWT for the signed-in user: add one, then run the "
+            "wizard against it. (`--insecure` would pass user attributes unsigned; it is not applied.)",
+            "warning",
+        )
+    if host is not None:
+        html.plan(context, host, token_url=token_url)
+    changes = builder.changes()
+    plan = Plan(
+        str(project.tree.root),
+        frontend.name if frontend else None,
+        backend.name if backend else None,
+        changes,
+        builder.dependencies,
+        builder.manual_steps,
+        builder.notes,
+        _next_steps(options, backend is not None),
+    )
+    if changes:
+        plan.changes.append(_receipt_change(project, settings, changes))
+    return plan
+
+
+def _settings(options: InstallOptions) -> dict[str, str]:
+    return {
+        "workspace_id": options.workspace_id,
+        "region": options.region.value,
+        "endpoint": options.endpoint,
+        "mode": options.mode.value,
+    }
+
+
+def _receipt_change(project: Project, settings: dict[str, str], changes: list[FileChange]) -> FileChange:
+    receipt = project.receipt or Receipt()
+    receipt.settings = settings
+    for change in changes:
+        receipt.record(change)
+    text = receipt.to_text()
+    if project.receipt is None:
+        return FileChange(RECEIPT_PATH, "create", "what the wizard added, for `intercom-wizard uninstall`", after=text)
+    source = project.tree.read(RECEIPT_PATH)
+    return FileChange(RECEIPT_PATH, "modify", "what the wizard added, for `intercom-wizard uninstall`", after=text, before=source.text, source=source)
+
+
+def _next_steps(options: InstallOptions, has_backend: bool) -> list[str]:
+    url = options.workspace.security_settings_url
+    steps = []
+    if has_backend:
+        steps.append("Set INTERCOM_IDENTITY_SECRET on every server that runs the app (it is read from the environment).")
+    steps += [
+        f"Enable identity verification and then ENFORCE it on the Messenger Security page: {url} "
+        "- without enforcement, anyone can still impersonate a user from the browser console.",
+        "Mark attributes that identify users (email, name, and any you add) as protected on the same page.",
+        "Deploy, sign in, open the Messenger and send a test message; it should appear in the Inbox under that user.",
+    ]
+    return steps

@@ -1,0 +1,52 @@
+"""Detection: which front ends and back ends a project has, and what else the plan needs to know."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from intercom_wizard.existing import Finding, find_existing_intercom
+from intercom_wizard.integrations import BACKENDS, DETECT_ONLY_FRONTENDS, FRONTENDS
+from intercom_wizard.integrations.backends.npm_common import package_manager
+from intercom_wizard.integrations.base import Detection
+from intercom_wizard.receipt import Receipt, load_receipt
+from intercom_wizard.tree import ProjectTree, join
+
+
+@dataclass
+class Project:
+    tree: ProjectTree
+    frontends: list[Detection]
+    backends: list[Detection]
+    receipt: Receipt | None
+    existing_intercom: list[Finding]
+    package_managers: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "root": str(self.tree.root),
+            "git": self.tree.is_git_repo,
+            "frontends": [d.summary() for d in self.frontends],
+            "backends": [d.summary() | {"auth": _auth_summary(d)} for d in self.backends],
+            "package_managers": self.package_managers,
+            "installed_by_wizard": self.receipt.settings if self.receipt else None,
+            "existing_intercom": [str(f) for f in self.existing_intercom],
+        }
+
+
+def _auth_summary(detection: Detection) -> str:
+    auth = detection.details.get("auth") or detection.details.get("user") or {}
+    if detection.name == "django":
+        return "django.contrib.auth (request.user)"
+    return str(auth.get("kind", "unknown"))
+
+
+def detect(root: Path) -> Project:
+    tree = ProjectTree(root)
+    receipt = load_receipt(tree)
+    backends = [d for module in BACKENDS.values() for d in module.detect(tree)]
+    spas = DETECT_ONLY_FRONTENDS.detect(tree)
+    frontends = list(spas)
+    if not spas:
+        frontends += [d for module in FRONTENDS.values() for d in module.detect(tree)]
+    managers = {d.root or ".": package_manager(tree, d.root) for d in backends + frontends if tree.exists(join(d.root, "package.json"))}
+    return Project(tree, frontends, backends, receipt, find_existing_intercom(tree, receipt), managers)

@@ -1,0 +1,40 @@
+// Intercom identity verification: a short-lived JWT for the signed-in user.
+//
+// Added by intercom-wizard. The Messenger script on each page fetches this token
+// and boots with it, so Intercom can trust who the user is. The signing secret is
+// read from the INTERCOM_IDENTITY_SECRET environment variable and never leaves
+// the server.
+const express = require('express');
+const jwt = require('jsonwebtoken');
+
+const TOKEN_LIFETIME_SECONDS = 2 * 60 * 60;
+
+const router = express.Router();
+
+router.get('__IW_ENDPOINT__', (req, res) => {
+  res.set('Cache-Control', 'no-store');
+  const user = __IW_USER__;
+  if (!user) {
+    return res.status(401).json({ error: 'Not signed in' });
+  }
+  const secret = process.env.INTERCOM_IDENTITY_SECRET;
+  if (!secret) {
+    console.error('INTERCOM_IDENTITY_SECRET is not set: cannot sign Intercom identity tokens');
+    return res.status(500).json({ error: 'Identity verification is not configured' });
+  }
+  const now = Math.floor(Date.now() / 1000);
+  const token = jwt.sign(
+    {
+      user_id: String(user.__IW_ID_FIELD__),
+      email: user.email || undefined,
+      name: user.name || undefined,
+      iat: now,
+      exp: now + TOKEN_LIFETIME_SECONDS,
+    },
+    secret,
+    { algorithm: 'HS256' },
+  );
+  return res.json({ token });
+});
+
+module.exports = router;

@@ -1,0 +1,41 @@
+"""Intercom identity verification: a short-lived JWT for the signed-in user.
+
+Added by intercom-wizard. The Messenger script on each page fetches this token
+and boots with it, so Intercom can trust who the user is. The signing secret is
+read from the INTERCOM_IDENTITY_SECRET environment variable and never leaves
+the server.
+"""
+
+import os
+import time
+
+import jwt
+__IW_IMPORTS__
+
+bp = Blueprint("intercom_jwt", __name__)
+
+TOKEN_LIFETIME_SECONDS = 2 * 60 * 60
+
+
+__IW_USER_CLAIMS__
+
+
+@bp.get("__IW_ENDPOINT__")
+def intercom_jwt():
+    claims = signed_in_user_claims()
+    if claims is None:
+        return jsonify(error="Not signed in"), 401
+    secret = os.environ.get("INTERCOM_IDENTITY_SECRET")
+    if not secret:
+        current_app.logger.error("INTERCOM_IDENTITY_SECRET is not set: cannot sign Intercom identity tokens")
+        return jsonify(error="Identity verification is not configured"), 500
+    now = int(time.time())
+    payload = {key: value for key, value in claims.items() if value is not None}
+    payload.update(iat=now, exp=now + TOKEN_LIFETIME_SECONDS)
+    return jsonify(token=jwt.encode(payload, secret, algorithm="HS256"))
+
+
+@bp.after_request
+def never_cache(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response

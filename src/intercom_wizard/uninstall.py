@@ -1,0 +1,80 @@
+"""The inverse plan: take out exactly what the receipt says the wizard added."""
+
+from intercom_wizard.errors import NothingDetected
+from intercom_wizard.plan import FileChange, Note, Plan
+from intercom_wizard.receipt import RECEIPT_PATH, load_receipt, sha256
+from intercom_wizard.tree import ProjectTree
+
+
+def make_uninstall_plan(tree: ProjectTree) -> Plan:
+    receipt = load_receipt(tree)
+    if receipt is None:
+        raise NothingDetected(
+            f"No {RECEIPT_PATH} in {tree.root}: the wizard has not installed anything here.",
+            hint="Hand-written Intercom code is not removed automatically.",
+        )
+    plan = Plan(str(tree.root), None, None)
+    for path, digest in receipt.created.items():
+        _remove_created(tree, plan, path, digest, receipt.env_lines.get(path, []))
+    for path in sorted(set(receipt.inserted) | set(receipt.env_lines)):
+        if path in receipt.created:
+            continue
+        _remove_insertions(tree, plan, path, receipt.inserted.get(path, []), receipt.env_lines.get(path, []))
+    receipt_source = tree.read(RECEIPT_PATH)
+    plan.changes.append(FileChange(RECEIPT_PATH, "delete", "the install receipt", after="", before=receipt_source.text, source=receipt_source))
+    plan.changes.sort(key=lambda change: change.path)
+    return plan
+
+
+def _remove_created(tree: ProjectTree, plan: Plan, path: str, digest: str | None, env_names: list[str]) -> None:
+    if not tree.exists(path):
+        plan.notes.append(Note(f"{path} is already gone."))
+        return
+    source = tree.read(path)
+    edited = sha256(source.encode(source.text)) != digest if digest else not _only_env_lines(source.text, env_names)
+    if edited:
+        plan.notes.append(Note(f"{path} was edited after install; it was left in place. Delete it by hand if you no longer need it.", "warning"))
+        return
+    plan.changes.append(FileChange(path, "delete", "added by install", after="", before=source.text, source=source, holds_secret=digest is None))
+
+
+def _only_env_lines(text: str, names: list[str]) -> bool:
+    return all(line.split("=", 1)[0] in names for line in text.splitlines() if line.strip())
+
+
+def _remove_insertions(tree: ProjectTree, plan: Plan, path: str, snippets: list[dict], env_names: list[str]) -> None:
+    if not tree.exists(path):
+        plan.notes.append(Note(f"{path} no longer exists; nothing to take out of it.", "warning"))
+        return
+    source = tree.read(path)
+    text = source.text
+    missing = []
+    for snippet in sorted(snippets, key=lambda s: s["offset"], reverse=True):
+        offset, inserted = snippet["offset"], snippet["text"]
+        if text[offset : offset + len(inserted)] == inserted:
+            text = text[:offset] + text[offset + len(inserted) :]
+        elif text.count(inserted) == 1 and len(inserted.strip()) > 3:
+            # The file changed elsewhere since install; the snippet itself is intact and unambiguous.
+            position = text.index(inserted)
+            text = text[:position] + text[position + len(inserted) :]
+        else:
+            missing.append(inserted.strip())
+    text = _remove_env_lines(text, env_names)
+    for fragment in missing:
+        plan.notes.append(Note(f"{path}: this inserted text was edited or moved since install and was left alone: {fragment!r}", "warning"))
+    if text != source.text:
+        plan.changes.append(
+            FileChange(path, "modify", "takes out what install inserted", after=text, before=source.text, source=source, holds_secret=bool(env_names))
+        )
+
+
+def _remove_env_lines(text: str, names: list[str]) -> str:
+    if not names:
+        return text
+    lines = text.splitlines(keepends=True)
+    kept = [line for line in lines if line.split("=", 1)[0].strip() not in names]
+    result = "".join(kept)
+    # install added a newline before its line when the file had none at the end: take it back too.
+    if kept and len(kept) < len(lines) and not lines[-1].endswith(("\n", "\r")) and lines[-1] not in kept:
+        result = result.rstrip("\r\n") if result.endswith(("\n", "\r")) else result
+    return result
