@@ -71,10 +71,14 @@ def _auth_style(tree: ProjectTree) -> dict[str, object]:
     for path, text in sources.items():
         if "g.user" not in text:
             continue
-        assignment = parse(text, "python").find(pattern="g.user = $VALUE")
-        if assignment is None:
+        loaded = [
+            assignment.get_match("VALUE").text()
+            for assignment in parse(text, "python").find_all(pattern="g.user = $VALUE")
+            if assignment.get_match("VALUE").text() != "None"
+        ]
+        if not loaded:
             continue
-        row = "fetchone" in assignment.text() or "execute" in assignment.text()
+        row = any("fetchone" in value or "execute" in value for value in loaded)
         columns = sql_table_columns(tree) if row else None
         return {"kind": "g.user", "file": path, "row": row, "fields": sorted(columns) if columns else None}
     return {"kind": "none"}

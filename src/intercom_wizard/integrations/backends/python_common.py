@@ -65,14 +65,16 @@ def _declare_in_pyproject(context: PlanContext, path: str) -> bool:
     return True
 
 
-def add_import(context: PlanContext, path: str, statement: str) -> None:
-    """Place an import after the module's last top-level import."""
+def add_import(context: PlanContext, path: str, statement: str, *, local: bool = True) -> None:
+    """Place an import after the module's last top-level import, in a group of its own if it is local."""
     source = context.tree.read(path)
     anchor = last_import(parse(source.text, "python"), "python")
     if anchor is None:
         context.builder.manual(path, "Add this import at the top of the module:", statement)
         return
-    context.builder.insert(path, [insert_lines_after(source, anchor.range().end.index, statement)], "imports the token endpoint")
+    anchor_is_local = anchor.text().startswith("from .")
+    lines = f"\n{statement}" if local and not anchor_is_local else statement
+    context.builder.insert(path, [insert_lines_after(source, anchor.range().end.index, lines)], "imports the token endpoint")
 
 
 def model_fields(tree: ProjectTree, base_class: str) -> set[str] | None:
