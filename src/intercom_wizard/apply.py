@@ -37,8 +37,9 @@ def apply_changes(tree: ProjectTree, changes: list[FileChange]) -> ApplyResult:
                 item.temp = _write_temp(item.target, item.change)
         for item in staged:
             if item.target.exists():
-                item.backup = _sibling(item.target, "bak")
-                os.replace(item.target, item.backup)
+                backup = _sibling(item.target, "bak")
+                os.replace(item.target, backup)
+                item.backup = backup
             if item.temp is not None:
                 os.replace(item.temp, item.target)
                 item.temp = None

@@ -1,0 +1,125 @@
+"""Tier 2: the real server of each fixture app, after install, signs real users in and out.
+
+Sign in through the app's own login form, fetch the token, verify it with PyJWT against the
+secret; signed out the endpoint answers 401; the response is never cached; the secret is in no
+response and in no file but the git-ignored env file.
+"""
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+import jwt
+import pytest
+
+from conftest import SECRET, WORKSPACE_ID, snapshot
+from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
+
+
+@dataclass(frozen=True)
+class AppSpec:
+    name: str
+    command: list[str]
+    login_path: str
+    credentials: dict[str, str]
+    logout: tuple[str, str]  # method, path
+    expected_claims: dict[str, str]
+    prepare: list[list[str]] = field(default_factory=list)
+    csrf: bool = False
+
+
+PY = sys.executable
+SPECS = [
+    AppSpec(
+        "flask_notes",
+        [PY, "-m", "flask", "--app", "flaskr", "run", "--host", "127.0.0.1", "--port", "{port}"],
+        "/auth/login",
+        {"username": "alice", "password": "wonderland"},
+        ("GET", "/auth/logout"),
+        {"user_id": "1", "email": "alice@example.com", "name": "Alice Liddell"},
+    ),
+    AppSpec(
+        "flask_login_app",
+        [PY, "-m", "flask", "--app", "app", "run", "--host", "127.0.0.1", "--port", "{port}"],
+        "/login",
+        {"email": "bob@example.com", "password": "canwefixit"},
+        ("GET", "/logout"),
+        {"user_id": "7", "email": "bob@example.com", "name": "Bob Builder"},
+    ),
+    AppSpec(
+        "django_site",
+        [PY, "manage.py", "runserver", "127.0.0.1:{port}", "--noreload"],
+        "/accounts/login/",
+        {"username": "carol", "password": "pass-carol-123"},
+        ("POST", "/accounts/logout/"),
+        {"user_id": "1", "email": "carol@example.com", "name": "Carol Danvers"},
+        prepare=[[PY, "manage.py", "migrate", "-v", "0"]],
+        csrf=True,
+    ),
+    AppSpec(
+        "express_app",
+        ["node", "server.js"],
+        "/login",
+        {"email": "dave@example.com", "password": "smeghead"},
+        ("POST", "/logout"),
+        {"user_id": "42", "email": "dave@example.com", "name": "Dave Lister"},
+    ),
+]
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_signed_token_for_the_signed_in_user(spec, app_copy, cli):
+    if spec.name == "express_app" and shutil.which("npm") is None:
+        pytest.skip("needs Node.js and npm")
+    root = app_copy(spec.name)
+    result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes")  # runs npm install for Express
+    assert result.exit_code == 0, result.stderr
+    for command in spec.prepare:
+        subprocess.run(command, cwd=root, check=True)
+    port = free_port()
+    command = [part.replace("{port}", str(port)) for part in spec.command]
+    # Flask's CLI reads .env itself where the wizard wrote the secret; the others get it from the environment.
+    env = {"PORT": str(port), "HOST": "127.0.0.1", "INTERCOM_IDENTITY_SECRET": SECRET}
+    with running_server(command, root, port, env):
+        client = BrowserlessClient(f"http://127.0.0.1:{port}")
+        replies = [client.get("/")]
+        assert "intercom-messenger.js" in replies[0].body
+
+        signed_out = client.get("/api/intercom-jwt", follow=False)
+        replies.append(signed_out)
+        assert signed_out.status == 401, "signed out: 401, not a redirect to the login page"
+        assert "no-store" in signed_out.headers.get("Cache-Control", "")
+
+        replies.append(client.post_form(spec.login_path, spec.credentials, csrf_from=spec.login_path if spec.csrf else None))
+        signed_in = client.get("/api/intercom-jwt")
+        replies.append(signed_in)
+        assert signed_in.status == 200, signed_in.body
+        assert "no-store" in signed_in.headers.get("Cache-Control", "")
+        token = json.loads(signed_in.body)["token"]
+        assert jwt.get_unverified_header(token)["alg"] == "HS256"
+        claims = jwt.decode(token, SECRET, algorithms=["HS256"], options={"require": ["user_id", "exp", "iat"]})
+        assert {k: claims.get(k) for k in spec.expected_claims} == spec.expected_claims
+        assert claims["exp"] - claims["iat"] == 2 * 60 * 60
+        assert abs(claims["iat"] - time.time()) < 120, "seconds, not milliseconds"
+        with pytest.raises(jwt.InvalidSignatureError):
+            jwt.decode(token, "another-secret-of-the-same-length-but-wrong", algorithms=["HS256"])
+
+        method, path = spec.logout
+        if method == "GET":
+            replies.append(client.get(path))
+        else:
+            replies.append(client.post_form(path, {}, csrf_from="/" if spec.csrf else None))
+        after_logout = client.get("/api/intercom-jwt", follow=False)
+        replies.append(after_logout)
+        assert after_logout.status == 401
+
+        script = client.get("/static/intercom-messenger.js" if spec.name != "express_app" else "/intercom-messenger.js")
+        replies.append(script)
+        assert f"var APP_ID = '{WORKSPACE_ID}';" in script.body
+
+    assert not [r for r in replies if SECRET in r.body or SECRET in json.dumps(r.headers)]
+    holding = [path for path, data in snapshot(root).items() if SECRET.encode() in data]
+    assert holding in ([], [".env"]), holding
