@@ -27,7 +27,8 @@ from intercom_wizard.uninstall import make_uninstall_plan
 SECRET_ENV = "INTERCOM_IDENTITY_SECRET"
 
 app = typer.Typer(
-    help="Install the Intercom Messenger with server-signed JWT identity verification.\n\n" + EXIT_CODE_HELP,
+    help="Install the Intercom Messenger with server-signed JWT identity verification.",
+    epilog=EXIT_CODE_HELP,
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,

@@ -14,11 +14,12 @@ class ExitCode(IntEnum):
     ALREADY_INSTALLED = 7
 
 
-EXIT_CODE_HELP = """Exit codes:
+EXIT_CODE_HELP = """\b
+Exit codes:
   0  success
   1  verification or a check failed
   2  bad input: invalid option value, secret passed on the command line,
-     unreadable, malformed or non-UTF-8 project file, path outside the project
+     unreadable, malformed or non-UTF-8 file, path outside the project
   3  nothing (or more than one candidate) detected; pass --frontend/--backend
   4  an anchor was not found: a manual step is needed (snippet printed)
   5  git has uncommitted changes in files the plan touches (see --allow-dirty)
