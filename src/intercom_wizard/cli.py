@@ -102,20 +102,20 @@ def install(
             workspace_id = typer.prompt("Intercom workspace id (or a URL of your workspace)")
         workspace = parse_workspace_id(workspace_id)
         if insecure:
-            raise BadInput(
-                "--insecure is not available in this release: the wizard installs only the secure, JWT-verified Messenger.",
-                hint="Without identity verification anyone can impersonate any user from the browser console.",
+            err.print(
+                "[bold red]WARNING:[/] --insecure installs the Messenger WITHOUT identity verification: anyone can "
+                "impersonate any of your users from the browser console. Use it only if you explicitly accept that."
             )
         options = InstallOptions(
             workspace=workspace,
             region=region or workspace.region_hint or Region.US,
             endpoint=parse_endpoint(endpoint),
-            mode=AuthMode.SECURE,
+            mode=AuthMode.INSECURE if insecure else AuthMode.SECURE,
             frontend=frontend,
             backend=backend,
         )
         project = detect(path)
-        identity_secret = read_secret(interactive and not dry_run)
+        identity_secret = None if insecure else read_secret(interactive and not dry_run)
         plan = _plan_with_choices(project, options, identity_secret, interactive)
     except WizardError as error:
         fail(error)
@@ -201,7 +201,7 @@ def show_plan(plan: Plan) -> None:
 
 
 def show_summary(plan: Plan) -> None:
-    err.print("[bold green]Installed.[/] Next steps:")
+    err.print("[bold green]Installed.[/] Next steps:" if plan.backend or plan.frontend else "[bold green]Installed.[/]")
     for number, step in enumerate(plan.next_steps, start=1):
         err.print(f"  {number}. {escape(step)}")
     if plan.manual_steps:

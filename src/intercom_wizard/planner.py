@@ -5,7 +5,7 @@ from intercom_wizard.errors import AlreadyInstalled, Ambiguous, BadInput, Nothin
 from intercom_wizard.integrations import BACKENDS, FRONTENDS
 from intercom_wizard.integrations.base import Detection, PlanContext
 from intercom_wizard.integrations.frontends import html
-from intercom_wizard.options import InstallOptions
+from intercom_wizard.options import AuthMode, InstallOptions
 from intercom_wizard.plan import FileChange, Plan
 from intercom_wizard.project import Project
 from intercom_wizard.receipt import RECEIPT_PATH, Receipt
@@ -80,20 +80,31 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
         )
     builder = PlanBuilder(project.tree, project.receipt)
     context = PlanContext(project.tree, options, builder, secret)
+    secure = options.mode is AuthMode.SECURE
     if backend is not None:
-        host = BACKENDS[backend.name].plan(context, backend)
-        token_url = options.endpoint
+        module = BACKENDS[backend.name]
+        if secure:
+            module.plan(context, backend)
+        host = module.page_host(context, backend)
     else:
         host = html.static_site_host(project.tree)
-        token_url = None
-        builder.note(
-            "This site has no back end the wizard recognises, so visitors are booted anonymously (as leads). "
-            "Identity verification needs a server that signs a JWT for the signed-in user: add one, then run the "
-            "wizard against it. (`--insecure` would pass user attributes unsigned; it is not applied.)",
-            "warning",
+        if secure:
+            builder.note(
+                "This site has no back end the wizard recognises, so visitors are booted anonymously (as leads). "
+                "Identity verification needs a server that signs a JWT for the signed-in user: add one, then run "
+                "the wizard against it. (`--insecure` would pass user attributes unsigned; it is not applied.)",
+                "warning",
+            )
+    if host is not None and secure:
+        html.plan(context, host, token_url=options.endpoint if backend is not None else None)
+    elif host is not None:
+        html.plan_insecure(context, host)
+    else:
+        builder.manual(
+            "your base layout",
+            "No page layout was found. Add the Messenger script before </body> of the layout every page uses.",
+            '<script src="/intercom-messenger.js" defer></script>',
         )
-    if host is not None:
-        html.plan(context, host, token_url=token_url)
     changes = builder.changes()
     plan = Plan(
         str(project.tree.root),
@@ -103,7 +114,7 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
         builder.dependencies,
         builder.manual_steps,
         builder.notes,
-        _next_steps(options, backend is not None),
+        _next_steps(options, backend is not None and secure),
     )
     if changes:
         plan.changes.append(_receipt_change(project, settings, changes))
@@ -133,6 +144,13 @@ def _receipt_change(project: Project, settings: dict[str, str], changes: list[Fi
 
 def _next_steps(options: InstallOptions, has_backend: bool) -> list[str]:
     url = options.workspace.security_settings_url
+    if options.mode is AuthMode.INSECURE:
+        return [
+            "This installation is INSECURE: anyone can impersonate any user by changing the attributes in the "
+            "browser console. Switch to identity verification (run the wizard without --insecure) for production.",
+            "Call Intercom('shutdown') in your logout handler before clearing the session: the insecure snippet "
+            "cannot notice a server-side sign-out.",
+        ]
     steps = []
     if has_backend:
         steps.append("Set INTERCOM_IDENTITY_SECRET on every server that runs the app (it is read from the environment).")

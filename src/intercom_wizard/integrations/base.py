@@ -30,6 +30,8 @@ class PageHost:
     layouts: tuple[str, ...]  # templates / pages that get the script tag before </body>
     template_prelude: str | None = None  # a line the layout needs first, e.g. Django's {% load static %}
     unsupported_layouts: tuple[str, ...] = ()  # layouts in an engine we cannot edit (e.g. Pug)
+    # Template code writing the signed-in user's attributes into a JS object: only for --insecure.
+    user_settings: str | None = None
 
 
 @dataclass
@@ -45,4 +47,8 @@ class BackendIntegration(Protocol):
 
     def detect(self, tree: ProjectTree) -> list[Detection]: ...
 
-    def plan(self, context: PlanContext, detection: Detection) -> PageHost | None: ...
+    def plan(self, context: PlanContext, detection: Detection) -> None:
+        """The token endpoint, its wiring, its dependency and the secret."""
+
+    def page_host(self, context: PlanContext, detection: Detection) -> PageHost | None:
+        """Where the front-end script goes on this back end's pages."""

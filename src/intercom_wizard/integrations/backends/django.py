@@ -32,6 +32,12 @@ CUSTOM_USER_CLAIMS = """{
         "email": getattr(user, user.get_email_field_name(), None),
         "name": user.get_username(),
     }"""
+# Django template writing the user's attributes into a JS object (the insecure variant only).
+USER_SETTINGS = """{% if user.is_authenticated %}
+user_id: "{{ user.pk|escapejs }}",
+email: "{{ user.email|escapejs }}",
+name: "{{ user.get_full_name|default:user.get_username|escapejs }}",
+{% endif %}"""
 
 
 def detect(tree: ProjectTree) -> list[Detection]:
@@ -82,7 +88,7 @@ def _settings_values(text: str) -> dict[str, object]:
     return values
 
 
-def plan(context: PlanContext, detection: Detection) -> PageHost | None:
+def plan(context: PlanContext, detection: Detection) -> None:
     tree, builder = context.tree, context.builder
     settings = detection.details["settings"]
     root = detection.root
@@ -102,7 +108,6 @@ def plan(context: PlanContext, detection: Detection) -> PageHost | None:
         _add_url_pattern(context, urls_file, pattern)
     declare_pyjwt(context, root)
     plan_secret(context, _env_file(tree, root))
-    return _page_host(context, detection)
 
 
 def _add_url_pattern(context: PlanContext, urls_file: str, pattern: str) -> None:
@@ -128,7 +133,7 @@ def _add_url_pattern(context: PlanContext, urls_file: str, pattern: str) -> None
     context.builder.insert(urls_file, insertions, "routes the token endpoint")
 
 
-def _page_host(context: PlanContext, detection: Detection) -> PageHost | None:
+def page_host(context: PlanContext, detection: Detection) -> PageHost | None:
     tree = context.tree
     settings = detection.details["settings"]
     layouts = [
@@ -150,6 +155,7 @@ def _page_host(context: PlanContext, detection: Detection) -> PageHost | None:
         script_src="{% static 'intercom-messenger.js' %}",
         layouts=tuple(layouts),
         template_prelude="{% load static %}",
+        user_settings=USER_SETTINGS,
     )
 
 

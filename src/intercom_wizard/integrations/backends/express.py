@@ -76,7 +76,7 @@ def _user_expression(tree: ProjectTree, root: str) -> dict[str, str]:
     return {"kind": "none", "expression": "null // no login system was recognised: return the signed-in user here", "id_field": "id"}
 
 
-def plan(context: PlanContext, detection: Detection) -> PageHost | None:
+def plan(context: PlanContext, detection: Detection) -> None:
     tree, builder = context.tree, context.builder
     details = detection.details
     server_file: str = details["server_file"]
@@ -102,7 +102,6 @@ def plan(context: PlanContext, detection: Detection) -> PageHost | None:
             "its `user` line returns the signed-in user.",
             "warning",
         )
-    return _page_host(tree, detection)
 
 
 def _as_es_module(module: str) -> str:
@@ -151,7 +150,8 @@ def _after_session_middleware(root: SgNode, app_var: str) -> SgNode | None:
     return next((a for a in [last, *last.ancestors()] if a.parent() is not None and a.parent().kind() == "program"), None)
 
 
-def _page_host(tree: ProjectTree, detection: Detection) -> PageHost:
+def page_host(context: PlanContext, detection: Detection) -> PageHost:
+    tree = context.tree
     server_file: str = detection.details["server_file"]
     folder = folder_of(server_file)
     static_call = parse(tree.text(server_file), "javascript").find(pattern="express.static($$$ARGS)")

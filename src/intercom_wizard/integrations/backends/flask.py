@@ -84,7 +84,7 @@ def _auth_style(tree: ProjectTree) -> dict[str, object]:
     return {"kind": "none"}
 
 
-def plan(context: PlanContext, detection: Detection) -> PageHost | None:
+def plan(context: PlanContext, detection: Detection) -> None:
     tree, builder = context.tree, context.builder
     app_file: str = detection.details["app_file"]
     app_var: str = detection.details["app_var"]
@@ -107,12 +107,31 @@ def plan(context: PlanContext, detection: Detection) -> PageHost | None:
             "signed_in_user_claims() returns the signed-in user's id, email and name.",
             "warning",
         )
-    templates = f"{prefix}templates"
+
+
+def page_host(context: PlanContext, detection: Detection) -> PageHost:
+    folder = folder_of(detection.details["app_file"])
     return PageHost(
-        static_dir=f"{prefix}static",
+        static_dir=join(folder, "static"),
         script_src="{{ url_for('static', filename='intercom-messenger.js') }}",
-        layouts=tuple(find_layouts(tree, templates, extends_marker="{% extends")),
+        layouts=tuple(find_layouts(context.tree, join(folder, "templates"), extends_marker="{% extends")),
+        user_settings=_template_user_settings(detection.details["auth"]),
     )
+
+
+def _template_user_settings(auth: dict[str, object]) -> str | None:
+    """Jinja that writes the signed-in user's attributes into a JS object (the insecure variant only)."""
+    fields = set(auth["fields"]) if auth.get("fields") else {"email", "name"}  # type: ignore[call-overload]
+    names = [f for f in ("email", "name") if f in fields]
+    if auth["kind"] == "flask-login":
+        condition, user_id, attribute = "current_user.is_authenticated", "current_user.get_id()", "current_user.{}"
+    elif auth["kind"] == "g.user":
+        condition, user_id = "g.user", 'g.user["id"]|string' if auth["row"] else "g.user.id|string"
+        attribute = 'g.user["{}"]' if auth["row"] else "g.user.{}"
+    else:
+        return None
+    entries = [f"user_id: {{{{ {user_id}|tojson }}}},"] + [f"{name}: {{{{ {attribute.format(name)}|tojson }}}}," for name in names]
+    return f"{{% if {condition} %}}\n" + "\n".join(entries) + "\n{% endif %}"
 
 
 def _user_lookup(auth: dict[str, object]) -> tuple[str, str]:

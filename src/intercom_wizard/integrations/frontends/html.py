@@ -65,7 +65,33 @@ def plan(context: PlanContext, host: PageHost, *, token_url: str | None) -> None
         )
 
 
-def _insert_script_tag(context: PlanContext, layout: str, tag: str, prelude: str | None) -> None:
+def plan_insecure(context: PlanContext, host: PageHost) -> None:
+    """Only on explicit request: the seed's unsigned snippet, with the user's attributes from the template."""
+    api_base = context.options.region.api_base
+    settings = [f'api_base: "{api_base}",'] if api_base else []
+    if host.user_settings:
+        settings += host.user_settings.splitlines()
+    else:
+        context.builder.note("The pages cannot name the signed-in user here, so every visitor is booted anonymously.")
+    block = render(
+        "intercom-insecure.html",
+        workspace_id=context.options.workspace_id,
+        settings="\n".join(f"    {line}" for line in settings),
+    ).replace("\n\n", "\n")
+    context.builder.note(
+        "INSECURE installation (--insecure): user attributes are not signed, so anyone can impersonate any user "
+        "from the browser console. Use identity verification (the default) for production.",
+        "warning",
+    )
+    for layout in host.layouts:
+        _insert_script_tag(context, layout, block, None, reason="adds the unsigned Messenger snippet (--insecure)")
+    if not host.layouts:
+        context.builder.manual("your base layout", "Add this before </body> of the layout every page uses:", block)
+
+
+def _insert_script_tag(
+    context: PlanContext, layout: str, tag: str, prelude: str | None, *, reason: str = "adds the Messenger script to every page"
+) -> None:
     source = context.tree.read(layout)
     end_tag = body_end_tag(source.text)
     if end_tag is None:
@@ -73,7 +99,7 @@ def _insert_script_tag(context: PlanContext, layout: str, tag: str, prelude: str
         return
     offset = end_tag.range().start.index
     indent = indentation_at(source.text, offset) + indent_unit(source.text)
-    insertions = [insert_lines_before(source, offset, tag + "\n", indent)]
+    insertions = [insert_lines_before(source, offset, tag.rstrip("\n") + "\n", indent)]
     if prelude and prelude not in source.text:
         insertions.append(Insertion(0, source.native(prelude + "\n")))
-    context.builder.insert(layout, insertions, "adds the Messenger script to every page")
+    context.builder.insert(layout, insertions, reason)
