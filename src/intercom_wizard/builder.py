@@ -48,11 +48,13 @@ class PlanBuilder:
         self._created[path] = (content, reason, holds_secret)
 
     def insert(self, path: str, insertions: list[Insertion], reason: str, *, skip_present: bool = True) -> None:
-        """Queue insertions; with skip_present, a snippet already in the file is not added twice."""
+        """Queue one logical edit. Its first insertion names it: when that text is already in the file,
+        the edit was made before and is skipped whole (the others are glue, such as a comma)."""
         text = self.tree.text(path)
-        fresh = [i for i in insertions if not skip_present or i.secret_env or i.text.strip() not in text]
-        if not fresh:
+        primary = insertions[0]
+        if skip_present and not primary.secret_env and primary.text.strip() in text:
             return
+        fresh = insertions
         pending = self._edits.setdefault(path, _PendingEdit())
         pending.insertions.extend(fresh)
         if reason not in pending.reasons:

@@ -76,7 +76,7 @@ def is_interactive(yes: bool) -> bool:
     return not yes and sys.stdin.isatty()
 
 
-@app.command()
+@app.command(epilog=EXIT_CODE_HELP)
 def install(
     path: PathArg = Path("."),
     workspace_id: Annotated[Optional[str], typer.Option(help="Workspace (app) id, e.g. abc12345, or a URL of your workspace.")] = None,

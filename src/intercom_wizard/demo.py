@@ -1,5 +1,6 @@
 """`intercom-wizard demo`: the whole job on the bundled sample app, end to end, on 127.0.0.1."""
 
+import json
 import os
 import secrets
 import shutil
@@ -79,8 +80,6 @@ def exercise(base_url: str, secret: str) -> list[tuple[str, bool, str]]:
     client.post_form("/auth/login", {"username": USERNAME, "password": PASSWORD})
     signed_in = client.get("/api/intercom-jwt")
     try:
-        import json
-
         claims = check(json.loads(signed_in.body)["token"], secret)
         ok, evidence = signed_in.status == 200, f"user_id={claims['user_id']} email={claims.get('email')} exp in {claims['exp'] - claims['iat']} s"
     except Exception as exc:  # any failure here is the finding to report

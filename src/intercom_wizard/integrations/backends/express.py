@@ -14,7 +14,7 @@ from intercom_wizard.envfile import plan_secret
 from intercom_wizard.integrations.backends.npm_common import add_dependency
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends.layouts import find_layouts
-from intercom_wizard.integrations.frontends.spa import dependencies_of, read_package_json
+from intercom_wizard.integrations.package_json import dependencies_of, read_package_json
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
 

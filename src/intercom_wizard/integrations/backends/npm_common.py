@@ -6,7 +6,7 @@ from ast_grep_py import SgNode
 
 from intercom_wizard.edits import parse
 from intercom_wizard.integrations.base import PlanContext
-from intercom_wizard.integrations.frontends.spa import read_package_json
+from intercom_wizard.integrations.package_json import read_package_json
 from intercom_wizard.plan import DependencyChange, Insertion
 from intercom_wizard.tree import ProjectTree, join
 

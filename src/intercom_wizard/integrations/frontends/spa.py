@@ -4,10 +4,8 @@ Their integrations (SDK-based client modules per framework) are not part of this
 install command says so instead of treating such an app as plain HTML.
 """
 
-import json
-
-from intercom_wizard.errors import BadInput
 from intercom_wizard.integrations.base import Detection
+from intercom_wizard.integrations.package_json import dependencies_of, read_package_json
 from intercom_wizard.tree import ProjectTree, folder_of
 
 # package.json dependency -> front-end name, most specific first (Next.js apps depend on react too).
@@ -18,25 +16,6 @@ SPA_PACKAGES = (
     ("vue", "vue"),
     ("react", "react"),
 )
-
-
-def read_package_json(tree: ProjectTree, path: str) -> dict:
-    try:
-        data = json.loads(tree.text(path))
-    except ValueError as exc:
-        raise BadInput(f"{path} is not valid JSON: {exc}.", hint="Fix the file (npm cannot read it either).") from None
-    if not isinstance(data, dict):
-        raise BadInput(f"{path} is not a package manifest (expected a JSON object).")
-    return data
-
-
-def dependencies_of(manifest: dict) -> dict[str, str]:
-    merged: dict[str, str] = {}
-    for key in ("dependencies", "devDependencies"):
-        section = manifest.get(key)
-        if isinstance(section, dict):
-            merged.update(section)
-    return merged
 
 
 def detect(tree: ProjectTree) -> list[Detection]:

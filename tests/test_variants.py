@@ -1,0 +1,156 @@
+"""Before/after cases for the structural edits beyond the fixture apps: manifests, URLconfs, server
+modules in other shapes. Each case is checked for the exact result, and for uninstall restoring it."""
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import WORKSPACE_ID, snapshot
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(content).lstrip("\n"))
+
+
+def install_and_check_uninstall(cli, root: Path, *extra: str):
+    before = snapshot(root)
+    result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", *extra)
+    assert result.exit_code in (0, 4), result.stderr
+    after = snapshot(root)
+    assert cli("uninstall", str(root), "--yes").exit_code == 0
+    assert snapshot(root) == before
+    return result, {k: v.decode() for k, v in after.items()}
+
+
+EXPRESS_SERVER = """
+    const express = require('express');
+    const session = require('express-session');
+
+    const app = express();
+    app.use(session({ secret: 'x', resave: false, saveUninitialized: false }));
+    app.use(express.static('public'));
+
+    app.post('/login', (req, res) => {
+      req.session.user = { id: 1, email: 'a@example.com', name: 'A' };
+      res.redirect('/');
+    });
+
+    app.listen(3000);
+"""
+PAGE = "<!doctype html>\n<html>\n<body>\n  <h1>Hi</h1>\n</body>\n</html>\n"
+
+
+@pytest.mark.parametrize(
+    ("dependencies", "expected"),
+    [
+        ('{\n    "express": "^4.0.0",\n    "zod": "^3.0.0"\n  }', '"express": "^4.0.0",\n    "jsonwebtoken": "^9.0.2",\n    "zod": "^3.0.0"'),
+        ('{\n    "express": "^4.0.0"\n  }', '"express": "^4.0.0",\n    "jsonwebtoken": "^9.0.2"\n  }'),
+        ("{}", '"dependencies": {\n    "jsonwebtoken": "^9.0.2"\n  }'),
+    ],
+)
+def test_package_json_dependency_in_npm_order(dependencies, expected, tmp_path, cli):
+    manifest = '{\n  "name": "app",\n  "dependencies": ' + dependencies + "\n}\n"
+    if dependencies == "{}":
+        manifest = '{\n  "name": "app",\n  "devDependencies": {\n    "express": "^4.0.0"\n  }\n}\n'
+    write(tmp_path, {"package.json": manifest, "server.js": EXPRESS_SERVER, "public/index.html": PAGE})
+    _, after = install_and_check_uninstall(cli, tmp_path)
+    assert expected in after["package.json"]
+    assert json.loads(after["package.json"])["dependencies"]["jsonwebtoken"] == "^9.0.2"
+
+
+def test_express_es_module_with_passport(tmp_path, cli):
+    write(
+        tmp_path,
+        {
+            "package.json": '{\n  "type": "module",\n  "dependencies": {\n    "express": "^4.0.0",\n    "passport": "^0.7.0"\n  }\n}\n',
+            "app.mjs": """
+                import express from 'express';
+                import session from 'express-session';
+                import passport from 'passport';
+
+                const app = express();
+                app.use(session({ secret: 'x' }));
+                app.use(passport.session());
+                app.use(express.static('public'));
+                export default app;
+            """,
+            "public/index.html": PAGE,
+        },
+    )
+    _, after = install_and_check_uninstall(cli, tmp_path)
+    assert "import intercomJwt from './intercom-jwt.js';\n" in after["app.mjs"]
+    assert "app.use(passport.session());\napp.use(intercomJwt);\n" in after["app.mjs"]
+    module = after["intercom-jwt.js"]
+    assert "import jwt from 'jsonwebtoken';" in module and "export default router;" in module
+    assert "req.isAuthenticated() ? req.user : null" in module
+
+
+def test_django_urlpatterns_without_trailing_comma_and_custom_user(tmp_path, cli):
+    write(
+        tmp_path,
+        {
+            "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n',
+            "proj/__init__.py": "",
+            "proj/settings.py": 'ROOT_URLCONF = "proj.urls"\nAUTH_USER_MODEL = "accounts.User"\n'
+            'INSTALLED_APPS = ["django.contrib.staticfiles", "accounts"]\n',
+            "proj/urls.py": 'from django.urls import path\n\nurlpatterns = [\n    path("a/", view)\n]\n',
+            "accounts/__init__.py": "",
+            "accounts/apps.py": "",
+            "accounts/templates/base.html": PAGE,
+        },
+    )
+    _, after = install_and_check_uninstall(cli, tmp_path)
+    assert after["proj/urls.py"].endswith('    path("a/", view),\n    path("api/intercom-jwt", intercom_jwt, name="intercom-jwt"),\n]\n')
+    assert "user.get_email_field_name()" in after["proj/intercom_jwt.py"]
+    assert after["accounts/static/intercom-messenger.js"]
+    assert after["accounts/templates/base.html"].startswith("{% load static %}\n")
+
+
+def test_flask_without_login_fails_closed_and_says_so(tmp_path, cli):
+    write(
+        tmp_path,
+        {
+            "app.py": 'from flask import Flask, render_template\n\napp = Flask(__name__)\n\n\n@app.route("/")\ndef index():\n    return render_template("index.html")\n',
+            "templates/index.html": PAGE,
+            "requirements.txt": "flask",
+        },
+    )
+    result, after = install_and_check_uninstall(cli, tmp_path)
+    assert "answers 401 for everyone" in result.stderr
+    assert "    return None" in after["intercom_jwt.py"]
+    assert after["requirements.txt"] == "flask\nPyJWT>=2.8"
+    assert 'app = Flask(__name__)\napp.register_blueprint(intercom_jwt.bp)\n' in after["app.py"]
+
+
+def test_poetry_project_gets_pyjwt(tmp_path, cli):
+    write(
+        tmp_path,
+        {
+            "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+            "templates/base.html": PAGE,
+            "pyproject.toml": '[tool.poetry]\nname = "x"\n\n[tool.poetry.dependencies]\npython = "^3.11"\nflask = "^3.0"\n',
+        },
+    )
+    _, after = install_and_check_uninstall(cli, tmp_path)
+    assert 'flask = "^3.0"\npyjwt = "^2.8"\n' in after["pyproject.toml"]
+
+
+def test_static_site_boots_leads_only(app_copy, cli):
+    root = app_copy("static_site")
+    result, after = install_and_check_uninstall(cli, root)
+    assert "var TOKEN_URL = null;" in after["intercom-messenger.js"]
+    assert "needs a server" in result.stderr
+    assert '    <script src="intercom-messenger.js" defer></script>\n  </body>' in after["index.html"]
+
+
+def test_env_file_not_ignored_keeps_the_secret_out(app_copy, cli):
+    root = app_copy("flask_login_app", commit=False)
+    (root / ".gitignore").write_text("__pycache__/\n")
+    result, after = install_and_check_uninstall(cli, root)
+    assert ".env" not in after
+    assert "not ignored by git" in result.stderr
