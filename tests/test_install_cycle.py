@@ -108,3 +108,28 @@ def test_uninstall_keeps_files_edited_since(app_copy, cli):
     assert result.exit_code == 0
     assert endpoint.exists() and "edited after install" in result.stderr
     assert "intercom" not in (root / "flaskr/templates/base.html").read_text()
+
+
+def test_interactive_install_asks_for_the_secret_hidden_and_for_confirmation(app_copy, cli, monkeypatch):
+    import intercom_wizard.cli as cli_module
+
+    monkeypatch.setattr(cli_module, "is_interactive", lambda yes: not yes)
+    root = app_copy("flask_login_app")
+    typed_secret = "typed-at-the-prompt-0123456789abcdef0123"
+    result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, secret=None, input=f"{typed_secret}\ny\n")
+    assert result.exit_code == 0, result.stderr
+    assert typed_secret not in result.stdout + result.stderr, "the prompt hides what is typed"
+    assert (root / ".env").read_text() == f"INTERCOM_IDENTITY_SECRET={typed_secret}\n"
+
+
+def test_interactive_choice_between_two_back_ends(tmp_path, cli, monkeypatch):
+    import intercom_wizard.cli as cli_module
+    from conftest import copy_app
+
+    monkeypatch.setattr(cli_module, "is_interactive", lambda yes: not yes)
+    copy_app("flask_login_app", tmp_path, commit=False)
+    copy_app("django_site", tmp_path, commit=False)
+    result = cli("install", str(tmp_path), "--workspace-id", WORKSPACE_ID, "--dry-run", input="django\n")
+    assert result.exit_code == 0, result.stderr
+    assert "Which backend?" in result.stdout + result.stderr
+    assert "b/django_site/mysite/intercom_jwt.py" in result.stdout
