@@ -154,3 +154,21 @@ def test_env_file_not_ignored_keeps_the_secret_out(app_copy, cli):
     result, after = install_and_check_uninstall(cli, root)
     assert ".env" not in after
     assert "not ignored by git" in result.stderr
+
+
+def test_express_views_ejs_layout_and_pug_manual_step(tmp_path, cli):
+    write(
+        tmp_path,
+        {
+            "package.json": '{\n  "dependencies": {\n    "ejs": "^3.1.0",\n    "express": "^4.0.0"\n  }\n}\n',
+            "server.js": EXPRESS_SERVER.replace("app.use(express.static('public'));", "app.use(express.static('assets'));\napp.set('view engine', 'ejs');"),
+            "views/partials/footer.ejs": "  <footer>(c) us</footer>\n</body>\n</html>\n",
+            "views/index.ejs": "<%- include('partials/header') %>\n<h1>Home</h1>\n<%- include('partials/footer') %>\n",
+            "views/layout.pug": "html\n  body\n    block content\n",
+        },
+    )
+    result, after = install_and_check_uninstall(cli, tmp_path)
+    assert result.exit_code == 4, "the Pug layout needs a manual step"
+    assert "views/layout.pug" in result.stderr and '<script src="/intercom-messenger.js" defer></script>' in result.stderr
+    assert "assets/intercom-messenger.js" in after
+    assert '  <script src="/intercom-messenger.js" defer></script>\n</body>' in after["views/partials/footer.ejs"]

@@ -155,20 +155,20 @@ def page_host(context: PlanContext, detection: Detection) -> PageHost:
     server_file: str = detection.details["server_file"]
     folder = folder_of(server_file)
     static_call = parse(tree.text(server_file), "javascript").find(pattern="express.static($$$ARGS)")
-    static_dir = None
-    if static_call is not None:
-        strings = static_call.find_all(kind="string_fragment")
-        if strings:
-            static_dir = join(folder, strings[-1].text().strip("./"))
+    strings = static_call.find_all(kind="string_fragment") if static_call is not None else []
+    static_dir = join(folder, strings[-1].text().strip("./")) if strings else None
     views = join(folder, "views")
-    layouts = find_layouts(tree, views)
-    pug = tuple(p for p in tree.glob(".pug", under=views) if "layout" in p)
-    pages = find_layouts(tree, static_dir) if static_dir else []
+    if static_dir is None:
+        context.builder.manual(
+            server_file,
+            "No express.static(...) folder was found to serve the Messenger script from; serve public/ with:",
+            f"{detection.details['app_var']}.use(express.static(path.join(__dirname, 'public')));",
+        )
     return PageHost(
         static_dir=static_dir or join(folder, "public"),
         script_src="/intercom-messenger.js",
-        layouts=tuple(pages + layouts),
-        unsupported_layouts=pug,
+        layouts=tuple((find_layouts(tree, static_dir) if static_dir else []) + find_layouts(tree, views)),
+        unsupported_layouts=tuple(p for p in tree.glob(".pug", under=views) if "layout" in p),
     )
 
 

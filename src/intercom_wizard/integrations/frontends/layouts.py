@@ -9,13 +9,23 @@ PAGE_SUFFIXES = (".html", ".htm", ".jinja", ".jinja2", ".j2", ".ejs", ".hbs", ".
 
 
 def body_end_tag(text: str) -> SgNode | None:
-    """The `</body>` end tag of the document, found by the HTML parser (template tags are text to it)."""
-    for element in parse(text, "html").find_all(kind="element"):
+    """The `</body>` end tag, found by the HTML parser (template tags are text to it).
+
+    In a partial that only closes the document (a footer include), the parser reports the
+    unopened `</body>` as an error node; its `</` token is the spot.
+    """
+    root = parse(text, "html")
+    for element in root.find_all(kind="element"):
         start = element.child(0)
         if start is not None and start.kind() == "start_tag" and start.text()[1:5].lower() == "body":
             end = element.children()[-1]
             if end.kind() == "end_tag":
                 return end
+    for error in root.find_all(kind="ERROR"):
+        tokens = error.children()
+        for opener, name in zip(tokens, tokens[1:]):
+            if opener.kind() == "</" and name.text().lower() == "body":
+                return opener
     return None
 
 
