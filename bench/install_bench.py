@@ -5,7 +5,7 @@ Every command runs as a subprocess of `sys.executable -m intercom_wizard`, in co
 temporary directory (removed at the end). Each figure is the median of --repeat runs. After every
 wizard run the copy is put back exactly as it was, so each repetition does the same work.
 
-Usage: python bench/install_bench.py [--repeat 5] [--files 100000]
+Usage: python bench/install_bench.py [--repeat 5] [--files 100000] [--tmpdir DIR]
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -21,6 +22,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import count, islice
 from pathlib import Path
 
@@ -45,7 +47,7 @@ MIN_FILES, MAX_FILES = 100, 1_000_000
 
 class CommandFailed(Exception):
     def __init__(self, argv: Sequence[str], cwd: Path, completed: subprocess.CompletedProcess[str]) -> None:
-        super().__init__(f"{' '.join(argv)} (in {cwd}) exited with {completed.returncode}")
+        super().__init__(f"{shlex.join(argv)} (in {cwd}) exited with {completed.returncode}")
         self.stderr = completed.stderr
 
 
@@ -179,7 +181,7 @@ def copy_app(source: Path, destination: Path) -> None:
 
 def bench_installs(label: str, root: Path, env: dict[str, str], repeat: int, baseline: float) -> list[Row]:
     snapshot = take_snapshot(root)
-    reset = lambda: restore(root, snapshot)  # noqa: E731
+    reset = partial(restore, root, snapshot)
     rows = []
     for kind, flags in (("install --dry-run", DRY_RUN_FLAGS), ("install (real)", REAL_FLAGS)):
         progress(f"{label}: {kind}")
@@ -265,8 +267,11 @@ def write_files(root: Path, items: Iterable[tuple[str, str]]) -> int:
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(content)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            os.write(descriptor, content.encode())
+        finally:
+            os.close(descriptor)
         written += 1
     return written
 
@@ -348,11 +353,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per measurement; the median is reported (default 5)")
     parser.add_argument("--files", type=int, default=100_000, help="files in the generated tree (default 100000)")
+    parser.add_argument("--tmpdir", type=Path, default=None, help="where to make the temporary directory (default: the system's, see TMPDIR)")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
     if not MIN_FILES <= args.files <= MAX_FILES:
         parser.error(f"--files must be between {MIN_FILES} and {MAX_FILES}")
+    if args.tmpdir is not None and not args.tmpdir.is_dir():
+        parser.error(f"--tmpdir {args.tmpdir} is not a directory")
     return args
 
 
@@ -362,7 +370,7 @@ def git_version() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="intercom-wizard-bench-") as temp:
+    with tempfile.TemporaryDirectory(prefix="intercom-wizard-bench-", dir=args.tmpdir) as temp:
         work = Path(temp).resolve()
         env = bench_env(work)
         try:
@@ -375,6 +383,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     header = (
         f"intercom-wizard install benchmark: median of {args.repeat} runs, seconds",
         f"python {sys.version.split()[0]} ({sys.executable}), {git_version()}, {os.cpu_count()} CPUs",
+        f"temporary directory in {args.tmpdir or tempfile.gettempdir()}",
     )
     print(format_sections(sections, header))
     return 0
