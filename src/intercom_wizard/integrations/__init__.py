@@ -1,8 +1,15 @@
-"""The registry of integrations: each module declares `detect()` and `plan()`."""
+"""The registry of integrations: each module declares `detect()`, `plan()` and `page_host()`."""
 
 from intercom_wizard.integrations.backends import django, express, flask
 from intercom_wizard.integrations.frontends import html, spa
 
-BACKENDS = {module.NAME: module for module in (flask, django, express)}
+BACKENDS = {
+    module.NAME: module
+    for module in (
+        flask,
+        django,
+        express,
+    )
+}
 FRONTENDS = {html.NAME: html}
 DETECT_ONLY_FRONTENDS = spa  # recognised so detection can say so; installed by a later release
