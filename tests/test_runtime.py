@@ -123,3 +123,37 @@ def test_signed_token_for_the_signed_in_user(spec, app_copy, cli):
     assert not [r for r in replies if SECRET in r.body or SECRET in json.dumps(r.headers)]
     holding = [path for path, data in snapshot(root).items() if SECRET.encode() in data]
     assert holding in ([], [".env"]), holding
+
+
+def test_flask_jwt_extended_api_with_cross_origin_pages(app_copy, cli, tmp_path):
+    """A token-authenticated API: the endpoint is protected by the app's own access tokens, and only
+    the configured front-end origin may call it cross-origin."""
+    from conftest import FIXTURES, copy_app
+
+    FIXTURES.setdefault("flask_jwt_api", FIXTURES["flask_login_app"].parent / "flask_jwt_api")
+    root = copy_app("flask_jwt_api", tmp_path)
+    origin = "http://localhost:5173"
+    result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--frontend-origin", origin, "--yes")
+    assert result.exit_code == 0, result.stderr
+    script = (root / "static/intercom-messenger.js").read_text()
+    assert "var ACCESS_TOKEN_KEY = 'access_token';" in script and "var AUTH_SCHEME = 'Bearer';" in script
+    port = free_port()
+    command = [PY, "-m", "flask", "--app", "app", "run", "--host", "127.0.0.1", "--port", str(port)]
+    with running_server(command, root, port, {"INTERCOM_IDENTITY_SECRET": SECRET}):
+        client = BrowserlessClient(f"http://127.0.0.1:{port}")
+        assert client.get("/api/intercom-jwt").status == 401
+        login = client.request("/api/login", headers={"Content-Type": "application/json"}, body=json.dumps({"email": "erin@example.com", "password": "paper-company"}).encode())
+        access_token = json.loads(login.body)["access_token"]
+        bearer = {"Authorization": f"Bearer {access_token}", "Origin": origin}
+        signed_in = client.get("/api/intercom-jwt", headers=bearer)
+        assert signed_in.status == 200
+        assert signed_in.headers["Access-Control-Allow-Origin"] == origin
+        assert "no-store" in signed_in.headers["Cache-Control"]
+        claims = jwt.decode(json.loads(signed_in.body)["token"], SECRET, algorithms=["HS256"])
+        assert (claims["user_id"], claims["email"], claims["name"]) == ("5", "erin@example.com", "Erin Hannon")
+        preflight = client.request("/api/intercom-jwt", method="OPTIONS", headers={"Origin": origin, "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "authorization"})
+        assert preflight.headers.get("Access-Control-Allow-Origin") == origin
+        stranger = client.get("/api/intercom-jwt", headers={**bearer, "Origin": "https://evil.example"})
+        assert "Access-Control-Allow-Origin" not in stranger.headers
+        assert client.get("/api/intercom-jwt", headers={"Authorization": "Bearer not-a-token"}).status in (401, 422)
+    assert SECRET not in signed_in.body

@@ -15,7 +15,16 @@ from intercom_wizard import __version__
 from intercom_wizard.apply import apply_changes
 from intercom_wizard.errors import EXIT_CODE_HELP, Ambiguous, BadInput, ExitCode, WizardError
 from intercom_wizard.gitstate import ensure_clean
-from intercom_wizard.options import AuthMode, InstallOptions, Region, parse_endpoint, parse_workspace_id
+from intercom_wizard.options import (
+    AuthMode,
+    ClientAuth,
+    InstallOptions,
+    Region,
+    parse_endpoint,
+    parse_origin,
+    parse_storage_key,
+    parse_workspace_id,
+)
 from intercom_wizard.packages import python_hint, run_install
 from intercom_wizard.plan import Plan
 from intercom_wizard.planner import make_plan
@@ -90,6 +99,10 @@ def install(
     no_install: Annotated[bool, typer.Option("--no-install", help="Edit manifests but do not run the package manager.")] = False,
     allow_dirty: Annotated[bool, typer.Option("--allow-dirty", help="Edit files that have uncommitted changes.")] = False,
     insecure: Annotated[bool, typer.Option("--insecure", help="Only on explicit request: no identity verification.")] = False,
+    auth: Annotated[Optional[ClientAuth], typer.Option(help="How the front end authenticates API calls (default: detected).")] = None,
+    token_storage_key: Annotated[Optional[str], typer.Option(help="localStorage key of the app's access token (bearer auth).")] = None,
+    auth_scheme: Annotated[str, typer.Option(help="Authorization scheme of the app's access token: Bearer or Token.")] = "Bearer",
+    frontend_origin: Annotated[Optional[str], typer.Option(help="Origin of the pages when it differs from the API's (adds CORS to the token endpoint).")] = None,
     secret: Annotated[Optional[str], typer.Option("--secret", "--identity-secret", hidden=True)] = None,
 ) -> None:
     """Plan the installation, show the diff, and apply it when confirmed (or with --yes)."""
@@ -113,6 +126,10 @@ def install(
             mode=AuthMode.INSECURE if insecure else AuthMode.SECURE,
             frontend=frontend,
             backend=backend,
+            frontend_origin=parse_origin(frontend_origin) if frontend_origin else None,
+            auth=auth,
+            token_storage_key=parse_storage_key(token_storage_key) if token_storage_key else None,
+            auth_scheme=_auth_scheme(auth_scheme),
         )
         project = detect(path)
         identity_secret = None if insecure else read_secret(interactive and not dry_run)
@@ -153,6 +170,12 @@ def install(
     raise typer.Exit(int(ExitCode.MANUAL_STEP if plan.manual_steps else ExitCode.OK))
 
 
+def _auth_scheme(value: str) -> str:
+    if value not in ("Bearer", "Token", "JWT"):
+        raise BadInput(f"{value!r} is not an Authorization scheme the wizard knows.", hint="Use Bearer, Token or JWT.")
+    return value
+
+
 def _plan_with_choices(project: Project, options: InstallOptions, secret: str | None, interactive: bool) -> Plan:
     while True:
         try:
@@ -161,7 +184,8 @@ def _plan_with_choices(project: Project, options: InstallOptions, secret: str | 
             if not interactive:
                 raise
             err.print(escape(ambiguous.message))
-            choice = typer.prompt(f"Which {ambiguous.role}? ({', '.join(c.split(' in ')[0] for c in ambiguous.candidates)})")
+            offered = f" ({', '.join(c.split(' in ')[0] for c in ambiguous.candidates)})" if ambiguous.candidates else ""
+            choice = typer.prompt(f"Which {ambiguous.role.replace('_', ' ')}?{offered}")
             changes = {ambiguous.role: choice.strip()}
             options = InstallOptions(**{**options.__dict__, **changes})
 

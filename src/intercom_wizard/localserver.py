@@ -72,9 +72,19 @@ class BrowserlessClient:
         self._opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
         self._no_redirect = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect)
 
-    def request(self, path: str, data: Mapping[str, str] | None = None, *, follow: bool = True, headers: Mapping[str, str] | None = None) -> Reply:
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        request = urllib.request.Request(self.base_url + path, data=body, headers=dict(headers or {}))
+    def request(
+        self,
+        path: str,
+        data: Mapping[str, str] | None = None,
+        *,
+        follow: bool = True,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | None = None,
+        method: str | None = None,
+    ) -> Reply:
+        """GET, or POST a form (`data`) or raw `body`; `follow=False` returns redirects as they are."""
+        payload = urllib.parse.urlencode(data).encode() if data is not None else body
+        request = urllib.request.Request(self.base_url + path, data=payload, headers=dict(headers or {}), method=method)
         opener = self._opener if follow else self._no_redirect
         try:
             with opener.open(request, timeout=30) as response:

@@ -9,6 +9,8 @@ from intercom_wizard.errors import BadInput
 _WORKSPACE_ID = re.compile(r"[a-z0-9]{6,12}")
 _WORKSPACE_URL = re.compile(r"app(?:\.(?P<region>eu|au))?\.intercom\.(?:com|io)/a/apps/(?P<id>[^/?#\s]+)")
 _ENDPOINT = re.compile(r"/[A-Za-z0-9._~/-]*")
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?")
+_STORAGE_KEY = re.compile(r"[A-Za-z0-9_.:@/-]{1,100}")
 
 
 class Region(str, Enum):
@@ -64,6 +66,29 @@ def parse_endpoint(value: str) -> str:
     return value
 
 
+class ClientAuth(str, Enum):
+    """How the front end proves who is signed in when it calls the API."""
+
+    COOKIE = "cookie"  # the session cookie travels with the request
+    BEARER = "bearer"  # an access token kept by the front end, sent in the Authorization header
+
+
+def parse_origin(value: str) -> str:
+    match = _ORIGIN.fullmatch(value.strip())
+    if not match:
+        raise BadInput(
+            f"{value!r} is not an origin.",
+            hint="Give scheme, host and optional port only, e.g. https://app.example.com or http://localhost:5173.",
+        )
+    return value.strip()
+
+
+def parse_storage_key(value: str) -> str:
+    if not _STORAGE_KEY.fullmatch(value):
+        raise BadInput(f"{value!r} is not a usable localStorage key.", hint="Use the key your app stores its access token under, e.g. access_token.")
+    return value
+
+
 class AuthMode(str, Enum):
     SECURE = "secure"
     INSECURE = "insecure"
@@ -77,7 +102,10 @@ class InstallOptions:
     mode: AuthMode = AuthMode.SECURE
     frontend: str | None = None
     backend: str | None = None
-    frontend_origin: str | None = None
+    frontend_origin: str | None = None  # set when the pages are served from another origin than the API
+    auth: ClientAuth | None = None  # None: decided from what the project uses
+    token_storage_key: str | None = None
+    auth_scheme: str = "Bearer"
 
     @property
     def workspace_id(self) -> str:

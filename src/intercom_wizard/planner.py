@@ -1,11 +1,14 @@
 """plan(project, options): the one place decisions are made. Pure: it reads, never writes."""
 
+from dataclasses import replace
+
 from intercom_wizard.builder import PlanBuilder
 from intercom_wizard.errors import AlreadyInstalled, Ambiguous, BadInput, NothingDetected
 from intercom_wizard.integrations import BACKENDS, FRONTENDS
 from intercom_wizard.integrations.base import Detection, PlanContext
 from intercom_wizard.integrations.frontends import html
-from intercom_wizard.options import AuthMode, InstallOptions
+from intercom_wizard.integrations.frontends.client_auth import find_token_storage
+from intercom_wizard.options import AuthMode, ClientAuth, InstallOptions
 from intercom_wizard.plan import FileChange, Plan
 from intercom_wizard.project import Project
 from intercom_wizard.receipt import RECEIPT_PATH, Receipt
@@ -45,6 +48,27 @@ def choose_frontend(project: Project, options: InstallOptions) -> Detection | No
     return _single("frontend", project.frontends) if project.frontends else None
 
 
+def resolve_client_auth(project: Project, options: InstallOptions, backend: Detection | None) -> InstallOptions:
+    """Cookie or bearer: what the back end's auth implies, and for bearer where the front end keeps its token."""
+    auth = options.auth
+    if auth is None:
+        auth = ClientAuth.BEARER if backend is not None and backend.details.get("token_auth") else ClientAuth.COOKIE
+    if auth is ClientAuth.COOKIE:
+        return replace(options, auth=auth)
+    if options.token_storage_key:
+        return replace(options, auth=auth)
+    candidates = find_token_storage(project.tree)
+    if len(candidates) == 1:
+        return replace(options, auth=auth, token_storage_key=candidates[0].key, auth_scheme=candidates[0].scheme)
+    found = "; ".join(f"{c.key!r} in {c.file}" for c in candidates) or "no localStorage key read next to an Authorization header"
+    raise Ambiguous(
+        "token_storage_key",
+        [c.key for c in candidates],
+        f"The API authenticates with bearer tokens, but where the front end keeps its token is unclear ({found}).",
+        hint="Pass --token-storage-key KEY (and --auth-scheme Token for DRF's TokenAuthentication), or --auth cookie.",
+    )
+
+
 def _single(role: str, candidates: list[Detection]) -> Detection:
     if len(candidates) == 1:
         return candidates[0]
@@ -78,6 +102,7 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
             hint=f"Point the wizard at your app's folder, or pass --frontend ({', '.join(SUPPORTED_FRONTENDS)}) "
             f"and --backend ({', '.join(SUPPORTED_BACKENDS)}).",
         )
+    options = resolve_client_auth(project, options, backend)
     builder = PlanBuilder(project.tree, project.receipt)
     context = PlanContext(project.tree, options, builder, secret)
     secure = options.mode is AuthMode.SECURE

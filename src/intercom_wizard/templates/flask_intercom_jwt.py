@@ -12,7 +12,7 @@ import time
 import jwt
 __IW_IMPORTS__
 
-bp = Blueprint("intercom_jwt", __name__)
+bp = Blueprint("intercom_jwt", __name__)__IW_CORS__
 
 TOKEN_LIFETIME_SECONDS = 2 * 60 * 60
 
@@ -20,7 +20,7 @@ TOKEN_LIFETIME_SECONDS = 2 * 60 * 60
 __IW_USER_CLAIMS__
 
 
-@bp.get("__IW_ENDPOINT__")
+__IW_ROUTE__
 def intercom_jwt():
     claims = signed_in_user_claims()
     if claims is None:

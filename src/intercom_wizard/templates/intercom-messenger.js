@@ -13,6 +13,10 @@
   var APP_ID = '__IW_WORKSPACE_ID__';
   var TOKEN_URL = __IW_TOKEN_URL__;
   var API_BASE = __IW_API_BASE__;
+  // How the app authenticates its API calls: null = its cookies (session); otherwise the
+  // localStorage key under which it keeps its access token, sent as `AUTH_SCHEME <token>`.
+  var ACCESS_TOKEN_KEY = __IW_ACCESS_TOKEN_KEY__;
+  var AUTH_SCHEME = '__IW_AUTH_SCHEME__';
   var REFRESH_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
   var MIN_REFRESH_DELAY_MS = 30 * 1000;
   var RETRY_DELAYS_MS = [1000, 3000, 10000];
@@ -88,24 +92,45 @@
     });
   }
 
+  // The request options the app itself uses, or null when its access token says nobody is signed in.
+  function tokenRequest() {
+    var headers = { Accept: 'application/json' };
+    if (!ACCESS_TOKEN_KEY) {
+      return { credentials: 'include', headers: headers };
+    }
+    var accessToken = null;
+    try {
+      accessToken = window.localStorage.getItem(ACCESS_TOKEN_KEY);
+    } catch (e) {
+      // Storage disabled: the app cannot be signed in either.
+    }
+    if (!accessToken) {
+      return null;
+    }
+    headers.Authorization = AUTH_SCHEME + ' ' + accessToken;
+    return { credentials: 'same-origin', headers: headers };
+  }
+
   // Resolves with the token, or null when nobody is signed in; rejects on any other failure.
   function fetchToken() {
-    return fetch(TOKEN_URL, { credentials: 'include', headers: { Accept: 'application/json' } }).then(
-      function (response) {
-        if (response.status === 401 || response.status === 403) {
-          return null;
-        }
-        if (!response.ok) {
-          throw new Error('token endpoint answered HTTP ' + response.status);
-        }
-        return response.json().then(function (body) {
-          if (!body || typeof body.token !== 'string' || !body.token) {
-            throw new Error('token endpoint answered without a token');
-          }
-          return body.token;
-        });
+    var request = tokenRequest();
+    if (request === null) {
+      return Promise.resolve(null);
+    }
+    return fetch(TOKEN_URL, request).then(function (response) {
+      if (response.status === 401 || response.status === 403) {
+        return null;
       }
-    );
+      if (!response.ok) {
+        throw new Error('token endpoint answered HTTP ' + response.status);
+      }
+      return response.json().then(function (body) {
+        if (!body || typeof body.token !== 'string' || !body.token) {
+          throw new Error('token endpoint answered without a token');
+        }
+        return body.token;
+      });
+    });
   }
 
   function fetchTokenWithRetry(attempt) {

@@ -13,12 +13,14 @@ from intercom_wizard.edits import insert_lines_after, insert_lines_before, parse
 from intercom_wizard.envfile import plan_secret
 from intercom_wizard.integrations.backends.python_common import (
     add_import,
+    declare_python_package,
     claims_literal,
     declare_pyjwt,
     model_fields,
     sql_table_columns,
 )
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
+from intercom_wizard.options import ClientAuth
 from intercom_wizard.integrations.frontends.layouts import find_layouts
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
@@ -47,6 +49,7 @@ def detect(tree: ProjectTree) -> list[Detection]:
                         "app_var": match.get_match("APP").text(),
                         "factory": factory.field("name").text() if factory else None,
                         "auth": _auth_style(tree),
+                        "token_auth": _token_auth(tree),
                     },
                 )
             )
@@ -62,6 +65,15 @@ def _app_root(tree: ProjectTree, package_dir: str) -> str:
 
 def _enclosing_function(node: SgNode) -> SgNode | None:
     return next((a for a in node.ancestors() if a.kind() == "function_definition"), None)
+
+
+def _token_auth(tree: ProjectTree) -> dict[str, object] | None:
+    """Flask-JWT-Extended access tokens, and whether a user_lookup_loader turns them into users."""
+    sources = [tree.text(path) for path in tree.glob(".py")]
+    if not any("flask_jwt_extended" in text and "JWTManager(" in text for text in sources):
+        return None
+    lookup = any(parse(text, "python").find(pattern="@$JWT.user_lookup_loader") is not None for text in sources if "user_lookup_loader" in text)
+    return {"kind": "flask-jwt-extended", "user_lookup": lookup}
 
 
 def _auth_style(tree: ProjectTree) -> dict[str, object]:
@@ -90,10 +102,23 @@ def plan(context: PlanContext, detection: Detection) -> None:
     app_var: str = detection.details["app_var"]
     folder = folder_of(app_file)
     prefix = f"{folder}/" if folder else ""
-    imports, claims = _user_lookup(detection.details["auth"])
+    token_auth = detection.details.get("token_auth") if context.options.auth is ClientAuth.BEARER else None
+    auth = token_auth or detection.details["auth"]
+    imports, claims = _user_lookup(auth)
+    route = f'@bp.get("{context.options.endpoint}")'
+    if token_auth:
+        # No or a bad token: Flask-JWT-Extended answers 401 itself; optional=True lets ours say "not signed in".
+        route += "\n@jwt_required(optional=True)"
+    cors = ""
+    if context.options.frontend_origin:
+        imports += "\nfrom flask_cors import CORS"
+        credentials = "" if token_auth else ", supports_credentials=True"
+        cors = f"\n\n# The pages are served from another origin: allow exactly that one.\nCORS(bp, origins=[\"{context.options.frontend_origin}\"]{credentials})"
+        declare_python_package(context, detection.root, "flask-cors", ">=4.0", "flask-cors answers the pages' cross-origin requests")
+    imports = "\n".join(sorted(imports.splitlines()))
     builder.create(
         f"{prefix}{MODULE_NAME}.py",
-        render("flask_intercom_jwt.py", imports=imports, user_claims=claims, endpoint=context.options.endpoint),
+        render("flask_intercom_jwt.py", imports=imports, user_claims=claims, route=route, cors=cors),
         f"GET {context.options.endpoint}: a signed Intercom JWT for the signed-in user, 401 otherwise",
     )
     in_package = app_file.endswith("__init__.py")
@@ -144,6 +169,18 @@ def _user_lookup(auth: dict[str, object]) -> tuple[str, str]:
             f"{flask_imports}\nfrom flask_login import current_user",
             'def signed_in_user_claims():\n    """Identity claims for the user Flask-Login has signed in, or None."""\n'
             f"    if not current_user.is_authenticated:\n        return None\n    return {claims}",
+        )
+    if auth["kind"] == "flask-jwt-extended":
+        if auth["user_lookup"]:
+            claims = claims_literal(lambda f: f'getattr(user, "{f}", None)', "str(get_jwt_identity())", None, "    ")
+            lookup = "    user = get_current_user()\n"
+        else:
+            claims, lookup = '{"user_id": str(get_jwt_identity())}', ""
+        names = "get_current_user, get_jwt_identity, jwt_required" if auth["user_lookup"] else "get_jwt_identity, jwt_required"
+        return (
+            f"{flask_imports}\nfrom flask_jwt_extended import {names}",
+            'def signed_in_user_claims():\n    """Identity claims for the user of the request\'s access token, or None."""\n'
+            f"    if get_jwt_identity() is None:\n        return None\n{lookup}    return {claims}",
         )
     if auth["kind"] == "g.user":
         if auth["row"]:

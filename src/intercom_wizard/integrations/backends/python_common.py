@@ -18,34 +18,45 @@ NAME_FIELDS = ("name", "full_name", "display_name", "username")
 
 
 def declare_pyjwt(context: PlanContext, app_root: str) -> None:
-    """Add PyJWT to whichever dependency file the project uses (requirements first, then pyproject)."""
+    declare_python_package(context, app_root, PYJWT, PYJWT_SPEC, "PyJWT signs the tokens")
+
+
+def declare_python_package(context: PlanContext, app_root: str, package: str, spec: str, reason: str) -> None:
+    """Add a package to whichever dependency file the project uses (requirements first, then pyproject)."""
     tree, builder = context.tree, context.builder
     for folder in dict.fromkeys([app_root, ""]):
         prefix = f"{folder}/" if folder else ""
         requirements = f"{prefix}requirements.txt"
         if tree.exists(requirements):
-            text = tree.text(requirements)
-            if not _mentions_pyjwt(text.splitlines()):
-                builder.insert(requirements, [append_lines(tree.read(requirements), f"{PYJWT}{PYJWT_SPEC}\n")], "PyJWT signs the tokens")
-            builder.dependencies.append(DependencyChange("python", PYJWT, PYJWT_SPEC, requirements))
+            if not _mentions(package, tree.text(requirements).splitlines()):
+                builder.insert(requirements, [append_lines(tree.read(requirements), f"{package}{spec}\n")], reason)
+            builder.dependencies.append(DependencyChange("python", package, spec, requirements))
             return
         pyproject = f"{prefix}pyproject.toml"
-        if tree.exists(pyproject) and _declare_in_pyproject(context, pyproject):
-            builder.dependencies.append(DependencyChange("python", PYJWT, PYJWT_SPEC, pyproject))
+        if tree.exists(pyproject) and _declare_in_pyproject(context, pyproject, package, spec, reason):
+            builder.dependencies.append(DependencyChange("python", package, spec, pyproject))
             return
     builder.manual(
         "requirements.txt",
-        "The project declares its Python dependencies nowhere the wizard recognises; add PyJWT to them:",
-        f"{PYJWT}{PYJWT_SPEC}",
+        f"The project declares its Python dependencies nowhere the wizard recognises; add {package} to them:",
+        f"{package}{spec}",
     )
 
 
-def _mentions_pyjwt(requirements: list[str]) -> bool:
-    names = (line.split("#", 1)[0].strip().lower().replace("_", "-") for line in requirements)
-    return any(name.startswith("pyjwt") and not name[5:6].isalnum() for name in names)
+def _normalised(name: str) -> str:
+    return name.lower().replace("_", "-")
 
 
-def _declare_in_pyproject(context: PlanContext, path: str) -> bool:
+def _mentions(package: str, requirements: list[str]) -> bool:
+    wanted = _normalised(package)
+    for line in requirements:
+        name = _normalised(line.split("#", 1)[0].strip())
+        if name.startswith(wanted) and not (name[len(wanted) : len(wanted) + 1].isalnum() or name[len(wanted) : len(wanted) + 1] == "-"):
+            return True
+    return False
+
+
+def _declare_in_pyproject(context: PlanContext, path: str, package: str, spec: str, reason: str) -> bool:
     try:
         document = tomlkit.parse(context.tree.text(path))
     except TOMLKitError as exc:
@@ -54,14 +65,14 @@ def _declare_in_pyproject(context: PlanContext, path: str) -> bool:
     poetry = document.get("tool", {}).get("poetry", {}).get("dependencies")
     if project is not None and "dependencies" in project:
         dependencies = project["dependencies"]
-        if not _mentions_pyjwt(list(dependencies)):
-            dependencies.append(f"{PYJWT}{PYJWT_SPEC}")
+        if not _mentions(package, [str(d) for d in dependencies]):
+            dependencies.append(f"{package}{spec}")
     elif poetry is not None:
-        if not any(str(name).lower() == "pyjwt" for name in poetry):
-            poetry["pyjwt"] = "^2.8"
+        if not any(_normalised(str(name)) == _normalised(package) for name in poetry):
+            poetry[_normalised(package)] = "^" + spec.removeprefix(">=")
     else:
         return False
-    context.builder.rewrite(path, tomlkit.dumps(document), "PyJWT signs the tokens")
+    context.builder.rewrite(path, tomlkit.dumps(document), reason)
     return True
 
 

@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 from intercom_wizard.edits import indent_unit, indentation_at, insert_lines_before
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends.layouts import PAGE_SUFFIXES, body_end_tag, find_layouts
+from intercom_wizard.options import ClientAuth
 from intercom_wizard.plan import Insertion
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
@@ -48,6 +49,8 @@ def plan(context: PlanContext, host: PageHost, *, token_url: str | None) -> None
             workspace_id=context.options.workspace_id,
             token_url=f"'{token_url}'" if token_url else "null",
             api_base=f"'{api_base}'" if api_base else "null",
+            access_token_key=f"'{context.options.token_storage_key}'" if context.options.auth is ClientAuth.BEARER else "null",
+            auth_scheme=context.options.auth_scheme,
         ),
         "loads the Messenger and boots it with the signed-in user's JWT (anonymously otherwise)",
     )
