@@ -32,6 +32,7 @@ from intercom_wizard.project import Project, detect
 from intercom_wizard.tokens import mint
 from intercom_wizard.tree import ProjectTree
 from intercom_wizard.uninstall import make_uninstall_plan
+from intercom_wizard.verify.command import verify
 
 SECRET_ENV = "INTERCOM_IDENTITY_SECRET"
 
@@ -318,6 +319,9 @@ def demo(
     from intercom_wizard.demo import run_demo
 
     raise typer.Exit(run_demo(err, keep=keep))
+
+
+app.command("verify", epilog=EXIT_CODE_HELP)(verify)
 
 
 def version_callback(value: bool) -> None:

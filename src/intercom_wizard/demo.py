@@ -51,13 +51,16 @@ def run_demo(console: Console, *, keep: bool = False) -> int:
         port = free_port()
         command = [sys.executable, "-m", "flask", "--app", "flaskr", "run", "--host", "127.0.0.1", "--port", str(port)]
         with running_server(command, app_dir, port, {"INTERCOM_IDENTITY_SECRET": secret}):
-            console.print(f"[bold]3. Serving[/] http://127.0.0.1:{port}/")
-            results = exercise(f"http://127.0.0.1:{port}", secret)
-        table = Table("check", "result", "evidence")
-        for name, ok, evidence in results:
-            table.add_row(name, "[green]pass[/]" if ok else "[red]FAIL[/]", evidence)
-        console.print(table)
-        passed = all(ok for _, ok, _ in results)
+            base_url = f"http://127.0.0.1:{port}"
+            console.print(f"[bold]3. Serving[/] {base_url}/ — HTTP checks:")
+            results = exercise(base_url, secret)
+            table = Table("check", "result", "evidence")
+            for name, ok, evidence in results:
+                table.add_row(name, "[green]pass[/]" if ok else "[red]FAIL[/]", evidence)
+            console.print(table)
+            console.print("[bold]4. In the browser[/] (headless Chromium, offline Messenger stand-in): sign in, navigate, sign out")
+            browser_passed = verify_in_browser(console, base_url, secret)
+        passed = all(ok for _, ok, _ in results) and browser_passed
         console.print("[bold green]Demo passed.[/]" if passed else "[bold red]Demo failed.[/]")
         return 0 if passed else 1
     finally:
@@ -65,6 +68,25 @@ def run_demo(console: Console, *, keep: bool = False) -> int:
             console.print(f"Kept {app_dir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+def verify_in_browser(console: Console, base_url: str, secret: str) -> bool:
+    from intercom_wizard.verify import BrowserUnavailable, Logout, SignIn, run_verification
+
+    try:
+        report = run_verification(
+            base_url + "/",
+            workspace_id=DEMO_WORKSPACE_ID,
+            secret=secret,
+            sign_in=SignIn(login_url="/auth/login", username=USERNAME, password=PASSWORD),
+            logout=Logout(url="/auth/logout"),
+            navigate="/notes/about",
+        )
+    except BrowserUnavailable as missing:
+        console.print(f"[red]Browser verification could not run:[/] {missing}")
+        return False
+    report.render(console)
+    return report.exit_code == 0
 
 
 def exercise(base_url: str, secret: str) -> list[tuple[str, bool, str]]:

@@ -44,6 +44,7 @@
     settings: null,
     launcherVisible: false,
     messengerOpen: false,
+    draft: null,
     unreadCount: 0,
   };
   window.__intercomStandIn = state;
@@ -202,12 +203,11 @@
   }
 
   function update(settings) {
-    if (!state.booted) {
-      return 'ignored: the Messenger is not booted';
+    // The real widget ignores update before boot (the page must boot first).
+    if (state.booted) {
+      Object.assign(state.settings, settings || {});
+      ping('apiUpdate', state.settings);
     }
-    Object.assign(state.settings, settings || {});
-    ping('apiUpdate', state.settings);
-    return null;
   }
 
   function shutdown() {
@@ -223,27 +223,26 @@
   }
 
   function setMessengerOpen(open, message) {
-    if (state.messengerOpen === open) {
-      return;
-    }
+    var changed = state.messengerOpen !== open;
     state.messengerOpen = open;
-    renderLauncher(message);
-    (open ? handlers.show : handlers.hide).forEach(function (fn) {
-      fn();
-    });
+    state.draft = open ? (message === undefined ? state.draft : message) : null;
+    renderLauncher();
+    if (changed) {
+      (open ? handlers.show : handlers.hide).forEach(function (fn) {
+        fn();
+      });
+    }
   }
 
   var launcher = null;
   var panel = null;
 
-  function renderLauncher(message) {
+  function renderLauncher() {
     if (!document.body) {
-      document.addEventListener('DOMContentLoaded', function () {
-        renderLauncher(message);
-      });
+      document.addEventListener('DOMContentLoaded', renderLauncher);
       return;
     }
-    var visible = state.booted && !(state.settings && state.settings.hide_default_launcher) && lastPingAccepted();
+    var visible = state.booted && !(state.settings && state.settings.hide_default_launcher) && !!lastPingAccepted();
     state.launcherVisible = visible;
     if (!launcher) {
       launcher = document.createElement('div');
@@ -274,7 +273,7 @@
     launcher.title = 'Intercom stand-in: ' + who;
     launcher.style.display = visible ? 'block' : 'none';
     panel.style.display = visible && state.messengerOpen ? 'block' : 'none';
-    panel.textContent = 'Intercom Messenger (offline stand-in) \u2014 ' + who + (message ? ': ' + message : '');
+    panel.textContent = 'Intercom Messenger (offline stand-in) \u2014 ' + who + (state.draft ? ': ' + state.draft : '');
   }
 
   function lastPingAccepted() {
@@ -288,7 +287,8 @@
         boot(first);
         return undefined;
       case 'update':
-        return update(first);
+        update(first);
+        return undefined;
       case 'shutdown':
         shutdown();
         return undefined;
@@ -348,15 +348,21 @@
   function Intercom() {
     return run(arguments);
   }
-  Intercom.booted = false;
+  Object.defineProperty(Intercom, 'booted', {
+    get: function () {
+      return state.booted;
+    },
+  });
   window.Intercom = Intercom;
 
   var bootQueued = queued.some(function (args) {
     return args[0] === 'boot';
   });
-  if (!bootQueued && window.intercomSettings && window.intercomSettings.app_id) {
-    run(['boot', window.intercomSettings]);
-  }
   queued.forEach(run);
+  if (!bootQueued && window.intercomSettings && window.intercomSettings.app_id) {
+    // The widget boots by itself from intercomSettings; going through window.Intercom lets
+    // anything observing the page's calls see that boot too.
+    window.Intercom('boot', window.intercomSettings);
+  }
   state.ready = true;
 })();

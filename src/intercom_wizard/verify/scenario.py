@@ -1,0 +1,313 @@
+"""The visit a person would make: anonymous, signed in, a client-side route change, signed out.
+
+Every step waits for the Messenger to settle (a boot on the current page, the stand-in's pings
+answered, then a short quiet period) instead of sleeping, and records what happened; a step that
+cannot be carried out is recorded as such and fails its check, it never raises.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
+
+from intercom_wizard.verify.browser import visit_context
+from intercom_wizard.verify.observe import Delivered, Observations, PageState, Probe
+from intercom_wizard.verify.settings import VerifyOptions
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page
+
+PASSWORD_FORM = "form:has(input[type=password])"
+USERNAME_FIELDS = "input:not([type]), input[type=text], input[type=email], input[type=tel]"
+SUBMIT_BUTTONS = "button[type=submit], input[type=submit], button:not([type])"
+WIDGET_MARKER = "widget.intercom.io/widget/"
+QUIET_SECONDS = 0.3
+NAVIGATION_TIMEOUT_MS = 30_000
+ACTION_TIMEOUT_MS = 10_000
+SOURCE_MAP = re.compile(rb"[#@] sourceMappingURL=(\S+)\s*$")
+
+INSPECT_PAGE = """() => {
+  const standIn = window.__intercomStandIn;
+  const launcher = document.querySelector(
+    '.intercom-lightweight-app-launcher, .intercom-launcher, iframe[name="intercom-launcher-frame"]');
+  return {
+    url: location.href,
+    loadId: window.__intercomWizardLoadId || null,
+    intercomType: typeof window.Intercom,
+    scripts: Array.from(document.scripts).map((s, i) => s.src
+      ? { index: i, src: s.src }
+      : { index: i, inlineLoader: s.text.indexOf('widget.intercom.io/widget') >= 0 }),
+    standIn: standIn ? { loads: standIn.loads, warnings: standIn.warnings.slice(), launcherVisible: standIn.launcherVisible } : null,
+    launcher: !!launcher && launcher.getBoundingClientRect().width > 0,
+  };
+}"""
+STANDIN_IDLE = "() => document.readyState === 'complete' && !!window.__intercomStandIn && window.__intercomStandIn.ready && window.__intercomStandIn.pending === 0"
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _path(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+class Visit:
+    """Drives one page of one browser context through the steps, feeding Observations."""
+
+    def __init__(self, context: BrowserContext, observations: Observations) -> None:
+        self.context = context
+        self.obs = observations
+        self.options: VerifyOptions = observations.options
+        self.page: Page = context.new_page()
+
+    # -- waiting -------------------------------------------------------------------------------
+
+    def _evaluate(self, script: str, arg: Any = None) -> Any:
+        try:
+            return self.page.evaluate(script, arg)
+        except Exception:  # mid-navigation: the old document is gone, the new one not there yet
+            return None
+
+    def _idle(self) -> bool:
+        if self.options.live:
+            return self._evaluate("() => document.readyState === 'complete'") is True
+        return self._evaluate(STANDIN_IDLE) is True
+
+    def settle(self, wanted: Callable[[str | None], bool], timeout: float) -> bool:
+        """Wait until `wanted(current load id)` holds, the Messenger is idle and nothing new happened for a moment."""
+        deadline = time.monotonic() + timeout
+        seen = -1
+        quiet_since = time.monotonic()
+        while time.monotonic() < deadline:
+            count = len(self.obs.calls) + len(self.obs.pings)
+            if count != seen:
+                seen, quiet_since = count, time.monotonic()
+            load_id = self._evaluate("() => window.__intercomWizardLoadId || null")
+            if wanted(load_id) and self._idle() and time.monotonic() - quiet_since >= QUIET_SECONDS:
+                if self.options.live:
+                    try:
+                        self.page.wait_for_load_state("networkidle", timeout=10_000)
+                    except Exception:  # a page that keeps polling never goes idle; what we have is enough
+                        pass
+                return True
+            self.page.wait_for_timeout(50)
+        return False
+
+    def _booted_here(self, load_id: str | None) -> bool:
+        phase = self.obs.phase
+        return load_id is not None and any(c.command == "boot" and c.phase == phase and c.load_id == load_id for c in self.obs.calls)
+
+    def _wait_for_boot(self, timeout: float | None = None, *, report: bool = True) -> None:
+        timeout = self.options.boot_timeout if timeout is None else timeout
+        if not self.settle(self._booted_here, timeout) and report:
+            self.obs.note(self.obs.phase, f"no Messenger boot on {_path(self.page.url)} within {timeout:g} s")
+
+    # -- steps ---------------------------------------------------------------------------------
+
+    def open(self, url: str) -> bool:
+        try:
+            self.page.goto(url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
+        except Exception as error:
+            self.obs.fail_step(self.obs.phase, f"could not open {url}: {_first_line(error)}")
+            return False
+        self._wait_for_boot()
+        self.inspect()
+        return True
+
+    def inspect(self) -> None:
+        state = self._evaluate(INSPECT_PAGE)
+        if not isinstance(state, dict):
+            self.obs.note(self.obs.phase, f"could not inspect {self.page.url}")
+            return
+        widget_scripts = [s["src"] for s in state["scripts"] if "src" in s and WIDGET_MARKER in s["src"]]
+        loaders = []
+        for script in state["scripts"]:
+            if script.get("inlineLoader"):
+                loaders.append(f"inline <script> #{script['index']}")
+            elif "src" in script and WIDGET_MARKER not in script["src"]:
+                body = self.obs.body_of(script["src"])
+                if body is not None and WIDGET_MARKER.encode() in body:
+                    loaders.append(_path(script["src"]))
+        stand_in = state.get("standIn") or {}
+        self.obs.pages.append(
+            PageState(
+                phase=self.obs.phase,
+                url=state["url"],
+                load_id=state["loadId"],
+                intercom_type=state["intercomType"],
+                widget_scripts=widget_scripts,
+                loader_scripts=loaders,
+                standin_loads=stand_in.get("loads"),
+                standin_warnings=list(stand_in.get("warnings") or []),
+                launcher_visible=stand_in.get("launcherVisible") if stand_in else bool(state.get("launcher")),
+            )
+        )
+
+    def probe(self) -> None:
+        """GET the token endpoint with this browser's cookies, not following redirects."""
+        url = self.options.endpoint_url
+        try:
+            response = self.context.request.get(url, max_redirects=0, headers={"Accept": "application/json"}, fail_on_status_code=False, timeout=15_000)
+            self.obs.probes.append(Probe(self.obs.phase, url, response.status, dict(response.headers), response.text()))
+        except Exception as error:
+            self.obs.probes.append(Probe(self.obs.phase, url, None, {}, "", error=_first_line(error)))
+
+    def sign_in_with_form(self) -> None:
+        sign_in = self.options.sign_in
+        assert sign_in.login_url is not None and sign_in.username is not None and sign_in.password is not None
+        page = self.page
+        login_url = self.options.resolve(sign_in.login_url)
+        try:
+            page.goto(login_url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
+        except Exception as error:
+            self.obs.fail_step("sign-in", f"could not open the login page {login_url}: {_first_line(error)}")
+            return
+        form = page.locator(PASSWORD_FORM).first
+        password = page.locator(sign_in.password_selector).first if sign_in.password_selector else form.locator("input[type=password]").first
+        if sign_in.username_selector:
+            username = page.locator(sign_in.username_selector).first
+        else:
+            username = form.locator(USERNAME_FIELDS).filter(visible=True).first
+        try:
+            username.fill(sign_in.username, timeout=ACTION_TIMEOUT_MS)
+            password.fill(sign_in.password, timeout=ACTION_TIMEOUT_MS)
+        except Exception as error:
+            self.obs.fail_step("sign-in", f"no login form with a username and a password field at {_path(login_url)}: {_first_line(error)}")
+            return
+        submit = page.locator(sign_in.submit_selector).first if sign_in.submit_selector else form.locator(SUBMIT_BUTTONS).first
+        try:
+            with page.expect_navigation(wait_until="load", timeout=15_000):
+                if sign_in.submit_selector or submit.count():
+                    submit.click(timeout=ACTION_TIMEOUT_MS)
+                else:
+                    password.press("Enter")
+            self.obs.note("sign-in", f"submitted the login form at {_path(login_url)} as {sign_in.username}; landed on {_path(page.url)}")
+            # Let the landing page's Messenger finish, so its calls are not mistaken for the next page's.
+            self._wait_for_boot(3, report=False)
+        except Exception as error:
+            self.obs.note("sign-in", f"submitted the login form; no page load followed ({_first_line(error)}): client-side sign-in?")
+        if page.locator("input[type=password]").filter(visible=True).count():
+            self.obs.note("sign-in", f"a password field is still shown on {_path(page.url)}: were the credentials accepted?")
+
+    def navigate(self, target: str) -> None:
+        """Change route the way a client-side router does: history.pushState (then popstate, for back/forward)."""
+
+        def updated(load_id: str | None) -> bool:
+            return any(c.command == "update" and c.phase == self.obs.phase for c in self.obs.calls)
+
+        try:
+            self.page.evaluate("path => history.pushState({ intercomWizard: true }, '', path)", target)
+        except Exception as error:
+            self.obs.fail_step("navigate", f"history.pushState({target!r}) failed: {_first_line(error)}")
+            return
+        if self.settle(updated, 3):
+            self.obs.note("navigate", f"history.pushState to {_path(self.page.url)}")
+            return
+        self._evaluate("() => window.dispatchEvent(new PopStateEvent('popstate', { state: history.state }))")
+        if self.settle(updated, 3):
+            self.obs.note("navigate", f"history.pushState to {_path(self.page.url)}: update came only on the popstate event that followed, not on pushState")
+        else:
+            self.obs.note("navigate", f"history.pushState to {_path(self.page.url)}, then a popstate event")
+
+    def log_out(self) -> None:
+        logout = self.options.logout
+        if logout.url is not None:
+            url = self.options.resolve(logout.url)
+            try:
+                self.page.goto(url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
+            except Exception as error:
+                self.obs.fail_step("logout", f"could not open {url}: {_first_line(error)}")
+                return
+            self.obs.note("logout", f"opened {_path(url)}; landed on {_path(self.page.url)}")
+        else:
+            assert logout.selector is not None
+            try:
+                self.page.locator(logout.selector).first.click(timeout=ACTION_TIMEOUT_MS)
+            except Exception as error:
+                self.obs.fail_step("logout", f"could not click {logout.selector!r}: {_first_line(error)}")
+                return
+            self.obs.note("logout", f"clicked {logout.selector!r}")
+        self._wait_for_boot()
+        self.inspect()
+
+    def screenshot(self) -> None:
+        if self.options.screenshot is None:
+            return
+        try:
+            self.page.screenshot(path=str(self.options.screenshot))
+        except Exception as error:
+            self.obs.note(self.obs.phase, f"screenshot failed: {_first_line(error)}")
+
+    def collect_source_maps(self) -> None:
+        """Source maps are delivered to anyone who asks: scan them too (external and inline ones)."""
+        seen = {item.url for item in self.obs.responses}
+        for item in list(self.obs.responses):
+            if item.from_intercom or not (item.url.split("?")[0].endswith(".js") or "javascript" in item.content_type):
+                continue
+            match = SOURCE_MAP.search(item.body[-4096:])
+            if not match:
+                continue
+            reference = match.group(1).decode("utf-8", "replace")
+            if reference.startswith("data:"):
+                _, _, payload = reference.partition(",")
+                try:
+                    decoded = base64.b64decode(payload + "===") if ";base64" in reference.split(",")[0] else payload.encode()
+                except ValueError:
+                    continue
+                self.obs.responses.append(Delivered("source-map", f"{item.url} (inline source map)", 200, "application/json", decoded))
+                continue
+            map_url = urljoin(item.url, reference)
+            if map_url in seen:
+                continue
+            seen.add(map_url)
+            try:
+                response = self.context.request.get(map_url, timeout=15_000, fail_on_status_code=False)
+            except Exception:
+                continue
+            if response.status == 200:
+                self.obs.responses.append(Delivered("source-map", map_url, 200, response.headers.get("content-type", ""), response.body()))
+
+
+def run_scenario(browser: Browser, options: VerifyOptions) -> Observations:
+    obs = Observations(options)
+    signs_in = not options.sign_in.is_empty
+    with visit_context(browser, obs) as context:
+        visit = Visit(context, obs)
+        obs.phase = "anonymous"
+        visit.open(options.url)
+        visit.probe()
+        if not signs_in:
+            visit.screenshot()
+            if options.navigate is not None:
+                obs.phase = "navigate"
+                visit.navigate(options.navigate)
+        visit.collect_source_maps()
+    if not signs_in:
+        return obs
+    with visit_context(browser, obs, storage_state=options.sign_in.storage_state) as context:
+        if options.sign_in.cookies:
+            context.add_cookies([{"name": name, "value": value, "url": options.origin} for name, value in options.sign_in.cookies])
+        visit = Visit(context, obs)
+        if options.sign_in.login_url is not None:
+            obs.phase = "sign-in"
+            visit.sign_in_with_form()
+        obs.phase = "signed-in"
+        visit.open(options.url)
+        visit.probe()
+        visit.screenshot()
+        if options.navigate is not None:
+            obs.phase = "navigate"
+            visit.navigate(options.navigate)
+        if not options.logout.is_empty:
+            obs.phase = "logout"
+            visit.log_out()
+            visit.probe()
+        visit.collect_source_maps()
+    return obs

@@ -1,0 +1,130 @@
+"""What to verify and how to sign in and out, validated before any browser starts.
+
+Bad input is reported as BadInput (exit code 2) here, so that a typo never costs a browser run and
+never turns into a misleading "check failed".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from intercom_wizard.errors import BadInput
+from intercom_wizard.options import Region, parse_workspace_id
+
+SECRET_ENV = "INTERCOM_IDENTITY_SECRET"
+ACCESS_TOKEN_ENV = "INTERCOM_ACCESS_TOKEN"
+
+
+def _is_http_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def parse_cookie(value: str) -> tuple[str, str]:
+    """`NAME=VALUE`, as given to --cookie."""
+    name, sep, cookie_value = value.partition("=")
+    if not sep or not name.strip():
+        raise BadInput(f"--cookie {value!r} is not NAME=VALUE.", hint="For example: --cookie sessionid=abc123 (repeat for more cookies).")
+    return name.strip(), cookie_value
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """One way to become a signed-in user: a login form, cookies, or a saved Playwright storage state."""
+
+    login_url: str | None = None
+    username: str | None = None
+    password: str | None = None
+    username_selector: str | None = None
+    password_selector: str | None = None
+    submit_selector: str | None = None
+    cookies: tuple[tuple[str, str], ...] = ()
+    storage_state: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.login_url is not None and (self.username is None or self.password is None):
+            raise BadInput("--login-url needs --username and --password.", hint="Or sign in with --cookie NAME=VALUE or --storage-state FILE.")
+        if self.login_url is None and (self.username is not None or self.password is not None):
+            raise BadInput("--username/--password need --login-url (the page with the login form).")
+        if self.storage_state is not None and not self.storage_state.is_file():
+            raise BadInput(f"--storage-state {self.storage_state} is not a file.", hint="Save one with Playwright: context.storage_state(path=...).")
+
+    @property
+    def is_empty(self) -> bool:
+        return self.login_url is None and not self.cookies and self.storage_state is None
+
+    def describe(self) -> str:
+        if self.login_url is not None:
+            return f"login form at {self.login_url} as {self.username}"
+        if self.storage_state is not None:
+            return f"storage state {self.storage_state}"
+        return "cookies " + ", ".join(name for name, _ in self.cookies)
+
+
+@dataclass(frozen=True)
+class Logout:
+    url: str | None = None
+    selector: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.url is not None and self.selector is not None:
+            raise BadInput("Give either --logout-url or --logout-selector, not both.")
+
+    @property
+    def is_empty(self) -> bool:
+        return self.url is None and self.selector is None
+
+
+@dataclass(frozen=True)
+class VerifyOptions:
+    url: str
+    workspace_id: str
+    secret: str
+    region: Region = Region.US
+    endpoint: str = "/api/intercom-jwt"
+    sign_in: SignIn = field(default_factory=SignIn)
+    logout: Logout = field(default_factory=Logout)
+    navigate: str | None = None
+    live: bool = False
+    api_token: str | None = None
+    screenshot: Path | None = None
+    # How long to wait for the Messenger to boot on each page; a page that never boots fails.
+    boot_timeout: float = 10.0
+
+    def __post_init__(self) -> None:
+        if not _is_http_url(self.url):
+            raise BadInput(f"{self.url!r} is not an http(s) URL.", hint="For example: intercom-wizard verify http://127.0.0.1:5000/ ...")
+        # Accept a workspace URL too, as install does; keep only the id.
+        object.__setattr__(self, "workspace_id", parse_workspace_id(self.workspace_id).id)
+        if not self.secret:
+            raise BadInput(
+                f"{SECRET_ENV} is not set: the verifier checks every token against it, as Intercom would.",
+                hint=f"export {SECRET_ENV}=... (the identity verification secret of the Messenger Security page).",
+            )
+        if not (self.endpoint.startswith("/") or _is_http_url(self.endpoint)):
+            raise BadInput(f"--endpoint {self.endpoint!r} is neither a path nor an http(s) URL.", hint="For example: /api/intercom-jwt")
+        if self.navigate is not None and not (self.navigate.startswith("/") or self.navigate.startswith("#") or _is_http_url(self.navigate)):
+            raise BadInput(f"--navigate {self.navigate!r} is not a path.", hint="For example: --navigate /about")
+        if self.navigate is not None and _is_http_url(self.navigate) and _origin(self.navigate) != _origin(self.url):
+            raise BadInput("--navigate must stay on the site being verified (client-side navigation cannot change origin).")
+        for value in (self.sign_in.login_url, self.logout.url):
+            if value is not None and not (value.startswith("/") or _is_http_url(value)):
+                raise BadInput(f"{value!r} is neither a path nor an http(s) URL.")
+
+    def resolve(self, path: str) -> str:
+        return urljoin(self.url, path)
+
+    @property
+    def endpoint_url(self) -> str:
+        return self.resolve(self.endpoint)
+
+    @property
+    def origin(self) -> str:
+        return _origin(self.url)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

@@ -1,0 +1,119 @@
+"""Helpers for the verify tests: Chromium or a skip (never in CI), fixture apps installed and served.
+
+Apps are installed programmatically (plan + apply) on copies in tmp dirs, then served by their own
+server on 127.0.0.1 through `running_server`, which stops them when the block ends.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from conftest import SECRET, WORKSPACE_ID, copy_app
+from intercom_wizard.apply import apply_changes
+from intercom_wizard.localserver import free_port, running_server
+from intercom_wizard.options import InstallOptions, Region, parse_workspace_id
+from intercom_wizard.planner import make_plan
+from intercom_wizard.project import detect
+from intercom_wizard.verify import Logout, SignIn, chromium_available
+
+PY = sys.executable
+
+
+def require_chromium() -> None:
+    """Skip where Chromium is missing on a developer's machine; in CI the browser tests must run."""
+    if chromium_available():
+        return
+    if os.environ.get("CI"):
+        pytest.fail("/usr/bin/chromium is missing in CI: .ci/run must apt-get install -y chromium")
+    pytest.skip("/usr/bin/chromium is missing (apt-get install -y chromium)")
+
+
+@dataclass(frozen=True)
+class FixtureApp:
+    name: str
+    command: list[str]
+    sign_in: SignIn
+    logout: Logout
+    navigate: str
+    script: str  # the generated Messenger script, relative to the app
+    layout: str  # the template or page that carries the Messenger script
+    prepare: list[list[str]] = field(default_factory=list)
+
+
+APPS = {
+    "flask_notes": FixtureApp(
+        "flask_notes",
+        [PY, "-m", "flask", "--app", "flaskr", "run", "--host", "127.0.0.1", "--port", "{port}"],
+        SignIn(login_url="/auth/login", username="alice", password="wonderland"),
+        Logout(url="/auth/logout"),
+        "/notes/about",
+        "flaskr/static/intercom-messenger.js",
+        "flaskr/templates/base.html",
+    ),
+    "flask_login_app": FixtureApp(
+        "flask_login_app",
+        [PY, "-m", "flask", "--app", "app", "run", "--host", "127.0.0.1", "--port", "{port}"],
+        SignIn(login_url="/login", username="bob@example.com", password="canwefixit"),
+        Logout(url="/logout"),
+        "/account",
+        "static/intercom-messenger.js",
+        "templates/layout.html",
+    ),
+    "django_site": FixtureApp(
+        "django_site",
+        [PY, "manage.py", "runserver", "127.0.0.1:{port}", "--noreload"],
+        SignIn(login_url="/accounts/login/", username="carol", password="pass-carol-123"),
+        Logout(selector="nav form button[type=submit]"),
+        "/about/",
+        "notes/static/intercom-messenger.js",
+        "templates/base.html",
+        prepare=[[PY, "manage.py", "migrate", "-v", "0"]],
+    ),
+    "express_app": FixtureApp(
+        "express_app",
+        ["node", "server.js"],
+        SignIn(login_url="/login.html", username="dave@example.com", password="smeghead"),
+        Logout(selector="#logout-form button"),
+        "/about.html",
+        "public/intercom-messenger.js",
+        "public/index.html",
+        prepare=[["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"]],
+    ),
+}
+
+
+def install(name: str, destination: Path, *, region: Region = Region.EU) -> Path:
+    """A copy of fixture `name` with the Messenger installed by the wizard, ready to serve."""
+    if name == "express_app" and shutil.which("npm") is None:
+        pytest.skip("needs Node.js and npm")
+    root = copy_app(name, destination, commit=False)
+    plan = make_plan(detect(root), InstallOptions(workspace=parse_workspace_id(WORKSPACE_ID), region=region), SECRET)
+    apply_changes(detect(root).tree, plan.changes)
+    for command in APPS[name].prepare:
+        subprocess.run(command, cwd=root, check=True, capture_output=True)
+    return root
+
+
+@contextmanager
+def serve(name: str, root: Path, *, secret: str = SECRET) -> Iterator[str]:
+    """Run the app's own server on a free port; yields its base URL."""
+    port = free_port()
+    command = [part.replace("{port}", str(port)) for part in APPS[name].command]
+    with running_server(command, root, port, {"PORT": str(port), "HOST": "127.0.0.1", "INTERCOM_IDENTITY_SECRET": secret}):
+        yield f"http://127.0.0.1:{port}/"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace text that must be there: a test that edits nothing would prove nothing."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
