@@ -120,7 +120,7 @@ def test_signed_token_for_the_signed_in_user(spec, app_copy, cli):
         replies.append(script)
         assert f"var APP_ID = '{WORKSPACE_ID}';" in script.body
 
-    assert not [r for r in replies if SECRET in r.body or SECRET in json.dumps(r.headers)]
+    assert not [r for r in replies if SECRET in r.body or SECRET in str(r.headers)]
     holding = [path for path, data in snapshot(root).items() if SECRET.encode() in data]
     assert holding in ([], [".env"]), holding
 
@@ -157,3 +157,52 @@ def test_flask_jwt_extended_api_with_cross_origin_pages(app_copy, cli, tmp_path)
         assert "Access-Control-Allow-Origin" not in stranger.headers
         assert client.get("/api/intercom-jwt", headers={"Authorization": "Bearer not-a-token"}).status in (401, 422)
     assert SECRET not in signed_in.body
+
+
+def test_django_rest_framework_simplejwt_api_with_cross_origin_pages(app_copy, cli):
+    """DRF with simplejwt: the endpoint uses the project's authentication classes; CORS through
+    django-cors-headers for the one front-end origin, and only on the token endpoint."""
+    root = app_copy("django_site", commit=False)
+    settings = root / "mysite/settings.py"
+    settings.write_text(
+        settings.read_text().replace('INSTALLED_APPS = [\n', 'INSTALLED_APPS = [\n    "rest_framework",\n')
+        + '\nREST_FRAMEWORK = {\n    "DEFAULT_AUTHENTICATION_CLASSES": [\n'
+        '        "rest_framework_simplejwt.authentication.JWTAuthentication",\n    ],\n}\n'
+    )
+    urls = root / "mysite/urls.py"
+    urls.write_text(
+        urls.read_text()
+        .replace("from django.urls import include, path\n", "from django.urls import include, path\nfrom rest_framework_simplejwt.views import TokenObtainPairView\n")
+        .replace('    path("admin/", admin.site.urls),\n', '    path("admin/", admin.site.urls),\n    path("api/token/", TokenObtainPairView.as_view()),\n')
+    )
+    from conftest import git
+
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "drf api")
+    origin = "https://app.example.com"
+    result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--token-storage-key", "access", "--frontend-origin", origin, "--yes")
+    assert result.exit_code == 0, result.stderr
+    view = (root / "mysite/intercom_jwt.py").read_text()
+    assert "@permission_classes([IsAuthenticated])" in view
+    settings_text = settings.read_text()
+    assert '"corsheaders",\n]' in settings_text and 'MIDDLEWARE = [\n    "corsheaders.middleware.CorsMiddleware",\n' in settings_text
+    assert 'CORS_URLS_REGEX = r"^/api/intercom-jwt$"' in settings_text
+    assert "django-cors-headers>=4.3" in (root / "requirements.txt").read_text()
+    subprocess.run([PY, "manage.py", "migrate", "-v", "0"], cwd=root, check=True)
+    port = free_port()
+    with running_server([PY, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], root, port, {"INTERCOM_IDENTITY_SECRET": SECRET}):
+        client = BrowserlessClient(f"http://127.0.0.1:{port}")
+        anonymous = client.get("/api/intercom-jwt")
+        assert anonymous.status == 401 and "no-store" in anonymous.headers["Cache-Control"]
+        pair = client.request("/api/token/", headers={"Content-Type": "application/json"}, body=json.dumps({"username": "carol", "password": "pass-carol-123"}).encode())
+        access = json.loads(pair.body)["access"]
+        signed_in = client.get("/api/intercom-jwt", headers={"Authorization": f"Bearer {access}", "Origin": origin})
+        assert signed_in.status == 200, signed_in.body
+        assert signed_in.headers["Access-Control-Allow-Origin"] == origin
+        assert "no-store" in signed_in.headers["Cache-Control"]
+        claims = jwt.decode(json.loads(signed_in.body)["token"], SECRET, algorithms=["HS256"])
+        assert (claims["user_id"], claims["email"], claims["name"]) == ("1", "carol@example.com", "Carol Danvers")
+        other_page = client.get("/", headers={"Origin": origin})
+        assert "Access-Control-Allow-Origin" not in other_page.headers, "CORS only on the token endpoint"
+    assert cli("uninstall", str(root), "--yes").exit_code == 0

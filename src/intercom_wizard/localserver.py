@@ -12,6 +12,7 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from email.message import Message
 from pathlib import Path
 
 
@@ -53,7 +54,7 @@ def running_server(command: list[str], cwd: Path, port: int, env: Mapping[str, s
 @dataclass
 class Reply:
     status: int
-    headers: Mapping[str, str]
+    headers: Message  # case-insensitive, as HTTP header names are
     body: str
     url: str
 
@@ -88,9 +89,9 @@ class BrowserlessClient:
         opener = self._opener if follow else self._no_redirect
         try:
             with opener.open(request, timeout=30) as response:
-                return Reply(response.status, dict(response.headers), response.read().decode("utf-8", "replace"), response.url)
+                return Reply(response.status, response.headers, response.read().decode("utf-8", "replace"), response.url)
         except urllib.error.HTTPError as error:
-            return Reply(error.code, dict(error.headers), error.read().decode("utf-8", "replace"), error.url)
+            return Reply(error.code, error.headers, error.read().decode("utf-8", "replace"), error.url)
 
     def get(self, path: str, **kwargs: object) -> Reply:
         return self.request(path, **kwargs)  # type: ignore[arg-type]

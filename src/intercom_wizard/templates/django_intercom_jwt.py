@@ -11,17 +11,14 @@ import os
 import time
 
 import jwt
-from django.http import JsonResponse
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+__IW_IMPORTS__
 
 TOKEN_LIFETIME_SECONDS = 2 * 60 * 60
 
 logger = logging.getLogger(__name__)
 
 
-@require_GET
-@never_cache
+__IW_DECORATORS__
 def intercom_jwt(request):
     user = request.user
     # A 401, not a redirect to the login page: the Messenger then boots anonymously.

@@ -11,12 +11,17 @@ from pathlib import PurePosixPath
 
 from ast_grep_py import SgNode
 
-from intercom_wizard.edits import insert_lines_before, parse
+from intercom_wizard.edits import append_lines, parse
 from intercom_wizard.envfile import plan_secret
-from intercom_wizard.integrations.backends.python_common import add_import, declare_pyjwt
+from intercom_wizard.integrations.backends.python_common import (
+    add_import,
+    add_list_entry,
+    declare_pyjwt,
+    declare_python_package,
+)
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends.layouts import find_layouts
-from intercom_wizard.plan import Insertion
+from intercom_wizard.options import ClientAuth
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
 
@@ -32,6 +37,18 @@ CUSTOM_USER_CLAIMS = """{
         "email": getattr(user, user.get_email_field_name(), None),
         "name": user.get_username(),
     }"""
+SESSION_VIEW = {
+    "imports": "from django.http import JsonResponse\nfrom django.views.decorators.cache import never_cache\n"
+    "from django.views.decorators.http import require_GET",
+    "decorators": "@require_GET\n@never_cache",
+}
+# REST framework: the project's own authentication classes decide who is signed in.
+DRF_VIEW = {
+    "imports": "from django.http import JsonResponse\nfrom django.views.decorators.cache import never_cache\n"
+    "from rest_framework.decorators import api_view, permission_classes\nfrom rest_framework.permissions import IsAuthenticated",
+    "decorators": '@never_cache\n@api_view(["GET"])\n@permission_classes([IsAuthenticated])',
+}
+
 # Django template writing the user's attributes into a JS object (the insecure variant only).
 USER_SETTINGS = """{% if user.is_authenticated %}
 user_id: "{{ user.pk|escapejs }}",
@@ -60,10 +77,24 @@ def detect(tree: ProjectTree) -> list[Detection]:
                 "backend",
                 root,
                 (f"{manage}: DJANGO_SETTINGS_MODULE={settings_module}", f"{settings_file}: ROOT_URLCONF={urlconf}"),
-                {"settings_file": settings_file, "settings": settings},
+                {"settings_file": settings_file, "settings": settings, "token_auth": _token_auth(settings)},
             )
         )
     return found
+
+
+def _token_auth(settings: dict[str, object]) -> dict[str, str] | None:
+    """Django REST framework authenticating API calls with tokens (TokenAuthentication, simplejwt, ...)."""
+    apps = settings.get("INSTALLED_APPS")
+    rest = settings.get("REST_FRAMEWORK")
+    if not isinstance(apps, (list, tuple)) or "rest_framework" not in apps or not isinstance(rest, dict):
+        return None
+    classes = [str(c) for c in rest.get("DEFAULT_AUTHENTICATION_CLASSES", ())]
+    token_classes = [c for c in classes if "Session" not in c and "Basic" not in c]
+    if not token_classes:
+        return None
+    scheme = "Token" if token_classes[0].endswith(".TokenAuthentication") else "Bearer"
+    return {"kind": "drf", "classes": ", ".join(classes), "scheme": scheme}
 
 
 def _string(node: SgNode) -> str:
@@ -72,7 +103,7 @@ def _string(node: SgNode) -> str:
 
 def _settings_values(text: str) -> dict[str, object]:
     """The literal settings the plan needs, read from the module's top-level assignments."""
-    wanted = {"ROOT_URLCONF", "INSTALLED_APPS", "STATICFILES_DIRS", "AUTH_USER_MODEL"}
+    wanted = {"ROOT_URLCONF", "INSTALLED_APPS", "STATICFILES_DIRS", "AUTH_USER_MODEL", "REST_FRAMEWORK", "MIDDLEWARE"}
     values: dict[str, object] = {}
     for statement in parse(text, "python").children():
         assignment = statement.find(kind="assignment")
@@ -99,38 +130,51 @@ def plan(context: PlanContext, detection: Detection) -> None:
         builder.manual("your root URLconf", "ROOT_URLCONF was not found; add this URL pattern to it:", pattern)
     else:
         claims = CUSTOM_USER_CLAIMS if settings.get("AUTH_USER_MODEL") else DEFAULT_USER_CLAIMS
+        drf = detection.details.get("token_auth") if context.options.auth is ClientAuth.BEARER else None
         builder.create(
             join(folder_of(urls_file), f"{MODULE_NAME}.py"),
-            render("django_intercom_jwt.py", claims=claims),
+            render("django_intercom_jwt.py", claims=claims, **(DRF_VIEW if drf else SESSION_VIEW)),
             f"GET {context.options.endpoint}: a signed Intercom JWT for request.user, 401 when anonymous",
         )
         add_import(context, urls_file, f"from .{MODULE_NAME} import intercom_jwt")
-        _add_url_pattern(context, urls_file, pattern)
+        add_list_entry(context, urls_file, "urlpatterns", pattern, "routes the token endpoint")
     declare_pyjwt(context, root)
+    if context.options.frontend_origin:
+        _allow_cross_origin(context, detection)
     plan_secret(context, _env_file(tree, root))
 
 
-def _add_url_pattern(context: PlanContext, urls_file: str, pattern: str) -> None:
-    source = context.tree.read(urls_file)
-    patterns = parse(source.text, "python").find(pattern="urlpatterns = [$$$]")
-    if patterns is None:
-        context.builder.manual(urls_file, "Add this entry to urlpatterns:", pattern)
+def _allow_cross_origin(context: PlanContext, detection: Detection) -> None:
+    """django-cors-headers, limited to the token endpoint and to the one front-end origin."""
+    settings_file: str = detection.details["settings_file"]
+    settings = detection.details["settings"]
+    apps = settings.get("INSTALLED_APPS") or ()
+    if "corsheaders" in apps:
+        context.builder.manual(
+            settings_file,
+            "django-cors-headers is already configured; allow the front end on the token endpoint:",
+            f'CORS_ALLOWED_ORIGINS = ["{context.options.frontend_origin}"]  # or add it to your list',
+        )
         return
-    closing = patterns.field("right").children()[-1]
-    entries = [c for c in patterns.field("right").children() if c.kind() not in ("[", "]", ",", "comment")]
-    indent = None
-    if entries:
-        first = entries[0]
-        line_start = source.text.rfind("\n", 0, first.range().start.index) + 1
-        indent = source.text[line_start : first.range().start.index]
-    if not entries or not indent or indent.strip():
-        context.builder.manual(urls_file, "Add this entry to urlpatterns:", pattern)
-        return
-    insertions = [insert_lines_before(source, closing.range().start.index, pattern, indent)]
-    items = [c for c in patterns.field("right").children() if c.kind() not in ("]", "comment")]
-    if items[-1].kind() != ",":  # the last entry has no trailing comma: give it one
-        insertions.append(Insertion(items[-1].range().end.index, ","))
-    context.builder.insert(urls_file, insertions, "routes the token endpoint")
+    reason = "django-cors-headers answers the pages' cross-origin requests"
+    declare_python_package(context, detection.root, "django-cors-headers", ">=4.3", reason)
+    add_list_entry(context, settings_file, "INSTALLED_APPS", '"corsheaders",', reason)
+    add_list_entry(context, settings_file, "MIDDLEWARE", '"corsheaders.middleware.CorsMiddleware",', reason, first=True)
+    credentials = "False" if context.options.auth is ClientAuth.BEARER else "True"
+    endpoint = context.options.endpoint.lstrip("/")
+    context.builder.insert(
+        settings_file,
+        [
+            append_lines(
+                context.tree.read(settings_file),
+                "\n# The pages are served from another origin: let exactly that one fetch the Intercom token.\n"
+                f'CORS_ALLOWED_ORIGINS = ["{context.options.frontend_origin}"]\n'
+                f"CORS_ALLOW_CREDENTIALS = {credentials}\n"
+                f'CORS_URLS_REGEX = r"^/{endpoint}$"\n',
+            )
+        ],
+        reason,
+    )
 
 
 def page_host(context: PlanContext, detection: Detection) -> PageHost | None:

@@ -6,10 +6,10 @@ from collections.abc import Callable
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
-from intercom_wizard.edits import append_lines, insert_lines_after, last_import, parse
+from intercom_wizard.edits import append_lines, insert_lines_after, insert_lines_before, last_import, parse
 from intercom_wizard.errors import BadInput
 from intercom_wizard.integrations.base import PlanContext
-from intercom_wizard.plan import DependencyChange
+from intercom_wizard.plan import DependencyChange, Insertion
 from intercom_wizard.tree import ProjectTree
 
 PYJWT = "PyJWT"
@@ -136,3 +136,23 @@ def claims_literal(field: Callable[[str], str], user_id: str, fields: set[str] |
         entries.append(f'"name": {field(name_field)},')
     inner = "".join(f"\n{indent}    {entry}" for entry in entries)
     return "{" + inner + f"\n{indent}" + "}"
+
+
+def add_list_entry(context: PlanContext, path: str, variable: str, entry: str, reason: str, *, first: bool = False) -> None:
+    """Add `entry` as a line of the multi-line list literal assigned to `variable` (last, or first)."""
+    source = context.tree.read(path)
+    assignment = parse(source.text, "python").find(pattern=f"{variable} = [$$$]")
+    items = [c for c in assignment.field("right").children() if c.kind() not in ("[", "]", ",", "comment")] if assignment else []
+    if not items or not items[0].range().start.line != assignment.range().start.line:
+        context.builder.manual(path, f"Add this entry to {variable}:", entry)
+        return
+    indent = source.text[source.text.rfind("\n", 0, items[0].range().start.index) + 1 : items[0].range().start.index]
+    if first:
+        context.builder.insert(path, [insert_lines_before(source, items[0].range().start.index, entry, indent)], reason)
+        return
+    closing = assignment.field("right").children()[-1]
+    insertions = [insert_lines_before(source, closing.range().start.index, entry, indent)]
+    last = [c for c in assignment.field("right").children() if c.kind() not in ("]", "comment")][-1]
+    if last.kind() != ",":  # the last entry has no trailing comma: give it one
+        insertions.append(Insertion(last.range().end.index, ","))
+    context.builder.insert(path, insertions, reason)
