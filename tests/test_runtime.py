@@ -206,3 +206,31 @@ def test_django_rest_framework_simplejwt_api_with_cross_origin_pages(app_copy, c
         other_page = client.get("/", headers={"Origin": origin})
         assert "Access-Control-Allow-Origin" not in other_page.headers, "CORS only on the token endpoint"
     assert cli("uninstall", str(root), "--yes").exit_code == 0
+
+
+def test_express_jwt_api_with_cross_origin_pages(app_copy, cli, tmp_path):
+    """express-jwt applied app-wide: the token route sits behind it and reads req.auth; cors for one origin."""
+    from conftest import FIXTURES, copy_app
+
+    FIXTURES.setdefault("express_jwt_api", FIXTURES["express_app"].parent / "express_jwt_api")
+    root = copy_app("express_jwt_api", tmp_path)
+    origin = "http://localhost:5173"
+    result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--frontend-origin", origin, "--yes")
+    assert result.exit_code == 0, result.stderr
+    server = (root / "server.js").read_text()
+    assert ".unless({ path: ['/api/login'] }));\napp.use(intercomJwt);\n" in server
+    assert "var ACCESS_TOKEN_KEY = 'token';" in (root / "public/intercom-messenger.js").read_text()
+    port = free_port()
+    with running_server(["node", "server.js"], root, port, {"PORT": str(port), "INTERCOM_IDENTITY_SECRET": SECRET}):
+        client = BrowserlessClient(f"http://127.0.0.1:{port}")
+        assert client.get("/api/intercom-jwt").status == 401
+        login = client.request("/api/login", headers={"Content-Type": "application/json"}, body=json.dumps({"email": "frank@example.com", "password": "grimey"}).encode())
+        access = json.loads(login.body)["token"]
+        signed_in = client.get("/api/intercom-jwt", headers={"Authorization": f"Bearer {access}", "Origin": origin})
+        assert signed_in.status == 200, signed_in.body
+        assert signed_in.headers["Access-Control-Allow-Origin"] == origin
+        assert "no-store" in signed_in.headers["Cache-Control"]
+        claims = jwt.decode(json.loads(signed_in.body)["token"], SECRET, algorithms=["HS256"])
+        assert (claims["user_id"], claims["email"], claims["name"]) == ("9", "frank@example.com", "Frank Grimes")
+        preflight = client.request("/api/intercom-jwt", method="OPTIONS", headers={"Origin": origin, "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "authorization"})
+        assert preflight.headers.get("Access-Control-Allow-Origin") == origin

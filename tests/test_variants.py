@@ -172,3 +172,26 @@ def test_express_views_ejs_layout_and_pug_manual_step(tmp_path, cli):
     assert "views/layout.pug" in result.stderr and '<script src="/intercom-messenger.js" defer></script>' in result.stderr
     assert "assets/intercom-messenger.js" in after
     assert '  <script src="/intercom-messenger.js" defer></script>\n</body>' in after["views/partials/footer.ejs"]
+
+
+def test_express_passport_jwt_route_uses_the_same_strategy(tmp_path, cli):
+    write(
+        tmp_path,
+        {
+            "package.json": '{\n  "dependencies": {\n    "express": "^4.0.0",\n    "passport": "^0.7.0",\n    "passport-jwt": "^4.0.1"\n  }\n}\n',
+            "server.js": """
+                const express = require('express');
+                const passport = require('passport');
+
+                const app = express();
+                app.use(passport.initialize());
+                app.use(express.static('public'));
+            """,
+            "public/index.html": PAGE,
+        },
+    )
+    _, after = install_and_check_uninstall(cli, tmp_path, "--auth", "bearer", "--token-storage-key", "jwt")
+    module = after["intercom-jwt.js"]
+    assert "const passport = require('passport');" in module
+    assert "router.get('/api/intercom-jwt', passport.authenticate('jwt', { session: false }), (req, res) => {" in module
+    assert "app.use(passport.initialize());\napp.use(intercomJwt);\n" in after["server.js"]

@@ -13,6 +13,7 @@ from intercom_wizard.edits import insert_lines_after, last_import, parse
 from intercom_wizard.envfile import plan_secret
 from intercom_wizard.integrations.backends.npm_common import add_dependency
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
+from intercom_wizard.options import ClientAuth
 from intercom_wizard.integrations.frontends.layouts import find_layouts
 from intercom_wizard.integrations.package_json import dependencies_of, read_package_json
 from intercom_wizard.templates import render
@@ -21,7 +22,15 @@ from intercom_wizard.tree import ProjectTree, folder_of, join
 NAME = "express"
 MODULE_FILE = "intercom-jwt.js"
 JS_SUFFIXES = (".js", ".cjs", ".mjs")
-SESSION_MIDDLEWARE = ("$APP.use(session($$$))", "$APP.use(passport.session())", "$APP.use(passport.authenticate('session'))")
+# Middleware that must run before the token route, so it knows who is signed in.
+AUTH_MIDDLEWARE = (
+    "$APP.use(session($$$))",
+    "$APP.use(passport.initialize())",
+    "$APP.use(passport.session())",
+    "$APP.use(passport.authenticate('session'))",
+    "$APP.use(expressjwt($$$))",
+    "$APP.use(expressjwt($$$).unless($$$))",
+)
 
 
 def detect(tree: ProjectTree) -> list[Detection]:
@@ -49,10 +58,26 @@ def detect(tree: ProjectTree) -> list[Detection]:
                         "app_var": created.get_match("APP").text(),
                         "esm": manifest.get("type") == "module" or path.endswith(".mjs"),
                         "user": _user_expression(tree, root),
+                        "token_auth": _token_auth(tree, root, manifest),
                     },
                 )
             )
     return found
+
+
+def _token_auth(tree: ProjectTree, root: str, manifest: dict[str, object]) -> dict[str, str] | None:
+    """Bearer-token APIs: express-jwt (claims in req.auth) or passport-jwt (req.user)."""
+    dependencies = dependencies_of(manifest)  # type: ignore[arg-type]
+    if "express-jwt" in dependencies:
+        return {"kind": "express-jwt", "expression": "req.auth", "id_field": "sub"}
+    if "passport-jwt" in dependencies:
+        return {
+            "kind": "passport-jwt",
+            "expression": "req.user",
+            "id_field": "id",
+            "middleware": "passport.authenticate('jwt', { session: false }), ",
+        }
+    return None
 
 
 def _user_expression(tree: ProjectTree, root: str) -> dict[str, str]:
@@ -80,11 +105,27 @@ def plan(context: PlanContext, detection: Detection) -> None:
     tree, builder = context.tree, context.builder
     details = detection.details
     server_file: str = details["server_file"]
+    token_auth = details.get("token_auth") if context.options.auth is ClientAuth.BEARER else None
+    user = token_auth or details["user"]
+    requires, cors = [], ""
+    if user["kind"] == "passport-jwt":
+        requires.append("const passport = require('passport');")
+    if context.options.frontend_origin:
+        requires.append("const cors = require('cors');")
+        credentials = "" if token_auth else ", credentials: true"
+        cors = (
+            "\n// The pages are served from another origin: allow exactly that one.\n"
+            f"router.use('{context.options.endpoint}', cors({{ origin: '{context.options.frontend_origin}'{credentials} }}));\n"
+        )
+        add_dependency(context, detection.root, "cors", "^2.8.5", "cors answers the pages' cross-origin requests")
     module = render(
         "express-intercom-jwt.js",
         endpoint=context.options.endpoint,
-        user=details["user"]["expression"],
-        id_field=details["user"]["id_field"],
+        user=user["expression"],
+        id_field=user["id_field"],
+        requires="".join(f"\n{line}" for line in requires),
+        cors=cors,
+        middleware=user.get("middleware", ""),
     )
     if details["esm"]:
         module = _as_es_module(module)
@@ -96,7 +137,13 @@ def plan(context: PlanContext, detection: Detection) -> None:
     _mount(context, detection)
     add_dependency(context, detection.root, "jsonwebtoken", "^9.0.2", "jsonwebtoken signs the tokens")
     plan_secret(context, _env_file(tree, detection.root))
-    if details["user"]["kind"] == "none":
+    if user["kind"] == "express-jwt" and "expressjwt(" not in tree.text(server_file):
+        builder.note(
+            f"express-jwt is not applied app-wide in {server_file}, so req.auth is empty on the token route: "
+            "protect it with the same expressjwt({ ... }) middleware as your other API routes.",
+            "warning",
+        )
+    if user["kind"] == "none":
         builder.note(
             f"No session or passport login was recognised, so {MODULE_FILE} answers 401 for everyone until "
             "its `user` line returns the signed-in user.",
@@ -105,11 +152,14 @@ def plan(context: PlanContext, detection: Detection) -> None:
 
 
 def _as_es_module(module: str) -> str:
-    return (
-        module.replace("const express = require('express');", "import express from 'express';")
-        .replace("const jwt = require('jsonwebtoken');", "import jwt from 'jsonwebtoken';")
-        .replace("module.exports = router;", "export default router;")
-    )
+    """The same module with `import` statements, for apps whose package.json says "type": "module"."""
+    lines = []
+    for line in module.splitlines(keepends=True):
+        if line.startswith("const ") and " = require('" in line:
+            name, required = line[len("const ") :].split(" = require(", 1)
+            line = f"import {name} from {required.split(')')[0]};\n"
+        lines.append(line.replace("module.exports = router;", "export default router;"))
+    return "".join(lines)
 
 
 def _mount(context: PlanContext, detection: Detection) -> None:
@@ -139,7 +189,7 @@ def _after_session_middleware(root: SgNode, app_var: str) -> SgNode | None:
     """The last top-level statement that installs session (or passport) middleware, else the app's creation."""
     candidates = [
         match
-        for pattern in SESSION_MIDDLEWARE
+        for pattern in AUTH_MIDDLEWARE
         for match in root.find_all(pattern=pattern.replace("$APP", app_var))
     ]
     if not candidates:
