@@ -31,6 +31,7 @@ from intercom_wizard.planner import make_plan
 from intercom_wizard.project import Project, detect
 from intercom_wizard.tokens import mint
 from intercom_wizard.tree import ProjectTree
+from intercom_wizard.doctor.command import doctor
 from intercom_wizard.uninstall import make_uninstall_plan
 from intercom_wizard.verify.command import verify
 
@@ -322,6 +323,7 @@ def demo(
 
 
 app.command("verify", epilog=EXIT_CODE_HELP)(verify)
+app.command("doctor", epilog=EXIT_CODE_HELP)(doctor)
 
 
 def version_callback(value: bool) -> None:

@@ -1,13 +1,18 @@
 """Putting the identity secret where the back end reads it, and nowhere a commit could take it."""
 
+from __future__ import annotations
+
 import subprocess
+from typing import TYPE_CHECKING
 
 import pathspec
 
 from intercom_wizard.edits import append_lines
-from intercom_wizard.integrations.base import PlanContext
 from intercom_wizard.plan import Insertion
 from intercom_wizard.tree import ProjectTree
+
+if TYPE_CHECKING:  # the integrations import this module: a runtime import would be circular
+    from intercom_wizard.integrations.base import PlanContext
 
 SECRET_ENV = "INTERCOM_IDENTITY_SECRET"
 

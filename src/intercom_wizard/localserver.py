@@ -59,7 +59,9 @@ class Reply:
     url: str
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Hand redirects back as answers: a login redirect must be seen, not followed."""
+
     def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         return None
 
@@ -71,7 +73,7 @@ class BrowserlessClient:
         self.base_url = base_url.rstrip("/")
         self.cookies = http.cookiejar.CookieJar()
         self._opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
-        self._no_redirect = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect)
+        self._no_redirect = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), NoRedirect)
 
     def request(
         self,

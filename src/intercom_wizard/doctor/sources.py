@@ -5,17 +5,22 @@ HTML parser treats template tags as text) or one inline `<script>` of such a pag
 with its line offset so findings still point at the right line of the file.
 """
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from enum import Enum
 from pathlib import PurePosixPath
+from typing import Any, TypeVar
 
 from ast_grep_py import SgNode, SgRoot
 
+from intercom_wizard.doctor.syntax import imported_modules, string_directives
 from intercom_wizard.errors import BadInput
 from intercom_wizard.receipt import RECEIPT_PATH
 from intercom_wizard.tree import ProjectTree
 
+T = TypeVar("T")
 MAX_BYTES = 1_000_000
 PAGE_SUFFIXES = (
     ".html", ".htm", ".jinja", ".jinja2", ".j2", ".njk", ".hbs", ".handlebars", ".mustache", ".ejs",
@@ -53,11 +58,13 @@ class CodeUnit:
     side: Side
     text: str
     line_offset: int = 0  # where the unit starts in its file (0-based line)
-    root: SgNode = field(init=False, repr=False)
     _by_kind: dict[str, list[SgNode]] = field(default_factory=dict, init=False, repr=False)
+    _memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        self.root = SgRoot(self.text, self.language).root()
+    @cached_property
+    def root(self) -> SgNode:
+        """The parse tree, built on first use (most files never need one)."""
+        return SgRoot(self.text, self.language).root()
 
     def line_of(self, node: SgNode) -> int:
         return node.range().start.line + self.line_offset + 1
@@ -74,8 +81,16 @@ class CodeUnit:
             found += self._by_kind[kind]
         return sorted(found, key=lambda n: n.range().start.index) if len(kinds) > 1 else found
 
-    def mentions(self, word: str) -> bool:
-        return word.lower() in self.text.lower()
+    def memo(self, name: str, compute: Callable[[], T]) -> T:
+        """Compute something about this unit once (bindings, Messenger calls, signing calls)."""
+        if name not in self._memo:
+            self._memo[name] = compute()
+        return self._memo[name]  # type: ignore[no-any-return]
+
+    def mentions(self, *words: str) -> bool:
+        """A cheap pre-filter on the unit's text before any tree is walked (case-insensitive)."""
+        lowered = self.memo("lowered", self.text.lower)
+        return any(word.lower() in lowered for word in words)
 
     @property
     def is_script(self) -> bool:
@@ -93,9 +108,6 @@ class Sources:
 
     def backend(self) -> list[CodeUnit]:
         return [u for u in self.units if u.side is Side.BACKEND]
-
-    def in_language(self, *languages: str) -> Iterator[CodeUnit]:
-        return (u for u in self.units if u.language in languages)
 
 
 def is_test_path(path: str) -> bool:
@@ -116,7 +128,10 @@ def scanned_files(tree: ProjectTree) -> list[str]:
     for path in tree.files:
         if path == RECEIPT_PATH or is_test_path(path) or ".min." in path or path.endswith(".map"):
             continue
-        if tree.resolve(path).stat().st_size > MAX_BYTES:
+        try:
+            if os.stat(tree.root / path).st_size > MAX_BYTES:
+                continue
+        except OSError:
             continue
         kept.append(path)
     return kept
@@ -126,11 +141,18 @@ def load_sources(tree: ProjectTree) -> Sources:
     files = scanned_files(tree)
     units: list[CodeUnit] = []
     for path in files:
+        if not is_code_path(path):
+            continue
         try:
             units += units_of(path, tree.text(path))
         except BadInput:
             continue  # not UTF-8: not source code we can read
     return Sources(tree, units, files)
+
+
+def is_code_path(path: str) -> bool:
+    name = PurePosixPath(path).name
+    return name.endswith(PAGE_SUFFIXES) or PurePosixPath(name).suffix in (".py", ".rb", ".php", *SCRIPT_LANGUAGES)
 
 
 def units_of(path: str, text: str) -> list[CodeUnit]:
@@ -193,8 +215,6 @@ def script_side(unit: CodeUnit) -> Side:
         return Side.BACKEND
     if name.endswith((".jsx", ".tsx")):
         return Side.FRONTEND
-    from intercom_wizard.doctor.syntax import imported_modules, string_directives
-
     modules = {module for module, _ in imported_modules(unit)}
     if modules & SERVER_MODULES or any(m.startswith("node:") for m in modules) or "use server" in string_directives(unit):
         return Side.BACKEND

@@ -5,12 +5,14 @@
 // read from the INTERCOM_IDENTITY_SECRET environment variable and never leaves
 // the server.
 const express = require('express');
-const jwt = require('jsonwebtoken');__IW_REQUIRES__
+const jwt = require('jsonwebtoken');
+__IW_REQUIRES__
 
 const TOKEN_LIFETIME_SECONDS = 2 * 60 * 60;
 
 const router = express.Router();
 __IW_CORS__
+
 router.get('__IW_ENDPOINT__', __IW_MIDDLEWARE__(req, res) => {
   res.set('Cache-Control', 'no-store');
   const user = __IW_USER__;

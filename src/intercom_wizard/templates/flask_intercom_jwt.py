@@ -12,7 +12,8 @@ import time
 import jwt
 __IW_IMPORTS__
 
-bp = Blueprint("intercom_jwt", __name__)__IW_CORS__
+bp = Blueprint("intercom_jwt", __name__)
+__IW_CORS__
 
 TOKEN_LIFETIME_SECONDS = 2 * 60 * 60
 

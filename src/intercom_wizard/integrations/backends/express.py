@@ -115,7 +115,7 @@ def plan(context: PlanContext, detection: Detection) -> None:
         credentials = "" if token_auth else ", credentials: true"
         cors = (
             "\n// The pages are served from another origin: allow exactly that one.\n"
-            f"router.use('{context.options.endpoint}', cors({{ origin: '{context.options.frontend_origin}'{credentials} }}));\n"
+            f"router.use('{context.options.endpoint}', cors({{ origin: '{context.options.frontend_origin}'{credentials} }}));"
         )
         add_dependency(context, detection.root, "cors", "^2.8.5", "cors answers the pages' cross-origin requests")
     module = render(
@@ -123,7 +123,7 @@ def plan(context: PlanContext, detection: Detection) -> None:
         endpoint=context.options.endpoint,
         user=user["expression"],
         id_field=user["id_field"],
-        requires="".join(f"\n{line}" for line in requires),
+        requires="\n".join(requires),
         cors=cors,
         middleware=user.get("middleware", ""),
     )

@@ -113,7 +113,7 @@ def plan(context: PlanContext, detection: Detection) -> None:
     if context.options.frontend_origin:
         imports += "\nfrom flask_cors import CORS"
         credentials = "" if token_auth else ", supports_credentials=True"
-        cors = f"\n\n# The pages are served from another origin: allow exactly that one.\nCORS(bp, origins=[\"{context.options.frontend_origin}\"]{credentials})"
+        cors = f"\n# The pages are served from another origin: allow exactly that one.\nCORS(bp, origins=[\"{context.options.frontend_origin}\"]{credentials})"
         declare_python_package(context, detection.root, "flask-cors", ">=4.0", "flask-cors answers the pages' cross-origin requests")
     imports = "\n".join(sorted(imports.splitlines()))
     builder.create(

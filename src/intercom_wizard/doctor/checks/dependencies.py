@@ -1,0 +1,204 @@
+"""The JWT library the server code imports must be declared where the app's dependencies are.
+
+The seed's first troubleshooting entry: `Cannot find module 'jsonwebtoken'`, `No module named 'jwt'`,
+`cannot load such file -- jwt`. We look for the import (AST), then walk up from the importing file's
+folder to the project root for a manifest of that ecosystem that declares the library.
+"""
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+import tomlkit
+from ast_grep_py import SgNode, SgRoot
+from tomlkit.exceptions import TOMLKitError
+
+from intercom_wizard.doctor.checks.context import StaticContext
+from intercom_wizard.doctor.findings import Finding, Severity
+from intercom_wizard.doctor.sources import CodeUnit, Side
+from intercom_wizard.doctor.syntax import call_parts, calls, imported_modules, literal_text, positional
+from intercom_wizard.errors import BadInput
+from intercom_wizard.tree import ProjectTree, folder_of, join
+
+_REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+@dataclass(frozen=True)
+class Ecosystem:
+    language: str
+    package: str
+    install: str
+    manifests: str  # for messages
+    imports: Callable[[CodeUnit], list[SgNode]]
+    declares: Callable[[ProjectTree, str], bool | None]  # None: no manifest of this kind in the folder
+
+
+def check_jwt_library(context: StaticContext) -> Iterable[Finding]:
+    tree = context.sources.tree
+    for unit in context.sources.backend():
+        ecosystem = ECOSYSTEMS.get(unit.language)
+        if ecosystem is None or not unit.mentions("jwt", "jsonwebtoken"):
+            continue
+        nodes = ecosystem.imports(unit)
+        if not nodes:
+            continue
+        seen_manifest = False
+        declared = False
+        for folder in _folders_up(folder_of(unit.path)):
+            result = ecosystem.declares(tree, folder)
+            seen_manifest = seen_manifest or result is not None
+            if result:
+                declared = True
+                break
+        if declared:
+            continue
+        where = f"in {ecosystem.manifests}" if seen_manifest else f"anywhere: the project has no {ecosystem.manifests}"
+        yield Finding(
+            "jwt-library-missing",
+            Severity.ERROR,
+            f"{unit.path} uses the JWT library, but {ecosystem.package} is not declared {where}.",
+            "A fresh install of the app (CI, a new server, a container build) will not have it, so the token "
+            "endpoint crashes on import and the Messenger never gets a token.",
+            f"Install it and declare it: `{ecosystem.install}`, and add {ecosystem.package} to {ecosystem.manifests}.",
+            unit.path,
+            unit.line_of(nodes[0]),
+        )
+
+
+def _folders_up(folder: str) -> list[str]:
+    folders = [folder]
+    while folder:
+        folder = folder_of(folder)
+        folders.append(folder)
+    return folders
+
+
+# --- what counts as using the library -------------------------------------------------------------
+
+
+def _python_imports(unit: CodeUnit) -> list[SgNode]:
+    return [node for module, node in imported_modules(unit) if module == "jwt" or module.startswith("jwt.")]
+
+
+def _node_imports(unit: CodeUnit) -> list[SgNode]:
+    return [node for module, node in imported_modules(unit) if module == "jsonwebtoken"]
+
+
+def _php_imports(unit: CodeUnit) -> list[SgNode]:
+    found = [node for module, node in imported_modules(unit) if module.startswith("Firebase\\JWT")]
+    found += [c for c in calls(unit) if call_parts(c).receiver is not None and call_parts(c).receiver.text().lstrip("\\").startswith("Firebase\\JWT")]  # type: ignore[union-attr]
+    return sorted(found, key=lambda n: n.range().start.index)
+
+
+def _ruby_imports(unit: CodeUnit) -> list[SgNode]:
+    """`require 'jwt'`, or `JWT.encode` alone (Rails loads gems through Bundler.require)."""
+    found = [node for module, node in imported_modules(unit) if module == "jwt"]
+    found += [c for c in calls(unit) if call_parts(c).receiver is not None and call_parts(c).receiver.text() == "JWT"]  # type: ignore[union-attr]
+    return sorted(found, key=lambda n: n.range().start.index)
+
+
+# --- what counts as declaring it -------------------------------------------------------------------
+
+
+def _files_in(tree: ProjectTree, folder: str) -> list[str]:
+    return [path for path in tree.files if folder_of(path) == folder]
+
+
+def _python_declares(tree: ProjectTree, folder: str) -> bool | None:
+    results = []
+    for path in _files_in(tree, folder):
+        name = PurePosixPath(path).name
+        if name.startswith("requirements") and name.endswith((".txt", ".in")):
+            results.append(_requirements_declare(tree.text(path).splitlines()))
+        elif name in ("pyproject.toml", "Pipfile"):
+            results.append(_toml_declares(tree, path))
+        elif name in ("setup.py", "setup.cfg"):
+            results.append(_setup_declares(tree.text(path), name))
+    results += [_requirements_declare(tree.text(p).splitlines()) for p in _files_in(tree, join(folder, "requirements")) if p.endswith(".txt")]
+    return any(results) if results else None
+
+
+def _is_pyjwt(requirement: str) -> bool:
+    match = _REQUIREMENT_NAME.match(requirement)
+    return match is not None and re.sub(r"[-_.]+", "-", match.group(1)).lower() == "pyjwt"
+
+
+def _requirements_declare(lines: list[str]) -> bool:
+    return any(_is_pyjwt(line.split("#", 1)[0]) for line in lines if not line.lstrip().startswith("-"))
+
+
+def _toml_declares(tree: ProjectTree, path: str) -> bool:
+    try:
+        document = tomlkit.parse(tree.text(path)).unwrap()
+    except TOMLKitError as exc:
+        raise BadInput(f"{path} is not valid TOML: {exc}") from None
+    names: list[str] = []
+    project = document.get("project", {})
+    names += project.get("dependencies", [])
+    for group in project.get("optional-dependencies", {}).values():
+        names += group
+    for group in document.get("dependency-groups", {}).values():
+        names += [item for item in group if isinstance(item, str)]
+    poetry = document.get("tool", {}).get("poetry", {})
+    names += list(poetry.get("dependencies", {})) + list(poetry.get("dev-dependencies", {}))
+    for group in poetry.get("group", {}).values():
+        names += list(group.get("dependencies", {}))
+    names += list(document.get("packages", {})) + list(document.get("dev-packages", {}))  # Pipfile
+    return any(_is_pyjwt(str(name)) for name in names)
+
+
+def _setup_declares(text: str, name: str) -> bool:
+    if name == "setup.cfg":
+        return _requirements_declare([line.strip() for line in text.splitlines()])
+    strings = SgRoot(text, "python").root().find_all(kind="string")
+    return any(_is_pyjwt(literal_text(s) or "") for s in strings)
+
+
+def _json_manifest(tree: ProjectTree, path: str) -> dict[str, object] | None:
+    if path not in tree.files:
+        return None
+    try:
+        data = json.loads(tree.text(path))
+    except ValueError as exc:
+        raise BadInput(f"{path} is not valid JSON: {exc}.") from None
+    return data if isinstance(data, dict) else {}
+
+
+def _node_declares(tree: ProjectTree, folder: str) -> bool | None:
+    manifest = _json_manifest(tree, join(folder, "package.json"))
+    if manifest is None:
+        return None
+    sections = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
+    return any(isinstance(manifest.get(s), dict) and "jsonwebtoken" in manifest[s] for s in sections)  # type: ignore[operator]
+
+
+def _composer_declares(tree: ProjectTree, folder: str) -> bool | None:
+    manifest = _json_manifest(tree, join(folder, "composer.json"))
+    if manifest is None:
+        return None
+    return any(isinstance(manifest.get(s), dict) and "firebase/php-jwt" in manifest[s] for s in ("require", "require-dev"))  # type: ignore[operator]
+
+
+def _gem_declares(tree: ProjectTree, folder: str) -> bool | None:
+    manifests = [p for p in _files_in(tree, folder) if PurePosixPath(p).name == "Gemfile" or p.endswith(".gemspec")]
+    if not manifests:
+        return None
+    methods = ("gem", "add_dependency", "add_runtime_dependency")
+    for path in manifests:
+        unit = CodeUnit(path, "ruby", Side.BACKEND, tree.text(path))
+        for call in calls(unit):
+            arguments = positional(call)
+            if call_parts(call).method in methods and arguments and literal_text(arguments[0]) == "jwt":
+                return True
+    return False
+
+
+ECOSYSTEMS = {
+    "python": Ecosystem("python", "PyJWT", "pip install PyJWT", "requirements.txt / pyproject.toml", _python_imports, _python_declares),
+    "javascript": Ecosystem("javascript", "jsonwebtoken", "npm install jsonwebtoken", "package.json", _node_imports, _node_declares),
+    "php": Ecosystem("php", "firebase/php-jwt", "composer require firebase/php-jwt", "composer.json", _php_imports, _composer_declares),
+    "ruby": Ecosystem("ruby", "jwt", "bundle add jwt", "Gemfile", _ruby_imports, _gem_declares),
+}
+ECOSYSTEMS["typescript"] = ECOSYSTEMS["tsx"] = ECOSYSTEMS["javascript"]
