@@ -15,6 +15,7 @@ from intercom_wizard import __version__
 from intercom_wizard.apply import apply_changes
 from intercom_wizard.errors import EXIT_CODE_HELP, Ambiguous, BadInput, ExitCode, WizardError
 from intercom_wizard.gitstate import ensure_clean
+from intercom_wizard.integrations import BACKENDS, FRONTENDS
 from intercom_wizard.options import (
     AuthMode,
     ClientAuth,
@@ -25,7 +26,7 @@ from intercom_wizard.options import (
     parse_storage_key,
     parse_workspace_id,
 )
-from intercom_wizard.packages import python_hint, run_install
+from intercom_wizard.packages import install_hint, run_install
 from intercom_wizard.plan import Plan
 from intercom_wizard.planner import make_plan
 from intercom_wizard.project import Project, detect
@@ -93,8 +94,8 @@ def install(
     workspace_id: Annotated[Optional[str], typer.Option(help="Workspace (app) id, e.g. abc12345, or a URL of your workspace.")] = None,
     region: Annotated[Optional[Region], typer.Option(help="Where the workspace is hosted.")] = None,
     endpoint: Annotated[str, typer.Option(help="Path of the token endpoint.")] = "/api/intercom-jwt",
-    frontend: Annotated[Optional[str], typer.Option(help="Front end to install (skips detection): html.")] = None,
-    backend: Annotated[Optional[str], typer.Option(help="Back end to install (skips detection): flask, django, express, none.")] = None,
+    frontend: Annotated[Optional[str], typer.Option(help=f"Front end to install (skips detection): {', '.join(FRONTENDS)}.")] = None,
+    backend: Annotated[Optional[str], typer.Option(help=f"Back end to install (skips detection): {', '.join(BACKENDS)}, none.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan and diff; write nothing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable plan and result on stdout.")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="No prompts: apply, or fail where a choice is needed.")] = False,
@@ -197,7 +198,7 @@ def _install_dependencies(project: Project, plan: Plan, *, run: bool, quiet: boo
     for change in plan.dependencies:
         if change.ecosystem != "npm":
             if not quiet:
-                err.print(f"Install {change.package} where the app runs: [bold]{python_hint(change)}[/]")
+                err.print(f"Install {escape(change.package)} where the app runs: [bold]{escape(install_hint(change))}[/]")
             continue
         if not run:
             if not quiet:

@@ -38,7 +38,7 @@ def find_existing_intercom(tree: ProjectTree, receipt: Receipt | None) -> list[F
     for path in tree.glob(*SCANNED_SUFFIXES):
         if path in ours or tree.resolve(path).stat().st_size > MAX_SCANNED_BYTES:
             continue
-        text = tree.text(path)
+        text = _without_our_snippets(tree.text(path), receipt.inserted.get(path, []) if receipt else [])
         if "ntercom" not in text and "user_hash" not in text:
             continue
         for number, line in enumerate(text.splitlines(), start=1):
@@ -46,3 +46,11 @@ def find_existing_intercom(tree: ProjectTree, receipt: Receipt | None) -> list[F
                 if sign in line:
                     findings.append(Finding(path, number, sign, meaning))
     return findings
+
+
+def _without_our_snippets(text: str, snippets: list[dict[str, object]]) -> str:
+    """The file with what the wizard inserted blanked out (newlines kept, so line numbers stay right)."""
+    for snippet in snippets:
+        inserted = str(snippet["text"])
+        text = text.replace(inserted, "\n" * inserted.count("\n"))
+    return text

@@ -1,5 +1,6 @@
 """Starting an app's own server on 127.0.0.1 and talking to it like a browser would (cookies, forms)."""
 
+import html
 import http.cookiejar
 import os
 import re
@@ -14,6 +15,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
+
+
+# The hidden form fields frameworks check against their session: Django, Rails, Laravel, Flask-WTF.
+CSRF_FIELDS = ("csrfmiddlewaretoken", "authenticity_token", "_token", "csrf_token")
 
 
 def free_port() -> int:
@@ -99,13 +104,14 @@ class BrowserlessClient:
         return self.request(path, **kwargs)  # type: ignore[arg-type]
 
     def post_form(self, path: str, fields: Mapping[str, str], *, csrf_from: str | None = None, headers: Mapping[str, str] | None = None) -> Reply:
-        """POST a form; with `csrf_from`, first read Django's csrfmiddlewaretoken from that page."""
+        """POST a form; with `csrf_from`, first copy the CSRF token field from the form on that page."""
         fields = dict(fields)
         extra = dict(headers or {})
         if csrf_from is not None:
             page = self.get(csrf_from)
-            match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)
-            if match:
-                fields["csrfmiddlewaretoken"] = match.group(1)
+            for name in CSRF_FIELDS:
+                match = re.search(rf'name="{name}" value="([^"]+)"', page.body)
+                if match:
+                    fields[name] = html.unescape(match.group(1))
             extra.setdefault("Referer", self.base_url + csrf_from)
         return self.request(path, fields, headers=extra)

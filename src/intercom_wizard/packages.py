@@ -19,7 +19,14 @@ def install_command(change: DependencyChange) -> list[str] | None:
     return None
 
 
-def python_hint(change: DependencyChange) -> str:
+def install_hint(change: DependencyChange) -> str:
+    """The command that installs a dependency the wizard declared but does not install itself."""
+    folder = str(Path(change.manifest).parent)
+    where = "" if folder == "." else f" (in {folder})"
+    if change.ecosystem == "ruby":
+        return f"bundle install{where}"
+    if change.ecosystem == "php":
+        return f"composer update {change.package}{where}"
     if change.manifest.endswith("requirements.txt"):
         return f"pip install -r {change.manifest}"
     return f"pip install '{change.package}{change.spec}'  (declared in {change.manifest})"

@@ -54,7 +54,7 @@ def _secret_names(change: FileChange) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class DependencyChange:
-    ecosystem: Literal["python", "npm"]
+    ecosystem: Literal["python", "npm", "ruby", "php"]
     package: str
     spec: str
     manifest: str

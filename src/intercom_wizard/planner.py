@@ -48,14 +48,14 @@ def choose_frontend(project: Project, options: InstallOptions) -> Detection | No
     return _single("frontend", project.frontends) if project.frontends else None
 
 
-def resolve_client_auth(project: Project, options: InstallOptions, backend: Detection | None) -> InstallOptions:
+def resolve_client_auth(project: Project, options: InstallOptions, backend: Detection | None, *, has_pages: bool) -> InstallOptions:
     """Cookie or bearer: what the back end's auth implies, and for bearer where the front end keeps its token."""
     auth = options.auth
     if auth is None:
         auth = ClientAuth.BEARER if backend is not None and backend.details.get("token_auth") else ClientAuth.COOKIE
     if auth is ClientAuth.COOKIE:
         return replace(options, auth=auth)
-    if options.token_storage_key:
+    if options.token_storage_key or not has_pages:
         return replace(options, auth=auth)
     candidates = find_token_storage(project.tree)
     if len(candidates) == 1:
@@ -102,33 +102,35 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
             hint=f"Point the wizard at your app's folder, or pass --frontend ({', '.join(SUPPORTED_FRONTENDS)}) "
             f"and --backend ({', '.join(SUPPORTED_BACKENDS)}).",
         )
-    options = resolve_client_auth(project, options, backend)
     builder = PlanBuilder(project.tree, project.receipt)
     context = PlanContext(project.tree, options, builder, secret)
     secure = options.mode is AuthMode.SECURE
-    if backend is not None:
-        module = BACKENDS[backend.name]
-        if secure:
-            module.plan(context, backend)
-        host = module.page_host(context, backend)
-    else:
-        host = html.static_site_host(project.tree)
-        if secure:
-            builder.note(
-                "This site has no back end the wizard recognises, so visitors are booted anonymously (as leads). "
-                "Identity verification needs a server that signs a JWT for the signed-in user: add one, then run "
-                "the wizard against it. (`--insecure` would pass user attributes unsigned; it is not applied.)",
-                "warning",
-            )
+    module = BACKENDS[backend.name] if backend is not None else None
+    host = module.page_host(context, backend) if module is not None else html.static_site_host(project.tree)
+    context.options = options = resolve_client_auth(project, options, backend, has_pages=host is not None)
+    if module is not None and secure:
+        module.plan(context, backend)
+    if module is None and secure:
+        builder.note(
+            "This site has no back end the wizard recognises, so visitors are booted anonymously (as leads). "
+            "Identity verification needs a server that signs a JWT for the signed-in user: add one, then run "
+            "the wizard against it. (`--insecure` would pass user attributes unsigned; it is not applied.)",
+            "warning",
+        )
     if host is not None and secure:
         html.plan(context, host, token_url=options.endpoint if backend is not None else None)
     elif host is not None:
         html.plan_insecure(context, host)
-    else:
+    elif module is None:
         builder.manual(
             "your base layout",
             "No page layout was found. Add the Messenger script before </body> of the layout every page uses.",
             '<script src="/intercom-messenger.js" defer></script>',
+        )
+    else:
+        builder.note(
+            f"The {backend.name} app renders no HTML pages of its own, so only the token endpoint was added: the "
+            "single-page front end that calls this API boots the Messenger with it."
         )
     changes = builder.changes()
     plan = Plan(

@@ -37,7 +37,8 @@ def _auth_summary(detection: Detection) -> str:
     auth = detection.details.get("auth") or detection.details.get("user") or {}
     if detection.name == "django":
         return "django.contrib.auth (request.user)"
-    return str(auth.get("kind", "unknown"))
+    kind = str(auth.get("kind", "unknown"))
+    return f"{kind} ({auth['name']})" if auth.get("name") else kind
 
 
 def detect(root: Path) -> Project:

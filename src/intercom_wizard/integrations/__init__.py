@@ -1,6 +1,6 @@
 """The registry of integrations: each module declares `detect()`, `plan()` and `page_host()`."""
 
-from intercom_wizard.integrations.backends import django, express, flask
+from intercom_wizard.integrations.backends import django, express, fastapi, flask, rails, sinatra
 from intercom_wizard.integrations.frontends import html, spa
 
 BACKENDS = {
@@ -9,6 +9,9 @@ BACKENDS = {
         flask,
         django,
         express,
+        fastapi,
+        rails,
+        sinatra,
     )
 }
 FRONTENDS = {html.NAME: html}

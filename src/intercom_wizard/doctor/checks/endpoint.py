@@ -192,6 +192,8 @@ def _caching(signing: SigningCall, handler: SgNode) -> Iterator[Finding]:
         return
     if any(token.text() in NO_STORE_NAMES for token in unit.find_all("identifier", "property_identifier", "name")):
         return
+    if any(symbol.text() == ":no_store" for symbol in unit.find_all("simple_symbol")):  # Sinatra: cache_control :no_store
+        return
     yield Finding(
         "token-cacheable",
         Severity.WARNING,

@@ -1,0 +1,373 @@
+"""Rails: a controller plus a route for the token endpoint, the jwt gem, the script in the layouts.
+
+Adds `app/controllers/intercom_jwts_controller.rb` (`IntercomJwtsController#show`, rendering JSON
+with `Cache-Control: no-store`), routes `get "/api/intercom-jwt", to: "intercom_jwts#show"` inside
+the `routes.draw do` block of `config/routes.rb`, and `gem "jwt"` after the Gemfile's last
+top-level gem. The signed-in user comes from Devise (`current_user` / `user_signed_in?`), Rails 8's
+authentication generator (`authenticated?` / `Current.user`) or the app's own `current_user` method;
+the controller skips the app's sign-in filter (Devise's `authenticate_user!`, a `require_login`)
+and answers 401 JSON itself: Devise's filter redirects any request that is not explicitly JSON and
+its failure app drops the controller's `no-store` header. With none of these it fails closed.
+The Messenger script goes to `public/` and every HTML layout in `app/views/layouts` (not the
+mailer's) gets a plain `<script src="/intercom-messenger.js" defer>` tag: that works the same with
+Sprockets, Propshaft, importmaps or jsbundling, whereas `javascript_include_tag` would need the
+asset declared in the pipeline's manifest (Rails 6.1's Sprockets raises "not present in the asset
+pipeline" otherwise) and a precompile step in production.
+"""
+
+import re
+
+from ast_grep_py import SgNode
+
+from intercom_wizard.edits import indent_unit, indentation_at, insert_lines_before
+from intercom_wizard.envfile import plan_secret
+from intercom_wizard.integrations.backends.ruby_common import (
+    add_jwt_gem,
+    claims_hash,
+    email_and_name,
+    env_file,
+    first_argument,
+    gem_names,
+    method_name,
+    quote_style,
+    requote,
+    ruby,
+    string_value,
+)
+from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
+from intercom_wizard.integrations.frontends.layouts import find_layouts
+from intercom_wizard.templates import render
+from intercom_wizard.tree import ProjectTree, folder_of, join
+
+NAME = "rails"
+CONTROLLER = "app/controllers/intercom_jwts_controller.rb"
+LAYOUTS = "app/views/layouts"
+# A filter in ApplicationController with one of these words in its name signs people in (or
+# sends them to the sign-in page); the token endpoint skips it and answers 401 itself.
+SIGN_IN_FILTER_WORDS = ("authenticat", "login", "logged_in", "signed_in", "sign_in", "require_user", "require_session")
+UNSUPPORTED_LAYOUT_SUFFIXES = (".haml", ".slim")
+
+
+def detect(tree: ProjectTree) -> list[Detection]:
+    found = []
+    for application in tree.named("application.rb"):
+        config = folder_of(application)
+        if config.rpartition("/")[2] != "config":
+            continue
+        root = folder_of(config)
+        gemfile = join(root, "Gemfile")
+        if not tree.exists(gemfile) or not gem_names(tree, gemfile) & {"rails", "railties"}:
+            continue
+        app_class = _application_class(tree.text(application))
+        if app_class is None:
+            continue
+        found.append(
+            Detection(
+                NAME,
+                "backend",
+                root,
+                (f"{gemfile}: gem rails", f"{application}: {app_class.text().splitlines()[0]}"),
+                {
+                    "gemfile": gemfile,
+                    "version": _rails_version(tree, root, application),
+                    "auth": _auth_style(tree, root),
+                },
+            )
+        )
+    return found
+
+
+def _application_class(text: str) -> SgNode | None:
+    for klass in ruby(text).find_all(kind="class"):
+        superclass = klass.field("superclass")
+        if superclass is not None and superclass.text().lstrip("< ").strip() == "Rails::Application":
+            return klass
+    return None
+
+
+def _rails_version(tree: ProjectTree, root: str, application: str) -> tuple[int, ...] | None:
+    """The Rails version: locked in Gemfile.lock, else required in the Gemfile, else config.load_defaults."""
+    lock = join(root, "Gemfile.lock")
+    if tree.exists(lock):
+        for line in tree.text(lock).splitlines():
+            if line.startswith("    rails (") or line.startswith("    railties ("):
+                return _numbers(line.split("(", 1)[1])
+    for call in ruby(tree.text(join(root, "Gemfile"))).find_all(kind="call"):
+        if method_name(call) == "gem" and string_value(first_argument(call)) in ("rails", "railties"):
+            arguments = [a for a in call.field("arguments").children() if a.kind() == "string"][1:]
+            if arguments:
+                return _numbers(string_value(arguments[0]) or "")
+    for call in ruby(tree.text(application)).find_all(kind="call"):
+        if method_name(call) == "load_defaults" and first_argument(call) is not None:
+            return _numbers(first_argument(call).text())
+    return None
+
+
+def _numbers(text: str) -> tuple[int, ...] | None:
+    digits = re.search(r"\d+(\.\d+)*", text)  # a version string, not source code
+    return tuple(int(part) for part in digits.group(0).split(".")) if digits else None
+
+
+# --- who is signed in ------------------------------------------------------------------------
+
+
+def _auth_style(tree: ProjectTree, root: str) -> dict[str, object]:
+    gems = gem_names(tree, join(root, "Gemfile"))
+    filters = _sign_in_filters(tree, root)
+    if "devise" in gems:
+        scopes = _devise_scopes(tree, root)
+        scope = scopes[0] if scopes else "user"
+        fields = _columns(tree, root, scope + "s")
+        return {"kind": "devise", "scope": scope, "other_scopes": scopes[1:], "filters": filters, "fields": fields}
+    concern = join(root, "app/controllers/concerns/authentication.rb")
+    if tree.exists(concern):
+        methods = {m.field("name").text() for m in ruby(tree.text(concern)).find_all(kind="method")}
+        if {"require_authentication", "authenticated?"} <= methods:
+            return {"kind": "rails-authentication", "filters": [], "fields": _columns(tree, root, "users")}
+    for path in tree.glob(".rb", under=join(root, "app/controllers")):
+        source = ruby(tree.text(path))
+        if any(m.field("name").text() == "current_user" for m in source.find_all(kind="method")):
+            helper = any(
+                method_name(call) == "helper_method" and "current_user" in [string_value(a) for a in _arguments(call)]
+                for call in source.find_all(kind="call")
+            )
+            return {"kind": "current_user", "file": path, "helper": helper, "filters": filters, "fields": _columns(tree, root, "users")}
+    return {"kind": "none", "filters": filters, "fields": None}
+
+
+def _arguments(call: SgNode) -> list[SgNode]:
+    arguments = call.field("arguments")
+    return [a for a in arguments.children() if a.is_named()] if arguments is not None else []
+
+
+def _sign_in_filters(tree: ProjectTree, root: str) -> list[str]:
+    """`before_action :name` filters of ApplicationController that keep signed-out visitors out."""
+    path = join(root, "app/controllers/application_controller.rb")
+    if not tree.exists(path):
+        return []
+    names = []
+    for call in ruby(tree.text(path)).find_all(kind="call"):
+        if method_name(call) not in ("before_action", "before_filter") or call.field("receiver") is not None:
+            continue
+        for argument in _arguments(call):
+            if argument.kind() == "simple_symbol":
+                name = argument.text().lstrip(":")
+                if any(word in name for word in SIGN_IN_FILTER_WORDS):
+                    names.append(name)
+    return names
+
+
+def _devise_scopes(tree: ProjectTree, root: str) -> list[str]:
+    routes = join(root, "config/routes.rb")
+    if not tree.exists(routes):
+        return []
+    scopes = []
+    for call in ruby(tree.text(routes)).find_all(kind="call"):
+        if method_name(call) == "devise_for":
+            resource = string_value(first_argument(call))
+            if resource:
+                scopes.append(_singular(resource))
+    return scopes
+
+
+def _singular(plural: str) -> str:
+    if plural.endswith("ies"):
+        return plural[:-3] + "y"
+    return plural[:-1] if plural.endswith("s") else plural
+
+
+def _columns(tree: ProjectTree, root: str, table: str) -> list[str] | None:
+    """The table's columns as db/schema.rb declares them (`t.string "email"`), or None."""
+    schema = join(root, "db/schema.rb")
+    if not tree.exists(schema):
+        return None
+    for call in ruby(tree.text(schema)).find_all(kind="call"):
+        if method_name(call) != "create_table" or string_value(first_argument(call)) != table:
+            continue
+        block = call.field("block")
+        if block is None:
+            return None
+        columns = {"id"}
+        for column in block.find_all(kind="call"):
+            receiver = column.field("receiver")
+            if receiver is None or receiver.kind() != "identifier":
+                continue
+            if method_name(column) == "timestamps":
+                columns |= {"created_at", "updated_at"}
+            elif method_name(column) not in ("index", "references", "belongs_to") and (name := string_value(first_argument(column))):
+                columns.add(name)
+        return sorted(columns)
+    return None
+
+
+# --- the plan --------------------------------------------------------------------------------
+
+
+def plan(context: PlanContext, detection: Detection) -> None:
+    tree, builder = context.tree, context.builder
+    root = detection.root
+    auth = detection.details["auth"]
+    controller = join(root, CONTROLLER)
+    # New code is quoted like the app's controllers (and its routes, when those say nothing).
+    neighbours = [tree.text(p) for p in tree.glob(".rb", under=join(root, "app/controllers"))]
+    if tree.exists(join(root, "config/routes.rb")):
+        neighbours.append(tree.text(join(root, "config/routes.rb")))
+    builder.create(
+        controller,
+        requote(_controller_source(auth, detection.details["version"]), quote_style(neighbours)),
+        f"GET {context.options.endpoint}: a signed Intercom JWT for the signed-in user, 401 otherwise",
+    )
+    _add_route(context, join(root, "config/routes.rb"), f'get "{context.options.endpoint}", to: "intercom_jwts#show"')
+    gemfile = detection.details["gemfile"]
+    add_jwt_gem(context, gemfile)
+    plan_secret(context, env_file(tree, root, gemfile))
+    builder.note(
+        "The token is signed with ENV[\"INTERCOM_IDENTITY_SECRET\"]. To keep the secret in Rails credentials instead, "
+        "add `intercom: { identity_secret: ... }` with `bin/rails credentials:edit` and read "
+        "`Rails.application.credentials.dig(:intercom, :identity_secret)` in the controller."
+    )
+    builder.note(
+        "Intercom's official intercom-rails gem is the alternative: it injects the Messenger from a middleware and "
+        "signs identities itself. Use one or the other, never both."
+    )
+    if auth["kind"] == "none":
+        builder.note(
+            f"No sign-in system was recognised (Devise, Rails' authentication generator or a current_user method), "
+            f"so {controller} answers 401 for everyone until its signed_in_user method returns the signed-in user.",
+            "warning",
+        )
+    if auth.get("other_scopes"):
+        builder.note(f"Devise has more than one scope; the token is for `{auth['scope']}` (not {', '.join(auth['other_scopes'])}).")
+    _content_security_policy_note(context, root)
+
+
+def _controller_source(auth: dict, version: tuple[int, ...] | None) -> str:
+    kind = auth["kind"]
+    filters = [f"  skip_before_action :{name}, only: :show" for name in auth.get("filters", [])]
+    adapter = ""
+    if kind == "devise":
+        user, signed_in = f"current_{auth['scope']}", f"{auth['scope']}_signed_in?"
+    elif kind == "rails-authentication":
+        user, signed_in = "Current.user", "authenticated?"
+        filters.append("  allow_unauthenticated_access only: :show")
+    elif kind == "current_user":
+        user, signed_in = "current_user", "current_user"
+    else:
+        user, signed_in = "signed_in_user", "signed_in_user"
+        adapter = (
+            "\n"
+            "  # intercom-wizard found no sign-in system it knows (Devise, Rails' authentication\n"
+            "  # generator or a current_user method), so this endpoint fails closed: it answers\n"
+            "  # 401 for everyone until this method returns the signed-in user.\n"
+            "  def signed_in_user\n"
+            "    nil\n"
+            "  end\n"
+        )
+    filters += ["  before_action :prevent_caching", "  before_action :require_signed_in_user"]
+    fields = set(auth["fields"]) if auth.get("fields") else None
+    reader = "user.{}" if fields is not None else "user.try(:{})"
+    claims = claims_hash("user.id.to_s", reader, fields, "    ", ("iat: now", "exp: now + TOKEN_LIFETIME.to_i"))
+    no_store = "no_store" if version and version >= (7, 1) else 'response.headers["Cache-Control"] = "no-store"'
+    return render(
+        "rails_intercom_jwts_controller.rb",
+        filters="\n".join(filters),
+        user=user,
+        claims=claims,
+        no_store=no_store,
+        signed_in=signed_in,
+        adapter=adapter,
+    )
+
+
+def _add_route(context: PlanContext, routes: str, route: str) -> None:
+    tree, builder = context.tree, context.builder
+    if not tree.exists(routes):
+        builder.manual(routes, "Add this route inside `Rails.application.routes.draw do ... end`:", route)
+        return
+    source = tree.read(routes)
+    route = requote(route, quote_style([source.text]))
+    block = _draw_block(ruby(source.text))
+    if block is None:
+        builder.manual(routes, "Add this route inside `Rails.application.routes.draw do ... end`:", route)
+        return
+    body = next((c for c in block.children() if c.kind() in ("body_statement", "block_body")), None)
+    statements = [s for s in body.children() if s.kind() != "comment"] if body is not None else []
+    if statements:
+        indent = indentation_at(source.text, statements[0].range().start.index)
+    else:
+        indent = indentation_at(source.text, block.range().start.index) + indent_unit(source.text)
+    # Before a catch-all (`get "*path"`), which would otherwise answer for the token path too.
+    catch_all = next((s for s in statements if _is_catch_all(s)), None)
+    anchor = catch_all if catch_all is not None else block.children()[-1]
+    builder.insert(routes, [insert_lines_before(source, anchor.range().start.index, route, indent)], "routes the token endpoint")
+
+
+def _draw_block(root: SgNode) -> SgNode | None:
+    """The do-block of `Rails.application.routes.draw` (or `MyApp::Application.routes.draw`)."""
+    for call in root.find_all(kind="call"):
+        receiver = call.field("receiver")
+        if method_name(call) == "draw" and receiver is not None and receiver.text().endswith(".routes"):
+            block = call.field("block")
+            if block is not None and block.kind() == "do_block":
+                return block
+    return None
+
+
+def _is_catch_all(statement: SgNode) -> bool:
+    if statement.kind() != "call" or method_name(statement) not in ("get", "match", "post", "put", "patch", "delete"):
+        return False
+    path = string_value(first_argument(statement))
+    return path is not None and (path.startswith("*") or "/*" in path)
+
+
+def _content_security_policy_note(context: PlanContext, root: str) -> None:
+    """An active CSP in config/initializers blocks the widget unless Intercom's hosts are allowed."""
+    path = join(root, "config/initializers/content_security_policy.rb")
+    if not context.tree.exists(path):
+        return
+    directives = {method_name(call) for call in ruby(context.tree.text(path)).find_all(kind="call")}
+    if directives & {"script_src", "default_src", "connect_src"}:
+        context.builder.note(
+            f"{path} sets a Content Security Policy: allow Intercom's hosts in it (script-src, connect-src, "
+            "img-src, frame-src, media-src, font-src - see Intercom's CSP guide) or the Messenger cannot load.",
+            "warning",
+        )
+
+
+# --- where the Messenger script goes -----------------------------------------------------------
+
+
+def page_host(context: PlanContext, detection: Detection) -> PageHost:
+    tree = context.tree
+    folder = join(detection.root, LAYOUTS)
+    layouts = [path for path in find_layouts(tree, folder) if "mailer" not in path.rpartition("/")[2]]
+    return PageHost(
+        static_dir=join(detection.root, "public"),
+        script_src="/intercom-messenger.js",
+        layouts=tuple(layouts),
+        unsupported_layouts=tuple(
+            p for p in tree.glob(*UNSUPPORTED_LAYOUT_SUFFIXES, under=folder) if "mailer" not in p.rpartition("/")[2]
+        ),
+        user_settings=_user_settings(detection.details["auth"]),
+    )
+
+
+def _user_settings(auth: dict) -> str | None:
+    """ERB writing the signed-in user's attributes into a JS object (the insecure variant only)."""
+    kind = auth["kind"]
+    if kind == "devise":
+        condition, user = f"{auth['scope']}_signed_in?", f"current_{auth['scope']}"
+    elif kind == "rails-authentication":
+        condition, user = "authenticated?", "Current.user"
+    elif kind == "current_user" and auth.get("helper"):
+        condition, user = "current_user", "current_user"
+    else:
+        return None
+    fields = set(auth["fields"]) if auth.get("fields") else None
+    email, name = email_and_name(fields)
+    lines = [f'user_id: "<%= j {user}.id.to_s %>",']
+    if email:
+        lines.append(f'email: "<%= j {user}.{email} %>",')
+    if name:
+        lines.append(f'name: "<%= j {user}.{name} %>",')
+    return f"<% if {condition} %>\n" + "\n".join(lines) + "\n<% end %>"

@@ -1,0 +1,245 @@
+"""Sinatra: a `get` route for the token endpoint in the app itself, classic or modular.
+
+A classic app (`require "sinatra"`) gets the route at the top level, after its last route; a
+modular app (`class App < Sinatra::Base`) gets it inside the class, after the last route there.
+The file also gets `require "json"` / `require "jwt"` after its last require, and the Gemfile (if
+any) `gem "jwt"`. The signed-in user is the app's `current_user` helper when it has one (read as
+`user[:email]` or `user.email`, whichever the app itself uses), else the id it keeps in
+`session[:..._id]`; with neither the route fails closed. The Messenger script goes to `public/`
+(Sinatra serves it as a static file) and `views/layout.erb` gets the script tag.
+"""
+
+from ast_grep_py import SgNode
+
+from intercom_wizard.edits import indent_unit, indentation_at, insert_lines_after, insert_lines_before
+from intercom_wizard.envfile import plan_secret
+from intercom_wizard.integrations.backends.ruby_common import (
+    add_jwt_gem,
+    add_requires,
+    claims_hash,
+    env_file,
+    first_argument,
+    gemfile_path,
+    method_name,
+    quote_style,
+    requote,
+    ruby,
+    string_value,
+)
+from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
+from intercom_wizard.integrations.frontends.layouts import find_layouts
+from intercom_wizard.templates import render
+from intercom_wizard.tree import ProjectTree, folder_of, join
+
+NAME = "sinatra"
+APP_CLASSES = ("Sinatra::Base", "Sinatra::Application")
+ROUTE_METHODS = ("get", "post", "put", "patch", "delete", "options", "link", "unlink")
+TEST_FOLDERS = ("spec", "test")
+UNSUPPORTED_LAYOUT_SUFFIXES = (".haml", ".slim")
+SESSION_USER_WORDS = ("user", "account", "member", "uid")  # session[:user_id], session[:account_id], ...
+
+
+def detect(tree: ProjectTree) -> list[Detection]:
+    found = []
+    for path in tree.glob(".rb"):
+        if path.split("/", 1)[0] in TEST_FOLDERS:
+            continue
+        text = tree.text(path)
+        if "inatra" not in text:
+            continue
+        root = ruby(text)
+        classes = [k for k in root.find_all(kind="class") if _superclass(k) in APP_CLASSES]
+        folder = folder_of(path)
+        for klass in classes:
+            name = klass.field("name").text()
+            found.append(_detection(tree, path, folder, "modular", name, f"{path}: class {name} < {_superclass(klass)}"))
+        if not classes and _requires(root, "sinatra"):
+            found.append(_detection(tree, path, folder, "classic", None, f'{path}: require "sinatra"'))
+    return found
+
+
+def _detection(tree: ProjectTree, path: str, folder: str, style: str, class_name: str | None, evidence: str) -> Detection:
+    gemfile = gemfile_path(tree, folder, "")
+    return Detection(
+        NAME,
+        "backend",
+        folder,
+        (evidence,),
+        {"app_file": path, "style": style, "class": class_name, "gemfile": gemfile, "auth": _auth_style(tree, folder)},
+    )
+
+
+def _superclass(klass: SgNode) -> str | None:
+    superclass = klass.field("superclass")
+    return superclass.text().lstrip("< ").strip() if superclass is not None else None
+
+
+def _requires(root: SgNode, library: str) -> bool:
+    return any(method_name(c) == "require" and string_value(first_argument(c)) == library for c in root.find_all(kind="call"))
+
+
+# --- who is signed in ------------------------------------------------------------------------
+
+
+def _auth_style(tree: ProjectTree, folder: str) -> dict[str, object]:
+    sources = [ruby(tree.text(p)) for p in tree.glob(".rb", under=folder)]
+    views = [ruby(_erb_code(tree.text(p))) for p in tree.glob(".erb", under=join(folder, "views"))]
+    if any(m.field("name").text() == "current_user" for source in sources for m in source.find_all(kind="method")):
+        style = _access_style(sources + views)
+        return {"kind": "helper", "access": style, "fields": _user_fields(sources + views, style)}
+    for source in sources:
+        for assignment in source.find_all(pattern="session[$KEY] = $VALUE"):
+            key = string_value(assignment.get_match("KEY"))
+            if key and key.endswith("id") and any(word in key for word in SESSION_USER_WORDS):
+                return {"kind": "session", "key": key, "access": "index", "fields": ["id"]}
+    return {"kind": "none", "access": "index", "fields": None}
+
+
+def _erb_code(template: str) -> str:
+    """The Ruby inside an ERB template's `<% %>` tags, one tag a line, for ast-grep to read."""
+    code = []
+    for chunk in template.split("<%")[1:]:
+        inside = chunk.split("%>", 1)[0].lstrip("=-#").rstrip("-")
+        code.append(inside.strip())
+    return "\n".join(code)
+
+
+def _access_style(sources: list[SgNode]) -> str:
+    """`index` when the app reads its user as `user[:email]` (a Hash), `method` for `user.email`."""
+    indexed = sum(len(s.find_all(pattern="current_user[$KEY]")) for s in sources)
+    called = sum(
+        1
+        for s in sources
+        for m in s.find_all(pattern="current_user.$FIELD")
+        if not m.get_match("FIELD").text().endswith(("?", "!"))
+    )
+    return "method" if called > indexed else "index"
+
+
+def _user_fields(sources: list[SgNode], style: str) -> list[str] | None:
+    """The user's attributes as the app spells them: hash keys, Struct members, reads of current_user."""
+    fields: set[str] = set()
+    for source in sources:
+        if style == "index":
+            fields |= {k for m in source.find_all(pattern="current_user[$KEY]") if (k := string_value(m.get_match("KEY")))}
+            for literal in source.find_all(kind="hash"):
+                pairs = [p for p in literal.children() if p.kind() == "pair" and p.field("key") is not None]
+                keys = {p.field("key").text().strip(":") for p in pairs}
+                if {"id", "email"} <= keys or {"id", "name"} <= keys:
+                    fields |= keys
+        else:
+            fields |= {m.get_match("FIELD").text() for m in source.find_all(pattern="current_user.$FIELD")}
+            for call in source.find_all(kind="call"):
+                if method_name(call) == "new" and (call.field("receiver") is not None and call.field("receiver").text() == "Struct"):
+                    members = {string_value(a) for a in call.field("arguments").children() if a.kind() == "simple_symbol"}
+                    if "id" in members:
+                        fields |= {m for m in members if m}
+                if method_name(call) in ("attr_reader", "attr_accessor"):
+                    fields |= {string_value(a) or "" for a in call.field("arguments").children() if a.kind() == "simple_symbol"}
+    fields.discard("")
+    return sorted(fields | {"id"}) if fields else None
+
+
+# --- the plan --------------------------------------------------------------------------------
+
+
+def plan(context: PlanContext, detection: Detection) -> None:
+    tree, builder = context.tree, context.builder
+    details = detection.details
+    app_file: str = details["app_file"]
+    source = tree.read(app_file)
+    quote = quote_style([source.text])
+    add_requires(context, app_file, ["json", "jwt"], "loads the JWT library for the token route")
+    route = requote(_route_source(context.options.endpoint, details["auth"]), quote)
+    _add_route(context, detection, route)
+    gemfile = details["gemfile"]
+    add_jwt_gem(context, gemfile)
+    plan_secret(context, env_file(tree, detection.root, gemfile))
+    if details["auth"]["kind"] == "none":
+        builder.note(
+            f"No sign-in was recognised (a current_user helper or a user id in the session), so the "
+            f"{context.options.endpoint} route in {app_file} answers 401 for everyone until its `user = ` line "
+            "returns the signed-in user.",
+            "warning",
+        )
+    for setting in ("public_folder", "views"):
+        if _sets(ruby(source.text), setting):
+            builder.note(
+                f"{app_file} sets its own :{setting}; the wizard used Sinatra's default folder. "
+                "Move intercom-messenger.js / the script tag if they belong elsewhere.",
+                "warning",
+            )
+
+
+def _route_source(endpoint: str, auth: dict) -> str:
+    kind = auth["kind"]
+    if kind == "helper":
+        user = "current_user"
+    elif kind == "session":
+        user = f"session[:{auth['key']}] && {{ id: session[:{auth['key']}] }}"
+    else:
+        user = "nil # no sign-in was recognised: return the signed-in user here"
+    fields = set(auth["fields"]) if auth.get("fields") else None
+    reader = "user[:{}]" if auth["access"] == "index" else "user.{}"
+    claims = claims_hash(reader.format("id") + ".to_s", reader, fields, "  ", ("iat: now", "exp: now + 2 * 60 * 60 # two hours"))
+    return render("sinatra_intercom_jwt.rb", endpoint=endpoint, user=user, claims=claims)
+
+
+def _sets(root: SgNode, setting: str) -> bool:
+    return any(method_name(c) == "set" and string_value(first_argument(c)) == setting for c in root.find_all(kind="call"))
+
+
+def _routes(statements: list[SgNode]) -> list[SgNode]:
+    return [
+        s
+        for s in statements
+        if s.kind() == "call" and method_name(s) in ROUTE_METHODS and s.field("block") is not None and s.field("receiver") is None
+    ]
+
+
+def _add_route(context: PlanContext, detection: Detection, route: str) -> None:
+    tree, builder = context.tree, context.builder
+    app_file: str = detection.details["app_file"]
+    source = tree.read(app_file)
+    root = ruby(source.text)
+    reason = "adds the token route"
+    if detection.details["style"] == "modular":
+        klass = next(k for k in root.find_all(kind="class") if k.field("name").text() == detection.details["class"])
+        body = klass.field("body")
+        statements = body.children() if body is not None else []
+        routes = _routes(statements)
+        if routes:
+            anchor = routes[-1]
+            indent = indentation_at(source.text, anchor.range().start.index)
+            builder.insert(app_file, [insert_lines_after(source, anchor.range().end.index, "\n" + route, indent)], reason)
+            return
+        end = klass.children()[-1]
+        indent = indentation_at(source.text, klass.range().start.index) + indent_unit(source.text)
+        builder.insert(app_file, [insert_lines_before(source, end.range().start.index, route, indent)], reason)
+        return
+    routes = _routes(root.children())
+    if routes:
+        builder.insert(app_file, [insert_lines_after(source, routes[-1].range().end.index, "\n" + route, "")], reason)
+        return
+    builder.manual(app_file, "Add this route where the app defines its routes:", route)
+
+
+# --- where the Messenger script goes -----------------------------------------------------------
+
+
+def page_host(context: PlanContext, detection: Detection) -> PageHost:
+    tree = context.tree
+    folder = detection.root
+    views = join(folder, "views")
+    layouts = find_layouts(tree, views)
+    if not layouts and ruby(tree.text(detection.details["app_file"])).find(kind="uninterpreted") is not None:
+        context.builder.note(
+            f"{detection.details['app_file']} keeps its templates inline (after __END__); add the script tag to its layout by hand."
+        )
+    return PageHost(
+        static_dir=join(folder, "public"),
+        script_src="/intercom-messenger.js",
+        layouts=tuple(layouts),
+        unsupported_layouts=tuple(p for p in tree.glob(*UNSUPPORTED_LAYOUT_SUFFIXES, under=views) if "layout" in p),
+        user_settings=None,  # ERB here escapes nothing by itself; the insecure variant boots visitors anonymously
+    )
