@@ -53,8 +53,7 @@ def apply_changes(tree: ProjectTree, changes: list[FileChange]) -> ApplyResult:
     for item in staged:
         if item.backup is not None:
             item.backup.unlink(missing_ok=True)
-    for directory in _emptied_parents(tree.root, [i.target for i in staged if i.change.action == "delete"]):
-        directory.rmdir()
+    _remove_emptied_folders(tree.root, [i.target for i in staged if i.change.action == "delete"])
     return ApplyResult(
         written=[i.change.path for i in staged if i.change.action != "delete"],
         deleted=[i.change.path for i in staged if i.change.action == "delete"],
@@ -114,14 +113,10 @@ def _roll_back(staged: list[_Staged], created_dirs: list[Path]) -> None:
             pass
 
 
-def _emptied_parents(root: Path, deleted: list[Path]) -> list[Path]:
-    """Directories left empty by deletions (deepest first), up to but excluding the root."""
-    empty: list[Path] = []
-    for path in deleted:
+def _remove_emptied_folders(root: Path, deleted: list[Path]) -> None:
+    """Remove the folders deletions left empty, walking up to (never including) the project root."""
+    for path in sorted(deleted, key=lambda p: len(p.parts), reverse=True):
         directory = path.parent
-        while directory != root and directory.exists() and not any(directory.iterdir()):
-            empty.append(directory)
+        while directory != root and directory.is_dir() and not any(directory.iterdir()):
+            directory.rmdir()
             directory = directory.parent
-            if directory in empty:
-                break
-    return sorted(set(empty), key=lambda p: len(p.parts), reverse=True)

@@ -20,6 +20,7 @@ from intercom_wizard.options import (
     AuthMode,
     ClientAuth,
     InstallOptions,
+    LoadStrategy,
     Region,
     parse_endpoint,
     parse_origin,
@@ -106,6 +107,7 @@ def install(
     token_storage_key: Annotated[Optional[str], typer.Option(help="localStorage key of the app's access token (bearer auth).")] = None,
     auth_scheme: Annotated[str, typer.Option(help="Authorization scheme of the app's access token: Bearer or Token.")] = "Bearer",
     frontend_origin: Annotated[Optional[str], typer.Option(help="Origin of the pages when it differs from the API's (adds CORS to the token endpoint).")] = None,
+    load: Annotated[LoadStrategy, typer.Option(help="When single-page apps load the Messenger: at once, when idle, or on first interaction.")] = LoadStrategy.IMMEDIATE,
     secret: Annotated[Optional[str], typer.Option("--secret", "--identity-secret", hidden=True)] = None,
 ) -> None:
     """Plan the installation, show the diff, and apply it when confirmed (or with --yes)."""
@@ -133,6 +135,7 @@ def install(
             auth=auth,
             token_storage_key=parse_storage_key(token_storage_key) if token_storage_key else None,
             auth_scheme=_auth_scheme(auth_scheme),
+            load=load,
         )
         project = detect(path)
         identity_secret = None if insecure else read_secret(interactive and not dry_run)

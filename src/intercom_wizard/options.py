@@ -89,6 +89,14 @@ def parse_storage_key(value: str) -> str:
     return value
 
 
+class LoadStrategy(str, Enum):
+    """When the Messenger loads: at once, when the page is idle, or on the first interaction."""
+
+    IMMEDIATE = "immediate"
+    IDLE = "idle"
+    INTERACTION = "interaction"
+
+
 class AuthMode(str, Enum):
     SECURE = "secure"
     INSECURE = "insecure"
@@ -106,6 +114,7 @@ class InstallOptions:
     auth: ClientAuth | None = None  # None: decided from what the project uses
     token_storage_key: str | None = None
     auth_scheme: str = "Bearer"
+    load: LoadStrategy = LoadStrategy.IMMEDIATE
 
     @property
     def workspace_id(self) -> str:

@@ -105,6 +105,43 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
     builder = PlanBuilder(project.tree, project.receipt)
     context = PlanContext(project.tree, options, builder, secret)
     secure = options.mode is AuthMode.SECURE
+    if frontend is not None and frontend.name != html.NAME:
+        _plan_single_page_app(context, project, backend, frontend)
+    else:
+        _plan_pages(context, project, backend)
+    changes = builder.changes()
+    plan = Plan(
+        str(project.tree.root),
+        frontend.name if frontend else None,
+        backend.name if backend else None,
+        changes,
+        builder.dependencies,
+        builder.manual_steps,
+        builder.notes,
+        _next_steps(context.options, backend is not None and secure),
+    )
+    if changes:
+        plan.changes.append(_receipt_change(project, settings, changes))
+    return plan
+
+
+def _plan_single_page_app(context: PlanContext, project: Project, backend: Detection | None, frontend: Detection) -> None:
+    """A framework front end: its own client module, plus the back end's endpoint when there is one."""
+    context.options = resolve_client_auth(project, context.options, backend, has_pages=True)
+    if context.options.mode is not AuthMode.SECURE:
+        raise BadInput(
+            f"--insecure is only offered for server-rendered pages; the {frontend.name} integration always uses identity verification.",
+            hint="Run without --insecure.",
+        )
+    if backend is not None:
+        BACKENDS[backend.name].plan(context, backend)
+    FRONTENDS[frontend.name].plan(context, frontend)
+
+
+def _plan_pages(context: PlanContext, project: Project, backend: Detection | None) -> None:
+    """Server-rendered or static pages: the Messenger script in the layouts the back end serves."""
+    builder, options = context.builder, context.options
+    secure = options.mode is AuthMode.SECURE
     module = BACKENDS[backend.name] if backend is not None else None
     host = module.page_host(context, backend) if module is not None else html.static_site_host(project.tree)
     context.options = options = resolve_client_auth(project, options, backend, has_pages=host is not None)
@@ -132,20 +169,6 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
             f"The {backend.name} app renders no HTML pages of its own, so only the token endpoint was added: the "
             "single-page front end that calls this API boots the Messenger with it."
         )
-    changes = builder.changes()
-    plan = Plan(
-        str(project.tree.root),
-        frontend.name if frontend else None,
-        backend.name if backend else None,
-        changes,
-        builder.dependencies,
-        builder.manual_steps,
-        builder.notes,
-        _next_steps(options, backend is not None and secure),
-    )
-    if changes:
-        plan.changes.append(_receipt_change(project, settings, changes))
-    return plan
 
 
 def _settings(options: InstallOptions) -> dict[str, str]:
@@ -154,6 +177,7 @@ def _settings(options: InstallOptions) -> dict[str, str]:
         "region": options.region.value,
         "endpoint": options.endpoint,
         "mode": options.mode.value,
+        "load": options.load.value,
     }
 
 

@@ -45,9 +45,8 @@ def detect(root: Path) -> Project:
     tree = ProjectTree(root)
     receipt = load_receipt(tree)
     backends = [d for module in BACKENDS.values() for d in module.detect(tree)]
-    spas = DETECT_ONLY_FRONTENDS.detect(tree)
-    frontends = list(spas)
-    if not spas:
-        frontends += [d for module in FRONTENDS.values() for d in module.detect(tree)]
+    spas = [d for name, module in FRONTENDS.items() if name != "html" for d in module.detect(tree)]
+    spas += DETECT_ONLY_FRONTENDS.detect(tree, frozenset(FRONTENDS))
+    frontends = spas or FRONTENDS["html"].detect(tree)
     managers = {d.root or ".": package_manager(tree, d.root) for d in backends + frontends if tree.exists(join(d.root, "package.json"))}
     return Project(tree, frontends, backends, receipt, find_existing_intercom(tree, receipt), managers)

@@ -1,6 +1,7 @@
 """The registry of integrations: each module declares `detect()`, `plan()` and `page_host()`."""
 
 from intercom_wizard.integrations.backends import django, express, fastapi, flask, rails, sinatra
+from intercom_wizard.integrations.backends import laravel, php
 from intercom_wizard.integrations.frontends import html, spa
 
 BACKENDS = {
@@ -12,6 +13,8 @@ BACKENDS = {
         fastapi,
         rails,
         sinatra,
+        php,
+        laravel,
     )
 }
 FRONTENDS = {html.NAME: html}

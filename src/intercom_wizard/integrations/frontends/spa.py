@@ -18,12 +18,28 @@ SPA_PACKAGES = (
 )
 
 
-def detect(tree: ProjectTree) -> list[Detection]:
+def framework_of(manifest: dict[str, object]) -> tuple[str, str] | None:
+    """The single-page framework a package.json declares, with the dependency that says so."""
+    dependencies = dependencies_of(manifest)  # type: ignore[arg-type]
+    return next(((name, package) for package, name in SPA_PACKAGES if package in dependencies), None)
+
+
+def detect_framework(tree: ProjectTree, name: str) -> list[Detection]:
+    """Apps whose package.json makes them `name` apps (most specific framework first)."""
     found = []
     for path in tree.named("package.json"):
-        dependencies = dependencies_of(read_package_json(tree, path))
-        for package, name in SPA_PACKAGES:
-            if package in dependencies:
-                found.append(Detection(name, "frontend", folder_of(path), (f"{path}: depends on {package}",), supported=False))
-                break
+        framework = framework_of(read_package_json(tree, path))
+        if framework is not None and framework[0] == name:
+            found.append(Detection(name, "frontend", folder_of(path), (f"{path}: depends on {framework[1]}",)))
+    return found
+
+
+def detect(tree: ProjectTree, installable: frozenset[str] = frozenset()) -> list[Detection]:
+    """The frameworks this release recognises but cannot install yet."""
+    found = []
+    for path in tree.named("package.json"):
+        framework = framework_of(read_package_json(tree, path))
+        if framework is not None and framework[0] not in installable:
+            name, package = framework
+            found.append(Detection(name, "frontend", folder_of(path), (f"{path}: depends on {package}",), supported=False))
     return found

@@ -1,0 +1,543 @@
+"""Plain PHP: an endpoint script in the web root that reads the user the login code keeps in $_SESSION.
+
+Recognised by `.php` files calling `session_start()` and using `$_SESSION`; a project with
+`artisan` and laravel/framework in composer.json is Laravel's (see laravel.py), never this one's,
+and a WordPress install (its users are not in $_SESSION) is left alone.
+
+- The endpoint: `<web root>/api/intercom-jwt/index.php` for the default `/api/intercom-jwt`. A
+  folder's `index.php` is what Apache, nginx and `php -S` run for the folder's URL, so the path
+  needs no rewrite rule (Apache and nginx first redirect to the trailing slash). An endpoint that
+  ends in `.php` (`--endpoint /api/intercom-jwt.php`) is exactly that file. When something is in
+  the way (a file at that path, a front controller rewriting every request, the site's root), the
+  plan has a manual step instead.
+- The user: the login code's `$_SESSION['user'] = [...]` record (array or object), or
+  `$_SESSION['user_id'] = ...` plus the email/name keys stored beside it, found with ast-grep.
+  When `session_start()` lives in an include (session name, cookie parameters), the endpoint
+  requires that same include so it reads the same session. No login found: it fails closed (401).
+- Signing: with Composer, firebase/php-jwt (added to composer.json `require`; the endpoint
+  requires the autoloader). Without Composer, deliberately no library: the endpoint carries a
+  ten-line HS256 signer (`hash_hmac('sha256', ...)` over base64url JSON, RFC 7515/7519). HS256 is
+  the only algorithm Intercom uses, the user may have no Composer either, and bringing Composer
+  into a project that does not use it (vendor/, an autoloader, a lock file) for one function is a
+  larger change than the feature. Any JWT library, PyJWT included, verifies these tokens.
+- The Messenger script: one tag before `</body>` in every `.php` page or footer include that
+  closes the document; the script itself is served from the web root as `/intercom-messenger.js`.
+- The secret: the server's environment (Apache `SetEnv`, PHP-FPM `env[...]`), or `.env` when the
+  bootstrap the endpoint includes loads it with vlucas/phpdotenv.
+"""
+
+import re
+from collections import Counter
+from pathlib import PurePosixPath
+
+from ast_grep_py import SgNode
+
+from intercom_wizard.envfile import SECRET_ENV, plan_secret
+from intercom_wizard.integrations.backends.php_common import (
+    array_string_keys,
+    composer_requires,
+    has_inline_html,
+    in_function,
+    include_targets,
+    laravel_roots,
+    parse_php,
+    read_composer_json,
+    require_firebase_jwt,
+    require_path,
+    string_value,
+    user_fields_literal,
+    vendor_autoload,
+)
+from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
+from intercom_wizard.integrations.frontends.layouts import body_end_tag
+from intercom_wizard.options import ClientAuth
+from intercom_wizard.templates import render
+from intercom_wizard.tree import ProjectTree, folder_of, join
+
+NAME = "php"
+SCRIPT_SRC = "/intercom-messenger.js"
+WEB_ROOT_NAMES = ("public", "public_html", "htdocs", "www", "web", "html")
+USER_KEY_WORDS = ("user", "member", "account", "customer")
+NOT_USER_WORDS = ("csrf", "token", "flash", "error", "message", "mail", "name", "role", "level", "type", "lang", "theme")
+NAME_KEYS = ("name", "full_name", "display_name", "username", "user_name")
+IDENTIFYING_KEYS = ("username", "user_name", "login", "email", "user_email")
+SESSION_SETUP_CALLS = ("session_name", "session_set_cookie_params", "session_save_path", "session_set_save_handler", "ini_set")
+# Statements that answer the request: a file doing one at top level is a page, not a bootstrap.
+RESPONDING_CALLS = ("header", "http_response_code", "die", "setcookie", "printf", "readfile")
+JSON_FLAGS = "JSON_HEX_TAG | JSON_HEX_AMP | JSON_HEX_APOS | JSON_HEX_QUOT"
+
+
+def detect(tree: ProjectTree) -> list[Detection]:
+    # Laravel is laravel.py's; WordPress signs users in with its own cookies, not $_SESSION (plugins
+    # that start a session do not make it a session app), and has Intercom's own plugin.
+    excluded = laravel_roots(tree) + [folder_of(p) for p in tree.named("wp-settings.php") + tree.named("wp-config.php")]
+    starts: list[str] = []
+    session_files: list[str] = []
+    for path in tree.glob(".php"):
+        if path.endswith(".blade.php") or any(root == "" or path.startswith(f"{root}/") for root in excluded):
+            continue
+        text = tree.text(path)
+        if "session_start" not in text and "$_SESSION" not in text:
+            continue
+        if parse_php(text).find(pattern="session_start($$$)") is not None:
+            starts.append(path)
+        if "$_SESSION" in text:
+            session_files.append(path)
+    if not starts or not session_files:
+        return []
+    composer = _composer_json(tree, starts + session_files)
+    app_root = folder_of(composer) if composer else _common_folder(starts + session_files)
+    if not composer and PurePosixPath(app_root).name in WEB_ROOT_NAMES:
+        app_root = folder_of(app_root)
+    php_files = [p for p in tree.glob(".php", under=app_root) if not p.endswith(".blade.php")]
+    bootstrap = _session_bootstrap(tree, starts, php_files)
+    auth = _session_user(tree, session_files)
+    evidence = [f"{path}: session_start()" for path in starts[:3]]
+    if auth["kind"] != "none":
+        evidence.append(f"{auth['file']}: $_SESSION['{auth['key']}'] = ...")
+    return [
+        Detection(
+            NAME,
+            "backend",
+            app_root,
+            tuple(evidence),
+            {
+                "web_root": _web_root(tree, app_root),
+                "composer": composer,
+                "bootstrap": bootstrap,
+                "session_setup": None if bootstrap else _session_setup(tree, starts),
+                "auth": auth,
+                "dotenv": bool(composer and bootstrap and _loads_dotenv(tree, composer, bootstrap)),
+            },
+        )
+    ]
+
+
+def _common_folder(paths: list[str]) -> str:
+    folders = [PurePosixPath(folder_of(p)).parts if folder_of(p) else () for p in paths]
+    common: list[str] = []
+    for parts in zip(*folders):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    return "/".join(common)
+
+
+def _composer_json(tree: ProjectTree, paths: list[str]) -> str | None:
+    """The deepest composer.json whose folder holds every session file: the app uses Composer."""
+    common = _common_folder(paths)
+    holding = [m for m in tree.named("composer.json") if folder_of(m) == "" or f"{common}/".startswith(f"{folder_of(m)}/")]
+    return max(holding, key=len) if holding else None
+
+
+def _web_root(tree: ProjectTree, app_root: str) -> str:
+    """The folder the web server serves: a conventional document root holding index.php, else the app's."""
+    for name in WEB_ROOT_NAMES:
+        if tree.exists(join(join(app_root, name), "index.php")):
+            return join(app_root, name)
+    return app_root
+
+
+def _session_bootstrap(tree: ProjectTree, starts: list[str], php_files: list[str]) -> str | None:
+    """The include that configures and starts the session for every page, when there is one."""
+    included: Counter[str] = Counter()
+    names = {PurePosixPath(start).name for start in starts}
+    for path in php_files:
+        text = tree.text(path)
+        if not any(name in text for name in names):
+            continue
+        for target in include_targets(parse_php(text)):
+            for start in starts:
+                if PurePosixPath(start).name in target and start != path:
+                    included[start] += 1
+    candidates = [
+        path
+        for path in starts
+        if included[path] and not has_inline_html(tree.text(path)) and not _responds_at_top_level(parse_php(tree.text(path)))
+    ]
+    return max(candidates, key=lambda p: (included[p], -len(p))) if candidates else None
+
+
+def _responds_at_top_level(root: SgNode) -> bool:
+    """True when the file itself answers the request (output, redirect, exit) outside any function."""
+    nodes = root.find_all(kind="echo_statement") + root.find_all(kind="print_intrinsic") + root.find_all(kind="exit_statement")
+    nodes += [
+        call
+        for call in root.find_all(kind="function_call_expression")
+        if call.field("function") is not None and call.field("function").text() in RESPONDING_CALLS
+    ]
+    return any(not in_function(node) for node in nodes)
+
+
+def _session_setup(tree: ProjectTree, starts: list[str]) -> str | None:
+    """A page that configures the session before session_start(), which the endpoint must copy."""
+    for path in starts:
+        for call in parse_php(tree.text(path)).find_all(kind="function_call_expression"):
+            name = call.field("function").text() if call.field("function") is not None else ""
+            if name in SESSION_SETUP_CALLS and (name != "ini_set" or "session." in call.text()):
+                return f"{path}: {call.text()}"
+    return None
+
+
+def _loads_dotenv(tree: ProjectTree, composer: str, bootstrap: str) -> bool:
+    requires = composer_requires(read_composer_json(tree, composer))
+    return "vlucas/phpdotenv" in requires and "Dotenv" in tree.text(bootstrap)
+
+
+def _is_user_key(key: str) -> bool:
+    """A session key holding the user (or their id): `user`, `current_user`, `member_id`, `uid`...,
+    but not one of their attributes (`user_email`, `username`) or unrelated state (`csrf_token`)."""
+    lowered = key.lower()
+    if any(word in lowered for word in NOT_USER_WORDS):
+        return False
+    return lowered == "uid" or any(word in lowered for word in USER_KEY_WORDS)
+
+
+def _is_id_key(key: str) -> bool:
+    lowered = key.lower()
+    return lowered == "uid" or lowered.endswith("id")
+
+
+def _session_user(tree: ProjectTree, files: list[str]) -> dict[str, object]:
+    """Where the login code keeps the signed-in user in $_SESSION, and what is known of its fields."""
+    assignments: list[tuple[str, str, SgNode, SgNode]] = []
+    roots = {}
+    for path in files:
+        roots[path] = root = parse_php(tree.text(path))
+        for match in root.find_all(pattern="$_SESSION[$KEY] = $VALUE"):
+            key = string_value(match.get_match("KEY"))
+            if key is not None and match.get_match("VALUE").kind() != "null":
+                assignments.append((path, key, match.get_match("VALUE"), match))
+    users = [a for a in assignments if _is_user_key(a[1])]
+    records = [a for a in users if not _is_id_key(a[1])]
+    literal = next((a for a in records if a[2].kind() == "array_creation_expression"), None)
+    if literal is not None:
+        path, key, value, _ = literal
+        fields = array_string_keys(value)
+        id_field = _id_field(fields)
+        if id_field is None:
+            return {"kind": "none", "reason": f"{path} stores $_SESSION['{key}'] without an id"}
+        return {"kind": "session-user", "style": "array", "file": path, "key": key, "id": id_field, "fields": sorted(fields)}
+    for path, key, value, _ in records:
+        style, fields = _record_usage(roots, key, value)
+        if style is not None:
+            return {"kind": "session-user", "style": style, "file": path, "key": key, "id": _id_field(fields) or "id", "fields": sorted(fields) or None}
+    # An id (`user_id`), or a plain value naming the user (`$_SESSION['user'] = $username`).
+    identifiers = [a for a in users if _is_id_key(a[1])] + records
+    if identifiers:
+        path, key, _, match = identifiers[0]
+        beside = [a[1] for a in assignments if a[0] == path and a[1] != key and _same_block(a[3], match)]
+        email_key = next((k for k in beside if "email" in k.lower()), None)
+        name_key = next((k for k in beside if k.lower() in NAME_KEYS), None)
+        return {"kind": "session-user-id", "file": path, "key": key, "email_key": email_key, "name_key": name_key}
+    # Only the username or email address: stable enough for most apps, but it is not an id.
+    named = next((a for a in assignments if a[1].lower() in IDENTIFYING_KEYS), None)
+    if named is not None:
+        path, key, _, match = named
+        beside = [a[1] for a in assignments if a[0] == path and a[1] != key and _same_block(a[3], match)]
+        email_key = key if "mail" in key.lower() else next((k for k in beside if "email" in k.lower()), None)
+        name_key = next((k for k in beside if k.lower() in NAME_KEYS), None)
+        return {"kind": "session-user-id", "file": path, "key": key, "email_key": email_key, "name_key": name_key, "not_an_id": True}
+    return {"kind": "none", "reason": "no login code storing the user in $_SESSION was found"}
+
+
+def _id_field(fields: list[str] | set[str]) -> str | None:
+    if "id" in fields:
+        return "id"
+    return next((f for f in sorted(fields) if _is_id_key(f)), None)
+
+
+def _same_block(a: SgNode, b: SgNode) -> bool:
+    parent_a, parent_b = a.parent(), b.parent()
+    return parent_a is not None and parent_b is not None and parent_a.parent() == parent_b.parent()
+
+
+def _record_usage(roots: dict[str, SgNode], key: str, value: SgNode) -> tuple[str | None, set[str]]:
+    """"array" or "object", and its fields, from how the code reads $_SESSION[key] (or the stored
+    variable); None when nothing shows it is a record rather than a plain value."""
+    array_fields: set[str] = set()
+    object_fields: set[str] = set()
+    quoted = f"'{key}'"
+    for root in roots.values():
+        for match in root.find_all(pattern=f"$_SESSION[{quoted}][$FIELD]"):
+            field = string_value(match.get_match("FIELD"))
+            if field:
+                array_fields.add(field)
+        for match in root.find_all(pattern=f"$_SESSION[{quoted}]->$FIELD"):
+            object_fields.add(match.get_match("FIELD").text())
+    if value.kind() == "variable_name":
+        scope = next((a for a in value.ancestors() if a.kind() in ("compound_statement", "program")), None)
+        if scope is not None:
+            variable = value.text()
+            for match in scope.find_all(pattern=f"{variable}[$FIELD]"):
+                field = string_value(match.get_match("FIELD"))
+                if field:
+                    array_fields.add(field)
+            for match in scope.find_all(pattern=f"{variable}->$FIELD"):
+                if match.get_match("FIELD").kind() == "name":
+                    object_fields.add(match.get_match("FIELD").text())
+    if value.kind() == "object_creation_expression" or len(object_fields) > len(array_fields):
+        return "object", object_fields
+    if array_fields:
+        return "array", array_fields
+    return None, set()
+
+
+# --- planning ------------------------------------------------------------------------------------
+
+
+def plan(context: PlanContext, detection: Detection) -> None:
+    tree, builder = context.tree, context.builder
+    details = detection.details
+    endpoint = context.options.endpoint
+    web_root: str = details["web_root"]
+    target = endpoint_file(web_root, endpoint)
+    composer: str | None = details["composer"]
+    if composer:
+        require_firebase_jwt(context, composer)
+    content = _endpoint_source(tree, context, details, target)
+    blocked = _blocked(tree, web_root, endpoint)
+    if blocked:
+        builder.manual(target, f"{blocked}, so the wizard did not add the endpoint. Serve this script at {endpoint}:", content)
+    else:
+        builder.create(target, content, f"GET {endpoint}: a signed Intercom JWT for the signed-in user, 401 otherwise")
+        if not endpoint.endswith(".php"):
+            builder.note(
+                f"{target} answers GET {endpoint}: web servers run a folder's index.php for the folder's URL "
+                f"(Apache and nginx first redirect {endpoint} to {endpoint}/). "
+                f"Install with --endpoint {endpoint}.php to get a single file instead."
+            )
+        rewrite = _front_controller_rewrite(tree, web_root, endpoint)
+        if rewrite:
+            builder.manual(join(web_root, ".htaccess"), rewrite[0], rewrite[1])
+    env_file = join(detection.root, ".env") if details["dotenv"] else None
+    if env_file is None and context.secret is not None:
+        builder.note(
+            f"The app loads no env file, so the secret was not written anywhere. PHP reads {SECRET_ENV} from the web "
+            f"server's environment: `SetEnv {SECRET_ENV} ...` in the Apache virtual host, or `env[{SECRET_ENV}] = ...` "
+            "in the PHP-FPM pool (FPM clears the shell's environment); never in a committed file."
+        )
+    else:
+        plan_secret(context, env_file)
+    auth = details["auth"]
+    if auth["kind"] == "none":
+        builder.note(
+            f"No signed-in user was recognised ({auth['reason']}), so {target} answers 401 for everyone until "
+            "intercom_signed_in_user_claims() returns the signed-in user's id, email and name.",
+            "warning",
+        )
+    if auth.get("not_an_id"):
+        builder.note(
+            f"The login code keeps no user id in the session, only $_SESSION['{auth['key']}']: it becomes Intercom's "
+            "user_id, so a user who changes it would become a new Intercom user. Store the user's id at login and "
+            f"return it from intercom_signed_in_user_claims() in {target} if you have one.",
+            "warning",
+        )
+    if context.options.auth is ClientAuth.BEARER:
+        builder.note(
+            "This PHP app keeps the signed-in user in its session, so the endpoint reads the session cookie; "
+            "a bearer token in the Authorization header is not looked at.",
+            "warning",
+        )
+    if context.options.frontend_origin:
+        builder.note(
+            f"The pages are on {context.options.frontend_origin}: the session cookie reaches the endpoint only if it is "
+            "sent cross-site (session.cookie_samesite=None with session.cookie_secure=1)."
+        )
+    if details["session_setup"]:
+        builder.note(
+            f"The pages configure the session before starting it ({details['session_setup']}); make {target} do the "
+            "same before session_start(), or it will not see the signed-in user.",
+            "warning",
+        )
+
+
+def endpoint_file(web_root: str, endpoint: str) -> str:
+    """The script answering `endpoint`: that file for a `.php` URL, else the folder's index.php."""
+    relative = endpoint.strip("/")
+    return join(web_root, relative if relative.endswith(".php") else f"{relative}/index.php")
+
+
+def _blocked(tree: ProjectTree, web_root: str, endpoint: str) -> str | None:
+    relative = endpoint.strip("/")
+    if not relative:
+        return f"{endpoint} is the site's home page"
+    parts = relative.split("/")
+    folders = parts[:-1] if relative.endswith(".php") else parts
+    for depth in range(1, len(folders) + 1):
+        path = join(web_root, "/".join(folders[:depth]))
+        if path in tree.files:
+            return f"{path} is a file where the endpoint needs a folder"
+    return None
+
+
+def _front_controller_rewrite(tree: ProjectTree, web_root: str, endpoint: str) -> tuple[str, str] | None:
+    """An .htaccess sending every request to a front controller would swallow the endpoint's URL."""
+    htaccess = join(web_root, ".htaccess")
+    if not tree.exists(htaccess):
+        return None
+    text = tree.text(htaccess)
+    condition = "!-f" if endpoint.endswith(".php") else "!-d"
+    rules = [line.strip() for line in text.splitlines() if line.strip().lower().startswith("rewriterule")]
+    if not rules or condition in text:
+        return None
+    relative = endpoint.strip("/")
+    script = relative if relative.endswith(".php") else f"{relative}/index.php"
+    return (
+        f"The rewrite rules send requests to a front controller; let {endpoint} through, above them:",
+        f"RewriteRule ^{re.escape(relative)}/?$ {script} [L]",
+    )
+
+
+def _endpoint_source(tree: ProjectTree, context: PlanContext, details: dict[str, object], target: str) -> str:
+    composer = details["composer"]
+    setup = []
+    if composer:
+        setup += ["use Firebase\\JWT\\JWT;", ""]
+        setup.append(f"require_once {require_path(target, vendor_autoload(tree, str(composer)))};")
+    if details["bootstrap"]:
+        setup.append(f"require_once {require_path(target, str(details['bootstrap']))}; // the app's own session setup")
+    if setup and setup[-1]:
+        setup.append("")
+    setup += [
+        "// Read the session without holding its lock: this endpoint never writes to it.",
+        "if (session_status() === PHP_SESSION_NONE) {",
+        "    session_start(['read_and_close' => true]);",
+        "}",
+    ]
+    if composer:
+        signing = f"Signed with firebase/php-jwt ({composer})."
+        signer, sign = "", "JWT::encode($payload, $secret, 'HS256')"
+    else:
+        signing = "The project has no Composer, so HS256 is computed here with hash_hmac() (no JWT library)."
+        signer, sign = HS256_SIGNER, "intercom_jwt_hs256($payload, $secret)"
+    cors = ""
+    if context.options.frontend_origin:
+        cors = (
+            "\n// The pages are served from another origin: allow exactly that one, with its cookies.\n"
+            f"header('Access-Control-Allow-Origin: {context.options.frontend_origin}');\n"
+            "header('Access-Control-Allow-Credentials: true');\n"
+            "header('Vary: Origin');\n"
+        )
+    text = render(
+        "php-intercom-jwt.php",
+        cors=cors,
+        endpoint=context.options.endpoint,
+        signing=signing,
+        setup="\n".join(setup),
+        user_claims=_claims_function(details["auth"]),  # type: ignore[arg-type]
+        signer=signer,
+        sign=sign,
+    )
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+HS256_SIGNER = """/**
+ * Unpadded base64url, the encoding of every JWT segment (RFC 7515, section 2).
+ */
+function intercom_base64url_encode(string $data): string
+{
+    return rtrim(strtr(base64_encode($data), '+/', '-_'), '=');
+}
+
+/**
+ * A compact JWT signed with HS256, i.e. HMAC-SHA256 over "<header>.<claims>" (RFC 7519).
+ */
+function intercom_jwt_hs256(array $claims, string $secret): string
+{
+    $header = ['typ' => 'JWT', 'alg' => 'HS256'];
+    $signingInput = intercom_base64url_encode(json_encode($header, JSON_THROW_ON_ERROR))
+        . '.' . intercom_base64url_encode(json_encode($claims, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_THROW_ON_ERROR));
+
+    return $signingInput . '.' . intercom_base64url_encode(hash_hmac('sha256', $signingInput, $secret, true));
+}"""
+
+
+def _claims_function(auth: dict[str, object]) -> str:
+    header = "function intercom_signed_in_user_claims(): ?array\n{\n"
+    if auth["kind"] == "session-user":
+        key, style, id_field = auth["key"], auth["style"], auth["id"]
+        fields = set(auth["fields"]) if auth["fields"] else None  # type: ignore[call-overload]
+        if style == "array":
+            guard = f"!is_array($user) || !isset($user['{id_field}'])"
+            user_id = f"(string) $user['{id_field}']"
+        else:
+            guard = f"!is_object($user) || !isset($user->{id_field})"
+            user_id = f"(string) $user->{id_field}"
+        entries = [("user_id", user_id), *user_fields_literal("$user", fields, style=str(style))]
+        return (
+            f"/**\n * Identity claims for the user {auth['file']} keeps in $_SESSION['{key}'], or null.\n */\n"
+            + header
+            + f"    $user = $_SESSION['{key}'] ?? null;\n    if ({guard}) {{\n        return null;\n    }}\n\n"
+            + f"    return {_array_literal(entries, '    ')};\n}}"
+        )
+    if auth["kind"] == "session-user-id":
+        key = auth["key"]
+        entries = [("user_id", f"(string) $_SESSION['{key}']")]
+        if auth["email_key"]:
+            entries.append(("email", f"$_SESSION['{auth['email_key']}'] ?? null"))
+        if auth["name_key"]:
+            entries.append(("name", f"$_SESSION['{auth['name_key']}'] ?? null"))
+        return (
+            f"/**\n * Identity claims for the signed-in user, whom {auth['file']} identifies by $_SESSION['{key}'], or null.\n */\n"
+            + header
+            + f"    if (!isset($_SESSION['{key}'])) {{\n        return null;\n    }}\n\n"
+            + f"    return {_array_literal(entries, '    ')};\n}}"
+        )
+    return (
+        "/**\n"
+        " * Identity claims for the signed-in user, or null when nobody is signed in.\n"
+        " *\n"
+        " * intercom-wizard found no login code keeping the user in $_SESSION, so this fails\n"
+        " * closed (401 for everyone). Return ['user_id' => ..., 'email' => ..., 'name' => ...]\n"
+        " * for your signed-in user.\n"
+        " */\n" + header + "    return null;\n}"
+    )
+
+
+def _array_literal(entries: list[tuple[str, str]], indent: str) -> str:
+    inner = "".join(f"\n{indent}    '{key}' => {value}," for key, value in entries)
+    return f"[{inner}\n{indent}]"
+
+
+# --- pages -----------------------------------------------------------------------------------------
+
+
+def page_host(context: PlanContext, detection: Detection) -> PageHost:
+    tree = context.tree
+    endpoint_target = endpoint_file(detection.details["web_root"], context.options.endpoint)
+    layouts = []
+    for path in tree.glob(".php", under=detection.root):
+        if path == endpoint_target or path.endswith(".blade.php"):
+            continue
+        text = tree.text(path)
+        if "</body>" in text.lower() and body_end_tag(text) is not None:
+            layouts.append(path)
+    return PageHost(
+        static_dir=detection.details["web_root"],
+        script_src=SCRIPT_SRC,
+        layouts=tuple(layouts),
+        user_settings=_template_user_settings(detection.details["auth"]),
+    )
+
+
+def _template_user_settings(auth: dict[str, object]) -> str | None:
+    """PHP writing the signed-in user's attributes into a JS object (the insecure variant only)."""
+    if auth["kind"] == "session-user":
+        owner = f"$_SESSION['{auth['key']}']"
+        fields = set(auth["fields"]) if auth["fields"] else None  # type: ignore[call-overload]
+        if auth["style"] == "array":
+            condition, user_id = f"isset({owner}['{auth['id']}'])", f"(string) {owner}['{auth['id']}']"
+        else:
+            condition, user_id = f"isset({owner}->{auth['id']})", f"(string) {owner}->{auth['id']}"
+        entries = [("user_id", user_id), *user_fields_literal(owner, fields, style=str(auth["style"]))]
+    elif auth["kind"] == "session-user-id":
+        owner = f"$_SESSION['{auth['key']}']"
+        condition, entries = f"isset({owner})", [("user_id", f"(string) {owner}")]
+        for claim in ("email", "name"):
+            if auth[f"{claim}_key"]:
+                entries.append((claim, f"$_SESSION['{auth[f'{claim}_key']}'] ?? null"))
+    else:
+        return None
+    lines = [f"{claim}: <?= json_encode({value}, {JSON_FLAGS}) ?>," for claim, value in entries]
+    return f"<?php if ({condition}): ?>\n" + "\n".join(lines) + "\n<?php endif; ?>"

@@ -1,0 +1,248 @@
+/*
+ * Intercom Messenger with identity verification, added by intercom-wizard.
+ *
+ * Signed-in users are booted with a short-lived JWT that the server signs at
+ * TOKEN_URL; visitors who are not signed in are booted anonymously, as leads.
+ * Call intercomLogin() after your app signs a user in and intercomLogout()
+ * before it clears the session; call intercomPageChanged() after client-side
+ * navigation. Everything here runs in the browser only (SSR-safe).
+ */
+import Intercom, { boot, shutdown, update } from '@intercom/messenger-js-sdk';
+
+type LoadStrategy = 'immediate' | 'idle' | 'interaction';
+type Settings = { app_id: string; api_base?: string; intercom_user_jwt?: string };
+
+const APP_ID = '__IW_WORKSPACE_ID__';
+const TOKEN_URL = '__IW_TOKEN_URL__';
+// The SDK applies `region` when it first loads; later boots need the matching api_base
+// (and Australia is 'ap' there).
+const REGION: 'eu' | 'ap' | undefined = __IW_REGION__;
+const API_BASE: string | undefined = __IW_API_BASE__;
+// How the app authenticates its API calls: null = its cookies; otherwise the localStorage
+// key under which it keeps its access token, sent as `AUTH_SCHEME <token>`.
+const ACCESS_TOKEN_KEY: string | null = __IW_ACCESS_TOKEN_KEY__;
+const AUTH_SCHEME = '__IW_AUTH_SCHEME__';
+const LOAD: LoadStrategy = '__IW_LOAD__';
+const REFRESH_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
+const MIN_REFRESH_DELAY_MS = 30 * 1000;
+const RETRY_DELAYS_MS = [1000, 3000, 10000];
+const IDLE_TIMEOUT_MS = 3000;
+// Remembers who was booted, so a sign-out or a user switch triggers a shutdown first.
+const BOOTED_USER_KEY = 'intercom-messenger:user-id';
+
+let started = false;
+let loaded = false;
+let booted = false;
+let shutdownPending = false;
+let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+function inBrowser(): boolean {
+  return typeof window !== 'undefined' && typeof document !== 'undefined';
+}
+
+function readStorage(key: string): string | null {
+  try {
+    return window.localStorage.getItem(key);
+  } catch {
+    return null; // storage disabled (private mode, strict cookie settings)
+  }
+}
+
+function writeStorage(key: string, value: string | null): void {
+  try {
+    if (value === null) {
+      window.localStorage.removeItem(key);
+    } else {
+      window.localStorage.setItem(key, value);
+    }
+  } catch {
+    // See readStorage().
+  }
+}
+
+function settings(token?: string): Settings {
+  const result: Settings = { app_id: APP_ID };
+  if (API_BASE) {
+    result.api_base = API_BASE;
+  }
+  if (token) {
+    result.intercom_user_jwt = token;
+  }
+  return result;
+}
+
+function bootMessenger(token?: string): void {
+  const wanted = settings(token);
+  if (loaded) {
+    boot(wanted);
+  } else {
+    // The first call loads the widget with these settings; `region` picks its api_base.
+    Intercom({ ...wanted, region: REGION });
+    loaded = true;
+    if (shutdownPending) {
+      // A previous user's session may still be in the widget's cookies: end it before booting.
+      shutdown();
+      boot(wanted);
+    }
+  }
+  shutdownPending = false;
+  booted = true;
+}
+
+function shutdownMessenger(): void {
+  if (loaded) {
+    shutdown();
+  } else {
+    shutdownPending = true;
+  }
+  booted = false;
+  writeStorage(BOOTED_USER_KEY, null);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// The request options the app itself uses, or null when its access token says nobody is signed in.
+function tokenRequest(): RequestInit | null {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (!ACCESS_TOKEN_KEY) {
+    return { credentials: 'include', headers };
+  }
+  const accessToken = readStorage(ACCESS_TOKEN_KEY);
+  if (!accessToken) {
+    return null;
+  }
+  headers.Authorization = `${AUTH_SCHEME} ${accessToken}`;
+  return { credentials: 'same-origin', headers };
+}
+
+// Resolves with the token, or null when nobody is signed in; rejects on any other failure.
+async function fetchToken(): Promise<string | null> {
+  const request = tokenRequest();
+  if (request === null) {
+    return null;
+  }
+  const response = await fetch(TOKEN_URL, request);
+  if (response.status === 401 || response.status === 403) {
+    return null;
+  }
+  if (!response.ok) {
+    throw new Error(`token endpoint answered HTTP ${response.status}`);
+  }
+  const body = (await response.json()) as { token?: unknown };
+  if (typeof body.token !== 'string' || !body.token) {
+    throw new Error('token endpoint answered without a token');
+  }
+  return body.token;
+}
+
+async function fetchTokenWithRetry(): Promise<string | null> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await fetchToken();
+    } catch (error) {
+      if (attempt >= RETRY_DELAYS_MS.length) {
+        throw error;
+      }
+      await delay(RETRY_DELAYS_MS[attempt]);
+    }
+  }
+}
+
+function readClaims(token: string): { user_id: string; exp: number } {
+  const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+  return JSON.parse(window.atob(payload + '==='.slice((payload.length + 3) % 4))) as { user_id: string; exp: number };
+}
+
+function bootAnonymous(): void {
+  if (readStorage(BOOTED_USER_KEY) !== null) {
+    shutdownMessenger();
+  }
+  bootMessenger();
+}
+
+function bootIdentified(token: string): void {
+  const claims = readClaims(token);
+  const previous = readStorage(BOOTED_USER_KEY);
+  if (previous !== null && previous !== String(claims.user_id)) {
+    shutdownMessenger();
+  }
+  bootMessenger(token);
+  writeStorage(BOOTED_USER_KEY, String(claims.user_id));
+  const refreshIn = claims.exp * 1000 - Date.now() - REFRESH_BEFORE_EXPIRY_MS;
+  refreshTimer = setTimeout(() => void identify(), Math.max(refreshIn, MIN_REFRESH_DELAY_MS));
+}
+
+async function identify(): Promise<void> {
+  clearTimeout(refreshTimer);
+  let token: string | null;
+  try {
+    token = await fetchTokenWithRetry();
+  } catch (error) {
+    // Never boot with a missing token: that would attach this visitor to the wrong identity.
+    console.warn('Intercom Messenger not started: could not get an identity token.', error);
+    return;
+  }
+  if (token) {
+    bootIdentified(token);
+  } else {
+    bootAnonymous();
+  }
+}
+
+function whenLoadStrategyAllows(run: () => void): void {
+  if (LOAD === 'idle') {
+    if ('requestIdleCallback' in window) {
+      window.requestIdleCallback(run, { timeout: IDLE_TIMEOUT_MS });
+    } else {
+      setTimeout(run, 1);
+    }
+    return;
+  }
+  if (LOAD === 'interaction') {
+    const events = ['pointerdown', 'keydown', 'scroll', 'touchstart'];
+    const once = (): void => {
+      events.forEach((name) => window.removeEventListener(name, once));
+      run();
+    };
+    events.forEach((name) => window.addEventListener(name, once, { once: true, passive: true }));
+    return;
+  }
+  run();
+}
+
+/** Loads and boots the Messenger once; later calls do nothing. */
+export function startIntercomMessenger(): void {
+  if (!inBrowser() || started) {
+    return;
+  }
+  started = true;
+  whenLoadStrategyAllows(() => void identify());
+}
+
+/** After client-side navigation: lets the Messenger see the new page. */
+export function intercomPageChanged(): void {
+  if (inBrowser() && booted) {
+    update({ last_request_at: Math.floor(Date.now() / 1000) });
+  }
+}
+
+/** After your app signed a user in: forget the anonymous session and boot as the user. */
+export async function intercomLogin(): Promise<void> {
+  if (!inBrowser() || !started) {
+    return;
+  }
+  shutdownMessenger();
+  await identify();
+}
+
+/** Before your app clears its session on sign-out: shut down, then boot anonymously. */
+export function intercomLogout(): void {
+  if (!inBrowser() || !started) {
+    return;
+  }
+  clearTimeout(refreshTimer);
+  shutdownMessenger();
+  bootMessenger();
+}

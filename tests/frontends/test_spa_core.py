@@ -1,0 +1,73 @@
+"""The framework-agnostic Messenger core shared by the single-page integrations: the TypeScript
+template passes a strict type check against the real SDK, and its JavaScript form (types stripped
+by `intercom_wizard.typescript`) is valid, type-free JavaScript with the same code."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from intercom_wizard.options import ClientAuth, InstallOptions, LoadStrategy, Region, parse_workspace_id
+from intercom_wizard.templates import render
+from intercom_wizard.typescript import strip_types
+
+pytestmark = pytest.mark.skipif(shutil.which("npm") is None, reason="needs Node.js and npm")
+
+
+def core(region: Region = Region.US, bearer: bool = False, load: LoadStrategy = LoadStrategy.IMMEDIATE) -> str:
+    options = InstallOptions(workspace=parse_workspace_id("abc12345"), region=region, load=load)
+    return render(
+        "spa/intercom-messenger.ts",
+        workspace_id=options.workspace_id,
+        token_url=options.endpoint,
+        region=f"'{region.sdk_region}'" if region.sdk_region else "undefined",
+        api_base=f"'{region.api_base}'" if region.api_base else "undefined",
+        access_token_key="'access_token'" if bearer else "null",
+        auth_scheme="Bearer",
+        load=load.value,
+    )
+
+
+@pytest.fixture(scope="module")
+def typescript_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("core")
+    (root / "package.json").write_text(json.dumps({"name": "core-check", "private": True, "type": "module"}))
+    subprocess.run(
+        ["npm", "install", "--no-audit", "--no-fund", "--silent", "typescript@5.9", "@intercom/messenger-js-sdk@0.0.20"],
+        cwd=root, check=True, capture_output=True,
+    )
+    return root
+
+
+@pytest.mark.parametrize(
+    ("region", "bearer", "load"),
+    [(Region.US, False, LoadStrategy.IMMEDIATE), (Region.AU, True, LoadStrategy.IDLE), (Region.EU, False, LoadStrategy.INTERACTION)],
+)
+def test_core_type_checks_and_strips_to_javascript(region, bearer, load, typescript_project):
+    source = core(region, bearer, load)
+    (typescript_project / "messenger.ts").write_text(source)
+    javascript = strip_types(source)
+    (typescript_project / "messenger.mjs").write_text(javascript)
+    checked = subprocess.run(
+        ["npx", "tsc", "--noEmit", "--strict", "--target", "es2022", "--module", "esnext", "--moduleResolution", "bundler",
+         "--lib", "es2022,dom", "--skipLibCheck", "messenger.ts"],
+        cwd=typescript_project, capture_output=True, text=True,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    syntax = subprocess.run(["node", "--check", "messenger.mjs"], cwd=typescript_project, capture_output=True, text=True)
+    assert syntax.returncode == 0, syntax.stderr
+    for type_only in (": string", ": void", "type LoadStrategy", " as {", "token?:", "Promise<"):
+        assert type_only not in javascript
+    assert "export function startIntercomMessenger()" in javascript
+    if region is Region.AU:
+        assert "const REGION = 'ap';" in javascript and "const API_BASE = 'https://api-iam.au.intercom.io';" in javascript
+
+
+def test_javascript_runs_the_same_code_paths():
+    """Stripping removes types only: every statement of the TypeScript survives."""
+    source = core()
+    javascript = strip_types(source)
+    for line in ("Intercom({ ...wanted, region: REGION });", "shutdown();", "boot(wanted);", "update({ last_request_at"):
+        assert line in source and line in javascript
