@@ -135,6 +135,13 @@ def _plan_single_page_app(context: PlanContext, project: Project, backend: Detec
         )
     if backend is not None:
         BACKENDS[backend.name].plan(context, backend)
+    elif not getattr(FRONTENDS[frontend.name], "SERVES_TOKENS", False):
+        context.builder.note(
+            f"No back end was found beside the {frontend.name} app. It fetches its token from "
+            f"{context.options.endpoint} on its own origin: run the wizard on the API's code as well (or pass "
+            "--endpoint with the API's URL path), so that endpoint exists and signs tokens for the signed-in user.",
+            "warning",
+        )
     FRONTENDS[frontend.name].plan(context, frontend)
 
 

@@ -13,8 +13,9 @@ REMOVED_STATEMENTS = ("type_alias_declaration", "interface_declaration")
 UNWRAPPED = ("as_expression", "satisfies_expression", "non_null_expression")
 
 
-def strip_types(source: str) -> str:
-    root = parse(source, "typescript")
+def strip_types(source: str, *, jsx: bool = False) -> str:
+    """`source` without its type-only syntax; `jsx` for .tsx sources (giving .jsx)."""
+    root = parse(source, "tsx" if jsx else "typescript")
     edits: list[tuple[int, int, str]] = []
     optional_marks = [child for parameter in root.find_all(kind="optional_parameter") for child in parameter.children() if child.kind() == "?"]
     for node in _outermost(root, REMOVED + REMOVED_STATEMENTS + UNWRAPPED) + optional_marks:
@@ -23,7 +24,7 @@ def strip_types(source: str) -> str:
             edits.append((start, end, ""))
         elif node.kind() in UNWRAPPED:
             inner = node.child(0)
-            edits.append((start, end, strip_types(inner.text()) if inner is not None else ""))
+            edits.append((start, end, strip_types(inner.text(), jsx=jsx) if inner is not None else ""))
         elif node.kind() in REMOVED_STATEMENTS:
             line_start = source.rfind("\n", 0, start) + 1
             line_end = source.find("\n", end)
