@@ -18,9 +18,9 @@ from pathlib import PurePosixPath
 
 from ast_grep_py import SgNode
 
-from intercom_wizard.edits import append_lines, insert_lines_after, insert_lines_before, last_import, parse
+from intercom_wizard.edits import append_lines, insert_lines_before, last_import, parse
 from intercom_wizard.envfile import plan_secret
-from intercom_wizard.integrations.backends.python_common import NAME_FIELDS, add_import, declare_pyjwt
+from intercom_wizard.integrations.backends.python_common import NAME_FIELDS, add_import, attach_to_app, declare_pyjwt
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends.layouts import find_layouts
 from intercom_wizard.options import ClientAuth
@@ -417,7 +417,7 @@ def _cross_origin(context: PlanContext, detection: Detection) -> dict[str, str]:
         )
         return {"cors": "", "cors_headers": "", "preflight": ""}
     bearer = _bearer(context, detection)
-    headers = [f'"Access-Control-Allow-Origin": FRONTEND_ORIGIN,']
+    headers = ['"Access-Control-Allow-Origin": FRONTEND_ORIGIN,']
     if not bearer:
         headers.append('"Access-Control-Allow-Credentials": "true",')
     headers.append('"Vary": "Origin",')
@@ -591,29 +591,15 @@ def _imports_project_module(tree: ProjectTree, detection: Detection, statement: 
 
 
 def _include_router(context: PlanContext, detection: Detection) -> None:
-    tree, builder = context.tree, context.builder
-    app_file: str = detection.details["app_file"]
-    app_var: str = detection.details["app_var"]
-    statement = f"{app_var}.include_router({MODULE_NAME}.router)"
-    source = tree.read(app_file)
-    root = parse(source.text, "python")
-    reason = "includes the token endpoint's router"
-    scope = _factory(root, detection) or root
-    included = scope.find_all(pattern=f"{app_var}.include_router($$$)")
-    if included:
-        builder.insert(app_file, [insert_lines_after(source, included[-1].range().end.index, statement)], reason)
-        return
-    if detection.details["factory"]:
-        returned = scope.find(pattern=f"return {app_var}")
-        if returned is not None:
-            builder.insert(app_file, [insert_lines_before(source, returned.range().start.index, statement + "\n")], reason)
-            return
-    else:
-        anchor = _end_of_app_setup(root, app_var)
-        if anchor is not None:
-            builder.insert(app_file, [insert_lines_after(source, anchor.range().end.index, statement)], reason)
-            return
-    builder.manual(app_file, f"Include the router where {app_var} is configured:", statement)
+    attach_to_app(
+        context,
+        detection,
+        f"{detection.details['app_var']}.include_router({MODULE_NAME}.router)",
+        registration="include_router",
+        created=APP_PATTERNS,
+        reason="includes the token endpoint's router",
+        include_assignments=False,
+    )
 
 
 def _include_after_definitions(context: PlanContext, detection: Detection) -> None:
@@ -651,23 +637,6 @@ def _factory(root: SgNode, detection: Detection) -> SgNode | None:
     if not name:
         return None
     return next((f for f in root.find_all(kind="function_definition") if f.field("name").text() == name), None)
-
-
-def _end_of_app_setup(root: SgNode, app_var: str) -> SgNode | None:
-    """The last top-level statement of the block that creates and configures the app object."""
-    statements = root.children()
-    created = next(
-        (i for i, s in enumerate(statements) if any(s.find(pattern=p.replace("$APP", app_var)) for p in APP_PATTERNS)),
-        None,
-    )
-    if created is None:
-        return None
-    last = statements[created]
-    for statement in statements[created + 1 :]:
-        if statement.kind() != "expression_statement" or statement.find(kind="assignment") is not None:
-            break
-        last = statement
-    return last
 
 
 def _env_file(tree: ProjectTree, app_root: str) -> str | None:

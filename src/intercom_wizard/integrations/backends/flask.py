@@ -9,10 +9,11 @@ The Jinja base layout gets the Messenger script, served from the app's static fo
 
 from ast_grep_py import SgNode
 
-from intercom_wizard.edits import insert_lines_after, insert_lines_before, parse
+from intercom_wizard.edits import parse
 from intercom_wizard.envfile import plan_secret
 from intercom_wizard.integrations.backends.python_common import (
     add_import,
+    attach_to_app,
     declare_python_package,
     claims_literal,
     declare_pyjwt,
@@ -123,7 +124,15 @@ def plan(context: PlanContext, detection: Detection) -> None:
     )
     in_package = app_file.endswith("__init__.py")
     add_import(context, app_file, f"from . import {MODULE_NAME}" if in_package else f"import {MODULE_NAME}")
-    _register_blueprint(context, detection, f"{app_var}.register_blueprint({MODULE_NAME}.bp)")
+    attach_to_app(
+        context,
+        detection,
+        f"{app_var}.register_blueprint({MODULE_NAME}.bp)",
+        registration="register_blueprint",
+        created=("$APP = Flask($$$)",),
+        reason="registers the token endpoint's blueprint",
+        include_assignments=True,
+    )
     declare_pyjwt(context, detection.root)
     plan_secret(context, _env_file(tree, detection.root))
     if detection.details["auth"]["kind"] == "none":
@@ -204,47 +213,6 @@ def _user_lookup(auth: dict[str, object]) -> tuple[str, str]:
 
 def _attribute(owner: str, field: str, fields: set[str] | None) -> str:
     return f"{owner}.{field}" if fields is not None else f'getattr({owner}, "{field}", None)'
-
-
-def _register_blueprint(context: PlanContext, detection: Detection, statement: str) -> None:
-    tree, builder = context.tree, context.builder
-    app_file: str = detection.details["app_file"]
-    app_var: str = detection.details["app_var"]
-    source = tree.read(app_file)
-    root = parse(source.text, "python")
-    reason = "registers the token endpoint's blueprint"
-    scope = root
-    if detection.details["factory"]:
-        scope = root.find(kind="function_definition", has={"field": "name", "regex": f"^{detection.details['factory']}$"})
-    registrations = scope.find_all(pattern=f"{app_var}.register_blueprint($$$)")
-    if registrations:
-        builder.insert(app_file, [insert_lines_after(source, registrations[-1].range().end.index, statement)], reason)
-        return
-    if detection.details["factory"]:
-        returned = scope.find(pattern=f"return {app_var}")
-        if returned is not None:
-            builder.insert(app_file, [insert_lines_before(source, returned.range().start.index, statement + "\n")], reason)
-            return
-    else:
-        anchor = _end_of_app_setup(root, app_var)
-        if anchor is not None:
-            builder.insert(app_file, [insert_lines_after(source, anchor.range().end.index, statement)], reason)
-            return
-    builder.manual(app_file, f"Register the blueprint where {app_var} is configured:", statement)
-
-
-def _end_of_app_setup(root: SgNode, app_var: str) -> SgNode | None:
-    """The last top-level statement of the block that creates and configures the app object."""
-    statements = root.children()
-    created = next((i for i, s in enumerate(statements) if s.find(pattern=f"{app_var} = Flask($$$)")), None)
-    if created is None:
-        return None
-    last = statements[created]
-    for statement in statements[created + 1 :]:
-        if statement.kind() != "expression_statement":
-            break
-        last = statement
-    return last
 
 
 def _env_file(tree: ProjectTree, app_root: str) -> str | None:

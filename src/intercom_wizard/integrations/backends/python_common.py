@@ -4,11 +4,12 @@ import sqlite3
 from collections.abc import Callable
 
 import tomlkit
+from ast_grep_py import SgNode
 from tomlkit.exceptions import TOMLKitError
 
 from intercom_wizard.edits import append_lines, insert_lines_after, insert_lines_before, last_import, parse
 from intercom_wizard.errors import BadInput
-from intercom_wizard.integrations.base import PlanContext
+from intercom_wizard.integrations.base import Detection, PlanContext
 from intercom_wizard.plan import DependencyChange, Insertion
 from intercom_wizard.tree import ProjectTree
 
@@ -156,3 +157,60 @@ def add_list_entry(context: PlanContext, path: str, variable: str, entry: str, r
     if last.kind() != ",":  # the last entry has no trailing comma: give it one
         insertions.append(Insertion(last.range().end.index, ","))
     context.builder.insert(path, insertions, reason)
+
+
+def attach_to_app(
+    context: PlanContext,
+    detection: Detection,
+    statement: str,
+    *,
+    registration: str,
+    created: tuple[str, ...],
+    reason: str,
+    include_assignments: bool,
+) -> None:
+    """Add `statement` where the app gathers its parts: after its last `app.<registration>(...)`,
+    else before `return app` in its factory, else at the end of the block that creates and
+    configures the app object (`include_assignments`: whether `x = Y(app)` lines belong to it)."""
+    app_file: str = detection.details["app_file"]
+    app_var: str = detection.details["app_var"]
+    factory: str | None = detection.details["factory"]
+    source = context.tree.read(app_file)
+    root = parse(source.text, "python")
+    scope = root
+    if factory:
+        scope = next((f for f in root.find_all(kind="function_definition") if f.field("name").text() == factory), root)
+    existing = scope.find_all(pattern=f"{app_var}.{registration}($$$)")
+    if existing:
+        context.builder.insert(app_file, [insert_lines_after(source, existing[-1].range().end.index, statement)], reason)
+        return
+    if factory:
+        returned = scope.find(pattern=f"return {app_var}")
+        if returned is not None:
+            context.builder.insert(app_file, [insert_lines_before(source, returned.range().start.index, statement + "\n")], reason)
+            return
+    else:
+        anchor = _end_of_app_setup(root, app_var, created, include_assignments)
+        if anchor is not None:
+            context.builder.insert(app_file, [insert_lines_after(source, anchor.range().end.index, statement)], reason)
+            return
+    context.builder.manual(app_file, f"Add this where {app_var} is configured:", statement)
+
+
+def _end_of_app_setup(root: SgNode, app_var: str, created: tuple[str, ...], include_assignments: bool) -> SgNode | None:
+    """The last top-level statement of the block that creates and configures the app object."""
+    statements = root.children()
+    first = next(
+        (i for i, s in enumerate(statements) if any(s.find(pattern=p.replace("$APP", app_var)) for p in created)),
+        None,
+    )
+    if first is None:
+        return None
+    last = statements[first]
+    for statement in statements[first + 1 :]:
+        if statement.kind() != "expression_statement":
+            break
+        if not include_assignments and statement.find(kind="assignment") is not None:
+            break
+        last = statement
+    return last
