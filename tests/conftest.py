@@ -1,6 +1,7 @@
 """Shared test helpers: fixture apps copied into tmp dirs (as git repos), the CLI, tree snapshots."""
 
 import shutil
+import textwrap
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -11,13 +12,9 @@ from typer.testing import CliRunner
 from intercom_wizard.cli import app
 
 REPO = Path(__file__).resolve().parents[1]
-FIXTURES = {
-    "flask_notes": REPO / "src/intercom_wizard/samples/flask_notes",
-    "flask_login_app": REPO / "tests/fixtures/flask_login_app",
-    "django_site": REPO / "tests/fixtures/django_site",
-    "express_app": REPO / "tests/fixtures/express_app",
-    "static_site": REPO / "tests/fixtures/static_site",
-}
+# Every fixture app by folder name, plus the bundled demo sample.
+FIXTURES = {path.name: path for path in sorted((REPO / "tests/fixtures").iterdir()) if path.is_dir()}
+FIXTURES["flask_notes"] = REPO / "src/intercom_wizard/samples/flask_notes"
 SECRET = "test-identity-secret-3f9c2a7b1d-0c6e5a94f81b"
 WORKSPACE_ID = "abc12345"
 IGNORED = ("__pycache__", "instance", "node_modules", ".pytest_cache", "db.sqlite3")
@@ -38,6 +35,34 @@ def copy_app(name: str, destination: Path, *, commit: bool = True) -> Path:
         git(target, "add", "-A")
         git(target, "commit", "-qm", "fixture")
     return target
+
+
+def write_files(root: Path, files: dict[str, str]) -> None:
+    """Write a small project: dedented file contents by relative path."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(content).lstrip("\n"))
+
+
+def install_quietly(cli, root: Path, *extra: str):  # type: ignore[no-untyped-def]
+    return cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", *extra)
+
+
+def install_and_check_uninstall(cli, root: Path, *extra: str):  # type: ignore[no-untyped-def]
+    """Install, check a second install has nothing to do, uninstall, check every byte is back.
+
+    Returns the first install's result and the installed files' text by path.
+    """
+    before = snapshot(root)
+    result = install_quietly(cli, root, *extra)
+    assert result.exit_code in (0, 4), result.stderr
+    after = snapshot(root)
+    again = install_quietly(cli, root, *extra)
+    assert "Nothing to do" in again.stderr and snapshot(root) == after
+    assert cli("uninstall", str(root), "--yes").exit_code == 0
+    assert snapshot(root) == before
+    return result, {k: v.decode() for k, v in after.items()}
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

@@ -2,29 +2,14 @@
 modules in other shapes. Each case is checked for the exact result, and for uninstall restoring it."""
 
 import json
-import textwrap
-from pathlib import Path
 
 import pytest
 
-from conftest import WORKSPACE_ID, snapshot
+from conftest import install_and_check_uninstall, write_files
 
 
-def write(root: Path, files: dict[str, str]) -> None:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(content).lstrip("\n"))
 
 
-def install_and_check_uninstall(cli, root: Path, *extra: str):
-    before = snapshot(root)
-    result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", *extra)
-    assert result.exit_code in (0, 4), result.stderr
-    after = snapshot(root)
-    assert cli("uninstall", str(root), "--yes").exit_code == 0
-    assert snapshot(root) == before
-    return result, {k: v.decode() for k, v in after.items()}
 
 
 EXPRESS_SERVER = """
@@ -57,14 +42,14 @@ def test_package_json_dependency_in_npm_order(dependencies, expected, tmp_path, 
     manifest = '{\n  "name": "app",\n  "dependencies": ' + dependencies + "\n}\n"
     if dependencies == "{}":
         manifest = '{\n  "name": "app",\n  "devDependencies": {\n    "express": "^4.0.0"\n  }\n}\n'
-    write(tmp_path, {"package.json": manifest, "server.js": EXPRESS_SERVER, "public/index.html": PAGE})
+    write_files(tmp_path, {"package.json": manifest, "server.js": EXPRESS_SERVER, "public/index.html": PAGE})
     _, after = install_and_check_uninstall(cli, tmp_path)
     assert expected in after["package.json"]
     assert json.loads(after["package.json"])["dependencies"]["jsonwebtoken"] == "^9.0.2"
 
 
 def test_express_es_module_with_passport(tmp_path, cli):
-    write(
+    write_files(
         tmp_path,
         {
             "package.json": '{\n  "type": "module",\n  "dependencies": {\n    "express": "^4.0.0",\n    "passport": "^0.7.0"\n  }\n}\n',
@@ -91,7 +76,7 @@ def test_express_es_module_with_passport(tmp_path, cli):
 
 
 def test_django_urlpatterns_without_trailing_comma_and_custom_user(tmp_path, cli):
-    write(
+    write_files(
         tmp_path,
         {
             "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n',
@@ -112,7 +97,7 @@ def test_django_urlpatterns_without_trailing_comma_and_custom_user(tmp_path, cli
 
 
 def test_flask_without_login_fails_closed_and_says_so(tmp_path, cli):
-    write(
+    write_files(
         tmp_path,
         {
             "app.py": 'from flask import Flask, render_template\n\napp = Flask(__name__)\n\n\n@app.route("/")\ndef index():\n    return render_template("index.html")\n',
@@ -128,7 +113,7 @@ def test_flask_without_login_fails_closed_and_says_so(tmp_path, cli):
 
 
 def test_poetry_project_gets_pyjwt(tmp_path, cli):
-    write(
+    write_files(
         tmp_path,
         {
             "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
@@ -157,7 +142,7 @@ def test_env_file_not_ignored_keeps_the_secret_out(app_copy, cli):
 
 
 def test_express_views_ejs_layout_and_pug_manual_step(tmp_path, cli):
-    write(
+    write_files(
         tmp_path,
         {
             "package.json": '{\n  "dependencies": {\n    "ejs": "^3.1.0",\n    "express": "^4.0.0"\n  }\n}\n',
@@ -175,7 +160,7 @@ def test_express_views_ejs_layout_and_pug_manual_step(tmp_path, cli):
 
 
 def test_express_passport_jwt_route_uses_the_same_strategy(tmp_path, cli):
-    write(
+    write_files(
         tmp_path,
         {
             "package.json": '{\n  "dependencies": {\n    "express": "^4.0.0",\n    "passport": "^0.7.0",\n    "passport-jwt": "^4.0.1"\n  }\n}\n',

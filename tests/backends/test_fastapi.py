@@ -9,7 +9,6 @@ run them here (Starlette's TestClient).
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -19,7 +18,7 @@ from pathlib import Path
 import jwt
 import pytest
 
-from conftest import IGNORED, SECRET, WORKSPACE_ID, git, snapshot
+from conftest import copy_app, install_and_check_uninstall, install_quietly, write_files, SECRET, WORKSPACE_ID, snapshot
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
 
 FIXTURES = {
@@ -32,37 +31,12 @@ ENDPOINT = "/api/intercom-jwt"
 BEARER_OPTIONS = ("--token-storage-key", "access_token")
 
 
-def copy_fixture(name: str, destination: Path) -> Path:
-    target = destination / name
-    shutil.copytree(FIXTURES[name], target, ignore=shutil.ignore_patterns(*IGNORED))
-    git(target, "init", "-q")
-    git(target, "add", "-A")
-    git(target, "commit", "-qm", "fixture")
-    return target
 
 
-def write(root: Path, files: dict[str, str]) -> None:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(content).lstrip("\n"))
 
 
-def install(cli, root: Path, *extra: str):
-    return cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", *extra)
 
 
-def install_and_check_uninstall(cli, root: Path, *extra: str):
-    """Install, check a second install has nothing to do, uninstall, check every byte is back."""
-    before = snapshot(root)
-    result = install(cli, root, *extra)
-    assert result.exit_code in (0, 4), result.stderr
-    after = snapshot(root)
-    again = install(cli, root, *extra)
-    assert "Nothing to do" in again.stderr and snapshot(root) == after
-    assert cli("uninstall", str(root), "--yes").exit_code == 0
-    assert snapshot(root) == before
-    return result, {k: v.decode() for k, v in after.items()}
 
 
 def compiles(files: dict[str, str], *paths: str) -> None:
@@ -102,7 +76,7 @@ def decode(token: str) -> dict:
     [("fastapi_session_app", ["html"]), ("fastapi_bearer_api", [])],
 )
 def test_detect(name, frontends, tmp_path, cli):
-    root = copy_fixture(name, tmp_path)
+    root = copy_app(name, tmp_path)
     result = cli("detect", str(root), "--json")
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
@@ -111,7 +85,7 @@ def test_detect(name, frontends, tmp_path, cli):
 
 
 def test_session_app_edits(tmp_path, cli):
-    root = copy_fixture("fastapi_session_app", tmp_path)
+    root = copy_app("fastapi_session_app", tmp_path)
     result, after = install_and_check_uninstall(cli, root)
     assert result.exit_code == 0, result.stderr
     assert set(after) - set(snapshot(root)) == {".env", "intercom_jwt.py", "static/intercom-messenger.js", ".intercom-wizard.json"}
@@ -154,7 +128,7 @@ def test_session_app_edits(tmp_path, cli):
 
 
 def test_bearer_api_edits(tmp_path, cli):
-    root = copy_fixture("fastapi_bearer_api", tmp_path)
+    root = copy_app("fastapi_bearer_api", tmp_path)
     result, after = install_and_check_uninstall(cli, root, *BEARER_OPTIONS)
     assert set(after) - set(snapshot(root)) == {"app/intercom_jwt.py", ".intercom-wizard.json"}
     # get_current_user lives in the app's own module: that module imports the router once it is defined.
@@ -181,8 +155,8 @@ def test_bearer_api_edits(tmp_path, cli):
 
 def test_secret_only_in_the_ignored_env_file(tmp_path, cli):
     for name, extra in (("fastapi_session_app", ()), ("fastapi_bearer_api", BEARER_OPTIONS)):
-        root = copy_fixture(name, tmp_path)
-        result = install(cli, root, *extra)
+        root = copy_app(name, tmp_path)
+        result = install_quietly(cli, root, *extra)
         holding = [path for path, data in snapshot(root).items() if SECRET.encode() in data]
         assert holding == ([".env"] if name == "fastapi_session_app" else [])
         assert SECRET not in (root / ".intercom-wizard.json").read_text()
@@ -190,9 +164,9 @@ def test_secret_only_in_the_ignored_env_file(tmp_path, cli):
 
 
 def test_insecure_variant_writes_the_template_user(tmp_path, cli):
-    root = copy_fixture("fastapi_session_app", tmp_path)
+    root = copy_app("fastapi_session_app", tmp_path)
     before = snapshot(root)
-    assert install(cli, root, "--insecure").exit_code == 0
+    assert install_quietly(cli, root, "--insecure").exit_code == 0
     after = {k: v.decode() for k, v in snapshot(root).items()}
     assert cli("uninstall", str(root), "--yes").exit_code == 0 and snapshot(root) == before
     base = after["templates/base.html"]
@@ -205,8 +179,8 @@ def test_insecure_variant_writes_the_template_user(tmp_path, cli):
 
 
 def test_session_app_runtime(tmp_path, cli, monkeypatch):
-    root = copy_fixture("fastapi_session_app", tmp_path)
-    result = install(cli, root)
+    root = copy_app("fastapi_session_app", tmp_path)
+    result = install_quietly(cli, root)
     assert result.exit_code == 0, result.stderr
     monkeypatch.delenv("INTERCOM_IDENTITY_SECRET", raising=False)  # the app reads it from the .env the wizard wrote
     port = free_port()
@@ -249,8 +223,8 @@ def test_session_app_runtime(tmp_path, cli, monkeypatch):
 
 
 def test_bearer_api_runtime(tmp_path, cli):
-    root = copy_fixture("fastapi_bearer_api", tmp_path)
-    result = install(cli, root, *BEARER_OPTIONS)
+    root = copy_app("fastapi_bearer_api", tmp_path)
+    result = install_quietly(cli, root, *BEARER_OPTIONS)
     assert result.exit_code in (0, 4), result.stderr
     port = free_port()
     command = [PY, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)]
@@ -281,8 +255,8 @@ def test_bearer_api_runtime(tmp_path, cli):
 
 
 def test_missing_secret_is_a_logged_500_without_the_secret(tmp_path, cli, monkeypatch):
-    root = copy_fixture("fastapi_bearer_api", tmp_path)
-    assert install(cli, root, *BEARER_OPTIONS).exit_code in (0, 4)
+    root = copy_app("fastapi_bearer_api", tmp_path)
+    assert install_quietly(cli, root, *BEARER_OPTIONS).exit_code in (0, 4)
     monkeypatch.delenv("INTERCOM_IDENTITY_SECRET", raising=False)
     port = free_port()
     command = [PY, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)]
@@ -297,9 +271,9 @@ def test_missing_secret_is_a_logged_500_without_the_secret(tmp_path, cli, monkey
 
 
 def test_bearer_api_cross_origin_front_end(tmp_path, cli):
-    root = copy_fixture("fastapi_bearer_api", tmp_path)
+    root = copy_app("fastapi_bearer_api", tmp_path)
     origin = "http://localhost:5173"
-    result = install(cli, root, *BEARER_OPTIONS, "--frontend-origin", origin)
+    result = install_quietly(cli, root, *BEARER_OPTIONS, "--frontend-origin", origin)
     assert result.exit_code in (0, 4), result.stderr
     module = (root / "app/intercom_jwt.py").read_text()
     assert f'FRONTEND_ORIGIN = "{origin}"' in module and "Access-Control-Allow-Credentials" not in module
@@ -325,7 +299,7 @@ def test_bearer_api_cross_origin_front_end(tmp_path, cli):
 
 
 def test_session_app_cross_origin_uses_credentials(tmp_path, cli):
-    root = copy_fixture("fastapi_session_app", tmp_path)
+    root = copy_app("fastapi_session_app", tmp_path)
     origin = "https://pages.example.com"
     _, after = install_and_check_uninstall(cli, root, "--frontend-origin", origin)
     module = after["intercom_jwt.py"]
@@ -339,7 +313,7 @@ PAGE = "<!doctype html>\n<html>\n<body>\n  <h1>Hi</h1>\n</body>\n</html>\n"
 
 
 def test_factory_with_dependency_module_and_poetry(tmp_path, cli):
-    write(
+    write_files(
         tmp_path,
         {
             "pyproject.toml": '[tool.poetry]\nname = "x"\n\n[tool.poetry.dependencies]\npython = "^3.11"\nfastapi = "^0.115"\n',
@@ -398,7 +372,7 @@ def test_factory_with_dependency_module_and_poetry(tmp_path, cli):
     assert '"user_id": str(user.id),' in module and '"name": user.display_name,' in module
     assert "if user is None" not in module, "get_current_user raises 401 itself"
     assert "page" in result.stderr.lower()
-    assert install(cli, tmp_path).exit_code in (0, 4)
+    assert install_quietly(cli, tmp_path).exit_code in (0, 4)
     seen = call_with_test_client(tmp_path, "app.main:create_app", """
         result["anonymous"] = client.get("/api/intercom-jwt").status_code
         reply = client.get("/api/intercom-jwt", headers={"X-API-Key": "k-1"})
@@ -413,7 +387,7 @@ def test_factory_with_dependency_module_and_poetry(tmp_path, cli):
 
 
 def test_factory_with_dependency_in_the_app_module_imports_inside_the_factory(tmp_path, cli):
-    write(
+    write_files(
         tmp_path,
         {
             "requirements.txt": "fastapi\n",
@@ -457,7 +431,7 @@ def test_factory_with_dependency_in_the_app_module_imports_inside_the_factory(tm
             }
     ''') in module
     assert after["requirements.txt"] == "fastapi\nPyJWT>=2.8\n"
-    install(cli, tmp_path)
+    install_quietly(cli, tmp_path)
     seen = call_with_test_client(tmp_path, "service.app:build", """
         result["anonymous"] = client.get("/api/intercom-jwt").status_code
         result["token"] = client.get("/api/intercom-jwt", headers={"X-User": "nick"}).json()["token"]
@@ -467,7 +441,7 @@ def test_factory_with_dependency_in_the_app_module_imports_inside_the_factory(tm
 
 
 def test_session_user_without_a_dependency_and_a_main_guard(tmp_path, cli):
-    write(
+    write_files(
         tmp_path,
         {
             "requirements.txt": "fastapi\nitsdangerous\n",
@@ -502,7 +476,7 @@ def test_session_user_without_a_dependency_and_a_main_guard(tmp_path, cli):
     assert '    user = request.session.get("user")\n' in module and '"user_id": str(user["id"]),' in module
     assert after[".env"] == f"INTERCOM_IDENTITY_SECRET={SECRET}\n"
     assert "if __name__" in after["main.py"] and "warning" not in result.stderr
-    install(cli, tmp_path)
+    install_quietly(cli, tmp_path)
     seen = call_with_test_client(tmp_path, "main:app", """
         result["anonymous"] = client.get("/api/intercom-jwt").status_code
         client.get("/login-as-grace")
@@ -515,7 +489,7 @@ def test_session_user_without_a_dependency_and_a_main_guard(tmp_path, cli):
 
 
 def test_dependency_in_app_module_run_as_a_script(tmp_path, cli):
-    write(
+    write_files(
         tmp_path,
         {
             "requirements.txt": "fastapi\n",
@@ -548,7 +522,7 @@ def test_dependency_in_app_module_run_as_a_script(tmp_path, cli):
 
 
 def test_fastapi_users(tmp_path, cli):
-    write(
+    write_files(
         tmp_path,
         {
             "requirements.txt": "fastapi-users[sqlalchemy]\n",
@@ -605,7 +579,7 @@ def test_fastapi_users(tmp_path, cli):
 
 
 def test_bearer_scheme_without_a_user_lookup_fails_closed(tmp_path, cli):
-    write(
+    write_files(
         tmp_path,
         {
             "pyproject.toml": '[project]\nname = "x"\nversion = "0"\ndependencies = [\n    "fastapi>=0.110",\n]\n\n[tool.uv]\ndev-dependencies = []\n',
@@ -631,7 +605,7 @@ def test_bearer_scheme_without_a_user_lookup_fails_closed(tmp_path, cli):
     assert "from api import oauth2_scheme" in module
     assert "def signed_in_user_claims(token: Annotated[str, Depends(oauth2_scheme)]) -> dict[str, Any] | None:" in module
     assert "warning" in result.stderr and "OAuth2PasswordBearer" in result.stderr
-    install(cli, tmp_path, *BEARER_OPTIONS)
+    install_quietly(cli, tmp_path, *BEARER_OPTIONS)
     seen = call_with_test_client(tmp_path, "api:app", """
         result["anonymous"] = client.get("/api/intercom-jwt").status_code
         result["with_token"] = client.get("/api/intercom-jwt", headers={"Authorization": "Bearer abc"}).status_code
@@ -640,7 +614,7 @@ def test_bearer_scheme_without_a_user_lookup_fails_closed(tmp_path, cli):
 
 
 def test_no_auth_fails_closed_and_says_so(tmp_path, cli):
-    write(
+    write_files(
         tmp_path,
         {
             "requirements.txt": "fastapi",
@@ -652,12 +626,12 @@ def test_no_auth_fails_closed_and_says_so(tmp_path, cli):
     assert "def signed_in_user_claims() -> dict[str, Any] | None:" in after["intercom_jwt.py"]
     assert after["requirements.txt"] == "fastapi\nPyJWT>=2.8"
     assert after["main.py"].startswith("from fastapi import FastAPI\n\nimport intercom_jwt\n\napp = FastAPI()\napp.include_router(intercom_jwt.router)\n")
-    install(cli, tmp_path)
+    install_quietly(cli, tmp_path)
     assert call_with_test_client(tmp_path, "main:app", 'result["status"] = client.get("/api/intercom-jwt").status_code') == {"status": 401}
 
 
 def test_templates_beside_the_module_and_an_unnamed_static_mount(tmp_path, cli):
-    write(
+    write_files(
         tmp_path,
         {
             "requirements.txt": "fastapi\n",
@@ -686,7 +660,7 @@ def test_templates_beside_the_module_and_an_unnamed_static_mount(tmp_path, cli):
 
 
 def test_app_wide_cors_middleware_is_left_to_the_app(tmp_path, cli):
-    write(
+    write_files(
         tmp_path,
         {
             "requirements.txt": "fastapi\n",
@@ -711,7 +685,7 @@ def test_app_wide_cors_middleware_is_left_to_the_app(tmp_path, cli):
 def test_full_stack_template_layout_with_absolute_imports_and_a_token_alias(tmp_path, cli):
     """The shape of fastapi/full-stack-fastapi-template: backend/app, absolute `app.` imports,
     `TokenDep = Annotated[str, Depends(reusable_oauth2)]`, SQLModel users with a base class."""
-    write(
+    write_files(
         tmp_path,
         {
             "backend/pyproject.toml": '[project]\nname = "app"\nversion = "0.1.0"\ndependencies = [\n    "fastapi[standard]<1.0.0,>=0.114.2",\n    "sqlmodel<1.0.0,>=0.0.21",\n]\n',

@@ -12,9 +12,7 @@ uninstalled byte for byte, and every generated or edited Ruby file passes `ruby 
 import json
 import os
 import re
-import shutil
 import subprocess
-import textwrap
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +20,7 @@ from pathlib import Path
 import jwt
 import pytest
 
-from conftest import IGNORED, SECRET, WORKSPACE_ID, git, snapshot
+from conftest import copy_app, install_and_check_uninstall, install_quietly, write_files, SECRET, WORKSPACE_ID, git, snapshot
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
 
 FIXTURES = {
@@ -78,38 +76,12 @@ end
 '''
 
 
-def copy_fixture(name: str, destination: Path) -> Path:
-    target = destination / name
-    shutil.copytree(FIXTURES[name], target, ignore=shutil.ignore_patterns(*IGNORED))
-    git(target, "init", "-q")
-    git(target, "add", "-A")
-    git(target, "commit", "-qm", "fixture")
-    return target
 
 
-def write(root: Path, files: dict[str, str]) -> None:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(content).lstrip("\n"))
 
 
-def install(cli, root: Path, *extra: str):
-    return cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", *extra)
 
 
-def install_and_check_uninstall(cli, root: Path, *extra: str, again: bool = True):
-    """Install, check a second install has nothing to do, uninstall, check every byte is back."""
-    before = snapshot(root)
-    result = install(cli, root, *extra)
-    assert result.exit_code in (0, 4), result.stderr
-    after = snapshot(root)
-    if again:
-        second = install(cli, root, *extra)
-        assert "Nothing to do" in second.stderr and snapshot(root) == after
-    assert cli("uninstall", str(root), "--yes").exit_code == 0
-    assert snapshot(root) == before
-    return result, {k: v.decode() for k, v in after.items()}
 
 
 def ruby_syntax_ok(root: Path, *paths: str) -> None:
@@ -123,7 +95,7 @@ def ruby_syntax_ok(root: Path, *paths: str) -> None:
 
 
 def test_fixture_install_golden_idempotent_and_uninstalled(tmp_path, cli):
-    root = copy_fixture("rails_app", tmp_path)
+    root = copy_app("rails_app", tmp_path)
     original = snapshot(root)
     dry = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--dry-run")
     assert dry.exit_code == 0, dry.stderr
@@ -160,14 +132,14 @@ def test_fixture_install_golden_idempotent_and_uninstalled(tmp_path, cli):
 
 
 def test_generated_ruby_passes_ruby_c(tmp_path, cli):
-    root = copy_fixture("rails_app", tmp_path)
-    assert install(cli, root).exit_code == 0
+    root = copy_app("rails_app", tmp_path)
+    assert install_quietly(cli, root).exit_code == 0
     ruby_syntax_ok(root, CONTROLLER, "config/routes.rb", "Gemfile")
 
 
 def test_insecure_variant_writes_escaped_erb(tmp_path, cli):
-    root = copy_fixture("rails_app", tmp_path)
-    _, after = install_and_check_uninstall(cli, root, "--insecure", again=False)
+    root = copy_app("rails_app", tmp_path)
+    _, after = install_and_check_uninstall(cli, root, "--insecure")
     layout = after["app/views/layouts/application.html.erb"]
     assert '<% if current_user %>\n        user_id: "<%= j current_user.id.to_s %>",' in layout
     assert 'name: "<%= j current_user.name %>",' in layout
@@ -175,7 +147,7 @@ def test_insecure_variant_writes_escaped_erb(tmp_path, cli):
 
 
 def test_devise_fixture_golden(tmp_path, cli):
-    root = copy_fixture("rails_devise_app", tmp_path)
+    root = copy_app("rails_devise_app", tmp_path)
     result, after = install_and_check_uninstall(cli, root)
     assert result.exit_code == 0, result.stderr
     controller = after[CONTROLLER]
@@ -208,7 +180,7 @@ LAYOUT = "<!DOCTYPE html>\n<html>\n  <body>\n    <%= yield %>\n  </body>\n</html
 
 
 def rails_app(root: Path, *, gemfile: str, routes: str, controller: str = "class ApplicationController < ActionController::Base\nend\n", extra: dict | None = None) -> None:
-    write(
+    write_files(
         root,
         {
             "Gemfile": gemfile,
@@ -374,7 +346,7 @@ def test_jwt_already_locked_by_another_gem_keeps_its_major_version(tmp_path, cli
 
 
 def test_detects_rails_and_not_a_plain_ruby_project(tmp_path, cli):
-    write(tmp_path, {"Gemfile": 'gem "rack"\n', "config/application.rb": "module X\nend\n", "index.html": "<html><body></body></html>\n"})
+    write_files(tmp_path, {"Gemfile": 'gem "rack"\n', "config/application.rb": "module X\nend\n", "index.html": "<html><body></body></html>\n"})
     result = cli("detect", str(tmp_path), "--json")
     assert json.loads(result.stdout)["backends"] == []
 
@@ -417,8 +389,8 @@ RUNTIME = [
 
 @pytest.mark.parametrize("spec", RUNTIME, ids=lambda s: s.fixture)
 def test_runtime_sign_in_token_sign_out(spec, tmp_path, cli):
-    root = copy_fixture(spec.fixture, tmp_path)
-    result = install(cli, root)
+    root = copy_app(spec.fixture, tmp_path)
+    result = install_quietly(cli, root)
     assert result.exit_code == 0, result.stderr
     env = {"RAILS_ENV": "development", "INTERCOM_IDENTITY_SECRET": SECRET}
     setup = subprocess.run(["ruby", "bin/rails", "db:setup"], cwd=root, env={**os.environ, **env}, capture_output=True, text=True, check=False)

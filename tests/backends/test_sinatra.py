@@ -8,16 +8,14 @@ uninstalled byte for byte and checked with `ruby -c`.
 """
 
 import json
-import shutil
 import subprocess
-import textwrap
 import time
 from pathlib import Path
 
 import jwt
 import pytest
 
-from conftest import IGNORED, SECRET, WORKSPACE_ID, git, snapshot
+from conftest import copy_app, install_and_check_uninstall, install_quietly, write_files, SECRET, WORKSPACE_ID, snapshot
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
 
 FIXTURES = {
@@ -95,37 +93,12 @@ end
 '''
 
 
-def copy_fixture(name: str, destination: Path) -> Path:
-    target = destination / name
-    shutil.copytree(FIXTURES[name], target, ignore=shutil.ignore_patterns(*IGNORED))
-    git(target, "init", "-q")
-    git(target, "add", "-A")
-    git(target, "commit", "-qm", "fixture")
-    return target
 
 
-def write(root: Path, files: dict[str, str]) -> None:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(content).lstrip("\n"))
 
 
-def install(cli, root: Path, *extra: str):
-    return cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", *extra)
 
 
-def install_and_check_uninstall(cli, root: Path, *extra: str):
-    """Install, check a second install has nothing to do, uninstall, check every byte is back."""
-    before = snapshot(root)
-    result = install(cli, root, *extra)
-    assert result.exit_code in (0, 4), result.stderr
-    after = snapshot(root)
-    second = install(cli, root, *extra)
-    assert "Nothing to do" in second.stderr and snapshot(root) == after
-    assert cli("uninstall", str(root), "--yes").exit_code == 0
-    assert snapshot(root) == before
-    return result, {k: v.decode() for k, v in after.items()}
 
 
 def ruby_syntax_ok(root: Path, *paths: str) -> None:
@@ -139,7 +112,7 @@ def ruby_syntax_ok(root: Path, *paths: str) -> None:
 
 
 def test_classic_app_golden(tmp_path, cli):
-    root = copy_fixture("sinatra_classic_app", tmp_path)
+    root = copy_app("sinatra_classic_app", tmp_path)
     original = snapshot(root)
     result, after = install_and_check_uninstall(cli, root)
     assert result.exit_code == 0, result.stderr
@@ -156,7 +129,7 @@ def test_classic_app_golden(tmp_path, cli):
 
 
 def test_modular_app_golden_with_dotenv(tmp_path, cli):
-    root = copy_fixture("sinatra_modular_app", tmp_path)
+    root = copy_app("sinatra_modular_app", tmp_path)
     original = snapshot(root)
     result, after = install_and_check_uninstall(cli, root)
     assert result.exit_code == 0, result.stderr
@@ -172,8 +145,8 @@ def test_modular_app_golden_with_dotenv(tmp_path, cli):
 
 @pytest.mark.parametrize("name", sorted(FIXTURES))
 def test_installed_fixtures_pass_ruby_c(name, tmp_path, cli):
-    root = copy_fixture(name, tmp_path)
-    assert install(cli, root).exit_code == 0
+    root = copy_app(name, tmp_path)
+    assert install_quietly(cli, root).exit_code == 0
     ruby_syntax_ok(root, "app.rb", "Gemfile")
 
 
@@ -183,7 +156,7 @@ PAGE = "<!doctype html>\n<html>\n<body>\n  <%= yield %>\n</body>\n</html>\n"
 
 
 def test_session_id_without_a_helper(tmp_path, cli):
-    write(
+    write_files(
         tmp_path,
         {
             "app.rb": """
@@ -213,7 +186,7 @@ def test_session_id_without_a_helper(tmp_path, cli):
 
 
 def test_no_sign_in_fails_closed(tmp_path, cli):
-    write(
+    write_files(
         tmp_path,
         {
             "Gemfile": "source 'https://rubygems.org'\ngem 'sinatra'\n",
@@ -230,7 +203,7 @@ def test_no_sign_in_fails_closed(tmp_path, cli):
 
 
 def test_modular_app_without_routes_in_a_subfolder(tmp_path, cli):
-    write(
+    write_files(
         tmp_path,
         {
             "Gemfile": 'source "https://rubygems.org"\ngem "sinatra"\n',
@@ -262,7 +235,7 @@ def test_modular_app_without_routes_in_a_subfolder(tmp_path, cli):
 
 
 def test_inline_templates_need_a_manual_step(tmp_path, cli):
-    write(
+    write_files(
         tmp_path,
         {
             "app.rb": 'require "sinatra"\n\nget "/" do\n  erb :index\nend\n\n__END__\n\n@@ layout\n<html><body><%= yield %></body></html>\n\n@@ index\nHi\n',
@@ -322,8 +295,8 @@ def assert_secret_nowhere(root: Path, replies: list, allowed: list[str]) -> None
 
 
 def test_runtime_classic_app(tmp_path, cli):
-    root = copy_fixture("sinatra_classic_app", tmp_path)
-    assert install(cli, root).exit_code == 0
+    root = copy_app("sinatra_classic_app", tmp_path)
+    assert install_quietly(cli, root).exit_code == 0
     port = free_port()
     command = ["ruby", "app.rb", "-o", "127.0.0.1", "-p", str(port)]
     with running_server(command, root, port, {"INTERCOM_IDENTITY_SECRET": SECRET, "APP_ENV": "development"}):
@@ -336,8 +309,8 @@ def test_runtime_classic_app(tmp_path, cli):
 
 
 def test_runtime_classic_app_without_the_secret_answers_500_and_says_why(tmp_path, cli):
-    root = copy_fixture("sinatra_classic_app", tmp_path)
-    assert install(cli, root).exit_code == 0
+    root = copy_app("sinatra_classic_app", tmp_path)
+    assert install_quietly(cli, root).exit_code == 0
     port = free_port()
     log = tmp_path / "server.log"
     command = ["sh", "-c", f"exec ruby app.rb -o 127.0.0.1 -p {port} 2>{log}"]
@@ -350,8 +323,8 @@ def test_runtime_classic_app_without_the_secret_answers_500_and_says_why(tmp_pat
 
 
 def test_runtime_modular_app_reads_the_secret_from_dotenv(tmp_path, cli, monkeypatch):
-    root = copy_fixture("sinatra_modular_app", tmp_path)
-    assert install(cli, root).exit_code == 0
+    root = copy_app("sinatra_modular_app", tmp_path)
+    assert install_quietly(cli, root).exit_code == 0
     monkeypatch.delenv("INTERCOM_IDENTITY_SECRET", raising=False)  # only .env has it
     port = free_port()
     command = ["rackup", "-o", "127.0.0.1", "-p", str(port), "config.ru"]
