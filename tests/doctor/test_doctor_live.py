@@ -148,24 +148,25 @@ def claims_token(**claims: object) -> str:
 def hs512_token() -> str:
     with warnings.catch_warnings():  # the test secret is shorter than HS512 would like
         warnings.simplefilter("ignore")
-        return jwt.encode({"user_id": "42", "exp": int(time.time()) + 60}, SECRET, algorithm="HS512")
+        return jwt.encode({"user_id": "42", "exp": int(time.time()) + 3600}, SECRET, algorithm="HS512")
 
 
+# Tokens are minted when each test runs (not at collection), so "now" is now.
 @pytest.mark.parametrize(
-    ("token", "expected"),
+    ("make_token", "expected"),
     [
-        (claims_token(exp=int(time.time()) - 600), ["exp-in-past"]),
-        (claims_token(exp=int(time.time() * 1000) + 7_200_000), ["exp-milliseconds"]),
-        (claims_token(exp=int(time.time()) + 3 * 86400), ["exp-too-long"]),
-        (claims_token(), ["exp-missing"]),
-        (jwt.encode({"exp": int(time.time()) + 60}, SECRET, algorithm="HS256"), ["token-claims"]),
-        (jwt.encode({"user_id": 42, "exp": int(time.time()) + 60}, SECRET, algorithm="HS256"), ["token-claims"]),
-        (hs512_token(), ["token-claims"]),
+        (lambda: claims_token(exp=int(time.time()) - 600), ["exp-in-past"]),
+        (lambda: claims_token(exp=int(time.time() * 1000) + 7_200_000), ["exp-milliseconds"]),
+        (lambda: claims_token(exp=int(time.time()) + 3 * 86400), ["exp-too-long"]),
+        (lambda: claims_token(), ["exp-missing"]),
+        (lambda: jwt.encode({"exp": int(time.time()) + 3600}, SECRET, algorithm="HS256"), ["token-claims"]),
+        (lambda: jwt.encode({"user_id": 42, "exp": int(time.time()) + 3600}, SECRET, algorithm="HS256"), ["token-claims"]),
+        (hs512_token, ["token-claims"]),
     ],
     ids=["expired", "milliseconds", "three days", "no exp", "no user_id", "numeric user_id", "HS512"],
 )
-def test_token_claims(token, expected):
-    assert ids(check(Scenario(signed_in=token_reply(token)))) == expected
+def test_token_claims(make_token, expected):
+    assert ids(check(Scenario(signed_in=token_reply(make_token())))) == expected
 
 
 def test_token_response_must_not_be_cached():
