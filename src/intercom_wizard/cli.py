@@ -28,11 +28,12 @@ from intercom_wizard.options import (
     parse_workspace_id,
 )
 from intercom_wizard.packages import install_hint, run_install
-from intercom_wizard.plan import Plan
+from intercom_wizard.integrations.backends.npm_common import LOCKFILES, package_manager
+from intercom_wizard.plan import DependencyChange, Plan
 from intercom_wizard.planner import make_plan
 from intercom_wizard.project import Project, detect
 from intercom_wizard.tokens import mint
-from intercom_wizard.tree import ProjectTree
+from intercom_wizard.tree import ProjectTree, folder_of, join
 from intercom_wizard.doctor.command import doctor
 from intercom_wizard.uninstall import make_uninstall_plan
 from intercom_wizard.verify.command import verify
@@ -246,6 +247,7 @@ def uninstall(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be removed; write nothing.")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="No prompts.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable plan on stdout.")] = False,
+    no_install: Annotated[bool, typer.Option("--no-install", help="Do not run the package manager to prune removed dependencies.")] = False,
 ) -> None:
     """Remove exactly what install added; files edited since are reported, not clobbered."""
     try:
@@ -265,8 +267,19 @@ def uninstall(
         apply_changes(tree, plan.changes)
     except WizardError as error:
         fail(error)
+    manifests = [c.path for c in plan.changes if c.action == "modify" and Path(c.path).name == "package.json"]
+    for manifest in manifests:
+        folder = folder_of(manifest)
+        if not any(tree.exists(join(folder, lockfile)) for lockfile, _ in LOCKFILES):
+            continue  # no lockfile to bring back in line
+        change = DependencyChange("npm", "", "", manifest, package_manager(tree, folder))
+        if no_install:
+            err.print(f"Skipped the package manager (--no-install): run [bold]{change.package_manager} install[/] in {escape(folder or '.')} to prune the lockfile.")
+            continue
+        ok, output = run_install(tree.root, change)
+        err.print(f"{change.package_manager} install (prunes the removed dependency): " + ("[green]done[/]" if ok else f"[red]failed[/]\n{escape(output)}"))
     if not as_json:
-        err.print("[green]Uninstalled.[/] If a dependency was added, run your package manager to update the lockfile.")
+        err.print("[green]Uninstalled.[/]")
 
 
 @app.command("detect")

@@ -51,7 +51,8 @@ def test_core_type_checks_and_strips_to_javascript(region, bearer, load, typescr
     javascript = strip_types(source)
     (typescript_project / "messenger.mjs").write_text(javascript)
     checked = subprocess.run(
-        ["npx", "tsc", "--noEmit", "--strict", "--target", "es2022", "--module", "esnext", "--moduleResolution", "bundler",
+        # The strictest settings the scaffolds use: create-vue's and Angular's.
+        ["npx", "tsc", "--noEmit", "--strict", "--noUncheckedIndexedAccess", "--noPropertyAccessFromIndexSignature", "--target", "es2022", "--module", "esnext", "--moduleResolution", "bundler",
          "--lib", "es2022,dom", "--skipLibCheck", "messenger.ts"],
         cwd=typescript_project, capture_output=True, text=True,
     )

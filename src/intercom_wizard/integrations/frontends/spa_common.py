@@ -28,9 +28,11 @@ SDK_PACKAGE = "@intercom/messenger-js-sdk"
 SDK_SPEC = "^0.0.20"
 CORE_TEMPLATE = "spa/intercom-messenger.ts"
 SOURCE_SUFFIXES = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".vue")
-LOGOUT_NAME = re.compile(r"^(log|sign)_?out$", re.IGNORECASE)
-LOGIN_NAME = re.compile(r"^(log|sign)_?in$", re.IGNORECASE)
-FUNCTION_KINDS = ("function_declaration", "method_definition", "variable_declarator", "pair", "public_field_definition")
+# logout, logOut, log_out, signout, signOut, sign_out (not SignOut: that is a component).
+LOGOUT_NAME = re.compile(r"^(log|sign)_?[oO]ut$")
+LOGIN_NAME = re.compile(r"^(log|sign)_?[iI]n$")
+FUNCTION_KINDS = ("function_declaration", "method_definition", "variable_declarator", "pair")
+CLASS_FIELD_KIND = {"javascript": "field_definition", "typescript": "public_field_definition", "tsx": "public_field_definition"}
 FUNCTION_VALUE_KINDS = ("arrow_function", "function_expression", "function")
 
 
@@ -93,7 +95,7 @@ def import_path(from_file: str, module_file: str) -> str:
 def add_import(context: PlanContext, path: str, statement: str, reason: str) -> bool:
     """Place an import after the file's last import; False when the file has none to follow."""
     source = context.tree.read(path)
-    language = "tsx" if path.endswith((".tsx", ".jsx")) else "typescript"
+    language = language_of(path)
     anchor = last_import(parse(source.text, language), language)
     if anchor is None:
         return False
@@ -118,17 +120,27 @@ def find_auth_functions(tree: ProjectTree, app: SpaApp, pattern: re.Pattern[str]
         for text, offset, language in _scripts(tree.text(path), path):
             if not re.search(r"(?i)(log|sign)_?(out|in)", text):
                 continue
-            for node in parse(text, language).find_all(any=[{"kind": kind} for kind in FUNCTION_KINDS]):
+            kinds = (*FUNCTION_KINDS, CLASS_FIELD_KIND[language])
+            for node in parse(text, language).find_all(any=[{"kind": kind} for kind in kinds]):
                 name, body = _named_body(node)
                 if name and body is not None and pattern.match(name):
                     found.append(AuthFunction(path, name, body, offset))
     return found
 
 
+def language_of(path: str) -> str:
+    """The ast-grep grammar for a source file: JavaScript's reads JSX too, TypeScript's does not."""
+    if path.endswith(".tsx"):
+        return "tsx"
+    if path.endswith((".ts", ".mts", ".cts")):
+        return "typescript"
+    return "javascript"
+
+
 def _scripts(text: str, path: str) -> list[tuple[str, int, str]]:
     """The JS/TS to parse in a file: the file itself, or a Vue component's <script> blocks."""
     if not path.endswith(".vue"):
-        return [(text, 0, "tsx" if path.endswith((".tsx", ".jsx")) else "typescript")]
+        return [(text, 0, language_of(path))]
     blocks = []
     for script in parse(text, "html").find_all(kind="script_element"):
         raw = next((c for c in script.children() if c.kind() == "raw_text"), None)
@@ -143,7 +155,8 @@ def _named_body(node: SgNode) -> tuple[str | None, SgNode | None]:
         name, body = node.field("name"), node.field("body")
         return (name.text() if name else None), body
     value = node.field("value")
-    key = node.field("name") if kind in ("variable_declarator", "public_field_definition") else node.field("key")
+    key = {"variable_declarator": "name", "public_field_definition": "name", "field_definition": "property"}.get(kind, "key")
+    key = node.field(key)
     if value is None or key is None or value.kind() not in FUNCTION_VALUE_KINDS:
         return None, None
     body = value.field("body")
@@ -159,13 +172,18 @@ def wire_auth_hooks(context: PlanContext, app: SpaApp, core_path: str, *, likely
     calls: dict[str, list[tuple[str, AuthFunction, str]]] = {}
     for hook, pattern, position in (("intercomLogout", LOGOUT_NAME, "first"), ("intercomLogin", LOGIN_NAME, "last")):
         call = f"{hook}();" if hook == "intercomLogout" else f"void {hook}();"
-        candidates = find_auth_functions(context.tree, app, pattern)
-        if len(candidates) == 1:
+        candidates = _without_delegates(find_auth_functions(context.tree, app, pattern), pattern)
+        if len(candidates) == 1 and not (position == "last" and _returns_pending_call(candidates[0])):
             calls.setdefault(candidates[0].file, []).append((hook, candidates[0], position))
             continue
         action = "logout" if hook == "intercomLogout" else "login"
         moment = "before it clears the session" if action == "logout" else "after the user is signed in"
-        found = "candidates: " + ", ".join(f"{c.name}() in {c.file}" for c in candidates) if candidates else "no such function was found"
+        if len(candidates) == 1:
+            found = f"{candidates[0].name}() in {candidates[0].file} returns its request unfinished: call it where that request succeeds"
+        elif candidates:
+            found = "candidates: " + ", ".join(f"{c.name}() in {c.file}" for c in candidates)
+        else:
+            found = "no such function was found"
         context.builder.manual(
             candidates[0].file if candidates else likely_file,
             f"Call the Messenger hook from your {action} code {moment} ({found}); import it from {core_path}:",
@@ -173,6 +191,30 @@ def wire_auth_hooks(context: PlanContext, app: SpaApp, core_path: str, *, likely
         )
     for path, hooks in calls.items():
         _wire_file(context, path, hooks, core_path)
+
+
+def _without_delegates(candidates: list[AuthFunction], pattern: re.Pattern[str]) -> list[AuthFunction]:
+    """Drop functions whose whole body hands over to another such function (a component's
+    `logout() { this.auth.logout(); }`): the real work, and the hook, belong in the one they call."""
+    if len(candidates) < 2:
+        return candidates
+    def delegates(function: AuthFunction) -> bool:
+        statements = [c for c in function.body.children() if c.kind() not in ("{", "}", "comment")]
+        if len(statements) != 1:
+            return False
+        calls = statements[0].find_all(kind="call_expression")
+        return any(pattern.match(call.field("function").text().rsplit(".", 1)[-1]) for call in calls if call.field("function"))
+    kept = [c for c in candidates if not delegates(c)]
+    return kept or candidates
+
+
+def _returns_pending_call(function: AuthFunction) -> bool:
+    """`return http.post(...)`: the sign-in has not happened yet where a call could be put before it."""
+    statements = [c for c in function.body.children() if c.kind() not in ("{", "}", "comment")]
+    if not statements or statements[-1].kind() != "return_statement":
+        return False
+    returned = [c for c in statements[-1].children() if c.kind() not in ("return", ";")]
+    return bool(returned) and returned[0].kind() == "call_expression"
 
 
 def _wire_file(context: PlanContext, path: str, hooks: list[tuple[str, AuthFunction, str]], core_path: str) -> None:
@@ -208,12 +250,24 @@ def _call_insertion(context: PlanContext, function: AuthFunction, hook: str, pos
 
 
 def _import_insertion(context: PlanContext, path: str, offset: int, statement: str) -> Insertion | None:
+    """After the last import of the script at `offset`; at its top (below any directive) if it has none."""
     source = context.tree.read(path)
     for text, script_offset, language in _scripts(source.text, path):
         if script_offset != offset:
             continue
-        anchor = last_import(parse(text, language), language)
+        root = parse(text, language)
+        anchor = last_import(root, language)
         if anchor is None:
-            return None
+            directives = [c for c in root.children() if c.kind() == "expression_statement" and c.child(0) is not None and c.child(0).kind() == "string"]
+            if directives:  # 'use client', 'use strict'
+                return insert_lines_after(source, script_offset + directives[-1].range().end.index, "\n" + statement)
+            at = text_line_after(source.text, script_offset) if path.endswith(".vue") else script_offset
+            return Insertion(at, source.native(statement + "\n\n"))
         return insert_lines_after(source, script_offset + anchor.range().end.index, statement)
     return None
+
+
+def text_line_after(text: str, offset: int) -> int:
+    """The start of the line after the one `offset` is on (a Vue <script> tag's own line)."""
+    newline = text.find("\n", offset)
+    return len(text) if newline == -1 else newline + 1

@@ -113,7 +113,7 @@ function tokenRequest(): RequestInit | null {
   if (!accessToken) {
     return null;
   }
-  headers.Authorization = `${AUTH_SCHEME} ${accessToken}`;
+  headers['Authorization'] = `${AUTH_SCHEME} ${accessToken}`;
   return { credentials: 'same-origin', headers };
 }
 
@@ -142,16 +142,17 @@ async function fetchTokenWithRetry(): Promise<string | null> {
     try {
       return await fetchToken();
     } catch (error) {
-      if (attempt >= RETRY_DELAYS_MS.length) {
+      const wait = RETRY_DELAYS_MS[attempt];
+      if (wait === undefined) {
         throw error;
       }
-      await delay(RETRY_DELAYS_MS[attempt]);
+      await delay(wait);
     }
   }
 }
 
 function readClaims(token: string): { user_id: string; exp: number } {
-  const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+  const payload = (token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/');
   return JSON.parse(window.atob(payload + '==='.slice((payload.length + 3) % 4))) as { user_id: string; exp: number };
 }
 

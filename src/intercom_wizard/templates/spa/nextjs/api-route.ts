@@ -1,0 +1,48 @@
+/*
+ * Intercom identity verification: a short-lived JWT for the signed-in user.
+ *
+ * Added by intercom-wizard. The Messenger fetches this token and boots with it, so Intercom
+ * can trust who the user is. The signing secret is read from INTERCOM_IDENTITY_SECRET (set it in
+ * .env.local or the host's environment; never as a NEXT_PUBLIC_ variable) and never leaves the
+ * server. Signed with jose, which runs in both the Node.js and the Edge runtime.
+ */
+import type { NextApiRequest, NextApiResponse } from 'next';
+import { SignJWT } from 'jose';
+__IW_IMPORTS__
+
+const TOKEN_LIFETIME_SECONDS = 2 * 60 * 60;
+
+type IntercomUser = { id: string | number; email?: string | null; name?: string | null };
+
+__IW_USER_LOOKUP__
+
+export default async function handler(req: NextApiRequest, res: NextApiResponse): Promise<void> {
+  res.setHeader('Cache-Control', 'no-store');
+  if (req.method !== 'GET') {
+    res.setHeader('Allow', 'GET');
+    res.status(405).json({ error: 'Method not allowed' });
+    return;
+  }
+  const user = await getSignedInUser(req, res);
+  if (!user) {
+    res.status(401).json({ error: 'Not signed in' });
+    return;
+  }
+  const secret = process.env.INTERCOM_IDENTITY_SECRET;
+  if (!secret) {
+    console.error('INTERCOM_IDENTITY_SECRET is not set: cannot sign Intercom identity tokens');
+    res.status(500).json({ error: 'Identity verification is not configured' });
+    return;
+  }
+  const now = Math.floor(Date.now() / 1000);
+  const token = await new SignJWT({
+    user_id: String(user.id),
+    email: user.email || undefined,
+    name: user.name || undefined,
+  })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuedAt(now)
+    .setExpirationTime(now + TOKEN_LIFETIME_SECONDS)
+    .sign(new TextEncoder().encode(secret));
+  res.status(200).json({ token });
+}

@@ -1,0 +1,429 @@
+"""Next.js: golden before/after plans on small hand-written App and Pages Router projects, and one
+real end-to-end run on a fresh create-next-app scaffold (build, next start, verify in Chromium,
+uninstall, build again)."""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import (
+    SECRET,
+    WORKSPACE_ID,
+    git,
+    install_and_check_uninstall,
+    install_quietly,
+    snapshot,
+    write_files,
+)
+from nextjs_support import CREATE_FLAGS, CREATE_NEXT_APP, add_auth, registered
+
+
+@pytest.fixture(autouse=True)
+def _nextjs_registered():
+    with registered():
+        yield
+
+
+PACKAGE = """
+{
+  "name": "notes",
+  "private": true,
+  "scripts": {
+    "build": "next build"
+  },
+  "dependencies": {
+    "next": "16.0.0",
+    "react": "19.2.0",
+    "react-dom": "19.2.0"__EXTRA__
+  }
+}
+"""
+TSCONFIG = """
+{
+  "compilerOptions": {
+    "strict": true,
+    "paths": {
+      "@/*": ["./src/*"]
+    }
+  }
+}
+"""
+LAYOUT_TSX = """
+import type { Metadata } from 'next';
+import './globals.css';
+
+export const metadata: Metadata = { title: 'Notes' };
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <main>{children}</main>
+      </body>
+    </html>
+  );
+}
+"""
+LAYOUT_TSX_AFTER = """import type { Metadata } from 'next';
+import './globals.css';
+import IntercomMessenger from '@/components/intercom-messenger';
+
+export const metadata: Metadata = { title: 'Notes' };
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <main>{children}</main>
+        <IntercomMessenger />
+      </body>
+    </html>
+  );
+}
+"""
+AUTH_TS = """
+import { api } from './api';
+
+export async function login(username: string, password: string): Promise<void> {
+  await api.post('/api/login', { username, password });
+}
+
+export async function logout(): Promise<void> {
+  await api.post('/logout');
+}
+"""
+AUTH_TS_AFTER = """import { api } from './api';
+import { intercomLogin, intercomLogout } from './intercom-messenger';
+
+export async function login(username: string, password: string): Promise<void> {
+  await api.post('/api/login', { username, password });
+  void intercomLogin();
+}
+
+export async function logout(): Promise<void> {
+  intercomLogout();
+  await api.post('/logout');
+}
+"""
+SESSION_TS = """
+import { cookies } from 'next/headers';
+
+export async function getSession(): Promise<{ user: { id: string; email: string; name: string } } | null> {
+  return (await cookies()).get('session') ? { user: { id: '1', email: 'a@example.com', name: 'A' } } : null;
+}
+"""
+APP_TSX = """
+import type { AppProps } from 'next/app';
+
+export default function App({ Component, pageProps }: AppProps) {
+  return <Component {...pageProps} />;
+}
+"""
+APP_TSX_AFTER = """import type { AppProps } from 'next/app';
+import { useIntercomMessenger } from '../lib/use-intercom-messenger';
+
+export default function App({ Component, pageProps }: AppProps) {
+  useIntercomMessenger();
+  return <Component {...pageProps} />;
+}
+"""
+APP_JS = """
+function MyApp({ Component, pageProps }) {
+  return <Component {...pageProps} />;
+}
+
+export default MyApp;
+"""
+
+
+def app_router_ts(root: Path, *, extra: str = "", config: str = "const nextConfig = {};\nexport default nextConfig;\n") -> Path:
+    write_files(root, {
+        "package.json": PACKAGE.replace("__EXTRA__", extra),
+        "tsconfig.json": TSCONFIG,
+        "next.config.ts": config,
+        ".gitignore": "/node_modules\n/.next/\n.env*\n",
+        "src/app/layout.tsx": LAYOUT_TSX,
+        "src/app/page.tsx": "export default function Home() {\n  return <h1>Notes</h1>;\n}\n",
+        "src/lib/api.ts": "export const api = { post: async (url: string, body?: unknown) => fetch(url, { method: 'POST', body: JSON.stringify(body) }) };\n",
+        "src/lib/auth.ts": AUTH_TS,
+        "src/lib/session.ts": SESSION_TS,
+    })
+    return root
+
+
+def app_router_js(root: Path) -> Path:
+    write_files(root, {
+        "package.json": PACKAGE.replace("__EXTRA__", ""),
+        "next.config.mjs": "export default {};\n",
+        ".gitignore": "node_modules\n.env*.local\n",
+        "app/layout.jsx": "import './globals.css';\n\nexport default function RootLayout({ children }) {\n  return (\n    <html lang=\"en\">\n      <body>{children}</body>\n    </html>\n  );\n}\n",
+        "app/page.jsx": "export default function Home() {\n  return <h1>Notes</h1>;\n}\n",
+    })
+    return root
+
+
+def pages_router_ts(root: Path) -> Path:
+    write_files(root, {
+        "package.json": PACKAGE.replace("__EXTRA__", ',\n    "next-auth": "4.24.11"'),
+        "tsconfig.json": '{\n  "compilerOptions": { "strict": true }\n}\n',
+        ".gitignore": ".env*\n",
+        "pages/_app.tsx": APP_TSX,
+        "pages/index.tsx": "export default function Home() {\n  return <h1>Notes</h1>;\n}\n",
+        "pages/api/auth/[...nextauth].ts": "import NextAuth from 'next-auth';\nimport { authOptions } from '../../../lib/auth-options';\n\nexport default NextAuth(authOptions);\n",
+        "lib/auth-options.ts": "import type { NextAuthOptions } from 'next-auth';\n\nexport const authOptions: NextAuthOptions = { providers: [] };\n",
+        "lib/auth.ts": AUTH_TS.replace("import { api } from './api';", "import { signIn, signOut } from 'next-auth/react';").replace("await api.post('/api/login', { username, password });", "await signIn('credentials', { username, password });").replace("await api.post('/logout');", "await signOut();"),
+    })
+    return root
+
+
+def pages_router_js(root: Path) -> Path:
+    write_files(root, {
+        "package.json": PACKAGE.replace("__EXTRA__", ""),
+        ".gitignore": ".env.local\n",
+        "pages/_app.js": APP_JS,
+        "pages/index.js": "export default function Home() {\n  return <h1>Notes</h1>;\n}\n",
+    })
+    return root
+
+
+def test_app_router_typescript_golden(tmp_path, cli):
+    root = app_router_ts(tmp_path)
+    result, files = install_and_check_uninstall(cli, root)
+    assert result.exit_code == 0, result.output
+    assert files["src/app/layout.tsx"] == LAYOUT_TSX_AFTER
+    assert files["src/lib/auth.ts"] == AUTH_TS_AFTER
+    assert files[".env.local"] == f"INTERCOM_IDENTITY_SECRET={SECRET}\n"
+    component = files["src/components/intercom-messenger.tsx"]
+    assert component.startswith("'use client';\n")
+    assert "from '@/lib/intercom-messenger';" in component and "usePathname()" in component
+    assert "intercomPageChanged();" in component and "startIntercomMessenger();" in component
+    route = files["src/app/api/intercom-jwt/route.ts"]
+    assert "import { getSession } from '@/lib/session';" in route
+    assert "export const dynamic = 'force-dynamic';" in route and "connection" not in route
+    assert "'Cache-Control': 'no-store'" in route and "process.env.INTERCOM_IDENTITY_SECRET" in route
+    assert "NEXT_PUBLIC_INTERCOM" not in "".join(files.values())
+    assert '"@intercom/messenger-js-sdk": "^0.0.20",\n    "jose": "^6.1.0",\n    "next"' in files["package.json"]
+    core = files["src/lib/intercom-messenger.ts"]
+    assert "const APP_ID = 'abc12345';" in core and "const ACCESS_TOKEN_KEY: string | null = null;" in core
+    assert SECRET not in "".join(v for k, v in files.items() if k != ".env.local")
+
+
+def test_cache_components_uses_connection_not_segment_config(tmp_path, cli):
+    root = app_router_ts(tmp_path, config="export default { cacheComponents: true };\n")
+    _, files = install_and_check_uninstall(cli, root)
+    route = files["src/app/api/intercom-jwt/route.ts"]
+    assert "import { connection } from 'next/server';" in route and "  await connection();" in route
+    assert "export const dynamic" not in route
+
+
+def test_app_router_javascript_without_logout_prints_manual_steps(tmp_path, cli):
+    root = app_router_js(tmp_path)
+    result, files = install_and_check_uninstall(cli, root)
+    assert result.exit_code == 4
+    assert "intercomLogout();" in result.output and "lib/auth.js" in result.output
+    assert "app/layout.jsx" in files and "      <body>{children}<IntercomMessenger /></body>\n" in files["app/layout.jsx"]
+    assert "import IntercomMessenger from '../components/intercom-messenger';" in files["app/layout.jsx"]
+    component = files["components/intercom-messenger.jsx"]
+    assert "): null" not in component and "<Suspense fallback={null}>" in component
+    route = files["app/api/intercom-jwt/route.js"]
+    assert "IntercomUser" not in route and "Promise<" not in route
+    assert "async function getSignedInUser() {\n  return null;\n}" in route  # fail-closed adapter
+    assert "getSignedInUser()" in result.output  # the warning says what to fill in
+    assert files[".env.local"].startswith("INTERCOM_IDENTITY_SECRET=")
+    if shutil.which("node"):
+        for name in ("lib/intercom-messenger.js", "app/api/intercom-jwt/route.js"):
+            (tmp_path / "check.mjs").write_text(files[name])
+            checked = subprocess.run(["node", "--check", str(tmp_path / "check.mjs")], check=False, capture_output=True, text=True)
+            assert checked.returncode == 0, name + checked.stderr
+
+
+def test_pages_router_typescript_with_next_auth(tmp_path, cli):
+    root = pages_router_ts(tmp_path)
+    result, files = install_and_check_uninstall(cli, root)
+    assert result.exit_code == 0, result.output
+    assert files["pages/_app.tsx"] == APP_TSX_AFTER
+    hook = files["lib/use-intercom-messenger.ts"]
+    assert "router.events.on('routeChangeComplete', intercomPageChanged);" in hook
+    route = files["pages/api/intercom-jwt.ts"]
+    assert "import { authOptions } from '../../lib/auth-options';" in route
+    assert "getServerSession(req, res, authOptions)" in route
+    assert "res.setHeader('Cache-Control', 'no-store');" in route
+    assert "intercomLogout();\n  await signOut();" in files["lib/auth.ts"]
+
+
+def test_pages_router_javascript_fails_closed(tmp_path, cli):
+    root = pages_router_js(tmp_path)
+    result, files = install_and_check_uninstall(cli, root)
+    assert result.exit_code == 4  # no login/logout code found
+    assert files["pages/_app.js"].startswith("import { useIntercomMessenger } from '../lib/use-intercom-messenger';\n\nfunction MyApp({ Component, pageProps }) {\n  useIntercomMessenger();\n")
+    route = files["pages/api/intercom-jwt.js"]
+    assert "import type" not in route and "NextApiRequest" not in route
+    assert "async function getSignedInUser(_req, _res) {\n  return null;\n}" in route
+    assert "answers 401 for everyone" in " ".join(result.output.split())
+
+
+def test_app_and_pages_root_layout_wins(tmp_path, cli):
+    root = app_router_ts(tmp_path)
+    write_files(root, {"src/pages/legacy.tsx": "export default function Legacy() {\n  return null;\n}\n"})
+    result, files = install_and_check_uninstall(cli, root)
+    assert "src/app/api/intercom-jwt/route.ts" in files and "src/pages/api/intercom-jwt.ts" not in files
+    assert "both app/ and pages/" in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (',\n    "@clerk/nextjs": "6.0.0"', "import { currentUser } from '@clerk/nextjs/server';"),
+        ("", "import { auth } from '@/auth';"),
+    ],
+)
+def test_recognised_auth(tmp_path, cli, extra, expected):
+    root = app_router_ts(tmp_path, extra=extra)
+    (root / "src/lib/session.ts").unlink()
+    if not extra:
+        write_files(root, {"src/auth.ts": "import NextAuth from 'next-auth';\n\nexport const { handlers, auth, signIn, signOut } = NextAuth({ providers: [] });\n"})
+    _, files = install_and_check_uninstall(cli, root)
+    assert expected in files["src/app/api/intercom-jwt/route.ts"]
+
+
+@pytest.mark.parametrize(("region", "sdk"), [("eu", "'eu'"), ("au", "'ap'")])
+def test_region(tmp_path, cli, region, sdk):
+    _, files = install_and_check_uninstall(cli, app_router_ts(tmp_path), "--region", region)
+    assert f"const REGION: 'eu' | 'ap' | undefined = {sdk};" in files["src/lib/intercom-messenger.ts"]
+
+
+@pytest.mark.parametrize("load", ["immediate", "idle", "interaction"])
+def test_load_strategy(tmp_path, cli, load):
+    _, files = install_and_check_uninstall(cli, app_router_js(tmp_path), "--load", load)
+    assert f"const LOAD = '{load}';" in files["lib/intercom-messenger.js"]
+
+
+def test_bearer_auth(tmp_path, cli):
+    result, files = install_and_check_uninstall(cli, app_router_ts(tmp_path), "--auth", "bearer", "--token-storage-key", "access_token")
+    assert "const ACCESS_TOKEN_KEY: string | null = 'access_token';" in files["src/lib/intercom-messenger.ts"]
+    assert "Authorization header" in " ".join(result.output.split())
+
+
+def test_secret_not_written_to_tracked_env_file(tmp_path, cli):
+    root = app_router_ts(tmp_path)
+    (root / ".gitignore").write_text("/node_modules\n")
+    result = install_quietly(cli, root)
+    assert not (root / ".env.local").exists()
+    assert "not ignored by git" in " ".join(result.output.split())
+
+
+# --- end to end -----------------------------------------------------------------------------------
+
+E2E_PORT = 3947
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _tools_or_skip() -> None:
+    if shutil.which("npm") and CHROMIUM.exists():
+        return
+    if os.environ.get("CI"):
+        pytest.fail("the Next.js end-to-end test needs npm and /usr/bin/chromium in CI")
+    pytest.skip("needs npm and /usr/bin/chromium")
+
+
+def _run(command: list[str], cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NEXT_TELEMETRY_DISABLED": "1", "CI": "1"}
+    completed = subprocess.run(command, check=False, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    assert completed.returncode == 0, f"{' '.join(command)} failed:\n{completed.stdout[-4000:]}\n{completed.stderr[-4000:]}"
+    return completed
+
+
+def _build(app: Path) -> str:
+    output = _run(["npm", "run", "build"], app)
+    log = output.stdout + output.stderr
+    warnings = [line for line in log.splitlines() if "warn" in line.lower() and "Unknown user config" not in line]
+    assert not warnings, log
+    return log
+
+
+@pytest.fixture(scope="module")
+def scaffold(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    _tools_or_skip()
+    parent = tmp_path_factory.mktemp("next")
+    _run(["npx", "--yes", CREATE_NEXT_APP, "notes", *CREATE_FLAGS], parent)
+    app = parent / "notes"
+    add_auth(app)
+    _run(["npm", "install", "--no-audit", "--no-fund", "--prefer-offline"], app)
+    git(app, "init", "-q")
+    git(app, "add", "-A")
+    git(app, "commit", "-qm", "scaffold")
+    _build(app)  # the scaffold builds before the wizard touches it
+    return app
+
+
+def _scaffold_files(app: Path) -> dict[str, bytes]:
+    """The app's files, less what `next build` and the test server write."""
+    return {path: data for path, data in snapshot(app).items() if not path.startswith((".next/", ".server.log"))}
+
+
+def test_end_to_end(scaffold: Path, cli) -> None:
+    from rich.console import Console
+
+    from intercom_wizard.localserver import running_server
+    from intercom_wizard.verify import Logout, SignIn, run_verification
+
+    app = scaffold
+    before = _scaffold_files(app)
+    installed = cli("install", str(app), "--workspace-id", WORKSPACE_ID, "--yes")
+    assert installed.exit_code == 0, installed.output
+    route = (app / "src/app/api/intercom-jwt/route.ts").read_text()
+    assert "import { getSession } from '@/lib/session';" in route
+    assert "await connection();" in route  # create-next-app 16 turns cacheComponents on
+    assert "intercomLogout();" in (app / "src/lib/auth-client.ts").read_text()
+    log = _build(app)
+    assert "Running TypeScript" in log and "/api/intercom-jwt" in log
+    leaked = [p for p in (app / ".next/static").rglob("*") if p.is_file() and SECRET.encode() in p.read_bytes()]
+    assert not leaked, leaked
+
+    with running_server(
+        ["node_modules/.bin/next", "start", "-H", "127.0.0.1", "-p", str(E2E_PORT)],
+        app,
+        E2E_PORT,
+        {"INTERCOM_IDENTITY_SECRET": SECRET, "NEXT_TELEMETRY_DISABLED": "1"},
+    ):
+        report = run_verification(
+            f"http://127.0.0.1:{E2E_PORT}/",
+            workspace_id=WORKSPACE_ID,
+            secret=SECRET,
+            sign_in=SignIn(login_url="/login", username="grace", password="hopper-1906"),
+            logout=Logout(selector="#logout"),
+            navigate="/account",
+        )
+    console = Console(width=160, record=True)
+    report.render(console)
+    assert report.exit_code == 0, console.export_text()
+
+    again = cli("install", str(app), "--workspace-id", WORKSPACE_ID, "--yes")
+    assert "Nothing to do" in again.output
+
+    assert cli("uninstall", str(app), "--yes").exit_code == 0
+    # The lockfile is npm's: installing from the restored package.json prunes the SDK and jose again.
+    _run(["npm", "install", "--no-audit", "--no-fund", "--prefer-offline"], app)
+    after = _scaffold_files(app)
+    assert after == before, sorted(k for k in set(after) | set(before) if after.get(k) != before.get(k))
+    _build(app)
+
+
+def test_templates_are_valid_files():
+    """The templates themselves (placeholders and all) are what they claim to be."""
+    from intercom_wizard.edits import parse
+
+    folder = Path(__file__).resolve().parents[2] / "src/intercom_wizard/templates/spa/nextjs"
+    for template in folder.iterdir():
+        root = parse(template.read_text(), "tsx" if template.suffix == ".tsx" else "typescript")
+        assert root.find(kind="ERROR") is None, template.name
+
+
+def test_next_without_routes_is_not_guessed(tmp_path, cli):
+    write_files(tmp_path, {"package.json": PACKAGE.replace("__EXTRA__", ""), "index.html": "<!doctype html><body></body>\n"})
+    before = snapshot(tmp_path)
+    result = install_quietly(cli, tmp_path)
+    assert result.exit_code == 3 and "--frontend html" in result.stderr
+    assert snapshot(tmp_path) == before
