@@ -2,7 +2,7 @@
 
 from intercom_wizard.integrations.backends import django, express, fastapi, flask, rails, sinatra
 from intercom_wizard.integrations.backends import laravel, php
-from intercom_wizard.integrations.frontends import angular, html, nextjs, react, spa, vue
+from intercom_wizard.integrations.frontends import angular, ember, html, nextjs, react, spa, vue
 
 BACKENDS = {
     module.NAME: module
@@ -17,5 +17,5 @@ BACKENDS = {
         laravel,
     )
 }
-FRONTENDS = {html.NAME: html, react.NAME: react, nextjs.NAME: nextjs, angular.NAME: angular, vue.NAME: vue}
+FRONTENDS = {html.NAME: html, react.NAME: react, nextjs.NAME: nextjs, angular.NAME: angular, vue.NAME: vue, ember.NAME: ember}
 DETECT_ONLY_FRONTENDS = spa  # recognised so detection can say so; installed by a later release
