@@ -1,4 +1,4 @@
-"""Reading package.json manifests: the one parser every npm-aware integration uses."""
+"""Reading JSON manifests (package.json, composer.json): the one parser the integrations use."""
 
 import json
 from typing import Any
@@ -7,14 +7,19 @@ from intercom_wizard.errors import BadInput
 from intercom_wizard.tree import ProjectTree
 
 
-def read_package_json(tree: ProjectTree, path: str) -> dict[str, Any]:
+def read_json_manifest(tree: ProjectTree, path: str, *, tool: str, kind: str) -> dict[str, Any]:
+    """A manifest that must be a JSON object; `tool` names who else would fail to read it."""
     try:
         data = json.loads(tree.text(path))
     except ValueError as exc:
-        raise BadInput(f"{path} is not valid JSON: {exc}.", hint="Fix the file (npm cannot read it either).") from None
+        raise BadInput(f"{path} is not valid JSON: {exc}.", hint=f"Fix the file ({tool} cannot read it either).") from None
     if not isinstance(data, dict):
-        raise BadInput(f"{path} is not a package manifest (expected a JSON object).")
+        raise BadInput(f"{path} is not a {kind} manifest (expected a JSON object).")
     return data
+
+
+def read_package_json(tree: ProjectTree, path: str) -> dict[str, Any]:
+    return read_json_manifest(tree, path, tool="npm", kind="package")
 
 
 def dependencies_of(manifest: dict[str, Any]) -> dict[str, str]:

@@ -12,8 +12,8 @@ from pathlib import PurePosixPath
 from ast_grep_py import SgNode
 
 from intercom_wizard.edits import parse
-from intercom_wizard.errors import BadInput
 from intercom_wizard.integrations.base import PlanContext
+from intercom_wizard.integrations.package_json import read_json_manifest
 from intercom_wizard.plan import DependencyChange, Insertion
 from intercom_wizard.tree import ProjectTree, folder_of, join
 
@@ -240,13 +240,7 @@ def _access(owner: str, field: str, style: str) -> str:
 
 
 def read_composer_json(tree: ProjectTree, path: str) -> dict[str, object]:
-    try:
-        data = json.loads(tree.text(path))
-    except ValueError as exc:
-        raise BadInput(f"{path} is not valid JSON: {exc}.", hint="Fix the file (Composer cannot read it either).") from None
-    if not isinstance(data, dict):
-        raise BadInput(f"{path} is not a Composer manifest (expected a JSON object).")
-    return data
+    return read_json_manifest(tree, path, tool="Composer", kind="Composer")
 
 
 def composer_requires(manifest: dict[str, object]) -> dict[str, str]:
