@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from intercom_wizard.options import ClientAuth, InstallOptions, LoadStrategy, Region, parse_workspace_id
+from intercom_wizard.options import InstallOptions, LoadStrategy, Region, parse_workspace_id
 from intercom_wizard.templates import render
 from intercom_wizard.typescript import strip_types
 
