@@ -7,7 +7,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from angular_support import (
     standalone_app,
 )
 from conftest import SECRET, WORKSPACE_ID, git, snapshot
+from spa_verify import verify_built_app
 
 from intercom_wizard.integrations import FRONTENDS
 from intercom_wizard.integrations.frontends import angular
@@ -374,8 +374,6 @@ def scaffold(tmp_path_factory):
 
 @needs_tools
 def test_end_to_end_build_verify_uninstall(scaffold, cli):
-    from intercom_wizard.localserver import running_server
-    from intercom_wizard.verify import Logout, SignIn, run_verification
 
     app = scaffold
     original = source_files(app)
@@ -387,22 +385,7 @@ def test_end_to_end_build_verify_uninstall(scaffold, cli):
     for path in (app / "dist").rglob("*"):
         if path.is_file():
             assert SECRET.encode() not in path.read_bytes(), path
-    port = free_port()
-    server = [sys.executable, str(REPO / "tests/frontends/spa_server.py"), str(dist), "--port", str(port)]
-    with running_server(server, app, port, {"INTERCOM_IDENTITY_SECRET": SECRET}):
-        report = run_verification(
-            f"http://127.0.0.1:{port}/",
-            workspace_id=WORKSPACE_ID,
-            secret=SECRET,
-            sign_in=SignIn(login_url="/login", username="grace", password="hopper-1906"),
-            logout=Logout(selector="#logout"),
-            navigate="/about",
-        )
-    from rich.console import Console
-
-    console = Console(record=True, width=160)
-    report.render(console)
-    text = console.export_text()
+    report, text = verify_built_app(dist, app)
     (app.parent / "verify-report.txt").write_text(text)
     assert report.exit_code == 0, text
     statuses = {check.id: check.status.value for check in report.checks}

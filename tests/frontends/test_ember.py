@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -29,8 +28,7 @@ from typer.testing import CliRunner
 from intercom_wizard.cli import app as wizard_app
 from intercom_wizard.integrations import FRONTENDS
 from intercom_wizard.integrations.frontends import ember
-from intercom_wizard.localserver import free_port, running_server
-from intercom_wizard.verify import Logout, SignIn, run_verification
+from spa_verify import verify_built_app
 
 REPO = Path(__file__).resolve().parents[2]
 EMBER_CLI = "ember-cli@6.4.0"  # `ember new` from the official generator, pinned
@@ -417,17 +415,7 @@ def ember_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unty
         type_check = subprocess.run(["node_modules/.bin/tsc", "-p", "tsconfig.check.json"], cwd=typescript, capture_output=True, text=True, check=False)
         dist_text = "".join(path.read_text(errors="replace") for path in (app / "dist").rglob("*") if path.is_file())
 
-        port = free_port()
-        server = [sys.executable, str(REPO / "tests/frontends/spa_server.py"), str(app / "dist"), "--port", str(port)]
-        with running_server(server, base, port, {"INTERCOM_IDENTITY_SECRET": SECRET}):
-            report = run_verification(
-                f"http://127.0.0.1:{port}/",
-                workspace_id=WORKSPACE_ID,
-                secret=SECRET,
-                sign_in=SignIn(login_url="/login", username="grace", password="hopper-1906"),
-                logout=Logout(selector="#logout"),
-                navigate="/about",
-            )
+        report, _ = verify_built_app(app / "dist", base)
         uninstalled = runner.invoke(wizard_app, ["uninstall", str(app), "--yes"], env=env, catch_exceptions=False)
         _run(["npm", "install", "--no-audit", "--no-fund", "--prefer-offline"], app)  # npm prunes the SDK from its lockfile
         after = _scaffold_files(app)

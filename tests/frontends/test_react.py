@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from conftest import SECRET, WORKSPACE_ID, git, snapshot
+from spa_verify import verify_built_app
 
-from intercom_wizard.localserver import free_port, running_server
 
 REPO = Path(__file__).resolve().parents[2]
 CREATE_VITE = "vite@7.1.3"  # npm create vite@7.1.3 runs create-vite@7.1.3
@@ -109,25 +109,9 @@ def test_secret_never_reaches_the_front_end(vite_app):
 
 
 def test_built_app_passes_verification_in_chromium(vite_app):
-    from intercom_wizard.verify import Logout, SignIn, run_verification
-
     app, _, _, _, _ = vite_app
-    port = free_port()
-    server = [sys.executable, str(REPO / "tests/frontends/spa_server.py"), str(app / "dist"), "--port", str(port)]
-    with running_server(server, app, port, {"INTERCOM_IDENTITY_SECRET": SECRET}):
-        report = run_verification(
-            f"http://127.0.0.1:{port}/",
-            workspace_id=WORKSPACE_ID,
-            secret=SECRET,
-            sign_in=SignIn(login_url="/login", username="grace", password="hopper-1906"),
-            logout=Logout(selector="#logout"),
-            navigate="/about",
-        )
-    from rich.console import Console
-
-    console = Console(record=True, width=160)
-    report.render(console)
-    assert report.exit_code == 0, console.export_text()
+    report, text = verify_built_app(app / "dist", app)
+    assert report.exit_code == 0, text
 
 
 def test_second_install_is_empty_and_uninstall_restores_the_scaffold(vite_app):

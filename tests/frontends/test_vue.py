@@ -11,13 +11,13 @@ checks that a second install has nothing to do and that uninstall restores every
 import os
 import shutil
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from conftest import SECRET, WORKSPACE_ID, git, snapshot
+from spa_verify import verify_built_app
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -575,29 +575,12 @@ def test_secret_never_reaches_the_front_end(vue_app):
 
 
 def test_built_app_passes_verification_in_chromium(vue_app):
-    from rich.console import Console
-
-    from intercom_wizard.localserver import free_port, running_server
-    from intercom_wizard.verify import Logout, SignIn, run_verification
-
     app, _, _, _ = vue_app
-    port = free_port()
-    server = [sys.executable, str(REPO / "tests/frontends/spa_server.py"), str(app / "dist"), "--port", str(port)]
-    with running_server(server, app, port, {"INTERCOM_IDENTITY_SECRET": SECRET}):
-        report = run_verification(
-            f"http://127.0.0.1:{port}/",
-            workspace_id=WORKSPACE_ID,
-            secret=SECRET,
-            sign_in=SignIn(login_url="/login", username="grace", password="hopper-1906"),
-            logout=Logout(selector="#logout"),
-            navigate="/about",
-        )
-    console = Console(record=True, width=160)
-    report.render(console)
-    assert report.exit_code == 0, console.export_text()
+    report, text = verify_built_app(app / "dist", app)
+    assert report.exit_code == 0, text
     # Every check applies here except the Intercom API look-up, which needs --live and a token.
     unchecked = [check.id for check in report.checks if check.status.value != "pass"]
-    assert unchecked == ["api"], console.export_text()
+    assert unchecked == ["api"], text
 
 
 def test_second_install_is_empty_and_uninstall_restores_the_scaffold(vue_app):

@@ -37,7 +37,6 @@ from dataclasses import dataclass
 from intercom_wizard.edits import (
     indent_unit,
     indentation_at,
-    insert_lines_after,
     insert_lines_before,
     line_start,
     parse,
@@ -155,7 +154,7 @@ def _plan_app_router(context: PlanContext, app: NextApp, core_path: str) -> None
             element,
         )
     else:
-        _import(context, layout, statement, "imports the Messenger component")
+        add_import(context, layout, statement, "imports the Messenger component")
     _app_route(context, app)
 
 
@@ -341,7 +340,7 @@ def _plan_pages_router(context: PlanContext, app: NextApp, core_path: str) -> No
             call,
         )
     else:
-        _import(context, app_file, statement, "imports the Messenger hook")
+        add_import(context, app_file, statement, "imports the Messenger hook")
     _pages_route(context, app)
 
 
@@ -425,30 +424,6 @@ def _language(source: str, app: NextApp) -> str:
             start, end = node.range().start.index, node.range().end.index
             javascript = javascript[:start] + javascript[end:].removeprefix("\n")
     return javascript
-
-
-def _import(context: PlanContext, path: str, statement: str, reason: str) -> None:
-    """After the file's last import, or — in a file with none — first thing, below any directive."""
-    statement = _in_file_style(context.tree, path, statement)
-    if add_import(context, path, statement, reason):
-        return
-    source = context.tree.read(path)
-    root = parse(source.text, "tsx" if path.endswith((".tsx", ".jsx")) else "typescript")
-    directives = [c for c in root.children() if c.kind() == "expression_statement" and c.child(0) is not None and c.child(0).kind() == "string"]  # type: ignore[union-attr]
-    if directives:
-        context.builder.insert(path, [insert_lines_after(source, directives[-1].range().end.index, "\n" + statement)], reason)
-    else:
-        context.builder.insert(path, [Insertion(0, source.native(statement + "\n\n"))], reason)
-
-
-def _in_file_style(tree: ProjectTree, path: str, statement: str) -> str:
-    """The import statement quoted like the file's own imports (create-next-app writes double quotes)."""
-    language = "tsx" if path.endswith((".tsx", ".jsx")) else "typescript"
-    first = parse(tree.text(path), language).find(kind="import_statement")
-    source = first.field("source") if first is not None else None
-    if source is not None and source.text().startswith('"'):
-        return statement.replace("'", '"')
-    return statement
 
 
 def _specifier(tree: ProjectTree, app: NextApp, from_file: str, module_file: str) -> str:

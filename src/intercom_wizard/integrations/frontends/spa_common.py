@@ -92,15 +92,24 @@ def import_path(from_file: str, module_file: str) -> str:
     return relative if relative.startswith(".") else f"./{relative}"
 
 
-def add_import(context: PlanContext, path: str, statement: str, reason: str) -> bool:
-    """Place an import after the file's last import; False when the file has none to follow."""
-    source = context.tree.read(path)
-    language = language_of(path)
-    anchor = last_import(parse(source.text, language), language)
-    if anchor is None:
-        return False
-    context.builder.insert(path, [insert_lines_after(source, anchor.range().end.index, statement)], reason)
-    return True
+def add_import(context: PlanContext, path: str, statement: str, reason: str) -> None:
+    """Place an import, quoted like the file's own, after its last import (or first thing, below
+    any directive such as 'use client')."""
+    statement = in_file_style(context.tree, path, statement)
+    insertion = _import_insertion(context, path, 0, statement)
+    if insertion is None:
+        context.builder.manual(path, "Add this import at the top of the file:", statement)
+        return
+    context.builder.insert(path, [insertion], reason)
+
+
+def in_file_style(tree: ProjectTree, path: str, statement: str) -> str:
+    """The import statement quoted like the file's own imports (create-next-app writes double quotes)."""
+    first = parse(tree.text(path), language_of(path)).find(kind="import_statement")
+    source = first.field("source") if first is not None else None
+    if source is not None and source.text().startswith('"'):
+        return statement.replace("'", '"')
+    return statement
 
 
 @dataclass(frozen=True)
@@ -219,7 +228,7 @@ def _returns_pending_call(function: AuthFunction) -> bool:
 
 def _wire_file(context: PlanContext, path: str, hooks: list[tuple[str, AuthFunction, str]], core_path: str) -> None:
     names = sorted(hook for hook, _, _ in hooks)
-    statement = f"import {{ {', '.join(names)} }} from '{import_path(path, core_path)}';"
+    statement = in_file_style(context.tree, path, f"import {{ {', '.join(names)} }} from '{import_path(path, core_path)}';")
     imported = _import_insertion(context, path, hooks[0][1].offset, statement)
     calls = [_call_insertion(context, function, hook, position) for hook, function, position in hooks]
     if imported is None:
