@@ -109,6 +109,7 @@ def install(
     auth_scheme: Annotated[str, typer.Option(help="Authorization scheme of the app's access token: Bearer or Token.")] = "Bearer",
     frontend_origin: Annotated[Optional[str], typer.Option(help="Origin of the pages when it differs from the API's (adds CORS to the token endpoint).")] = None,
     load: Annotated[LoadStrategy, typer.Option(help="When single-page apps load the Messenger: at once, when idle, or on first interaction.")] = LoadStrategy.IMMEDIATE,
+    csp_nonce: Annotated[bool, typer.Option("--csp-nonce", help="The site sends a nonce-based Content Security Policy: give the Messenger's script the request's nonce (Next.js: write the proxy that sends one).")] = False,
     secret: Annotated[Optional[str], typer.Option("--secret", "--identity-secret", hidden=True)] = None,
 ) -> None:
     """Plan the installation, show the diff, and apply it when confirmed (or with --yes)."""
@@ -137,6 +138,7 @@ def install(
             token_storage_key=parse_storage_key(token_storage_key) if token_storage_key else None,
             auth_scheme=_auth_scheme(auth_scheme),
             load=load,
+            csp_nonce=csp_nonce,
         )
         project = detect(path)
         identity_secret = None if insecure else read_secret(interactive and not dry_run)

@@ -115,6 +115,7 @@ class InstallOptions:
     token_storage_key: str | None = None
     auth_scheme: str = "Bearer"
     load: LoadStrategy = LoadStrategy.IMMEDIATE
+    csp_nonce: bool = False  # the page sends a nonce-based Content Security Policy: our script tag must carry it
 
     @property
     def workspace_id(self) -> str:

@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 
+from intercom_wizard import csp
 from intercom_wizard.builder import PlanBuilder
 from intercom_wizard.errors import AlreadyInstalled, Ambiguous, BadInput, NothingDetected
 from intercom_wizard.integrations import BACKENDS, FRONTENDS
@@ -109,6 +110,13 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
         _plan_single_page_app(context, project, backend, frontend)
     else:
         _plan_pages(context, project, backend)
+    policies = csp.find_policies(project.tree)
+    if policies:
+        builder.note(
+            f"A Content Security Policy is set in {', '.join(policies)}: it must allow Intercom's sources (listed in the "
+            "next steps) or the browser blocks the Messenger.",
+            "warning",
+        )
     changes = builder.changes()
     plan = Plan(
         str(project.tree.root),
@@ -118,7 +126,7 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
         builder.dependencies,
         builder.manual_steps,
         builder.notes,
-        _next_steps(context.options, backend is not None and secure),
+        _next_steps(context.options, backend is not None and secure, has_policy=bool(policies)),
     )
     if changes:
         plan.changes.append(_receipt_change(project, settings, changes))
@@ -185,7 +193,7 @@ def _settings(options: InstallOptions) -> dict[str, str]:
         "endpoint": options.endpoint,
         "mode": options.mode.value,
         "load": options.load.value,
-    }
+    } | ({"csp_nonce": "yes"} if options.csp_nonce else {})
 
 
 def _receipt_change(project: Project, settings: dict[str, str], changes: list[FileChange]) -> FileChange:
@@ -200,7 +208,7 @@ def _receipt_change(project: Project, settings: dict[str, str], changes: list[Fi
     return FileChange(RECEIPT_PATH, "modify", "what the wizard added, for `intercom-wizard uninstall`", after=text, before=source.text, source=source)
 
 
-def _next_steps(options: InstallOptions, has_backend: bool) -> list[str]:
+def _next_steps(options: InstallOptions, has_backend: bool, *, has_policy: bool) -> list[str]:
     url = options.workspace.security_settings_url
     if options.mode is AuthMode.INSECURE:
         return [
@@ -218,4 +226,6 @@ def _next_steps(options: InstallOptions, has_backend: bool) -> list[str]:
         "Mark attributes that identify users (email, name, and any you add) as protected on the same page.",
         "Deploy, sign in, open the Messenger and send a test message; it should appear in the Inbox under that user.",
     ]
+    if options.csp_nonce or has_policy:
+        steps.append(csp.hosts_step(options.region, nonce=options.csp_nonce))
     return steps

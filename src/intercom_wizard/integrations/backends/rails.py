@@ -238,7 +238,6 @@ def plan(context: PlanContext, detection: Detection) -> None:
         )
     if auth.get("other_scopes"):
         builder.note(f"Devise has more than one scope; the token is for `{auth['scope']}` (not {', '.join(auth['other_scopes'])}).")
-    _content_security_policy_note(context, root)
 
 
 def _controller_source(auth: dict, version: tuple[int, ...] | None) -> str:
@@ -318,20 +317,6 @@ def _is_catch_all(statement: SgNode) -> bool:
         return False
     path = string_value(first_argument(statement))
     return path is not None and (path.startswith("*") or "/*" in path)
-
-
-def _content_security_policy_note(context: PlanContext, root: str) -> None:
-    """An active CSP in config/initializers blocks the widget unless Intercom's hosts are allowed."""
-    path = join(root, "config/initializers/content_security_policy.rb")
-    if not context.tree.exists(path):
-        return
-    directives = {method_name(call) for call in ruby(context.tree.text(path)).find_all(kind="call")}
-    if directives & {"script_src", "default_src", "connect_src"}:
-        context.builder.note(
-            f"{path} sets a Content Security Policy: allow Intercom's hosts in it (script-src, connect-src, "
-            "img-src, frame-src, media-src, font-src - see Intercom's CSP guide) or the Messenger cannot load.",
-            "warning",
-        )
 
 
 # --- where the Messenger script goes -----------------------------------------------------------

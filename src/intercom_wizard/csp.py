@@ -1,0 +1,145 @@
+"""Content Security Policy: the sources the Messenger needs, and finding a policy or nonce in a project.
+
+The hosts follow Intercom's CSP guide (help article 3894), narrowed to the workspace's region as
+the guide advises for the regional CDNs. The Messenger's loader injects its own `<script>`
+elements, so under a nonce-based policy they are trusted through `'strict-dynamic'` (or the
+`script-src` hosts below for a policy without it); the nonce itself only has to be on the first
+script, which is ours.
+"""
+
+import re
+from dataclasses import dataclass
+
+from intercom_wizard.errors import BadInput
+from intercom_wizard.options import Region
+from intercom_wizard.tree import ProjectTree
+
+HELP_URL = "https://www.intercom.com/help/en/articles/3894-using-intercom-with-content-security-policy"
+
+_COMMON: dict[str, tuple[str, ...]] = {
+    "script-src": ("https://app.intercom.io", "https://widget.intercom.io", "https://js.intercomcdn.com"),
+    "connect-src": (
+        "https://via.intercom.io",
+        "https://api.intercom.io",
+        "https://api-iam.intercom.io",
+        "https://api-ping.intercom.io",
+        "https://*.intercom-messenger.com",
+        "wss://*.intercom-messenger.com",
+        "https://nexus-websocket-a.intercom.io",
+        "wss://nexus-websocket-a.intercom.io",
+        "https://nexus-websocket-b.intercom.io",
+        "wss://nexus-websocket-b.intercom.io",
+        "https://uploads.intercomusercontent.com",
+    ),
+    "frame-src": (
+        "https://intercom-sheets.com",
+        "https://www.intercom-reporting.com",
+        "https://www.youtube.com",
+        "https://player.vimeo.com",
+        "https://fast.wistia.net",
+    ),
+    "font-src": ("https://js.intercomcdn.com", "https://fonts.intercomcdn.com"),
+    "form-action": ("https://intercom.help", "https://api-iam.intercom.io"),
+    "media-src": ("https://js.intercomcdn.com",),
+    "img-src": (
+        "blob:",
+        "data:",
+        "https://js.intercomcdn.com",
+        "https://uploads.intercomusercontent.com",
+        "https://gifs.intercomcdn.com",
+        "https://video-messages.intercomcdn.com",
+        "https://*.intercom-attachments-5.com",
+        "https://*.intercom-attachments-6.com",
+        "https://*.intercom-attachments-9.com",
+    ),
+    "style-src": ("'unsafe-inline'",),
+}
+
+_REGIONAL: dict[Region, dict[str, tuple[str, ...]]] = {
+    Region.US: {
+        "connect-src": ("https://uploads.intercomcdn.com",),
+        "media-src": ("https://downloads.intercomcdn.com",),
+        "img-src": ("https://static.intercomassets.com", "https://downloads.intercomcdn.com", "https://messenger-apps.intercom.io"),
+    },
+    Region.EU: {
+        "connect-src": (
+            "https://api.eu.intercom.io",
+            "https://api-iam.eu.intercom.io",
+            "https://nexus-europe-websocket.intercom.io",
+            "wss://nexus-europe-websocket.intercom.io",
+            "https://uploads.intercomcdn.eu",
+            "https://uploads.eu.intercomcdn.com",
+        ),
+        "form-action": ("https://api-iam.eu.intercom.io",),
+        "media-src": ("https://downloads.intercomcdn.eu",),
+        "img-src": ("https://static.intercomassets.eu", "https://downloads.intercomcdn.eu", "https://messenger-apps.eu.intercom.io"),
+    },
+    Region.AU: {
+        "connect-src": (
+            "https://api.au.intercom.io",
+            "https://api-iam.au.intercom.io",
+            "https://nexus-australia-websocket.intercom.io",
+            "wss://nexus-australia-websocket.intercom.io",
+            "https://uploads.au.intercomcdn.com",
+        ),
+        "form-action": ("https://api-iam.au.intercom.io",),
+        "media-src": ("https://downloads.au.intercomcdn.com",),
+        "img-src": ("https://static.au.intercomassets.com", "https://downloads.au.intercomcdn.com", "https://messenger-apps.au.intercom.io"),
+    },
+}
+
+
+def intercom_sources(region: Region) -> dict[str, tuple[str, ...]]:
+    """Directive -> the sources the Messenger needs for a workspace hosted in `region`."""
+    regional = _REGIONAL[region]
+    return {directive: sources + regional.get(directive, ()) for directive, sources in _COMMON.items()}
+
+
+def hosts_step(region: Region, *, nonce: bool) -> str:
+    """The final note listing what the site's policy must allow, one directive per line."""
+    lines = [f"  {directive} {' '.join(sources)}" for directive, sources in intercom_sources(region).items()]
+    script = (
+        "script-src: keep 'nonce-<per request>' 'strict-dynamic' (the Messenger's scripts are added by the nonced "
+        "one), or allow the hosts below"
+        if nonce
+        else "script-src: allow the hosts below, or use a nonce with 'strict-dynamic' (--csp-nonce)"
+    )
+    return (
+        f"Content Security Policy: allow Intercom in every directive your policy sets ({script}); "
+        f"{region.value.upper()}-hosted workspace, from {HELP_URL}:\n" + "\n".join(lines)
+    )
+
+
+@dataclass(frozen=True)
+class NonceSource:
+    """How a template of this app writes the request's CSP nonce, and what provides it."""
+
+    expression: str  # template code that prints the nonce, e.g. {{ csp_nonce() }}
+    provider: str  # e.g. "Flask-Talisman (app/__init__.py)"
+
+
+# Markers of a Content Security Policy being sent, by code or configuration, in any framework.
+_POLICY_MARKERS = re.compile(
+    r"Content-Security-Policy|contentSecurityPolicy|content_security_policy|SECURE_CSP|CSP_DEFAULT_SRC|CSP_SCRIPT_SRC"
+    r"|\bTalisman\(|\bhelmet\(|spatie/laravel-csp|http-equiv=[\"']Content-Security-Policy",
+    re.IGNORECASE,
+)
+_COMMENT_STARTS = ("#", "//", "/*", "*", "<!--", "{#", "<%#")
+_POLICY_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".rb", ".php", ".json", ".html", ".erb", ".conf", ".toml")
+
+
+def find_policies(tree: ProjectTree, root: str = "") -> list[str]:
+    """Files under `root` that set a Content Security Policy (their paths, at most five)."""
+    found = []
+    for path in tree.glob(*_POLICY_SUFFIXES, under=root):
+        if path.endswith(("package-lock.json", "composer.lock")) or path.startswith(".intercom-wizard"):
+            continue
+        try:
+            text = tree.text(path)
+        except BadInput:
+            continue  # an unreadable file cannot set a policy the wizard could name
+        if any(_POLICY_MARKERS.search(line) for line in text.splitlines() if not line.lstrip().startswith(_COMMENT_STARTS)):
+            found.append(path)
+            if len(found) == 5:
+                break
+    return found
