@@ -110,14 +110,6 @@ def hosts_step(region: Region, *, nonce: bool) -> str:
     )
 
 
-@dataclass(frozen=True)
-class NonceSource:
-    """How a template of this app writes the request's CSP nonce, and what provides it."""
-
-    expression: str  # template code that prints the nonce, e.g. {{ csp_nonce() }}
-    provider: str  # e.g. "Flask-Talisman (app/__init__.py)"
-
-
 # Markers of a Content Security Policy being sent, by code or configuration, in any framework.
 _POLICY_MARKERS = re.compile(
     r"Content-Security-Policy|contentSecurityPolicy|content_security_policy|SECURE_CSP|CSP_DEFAULT_SRC|CSP_SCRIPT_SRC"
@@ -126,20 +118,46 @@ _POLICY_MARKERS = re.compile(
 )
 _COMMENT_STARTS = ("#", "//", "/*", "*", "<!--", "{#", "<%#")
 _POLICY_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".rb", ".php", ".json", ".html", ".erb", ".conf", ".toml")
+_NOT_THE_APPS = ("package-lock.json", "composer.lock", ".intercom-wizard.json")
 
 
 def find_policies(tree: ProjectTree, root: str = "") -> list[str]:
     """Files under `root` that set a Content Security Policy (their paths, at most five)."""
     found = []
     for path in tree.glob(*_POLICY_SUFFIXES, under=root):
-        if path.endswith(("package-lock.json", "composer.lock")) or path.startswith(".intercom-wizard"):
-            continue
-        try:
-            text = tree.text(path)
-        except BadInput:
-            continue  # an unreadable file cannot set a policy the wizard could name
-        if any(_POLICY_MARKERS.search(line) for line in text.splitlines() if not line.lstrip().startswith(_COMMENT_STARTS)):
+        if not path.endswith(_NOT_THE_APPS) and search_code(tree, [path], _POLICY_MARKERS):
             found.append(path)
             if len(found) == 5:
                 break
     return found
+
+
+@dataclass(frozen=True)
+class NonceSource:
+    """How the app's templates print the request's CSP nonce, and what provides it."""
+
+    provider: str  # what makes the nonce, and where: "Flask-Talisman (app/__init__.py)"
+    expressions: tuple[tuple[str, str], ...]  # (layout suffix, template code printing the nonce); "" = any layout
+
+    @classmethod
+    def everywhere(cls, provider: str, expression: str) -> "NonceSource":
+        return cls(provider, (("", expression),))
+
+    def expression_for(self, layout: str) -> str | None:
+        return next((expression for suffix, expression in self.expressions if layout.endswith(suffix)), None)
+
+
+def search_code(tree: ProjectTree, paths: list[str], pattern: re.Pattern[str]) -> tuple[str, re.Match[str]] | None:
+    """The first match of `pattern` on a line of code (not a comment) in `paths`: (path, match)."""
+    for path in paths:
+        try:
+            text = tree.text(path)
+        except BadInput:
+            continue  # an unreadable file cannot hold a policy the wizard could name
+        for line in text.splitlines():
+            if line.lstrip().startswith(_COMMENT_STARTS):
+                continue
+            match = pattern.search(line)
+            if match:
+                return path, match
+    return None

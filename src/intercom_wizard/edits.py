@@ -97,10 +97,23 @@ def top_level(root: SgNode, *kinds: str) -> list[SgNode]:
     return [child for child in root.children() if child.kind() in kinds]
 
 
+def _ends_python_header(statement: SgNode) -> bool:
+    if statement.kind() in ("function_definition", "class_definition", "decorated_definition"):
+        return True
+    return statement.kind() == "expression_statement" and statement.child(0) is not None and statement.child(0).kind() == "assignment"
+
+
 def last_import(root: SgNode, language: str) -> SgNode | None:
     """The last module-level import (or require) statement, after which new imports belong."""
     if language == "python":
-        imports = top_level(root, "import_statement", "import_from_statement", "future_import_statement")
+        # Only the module header: an import placed after `app = Flask(...)` or a definition could come
+        # after the line that uses it (apps import extensions mid-file, or views at the very end).
+        header_end = next((n.range().start.index for n in root.children() if _ends_python_header(n)), None)
+        imports = [
+            node
+            for node in top_level(root, "import_statement", "import_from_statement", "future_import_statement")
+            if header_end is None or node.range().start.index < header_end
+        ]
     else:
         imports = top_level(root, "import_statement")
         imports += [

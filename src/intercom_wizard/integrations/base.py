@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from intercom_wizard.builder import PlanBuilder
+from intercom_wizard.csp import NonceSource
 from intercom_wizard.options import InstallOptions
 from intercom_wizard.tree import ProjectTree
 
@@ -32,6 +33,8 @@ class PageHost:
     unsupported_layouts: tuple[str, ...] = ()  # layouts in an engine we cannot edit (e.g. Pug)
     # Template code writing the signed-in user's attributes into a JS object: only for --insecure.
     user_settings: str | None = None
+    csp_nonce: NonceSource | None = None  # the app's own per-request CSP nonce, when it makes one
+    csp_nonce_help: str = ""  # how this back end's pages get a nonce, for when the app makes none
 
 
 @dataclass

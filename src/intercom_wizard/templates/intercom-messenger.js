@@ -23,6 +23,10 @@
   // Remembers who was booted, so a sign-out or a user switch triggers a shutdown first.
   var BOOTED_USER_KEY = 'intercom-messenger:user-id';
 
+  // Under a nonce-based Content Security Policy the widget script needs the nonce this tag was given;
+  // it can only be read while this file first runs.
+  var NONCE = (document.currentScript && document.currentScript.nonce) || '';
+
   var refreshTimer = null;
   var booted = false;
 
@@ -55,6 +59,9 @@
       script.type = 'text/javascript';
       script.async = true;
       script.src = 'https://widget.intercom.io/widget/' + APP_ID;
+      if (NONCE) {
+        script.nonce = NONCE;
+      }
       var first = document.getElementsByTagName('script')[0];
       first.parentNode.insertBefore(script, first);
     };

@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 
 from ast_grep_py import SgNode
 
+from intercom_wizard.csp import NonceSource
 from intercom_wizard.edits import append_lines, parse
 from intercom_wizard.envfile import plan_secret
 from intercom_wizard.integrations.backends.python_common import (
@@ -200,7 +201,37 @@ def page_host(context: PlanContext, detection: Detection) -> PageHost | None:
         layouts=tuple(layouts),
         template_prelude="{% load static %}",
         user_settings=USER_SETTINGS,
+        csp_nonce=_csp_nonce(context, detection),
+        csp_nonce_help="django-csp's CSPMiddleware makes one (NONCE in script-src), as does Django 6's "
+        "ContentSecurityPolicyMiddleware (CSP.NONCE in SECURE_CSP).",
     )
+
+
+# Middleware that makes a per-request nonce -> (the template code printing it, the context processor it needs).
+NONCE_MIDDLEWARE = {
+    "csp.middleware.CSPMiddleware": ("django-csp", "{{ request.csp_nonce }}", "django.template.context_processors.request"),
+    "django.middleware.csp.ContentSecurityPolicyMiddleware": (
+        "Django's ContentSecurityPolicyMiddleware",
+        "{{ csp_nonce }}",
+        "django.template.context_processors.csp",
+    ),
+}
+
+
+def _csp_nonce(context: PlanContext, detection: Detection) -> NonceSource | None:
+    middleware = detection.details["settings"].get("MIDDLEWARE")
+    settings_file = detection.details["settings_file"]
+    for name, (provider, expression, processor) in NONCE_MIDDLEWARE.items():
+        if not isinstance(middleware, (list, tuple)) or name not in middleware:
+            continue
+        if processor not in context.tree.text(settings_file):
+            context.builder.manual(
+                settings_file,
+                f"Templates print {provider}'s nonce through a context processor: add it to TEMPLATES['OPTIONS']['context_processors']:",
+                f'"{processor}",',
+            )
+        return NonceSource.everywhere(f"{provider} ({settings_file})", expression)
+    return None
 
 
 def _static_dir(tree: ProjectTree, root: str, settings: dict[str, object]) -> str | None:

@@ -7,8 +7,11 @@ object the app stores in `req.session`; with neither the route fails closed. Sta
 `express.static(...)` and EJS/Handlebars layouts get the Messenger script.
 """
 
+import re
+
 from ast_grep_py import SgNode
 
+from intercom_wizard import csp
 from intercom_wizard.edits import insert_lines_after, last_import, parse
 from intercom_wizard.envfile import plan_secret
 from intercom_wizard.integrations.backends.npm_common import add_dependency
@@ -219,6 +222,22 @@ def page_host(context: PlanContext, detection: Detection) -> PageHost:
         script_src="/intercom-messenger.js",
         layouts=tuple((find_layouts(tree, static_dir) if static_dir else []) + find_layouts(tree, views)),
         unsupported_layouts=tuple(p for p in tree.glob(".pug", under=views) if "layout" in p),
+        csp_nonce=_locals_nonce(tree, folder),
+        csp_nonce_help="A middleware that sets res.locals.cspNonce = crypto.randomBytes(16).toString('base64') and puts "
+        "`'nonce-${res.locals.cspNonce}'` in helmet's scriptSrc makes one (helmet's README shows it); views print it.",
+    )
+
+
+def _locals_nonce(tree: ProjectTree, folder: str) -> csp.NonceSource | None:
+    """A nonce the app keeps in res.locals, where rendered views see it as a variable (static files cannot)."""
+    found = csp.search_code(tree, tree.glob(*JS_SUFFIXES, under=folder), re.compile(r"res\.locals\.(\w*nonce\w*)\s*=(?!=)", re.I))
+    if found is None:
+        return None
+    path, match = found
+    name = match.group(1)
+    return csp.NonceSource(
+        f"res.locals.{name} ({path})",
+        ((".ejs", f"<%= {name} %>"), (".hbs", f"{{{{{name}}}}}"), (".handlebars", f"{{{{{name}}}}}")),
     )
 
 

@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 
 from ast_grep_py import SgNode
 
+from intercom_wizard import csp
 from intercom_wizard.edits import append_lines, insert_lines_before, last_import, parse
 from intercom_wizard.envfile import plan_secret
 from intercom_wizard.integrations.backends.python_common import NAME_FIELDS, add_import, attach_to_app, declare_pyjwt
@@ -720,7 +721,19 @@ def page_host(context: PlanContext, detection: Detection) -> PageHost | None:
         script_src=src,
         layouts=tuple(find_layouts(context.tree, templates, extends_marker="{% extends")),
         user_settings=_template_user_settings(context.tree, templates, detection.details["auth"]),
+        csp_nonce=_state_nonce(context.tree, detection.root),
+        csp_nonce_help="A middleware that sets request.state.csp_nonce = secrets.token_urlsafe(16) and sends "
+        "`'nonce-…'` in the policy's script-src makes one; templates print it from the request.",
     )
+
+
+def _state_nonce(tree: ProjectTree, root: str) -> csp.NonceSource | None:
+    """A nonce a middleware keeps on request.state, which every TemplateResponse's template can read."""
+    found = csp.search_code(tree, tree.glob(".py", under=root), re.compile(r"request\.state\.(\w*nonce\w*)\s*=(?!=)", re.I))
+    if found is None:
+        return None
+    path, match = found
+    return csp.NonceSource.everywhere(f"request.state.{match.group(1)} ({path})", f"{{{{ request.state.{match.group(1)} }}}}")
 
 
 def _template_user_settings(tree: ProjectTree, templates: str, auth: dict) -> str | None:

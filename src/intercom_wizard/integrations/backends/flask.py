@@ -7,8 +7,11 @@ tutorial style); with neither, the endpoint fails closed and the notes say how t
 The Jinja base layout gets the Messenger script, served from the app's static folder.
 """
 
+import re
+
 from ast_grep_py import SgNode
 
+from intercom_wizard import csp
 from intercom_wizard.edits import parse
 from intercom_wizard.envfile import plan_secret
 from intercom_wizard.integrations.backends.python_common import (
@@ -150,7 +153,17 @@ def page_host(context: PlanContext, detection: Detection) -> PageHost:
         script_src="{{ url_for('static', filename='intercom-messenger.js') }}",
         layouts=tuple(find_layouts(context.tree, join(folder, "templates"), extends_marker="{% extends")),
         user_settings=_template_user_settings(detection.details["auth"]),
+        csp_nonce=_talisman_nonce(context.tree, detection.root),
+        csp_nonce_help="Flask-Talisman makes one when created with content_security_policy_nonce_in=['script-src'].",
     )
+
+
+def _talisman_nonce(tree: ProjectTree, root: str) -> csp.NonceSource | None:
+    """Flask-Talisman's per-request nonce, which it only makes for the sections named in nonce_in."""
+    found = csp.search_code(tree, tree.glob(".py", under=root), re.compile(r"content_security_policy_nonce_in\s*="))
+    if found is None:
+        return None
+    return csp.NonceSource.everywhere(f"Flask-Talisman ({found[0]})", "{{ csp_nonce() }}")
 
 
 def _template_user_settings(auth: dict[str, object]) -> str | None:

@@ -23,8 +23,11 @@ leaves such a project alone). Adds:
   so the plan shows the exact change as a manual step rather than editing it.
 """
 
+import re
+
 from ast_grep_py import SgNode
 
+from intercom_wizard import csp
 from intercom_wizard.edits import append_lines, indent_unit, indentation_at, insert_lines_after, insert_lines_before
 from intercom_wizard.envfile import SECRET_ENV, plan_secret
 from intercom_wizard.integrations.backends.php_common import (
@@ -352,7 +355,20 @@ def page_host(context: PlanContext, detection: Detection) -> PageHost:
         script_src=SCRIPT_SRC,
         layouts=tuple(layouts),
         user_settings=_blade_user_settings(detection.details["user_fields"]),
+        csp_nonce=_csp_nonce(tree, detection.root),
+        csp_nonce_help="Laravel's documented way is a middleware that calls Vite::useCspNonce() and sends the nonce in "
+        "the policy; spatie/laravel-csp makes one as well.",
     )
+
+
+def _csp_nonce(tree: ProjectTree, root: str) -> csp.NonceSource | None:
+    vite = csp.search_code(tree, tree.glob(".php", under=join(root, "app")), re.compile(r"Vite::useCspNonce\("))
+    if vite is not None:
+        return csp.NonceSource.everywhere(f"Vite::useCspNonce() ({vite[0]})", "{{ Vite::cspNonce() }}")
+    composer = join(root, "composer.json")
+    if tree.exists(composer) and '"spatie/laravel-csp"' in tree.text(composer):
+        return csp.NonceSource.everywhere(f"spatie/laravel-csp ({composer})", "{{ csp_nonce() }}")
+    return None
 
 
 def _blade_user_settings(user_fields: list[str] | None) -> str:

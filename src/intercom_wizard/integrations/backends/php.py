@@ -32,6 +32,7 @@ from pathlib import PurePosixPath
 
 from ast_grep_py import SgNode
 
+from intercom_wizard import csp
 from intercom_wizard.envfile import SECRET_ENV, plan_secret
 from intercom_wizard.integrations.backends.php_common import (
     array_string_keys,
@@ -518,7 +519,39 @@ def page_host(context: PlanContext, detection: Detection) -> PageHost:
         script_src=SCRIPT_SRC,
         layouts=tuple(layouts),
         user_settings=_template_user_settings(detection.details["auth"]),
+        csp_nonce=_variable_nonce(tree, detection.root, layouts),
+        csp_nonce_help="Set $cspNonce = base64_encode(random_bytes(16)) in the bootstrap file every page includes, and "
+        "send `'nonce-$cspNonce'` in the policy's script-src.",
     )
+
+
+_NONCE_VARIABLE = re.compile(r"(\$\w*nonce\w*)\s*=(?!=)", re.I)
+
+
+def _variable_nonce(tree: ProjectTree, root: str, layouts: list[str]) -> csp.NonceSource | None:
+    """A nonce variable in the layout's scope: set in it, in a page that includes it (a footer partial sees the
+    variables of the page requiring it), or in any file those include, however deep."""
+    files = tree.glob(".php", under=root)
+    if csp.search_code(tree, files, _NONCE_VARIABLE) is None:
+        return None
+
+    def includes(path: str) -> list[str]:
+        text = tree.text(path)
+        return [other for other in files if other != path and PurePosixPath(other).name in text]
+
+    expressions, providers = [], set()
+    for layout in layouts:
+        scope = [layout, *(page for page in files if layout in includes(page))]
+        for path in scope:  # grows while it is walked: what the pages include, and what that includes
+            scope += [included for included in includes(path) if included not in scope]
+        found = csp.search_code(tree, scope, _NONCE_VARIABLE)
+        if found is not None:
+            path, match = found
+            expressions.append((layout, f"<?= htmlspecialchars({match.group(1)}, ENT_QUOTES) ?>"))
+            providers.add(f"{match.group(1)} ({path})")
+    if not expressions:
+        return None
+    return csp.NonceSource(", ".join(sorted(providers)), tuple(expressions))
 
 
 def _template_user_settings(auth: dict[str, object]) -> str | None:

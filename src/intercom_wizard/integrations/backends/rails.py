@@ -19,6 +19,7 @@ import re
 
 from ast_grep_py import SgNode
 
+from intercom_wizard import csp
 from intercom_wizard.edits import indent_unit, indentation_at, insert_lines_before
 from intercom_wizard.envfile import plan_secret
 from intercom_wizard.integrations.backends.ruby_common import (
@@ -334,7 +335,17 @@ def page_host(context: PlanContext, detection: Detection) -> PageHost:
             p for p in tree.glob(*UNSUPPORTED_LAYOUT_SUFFIXES, under=folder) if "mailer" not in p.rpartition("/")[2]
         ),
         user_settings=_user_settings(detection.details["auth"]),
+        csp_nonce=_nonce_generator(tree, detection.root),
+        csp_nonce_help="Rails makes one once config/initializers/content_security_policy.rb sets "
+        "config.content_security_policy_nonce_generator and nonce_directives = %w(script-src).",
     )
+
+
+def _nonce_generator(tree: ProjectTree, root: str) -> csp.NonceSource | None:
+    found = csp.search_code(tree, tree.glob(".rb", under=join(root, "config")), re.compile(r"content_security_policy_nonce_generator\s*="))
+    if found is None:
+        return None
+    return csp.NonceSource.everywhere(f"Rails' content_security_policy_nonce_generator ({found[0]})", "<%= content_security_policy_nonce %>")
 
 
 def _user_settings(auth: dict) -> str | None:

@@ -9,8 +9,11 @@ any) `gem "jwt"`. The signed-in user is the app's `current_user` helper when it 
 (Sinatra serves it as a static file) and `views/layout.erb` gets the script tag.
 """
 
+import re
+
 from ast_grep_py import SgNode
 
+from intercom_wizard import csp
 from intercom_wizard.edits import indent_unit, indentation_at, insert_lines_after, insert_lines_before
 from intercom_wizard.envfile import plan_secret
 from intercom_wizard.integrations.backends.ruby_common import (
@@ -242,4 +245,16 @@ def page_host(context: PlanContext, detection: Detection) -> PageHost:
         layouts=tuple(layouts),
         unsupported_layouts=tuple(p for p in tree.glob(*UNSUPPORTED_LAYOUT_SUFFIXES, under=views) if "layout" in p),
         user_settings=None,  # ERB here escapes nothing by itself; the insecure variant boots visitors anonymously
+        csp_nonce=_instance_nonce(tree, folder),
+        csp_nonce_help="A before filter that sets @csp_nonce = SecureRandom.base64(16) and sends `'nonce-#{@csp_nonce}'` "
+        "in the policy's script-src makes one; views see the instance variable.",
     )
+
+
+def _instance_nonce(tree: ProjectTree, folder: str) -> csp.NonceSource | None:
+    """A nonce a before filter keeps in an instance variable, which Sinatra's views share."""
+    found = csp.search_code(tree, tree.glob(".rb", "config.ru", under=folder), re.compile(r"(@\w*nonce\w*)\s*=(?!=)", re.I))
+    if found is None:
+        return None
+    path, match = found
+    return csp.NonceSource.everywhere(f"{match.group(1)} ({path})", f"<%= {match.group(1)} %>")

@@ -10,6 +10,7 @@ serves it beside its pages.
 from pathlib import PurePosixPath
 
 from intercom_wizard.edits import indent_unit, indentation_at, insert_lines_before
+from intercom_wizard.errors import BadInput
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends.layouts import PAGE_SUFFIXES, body_end_tag, find_layouts
 from intercom_wizard.options import ClientAuth
@@ -35,7 +36,12 @@ def static_site_host(tree: ProjectTree) -> PageHost | None:
     for folder in STATIC_SITE_FOLDERS:
         pages = [p for p in find_layouts(tree, folder) if PurePosixPath(p).parent.as_posix() in (folder or ".")]
         if pages:
-            return PageHost(static_dir=folder, script_src=SCRIPT_NAME, layouts=tuple(pages))
+            return PageHost(
+                static_dir=folder,
+                script_src=SCRIPT_NAME,
+                layouts=tuple(pages),
+                csp_nonce_help="Static pages are the same bytes for every visitor, so they cannot carry a per-request nonce.",
+            )
     return None
 
 
@@ -55,8 +61,9 @@ def plan(context: PlanContext, host: PageHost, *, token_url: str | None) -> None
         "loads the Messenger and boots it with the signed-in user's JWT (anonymously otherwise)",
     )
     tag = f'<script src="{host.script_src}" defer></script>'
+    nonces = _nonce_attributes(context, host)
     for layout in host.layouts:
-        _insert_script_tag(context, layout, tag, host.template_prelude)
+        _insert_script_tag(context, layout, tag.replace(" defer>", f"{nonces[layout]} defer>"), host.template_prelude)
     for layout in host.unsupported_layouts:
         builder.manual(layout, "Add the Messenger script at the end of the page body:", tag)
     if not host.layouts and not host.unsupported_layouts:
@@ -86,10 +93,39 @@ def plan_insecure(context: PlanContext, host: PageHost) -> None:
         "from the browser console. Use identity verification (the default) for production.",
         "warning",
     )
+    nonces = _nonce_attributes(context, host)
     for layout in host.layouts:
-        _insert_script_tag(context, layout, block, None, reason="adds the unsigned Messenger snippet (--insecure)")
+        tagged = block.replace("<script>", f"<script{nonces[layout]}>")
+        _insert_script_tag(context, layout, tagged, None, reason="adds the unsigned Messenger snippet (--insecure)")
     if not host.layouts:
         context.builder.manual("your base layout", "Add this before </body> of the layout every page uses:", block)
+
+
+def _nonce_attributes(context: PlanContext, host: PageHost) -> dict[str, str]:
+    """Each layout's ` nonce="..."` attribute: the app's own per-request nonce, printed by its template engine.
+
+    Added whenever the app makes a nonce (a nonce-based policy would block the tag without it);
+    `--csp-nonce` turns a layout that cannot carry one into an error rather than a blocked Messenger.
+    """
+    nonce = host.csp_nonce
+    attributes = {}
+    for layout in host.layouts:
+        expression = nonce.expression_for(layout) if nonce else None
+        attributes[layout] = f' nonce="{expression}"' if expression else ""
+    without = [layout for layout, attribute in attributes.items() if not attribute]
+    if context.options.csp_nonce and without:
+        if nonce is None:
+            problem = "this app makes no per-request Content Security Policy nonce that its pages could print"
+        else:
+            problem = f"{', '.join(without)} {'is' if len(without) == 1 else 'are'} not rendered per request, so cannot print the nonce of {nonce.provider}"
+        raise BadInput(
+            f"--csp-nonce: {problem}.",
+            hint=(host.csp_nonce_help + " " if host.csp_nonce_help else "")
+            + "Or run without --csp-nonce and allow Intercom's hosts in script-src (the next steps list them).",
+        )
+    if nonce and any(attributes.values()):
+        context.builder.note(f"The Messenger's script tag carries the request's CSP nonce, made by {nonce.provider}.")
+    return attributes
 
 
 def _insert_script_tag(
