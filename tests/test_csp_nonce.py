@@ -287,3 +287,32 @@ def test_django_csp_policy_enforced_in_chromium(tmp_path: Path, cli, browser: ob
         assert nonce and f'nonce="{nonce.group(1)}"' in page.body, (policy, page.body)
         report = _verify(url, browser, "django_site")
     assert report.passed, report.dumps()
+
+
+def test_single_page_app_is_told_where_its_nonce_comes_from(tmp_path: Path, cli) -> None:
+    write_files(
+        tmp_path,
+        {
+            "package.json": '{\n  "dependencies": {\n    "react": "^19.1.0",\n    "react-dom": "^19.1.0"\n  },\n'
+            '  "devDependencies": {\n    "typescript": "~5.8.3",\n    "vite": "^7.1.7"\n  }\n}\n',
+            "index.html": '<!doctype html>\n<html lang="en">\n  <body>\n    <div id="root"></div>\n'
+            '    <script type="module" src="/src/main.tsx"></script>\n  </body>\n</html>\n',
+            "src/main.tsx": "import { createRoot } from 'react-dom/client'\nimport App from './App.tsx'\n\n"
+            "createRoot(document.getElementById('root')!).render(<App />)\n",
+            "src/App.tsx": "export default function App() {\n  return <h1>Notes</h1>\n}\n",
+        },
+    )
+    git(tmp_path, "init", "-q")
+    result, _ = install_and_check_uninstall(cli, tmp_path, "--csp-nonce", "--region", "au")
+    output = " ".join(result.stderr.split())
+    assert "--csp-nonce: Vite writes nonce=" in output and "'strict-dynamic'" in output
+    assert "https://api-iam.au.intercom.io" in output
+
+
+def test_insecure_snippet_carries_the_nonce_on_both_inline_scripts(tmp_path: Path, cli) -> None:
+    root = copy_app("flask_login_app", tmp_path, commit=False)
+    flask_with_talisman(root, strict_dynamic=True)
+    git(root, "init", "-q")
+    result, files = install_and_check_uninstall(cli, root, "--insecure")
+    layout = files["templates/layout.html"]
+    assert layout.count('<script nonce="{{ csp_nonce() }}">') == 2 and "<script>" not in layout

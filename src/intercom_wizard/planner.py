@@ -151,6 +151,12 @@ def _plan_single_page_app(context: PlanContext, project: Project, backend: Detec
             "warning",
         )
     FRONTENDS[frontend.name].plan(context, frontend)
+    nonce_note = getattr(FRONTENDS[frontend.name], "CSP_NONCE_NOTE", None)
+    if context.options.csp_nonce and nonce_note:
+        context.builder.note(
+            f"--csp-nonce: {nonce_note} The Messenger's script is created by your bundle, so it is trusted through "
+            "'strict-dynamic' in script-src (or allow the script-src hosts in the next steps)."
+        )
 
 
 def _plan_pages(context: PlanContext, project: Project, backend: Detection | None) -> None:

@@ -33,6 +33,11 @@ from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
 
 NAME = "angular"
+# --csp-nonce: a built single-page app is static files, so its nonce comes from what serves index.html.
+CSP_NONCE_NOTE = (
+    "Angular takes the nonce for its own inline styles from ngCspNonce on the root element (or the CSP_NONCE token); "
+    "the server that sends index.html fills it in, and puts it on the script tags, per request."
+)
 SERVICE_TEMPLATE = "spa/angular/intercom-messenger.service.ts"
 SERVICE_CLASS = "IntercomMessengerService"
 CORE_NAME = "intercom-messenger.ts"

@@ -28,6 +28,10 @@ from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.typescript import strip_types
 
 NAME = "ember"
+# --csp-nonce: a built single-page app is static files, so its nonce comes from what serves index.html.
+CSP_NONCE_NOTE = (
+    "The server that sends index.html puts the request's nonce on its script tags (ember-cli writes no nonce itself)."
+)
 SERVICE_TEMPLATE = "spa/ember/intercom-messenger-service.ts"
 INITIALIZER_TEMPLATE = "spa/ember/intercom-messenger-initializer.ts"
 MODULE_NAME = "intercom-messenger"

@@ -41,6 +41,11 @@ from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.typescript import strip_types
 
 NAME = "react"
+# --csp-nonce: a built single-page app is static files, so its nonce comes from what serves index.html.
+CSP_NONCE_NOTE = (
+    "Vite writes nonce=\"<your placeholder>\" on the tags of index.html when `html.cspNonce` is set in vite.config; "
+    "the server that sends index.html swaps the placeholder for the request's nonce (webpack: `__webpack_nonce__`)."
+)
 COMPONENT = "IntercomMessenger"
 ELEMENT = f"<{COMPONENT} />"
 ROUTER_PACKAGES = ("react-router-dom", "react-router")  # the one a v6 app imports from comes first

@@ -29,6 +29,11 @@ from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.typescript import strip_types
 
 NAME = "vue"
+# --csp-nonce: a built single-page app is static files, so its nonce comes from what serves index.html.
+CSP_NONCE_NOTE = (
+    "Vite writes nonce=\"<your placeholder>\" on the tags of index.html when `html.cspNonce` is set in vite.config; "
+    "the server that sends index.html swaps the placeholder for the request's nonce."
+)
 PLUGIN = "intercomMessenger"
 APP_FACTORIES = ("createApp", "createSSRApp")
 ENTRY_NAMES = ("main", "index", "app", "entry-client")
