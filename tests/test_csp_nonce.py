@@ -251,6 +251,8 @@ def test_flask_talisman_policy_blocks_a_tag_without_the_nonce(tmp_path: Path, cl
     with serve("flask_login_app", root) as url:
         report = _verify(url, browser, "flask_login_app")
     assert "loader" in report.failed_checks, report.dumps()
+    loader = "\n".join(report.check("loader").evidence)
+    assert "CSP blocked" in loader and "/static/intercom-messenger.js" in loader and "nonce" in loader, loader
 
 
 DJANGO_CSP_SETTINGS = """

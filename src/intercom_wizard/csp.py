@@ -95,6 +95,36 @@ def intercom_sources(region: Region) -> dict[str, tuple[str, ...]]:
     return {directive: sources + regional.get(directive, ()) for directive, sources in _COMMON.items()}
 
 
+# CSP3's fallback lists: the first of these directives that a policy sets decides.
+_FALLBACKS: dict[str, tuple[str, ...]] = {
+    "script-src-elem": ("script-src-elem", "script-src", "default-src"),
+    "script-src-attr": ("script-src-attr", "script-src", "default-src"),
+    "style-src-elem": ("style-src-elem", "style-src", "default-src"),
+    "style-src-attr": ("style-src-attr", "style-src", "default-src"),
+    "worker-src": ("worker-src", "child-src", "script-src", "default-src"),
+    "frame-src": ("frame-src", "child-src", "default-src"),
+    "child-src": ("child-src", "default-src"),
+}
+# Fetch directives fall back to default-src; the others (form-action, base-uri, ...) stand alone.
+_FETCH_DIRECTIVES = {"script-src", "style-src", "connect-src", "font-src", "img-src", "media-src", "manifest-src", "object-src"}
+
+
+def parse_policy(policy: str) -> dict[str, list[str]]:
+    """Directive (lower-cased) -> sources of one serialised policy; a repeated directive is ignored, as browsers do."""
+    directives: dict[str, list[str]] = {}
+    for part in policy.split(";"):
+        tokens = part.split()
+        if tokens:
+            directives.setdefault(tokens[0].lower(), tokens[1:])
+    return directives
+
+
+def governing_directive(directive: str, policy: dict[str, list[str]]) -> str | None:
+    """The directive of `policy` that decides a check of `directive` (None: the policy does not restrict it)."""
+    chain = _FALLBACKS.get(directive) or ((directive, "default-src") if directive in _FETCH_DIRECTIVES else (directive,))
+    return next((name for name in chain if name in policy), None)
+
+
 def hosts_step(region: Region, *, nonce: bool) -> str:
     """The final note listing what the site's policy must allow, one directive per line."""
     lines = [f"  {directive} {' '.join(sources)}" for directive, sources in intercom_sources(region).items()]
@@ -154,6 +184,8 @@ def search_code(tree: ProjectTree, paths: list[str], pattern: re.Pattern[str]) -
             text = tree.text(path)
         except BadInput:
             continue  # an unreadable file cannot hold a policy the wizard could name
+        if not pattern.search(text):
+            continue  # the common case, decided without splitting the file into lines
         for line in text.splitlines():
             if line.lstrip().startswith(_COMMENT_STARTS):
                 continue

@@ -76,6 +76,7 @@ def run_doctor(options: DoctorOptions) -> DoctorReport:
             origin=options.origin,
             cookies=options.cookies,
             secret=options.secret,
+            region=region,
         )
         token_url = live.token_url
         findings += live_findings(live)

@@ -1,7 +1,8 @@
 """`verify`: prove an installation in headless Chromium, offline, against a Messenger stand-in.
 
 Layout: settings (validated inputs) -> browser + standin (Chromium, routes, the JWT-checking ping
-handler) -> scenario (the visit, gathering observe.Observations) -> checks (pure rules) -> report.
+handler) -> scenario (the visit, gathering observe.Observations) -> checks (pure rules; violations
+tells which Content Security Policy violations concern the Messenger, and their fix) -> report.
 """
 
 from intercom_wizard.verify.browser import BrowserUnavailable, chromium_available, launched_browser

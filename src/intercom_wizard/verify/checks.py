@@ -9,6 +9,10 @@ seen and where. Keeping them free of Playwright makes every rule testable on han
 4 navigation  an `update` after a client-side route change
 5 logout      `shutdown`, then an anonymous boot, and no identity sent afterwards
 6 no-secrets  no response carries the secret or user_hash; no boot with user attributes but no JWT
+
+A Content Security Policy that blocks what the Messenger needs fails the check it breaks: a
+blocked script fails 1 (the Messenger cannot load), anything else the check of the phase it was
+seen in (the stand-in's pings, the token fetch). Report-only violations are notes (`csp_notes`).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from intercom_wizard.options import Region
 from intercom_wizard.tokens import check as check_token
 from intercom_wizard.verify.observe import Call, Observations, PageState
 from intercom_wizard.verify.report import CheckResult, Status
+from intercom_wizard.verify.violations import blocked_lines, messenger_blocks
 
 DEFAULT_API_BASE = "https://api-iam.intercom.io"
 SDK_REGIONS = {"us": Region.US, "eu": Region.EU, "ap": Region.AU, "au": Region.AU}
@@ -52,6 +57,21 @@ def _console_errors(obs: Observations, phase: str) -> list[str]:
     return [f"console error: {line[len(prefix):]}" for line in obs.console_errors if line.startswith(prefix)][:3]
 
 
+def _csp_scripts(obs: Observations, *phases: str) -> list[str]:
+    """Scripts of the Messenger a policy blocked (in these phases, or in any): why it never loaded."""
+    return blocked_lines(block for block in messenger_blocks(obs, phases or None) if block.script)
+
+
+def _csp_others(obs: Observations, *phases: str) -> list[str]:
+    """What a policy blocked once the Messenger ran in these phases: its pings, its token fetch, its assets."""
+    return blocked_lines(block for block in messenger_blocks(obs, phases) if not block.script)
+
+
+def csp_notes(obs: Observations) -> list[str]:
+    """Report-only policies that would block the Messenger: nothing fails yet, but it will once enforced."""
+    return [f"{block.describe()}; before enforcing that policy, {block.fix}" for block in messenger_blocks(obs, enforced=False)]
+
+
 def describe_token(token: str, secret: str) -> tuple[str | None, str]:
     """(problem, evidence) for a token as enforced identity verification would judge it."""
     try:
@@ -72,7 +92,7 @@ def check_loader(obs: Observations) -> CheckResult:
     problems: list[str] = []
     evidence: list[str] = []
     if not obs.pages:
-        return _result("loader", title, ["no page could be inspected"] + _step_notes(obs, "anonymous"), [])
+        return _result("loader", title, ["no page could be inspected"] + _step_notes(obs, "anonymous") + _csp_scripts(obs), [])
     for page in obs.pages:
         problems += _page_problems(page, workspace)
         ids = sorted({src.split("/widget/", 1)[1].split("?")[0] for src in page.widget_scripts})
@@ -85,6 +105,7 @@ def check_loader(obs: Observations) -> CheckResult:
         if app_id != workspace:
             problems.append(f"{call.summary()} has app_id {app_id!r}, not {workspace!r}")
     problems += _duplicate_boots(obs.calls)
+    problems += _csp_scripts(obs)
     return _result("loader", title, problems, evidence)
 
 
@@ -131,7 +152,7 @@ def check_anonymous(obs: Observations) -> CheckResult:
     boots = _boots(obs.in_phase("anonymous"))
     if not boots:
         problems.append("no boot on the anonymous visit")
-        problems += _step_notes(obs, "anonymous") + _console_errors(obs, "anonymous")
+        problems += _step_notes(obs, "anonymous") + _csp_scripts(obs, "anonymous") + _console_errors(obs, "anonymous")
     for boot in boots:
         if boot.has_jwt_key:
             problems.append(f"{boot.summary()}: a visitor who is not signed in was booted with a JWT")
@@ -155,6 +176,7 @@ def check_anonymous(obs: Observations) -> CheckResult:
     for ping in obs.pings_in("anonymous"):
         if ping.verdict == "verified":
             problems.append(f"a JWT for user_id {ping.claims and ping.claims.get('user_id')!r} was sent on the anonymous visit")
+    problems += _csp_others(obs, "anonymous")
     return _result("anonymous", title, problems, evidence)
 
 
@@ -206,7 +228,7 @@ def check_signed_in(obs: Observations) -> CheckResult:
     boots = _boots(obs.in_phase("signed-in"))
     if not boots:
         problems.append("no boot on the signed-in page")
-        problems += _step_notes(obs, "signed-in") + _console_errors(obs, "signed-in")
+        problems += _step_notes(obs, "signed-in") + _csp_scripts(obs, "sign-in", "signed-in") + _console_errors(obs, "signed-in")
     for boot in boots:
         if boot.bad_jwt:
             problems.append(f"{boot.summary()}: {boot.bad_jwt}: a boot must never go out without a real token")
@@ -226,6 +248,7 @@ def check_signed_in(obs: Observations) -> CheckResult:
             evidence.append(f"Messenger ping to {ping.host}: {ping.reason}")
     if not options.live and boots and not obs.pings_in("signed-in"):
         problems.append("the Messenger never pinged api_base on the signed-in page (did it load?)")
+    problems += _csp_others(obs, "sign-in", "signed-in")
     page = obs.page("signed-in")
     if page is not None and page.launcher_visible:
         evidence.append("the Messenger launcher is shown to the signed-in user")
@@ -265,12 +288,13 @@ def check_navigation(obs: Observations) -> CheckResult:
     if target is None:
         return CheckResult("navigation", title, Status.SKIPPED, ["pass --navigate PATH to check update on a client-side route change"])
     notes = _step_notes(obs, "navigate")
+    blocked = _csp_others(obs, "navigate")
     if "navigate" in obs.step_failed:
-        return CheckResult("navigation", title, Status.FAIL, notes)
+        return CheckResult("navigation", title, Status.FAIL, notes + blocked)
     updates = [call for call in obs.in_phase("navigate") if call.command == "update"]
     if not updates:
-        return CheckResult("navigation", title, Status.FAIL, [f"no update after the route change to {target}"] + notes)
-    problems = [f"update ping refused: {ping.reason}" for ping in obs.pings_in("navigate") if ping.status != 200]
+        return CheckResult("navigation", title, Status.FAIL, [f"no update after the route change to {target}"] + notes + blocked)
+    problems = [f"update ping refused: {ping.reason}" for ping in obs.pings_in("navigate") if ping.status != 200] + blocked
     return _result("navigation", title, problems, notes + [f"{len(updates)} update call(s), first on {_path(updates[0].url)}"])
 
 
@@ -286,7 +310,7 @@ def check_logout(obs: Observations) -> CheckResult:
         return CheckResult("logout", title, Status.SKIPPED, ["sign-out needs a signed-in user first (--login-url, --cookie or --storage-state)"])
     notes = _step_notes(obs, "logout")
     if "logout" in obs.step_failed:
-        return CheckResult("logout", title, Status.FAIL, notes)
+        return CheckResult("logout", title, Status.FAIL, notes + _csp_others(obs, "logout"))
     calls = obs.in_phase("logout")
     problems: list[str] = []
     evidence: list[str] = list(notes)
@@ -312,6 +336,7 @@ def check_logout(obs: Observations) -> CheckResult:
         problems.append(f"{probe.describe()} after signing out: the sign-out did not end the session")
     elif probe is not None:
         evidence.append(f"{probe.describe()} after signing out")
+    problems += _csp_others(obs, "logout")
     return _result("logout", title, problems, evidence)
 
 

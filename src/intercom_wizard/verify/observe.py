@@ -2,7 +2,8 @@
 
 The checks are pure functions of these records (see checks.py): the browser run only gathers
 facts - every window.Intercom call, every ping the Messenger sent, every response delivered to the
-page, direct probes of the token endpoint - each tagged with the phase of the visit it happened in.
+page, direct probes of the token endpoint, every Content Security Policy violation - each tagged
+with the phase of the visit it happened in.
 """
 
 from __future__ import annotations
@@ -164,6 +165,29 @@ class Delivered:
 
 
 @dataclass
+class Violation:
+    """A Content Security Policy violation in the top page (its `securitypolicyviolation` event)."""
+
+    phase: str
+    load_id: str
+    blocked: str  # blockedURI: a URL, or "inline", "eval", "wasm-eval", ...
+    effective_directive: str  # e.g. script-src-elem: the directive the browser applied
+    violated_directive: str
+    disposition: str  # enforce | report (Content-Security-Policy-Report-Only)
+    source_file: str  # the script (or document) that made the request, when known
+    line: int
+    policy: str  # the whole policy that was violated, as the page sent it
+    page_url: str
+    # An inline <script>/<style> (or element) whose text, id or class mentions Intercom: the only
+    # way to tell the page's inline Messenger loader from any other inline script.
+    mentions_intercom: bool = False
+
+    @property
+    def enforced(self) -> bool:
+        return self.disposition != "report"
+
+
+@dataclass
 class Observations:
     options: VerifyOptions
     phase: str = "anonymous"
@@ -176,6 +200,7 @@ class Observations:
     steps: dict[str, list[str]] = field(default_factory=dict)
     step_failed: dict[str, str] = field(default_factory=dict)
     console_errors: list[str] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
 
     def in_phase(self, phase: str) -> list[Call]:
         return [call for call in self.calls if call.phase == phase]
@@ -208,12 +233,14 @@ class Observer:
     """Feeds one browser context's events into Observations, tagged with the current phase."""
 
     BINDING = "__intercomWizardRecord"
+    VIOLATION_BINDING = "__intercomWizardViolation"
 
     def __init__(self, observations: Observations) -> None:
         self.observations = observations
 
     def attach(self, context: BrowserContext) -> None:
         context.expose_binding(self.BINDING, self._on_call)
+        context.expose_binding(self.VIOLATION_BINDING, self._on_violation)
         context.add_init_script(recorder_script())
         context.on("response", self._on_response)
         context.on("console", self._on_console)
@@ -229,6 +256,25 @@ class Observer:
                 undefined_keys=list(entry.get("undefined_keys") or []),
                 time=float(entry.get("time", 0)),
                 url=str(entry.get("url", "")),
+            )
+        )
+
+    def _on_violation(self, source: dict[str, Any], entry: dict[str, Any]) -> None:
+        effective = str(entry.get("effective_directive") or "")
+        violated = str(entry.get("violated_directive") or "")
+        self.observations.violations.append(
+            Violation(
+                phase=self.observations.phase,
+                load_id=str(entry.get("load_id", "")),
+                blocked=str(entry.get("blocked") or ""),
+                effective_directive=effective or violated,
+                violated_directive=violated or effective,
+                disposition=str(entry.get("disposition") or "enforce"),
+                source_file=str(entry.get("source_file") or ""),
+                line=int(entry.get("line") or 0),
+                policy=str(entry.get("policy") or ""),
+                page_url=str(entry.get("url") or ""),
+                mentions_intercom=bool(entry.get("mentions_intercom")),
             )
         )
 

@@ -6,6 +6,10 @@
  * by wrapping whatever function the page assigns to window.Intercom in a transparent Proxy.
  * Each call is reported to the verifier through the __intercomWizardRecord binding, which
  * survives page loads, so a sign-out that reloads the page is still seen in order.
+ *
+ * It also reports Content Security Policy violations (__intercomWizardViolation): a policy that
+ * blocks the Messenger leaves no other trace than a console line, and the verifier has to say
+ * which directive refused what.
  */
 (function () {
   'use strict';
@@ -88,4 +92,42 @@
       });
     },
   });
+
+  function mentionsIntercom(target) {
+    if (!target || target.nodeType !== 1) {
+      return false;
+    }
+    // Only inline code is worth reading; for other elements, their id and class say enough.
+    var name = target.nodeName;
+    var text = name === 'SCRIPT' || name === 'STYLE' ? target.textContent || '' : (target.id || '') + ' ' + (target.getAttribute('class') || '');
+    return /intercom/i.test(text);
+  }
+
+  window.__intercomWizardViolations = [];
+  document.addEventListener(
+    'securitypolicyviolation',
+    function (event) {
+      try {
+        var entry = {
+          load_id: loadId,
+          blocked: event.blockedURI,
+          effective_directive: event.effectiveDirective,
+          violated_directive: event.violatedDirective,
+          disposition: event.disposition,
+          source_file: event.sourceFile,
+          line: event.lineNumber,
+          policy: event.originalPolicy,
+          url: window.location.href,
+          mentions_intercom: mentionsIntercom(event.target),
+        };
+        window.__intercomWizardViolations.push(entry);
+        if (typeof window.__intercomWizardViolation === 'function') {
+          window.__intercomWizardViolation(entry);
+        }
+      } catch (error) {
+        // Recording must never change what the page does.
+      }
+    },
+    true
+  );
 })();

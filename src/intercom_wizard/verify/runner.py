@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from intercom_wizard.options import Region
 from intercom_wizard.verify.api import check_api
 from intercom_wizard.verify.browser import launched_browser
-from intercom_wizard.verify.checks import evaluate
+from intercom_wizard.verify.checks import csp_notes, evaluate
 from intercom_wizard.verify.report import Report
 from intercom_wizard.verify.scenario import run_scenario
 from intercom_wizard.verify.settings import Logout, SignIn, VerifyOptions
@@ -38,6 +38,7 @@ def verify_options(options: VerifyOptions, *, browser: Browser | None = None) ->
     if not options.live:
         report.notes.append("offline: the Messenger was the intercom-wizard stand-in; its pings were judged as enforced identity verification would")
     report.notes.append("enforce identity verification in the Messenger Security settings: until it is enforced, Intercom accepts unverified boots")
+    report.notes += csp_notes(observations)
     return report
 
 

@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 from intercom_wizard.verify.browser import visit_context
 from intercom_wizard.verify.observe import Delivered, Observations, PageState, Probe
 from intercom_wizard.verify.settings import VerifyOptions
+from intercom_wizard.verify.violations import widget_blocked
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -75,8 +76,10 @@ class Visit:
         except Exception:  # mid-navigation: the old document is gone, the new one not there yet
             return None
 
-    def _idle(self) -> bool:
-        if self.options.live:
+    def _idle(self, load_id: str | None) -> bool:
+        # A policy that blocked the Messenger's script means the stand-in never comes: waiting for it
+        # would only delay the report of that block by the whole boot timeout.
+        if self.options.live or widget_blocked(self.obs, load_id):
             return self._evaluate("() => document.readyState === 'complete'") is True
         return self._evaluate(STANDIN_IDLE) is True
 
@@ -90,7 +93,7 @@ class Visit:
             if count != seen:
                 seen, quiet_since = count, time.monotonic()
             load_id = self._evaluate("() => window.__intercomWizardLoadId || null")
-            if wanted(load_id) and self._idle() and time.monotonic() - quiet_since >= QUIET_SECONDS:
+            if wanted(load_id) and self._idle(load_id) and time.monotonic() - quiet_since >= QUIET_SECONDS:
                 if self.options.live:
                     try:
                         self.page.wait_for_load_state("networkidle", timeout=10_000)

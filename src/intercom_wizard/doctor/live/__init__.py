@@ -4,6 +4,7 @@ signed_out.py  without a session: 401, not a token, a redirect, a 404 or a 500
 signed_in.py   with --cookie: the token (HS256, user_id, exp, no-store, the secret)
 clock.py       the server's Date against local time
 cors.py        from --origin: the credentialed GET and the preflight
+csp.py         the page's Content-Security-Policy header against the hosts the Messenger needs
 """
 
 import time
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from intercom_wizard.doctor.findings import Finding, Severity
 from intercom_wizard.doctor.live.clock import clock_skew
 from intercom_wizard.doctor.live.cors import cors
+from intercom_wizard.doctor.live.csp import page_policy
 from intercom_wizard.doctor.live.http import JSON, Unreachable, send
 from intercom_wizard.doctor.live.options import LiveOptions, parse_cookie, parse_origin, parse_url, same_origin
 from intercom_wizard.doctor.live.signed_in import signed_in
@@ -47,6 +49,7 @@ def live_findings(options: LiveOptions, *, now: Callable[[], float] = time.time)
         )
     if options.origin is not None and not same_origin(url, options.origin):
         findings += cors(options, url)
+    findings += page_policy(options)
     return findings
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from intercom_wizard.errors import BadInput
+from intercom_wizard.options import Region
 
 
 @dataclass(frozen=True)
@@ -14,6 +15,7 @@ class LiveOptions:
     cookies: tuple[tuple[str, str], ...] = ()  # a signed-in session
     secret: str | None = None  # INTERCOM_IDENTITY_SECRET, from the environment only
     timeout: float = 10.0
+    region: Region | None = None  # which Intercom hosts the page's Content Security Policy must allow
 
     @property
     def token_url(self) -> str:
