@@ -1,9 +1,12 @@
 """Shared test helpers: fixture apps copied into tmp dirs (as git repos), the CLI, tree snapshots."""
 
+import contextlib
 import shutil
 import textwrap
 import subprocess
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -87,3 +90,17 @@ def cli() -> Callable[..., object]:
         return runner.invoke(app, list(args), env=env, input=input, catch_exceptions=False)
 
     return run
+
+
+@contextlib.contextmanager
+def threaded_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve `handler` on a free 127.0.0.1 port in a thread; yields the base URL (no trailing slash)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

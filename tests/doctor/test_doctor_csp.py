@@ -2,13 +2,13 @@
 
 The matching rules on policies alone, then a tiny http.server on 127.0.0.1 sending the header."""
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
+from conftest import threaded_server
 from doctor_support import SECRET, with_id
 from intercom_wizard.csp import intercom_sources
 from intercom_wizard.doctor.findings import Finding
@@ -89,15 +89,8 @@ def serve_page(headers: dict[str, str], *, redirect: bool = False) -> Iterator[s
             else:
                 self.answer(404, {"Content-Type": "text/html", **headers}, b"<h1>Not found</h1>")
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with threaded_server(Handler) as base:
+        yield base + "/"
 
 
 def check(headers: dict[str, str], *, region: Region | None = Region.EU, redirect: bool = False) -> list[Finding]:

@@ -3,18 +3,18 @@ Flask sample app after an install."""
 
 import json
 import sys
-import threading
 import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import jwt
 import pytest
 
+from conftest import threaded_server
 from doctor_support import SECRET, installed_copy, problems, with_id
 from intercom_wizard.doctor.live import LiveOptions, live_findings
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
@@ -74,15 +74,8 @@ def serve(scenario: Scenario) -> Iterator[str]:
         def do_OPTIONS(self) -> None:  # noqa: N802
             self.answer(scenario.preflight)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with threaded_server(Handler) as base:
+        yield base
 
 
 def check(scenario: Scenario, *, signed_in: bool = True, secret: str | None = SECRET, origin: str | None = None, endpoint: str = ENDPOINT):

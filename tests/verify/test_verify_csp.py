@@ -3,16 +3,15 @@ observations, then a real page on 127.0.0.1 whose policy blocks the Messenger (o
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
 from verify_support import require_chromium
 
-from conftest import SECRET, WORKSPACE_ID
+from conftest import SECRET, WORKSPACE_ID, threaded_server
 from intercom_wizard.options import Region
 from intercom_wizard.templates import render
 from intercom_wizard.verify import Logout, SignIn, Status, VerifyOptions, launched_browser, run_verification
@@ -246,15 +245,8 @@ def page_with_policy(header: str, policy: str) -> Iterator[str]:
             else:
                 self.answer(404, "text/plain", b"not found", {})
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with threaded_server(Handler) as base:
+        yield base + "/"
 
 
 def test_a_policy_without_intercom_fails_check_1_with_the_explanation(browser: Any) -> None:
