@@ -110,7 +110,8 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
         _plan_single_page_app(context, project, backend, frontend)
     else:
         _plan_pages(context, project, backend)
-    policies = csp.find_policies(project.tree)
+    ours = set(project.receipt.created) if project.receipt else set()
+    policies = [path for path in csp.find_policies(project.tree) if path not in ours]  # not the proxy --csp-nonce wrote
     if policies:
         builder.note(
             f"A Content Security Policy is set in {', '.join(policies)}: it must allow Intercom's sources (listed in the "

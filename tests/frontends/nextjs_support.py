@@ -89,20 +89,24 @@ export async function getSession(): Promise<{ user: User } | null> {
 }
 """
 
+# The form's redirects are relative: `next start -H 127.0.0.1` builds request.url on localhost, another
+# origin to the browser, where a Content Security Policy's form-action 'self' would stop the redirect.
 LOGIN_ROUTE = """import { NextResponse, type NextRequest } from "next/server";
 
 import { SESSION_COOKIE, checkPassword, sessionCookieValue } from "@/lib/session";
+
+function seeOther(path: string) {
+  return new NextResponse(null, { status: 303, headers: { Location: path } });
+}
 
 export async function POST(request: NextRequest) {
   const json = request.headers.get("content-type")?.includes("application/json");
   const fields = json ? await request.json() : Object.fromEntries(await request.formData());
   const user = checkPassword(String(fields.username ?? ""), String(fields.password ?? ""));
   if (!user) {
-    return json
-      ? NextResponse.json({ error: "Wrong username or password" }, { status: 401 })
-      : NextResponse.redirect(new URL("/login", request.url), 303);
+    return json ? NextResponse.json({ error: "Wrong username or password" }, { status: 401 }) : seeOther("/login");
   }
-  const response = json ? NextResponse.json({ ok: true }) : NextResponse.redirect(new URL("/", request.url), 303);
+  const response = json ? NextResponse.json({ ok: true }) : seeOther("/");
   response.cookies.set(SESSION_COOKIE, sessionCookieValue(user), { httpOnly: true, sameSite: "lax", path: "/" });
   return response;
 }

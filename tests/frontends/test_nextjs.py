@@ -2,9 +2,12 @@
 real end-to-end run on a fresh create-next-app scaffold (build, next start, verify in Chromium,
 uninstall, build again)."""
 
+import json
 import os
+import re
 import shutil
 import subprocess
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,9 @@ from conftest import (
     write_files,
 )
 from nextjs_support import CREATE_FLAGS, CREATE_NEXT_APP, add_auth, registered
+
+from intercom_wizard.csp import intercom_sources
+from intercom_wizard.options import Region
 
 
 @pytest.fixture(autouse=True)
@@ -208,6 +214,7 @@ def test_app_router_typescript_golden(tmp_path, cli):
     core = files["src/lib/intercom-messenger.ts"]
     assert "const APP_ID = 'abc12345';" in core and "const ACCESS_TOKEN_KEY: string | null = null;" in core
     assert SECRET not in "".join(v for k, v in files.items() if k != ".env.local")
+    assert not any(name.endswith(("proxy.ts", "middleware.ts")) for name in files)  # only --csp-nonce writes one
 
 
 def test_cache_components_uses_connection_not_segment_config(tmp_path, cli):
@@ -314,6 +321,240 @@ def test_secret_not_written_to_tracked_env_file(tmp_path, cli):
     assert "not ignored by git" in " ".join(result.output.split())
 
 
+# --- --csp-nonce ----------------------------------------------------------------------------------
+
+CACHE_COMPONENTS = "export default { cacheComponents: true };\n"
+LAYOUT_TSX_CSP_AFTER = LAYOUT_TSX_AFTER.replace(
+    "export default function RootLayout",
+    "// proxy.ts sends a new CSP nonce with each request, and only pages rendered per request carry it.\n"
+    "export const dynamic = 'force-dynamic';\n\nexport default function RootLayout",
+)
+LAYOUT_TSX_CACHE_COMPONENTS_CSP_AFTER = """import type { Metadata } from 'next';
+import { connection } from 'next/server';
+import './globals.css';
+import IntercomMessenger from '@/components/intercom-messenger';
+
+export const metadata: Metadata = { title: 'Notes' };
+
+// proxy.ts sends a new CSP nonce with each request, and only pages rendered per request carry it:
+// the layout awaits connection(), and `instant = false` lets every page wait for it.
+export const instant = false;
+
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  await connection();
+  return (
+    <html lang="en">
+      <body>
+        <main>{children}</main>
+        <IntercomMessenger />
+      </body>
+    </html>
+  );
+}
+"""
+NONCE_MIDDLEWARE = """
+import { NextResponse, type NextRequest } from 'next/server';
+
+export function middleware(request: NextRequest) {
+  const nonce = Buffer.from(crypto.randomUUID()).toString('base64');
+  const policy = `script-src 'nonce-${nonce}' 'strict-dynamic'; object-src 'none'`;
+  const headers = new Headers(request.headers);
+  headers.set('Content-Security-Policy', policy);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set('Content-Security-Policy', policy);
+  return response;
+}
+"""
+AUTH_MIDDLEWARE = """
+import { NextResponse, type NextRequest } from 'next/server';
+
+export function middleware(request: NextRequest) {
+  if (!request.cookies.has('session')) {
+    return NextResponse.redirect(new URL('/login', request.url));
+  }
+  return NextResponse.next();
+}
+
+export const config = { matcher: ['/account/:path*'] };
+"""
+
+
+def static_directives(proxy: str) -> dict[str, list[str]]:
+    """The proxy's DIRECTIVES object literal, read back as directive -> sources."""
+    literal = proxy.split("const DIRECTIVES", 1)[1].split("\n};", 1)[0]
+    return {
+        name: [double or single for double, single in re.findall(r'"([^"]*)"|\'([^\']*)\'', items)]
+        for name, items in re.findall(r"'([a-z-]+)': \[(.*?)\]", literal, re.DOTALL)
+    }
+
+
+def assert_policy(proxy: str, region: Region) -> None:
+    directives = static_directives(proxy)
+    assert directives["default-src"] == ["'self'"] and directives["object-src"] == ["'none'"]
+    assert directives["base-uri"] == ["'self'"] and directives["frame-ancestors"] == ["'none'"]
+    assert "script-src" not in directives  # made per request, from the nonce
+    for directive, sources in intercom_sources(region).items():
+        if directive != "script-src":
+            assert directives[directive][0] == "'self'" and set(sources) <= set(directives[directive]), directive
+    # A nonce in style-src would make browsers ignore the 'unsafe-inline' the Messenger's styles need.
+    assert directives["style-src"] == ["'self'", "'unsafe-inline'"]
+    assert "const scriptSrc = [\"'self'\", `'nonce-${nonce}'`, \"'strict-dynamic'\"];" in proxy
+    assert "if (process.env.NODE_ENV === 'development') {\n    scriptSrc.push(\"'unsafe-eval'\");" in proxy
+    assert "const nonce = Buffer.from(crypto.randomUUID()).toString('base64');" in proxy
+    assert "requestHeaders.set('Content-Security-Policy', policy);" in proxy and "response.headers.set('Content-Security-Policy', policy);" in proxy
+    assert "source: '/((?!api|_next/static|_next/image|favicon.ico).*)'," in proxy
+    assert "{ type: 'header', key: 'next-router-prefetch' }," in proxy and "{ type: 'header', key: 'purpose', value: 'prefetch' }," in proxy
+
+
+def test_csp_nonce_app_router_typescript(tmp_path, cli):
+    result, files = install_and_check_uninstall(cli, app_router_ts(tmp_path), "--csp-nonce")
+    assert result.exit_code == 0, result.output
+    assert files["src/app/layout.tsx"] == LAYOUT_TSX_CSP_AFTER
+    proxy = files["src/proxy.ts"]  # beside app/, in src/ here
+    assert "import { NextResponse, type NextRequest } from 'next/server';" in proxy
+    assert "export function proxy(request: NextRequest): NextResponse {" in proxy
+    assert "US-hosted workspace" in proxy and "the root layout (src/app/layout.tsx)" in proxy
+    assert_policy(proxy, Region.US)
+    assert "script-src: keep 'nonce-<per request>' 'strict-dynamic'" in " ".join(result.output.split())  # the planner's hosts step
+
+
+def test_csp_nonce_with_cache_components(tmp_path, cli):
+    root = app_router_ts(tmp_path, config=CACHE_COMPONENTS)
+    (root / "package.json").write_text(PACKAGE.replace('"next": "16.0.0"', '"next": "16.4.3"').replace("__EXTRA__", ""))
+    result, files = install_and_check_uninstall(cli, root, "--csp-nonce")
+    assert result.exit_code == 0, result.output
+    assert files["src/app/layout.tsx"] == LAYOUT_TSX_CACHE_COMPONENTS_CSP_AFTER
+    assert_policy(files["src/proxy.ts"], Region.US)
+
+
+def test_csp_nonce_with_cache_components_before_next_16_3_is_a_manual_step(tmp_path, cli):
+    result, files = install_and_check_uninstall(cli, app_router_ts(tmp_path, config=CACHE_COMPONENTS), "--csp-nonce")
+    assert result.exit_code == 4
+    assert files["src/app/layout.tsx"] == LAYOUT_TSX_AFTER  # `instant` is unknown to 16.0: no guess
+    output = " ".join(result.output.split())
+    assert "Next.js 16.3 added `export const instant = false`" in output and "await connection();" in output
+    assert "src/proxy.ts" in files
+
+
+def test_csp_nonce_layout_with_a_declared_return_type_is_a_manual_step(tmp_path, cli):
+    root = app_router_ts(tmp_path, config=CACHE_COMPONENTS)
+    (root / "package.json").write_text(PACKAGE.replace('"next": "16.0.0"', '"next": "16.4.3"').replace("__EXTRA__", ""))
+    layout = root / "src/app/layout.tsx"
+    layout.write_text(layout.read_text().replace("React.ReactNode })", "React.ReactNode }): React.JSX.Element"))
+    result, files = install_and_check_uninstall(cli, root, "--csp-nonce")
+    assert result.exit_code == 4  # async would need Promise<React.JSX.Element>: the user decides
+    assert "connection" not in files["src/app/layout.tsx"] and "instant" not in files["src/app/layout.tsx"]
+    assert "Render every page per request" in " ".join(result.output.split())
+
+
+def test_csp_nonce_app_router_javascript(tmp_path, cli):
+    _, files = install_and_check_uninstall(cli, app_router_js(tmp_path), "--csp-nonce")
+    assert "export const dynamic = 'force-dynamic';\n\nexport default function RootLayout" in files["app/layout.jsx"]
+    proxy = files["proxy.js"]
+    assert proxy.count("import ") == 1 and "import { NextResponse } from 'next/server';" in proxy
+    assert "export function proxy(request) {" in proxy and "const DIRECTIVES = {" in proxy and "function contentSecurityPolicy(nonce) {" in proxy
+    assert_policy(proxy, Region.US)
+    if not shutil.which("node"):
+        return
+    # Run it: Next.js's NextResponse stood in by the two members the proxy uses.
+    stub = tmp_path / "run/node_modules/next"
+    write_files(stub, {
+        "package.json": '{ "name": "next", "type": "module", "exports": { "./server": "./server.js" } }\n',
+        "server.js": "export const NextResponse = { next: (init) => ({ init, headers: new Headers() }) };\n",
+    })
+    (tmp_path / "run/proxy.mjs").write_text(proxy)
+    (tmp_path / "run/main.mjs").write_text(
+        "import { proxy } from './proxy.mjs';\n"
+        "const answers = [1, 2].map(() => proxy({ headers: new Headers({ accept: 'text/html' }) }));\n"
+        "console.log(JSON.stringify(answers.map((r) => ({ response: r.headers.get('content-security-policy'), "
+        "request: r.init.request.headers.get('content-security-policy'), nonce: r.init.request.headers.get('x-nonce'), "
+        "accept: r.init.request.headers.get('accept') }))));\n"
+    )
+    ran = subprocess.run(["node", "main.mjs"], cwd=tmp_path / "run", check=False, capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stderr
+    first, second = json.loads(ran.stdout)
+    assert first["nonce"] != second["nonce"] and first["accept"] == "text/html"
+    for answer in (first, second):
+        assert answer["response"] == answer["request"]
+        assert f"script-src 'self' 'nonce-{answer['nonce']}' 'strict-dynamic'" in answer["response"]
+        assert "'unsafe-eval'" not in answer["response"]  # NODE_ENV is not development
+        assert "; connect-src 'self' https://via.intercom.io " in answer["response"]
+
+
+@pytest.mark.parametrize(("region", "hosts"), [("eu", ("https://api-iam.eu.intercom.io", "wss://nexus-europe-websocket.intercom.io")), ("au", ("https://api-iam.au.intercom.io", "https://static.au.intercomassets.com"))])
+def test_csp_nonce_region_sources(tmp_path, cli, region, hosts):
+    _, files = install_and_check_uninstall(cli, app_router_ts(tmp_path), "--csp-nonce", "--region", region)
+    proxy = files["src/proxy.ts"]
+    assert f"{region.upper()}-hosted workspace" in proxy
+    assert_policy(proxy, Region(region))
+    assert all(f"'{host}'," in proxy for host in hosts)
+    assert "https://uploads.intercomcdn.com" not in proxy  # the US upload host is not needed elsewhere
+
+
+def test_csp_nonce_before_next_16_writes_middleware(tmp_path, cli):
+    root = app_router_ts(tmp_path)
+    (root / "package.json").write_text(PACKAGE.replace('"next": "16.0.0"', '"next": "^15.3.0"').replace("__EXTRA__", ""))
+    _, files = install_and_check_uninstall(cli, root, "--csp-nonce")
+    assert "src/proxy.ts" not in files
+    middleware = files["src/middleware.ts"]
+    assert "export function middleware(request: NextRequest): NextResponse {" in middleware
+    assert "// middleware.ts sends a new CSP nonce with each request" in files["src/app/layout.tsx"]
+
+
+def test_csp_nonce_leaves_an_existing_nonce_policy_alone(tmp_path, cli):
+    root = app_router_ts(tmp_path)
+    write_files(root, {"src/middleware.ts": NONCE_MIDDLEWARE})
+    result, files = install_and_check_uninstall(cli, root, "--csp-nonce")
+    assert result.exit_code == 0, result.output
+    assert files["src/middleware.ts"] == NONCE_MIDDLEWARE.lstrip("\n")
+    assert "src/proxy.ts" not in files and files["src/app/layout.tsx"] == LAYOUT_TSX_AFTER
+    output = " ".join(result.output.split())
+    assert "src/middleware.ts already makes a CSP nonce, so the wizard left it alone" in output
+    assert "connect-src https://via.intercom.io" in output  # the hosts to add, in the next steps
+
+
+def test_csp_nonce_with_another_middleware_is_a_manual_step(tmp_path, cli):
+    root = app_router_ts(tmp_path)
+    write_files(root, {"src/middleware.ts": AUTH_MIDDLEWARE})
+    result, files = install_and_check_uninstall(cli, root, "--csp-nonce")
+    assert result.exit_code == 4
+    assert files["src/middleware.ts"] == AUTH_MIDDLEWARE.lstrip("\n") and "src/proxy.ts" not in files
+    output = result.output
+    assert "src/middleware.ts already exists, so the wizard did not write its own" in " ".join(output.split())
+    assert "export function middleware(request: NextRequest): NextResponse {" in output  # named as their file's
+    assert "requestHeaders.set('Content-Security-Policy', policy);" in output
+    # Once they merge it, pages must render per request: that part is the wizard's to do.
+    assert files["src/app/layout.tsx"] == LAYOUT_TSX_CSP_AFTER.replace("// proxy.ts", "// middleware.ts")
+
+
+def test_csp_nonce_pages_router(tmp_path, cli):
+    root = pages_router_ts(tmp_path)
+    write_files(root, {"pages/account.tsx": "export default function Account() {\n  return null;\n}\n\nexport async function getServerSideProps() {\n  return { props: {} };\n}\n"})
+    result, files = install_and_check_uninstall(cli, root, "--csp-nonce")
+    assert result.exit_code == 4
+    assert files["pages/_app.tsx"] == APP_TSX_AFTER and "pages/_document.tsx" not in files  # Next.js's own passes the nonce on
+    proxy = files["proxy.ts"]
+    assert "Only pages rendered per request (with getServerSideProps) carry a nonce." in proxy
+    assert_policy(proxy, Region.US)
+    output = " ".join(result.output.split())
+    assert "under the new policy: pages/index.tsx. Render each per request" in output  # not account.tsx, not api/
+    assert "export const getServerSideProps: GetServerSideProps = async () => ({ props: {} });" in result.output
+    assert "did not turn static optimization off for the whole app" in output
+
+
+def test_csp_nonce_pages_router_custom_document(tmp_path, cli):
+    root = pages_router_js(tmp_path)
+    document = 'import { Html, Head, Main, NextScript } from "next/document";\n\nexport default function Document() {\n  return (\n    <Html lang="en">\n      <Head />\n      <body>\n        <Main />\n        <NextScript />\n      </body>\n    </Html>\n  );\n}\n'
+    write_files(root, {"pages/_document.js": document, "pages/index.js": "export default function Home() {\n  return null;\n}\n\nexport async function getServerSideProps() {\n  return { props: {} };\n}\n"})
+    result, files = install_and_check_uninstall(cli, root, "--csp-nonce")
+    assert files["pages/_document.js"] == document
+    output = " ".join(result.output.split())
+    assert "gives your custom Document the request's CSP nonce as its `nonce` prop" in output
+    assert "export default function Document({ nonce }) {" in result.output and "<NextScript nonce={nonce} />" in result.output
+    assert "prerendered at build time" not in output  # every page has getServerSideProps
+    assert "export function proxy(request) {" in files["proxy.js"]
+
+
 # --- end to end -----------------------------------------------------------------------------------
 
 E2E_PORT = 3947
@@ -409,6 +650,69 @@ def test_end_to_end(scaffold: Path, cli) -> None:
     after = _scaffold_files(app)
     assert after == before, sorted(k for k in set(after) | set(before) if after.get(k) != before.get(k))
     _build(app)
+
+
+def _page(url: str) -> tuple[str, str]:
+    """A page's Content-Security-Policy header and HTML, as a plain HTTP client gets them."""
+    with urllib.request.urlopen(url, timeout=60) as response:
+        return response.headers.get("Content-Security-Policy", ""), response.read().decode()
+
+
+def test_end_to_end_csp_nonce(scaffold: Path, cli) -> None:
+    """The same scaffold, restored by test_end_to_end, under the nonce-based policy --csp-nonce writes:
+    every page rendered per request with the nonce on every script, and the Messenger verified in
+    Chromium with the policy enforced."""
+    from rich.console import Console
+
+    from intercom_wizard.localserver import running_server
+    from intercom_wizard.verify import Logout, SignIn, run_verification
+
+    app = scaffold
+    before = _scaffold_files(app)
+    installed = cli("install", str(app), "--workspace-id", WORKSPACE_ID, "--yes", "--csp-nonce")
+    assert installed.exit_code == 0, installed.output
+    assert "export function proxy(request: NextRequest): NextResponse {" in (app / "src/proxy.ts").read_text()
+    layout = (app / "src/app/layout.tsx").read_text()
+    assert "export const instant = false;" in layout and "  await connection();\n" in layout  # Cache Components
+    log = _build(app)
+    assert "Running TypeScript" in log
+    routes = re.findall(r"^[┌├└] (\S) (/\S*)$", log, re.MULTILINE)
+    assert {"/", "/account", "/login"} <= {path for _, path in routes}, log
+    assert all(symbol == "ƒ" for symbol, _ in routes), log  # nothing prerendered: no page without a nonce
+
+    base = f"http://127.0.0.1:{E2E_PORT}"
+    with running_server(
+        ["node_modules/.bin/next", "start", "-H", "127.0.0.1", "-p", str(E2E_PORT)],
+        app,
+        E2E_PORT,
+        {"INTERCOM_IDENTITY_SECRET": SECRET, "NEXT_TELEMETRY_DISABLED": "1"},
+    ):
+        nonces = []
+        for path in ("/", "/", "/account"):
+            policy, html = _page(base + path)
+            found = re.search(r"script-src 'self' 'nonce-([A-Za-z0-9+/=]+)' 'strict-dynamic'(;|$)", policy)
+            assert found, policy
+            assert "https://api-iam.intercom.io" in policy and "frame-ancestors 'none'" in policy
+            scripts = re.findall(r"<script\b[^>]*>", html)
+            assert scripts and all(f'nonce="{found.group(1)}"' in tag for tag in scripts), (path, scripts)
+            nonces.append(found.group(1))
+        assert len(set(nonces)) == len(nonces)  # a fresh nonce for every request
+        report = run_verification(
+            base + "/",
+            workspace_id=WORKSPACE_ID,
+            secret=SECRET,
+            sign_in=SignIn(login_url="/login", username="grace", password="hopper-1906"),
+            logout=Logout(selector="#logout"),
+            navigate="/account",
+        )
+    console = Console(width=160, record=True)
+    report.render(console)
+    assert report.exit_code == 0, console.export_text()
+
+    assert cli("uninstall", str(app), "--yes").exit_code == 0
+    _run(["npm", "install", "--no-audit", "--no-fund", "--prefer-offline"], app)
+    after = _scaffold_files(app)
+    assert after == before, sorted(k for k in set(after) | set(before) if after.get(k) != before.get(k))
 
 
 def test_templates_are_valid_files():

@@ -28,15 +28,29 @@ Anything else gets a clearly named fail-closed adapter, `getSignedInUser()` retu
 endpoint answers 401, visitors are booted as leads) and a warning saying where to fill it in.
 The secret goes into `.env.local` (which Next.js loads) only when git ignores that file; it is never
 a `NEXT_PUBLIC_` variable, so it cannot reach the browser bundle.
+
+`--csp-nonce` writes `proxy.ts` (`middleware.ts` before Next.js 16) beside `app/` or `pages/`: a
+Content-Security-Policy with a fresh nonce per request (`'nonce-…' 'strict-dynamic'` in script-src,
+Intercom's regional sources merged into the other directives), set on the request, where Next.js
+finds the nonce for its own scripts, and on the response. Prerendered HTML carries no nonce, so the
+root layout renders every page per request: `export const dynamic = 'force-dynamic'`, or with Cache
+Components `await connection()` and `export const instant = false` (Next.js 16.3+). The Pages Router
+decides page by page: prerendered pages, and a custom `_document` that does not pass its `nonce` prop
+on, become manual steps. An existing proxy or middleware is never edited.
 """
 
 import json
 import posixpath
+import re
 from dataclasses import dataclass
 
+from ast_grep_py import SgNode
+
+from intercom_wizard import csp
 from intercom_wizard.edits import (
     indent_unit,
     indentation_at,
+    insert_lines_after,
     insert_lines_before,
     line_start,
     parse,
@@ -52,9 +66,11 @@ from intercom_wizard.integrations.frontends.spa_common import (
     add_import,
     core_module,
     import_path,
+    in_file_style,
     spa_app,
     wire_auth_hooks,
 )
+from intercom_wizard.integrations.package_json import dependencies_of
 from intercom_wizard.plan import Insertion
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
@@ -100,6 +116,8 @@ def plan(context: PlanContext, detection: Detection) -> None:
         _plan_app_router(context, app, core_path)
     else:
         _plan_pages_router(context, app, core_path)
+    if options.csp_nonce:
+        _plan_csp_nonce(context, app)
     add_dependency(context, app.spa.root, "jose", JOSE_SPEC, "signs the Intercom identity JWT (Node.js and Edge runtimes)")
     plan_secret(context, join(app.spa.root, ".env.local"))
     wire_auth_hooks(context, app.spa, core_path, likely_file=join(lib, "auth" + app.spa.extension))
@@ -411,19 +429,353 @@ def _pages_route(context: PlanContext, app: NextApp) -> None:
     context.builder.create(path, _language(source, app), f"GET {context.options.endpoint}: the signed-in user's Intercom JWT")
 
 
+# --- Content Security Policy (--csp-nonce) --------------------------------------------------------
+
+# The policy around Intercom's sources: Next.js's strict CSP example, with script-src made per
+# request in the template. Intercom's sources are merged into these directives, after 'self'.
+OWN_SOURCES: dict[str, tuple[str, ...]] = {
+    "default-src": ("'self'",),
+    "style-src": ("'self'",),
+    "img-src": ("'self'",),
+    "font-src": ("'self'",),
+    "connect-src": ("'self'",),
+    "frame-src": ("'self'",),
+    "media-src": ("'self'",),
+    "form-action": ("'self'",),
+    "object-src": ("'none'",),
+    "base-uri": ("'self'",),
+    "frame-ancestors": ("'none'",),
+}
+PROXY_STEMS = ("proxy", "middleware")  # middleware.* is the name before Next.js 16 (still read by 16)
+PROXY_SUFFIXES = (".ts", ".js", ".mjs")
+NONCE = re.compile(r"nonce", re.IGNORECASE)
+INSTANT_SINCE = (16, 3)  # `export const instant` (allowing a page to block) is stable from 16.3
+LINE_WIDTH = 100
+
+
+def _plan_csp_nonce(context: PlanContext, app: NextApp) -> None:
+    """Write the proxy that sends a nonce-based policy, and make pages render per request to carry it.
+
+    An existing proxy (or middleware) is never edited: one that already makes a nonce only needs
+    Intercom's sources (the next steps list them); any other gets the code as a manual step.
+    """
+    tree, builder = context.tree, context.builder
+    version = _next_version(tree, app)
+    stem = "middleware" if version is not None and version < (16, 0) else "proxy"
+    existing = next(
+        (path for name in PROXY_STEMS for suffix in PROXY_SUFFIXES if tree.exists(path := join(app.base, name + suffix))), None
+    )
+    ours = existing is not None and builder.receipt is not None and existing in builder.receipt.created
+    path = existing or join(app.base, stem + app.spa.extension)
+    proxy_name = posixpath.basename(path)
+    source = _proxy_source(context, app, posixpath.splitext(proxy_name)[0])
+    if existing is not None and not ours:
+        if NONCE.search(tree.text(existing)):
+            builder.note(
+                f"{existing} already makes a CSP nonce, so the wizard left it alone: add Intercom's sources (in the next "
+                "steps) to its policy, keeping 'strict-dynamic' in script-src, which is what lets the Messenger's own "
+                "scripts run (the SDK injects them from your bundle, so they need no nonce). Pages must be rendered per "
+                "request to carry the nonce."
+            )
+            return
+        builder.manual(
+            existing,
+            f"{existing} already exists, so the wizard did not write its own. Make it send this nonce-based Content "
+            "Security Policy on every page request: generate the nonce, set the policy on the request headers (Next.js "
+            "puts the nonce on its scripts from there) and on the response, and keep your own logic and matcher "
+            "(it must match pages). The complete proxy the wizard would have written:",
+            source,
+        )
+    else:
+        builder.create(path, source, "sends a Content Security Policy with a fresh nonce on every page request")
+    if app.router == "app":
+        _render_per_request(context, app, proxy_name, version)
+    else:
+        _pages_per_request(context, app)
+
+
+def _next_version(tree: ProjectTree, app: NextApp) -> tuple[int, int] | None:
+    """(major, minor) of Next.js: the installed one, else the lowest the package.json range allows."""
+    installed = join(app.spa.root, "node_modules/next/package.json")
+    spec = ""
+    if tree.exists(installed):
+        try:
+            spec = str(json.loads(tree.text(installed)).get("version", ""))
+        except ValueError:
+            spec = ""
+    spec = spec or dependencies_of(app.spa.manifest).get("next", "")
+    match = re.search(r"(\d+)(?:\.(\d+))?", spec)
+    return (int(match.group(1)), int(match.group(2) or 0)) if match else None
+
+
+def _proxy_source(context: PlanContext, app: NextApp, function: str) -> str:
+    region = context.options.region
+    if app.router == "app":
+        layout = _root_layout(context.tree, app) or join(app.base, "app/layout.tsx")
+        rendering = f"Only pages rendered per request carry a nonce: the root layout ({layout}) makes them so."
+    else:
+        rendering = "Only pages rendered per request (with getServerSideProps) carry a nonce."
+    source = render(
+        "spa/nextjs/proxy.ts",
+        rendering=rendering,
+        region=region.value.upper(),
+        help_url=csp.HELP_URL,
+        directives=_directives(csp.intercom_sources(region)),
+        function=function,
+    )
+    return _language(source, app)
+
+
+def _directives(intercom: dict[str, tuple[str, ...]]) -> str:
+    """The policy's static directives as the lines of a TypeScript object literal."""
+    merged = dict(OWN_SOURCES)
+    for directive, sources in intercom.items():
+        if directive != "script-src":  # the nonce and 'strict-dynamic' cover the Messenger's scripts
+            merged[directive] = tuple(dict.fromkeys(merged.get(directive, ("'self'",)) + sources))
+    lines = []
+    for directive, sources in merged.items():
+        if directive == "style-src" and "'unsafe-inline'" in sources:
+            lines.append("  // The Messenger styles itself inline: a nonce here would make browsers ignore 'unsafe-inline'.")
+        if directive == "form-action":
+            lines.append("  // Checked on the redirects after a form post too: add any sign-in provider a form redirects to.")
+        items = [f'"{source}"' if "'" in source else f"'{source}'" for source in sources]
+        line = f"  '{directive}': [{', '.join(items)}],"
+        if len(line) <= LINE_WIDTH:
+            lines.append(line)
+        else:
+            lines += [f"  '{directive}': [", *(f"    {item}," for item in items), "  ],"]
+    return "\n".join(lines)
+
+
+def _root_layout(tree: ProjectTree, app: NextApp) -> str | None:
+    return next((p for p in (join(app.base, f"app/layout{s}") for s in SCRIPT_SUFFIXES) if tree.exists(p)), None)
+
+
+def _render_per_request(context: PlanContext, app: NextApp, proxy_name: str, version: tuple[int, int] | None) -> None:
+    """Render every page per request from the root layout: prerendered HTML carries no nonce, and the
+    browser would block Next.js's own scripts on it.
+
+    Without Cache Components that is `export const dynamic = 'force-dynamic'`. With them, where that
+    segment config is an error, the layout awaits `connection()` and exports `instant = false`, which
+    allows it to block instead of serving a prerendered static shell.
+    """
+    tree, builder = context.tree, context.builder
+    layout = _root_layout(tree, app)
+    reason = f"renders every page per request, so that each carries the CSP nonce from {proxy_name}"
+    why = f"// {proxy_name} sends a new CSP nonce with each request, and only pages rendered per request carry it"
+    if not _cache_components(tree, app.spa.root):
+        _force_dynamic(context, layout or join(app.base, "app/layout.tsx"), f"{why}.\nexport const dynamic = 'force-dynamic';\n", reason)
+        return
+    statement = "import { connection } from 'next/server';"
+    block = f"{why}:\n// the layout awaits connection(), and `instant = false` lets every page wait for it.\nexport const instant = false;\n"
+    example = block + "\nexport default async function RootLayout({ children }: LayoutProps<'/'>) {\n  await connection();\n  // ...\n}"
+    instruction = f"Render every page per request: make the root layout wait for the request (importing `{statement}`):"
+    if version is not None and version < INSTANT_SINCE:
+        builder.manual(
+            layout or join(app.base, "app/layout.tsx"),
+            "With Cache Components, pages are served from a prerendered static shell, which carries no nonce. Next.js "
+            f"{INSTANT_SINCE[0]}.{INSTANT_SINCE[1]} added `export const instant = false`, which lets pages wait for the "
+            f"request instead: upgrade Next.js, then make the root layout wait for the request (importing `{statement}`):",
+            example,
+        )
+        return
+    source = tree.read(layout) if layout is not None else None
+    root = parse(source.text, "tsx") if source is not None else None
+    found = _default_function(root) if root is not None else None
+    instant = _exported_const(root, "instant") if root is not None else None
+    body = found[0].field("body") if found is not None else None
+    # An expression body has no room for the await; a declared return type would need a Promise<...>.
+    if (
+        layout is None or source is None or root is None or found is None or body is None
+        or body.kind() != "statement_block" or found[0].field("return_type") is not None or instant not in (None, "false")
+    ):
+        builder.manual(layout or join(app.base, "app/layout.tsx"), instruction, example)
+        return
+    function, statement_node = found
+    text = source.text
+    insertions = []
+    if instant is None:
+        insertions.append(insert_lines_before(source, _leading_comments_start(statement_node), block + "\n"))
+    if body.find(pattern="connection()") is None:
+        statements = [c for c in body.children() if c.kind() not in ("{", "}")]
+        if statements:
+            first = statements[0].range().start.index
+            insertions.append(Insertion(line_start(text, first), source.native(f"{indentation_at(text, first)}await connection();\n")))
+        else:
+            brace = body.range().start.index
+            indent = indentation_at(text, brace) + indent_unit(text)
+            insertions.append(Insertion(text.find("\n", brace) + 1, source.native(f"{indent}await connection();\n")))
+        if function.children()[0].kind() != "async":
+            insertions.append(Insertion(function.range().start.index, "async "))
+    if not insertions:
+        return
+    builder.insert(layout, insertions, reason)
+    imported = any("connection" in node.text() for node in root.find_all(kind="import_statement") if "next/server" in node.text())
+    if not imported:
+        _add_package_import(context, layout, root, statement, "imports connection() for per-request rendering")
+
+
+def _add_package_import(context: PlanContext, path: str, root: SgNode, statement: str, reason: str) -> None:
+    """Place an import of a package with the file's other package imports (before its own modules)."""
+    packages = [
+        node
+        for node in root.children()
+        if node.kind() == "import_statement"
+        and (source := node.field("source")) is not None
+        and not source.text().strip("'\"").startswith((".", "@/", "~/", "#"))
+    ]
+    if not packages:
+        add_import(context, path, statement, reason)
+        return
+    source = context.tree.read(path)
+    line = in_file_style(context.tree, path, statement)
+    context.builder.insert(path, [insert_lines_after(source, packages[-1].range().end.index, line)], reason)
+
+
+def _force_dynamic(context: PlanContext, layout: str, snippet: str, reason: str) -> None:
+    """`export const dynamic = 'force-dynamic'` above the root layout component."""
+    tree, builder = context.tree, context.builder
+    instruction = "Render every page per request: add this route segment config to your root layout:"
+    if not tree.exists(layout):
+        builder.manual(layout, instruction, snippet)
+        return
+    source = tree.read(layout)
+    root = parse(source.text, "tsx")
+    current = _exported_const(root, "dynamic")
+    if current is not None and current.strip("'\"") == "force-dynamic":
+        return
+    found = _default_function(root)
+    if current is not None or found is None:
+        builder.manual(layout, instruction.replace("add this", "set this"), snippet)
+        return
+    at = _leading_comments_start(found[1])
+    builder.insert(layout, [insert_lines_before(source, at, in_file_style(tree, layout, snippet) + "\n")], reason)
+
+
+def _default_function(root: SgNode) -> tuple[SgNode, SgNode] | None:
+    """The default-exported function (declaration, expression or arrow) and the top-level statement
+    that holds it."""
+    export = next((node for node in root.children() if node.kind() == "export_statement" and node.text().startswith("export default")), None)
+    if export is None:
+        return None
+    value = export.field("declaration") or export.field("value")
+    if value is not None and value.kind() in ("function_declaration", "function_expression", "arrow_function"):
+        return value, export
+    if value is None or value.kind() != "identifier":
+        return None
+    for statement in root.children():
+        if statement.kind() == "function_declaration" and statement.field("name") and statement.field("name").text() == value.text():  # type: ignore[union-attr]
+            return statement, statement
+        if statement.kind() in ("lexical_declaration", "variable_declaration"):
+            for declarator in statement.find_all(kind="variable_declarator"):
+                name, init = declarator.field("name"), declarator.field("value")
+                if name is not None and name.text() == value.text() and init is not None and init.kind() in ("arrow_function", "function_expression"):
+                    return init, statement
+    return None
+
+
+def _exported_const(root: SgNode, name: str) -> str | None:
+    """The value's text of a top-level `export const <name> = ...`, or None."""
+    for export in root.children():
+        if export.kind() != "export_statement":
+            continue
+        for declarator in export.find_all(kind="variable_declarator"):
+            target, value = declarator.field("name"), declarator.field("value")
+            if target is not None and target.text() == name and value is not None:
+                return value.text()
+    return None
+
+
+def _leading_comments_start(statement: SgNode) -> int:
+    """Where `statement` starts, including the comments directly above it (its doc comment)."""
+    start = statement
+    previous = start.prev()
+    while previous is not None and previous.kind() == "comment" and previous.range().end.line >= start.range().start.line - 1:
+        start = previous
+        previous = start.prev()
+    return start.range().start.index
+
+
+def _pages_per_request(context: PlanContext, app: NextApp) -> None:
+    """Pages Router: only pages rendered per request carry the nonce, and only through a Document that
+    passes it on (Next.js's built-in one does; a custom one must hand its `nonce` prop to <Head> and
+    <NextScript>).
+
+    Static optimization is decided page by page here, so the wizard does not turn it off app-wide
+    (a getInitialProps on App would, and would also run on every client-side navigation): it names
+    the pages that are still prerendered, and what makes them render per request.
+    """
+    tree, builder = context.tree, context.builder
+    pages = join(app.base, "pages")
+    document = next((p for p in (join(pages, f"_document{s}") for s in SCRIPT_SUFFIXES) if tree.exists(p)), None)
+    app_file = next((p for p in (join(pages, f"_app{s}") for s in SCRIPT_SUFFIXES) if tree.exists(p)), None)
+    if document is not None and not NONCE.search(tree.text(document)):
+        builder.manual(
+            document,
+            "Next.js gives your custom Document the request's CSP nonce as its `nonce` prop, but only its built-in "
+            "Document puts it on the tags: pass it to <Head> and <NextScript>, as in",
+            _language(render("spa/nextjs/_document.tsx"), app, jsx=True),
+        )
+    app_renders_per_request = app_file is not None and "getInitialProps" in tree.text(app_file)
+    prerendered = []
+    for page in sorted(tree.glob(*SCRIPT_SUFFIXES, ".mdx", under=pages)):
+        name = posixpath.splitext(page[len(pages) + 1 :])[0]
+        if name.startswith("api/") or posixpath.basename(name).startswith("_") or name in ("404", "500"):
+            continue  # API routes; the custom App, Document and Error; error pages, which are always prerendered
+        text = tree.text(page)
+        per_request = "getServerSideProps" in text or "getInitialProps" in text
+        if not per_request and (not app_renders_per_request or "getStaticProps" in text):
+            prerendered.append(page)
+    if not prerendered:
+        return
+    listed = ", ".join(prerendered[:8]) + (f" and {len(prerendered) - 8} more" if len(prerendered) > 8 else "")
+    if app.ts:
+        snippet = (
+            "import type { GetServerSideProps } from 'next';\n\n"
+            "// Rendered per request, so that Next.js can put the CSP nonce on this page's scripts.\n"
+            "export const getServerSideProps: GetServerSideProps = async () => ({ props: {} });"
+        )
+    else:
+        snippet = (
+            "// Rendered per request, so that Next.js can put the CSP nonce on this page's scripts.\n"
+            "export async function getServerSideProps() {\n  return { props: {} };\n}"
+        )
+    builder.note(
+        "Pages Router: the wizard did not turn static optimization off for the whole app (a getInitialProps on App "
+        "would, and would then run on every client-side navigation too); only pages rendered per request carry the "
+        "CSP nonce, so the prerendered ones need getServerSideProps (see the manual step)."
+    )
+    builder.manual(
+        pages,
+        f"These pages are prerendered at build time, so they carry no nonce and the browser would block Next.js's "
+        f"scripts on them under the new policy: {listed}. Render each per request by exporting getServerSideProps "
+        "(pages with getStaticProps cannot carry a nonce at all):",
+        snippet,
+    )
+
+
 # --- helpers --------------------------------------------------------------------------------------
 
 
-def _language(source: str, app: NextApp) -> str:
+def _language(source: str, app: NextApp, *, jsx: bool = False) -> str:
     """TypeScript as written, or JavaScript: types stripped and type-only imports dropped."""
     if app.ts:
         return source
-    javascript = strip_types(source)
+    javascript = strip_types(_without_type_specifiers(source, "tsx" if jsx else "typescript"), jsx=jsx)
     for node in sorted(parse(javascript, "javascript").find_all(kind="import_statement"), key=lambda n: -n.range().start.index):
         if node.text().startswith("import type "):
             start, end = node.range().start.index, node.range().end.index
             javascript = javascript[:start] + javascript[end:].removeprefix("\n")
     return javascript
+
+
+def _without_type_specifiers(source: str, language: str) -> str:
+    """`import { a, type B } from 'm'` as `import { a } from 'm'` (strip_types keeps import statements)."""
+    for node in sorted(parse(source, language).find_all(kind="import_statement"), key=lambda n: -n.range().start.index):
+        start, end = node.range().start.index, node.range().end.index
+        statement = re.sub(r"\btype\s+\w+\s*,\s*", "", re.sub(r",\s*type\s+\w+", "", node.text()))
+        source = source[:start] + statement + source[end:]
+    return source
 
 
 def _specifier(tree: ProjectTree, app: NextApp, from_file: str, module_file: str) -> str:
