@@ -72,6 +72,7 @@ from intercom_wizard.integrations.frontends.spa_common import (
 )
 from intercom_wizard.integrations.package_json import dependencies_of
 from intercom_wizard.plan import Insertion
+from intercom_wizard.sourcefile import SourceText
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.typescript import strip_types
@@ -365,35 +366,23 @@ def _plan_pages_router(context: PlanContext, app: NextApp, core_path: str) -> No
 def _call_in_app(context: PlanContext, path: str, call: str) -> bool:
     """Call the hook as the first statement of the default-exported App component."""
     source = context.tree.read(path)
-    text = source.text
-    root = parse(text, "tsx")
-    function = None
-    for export in root.find_all(kind="export_statement"):
-        if not export.text().startswith("export default"):
-            continue
-        declaration = export.field("declaration") or next((c for c in export.children() if c.kind() == "function_expression"), None)
-        if declaration is not None and declaration.kind() in ("function_declaration", "function_expression"):
-            function = declaration
-        elif declaration is None:
-            identifier = next((c for c in export.children() if c.kind() == "identifier"), None)
-            if identifier is not None:
-                function = next(
-                    (f for f in root.find_all(kind="function_declaration") if f.field("name") and f.field("name").text() == identifier.text()),  # type: ignore[union-attr]
-                    None,
-                )
-        break
-    body = function.field("body") if function is not None else None
-    if body is None:
+    found = _default_function(parse(source.text, "tsx"))
+    body = found[0].field("body") if found is not None else None
+    if body is None or body.kind() != "statement_block":
         return False
+    context.builder.insert(path, [_first_statement(source, body, call)], "starts the Messenger from the custom App")
+    return True
+
+
+def _first_statement(source: SourceText, body: SgNode, line: str) -> Insertion:
+    """Insert `line` as the first statement of a function's block `body`, at its indentation."""
+    text = source.text
     statements = [c for c in body.children() if c.kind() not in ("{", "}")]
     if statements:
         first = statements[0].range().start.index
-        insertion = Insertion(line_start(text, first), source.native(f"{indentation_at(text, first)}{call}\n"))
-    else:
-        brace = body.range().start.index
-        insertion = Insertion(text.find("\n", brace) + 1, source.native(f"{indentation_at(text, brace)}{indent_unit(text)}{call}\n"))
-    context.builder.insert(path, [insertion], "starts the Messenger from the custom App")
-    return True
+        return Insertion(line_start(text, first), source.native(f"{indentation_at(text, first)}{line}\n"))
+    brace = body.range().start.index
+    return Insertion(text.find("\n", brace) + 1, source.native(f"{indentation_at(text, brace)}{indent_unit(text)}{line}\n"))
 
 
 def _pages_route(context: PlanContext, app: NextApp) -> None:
@@ -592,19 +581,11 @@ def _render_per_request(context: PlanContext, app: NextApp, proxy_name: str, ver
         builder.manual(layout or join(app.base, "app/layout.tsx"), instruction, example)
         return
     function, statement_node = found
-    text = source.text
     insertions = []
     if instant is None:
         insertions.append(insert_lines_before(source, _leading_comments_start(statement_node), block + "\n"))
     if body.find(pattern="connection()") is None:
-        statements = [c for c in body.children() if c.kind() not in ("{", "}")]
-        if statements:
-            first = statements[0].range().start.index
-            insertions.append(Insertion(line_start(text, first), source.native(f"{indentation_at(text, first)}await connection();\n")))
-        else:
-            brace = body.range().start.index
-            indent = indentation_at(text, brace) + indent_unit(text)
-            insertions.append(Insertion(text.find("\n", brace) + 1, source.native(f"{indent}await connection();\n")))
+        insertions.append(_first_statement(source, body, "await connection();"))
         if function.children()[0].kind() != "async":
             insertions.append(Insertion(function.range().start.index, "async "))
     if not insertions:
