@@ -85,17 +85,29 @@ def _sibling(target: Path, kind: str) -> Path:
 
 
 def _write_temp(target: Path, change: FileChange) -> Path:
+    """The new content beside the target, private (0600) while written; removed again if writing fails."""
     temp = _sibling(target, "new")
-    data = change.encoded()
-    with open(temp, "xb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    if target.exists():
-        os.chmod(temp, target.stat().st_mode & 0o7777)
-    elif change.holds_secret:
-        os.chmod(temp, 0o600)
+    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(change.encoded())
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, _final_mode(target, change))
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
     return temp
+
+
+def _final_mode(target: Path, change: FileChange) -> int:
+    if target.exists():
+        return target.stat().st_mode & 0o7777
+    if change.holds_secret:
+        return 0o600
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _roll_back(staged: list[_Staged], created_dirs: list[Path]) -> None:

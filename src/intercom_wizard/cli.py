@@ -24,6 +24,7 @@ from intercom_wizard.options import (
     Region,
     parse_endpoint,
     parse_origin,
+    parse_secret,
     parse_storage_key,
     parse_workspace_id,
 )
@@ -72,17 +73,18 @@ def refuse_secret_argument(value: Optional[str]) -> None:
 
 
 def read_secret(interactive: bool) -> str | None:
-    secret = os.environ.get(SECRET_ENV, "").strip()
+    # Surrounding spaces and the final newline of `export X=$(cat file)` are trimmed, nothing inside.
+    secret = os.environ.get(SECRET_ENV, "").strip(" \n")
     if secret:
-        return secret
+        return parse_secret(secret)
     if interactive:
         typed = typer.prompt(
             "Identity verification secret (Messenger Security page; Enter to skip)",
             default="",
             hide_input=True,
             show_default=False,
-        ).strip()
-        return typed or None
+        ).strip(" \n")
+        return parse_secret(typed) if typed else None
     return None
 
 
