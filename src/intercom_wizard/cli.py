@@ -15,6 +15,8 @@ from intercom_wizard import __version__
 from intercom_wizard.apply import apply_changes
 from intercom_wizard.errors import EXIT_CODE_HELP, Ambiguous, BadInput, ExitCode, WizardError
 from intercom_wizard.gitstate import ensure_clean
+from intercom_wizard.journal import recover
+from intercom_wizard.lock import ProjectLock
 from intercom_wizard.integrations import BACKENDS, FRONTENDS
 from intercom_wizard.options import (
     AuthMode,
@@ -72,6 +74,19 @@ def refuse_secret_argument(value: Optional[str]) -> None:
         )
 
 
+def guard_project(ctx: typer.Context | None, path: Path) -> None:
+    """Take the project's lock for the command of `ctx` (install and uninstall pass theirs) and finish or
+    roll back a run that was interrupted, before anything reads the project."""
+    if not path.is_dir():
+        return  # the command's own check names the problem
+    if ctx is not None:  # released when the command ends, however it ends
+        held = ProjectLock.acquire(path)
+        ctx.call_on_close(held.release)
+    message = recover(path)
+    if message:
+        err.print(f"note: {escape(message)}")
+
+
 def read_secret(interactive: bool) -> str | None:
     # Surrounding spaces and the final newline of `export X=$(cat file)` are trimmed, nothing inside.
     secret = os.environ.get(SECRET_ENV, "").strip(" \n")
@@ -94,6 +109,7 @@ def is_interactive(yes: bool) -> bool:
 
 @app.command(epilog=EXIT_CODE_HELP)
 def install(
+    ctx: typer.Context,
     path: PathArg = Path("."),
     workspace_id: Annotated[Optional[str], typer.Option(help="Workspace (app) id, e.g. abc12345, or a URL of your workspace.")] = None,
     region: Annotated[Optional[Region], typer.Option(help="Where the workspace is hosted.")] = None,
@@ -142,6 +158,7 @@ def install(
             load=load,
             csp_nonce=csp_nonce,
         )
+        guard_project(None if dry_run else ctx, path)
         project = detect(path)
         identity_secret = None if insecure else read_secret(interactive and not dry_run)
         plan = _plan_with_choices(project, options, identity_secret, interactive)
@@ -247,6 +264,7 @@ def show_summary(plan: Plan) -> None:
 
 @app.command()
 def uninstall(
+    ctx: typer.Context,
     path: PathArg = Path("."),
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be removed; write nothing.")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="No prompts.")] = False,
@@ -255,6 +273,7 @@ def uninstall(
 ) -> None:
     """Remove exactly what install added; files edited since are reported, not clobbered."""
     try:
+        guard_project(None if dry_run else ctx, path)
         tree = ProjectTree(path)
         plan = make_uninstall_plan(tree)
     except WizardError as error:
@@ -293,6 +312,7 @@ def detect_command(
 ) -> None:
     """Show what was found: front ends, back ends, package managers, auth, existing Intercom code."""
     try:
+        guard_project(None, path)
         project = detect(path)
         report = project.to_json()
     except WizardError as error:

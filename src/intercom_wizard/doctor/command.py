@@ -15,6 +15,7 @@ from intercom_wizard.doctor.live import parse_cookie, parse_origin, parse_url
 from intercom_wizard.doctor.report import render_json, render_table
 from intercom_wizard.doctor.run import SECRET_ENV, DoctorOptions, run_doctor
 from intercom_wizard.errors import BadInput, ExitCode, WizardError
+from intercom_wizard.journal import recover
 from intercom_wizard.options import Region, parse_endpoint, parse_workspace_id
 
 
@@ -36,6 +37,9 @@ def doctor(
     """
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
+        repaired = recover(path) if path.is_dir() else None  # an interrupted install is finished or undone first
+        if repaired:
+            err.print(f"note: {escape(repaired)}")
         options = _options(path, url, origin, workspace_id, region, endpoint, cookie or [], secret)
         report = run_doctor(options)
     except WizardError as error:
