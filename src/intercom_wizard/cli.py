@@ -345,6 +345,8 @@ def detect_command(
             out.print(f"  {item['name']} in {item['root']}{extra}{support}")
             for evidence in item["evidence"]:
                 out.print(f"    [dim]{escape(evidence)}[/]")
+            for label, version in item.get("versions", {}).items():
+                out.print(f"    {escape(_version_line(label, version))}")
     if report["package_managers"]:
         out.print("[bold]package managers:[/] " + ", ".join(f"{k}: {v}" for k, v in report["package_managers"].items()))
     if report["installed_by_wizard"]:
@@ -353,6 +355,13 @@ def detect_command(
         out.print("[bold yellow]existing Intercom code:[/]")
         for finding in report["existing_intercom"]:
             out.print(f"  {escape(finding)}")
+
+
+def _version_line(label: str, version: dict[str, object]) -> str:
+    if version["version"] is None:
+        return f"{label}: version unknown (supported {version['supported_range']})"
+    verdict = "" if version["supported"] else f" - OUTSIDE the supported range {version['supported_range']}"
+    return f"{label} {version['version']} ({version['how']}: {version['source']}){verdict}"
 
 
 @app.command()
