@@ -35,6 +35,7 @@ from intercom_wizard.integrations.backends.npm_common import LOCKFILES, package_
 from intercom_wizard.plan import DependencyChange, Plan
 from intercom_wizard.planner import make_plan
 from intercom_wizard.project import Project, detect
+from intercom_wizard.routes import existing_route
 from intercom_wizard.tokens import mint
 from intercom_wizard.tree import ProjectTree, folder_of, join
 from intercom_wizard.doctor.command import doctor
@@ -160,6 +161,7 @@ def install(
         )
         guard_project(None if dry_run else ctx, path)
         project = detect(path)
+        _check_endpoint_is_free(project, options)
         identity_secret = None if insecure else read_secret(interactive and not dry_run)
         plan = _plan_with_choices(project, options, identity_secret, interactive)
     except WizardError as error:
@@ -196,6 +198,17 @@ def install(
     else:
         show_summary(plan)
     raise typer.Exit(int(ExitCode.MANUAL_STEP if plan.manual_steps else ExitCode.OK))
+
+
+def _check_endpoint_is_free(project: Project, options: InstallOptions) -> None:
+    if options.mode is not AuthMode.SECURE:
+        return
+    route = existing_route(project.tree, options.endpoint, project.receipt)
+    if route is not None:
+        raise BadInput(
+            f"--endpoint {options.endpoint} is already a route of the app ({route}): the token endpoint would shadow it, or be shadowed by it.",
+            hint="Choose a path the app does not use, e.g. /api/intercom-jwt.",
+        )
 
 
 def _auth_scheme(value: str) -> str:
