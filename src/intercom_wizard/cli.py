@@ -32,12 +32,12 @@ from intercom_wizard.options import (
 )
 from intercom_wizard.packages import install_hint, run_install
 from intercom_wizard.integrations.backends.npm_common import LOCKFILES, package_manager
-from intercom_wizard.plan import DependencyChange, Plan
+from intercom_wizard.plan import DependencyChange, Note, Plan
 from intercom_wizard.planner import make_plan
 from intercom_wizard.project import Project, detect
 from intercom_wizard.routes import existing_route
 from intercom_wizard.tokens import mint
-from intercom_wizard.tree import ProjectTree, folder_of, join
+from intercom_wizard.tree import MAX_FILE_BYTES, ProjectTree, folder_of, join
 from intercom_wizard.doctor.command import doctor
 from intercom_wizard.uninstall import make_uninstall_plan
 from intercom_wizard.verify.command import verify
@@ -164,6 +164,10 @@ def install(
         _check_endpoint_is_free(project, options)
         identity_secret = None if insecure else read_secret(interactive and not dry_run)
         plan = _plan_with_choices(project, options, identity_secret, interactive)
+        plan.notes += [
+            Note(f"{skipped} was not read: {size // (1024 * 1024)} MiB is over the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit for project files.")
+            for skipped, size in project.tree.skipped_large
+        ]
     except WizardError as error:
         fail(error)
     if as_json:

@@ -1,6 +1,7 @@
 """The project's files: listing them cheaply, reading them safely, never leaving the root."""
 
 import os
+import stat
 import subprocess
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -18,6 +19,31 @@ PRUNED_DIRS = frozenset(
 )
 
 
+# Larger files are generated or vendored (bundles, dumps), never where the wizard edits: skipped.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+_SPECIAL_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def special_kind(mode: int) -> str | None:
+    """What a non-regular, non-directory file is (opening a FIFO would hang), or None."""
+    return next((name for test, name in _SPECIAL_KINDS if test(mode)), None)
+
+
+def check_readable_file(path: Path, label: str) -> os.stat_result:
+    """Stat `path` without opening it; refuse a FIFO, socket or device (exit 2, the path named)."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise BadInput(f"Cannot read {label}: {exc.strerror or exc}.") from None
+    kind = special_kind(info.st_mode)
+    if kind is not None:
+        raise BadInput(
+            f"{label} is {kind}, not a regular file; the wizard did not open it.",
+            hint="Replace it with a regular file, or move it out of the project.",
+        )
+    return info
+
+
 class ProjectTree:
     """Read-only view of a project directory; all paths are POSIX-style and relative to the root."""
 
@@ -28,6 +54,7 @@ class ProjectTree:
             raise BadInput(f"{root} is not a directory.")
         self.root = root.resolve()
         self._texts: dict[str, SourceText] = {}
+        self.skipped_large: list[tuple[str, int]] = []  # (path, size) left out of `files`
 
     @cached_property
     def is_git_repo(self) -> bool:
@@ -41,8 +68,21 @@ class ProjectTree:
         if listed is not None:
             names = {name for name in listed.split("\0") if name}
             # git lists paths from a deleted-but-staged file too; keep what exists.
-            return tuple(sorted(n for n in names if not set(PurePosixPath(n).parts) & PRUNED_DIRS and (self.root / n).is_file()))
-        return tuple(sorted(self._walk()))
+            return tuple(sorted(n for n in names if not set(PurePosixPath(n).parts) & PRUNED_DIRS and self._listable(n)))
+        return tuple(sorted(n for n in self._walk() if self._listable(n)))
+
+    def _listable(self, relative: str) -> bool:
+        """A regular file within the size limit (larger ones are noted in `skipped_large`)."""
+        try:
+            info = (self.root / relative).stat()
+        except OSError:
+            return False
+        if not stat.S_ISREG(info.st_mode):
+            return False
+        if info.st_size > MAX_FILE_BYTES:
+            self.skipped_large.append((relative, info.st_size))
+            return False
+        return True
 
     def _walk(self) -> list[str]:
         found: list[str] = []
@@ -83,7 +123,14 @@ class ProjectTree:
 
     def read(self, relative: str) -> SourceText:
         if relative not in self._texts:
-            self._texts[relative] = read_source(self.resolve(relative), relative)
+            path = self.resolve(relative)
+            info = check_readable_file(path, relative)
+            if info.st_size > MAX_FILE_BYTES:
+                raise BadInput(
+                    f"{relative} is {info.st_size // (1024 * 1024)} MiB, over the {MAX_FILE_BYTES // (1024 * 1024)} MiB the wizard reads.",
+                    hint="Make the change by hand in this file; the plan shows the snippet.",
+                )
+            self._texts[relative] = read_source(path, relative)
         return self._texts[relative]
 
     def text(self, relative: str) -> str:
