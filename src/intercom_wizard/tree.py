@@ -72,12 +72,19 @@ class ProjectTree:
         return tuple(sorted(n for n in self._walk() if self._listable(n)))
 
     def _listable(self, relative: str) -> bool:
-        """A regular file within the size limit (larger ones are noted in `skipped_large`)."""
+        """A regular file within the size limit (larger ones are noted in `skipped_large`).
+
+        A FIFO or device among the project's files is refused (exit 2): nothing legitimate puts one
+        there, and opening it would hang. Sockets are skipped: dev servers leave them (tmp/puma.sock).
+        """
         try:
             info = (self.root / relative).stat()
         except OSError:
             return False
+        if stat.S_ISSOCK(info.st_mode):
+            return False
         if not stat.S_ISREG(info.st_mode):
+            check_readable_file(self.root / relative, relative)
             return False
         if info.st_size > MAX_FILE_BYTES:
             self.skipped_large.append((relative, info.st_size))
@@ -97,7 +104,7 @@ class ProjectTree:
                 if entry.is_dir(follow_symlinks=False):
                     if entry.name not in PRUNED_DIRS and not entry.name.startswith("."):
                         stack.append(Path(entry.path))
-                elif entry.is_file():
+                elif not entry.is_symlink() or entry.is_file():  # FIFOs and devices too: `_listable` refuses them
                     found.append(Path(entry.path).relative_to(self.root).as_posix())
         return found
 
@@ -113,7 +120,10 @@ class ProjectTree:
 
     def resolve(self, relative: str) -> Path:
         """The absolute path for `relative`, refusing anything that resolves outside the root."""
-        candidate = (self.root / relative).resolve()
+        try:
+            candidate = (self.root / relative).resolve()
+        except (RuntimeError, OSError) as exc:  # Python 3.11 raises RuntimeError for a symlink loop
+            raise BadInput(f"{relative} cannot be resolved: {exc}.", hint="A symlink in the project points at itself; remove it.") from None
         if candidate != self.root and self.root not in candidate.parents:
             raise BadInput(
                 f"{relative} resolves to {candidate}, outside the project {self.root}; refusing to touch it.",
