@@ -130,7 +130,9 @@ def install(
     """Plan the installation, show the diff, and apply it when confirmed (or with --yes)."""
     from intercom_wizard.apply import apply_changes
     from intercom_wizard.gitstate import ensure_clean
+    from intercom_wizard.plan import Note
     from intercom_wizard.project import detect
+    from intercom_wizard.tree import MAX_FILE_BYTES
 
     refuse_secret_argument(secret)
     interactive = is_interactive(yes)
@@ -161,8 +163,13 @@ def install(
         )
         guard_project(None if dry_run else ctx, path)
         project = detect(path)
+        _check_endpoint_is_free(project, options)
         identity_secret = None if insecure else read_secret(interactive and not dry_run)
         plan = _plan_with_choices(project, options, identity_secret, interactive)
+        plan.notes += [
+            Note(f"{skipped} was not read: {size // (1024 * 1024)} MiB is over the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit for project files.")
+            for skipped, size in project.tree.skipped_large
+        ]
     except WizardError as error:
         fail(error)
     if as_json:
@@ -197,6 +204,19 @@ def install(
     else:
         show_summary(plan)
     raise typer.Exit(int(ExitCode.MANUAL_STEP if plan.manual_steps else ExitCode.OK))
+
+
+def _check_endpoint_is_free(project: "Project", options: InstallOptions) -> None:
+    from intercom_wizard.routes import existing_route
+
+    if options.mode is not AuthMode.SECURE:
+        return
+    route = existing_route(project.tree, options.endpoint, project.receipt)
+    if route is not None:
+        raise BadInput(
+            f"--endpoint {options.endpoint} is already a route of the app ({route}): the token endpoint would shadow it, or be shadowed by it.",
+            hint="Choose a path the app does not use, e.g. /api/intercom-jwt.",
+        )
 
 
 def _auth_scheme(value: str) -> str:
