@@ -455,7 +455,7 @@ def test_composer_app_loading_dotenv_gets_the_secret_in_its_ignored_env_file(tmp
     write(tmp_path, files)
     commit(tmp_path)
     result, after = install_and_check_uninstall(cli, tmp_path)
-    assert after[".env"] == f"INTERCOM_IDENTITY_SECRET={SECRET}\n"
+    assert after[".env"] == f"INTERCOM_IDENTITY_SECRET='{SECRET}'\n"
     assert [p for p, text in after.items() if SECRET in text] == [".env"]
     assert "$_ENV['INTERCOM_IDENTITY_SECRET'] ?? getenv('INTERCOM_IDENTITY_SECRET')" in after["public/api/intercom-jwt/index.php"]
     assert SECRET not in result.stdout + result.stderr
