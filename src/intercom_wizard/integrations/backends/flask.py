@@ -7,6 +7,7 @@ tutorial style); with neither, the endpoint fails closed and the notes say how t
 The Jinja base layout gets the Messenger script, served from the app's static folder.
 """
 
+import dataclasses
 import re
 
 from ast_grep_py import SgNode
@@ -87,7 +88,33 @@ def _token_auth(tree: ProjectTree) -> dict[str, object] | None:
     if not any("flask_jwt_extended" in text and "JWTManager(" in text for text in sources):
         return None
     lookup = any(parse(text, "python").find(pattern="@$JWT.user_lookup_loader") is not None for text in sources if "user_lookup_loader" in text)
-    return {"kind": "flask-jwt-extended", "user_lookup": lookup}
+    return {"kind": "flask-jwt-extended", "user_lookup": lookup, **_token_identity(tree)}
+
+
+def _token_identity(tree: ProjectTree) -> dict[str, object]:
+    """What the app puts in its access tokens' identity (`create_access_token(identity=user.id)`): the
+    token's identity becomes user_id, so it needs the same evidence as a session key (identity.py)."""
+    refused = []
+    for path in tree.glob(".py"):
+        text = tree.text(path)
+        if "create_access_token" not in text:
+            continue
+        for call in parse(text, "python").find_all(pattern="create_access_token($$$)"):
+            arguments = call.field("arguments")
+            value = next(
+                (
+                    a.field("value") if a.kind() == "keyword_argument" else a
+                    for a in (arguments.children() if arguments is not None else [])
+                    if a.kind() not in ("(", ")", ",") and (a.kind() != "keyword_argument" or a.field("name").text() == "identity")
+                ),
+                None,
+            )
+            if value is None:
+                continue
+            evidence = identity.value_evidence(value.text(), literal=value.kind() in PYTHON_LITERALS, resolve=_python_resolver(call))
+            if not evidence.is_id:
+                refused.append(f"{path}:{call.range().start.line + 1}: the access token's identity is {evidence.reason}")
+    return {"identity_refused": refused}
 
 
 def _auth_style(tree: ProjectTree) -> dict[str, object]:
@@ -177,6 +204,11 @@ def plan(context: PlanContext, detection: Detection) -> None:
     folder = folder_of(app_file)
     prefix = f"{folder}/" if folder else ""
     token_auth = detection.details.get("token_auth") if context.options.auth is ClientAuth.BEARER else None
+    if token_auth and token_auth.get("identity_refused"):
+        # The tokens carry a name or an untraceable value as their identity: no evidence of the user's id.
+        token_auth = None
+        no_evidence = {"kind": "none", "token": True, "reason": "the access tokens' identity is not the user's id", "rejected": detection.details["token_auth"]["identity_refused"]}
+        detection = dataclasses.replace(detection, details={**detection.details, "auth": no_evidence})
     auth = token_auth or detection.details["auth"]
     imports, claims = _user_lookup(auth)
     route = f'@bp.get("{context.options.endpoint}")'
@@ -217,7 +249,7 @@ def plan(context: PlanContext, detection: Detection) -> None:
             module,
             "signed_in_user_claims",
             str(auth.get("reason", "no login system was recognised")),
-            render("flask_user_adapter.py").split("\n", 1)[1].strip(),
+            render("flask_token_adapter.py" if auth.get("token") else "flask_user_adapter.py").split("\n", 1)[1].strip(),
             auth.get("rejected", []),  # type: ignore[arg-type]
         )
     if auth.get("not_an_id"):
