@@ -73,6 +73,35 @@ def resolve_client_auth(project: Project, options: InstallOptions, backend: Dete
     )
 
 
+def check_cookie_auth(context: PlanContext, project: Project, backend: Detection | None) -> None:
+    """The Messenger would send cookies to an API that reads an Authorization header: no user would
+    ever be recognised, so the install is incomplete until the front end sends the app's token."""
+    options = context.options
+    if options.auth is not ClientAuth.COOKIE or context.anonymous_only:
+        return
+    if backend is not None and backend.details.get("token_auth"):
+        token_auth = backend.details["token_auth"]
+        kind = token_auth.get("kind", "token") if isinstance(token_auth, dict) else "token"
+        where = _entry_file(project, backend)
+        context.builder.manual(
+            where,
+            f"The API authenticates with an Authorization header ({kind}), but the Messenger was set to send cookies "
+            "(--auth cookie), so the token endpoint would answer 401 for everyone. Install again with the app's token:",
+            "intercom-wizard uninstall && intercom-wizard install --auth bearer --token-storage-key <the localStorage key of the app's access token>",
+        )
+        return
+    if backend is None:
+        storage = find_token_storage(project.tree)
+        if storage:
+            context.builder.manual(
+                storage[0].file,
+                f"This code sends an Authorization header built from localStorage {storage[0].key!r}, but the Messenger "
+                "sends cookies: an API that reads that header answers 401 for everyone. Install again with:",
+                f"intercom-wizard uninstall && intercom-wizard install --auth bearer --token-storage-key {storage[0].key}"
+                + (f" --auth-scheme {storage[0].scheme}" if storage[0].scheme != "Bearer" else ""),
+            )
+
+
 def _single(role: str, candidates: list[Detection]) -> Detection:
     if len(candidates) == 1:
         return candidates[0]
@@ -148,6 +177,7 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
 def _plan_single_page_app(context: PlanContext, project: Project, backend: Detection | None, frontend: Detection) -> None:
     """A framework front end: its own client module, plus the back end's endpoint when there is one."""
     context.options = resolve_client_auth(project, context.options, backend, has_pages=True)
+    check_cookie_auth(context, project, backend)
     if context.options.mode is not AuthMode.SECURE:
         raise BadInput(
             f"--insecure is only offered for server-rendered pages; the {frontend.name} integration always uses identity verification.",
@@ -180,6 +210,8 @@ def _plan_pages(context: PlanContext, project: Project, backend: Detection | Non
     module = BACKENDS[backend.name] if backend is not None else None
     host = module.page_host(context, backend) if module is not None else html.static_site_host(project.tree)
     context.options = options = resolve_client_auth(project, options, backend, has_pages=host is not None)
+    if host is not None and secure:
+        check_cookie_auth(context, project, backend)
     if module is not None and secure and not context.anonymous_only:
         module.plan(context, backend)
     if module is None and secure and not context.anonymous_only:
@@ -190,10 +222,14 @@ def _plan_pages(context: PlanContext, project: Project, backend: Detection | Non
             "warning",
         )
     if host is None and backend is not None and find_response_pages(project.tree, backend.root):
-        # No templates, but the app returns pages as strings: the script is served from a static folder.
-        app_folder = folder_of(_entry_file_of(backend) or join(backend.root, "app"))
-        host = PageHost(static_dir=join(app_folder, "static"), script_src="/static/" + html.SCRIPT_NAME, layouts=())
-        _serve_static_folder(context, backend)
+        # No templates, but the app returns pages as strings: the script is served from its static folder.
+        static = backend.details.get("static")
+        if isinstance(static, dict) and static.get("dir") and static.get("path"):
+            host = PageHost(static_dir=static["dir"], script_src=f"{static['path'].rstrip('/')}/{html.SCRIPT_NAME}", layouts=())
+        else:
+            app_folder = folder_of(_entry_file_of(backend) or join(backend.root, "app"))
+            host = PageHost(static_dir=join(app_folder, "static"), script_src="/static/" + html.SCRIPT_NAME, layouts=())
+            _serve_static_folder(context, backend)
     if host is not None and secure:
         identified = backend is not None and not context.anonymous_only
         html.plan(context, host, token_url=options.endpoint if identified else None)
