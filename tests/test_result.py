@@ -21,7 +21,7 @@ from pathlib import Path
 import jwt
 import pytest
 
-from conftest import SECRET, WORKSPACE_ID, copy_app, install_and_check_uninstall, install_quietly
+from conftest import FIXTURES, SECRET, WORKSPACE_ID, copy_app, install_and_check_uninstall, install_quietly
 
 PY = sys.executable
 
@@ -184,9 +184,9 @@ def test_cookies_to_an_api_that_reads_an_authorization_header_is_incomplete(tmp_
 
 
 def test_a_package_manager_failure_is_incomplete(tmp_path, cli, monkeypatch):
-    import intercom_wizard.cli as cli_module
+    import intercom_wizard.packages as packages
 
-    monkeypatch.setattr(cli_module, "run_install", lambda root, change: (False, "npm ERR! 404 Not Found"))
+    monkeypatch.setattr(packages, "run_install", lambda root, change: (False, "npm ERR! 404 Not Found"))
     root = copy_app("express_send_html_app", tmp_path)
     result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes")
     assert result.exit_code == 4, result.stderr
@@ -194,3 +194,18 @@ def test_a_package_manager_failure_is_incomplete(tmp_path, cli, monkeypatch):
     assert "package.json: npm install failed" in result.stderr
     skipped = cli("install", str(copy_app("express_send_html_app", tmp_path / "b")), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install")
     assert skipped.exit_code == 0 and last_line(skipped) == "result: complete"
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURES))
+def test_every_manual_step_names_a_file_of_the_project(name, tmp_path, cli):
+    """Whatever a fixture needs by hand, the step names a file that exists (or that the install writes)."""
+    root = copy_app(name, tmp_path, commit=False)
+    result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--dry-run", "--json")
+    if result.exit_code not in (0, 4):
+        pytest.skip(f"{name} is not installable as it is (exit {result.exit_code}): {result.stderr.strip()[:200]}")
+    report = json.loads(result.stdout)
+    created = {change["path"] for change in report["changes"] if change["action"] == "create"}
+    for step in report["manual_steps"]:
+        assert (root / step["file"]).is_file() or step["file"] in created, step
+    assert result.exit_code == (4 if report["result"] == "incomplete" else 0)
+    assert report["result"] == ("incomplete" if report["manual_steps"] else report["result"])

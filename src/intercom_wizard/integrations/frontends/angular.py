@@ -31,8 +31,11 @@ from intercom_wizard.plan import Insertion
 from intercom_wizard.sourcefile import SourceText
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
+from intercom_wizard.support import Supported, SupportTable
 
 NAME = "angular"
+# The versions this integration generates code for (docs list the same table).
+SUPPORTED: SupportTable = (Supported("Angular", "npm", "@angular/core", (14, 0), (22, 0)),)
 # --csp-nonce: a built single-page app is static files, so its nonce comes from what serves index.html.
 CSP_NONCE_NOTE = (
     "Angular takes the nonce for its own inline styles from ngCspNonce on the root element (or the CSP_NONCE token); "
@@ -82,7 +85,9 @@ def plan(context: PlanContext, detection: Detection) -> None:
     if "project" in workspace:
         _allow_commonjs_sdk(context, join(detection.root, "angular.json"), workspace["project"])
     likely = next((p for p in tree.glob(".ts", under=app.source_dir) if "auth" in posixpath.basename(p).lower() and ".spec." not in p), None)
-    wire_auth_hooks(context, app, core_path, likely_file=likely or f"your auth service (e.g. {join(app_dir, 'auth.service.ts')})")
+    # A manual step names a file that exists: the auth service, else the root component, else main.ts.
+    fallback = next((p for p in (join(app_dir, f"app{s}") for s in (".component.ts", ".ts")) if tree.exists(p)), None)
+    wire_auth_hooks(context, app, core_path, likely_file=likely or fallback or main)
     if not router:
         context.builder.note(
             "The app does not provide Angular's router (no provideRouter/RouterModule.forRoot), so the Messenger is "

@@ -26,8 +26,11 @@ from intercom_wizard.integrations.frontends.spa_common import (
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.typescript import strip_types
+from intercom_wizard.support import Supported, SupportTable
 
 NAME = "ember"
+# The versions this integration generates code for (docs list the same table).
+SUPPORTED: SupportTable = (Supported("Ember", "npm", "ember-source", (3, 28), (7, 0)),)
 # --csp-nonce: a built single-page app is static files, so its nonce comes from what serves index.html.
 CSP_NONCE_NOTE = (
     "The server that sends index.html puts the request's nonce on its script tags (ember-cli writes no nonce itself)."
@@ -138,4 +141,5 @@ def _likely_auth_file(tree: ProjectTree, app: SpaApp) -> str:
             path = join(app.source_dir, f"services/{name}{extension}")
             if tree.exists(path):
                 return path
-    return join(app.source_dir, f"services/session{app.extension}")
+    # No auth service: the application route, which exists in every Ember app (a manual step names a real file).
+    return next((p for p in (join(app.source_dir, f"routes/application{s}") for s in (".ts", ".js")) if tree.exists(p)), join(app.source_dir, f"app{app.extension}"))

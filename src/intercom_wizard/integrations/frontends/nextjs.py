@@ -76,8 +76,14 @@ from intercom_wizard.sourcefile import SourceText
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.typescript import strip_types
+from intercom_wizard.support import Supported, SupportTable
 
 NAME = "nextjs"
+# The versions this integration generates code for (docs list the same table).
+SUPPORTED: SupportTable = (
+    Supported("Next.js", "npm", "next", (12, 0), (17, 0)),
+    Supported("TypeScript", "npm", "typescript", (4, 5), optional=True),  # Next.js' own floor
+)
 SERVES_TOKENS = True
 JOSE_SPEC = "^6.1.0"
 CONFIG_FILES = ("next.config.ts", "next.config.mjs", "next.config.js", "next.config.cjs", "next.config.mts")
@@ -122,7 +128,8 @@ def plan(context: PlanContext, detection: Detection) -> None:
     if not context.anonymous_only:  # no sign-in: no token route, nothing to sign
         add_dependency(context, app.spa.root, "jose", JOSE_SPEC, "signs the Intercom identity JWT (Node.js and Edge runtimes)")
         plan_secret(context, join(app.spa.root, ".env.local"))
-    wire_auth_hooks(context, app.spa, core_path, likely_file=join(lib, "auth" + app.spa.extension))
+    auth_file = join(lib, "auth" + app.spa.extension)
+    wire_auth_hooks(context, app.spa, core_path, likely_file=auth_file if tree.exists(auth_file) else core_path)
     if app.both:
         builder.note(
             "This project has both app/ and pages/: the Messenger was added to the App Router's root layout, "
