@@ -181,11 +181,11 @@ def install(
             print(json.dumps(result | {"applied": False, "status": "nothing to do"}, indent=2))
         else:
             err.print("[green]Nothing to do:[/] Intercom is already installed as planned.")
-        raise typer.Exit(int(ExitCode.MANUAL_STEP if plan.manual_steps else ExitCode.OK))
+        finish(plan, as_json=as_json)
     if dry_run:
         if as_json:
             print(json.dumps(result | {"applied": False, "status": "dry run"}, indent=2))
-        raise typer.Exit(int(ExitCode.MANUAL_STEP if plan.manual_steps and yes else ExitCode.OK))
+        finish(plan, as_json=as_json, dry_run=True)
     if not yes:
         if not interactive:
             fail(BadInput("Confirmation needed and there is no terminal to ask on.", hint="Review the plan with --dry-run, then run again with --yes."))
@@ -200,10 +200,30 @@ def install(
         fail(error)
     installs = _install_dependencies(project, plan, run=not no_install, quiet=as_json)
     if as_json:
+        result = plan.to_json()  # a package that failed to install is a manual step now
         print(json.dumps(result | {"applied": True, "status": "applied", "written": applied.written, "package_manager": installs}, indent=2))
     else:
         show_summary(plan)
-    raise typer.Exit(int(ExitCode.MANUAL_STEP if plan.manual_steps else ExitCode.OK))
+    finish(plan, as_json=as_json)
+
+
+def finish(plan: "Plan", *, as_json: bool, dry_run: bool = False) -> NoReturn:
+    """The result, as the last line (JSON carries it as "result"), and its exit code: a dry run
+    reports what the install would end in, with the same code."""
+    from intercom_wizard.plan import ANONYMOUS_ONLY, INCOMPLETE
+
+    outcome = plan.result
+    if not as_json:
+        would = "would be " if dry_run else ""
+        if outcome == INCOMPLETE:
+            count = len(plan.manual_steps)
+            detail = f"{count} part{'s' if count != 1 else ''} left to do by hand (listed above)"
+            err.print(f"[bold yellow]result: {would}incomplete[/] - {detail}; identity is not working until done.")
+        elif outcome == ANONYMOUS_ONLY:
+            err.print(f"[bold green]result: {would}anonymous-only[/] - the app has no sign-in, so every visitor is a lead.")
+        else:
+            err.print(f"[bold green]result: {would}complete[/]")
+    raise typer.Exit(int(ExitCode.MANUAL_STEP if outcome == INCOMPLETE else ExitCode.OK))
 
 
 def _check_endpoint_is_free(project: "Project", options: InstallOptions) -> None:
@@ -243,6 +263,7 @@ def _plan_with_choices(project: "Project", options: InstallOptions, secret: str 
 
 def _install_dependencies(project: "Project", plan: "Plan", *, run: bool, quiet: bool) -> list[dict[str, object]]:
     from intercom_wizard.packages import install_hint, run_install
+    from intercom_wizard.plan import ManualStep
 
     results = []
     for change in plan.dependencies:
@@ -258,6 +279,15 @@ def _install_dependencies(project: "Project", plan: "Plan", *, run: bool, quiet:
         results.append({"package": change.package, "ok": ok, "output": output})
         if not quiet:
             err.print(f"{change.package_manager} install: " + ("[green]done[/]" if ok else f"[red]failed[/]\n{escape(output)}"))
+        if not ok:
+            # The manifest names the package, but the code that imports it cannot run until it is installed.
+            plan.manual_steps.append(
+                ManualStep(
+                    change.manifest,
+                    f"{change.package_manager} install failed (output above); install {change.package} in the folder of this manifest with:",
+                    f"{change.package_manager or 'npm'} install",
+                )
+            )
     return results
 
 
@@ -280,7 +310,7 @@ def show_plan(plan: "Plan") -> None:
 
 
 def show_summary(plan: "Plan") -> None:
-    err.print("[bold green]Installed.[/] Next steps:" if plan.backend or plan.frontend else "[bold green]Installed.[/]")
+    err.print("[bold]Applied.[/] Next steps:" if plan.next_steps else "[bold]Applied.[/]")
     for number, step in enumerate(plan.next_steps, start=1):
         err.print(f"  {number}. {escape(step)}")
     if plan.manual_steps:

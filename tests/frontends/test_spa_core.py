@@ -21,7 +21,7 @@ def core(region: Region = Region.US, bearer: bool = False, load: LoadStrategy = 
     return render(
         "spa/intercom-messenger.ts",
         workspace_id=options.workspace_id,
-        token_url=options.endpoint,
+        token_url=f"'{options.endpoint}'",
         region=f"'{region.sdk_region}'" if region.sdk_region else "undefined",
         api_base=f"'{region.api_base}'" if region.api_base else "undefined",
         access_token_key="'access_token'" if bearer else "null",

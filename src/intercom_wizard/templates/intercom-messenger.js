@@ -93,6 +93,14 @@
     }
   }
 
+  // The endpoint is not there (404) or is not a token endpoint (it answers a page, not JSON): once
+  // the retries are spent the visitor is booted as a lead, with one warning that names it.
+  function endpointMissing(reason) {
+    var error = new Error('token endpoint ' + TOKEN_URL + ' ' + reason);
+    error.endpointMissing = true;
+    return error;
+  }
+
   function delay(ms) {
     return new Promise(function (resolve) {
       setTimeout(resolve, ms);
@@ -128,15 +136,23 @@
       if (response.status === 401 || response.status === 403) {
         return null;
       }
+      if (response.status === 404) {
+        throw endpointMissing('answered HTTP 404');
+      }
       if (!response.ok) {
         throw new Error('token endpoint answered HTTP ' + response.status);
       }
-      return response.json().then(function (body) {
-        if (!body || typeof body.token !== 'string' || !body.token) {
-          throw new Error('token endpoint answered without a token');
+      return response.json().then(
+        function (body) {
+          if (!body || typeof body.token !== 'string' || !body.token) {
+            throw new Error('token endpoint answered without a token');
+          }
+          return body.token;
+        },
+        function () {
+          throw endpointMissing('answered something that is not JSON');
         }
-        return body.token;
-      });
+      );
     });
   }
 
@@ -198,6 +214,11 @@
         }
       },
       function (error) {
+        if (error && error.endpointMissing) {
+          console.warn('Intercom Messenger: the ' + error.message + ', so this visitor is booted anonymously (as a lead).');
+          bootAnonymous();
+          return;
+        }
         // Never boot with a missing token: that would attach this visitor to the wrong identity.
         console.warn('Intercom Messenger not started: could not get an identity token.', error);
       }

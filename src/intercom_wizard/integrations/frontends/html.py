@@ -69,13 +69,7 @@ def plan(context: PlanContext, host: PageHost, *, token_url: str | None) -> None
         _insert_script_tag(context, layout, tag.replace(" defer>", f"{nonces[layout]} defer>"), host.template_prelude)
     for layout in host.unsupported_layouts:
         builder.manual(layout, "Add the Messenger script at the end of the page body:", tag)
-    if not host.layouts and not host.unsupported_layouts:
-        builder.manual(
-            "your base layout",
-            f"No page layout with a </body> tag was found. Add this tag before </body> in the layout every page uses "
-            f"(the script is {join(host.static_dir, SCRIPT_NAME)}):",
-            tag,
-        )
+    # No layout at all: the planner looks for pages the app returns as strings (it knows the back end).
 
 
 def plan_insecure(context: PlanContext, host: PageHost) -> None:
@@ -100,8 +94,7 @@ def plan_insecure(context: PlanContext, host: PageHost) -> None:
     for layout in host.layouts:
         tagged = block.replace("<script>", f"<script{nonces[layout]}>")
         _insert_script_tag(context, layout, tagged, None, reason="adds the unsigned Messenger snippet (--insecure)")
-    if not host.layouts:
-        context.builder.manual("your base layout", "Add this before </body> of the layout every page uses:", block)
+    # No layout at all: the planner looks for pages the app returns as strings (it knows the back end).
 
 
 def _nonce_attributes(context: PlanContext, host: PageHost) -> dict[str, str]:

@@ -126,9 +126,11 @@ def plan(context: PlanContext, detection: Detection) -> None:
         _plan_pages_router(context, app, core_path)
     if options.csp_nonce:
         _plan_csp_nonce(context, app)
-    add_dependency(context, app.spa.root, "jose", JOSE_SPEC, "signs the Intercom identity JWT (Node.js and Edge runtimes)")
-    plan_secret(context, join(app.spa.root, ".env.local"))
-    wire_auth_hooks(context, app.spa, core_path, likely_file=join(lib, "auth" + app.spa.extension))
+    if not context.anonymous_only:  # no sign-in: no token route, nothing to sign
+        add_dependency(context, app.spa.root, "jose", JOSE_SPEC, "signs the Intercom identity JWT (Node.js and Edge runtimes)")
+        plan_secret(context, join(app.spa.root, ".env.local"))
+    auth_file = join(lib, "auth" + app.spa.extension)
+    wire_auth_hooks(context, app.spa, core_path, likely_file=auth_file if tree.exists(auth_file) else core_path)
     if app.both:
         builder.note(
             "This project has both app/ and pages/: the Messenger was added to the App Router's root layout, "
@@ -210,6 +212,8 @@ def _render_in_body(context: PlanContext, layout: str, element: str) -> bool:
 
 
 def _app_route(context: PlanContext, app: NextApp) -> None:
+    if context.anonymous_only:
+        return
     endpoint = context.options.endpoint.strip("/")
     path = join(app.base, f"app/{endpoint}/route" + app.spa.extension)
     cache_components = _cache_components(context.tree, app.spa.root)
@@ -428,6 +432,8 @@ def _first_statement(source: SourceText, body: SgNode, line: str) -> Insertion:
 
 
 def _pages_route(context: PlanContext, app: NextApp) -> None:
+    if context.anonymous_only:
+        return
     endpoint = context.options.endpoint.strip("/")
     if not endpoint.startswith("api/"):
         context.builder.note(

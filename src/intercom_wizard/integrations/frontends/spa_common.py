@@ -71,7 +71,7 @@ def core_module(context: PlanContext, app: SpaApp, path: str) -> None:
     source = render(
         CORE_TEMPLATE,
         workspace_id=options.workspace_id,
-        token_url=token_url(options),
+        token_url="null" if context.anonymous_only else f"'{token_url(options)}'",
         region=f"'{region}'" if region else "undefined",
         api_base=f"'{api_base}'" if api_base else "undefined",
         access_token_key=f"'{options.token_storage_key}'" if bearer else "null",
@@ -178,6 +178,8 @@ def wire_auth_hooks(context: PlanContext, app: SpaApp, core_path: str, *, likely
     Only a single, clearly named function is edited; otherwise the exact line and the likely file
     are printed for the user to place.
     """
+    if context.anonymous_only:
+        return  # no sign-in to hook into
     calls: dict[str, list[tuple[str, AuthFunction, str]]] = {}
     for hook, pattern, position in (("intercomLogout", LOGOUT_NAME, "first"), ("intercomLogin", LOGIN_NAME, "last")):
         call = f"{hook}();" if hook == "intercomLogout" else f"void {hook}();"
