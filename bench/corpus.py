@@ -464,6 +464,8 @@ class Scorer:
                 result.record(stage, "skip", "no server running")
         self._uninstall(result, root, logs, env, baseline, installed, run_package_manager=deps_ready)
         result.skip_rest("not run")
+        for outcome in result.stages.values():
+            outcome.reason = outcome.reason.replace(f"{root}/", "").replace(str(root), ".")
         return result
 
     def _dependencies(self, result: AppResult, sheet: Sheet, source: Path, logs: Path, env: dict[str, str]) -> bool:
@@ -552,13 +554,17 @@ class Scorer:
         if ran.code == 0 and applied:
             result.outcome = "complete"
             result.record("install", "pass", "complete", ran.seconds)
-        elif ran.code == 4 and applied:
+        elif ran.code == 4:
+            # Incomplete: what could be done was applied (perhaps nothing), the rest are manual steps.
             result.outcome = "incomplete"
+            first = steps[0] if steps else {}
+            summary = f"{len(steps)} manual step(s), first: {first.get('file')}: {first.get('instruction', '')}"
             if missing:
                 result.record("install", "fail", f"manual step names a missing file: {', '.join(missing)}", ran.seconds)
+            elif not steps:
+                result.record("install", "fail", "exit 4 without any manual step", ran.seconds)
             else:
-                first = steps[0] if steps else {}
-                result.record("install", "pass", f"incomplete: {len(steps)} manual step(s), first in {first.get('file')}", ran.seconds)
+                result.record("install", "pass", ("incomplete: " if applied else "incomplete, nothing applied: ") + summary, ran.seconds)
         else:
             result.outcome = "failed"
             result.record("install", "fail", f"exit {ran.code}: {ran.last_line()}", ran.seconds)
