@@ -7,6 +7,7 @@ object the app stores in `req.session`; with neither the route fails closed. Sta
 `express.static(...)` and EJS/Handlebars layouts get the Messenger script.
 """
 
+import posixpath
 import re
 
 from ast_grep_py import SgNode
@@ -304,10 +305,10 @@ def page_host(context: PlanContext, detection: Detection) -> PageHost:
     tree = context.tree
     server_file: str = detection.details["server_file"]
     folder = folder_of(server_file)
-    static_call = parse(tree.text(server_file), language_of(server_file)).find(pattern="express.static($$$ARGS)")
-    strings = static_call.find_all(kind="string_fragment") if static_call is not None else []
-    static_dir = join(folder, strings[-1].text().strip("./")) if strings else None
-    views = join(folder, "views")
+    root = parse(tree.text(server_file), language_of(server_file))
+    static_dir = _folder_argument(folder, root.find(pattern="express.static($$$ARGS)"))
+    # app.set('views', path.join(__dirname, '../views')): the views need not sit beside the server.
+    views = _folder_argument(folder, root.find(pattern="$APP.set('views', $$$ARGS)")) or join(folder, "views")
     if static_dir is None:
         context.builder.manual(
             server_file,
@@ -323,6 +324,22 @@ def page_host(context: PlanContext, detection: Detection) -> PageHost:
         csp_nonce_help="A middleware that sets res.locals.cspNonce = crypto.randomBytes(16).toString('base64') and puts "
         "`'nonce-${res.locals.cspNonce}'` in helmet's scriptSrc makes one (helmet's README shows it); views print it.",
     )
+
+
+def _folder_argument(folder: str, call: SgNode | None) -> str | None:
+    """The folder a call names relative to the server module: 'public', path.join(__dirname, '../views'),
+    or __dirname itself; None when there is no such call or its folder is computed."""
+    if call is None:
+        return None
+    arguments = call.find(kind="arguments")
+    strings = [s.text() for s in arguments.find_all(kind="string_fragment")] if arguments is not None else []
+    if strings and strings[0] == "views" and call.text().startswith(("app.set", f"{call.text().split('.', 1)[0]}.set")):
+        strings = strings[1:]  # the setting's name
+    if not strings:
+        mentions_dirname = arguments is not None and arguments.find(pattern="__dirname") is not None
+        return folder if mentions_dirname else None
+    relative = posixpath.normpath(posixpath.join(folder or ".", *strings[-1:]))
+    return "" if relative == "." else relative if not relative.startswith("..") else None
 
 
 def _locals_nonce(tree: ProjectTree, folder: str) -> csp.NonceSource | None:

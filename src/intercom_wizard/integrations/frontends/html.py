@@ -20,7 +20,8 @@ from intercom_wizard.tree import ProjectTree, join
 
 NAME = "html"
 SCRIPT_NAME = "intercom-messenger.js"
-STATIC_SITE_FOLDERS = ("", "public", "site", "www", "docs")
+# "src": sources that a build copies to its output (html5-boilerplate, webpack templates).
+STATIC_SITE_FOLDERS = ("", "public", "site", "www", "docs", "src")
 
 
 def detect(tree: ProjectTree) -> list[Detection]:
@@ -67,10 +68,11 @@ def plan(context: PlanContext, host: PageHost, *, token_url: str | None) -> None
     for layout in host.unsupported_layouts:
         builder.manual(layout, "Add the Messenger script at the end of the page body:", tag)
     if not host.layouts and not host.unsupported_layouts:
+        # The step names the script just written (a file that exists), not an imagined layout.
         builder.manual(
-            "your base layout",
-            f"No page layout with a </body> tag was found. Add this tag before </body> in the layout every page uses "
-            f"(the script is {join(host.static_dir, SCRIPT_NAME)}):",
+            join(host.static_dir, SCRIPT_NAME),
+            "No page layout with a </body> tag was found (an API, or pages rendered elsewhere). Add this tag "
+            "before </body> in the layout every page uses, served so that it loads this script:",
             tag,
         )
 
