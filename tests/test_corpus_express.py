@@ -50,7 +50,11 @@ def test_common_js_creations_are_detected_and_mounted(tmp_path: Path, cli, creat
             {creation}
             {app_var}.use(express.static(path.join(__dirname, 'public')));
             {app_var}.use(session({{ secret: 'dev', resave: false, saveUninitialized: false }}));
-            {app_var}.get('/', function (req, res) {{ res.send('hi'); }});
+            {app_var}.post('/login', function (req, res) {{
+              var user = findUser(req.body.email, req.body.password);
+              req.session.user = user;
+              res.redirect('/');
+            }});
             module.exports = {app_var};
         """,
         # express-generator's starter: requires the app, never creates one.
@@ -201,6 +205,11 @@ def test_static_dirname_and_views_set_elsewhere(tmp_path: Path, cli) -> None:  #
             app.set('view engine', 'pug');
             app.use(express.static(__dirname));
             app.use(session({ secret: 'dev', resave: false, saveUninitialized: false }));
+            app.post('/login', function (req, res) {
+              var user = findUser(req.body.email, req.body.password);
+              req.session.user = user;
+              res.redirect('/');
+            });
             module.exports = app;
         """,
         "src/index.html": "<!doctype html>\n<html>\n<body>\n<div id=\"todos\"></div>\n</body>\n</html>\n",
