@@ -23,7 +23,8 @@ NAME = "html"
 # The versions this integration generates code for (docs list the same table).
 SUPPORTED: SupportTable = ()  # plain HTML: no framework version to fit
 SCRIPT_NAME = "intercom-messenger.js"
-STATIC_SITE_FOLDERS = ("", "public", "site", "www", "docs")
+# "src": sources that a build copies to its output (html5-boilerplate, webpack templates).
+STATIC_SITE_FOLDERS = ("", "public", "site", "www", "docs", "src")
 
 
 def detect(tree: ProjectTree) -> list[Detection]:
