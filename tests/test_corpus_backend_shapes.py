@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import WORKSPACE_ID, git, snapshot, write_files
+from conftest import WORKSPACE_ID, git, install_and_check_uninstall, snapshot, write_files
 
 
 def _project(root: Path, files: dict[str, str]) -> Path:
@@ -341,3 +341,98 @@ def test_rails_8_authentication_generator_in_any_concern(folder, tmp_path, cli):
     root = _project(tmp_path, files)
     assert _backends(cli, root)[0]["auth"] == "rails-authentication"
     assert "user = Current.user" in _controller(_dry_run(cli, root)[1])
+
+
+# --- Flask and Python dependency files -------------------------------------------------------
+
+
+def test_flask_layout_with_an_implicitly_closed_body_gets_the_script(tmp_path, cli):
+    """The Flask tutorial's base template omits </body> and </html> (valid HTML): the tag ends the document."""
+    root = _project(
+        tmp_path,
+        {
+            "requirements.txt": "flask\n",
+            "notes/__init__.py": "from flask import Flask\n\n\ndef create_app():\n    app = Flask(__name__)\n    return app\n",
+            "notes/templates/base.html": "<!doctype html>\n<title>{% block title %}{% endblock %}</title>\n<main>{% block content %}{% endblock %}</main>\n",
+            "notes/templates/index.html": "{% extends 'base.html' %}\n",
+        },
+    )
+    result, after = install_and_check_uninstall(cli, root)
+    assert after["notes/templates/base.html"].endswith(
+        "</main>\n<script src=\"{{ url_for('static', filename='intercom-messenger.js') }}\" defer></script>\n"
+    )
+
+
+def test_flask_jwt_api_without_templates_needs_no_token_storage_key_and_sends_its_header_type(tmp_path, cli):
+    """A JSON API with Flask-JWT-Extended renders no pages: no question about the front end's token storage."""
+    app = """
+        from flask import Flask, jsonify
+        from flask_jwt_extended import JWTManager, create_access_token
+
+        app = Flask(__name__)
+        app.config["JWT_SECRET_KEY"] = "dev"
+        app.config["JWT_HEADER_TYPE"] = "JWT"
+        jwt = JWTManager(app)
+
+
+        @app.post("/login")
+        def login():
+            return jsonify(access_token=create_access_token(identity="1"))
+    """
+    root = _project(tmp_path, {"app.py": app})
+    code, plan = _dry_run(cli, root)
+    assert code in (0, 4) and plan["status"] != "error"
+    assert not any(c["path"].endswith("intercom-messenger.js") for c in plan["changes"])
+    created = next(c for c in plan["changes"] if c["path"] == "requirements.txt")
+    assert created["action"] == "create", "no dependency file: a new requirements.txt declares PyJWT"
+    # With pages in the same app, the scheme the front end sends is the one JWT_HEADER_TYPE names.
+    write_files(root, {"templates/index.html": "<!doctype html>\n<html><body><script>localStorage.getItem('access_token'); fetch('/api', {headers: {Authorization: 'JWT ' + t}})</script></body></html>\n"})
+    code, plan = _dry_run(cli, root, "--allow-dirty", "--token-storage-key", "access_token")
+    script = plan["diff"].split("+++ b/static/intercom-messenger.js", 1)[1]
+    assert "'JWT'" in script or '"JWT"' in script
+
+
+def test_requirements_in_utf16_is_a_manual_step_not_an_error(tmp_path, cli):
+    """`pip freeze > requirements.txt` in PowerShell writes UTF-16; the wizard names the file instead of failing."""
+    root = tmp_path
+    (root / "main.py").write_text("from fastapi import FastAPI\n\napp = FastAPI()\n")
+    (root / "requirements.txt").write_bytes("fastapi==0.78.0\n".encode("utf-16"))
+    _project(root, {})
+    code, plan = _dry_run(cli, root)
+    assert code == 4
+    assert [step["file"] for step in plan["manual_steps"]] == ["requirements.txt"]
+
+
+# --- Laravel ---------------------------------------------------------------------------------
+
+LARAVEL_BASE = {
+    "artisan": "#!/usr/bin/env php\n<?php\n",
+    "composer.json": '{"require": {"php": "^8.2", "laravel/framework": "^11.0", "laravel/sanctum": "^4.0"}}\n',
+    "routes/web.php": "<?php\n\nuse Illuminate\\Support\\Facades\\Route;\n\nRoute::get('/', fn () => view('app'));\n",
+    "routes/api.php": "<?php\n\nuse Illuminate\\Support\\Facades\\Route;\n\nRoute::middleware('auth:sanctum')->get('/user', fn ($request) => $request->user());\n",
+    "resources/views/app.blade.php": "<!DOCTYPE html>\n<html>\n<head>\n    @vite('resources/js/app.js')\n</head>\n<body>\n    @inertia\n</body>\n</html>\n",
+    "package.json": '{"private": true, "devDependencies": {"vite": "^5.0.0", "laravel-vite-plugin": "^1.0.0", "@inertiajs/vue3": "^1.0.0", "vue": "^3.4.0"}}\n',
+    "resources/js/app.js": "import { createApp, h } from 'vue'\nimport { createInertiaApp } from '@inertiajs/vue3'\n\ncreateInertiaApp({ resolve: (name) => name, setup({ el, App, props, plugin }) { createApp({ render: () => h(App, props) }).use(plugin).mount(el) } })\n",
+}
+
+
+def test_laravel_with_vue_in_resources_js_is_one_app_scripted_in_its_blade_layout(tmp_path, cli):
+    """Inertia/Vite front ends live in resources/js: the Blade layout carries the script, no src/ is created."""
+    root = _project(tmp_path, dict(LARAVEL_BASE))
+    report = json.loads(cli("detect", str(root), "--json").stdout)
+    assert [f["name"] for f in report["frontends"]] != ["vue"]
+    code, plan = _dry_run(cli, root)
+    assert code in (0, 4), plan
+    paths = {c["path"] for c in plan["changes"]}
+    assert "resources/views/app.blade.php" in paths and "public/intercom-messenger.js" in paths
+    assert not any(p.startswith("src/") for p in paths) and not any(s["file"].startswith("src/") for s in plan["manual_steps"])
+
+
+def test_laravel_stock_sanctum_route_is_not_a_bearer_token_app(tmp_path, cli):
+    """The skeleton's `auth:sanctum` /user route alone: the pages keep the session; no token-storage question."""
+    root = _project(tmp_path, dict(LARAVEL_BASE))
+    [laravel] = _backends(cli, root)
+    assert laravel["auth"] != "sanctum"
+    write_files(root, {"app/Http/Controllers/TokenController.php": "<?php\n\n$token = $user->createToken('cli')->plainTextToken;\n"})
+    [laravel] = _backends(cli, root)
+    assert laravel["auth"] == "sanctum", "an app that hands out tokens is one"

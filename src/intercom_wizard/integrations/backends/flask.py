@@ -77,7 +77,13 @@ def _token_auth(tree: ProjectTree) -> dict[str, object] | None:
     if not any("flask_jwt_extended" in text and "JWTManager(" in text for text in sources):
         return None
     lookup = any(parse(text, "python").find(pattern="@$JWT.user_lookup_loader") is not None for text in sources if "user_lookup_loader" in text)
-    return {"kind": "flask-jwt-extended", "user_lookup": lookup}
+    found = {"kind": "flask-jwt-extended", "user_lookup": lookup}
+    # JWT_HEADER_TYPE renames the Authorization scheme ("JWT <token>"); the front end must send that one.
+    for text in sources:
+        header_type = re.search(r"""JWT_HEADER_TYPE["']?\]?\s*[=:]\s*["']([A-Za-z]+)["']""", text)
+        if header_type:
+            found["scheme"] = header_type.group(1)
+    return found
 
 
 def _auth_style(tree: ProjectTree) -> dict[str, object]:
@@ -146,8 +152,10 @@ def plan(context: PlanContext, detection: Detection) -> None:
         )
 
 
-def page_host(context: PlanContext, detection: Detection) -> PageHost:
+def page_host(context: PlanContext, detection: Detection) -> PageHost | None:
     folder = folder_of(detection.details["app_file"])
+    if not context.tree.glob(".html", ".jinja", ".jinja2", ".j2", under=join(folder, "templates")):
+        return None  # a JSON API (Flask-JWT-Extended examples): the front end that calls it boots the Messenger
     return PageHost(
         static_dir=join(folder, "static"),
         script_src="{{ url_for('static', filename='intercom-messenger.js') }}",

@@ -29,13 +29,26 @@ def body_end_tag(text: str) -> SgNode | None:
     return None
 
 
+def body_end_offset(text: str) -> int | None:
+    """Where the script tag goes: before `</body>`, or at the end of a document that leaves its
+    body implicitly closed (HTML allows omitting `</body>` and `</html>`; the Flask tutorial's
+    base template does), or None for a fragment."""
+    end_tag = body_end_tag(text) if "</body>" in text.lower() else None
+    if end_tag is not None:
+        return end_tag.range().start.index
+    head = text.lstrip("\ufeff \t\r\n")[:15].lower()
+    if (head.startswith("<!doctype html") or head.startswith("<html")) and "</html>" not in text.lower():
+        return len(text)
+    return None
+
+
 def find_layouts(tree: ProjectTree, folder: str, *, extends_marker: str | None = None) -> list[str]:
     """Pages under `folder` that end a full document; with `extends_marker`, only base layouts."""
     layouts = []
     for path in tree.glob(*PAGE_SUFFIXES, under=folder):
         text = tree.text(path)
-        if "</body>" not in text.lower() or (extends_marker and extends_marker in text):
+        if extends_marker and extends_marker in text:
             continue
-        if body_end_tag(text) is not None:
+        if body_end_offset(text) is not None:
             layouts.append(path)
     return layouts
