@@ -26,8 +26,14 @@ from intercom_wizard.integrations.frontends.layouts import find_layouts
 from intercom_wizard.options import ClientAuth
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
+from intercom_wizard.support import Supported, SupportTable
 
 NAME = "django"
+# The versions this integration generates code for (docs list the same table).
+SUPPORTED: SupportTable = (
+    Supported("Django", "python", "django", (2, 2), (7, 0)),
+    Supported("Python", "language", "python", (3, 8)),
+)
 MODULE_NAME = "intercom_jwt"
 DEFAULT_USER_CLAIMS = """{
         "user_id": str(user.pk),
