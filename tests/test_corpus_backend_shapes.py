@@ -436,3 +436,44 @@ def test_laravel_stock_sanctum_route_is_not_a_bearer_token_app(tmp_path, cli):
     write_files(root, {"app/Http/Controllers/TokenController.php": "<?php\n\n$token = $user->createToken('cli')->plainTextToken;\n"})
     [laravel] = _backends(cli, root)
     assert laravel["auth"] == "sanctum", "an app that hands out tokens is one"
+
+
+# --- Sinatra ---------------------------------------------------------------------------------
+
+
+def test_sinatra_classic_app_loaded_by_bundler_and_run_from_config_ru(tmp_path, cli):
+    """No `require "sinatra"` in the routes file: Bundler.require loads it and config.ru runs Sinatra::Application."""
+    root = _project(
+        tmp_path,
+        {
+            "Gemfile": 'source "https://rubygems.org"\ngem "sinatra", "~> 3.0"\n',
+            "config.ru": "require 'bundler'\nBundler.require\nrequire './routes'\n\nrun Sinatra::Application\n",
+            "routes.rb": """
+                get '/' do
+                  erb :home
+                end
+
+                post '/login' do
+                  member = Member.authenticate(params[:email], params[:password])
+                  session[:id] = member.id
+                  redirect '/'
+                end
+            """,
+            "views/layout.erb": "<!DOCTYPE html>\n<html>\n<body>\n<%= yield %>\n</body>\n</html>\n",
+        },
+    )
+    [sinatra] = _backends(cli, root)
+    assert sinatra["evidence"] == ["config.ru: run Sinatra::Application"]
+    assert sinatra["auth"] == "session", "session[:id] = <record>.id is the user's id"
+
+
+def test_sinatra_classic_app_split_over_files_is_one_app(tmp_path, cli):
+    """Helpers in a second file that also requires sinatra are not a second app."""
+    root = _project(
+        tmp_path,
+        {
+            "app.rb": "require 'sinatra'\nrequire_relative 'helpers'\n\nget '/' do\n  'home'\nend\n\nget '/about' do\n  'about'\nend\n",
+            "helpers.rb": "require 'sinatra'\n\ndef greeting\n  'hello'\nend\n",
+        },
+    )
+    assert [b["evidence"] for b in _backends(cli, root)] == [['app.rb: require "sinatra"']]
