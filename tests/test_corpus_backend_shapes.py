@@ -477,3 +477,24 @@ def test_sinatra_classic_app_split_over_files_is_one_app(tmp_path, cli):
         },
     )
     assert [b["evidence"] for b in _backends(cli, root)] == [['app.rb: require "sinatra"']]
+
+
+# --- plain PHP -------------------------------------------------------------------------------
+
+
+def test_php_pages_that_print_no_body_are_named_in_manual_steps(tmp_path, cli):
+    """Small login apps print fragments (browsers supply <body>): each view is named, never 'your base layout'."""
+    root = _project(
+        tmp_path,
+        {
+            "index.php": "<?php\nsession_start();\nrequire 'pages/guard.php';\nif (signed_in()) {\n    include 'views/home.php';\n} else {\n    include 'views/login.php';\n}\n",
+            "pages/guard.php": "<?php\nfunction signed_in() { return isset($_SESSION['member_id']); }\n",
+            "views/home.php": "<h1>Hello</h1>\n<a href=\"index.php?logout\">Log out</a>\n",
+            "views/login.php": "<form method=\"post\"><input name=\"email\"><input type=\"password\" name=\"password\"></form>\n",
+        },
+    )
+    code, plan = _dry_run(cli, root)
+    assert code == 4
+    files = {step["file"] for step in plan["manual_steps"]}
+    assert {"views/home.php", "views/login.php"} <= files
+    assert all((root / f).exists() or f in {c["path"] for c in plan["changes"]} for f in files)
