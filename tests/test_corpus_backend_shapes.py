@@ -498,3 +498,24 @@ def test_php_pages_that_print_no_body_are_named_in_manual_steps(tmp_path, cli):
     files = {step["file"] for step in plan["manual_steps"]}
     assert {"views/home.php", "views/login.php"} <= files
     assert all((root / f).exists() or f in {c["path"] for c in plan["changes"]} for f in files)
+
+
+def test_flask_bootstrap_base_layout_gets_the_script_in_its_scripts_block(tmp_path, cli):
+    """base.html extends Flask-Bootstrap's "bootstrap/base.html" (a package's page, no </body> of its own)."""
+    root = _project(
+        tmp_path,
+        {
+            "requirements.txt": "flask\nflask-bootstrap\n",
+            "site/__init__.py": "from flask import Flask\n\n\ndef create_app():\n    app = Flask(__name__)\n    return app\n",
+            "site/templates/base.html": (
+                '{% extends "bootstrap/base.html" %}\n{% block content %}{% block page %}{% endblock %}{% endblock %}\n'
+                "{% block scripts %}\n{{ super() }}\n{% endblock %}\n"
+            ),
+            "site/templates/index.html": '{% extends "base.html" %}\n{% block page %}hi{% endblock %}\n',
+        },
+    )
+    result, after = install_and_check_uninstall(cli, root)
+    assert after["site/templates/base.html"].endswith(
+        "{% block scripts %}\n{{ super() }}\n  <script src=\"{{ url_for('static', filename='intercom-messenger.js') }}\" defer></script>\n{% endblock %}\n"
+    )
+    assert after["site/templates/index.html"] == '{% extends "base.html" %}\n{% block page %}hi{% endblock %}\n'

@@ -28,7 +28,7 @@ from intercom_wizard.integrations.backends.python_common import (
 from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.options import ClientAuth
-from intercom_wizard.integrations.frontends.layouts import find_layouts
+from intercom_wizard.integrations.frontends.layouts import find_layouts, package_base_layouts
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
 from intercom_wizard.support import Supported, SupportTable
@@ -241,7 +241,10 @@ def page_host(context: PlanContext, detection: Detection) -> PageHost | None:
     return PageHost(
         static_dir=join(folder, "static"),
         script_src="{{ url_for('static', filename='intercom-messenger.js') }}",
-        layouts=tuple(find_layouts(context.tree, join(folder, "templates"), extends_marker="{% extends")),
+        layouts=tuple(
+            find_layouts(context.tree, join(folder, "templates"), extends_marker="{% extends")
+            or package_base_layouts(context.tree, join(folder, "templates"))  # Flask-Bootstrap's base page
+        ),
         user_settings=_template_user_settings(detection.details["auth"]),
         csp_nonce=_talisman_nonce(context.tree, detection.root),
         csp_nonce_help="Flask-Talisman makes one when created with content_security_policy_nonce_in=['script-src'].",
