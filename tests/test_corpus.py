@@ -32,6 +32,7 @@ repo = "someone/shop"
 commit = "0123456789abcdef"
 framework = "express@4.21.2"
 subdir = "server"
+ignore = ["var/db"]
 [expect]
 backend = "express"
 [wizard]
@@ -64,6 +65,7 @@ def test_sheet_toml_fields(tmp_path: Path) -> None:
     assert sheet.timeout == 120
     assert sheet.port == 3123 and sheet.base_url == "http://127.0.0.1:3123"
     assert sheet.env == {"SESSION_SECRET": "test"}
+    assert sheet.ignore == ("var/db",)
     assert [user.username for user in sheet.users] == ["alice", "bob"]
 
 
@@ -83,7 +85,9 @@ def test_sheet_json_and_shell_string_options(tmp_path: Path) -> None:
         ('commit = "c"\nframework = "x@1"', "'repo' is required"),
         ('repo = "a/b"\ncommit = "c"\nframework = "x@1"\ncolour = "red"', "unknown field(s): colour"),
         ('repo = "a/b"\ncommit = "c"\nframework = "x@1"\n[start]\ncommand = "node app.js"', "'start.port' must be a port number"),
-        ('repo = "a/b"\ncommit = "c"\nframework = "x@1"\n[commands]\ndeploy = "x"', "commands.deploy"),
+        ('repo = "a/b"\ncommit = "c"\nframework = "x@1"\n[commands]\ndeploy = "x"', "unknown field(s) in [commands]: deploy"),
+        ('repo = "a/b"\ncommit = "c"\nframework = "x@1"\n[expect]\nignore = ["var"]', "unknown field(s) in [expect]: ignore"),
+        ('repo = "a/b"\ncommit = "c"\nframework = "x@1"\n[commands]\nbuild = ["npm", "run"]', "commands.build must be a shell command"),
         ('repo = "a/b"\ncommit = "c"\nframework = "x@1"\nsubdir = "../elsewhere"', "'subdir' must be a relative path"),
         ('repo = "a/b"\ncommit = "c"\nframework = "x@1"\n[login]\nusers = [{username = "x"}]', "login.users[0]"),
         ('repo = "a/b"\ncommit = ', "cannot read"),
