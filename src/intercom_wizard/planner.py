@@ -56,6 +56,9 @@ def choose_frontend(project: Project, options: InstallOptions) -> Detection | No
 def resolve_client_auth(project: Project, options: InstallOptions, backend: Detection | None, *, has_pages: bool) -> InstallOptions:
     """Cookie or bearer: what the back end's auth implies, and for bearer where the front end keeps its token."""
     auth = options.auth
+    declared = (backend.details.get("token_auth") or {}).get("scheme") if backend is not None else None
+    if declared and options.auth_scheme == "Bearer":  # the back end's own scheme (JWT_HEADER_TYPE, DRF's Token)
+        options = replace(options, auth_scheme=str(declared))
     if auth is None:
         auth = ClientAuth.BEARER if backend is not None and backend.details.get("token_auth") else ClientAuth.COOKIE
     if auth is ClientAuth.COOKIE:

@@ -29,7 +29,7 @@ from intercom_wizard.integrations.backends.python_common import (
 from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.options import ClientAuth
-from intercom_wizard.integrations.frontends.layouts import find_layouts
+from intercom_wizard.integrations.frontends.layouts import find_layouts, package_base_layouts
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
 from intercom_wizard.support import Supported, SupportTable
@@ -88,7 +88,13 @@ def _token_auth(tree: ProjectTree) -> dict[str, object] | None:
     if not any("flask_jwt_extended" in text and "JWTManager(" in text for text in sources):
         return None
     lookup = any(parse(text, "python").find(pattern="@$JWT.user_lookup_loader") is not None for text in sources if "user_lookup_loader" in text)
-    return {"kind": "flask-jwt-extended", "user_lookup": lookup, **_token_identity(tree)}
+    found: dict[str, object] = {"kind": "flask-jwt-extended", "user_lookup": lookup, **_token_identity(tree)}
+    # JWT_HEADER_TYPE renames the Authorization scheme ("JWT <token>"); the front end must send that one.
+    for text in sources:
+        header_type = re.search(r"""JWT_HEADER_TYPE["']?\]?\s*[=:]\s*["']([A-Za-z]+)["']""", text)
+        if header_type:
+            found["scheme"] = header_type.group(1)
+    return found
 
 
 def _token_identity(tree: ProjectTree) -> dict[str, object]:
@@ -260,12 +266,17 @@ def plan(context: PlanContext, detection: Detection) -> None:
         )
 
 
-def page_host(context: PlanContext, detection: Detection) -> PageHost:
+def page_host(context: PlanContext, detection: Detection) -> PageHost | None:
     folder = folder_of(detection.details["app_file"])
+    if not context.tree.glob(".html", ".jinja", ".jinja2", ".j2", under=join(folder, "templates")):
+        return None  # a JSON API (Flask-JWT-Extended examples): the front end that calls it boots the Messenger
     return PageHost(
         static_dir=join(folder, "static"),
         script_src="{{ url_for('static', filename='intercom-messenger.js') }}",
-        layouts=tuple(find_layouts(context.tree, join(folder, "templates"), extends_marker="{% extends")),
+        layouts=tuple(
+            find_layouts(context.tree, join(folder, "templates"), extends_marker="{% extends")
+            or package_base_layouts(context.tree, join(folder, "templates"))  # Flask-Bootstrap's base page
+        ),
         user_settings=_template_user_settings(detection.details["auth"]),
         csp_nonce=_talisman_nonce(context.tree, detection.root),
         csp_nonce_help="Flask-Talisman makes one when created with content_security_policy_nonce_in=['script-src'].",

@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 from intercom_wizard.edits import indent_unit, indentation_at, insert_lines_before
 from intercom_wizard.errors import BadInput
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
-from intercom_wizard.integrations.frontends.layouts import PAGE_SUFFIXES, body_end_tag, find_layouts
+from intercom_wizard.integrations.frontends.layouts import PAGE_SUFFIXES, body_end_offset, find_layouts
 from intercom_wizard.options import ClientAuth
 from intercom_wizard.plan import Insertion
 from intercom_wizard.templates import render
@@ -129,12 +129,12 @@ def _insert_script_tag(
     context: PlanContext, layout: str, tag: str, prelude: str | None, *, reason: str = "adds the Messenger script to every page"
 ) -> None:
     source = context.tree.read(layout)
-    end_tag = body_end_tag(source.text)
-    if end_tag is None:
+    offset = body_end_offset(source.text)
+    if offset is None:
         context.builder.manual(layout, "Add the Messenger script before </body>:", tag)
         return
-    offset = end_tag.range().start.index
-    indent = indentation_at(source.text, offset) + indent_unit(source.text)
+    at_end = offset == len(source.text)  # a body closed implicitly: the tag is the document's last line
+    indent = "" if at_end else indentation_at(source.text, offset) + indent_unit(source.text)
     insertions = [insert_lines_before(source, offset, tag.rstrip("\n") + "\n", indent)]
     if prelude and prelude not in source.text:
         insertions.append(Insertion(0, source.native(prelude + "\n")))
