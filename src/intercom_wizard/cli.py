@@ -16,6 +16,7 @@ from intercom_wizard.apply import apply_changes
 from intercom_wizard.errors import EXIT_CODE_HELP, Ambiguous, BadInput, ExitCode, WizardError
 from intercom_wizard.gitstate import ensure_clean
 from intercom_wizard.integrations import BACKENDS, FRONTENDS
+from intercom_wizard.outputcheck import ensure_parses
 from intercom_wizard.options import (
     AuthMode,
     ClientAuth,
@@ -168,9 +169,12 @@ def install(
     try:
         if not allow_dirty:
             ensure_clean(project.tree, [c.path for c in plan.changes if c.action == "modify"])
+        checked = ensure_parses(project.tree, plan.changes)  # our own output, before anything is written
         applied = apply_changes(project.tree, plan.changes)
     except WizardError as error:
         fail(error)
+    for reason in checked.not_checked:
+        err.print(f"note: {escape(reason)}")
     installs = _install_dependencies(project, plan, run=not no_install, quiet=as_json)
     if as_json:
         print(json.dumps(result | {"applied": True, "status": "applied", "written": applied.written, "package_manager": installs}, indent=2))
