@@ -151,7 +151,7 @@ def runtime_annotation_problems(module: ast.Module, level: tuple[int, int]) -> l
     if postponed or level >= (3, 10):
         return []
     problems = []
-    for annotation in _evaluated_annotations(module):
+    for annotation in evaluated_annotations(module):
         for node in ast.walk(annotation):
             if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
                 problems.append(f"line {node.lineno}: `{ast.unparse(node)}` in an annotation needs Python 3.10 (found {level[0]}.{level[1]})")
@@ -160,7 +160,7 @@ def runtime_annotation_problems(module: ast.Module, level: tuple[int, int]) -> l
     return problems
 
 
-def _evaluated_annotations(module: ast.Module) -> list[ast.expr]:
+def evaluated_annotations(module: ast.Module) -> list[ast.expr]:
     """Function signatures and module/class-level variable annotations (not those inside functions)."""
     found: list[ast.expr] = []
     for node in ast.walk(module):

@@ -29,6 +29,7 @@ from intercom_wizard.integrations.frontends.layouts import find_layouts
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
 from intercom_wizard.support import Supported, SupportTable
+from intercom_wizard.versions import python_version
 
 NAME = "flask"
 # The versions this integration generates code for (docs list the same table).
@@ -83,7 +84,12 @@ def _token_auth(tree: ProjectTree) -> dict[str, object] | None:
     sources = [tree.text(path) for path in tree.glob(".py")]
     if not any("flask_jwt_extended" in text and "JWTManager(" in text for text in sources):
         return None
-    lookup = any(parse(text, "python").find(pattern="@$JWT.user_lookup_loader") is not None for text in sources if "user_lookup_loader" in text)
+    lookup = any(
+        parse(text, "python").find(pattern=f"@$JWT.{loader}") is not None
+        for text in sources
+        for loader in ("user_lookup_loader", "user_loader_callback_loader")  # 4.x, 3.x
+        if loader in text
+    )
     return {"kind": "flask-jwt-extended", "user_lookup": lookup}
 
 
@@ -116,10 +122,12 @@ def plan(context: PlanContext, detection: Detection) -> None:
     token_auth = detection.details.get("token_auth") if context.options.auth is ClientAuth.BEARER else None
     auth = token_auth or detection.details["auth"]
     imports, claims = _user_lookup(auth)
-    route = f'@bp.get("{context.options.endpoint}")'
+    route = _route_decorator(context, detection)
     if token_auth:
-        # No or a bad token: Flask-JWT-Extended answers 401 itself; optional=True lets ours say "not signed in".
-        route += "\n@jwt_required(optional=True)"
+        # No or a bad token: Flask-JWT-Extended answers 401 itself; an optional token lets ours say "not signed in".
+        route += "\n" + _optional_jwt_decorator(context, detection)
+        if _jwt_extended_3(context, detection):
+            imports = imports.replace("jwt_required", "jwt_optional")
     cors = ""
     if context.options.frontend_origin:
         imports += "\nfrom flask_cors import CORS"
@@ -151,6 +159,24 @@ def plan(context: PlanContext, detection: Detection) -> None:
             "signed_in_user_claims() returns the signed-in user's id, email and name.",
             "warning",
         )
+
+
+def _route_decorator(context: PlanContext, detection: Detection) -> str:
+    """`@bp.get` from Flask 2.0; Flask 1.x only has `route(..., methods=...)`."""
+    flask_version = python_version(context.tree, detection.root, "flask")
+    if flask_version is not None and flask_version.below(2, 0):
+        return f'@bp.route("{context.options.endpoint}", methods=["GET"])'
+    return f'@bp.get("{context.options.endpoint}")'
+
+
+def _jwt_extended_3(context: PlanContext, detection: Detection) -> bool:
+    found = python_version(context.tree, detection.root, "flask-jwt-extended")
+    return found is not None and found.below(4, 0)
+
+
+def _optional_jwt_decorator(context: PlanContext, detection: Detection) -> str:
+    """Flask-JWT-Extended 4 spells an optional token `jwt_required(optional=True)`; 3.x had `jwt_optional`."""
+    return "@jwt_optional" if _jwt_extended_3(context, detection) else "@jwt_required(optional=True)"
 
 
 def page_host(context: PlanContext, detection: Detection) -> PageHost:

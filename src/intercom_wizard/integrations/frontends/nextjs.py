@@ -77,6 +77,7 @@ from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.typescript import strip_types
 from intercom_wizard.support import Supported, SupportTable
+from intercom_wizard.versions import npm_version
 
 NAME = "nextjs"
 # The versions this integration generates code for (docs list the same table).
@@ -222,7 +223,18 @@ def _app_route(context: PlanContext, app: NextApp) -> None:
         user_lookup=lookup,
         request_time="await connection(); // per user and per request: never prerendered" if cache_components else "",
     )
-    context.builder.create(path, _language(source, app), f"GET {context.options.endpoint}: the signed-in user's Intercom JWT")
+    context.builder.create(path, _language(_response_for_typescript(context.tree, app, source), app), f"GET {context.options.endpoint}: the signed-in user's Intercom JWT")
+
+
+def _response_for_typescript(tree: ProjectTree, app: NextApp, source: str) -> str:
+    """TypeScript's DOM types declare the static `Response.json()` from 5.2 on; before, `NextResponse.json()`."""
+    typescript = npm_version(tree, app.spa.root, "typescript")
+    if not app.spa.typescript or typescript is None or typescript.at_least(5, 2):
+        return source
+    source = source.replace("Response.json(", "NextResponse.json(")
+    if "import { connection } from 'next/server';" in source:
+        return source.replace("import { connection } from 'next/server';", "import { connection, NextResponse } from 'next/server';", 1)
+    return source.replace("import { SignJWT } from 'jose';", "import { SignJWT } from 'jose';\nimport { NextResponse } from 'next/server';", 1)
 
 
 def _cache_components(tree: ProjectTree, root: str) -> bool:
