@@ -39,6 +39,7 @@ SUPPORTED: SupportTable = (
     Supported("Flask-JWT-Extended", "python", "flask-jwt-extended", (3, 0), (5, 0), optional=True),
 )
 MODULE_NAME = "intercom_jwt"
+PYJWT_1_SPEC = ">=1.7,<2"
 
 
 def detect(tree: ProjectTree) -> list[Detection]:
@@ -137,7 +138,7 @@ def plan(context: PlanContext, detection: Detection) -> None:
     imports = "\n".join(sorted(imports.splitlines()))
     builder.create(
         f"{prefix}{MODULE_NAME}.py",
-        render("flask_intercom_jwt.py", imports=imports, user_claims=claims, route=route, cors=cors),
+        _for_pyjwt_1(context, detection, render("flask_intercom_jwt.py", imports=imports, user_claims=claims, route=route, cors=cors)),
         f"GET {context.options.endpoint}: a signed Intercom JWT for the signed-in user, 401 otherwise",
     )
     in_package = app_file.endswith("__init__.py")
@@ -151,7 +152,11 @@ def plan(context: PlanContext, detection: Detection) -> None:
         reason="registers the token endpoint's blueprint",
         include_assignments=True,
     )
-    declare_pyjwt(context, detection.root)
+    if _pyjwt_1(context, detection):
+        # Flask-JWT-Extended 3 requires PyJWT 1.x: asking for 2.x would make the app uninstallable.
+        declare_python_package(context, detection.root, "PyJWT", PYJWT_1_SPEC, "PyJWT signs the tokens (1.x, as Flask-JWT-Extended 3 needs)")
+    else:
+        declare_pyjwt(context, detection.root)
     plan_secret(context, _env_file(tree, detection.root))
     if detection.details["auth"]["kind"] == "none":
         builder.note(
@@ -172,6 +177,25 @@ def _route_decorator(context: PlanContext, detection: Detection) -> str:
 def _jwt_extended_3(context: PlanContext, detection: Detection) -> bool:
     found = python_version(context.tree, detection.root, "flask-jwt-extended")
     return found is not None and found.below(4, 0)
+
+
+def _pyjwt_1(context: PlanContext, detection: Detection) -> bool:
+    """The app runs PyJWT 1.x: pinned itself, or required by Flask-JWT-Extended 3."""
+    pyjwt = python_version(context.tree, detection.root, "pyjwt")
+    return _jwt_extended_3(context, detection) or (pyjwt is not None and pyjwt.below(2, 0))
+
+
+def _for_pyjwt_1(context: PlanContext, detection: Detection, module: str) -> str:
+    """PyJWT 1.x returns bytes from jwt.encode; JSON needs text."""
+    if not _pyjwt_1(context, detection):
+        return module
+    return module.replace(
+        '    return jsonify(token=jwt.encode(payload, secret, algorithm="HS256"))',
+        '    token = jwt.encode(payload, secret, algorithm="HS256")\n'
+        "    # PyJWT 1.x (which Flask-JWT-Extended 3 requires) returns bytes.\n"
+        '    return jsonify(token=token.decode("ascii") if isinstance(token, bytes) else token)',
+        1,
+    )
 
 
 def _optional_jwt_decorator(context: PlanContext, detection: Detection) -> str:
