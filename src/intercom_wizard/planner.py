@@ -13,6 +13,8 @@ from intercom_wizard.integrations.frontends.client_auth import find_token_storag
 from intercom_wizard.options import AuthMode, ClientAuth, InstallOptions
 from intercom_wizard.plan import FileChange, Plan
 from intercom_wizard.project import Project
+from intercom_wizard.phpcompat import fit_created_php
+from intercom_wizard.pythoncompat import fit_created_python
 from intercom_wizard.receipt import RECEIPT_PATH, Receipt
 from intercom_wizard.tree import folder_of, join
 from intercom_wizard.signin import find_sign_in
@@ -162,7 +164,8 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
             "next steps) or the browser blocks the Messenger.",
             "warning",
         )
-    changes = builder.changes()
+    # New modules in the idiom of the app's own language level (templates are written in today's).
+    changes = fit_created_php(project.tree, fit_created_python(project.tree, builder.changes()))
     plan = Plan(
         str(project.tree.root),
         frontend.name if frontend else None,

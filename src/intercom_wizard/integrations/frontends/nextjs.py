@@ -78,6 +78,7 @@ from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.typescript import strip_types
 from intercom_wizard.support import Supported, SupportTable
+from intercom_wizard.versions import npm_version
 
 NAME = "nextjs"
 # The versions this integration generates code for (docs list the same table).
@@ -227,8 +228,9 @@ def _app_route(context: PlanContext, app: NextApp) -> None:
         user_lookup=lookup,
         request_time="await connection(); // per user and per request: never prerendered" if cache_components else "",
     )
-    context.builder.create(path, _language(source, app), f"GET {context.options.endpoint}: the signed-in user's Intercom JWT")
-    _adapter_step(context, path, _language(source, app), lookup)
+    content = _language(_response_for_typescript(context.tree, app, source), app)
+    context.builder.create(path, content, f"GET {context.options.endpoint}: the signed-in user's Intercom JWT")
+    _adapter_step(context, path, content, lookup)
 
 
 def _adapter_step(context: PlanContext, path: str, content: str, lookup: str) -> None:
@@ -242,6 +244,17 @@ def _adapter_step(context: PlanContext, path: str, content: str, lookup: str) ->
             "no Auth.js, NextAuth, Clerk or getSession() in lib/session was found",
             render("spa/nextjs/user-adapter.ts").split("\n", 1)[1].strip(),
         )
+
+
+def _response_for_typescript(tree: ProjectTree, app: NextApp, source: str) -> str:
+    """TypeScript's DOM types declare the static `Response.json()` from 5.2 on; before, `NextResponse.json()`."""
+    typescript = npm_version(tree, app.spa.root, "typescript")
+    if not app.spa.typescript or typescript is None or typescript.at_least(5, 2):
+        return source
+    source = source.replace("Response.json(", "NextResponse.json(")
+    if "import { connection } from 'next/server';" in source:
+        return source.replace("import { connection } from 'next/server';", "import { connection, NextResponse } from 'next/server';", 1)
+    return source.replace("import { SignJWT } from 'jose';", "import { SignJWT } from 'jose';\nimport { NextResponse } from 'next/server';", 1)
 
 
 def _cache_components(tree: ProjectTree, root: str) -> bool:
