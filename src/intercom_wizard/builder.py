@@ -53,6 +53,7 @@ class PlanBuilder:
 
     def create(self, path: str, content: str, reason: str, *, holds_secret: bool = False) -> None:
         target = self.tree.resolve(path)
+        self.formatter.created(path)
         content = self.fit(path, content)
         if target.exists():
             if self.tree.read(path).text == content:

@@ -23,6 +23,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -57,10 +58,10 @@ class Tool:
     name: str
     binary: Path
     cwd: Path
-    run: Callable[[Tool, Path, str], str]  # (tool, the file's absolute path, text) -> the fixed text
+    run: Callable[[Tool, Path, str, tuple[str, ...]], str]  # (tool, absolute path, text, new modules) -> fixed text
 
-    def fix(self, absolute: Path, text: str) -> str:
-        return self.run(self, absolute, text)
+    def fix(self, absolute: Path, text: str, new_modules: tuple[str, ...] = ()) -> str:
+        return self.run(self, absolute, text, new_modules)
 
 
 @dataclass
@@ -79,6 +80,13 @@ class ProjectFormatter:
         self.report = Formatted()
         self._tools: dict[tuple[str, str], list[Tool]] = {}
         self._clean: dict[tuple[str, str], bool] = {}
+        # Top-level Python modules the plan creates: not on disk yet, but first-party for import sorting.
+        self.new_modules: set[str] = set()
+
+    def created(self, path: str) -> None:
+        parts = PurePosixPath(path)
+        if parts.suffix == ".py":
+            self.new_modules.add(parts.stem)
 
     def tools_for(self, path: str) -> list[Tool]:
         suffix = PurePosixPath(path).suffix
@@ -134,7 +142,7 @@ class ProjectFormatter:
 
     def _run(self, tool: Tool, path: str, text: str) -> str | None:
         try:
-            return tool.fix(self.tree.root / path, text)
+            return tool.fix(self.tree.root / path, text, tuple(sorted(self.new_modules)))
         except ToolFailed as error:
             self.report.failures.append(f"{path}: {tool.name} failed ({error}); left as generated")
             return None
@@ -292,11 +300,11 @@ def _execute(tool: Tool, arguments: list[str], text: str | None, *, cwd: Path | 
     return completed.stdout
 
 
-def _run_prettier(tool: Tool, absolute: Path, text: str) -> str:
+def _run_prettier(tool: Tool, absolute: Path, text: str, new_modules: tuple[str, ...]) -> str:
     return _execute(tool, ["--stdin-filepath", str(absolute)], text)
 
 
-def _run_eslint(tool: Tool, absolute: Path, text: str) -> str:
+def _run_eslint(tool: Tool, absolute: Path, text: str, new_modules: tuple[str, ...]) -> str:
     # Exit 1 only means problems remain that --fix cannot fix; 2 is a crash or a broken config.
     output = _execute(tool, ["--fix-dry-run", "--format", "json", "--stdin", "--stdin-filename", str(absolute)], text, ok=(0, 1))
     try:
@@ -308,35 +316,57 @@ def _run_eslint(tool: Tool, absolute: Path, text: str) -> str:
     return results[0].get("output", text)
 
 
-def _run_standard(tool: Tool, absolute: Path, text: str) -> str:
+def _run_standard(tool: Tool, absolute: Path, text: str, new_modules: tuple[str, ...]) -> str:
     fixed = _execute(tool, ["--fix", "--stdin", "--stdin-filename", str(absolute)], text, ok=(0, 1))
     return fixed or text
 
 
-def _run_biome(tool: Tool, absolute: Path, text: str) -> str:
+def _run_biome(tool: Tool, absolute: Path, text: str, new_modules: tuple[str, ...]) -> str:
     return _execute(tool, ["format", f"--stdin-file-path={absolute}"], text)
 
 
-def _run_ruff_imports(tool: Tool, absolute: Path, text: str) -> str:
-    # --no-cache: ruff would otherwise write .ruff_cache into the project.
+def _run_ruff_imports(tool: Tool, absolute: Path, text: str, new_modules: tuple[str, ...]) -> str:
+    # --no-cache: ruff would otherwise write .ruff_cache into the project. A module the plan creates is
+    # not on disk yet, so ruff would sort its import as third-party: name it first-party, with the project's own.
+    extra = []
+    if new_modules:
+        known = sorted(set(new_modules) | set(_ruff_known_first_party(tool.cwd)))
+        extra = ["--config", f"lint.isort.known-first-party = {json.dumps(known)}"]
     return _execute(
-        tool, ["check", "--no-cache", "--fix", "--select", "I", "--exit-zero", "--quiet", "--stdin-filename", str(absolute), "-"], text
+        tool, ["check", "--no-cache", *extra, "--fix", "--select", "I", "--exit-zero", "--quiet", "--stdin-filename", str(absolute), "-"], text
     )
 
 
-def _run_ruff_format(tool: Tool, absolute: Path, text: str) -> str:
+def _ruff_known_first_party(folder: Path) -> list[str]:
+    """The project's own `known-first-party` list, which a --config override would otherwise replace."""
+    for name, prefix in (("ruff.toml", ()), (".ruff.toml", ()), ("pyproject.toml", ("tool", "ruff"))):
+        try:
+            data = tomllib.loads((folder / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        for key in prefix:
+            data = data.get(key, {}) if isinstance(data, dict) else {}
+        if not data:
+            continue
+        isort = (data.get("lint", {}) or {}).get("isort") or data.get("isort") or {}
+        return [str(module) for module in isort.get("known-first-party", [])]
+    return []
+
+
+def _run_ruff_format(tool: Tool, absolute: Path, text: str, new_modules: tuple[str, ...]) -> str:
     return _execute(tool, ["format", "--no-cache", "--quiet", "--stdin-filename", str(absolute), "-"], text)
 
 
-def _run_black(tool: Tool, absolute: Path, text: str) -> str:
+def _run_black(tool: Tool, absolute: Path, text: str, new_modules: tuple[str, ...]) -> str:
     return _execute(tool, ["--quiet", "--stdin-filename", str(absolute), "-"], text)
 
 
-def _run_isort(tool: Tool, absolute: Path, text: str) -> str:
-    return _execute(tool, ["--filename", str(absolute), "-"], text)
+def _run_isort(tool: Tool, absolute: Path, text: str, new_modules: tuple[str, ...]) -> str:
+    projects = [argument for module in new_modules for argument in ("--project", module)]
+    return _execute(tool, [*projects, "--filename", str(absolute), "-"], text)
 
 
-def _run_rubocop(tool: Tool, absolute: Path, text: str) -> str:
+def _run_rubocop(tool: Tool, absolute: Path, text: str, new_modules: tuple[str, ...]) -> str:
     # With --stderr the report goes to stderr and the corrected source alone to stdout;
     # exit 1 only means offenses remain that autocorrect does not fix.
     flag = "--fix" if tool.name == "standardrb" else "--autocorrect"
@@ -359,13 +389,13 @@ def _in_mirror(tool: Tool, absolute: Path, text: str, configs: tuple[str, ...], 
         return copy.read_text(encoding="utf-8", newline="")
 
 
-def _run_pint(tool: Tool, absolute: Path, text: str) -> str:
+def _run_pint(tool: Tool, absolute: Path, text: str, new_modules: tuple[str, ...]) -> str:
     config = tool.cwd / "pint.json"
     extra = ["--config", str(config)] if config.is_file() else []
     return _in_mirror(tool, absolute, text, ("pint.json",), lambda copy: [*extra, str(copy)], ok=(0, 1))
 
 
-def _run_php_cs_fixer(tool: Tool, absolute: Path, text: str) -> str:
+def _run_php_cs_fixer(tool: Tool, absolute: Path, text: str, new_modules: tuple[str, ...]) -> str:
     config = next(tool.cwd / name for name in PHP_CS_FIXER_CONFIGS if (tool.cwd / name).is_file())
     return _in_mirror(
         tool, absolute, text, (), lambda copy: ["fix", "--quiet", "--using-cache=no", "--path-mode=override", f"--config={config}", str(copy)]

@@ -215,6 +215,9 @@ def restyle_js(text: str, language: str, style: JsStyle, *, reindent: bool = Tru
     root = parse(text, language)
     if root.find(kind="ERROR") is not None:
         return text
+    if not style.allows_void:
+        text = _apply(text, _void_edits(root))
+        root = parse(text, language)
     edits: list[tuple[int, int, str]] = []
     if style.quote != DEFAULT_QUOTE:
         edits += _quote_edits(root, style.quote)
@@ -224,6 +227,25 @@ def restyle_js(text: str, language: str, style: JsStyle, *, reindent: bool = Tru
     if reindent and style.indent != "  ":
         result = _reindent(result, language, style.indent)
     return result
+
+
+def _void_edits(root: SgNode) -> list[tuple[int, int, str]]:
+    """`void promise()` (a deliberately unawaited call) as `promise().catch(() => undefined)`."""
+    edits = []
+    for node in root.find_all(kind="unary_expression"):
+        operator = node.child(0)
+        argument = node.field("argument")
+        if operator is None or operator.text() != "void" or argument is None or argument.kind() != "call_expression":
+            continue
+        span = node.range()
+        edits.append((span.start.index, span.end.index, f"{argument.text()}.catch(() => undefined)"))
+    # Outermost first would overlap inner ones; our templates never nest them, so keep the outer.
+    edits.sort()
+    kept: list[tuple[int, int, str]] = []
+    for edit in edits:
+        if not kept or edit[0] >= kept[-1][1]:
+            kept.append(edit)
+    return kept
 
 
 def _quote_edits(root: SgNode, quote: str) -> list[tuple[int, int, str]]:
