@@ -37,7 +37,7 @@ def test_a_failure_at_any_write_leaves_the_tree_unchanged(failing_call, app_copy
     except ApplyFailed as error:
         assert "Every file was left as it was" in error.message
         assert snapshot(root) == before
-        assert not [p for p in root.rglob("*intercom-wizard-*")], "no temporary files are left behind"
+        assert not [p for p in root.rglob(".intercom-wizard~*")], "no temporary files are left behind"
     else:
         assert failing_call + 1 > calls["replace"], "the injected failure was never reached"
 
@@ -47,18 +47,19 @@ def test_a_failure_while_writing_temp_files_changes_nothing(app_copy, monkeypatc
     before = snapshot(root)
     plan = plan_for(root)
     written = []
-    real_write = apply_module._write_temp
+    real_write = apply_module.write_new_file
 
-    def failing_third(target, change):
+    def failing_third(path, data, mode):
         if len(written) == 2:
             raise PermissionError(13, "Permission denied")
-        written.append(target)
-        return real_write(target, change)
+        written.append(path)
+        return real_write(path, data, mode)
 
-    monkeypatch.setattr(apply_module, "_write_temp", failing_third)
+    monkeypatch.setattr(apply_module, "write_new_file", failing_third)
     with pytest.raises(ApplyFailed):
         apply_changes(detect(root).tree, plan.changes)
     assert snapshot(root) == before
+    assert not [p for p in root.rglob(".intercom-wizard~*")], "no temporary files are left behind"
 
 
 def test_crlf_bom_and_missing_final_newline_are_kept(app_copy, cli):

@@ -119,7 +119,7 @@ def test_interactive_install_asks_for_the_secret_hidden_and_for_confirmation(app
     result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, secret=None, input=f"{typed_secret}\ny\n")
     assert result.exit_code == 0, result.stderr
     assert typed_secret not in result.stdout + result.stderr, "the prompt hides what is typed"
-    assert (root / ".env").read_text() == f"INTERCOM_IDENTITY_SECRET={typed_secret}\n"
+    assert (root / ".env").read_text() == f"INTERCOM_IDENTITY_SECRET='{typed_secret}'\n"
 
 
 def test_interactive_choice_between_two_back_ends(tmp_path, cli, monkeypatch):

@@ -1,22 +1,23 @@
-"""Transactional writer: every file of a plan is changed, or none is."""
+"""Transactional writer: every file of a plan is changed, or none is, even if the process is killed.
+
+Order of steps (each a `faults.checkpoint`): the journal ("pending"), the folders new files need, each
+new content into a temporary sibling, then per file (the receipt last) the original renamed to its
+backup and the temporary file renamed into place, the journal rewritten as "committed" (the commit
+point), the backups removed, emptied folders removed, the journal removed. A failure before the
+commit point rolls back from the journal; a kill at any step is finished or rolled back by the next
+run (`journal.recover`). Temporary, backup, journal and lock files all start with `.intercom-wizard~`.
+"""
 
 import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from intercom_wizard.errors import ApplyFailed
+from intercom_wizard.faults import checkpoint
+from intercom_wizard.journal import Entry, Journal, transient_name, write_new_file
 from intercom_wizard.plan import FileChange
+from intercom_wizard.receipt import RECEIPT_PATH, sha256
 from intercom_wizard.tree import ProjectTree
-
-
-@dataclass
-class _Staged:
-    change: FileChange
-    target: Path
-    temp: Path | None = None  # new content, written beside the target
-    backup: Path | None = None  # the original file, moved aside until commit
-    placed: bool = False
 
 
 @dataclass
@@ -26,97 +27,107 @@ class ApplyResult:
 
 
 def apply_changes(tree: ProjectTree, changes: list[FileChange]) -> ApplyResult:
-    """Write all changes through temporary siblings and renames; on any failure restore everything."""
-    staged = [_Staged(change, tree.resolve(change.path)) for change in changes]
-    created_dirs: list[Path] = []
+    """Write all changes through temporary siblings and renames, journalled; on any failure restore everything."""
+    # The receipt goes last: while it is not in place, no run treats the project as installed.
+    ordered = sorted(changes, key=lambda change: change.path == RECEIPT_PATH)
+    targets = [tree.resolve(change.path) for change in ordered]
     try:
-        for item in staged:
-            _check_unchanged(item)
-            if item.change.action != "delete":
-                created_dirs += _make_parents(item.target.parent)
-                item.temp = _write_temp(item.target, item.change)
-        for item in staged:
-            if item.target.exists():
-                backup = _sibling(item.target, "bak")
-                os.replace(item.target, backup)
-                item.backup = backup
-            if item.temp is not None:
-                os.replace(item.temp, item.target)
-                item.temp = None
-            item.placed = True
-    except Exception as exc:
-        _roll_back(staged, created_dirs)
+        for change, target in zip(ordered, targets):
+            _check_unchanged(change, target)
+    except (OSError, RuntimeError) as exc:
+        raise ApplyFailed(f"{exc}. Nothing was changed.", hint="Run the command again to plan from the files as they are now.") from None
+    journal = Journal(
+        tree.root,
+        [
+            Entry(
+                change.path,
+                change.action,
+                None if change.action == "delete" else transient_name("new", target.name),
+                transient_name("old", target.name) if change.action != "create" else None,
+                None if change.action == "delete" else sha256(change.encoded()),
+            )
+            for change, target in zip(ordered, targets)
+        ],
+        _missing_folders(tree.root, [t.parent for c, t in zip(ordered, targets) if c.action != "delete"]),
+    )
+    current = ordered[0].path if ordered else ""
+    journal_written = False
+    try:
+        journal.save("pending")
+        journal_written = True
+        for folder in journal.created_dirs:
+            checkpoint("mkdir")
+            (tree.root / folder).mkdir()
+        for change, target, entry in zip(ordered, targets, journal.entries):
+            current = change.path
+            if entry.temp is not None:
+                write_new_file(target.parent / entry.temp, change.encoded(), _final_mode(target, change))
+        for change, target, entry in zip(ordered, targets, journal.entries):
+            current = change.path
+            if entry.backup is not None:
+                checkpoint("rename original to backup")
+                os.replace(target, target.parent / entry.backup)
+            if entry.temp is not None:
+                checkpoint("rename new content into place")
+                os.replace(target.parent / entry.temp, target)
+        journal.save("committed")
+    except BaseException as exc:  # Ctrl-C included: roll back, then let it end the run
+        if journal_written:
+            journal.roll_back()
+            journal.remove()
+        if not isinstance(exc, Exception):
+            raise
         raise ApplyFailed(
-            f"Could not write {item.change.path}: {exc}. Every file was left as it was.",
+            f"Could not write {current}: {_describe(exc)}. Every file was left as it was.",
             hint="Check permissions and free space, then run the command again.",
         ) from exc
-    for item in staged:
-        if item.backup is not None:
-            item.backup.unlink(missing_ok=True)
-    _remove_emptied_folders(tree.root, [i.target for i in staged if i.change.action == "delete"])
+    try:
+        journal.finish()
+        journal.remove()
+    except OSError as exc:
+        raise ApplyFailed(
+            f"The change was applied, but cleaning up after it failed: {_describe(exc)}.",
+            hint="The next intercom-wizard command in this folder removes what is left.",
+        ) from exc
     return ApplyResult(
-        written=[i.change.path for i in staged if i.change.action != "delete"],
-        deleted=[i.change.path for i in staged if i.change.action == "delete"],
+        written=[change.path for change in changes if change.action != "delete"],
+        deleted=[change.path for change in changes if change.action == "delete"],
     )
 
 
-def _check_unchanged(item: _Staged) -> None:
-    expected = item.change.encoded_before()
-    if item.change.action == "create":
-        if item.target.exists():
-            raise FileExistsError(f"{item.change.path} appeared while the plan was being made")
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc)
+
+
+def _check_unchanged(change: FileChange, target: Path) -> None:
+    if change.action == "create":
+        if target.exists() or target.is_symlink():
+            raise FileExistsError(f"{change.path} appeared while the plan was being made")
         return
-    if expected is not None and item.target.read_bytes() != expected:
-        raise RuntimeError(f"{item.change.path} changed while the plan was being made")
+    expected = change.encoded_before()
+    if expected is not None and target.read_bytes() != expected:
+        raise RuntimeError(f"{change.path} changed while the plan was being made")
 
 
-def _make_parents(directory: Path) -> list[Path]:
-    missing = []
-    while not directory.exists():
-        missing.append(directory)
-        directory = directory.parent
-    for path in reversed(missing):
-        path.mkdir()
+def _missing_folders(root: Path, folders: list[Path]) -> list[str]:
+    """Folders to create, parents first, relative to the root."""
+    missing: list[str] = []
+    for folder in folders:
+        chain = []
+        while not folder.exists() and folder != root:
+            chain.append(folder.relative_to(root).as_posix())
+            folder = folder.parent
+        missing += [path for path in reversed(chain) if path not in missing]
     return missing
 
 
-def _sibling(target: Path, kind: str) -> Path:
-    return target.with_name(f".{target.name}.intercom-wizard-{kind}-{secrets.token_hex(4)}")
-
-
-def _write_temp(target: Path, change: FileChange) -> Path:
-    temp = _sibling(target, "new")
-    data = change.encoded()
-    with open(temp, "xb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+def _final_mode(target: Path, change: FileChange) -> int:
     if target.exists():
-        os.chmod(temp, target.stat().st_mode & 0o7777)
-    elif change.holds_secret:
-        os.chmod(temp, 0o600)
-    return temp
-
-
-def _roll_back(staged: list[_Staged], created_dirs: list[Path]) -> None:
-    for item in reversed(staged):
-        if item.temp is not None:
-            item.temp.unlink(missing_ok=True)
-        if item.placed and item.change.action != "delete":
-            item.target.unlink(missing_ok=True)
-        if item.backup is not None:
-            os.replace(item.backup, item.target)
-    for directory in created_dirs:
-        try:
-            directory.rmdir()
-        except OSError:
-            pass
-
-
-def _remove_emptied_folders(root: Path, deleted: list[Path]) -> None:
-    """Remove the folders deletions left empty, walking up to (never including) the project root."""
-    for path in sorted(deleted, key=lambda p: len(p.parts), reverse=True):
-        directory = path.parent
-        while directory != root and directory.is_dir() and not any(directory.iterdir()):
-            directory.rmdir()
-            directory = directory.parent
+        return target.stat().st_mode & 0o7777
+    if change.holds_secret:
+        return 0o600
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

@@ -22,6 +22,7 @@ from intercom_wizard.options import (
     Region,
     parse_endpoint,
     parse_origin,
+    parse_secret,
     parse_storage_key,
     parse_workspace_id,
 )
@@ -67,18 +68,35 @@ def refuse_secret_argument(value: Optional[str]) -> None:
         )
 
 
+def guard_project(ctx: typer.Context | None, path: Path) -> None:
+    """Take the project's lock for the command of `ctx` (install and uninstall pass theirs) and finish or
+    roll back a run that was interrupted, before anything reads the project."""
+    if not path.is_dir():
+        return  # the command's own check names the problem
+    from intercom_wizard.journal import recover
+    from intercom_wizard.lock import ProjectLock
+
+    if ctx is not None:  # released when the command ends, however it ends
+        held = ProjectLock.acquire(path)
+        ctx.call_on_close(held.release)
+    message = recover(path)
+    if message:
+        err.print(f"note: {escape(message)}")
+
+
 def read_secret(interactive: bool) -> str | None:
-    secret = os.environ.get(SECRET_ENV, "").strip()
+    # Surrounding spaces and the final newline of `export X=$(cat file)` are trimmed, nothing inside.
+    secret = os.environ.get(SECRET_ENV, "").strip(" \n")
     if secret:
-        return secret
+        return parse_secret(secret)
     if interactive:
         typed = typer.prompt(
             "Identity verification secret (Messenger Security page; Enter to skip)",
             default="",
             hide_input=True,
             show_default=False,
-        ).strip()
-        return typed or None
+        ).strip(" \n")
+        return parse_secret(typed) if typed else None
     return None
 
 
@@ -88,6 +106,7 @@ def is_interactive(yes: bool) -> bool:
 
 @app.command(epilog=EXIT_CODE_HELP)
 def install(
+    ctx: typer.Context,
     path: PathArg = Path("."),
     workspace_id: Annotated[Optional[str], typer.Option(help="Workspace (app) id, e.g. abc12345, or a URL of your workspace.")] = None,
     region: Annotated[Optional[Region], typer.Option(help="Where the workspace is hosted.")] = None,
@@ -140,6 +159,7 @@ def install(
             load=load,
             csp_nonce=csp_nonce,
         )
+        guard_project(None if dry_run else ctx, path)
         project = detect(path)
         identity_secret = None if insecure else read_secret(interactive and not dry_run)
         plan = _plan_with_choices(project, options, identity_secret, interactive)
@@ -251,6 +271,7 @@ def show_summary(plan: "Plan") -> None:
 
 @app.command()
 def uninstall(
+    ctx: typer.Context,
     path: PathArg = Path("."),
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be removed; write nothing.")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="No prompts.")] = False,
@@ -266,6 +287,7 @@ def uninstall(
     from intercom_wizard.uninstall import make_uninstall_plan
 
     try:
+        guard_project(None if dry_run else ctx, path)
         tree = ProjectTree(path)
         plan = make_uninstall_plan(tree)
     except WizardError as error:
@@ -306,6 +328,7 @@ def detect_command(
     from intercom_wizard.project import detect
 
     try:
+        guard_project(None, path)
         project = detect(path)
         report = project.to_json()
     except WizardError as error:
@@ -322,6 +345,8 @@ def detect_command(
             out.print(f"  {item['name']} in {item['root']}{extra}{support}")
             for evidence in item["evidence"]:
                 out.print(f"    [dim]{escape(evidence)}[/]")
+            for label, version in item.get("versions", {}).items():
+                out.print(f"    {escape(_version_line(label, version))}")
     if report["package_managers"]:
         out.print("[bold]package managers:[/] " + ", ".join(f"{k}: {v}" for k, v in report["package_managers"].items()))
     if report["installed_by_wizard"]:
@@ -330,6 +355,13 @@ def detect_command(
         out.print("[bold yellow]existing Intercom code:[/]")
         for finding in report["existing_intercom"]:
             out.print(f"  {escape(finding)}")
+
+
+def _version_line(label: str, version: dict[str, object]) -> str:
+    if version["version"] is None:
+        return f"{label}: version unknown (supported {version['supported_range']})"
+    verdict = "" if version["supported"] else f" - OUTSIDE the supported range {version['supported_range']}"
+    return f"{label} {version['version']} ({version['how']}: {version['source']}){verdict}"
 
 
 @app.command()

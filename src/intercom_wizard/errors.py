@@ -19,7 +19,9 @@ Exit codes:
   0  success
   1  verification or a check failed
   2  bad input: invalid option value, secret passed on the command line,
-     unreadable, malformed or non-UTF-8 file, path outside the project
+     unreadable, malformed or non-UTF-8 file, special file (FIFO, socket,
+     device), malformed receipt, path outside the project; or another
+     install/uninstall is running on the same project (nothing changed)
   3  nothing (or more than one candidate) detected; pass --frontend/--backend
   4  an anchor was not found: a manual step is needed (snippet printed)
   5  git has uncommitted changes in files the plan touches (see --allow-dirty)
@@ -41,6 +43,10 @@ class WizardError(Exception):
 
 class BadInput(WizardError):
     exit_code = ExitCode.BAD_INPUT
+
+
+class Busy(BadInput):
+    """Another run holds the project's lock (or the lock cannot be taken): nothing was changed."""
 
 
 class NothingDetected(WizardError):

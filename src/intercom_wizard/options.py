@@ -1,6 +1,7 @@
 """Validated user inputs: workspace id, region, endpoint path, install mode."""
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 
@@ -64,6 +65,25 @@ def parse_endpoint(value: str) -> str:
             hint="Use an absolute path such as /api/intercom-jwt (letters, digits, '-', '_', '.', '/').",
         )
     return value
+
+
+def parse_secret(value: str) -> str:
+    """The identity secret as typed or exported: one line of printable characters.
+
+    A newline would start a second variable in the env file, NUL ends the string in C-based readers,
+    and other control characters are invisible in every place the secret is pasted.
+    """
+    bad = next((char for char in value if unicodedata.category(char) == "Cc"), None)
+    if bad is not None:
+        raise BadInput(
+            f"The identity secret contains a control character ({_describe(bad)}); it was not used.",
+            hint="Copy the secret again from the Messenger Security page: it is one line of printable characters.",
+        )
+    return value
+
+
+def _describe(char: str) -> str:
+    return {"\n": "a newline", "\r": "a carriage return", "\0": "NUL", "\t": "a tab"}.get(char, f"U+{ord(char):04X}")
 
 
 class ClientAuth(str, Enum):

@@ -124,7 +124,7 @@ def test_session_app_edits(tmp_path, cli):
                 raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Not signed in")
     ''') in module
     assert "router = APIRouter(route_class=TokenRoute)" in module and "CORS" not in module
-    assert after[".env"] == f"INTERCOM_IDENTITY_SECRET={SECRET}\n"
+    assert after[".env"] == f"INTERCOM_IDENTITY_SECRET='{SECRET}'\n"
     assert "__IW_" not in module
     compile(module, "intercom_jwt.py", "exec")
 
@@ -476,7 +476,7 @@ def test_session_user_without_a_dependency_and_a_main_guard(tmp_path, cli):
     module = after["intercom_jwt.py"]
     assert 'def signed_in_user_claims(request: Request) -> dict[str, Any] | None:\n' in module
     assert '    user = request.session.get("user")\n' in module and '"user_id": str(user["id"]),' in module
-    assert after[".env"] == f"INTERCOM_IDENTITY_SECRET={SECRET}\n"
+    assert after[".env"] == f"INTERCOM_IDENTITY_SECRET='{SECRET}'\n"
     assert "if __name__" in after["main.py"] and "warning" not in result.stderr
     install_quietly(cli, tmp_path)
     seen = call_with_test_client(tmp_path, "main:app", """

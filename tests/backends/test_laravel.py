@@ -189,7 +189,7 @@ def test_secret_goes_into_the_ignored_env_file_only(tmp_path, cli):
     env = (FIXTURE / ".env.example").read_text().replace("APP_KEY=", "APP_KEY=base64:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
     (root / ".env").write_text(env)  # each checkout's own, git-ignored
     result, before, after = install_and_check_uninstall(cli, root)
-    assert after[".env"] == env + f"INTERCOM_IDENTITY_SECRET={SECRET}\n"
+    assert after[".env"] == env + f"INTERCOM_IDENTITY_SECRET='{SECRET}'\n"
     assert [p for p, text in after.items() if SECRET in text] == [".env"]
     assert SECRET not in result.stdout + result.stderr
     assert SECRET not in after[".intercom-wizard.json"]

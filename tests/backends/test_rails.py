@@ -328,7 +328,7 @@ def test_empty_routes_block_dotenv_and_active_csp(tmp_path, cli):
     git(tmp_path, "init", "-q")
     result, after = install_and_check_uninstall(cli, tmp_path)
     assert after["config/routes.rb"] == 'Rails.application.routes.draw do\n  get "/api/intercom-jwt", to: "intercom_jwts#show"\nend\n'
-    assert after[".env"] == f"INTERCOM_IDENTITY_SECRET={SECRET}\n", "dotenv-rails loads .env, which git ignores"
+    assert after[".env"] == f"INTERCOM_IDENTITY_SECRET='{SECRET}'\n", "dotenv-rails loads .env, which git ignores"
     assert "response.headers[\"Cache-Control\"] = \"no-store\"" in after[CONTROLLER], "Rails 7.0 has no no_store yet"
     assert "Content Security Policy" in result.stderr
 

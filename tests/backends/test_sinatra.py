@@ -139,7 +139,7 @@ def test_modular_app_golden_with_dotenv(tmp_path, cli):
     assert "require 'securerandom'\nrequire 'json'\nrequire 'jwt'\n\nUser = Struct.new" in app, "the file's own quotes"
     assert app.endswith(MODULAR_ROUTE), "inside the class, after its last route"
     assert "gem 'dotenv', '~> 2.4'\n# Signs the Intercom Messenger's identity tokens\ngem 'jwt', '~> 2.5'\n\ngroup :development do" in after["Gemfile"]
-    assert after[".env"] == f"INTERCOM_IDENTITY_SECRET={SECRET}\n", "dotenv loads .env, which git ignores"
+    assert after[".env"] == f"INTERCOM_IDENTITY_SECRET='{SECRET}'\n", "dotenv loads .env, which git ignores"
     assert [path for path, data in after.items() if SECRET in data] == [".env"]
 
 

@@ -200,7 +200,7 @@ def test_app_router_typescript_golden(tmp_path, cli):
     assert result.exit_code == 0, result.output
     assert files["src/app/layout.tsx"] == LAYOUT_TSX_AFTER
     assert files["src/lib/auth.ts"] == AUTH_TS_AFTER
-    assert files[".env.local"] == f"INTERCOM_IDENTITY_SECRET={SECRET}\n"
+    assert files[".env.local"] == f"INTERCOM_IDENTITY_SECRET='{SECRET}'\n"
     component = files["src/components/intercom-messenger.tsx"]
     assert component.startswith("'use client';\n")
     assert "from '@/lib/intercom-messenger';" in component and "usePathname()" in component

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from intercom_wizard.errors import BadInput, ExitCode, WizardError
+from intercom_wizard.journal import recover
 from intercom_wizard.options import Region, parse_endpoint, parse_workspace_id
 
 # The checks (ast-grep, PyJWT, http.client) are imported when doctor runs, not when the CLI starts.
@@ -40,6 +41,9 @@ def doctor(
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
+        repaired = recover(path) if path.is_dir() else None  # an interrupted install is finished or undone first
+        if repaired:
+            err.print(f"note: {escape(repaired)}")
         options = _options(path, url, origin, workspace_id, region, endpoint, cookie or [], secret)
         report = run_doctor(options)
     except WizardError as error:

@@ -30,10 +30,26 @@ function identitySigningKey() {
 const router = express.Router();
 __IW_CORS__
 
+// The signed-in user (an object with the id Intercom gets as user_id), or null.
+function signedInUser(req) {
+  return __IW_USER__;
+}
+
+// The first of `names` the user has a value for: read at run time, so getters and plain objects count.
+function userAttribute(user, ...names) {
+  for (const name of names) {
+    const value = typeof user?.[name] === 'function' ? user[name]() : user?.[name];
+    if (value) {
+      return String(value);
+    }
+  }
+  return undefined;
+}
+
 router.get('__IW_ENDPOINT__', __IW_MIDDLEWARE__(req, res) => {
   res.set('Cache-Control', 'no-store');
-  const user = __IW_USER__;
-  if (!user) {
+  const user = signedInUser(req);
+  if (!user || user.__IW_ID_FIELD__ == null) {
     return res.status(401).json({ error: 'Not signed in' });
   }
   const key = identitySigningKey();
@@ -45,8 +61,8 @@ router.get('__IW_ENDPOINT__', __IW_MIDDLEWARE__(req, res) => {
   const token = jwt.sign(
     {
       user_id: String(user.__IW_ID_FIELD__),
-      email: user.email || undefined,
-      name: user.name || undefined,
+      email: userAttribute(user, 'email'),
+      name: userAttribute(user, 'name', 'fullName', 'full_name', 'displayName', 'display_name', 'username'),
       iat: now,
       exp: now + TOKEN_LIFETIME_SECONDS,
     },
