@@ -22,8 +22,11 @@ from intercom_wizard.integrations.frontends.layouts import find_layouts
 from intercom_wizard.integrations.package_json import dependencies_of, read_package_json
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
+from intercom_wizard.support import Supported, SupportTable
 
 NAME = "express"
+# The versions this integration generates code for (docs list the same table).
+SUPPORTED: SupportTable = (Supported("express", "npm", "express", (4, 0), (6, 0)),)
 MODULE_FILE = "intercom-jwt.js"
 JS_SUFFIXES = (".js", ".cjs", ".mjs")
 # Middleware that must run before the token route, so it knows who is signed in.

@@ -31,8 +31,15 @@ from intercom_wizard.options import ClientAuth
 from intercom_wizard.integrations.frontends.layouts import find_layouts
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
+from intercom_wizard.support import Supported, SupportTable
 
 NAME = "flask"
+# The versions this integration generates code for (docs list the same table).
+SUPPORTED: SupportTable = (
+    Supported("Flask", "python", "flask", (1, 0), (4, 0)),
+    Supported("Python", "language", "python", (3, 8)),
+    Supported("Flask-JWT-Extended", "python", "flask-jwt-extended", (3, 0), (5, 0), optional=True),
+)
 MODULE_NAME = "intercom_jwt"
 
 

@@ -55,8 +55,14 @@ from intercom_wizard.integrations.frontends.layouts import body_end_tag
 from intercom_wizard.options import ClientAuth
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
+from intercom_wizard.support import Supported, SupportTable
 
 NAME = "php"
+# The versions this integration generates code for (docs list the same table).
+SUPPORTED: SupportTable = (
+    Supported("PHP", "language", "php", (7, 1)),
+    Supported("firebase/php-jwt", "php", "firebase/php-jwt", (5, 0), (8, 0), optional=True),
+)
 SCRIPT_SRC = "/intercom-messenger.js"
 WEB_ROOT_NAMES = ("public", "public_html", "htdocs", "www", "web", "html")
 USER_KEY_WORDS = ("user", "member", "account", "customer")

@@ -171,8 +171,8 @@ def user_attribute_helper() -> str:
 def add_list_entry(context: PlanContext, path: str, variable: str, entry: str, reason: str, *, first: bool = False) -> None:
     """Add `entry` as a line of the multi-line list literal assigned to `variable` (last, or first)."""
     source = context.tree.read(path)
-    assignment = parse(source.text, "python").find(pattern=f"{variable} = [$$$]")
-    items = [c for c in assignment.field("right").children() if c.kind() not in ("[", "]", ",", "comment")] if assignment else []
+    assignment, literal = _list_assignment(source.text, variable)
+    items = [c for c in literal.children() if c.kind() not in ("[", "]", ",", "comment")] if literal else []
     if not items or not items[0].range().start.line != assignment.range().start.line:
         context.builder.manual(path, f"Add this entry to {variable}:", entry)
         return
@@ -180,12 +180,23 @@ def add_list_entry(context: PlanContext, path: str, variable: str, entry: str, r
     if first:
         context.builder.insert(path, [insert_lines_before(source, items[0].range().start.index, entry, indent)], reason)
         return
-    closing = assignment.field("right").children()[-1]
+    closing = literal.children()[-1]
     insertions = [insert_lines_before(source, closing.range().start.index, entry, indent)]
-    last = [c for c in assignment.field("right").children() if c.kind() not in ("]", "comment")][-1]
+    last = [c for c in literal.children() if c.kind() not in ("]", "comment")][-1]
     if last.kind() != ",":  # the last entry has no trailing comma: give it one
         insertions.append(Insertion(last.range().end.index, ","))
     context.builder.insert(path, insertions, reason)
+
+
+def _list_assignment(text: str, variable: str) -> tuple[SgNode, SgNode] | tuple[None, None]:
+    """The first `variable = [...]`, also when more is added to the literal (`[...] + static(...)`): (assignment, list)."""
+    for assignment in parse(text, "python").find_all(pattern=f"{variable} = $RIGHT"):
+        right = assignment.field("right")
+        while right is not None and right.kind() == "binary_operator":
+            right = right.field("left")  # `[...] + a + b` nests to the left: the literal is innermost
+        if right is not None and right.kind() == "list":
+            return assignment, right
+    return None, None
 
 
 def attach_to_app(
