@@ -164,8 +164,8 @@ def test_typescript_app_with_router_gets_the_plugin_in_main(tmp_path, cli):
     assert "__IW_" not in plugin
     core = after["src/intercom/messenger.ts"]
     assert "const APP_ID = 'abc12345'" in core
-    assert "const ACCESS_TOKEN_KEY: string | null = null" in core  # cookie auth by default
-    assert "const LOAD: LoadStrategy = 'immediate'" in core
+    assert "return { credentials: 'include', headers }" in core  # cookie auth by default
+    assert "// --load immediate:" in core
     assert '"@intercom/messenger-js-sdk": "^0.0.20",\n    "vue": "^3.5.0"' in after["package.json"]
     # No logout/login in this app: the exact lines and the likely file are printed.
     assert "manual step in src/App.vue" in result.stderr
@@ -206,7 +206,7 @@ def test_javascript_app_chained_on_create_app(tmp_path, cli):
         assert type_only not in plugin
     assert "install(_app, { router } = {}) {" in plugin
     assert "import { intercomPageChanged, startIntercomMessenger } from '../intercom/messenger';" in plugin
-    assert "const LOAD = 'immediate';" in after["src/intercom/messenger.js"]
+    assert "// --load immediate:" in after["src/intercom/messenger.js"]
 
 
 def test_javascript_app_without_router_multiline_chain(tmp_path, cli):
@@ -382,7 +382,7 @@ def test_pinia_options_store_with_bearer_auth(tmp_path, cli):
     ts_app(tmp_path, **{"src/stores/session.ts": store})
     _, after = install_cycle(cli, tmp_path, "--auth", "bearer", "--token-storage-key", "access_token")
     core = after["src/intercom/messenger.ts"]
-    assert "const ACCESS_TOKEN_KEY: string | null = 'access_token'" in core
+    assert "const ACCESS_TOKEN_KEY = 'access_token'" in core
     assert "const AUTH_SCHEME = 'Bearer'" in core
     written = after["src/stores/session.ts"]
     assert "    logOut() {\n      intercomLogout()\n      localStorage.removeItem" in written
@@ -473,7 +473,7 @@ def test_region_reaches_the_core(region, sdk_region, api_base, tmp_path, cli):
 @pytest.mark.parametrize("load", ["immediate", "idle", "interaction"])
 def test_load_strategy_reaches_the_core(load, tmp_path, cli):
     _, after = install_cycle(cli, ts_app(tmp_path), "--load", load, exit_code=4)
-    assert f"const LOAD: LoadStrategy = '{load}'" in after["src/intercom/messenger.ts"]
+    assert f"// --load {load}:" in after["src/intercom/messenger.ts"]
     assert after["src/main.ts"] == dedent(MAIN_TS_INSTALLED)
 
 

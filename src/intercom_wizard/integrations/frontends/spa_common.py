@@ -66,26 +66,31 @@ def token_url(options: InstallOptions) -> str:
 
 def core_module(context: PlanContext, app: SpaApp, path: str) -> None:
     """Write the Messenger core to `path` (.ts or .js) and declare the official SDK."""
-    options = context.options
-    region = options.region.sdk_region
-    api_base = options.region.api_base
-    bearer = options.auth is ClientAuth.BEARER and options.token_storage_key
-    source = render(
-        CORE_TEMPLATE,
-        workspace_id=options.workspace_id,
-        token_url="null" if context.anonymous_only else f"'{token_url(options)}'",
-        region=f"'{region}'" if region else "undefined",
-        api_base=f"'{api_base}'" if api_base else "undefined",
-        access_token_key=f"'{options.token_storage_key}'" if bearer else "null",
-        auth_scheme=options.auth_scheme,
-        load=options.load.value,
-    )
+    source = core_source(context.options, anonymous_only=context.anonymous_only)
     context.builder.create(
         path,
         source if path.endswith((".ts", ".tsx")) else strip_types(source),
         "the Messenger: boots signed-in users with the server's JWT, everyone else as leads",
     )
     add_dependency(context, app.root, SDK_PACKAGE, SDK_SPEC, "the official Intercom Messenger SDK")
+
+
+def core_source(options: InstallOptions, *, anonymous_only: bool = False) -> str:
+    """The Messenger core in TypeScript, for these options (no token URL for an app without sign-in)."""
+    region = options.region.sdk_region
+    api_base = options.region.api_base
+    bearer = options.auth is ClientAuth.BEARER and options.token_storage_key
+    return render(
+        CORE_TEMPLATE,
+        # Only the chosen variants are written: no dead branches for the bundler to keep.
+        {"auth": "bearer" if bearer else "cookie", "load": options.load.value},
+        workspace_id=options.workspace_id,
+        token_url="null" if anonymous_only else f"'{token_url(options)}'",
+        region=f"'{region}'" if region else "undefined",
+        api_base=f"'{api_base}'" if api_base else "undefined",
+        access_token_key=options.token_storage_key if bearer else "",
+        auth_scheme=options.auth_scheme if bearer else "",
+    )
 
 
 def import_path(from_file: str, module_file: str) -> str:
