@@ -1,3 +1,3 @@
-from intercom_wizard.cli import main
+from intercom_wizard.entry import main
 
 main()

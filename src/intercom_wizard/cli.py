@@ -4,20 +4,16 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.syntax import Syntax
 
 from intercom_wizard import __version__
-from intercom_wizard.apply import apply_changes
+from intercom_wizard.doctor.command import doctor
 from intercom_wizard.errors import EXIT_CODE_HELP, Ambiguous, BadInput, ExitCode, WizardError
-from intercom_wizard.gitstate import ensure_clean
-from intercom_wizard.journal import recover
-from intercom_wizard.lock import ProjectLock
-from intercom_wizard.integrations import BACKENDS, FRONTENDS
+from intercom_wizard.integrations import BACKEND_NAMES, FRONTEND_NAMES
 from intercom_wizard.options import (
     AuthMode,
     ClientAuth,
@@ -30,17 +26,14 @@ from intercom_wizard.options import (
     parse_storage_key,
     parse_workspace_id,
 )
-from intercom_wizard.packages import install_hint, run_install
-from intercom_wizard.integrations.backends.npm_common import LOCKFILES, package_manager
-from intercom_wizard.plan import DependencyChange, Note, Plan
-from intercom_wizard.planner import make_plan
-from intercom_wizard.project import Project, detect
-from intercom_wizard.routes import existing_route
-from intercom_wizard.tokens import mint
-from intercom_wizard.tree import MAX_FILE_BYTES, ProjectTree, folder_of, join
-from intercom_wizard.doctor.command import doctor
-from intercom_wizard.uninstall import make_uninstall_plan
 from intercom_wizard.verify.command import verify
+
+# Only what every command needs is imported above: the pipeline (detection, planning, ast-grep),
+# PyJWT and rich.syntax are imported inside the commands that use them, so `--help` stays quick
+# (and `--version` is answered by intercom_wizard.entry before this module is imported at all).
+if TYPE_CHECKING:
+    from intercom_wizard.plan import Plan
+    from intercom_wizard.project import Project
 
 SECRET_ENV = "INTERCOM_IDENTITY_SECRET"
 
@@ -80,6 +73,9 @@ def guard_project(ctx: typer.Context | None, path: Path) -> None:
     roll back a run that was interrupted, before anything reads the project."""
     if not path.is_dir():
         return  # the command's own check names the problem
+    from intercom_wizard.journal import recover
+    from intercom_wizard.lock import ProjectLock
+
     if ctx is not None:  # released when the command ends, however it ends
         held = ProjectLock.acquire(path)
         ctx.call_on_close(held.release)
@@ -115,8 +111,8 @@ def install(
     workspace_id: Annotated[Optional[str], typer.Option(help="Workspace (app) id, e.g. abc12345, or a URL of your workspace.")] = None,
     region: Annotated[Optional[Region], typer.Option(help="Where the workspace is hosted.")] = None,
     endpoint: Annotated[str, typer.Option(help="Path of the token endpoint.")] = "/api/intercom-jwt",
-    frontend: Annotated[Optional[str], typer.Option(help=f"Front end to install (skips detection): {', '.join(FRONTENDS)}.")] = None,
-    backend: Annotated[Optional[str], typer.Option(help=f"Back end to install (skips detection): {', '.join(BACKENDS)}, none.")] = None,
+    frontend: Annotated[Optional[str], typer.Option(help=f"Front end to install (skips detection): {', '.join(FRONTEND_NAMES)}.")] = None,
+    backend: Annotated[Optional[str], typer.Option(help=f"Back end to install (skips detection): {', '.join(BACKEND_NAMES)}, none.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan and diff; write nothing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable plan and result on stdout.")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="No prompts: apply, or fail where a choice is needed.")] = False,
@@ -132,6 +128,12 @@ def install(
     secret: Annotated[Optional[str], typer.Option("--secret", "--identity-secret", hidden=True)] = None,
 ) -> None:
     """Plan the installation, show the diff, and apply it when confirmed (or with --yes)."""
+    from intercom_wizard.apply import apply_changes
+    from intercom_wizard.gitstate import ensure_clean
+    from intercom_wizard.plan import Note
+    from intercom_wizard.project import detect
+    from intercom_wizard.tree import MAX_FILE_BYTES
+
     refuse_secret_argument(secret)
     interactive = is_interactive(yes)
     try:
@@ -204,7 +206,9 @@ def install(
     raise typer.Exit(int(ExitCode.MANUAL_STEP if plan.manual_steps else ExitCode.OK))
 
 
-def _check_endpoint_is_free(project: Project, options: InstallOptions) -> None:
+def _check_endpoint_is_free(project: "Project", options: InstallOptions) -> None:
+    from intercom_wizard.routes import existing_route
+
     if options.mode is not AuthMode.SECURE:
         return
     route = existing_route(project.tree, options.endpoint, project.receipt)
@@ -221,7 +225,9 @@ def _auth_scheme(value: str) -> str:
     return value
 
 
-def _plan_with_choices(project: Project, options: InstallOptions, secret: str | None, interactive: bool) -> Plan:
+def _plan_with_choices(project: "Project", options: InstallOptions, secret: str | None, interactive: bool) -> "Plan":
+    from intercom_wizard.planner import make_plan
+
     while True:
         try:
             return make_plan(project, options, secret)
@@ -235,7 +241,9 @@ def _plan_with_choices(project: Project, options: InstallOptions, secret: str | 
             options = InstallOptions(**{**options.__dict__, **changes})
 
 
-def _install_dependencies(project: Project, plan: Plan, *, run: bool, quiet: bool) -> list[dict[str, object]]:
+def _install_dependencies(project: "Project", plan: "Plan", *, run: bool, quiet: bool) -> list[dict[str, object]]:
+    from intercom_wizard.packages import install_hint, run_install
+
     results = []
     for change in plan.dependencies:
         if change.ecosystem != "npm":
@@ -253,12 +261,14 @@ def _install_dependencies(project: Project, plan: Plan, *, run: bool, quiet: boo
     return results
 
 
-def show_plan(plan: Plan) -> None:
+def show_plan(plan: "Plan") -> None:
     err.print(f"[bold]Front end:[/] {plan.frontend or '-'}   [bold]Back end:[/] {plan.backend or '-'}")
     for change in plan.changes:
         err.print(f"  {change.action:7} {escape(change.path)}  [dim]{escape(change.reason)}[/]")
     diff = plan.diff()
     if diff and out.is_terminal:
+        from rich.syntax import Syntax  # pygments and its lexers: only to colour a diff on a terminal
+
         out.print(Syntax(diff, "diff", theme="ansi_dark", word_wrap=True))
     elif diff:
         sys.stdout.write(diff)
@@ -269,7 +279,7 @@ def show_plan(plan: Plan) -> None:
         err.print(f"[bold yellow]manual step[/] in {escape(step.file)}: {escape(step.instruction)}\n    {escape(step.snippet)}")
 
 
-def show_summary(plan: Plan) -> None:
+def show_summary(plan: "Plan") -> None:
     err.print("[bold green]Installed.[/] Next steps:" if plan.backend or plan.frontend else "[bold green]Installed.[/]")
     for number, step in enumerate(plan.next_steps, start=1):
         err.print(f"  {number}. {escape(step)}")
@@ -289,6 +299,13 @@ def uninstall(
     no_install: Annotated[bool, typer.Option("--no-install", help="Do not run the package manager to prune removed dependencies.")] = False,
 ) -> None:
     """Remove exactly what install added; files edited since are reported, not clobbered."""
+    from intercom_wizard.apply import apply_changes
+    from intercom_wizard.integrations.backends.npm_common import LOCKFILES, package_manager
+    from intercom_wizard.packages import run_install
+    from intercom_wizard.plan import DependencyChange
+    from intercom_wizard.tree import ProjectTree, folder_of, join
+    from intercom_wizard.uninstall import make_uninstall_plan
+
     try:
         guard_project(None if dry_run else ctx, path)
         tree = ProjectTree(path)
@@ -328,6 +345,8 @@ def detect_command(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Show what was found: front ends, back ends, package managers, auth, existing Intercom code."""
+    from intercom_wizard.project import detect
+
     try:
         guard_project(None, path)
         project = detect(path)
@@ -346,6 +365,8 @@ def detect_command(
             out.print(f"  {item['name']} in {item['root']}{extra}{support}")
             for evidence in item["evidence"]:
                 out.print(f"    [dim]{escape(evidence)}[/]")
+            for label, version in item.get("versions", {}).items():
+                out.print(f"    {escape(_version_line(label, version))}")
     if report["package_managers"]:
         out.print("[bold]package managers:[/] " + ", ".join(f"{k}: {v}" for k, v in report["package_managers"].items()))
     if report["installed_by_wizard"]:
@@ -356,6 +377,13 @@ def detect_command(
             out.print(f"  {escape(finding)}")
 
 
+def _version_line(label: str, version: dict[str, object]) -> str:
+    if version["version"] is None:
+        return f"{label}: version unknown (supported {version['supported_range']})"
+    verdict = "" if version["supported"] else f" - OUTSIDE the supported range {version['supported_range']}"
+    return f"{label} {version['version']} ({version['how']}: {version['source']}){verdict}"
+
+
 @app.command()
 def token(
     user_id: Annotated[str, typer.Option(help="The user_id claim.")],
@@ -364,6 +392,8 @@ def token(
     expires_in: Annotated[int, typer.Option(help="Lifetime in seconds.", min=1, max=86400)] = 7200,
 ) -> None:
     """Mint a token with INTERCOM_IDENTITY_SECRET, for debugging."""
+    from intercom_wizard.tokens import mint  # PyJWT
+
     secret = os.environ.get(SECRET_ENV)
     if not secret:
         fail(BadInput(f"{SECRET_ENV} is not set.", hint=f"export {SECRET_ENV}=... (from the Messenger Security page) and run again."))

@@ -13,6 +13,7 @@ from intercom_wizard.options import AuthMode, ClientAuth, InstallOptions
 from intercom_wizard.plan import FileChange, Plan
 from intercom_wizard.project import Project
 from intercom_wizard.receipt import RECEIPT_PATH, Receipt
+from intercom_wizard.support import check_supported
 
 SUPPORTED_FRONTENDS = tuple(FRONTENDS)
 SUPPORTED_BACKENDS = tuple(BACKENDS)
@@ -103,6 +104,7 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
             hint=f"Point the wizard at your app's folder, or pass --frontend ({', '.join(SUPPORTED_FRONTENDS)}) "
             f"and --backend ({', '.join(SUPPORTED_BACKENDS)}).",
         )
+    _check_versions(project, backend, frontend)
     builder = PlanBuilder(project.tree, project.receipt)
     context = PlanContext(project.tree, options, builder, secret)
     secure = options.mode is AuthMode.SECURE
@@ -132,6 +134,14 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
     if changes:
         plan.changes.append(_receipt_change(project, settings, changes))
     return plan
+
+
+def _check_versions(project: Project, backend: Detection | None, frontend: Detection | None) -> None:
+    """Refuse before planning when the app runs versions an integration does not generate code for."""
+    if backend is not None:
+        check_supported(project.tree, backend.root, backend.name, BACKENDS[backend.name].SUPPORTED)
+    if frontend is not None:
+        check_supported(project.tree, frontend.root, frontend.name, FRONTENDS[frontend.name].SUPPORTED)
 
 
 def _plan_single_page_app(context: PlanContext, project: Project, backend: Detection | None, frontend: Detection) -> None:

@@ -9,6 +9,7 @@ from intercom_wizard.integrations import BACKENDS, DETECT_ONLY_FRONTENDS, FRONTE
 from intercom_wizard.integrations.backends.npm_common import package_manager
 from intercom_wizard.integrations.base import Detection
 from intercom_wizard.receipt import Receipt, load_receipt
+from intercom_wizard.support import versions_json
 from intercom_wizard.tree import ProjectTree, join
 
 
@@ -25,12 +26,17 @@ class Project:
         return {
             "root": str(self.tree.root),
             "git": self.tree.is_git_repo,
-            "frontends": [d.summary() for d in self.frontends],
-            "backends": [d.summary() | {"auth": _auth_summary(d)} for d in self.backends],
+            "frontends": [d.summary() | {"versions": self.versions(d)} for d in self.frontends],
+            "backends": [d.summary() | {"auth": _auth_summary(d), "versions": self.versions(d)} for d in self.backends],
             "package_managers": self.package_managers,
             "installed_by_wizard": self.receipt.settings if self.receipt else None,
             "existing_intercom": [str(f) for f in self.existing_intercom],
         }
+
+    def versions(self, detection: Detection) -> dict[str, object]:
+        """The versions the detected app runs, against what its integration generates for."""
+        module = (FRONTENDS if detection.role == "frontend" else BACKENDS).get(detection.name)
+        return versions_json(self.tree, detection.root, module.SUPPORTED) if module is not None else {}
 
 
 def _auth_summary(detection: Detection) -> str:

@@ -529,7 +529,7 @@ def test_session_started_on_each_page_with_an_object_user(tmp_path, cli):
     php_lint(tmp_path, ENDPOINT_FILE)
 
 
-def test_username_only_session_is_the_user_id_with_a_warning(tmp_path, cli):
+def test_username_only_session_is_not_an_id_the_install_is_incomplete(tmp_path, cli):
     write(
         tmp_path,
         {
@@ -546,19 +546,18 @@ def test_username_only_session_is_the_user_id_with_a_warning(tmp_path, cli):
     )
     commit(tmp_path)
     result, after = install_and_check_uninstall(cli, tmp_path)
-    assert (
-        "    if (!isset($_SESSION['username'])) {\n        return null;\n    }\n\n"
-        "    return [\n        'user_id' => (string) $_SESSION['username'],\n    ];\n"
-    ) in after[ENDPOINT_FILE]
-    assert "keeps no user id in the session, only $_SESSION['username']" in result.stderr
+    assert result.exit_code == 4, "a username from the form is no evidence of an id (issue 9)"
+    assert "function intercom_signed_in_user_claims(): ?array\n{\n    return null;\n}" in after[ENDPOINT_FILE]
+    assert "session key 'username' holds a name or email address, not an id" in " ".join(result.stderr.split())
 
 
 def test_no_login_code_fails_closed_and_says_so(tmp_path, cli):
     write(tmp_path, {"index.php": "<?php session_start(); $_SESSION['visits'] = ($_SESSION['visits'] ?? 0) + 1; ?>\n<html><body>Hi</body></html>\n"})
     commit(tmp_path)
     result, after = install_and_check_uninstall(cli, tmp_path)
+    assert result.exit_code == 4, result.stderr
     assert "function intercom_signed_in_user_claims(): ?array\n{\n    return null;\n}" in after[ENDPOINT_FILE]
-    assert "answers 401 for everyone" in result.stderr
+    assert "answers 401 for everyone" in " ".join(result.stderr.split())
 
 
 def test_endpoint_ending_in_php_is_that_file(tmp_path, cli):

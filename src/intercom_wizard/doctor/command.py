@@ -5,18 +5,19 @@ Exit codes: 0 no error-severity finding, 1 at least one, 2 bad input.
 
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from intercom_wizard.doctor.live import parse_cookie, parse_origin, parse_url
-from intercom_wizard.doctor.report import render_json, render_table
-from intercom_wizard.doctor.run import SECRET_ENV, DoctorOptions, run_doctor
 from intercom_wizard.errors import BadInput, ExitCode, WizardError
 from intercom_wizard.journal import recover
 from intercom_wizard.options import Region, parse_endpoint, parse_workspace_id
+
+# The checks (ast-grep, PyJWT, http.client) are imported when doctor runs, not when the CLI starts.
+if TYPE_CHECKING:
+    from intercom_wizard.doctor.run import DoctorOptions
 
 
 def doctor(
@@ -35,6 +36,9 @@ def doctor(
     The token's signature is checked with INTERCOM_IDENTITY_SECRET from the environment (never an option).
     Exit 0 when no finding is an error, 1 when one is, 2 for bad input.
     """
+    from intercom_wizard.doctor.report import render_json, render_table
+    from intercom_wizard.doctor.run import run_doctor
+
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         repaired = recover(path) if path.is_dir() else None  # an interrupted install is finished or undone first
@@ -63,7 +67,10 @@ def _options(
     endpoint: str | None,
     cookies: list[str],
     secret: str | None,
-) -> DoctorOptions:
+) -> "DoctorOptions":
+    from intercom_wizard.doctor.live import parse_cookie, parse_origin, parse_url
+    from intercom_wizard.doctor.run import SECRET_ENV, DoctorOptions
+
     if secret is not None:
         raise BadInput(
             "The identity secret is never accepted as a command-line value: it would be kept in your shell history.",

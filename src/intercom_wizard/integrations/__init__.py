@@ -1,21 +1,22 @@
-"""The registry of integrations: each module declares `detect()`, `plan()` and `page_host()`."""
+"""The integrations: each module declares `detect()`, `plan()` and `page_host()`.
 
-from intercom_wizard.integrations.backends import django, express, fastapi, flask, rails, sinatra
-from intercom_wizard.integrations.backends import laravel, php
-from intercom_wizard.integrations.frontends import angular, ember, html, nextjs, react, spa, vue
+The registry (`BACKENDS`, `FRONTENDS`, `DETECT_ONLY_FRONTENDS`, in registry.py) imports every
+integration and ast-grep; it is loaded on first use, so that `intercom-wizard --help` and the
+commands that never detect a project do not pay for it. The names are here for the help text;
+tests/test_lazy_imports.py checks they match the registry.
+"""
 
-BACKENDS = {
-    module.NAME: module
-    for module in (
-        flask,
-        django,
-        express,
-        fastapi,
-        rails,
-        sinatra,
-        php,
-        laravel,
-    )
-}
-FRONTENDS = {html.NAME: html, react.NAME: react, nextjs.NAME: nextjs, angular.NAME: angular, vue.NAME: vue, ember.NAME: ember}
-DETECT_ONLY_FRONTENDS = spa  # recognised so detection can say so; installed by a later release
+from typing import Any
+
+BACKEND_NAMES = ("flask", "django", "express", "fastapi", "rails", "sinatra", "php", "laravel")
+FRONTEND_NAMES = ("html", "react", "nextjs", "angular", "vue", "ember")
+
+_REGISTRY = ("BACKENDS", "FRONTENDS", "DETECT_ONLY_FRONTENDS")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _REGISTRY:
+        from intercom_wizard.integrations import registry
+
+        return getattr(registry, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,23 +3,32 @@
 Layout: settings (validated inputs) -> browser + standin (Chromium, routes, the JWT-checking ping
 handler) -> scenario (the visit, gathering observe.Observations) -> checks (pure rules; violations
 tells which Content Security Policy violations concern the Messenger, and their fix) -> report.
+
+The names below are imported on first use (PEP 562), so that importing `verify.command` or
+`verify.settings` for the CLI does not load the browser side.
 """
 
-from intercom_wizard.verify.browser import BrowserUnavailable, chromium_available, launched_browser
-from intercom_wizard.verify.report import CheckResult, Report, Status
-from intercom_wizard.verify.runner import run_verification, verify_options
-from intercom_wizard.verify.settings import Logout, SignIn, VerifyOptions
+from importlib import import_module
+from typing import Any
 
-__all__ = [
-    "BrowserUnavailable",
-    "CheckResult",
-    "Logout",
-    "Report",
-    "SignIn",
-    "Status",
-    "VerifyOptions",
-    "chromium_available",
-    "launched_browser",
-    "run_verification",
-    "verify_options",
-]
+_HOMES = {
+    "BrowserUnavailable": "browser",
+    "chromium_available": "browser",
+    "launched_browser": "browser",
+    "CheckResult": "report",
+    "Report": "report",
+    "Status": "report",
+    "run_verification": "runner",
+    "verify_options": "runner",
+    "Logout": "settings",
+    "SignIn": "settings",
+    "VerifyOptions": "settings",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        return getattr(import_module(f"{__name__}.{_HOMES[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

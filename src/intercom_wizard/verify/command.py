@@ -18,7 +18,6 @@ from rich.markup import escape
 
 from intercom_wizard.errors import ExitCode, WizardError
 from intercom_wizard.options import Region, parse_workspace_id
-from intercom_wizard.verify.runner import verify_options
 from intercom_wizard.verify.settings import ACCESS_TOKEN_ENV, SECRET_ENV, Logout, SignIn, VerifyOptions, parse_cookie
 
 
@@ -80,6 +79,8 @@ def verify(
             api_token=api_token or os.environ.get(ACCESS_TOKEN_ENV) or None,
             screenshot=screenshot,
         )
+        from intercom_wizard.verify.runner import verify_options  # the browser side: imported only to run
+
         report = verify_options(options)
     except WizardError as error:
         err.print(f"[bold red]error:[/] {escape(error.message)}")

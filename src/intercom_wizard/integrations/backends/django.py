@@ -14,6 +14,7 @@ from ast_grep_py import SgNode
 from intercom_wizard.csp import NonceSource
 from intercom_wizard.edits import append_lines, parse
 from intercom_wizard.envfile import plan_secret
+from intercom_wizard.integrations.backends.django_settings import find_settings, view_authentication_classes, import_line
 from intercom_wizard.integrations.backends.python_common import (
     add_import,
     add_list_entry,
@@ -25,8 +26,14 @@ from intercom_wizard.integrations.frontends.layouts import find_layouts
 from intercom_wizard.options import ClientAuth
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
+from intercom_wizard.support import Supported, SupportTable
 
 NAME = "django"
+# The versions this integration generates code for (docs list the same table).
+SUPPORTED: SupportTable = (
+    Supported("Django", "python", "django", (2, 2), (7, 0)),
+    Supported("Python", "language", "python", (3, 8)),
+)
 MODULE_NAME = "intercom_jwt"
 DEFAULT_USER_CLAIMS = """{
         "user_id": str(user.pk),
@@ -61,30 +68,30 @@ name: "{{ user.get_full_name|default:user.get_username|escapejs }}",
 def detect(tree: ProjectTree) -> list[Detection]:
     found = []
     for manage in tree.named("manage.py"):
-        text = tree.text(manage)
-        call = parse(text, "python").find(pattern='os.environ.setdefault("DJANGO_SETTINGS_MODULE", $MODULE)')
-        if call is None:
+        if "django" not in tree.text(manage).lower():
+            continue
+        settings = find_settings(tree, manage)
+        if settings is None:
             continue
         root = folder_of(manage)
-        settings_module = _string(call.get_match("MODULE"))
-        settings_file = join(root, settings_module.replace(".", "/") + ".py")
-        if not tree.exists(settings_file):
-            continue
-        settings = _settings_values(tree.text(settings_file))
-        urlconf = settings.get("ROOT_URLCONF")
+        urlconf = settings.values.get("ROOT_URLCONF")
         found.append(
             Detection(
                 NAME,
                 "backend",
                 root,
-                (f"{manage}: DJANGO_SETTINGS_MODULE={settings_module}", f"{settings_file}: ROOT_URLCONF={urlconf}"),
-                {"settings_file": settings_file, "settings": settings, "token_auth": _token_auth(settings)},
+                (settings.evidence, f"{settings.defined_in.get('ROOT_URLCONF', settings.file)}: ROOT_URLCONF={urlconf}"),
+                {
+                    "settings_file": settings.editable_file,
+                    "settings": settings.values,
+                    "token_auth": _token_auth(settings.values) or _per_view_token_auth(tree, root, settings.values),
+                },
             )
         )
     return found
 
 
-def _token_auth(settings: dict[str, object]) -> dict[str, str] | None:
+def _token_auth(settings: dict[str, object]) -> dict[str, object] | None:
     """Django REST framework authenticating API calls with tokens (TokenAuthentication, simplejwt, ...)."""
     apps = settings.get("INSTALLED_APPS")
     rest = settings.get("REST_FRAMEWORK")
@@ -98,26 +105,35 @@ def _token_auth(settings: dict[str, object]) -> dict[str, str] | None:
     return {"kind": "drf", "classes": ", ".join(classes), "scheme": scheme}
 
 
+def _per_view_token_auth(tree: ProjectTree, root: str, settings: dict[str, object]) -> dict[str, object] | None:
+    """REST framework classes set on the views (`authentication_classes = [...]`, often in a shared mixin).
+
+    Our view then names the same classes (`view_classes`: import lines and names), since the
+    project's defaults authenticate nobody.
+    """
+    apps = settings.get("INSTALLED_APPS")
+    if not isinstance(apps, (list, tuple)) or "rest_framework" not in apps:
+        return None
+    for path in tree.glob(".py", under=root):
+        text = tree.text(path)
+        if "authentication_classes" not in text:
+            continue
+        for names in view_authentication_classes(text):
+            imports = [line for name in names if (line := import_line(text, path, root, name))]
+            token_names = [name for name in names if "Session" not in name and "Basic" not in name]
+            if token_names and len(imports) == len(names):
+                scheme = "Token" if token_names[0] == "TokenAuthentication" else "Bearer"
+                return {
+                    "kind": "drf",
+                    "classes": ", ".join(names),
+                    "scheme": scheme,
+                    "view_classes": {"imports": imports, "names": names, "file": path},
+                }
+    return None
+
+
 def _string(node: SgNode) -> str:
     return str(ast.literal_eval(node.text()))
-
-
-def _settings_values(text: str) -> dict[str, object]:
-    """The literal settings the plan needs, read from the module's top-level assignments."""
-    wanted = {"ROOT_URLCONF", "INSTALLED_APPS", "STATICFILES_DIRS", "AUTH_USER_MODEL", "REST_FRAMEWORK", "MIDDLEWARE"}
-    values: dict[str, object] = {}
-    for statement in parse(text, "python").children():
-        assignment = statement.find(kind="assignment")
-        if assignment is None or assignment.field("left") is None:
-            continue
-        name = assignment.field("left").text()
-        right = assignment.field("right")
-        if name in wanted and right is not None:
-            try:
-                values[name] = ast.literal_eval(right.text())
-            except (ValueError, SyntaxError):
-                values[name] = right.text()  # e.g. [BASE_DIR / "static"]: kept as source
-    return values
 
 
 def plan(context: PlanContext, detection: Detection) -> None:
@@ -134,7 +150,7 @@ def plan(context: PlanContext, detection: Detection) -> None:
         drf = detection.details.get("token_auth") if context.options.auth is ClientAuth.BEARER else None
         builder.create(
             join(folder_of(urls_file), f"{MODULE_NAME}.py"),
-            render("django_intercom_jwt.py", claims=claims, **(DRF_VIEW if drf else SESSION_VIEW)),
+            render("django_intercom_jwt.py", claims=claims, **(_drf_view(drf) if drf else SESSION_VIEW)),
             f"GET {context.options.endpoint}: a signed Intercom JWT for request.user, 401 when anonymous",
         )
         add_import(context, urls_file, f"from .{MODULE_NAME} import intercom_jwt")
@@ -143,6 +159,17 @@ def plan(context: PlanContext, detection: Detection) -> None:
     if context.options.frontend_origin:
         _allow_cross_origin(context, detection)
     plan_secret(context, _env_file(tree, root))
+
+
+def _drf_view(drf: dict[str, object]) -> dict[str, str]:
+    """The REST framework view; with the classes the project sets per view, the same ones (its defaults sign no one in)."""
+    classes = drf.get("view_classes")
+    if not isinstance(classes, dict):
+        return DRF_VIEW
+    imports = DRF_VIEW["imports"].replace("import api_view,", "import api_view, authentication_classes,")
+    names = ", ".join(classes["names"])
+    decorators = DRF_VIEW["decorators"].replace("@permission_classes", f"@authentication_classes([{names}])\n@permission_classes")
+    return {"imports": imports + "\n" + "\n".join(classes["imports"]), "decorators": decorators}
 
 
 def _allow_cross_origin(context: PlanContext, detection: Detection) -> None:
@@ -178,6 +205,11 @@ def _allow_cross_origin(context: PlanContext, detection: Detection) -> None:
     )
 
 
+def _renders_pages(tree: ProjectTree, root: str) -> bool:
+    """Any template of the project's own, not counting overrides of the admin's."""
+    return any("/admin" not in f"/{path}" for path in tree.glob(".html", under=root))
+
+
 def page_host(context: PlanContext, detection: Detection) -> PageHost | None:
     tree = context.tree
     settings = detection.details["settings"]
@@ -186,6 +218,8 @@ def page_host(context: PlanContext, detection: Detection) -> PageHost | None:
         for path in find_layouts(tree, detection.root, extends_marker="{% extends")
         if "/templates/" in f"/{path}" and "/registration/" not in path
     ]
+    if not layouts and not _renders_pages(tree, detection.root):
+        return None  # an API (REST framework, admin overrides only): the single-page front end boots the Messenger
     static_dir = _static_dir(tree, detection.root, settings)
     if static_dir is None:
         context.builder.manual(

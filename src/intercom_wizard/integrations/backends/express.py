@@ -15,14 +15,18 @@ from intercom_wizard import csp
 from intercom_wizard.edits import insert_lines_after, last_import, parse
 from intercom_wizard.envfile import plan_secret
 from intercom_wizard.integrations.backends.npm_common import add_dependency
+from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.options import ClientAuth
 from intercom_wizard.integrations.frontends.layouts import find_layouts
 from intercom_wizard.integrations.package_json import dependencies_of, read_package_json
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
+from intercom_wizard.support import Supported, SupportTable
 
 NAME = "express"
+# The versions this integration generates code for (docs list the same table).
+SUPPORTED: SupportTable = (Supported("express", "npm", "express", (4, 0), (6, 0)),)
 MODULE_FILE = "intercom-jwt.js"
 JS_SUFFIXES = (".js", ".cjs", ".mjs")
 # Middleware that must run before the token route, so it knows who is signed in.
@@ -83,25 +87,74 @@ def _token_auth(tree: ProjectTree, root: str, manifest: dict[str, object]) -> di
     return None
 
 
-def _user_expression(tree: ProjectTree, root: str) -> dict[str, str]:
-    """How the app remembers who is signed in: passport's req.user or a value in req.session."""
+NO_USER = "null /* no evidence of the signed-in user's id: see the manual step */"
+JS_LITERALS = frozenset({"number", "string", "true", "false", "null", "undefined", "template_string"})
+
+
+def _user_expression(tree: ProjectTree, root: str) -> dict[str, object]:
+    """How the app remembers who is signed in: passport's req.user, or what the login code stores in
+    req.session — a user object whose id is evidenced, or a key assigned from the user's id (never a
+    flag such as `req.session.loggedIn = true`; see identity.py)."""
     for path in tree.glob(*JS_SUFFIXES, under=root):
         text = tree.text(path)
         if "passport" in text and ("passport.session()" in text or "req.login(" in text or "req.logIn(" in text):
             return {"kind": "passport", "expression": "req.isAuthenticated() ? req.user : null", "id_field": "id"}
+    assignments: list[identity.SessionAssignment] = []
     for path in tree.glob(*JS_SUFFIXES, under=root):
         text = tree.text(path)
         if "req.session." not in text:
             continue
-        for assignment in parse(text, "javascript").find_all(pattern="req.session.$KEY = $VALUE"):
-            key = assignment.get_match("KEY").text()
-            if "user" not in key.lower():
-                continue
-            value = assignment.get_match("VALUE")
-            if value.kind() == "object" or not key.lower().endswith("id"):
-                return {"kind": "session", "expression": f"req.session.{key}", "id_field": "id"}
-            return {"kind": "session-id", "expression": f"req.session.{key} && {{ id: req.session.{key} }}", "id_field": "id"}
-    return {"kind": "none", "expression": "null // no login system was recognised: return the signed-in user here", "id_field": "id"}
+        for match in parse(text, "javascript").find_all(pattern="req.session.$KEY = $VALUE"):
+            key, value = match.get_match("KEY").text(), match.get_match("VALUE")
+            record = _session_record(key, value, match)
+            if record is not None:
+                return record
+            assignments.append(
+                identity.SessionAssignment(
+                    path, match.range().start.line + 1, key, value.text(),
+                    literal=value.kind() in JS_LITERALS, is_null=value.text() in ("null", "undefined"), resolve=_js_resolver(match),
+                )
+            )
+    choice = identity.choose_session_key(assignments)
+    if choice.key is not None:
+        return {"kind": "session-id", "expression": f"req.session.{choice.key} != null ? {{ id: req.session.{choice.key} }} : null", "id_field": "id"}
+    reason = choice.reason if assignments else "no passport or session login was found"
+    return {"kind": "none", "expression": NO_USER, "id_field": "id", "reason": reason, "rejected": list(choice.rejected)}
+
+
+def _session_record(key: str, value: SgNode, match: SgNode) -> dict[str, object] | None:
+    """`req.session.user = { id: user.id, ... }` (the id traced) or `= user` (a loaded user object)."""
+    words = identity.words(key)
+    if identity.is_flag_name(key) or identity.is_id_name(key) or not any(w in identity.USER_WORDS for w in words):
+        return None
+    if value.kind() == "object":
+        pairs = {p.field("key").text(): p.field("value") for p in value.children() if p.kind() == "pair" and p.field("key") is not None}
+        id_field = next((k for k in pairs if identity.is_id_name(k)), None)
+        if id_field is None:
+            return None
+        evidence = identity.value_evidence(pairs[id_field].text(), literal=pairs[id_field].kind() in JS_LITERALS, resolve=_js_resolver(match))
+        if not evidence.is_id:
+            return None
+        return {"kind": "session", "expression": f"req.session.{key}", "id_field": id_field}
+    if value.kind() == "identifier":
+        return {"kind": "session", "expression": f"req.session.{key}", "id_field": "id"}
+    return None
+
+
+def _js_resolver(node: SgNode) -> identity.Resolver:
+    scope = next((a for a in node.ancestors() if a.kind() in ("statement_block", "program")), None)
+
+    def resolve(name: str) -> list[tuple[str, bool]]:
+        if scope is None:
+            return []
+        found = []
+        for pattern in (f"const {name} = $VALUE", f"let {name} = $VALUE", f"var {name} = $VALUE", f"{name} = $VALUE"):
+            for m in scope.find_all(pattern=pattern):
+                if m.range().start.index < node.range().start.index:
+                    found.append((m.get_match("VALUE").text(), m.get_match("VALUE").kind() in JS_LITERALS))
+        return found
+
+    return resolve
 
 
 def plan(context: PlanContext, detection: Detection) -> None:
@@ -147,10 +200,14 @@ def plan(context: PlanContext, detection: Detection) -> None:
             "warning",
         )
     if user["kind"] == "none":
-        builder.note(
-            f"No session or passport login was recognised, so {MODULE_FILE} answers 401 for everyone until "
-            "its `user` line returns the signed-in user.",
-            "warning",
+        identity.adapter_step(
+            builder,
+            join(folder_of(server_file), MODULE_FILE),
+            module,
+            "signedInUser",
+            str(user["reason"]),
+            render("express-user-adapter.js").strip(),
+            user.get("rejected", []),  # type: ignore[arg-type]
         )
 
 

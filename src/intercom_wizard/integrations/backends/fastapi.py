@@ -27,8 +27,14 @@ from intercom_wizard.integrations.frontends.layouts import find_layouts
 from intercom_wizard.options import ClientAuth
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
+from intercom_wizard.support import Supported, SupportTable
 
 NAME = "fastapi"
+# The versions this integration generates code for (docs list the same table).
+SUPPORTED: SupportTable = (
+    Supported("FastAPI", "python", "fastapi", (0, 95)),  # Annotated[..., Depends(...)] parameters
+    Supported("Python", "language", "python", (3, 8)),
+)
 MODULE_NAME = "intercom_jwt"
 SCRIPT_NAME = "intercom-messenger.js"
 APP_PATTERNS = ("$APP = FastAPI($$$)", "$APP: $TYPE = FastAPI($$$)", "$APP = fastapi.FastAPI($$$)")

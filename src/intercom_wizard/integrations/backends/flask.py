@@ -20,16 +20,26 @@ from intercom_wizard.integrations.backends.python_common import (
     declare_python_package,
     claims_literal,
     declare_pyjwt,
+    NAME_FIELDS,
     model_fields,
+    user_attribute_helper,
     sql_table_columns,
 )
+from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.options import ClientAuth
 from intercom_wizard.integrations.frontends.layouts import find_layouts
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
+from intercom_wizard.support import Supported, SupportTable
 
 NAME = "flask"
+# The versions this integration generates code for (docs list the same table).
+SUPPORTED: SupportTable = (
+    Supported("Flask", "python", "flask", (1, 0), (4, 0)),
+    Supported("Python", "language", "python", (3, 8)),
+    Supported("Flask-JWT-Extended", "python", "flask-jwt-extended", (3, 0), (5, 0), optional=True),
+)
 MODULE_NAME = "intercom_jwt"
 
 
@@ -83,7 +93,9 @@ def _token_auth(tree: ProjectTree) -> dict[str, object] | None:
 def _auth_style(tree: ProjectTree) -> dict[str, object]:
     sources = {path: tree.text(path) for path in tree.glob(".py")}
     if any("flask_login" in text and "login_user" in text for text in sources.values()):
-        return {"kind": "flask-login", "fields": sorted(model_fields(tree, "UserMixin") or []) or None}
+        fields = model_fields(tree, "UserMixin")
+        return {"kind": "flask-login", "fields": sorted(fields) if _certain(fields) else None}
+    table = identity.users_table(tree)
     for path, text in sources.items():
         if "g.user" not in text:
             continue
@@ -95,9 +107,67 @@ def _auth_style(tree: ProjectTree) -> dict[str, object]:
         if not loaded:
             continue
         row = any("fetchone" in value or "execute" in value for value in loaded)
-        columns = sql_table_columns(tree) if row else None
-        return {"kind": "g.user", "file": path, "row": row, "fields": sorted(columns) if columns else None}
-    return {"kind": "none"}
+        if row and (table is None or table.id_column is None):
+            continue  # a row without a known id column: no evidence of the id
+        columns = set(table.columns) if row and table else None
+        return {"kind": "g.user", "file": path, "row": row, "id": table.id_column if row and table else "id", "fields": sorted(columns) if _certain(columns) else None}
+    return _session_key(tree, sources, table)
+
+
+def _certain(fields: set[str] | None) -> bool:
+    """The static model names both an email and a name field; otherwise they are looked up at run time."""
+    return fields is not None and "email" in fields and any(name in fields for name in NAME_FIELDS)
+
+
+def _session_key(tree: ProjectTree, sources: dict[str, str], table: identity.UsersTable | None) -> dict[str, object]:
+    """`session["user_id"] = user["id"]` in the login view: the key traced to the user's id (identity.py)."""
+    assignments = []
+    for path, text in sources.items():
+        if "session" not in text:
+            continue
+        for match in parse(text, "python").find_all(pattern="session[$KEY] = $VALUE"):
+            key, value = match.get_match("KEY"), match.get_match("VALUE")
+            if key.kind() != "string":
+                continue
+            assignments.append(
+                identity.SessionAssignment(
+                    path,
+                    match.range().start.line + 1,
+                    key.text()[1:-1],
+                    value.text(),
+                    literal=value.kind() in PYTHON_LITERALS,
+                    is_null=value.kind() == "none",
+                    resolve=_python_resolver(match),
+                )
+            )
+    if not assignments:
+        return {"kind": "none", "reason": "no login code storing the user in the session was found", "rejected": []}
+    choice = identity.choose_session_key(assignments, unique_identifying=table.unique_identifying if table else frozenset())
+    if choice.key is None:
+        return {"kind": "none", "reason": choice.reason, "rejected": list(choice.rejected)}
+    beside = [a.key for a in assignments if a.file == choice.file and a.key != choice.key]
+    email_key = choice.key if choice.identifying and "mail" in choice.identifying else next((k for k in beside if "email" in k.lower()), None)
+    name_key = next((k for k in beside if k.lower() in ("name", "full_name", "display_name", "username", "user_name")), None)
+    return {"kind": "session", "file": choice.file, "key": choice.key, "email_key": email_key, "name_key": name_key, "not_an_id": choice.reason if choice.identifying else None}
+
+
+PYTHON_LITERALS = frozenset({"integer", "float", "string", "true", "false", "none", "concatenated_string"})
+
+
+def _python_resolver(node: SgNode) -> identity.Resolver:
+    """Values assigned to a name earlier in the same function: `uid = user["id"]; session["uid"] = uid`."""
+    scope = next((a for a in node.ancestors() if a.kind() in ("function_definition", "module")), None)
+
+    def resolve(name: str) -> list[tuple[str, bool]]:
+        if scope is None:
+            return []
+        return [
+            (m.get_match("VALUE").text(), m.get_match("VALUE").kind() in PYTHON_LITERALS)
+            for m in scope.find_all(pattern=f"{name} = $VALUE")
+            if m.range().start.index < node.range().start.index
+        ]
+
+    return resolve
 
 
 def plan(context: PlanContext, detection: Detection) -> None:
@@ -120,9 +190,10 @@ def plan(context: PlanContext, detection: Detection) -> None:
         cors = f"\n# The pages are served from another origin: allow exactly that one.\nCORS(bp, origins=[\"{context.options.frontend_origin}\"]{credentials})"
         declare_python_package(context, detection.root, "flask-cors", ">=4.0", "flask-cors answers the pages' cross-origin requests")
     imports = "\n".join(sorted(imports.splitlines()))
+    module = render("flask_intercom_jwt.py", imports=imports, user_claims=claims, route=route, cors=cors)
     builder.create(
         f"{prefix}{MODULE_NAME}.py",
-        render("flask_intercom_jwt.py", imports=imports, user_claims=claims, route=route, cors=cors),
+        module,
         f"GET {context.options.endpoint}: a signed Intercom JWT for the signed-in user, 401 otherwise",
     )
     in_package = app_file.endswith("__init__.py")
@@ -138,10 +209,21 @@ def plan(context: PlanContext, detection: Detection) -> None:
     )
     declare_pyjwt(context, detection.root)
     plan_secret(context, _env_file(tree, detection.root))
-    if detection.details["auth"]["kind"] == "none":
+    auth = detection.details["auth"]
+    if auth["kind"] == "none" and not token_auth:
+        identity.adapter_step(
+            builder,
+            f"{prefix}{MODULE_NAME}.py",
+            module,
+            "signed_in_user_claims",
+            str(auth.get("reason", "no login system was recognised")),
+            render("flask_user_adapter.py").split("\n", 1)[1].strip(),
+            auth.get("rejected", []),  # type: ignore[arg-type]
+        )
+    if auth.get("not_an_id"):
         builder.note(
-            f"No login system was recognised, so {prefix}{MODULE_NAME}.py answers 401 for everyone until "
-            "signed_in_user_claims() returns the signed-in user's id, email and name.",
+            f"The users table has no id, so Intercom's user_id is the user's {auth['key']} ({auth['not_an_id']}): a user "
+            f"who changes it becomes a new Intercom user. Return the user's id from signed_in_user_claims() when you can.",
             "warning",
         )
 
@@ -173,7 +255,7 @@ def _template_user_settings(auth: dict[str, object]) -> str | None:
     if auth["kind"] == "flask-login":
         condition, user_id, attribute = "current_user.is_authenticated", "current_user.get_id()", "current_user.{}"
     elif auth["kind"] == "g.user":
-        condition, user_id = "g.user", 'g.user["id"]|string' if auth["row"] else "g.user.id|string"
+        condition, user_id = "g.user", f'g.user["{auth.get("id", "id")}"]|string' if auth["row"] else "g.user.id|string"
         attribute = 'g.user["{}"]' if auth["row"] else "g.user.{}"
     else:
         return None
@@ -185,47 +267,54 @@ def _user_lookup(auth: dict[str, object]) -> tuple[str, str]:
     """The imports and the `signed_in_user_claims()` function for the app's login system."""
     fields = set(auth["fields"]) if auth.get("fields") else None  # type: ignore[call-overload]
     flask_imports = "from flask import Blueprint, current_app, jsonify"
+    helper = f"{user_attribute_helper()}\n\n\n" if fields is None else ""
     if auth["kind"] == "flask-login":
-        claims = claims_literal(lambda f: _attribute("current_user", f, fields), "current_user.get_id()", fields, "    ")
+        claims = claims_literal(lambda f: f"current_user.{f}", "current_user.get_id()", fields, "    ", dynamic="current_user")
         return (
             f"{flask_imports}\nfrom flask_login import current_user",
-            'def signed_in_user_claims():\n    """Identity claims for the user Flask-Login has signed in, or None."""\n'
+            helper + 'def signed_in_user_claims():\n    """Identity claims for the user Flask-Login has signed in, or None."""\n'
             f"    if not current_user.is_authenticated:\n        return None\n    return {claims}",
         )
     if auth["kind"] == "flask-jwt-extended":
         if auth["user_lookup"]:
-            claims = claims_literal(lambda f: f'getattr(user, "{f}", None)', "str(get_jwt_identity())", None, "    ")
+            claims = claims_literal(str, "str(get_jwt_identity())", None, "    ", dynamic="user")
             lookup = "    user = get_current_user()\n"
         else:
-            claims, lookup = '{"user_id": str(get_jwt_identity())}', ""
+            claims, lookup, helper = '{"user_id": str(get_jwt_identity())}', "", ""
         names = "get_current_user, get_jwt_identity, jwt_required" if auth["user_lookup"] else "get_jwt_identity, jwt_required"
         return (
             f"{flask_imports}\nfrom flask_jwt_extended import {names}",
-            'def signed_in_user_claims():\n    """Identity claims for the user of the request\'s access token, or None."""\n'
+            helper + 'def signed_in_user_claims():\n    """Identity claims for the user of the request\'s access token, or None."""\n'
             f"    if get_jwt_identity() is None:\n        return None\n{lookup}    return {claims}",
         )
     if auth["kind"] == "g.user":
+        id_field = auth.get("id", "id")
         if auth["row"]:
-            claims = claims_literal(lambda f: f'user["{f}"]', 'str(user["id"])', fields, "    ")
+            claims = claims_literal(lambda f: f'user["{f}"]', f'str(user["{id_field}"])', fields, "    ", dynamic="user")
         else:
-            claims = claims_literal(lambda f: _attribute("user", f, fields), "str(user.id)", fields, "    ")
+            claims = claims_literal(lambda f: f"user.{f}", "str(user.id)", fields, "    ", dynamic="user")
         return (
             "from flask import Blueprint, current_app, g, jsonify",
-            'def signed_in_user_claims():\n    """Identity claims for the user the app loaded into g.user, or None."""\n'
+            helper + 'def signed_in_user_claims():\n    """Identity claims for the user the app loaded into g.user, or None."""\n'
             f'    user = g.get("user")\n    if user is None:\n        return None\n    return {claims}',
+        )
+    if auth["kind"] == "session":
+        key = auth["key"]
+        entries = [f'"user_id": str(session["{key}"]),']
+        for claim in ("email", "name"):
+            if auth.get(f"{claim}_key"):
+                entries.append(f'"{claim}": session.get("{auth[f"{claim}_key"]}"),')
+        body = "".join(f"\n        {entry}" for entry in entries)
+        return (
+            "from flask import Blueprint, current_app, jsonify, session",
+            "def signed_in_user_claims():\n"
+            f'    """Identity claims for the user whose id {auth["file"]} keeps in session["{key}"], or None."""\n'
+            f'    if session.get("{key}") is None:\n        return None\n    return {{{body}\n    }}',
         )
     return (
         flask_imports,
-        "def signed_in_user_claims():\n"
-        '    """Identity claims for the signed-in user, or None when nobody is signed in.\n\n'
-        "    intercom-wizard found no login system it knows, so this fails closed (401 for\n"
-        "    everyone). Return {\"user_id\": ..., \"email\": ..., \"name\": ...} for your user.\n"
-        '    """\n    return None',
+        render("flask_user_adapter_stub.py").split("\n", 1)[1].strip(),
     )
-
-
-def _attribute(owner: str, field: str, fields: set[str] | None) -> str:
-    return f"{owner}.{field}" if fields is not None else f'getattr({owner}, "{field}", None)'
 
 
 def _env_file(tree: ProjectTree, app_root: str) -> str | None:

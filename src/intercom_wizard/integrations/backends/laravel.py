@@ -48,8 +48,15 @@ from intercom_wizard.plan import Insertion
 from intercom_wizard.sourcefile import SourceText
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
+from intercom_wizard.support import Supported, SupportTable
 
 NAME = "laravel"
+# The versions this integration generates code for (docs list the same table).
+SUPPORTED: SupportTable = (
+    Supported("Laravel", "php", "laravel/framework", (5, 5), (13, 0)),
+    Supported("PHP", "language", "php", (7, 1)),
+    Supported("firebase/php-jwt", "php", "firebase/php-jwt", (5, 0), (8, 0), optional=True),
+)
 CONTROLLER = "app/Http/Controllers/IntercomJwtController.php"
 CONTROLLER_IMPORT = "use App\\Http\\Controllers\\IntercomJwtController;"
 SESSION_AUTH_PACKAGES = ("laravel/breeze", "laravel/jetstream", "laravel/fortify", "laravel/ui")

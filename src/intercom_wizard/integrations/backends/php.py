@@ -49,22 +49,29 @@ from intercom_wizard.integrations.backends.php_common import (
     user_fields_literal,
     vendor_autoload,
 )
+from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends.layouts import body_end_tag
 from intercom_wizard.options import ClientAuth
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
+from intercom_wizard.support import Supported, SupportTable
 
 NAME = "php"
+# The versions this integration generates code for (docs list the same table).
+SUPPORTED: SupportTable = (
+    Supported("PHP", "language", "php", (7, 1)),
+    Supported("firebase/php-jwt", "php", "firebase/php-jwt", (5, 0), (8, 0), optional=True),
+)
 SCRIPT_SRC = "/intercom-messenger.js"
 WEB_ROOT_NAMES = ("public", "public_html", "htdocs", "www", "web", "html")
 USER_KEY_WORDS = ("user", "member", "account", "customer")
 NOT_USER_WORDS = ("csrf", "token", "flash", "error", "message", "mail", "name", "role", "level", "type", "lang", "theme")
 NAME_KEYS = ("name", "full_name", "display_name", "username", "user_name")
-IDENTIFYING_KEYS = ("username", "user_name", "login", "email", "user_email")
 SESSION_SETUP_CALLS = ("session_name", "session_set_cookie_params", "session_save_path", "session_set_save_handler", "ini_set")
 # Statements that answer the request: a file doing one at top level is a page, not a bootstrap.
 RESPONDING_CALLS = ("header", "http_response_code", "die", "setcookie", "printf", "readfile")
+ADAPTER_FUNCTION = "intercom_signed_in_user_claims"
 JSON_FLAGS = "JSON_HEX_TAG | JSON_HEX_AMP | JSON_HEX_APOS | JSON_HEX_QUOT"
 
 
@@ -200,46 +207,118 @@ def _is_id_key(key: str) -> bool:
 
 
 def _session_user(tree: ProjectTree, files: list[str]) -> dict[str, object]:
-    """Where the login code keeps the signed-in user in $_SESSION, and what is known of its fields."""
+    """Where the login code keeps the signed-in user in $_SESSION, and what is known of its fields.
+
+    Only evidence makes an id (see identity.py): a record whose id field is the user's id, or a key
+    the login code assigns from the user's id. A flag beside it (`$_SESSION['user_login_status'] =
+    1`), a name or a literal is never used; with no evidence the endpoint's adapter is a manual step.
+    """
     assignments: list[tuple[str, str, SgNode, SgNode]] = []
     roots = {}
     for path in files:
         roots[path] = root = parse_php(tree.text(path))
         for match in root.find_all(pattern="$_SESSION[$KEY] = $VALUE"):
             key = string_value(match.get_match("KEY"))
-            if key is not None and match.get_match("VALUE").kind() != "null":
+            if key is not None:
                 assignments.append((path, key, match.get_match("VALUE"), match))
-    users = [a for a in assignments if _is_user_key(a[1])]
-    records = [a for a in users if not _is_id_key(a[1])]
+    records = [a for a in assignments if _is_user_key(a[1]) and not _is_id_key(a[1]) and not identity.is_flag_name(a[1])]
     literal = next((a for a in records if a[2].kind() == "array_creation_expression"), None)
     if literal is not None:
-        path, key, value, _ = literal
+        path, key, value, match = literal
         fields = array_string_keys(value)
         id_field = _id_field(fields)
-        if id_field is None:
-            return {"kind": "none", "reason": f"{path} stores $_SESSION['{key}'] without an id"}
-        return {"kind": "session-user", "style": "array", "file": path, "key": key, "id": id_field, "fields": sorted(fields)}
-    for path, key, value, _ in records:
+        evidence = _array_element_evidence(value, id_field) if id_field else None
+        if id_field is not None and evidence is not None and evidence.is_id:
+            return {"kind": "session-user", "style": "array", "file": path, "key": key, "id": id_field, "fields": sorted(fields)}
+        why = evidence.reason if evidence is not None else "has no id field"
+        return _no_evidence(tree, f"{path}:{_line(match)} stores $_SESSION['{key}'] whose id {why}")
+    for path, key, value, match in records:
+        if value.kind() in LITERAL_KINDS:
+            continue
         style, fields = _record_usage(roots, key, value)
-        if style is not None:
-            return {"kind": "session-user", "style": style, "file": path, "key": key, "id": _id_field(fields) or "id", "fields": sorted(fields) or None}
-    # An id (`user_id`), or a plain value naming the user (`$_SESSION['user'] = $username`).
-    identifiers = [a for a in users if _is_id_key(a[1])] + records
-    if identifiers:
-        path, key, _, match = identifiers[0]
-        beside = [a[1] for a in assignments if a[0] == path and a[1] != key and _same_block(a[3], match)]
-        email_key = next((k for k in beside if "email" in k.lower()), None)
-        name_key = next((k for k in beside if k.lower() in NAME_KEYS), None)
-        return {"kind": "session-user-id", "file": path, "key": key, "email_key": email_key, "name_key": name_key}
-    # Only the username or email address: stable enough for most apps, but it is not an id.
-    named = next((a for a in assignments if a[1].lower() in IDENTIFYING_KEYS), None)
-    if named is not None:
-        path, key, _, match = named
-        beside = [a[1] for a in assignments if a[0] == path and a[1] != key and _same_block(a[3], match)]
-        email_key = key if "mail" in key.lower() else next((k for k in beside if "email" in k.lower()), None)
-        name_key = next((k for k in beside if k.lower() in NAME_KEYS), None)
-        return {"kind": "session-user-id", "file": path, "key": key, "email_key": email_key, "name_key": name_key, "not_an_id": True}
-    return {"kind": "none", "reason": "no login code storing the user in $_SESSION was found"}
+        id_field = _id_field(fields) or (_model_id_property(tree) if style == "object" else None)
+        if style is not None and id_field is not None:
+            return {"kind": "session-user", "style": style, "file": path, "key": key, "id": id_field, "fields": sorted(fields)}
+    table = identity.users_table(tree)
+    choice = identity.choose_session_key(
+        (
+            identity.SessionAssignment(
+                path,
+                _line(match),
+                key,
+                value.text(),
+                literal=value.kind() in LITERAL_KINDS,
+                is_null=value.kind() == "null",
+                resolve=_variable_resolver(match),
+            )
+            for path, key, value, match in assignments
+            if key not in {r[1] for r in records} or identity.is_user_session_key(key)
+        ),
+        unique_identifying=table.unique_identifying if table else frozenset(),
+    )
+    if choice.key is None:
+        return _no_evidence(tree, choice.reason, choice.rejected)
+    match = next(a[3] for a in assignments if a[1] == choice.key)
+    path = str(choice.file)
+    beside = [a[1] for a in assignments if a[0] == path and a[1] != choice.key and _same_block(a[3], match)]
+    email_key = choice.key if choice.identifying and "mail" in choice.identifying else next((k for k in beside if "email" in k.lower()), None)
+    name_key = next((k for k in beside if k.lower() in NAME_KEYS), None)
+    found: dict[str, object] = {"kind": "session-user-id", "file": path, "key": choice.key, "email_key": email_key, "name_key": name_key}
+    if choice.identifying:
+        found["not_an_id"] = choice.reason
+    if choice.rejected:
+        found["rejected"] = list(choice.rejected)
+    return found
+
+
+_USER_CLASS_ID = re.compile(r"\bclass\s+(?:User|Member|Account|Customer)\w*\b[^{]*\{(?:[^{}]|\{[^{}]*\})*?\b(?:public|protected|private)\s+(?:readonly\s+)?(?:\??int|string)?\s*\$(id)\b", re.S)
+
+
+def _model_id_property(tree: ProjectTree) -> str | None:
+    """`id` when the app's user class declares an `$id` property: the stored object's id is its key."""
+    for path in tree.glob(".php"):
+        if _USER_CLASS_ID.search(tree.text(path)):
+            return "id"
+    return None
+
+
+LITERAL_KINDS = frozenset({"integer", "float", "boolean", "string", "encapsed_string", "null"})
+
+
+def _line(node: SgNode) -> int:
+    return node.range().start.line + 1
+
+
+def _no_evidence(tree: ProjectTree, reason: str, rejected: tuple[str, ...] = ()) -> dict[str, object]:
+    table = identity.users_table(tree)
+    return {"kind": "none", "reason": reason, "rejected": list(rejected), "table_id": table.id_column if table else None}
+
+
+def _array_element_evidence(array: SgNode, field: str) -> identity.ValueEvidence | None:
+    """Whether `'id' => ...` in the stored array is the user's id."""
+    for element in array.children():
+        parts = element.children() if element.kind() == "array_element_initializer" else []
+        if len(parts) >= 3 and parts[1].kind() == "=>" and string_value(parts[0]) == field:
+            value = parts[-1]
+            return identity.value_evidence(value.text(), literal=value.kind() in LITERAL_KINDS, resolve=_variable_resolver(array))
+    return None
+
+
+def _variable_resolver(node: SgNode) -> identity.Resolver:
+    """The values assigned to a variable in the function (or file) around `node`, before it."""
+    scope = next((a for a in node.ancestors() if a.kind() in ("compound_statement", "program")), None)
+
+    def resolve(variable: str) -> list[tuple[str, bool]]:
+        if scope is None:
+            return []
+        found = []
+        for match in scope.find_all(pattern=f"{variable} = $VALUE"):
+            if match.range().start.index < node.range().start.index and match.get_match("VALUE") is not None:
+                value = match.get_match("VALUE")
+                found.append((value.text(), value.kind() in LITERAL_KINDS))
+        return found
+
+    return resolve
 
 
 def _id_field(fields: list[str] | set[str]) -> str | None:
@@ -322,16 +401,20 @@ def plan(context: PlanContext, detection: Detection) -> None:
         plan_secret(context, env_file)
     auth = details["auth"]
     if auth["kind"] == "none":
-        builder.note(
-            f"No signed-in user was recognised ({auth['reason']}), so {target} answers 401 for everyone until "
-            "intercom_signed_in_user_claims() returns the signed-in user's id, email and name.",
-            "warning",
+        identity.adapter_step(
+            builder,
+            target,
+            content,
+            ADAPTER_FUNCTION,
+            str(auth["reason"]),
+            _php_snippet("php-intercom-user-adapter.php", id_column=str(auth.get("table_id") or "id")),
+            auth.get("rejected", []),  # type: ignore[arg-type]
         )
     if auth.get("not_an_id"):
         builder.note(
-            f"The login code keeps no user id in the session, only $_SESSION['{auth['key']}']: it becomes Intercom's "
-            "user_id, so a user who changes it would become a new Intercom user. Store the user's id at login and "
-            f"return it from intercom_signed_in_user_claims() in {target} if you have one.",
+            f"The users table has no id, so Intercom's user_id is the user's {auth['key']} ({auth['not_an_id']}): "
+            f"a user who changes it becomes a new Intercom user. Give users an id and return it from "
+            f"{ADAPTER_FUNCTION}() in {target} when you can.",
             "warning",
         )
     if context.options.auth is ClientAuth.BEARER:
@@ -485,15 +568,12 @@ def _claims_function(auth: dict[str, object]) -> str:
             + f"    if (!isset($_SESSION['{key}'])) {{\n        return null;\n    }}\n\n"
             + f"    return {_array_literal(entries, '    ')};\n}}"
         )
-    return (
-        "/**\n"
-        " * Identity claims for the signed-in user, or null when nobody is signed in.\n"
-        " *\n"
-        " * intercom-wizard found no login code keeping the user in $_SESSION, so this fails\n"
-        " * closed (401 for everyone). Return ['user_id' => ..., 'email' => ..., 'name' => ...]\n"
-        " * for your signed-in user.\n"
-        " */\n" + header + "    return null;\n}"
-    )
+    return _php_snippet("php-intercom-user-adapter-stub.php")
+
+
+def _php_snippet(template: str, **values: str) -> str:
+    """A PHP template without its `<?php` line (it is there to keep the template a valid PHP file)."""
+    return render(template, **values).split("\n", 1)[1].strip()
 
 
 def _array_literal(entries: list[tuple[str, str]], indent: str) -> str:

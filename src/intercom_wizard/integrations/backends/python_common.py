@@ -16,6 +16,8 @@ from intercom_wizard.tree import ProjectTree
 PYJWT = "PyJWT"
 PYJWT_SPEC = ">=2.8"
 NAME_FIELDS = ("name", "full_name", "display_name", "username")
+# At run time a name is the first of these the user has (Django's get_full_name() included).
+DYNAMIC_NAME_FIELDS = ("name", "full_name", "get_full_name", "display_name", "username")
 
 
 def declare_pyjwt(context: PlanContext, app_root: str) -> None:
@@ -101,7 +103,11 @@ def add_import(context: PlanContext, path: str, statement: str, *, local: bool =
 
 
 def model_fields(tree: ProjectTree, base_class: str) -> set[str] | None:
-    """Attribute names of the class deriving from `base_class` (e.g. UserMixin), or None if not found."""
+    """Attribute names of the class deriving from `base_class` (e.g. UserMixin), or None if not found.
+
+    `self.x = ...` and tuple assignments (`self.id, self.email = row`) in any method, and class-level
+    assignments; properties count too. None when the class is not found: the lookup is then dynamic.
+    """
     for path in tree.glob(".py"):
         text = tree.text(path)
         if base_class not in text:
@@ -111,12 +117,20 @@ def model_fields(tree: ProjectTree, base_class: str) -> set[str] | None:
             superclasses = klass.field("superclasses")
             if superclasses is None or base_class not in superclasses.text():
                 continue
-            fields = {m.get_match("F").text() for m in klass.find_all(pattern="self.$F = $V")}
-            body = klass.field("body")
-            for statement in body.children() if body else []:
-                target = statement.find(kind="assignment")
-                if target is not None and target.field("left") is not None:
-                    fields.add(target.field("left").text())
+            fields: set[str] = set()
+            for assignment in klass.find_all(kind="assignment"):
+                left = assignment.field("left")
+                if left is None:
+                    continue
+                if left.kind() == "identifier" and assignment.parent() is not None and assignment.parent().parent() == klass.field("body"):
+                    fields.add(left.text())
+                for attribute in [left, *left.find_all(kind="attribute")]:
+                    if attribute.kind() == "attribute" and attribute.field("object") is not None and attribute.field("object").text() == "self":
+                        fields.add(attribute.field("attribute").text())
+            for function in klass.find_all(kind="function_definition"):
+                decorated = function.parent()
+                if decorated is not None and decorated.kind() == "decorated_definition" and "@property" in decorated.text().split("def", 1)[0]:
+                    fields.add(function.field("name").text())
             return fields
     return None
 
@@ -138,23 +152,38 @@ def sql_table_columns(tree: ProjectTree, tables: tuple[str, ...] = ("user", "use
     return None
 
 
-def claims_literal(field: Callable[[str], str], user_id: str, fields: set[str] | None, indent: str) -> str:
-    """A dict literal of the identity claims, mapping only fields the user model really has."""
+def claims_literal(field: Callable[[str], str], user_id: str, fields: set[str] | None, indent: str, *, dynamic: str | None = None) -> str:
+    """A dict literal of the identity claims, mapping only fields the user model really has.
+
+    `dynamic`: the user expression to read email and name from at run time (`user_attribute(...)`,
+    see templates/python_user_attribute.py) when the static model is not certain (`fields` is None).
+    """
     entries = [f'"user_id": {user_id},']
-    if fields is None or "email" in fields:
-        entries.append(f'"email": {field("email")},')
-    name_field = next((name for name in NAME_FIELDS if fields is None or name in fields), None)
-    if name_field:
-        entries.append(f'"name": {field(name_field)},')
+    if fields is None and dynamic is not None:
+        entries.append(f'"email": user_attribute({dynamic}, "email"),')
+        entries.append(f'"name": user_attribute({dynamic}, {", ".join(repr(n).replace(chr(39), chr(34)) for n in DYNAMIC_NAME_FIELDS)}),')
+    else:
+        if fields is None or "email" in fields:
+            entries.append(f'"email": {field("email")},')
+        name_field = next((name for name in NAME_FIELDS if fields is None or name in fields), None)
+        if name_field:
+            entries.append(f'"name": {field(name_field)},')
     inner = "".join(f"\n{indent}    {entry}" for entry in entries)
     return "{" + inner + f"\n{indent}" + "}"
+
+
+def user_attribute_helper() -> str:
+    """The run-time lookup `claims_literal(dynamic=...)` calls, for the generated module."""
+    from intercom_wizard.templates import render
+
+    return render("python_user_attribute.py").strip()
 
 
 def add_list_entry(context: PlanContext, path: str, variable: str, entry: str, reason: str, *, first: bool = False) -> None:
     """Add `entry` as a line of the multi-line list literal assigned to `variable` (last, or first)."""
     source = context.tree.read(path)
-    assignment = parse(source.text, "python").find(pattern=f"{variable} = [$$$]")
-    items = [c for c in assignment.field("right").children() if c.kind() not in ("[", "]", ",", "comment")] if assignment else []
+    assignment, literal = _list_assignment(source.text, variable)
+    items = [c for c in literal.children() if c.kind() not in ("[", "]", ",", "comment")] if literal else []
     if not items or not items[0].range().start.line != assignment.range().start.line:
         context.builder.manual(path, f"Add this entry to {variable}:", entry)
         return
@@ -162,12 +191,23 @@ def add_list_entry(context: PlanContext, path: str, variable: str, entry: str, r
     if first:
         context.builder.insert(path, [insert_lines_before(source, items[0].range().start.index, entry, indent)], reason)
         return
-    closing = assignment.field("right").children()[-1]
+    closing = literal.children()[-1]
     insertions = [insert_lines_before(source, closing.range().start.index, entry, indent)]
-    last = [c for c in assignment.field("right").children() if c.kind() not in ("]", "comment")][-1]
+    last = [c for c in literal.children() if c.kind() not in ("]", "comment")][-1]
     if last.kind() != ",":  # the last entry has no trailing comma: give it one
         insertions.append(Insertion(last.range().end.index, ","))
     context.builder.insert(path, insertions, reason)
+
+
+def _list_assignment(text: str, variable: str) -> tuple[SgNode, SgNode] | tuple[None, None]:
+    """The first `variable = [...]`, also when more is added to the literal (`[...] + static(...)`): (assignment, list)."""
+    for assignment in parse(text, "python").find_all(pattern=f"{variable} = $RIGHT"):
+        right = assignment.field("right")
+        while right is not None and right.kind() == "binary_operator":
+            right = right.field("left")  # `[...] + a + b` nests to the left: the literal is innermost
+        if right is not None and right.kind() == "list":
+            return assignment, right
+    return None, None
 
 
 def attach_to_app(

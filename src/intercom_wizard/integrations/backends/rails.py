@@ -39,8 +39,14 @@ from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends.layouts import find_layouts
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
+from intercom_wizard.support import Supported, SupportTable
 
 NAME = "rails"
+# The versions this integration generates code for (docs list the same table).
+SUPPORTED: SupportTable = (
+    Supported("Rails", "ruby", "rails", (5, 0), (9, 0)),  # ActionController::API and before_action
+    Supported("Ruby", "language", "ruby", (2, 5)),  # the jwt gem's floor
+)
 CONTROLLER = "app/controllers/intercom_jwts_controller.rb"
 LAYOUTS = "app/views/layouts"
 # A filter in ApplicationController with one of these words in its name signs people in (or

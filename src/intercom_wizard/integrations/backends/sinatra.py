@@ -33,8 +33,14 @@ from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends.layouts import find_layouts
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
+from intercom_wizard.support import Supported, SupportTable
 
 NAME = "sinatra"
+# The versions this integration generates code for (docs list the same table).
+SUPPORTED: SupportTable = (
+    Supported("Sinatra", "ruby", "sinatra", (2, 0), (5, 0)),
+    Supported("Ruby", "language", "ruby", (2, 5)),
+)
 APP_CLASSES = ("Sinatra::Base", "Sinatra::Application")
 ROUTE_METHODS = ("get", "post", "put", "patch", "delete", "options", "link", "unlink")
 TEST_FOLDERS = ("spec", "test")

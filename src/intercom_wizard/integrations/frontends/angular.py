@@ -31,8 +31,11 @@ from intercom_wizard.plan import Insertion
 from intercom_wizard.sourcefile import SourceText
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
+from intercom_wizard.support import Supported, SupportTable
 
 NAME = "angular"
+# The versions this integration generates code for (docs list the same table).
+SUPPORTED: SupportTable = (Supported("Angular", "npm", "@angular/core", (14, 0), (22, 0)),)
 # --csp-nonce: a built single-page app is static files, so its nonce comes from what serves index.html.
 CSP_NONCE_NOTE = (
     "Angular takes the nonce for its own inline styles from ngCspNonce on the root element (or the CSP_NONCE token); "

@@ -26,8 +26,11 @@ from intercom_wizard.integrations.frontends.spa_common import (
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.typescript import strip_types
+from intercom_wizard.support import Supported, SupportTable
 
 NAME = "ember"
+# The versions this integration generates code for (docs list the same table).
+SUPPORTED: SupportTable = (Supported("Ember", "npm", "ember-source", (3, 28), (7, 0)),)
 # --csp-nonce: a built single-page app is static files, so its nonce comes from what serves index.html.
 CSP_NONCE_NOTE = (
     "The server that sends index.html puts the request's nonce on its script tags (ember-cli writes no nonce itself)."

@@ -17,8 +17,11 @@ from intercom_wizard.options import ClientAuth
 from intercom_wizard.plan import Insertion
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
+from intercom_wizard.support import Supported, SupportTable
 
 NAME = "html"
+# The versions this integration generates code for (docs list the same table).
+SUPPORTED: SupportTable = ()  # plain HTML: no framework version to fit
 SCRIPT_NAME = "intercom-messenger.js"
 STATIC_SITE_FOLDERS = ("", "public", "site", "www", "docs")
 

@@ -76,8 +76,14 @@ from intercom_wizard.sourcefile import SourceText
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.typescript import strip_types
+from intercom_wizard.support import Supported, SupportTable
 
 NAME = "nextjs"
+# The versions this integration generates code for (docs list the same table).
+SUPPORTED: SupportTable = (
+    Supported("Next.js", "npm", "next", (12, 0), (17, 0)),
+    Supported("TypeScript", "npm", "typescript", (4, 5), optional=True),  # Next.js' own floor
+)
 SERVES_TOKENS = True
 JOSE_SPEC = "^6.1.0"
 CONFIG_FILES = ("next.config.ts", "next.config.mjs", "next.config.js", "next.config.cjs", "next.config.mts")

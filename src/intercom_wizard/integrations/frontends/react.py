@@ -39,8 +39,15 @@ from intercom_wizard.sourcefile import SourceText
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.typescript import strip_types
+from intercom_wizard.support import Supported, SupportTable
 
 NAME = "react"
+# The versions this integration generates code for (docs list the same table).
+SUPPORTED: SupportTable = (
+    Supported("React", "npm", "react", (16, 8), (20, 0)),  # hooks
+    Supported("react-router-dom", "npm", "react-router-dom", (5, 1), (8, 0), optional=True),  # useLocation()
+    Supported("react-router", "npm", "react-router", (5, 1), (8, 0), optional=True),
+)
 # --csp-nonce: a built single-page app is static files, so its nonce comes from what serves index.html.
 CSP_NONCE_NOTE = (
     "Vite writes nonce=\"<your placeholder>\" on the tags of index.html when `html.cspNonce` is set in vite.config; "

@@ -27,8 +27,14 @@ from intercom_wizard.sourcefile import SourceText
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.typescript import strip_types
+from intercom_wizard.support import Supported, SupportTable
 
 NAME = "vue"
+# The versions this integration generates code for (docs list the same table).
+SUPPORTED: SupportTable = (
+    Supported("Vue", "npm", "vue", (3, 0), (4, 0)),
+    Supported("vue-router", "npm", "vue-router", (4, 0), (5, 0), optional=True),
+)
 # --csp-nonce: a built single-page app is static files, so its nonce comes from what serves index.html.
 CSP_NONCE_NOTE = (
     "Vite writes nonce=\"<your placeholder>\" on the tags of index.html when `html.cspNonce` is set in vite.config; "

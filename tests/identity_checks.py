@@ -1,0 +1,63 @@
+"""Two users signed in over HTTP: the tokens a back end signs must tell them apart, every time.
+
+Each back end's runtime test gives how to sign in and out of its fixture app; `check_two_users`
+signs in as A, then B (after signing out), then A again in a fresh client, and asserts that the
+ids differ between the users and stay the same for one user, that each token verifies with the
+secret, and that email and name are present when the app's user model has them.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import jwt
+
+from intercom_wizard.localserver import BrowserlessClient
+
+
+@dataclass(frozen=True)
+class AppUser:
+    login: str
+    password: str
+    email: str | None = None  # expected in the token when the model has it
+    name: str | None = None
+
+
+SignIn = Callable[[BrowserlessClient, AppUser], None]
+SignOut = Callable[[BrowserlessClient], None]
+
+
+def token_claims(client: BrowserlessClient, secret: str, endpoint: str = "/api/intercom-jwt", headers: dict[str, str] | None = None) -> dict[str, object]:
+    reply = client.get(endpoint, follow=False, headers={"Accept": "application/json", **(headers or {})})
+    assert reply.status == 200, f"{reply.status}: {reply.body}"
+    return jwt.decode(json.loads(reply.body)["token"], secret, algorithms=["HS256"], options={"require": ["user_id", "exp", "iat"]})
+
+
+def assert_signed_out(client: BrowserlessClient, endpoint: str = "/api/intercom-jwt") -> None:
+    reply = client.get(endpoint, follow=False, headers={"Accept": "application/json"})
+    assert reply.status == 401, f"signed out must be 401, got {reply.status}: {reply.body}"
+
+
+def check_two_users(base_url: str, secret: str, a: AppUser, b: AppUser, sign_in: SignIn, sign_out: SignOut, endpoint: str = "/api/intercom-jwt") -> tuple[dict, dict]:
+    """A, sign out, B in the same browser, then A again in a new one: distinct, stable ids."""
+    client = BrowserlessClient(base_url)
+    assert_signed_out(client, endpoint)
+    sign_in(client, a)
+    first_a = token_claims(client, secret, endpoint)
+    sign_out(client)
+    assert_signed_out(client, endpoint)
+    sign_in(client, b)
+    claims_b = token_claims(client, secret, endpoint)
+    again = BrowserlessClient(base_url)
+    sign_in(again, a)
+    second_a = token_claims(again, secret, endpoint)
+
+    assert isinstance(first_a["user_id"], str) and first_a["user_id"] not in ("", "None", "null", "undefined", "nil")
+    assert first_a["user_id"] != claims_b["user_id"], f"two users share user_id {first_a['user_id']!r}"
+    assert first_a["user_id"] == second_a["user_id"], "the same user must keep the same user_id"
+    for user, claims in ((a, first_a), (b, claims_b)):
+        if user.email is not None:
+            assert claims.get("email") == user.email, claims
+        if user.name is not None:
+            assert claims.get("name") == user.name, claims
+    return first_a, claims_b

@@ -1,0 +1,210 @@
+"""The corpus scorer's own logic (bench/corpus.py): sheets, stage bookkeeping, byte check, scoreboard.
+
+A tiny fake app (a static page with a committed shell "build") is scored end to end without network:
+detect, dry run, install, the app's own checks before and after, uninstall with the byte check.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _load_corpus():
+    spec = importlib.util.spec_from_file_location("corpus", REPO / "bench" / "corpus.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["corpus"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+corpus = _load_corpus()
+
+SHEET_TOML = """
+repo = "someone/shop"
+commit = "0123456789abcdef"
+framework = "express@4.21.2"
+subdir = "server"
+[expect]
+backend = "express"
+[wizard]
+options = ["--backend", "express"]
+[commands]
+deps = "npm ci"
+build = "npm run build"
+timeout = 120
+[start]
+command = "node app.js"
+port = 3123
+[start.env]
+SESSION_SECRET = "test"
+[login]
+url = "/login"
+logout_url = "/logout"
+users = [{username = "alice", password = "a-pass"}, {username = "bob", password = "b-pass"}]
+"""
+
+
+def test_sheet_toml_fields(tmp_path: Path) -> None:
+    source = tmp_path / "shop.toml"
+    source.write_text(SHEET_TOML)
+    sheet = corpus.parse_sheet(source)
+    assert sheet.name == "shop"
+    assert sheet.subdir == "server"
+    assert sheet.expect_backend == "express" and sheet.expect_frontend is None
+    assert sheet.wizard_options == ("--backend", "express")
+    assert sheet.commands == {"deps": "npm ci", "build": "npm run build"}
+    assert sheet.timeout == 120
+    assert sheet.port == 3123 and sheet.base_url == "http://127.0.0.1:3123"
+    assert sheet.env == {"SESSION_SECRET": "test"}
+    assert [user.username for user in sheet.users] == ["alice", "bob"]
+
+
+def test_sheet_json_and_shell_string_options(tmp_path: Path) -> None:
+    source = tmp_path / "spa.json"
+    source.write_text(json.dumps({"name": "my-spa", "repo": "a/b", "commit": "c", "framework": "react@18.2.0",
+                                  "wizard": {"options": "--frontend react --auth bearer"}}))
+    sheet = corpus.parse_sheet(source)
+    assert sheet.name == "my-spa"
+    assert sheet.wizard_options == ("--frontend", "react", "--auth", "bearer")
+    assert sheet.start is None and sheet.users == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('commit = "c"\nframework = "x@1"', "'repo' is required"),
+        ('repo = "a/b"\ncommit = "c"\nframework = "x@1"\ncolour = "red"', "unknown field(s): colour"),
+        ('repo = "a/b"\ncommit = "c"\nframework = "x@1"\n[start]\ncommand = "node app.js"', "'start.port' must be a port number"),
+        ('repo = "a/b"\ncommit = "c"\nframework = "x@1"\n[commands]\ndeploy = "x"', "commands.deploy"),
+        ('repo = "a/b"\ncommit = "c"\nframework = "x@1"\nsubdir = "../elsewhere"', "'subdir' must be a relative path"),
+        ('repo = "a/b"\ncommit = "c"\nframework = "x@1"\n[login]\nusers = [{username = "x"}]', "login.users[0]"),
+        ('repo = "a/b"\ncommit = ', "cannot read"),
+    ],
+)
+def test_sheet_mistakes_name_the_field(tmp_path: Path, text: str, message: str) -> None:
+    source = tmp_path / "bad.toml"
+    source.write_text(text)
+    with pytest.raises(corpus.SheetError, match=message.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")):
+        corpus.parse_sheet(source)
+
+
+def test_load_sheets_refuses_duplicates_and_unknown_only(tmp_path: Path) -> None:
+    (tmp_path / "one.toml").write_text('repo = "a/b"\ncommit = "c"\nframework = "x@1"')
+    (tmp_path / "two.json").write_text(json.dumps({"name": "one", "repo": "a/b", "commit": "c", "framework": "x@1"}))
+    with pytest.raises(corpus.SheetError, match="more than one sheet for one"):
+        corpus.load_sheets(tmp_path)
+    (tmp_path / "two.json").unlink()
+    with pytest.raises(corpus.SheetError, match="no sheet for ghost"):
+        corpus.load_sheets(tmp_path, ["ghost"])
+
+
+def test_stage_bookkeeping() -> None:
+    app = corpus.AppResult("shop", "a/b", "c", "x@1")
+    app.record("detect", "pass", "express@.")
+    app.record("install", "fail", "exit 3:\n  no express app\n")
+    with pytest.raises(ValueError, match="recorded twice"):
+        app.record("detect", "fail")
+    with pytest.raises(ValueError, match="unknown stage"):
+        app.record("deploy", "pass")
+    app.skip_rest("install did not apply")
+    assert set(app.stages) == set(corpus.STAGES)
+    assert app.stages["install"].reason == "exit 3: no express app"
+    assert app.stages["uninstall"].status == "skip"
+    assert list(app.to_json()["stages"]) == list(corpus.STAGES)
+    assert corpus.failure_reasons(app) == "install: exit 3: no express app"
+
+
+def test_byte_check_sees_content_mode_added_and_removed(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.js").write_text("a\n")
+    (tmp_path / "run.sh").write_text("#!/bin/sh\n")
+    (tmp_path / "node_modules" / "x").mkdir(parents=True)
+    (tmp_path / "node_modules" / "x" / "index.js").write_text("1")
+    before = corpus.snapshot(tmp_path)
+    assert sorted(before) == ["run.sh", "src/app.js"]
+    assert corpus.compare_snapshots(before, corpus.snapshot(tmp_path)) == []
+
+    (tmp_path / "src" / "app.js").write_text("a\r\n")  # one byte more
+    (tmp_path / "run.sh").chmod(0o755)
+    (tmp_path / "src" / "intercom.js").write_text("")
+    (tmp_path / "node_modules" / "x" / "index.js").write_text("2")  # dependencies are not compared
+    (tmp_path / "dist").mkdir()
+    (tmp_path / "dist" / "bundle.js").write_text("built")  # nor build output
+    assert corpus.compare_snapshots(before, corpus.snapshot(tmp_path)) == ["changed: run.sh", "changed: src/app.js", "added: src/intercom.js"]
+    (tmp_path / "src" / "app.js").unlink()
+    assert "removed: src/app.js" in corpus.compare_snapshots(before, corpus.snapshot(tmp_path))
+
+
+def test_json_tail_skips_chatter() -> None:
+    output = '$ intercom-wizard install\nwarning: {not json}\n{\n  "changes": [1, 2]\n}\nnpm install: done\n'
+    assert corpus._json_tail(output) == {"changes": [1, 2]}
+    assert corpus._json_tail("error: nothing\n") == {}
+
+
+def _row(name: str, detect: str = "pass") -> "corpus.AppResult":
+    app = corpus.AppResult(name, "o/" + name, "abcdef0123456789", "react@18.2.0")
+    app.record("detect", detect, "react@." if detect == "pass" else "nothing detected")
+    app.skip_rest("not run")
+    return app
+
+
+def test_markdown_keeps_other_rows_and_recounts_totals() -> None:
+    document = f"# Corpus\n\n{corpus.TABLE_BEGIN}\n{corpus.TABLE_END}\n\nafter\n"
+    first = corpus.update_markdown(document, [_row("beta"), _row("alpha", "fail")])
+    # Someone else's run adds its own rows; earlier rows stay, re-scored rows are replaced.
+    second = corpus.update_markdown(first, [_row("gamma"), _row("alpha")])
+    rows = [line for line in second.splitlines() if line.startswith("| ") and not line.startswith("| app |")]
+    assert [corpus._row_key(row) for row in rows] == ["alpha", "beta", "gamma"]
+    assert "abcdef0123" in rows[0] and "| react@18.2.0 |" in rows[0]
+    assert "Totals over 3 apps — detect: 3 pass / 0 fail / 0 skip" in second
+    assert second.endswith(f"{corpus.TABLE_END}\n\nafter\n")
+    assert "nothing detected" not in second
+    with pytest.raises(ValueError, match="corpus-table:begin"):
+        corpus.update_markdown("# no table\n", [])
+
+
+def test_names_existing_file(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "App.jsx").write_text("")
+    assert corpus._names_existing_file(tmp_path, "src/App.jsx")
+    assert corpus._names_existing_file(tmp_path, "src/App.jsx:12")
+    assert not corpus._names_existing_file(tmp_path, "src/main.jsx")
+    assert not corpus._names_existing_file(tmp_path, "")
+
+
+def test_scores_a_fake_app_end_to_end_offline(tmp_path: Path) -> None:
+    apps, sheets, work = tmp_path / "apps", tmp_path / "sheets", tmp_path / "runs"
+    site = apps / "tiny" / "site"
+    site.mkdir(parents=True)
+    (site / "index.html").write_text("<!doctype html>\n<html>\n<head><title>Tiny</title></head>\n<body>\n<h1>Hi</h1>\n</body>\n</html>\n")
+    (site / "build.sh").write_text("#!/bin/sh\nmkdir -p dist && cp index.html dist/\n")
+    (site / "build.sh").chmod(0o755)
+    sheets.mkdir()
+    # deps is a no-op so the checks run; build writes dist/ (excluded from the byte check).
+    (sheets / "tiny.toml").write_text(
+        'repo = "me/tiny"\ncommit = "0000000"\nframework = "html"\nsubdir = "site"\n'
+        '[expect]\nfrontend = "html"\n[wizard]\noptions = ["--frontend", "html", "--backend", "none", "--insecure"]\n'
+        '[commands]\ndeps = "true"\nbuild = "./build.sh"\nlint = "false"\n'
+    )
+    scorer = corpus.Scorer(apps, work, user_option=False)
+    result = scorer.score(corpus.load_sheets(sheets)[0])
+    statuses = {stage: outcome.status for stage, outcome in result.stages.items()}
+    assert statuses["detect"] == "pass", result.stages["detect"]
+    assert statuses["dry_run"] == "pass", result.stages["dry_run"]
+    assert statuses["install"] == "pass", result.stages["install"]
+    assert statuses["build_before"] == "pass" and statuses["build_after"] == "pass"
+    assert statuses["lint_before"] == "fail" and result.stages["lint_after"].reason == "lint does not pass before the install either"
+    assert statuses["typecheck_before"] == "skip"
+    assert statuses["start"] == "skip" and statuses["verify_anonymous"] == "skip"
+    assert statuses["uninstall"] == "pass", result.stages["uninstall"]
+    assert (work / "tiny" / "logs" / "install.log").is_file()
+    # The checkout itself is never touched.
+    assert sorted(p.name for p in site.iterdir()) == ["build.sh", "index.html"]

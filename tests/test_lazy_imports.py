@@ -1,0 +1,56 @@
+"""What the command line imports before it has anything to do (issue 14): no timing, only which modules load."""
+
+import subprocess
+import sys
+
+from intercom_wizard import __version__, integrations
+from intercom_wizard.integrations import registry
+
+
+def _modules_after(code: str) -> set[str]:
+    listing = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys\nprint('\\n'.join(sys.modules))"],
+        capture_output=True, text=True, check=True, timeout=60,
+    ).stdout
+    return set(listing.split())
+
+
+def _loaded(modules: set[str], *prefixes: str) -> list[str]:
+    return sorted(m for m in modules if m.startswith(prefixes))
+
+
+def test_version_imports_neither_typer_nor_rich() -> None:
+    modules = _modules_after(
+        "import sys\nsys.argv = ['intercom-wizard', '--version']\nfrom intercom_wizard.entry import main\nmain()"
+    )
+    assert _loaded(modules, "typer", "rich", "click", "intercom_wizard.cli") == []
+
+
+def test_version_prints_the_version() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "intercom_wizard", "--version"], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert completed.stdout == f"intercom-wizard {__version__}\n"
+
+
+def test_cli_module_leaves_heavy_modules_to_the_commands() -> None:
+    modules = _modules_after("import intercom_wizard.cli")
+    heavy = ("jwt", "rich.syntax", "pygments", "playwright", "ast_grep_py", "intercom_wizard.doctor.run",
+             "intercom_wizard.doctor.live", "intercom_wizard.doctor.checks", "intercom_wizard.verify.runner",
+             "intercom_wizard.integrations.registry", "intercom_wizard.planner", "http.client")
+    assert _loaded(modules, *heavy) == []
+
+
+def test_help_lists_every_integration() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "intercom_wizard", "install", "--help"], capture_output=True, text=True, check=True, timeout=60,
+        env={"COLUMNS": "400", "PATH": "/usr/bin:/bin"},
+    )
+    for name in (*integrations.FRONTEND_NAMES, *integrations.BACKEND_NAMES):
+        assert name in completed.stdout
+
+
+def test_names_match_the_registry() -> None:
+    assert tuple(registry.BACKENDS) == integrations.BACKEND_NAMES
+    assert tuple(registry.FRONTENDS) == integrations.FRONTEND_NAMES
+    assert integrations.BACKENDS is registry.BACKENDS
