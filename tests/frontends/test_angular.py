@@ -37,6 +37,7 @@ def registered(monkeypatch):
 
 
 def install(cli, root: Path, *extra: str):
+    extra = extra if "--auth" in extra else (*extra, "--auth", "cookie")  # these small apps have no sign-in of their own: --auth says they do (else anonymous-only)
     return cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", *extra)
 
 

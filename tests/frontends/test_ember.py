@@ -222,6 +222,7 @@ def _committed(root: Path) -> Path:
 
 
 def _install(cli, root: Path, *extra: str):  # type: ignore[no-untyped-def]
+    extra = extra if "--auth" in extra else (*extra, "--auth", "cookie")  # these small apps have no sign-in of their own: --auth says they do (else anonymous-only)
     return cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", *extra)
 
 
