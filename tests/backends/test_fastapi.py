@@ -628,7 +628,9 @@ def test_no_auth_fails_closed_and_says_so(tmp_path, cli):
         tmp_path,
         {
             "requirements.txt": "fastapi",
-            "main.py": 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/")\ndef index() -> dict:\n    return {}\n',
+            # A sign-in the wizard does not recognise (so identity cannot be proven):
+            "main.py": 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/")\ndef index() -> dict:\n    return {}\n\n\n'
+            '@app.post("/login")\ndef login() -> dict:\n    return {}\n',
         },
     )
     result, after = install_and_check_uninstall(cli, tmp_path)

@@ -295,7 +295,7 @@ def test_no_sign_in_fails_closed_with_a_named_adapter(tmp_path, cli):
         tmp_path,
         gemfile="source 'https://rubygems.org'\ngem 'rails', '6.1.7'\n",
         routes="Rails.application.routes.draw do\n  get '*path', to: 'pages#show'\nend\n",
-        extra={"app/views/layouts/admin.html.haml": "%html\n  %body= yield\n"},
+        extra={"app/views/layouts/admin.html.haml": "%html\n  %body= yield\n", "app/views/sessions/new.html.erb": "<input type=\"password\" name=\"password\">\n"},
     )
     result, after = install_and_check_uninstall(cli, tmp_path)
     assert result.exit_code == 4, "the Haml layout is a manual step"

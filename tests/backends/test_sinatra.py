@@ -193,7 +193,8 @@ def test_no_sign_in_fails_closed(tmp_path, cli):
         tmp_path,
         {
             "Gemfile": "source 'https://rubygems.org'\ngem 'sinatra'\n",
-            "app.rb": "require 'sinatra'\n\nget '/' do\n  erb :index\nend\n",
+            # a sign-in the wizard does not recognise:
+            "app.rb": "require 'sinatra'\n\nget '/' do\n  erb :index\nend\n\npost '/login' do\n  redirect '/'\nend\n",
             "views/layout.erb": PAGE,
         },
     )
@@ -264,7 +265,7 @@ def test_inline_templates_need_a_manual_step(tmp_path, cli):
     write_files(
         tmp_path,
         {
-            "app.rb": 'require "sinatra"\n\nget "/" do\n  erb :index\nend\n\n__END__\n\n@@ layout\n<html><body><%= yield %></body></html>\n\n@@ index\nHi\n',
+            "app.rb": 'require "sinatra"\n\nget "/" do\n  erb :index\nend\n\npost "/login" do\n  redirect "/"\nend\n\n__END__\n\n@@ layout\n<html><body><%= yield %></body></html>\n\n@@ index\nHi\n',
         },
     )
     result, after = install_and_check_uninstall(cli, tmp_path)

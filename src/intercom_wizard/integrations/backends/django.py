@@ -146,7 +146,11 @@ def plan(context: PlanContext, detection: Detection) -> None:
     urls_file = join(root, str(urlconf).replace(".", "/") + ".py") if isinstance(urlconf, str) else None
     pattern = f'path("{context.options.endpoint.lstrip("/")}", intercom_jwt, name="intercom-jwt"),'
     if urls_file is None or not tree.exists(urls_file):
-        builder.manual("your root URLconf", "ROOT_URLCONF was not found; add this URL pattern to it:", pattern)
+        builder.manual(
+            detection.details["settings_file"],
+            "ROOT_URLCONF names no urls.py in this project; add this URL pattern to the urlpatterns of the module it names:",
+            pattern,
+        )
     else:
         # user.pk is Django's primary key: the user_id is evidenced by the framework itself.
         claims = CUSTOM_USER_CLAIMS if settings.get("AUTH_USER_MODEL") else DEFAULT_USER_CLAIMS

@@ -30,6 +30,7 @@ from intercom_wizard.integrations.backends.python_common import (
     user_attribute_helper,
 )
 from intercom_wizard.integrations import identity
+from intercom_wizard.integrations.frontends.response_pages import find_response_pages
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends.layouts import find_layouts
 from intercom_wizard.options import ClientAuth
@@ -779,6 +780,8 @@ def page_host(context: PlanContext, detection: Detection) -> PageHost | None:
     templates, static = detection.details["templates"], detection.details["static"]
     if templates is None or static is None:
         missing = "Jinja2Templates" if templates is None else "StaticFiles mount"
+        if find_response_pages(context.tree, detection.root):
+            return None  # its pages are HTMLResponse strings: the planner puts the script there
         context.builder.note(
             f"This FastAPI app has no {missing} for the Messenger script, so no page was changed: the front end "
             f"(the SPA integration) loads the Messenger and calls {context.options.endpoint} with the app's own credentials."

@@ -123,25 +123,79 @@ def _numbers(text: str) -> tuple[int, ...] | None:
 def _auth_style(tree: ProjectTree, root: str) -> dict[str, object]:
     gems = gem_names(tree, join(root, "Gemfile"))
     filters = _sign_in_filters(tree, root)
+    controllers = {path: ruby(tree.text(path)) for path in tree.glob(".rb", under=join(root, "app/controllers"))}
     if "devise" in gems:
         scopes = _devise_scopes(tree, root)
         scope = scopes[0] if scopes else "user"
         fields = _columns(tree, root, scope + "s")
-        return {"kind": "devise", "scope": scope, "other_scopes": scopes[1:], "filters": filters, "fields": fields}
-    concern = join(root, "app/controllers/concerns/authentication.rb")
-    if tree.exists(concern):
-        methods = {m.field("name").text() for m in ruby(tree.text(concern)).find_all(kind="method")}
+        # An app's own `current_user` (a guest user, a decorator) would make Devise's `user_signed_in?` lie.
+        overridden = next((path for path, source in controllers.items() if _defines(source, f"current_{scope}")), None)
+        return {"kind": "devise", "scope": scope, "other_scopes": scopes[1:], "filters": filters, "fields": fields, "overridden": overridden}
+    for path, source in controllers.items():
+        # Rails 8's generator: a concern (any file name) with these methods, Current.session set by resume_session.
+        methods = {m.field("name").text() for m in source.find_all(kind="method")}
         if {"require_authentication", "authenticated?"} <= methods:
             return {"kind": "rails-authentication", "filters": [], "fields": _columns(tree, root, "users")}
-    for path in tree.glob(".rb", under=join(root, "app/controllers")):
-        source = ruby(tree.text(path))
-        if any(m.field("name").text() == "current_user" for m in source.find_all(kind="method")):
+    current = _current_attributes_user(tree, root, controllers)
+    if current is not None:
+        return {"kind": "current-attributes", "file": current, "filters": [], "fields": _columns(tree, root, "users")}
+    for path, source in controllers.items():
+        if _defines(source, "current_user"):
             helper = any(
                 method_name(call) == "helper_method" and "current_user" in [string_value(a) for a in _arguments(call)]
                 for call in source.find_all(kind="call")
             )
-            return {"kind": "current_user", "file": path, "helper": helper, "filters": filters, "fields": _columns(tree, root, "users")}
+            setter = _instance_variable_setter(controllers, "@current_user")
+            kept = [name for name in filters if name != setter]  # the filter that finds the user must run
+            return {"kind": "current_user", "file": path, "helper": helper, "filters": kept, "fields": _columns(tree, root, "users")}
+    for variable in ("@current_user", "@user"):
+        setter = _instance_variable_setter(controllers, variable)
+        if setter is not None:
+            kept = [name for name in filters if name != setter]
+            return {"kind": "instance-variable", "variable": variable, "setter": setter, "filters": kept, "fields": _columns(tree, root, "users")}
     return {"kind": "none", "filters": filters, "fields": None}
+
+
+def _defines(source: SgNode, name: str) -> bool:
+    """`def name` or `attr_reader :name` (an API's `@current_user` exposed by a reader)."""
+    if any(m.field("name").text() == name for m in source.find_all(kind="method")):
+        return True
+    return any(
+        method_name(call) == "attr_reader" and f":{name}" in [a.text() for a in _arguments(call)]
+        for call in source.find_all(kind="call")
+    )
+
+
+def _current_attributes_user(tree: ProjectTree, root: str, controllers: dict[str, SgNode]) -> str | None:
+    """`Current.user` from an ActiveSupport::CurrentAttributes model that a controller filter fills in."""
+    model = join(root, "app/models/current.rb")
+    if not tree.exists(model) or "CurrentAttributes" not in tree.text(model):
+        return None
+    text = tree.text(model)
+    if not re.search(r"attribute\b[^\n]*:user\b|def user\b|delegate\b[^\n]*:user\b", text):
+        return None
+    for path, source in controllers.items():
+        if any(re.match(r"Current\.(session|user)\s*=", a.text()) for a in source.find_all(kind="assignment")):
+            return path
+    return None
+
+
+def _instance_variable_setter(controllers: dict[str, SgNode], variable: str) -> str | None:
+    """The before_action method (ApplicationController or a concern it includes) that assigns `variable`."""
+    registered = {
+        argument.text().lstrip(":")
+        for source in controllers.values()
+        for call in source.find_all(kind="call")
+        if method_name(call) in ("before_action", "prepend_before_action") and call.field("receiver") is None
+        for argument in _arguments(call)
+        if argument.kind() == "simple_symbol"
+    }
+    for source in controllers.values():
+        for method in source.find_all(kind="method"):
+            name = method.field("name").text()
+            if name in registered and any(a.text().startswith(f"{variable} =") for a in method.find_all(kind="assignment")):
+                return name
+    return None
 
 
 def _arguments(call: SgNode) -> list[SgNode]:
@@ -257,13 +311,20 @@ def _controller_source(auth: dict, version: tuple[int, ...] | None) -> str:
     kind = auth["kind"]
     filters = [f"  skip_before_action :{name}, only: :show" for name in auth.get("filters", [])]
     adapter = ""
-    if kind == "devise":
+    if kind == "devise" and auth.get("overridden"):
+        # The app redefines current_user: ask Devise's warden directly (what Devise's own helper does).
+        user = signed_in = f"warden.authenticate(scope: :{auth['scope']})"
+    elif kind == "devise":
         user, signed_in = f"current_{auth['scope']}", f"{auth['scope']}_signed_in?"
     elif kind == "rails-authentication":
         user, signed_in = "Current.user", "authenticated?"
         filters.append("  allow_unauthenticated_access only: :show")
     elif kind == "current_user":
         user, signed_in = "current_user", "current_user"
+    elif kind == "current-attributes":
+        user, signed_in = "Current.user", "Current.user"
+    elif kind == "instance-variable":
+        user, signed_in = auth["variable"], auth["variable"]
     else:
         user, signed_in = "signed_in_user", "signed_in_user"
         adapter = (
@@ -344,8 +405,10 @@ def _is_catch_all(statement: SgNode) -> bool:
 # --- where the Messenger script goes -----------------------------------------------------------
 
 
-def page_host(context: PlanContext, detection: Detection) -> PageHost:
+def page_host(context: PlanContext, detection: Detection) -> PageHost | None:
     tree = context.tree
+    if _api_only(tree, detection.root):
+        return None  # `config.api_only = true`: no pages; the front end that calls the API boots the Messenger
     folder = join(detection.root, LAYOUTS)
     layouts = [path for path in find_layouts(tree, folder) if "mailer" not in path.rpartition("/")[2]]
     return PageHost(
@@ -360,6 +423,16 @@ def page_host(context: PlanContext, detection: Detection) -> PageHost:
         csp_nonce_help="Rails makes one once config/initializers/content_security_policy.rb sets "
         "config.content_security_policy_nonce_generator and nonce_directives = %w(script-src).",
     )
+
+
+def _api_only(tree: ProjectTree, root: str) -> bool:
+    application = join(root, "config/application.rb")
+    text = tree.text(application) if tree.exists(application) else ""
+    if re.search(r"^\s*config\.api_only\s*=\s*true\b", text, re.MULTILINE):
+        return True
+    # `rails new --api` then api_only flipped (or never set): the base controller still says API.
+    base = join(root, "app/controllers/application_controller.rb")
+    return tree.exists(base) and re.search(r"class\s+ApplicationController\s*<\s*ActionController::API\b", tree.text(base)) is not None
 
 
 def _nonce_generator(tree: ProjectTree, root: str) -> csp.NonceSource | None:

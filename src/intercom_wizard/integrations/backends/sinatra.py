@@ -55,7 +55,7 @@ def detect(tree: ProjectTree) -> list[Detection]:
         if path.split("/", 1)[0] in TEST_FOLDERS:
             continue
         text = tree.text(path)
-        if "inatra" not in text:
+        if "inatra" not in text and not _rackup_runs_classic(tree, folder_of(path)):
             continue
         root = ruby(text)
         classes = [k for k in root.find_all(kind="class") if _superclass(k) in APP_CLASSES]
@@ -65,7 +65,42 @@ def detect(tree: ProjectTree) -> list[Detection]:
             found.append(_detection(tree, path, folder, "modular", name, f"{path}: class {name} < {_superclass(klass)}"))
         if not classes and _requires(root, "sinatra"):
             found.append(_detection(tree, path, folder, "classic", None, f'{path}: require "sinatra"'))
-    return found
+        elif not classes and _rackup_runs_classic(tree, folder) and _top_level_routes(root):
+            # Bundler.require loads sinatra and config.ru runs Sinatra::Application: the routes file is the app.
+            found.append(_detection(tree, path, folder, "classic", None, f"{join(folder, 'config.ru')}: run Sinatra::Application"))
+    return _one_classic_app_per_folder(tree, found)
+
+
+def _rackup_runs_classic(tree: ProjectTree, folder: str) -> bool:
+    rackup = join(folder, "config.ru")
+    return tree.exists(rackup) and re.search(r"^\s*run\s+Sinatra::Application\b", tree.text(rackup), re.MULTILINE) is not None
+
+
+def _top_level_routes(root: SgNode) -> int:
+    """Routes declared at the top level (`get "/" do ... end`), the mark of a classic app's own file."""
+    return sum(
+        1
+        for statement in root.children()
+        if statement.kind() == "call" and method_name(statement) in ROUTE_METHODS and statement.field("receiver") is None
+    )
+
+
+def _one_classic_app_per_folder(tree: ProjectTree, found: list[Detection]) -> list[Detection]:
+    """A classic app split over files that each `require "sinatra"` (helpers, database code) is one app:
+    the file with the routes (the most, when several have some)."""
+    classic: dict[str, list[Detection]] = {}
+    for detection in found:
+        if detection.details["style"] == "classic":
+            classic.setdefault(detection.root, []).append(detection)
+    dropped = set()
+    for detections in classic.values():
+        if len(detections) < 2:
+            continue
+        routes = {id(d): _top_level_routes(ruby(tree.text(d.details["app_file"]))) for d in detections}
+        best = max(detections, key=lambda d: routes[id(d)])
+        if routes[id(best)] and sorted(routes.values())[-2] < routes[id(best)]:
+            dropped |= {id(d) for d in detections if d is not best}
+    return [d for d in found if id(d) not in dropped]
 
 
 def _detection(tree: ProjectTree, path: str, folder: str, style: str, class_name: str | None, evidence: str) -> Detection:

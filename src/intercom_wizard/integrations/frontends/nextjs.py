@@ -78,6 +78,7 @@ from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.typescript import strip_types
 from intercom_wizard.support import Supported, SupportTable
+from intercom_wizard.versions import npm_version
 
 NAME = "nextjs"
 # The versions this integration generates code for (docs list the same table).
@@ -126,9 +127,11 @@ def plan(context: PlanContext, detection: Detection) -> None:
         _plan_pages_router(context, app, core_path)
     if options.csp_nonce:
         _plan_csp_nonce(context, app)
-    add_dependency(context, app.spa.root, "jose", JOSE_SPEC, "signs the Intercom identity JWT (Node.js and Edge runtimes)")
-    plan_secret(context, join(app.spa.root, ".env.local"))
-    wire_auth_hooks(context, app.spa, core_path, likely_file=join(lib, "auth" + app.spa.extension))
+    if not context.anonymous_only:  # no sign-in: no token route, nothing to sign
+        add_dependency(context, app.spa.root, "jose", JOSE_SPEC, "signs the Intercom identity JWT (Node.js and Edge runtimes)")
+        plan_secret(context, join(app.spa.root, ".env.local"))
+    auth_file = join(lib, "auth" + app.spa.extension)
+    wire_auth_hooks(context, app.spa, core_path, likely_file=auth_file if tree.exists(auth_file) else core_path)
     if app.both:
         builder.note(
             "This project has both app/ and pages/: the Messenger was added to the App Router's root layout, "
@@ -210,6 +213,8 @@ def _render_in_body(context: PlanContext, layout: str, element: str) -> bool:
 
 
 def _app_route(context: PlanContext, app: NextApp) -> None:
+    if context.anonymous_only:
+        return
     endpoint = context.options.endpoint.strip("/")
     path = join(app.base, f"app/{endpoint}/route" + app.spa.extension)
     cache_components = _cache_components(context.tree, app.spa.root)
@@ -223,8 +228,9 @@ def _app_route(context: PlanContext, app: NextApp) -> None:
         user_lookup=lookup,
         request_time="await connection(); // per user and per request: never prerendered" if cache_components else "",
     )
-    context.builder.create(path, _language(source, app), f"GET {context.options.endpoint}: the signed-in user's Intercom JWT")
-    _adapter_step(context, path, _language(source, app), lookup)
+    content = _language(_response_for_typescript(context.tree, app, source), app)
+    context.builder.create(path, content, f"GET {context.options.endpoint}: the signed-in user's Intercom JWT")
+    _adapter_step(context, path, content, lookup)
 
 
 def _adapter_step(context: PlanContext, path: str, content: str, lookup: str) -> None:
@@ -238,6 +244,17 @@ def _adapter_step(context: PlanContext, path: str, content: str, lookup: str) ->
             "no Auth.js, NextAuth, Clerk or getSession() in lib/session was found",
             render("spa/nextjs/user-adapter.ts").split("\n", 1)[1].strip(),
         )
+
+
+def _response_for_typescript(tree: ProjectTree, app: NextApp, source: str) -> str:
+    """TypeScript's DOM types declare the static `Response.json()` from 5.2 on; before, `NextResponse.json()`."""
+    typescript = npm_version(tree, app.spa.root, "typescript")
+    if not app.spa.typescript or typescript is None or typescript.at_least(5, 2):
+        return source
+    source = source.replace("Response.json(", "NextResponse.json(")
+    if "import { connection } from 'next/server';" in source:
+        return source.replace("import { connection } from 'next/server';", "import { connection, NextResponse } from 'next/server';", 1)
+    return source.replace("import { SignJWT } from 'jose';", "import { SignJWT } from 'jose';\nimport { NextResponse } from 'next/server';", 1)
 
 
 def _cache_components(tree: ProjectTree, root: str) -> bool:
@@ -428,6 +445,8 @@ def _first_statement(source: SourceText, body: SgNode, line: str) -> Insertion:
 
 
 def _pages_route(context: PlanContext, app: NextApp) -> None:
+    if context.anonymous_only:
+        return
     endpoint = context.options.endpoint.strip("/")
     if not endpoint.startswith("api/"):
         context.builder.note(
