@@ -25,6 +25,8 @@ def core(region: Region = Region.US, bearer: bool = False, load: LoadStrategy = 
         region=f"'{region.sdk_region}'" if region.sdk_region else "undefined",
         api_base=f"'{region.api_base}'" if region.api_base else "undefined",
         access_token_key="'access_token'" if bearer else "null",
+        access_token_storage="localStorage",
+        access_token_field="null",
         auth_scheme="Bearer",
         load=load.value,
     )

@@ -76,6 +76,8 @@ def core_module(context: PlanContext, app: SpaApp, path: str) -> None:
         region=f"'{region}'" if region else "undefined",
         api_base=f"'{api_base}'" if api_base else "undefined",
         access_token_key=f"'{options.token_storage_key}'" if bearer else "null",
+        access_token_storage=options.token_storage,
+        access_token_field=f"'{options.token_storage_field}'" if bearer and options.token_storage_field else "null",
         auth_scheme=options.auth_scheme,
         load=options.load.value,
     )

@@ -18,9 +18,12 @@ const TOKEN_URL = '__IW_TOKEN_URL__';
 // (and Australia is 'ap' there).
 const REGION: 'eu' | 'ap' | undefined = __IW_REGION__;
 const API_BASE: string | undefined = __IW_API_BASE__;
-// How the app authenticates its API calls: null = its cookies; otherwise the localStorage
-// key under which it keeps its access token, sent as `AUTH_SCHEME <token>`.
+// How the app authenticates its API calls: null = its cookies; otherwise the storage key under
+// which it keeps its access token, sent as `AUTH_SCHEME <token>`: the value itself, or the
+// ACCESS_TOKEN_FIELD of the JSON object stored there (e.g. `user` = {"token": ...}).
 const ACCESS_TOKEN_KEY: string | null = __IW_ACCESS_TOKEN_KEY__;
+const ACCESS_TOKEN_STORAGE: 'localStorage' | 'sessionStorage' = '__IW_ACCESS_TOKEN_STORAGE__';
+const ACCESS_TOKEN_FIELD: string | null = __IW_ACCESS_TOKEN_FIELD__;
 const AUTH_SCHEME = '__IW_AUTH_SCHEME__';
 const LOAD: LoadStrategy = '__IW_LOAD__';
 const REFRESH_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
@@ -45,6 +48,28 @@ function readStorage(key: string): string | null {
     return window.localStorage.getItem(key);
   } catch {
     return null; // storage disabled (private mode, strict cookie settings)
+  }
+}
+
+// The app's access token: the stored string, or the field of the JSON object stored under `key`.
+function readAccessToken(key: string): string | null {
+  let stored: string | null = null;
+  try {
+    stored = window[ACCESS_TOKEN_STORAGE].getItem(key);
+  } catch {
+    return null; // See readStorage().
+  }
+  if (!stored || !ACCESS_TOKEN_FIELD) {
+    return stored;
+  }
+  try {
+    let value: unknown = JSON.parse(stored);
+    for (const part of ACCESS_TOKEN_FIELD.split('.')) {
+      value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+    }
+    return typeof value === 'string' && value ? value : null;
+  } catch {
+    return null; // not JSON: nobody the app would recognise is signed in
   }
 }
 
@@ -109,7 +134,7 @@ function tokenRequest(): RequestInit | null {
   if (!ACCESS_TOKEN_KEY) {
     return { credentials: 'include', headers };
   }
-  const accessToken = readStorage(ACCESS_TOKEN_KEY);
+  const accessToken = readAccessToken(ACCESS_TOKEN_KEY);
   if (!accessToken) {
     return null;
   }
