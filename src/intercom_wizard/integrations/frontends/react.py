@@ -12,6 +12,7 @@ The glue is one component, `<IntercomMessenger />`, next to the framework-agnost
 """
 
 import posixpath
+import re
 from dataclasses import dataclass
 
 from ast_grep_py import SgNode
@@ -56,7 +57,11 @@ CSP_NONCE_NOTE = (
 COMPONENT = "IntercomMessenger"
 ELEMENT = f"<{COMPONENT} />"
 ROUTER_PACKAGES = ("react-router-dom", "react-router")  # the one a v6 app imports from comes first
-ROUTER_ELEMENTS = ("BrowserRouter", "HashRouter", "MemoryRouter")
+# Router components, by the name their package exports (an app may import them under an alias:
+# `BrowserRouter as Router`); `Router` takes a history object in react-router 4/5.
+ROUTER_ELEMENTS = ("BrowserRouter", "HashRouter", "MemoryRouter", "Router", "HistoryRouter", "unstable_HistoryRouter")
+# connected-react-router's (and its fork's) router renders react-router's <Router> with the store's history.
+CONNECTED_ROUTERS = {"connected-react-router": ("ConnectedRouter",), "redux-first-history": ("HistoryRouter",)}
 DATA_ROUTERS = ("createBrowserRouter", "createHashRouter", "createMemoryRouter")
 ENTRY_NAMES = ("main", "index")
 ENTRY_SUFFIXES = (".tsx", ".jsx", ".ts", ".js")
@@ -74,9 +79,17 @@ class Mount:
     insertions: list[Insertion]  # the first one holds ELEMENT: it names the edit
 
 
+def source_folder(tree: ProjectTree, root: str) -> str:
+    """Where the app's own code lives: src/, else app/ (react-boilerplate's layout)."""
+    for folder in ("src", "app"):
+        if tree.glob(*SOURCE_SUFFIXES, under=join(root, folder)):
+            return folder
+    return "src"
+
+
 def plan(context: PlanContext, detection: Detection) -> None:
     tree = context.tree
-    app = spa_app(tree, detection)
+    app = spa_app(tree, detection, source_dir=source_folder(tree, detection.root))
     folder = join(app.source_dir, "intercom")
     core_path = join(folder, "messenger" + app.extension)
     component_path = join(folder, COMPONENT + (".tsx" if app.typescript else ".jsx"))
@@ -98,7 +111,8 @@ def plan(context: PlanContext, detection: Detection) -> None:
     mount = _router_mount(tree, app) if router else _root_mount(tree, entry) if entry else None
     if mount is None:
         where = "inside your router (it reads useLocation()), e.g. in the root layout" if router else "once at the root of your app, beside <App />"
-        target = entry or join(app.source_dir, "App" + (".tsx" if app.typescript else ".jsx"))
+        # Inside the router means in the router's own file: never a file outside it.
+        target = (router_file(tree, app) if router else None) or entry or join(app.source_dir, "App" + (".tsx" if app.typescript else ".jsx"))
         context.builder.manual(
             target,
             f"Render the Messenger component {where}; import {{ {COMPONENT} }} from {component_path}:",
@@ -247,10 +261,12 @@ def _router_mount(tree: ProjectTree, app: SpaApp) -> Mount | None:
         if "Router" not in text:
             continue
         root = parse(text, _language(path))
-        imported = _imports_from(root, ROUTER_PACKAGES)
+        imported = _imported_names(root, ROUTER_PACKAGES)
+        routers = {local for local, exported in imported.items() if exported in ROUTER_ELEMENTS}
+        for package, exports in CONNECTED_ROUTERS.items():
+            routers |= {local for local, exported in _imported_names(root, (package,)).items() if exported in exports}
         for element in root.find_all(kind="jsx_element"):
-            name = _element_name(element)
-            if name in ROUTER_ELEMENTS and name in imported:
+            if _element_name(element) in routers:
                 return Mount(path, [_first_child(tree.read(path), element)])
     for path in files:
         text = tree.text(path)
@@ -259,6 +275,33 @@ def _router_mount(tree: ProjectTree, app: SpaApp) -> Mount | None:
         mount = _layout_mount(tree, path, parse(text, _language(path)))
         if mount is not None:
             return mount
+    return None
+
+
+def _imported_names(root: SgNode, packages: tuple[str, ...]) -> dict[str, str]:
+    """{local name: exported name} of what is imported from `packages` (`{ BrowserRouter as Router }`)."""
+    names = {}
+    for statement in root.find_all(kind="import_statement"):
+        source = statement.field("source")
+        if source is None or source.text()[1:-1] not in packages:
+            continue
+        for specifier in statement.find_all(kind="import_specifier"):
+            exported = specifier.field("name")
+            local = specifier.field("alias") or exported
+            if local is not None and exported is not None:
+                names[local.text()] = exported.text()
+    return names
+
+
+def router_file(tree: ProjectTree, app: SpaApp) -> str | None:
+    """The module that renders or creates the app's router (where a manual step belongs)."""
+    markers = (*ROUTER_ELEMENTS, *DATA_ROUTERS, "RouterProvider", *[e for exports in CONNECTED_ROUTERS.values() for e in exports])
+    for path in tree.glob(*SOURCE_SUFFIXES, under=app.source_dir):
+        if "intercom" in path.lower() or ".test." in path or ".spec." in path or "/testing/" in path or "/__tests__/" in path:
+            continue
+        text = tree.text(path)
+        if re.search(r"<(" + "|".join(markers) + r")\b|\b(" + "|".join(DATA_ROUTERS) + r")\(", text):
+            return path
     return None
 
 
