@@ -519,3 +519,58 @@ def test_flask_bootstrap_base_layout_gets_the_script_in_its_scripts_block(tmp_pa
         "{% block scripts %}\n{{ super() }}\n  <script src=\"{{ url_for('static', filename='intercom-messenger.js') }}\" defer></script>\n{% endblock %}\n"
     )
     assert after["site/templates/index.html"] == '{% extends "base.html" %}\n{% block page %}hi{% endblock %}\n'
+
+
+# --- FastAPI ---------------------------------------------------------------------------------
+
+
+def test_fastapi_dependency_that_decodes_a_jwt_under_any_name_is_the_user(tmp_path, cli):
+    """`authenticate` decodes the bearer token and loads the member: that is the app's signed-in user."""
+    root = _project(
+        tmp_path,
+        {
+            "requirements.txt": "fastapi\npython-jose\n",
+            "main.py": """
+                from fastapi import Depends, FastAPI, HTTPException
+                from fastapi.security import OAuth2PasswordBearer
+                from jose import JWTError, jwt
+
+                from store import Member, find_member
+
+                app = FastAPI()
+                bearer = OAuth2PasswordBearer(tokenUrl="login")
+
+
+                def authenticate(token: str = Depends(bearer)) -> Member:
+                    try:
+                        claims = jwt.decode(token, "dev", algorithms=["HS256"])
+                    except JWTError:
+                        raise HTTPException(status_code=401)
+                    member = find_member(claims["sub"])
+                    if member is None:
+                        raise HTTPException(status_code=401)
+                    return member
+
+
+                @app.get("/me")
+                def me(member: Member = Depends(authenticate)):
+                    return {"id": member.id}
+            """,
+            "store.py": """
+                from dataclasses import dataclass
+
+
+                @dataclass
+                class Member:
+                    id: int
+                    email: str
+                    name: str
+
+
+                def find_member(subject):
+                    return None
+            """,
+        },
+    )
+    [fastapi] = _backends(cli, root)
+    assert fastapi["auth"] == "dependency (authenticate)"
