@@ -574,3 +574,26 @@ def test_fastapi_dependency_that_decodes_a_jwt_under_any_name_is_the_user(tmp_pa
     )
     [fastapi] = _backends(cli, root)
     assert fastapi["auth"] == "dependency (authenticate)"
+
+
+def test_sinatra_skeleton_with_controllers_under_app_is_one_app_rooted_at_config_ru(tmp_path, cli):
+    """config/environment.rb requires sinatra (no routes); app/controllers/*.rb hold the routes; config.ru runs it."""
+    root = _project(
+        tmp_path,
+        {
+            "Gemfile": 'source "https://rubygems.org"\ngem "sinatra", "~> 3.0"\ngem "bcrypt"\n',
+            "config.ru": "require ::File.expand_path('../config/environment', __FILE__)\n\nrun Sinatra::Application\n",
+            "config/environment.rb": "require 'sinatra'\nrequire 'bcrypt'\n\nconfigure do\n  enable :sessions\nend\n\nDir[File.join(__dir__, '..', 'app', '**', '*.rb')].each { |file| require file }\n",
+            "app/controllers/pages.rb": "get '/' do\n  erb :index\nend\n",
+            "app/controllers/sessions.rb": (
+                "get '/login' do\n  erb :login\nend\n\n"
+                "post '/login' do\n  member = Member.find_by(email: params[:email])\n  session[:member_id] = member.id\n  redirect '/'\nend\n\n"
+                "get '/logout' do\n  session.clear\n  redirect '/'\nend\n"
+            ),
+            "app/views/layout.erb": "<!DOCTYPE html>\n<html>\n<body>\n<%= yield %>\n</body>\n</html>\n",
+        },
+    )
+    [sinatra] = _backends(cli, root)
+    assert sinatra["root"] == "."
+    assert sinatra["evidence"] == ["config.ru: run Sinatra::Application (app/controllers/sessions.rb has the most routes)"]
+    assert sinatra["auth"] == "session"

@@ -67,7 +67,7 @@ def detect(tree: ProjectTree) -> list[Detection]:
         elif not classes and _rackup_runs_classic(tree, folder) and _top_level_routes(root):
             # Bundler.require loads sinatra and config.ru runs Sinatra::Application: the routes file is the app.
             found.append(_detection(tree, path, folder, "classic", None, f"{join(folder, 'config.ru')}: run Sinatra::Application"))
-    return _one_classic_app_per_folder(tree, found)
+    return _one_classic_app_per_folder(tree, _one_app_per_rackup(tree, found))
 
 
 def _rackup_runs_classic(tree: ProjectTree, folder: str) -> bool:
@@ -82,6 +82,31 @@ def _top_level_routes(root: SgNode) -> int:
         for statement in root.children()
         if statement.kind() == "call" and method_name(statement) in ROUTE_METHODS and statement.field("receiver") is None
     )
+
+
+def _one_app_per_rackup(tree: ProjectTree, found: list[Detection]) -> list[Detection]:
+    """The skeleton most Sinatra courses use: config.ru runs Sinatra::Application after config/environment.rb
+    requires sinatra, and the routes live in app/controllers/*.rb. That is one app, rooted at config.ru's
+    folder (where views/ and public/ are), whose route file is the controller with the most routes."""
+    result = list(found)
+    for rackup in tree.named("config.ru"):
+        root = folder_of(rackup)
+        if not _rackup_runs_classic(tree, root):
+            continue
+        inside = [d for d in result if d.details["style"] == "classic" and (not root or d.root == root or d.root.startswith(root + "/"))]
+        if not inside or all(d.root == root for d in inside):
+            continue  # the app file sits beside config.ru: the folder rule decides
+        routes = {
+            path: _top_level_routes(ruby(tree.text(path)))
+            for path in tree.glob(".rb", under=root)
+            if not set(path[len(root) :].strip("/").split("/")[:1]) & {*TEST_FOLDERS, "db", "vendor"}
+        }
+        best = max(routes, key=lambda path: (routes[path], path.rpartition("/")[2] in ("index.rb", "app.rb")), default=None)
+        if best is None or not routes[best]:
+            continue
+        result = [d for d in result if d not in inside]
+        result.append(_detection(tree, best, root, "classic", None, f"{rackup}: run Sinatra::Application ({best} has the most routes)"))
+    return result
 
 
 def _one_classic_app_per_folder(tree: ProjectTree, found: list[Detection]) -> list[Detection]:
