@@ -597,3 +597,38 @@ def test_sinatra_skeleton_with_controllers_under_app_is_one_app_rooted_at_config
     assert sinatra["root"] == "."
     assert sinatra["evidence"] == ["config.ru: run Sinatra::Application (app/controllers/sessions.rb has the most routes)"]
     assert sinatra["auth"] == "session"
+
+
+def test_sinatra_controllers_composed_by_config_ru_are_one_app_with_the_views_it_sets(tmp_path, cli):
+    """`use UsersController` + `run ApplicationController`, each < Sinatra::Base, views set to 'app/views'."""
+    controller = """
+        # frozen_string_literal: true
+
+        class {name} < Sinatra::Base
+          configure do
+            set :views, 'app/views'
+            enable :sessions
+          end
+
+          get '/{path}' do
+            erb :index
+          end
+        end
+    """
+    root = _project(
+        tmp_path,
+        {
+            "Gemfile": 'source "https://rubygems.org"\ngem "sinatra", "~> 3.0"\n',
+            "config.ru": "require './environment'\n\nuse UsersController\nrun ApplicationController\n",
+            "environment.rb": "require 'sinatra/base'\nrequire_relative 'app/controllers/application_controller'\nrequire_relative 'app/controllers/users_controller'\n",
+            "app/controllers/application_controller.rb": controller.replace("{name}", "ApplicationController").replace("{path}", ""),
+            "app/controllers/users_controller.rb": controller.replace("{name}", "UsersController").replace("{path}", "users"),
+            "app/views/layout.erb": "<!DOCTYPE html>\n<html>\n<body>\n<%= yield %>\n</body>\n</html>\n",
+        },
+    )
+    [sinatra] = _backends(cli, root)
+    assert sinatra["evidence"] == ["config.ru: run ApplicationController"]
+    result, after = install_and_check_uninstall(cli, root)
+    assert "/intercom-messenger.js" in after["app/views/layout.erb"], "the folder the app sets, relative to config.ru"
+    assert after["app/controllers/application_controller.rb"].startswith("# frozen_string_literal: true\n\nrequire 'json'\nrequire 'jwt'\n")
+    assert "app/controllers/public/intercom-messenger.js" in after, "Sinatra's default public folder: beside the class file"
