@@ -632,3 +632,22 @@ def test_sinatra_controllers_composed_by_config_ru_are_one_app_with_the_views_it
     assert "/intercom-messenger.js" in after["app/views/layout.erb"], "the folder the app sets, relative to config.ru"
     assert after["app/controllers/application_controller.rb"].startswith("# frozen_string_literal: true\n\nrequire 'json'\nrequire 'jwt'\n")
     assert "app/controllers/public/intercom-messenger.js" in after, "Sinatra's default public folder: beside the class file"
+
+
+def test_laravel_custom_session_guard_guards_the_token_route(tmp_path, cli):
+    """config/auth.php adds a `member` session guard and the pages sign in through `auth:member`."""
+    files = dict(LARAVEL_BASE) | {
+        "config/auth.php": (
+            "<?php\n\nreturn [\n    'guards' => [\n        'web' => ['driver' => 'session', 'provider' => 'users'],\n"
+            "        'member' => [\n            'driver' => 'session',\n            'provider' => 'members',\n        ],\n    ],\n];\n"
+        ),
+        "routes/web.php": (
+            "<?php\n\nuse Illuminate\\Support\\Facades\\Route;\n\nRoute::get('/', fn () => view('app'));\n"
+            "Route::middleware('auth:member')->group(function () {\n    Route::get('/orders', fn () => view('app'));\n});\n"
+        ),
+    }
+    code, plan = _dry_run(cli, _project(tmp_path, files))
+    assert code in (0, 4), plan
+    routes = plan["diff"].split("+++ b/routes/web.php", 1)[1].split("\n--- ", 1)[0]
+    assert "->middleware('auth:member')" in routes
+    assert "routes/api.php" not in {c["path"] for c in plan["changes"]}
