@@ -451,6 +451,22 @@ class Scorer:
         if not source.is_dir():
             result.skip_rest(f"no checkout at {source}")
             return result
+        (self.work / sheet.name).mkdir(parents=True, exist_ok=True)
+        lock = self.work / sheet.name / "scoring.lock"
+        try:
+            # Two scorer runs (two people, or a background run) must not share one fresh copy.
+            descriptor = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            result.skip_rest(f"another scorer run holds {lock}")
+            return result
+        os.write(descriptor, str(os.getpid()).encode())
+        os.close(descriptor)
+        try:
+            return self._score(sheet, result, source)
+        finally:
+            lock.unlink(missing_ok=True)
+
+    def _score(self, sheet: Sheet, result: AppResult, source: Path) -> AppResult:
         root = self.work / sheet.name / "app"
         logs = self.work / sheet.name / "logs"
         shutil.rmtree(logs, ignore_errors=True)

@@ -50,7 +50,11 @@ def test_common_js_creations_are_detected_and_mounted(tmp_path: Path, cli, creat
             {creation}
             {app_var}.use(express.static(path.join(__dirname, 'public')));
             {app_var}.use(session({{ secret: 'dev', resave: false, saveUninitialized: false }}));
-            {app_var}.get('/', function (req, res) {{ res.send('hi'); }});
+            {app_var}.post('/login', function (req, res) {{
+              var user = findUser(req.body.email, req.body.password);
+              req.session.user = user;
+              res.redirect('/');
+            }});
             module.exports = {app_var};
         """,
         # express-generator's starter: requires the app, never creates one.
@@ -185,3 +189,50 @@ def test_one_server_per_package_and_workspace_packages_are_their_own(tmp_path: P
     _commit(tmp_path)
     backends = _backends(cli, tmp_path)
     assert [(b["root"], b["evidence"][1]) for b in backends] == [("apps/api", "apps/api/src/server.ts: const app = express();")]
+
+
+def test_static_dirname_and_views_set_elsewhere(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    # The pages sit beside the server, served by express.static(__dirname); the views folder is set
+    # relative to src/ and holds a Pug layout (a manual step naming that existing file).
+    write_files(tmp_path, {
+        "package.json": MANIFEST,
+        "src/server.js": """
+            var express = require('express');
+            var path = require('path');
+            var session = require('express-session');
+
+            var app = express();
+            app.set('views', path.join(__dirname, '../views'));
+            app.set('view engine', 'pug');
+            app.use(express.static(__dirname));
+            app.use(session({ secret: 'dev', resave: false, saveUninitialized: false }));
+            app.post('/login', function (req, res) {
+              var user = findUser(req.body.email, req.body.password);
+              req.session.user = user;
+              res.redirect('/');
+            });
+            module.exports = app;
+        """,
+        "src/index.html": "<!doctype html>\n<html>\n<body>\n<div id=\"todos\"></div>\n</body>\n</html>\n",
+        "views/layout.pug": "doctype html\nhtml\n  body\n    block content\n",
+    })
+    _commit(tmp_path)
+    result = cli("install", str(tmp_path), "--workspace-id", "abc12345", "--yes", "--no-install", "--dry-run", "--json")
+    plan = json.loads(result.stdout)
+    assert "src/intercom-messenger.js" in [change["path"] for change in plan["changes"]]
+    assert '<div id="todos"></div>\n+  <script src="/intercom-messenger.js" defer></script>\n </body>' in plan["diff"]
+    assert [step["file"] for step in plan["manual_steps"]] == ["views/layout.pug"]
+
+
+def test_an_api_without_pages_names_the_script_it_wrote(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    write_files(tmp_path, {
+        "package.json": '{\n  "dependencies": {\n    "express": "^4.21.0"\n  }\n}\n',
+        "src/server.ts": "import express, { type Express } from 'express';\n\nexport const app: Express = express();\napp.use(express.json());\n",
+    })
+    _commit(tmp_path)
+    result = cli("install", str(tmp_path), "--workspace-id", "abc12345", "--yes", "--no-install", "--dry-run", "--json")
+    plan = json.loads(result.stdout)
+    created = [change["path"] for change in plan["changes"] if change["action"] == "create"]
+    steps = [step["file"] for step in plan["manual_steps"]]
+    assert steps and all(step in created or (tmp_path / step).is_file() for step in steps), (steps, created)
+    assert "your base layout" not in result.stdout

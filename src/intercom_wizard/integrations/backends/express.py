@@ -7,6 +7,7 @@ object the app stores in `req.session`; with neither the route fails closed. Sta
 `express.static(...)` and EJS/Handlebars layouts get the Messenger script.
 """
 
+import posixpath
 import re
 
 from ast_grep_py import SgNode
@@ -133,7 +134,7 @@ def _token_auth(tree: ProjectTree, root: str, manifest: dict[str, object]) -> di
     """Bearer-token APIs: express-jwt (claims in req.auth) or passport-jwt (req.user)."""
     dependencies = dependencies_of(manifest)  # type: ignore[arg-type]
     if "express-jwt" in dependencies:
-        return {"kind": "express-jwt", "expression": "req.auth", "id_field": "sub"}
+        return {"kind": "express-jwt", "expression": "req.auth", "id_field": "sub", "identity_refused": _token_subjects_refused(tree, root)}
     if "passport-jwt" in dependencies:
         return {
             "kind": "passport-jwt",
@@ -142,6 +143,24 @@ def _token_auth(tree: ProjectTree, root: str, manifest: dict[str, object]) -> di
             "middleware": "passport.authenticate('jwt', { session: false }), ",
         }
     return None
+
+
+def _token_subjects_refused(tree: ProjectTree, root: str) -> list[str]:
+    """The `sub` the app signs into its access tokens (`jwt.sign({ sub: String(user.id) }, ...)`): it
+    becomes user_id, so it needs the same evidence as a session key (identity.py)."""
+    refused = []
+    for path in tree.glob(*JS_SUFFIXES, under=root):
+        text = tree.text(path)
+        if ".sign(" not in text or "sub" not in text:
+            continue
+        for pair in parse(text, "javascript").find_all(kind="pair"):
+            key, value = pair.field("key"), pair.field("value")
+            if key is None or value is None or key.text().strip("'\"") != "sub":
+                continue
+            evidence = identity.value_evidence(value.text(), literal=value.kind() in JS_LITERALS, resolve=_js_resolver(pair))
+            if not evidence.is_id:
+                refused.append(f"{path}:{pair.range().start.line + 1}: the access token's sub is {evidence.reason}")
+    return refused
 
 
 NO_USER = "null /* no evidence of the signed-in user's id: see the manual step */"
@@ -219,6 +238,11 @@ def plan(context: PlanContext, detection: Detection) -> None:
     details = detection.details
     server_file: str = details["server_file"]
     token_auth = details.get("token_auth") if context.options.auth is ClientAuth.BEARER else None
+    if token_auth and token_auth.get("identity_refused"):
+        # The tokens' subject is a name or an untraceable value: no evidence of the user's id.
+        reason = "the access tokens' sub is not the user's id"
+        token_auth = None
+        details = {**details, "user": {"kind": "none", "expression": NO_USER, "id_field": "id", "reason": reason, "rejected": details["token_auth"]["identity_refused"]}}
     user = token_auth or details["user"]
     requires, cors = [], ""
     if user["kind"] == "passport-jwt":
@@ -264,7 +288,7 @@ def plan(context: PlanContext, detection: Detection) -> None:
     if user["kind"] == "none":
         identity.adapter_step(
             builder,
-            join(folder_of(server_file), MODULE_FILE),
+            join(folder_of(server_file), module_file),
             module,
             "signedInUser",
             str(user["reason"]),
@@ -286,16 +310,25 @@ def _as_es_module(module: str) -> str:
 
 def _as_typescript(module: str, *, default_imports: bool) -> str:
     """The module as TypeScript: ES imports (default ones when the app's own server uses them, which
-    needs esModuleInterop), a typed handler, and a default export."""
+    needs esModuleInterop; Node's built-ins always as namespaces), typed parameters, a default export.
+
+    The request and the user stay loosely typed: which properties the app's session or passport put
+    on them is the app's own typing, and the token route must compile whatever they are.
+    """
     module = _as_es_module(module)
+    module = module.replace("import crypto from 'crypto';", "import * as crypto from 'crypto';")
     if not default_imports:
-        module = re.sub(r"^import (\w+) from ", r"import * as \1 from ", module, flags=re.M)
-    # The request stays loosely typed: which properties the app's session/passport put on it is the
-    # app's own typing, and the token route must compile whatever they are.
-    return module.replace(
-        "(req, res) => {",
-        "(req: any, res: express.Response) => { // eslint-disable-line @typescript-eslint/no-explicit-any",
+        module = re.sub(r"^import (\w+) from '(?!\.)", r"import * as \1 from '", module, flags=re.M)
+    any_type = " // eslint-disable-line @typescript-eslint/no-explicit-any"
+    replacements = (
+        ("let signingKey = null;", "let signingKey: crypto.KeyObject | null = null;"),
+        ("function signedInUser(req) {", "function signedInUser(req: any): any {" + any_type),
+        ("function userAttribute(user, ...names) {", "function userAttribute(user: any, ...names: string[]): string | undefined {" + any_type),
+        ("(req, res) => {", "(req: any, res: express.Response) => {" + any_type),
     )
+    for javascript, typescript in replacements:
+        module = module.replace(javascript, typescript)
+    return module
 
 
 def _uses_default_imports(server_source: str) -> bool:
@@ -361,10 +394,10 @@ def page_host(context: PlanContext, detection: Detection) -> PageHost:
     tree = context.tree
     server_file: str = detection.details["server_file"]
     folder = folder_of(server_file)
-    static_call = parse(tree.text(server_file), language_of(server_file)).find(pattern="express.static($$$ARGS)")
-    strings = static_call.find_all(kind="string_fragment") if static_call is not None else []
-    static_dir = join(folder, strings[-1].text().strip("./")) if strings else None
-    views = join(folder, "views")
+    root = parse(tree.text(server_file), language_of(server_file))
+    static_dir = _folder_argument(folder, root.find(pattern="express.static($$$ARGS)"))
+    # app.set('views', path.join(__dirname, '../views')): the views need not sit beside the server.
+    views = _folder_argument(folder, root.find(pattern="$APP.set('views', $$$ARGS)")) or join(folder, "views")
     if static_dir is None:
         context.builder.manual(
             server_file,
@@ -380,6 +413,22 @@ def page_host(context: PlanContext, detection: Detection) -> PageHost:
         csp_nonce_help="A middleware that sets res.locals.cspNonce = crypto.randomBytes(16).toString('base64') and puts "
         "`'nonce-${res.locals.cspNonce}'` in helmet's scriptSrc makes one (helmet's README shows it); views print it.",
     )
+
+
+def _folder_argument(folder: str, call: SgNode | None) -> str | None:
+    """The folder a call names relative to the server module: 'public', path.join(__dirname, '../views'),
+    or __dirname itself; None when there is no such call or its folder is computed."""
+    if call is None:
+        return None
+    arguments = call.find(kind="arguments")
+    strings = [s.text() for s in arguments.find_all(kind="string_fragment")] if arguments is not None else []
+    if strings and strings[0] == "views" and call.text().startswith(("app.set", f"{call.text().split('.', 1)[0]}.set")):
+        strings = strings[1:]  # the setting's name
+    if not strings:
+        mentions_dirname = arguments is not None and arguments.find(pattern="__dirname") is not None
+        return folder if mentions_dirname else None
+    relative = posixpath.normpath(posixpath.join(folder or ".", *strings[-1:]))
+    return "" if relative == "." else relative if not relative.startswith("..") else None
 
 
 def _locals_nonce(tree: ProjectTree, folder: str) -> csp.NonceSource | None:

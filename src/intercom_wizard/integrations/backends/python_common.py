@@ -80,9 +80,20 @@ def _declare_in_pyproject(context: PlanContext, path: str, package: str, spec: s
     except TOMLKitError as exc:
         raise BadInput(f"{path} is not valid TOML: {exc}") from None
     project = document.get("project")
-    poetry = document.get("tool", {}).get("poetry", {}).get("dependencies")
+    tool = document.get("tool", {})
+    poetry_section = tool.get("poetry", {}) if isinstance(tool, dict) else None
+    poetry = poetry_section.get("dependencies") if isinstance(poetry_section, dict) else None
+    if project is not None and not isinstance(project, dict):
+        raise BadInput(f"{path}: [project] must be a table.", hint="See PEP 621; pip cannot read the file either.")
+    if poetry is not None and not isinstance(poetry, dict):
+        raise BadInput(f"{path}: [tool.poetry.dependencies] must be a table.", hint="Poetry cannot read the file either.")
     if project is not None and "dependencies" in project:
         dependencies = project["dependencies"]
+        if not isinstance(dependencies, list) or not all(isinstance(d, str) for d in dependencies):
+            raise BadInput(
+                f"{path}: [project] dependencies must be a list of requirement strings, like [\"flask>=3\"].",
+                hint="See PEP 621; pip cannot read the file either.",
+            )
         if not _mentions(package, [str(d) for d in dependencies]):
             dependencies.append(f"{package}{spec}")
     elif poetry is not None:

@@ -35,6 +35,7 @@ from intercom_wizard.integrations.backends.ruby_common import (
     ruby,
     string_value,
 )
+from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends.layouts import find_layouts
 from intercom_wizard.templates import render
@@ -51,6 +52,7 @@ CONTROLLER = "app/controllers/intercom_jwts_controller.rb"
 LAYOUTS = "app/views/layouts"
 # A filter in ApplicationController with one of these words in its name signs people in (or
 # sends them to the sign-in page); the token endpoint skips it and answers 401 itself.
+DYNAMIC_NAME = "%i[name full_name display_name username].lazy.filter_map { |field| user.try(field).presence }.first"
 SIGN_IN_FILTER_WORDS = ("authenticat", "login", "logged_in", "signed_in", "sign_in", "require_user", "require_session")
 UNSUPPORTED_LAYOUT_SUFFIXES = (".haml", ".slim")
 
@@ -273,9 +275,10 @@ def plan(context: PlanContext, detection: Detection) -> None:
     neighbours = [tree.text(p) for p in tree.glob(".rb", under=join(root, "app/controllers"))]
     if tree.exists(join(root, "config/routes.rb")):
         neighbours.append(tree.text(join(root, "config/routes.rb")))
+    source = requote(_controller_source(auth, detection.details["version"]), quote_style(neighbours))
     builder.create(
         controller,
-        requote(_controller_source(auth, detection.details["version"]), quote_style(neighbours)),
+        source,
         f"GET {context.options.endpoint}: a signed Intercom JWT for the signed-in user, 401 otherwise",
     )
     _add_route(context, join(root, "config/routes.rb"), f'get "{context.options.endpoint}", to: "intercom_jwts#show"')
@@ -292,10 +295,13 @@ def plan(context: PlanContext, detection: Detection) -> None:
         "signs identities itself. Use one or the other, never both."
     )
     if auth["kind"] == "none":
-        builder.note(
-            f"No sign-in system was recognised (Devise, Rails' authentication generator or a current_user method), "
-            f"so {controller} answers 401 for everyone until its signed_in_user method returns the signed-in user.",
-            "warning",
+        identity.adapter_step(
+            builder,
+            controller,
+            source,
+            "signed_in_user",
+            "no Devise, Rails authentication generator or current_user method was found",
+            requote("def signed_in_user\n  User.find_by(id: session[:user_id]) # the record whose id your login code keeps\nend", quote_style(neighbours)),
         )
     if auth.get("other_scopes"):
         builder.note(f"Devise has more than one scope; the token is for `{auth['scope']}` (not {', '.join(auth['other_scopes'])}).")
@@ -332,8 +338,17 @@ def _controller_source(auth: dict, version: tuple[int, ...] | None) -> str:
         )
     filters += ["  before_action :prevent_caching", "  before_action :require_signed_in_user"]
     fields = set(auth["fields"]) if auth.get("fields") else None
-    reader = "user.{}" if fields is not None else "user.try(:{})"
-    claims = claims_hash("user.id.to_s", reader, fields, "    ", ("iat: now", "exp: now + TOKEN_LIFETIME.to_i"))
+    # ActiveRecord's primary key is the user_id. Email and name: the schema's column when it has one,
+    # else read at run time with try() (methods, concerns), the name through the usual columns.
+    email_field, name_field = email_and_name(fields) if fields is not None else (None, None)
+    entries = [
+        "user_id: user.id.to_s",
+        f"email: user.{email_field}" if email_field else "email: user.try(:email)",
+        f"name: user.{name_field}" if name_field else f"name: {DYNAMIC_NAME}",
+        "iat: now",
+        "exp: now + TOKEN_LIFETIME.to_i",
+    ]
+    claims = "{\n" + ",\n".join(f"      {entry}" for entry in entries) + "\n    }"
     no_store = "no_store" if version and version >= (7, 1) else 'response.headers["Cache-Control"] = "no-store"'
     return render(
         "rails_intercom_jwts_controller.rb",

@@ -80,6 +80,17 @@ def package_base_layouts(tree: ProjectTree, folder: str) -> list[str]:
     return layouts
 
 
+def head_end_tag(text: str) -> SgNode | None:
+    """The `</head>` end tag of a full document, where scripts that must survive body swaps go."""
+    for element in parse(text, "html").find_all(kind="element"):
+        start = element.child(0)
+        if start is not None and start.kind() == "start_tag" and start.text()[1:5].lower() == "head":
+            end = element.children()[-1]
+            if end.kind() == "end_tag":
+                return end
+    return None
+
+
 def find_layouts(tree: ProjectTree, folder: str, *, extends_marker: str | None = None) -> list[str]:
     """Pages under `folder` that end a full document; with `extends_marker`, only base layouts."""
     layouts = []
