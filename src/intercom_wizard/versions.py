@@ -26,6 +26,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
+from intercom_wizard.errors import BadInput
 from intercom_wizard.tree import ProjectTree, folder_of, join
 
 Ecosystem = Literal["npm", "python", "php", "ruby"]
@@ -312,7 +313,11 @@ def _table(value: object) -> dict[str, Any]:
 def _python_declared(tree: ProjectTree, root: str, package: str, wanted: str) -> Found | None:
     for folder in _folders_up(root):
         for path in sorted(p for p in tree.files if folder_of(p) == folder and PurePosixPath(p).name.startswith("requirements") and p.endswith((".txt", ".in"))):
-            for line in tree.text(path).splitlines():
+            try:
+                lines = tree.text(path).splitlines()
+            except BadInput:  # e.g. UTF-16 from `pip freeze` in PowerShell: no evidence, and not detect's error
+                continue
+            for line in lines:
                 found = _requirement_floor(line.split("#", 1)[0].strip(), wanted)
                 if found is not None:
                     return Found(package, found[0], "locked" if found[1].startswith("==") else "declared", f"{path} {found[1]}".strip())
