@@ -7,6 +7,7 @@ tutorial style); with neither, the endpoint fails closed and the notes say how t
 The Jinja base layout gets the Messenger script, served from the app's static folder.
 """
 
+import dataclasses
 import re
 
 from ast_grep_py import SgNode
@@ -28,7 +29,7 @@ from intercom_wizard.integrations.backends.python_common import (
 from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.options import ClientAuth
-from intercom_wizard.integrations.frontends.layouts import find_layouts
+from intercom_wizard.integrations.frontends.layouts import find_layouts, package_base_layouts
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
 from intercom_wizard.support import Supported, SupportTable
@@ -94,7 +95,39 @@ def _token_auth(tree: ProjectTree) -> dict[str, object] | None:
         for loader in ("user_lookup_loader", "user_loader_callback_loader")  # 4.x, 3.x
         if loader in text
     )
-    return {"kind": "flask-jwt-extended", "user_lookup": lookup}
+    found: dict[str, object] = {"kind": "flask-jwt-extended", "user_lookup": lookup, **_token_identity(tree)}
+    # JWT_HEADER_TYPE renames the Authorization scheme ("JWT <token>"); the front end must send that one.
+    for text in sources:
+        header_type = re.search(r"""JWT_HEADER_TYPE["']?\]?\s*[=:]\s*["']([A-Za-z]+)["']""", text)
+        if header_type:
+            found["scheme"] = header_type.group(1)
+    return found
+
+
+def _token_identity(tree: ProjectTree) -> dict[str, object]:
+    """What the app puts in its access tokens' identity (`create_access_token(identity=user.id)`): the
+    token's identity becomes user_id, so it needs the same evidence as a session key (identity.py)."""
+    refused = []
+    for path in tree.glob(".py"):
+        text = tree.text(path)
+        if "create_access_token" not in text:
+            continue
+        for call in parse(text, "python").find_all(pattern="create_access_token($$$)"):
+            arguments = call.field("arguments")
+            value = next(
+                (
+                    a.field("value") if a.kind() == "keyword_argument" else a
+                    for a in (arguments.children() if arguments is not None else [])
+                    if a.kind() not in ("(", ")", ",") and (a.kind() != "keyword_argument" or a.field("name").text() == "identity")
+                ),
+                None,
+            )
+            if value is None:
+                continue
+            evidence = identity.value_evidence(value.text(), literal=value.kind() in PYTHON_LITERALS, resolve=_python_resolver(call))
+            if not evidence.is_id:
+                refused.append(f"{path}:{call.range().start.line + 1}: the access token's identity is {evidence.reason}")
+    return {"identity_refused": refused}
 
 
 def _auth_style(tree: ProjectTree) -> dict[str, object]:
@@ -184,6 +217,11 @@ def plan(context: PlanContext, detection: Detection) -> None:
     folder = folder_of(app_file)
     prefix = f"{folder}/" if folder else ""
     token_auth = detection.details.get("token_auth") if context.options.auth is ClientAuth.BEARER else None
+    if token_auth and token_auth.get("identity_refused"):
+        # The tokens carry a name or an untraceable value as their identity: no evidence of the user's id.
+        token_auth = None
+        no_evidence = {"kind": "none", "token": True, "reason": "the access tokens' identity is not the user's id", "rejected": detection.details["token_auth"]["identity_refused"]}
+        detection = dataclasses.replace(detection, details={**detection.details, "auth": no_evidence})
     auth = token_auth or detection.details["auth"]
     imports, claims = _user_lookup(auth)
     route = _route_decorator(context, detection)
@@ -230,7 +268,7 @@ def plan(context: PlanContext, detection: Detection) -> None:
             module,
             "signed_in_user_claims",
             str(auth.get("reason", "no login system was recognised")),
-            render("flask_user_adapter.py").split("\n", 1)[1].strip(),
+            render("flask_token_adapter.py" if auth.get("token") else "flask_user_adapter.py").split("\n", 1)[1].strip(),
             auth.get("rejected", []),  # type: ignore[arg-type]
         )
     if auth.get("not_an_id"):
@@ -278,12 +316,17 @@ def _optional_jwt_decorator(context: PlanContext, detection: Detection) -> str:
     return "@jwt_optional" if _jwt_extended_3(context, detection) else "@jwt_required(optional=True)"
 
 
-def page_host(context: PlanContext, detection: Detection) -> PageHost:
+def page_host(context: PlanContext, detection: Detection) -> PageHost | None:
     folder = folder_of(detection.details["app_file"])
+    if not context.tree.glob(".html", ".jinja", ".jinja2", ".j2", under=join(folder, "templates")):
+        return None  # a JSON API (Flask-JWT-Extended examples): the front end that calls it boots the Messenger
     return PageHost(
         static_dir=join(folder, "static"),
         script_src="{{ url_for('static', filename='intercom-messenger.js') }}",
-        layouts=tuple(find_layouts(context.tree, join(folder, "templates"), extends_marker="{% extends")),
+        layouts=tuple(
+            find_layouts(context.tree, join(folder, "templates"), extends_marker="{% extends")
+            or package_base_layouts(context.tree, join(folder, "templates"))  # Flask-Bootstrap's base page
+        ),
         user_settings=_template_user_settings(detection.details["auth"]),
         csp_nonce=_talisman_nonce(context.tree, detection.root),
         csp_nonce_help="Flask-Talisman makes one when created with content_security_policy_nonce_in=['script-src'].",

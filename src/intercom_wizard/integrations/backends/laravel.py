@@ -73,7 +73,8 @@ def detect(tree: ProjectTree) -> list[Detection]:
         session_login = _session_login(tree, root, requires)
         api_routes = join(root, "routes/api.php")
         sanctum = "laravel/sanctum" in requires and tree.exists(api_routes) and _mentions_middleware(tree, api_routes, "auth:sanctum")
-        token_app = sanctum and not session_login
+        # The skeleton's stock `auth:sanctum` /user route is no evidence: an app that hands out bearer tokens calls createToken().
+        token_app = sanctum and not session_login and _issues_tokens(tree, root)
         evidence = [f"{join(root, 'artisan')}", f"{composer}: requires laravel/framework"]
         evidence += [f"{api_routes}: auth:sanctum"] if token_app else session_login[:1]
         found.append(
@@ -110,6 +111,10 @@ def _session_login(tree: ProjectTree, root: str, requires: dict[str, str]) -> li
         if any(code.find(pattern=p) for p in ("Auth::attempt($$$)", "Auth::login($$$)", "auth()->attempt($$$)", "auth()->login($$$)")):
             evidence.append(f"{path}: signs users in")
     return evidence
+
+
+def _issues_tokens(tree: ProjectTree, root: str) -> bool:
+    return any("->createToken(" in tree.text(path) for path in tree.glob(".php", under=join(root, "app")) + tree.glob(".php", under=join(root, "routes")))
 
 
 def _mentions_middleware(tree: ProjectTree, path: str, name: str) -> bool:

@@ -216,21 +216,30 @@ def require_path(from_file: str, to_file: str) -> str:
 
 
 def user_fields_literal(owner: str, fields: set[str] | None, *, style: str) -> list[tuple[str, str]]:
-    """("email" | "name", PHP expression) pairs for the claims, mapping only fields the user has.
+    """("email" | "name", PHP expression) pairs for the claims.
 
     `style` is "array" (`$user['email'] ?? null`), "object" (`$user->email ?? null`) or "model"
-    (`$user->email`, an Eloquent attribute).
+    (`$user->email`, an Eloquent attribute). A field the static model does not show is read at run
+    time with `??` (accessors, traits, dynamic properties): the email as such, the name through the
+    usual fields.
     """
     entries = []
     if fields is None or "email" in fields:
         entries.append(("email", _access(owner, "email", style)))
-    name_field = next((name for name in NAME_FIELDS if fields is None or name in fields), None)
+    else:
+        entries.append(("email", f"{_access(owner, 'email', 'array' if style == 'array' else 'object')}"))
+    name_field = next((name for name in NAME_FIELDS if fields is not None and name in fields), None)
     if name_field:
         entries.append(("name", _access(owner, name_field, style)))
+    else:
+        reads = [_access(owner, name, "model" if style != "array" else "key") for name in NAME_FIELDS]
+        entries.append(("name", " ?? ".join(reads) + " ?? null"))
     return entries
 
 
 def _access(owner: str, field: str, style: str) -> str:
+    if style == "key":
+        return f"{owner}['{field}']"
     if style == "array":
         return f"{owner}['{field}'] ?? null"
     if style == "object":

@@ -150,4 +150,5 @@ def _likely_auth_file(tree: ProjectTree, app: SpaApp) -> str:
             path = join(app.source_dir, f"services/{name}{extension}")
             if tree.exists(path):
                 return path
-    return join(app.source_dir, f"services/session{app.extension}")
+    # No auth service: the application route, which exists in every Ember app (a manual step names a real file).
+    return next((p for p in (join(app.source_dir, f"routes/application{s}") for s in (".ts", ".js")) if tree.exists(p)), join(app.source_dir, f"app{app.extension}"))
