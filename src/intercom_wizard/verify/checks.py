@@ -1,4 +1,4 @@
-"""The six checks of `verify`, as pure functions of what the browser run observed.
+"""The checks of `verify`, as pure functions of what the browser run observed (the seventh, page-visits, is in page_visits.py).
 
 Each returns pass, fail or skipped with the evidence that decided it, so a failure says what was
 seen and where. Keeping them free of Playwright makes every rule testable on hand-made records.
@@ -394,4 +394,8 @@ def _insecure_boots(calls: list[Call]) -> list[str]:
 
 
 def evaluate(obs: Observations) -> list[CheckResult]:
-    return [check_loader(obs), check_anonymous(obs), check_signed_in(obs), check_navigation(obs), check_logout(obs), check_no_secrets(obs)]
+    from intercom_wizard.verify.page_visits import check_page_visits
+
+    return [check_loader(obs), check_anonymous(obs), check_signed_in(obs), check_navigation(obs), check_logout(obs), check_no_secrets(obs)] + [
+        check_page_visits(obs)
+    ]

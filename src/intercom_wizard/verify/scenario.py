@@ -293,6 +293,7 @@ def run_scenario(browser: Browser, options: VerifyOptions) -> Observations:
                 visit.navigate(options.navigate)
         visit.collect_source_maps()
     if not signs_in:
+        _page_visits(browser, options, obs)
         return obs
     with visit_context(browser, obs, storage_state=options.sign_in.storage_state) as context:
         if options.sign_in.cookies:
@@ -313,4 +314,15 @@ def run_scenario(browser: Browser, options: VerifyOptions) -> Observations:
             visit.log_out()
             visit.probe()
         visit.collect_source_maps()
+    _page_visits(browser, options, obs)
     return obs
+
+
+def _page_visits(browser: Browser, options: VerifyOptions, obs: Observations) -> None:
+    """--visit: a fresh tab clicked through the pages (see page_visits.py)."""
+    if not options.visits:
+        return
+    from intercom_wizard.verify.page_visits import run_page_visits
+
+    with visit_context(browser, obs) as context:
+        run_page_visits(Visit(context, obs))

@@ -87,6 +87,8 @@ class VerifyOptions:
     sign_in: SignIn = field(default_factory=SignIn)
     logout: Logout = field(default_factory=Logout)
     navigate: str | None = None
+    # Pages to reach by clicking their links, as a person would on a Turbo/htmx/Inertia/Livewire app.
+    visits: tuple[str, ...] = ()
     live: bool = False
     api_token: str | None = None
     screenshot: Path | None = None
@@ -109,6 +111,9 @@ class VerifyOptions:
             raise BadInput(f"--navigate {self.navigate!r} is not a path.", hint="For example: --navigate /about")
         if self.navigate is not None and _is_http_url(self.navigate) and _origin(self.navigate) != _origin(self.url):
             raise BadInput("--navigate must stay on the site being verified (client-side navigation cannot change origin).")
+        for value in self.visits:
+            if not value.startswith("/"):
+                raise BadInput(f"--visit {value!r} is not a path on this site.", hint="For example: --visit /notes --visit /about")
         for value in (self.sign_in.login_url, self.logout.url):
             if value is not None and not (value.startswith("/") or _is_http_url(value)):
                 raise BadInput(f"{value!r} is neither a path nor an http(s) URL.")
