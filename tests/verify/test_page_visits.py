@@ -1,4 +1,4 @@
-"""Turbo Drive and htmx's hx-boost, the real builds from npm, on a Flask-Login app served on 127.0.0.1.
+"""Turbo Drive, htmx's hx-boost and Inertia - the real builds from npm - on a Flask-Login app served on 127.0.0.1.
 
 The wizard detects the framework from the app's layout, puts the Messenger script in <head> and
 renders it with that framework's visit events; `verify --visit` then clicks through the pages in
@@ -31,7 +31,10 @@ from intercom_wizard.verify import Logout, Report, SignIn, Status, launched_brow
 BUILDS = {
     "turbo": ("@hotwired/turbo@8.0.13", "@hotwired/turbo/dist/turbo.es2017-umd.js", "turbo.es2017-umd.js"),
     "htmx": ("htmx.org@2.0.6", "htmx.org/dist/htmx.min.js", "htmx.min.js"),
+    # Inertia has no browser build of its own: the app's client (client/inertia-app.js) is bundled with esbuild.
+    "inertia": ("@inertiajs/core@2.3.28", "", "inertia-app.js"),
 }
+ESBUILD = "esbuild@0.25.10"
 VISITS = ("/notes", "/about")
 SIGN_IN = SignIn(login_url="/login", username="erin@example.com", password="no-full-loads")
 SIGN_OUT = Logout(selector="#logout button")
@@ -52,7 +55,7 @@ def navigation_builds(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("navigation-builds")
     (folder / "package.json").write_text('{"name": "builds", "private": true}\n')
     completed = subprocess.run(
-        ["npm", "install", "--no-audit", "--no-fund", "--prefer-offline", *(spec for spec, _, _ in BUILDS.values())],
+        ["npm", "install", "--no-audit", "--no-fund", "--prefer-offline", ESBUILD, *(spec for spec, _, _ in BUILDS.values())],
         cwd=folder, capture_output=True, text=True, timeout=600, check=False,
     )
     if completed.returncode != 0:
@@ -63,22 +66,29 @@ def navigation_builds(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _app(framework: str, destination: Path, builds: Path) -> Path:
     """The fixture with the framework's real build served from static/, as the app's own layout loads it."""
     root = copy_app("flask_navigation_app", destination, commit=False)
-    _, build, name = BUILDS[framework]
+    spec, build, name = BUILDS[framework]
     (root / "static").mkdir()
-    shutil.copy(builds / build, root / "static" / name)
-    layout = root / "templates/layout.html"
-    edit(layout, "</title>\n", f'</title>\n    <script src="/static/{name}"></script>\n')
+    if framework == "inertia":
+        # Bundled where the packages are; the app declares the dependency, as an Inertia app does.
+        entry = builds.parent / name
+        shutil.copy(root / "client" / name, entry)
+        subprocess.run([str(builds / ".bin/esbuild"), str(entry), "--bundle", "--format=iife", f"--outfile={root / 'static' / name}"], check=True, capture_output=True)
+        (root / "package.json").write_text(json.dumps({"private": True, "dependencies": {"@inertiajs/core": spec.rsplit("@", 1)[1]}}) + "\n")
+    else:
+        shutil.copy(builds / build, root / "static" / name)
+        edit(root / "templates/layout.html", "</title>\n", f'</title>\n    <script src="/static/{name}"></script>\n')
     if framework == "htmx":
-        edit(layout, "  <body>\n", '  <body hx-boost="true">\n')
+        edit(root / "templates/layout.html", "  <body>\n", '  <body hx-boost="true">\n')
     plan = make_plan(detect(root), InstallOptions(workspace=parse_workspace_id(WORKSPACE_ID), region=Region.EU), SECRET)
     apply_changes(detect(root).tree, plan.changes)
     return root
 
 
-def _verify(root: Path, browser: object) -> Report:
+def _verify(root: Path, browser: object, framework: str) -> Report:
     port = free_port()
     command = [sys.executable, "-m", "flask", "--app", "app", "run", "--host", "127.0.0.1", "--port", str(port)]
-    with running_server(command, root, port, {"INTERCOM_IDENTITY_SECRET": SECRET}):
+    environment = {"INTERCOM_IDENTITY_SECRET": SECRET, "INERTIA": "1" if framework == "inertia" else "0"}
+    with running_server(command, root, port, environment):
         return run_verification(
             f"http://127.0.0.1:{port}/", workspace_id=WORKSPACE_ID, secret=SECRET, region=Region.EU,
             sign_in=SIGN_IN, logout=SIGN_OUT, visits=VISITS, browser=browser,
@@ -89,16 +99,17 @@ def _check(report: Report, check_id: str):  # type: ignore[no-untyped-def]
     return next(check for check in report.checks if check.id == check_id)
 
 
-@pytest.mark.parametrize("framework", ["turbo", "htmx"])
+@pytest.mark.parametrize("framework", ["turbo", "htmx", "inertia"])
 def test_one_boot_per_identity_and_one_update_per_visit(framework, tmp_path, browser, navigation_builds):
     root = _app(framework, tmp_path, navigation_builds)
-    layout = (root / "templates/layout.html").read_text()
+    layout = (root / ("templates/inertia.html" if framework == "inertia" else "templates/layout.html")).read_text()
     head = layout.split("</head>")[0]
-    assert "intercom-messenger.js" in head  # kept by body swaps
+    # Turbo and htmx swap the body but keep <head>; Inertia renders its root template once.
+    assert ("intercom-messenger.js" in head) is (framework != "inertia") and "intercom-messenger.js" in layout
     if framework == "turbo":
         assert 'data-turbo-track="reload"' in head
     assert f"var NAVIGATION = ['{framework}'];" in (root / "static/intercom-messenger.js").read_text()
-    report = _verify(root, browser)
+    report = _verify(root, browser, framework)
     visits = _check(report, "page-visits")
     print(f"{framework}: " + json.dumps(visits.evidence, indent=1))
     assert visits.status is Status.PASS, report.dumps()
@@ -115,7 +126,7 @@ def test_a_script_that_runs_again_on_every_swap_fails_with_the_counts(tmp_path, 
     tag = next(line for line in text.splitlines() if "intercom-messenger.js" in line)
     layout.write_text(text.replace(tag + "\n", "").replace("  </body>", tag.replace(' data-turbo-track="reload"', "") + "\n  </body>"))
     edit(root / "static/intercom-messenger.js", "  if (window.intercomMessenger) {\n    return;\n  }\n", "")
-    report = _verify(root, browser)
+    report = _verify(root, browser, "turbo")
     visits = _check(report, "page-visits")
     assert visits.status is Status.FAIL
     problems = "\n".join(visits.evidence)
