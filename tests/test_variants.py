@@ -92,6 +92,9 @@ def test_django_urlpatterns_without_trailing_comma_and_custom_user(tmp_path, cli
     _, after = install_and_check_uninstall(cli, tmp_path)
     assert after["proj/urls.py"].endswith('    path("a/", view),\n    path("api/intercom-jwt", intercom_jwt, name="intercom-jwt"),\n]\n')
     assert "user.get_email_field_name()" in after["proj/intercom_jwt.py"]
+    # A custom user model keeps its name anywhere: the usual fields are tried at run time (issue 9).
+    assert '"name": user_attribute(user, "name", "full_name", "get_full_name", "display_name", "get_username"),' in after["proj/intercom_jwt.py"]
+    compile(after["proj/intercom_jwt.py"], "intercom_jwt.py", "exec")
     assert after["accounts/static/intercom-messenger.js"]
     assert after["accounts/templates/base.html"].startswith("{% load static %}\n")
 

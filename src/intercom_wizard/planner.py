@@ -13,6 +13,8 @@ from intercom_wizard.integrations.frontends.client_auth import find_token_storag
 from intercom_wizard.options import AuthMode, ClientAuth, InstallOptions
 from intercom_wizard.plan import FileChange, Plan
 from intercom_wizard.project import Project
+from intercom_wizard.phpcompat import fit_created_php
+from intercom_wizard.pythoncompat import fit_created_python
 from intercom_wizard.receipt import RECEIPT_PATH, Receipt
 from intercom_wizard.tree import folder_of, join
 from intercom_wizard.signin import find_sign_in
@@ -56,6 +58,9 @@ def choose_frontend(project: Project, options: InstallOptions) -> Detection | No
 def resolve_client_auth(project: Project, options: InstallOptions, backend: Detection | None, *, has_pages: bool) -> InstallOptions:
     """Cookie or bearer: what the back end's auth implies, and for bearer where the front end keeps its token."""
     auth = options.auth
+    declared = (backend.details.get("token_auth") or {}).get("scheme") if backend is not None else None
+    if declared and options.auth_scheme == "Bearer":  # the back end's own scheme (JWT_HEADER_TYPE, DRF's Token)
+        options = replace(options, auth_scheme=str(declared))
     if auth is None:
         auth = ClientAuth.BEARER if backend is not None and backend.details.get("token_auth") else ClientAuth.COOKIE
     if auth is ClientAuth.COOKIE:
@@ -161,7 +166,8 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
             "next steps) or the browser blocks the Messenger.",
             "warning",
         )
-    changes = builder.changes()
+    # New modules in the idiom of the app's own language level (templates are written in today's).
+    changes = fit_created_php(project.tree, fit_created_python(project.tree, builder.changes()))
     plan = Plan(
         str(project.tree.root),
         frontend.name if frontend else None,

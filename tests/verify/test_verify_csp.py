@@ -221,6 +221,7 @@ def page_with_policy(header: str, policy: str) -> Iterator[str]:
         api_base="'https://api-iam.eu.intercom.io'",
         access_token_key="null",
         auth_scheme="Bearer",
+        navigation="[]",
     ).encode()
     html = f'<!doctype html><html><head><title>csp</title><script nonce="{NONCE}" src="{SCRIPT}"></script></head><body><p>page</p></body></html>'.encode()
 
