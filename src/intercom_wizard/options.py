@@ -216,6 +216,10 @@ class InstallOptions:
     frontend_origin: str | None = None  # set when the pages are served from another origin than the API
     auth: ClientAuth | None = None  # None: decided from what the project uses
     token_storage_key: str | None = None
+    # Where and how the app keeps its access token: window.localStorage or sessionStorage, the raw
+    # token or a JSON object with the token under this field (`{"token": ...}` saved under `user`).
+    token_storage: str = "localStorage"
+    token_storage_field: str | None = None
     auth_scheme: str = "Bearer"
     load: LoadStrategy = LoadStrategy.IMMEDIATE
     csp_nonce: bool = False  # the page sends a nonce-based Content Security Policy: our script tag must carry it

@@ -69,8 +69,9 @@ def resolve_client_auth(project: Project, options: InstallOptions, backend: Dete
         return replace(options, auth=auth)
     candidates = find_token_storage(project.tree)
     if len(candidates) == 1:
-        return replace(options, auth=auth, token_storage_key=candidates[0].key, auth_scheme=candidates[0].scheme)
-    found = "; ".join(f"{c.key!r} in {c.file}" for c in candidates) or "no localStorage key read next to an Authorization header"
+        found = candidates[0]
+        return replace(options, auth=auth, token_storage_key=found.key, auth_scheme=found.scheme, token_storage=found.storage, token_storage_field=found.field)
+    found = "; ".join(f"{c.key!r} in {c.file}" for c in candidates) or "no localStorage/sessionStorage key read next to an Authorization header"
     raise Ambiguous(
         "token_storage_key",
         [c.key for c in candidates],

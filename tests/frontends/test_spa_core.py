@@ -16,12 +16,12 @@ from intercom_wizard.typescript import strip_types
 pytestmark = pytest.mark.skipif(shutil.which("npm") is None, reason="needs Node.js and npm")
 
 
-def core(region: Region = Region.US, bearer: bool = False, load: LoadStrategy = LoadStrategy.IMMEDIATE) -> str:
+def core(region: Region = Region.US, bearer: bool = False, load: LoadStrategy = LoadStrategy.IMMEDIATE, *, anonymous: bool = False) -> str:
     options = InstallOptions(
         workspace=parse_workspace_id("abc12345"), region=region, load=load,
         auth=ClientAuth.BEARER if bearer else None, token_storage_key="access_token" if bearer else None,
     )
-    return core_source(options)
+    return core_source(options, anonymous_only=anonymous)
 
 
 @pytest.fixture(scope="module")

@@ -26,6 +26,10 @@
   // How the app authenticates its API calls: null = its cookies (session); otherwise the
   // localStorage key under which it keeps its access token, sent as `AUTH_SCHEME <token>`.
   var ACCESS_TOKEN_KEY = __IW_ACCESS_TOKEN_KEY__;
+  // localStorage or sessionStorage; null field: the stored string is the token, otherwise the
+  // field of the JSON object stored there (e.g. `user` = {"token": ...}).
+  var ACCESS_TOKEN_STORAGE = '__IW_ACCESS_TOKEN_STORAGE__';
+  var ACCESS_TOKEN_FIELD = __IW_ACCESS_TOKEN_FIELD__;
   var AUTH_SCHEME = '__IW_AUTH_SCHEME__';
   var REFRESH_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
   var MIN_REFRESH_DELAY_MS = 30 * 1000;
@@ -126,18 +130,36 @@
     });
   }
 
+  // The app's access token: the stored string, or the field of the JSON object stored there.
+  function readAccessToken() {
+    var stored = null;
+    try {
+      stored = window[ACCESS_TOKEN_STORAGE].getItem(ACCESS_TOKEN_KEY);
+    } catch (e) {
+      return null; // Storage disabled: the app cannot be signed in either.
+    }
+    if (!stored || !ACCESS_TOKEN_FIELD) {
+      return stored;
+    }
+    try {
+      var value = JSON.parse(stored);
+      var parts = ACCESS_TOKEN_FIELD.split('.');
+      for (var i = 0; i < parts.length; i++) {
+        value = value !== null && typeof value === 'object' ? value[parts[i]] : undefined;
+      }
+      return typeof value === 'string' && value ? value : null;
+    } catch (e) {
+      return null; // not JSON: nobody the app would recognise is signed in
+    }
+  }
+
   // The request options the app itself uses, or null when its access token says nobody is signed in.
   function tokenRequest() {
     var headers = { Accept: 'application/json' };
     if (!ACCESS_TOKEN_KEY) {
       return { credentials: 'include', headers: headers };
     }
-    var accessToken = null;
-    try {
-      accessToken = window.localStorage.getItem(ACCESS_TOKEN_KEY);
-    } catch (e) {
-      // Storage disabled: the app cannot be signed in either.
-    }
+    var accessToken = readAccessToken();
     if (!accessToken) {
       return null;
     }
@@ -347,6 +369,14 @@
         }
       });
       on('inertia:navigate', visitDone);
+      // A visit that lands on the same URL (a form posted back to its page) replaces the history
+      // entry and fires no navigate event: its completed finish counts instead (whichever comes first).
+      on('inertia:finish', function (event) {
+        var visit = event.detail && event.detail.visit;
+        if (visit && visit.completed) {
+          visitDone();
+        }
+      });
       window.addEventListener('popstate', visitStarted);
     },
     // Livewire 3's wire:navigate; any component request may have signed the user in or out.

@@ -62,6 +62,12 @@ def plan(context: PlanContext, host: PageHost, *, token_url: str | None) -> None
             token_url=f"'{token_url}'" if token_url else "null",
             api_base=f"'{api_base}'" if api_base else "null",
             access_token_key=f"'{context.options.token_storage_key}'" if context.options.auth is ClientAuth.BEARER else "null",
+            access_token_storage=context.options.token_storage,
+            access_token_field=(
+                f"'{context.options.token_storage_field}'"
+                if context.options.auth is ClientAuth.BEARER and context.options.token_storage_field
+                else "null"
+            ),
             auth_scheme=context.options.auth_scheme,
             navigation=navigation.script_value,
         ),

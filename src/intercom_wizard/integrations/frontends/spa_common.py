@@ -89,6 +89,8 @@ def core_source(options: InstallOptions, *, anonymous_only: bool = False) -> str
         region=f"'{region}'" if region else "undefined",
         api_base=f"'{api_base}'" if api_base else "undefined",
         access_token_key=options.token_storage_key if bearer else "",
+        access_token_storage=options.token_storage if bearer else "",
+        access_token_field=f"'{options.token_storage_field}'" if bearer and options.token_storage_field else "null",
         auth_scheme=options.auth_scheme if bearer else "",
     )
 

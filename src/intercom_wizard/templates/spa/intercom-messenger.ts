@@ -22,9 +22,12 @@ const TOKEN_URL: string | null = __IW_TOKEN_URL__;
 const REGION: 'eu' | 'ap' | undefined = __IW_REGION__;
 const API_BASE: string | undefined = __IW_API_BASE__;
 // iw:if auth=bearer
-// The app authenticates its API calls with an access token kept in localStorage under this
-// key, sent as `AUTH_SCHEME <token>`.
+// The app authenticates its API calls with an access token kept in storage under this key, sent as
+// `AUTH_SCHEME <token>`: the value itself, or the ACCESS_TOKEN_FIELD of the JSON object stored there
+// (e.g. `user` = {"token": ...}).
 const ACCESS_TOKEN_KEY = '__IW_ACCESS_TOKEN_KEY__';
+const ACCESS_TOKEN_STORAGE: 'localStorage' | 'sessionStorage' = '__IW_ACCESS_TOKEN_STORAGE__';
+const ACCESS_TOKEN_FIELD: string | null = __IW_ACCESS_TOKEN_FIELD__;
 const AUTH_SCHEME = '__IW_AUTH_SCHEME__';
 // iw:end
 const REFRESH_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
@@ -54,6 +57,30 @@ function readStorage(key: string): string | null {
     return null; // storage disabled (private mode, strict cookie settings)
   }
 }
+
+// iw:if auth=bearer
+// The app's access token: the stored string, or the field of the JSON object stored under `key`.
+function readAccessToken(key: string): string | null {
+  let stored: string | null = null;
+  try {
+    stored = window[ACCESS_TOKEN_STORAGE].getItem(key);
+  } catch {
+    return null; // See readStorage().
+  }
+  if (!stored || !ACCESS_TOKEN_FIELD) {
+    return stored;
+  }
+  try {
+    let value: unknown = JSON.parse(stored);
+    for (const part of ACCESS_TOKEN_FIELD.split('.')) {
+      value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+    }
+    return typeof value === 'string' && value ? value : null;
+  } catch {
+    return null; // not JSON: nobody the app would recognise is signed in
+  }
+}
+// iw:end
 
 function writeStorage(key: string, value: string | null): void {
   try {
@@ -129,7 +156,7 @@ function tokenRequest(): RequestInit | null {
   return { credentials: 'include', headers };
   // iw:end
   // iw:if auth=bearer
-  const accessToken = readStorage(ACCESS_TOKEN_KEY);
+  const accessToken = readAccessToken(ACCESS_TOKEN_KEY);
   if (!accessToken) {
     return null;
   }
