@@ -47,7 +47,7 @@ ANSWERS = {
 def _plain_script() -> bytes:
     return render(
         "intercom-messenger.js", workspace_id=WORKSPACE_ID, token_url=f"'{ENDPOINT}'", api_base="null", access_token_key="null", auth_scheme="Bearer",
-        navigation="[]",
+        access_token_storage="localStorage", access_token_field="null", navigation="[]",
     ).encode()
 
 

@@ -50,7 +50,7 @@ def tiny_app(*, shared_user_id: bool) -> Any:
     sessions: dict[str, str] = {}
     script = render(
         "intercom-messenger.js", workspace_id=WORKSPACE_ID, token_url=f"'{ENDPOINT}'", api_base="null", access_token_key="null", auth_scheme="Bearer",
-        navigation="[]",
+        access_token_storage="localStorage", access_token_field="null", navigation="[]",
     ).encode()
 
     class Handler(BaseHTTPRequestHandler):
