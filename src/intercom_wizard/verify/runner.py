@@ -52,10 +52,12 @@ def run_verification(
     sign_in: SignIn | None = None,
     logout: Logout | None = None,
     navigate: str | None = None,
+    visits: tuple[str, ...] = (),
     live: bool = False,
     api_token: str | None = None,
     screenshot: Path | None = None,
     browser: Browser | None = None,
+    users: tuple[SignIn, ...] = (),
 ) -> Report:
     """Visit `url` in headless Chromium (signed out, signed in, navigating, signing out) and check the Messenger.
 
@@ -67,11 +69,13 @@ def run_verification(
         secret=secret,
         region=region,
         endpoint=endpoint,
-        sign_in=sign_in or SignIn(),
+        sign_in=sign_in or (users[0] if users else SignIn()),
         logout=logout or Logout(),
         navigate=navigate,
+        visits=visits,
         live=live,
         api_token=api_token,
         screenshot=screenshot,
+        users=users,
     )
     return verify_options(options, browser=browser)

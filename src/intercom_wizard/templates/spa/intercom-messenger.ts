@@ -15,15 +15,19 @@ type MessengerSdk = typeof import('@intercom/messenger-js-sdk');
 type Settings = { app_id: string; api_base?: string; intercom_user_jwt?: string };
 
 const APP_ID = '__IW_WORKSPACE_ID__';
-const TOKEN_URL = '__IW_TOKEN_URL__';
+// null when the app has no sign-in: every visitor is booted as a lead.
+const TOKEN_URL: string | null = __IW_TOKEN_URL__;
 // The SDK applies `region` when it first loads; later boots need the matching api_base
 // (and Australia is 'ap' there).
 const REGION: 'eu' | 'ap' | undefined = __IW_REGION__;
 const API_BASE: string | undefined = __IW_API_BASE__;
 // iw:if auth=bearer
-// The app authenticates its API calls with an access token kept in localStorage under this
-// key, sent as `AUTH_SCHEME <token>`.
+// The app authenticates its API calls with an access token kept in storage under this key, sent as
+// `AUTH_SCHEME <token>`: the value itself, or the ACCESS_TOKEN_FIELD of the JSON object stored there
+// (e.g. `user` = {"token": ...}).
 const ACCESS_TOKEN_KEY = '__IW_ACCESS_TOKEN_KEY__';
+const ACCESS_TOKEN_STORAGE: 'localStorage' | 'sessionStorage' = '__IW_ACCESS_TOKEN_STORAGE__';
+const ACCESS_TOKEN_FIELD: string | null = __IW_ACCESS_TOKEN_FIELD__;
 const AUTH_SCHEME = '__IW_AUTH_SCHEME__';
 // iw:end
 const REFRESH_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
@@ -53,6 +57,30 @@ function readStorage(key: string): string | null {
     return null; // storage disabled (private mode, strict cookie settings)
   }
 }
+
+// iw:if auth=bearer
+// The app's access token: the stored string, or the field of the JSON object stored under `key`.
+function readAccessToken(key: string): string | null {
+  let stored: string | null = null;
+  try {
+    stored = window[ACCESS_TOKEN_STORAGE].getItem(key);
+  } catch {
+    return null; // See readStorage().
+  }
+  if (!stored || !ACCESS_TOKEN_FIELD) {
+    return stored;
+  }
+  try {
+    let value: unknown = JSON.parse(stored);
+    for (const part of ACCESS_TOKEN_FIELD.split('.')) {
+      value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+    }
+    return typeof value === 'string' && value ? value : null;
+  } catch {
+    return null; // not JSON: nobody the app would recognise is signed in
+  }
+}
+// iw:end
 
 function writeStorage(key: string, value: string | null): void {
   try {
@@ -113,6 +141,10 @@ function shutdownMessenger(): void {
   writeStorage(BOOTED_USER_KEY, null);
 }
 
+// The endpoint is not there (404) or is not a token endpoint (it answers a page, not JSON): once
+// the retries are spent the visitor is booted as a lead, with one warning that names it.
+class EndpointMissing extends Error {}
+
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -124,7 +156,7 @@ function tokenRequest(): RequestInit | null {
   return { credentials: 'include', headers };
   // iw:end
   // iw:if auth=bearer
-  const accessToken = readStorage(ACCESS_TOKEN_KEY);
+  const accessToken = readAccessToken(ACCESS_TOKEN_KEY);
   if (!accessToken) {
     return null;
   }
@@ -134,29 +166,37 @@ function tokenRequest(): RequestInit | null {
 }
 
 // Resolves with the token, or null when nobody is signed in; rejects on any other failure.
-async function fetchToken(): Promise<string | null> {
+async function fetchToken(url: string): Promise<string | null> {
   const request = tokenRequest();
   if (request === null) {
     return null;
   }
-  const response = await fetch(TOKEN_URL, request);
+  const response = await fetch(url, request);
   if (response.status === 401 || response.status === 403) {
     return null;
+  }
+  if (response.status === 404) {
+    throw new EndpointMissing(`token endpoint ${url} answered HTTP 404`);
   }
   if (!response.ok) {
     throw new Error(`token endpoint answered HTTP ${response.status}`);
   }
-  const body = (await response.json()) as { token?: unknown };
-  if (typeof body.token !== 'string' || !body.token) {
+  let body: { token?: unknown } | null;
+  try {
+    body = (await response.json()) as { token?: unknown } | null;
+  } catch {
+    throw new EndpointMissing(`token endpoint ${url} answered something that is not JSON`);
+  }
+  if (!body || typeof body.token !== 'string' || !body.token) {
     throw new Error('token endpoint answered without a token');
   }
   return body.token;
 }
 
-async function fetchTokenWithRetry(): Promise<string | null> {
+async function fetchTokenWithRetry(url: string): Promise<string | null> {
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return await fetchToken();
+      return await fetchToken(url);
     } catch (error) {
       const wait = RETRY_DELAYS_MS[attempt];
       if (wait === undefined) {
@@ -193,10 +233,19 @@ async function bootIdentified(token: string): Promise<void> {
 
 async function identify(): Promise<void> {
   clearTimeout(refreshTimer);
+  if (!TOKEN_URL) {
+    bootAnonymous();
+    return;
+  }
   let token: string | null;
   try {
-    token = await fetchTokenWithRetry();
+    token = await fetchTokenWithRetry(TOKEN_URL);
   } catch (error) {
+    if (error instanceof EndpointMissing) {
+      console.warn(`Intercom Messenger: the ${error.message}, so this visitor is booted anonymously (as a lead).`);
+      bootAnonymous();
+      return;
+    }
     // Never boot with a missing token: that would attach this visitor to the wrong identity.
     console.warn('Intercom Messenger not started: could not get an identity token.', error);
     return;
