@@ -82,6 +82,10 @@ def test_exported_app_in_an_es_module(tmp_path: Path, cli) -> None:  # type: ign
 
             export const app = express();
             app.use(express.static('public'));
+            app.post('/login', (req, res) => {
+              req.session.user = findUser(req.body.email);
+              res.redirect('/');
+            });
         """,
         "src/index.js": "import { app } from './app.js';\n\napp.listen(3000);\n",
     })
@@ -127,11 +131,12 @@ def test_typescript_server_gets_a_typescript_route(tmp_path: Path, cli) -> None:
     assert result.exit_code == 4, result.stderr  # no page layout: a manual step
     route = files["src/intercom-jwt.ts"]
     assert route.startswith("// Intercom identity verification")
-    assert "import express from 'express';\nimport jwt from 'jsonwebtoken';" in route
+    assert "import express from 'express';\nimport jwt from 'jsonwebtoken';" in route.replace('"', "'")
     assert "(req: any, res: express.Response) =>" in route and route.rstrip().endswith("export default router;")
     assert "require(" not in route and "module.exports" not in route
     assert "src/intercom-jwt.js" not in files
-    assert "import intercomJwt from './intercom-jwt';" in files["src/app.ts"]
+    # Written in the file's own quote style (double quotes here): compared quote-agnostically.
+    assert "import intercomJwt from './intercom-jwt';" in files["src/app.ts"].replace('"', "'")
     assert 'app.use(passport.session());\napp.use(intercomJwt);' in files["src/app.ts"]
     manifest = json.loads(files["package.json"])
     assert manifest["dependencies"]["jsonwebtoken"] and manifest["dependencies"]["@types/jsonwebtoken"]
@@ -149,6 +154,8 @@ def test_typed_creation_and_node16_resolution(tmp_path: Path, cli) -> None:  # t
             app.use(express.json());
         """,
         "src/index.ts": 'import { app } from "./server.js";\n\napp.listen(8080);\n',
+        # Some sign-in (an API that checks passwords), so the install is not anonymous-only.
+        "src/login.ts": 'import { app } from "./server.js";\n\napp.post("/api/login", (req, res) => res.json({ ok: true }));\n',
     })
     _commit(tmp_path)
     assert _backends(cli, tmp_path)[0]["evidence"][1] == "src/server.ts: const app: Express = express();"
@@ -156,8 +163,9 @@ def test_typed_creation_and_node16_resolution(tmp_path: Path, cli) -> None:  # t
     plan = json.loads(result.stdout)
     assert "src/intercom-jwt.ts" in [change["path"] for change in plan["changes"]]
     # node16 resolution needs the extension; a namespace import of express means no esModuleInterop.
-    assert "+import intercomJwt from './intercom-jwt.js';" in plan["diff"]
-    assert "+import * as express from 'express';\n+import * as jwt from 'jsonwebtoken';" in plan["diff"]
+    diff = plan["diff"].replace('"', "'")
+    assert "+import intercomJwt from './intercom-jwt.js';" in diff
+    assert "+import * as express from 'express';\n+import * as jwt from 'jsonwebtoken';" in diff
 
 
 def test_mock_servers_and_ember_cli_proxies_are_not_back_ends(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]

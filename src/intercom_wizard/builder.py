@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 
 from intercom_wizard.edits import apply_insertions
 from intercom_wizard.errors import AlreadyInstalled, BadInput
+from intercom_wizard.formatting import ProjectFormatter
 from intercom_wizard.plan import DependencyChange, FileChange, Insertion, ManualStep, Note
 from intercom_wizard.receipt import Receipt
+from intercom_wizard.style import JsStyle, infer_js_style, js_language, signature
 from intercom_wizard.tree import ProjectTree
 
 
@@ -19,6 +21,12 @@ from intercom_wizard.tree import ProjectTree
 class _PendingEdit:
     insertions: list[Insertion] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+
+
+def _present(snippet: str, text: str) -> bool:
+    """The snippet is in the file, as written or as the project's formatter rewrote it."""
+    stripped = snippet.strip()
+    return stripped in text or signature(stripped) in signature(text)
 
 
 class PlanBuilder:
@@ -30,9 +38,23 @@ class PlanBuilder:
         self.dependencies: list[DependencyChange] = []
         self.manual_steps: list[ManualStep] = []
         self.notes: list[Note] = []
+        self.formatter = ProjectFormatter(tree)
+
+    def fit(self, path: str, content: str) -> str:
+        """A new file as the project would write it: through its own formatter, or in its inferred style."""
+        language = js_language(path)
+        if language:
+            content = self.style_of(path, new=True).restyle(content, language)
+        return self.formatter.format_created(path, content) if self.formatter.tools_for(path) else content
+
+    def style_of(self, path: str, *, new: bool = False) -> JsStyle:
+        ours = frozenset(self.receipt.created) if self.receipt else frozenset()
+        return infer_js_style(self.tree, path, ours=ours | {path} if new else ours)
 
     def create(self, path: str, content: str, reason: str, *, holds_secret: bool = False) -> None:
         target = self.tree.resolve(path)
+        self.formatter.created(path)
+        content = self.fit(path, content)
         if target.exists():
             if self.tree.read(path).text == content:
                 return
@@ -47,12 +69,16 @@ class PlanBuilder:
             )
         self._created[path] = (content, reason, holds_secret)
 
+    def created_text(self, path: str) -> str | None:
+        """The content queued for a new file, so a second package can be added to a requirements.txt we create."""
+        return self._created[path][0] if path in self._created else None
+
     def insert(self, path: str, insertions: list[Insertion], reason: str, *, skip_present: bool = True) -> None:
         """Queue one logical edit. Its first insertion names it: when that text is already in the file,
         the edit was made before and is skipped whole (the others are glue, such as a comma)."""
         text = self.tree.text(path)
         primary = insertions[0]
-        if skip_present and not primary.secret_env and primary.text.strip() in text:
+        if skip_present and not primary.secret_env and _present(primary.text, text):
             return
         fresh = insertions
         pending = self._edits.setdefault(path, _PendingEdit())
@@ -91,6 +117,7 @@ class PlanBuilder:
         ]
         for path, pending in self._edits.items():
             source = self.tree.read(path)
+            pending.insertions = self._fit_insertions(path, source.text, pending.insertions)
             result.append(
                 FileChange(
                     path,
@@ -103,4 +130,26 @@ class PlanBuilder:
                     holds_secret=any(i.secret_env for i in pending.insertions),
                 )
             )
+        self._report_formatting()
         return sorted(result, key=lambda change: change.path)
+
+    def _fit_insertions(self, path: str, before: str, insertions: list[Insertion]) -> list[Insertion]:
+        """Our lines in the file's style, then through the project's tools where the file was clean under them."""
+        if any(i.secret_env for i in insertions):
+            return insertions
+        language = js_language(path)
+        if language:
+            style = self.style_of(path)
+            insertions = [Insertion(i.offset, style.restyle(i.text, language, reindent=False)) for i in insertions]
+        if not self.formatter.tools_for(path):
+            return insertions
+        formatted = self.formatter.format_modified(path, before, apply_insertions(before, insertions))
+        return formatted if formatted is not None else insertions
+
+    def _report_formatting(self) -> None:
+        report = self.formatter.report
+        for tool, paths in report.by_tool.items():
+            self.note(f"Formatted with the project's own {tool}: {', '.join(sorted(set(paths)))}.")
+        for failure in report.failures:
+            self.note(failure, "warning")
+

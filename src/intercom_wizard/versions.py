@@ -460,6 +460,12 @@ def _python_levels(tree: ProjectTree, root: str) -> list[Found]:
 
 
 def _php_levels(tree: ProjectTree, root: str) -> list[Found]:
+    """composer.json's PHP constraints, from the nearest folder (at or above `root`) that has one."""
+    folder = next((f for f in _folders_up(root) if tree.exists(join(f, "composer.json"))), None)
+    return _php_levels_in(tree, folder) if folder is not None else []
+
+
+def _php_levels_in(tree: ProjectTree, root: str) -> list[Found]:
     manifest = _read_json(tree, join(root, "composer.json")) if tree.exists(join(root, "composer.json")) else None
     if not isinstance(manifest, dict):
         return []
@@ -479,6 +485,15 @@ def _php_levels(tree: ProjectTree, root: str) -> list[Found]:
 
 
 def _ruby_levels(tree: ProjectTree, root: str) -> list[Found]:
+    """The Ruby declarations of the nearest folder (at or above `root`) that has any."""
+    for folder in _folders_up(root):
+        found = _ruby_levels_in(tree, folder)
+        if found:
+            return found
+    return []
+
+
+def _ruby_levels_in(tree: ProjectTree, root: str) -> list[Found]:
     found = []
     version_file = join(root, ".ruby-version")
     if tree.exists(version_file):

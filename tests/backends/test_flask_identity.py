@@ -102,3 +102,15 @@ def test_runtime_flask_login_app_two_users(tmp_path, cli):
     port, server = _serve(root)
     with server:
         check_two_users(f"http://127.0.0.1:{port}", SECRET, bob, wendy, _sign_in_email, _sign_out)
+
+
+def test_jwt_identity_that_is_an_email_is_no_evidence(tmp_path, cli):
+    root = copy_app("flask_jwt_api", tmp_path, commit=False)
+    app_py = root / "app.py"
+    app_py.write_text(app_py.read_text().replace("create_access_token(identity=str(user.id))", "create_access_token(identity=user.email)"))
+    result = cli("install", str(root), "--workspace-id", "abc12345", "--yes", "--no-install", "--json", "--auth", "bearer", "--frontend-origin", "http://localhost:5173")
+    assert result.exit_code == 4, result.stderr
+    [step] = [s for s in json.loads(result.stdout)["manual_steps"] if s["file"] == "intercom_jwt.py"]
+    assert "app.py:42: the access token's identity is assigned the user's email (user.email), not an id" in step["instruction"]
+    assert "create_access_token(identity=str(user.id))" in step["snippet"]
+    assert "get_jwt_identity" not in (root / "intercom_jwt.py").read_text()

@@ -196,3 +196,29 @@ def test_email_is_not_the_id_when_the_table_has_one_or_it_is_not_unique(tmp_path
         assert "session key 'member_email' holds a name or email address, not an id" in result.stdout
         assert "member_email" not in (root / ENDPOINT_FILE).read_text()
         assert set(snapshot(root)) > set(before)
+
+
+def test_record_without_a_known_name_field_reads_the_usual_fields_at_run_time(tmp_path, cli):
+    write_files(
+        tmp_path,
+        {
+            "login.php": """
+                <?php
+                session_start();
+                $member = Member::authenticate($_POST['email'] ?? '', $_POST['password'] ?? '');
+                if ($member) {
+                    $_SESSION['member'] = $member;
+                    echo 'Welcome ' . $_SESSION['member']->id;
+                }
+            """,
+            "index.php": "<?php session_start(); ?>\\n<html><body>Hi</body></html>\\n",
+        },
+    )
+    result = install_quietly(cli, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    endpoint = (tmp_path / ENDPOINT_FILE).read_text()
+    assert "'user_id' => (string) $user->id," in endpoint
+    assert "'email' => $user->email ?? null," in endpoint
+    assert "'name' => $user->name ?? $user->full_name ?? $user->display_name ?? $user->username ?? null," in endpoint
+    completed = subprocess.run([PHP, "-l", str(tmp_path / ENDPOINT_FILE)], capture_output=True, text=True, check=False)
+    assert completed.returncode == 0, completed.stdout

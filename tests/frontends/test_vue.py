@@ -157,19 +157,19 @@ def test_typescript_app_with_router_gets_the_plugin_in_main(tmp_path, cli):
     result, after = install_cycle(cli, ts_app(tmp_path), exit_code=4)
     assert after["src/main.ts"] == dedent(MAIN_TS_INSTALLED)
     plugin = after["src/plugins/intercom.ts"]
-    assert "import type { Router } from 'vue-router';" in plugin
-    assert "import { intercomPageChanged, startIntercomMessenger } from '../intercom/messenger';" in plugin
+    assert "import type { Router } from 'vue-router'" in plugin
+    assert "import { intercomPageChanged, startIntercomMessenger } from '../intercom/messenger'" in plugin
     assert "install(_app: App, { router }: IntercomMessengerOptions = {}): void {" in plugin
     assert "router?.afterEach((_to, _from, failure) => {" in plugin
     assert "__IW_" not in plugin
     core = after["src/intercom/messenger.ts"]
-    assert "const APP_ID = 'abc12345';" in core
-    assert "const ACCESS_TOKEN_KEY: string | null = null;" in core  # cookie auth by default
-    assert "const LOAD: LoadStrategy = 'immediate';" in core
+    assert "const APP_ID = 'abc12345'" in core
+    assert "return { credentials: 'include', headers }" in core  # cookie auth by default
+    assert "// --load immediate:" in core
     assert '"@intercom/messenger-js-sdk": "^0.0.20",\n    "vue": "^3.5.0"' in after["package.json"]
     # No logout/login in this app: the exact lines and the likely file are printed.
     assert "manual step in src/App.vue" in result.stderr
-    assert "intercomLogout();" in result.stderr and "void intercomLogin();" in result.stderr
+    assert "intercomLogout();" in result.stderr and "void intercomLogin()" in result.stderr
 
 
 def test_javascript_app_chained_on_create_app(tmp_path, cli):
@@ -206,7 +206,7 @@ def test_javascript_app_chained_on_create_app(tmp_path, cli):
         assert type_only not in plugin
     assert "install(_app, { router } = {}) {" in plugin
     assert "import { intercomPageChanged, startIntercomMessenger } from '../intercom/messenger';" in plugin
-    assert "const LOAD = 'immediate';" in after["src/intercom/messenger.js"]
+    assert "// --load immediate:" in after["src/intercom/messenger.js"]
 
 
 def test_javascript_app_without_router_multiline_chain(tmp_path, cli):
@@ -242,7 +242,7 @@ def test_javascript_app_without_router_multiline_chain(tmp_path, cli):
     )
     plugin = after["src/plugins/intercom.js"]
     assert "router" not in plugin.split("*/", 1)[1]
-    assert "import { startIntercomMessenger } from '../intercom/messenger';" in plugin
+    assert 'import { startIntercomMessenger } from "../intercom/messenger"' in plugin
     assert "install() {" in plugin
 
 
@@ -356,9 +356,9 @@ def test_pinia_setup_store_gets_the_hooks(tmp_path, cli):
     ts_app(tmp_path, **{"src/stores/auth.ts": PINIA_SETUP_STORE})
     _, after = install_cycle(cli, tmp_path)
     store = after["src/stores/auth.ts"]
-    assert "import { defineStore } from 'pinia'\nimport { intercomLogin, intercomLogout } from '../intercom/messenger';\n" in store
-    assert "  async function logout() {\n    intercomLogout();\n    await fetch('/logout'" in store
-    assert "    user.value = username\n    void intercomLogin();\n    return response.ok\n" in store
+    assert "import { defineStore } from 'pinia'\nimport { intercomLogin, intercomLogout } from '../intercom/messenger'\n" in store
+    assert "  async function logout() {\n    intercomLogout()\n    await fetch('/logout'" in store
+    assert "    user.value = username\n    void intercomLogin()\n    return response.ok\n" in store
 
 
 def test_pinia_options_store_with_bearer_auth(tmp_path, cli):
@@ -382,11 +382,11 @@ def test_pinia_options_store_with_bearer_auth(tmp_path, cli):
     ts_app(tmp_path, **{"src/stores/session.ts": store})
     _, after = install_cycle(cli, tmp_path, "--auth", "bearer", "--token-storage-key", "access_token")
     core = after["src/intercom/messenger.ts"]
-    assert "const ACCESS_TOKEN_KEY: string | null = 'access_token';" in core
-    assert "const AUTH_SCHEME = 'Bearer';" in core
+    assert "const ACCESS_TOKEN_KEY = 'access_token'" in core
+    assert "const AUTH_SCHEME = 'Bearer'" in core
     written = after["src/stores/session.ts"]
-    assert "    logOut() {\n      intercomLogout();\n      localStorage.removeItem" in written
-    assert "localStorage.setItem('access_token', data.access_token)\n      void intercomLogin();\n" in written
+    assert "    logOut() {\n      intercomLogout()\n      localStorage.removeItem" in written
+    assert "localStorage.setItem('access_token', data.access_token)\n      void intercomLogin()\n" in written
 
 
 def test_options_api_component_methods(tmp_path, cli):
@@ -453,7 +453,7 @@ def test_two_logout_candidates_are_not_guessed(tmp_path, cli):
     assert "intercomLogout" not in after["src/stores/auth.ts"]
     printed = " ".join(result.stderr.split())
     assert "candidates: logout() in src/composables/useSession.ts, logout() in src/stores/auth.ts" in printed
-    assert "void intercomLogin();" in after["src/stores/auth.ts"]  # the one login is still wired
+    assert "void intercomLogin()" in after["src/stores/auth.ts"]  # the one login is still wired
 
 
 # --- regions and load strategies ----------------------------------------------------------------
@@ -466,14 +466,14 @@ def test_two_logout_candidates_are_not_guessed(tmp_path, cli):
 def test_region_reaches_the_core(region, sdk_region, api_base, tmp_path, cli):
     _, after = install_cycle(cli, ts_app(tmp_path), "--region", region, exit_code=4)
     core = after["src/intercom/messenger.ts"]
-    assert f"const REGION: 'eu' | 'ap' | undefined = {sdk_region};" in core
+    assert f"const REGION: 'eu' | 'ap' | undefined = {sdk_region}" in core
     assert f"const API_BASE: string | undefined = {api_base};" in core
 
 
 @pytest.mark.parametrize("load", ["immediate", "idle", "interaction"])
 def test_load_strategy_reaches_the_core(load, tmp_path, cli):
     _, after = install_cycle(cli, ts_app(tmp_path), "--load", load, exit_code=4)
-    assert f"const LOAD: LoadStrategy = '{load}';" in after["src/intercom/messenger.ts"]
+    assert f"// --load {load}:" in after["src/intercom/messenger.ts"]
     assert after["src/main.ts"] == dedent(MAIN_TS_INSTALLED)
 
 
@@ -580,7 +580,7 @@ def test_built_app_passes_verification_in_chromium(vue_app):
     assert report.exit_code == 0, text
     # Every check applies here except the Intercom API look-up, which needs --live and a token.
     unchecked = [check.id for check in report.checks if check.status.value != "pass"]
-    assert unchecked == ["api"], text
+    assert unchecked == ["identity", "api"], text  # identity needs two users
 
 
 def test_second_install_is_empty_and_uninstall_restores_the_scaffold(vue_app):

@@ -6,9 +6,19 @@
  * Without a TOKEN_URL (a site with no server of its own) everyone is a lead.
  * Call window.intercomMessenger.login() / .logout() from client-side auth code;
  * a sign-out that happens on the server is noticed on the next page load.
+ *
+ * Apps that swap the page body without a full load (Turbo Drive, htmx's hx-boost,
+ * Inertia, Livewire's wire:navigate) keep this one instance for the whole tab:
+ * one boot per identity, one update per visit, and a new token request only
+ * after a form submission (which may have signed the user in or out).
  */
 (function () {
   'use strict';
+
+  // Body swaps can run this file again: the first run in the tab keeps the Messenger.
+  if (window.intercomMessenger) {
+    return;
+  }
 
   var APP_ID = '__IW_WORKSPACE_ID__';
   var TOKEN_URL = __IW_TOKEN_URL__;
@@ -26,6 +36,9 @@
   var RETRY_DELAYS_MS = [1000, 3000, 10000];
   // Remembers who was booted, so a sign-out or a user switch triggers a shutdown first.
   var BOOTED_USER_KEY = 'intercom-messenger:user-id';
+  // How this app changes pages without a full load ('turbo', 'htmx', 'inertia', 'livewire'),
+  // found in the project; none means client-side routers driving history.pushState.
+  var NAVIGATION = __IW_NAVIGATION__;
 
   // Under a nonce-based Content Security Policy the widget script needs the nonce this tag was given;
   // it can only be read while this file first runs.
@@ -33,6 +46,12 @@
 
   var refreshTimer = null;
   var booted = false;
+  // Who the Messenger was booted as in this tab: the user id, '' for a visitor, null before the first boot.
+  var bootedIdentity = null;
+  // Set by a framework's "visit started" event (or back/forward), consumed by its "visit done" event.
+  var visitPending = false;
+  // After a form submission the user may have signed in or out: the next visit asks the token endpoint.
+  var identityMayHaveChanged = false;
 
   function settings(extra) {
     var result = { app_id: APP_ID };
@@ -97,6 +116,14 @@
     }
   }
 
+  // The endpoint is not there (404) or is not a token endpoint (it answers a page, not JSON): once
+  // the retries are spent the visitor is booted as a lead, with one warning that names it.
+  function endpointMissing(reason) {
+    var error = new Error('token endpoint ' + TOKEN_URL + ' ' + reason);
+    error.endpointMissing = true;
+    return error;
+  }
+
   function delay(ms) {
     return new Promise(function (resolve) {
       setTimeout(resolve, ms);
@@ -150,15 +177,23 @@
       if (response.status === 401 || response.status === 403) {
         return null;
       }
+      if (response.status === 404) {
+        throw endpointMissing('answered HTTP 404');
+      }
       if (!response.ok) {
         throw new Error('token endpoint answered HTTP ' + response.status);
       }
-      return response.json().then(function (body) {
-        if (!body || typeof body.token !== 'string' || !body.token) {
-          throw new Error('token endpoint answered without a token');
+      return response.json().then(
+        function (body) {
+          if (!body || typeof body.token !== 'string' || !body.token) {
+            throw new Error('token endpoint answered without a token');
+          }
+          return body.token;
+        },
+        function () {
+          throw endpointMissing('answered something that is not JSON');
         }
-        return body.token;
-      });
+      );
     });
   }
 
@@ -181,45 +216,69 @@
   function shutdown() {
     window.Intercom('shutdown');
     booted = false;
+    bootedIdentity = null;
     rememberBootedUser(null);
   }
 
-  function bootAnonymous() {
-    if (bootedUser() !== null) {
+  // After a visit that re-checked the identity: the same person only needs the page view recorded.
+  function sameIdentity(identity, onVisit) {
+    if (onVisit && booted && bootedIdentity === identity) {
+      window.Intercom('update');
+      return true;
+    }
+    return false;
+  }
+
+  function bootAnonymous(onVisit) {
+    if (sameIdentity('', onVisit)) {
+      return;
+    }
+    if (bootedUser() !== null || booted) {
       shutdown();
     }
     window.Intercom('boot', settings({}));
     booted = true;
+    bootedIdentity = '';
   }
 
-  function bootIdentified(token) {
+  function bootIdentified(token, onVisit) {
     var claims = readClaims(token);
+    if (sameIdentity(String(claims.user_id), onVisit)) {
+      return;
+    }
     var previous = bootedUser();
-    if (previous !== null && previous !== String(claims.user_id)) {
+    if ((previous !== null && previous !== String(claims.user_id)) || (booted && bootedIdentity !== String(claims.user_id))) {
       shutdown();
     }
     window.Intercom('boot', settings({ intercom_user_jwt: token }));
     booted = true;
+    bootedIdentity = String(claims.user_id);
     rememberBootedUser(String(claims.user_id));
     var refreshIn = claims.exp * 1000 - Date.now() - REFRESH_BEFORE_EXPIRY_MS;
     refreshTimer = setTimeout(start, Math.max(refreshIn, MIN_REFRESH_DELAY_MS));
   }
 
-  function start() {
+  // onVisit: called for a page visit after a form submission; the same identity then gets an update, not a boot.
+  function start(onVisit) {
     clearTimeout(refreshTimer);
     if (!TOKEN_URL) {
-      bootAnonymous();
+      bootAnonymous(onVisit === true);
       return Promise.resolve();
     }
     return fetchTokenWithRetry(0).then(
       function (token) {
         if (token) {
-          bootIdentified(token);
+          bootIdentified(token, onVisit === true);
         } else {
-          bootAnonymous();
+          bootAnonymous(onVisit === true);
         }
       },
       function (error) {
+        if (error && error.endpointMissing) {
+          console.warn('Intercom Messenger: the ' + error.message + ', so this visitor is booted anonymously (as a lead).');
+          bootAnonymous();
+          return;
+        }
         // Never boot with a missing token: that would attach this visitor to the wrong identity.
         console.warn('Intercom Messenger not started: could not get an identity token.', error);
       }
@@ -243,6 +302,101 @@
     window.addEventListener('hashchange', onRouteChange);
   }
 
+  // A visit finished: one update, or - after a form submission - a token request that decides
+  // between an update (same person) and a boot (someone signed in or out).
+  function visitDone() {
+    if (!visitPending) {
+      return;
+    }
+    visitPending = false;
+    if (identityMayHaveChanged) {
+      identityMayHaveChanged = false;
+      start(true);
+    } else {
+      onRouteChange();
+    }
+  }
+
+  function visitStarted() {
+    visitPending = true;
+  }
+
+  function formSubmitted() {
+    identityMayHaveChanged = true;
+  }
+
+  function on(name, listener) {
+    document.addEventListener(name, listener);
+  }
+
+  var FRAMEWORK_EVENTS = {
+    // Turbo Drive: turbo:visit starts every visit (links, redirects after forms, back/forward).
+    turbo: function () {
+      on('turbo:visit', visitStarted);
+      on('turbo:load', visitDone);
+      on('turbo:submit-end', function (event) {
+        if (!event.detail || event.detail.success !== false) {
+          formSubmitted();
+        }
+      });
+    },
+    // htmx: only boosted swaps are page visits; back/forward restores from history.
+    htmx: function () {
+      on('htmx:afterRequest', function (event) {
+        var config = event.detail && event.detail.requestConfig;
+        if (config && String(config.verb).toLowerCase() !== 'get') {
+          formSubmitted();
+        }
+      });
+      on('htmx:afterSettle', function (event) {
+        if (event.detail && event.detail.boosted) {
+          visitStarted();
+          visitDone();
+        }
+      });
+      on('htmx:historyRestore', function () {
+        visitStarted();
+        visitDone();
+      });
+    },
+    // Inertia: navigate fires for the first page too, so only visits that started count.
+    inertia: function () {
+      on('inertia:start', function (event) {
+        visitStarted();
+        var visit = event.detail && event.detail.visit;
+        if (visit && String(visit.method).toLowerCase() !== 'get') {
+          formSubmitted();
+        }
+      });
+      on('inertia:navigate', visitDone);
+      window.addEventListener('popstate', visitStarted);
+    },
+    // Livewire 3's wire:navigate; any component request may have signed the user in or out.
+    livewire: function () {
+      on('livewire:navigate', visitStarted);
+      on('livewire:navigated', visitDone);
+      window.addEventListener('popstate', visitStarted);
+      var hookRequests = function () {
+        window.Livewire.hook('request', formSubmitted);
+      };
+      if (window.Livewire && window.Livewire.hook) {
+        hookRequests();
+      } else {
+        on('livewire:init', hookRequests);
+      }
+    },
+  };
+
+  function observeNavigation() {
+    if (!NAVIGATION.length) {
+      observeRouteChanges();
+      return;
+    }
+    for (var i = 0; i < NAVIGATION.length; i++) {
+      FRAMEWORK_EVENTS[NAVIGATION[i]]();
+    }
+  }
+
   window.intercomMessenger = {
     // After a client-side sign-in: forget the anonymous session and boot as the user.
     login: function () {
@@ -255,11 +409,12 @@
       shutdown();
       window.Intercom('boot', settings({}));
       booted = true;
+      bootedIdentity = '';
     },
     refresh: start,
   };
 
   loadWidget();
-  observeRouteChanges();
+  observeNavigation();
   start();
 })();

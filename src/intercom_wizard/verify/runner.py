@@ -56,6 +56,7 @@ def run_verification(
     api_token: str | None = None,
     screenshot: Path | None = None,
     browser: Browser | None = None,
+    users: tuple[SignIn, ...] = (),
 ) -> Report:
     """Visit `url` in headless Chromium (signed out, signed in, navigating, signing out) and check the Messenger.
 
@@ -67,11 +68,12 @@ def run_verification(
         secret=secret,
         region=region,
         endpoint=endpoint,
-        sign_in=sign_in or SignIn(),
+        sign_in=sign_in or (users[0] if users else SignIn()),
         logout=logout or Logout(),
         navigate=navigate,
         live=live,
         api_token=api_token,
         screenshot=screenshot,
+        users=users,
     )
     return verify_options(options, browser=browser)

@@ -134,7 +134,7 @@ def _token_auth(tree: ProjectTree, root: str, manifest: dict[str, object]) -> di
     """Bearer-token APIs: express-jwt (claims in req.auth) or passport-jwt (req.user)."""
     dependencies = dependencies_of(manifest)  # type: ignore[arg-type]
     if "express-jwt" in dependencies:
-        return {"kind": "express-jwt", "expression": "req.auth", "id_field": "sub"}
+        return {"kind": "express-jwt", "expression": "req.auth", "id_field": "sub", "identity_refused": _token_subjects_refused(tree, root)}
     if "passport-jwt" in dependencies:
         return {
             "kind": "passport-jwt",
@@ -143,6 +143,24 @@ def _token_auth(tree: ProjectTree, root: str, manifest: dict[str, object]) -> di
             "middleware": "passport.authenticate('jwt', { session: false }), ",
         }
     return None
+
+
+def _token_subjects_refused(tree: ProjectTree, root: str) -> list[str]:
+    """The `sub` the app signs into its access tokens (`jwt.sign({ sub: String(user.id) }, ...)`): it
+    becomes user_id, so it needs the same evidence as a session key (identity.py)."""
+    refused = []
+    for path in tree.glob(*JS_SUFFIXES, under=root):
+        text = tree.text(path)
+        if ".sign(" not in text or "sub" not in text:
+            continue
+        for pair in parse(text, "javascript").find_all(kind="pair"):
+            key, value = pair.field("key"), pair.field("value")
+            if key is None or value is None or key.text().strip("'\"") != "sub":
+                continue
+            evidence = identity.value_evidence(value.text(), literal=value.kind() in JS_LITERALS, resolve=_js_resolver(pair))
+            if not evidence.is_id:
+                refused.append(f"{path}:{pair.range().start.line + 1}: the access token's sub is {evidence.reason}")
+    return refused
 
 
 NO_USER = "null /* no evidence of the signed-in user's id: see the manual step */"
@@ -220,6 +238,11 @@ def plan(context: PlanContext, detection: Detection) -> None:
     details = detection.details
     server_file: str = details["server_file"]
     token_auth = details.get("token_auth") if context.options.auth is ClientAuth.BEARER else None
+    if token_auth and token_auth.get("identity_refused"):
+        # The tokens' subject is a name or an untraceable value: no evidence of the user's id.
+        reason = "the access tokens' sub is not the user's id"
+        token_auth = None
+        details = {**details, "user": {"kind": "none", "expression": NO_USER, "id_field": "id", "reason": reason, "rejected": details["token_auth"]["identity_refused"]}}
     user = token_auth or details["user"]
     requires, cors = [], ""
     if user["kind"] == "passport-jwt":

@@ -49,6 +49,7 @@ from intercom_wizard.sourcefile import SourceText
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.support import Supported, SupportTable
+from intercom_wizard.versions import composer_version
 
 NAME = "laravel"
 # The versions this integration generates code for (docs list the same table).
@@ -72,7 +73,8 @@ def detect(tree: ProjectTree) -> list[Detection]:
         session_login = _session_login(tree, root, requires)
         api_routes = join(root, "routes/api.php")
         sanctum = "laravel/sanctum" in requires and tree.exists(api_routes) and _mentions_middleware(tree, api_routes, "auth:sanctum")
-        token_app = sanctum and not session_login
+        # The skeleton's stock `auth:sanctum` /user route is no evidence: an app that hands out bearer tokens calls createToken().
+        token_app = sanctum and not session_login and _issues_tokens(tree, root)
         evidence = [f"{join(root, 'artisan')}", f"{composer}: requires laravel/framework"]
         evidence += [f"{api_routes}: auth:sanctum"] if token_app else session_login[:1]
         found.append(
@@ -109,6 +111,10 @@ def _session_login(tree: ProjectTree, root: str, requires: dict[str, str]) -> li
         if any(code.find(pattern=p) for p in ("Auth::attempt($$$)", "Auth::login($$$)", "auth()->attempt($$$)", "auth()->login($$$)")):
             evidence.append(f"{path}: signs users in")
     return evidence
+
+
+def _issues_tokens(tree: ProjectTree, root: str) -> bool:
+    return any("->createToken(" in tree.text(path) for path in tree.glob(".php", under=join(root, "app")) + tree.glob(".php", under=join(root, "routes")))
 
 
 def _mentions_middleware(tree: ProjectTree, path: str, name: str) -> bool:
@@ -252,14 +258,15 @@ def _add_route(context: PlanContext, detection: Detection, guard: str) -> None:
                 f"{CONTROLLER_IMPORT}\n\n" + _route(endpoint, guard),
             )
             return
-    statement = _route(path, guard)
+    namespaced = _namespaced_routes(tree, detection.root)
+    statement = _route(path, guard, namespaced=namespaced)
     if not tree.exists(routes):
         builder.manual(routes, "Add the token route:", f"{CONTROLLER_IMPORT}\n\n{statement}")
         return
     source = tree.read(routes)
     code = parse_php(source.text)
     insertions = [append_lines(source, "\n" + statement + "\n")]
-    if CONTROLLER_IMPORT not in source.text:
+    if CONTROLLER_IMPORT not in source.text and not namespaced:
         insertion = _import_insertion(source, code)
         if insertion is None:
             builder.manual(routes, "Add the token route (no `<?php` opening was found to anchor it):", f"{CONTROLLER_IMPORT}\n\n{statement}")
@@ -268,8 +275,20 @@ def _add_route(context: PlanContext, detection: Detection, guard: str) -> None:
     builder.insert(routes, insertions, f"routes {endpoint} to IntercomJwtController behind `{guard}`")
 
 
-def _route(path: str, guard: str) -> str:
-    return f"Route::get('{path}', IntercomJwtController::class)\n    ->middleware('{guard}')\n    ->name('intercom.jwt');"
+def _route(path: str, guard: str, *, namespaced: bool = False) -> str:
+    action = "'IntercomJwtController'" if namespaced else "IntercomJwtController::class"
+    return f"Route::get('{path}', {action})\n    ->middleware('{guard}')\n    ->name('intercom.jwt');"
+
+
+def _namespaced_routes(tree: ProjectTree, root: str) -> bool:
+    """Whether route files run inside a controller-namespace group (Laravel before 8, or an app that kept
+    RouteServiceProvider's `$namespace`): there `X::class` would be prefixed a second time, so the route
+    names the controller as a string relative to that namespace."""
+    laravel = composer_version(tree, root, "laravel/framework")
+    if laravel is not None and laravel.below(8, 0):
+        return True
+    provider = join(root, "app/Providers/RouteServiceProvider.php")
+    return tree.exists(provider) and re.search(r"^\s*protected \$namespace\s*=\s*'", tree.text(provider), re.MULTILINE) is not None
 
 
 def _import_insertion(source: SourceText, code: SgNode) -> Insertion | None:

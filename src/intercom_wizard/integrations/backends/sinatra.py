@@ -29,6 +29,7 @@ from intercom_wizard.integrations.backends.ruby_common import (
     ruby,
     string_value,
 )
+from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends.layouts import find_layouts
 from intercom_wizard.templates import render
@@ -54,7 +55,7 @@ def detect(tree: ProjectTree) -> list[Detection]:
         if path.split("/", 1)[0] in TEST_FOLDERS:
             continue
         text = tree.text(path)
-        if "inatra" not in text:
+        if "inatra" not in text and not _rackup_runs_classic(tree, folder_of(path)):
             continue
         root = ruby(text)
         classes = [k for k in root.find_all(kind="class") if _superclass(k) in APP_CLASSES]
@@ -64,7 +65,42 @@ def detect(tree: ProjectTree) -> list[Detection]:
             found.append(_detection(tree, path, folder, "modular", name, f"{path}: class {name} < {_superclass(klass)}"))
         if not classes and _requires(root, "sinatra"):
             found.append(_detection(tree, path, folder, "classic", None, f'{path}: require "sinatra"'))
-    return found
+        elif not classes and _rackup_runs_classic(tree, folder) and _top_level_routes(root):
+            # Bundler.require loads sinatra and config.ru runs Sinatra::Application: the routes file is the app.
+            found.append(_detection(tree, path, folder, "classic", None, f"{join(folder, 'config.ru')}: run Sinatra::Application"))
+    return _one_classic_app_per_folder(tree, found)
+
+
+def _rackup_runs_classic(tree: ProjectTree, folder: str) -> bool:
+    rackup = join(folder, "config.ru")
+    return tree.exists(rackup) and re.search(r"^\s*run\s+Sinatra::Application\b", tree.text(rackup), re.MULTILINE) is not None
+
+
+def _top_level_routes(root: SgNode) -> int:
+    """Routes declared at the top level (`get "/" do ... end`), the mark of a classic app's own file."""
+    return sum(
+        1
+        for statement in root.children()
+        if statement.kind() == "call" and method_name(statement) in ROUTE_METHODS and statement.field("receiver") is None
+    )
+
+
+def _one_classic_app_per_folder(tree: ProjectTree, found: list[Detection]) -> list[Detection]:
+    """A classic app split over files that each `require "sinatra"` (helpers, database code) is one app:
+    the file with the routes (the most, when several have some)."""
+    classic: dict[str, list[Detection]] = {}
+    for detection in found:
+        if detection.details["style"] == "classic":
+            classic.setdefault(detection.root, []).append(detection)
+    dropped = set()
+    for detections in classic.values():
+        if len(detections) < 2:
+            continue
+        routes = {id(d): _top_level_routes(ruby(tree.text(d.details["app_file"]))) for d in detections}
+        best = max(detections, key=lambda d: routes[id(d)])
+        if routes[id(best)] and sorted(routes.values())[-2] < routes[id(best)]:
+            dropped |= {id(d) for d in detections if d is not best}
+    return [d for d in found if id(d) not in dropped]
 
 
 def _detection(tree: ProjectTree, path: str, folder: str, style: str, class_name: str | None, evidence: str) -> Detection:
@@ -90,18 +126,50 @@ def _requires(root: SgNode, library: str) -> bool:
 # --- who is signed in ------------------------------------------------------------------------
 
 
+RUBY_LITERALS = frozenset({"integer", "float", "string", "true", "false", "nil", "simple_symbol", "delimited_symbol"})
+
+
 def _auth_style(tree: ProjectTree, folder: str) -> dict[str, object]:
+    """The app's `current_user` helper, else a session key its login route assigns from the user's id
+    (identity.py: never a flag such as `session[:logged_in] = true`, a literal or a name)."""
     sources = [ruby(tree.text(p)) for p in tree.glob(".rb", under=folder)]
     views = [ruby(_erb_code(tree.text(p))) for p in tree.glob(".erb", under=join(folder, "views"))]
     if any(m.field("name").text() == "current_user" for source in sources for m in source.find_all(kind="method")):
         style = _access_style(sources + views)
-        return {"kind": "helper", "access": style, "fields": _user_fields(sources + views, style)}
-    for source in sources:
+        fields = _user_fields(sources + views, style)
+        certain = fields is not None and "email" in fields and any(n in fields for n in ("name", "full_name", "display_name", "username"))
+        return {"kind": "helper", "access": style, "fields": fields if certain else None}
+    assignments = []
+    for path, source in zip(tree.glob(".rb", under=folder), sources):
         for assignment in source.find_all(pattern="session[$KEY] = $VALUE"):
-            key = string_value(assignment.get_match("KEY"))
-            if key and key.endswith("id") and any(word in key for word in SESSION_USER_WORDS):
-                return {"kind": "session", "key": key, "access": "index", "fields": ["id"]}
-    return {"kind": "none", "access": "index", "fields": None}
+            key, value = string_value(assignment.get_match("KEY")), assignment.get_match("VALUE")
+            if key:
+                assignments.append(
+                    identity.SessionAssignment(
+                        path, assignment.range().start.line + 1, key, value.text(),
+                        literal=value.kind() in RUBY_LITERALS, is_null=value.kind() == "nil", resolve=_ruby_resolver(assignment),
+                    )
+                )
+    choice = identity.choose_session_key(assignments)
+    if choice.key is not None:
+        return {"kind": "session", "key": choice.key, "access": "index", "fields": ["id"]}
+    reason = choice.reason if assignments else "no current_user helper and no session login was found"
+    return {"kind": "none", "access": "index", "fields": None, "reason": reason, "rejected": list(choice.rejected)}
+
+
+def _ruby_resolver(node: SgNode) -> identity.Resolver:
+    scope = next((a for a in node.ancestors() if a.kind() in ("do_block", "block", "method", "program")), None)
+
+    def resolve(name: str) -> list[tuple[str, bool]]:
+        if scope is None:
+            return []
+        return [
+            (m.get_match("VALUE").text(), m.get_match("VALUE").kind() in RUBY_LITERALS)
+            for m in scope.find_all(pattern=f"{name} = $VALUE")
+            if m.range().start.index < node.range().start.index
+        ]
+
+    return resolve
 
 
 def _erb_code(template: str) -> str:
@@ -165,12 +233,17 @@ def plan(context: PlanContext, detection: Detection) -> None:
     add_jwt_gem(context, gemfile)
     plan_secret(context, env_file(tree, detection.root, gemfile))
     if details["auth"]["kind"] == "none":
-        builder.note(
-            f"No sign-in was recognised (a current_user helper or a user id in the session), so the "
-            f"{context.options.endpoint} route in {app_file} answers 401 for everyone until its `user = ` line "
-            "returns the signed-in user.",
-            "warning",
-        )
+        after = next((c.after for c in builder.changes() if c.path == app_file), None)
+        if after is not None:
+            identity.adapter_step(
+                builder,
+                app_file,
+                after,
+                ADAPTER_HELPER,
+                str(details["auth"]["reason"]),
+                requote(render("sinatra_user_adapter.rb").split("\n", 1)[1].strip(), quote),
+                details["auth"].get("rejected", []),
+            )
     for setting in ("public_folder", "views"):
         if _sets(ruby(source.text), setting):
             builder.note(
@@ -180,18 +253,39 @@ def plan(context: PlanContext, detection: Detection) -> None:
             )
 
 
+ADAPTER_HELPER = "intercom_signed_in_user"
+NAME_READERS = ":name, :full_name, :display_name, :username"
+
+
 def _route_source(endpoint: str, auth: dict) -> str:
     kind = auth["kind"]
+    adapter = ""
     if kind == "helper":
         user = "current_user"
     elif kind == "session":
         user = f"session[:{auth['key']}] && {{ id: session[:{auth['key']}] }}"
     else:
-        user = "nil # no sign-in was recognised: return the signed-in user here"
+        user = ADAPTER_HELPER
+        adapter = render("sinatra_user_adapter_stub.rb").strip() + "\n\n"
     fields = set(auth["fields"]) if auth.get("fields") else None
     reader = "user[:{}]" if auth["access"] == "index" else "user.{}"
-    claims = claims_hash(reader.format("id") + ".to_s", reader, fields, "  ", ("iat: now", "exp: now + 2 * 60 * 60 # two hours"))
-    return render("sinatra_intercom_jwt.rb", endpoint=endpoint, user=user, claims=claims)
+    user_id = reader.format("id")
+    extra = ("iat: now", "exp: now + 2 * 60 * 60 # two hours")
+    if fields is None and kind == "helper":
+        # The model is not certain: read email and name at run time, from a Hash or any object.
+        claims = "{\n" + ",\n".join(f"    {e}" for e in (f"user_id: {user_id}.to_s", "email: read.call(:email)", f"name: read.call({NAME_READERS})", *extra)) + "\n  }"
+        lookup = READER_LAMBDA
+    else:
+        claims, lookup = claims_hash(user_id + ".to_s", reader, fields, "  ", extra), ""
+    return adapter + render("sinatra_intercom_jwt.rb", endpoint=endpoint, user=user, user_id=user_id, reader=lookup, claims=claims)
+
+
+READER_LAMBDA = (
+    "  read = lambda do |*names|\n"
+    "    names.map { |n| user.is_a?(Hash) ? (user[n] || user[n.to_s]) : (user.respond_to?(n) ? user.public_send(n) : nil) }\n"
+    "         .find { |value| !value.to_s.empty? }\n"
+    "  end"
+)
 
 
 def _sets(root: SgNode, setting: str) -> bool:

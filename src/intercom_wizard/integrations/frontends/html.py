@@ -12,7 +12,8 @@ from pathlib import PurePosixPath
 from intercom_wizard.edits import indent_unit, indentation_at, insert_lines_before
 from intercom_wizard.errors import BadInput
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
-from intercom_wizard.integrations.frontends.layouts import PAGE_SUFFIXES, body_end_tag, find_layouts
+from intercom_wizard.integrations.frontends.layouts import PAGE_SUFFIXES, body_end_offset, find_layouts, head_end_tag
+from intercom_wizard.integrations.frontends.navigation import Navigation, detect_navigation
 from intercom_wizard.options import ClientAuth
 from intercom_wizard.plan import Insertion
 from intercom_wizard.templates import render
@@ -52,6 +53,7 @@ def static_site_host(tree: ProjectTree) -> PageHost | None:
 def plan(context: PlanContext, host: PageHost, *, token_url: str | None) -> None:
     builder = context.builder
     api_base = context.options.region.api_base
+    navigation = detect_navigation(context.tree)
     builder.create(
         join(host.static_dir, SCRIPT_NAME),
         render(
@@ -67,23 +69,24 @@ def plan(context: PlanContext, host: PageHost, *, token_url: str | None) -> None
                 else "null"
             ),
             auth_scheme=context.options.auth_scheme,
+            navigation=navigation.script_value,
         ),
         "loads the Messenger and boots it with the signed-in user's JWT (anonymously otherwise)",
     )
     tag = f'<script src="{host.script_src}" defer></script>'
     nonces = _nonce_attributes(context, host)
+    if navigation.frameworks:
+        builder.note(
+            f"Pages change without full loads here ({navigation.describe()}): the Messenger script runs once per tab, "
+            "boots once per identity and sends one update per visit"
+            + (", from <head>." if navigation.in_head else ".")
+        )
     for layout in host.layouts:
-        _insert_script_tag(context, layout, tag.replace(" defer>", f"{nonces[layout]} defer>"), host.template_prelude)
+        placed = tag.replace(" defer>", f"{nonces[layout]}{navigation.tag_attributes} defer>")
+        _insert_script_tag(context, layout, placed, host.template_prelude, navigation=navigation)
     for layout in host.unsupported_layouts:
         builder.manual(layout, "Add the Messenger script at the end of the page body:", tag)
-    if not host.layouts and not host.unsupported_layouts:
-        # The step names the script just written (a file that exists), not an imagined layout.
-        builder.manual(
-            join(host.static_dir, SCRIPT_NAME),
-            "No page layout with a </body> tag was found (an API, or pages rendered elsewhere). Add this tag "
-            "before </body> in the layout every page uses, served so that it loads this script:",
-            tag,
-        )
+    # No layout at all: the planner looks for pages the app returns as strings (it knows the back end).
 
 
 def plan_insecure(context: PlanContext, host: PageHost) -> None:
@@ -108,8 +111,7 @@ def plan_insecure(context: PlanContext, host: PageHost) -> None:
     for layout in host.layouts:
         tagged = block.replace("<script>", f"<script{nonces[layout]}>")
         _insert_script_tag(context, layout, tagged, None, reason="adds the unsigned Messenger snippet (--insecure)")
-    if not host.layouts:
-        context.builder.manual("your base layout", "Add this before </body> of the layout every page uses:", block)
+    # No layout at all: the planner looks for pages the app returns as strings (it knows the back end).
 
 
 def _nonce_attributes(context: PlanContext, host: PageHost) -> dict[str, str]:
@@ -140,15 +142,23 @@ def _nonce_attributes(context: PlanContext, host: PageHost) -> dict[str, str]:
 
 
 def _insert_script_tag(
-    context: PlanContext, layout: str, tag: str, prelude: str | None, *, reason: str = "adds the Messenger script to every page"
+    context: PlanContext,
+    layout: str,
+    tag: str,
+    prelude: str | None,
+    *,
+    reason: str = "adds the Messenger script to every page",
+    navigation: Navigation = Navigation(),
 ) -> None:
     source = context.tree.read(layout)
-    end_tag = body_end_tag(source.text)
-    if end_tag is None:
+    # Turbo, htmx's boost and Livewire swap the body but keep <head>: a script there runs once per tab.
+    head_end = head_end_tag(source.text) if navigation.in_head else None
+    offset = head_end.range().start.index if head_end is not None else body_end_offset(source.text)
+    if offset is None:
         context.builder.manual(layout, "Add the Messenger script before </body>:", tag)
         return
-    offset = end_tag.range().start.index
-    indent = indentation_at(source.text, offset) + indent_unit(source.text)
+    at_end = offset == len(source.text)  # a body closed implicitly: the tag is the document's last line
+    indent = "" if at_end else indentation_at(source.text, offset) + indent_unit(source.text)
     insertions = [insert_lines_before(source, offset, tag.rstrip("\n") + "\n", indent)]
     if prelude and prelude not in source.text:
         insertions.append(Insertion(0, source.native(prelude + "\n")))

@@ -21,6 +21,7 @@ from intercom_wizard.integrations.base import Detection, PlanContext
 from intercom_wizard.integrations.package_json import dependencies_of, read_package_json
 from intercom_wizard.options import ClientAuth, InstallOptions
 from intercom_wizard.plan import Insertion
+from intercom_wizard.style import infer_js_style, js_language
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.typescript import strip_types
@@ -65,28 +66,33 @@ def token_url(options: InstallOptions) -> str:
 
 def core_module(context: PlanContext, app: SpaApp, path: str) -> None:
     """Write the Messenger core to `path` (.ts or .js) and declare the official SDK."""
-    options = context.options
-    region = options.region.sdk_region
-    api_base = options.region.api_base
-    bearer = options.auth is ClientAuth.BEARER and options.token_storage_key
-    source = render(
-        CORE_TEMPLATE,
-        workspace_id=options.workspace_id,
-        token_url=token_url(options),
-        region=f"'{region}'" if region else "undefined",
-        api_base=f"'{api_base}'" if api_base else "undefined",
-        access_token_key=f"'{options.token_storage_key}'" if bearer else "null",
-        access_token_storage=options.token_storage,
-        access_token_field=f"'{options.token_storage_field}'" if bearer and options.token_storage_field else "null",
-        auth_scheme=options.auth_scheme,
-        load=options.load.value,
-    )
+    source = core_source(context.options, anonymous_only=context.anonymous_only)
     context.builder.create(
         path,
         source if path.endswith((".ts", ".tsx")) else strip_types(source),
         "the Messenger: boots signed-in users with the server's JWT, everyone else as leads",
     )
     add_dependency(context, app.root, SDK_PACKAGE, SDK_SPEC, "the official Intercom Messenger SDK")
+
+
+def core_source(options: InstallOptions, *, anonymous_only: bool = False) -> str:
+    """The Messenger core in TypeScript, for these options (no token URL for an app without sign-in)."""
+    region = options.region.sdk_region
+    api_base = options.region.api_base
+    bearer = options.auth is ClientAuth.BEARER and options.token_storage_key
+    return render(
+        CORE_TEMPLATE,
+        # Only the chosen variants are written: no dead branches for the bundler to keep.
+        {"auth": "bearer" if bearer else "cookie", "load": options.load.value},
+        workspace_id=options.workspace_id,
+        token_url="null" if anonymous_only else f"'{token_url(options)}'",
+        region=f"'{region}'" if region else "undefined",
+        api_base=f"'{api_base}'" if api_base else "undefined",
+        access_token_key=options.token_storage_key if bearer else "",
+        access_token_storage=options.token_storage if bearer else "",
+        access_token_field=f"'{options.token_storage_field}'" if bearer and options.token_storage_field else "null",
+        auth_scheme=options.auth_scheme if bearer else "",
+    )
 
 
 def import_path(from_file: str, module_file: str) -> str:
@@ -112,7 +118,16 @@ def in_file_style(tree: ProjectTree, path: str, statement: str) -> str:
     source = first.field("source") if first is not None else None
     if source is not None and source.text().startswith('"'):
         return statement.replace("'", '"')
+    if source is None and infer_js_style(tree, path).quote == '"':
+        return statement.replace("'", '"')
     return statement
+
+
+def hook_call(tree: ProjectTree, path: str, hook: str) -> str:
+    """The statement calling a Messenger hook: login starts a request nobody waits for (see JsStyle.floating_call)."""
+    if hook == "intercomLogout":
+        return f"{hook}();"
+    return infer_js_style(tree, path).floating_call(f"{hook}()")
 
 
 @dataclass(frozen=True)
@@ -142,11 +157,7 @@ def find_auth_functions(tree: ProjectTree, app: SpaApp, pattern: re.Pattern[str]
 
 def language_of(path: str) -> str:
     """The ast-grep grammar for a source file: JavaScript's reads JSX too, TypeScript's does not."""
-    if path.endswith(".tsx"):
-        return "tsx"
-    if path.endswith((".ts", ".mts", ".cts")):
-        return "typescript"
-    return "javascript"
+    return js_language(path) or "javascript"
 
 
 def _scripts(text: str, path: str) -> list[tuple[str, int, str]]:
@@ -182,9 +193,11 @@ def wire_auth_hooks(context: PlanContext, app: SpaApp, core_path: str, *, likely
     certain (see _success_insertions); otherwise the exact line and the file are printed for the
     user to place. Server modules ('use server') never get a hook: it would run on the server.
     """
+    if context.anonymous_only:
+        return  # no sign-in to hook into
     calls: dict[str, list[tuple[str, AuthFunction, str]]] = {}
     for hook, pattern, position in (("intercomLogout", LOGOUT_NAME, "first"), ("intercomLogin", LOGIN_NAME, "last")):
-        call = f"{hook}();" if hook == "intercomLogout" else f"void {hook}();"
+        call = hook_call(context.tree, likely_file, hook)
         found_functions = [f for f in find_auth_functions(context.tree, app, pattern) if not _is_server_module(context.tree, f.file)]
         candidates = _without_delegates(found_functions, pattern)
         problem = None
@@ -361,7 +374,7 @@ def _wire_file(context: PlanContext, path: str, hooks: list[tuple[str, AuthFunct
 def _call_insertions(context: PlanContext, function: AuthFunction, hook: str, position: str) -> list[Insertion]:
     source = context.tree.read(function.file)
     text = source.text
-    call = f"{hook}();" if hook == "intercomLogout" else f"void {hook}();"
+    call = hook_call(context.tree, function.file, hook)
     if position == "first":
         statements = [c for c in function.body.children() if c.kind() not in ("{", "}")]
         if statements:

@@ -1,0 +1,95 @@
+"""Page navigation without full loads on server-rendered apps: Turbo Drive, htmx's hx-boost, Inertia, Livewire.
+
+These swap the page body instead of loading a new document, which re-runs (or keeps) the scripts in
+it. The Messenger script must then run once per tab: it learns which framework drives navigation
+(the `NAVIGATION` list it is rendered with) and listens to that framework's visit events instead of
+wrapping `history.pushState`. Its tag goes where each framework keeps such scripts: in `<head>`,
+which Turbo, htmx's boost and Livewire's navigate leave in place, tracked so that a changed script
+forces a full reload (`data-turbo-track="reload"`, Livewire's `data-navigate-track`). Inertia
+renders its root template once, so the tag stays at the end of the body there.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from intercom_wizard.integrations.frontends.layouts import PAGE_SUFFIXES
+from intercom_wizard.tree import ProjectTree
+
+TURBO_PACKAGES = ("@hotwired/turbo", "@hotwired/turbo-rails")
+# A CDN or vendored build in a layout: <script src=".../@hotwired/turbo..."> or turbo.es2017-umd.js.
+TURBO_SCRIPT = re.compile(r"@hotwired/turbo|turbo(\.es2017-(umd|esm))?(\.min)?\.js")
+HX_BOOST = re.compile(r"\b(data-)?hx-boost\s*=\s*[\"']?true")
+ORDER = ("turbo", "htmx", "inertia", "livewire")
+TEMPLATE_SUFFIXES = (*PAGE_SUFFIXES, ".php")  # Blade templates end in .blade.php
+
+
+@dataclass(frozen=True)
+class Navigation:
+    frameworks: tuple[str, ...] = ()
+
+    @property
+    def script_value(self) -> str:
+        """The `NAVIGATION` list for the script, e.g. ['turbo']."""
+        return "[" + ", ".join(f"'{name}'" for name in self.frameworks) + "]"
+
+    @property
+    def in_head(self) -> bool:
+        return any(name in self.frameworks for name in ("turbo", "htmx", "livewire"))
+
+    @property
+    def tag_attributes(self) -> str:
+        attributes = ""
+        if "turbo" in self.frameworks:
+            attributes += ' data-turbo-track="reload"'
+        if "livewire" in self.frameworks:
+            attributes += " data-navigate-track"
+        return attributes
+
+    def describe(self) -> str:
+        names = {"turbo": "Turbo Drive", "htmx": "htmx (hx-boost)", "inertia": "Inertia", "livewire": "Livewire (wire:navigate)"}
+        return ", ".join(names[name] for name in self.frameworks)
+
+
+def _dependencies(tree: ProjectTree, name: str, *sections: str) -> set[str]:
+    found: set[str] = set()
+    for path in tree.named(name):
+        try:
+            data = json.loads(tree.text(path))
+        except ValueError:
+            continue
+        for section in sections:
+            value = data.get(section) if isinstance(data, dict) else None
+            if isinstance(value, dict):
+                found.update(value)
+    return found
+
+
+def _gems(tree: ProjectTree) -> str:
+    return "\n".join(tree.text(path) for path in tree.named("Gemfile"))
+
+
+def detect_navigation(tree: ProjectTree) -> Navigation:
+    """Which of Turbo, htmx's boost, Inertia and Livewire this project uses, from its manifests and templates."""
+    npm = _dependencies(tree, "package.json", "dependencies", "devDependencies")
+    composer = _dependencies(tree, "composer.json", "require", "require-dev")
+    gems = _gems(tree)
+    importmaps = "\n".join(tree.text(path) for path in tree.named("importmap.rb"))
+    found: set[str] = set()
+    if npm & set(TURBO_PACKAGES) or re.search(r"""gem\s+["']turbo-rails["']""", gems) or "@hotwired/turbo" in importmaps:
+        found.add("turbo")
+    if any(name.startswith("@inertiajs/") for name in npm) or "inertiajs/inertia-laravel" in composer or re.search(r"""gem\s+["']inertia_rails["']""", gems):
+        found.add("inertia")
+    if "livewire/livewire" in composer:
+        found.add("livewire")
+    for path in tree.glob(*TEMPLATE_SUFFIXES):
+        if len(found) == len(ORDER):
+            break
+        text = tree.text(path)
+        if "hx-boost" in text and HX_BOOST.search(text):
+            found.add("htmx")
+        if "turbo" in text and path.endswith(PAGE_SUFFIXES) and TURBO_SCRIPT.search(text):
+            found.add("turbo")
+    return Navigation(tuple(name for name in ORDER if name in found))
