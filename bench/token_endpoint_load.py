@@ -31,6 +31,7 @@ import http.client
 import importlib.util
 import json
 import math
+import os
 import re
 import secrets
 import statistics
@@ -42,7 +43,7 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jwt
@@ -352,6 +353,16 @@ class WrkRun:
     p50_ms: float
     p99_ms: float
     bad: int  # non-2xx answers and socket errors
+    cpu_us: float = math.nan  # the server process's CPU time (user + system) per request, microseconds
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds the server process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime: fields 14 and 15 of stat
 
 
 def _milliseconds(text: str) -> float:
@@ -388,6 +399,11 @@ class WrkResult:
     @property
     def ratios(self) -> list[float]:
         return [t.rate / b.rate if b.rate else math.nan for b, t in zip(self.bare, self.token)]
+
+    @property
+    def cpu_ratios(self) -> list[float]:
+        """Bare CPU per request / token CPU per request: the throughput ratio once the server's CPU is the limit."""
+        return [b.cpu_us / t.cpu_us if t.cpu_us else math.nan for b, t in zip(self.bare, self.token)]
 
 
 # --- one framework -------------------------------------------------------------------------------
@@ -431,7 +447,7 @@ def bench_framework(framework: Framework, workdir: Path, args: argparse.Namespac
     with ExitStack() as stack:
         stack.callback(print, f"[{framework.name}] server stopped", file=sys.stderr)
         try:
-            stack.enter_context(running_server(command, root, port, env))
+            server = stack.enter_context(running_server(command, root, port, env))
         except RuntimeError as exc:
             raise SetupFailed(str(exc)) from exc
         client = BrowserlessClient(f"http://{HOST}:{port}")
@@ -442,7 +458,7 @@ def bench_framework(framework: Framework, workdir: Path, args: argparse.Namespac
             if probe.status != 200:
                 raise SetupFailed(f"signed in, GET {path} answered {probe.status}: {probe.body[:300]}")
         if args.client == "wrk":
-            return [bench_with_wrk(framework, port, cookie, secret, args)]
+            return [bench_with_wrk(framework, port, cookie, secret, args, server.pid)]
         results = []
         for path, token_route in ((framework.bare_path, False), (TOKEN_PATH, True)):
             def run(total: int, max_seconds: float) -> RouteResult:
@@ -459,7 +475,7 @@ def bench_framework(framework: Framework, workdir: Path, args: argparse.Namespac
         return results
 
 
-def bench_with_wrk(framework: Framework, port: int, cookie: str, secret: str, args: argparse.Namespace) -> WrkResult:
+def bench_with_wrk(framework: Framework, port: int, cookie: str, secret: str, args: argparse.Namespace, server_pid: int) -> WrkResult:
     def checked(path: str, total: int, token_route: bool) -> RouteResult:
         return drive(port, path, cookie, total=total, concurrency=args.concurrency, max_seconds=min(30.0, args.max_seconds),
                      secret=secret, token_route=token_route, expect=framework.bare_expect, close_each=args.close)
@@ -473,8 +489,11 @@ def bench_with_wrk(framework: Framework, port: int, cookie: str, secret: str, ar
     for round_number in range(1, args.rounds + 1):
         print(f"[{framework.name}] wrk round {round_number}/{args.rounds}: {args.duration:g} s per route, "
               f"{args.concurrency} connections", file=sys.stderr)
-        bare.append(run_wrk(port, framework.bare_path, cookie, connections=args.concurrency, seconds=args.duration, close_each=args.close))
-        token.append(run_wrk(port, TOKEN_PATH, cookie, connections=args.concurrency, seconds=args.duration, close_each=args.close))
+        for path, runs in ((framework.bare_path, bare), (TOKEN_PATH, token)):
+            cpu_before = server_cpu_seconds(server_pid)
+            run = run_wrk(port, path, cookie, connections=args.concurrency, seconds=args.duration, close_each=args.close)
+            cpu = server_cpu_seconds(server_pid) - cpu_before
+            runs.append(replace(run, cpu_us=cpu / run.requests * 1e6 if run.requests else math.nan))
     sample = checked(TOKEN_PATH, VERIFY_SAMPLE, True)
     verify_tokens(sample, secret, framework.token_user_id)
     return WrkResult(framework.name, bare, token, sample)
@@ -485,14 +504,17 @@ def bench_with_wrk(framework: Framework, port: int, cookie: str, secret: str, ar
 
 def print_wrk_table(result: WrkResult) -> None:
     print(f"\n{result.framework} (wrk; each round: bare route, then token route)")
-    rows = [("round", "bare req/s", "token req/s", "ratio", "bare p50 ms", "token p50 ms", "bare p99 ms", "token p99 ms", "bad answers")]
-    for number, (bare, token, ratio) in enumerate(zip(result.bare, result.token, result.ratios), start=1):
+    rows = [("round", "bare req/s", "token req/s", "ratio", "bare p50 ms", "token p50 ms", "bare p99 ms", "token p99 ms",
+             "bare cpu us/req", "token cpu us/req", "cpu ratio", "bad answers")]
+    for number, (bare, token, ratio, cpu_ratio) in enumerate(zip(result.bare, result.token, result.ratios, result.cpu_ratios), start=1):
         rows.append((str(number), f"{bare.rate:.0f}", f"{token.rate:.0f}", f"{ratio:.2f}", f"{bare.p50_ms:.2f}",
-                     f"{token.p50_ms:.2f}", f"{bare.p99_ms:.2f}", f"{token.p99_ms:.2f}", str(bare.bad + token.bad)))
+                     f"{token.p50_ms:.2f}", f"{bare.p99_ms:.2f}", f"{token.p99_ms:.2f}", f"{bare.cpu_us:.0f}",
+                     f"{token.cpu_us:.0f}", f"{cpu_ratio:.2f}", str(bare.bad + token.bad)))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  " + "  ".join(cell.rjust(widths[i]) for i, cell in enumerate(row)))
-    print(f"  throughput ratio token/bare (median of {len(result.ratios)} pairs): {statistics.median(result.ratios):.2f}")
+    print(f"  throughput ratio token/bare (median of {len(result.ratios)} pairs): {statistics.median(result.ratios):.2f}; "
+          f"server CPU per request, bare/token: {statistics.median(result.cpu_ratios):.2f}")
     sample = result.checked
     problems = ", ".join(f"{kind} x{n}" for kind, n in sorted(sample.error_kinds.items())) or "none"
     print(f"  checked sample after the load: {sample.requests} token answers, errors: {problems}; "
@@ -501,11 +523,13 @@ def print_wrk_table(result: WrkResult) -> None:
 
 def print_wrk_summary(results: list[WrkResult]) -> None:
     print("\nside by side (median of the paired rounds)")
-    rows = [("framework", "bare req/s", "token req/s", "token/bare", "bare p50 ms", "token p50 ms")]
+    rows = [("framework", "bare req/s", "token req/s", "token/bare", "bare p50 ms", "token p50 ms", "bare cpu us/req", "token cpu us/req",
+             "cpu bare/token")]
     for r in results:
         rows.append((r.framework, f"{statistics.median(b.rate for b in r.bare):.0f}", f"{statistics.median(t.rate for t in r.token):.0f}",
                      f"{statistics.median(r.ratios):.2f}", f"{statistics.median(b.p50_ms for b in r.bare):.2f}",
-                     f"{statistics.median(t.p50_ms for t in r.token):.2f}"))
+                     f"{statistics.median(t.p50_ms for t in r.token):.2f}", f"{statistics.median(b.cpu_us for b in r.bare):.0f}",
+                     f"{statistics.median(t.cpu_us for t in r.token):.0f}", f"{statistics.median(r.cpu_ratios):.2f}"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  " + "  ".join(cell.ljust(widths[0]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)))

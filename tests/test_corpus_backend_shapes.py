@@ -519,3 +519,135 @@ def test_flask_bootstrap_base_layout_gets_the_script_in_its_scripts_block(tmp_pa
         "{% block scripts %}\n{{ super() }}\n  <script src=\"{{ url_for('static', filename='intercom-messenger.js') }}\" defer></script>\n{% endblock %}\n"
     )
     assert after["site/templates/index.html"] == '{% extends "base.html" %}\n{% block page %}hi{% endblock %}\n'
+
+
+# --- FastAPI ---------------------------------------------------------------------------------
+
+
+def test_fastapi_dependency_that_decodes_a_jwt_under_any_name_is_the_user(tmp_path, cli):
+    """`authenticate` decodes the bearer token and loads the member: that is the app's signed-in user."""
+    root = _project(
+        tmp_path,
+        {
+            "requirements.txt": "fastapi\npython-jose\n",
+            "main.py": """
+                from fastapi import Depends, FastAPI, HTTPException
+                from fastapi.security import OAuth2PasswordBearer
+                from jose import JWTError, jwt
+
+                from store import Member, find_member
+
+                app = FastAPI()
+                bearer = OAuth2PasswordBearer(tokenUrl="login")
+
+
+                def authenticate(token: str = Depends(bearer)) -> Member:
+                    try:
+                        claims = jwt.decode(token, "dev", algorithms=["HS256"])
+                    except JWTError:
+                        raise HTTPException(status_code=401)
+                    member = find_member(claims["sub"])
+                    if member is None:
+                        raise HTTPException(status_code=401)
+                    return member
+
+
+                @app.get("/me")
+                def me(member: Member = Depends(authenticate)):
+                    return {"id": member.id}
+            """,
+            "store.py": """
+                from dataclasses import dataclass
+
+
+                @dataclass
+                class Member:
+                    id: int
+                    email: str
+                    name: str
+
+
+                def find_member(subject):
+                    return None
+            """,
+        },
+    )
+    [fastapi] = _backends(cli, root)
+    assert fastapi["auth"] == "dependency (authenticate)"
+
+
+def test_sinatra_skeleton_with_controllers_under_app_is_one_app_rooted_at_config_ru(tmp_path, cli):
+    """config/environment.rb requires sinatra (no routes); app/controllers/*.rb hold the routes; config.ru runs it."""
+    root = _project(
+        tmp_path,
+        {
+            "Gemfile": 'source "https://rubygems.org"\ngem "sinatra", "~> 3.0"\ngem "bcrypt"\n',
+            "config.ru": "require ::File.expand_path('../config/environment', __FILE__)\n\nrun Sinatra::Application\n",
+            "config/environment.rb": "require 'sinatra'\nrequire 'bcrypt'\n\nconfigure do\n  enable :sessions\nend\n\nDir[File.join(__dir__, '..', 'app', '**', '*.rb')].each { |file| require file }\n",
+            "app/controllers/pages.rb": "get '/' do\n  erb :index\nend\n",
+            "app/controllers/sessions.rb": (
+                "get '/login' do\n  erb :login\nend\n\n"
+                "post '/login' do\n  member = Member.find_by(email: params[:email])\n  session[:member_id] = member.id\n  redirect '/'\nend\n\n"
+                "get '/logout' do\n  session.clear\n  redirect '/'\nend\n"
+            ),
+            "app/views/layout.erb": "<!DOCTYPE html>\n<html>\n<body>\n<%= yield %>\n</body>\n</html>\n",
+        },
+    )
+    [sinatra] = _backends(cli, root)
+    assert sinatra["root"] == "."
+    assert sinatra["evidence"] == ["config.ru: run Sinatra::Application (app/controllers/sessions.rb has the most routes)"]
+    assert sinatra["auth"] == "session"
+
+
+def test_sinatra_controllers_composed_by_config_ru_are_one_app_with_the_views_it_sets(tmp_path, cli):
+    """`use UsersController` + `run ApplicationController`, each < Sinatra::Base, views set to 'app/views'."""
+    controller = """
+        # frozen_string_literal: true
+
+        class {name} < Sinatra::Base
+          configure do
+            set :views, 'app/views'
+            enable :sessions
+          end
+
+          get '/{path}' do
+            erb :index
+          end
+        end
+    """
+    root = _project(
+        tmp_path,
+        {
+            "Gemfile": 'source "https://rubygems.org"\ngem "sinatra", "~> 3.0"\n',
+            "config.ru": "require './environment'\n\nuse UsersController\nrun ApplicationController\n",
+            "environment.rb": "require 'sinatra/base'\nrequire_relative 'app/controllers/application_controller'\nrequire_relative 'app/controllers/users_controller'\n",
+            "app/controllers/application_controller.rb": controller.replace("{name}", "ApplicationController").replace("{path}", ""),
+            "app/controllers/users_controller.rb": controller.replace("{name}", "UsersController").replace("{path}", "users"),
+            "app/views/layout.erb": "<!DOCTYPE html>\n<html>\n<body>\n<%= yield %>\n</body>\n</html>\n",
+        },
+    )
+    [sinatra] = _backends(cli, root)
+    assert sinatra["evidence"] == ["config.ru: run ApplicationController"]
+    result, after = install_and_check_uninstall(cli, root)
+    assert "/intercom-messenger.js" in after["app/views/layout.erb"], "the folder the app sets, relative to config.ru"
+    assert after["app/controllers/application_controller.rb"].startswith("# frozen_string_literal: true\n\nrequire 'json'\nrequire 'jwt'\n")
+    assert "app/controllers/public/intercom-messenger.js" in after, "Sinatra's default public folder: beside the class file"
+
+
+def test_laravel_custom_session_guard_guards_the_token_route(tmp_path, cli):
+    """config/auth.php adds a `member` session guard and the pages sign in through `auth:member`."""
+    files = dict(LARAVEL_BASE) | {
+        "config/auth.php": (
+            "<?php\n\nreturn [\n    'guards' => [\n        'web' => ['driver' => 'session', 'provider' => 'users'],\n"
+            "        'member' => [\n            'driver' => 'session',\n            'provider' => 'members',\n        ],\n    ],\n];\n"
+        ),
+        "routes/web.php": (
+            "<?php\n\nuse Illuminate\\Support\\Facades\\Route;\n\nRoute::get('/', fn () => view('app'));\n"
+            "Route::middleware('auth:member')->group(function () {\n    Route::get('/orders', fn () => view('app'));\n});\n"
+        ),
+    }
+    code, plan = _dry_run(cli, _project(tmp_path, files))
+    assert code in (0, 4), plan
+    routes = plan["diff"].split("+++ b/routes/web.php", 1)[1].split("\n--- ", 1)[0]
+    assert "->middleware('auth:member')" in routes
+    assert "routes/api.php" not in {c["path"] for c in plan["changes"]}

@@ -56,6 +56,8 @@ def test_a_file_broken_before_the_plan_is_not_held_against_it(tmp_path: Path) ->
     before = "def f(:\n    pass\n"
     assert problems(tmp_path, modify("app.py", before, "import intercom_jwt\n" + before)) == []
     assert problems(tmp_path, modify("app.py", "x = 1\n", "x = (1\n")) != []
+    jsonc = '{\n  // comments: tsconfig.json allows them\n  "compilerOptions": {}\n}\n'
+    assert problems(tmp_path, modify("tsconfig.json", jsonc, jsonc.replace("{}", '{"strict": true}'))) == []
 
 
 def test_javascript_and_typescript_by_grammar_without_a_project_typescript(tmp_path: Path) -> None:

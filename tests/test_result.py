@@ -209,3 +209,15 @@ def test_every_manual_step_names_a_file_of_the_project(name, tmp_path, cli):
         assert (root / step["file"]).is_file() or step["file"] in created, step
     assert result.exit_code == (4 if report["result"] == "incomplete" else 0)
     assert report["result"] == ("incomplete" if report["manual_steps"] else report["result"])
+
+
+def test_auth_option_says_the_app_signs_in_where_no_evidence_was_found(tmp_path, cli):
+    """--auth overrides the evidence search: the endpoint is planned, and as no sign-in is recognised
+    its user lookup is a fail-closed adapter to fill in, so the result is incomplete."""
+    root = copy_app("express_brochure_no_sign_in", tmp_path, commit=False)
+    result = install_quietly(cli, root, "--auth", "cookie", "--json")
+    assert result.exit_code == 4, result.stderr
+    report = json.loads(result.stdout)
+    assert report["result"] == "incomplete"
+    assert "intercom-jwt.js" in {change["path"] for change in report["changes"]}
+    every_step_names_an_existing_file(root, report["manual_steps"])

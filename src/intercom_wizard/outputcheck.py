@@ -121,7 +121,7 @@ def _record(result: CheckResult, change: FileChange, problems_of) -> None:  # ty
 
 def _without_position(error: str) -> str:
     """Errors compared across before/after regardless of where the insertion moved them."""
-    return re.sub(r"(line \d+(, column \d+)?|^\d+:\d+ |on line \d+)", "", error).strip()
+    return re.sub(r"(line \d+(,? column \d+)?|^\d+:\d+ |on line \d+|\(char \d+\))", "", error).strip()
 
 
 # --- Python -----------------------------------------------------------------------------------

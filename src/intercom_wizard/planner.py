@@ -146,12 +146,14 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
     builder = PlanBuilder(project.tree, project.receipt)
     context = PlanContext(project.tree, options, builder, secret)
     secure = options.mode is AuthMode.SECURE
-    context.anonymous_only = secure and not find_sign_in(project.tree, backend, project.receipt)
+    # `--auth cookie|bearer` says the app signs users in, even where the evidence search found nothing.
+    context.anonymous_only = secure and options.auth is None and not find_sign_in(project.tree, backend, project.receipt)
     if context.anonymous_only:
         builder.note(
             "This app has no sign-in (no auth library, no login route, form or action, no session user), so the "
             "Messenger boots every visitor anonymously, as a lead: no token endpoint and no token request were added. "
-            "To identify users later, add sign-in to the app, then run `intercom-wizard uninstall` and install again."
+            "To identify users later, add sign-in to the app, then run `intercom-wizard uninstall` and install again "
+            "(if it does sign users in already, install with --auth cookie or --auth bearer to say so)."
         )
     if frontend is not None and frontend.name != html.NAME:
         _plan_single_page_app(context, project, backend, frontend)

@@ -23,6 +23,8 @@ from intercom_wizard.tree import ProjectTree
 
 DEFAULT_QUOTE = "'"
 SAMPLE_FILES = 20
+# Larger files are bundles or vendored libraries (a framework's build), not the project's own style.
+SAMPLE_MAX_BYTES = 64 * 1024
 # A statement may not lose its semicolon when the next line starts with one of these (ASI hazards).
 ASI_HAZARDS = ("(", "[", "`", "+", "-", "/")
 STATEMENT_END_PARENTS = frozenset(
@@ -168,7 +170,11 @@ def _sample(tree: ProjectTree, path: str) -> list[str]:
     """The project's own source files nearest to `path` (same folder first), our files excluded."""
     suffixes = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".vue")
     folder = PurePosixPath(path).parent.as_posix()
-    candidates = [p for p in tree.glob(*suffixes) if "intercom" not in p.lower() and not p.endswith((".min.js", ".d.ts"))]
+    candidates = [
+        p
+        for p in tree.glob(*suffixes)
+        if "intercom" not in p.lower() and not p.endswith((".min.js", ".d.ts")) and tree.resolve(p).stat().st_size <= SAMPLE_MAX_BYTES
+    ]
     candidates.sort(key=lambda p: (not p.startswith(folder + "/"), p.count("/"), p))
     return candidates[:SAMPLE_FILES]
 

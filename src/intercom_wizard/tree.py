@@ -54,13 +54,13 @@ class ProjectTree:
             raise BadInput(f"{root} is not a directory.")
         self.root = root.resolve()
         self._texts: dict[str, SourceText] = {}
+        self.skipped_large: list[tuple[str, int]] = []  # (path, size) left out of `files`
         # Real path of each folder already checked to be inside the root ('' is the root itself):
         # containment is checked once per folder, not once per file and path component.
         self._real_folders: dict[str, str] = {"": str(self.root)}
         self._resolved: dict[str, Path] = {}
         root_text = str(self.root)
         self._inside_prefix = root_text if root_text.endswith(os.sep) else root_text + os.sep
-        self.skipped_large: list[tuple[str, int]] = []  # (path, size) left out of `files`
 
     @cached_property
     def is_git_repo(self) -> bool:
@@ -72,30 +72,30 @@ class ProjectTree:
         if self.is_git_repo:
             listed = _git(self.root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
         if listed is not None:
+            root = str(self.root)
             names = {name for name in listed.split("\0") if name and PRUNED_DIRS.isdisjoint(name.split("/"))}
             # git lists paths from a deleted-but-staged file too; keep what exists.
-            return tuple(sorted(n for n in names if self._listable(n)))
-        return tuple(sorted(n for n in self._walk() if self._listable(n)))
+            return tuple(sorted(n for n in names if self._listable(n, os.path.join(root, n))))
+        return tuple(sorted(self._walk()))
 
-    def _listable(self, relative: str) -> bool:
-        """A regular file within the size limit (larger ones are noted in `skipped_large`).
+    def _listable(self, relative: str, path: str) -> bool:
+        """A regular file within the size limit (larger ones are noted in `skipped_large`); one stat.
 
         A FIFO or device among the project's files is refused (exit 2): nothing legitimate puts one
         there, and opening it would hang. Sockets are skipped: dev servers leave them (tmp/puma.sock).
         """
         try:
-            info = os.stat(os.path.join(self.root, relative))
+            info = os.stat(path)
         except OSError:
             return False
-        if stat.S_ISSOCK(info.st_mode):
-            return False
-        if not stat.S_ISREG(info.st_mode):
-            check_readable_file(self.root / relative, relative)
-            return False
-        if info.st_size > MAX_FILE_BYTES:
-            self.skipped_large.append((relative, info.st_size))
-            return False
-        return True
+        if stat.S_ISREG(info.st_mode):
+            if info.st_size > MAX_FILE_BYTES:
+                self.skipped_large.append((relative, info.st_size))
+                return False
+            return True
+        if not stat.S_ISSOCK(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+            check_readable_file(Path(path), relative)
+        return False
 
     def _walk(self) -> list[str]:
         found: list[str] = []
@@ -109,8 +109,9 @@ class ProjectTree:
                         if entry.is_dir(follow_symlinks=False):
                             if entry.name not in PRUNED_DIRS and not entry.name.startswith("."):
                                 stack.append((prefix + entry.name, entry.path))
-                        elif not entry.is_symlink() or entry.is_file():  # FIFOs and devices too: `_listable` refuses them
-                            found.append(prefix + entry.name)
+                        elif entry.is_file() or not entry.is_symlink():  # FIFOs, devices: `_listable` refuses them
+                            if self._listable(prefix + entry.name, entry.path):
+                                found.append(prefix + entry.name)
             except OSError:
                 continue
         return found
@@ -186,6 +187,13 @@ class ProjectTree:
         return self.read(relative).text
 
 
+def _resolved(relative: str, path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError) as exc:  # Python 3.11 raises RuntimeError for a symlink loop
+        raise BadInput(f"{relative} cannot be resolved: {exc}.", hint="A symlink in the project points at itself; remove it.") from None
+
+
 def folder_of(path: str) -> str:
     """The folder part of a relative POSIX path, '' for the project root."""
     parent = PurePosixPath(path).parent.as_posix()
@@ -204,10 +212,3 @@ def _git(root: Path, *args: str) -> str | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     return completed.stdout.strip("\n") if completed.returncode == 0 else None
-
-
-def _resolved(relative: str, path: Path) -> Path:
-    try:
-        return path.resolve()
-    except (RuntimeError, OSError) as exc:  # Python 3.11 raises RuntimeError for a symlink loop
-        raise BadInput(f"{relative} cannot be resolved: {exc}.", hint="A symlink in the project points at itself; remove it.") from None

@@ -114,3 +114,22 @@ def test_jwt_identity_that_is_an_email_is_no_evidence(tmp_path, cli):
     assert "app.py:42: the access token's identity is assigned the user's email (user.email), not an id" in step["instruction"]
     assert "create_access_token(identity=str(user.id))" in step["snippet"]
     assert "get_jwt_identity" not in (root / "intercom_jwt.py").read_text()
+
+
+def test_runtime_flask_tutorial_g_user_two_users(tmp_path, cli):
+    """The Flask tutorial shape (the bundled flask_notes sample): g.user is a SQLite row whose id is the
+    schema's PRIMARY KEY."""
+    root = copy_app("flask_notes", tmp_path)
+    assert install_quietly(cli, root).exit_code == 0
+    assert '"user_id": str(user["id"]),' in (root / "flaskr/intercom_jwt.py").read_text()
+
+    def sign_in(client: BrowserlessClient, user: AppUser) -> None:
+        client.post_form("/auth/login", {"username": user.login, "password": user.password})
+
+    alice = AppUser("alice", "wonderland", "alice@example.com", "Alice Liddell")
+    hatter = AppUser("hatter", "tea-party", "hatter@example.com", "Mad Hatter")
+    port = free_port()
+    command = [PY, "-m", "flask", "--app", "flaskr", "run", "--host", "127.0.0.1", "--port", str(port)]
+    with running_server(command, root, port, {"INTERCOM_IDENTITY_SECRET": SECRET}):
+        a, b = check_two_users(f"http://127.0.0.1:{port}", SECRET, alice, hatter, sign_in, lambda client: client.get("/auth/logout"))
+    assert (a["user_id"], b["user_id"]) == ("1", "2")

@@ -6,10 +6,8 @@ the endpoint for the versions it reads from requirements.txt, and the real serve
 """
 
 import json
-import subprocess
 import sys
 import textwrap
-import venv
 from pathlib import Path
 
 import jwt
@@ -17,6 +15,7 @@ import pytest
 
 from conftest import SECRET, install_quietly, write_files
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
+from venv_support import pinned_python, pip_install
 
 FLASK_1_PINS = (
     "flask==1.1.4", "werkzeug==1.0.1", "jinja2==2.11.3", "markupsafe==2.0.1", "itsdangerous==1.1.0",
@@ -26,28 +25,15 @@ FLASK_1_PINS = (
 JWT_EXTENDED_3_PINS = ("flask-jwt-extended==3.25.1", "PyJWT==1.7.1", "six==1.16.0")
 
 
-def _pip(python: Path, *arguments: str) -> None:
-    installed = subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *arguments],
-        capture_output=True, text=True, check=False, timeout=600,
-    )
-    if installed.returncode != 0:
-        pytest.skip(f"pip could not install the Flask 1.1 pins: {installed.stderr[-400:]}")
-
-
 @pytest.fixture(scope="module")
 def flask_1_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("flask-1.1-venv")
-    venv.EnvBuilder(with_pip=True).create(folder)
-    python = folder / "bin/python"
-    _pip(python, *FLASK_1_PINS)
-    return python
+    return pinned_python(tmp_path_factory, "flask-1.1-venv", FLASK_1_PINS)
 
 
 @pytest.fixture(scope="module")
 def jwt_extended_3_overlay(flask_1_python: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     overlay = tmp_path_factory.mktemp("flask-jwt-extended-3")
-    _pip(flask_1_python, "--no-deps", "--target", str(overlay), *JWT_EXTENDED_3_PINS)
+    pip_install(flask_1_python, "--no-deps", "--target", str(overlay), *JWT_EXTENDED_3_PINS)
     return overlay
 
 

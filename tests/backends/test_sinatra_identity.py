@@ -39,3 +39,60 @@ def test_runtime_modular_app_two_users(tmp_path, cli):
     with running_server(command, root, port, {"INTERCOM_IDENTITY_SECRET": SECRET}):
         a, b = check_two_users(f"http://127.0.0.1:{port}", SECRET, grace, alan, _sign_in, _sign_out)
     assert (a["user_id"], b["user_id"]) == ("11", "12")
+
+
+FLAG_APP = {
+    "Gemfile": 'source "https://rubygems.org"\n\ngem "sinatra", "~> 3.0"\ngem "puma"\n',
+    "app.rb": """
+        require "sinatra"
+        require "securerandom"
+
+        enable :sessions
+        set :session_secret, SecureRandom.hex(64)
+
+        MEMBERS = [
+          { id: 31, login: "kim", password: "kim-pass-1" },
+          { id: 32, login: "lee", password: "lee-pass-2" },
+        ].freeze
+
+        get "/" do
+          erb :index
+        end
+
+        post "/login" do
+          member = MEMBERS.find { |m| m[:login] == params[:login] && m[:password] == params[:password] }
+          halt 403, "Wrong login" unless member
+          session[:logged_in] = true
+          session[:member_id] = member[:id]
+          redirect to("/")
+        end
+
+        post "/logout" do
+          session.clear
+          redirect to("/")
+        end
+    """,
+    "views/layout.erb": "<!doctype html>\\n<html>\\n<body>\\n<%= yield %>\\n</body>\\n</html>\\n",
+    "views/index.erb": "<p><%= session[:logged_in] ? 'Signed in' : 'Visitor' %></p>\\n",
+}
+
+
+def test_session_flag_beside_the_id_two_users(tmp_path, cli):
+    """`session[:logged_in] = true` beside `session[:member_id] = member[:id]`, no current_user helper."""
+    from conftest import write_files
+
+    write_files(tmp_path, FLAG_APP)
+    result = install_quietly(cli, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    app = (tmp_path / "app.rb").read_text()
+    assert "  user = session[:member_id] && { id: session[:member_id] }\n" in app
+    assert "logged_in" not in app.split('get "/api/intercom-jwt" do')[1]
+    port = free_port()
+    command = ["ruby", "app.rb", "-o", "127.0.0.1", "-p", str(port)]
+
+    def sign_in(client: BrowserlessClient, user: AppUser) -> None:
+        client.post_form("/login", {"login": user.login, "password": user.password})
+
+    with running_server(command, tmp_path, port, {"INTERCOM_IDENTITY_SECRET": SECRET, "APP_ENV": "development"}):
+        a, b = check_two_users(f"http://127.0.0.1:{port}", SECRET, AppUser("kim", "kim-pass-1"), AppUser("lee", "lee-pass-2"), sign_in, _sign_out)
+    assert (a["user_id"], b["user_id"]) == ("31", "32")

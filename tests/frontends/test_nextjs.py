@@ -234,9 +234,10 @@ def test_cache_components_uses_connection_not_segment_config(tmp_path, cli):
 
 def test_app_router_javascript_without_logout_prints_manual_steps(tmp_path, cli):
     root = app_router_js(tmp_path)
-    result, files = install_and_check_uninstall(cli, root)
+    result, files = install_and_check_uninstall(cli, root, "--auth", "cookie")  # no sign-in of its own: --auth says there is
     assert result.exit_code == 4
-    assert "intercomLogout();" in result.output and "lib/auth.js" in result.output
+    # lib/auth.js does not exist: the step names the Messenger module the hooks come from.
+    assert "intercomLogout();" in result.output and "manual step in lib/intercom-messenger.js" in result.output
     assert "app/layout.jsx" in files and "      <body>{children}<IntercomMessenger /></body>\n" in files["app/layout.jsx"]
     assert "import IntercomMessenger from '../components/intercom-messenger';" in files["app/layout.jsx"]
     component = files["components/intercom-messenger.jsx"]
@@ -283,7 +284,7 @@ def test_next_auth_without_the_id_in_the_session_is_incomplete(tmp_path, cli):
 
 def test_pages_router_javascript_fails_closed(tmp_path, cli):
     root = pages_router_js(tmp_path)
-    result, files = install_and_check_uninstall(cli, root)
+    result, files = install_and_check_uninstall(cli, root, "--auth", "cookie")  # no sign-in of its own: --auth says there is
     assert result.exit_code == 4  # no login/logout code found
     assert files["pages/_app.js"].startswith("import { useIntercomMessenger } from '../lib/use-intercom-messenger';\n\nfunction MyApp({ Component, pageProps }) {\n  useIntercomMessenger();\n")
     route = files["pages/api/intercom-jwt.js"]

@@ -266,6 +266,7 @@ def _ts_app(root: Path, *, router: bool) -> Path:
 
 
 def _install(cli, root: Path, *options: str):  # type: ignore[no-untyped-def]
+    options = options if "--auth" in options else (*options, "--auth", "cookie")  # these small apps have no sign-in of their own: --auth says they do (else anonymous-only)
     return cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", *options)
 
 

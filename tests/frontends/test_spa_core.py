@@ -16,12 +16,12 @@ from intercom_wizard.typescript import strip_types
 pytestmark = pytest.mark.skipif(shutil.which("npm") is None, reason="needs Node.js and npm")
 
 
-def core(region: Region = Region.US, bearer: bool = False, load: LoadStrategy = LoadStrategy.IMMEDIATE) -> str:
+def core(region: Region = Region.US, bearer: bool = False, load: LoadStrategy = LoadStrategy.IMMEDIATE, *, anonymous: bool = False) -> str:
     options = InstallOptions(
         workspace=parse_workspace_id("abc12345"), region=region, load=load,
         auth=ClientAuth.BEARER if bearer else None, token_storage_key="access_token" if bearer else None,
     )
-    return core_source(options)
+    return core_source(options, anonymous_only=anonymous)
 
 
 @pytest.fixture(scope="module")
@@ -71,3 +71,17 @@ def test_javascript_runs_the_same_code_paths():
     javascript = strip_types(source)
     for line in ("Intercom({ ...wanted, region: REGION });", "shutdown();", "boot(wanted);", "update({ last_request_at"):
         assert line in source and line in javascript
+
+
+def test_anonymous_only_core_type_checks_and_never_requests_a_token(typescript_project):
+    """An app without sign-in: TOKEN_URL is null, and the core boots leads without a request."""
+    source = core(anonymous=True)
+    assert "const TOKEN_URL: string | null = null;" in source
+    (typescript_project / "anonymous.ts").write_text(source)
+    checked = subprocess.run(
+        ["npx", "tsc", "--noEmit", "--strict", "--noUncheckedIndexedAccess", "--target", "es2022", "--module", "esnext",
+         "--moduleResolution", "bundler", "--lib", "es2022,dom", "--skipLibCheck", "anonymous.ts"],
+        cwd=typescript_project, capture_output=True, text=True,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "if (!TOKEN_URL) {\n    bootAnonymous();" in strip_types(source)

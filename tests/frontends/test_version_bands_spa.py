@@ -62,3 +62,65 @@ def test_vue_2_is_refused_with_the_range(tmp_path: Path, cli) -> None:  # type: 
     result = cli("install", str(tmp_path), "--workspace-id", "abc12345", "--yes", "--no-install", "--backend", "none")
     assert result.exit_code == 2, result.output
     assert "Vue 2.7.16" in " ".join(result.stderr.split()) and ">= 3.0, < 4.0" in result.stderr
+
+
+# ---- React Router 4 / 5.0: withRouter(), and v4's single-child <Router> ---------------------------
+
+from conftest import snapshot  # noqa: E402
+from test_react import TS_AUTH, VITE_HTML, _assert_idempotent_and_uninstalls, _install, _package, _write  # noqa: E402
+
+ROUTER_4_INDEX = """\
+import React from 'react';
+import ReactDOM from 'react-dom';
+import { BrowserRouter } from 'react-router-dom';
+import App from './App';
+
+ReactDOM.render(
+  <BrowserRouter>
+    <App />
+  </BrowserRouter>,
+  document.getElementById('root'),
+);
+"""
+
+
+def _router_app(root: Path, router: str, *, typescript: bool) -> Path:
+    extension = "tsx" if typescript else "jsx"
+    dev = {"typescript": "~4.9.5", "@types/react-router-dom": "^5.3.3"} if typescript else {}
+    return _write(root, {
+        "package.json": _package({"react": "^16.14.0", "react-dom": "^16.14.0", "react-router-dom": router}, dev | {"vite": "^4.5.0"}),
+        "index.html": VITE_HTML.format(ext=extension),
+        f"src/main.{extension}": ROUTER_4_INDEX,
+        f"src/App.{extension}": "import React from 'react';\n\nexport default function App() {\n  return <h1>Hello</h1>;\n}\n",
+        f"src/api.{extension[:2]}": "export function postJson(url, body) {\n  return fetch(url, { method: 'POST', body: JSON.stringify(body) })\n}\n",
+        f"src/auth.{extension[:2]}": TS_AUTH if typescript else TS_AUTH.replace("username: string, password: string): Promise<void>", "username, password)").replace("(): Promise<void>", "()"),
+    })
+
+
+def test_react_router_4_wraps_the_single_child_and_uses_with_router(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    root = _router_app(tmp_path, "4.3.1", typescript=False)
+    before = snapshot(root)
+    diff = band_diff(cli, root, "react-router-4")
+    assert "+export const IntercomMessenger = withRouter(IntercomMessengerOnRoutes);" in diff
+    assert "import type" not in diff and "useLocation()" not in diff.replace("has no useLocation()", "")
+    result = _install(cli, root)
+    assert result.exit_code == 0, result.output
+    main = (root / "src/main.jsx").read_text()
+    assert "  <BrowserRouter>\n    <>\n    <IntercomMessenger />\n    <App />\n    </>\n  </BrowserRouter>," in main
+    _assert_idempotent_and_uninstalls(cli, root, before)
+
+
+def test_react_router_5_0_uses_with_router_beside_the_app(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    root = _router_app(tmp_path, "~5.0.1", typescript=True)
+    before = snapshot(root)
+    diff = band_diff(cli, root, "react-router-5.0-typescript")
+    assert "+import type { RouteComponentProps } from 'react-router-dom';" in diff
+    assert "<>" not in diff  # React Router 5's <Router> takes several children
+    assert _install(cli, root).exit_code == 0
+    _assert_idempotent_and_uninstalls(cli, root, before)
+
+
+def test_react_router_5_1_uses_use_location(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    root = _router_app(tmp_path, "^5.1.2", typescript=False)
+    result = cli("install", str(root), "--workspace-id", "abc12345", "--dry-run")
+    assert "useLocation" in result.stdout and "withRouter" not in result.stdout

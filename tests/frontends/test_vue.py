@@ -138,6 +138,7 @@ def install_cycle(cli, root: Path, *extra: str, exit_code: int = 0):  # type: ig
     git(root, "add", "-A")
     git(root, "commit", "-qm", "app")
     before = snapshot(root)
+    extra = extra if "--auth" in extra else (*extra, "--auth", "cookie")  # these small apps have no sign-in of their own: --auth says they do (else anonymous-only)
     result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", *extra)
     assert result.exit_code == exit_code, result.stdout + result.stderr
     after = snapshot(root)

@@ -71,7 +71,10 @@ def is_flag_name(name: str) -> bool:
     parts = words(name)
     if not parts:
         return False
-    return parts[0] in FLAG_FIRST_WORDS or parts[-1] in FLAG_LAST_WORDS or any(w in FLAG_WORDS for w in parts) and not is_id_name(name)
+    if parts[0] in FLAG_FIRST_WORDS or parts[-1] in FLAG_LAST_WORDS:
+        return True
+    # `logged_in`, `authenticated`; but `login_id` names an id.
+    return any(w in FLAG_WORDS for w in parts) and not is_id_name(name)
 
 
 def is_name_like(name: str) -> bool:

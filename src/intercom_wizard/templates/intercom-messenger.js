@@ -369,6 +369,14 @@
         }
       });
       on('inertia:navigate', visitDone);
+      // A visit that lands on the same URL (a form posted back to its page) replaces the history
+      // entry and fires no navigate event: its completed finish counts instead (whichever comes first).
+      on('inertia:finish', function (event) {
+        var visit = event.detail && event.detail.visit;
+        if (visit && visit.completed) {
+          visitDone();
+        }
+      });
       window.addEventListener('popstate', visitStarted);
     },
     // Livewire 3's wire:navigate; any component request may have signed the user in or out.

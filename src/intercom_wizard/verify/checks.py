@@ -1,4 +1,4 @@
-"""The seven checks of `verify`, as pure functions of what the browser run observed.
+"""The checks of `verify`, as pure functions of what the browser run observed (page-visits is in page_visits.py).
 
 Each returns pass, fail or skipped with the evidence that decided it, so a failure says what was
 seen and where. Keeping them free of Playwright makes every rule testable on hand-made records.
@@ -458,6 +458,8 @@ def check_identity(obs: Observations) -> CheckResult:
 
 
 def evaluate(obs: Observations) -> list[CheckResult]:
+    from intercom_wizard.verify.page_visits import check_page_visits
+
     return [
         check_loader(obs),
         check_anonymous(obs),
@@ -466,4 +468,5 @@ def evaluate(obs: Observations) -> list[CheckResult]:
         check_logout(obs),
         check_no_secrets(obs),
         check_identity(obs),
+        check_page_visits(obs),
     ]

@@ -44,6 +44,10 @@ def verify(
     logout_url: Annotated[Optional[str], typer.Option(help="URL that signs out (opened like a link).")] = None,
     logout_selector: Annotated[Optional[str], typer.Option(help="CSS selector of the sign-out button or link.")] = None,
     navigate: Annotated[Optional[str], typer.Option(help="Path for a client-side route change (history.pushState); expects an update.")] = None,
+    visit: Annotated[
+        Optional[list[str]],
+        typer.Option(help="Path to reach by clicking its link, in one tab (repeatable): Turbo/htmx/Inertia/Livewire apps; expects one boot per identity and one update per visit."),
+    ] = None,
     live: Annotated[bool, typer.Option("--live", help="Do not intercept: let the real Messenger load (needs network access).")] = False,
     api_token: Annotated[Optional[str], typer.Option(help=f"Intercom access token for the API check (or {ACCESS_TOKEN_ENV}); with --live.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON on stdout.")] = False,
@@ -85,6 +89,7 @@ def verify(
             ),
             logout=Logout(url=logout_url, selector=logout_selector),
             navigate=navigate,
+            visits=tuple(visit or ()),
             live=live,
             api_token=api_token or os.environ.get(ACCESS_TOKEN_ENV) or None,
             screenshot=screenshot,

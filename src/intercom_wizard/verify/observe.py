@@ -187,6 +187,16 @@ class Violation:
         return self.disposition != "report"
 
 
+@dataclass(frozen=True)
+class VisitStep:
+    """One step of the in-tab navigation run (--visit): its phase tags the calls made during it."""
+
+    kind: str  # start | visit | sign-in | sign-out
+    target: str
+    phase: str
+    full_load: bool  # a new document was loaded: the framework did not swap the body
+
+
 @dataclass
 class Observations:
     options: VerifyOptions
@@ -201,6 +211,9 @@ class Observations:
     step_failed: dict[str, str] = field(default_factory=dict)
     console_errors: list[str] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
+    visit_steps: list[VisitStep] = field(default_factory=list)
+    # The phase of every request the page sent to the token endpoint during --visit steps.
+    token_requests: list[str] = field(default_factory=list)
 
     def in_phase(self, phase: str) -> list[Call]:
         return [call for call in self.calls if call.phase == phase]

@@ -293,6 +293,7 @@ def run_scenario(browser: Browser, options: VerifyOptions) -> Observations:
                 visit.navigate(options.navigate)
         visit.collect_source_maps()
     if not signs_in:
+        _page_visits(browser, options, obs)
         return obs
     with visit_context(browser, obs, storage_state=options.sign_in.storage_state) as context:
         if options.sign_in.cookies:
@@ -315,6 +316,7 @@ def run_scenario(browser: Browser, options: VerifyOptions) -> Observations:
         visit.collect_source_maps()
     if len(options.users) > 1:
         _switch_users(browser, obs)
+    _page_visits(browser, options, obs)
     return obs
 
 
@@ -331,3 +333,13 @@ def _switch_users(browser: Browser, obs: Observations) -> None:
             obs.phase = f"identity:{number}"
             visit.sign_in_with_form(user, step=obs.phase)
             visit.open(obs.options.url)
+
+
+def _page_visits(browser: Browser, options: VerifyOptions, obs: Observations) -> None:
+    """--visit: a fresh tab clicked through the pages (see page_visits.py)."""
+    if not options.visits:
+        return
+    from intercom_wizard.verify.page_visits import run_page_visits
+
+    with visit_context(browser, obs) as context:
+        run_page_visits(Visit(context, obs))

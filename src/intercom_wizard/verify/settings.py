@@ -95,6 +95,8 @@ class VerifyOptions:
     sign_in: SignIn = field(default_factory=SignIn)
     logout: Logout = field(default_factory=Logout)
     navigate: str | None = None
+    # Pages to reach by clicking their links, as a person would on a Turbo/htmx/Inertia/Livewire app.
+    visits: tuple[str, ...] = ()
     live: bool = False
     api_token: str | None = None
     screenshot: Path | None = None
@@ -126,6 +128,9 @@ class VerifyOptions:
             )
         if len({user.username for user in self.users}) < len(self.users):
             raise BadInput("The --user accounts must be different users.", hint="For example: --user alice:wonderland --user bob:builder")
+        for value in self.visits:
+            if not value.startswith("/"):
+                raise BadInput(f"--visit {value!r} is not a path on this site.", hint="For example: --visit /notes --visit /about")
         for value in (self.sign_in.login_url, self.logout.url):
             if value is not None and not (value.startswith("/") or _is_http_url(value)):
                 raise BadInput(f"{value!r} is neither a path nor an http(s) URL.")

@@ -218,7 +218,7 @@ def _session_record(key: str, value: SgNode, match: SgNode) -> dict[str, object]
 
 
 def _js_resolver(node: SgNode) -> identity.Resolver:
-    scope = next((a for a in node.ancestors() if a.kind() in ("statement_block", "program")), None)
+    scope = next((a for a in node.ancestors() if a.kind() in ("function_declaration", "function_expression", "arrow_function", "method_definition", "program")), None)
 
     def resolve(name: str) -> list[tuple[str, bool]]:
         if scope is None:

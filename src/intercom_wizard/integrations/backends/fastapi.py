@@ -196,6 +196,9 @@ def _user_dependency(roots: dict[str, SgNode]) -> dict[str, object] | None:
             if USER_DEPENDENCY_NAME.fullmatch(name):
                 functions.append((name, path, function))
     if not functions:
+        # Any name (`authenticate`, `user_from_token`): a dependency that decodes the request's JWT and returns a user.
+        functions = [candidate for path, root in roots.items() for candidate in _jwt_user_dependencies(path, root)]
+    if not functions:
         return None
     depended = {m.get_match("DEP").text() for root in roots.values() for m in root.find_all(pattern="Depends($DEP)")}
 
@@ -215,6 +218,25 @@ def _user_dependency(roots: dict[str, SgNode]) -> dict[str, object] | None:
         "user": _user_type(roots, annotation) if annotation else None,
         "bearer": _bearer_parameter(roots, function),
     }
+
+
+def _jwt_user_dependencies(path: str, root: SgNode) -> list[tuple[str, str, SgNode]]:
+    """Module-level functions taking a Depends(...) parameter that decode a JWT and return a looked-up user
+    (not the raw payload or token, which carry no user object)."""
+    found = []
+    for statement in root.children():
+        function = statement if statement.kind() == "function_definition" else statement.find(kind="function_definition")
+        if function is None or function.parent() not in (root, statement):
+            continue
+        parameters, body = function.field("parameters"), function.field("body")
+        if parameters is None or body is None or parameters.find(pattern="Depends($$$)") is None:
+            continue
+        if body.find(pattern="jwt.decode($$$)") is None and body.find(pattern="decode($$$)") is None:
+            continue
+        values = [r.children()[1].text() for r in body.find_all(kind="return_statement") if len(r.children()) > 1]
+        if values and all(v not in ("None", "payload", "token", "data") and not v.startswith(("payload", "{")) for v in values):
+            found.append((function.field("name").text(), path, function))
+    return found
 
 
 def _bearer_parameter(roots: dict[str, SgNode], function: SgNode) -> str | None:

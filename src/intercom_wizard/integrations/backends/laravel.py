@@ -85,7 +85,12 @@ def detect(tree: ProjectTree) -> list[Detection]:
                 tuple(evidence),
                 {
                     "composer": composer,
-                    "auth": {"kind": "sanctum" if token_app else "session", "login": bool(session_login), "sanctum": sanctum},
+                    "auth": {
+                        "kind": "sanctum" if token_app else "session",
+                        "login": bool(session_login),
+                        "sanctum": sanctum,
+                        "guard": _custom_session_guard(tree, root),
+                    },
                     # A token API (Sanctum, no session login): the planner then has the pages send a bearer token.
                     "token_auth": {"kind": "sanctum", "middleware": "auth:sanctum"} if token_app else None,
                     "api_prefix": _api_prefix(tree, root),
@@ -111,6 +116,27 @@ def _session_login(tree: ProjectTree, root: str, requires: dict[str, str]) -> li
         if any(code.find(pattern=p) for p in ("Auth::attempt($$$)", "Auth::login($$$)", "auth()->attempt($$$)", "auth()->login($$$)")):
             evidence.append(f"{path}: signs users in")
     return evidence
+
+
+_SESSION_GUARD = re.compile(r"""['"](\w+)['"]\s*=>\s*\[\s*['"]driver['"]\s*=>\s*['"]session['"]""")
+
+
+def _custom_session_guard(tree: ProjectTree, root: str) -> str | None:
+    """A session guard of the app's own (config/auth.php) that its pages sign in with (`auth:member` on the
+    routes) when the default guard guards nothing: the token route then goes behind the same one."""
+    config = join(root, "config/auth.php")
+    if not tree.exists(config):
+        return None
+    guards = set(_SESSION_GUARD.findall(tree.text(config))) - {"web"}
+    used: list[str] = []
+    for path in tree.glob(".php", under=join(root, "routes")):
+        for literal in parse_php(tree.text(path)).find_all(kind="string"):
+            value = string_value(literal)
+            if value in ("auth", "auth:web"):
+                return None  # the default guard signs people in: it is the one
+            if value and value.startswith("auth:") and value[5:] in guards and value[5:] not in used:
+                used.append(value[5:])
+    return used[0] if len(used) == 1 else None
 
 
 def _issues_tokens(tree: ProjectTree, root: str) -> bool:
@@ -205,7 +231,8 @@ def plan(context: PlanContext, detection: Detection) -> None:
 def _guard(context: PlanContext, details: dict[str, object]) -> str:
     """`auth:sanctum` when the pages send a bearer token (and Sanctum guards the API), else the session's `auth`."""
     if context.options.auth is not ClientAuth.BEARER:
-        return "auth"
+        custom = details["auth"].get("guard")  # type: ignore[attr-defined]
+        return f"auth:{custom}" if custom else "auth"
     if details["auth"]["sanctum"]:  # type: ignore[index]
         return "auth:sanctum"
     context.builder.note(
@@ -245,7 +272,7 @@ def _cross_origin_step(context: PlanContext, detection: Detection, guard: str) -
 def _add_route(context: PlanContext, detection: Detection, guard: str) -> None:
     tree, builder = context.tree, context.builder
     endpoint = context.options.endpoint
-    if guard == "auth":
+    if guard != "auth:sanctum":  # the session's guard, the default or the app's own
         routes, path = join(detection.root, "routes/web.php"), endpoint
     else:
         routes, prefix = join(detection.root, "routes/api.php"), detection.details["api_prefix"]

@@ -304,9 +304,12 @@ def _array_element_evidence(array: SgNode, field: str) -> identity.ValueEvidence
     return None
 
 
+FUNCTION_SCOPES = ("function_definition", "method_declaration", "anonymous_function", "anonymous_function_creation_expression", "arrow_function", "program")
+
+
 def _variable_resolver(node: SgNode) -> identity.Resolver:
     """The values assigned to a variable in the function (or file) around `node`, before it."""
-    scope = next((a for a in node.ancestors() if a.kind() in ("compound_statement", "program")), None)
+    scope = next((a for a in node.ancestors() if a.kind() in FUNCTION_SCOPES), None)
 
     def resolve(variable: str) -> list[tuple[str, bool]]:
         if scope is None:

@@ -68,7 +68,7 @@ def detect(tree: ProjectTree) -> list[Detection]:
         elif not classes and _rackup_runs_classic(tree, folder) and _top_level_routes(root):
             # Bundler.require loads sinatra and config.ru runs Sinatra::Application: the routes file is the app.
             found.append(_detection(tree, path, folder, "classic", None, f"{join(folder, 'config.ru')}: run Sinatra::Application"))
-    return _one_classic_app_per_folder(tree, found)
+    return _one_classic_app_per_folder(tree, _one_app_per_rackup(tree, found))
 
 
 def _rackup_runs_classic(tree: ProjectTree, folder: str) -> bool:
@@ -83,6 +83,57 @@ def _top_level_routes(root: SgNode) -> int:
         for statement in root.children()
         if statement.kind() == "call" and method_name(statement) in ROUTE_METHODS and statement.field("receiver") is None
     )
+
+
+def _one_app_per_rackup(tree: ProjectTree, found: list[Detection]) -> list[Detection]:
+    """The skeleton most Sinatra courses use: config.ru runs Sinatra::Application after config/environment.rb
+    requires sinatra, and the routes live in app/controllers/*.rb. That is one app, rooted at config.ru's
+    folder (where views/ and public/ are), whose route file is the controller with the most routes."""
+    result = list(found)
+    for rackup in tree.named("config.ru"):
+        root = folder_of(rackup)
+        result = _rackup_modular_app(tree, rackup, result)
+        if not _rackup_runs_classic(tree, root):
+            continue
+        inside = [d for d in result if d.details["style"] == "classic" and (not root or d.root == root or d.root.startswith(root + "/"))]
+        if not inside or all(d.root == root for d in inside):
+            continue  # the app file sits beside config.ru: the folder rule decides
+        routes = {
+            path: _top_level_routes(ruby(tree.text(path)))
+            for path in tree.glob(".rb", under=root)
+            if not set(path[len(root) :].strip("/").split("/")[:1]) & {*TEST_FOLDERS, "db", "vendor"}
+        }
+        best = max(routes, key=lambda path: (routes[path], path.rpartition("/")[2] in ("index.rb", "app.rb")), default=None)
+        if best is None or not routes[best]:
+            continue
+        result = [d for d in result if d not in inside]
+        result.append(_detection(tree, best, root, "classic", None, f"{rackup}: run Sinatra::Application ({best} has the most routes)"))
+    return result
+
+
+def _rackup_modular_app(tree: ProjectTree, rackup: str, found: list[Detection]) -> list[Detection]:
+    """Modular controllers composed by config.ru (`use UsersController` ... `run ApplicationController`) are one
+    app: the class config.ru runs gets the route, rooted at config.ru's folder (the paths the app sets for
+    its views and public folder are relative to where rackup starts)."""
+    text = tree.text(rackup)
+    ran = re.search(r"^\s*run\s+([A-Z][\w:]*)\s*$", text, re.MULTILINE)
+    if ran is None:
+        return found
+    mounted = set(re.findall(r"^\s*(?:use|run)\s+([A-Z][\w:]*)", text, re.MULTILINE))
+    target = next((d for d in found if d.details["style"] == "modular" and d.details["class"] == ran.group(1)), None)
+    if target is None:
+        return found
+    root = folder_of(rackup)
+    # Every controller class under config.ru's folder is part of the Rack app it composes (mounted, or a base class).
+    others = [
+        d
+        for d in found
+        if d is not target and d.details["style"] == "modular" and (d.details["class"] in mounted or not root or d.root == root or d.root.startswith(root + "/"))
+    ]
+    # Sinatra's own root stays the class file's folder; folders the app sets by relative path start at rackup's.
+    rooted = _detection(tree, target.details["app_file"], target.root, "modular", ran.group(1), f"{rackup}: run {ran.group(1)}")
+    rooted.details["rackup_root"] = root
+    return [rooted if d is target else d for d in found if d not in others]
 
 
 def _one_classic_app_per_folder(tree: ProjectTree, found: list[Detection]) -> list[Detection]:
@@ -245,7 +296,7 @@ def plan(context: PlanContext, detection: Detection) -> None:
                 details["auth"].get("rejected", []),
             )
     for setting in ("public_folder", "views"):
-        if _sets(ruby(source.text), setting):
+        if _sets(ruby(source.text), setting) and _folder_setting(ruby(source.text), setting) is None:
             builder.note(
                 f"{app_file} sets its own :{setting}; the wizard used Sinatra's default folder. "
                 "Move intercom-messenger.js / the script tag if they belong elsewhere.",
@@ -286,6 +337,18 @@ READER_LAMBDA = (
     "         .find { |value| !value.to_s.empty? }\n"
     "  end"
 )
+
+
+def _folder_setting(root: SgNode, setting: str) -> str | None:
+    """A plain relative folder given to `set :views, "app/views"` (computed paths are not followed)."""
+    for call in root.find_all(kind="call"):
+        if method_name(call) != "set" or string_value(first_argument(call)) != setting:
+            continue
+        arguments = [a for a in call.field("arguments").children() if a.is_named()]
+        value = string_value(arguments[1]) if len(arguments) > 1 and arguments[1].kind() == "string" else None
+        if value and not value.startswith("/") and ".." not in value:
+            return value.strip("./") or None
+    return None
 
 
 def _sets(root: SgNode, setting: str) -> bool:
@@ -330,17 +393,23 @@ def _add_route(context: PlanContext, detection: Detection, route: str) -> None:
 # --- where the Messenger script goes -----------------------------------------------------------
 
 
-def page_host(context: PlanContext, detection: Detection) -> PageHost:
+def page_host(context: PlanContext, detection: Detection) -> PageHost | None:
     tree = context.tree
     folder = detection.root
-    views = join(folder, "views")
+    app_source = ruby(tree.text(detection.details["app_file"]))
+    # `set :views, "app/views"` (relative to where rackup starts, the app's root): the app's own folders.
+    started = detection.details.get("rackup_root", folder)
+    views = join(started, set_views) if (set_views := _folder_setting(app_source, "views")) else join(folder, "views")
     layouts = find_layouts(tree, views)
+    inline = app_source.find(kind="uninterpreted") is not None
+    if not layouts and not inline and not tree.glob(".erb", *UNSUPPORTED_LAYOUT_SUFFIXES, under=views):
+        return None  # a JSON API: the front end that calls it boots the Messenger
     if not layouts and ruby(tree.text(detection.details["app_file"])).find(kind="uninterpreted") is not None:
         context.builder.note(
             f"{detection.details['app_file']} keeps its templates inline (after __END__); add the script tag to its layout by hand."
         )
     return PageHost(
-        static_dir=join(folder, "public"),
+        static_dir=join(started, set_public) if (set_public := _folder_setting(app_source, "public_folder")) else join(folder, "public"),
         script_src="/intercom-messenger.js",
         layouts=tuple(layouts),
         unsupported_layouts=tuple(p for p in tree.glob(*UNSUPPORTED_LAYOUT_SUFFIXES, under=views) if "layout" in p),

@@ -22,9 +22,9 @@ const TOKEN_URL: string | null = __IW_TOKEN_URL__;
 const REGION: 'eu' | 'ap' | undefined = __IW_REGION__;
 const API_BASE: string | undefined = __IW_API_BASE__;
 // iw:if auth=bearer
-// The app authenticates its API calls with an access token kept in localStorage (or
-// sessionStorage) under this key, sent as `AUTH_SCHEME <token>`: the stored value itself, or the
-// ACCESS_TOKEN_FIELD of the JSON object stored there (e.g. `user` = {"token": ...}).
+// The app authenticates its API calls with an access token kept in storage under this key, sent as
+// `AUTH_SCHEME <token>`: the value itself, or the ACCESS_TOKEN_FIELD of the JSON object stored there
+// (e.g. `user` = {"token": ...}).
 const ACCESS_TOKEN_KEY = '__IW_ACCESS_TOKEN_KEY__';
 const ACCESS_TOKEN_STORAGE: 'localStorage' | 'sessionStorage' = '__IW_ACCESS_TOKEN_STORAGE__';
 const ACCESS_TOKEN_FIELD: string | null = __IW_ACCESS_TOKEN_FIELD__;
@@ -59,11 +59,11 @@ function readStorage(key: string): string | null {
 }
 
 // iw:if auth=bearer
-// The app's access token: the stored string, or the field of the JSON object stored there.
-function readAccessToken(): string | null {
+// The app's access token: the stored string, or the field of the JSON object stored under `key`.
+function readAccessToken(key: string): string | null {
   let stored: string | null = null;
   try {
-    stored = window[ACCESS_TOKEN_STORAGE].getItem(ACCESS_TOKEN_KEY);
+    stored = window[ACCESS_TOKEN_STORAGE].getItem(key);
   } catch {
     return null; // See readStorage().
   }
@@ -156,7 +156,7 @@ function tokenRequest(): RequestInit | null {
   return { credentials: 'include', headers };
   // iw:end
   // iw:if auth=bearer
-  const accessToken = readAccessToken();
+  const accessToken = readAccessToken(ACCESS_TOKEN_KEY);
   if (!accessToken) {
     return null;
   }
