@@ -243,3 +243,39 @@ def test_an_api_without_pages_names_the_script_it_wrote(tmp_path: Path, cli) -> 
     steps = [step["file"] for step in plan["manual_steps"]]
     assert steps and all(step in created or (tmp_path / step).is_file() for step in steps), (steps, created)
     assert "your base layout" not in result.stdout
+
+
+def test_ejs_tags_inside_markup_do_not_hide_the_body_end(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    # A TodoMVC-style view: EJS output inside a start tag (`<li <%- ... %>>`) made the HTML parser
+    # give up, so the signed-in page never got the Messenger script.
+    view = (
+        "<!doctype html>\n<html>\n<body>\n<ul>\n<% todos.forEach(function(todo) { %>\n"
+        "<li <%- todo.done ? 'class=\"completed\"' : '' %>><%= todo.title %></li>\n<% }); %>\n</ul>\n</body>\n</html>\n"
+    )
+    write_files(tmp_path, {
+        "package.json": MANIFEST,
+        "app.js": """
+            var express = require('express');
+            var path = require('path');
+            var session = require('express-session');
+
+            var app = express();
+            app.set('views', path.join(__dirname, 'views'));
+            app.set('view engine', 'ejs');
+            app.use(express.static(path.join(__dirname, 'public')));
+            app.use(session({ secret: 'dev', resave: false, saveUninitialized: false }));
+            app.post('/login', function (req, res) {
+              var user = findUser(req.body.email, req.body.password);
+              req.session.user = user;
+              res.redirect('/');
+            });
+            module.exports = app;
+        """,
+        "views/index.ejs": view,
+    })
+    _commit(tmp_path)
+    result, files = install_and_check_uninstall(cli, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert files["views/index.ejs"].endswith('</ul>\n  <script src="/intercom-messenger.js" defer></script>\n</body>\n</html>\n') or (
+        '<script src="/intercom-messenger.js" defer></script>\n</body>' in files["views/index.ejs"]
+    )
