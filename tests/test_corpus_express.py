@@ -279,3 +279,30 @@ def test_ejs_tags_inside_markup_do_not_hide_the_body_end(tmp_path: Path, cli) ->
     assert files["views/index.ejs"].endswith('</ul>\n  <script src="/intercom-messenger.js" defer></script>\n</body>\n</html>\n') or (
         '<script src="/intercom-messenger.js" defer></script>\n</body>' in files["views/index.ejs"]
     )
+
+
+def test_static_dirname_at_the_project_root(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    # The server sits at the root and serves the root itself (todos-react-express): "" is a folder too.
+    write_files(tmp_path, {
+        "package.json": MANIFEST,
+        "app.js": """
+            var express = require('express');
+            var session = require('express-session');
+
+            var app = express();
+            app.use(express.static(__dirname));
+            app.use(session({ secret: 'dev', resave: false, saveUninitialized: false }));
+            app.post('/login', function (req, res) {
+              var user = findUser(req.body.email, req.body.password);
+              req.session.user = user;
+              res.redirect('/');
+            });
+            module.exports = app;
+        """,
+        "index.html": "<!doctype html>\n<html>\n<body>\n<div id=\"todos\"></div>\n</body>\n</html>\n",
+    })
+    _commit(tmp_path)
+    result, files = install_and_check_uninstall(cli, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "intercom-messenger.js" in files
+    assert '<script src="/intercom-messenger.js" defer></script>' in files["index.html"]
