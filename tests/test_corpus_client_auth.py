@@ -94,6 +94,7 @@ def _reader(field: str | None, storage: str) -> str:
         access_token_storage=storage,
         access_token_field=f"'{field}'" if field else "null",
         auth_scheme="Bearer",
+        navigation="[]",
     )
     start = script.index("  function readAccessToken() {")
     end = script.index("\n  }\n", start) + len("\n  }\n")

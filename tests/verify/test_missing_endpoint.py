@@ -44,7 +44,8 @@ ANSWERS = {
 
 def _plain_script() -> bytes:
     return render(
-        "intercom-messenger.js", workspace_id=WORKSPACE_ID, token_url=f"'{ENDPOINT}'", api_base="null", access_token_key="null", auth_scheme="Bearer"
+        "intercom-messenger.js", workspace_id=WORKSPACE_ID, token_url=f"'{ENDPOINT}'", api_base="null", access_token_key="null", access_token_storage="localStorage", access_token_field="null", auth_scheme="Bearer",
+        navigation="[]",
     ).encode()
 
 
@@ -56,6 +57,8 @@ def _spa_core() -> bytes:
         region="undefined",
         api_base="undefined",
         access_token_key="null",
+        access_token_storage="localStorage",
+        access_token_field="null",
         auth_scheme="Bearer",
         load="immediate",
     )

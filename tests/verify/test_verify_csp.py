@@ -223,6 +223,7 @@ def page_with_policy(header: str, policy: str) -> Iterator[str]:
         access_token_storage="localStorage",
         access_token_field="null",
         auth_scheme="Bearer",
+        navigation="[]",
     ).encode()
     html = f'<!doctype html><html><head><title>csp</title><script nonce="{NONCE}" src="{SCRIPT}"></script></head><body><p>page</p></body></html>'.encode()
 

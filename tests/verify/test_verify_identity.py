@@ -49,7 +49,8 @@ def tiny_app(*, shared_user_id: bool) -> Any:
     """A server-rendered app with real sessions; `shared_user_id` makes its endpoint sign "1" for everyone."""
     sessions: dict[str, str] = {}
     script = render(
-        "intercom-messenger.js", workspace_id=WORKSPACE_ID, token_url=f"'{ENDPOINT}'", api_base="null", access_token_key="null", auth_scheme="Bearer"
+        "intercom-messenger.js", workspace_id=WORKSPACE_ID, token_url=f"'{ENDPOINT}'", api_base="null", access_token_key="null", access_token_storage="localStorage", access_token_field="null", auth_scheme="Bearer",
+        navigation="[]",
     ).encode()
 
     class Handler(BaseHTTPRequestHandler):
