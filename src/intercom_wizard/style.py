@@ -337,3 +337,23 @@ def js_language(path: str) -> str | None:
     if path.endswith((".js", ".jsx", ".mjs", ".cjs")):
         return "javascript"
     return None
+
+
+def alias_specifier(tree: ProjectTree, from_file: str, module_file: str) -> str | None:
+    """`@/intercom/messenger` where the importing file already imports through the project's `@/` alias
+    (tsconfig/jsconfig `paths` `"@/*"`) and the module lies under the folder it maps to; else None."""
+    if not re.search(r"""from\s+['"]@/""", tree.text(from_file)):
+        return None
+    for folder in _folders_up(from_file):
+        for name in ("tsconfig.app.json", "tsconfig.json", "jsconfig.json"):
+            raw = _read(tree, _join(folder, name))
+            if raw is None:
+                continue
+            match = re.search(r""""@/\*"\s*:\s*\[\s*"\.?/?([^"*]*)\*"\s*\]""", raw)
+            if not match:
+                continue
+            target = _join(folder, match.group(1).rstrip("/")) if match.group(1).rstrip("/") else folder
+            prefix = f"{target}/" if target else ""
+            if module_file.startswith(prefix):
+                return "@/" + str(PurePosixPath(module_file[len(prefix):]).with_suffix(""))
+    return None
