@@ -49,6 +49,7 @@ GIT_IDENTITY = ("-c", "user.name=corpus", "-c", "user.email=corpus@example.inval
 DEFAULT_GENERATED = ("node_modules", ".next", "dist", "build", "out", ".angular", ".nuxt", ".svelte-kit",
                      "coverage", "tmp", ".cache", ".turbo", "__pycache__", ".parcel-cache", "vendor/bundle")
 WIZARD_RECEIPT = ".intercom-wizard.json"
+LOOPBACK_PRELOAD = Path(__file__).resolve().parent / "corpus_loopback.cjs"
 
 Status = Literal["pass", "fail", "skip"]
 STAGES = ("detect", "dry_run", "build_before", "typecheck_before", "lint_before", "install",
@@ -94,6 +95,7 @@ class Sheet:
     users: tuple[User, ...] = ()
     verify_options: tuple[str, ...] = ()
     offline: bool = True             # the sign-in works without network access
+    ignore: tuple[str, ...] = ()     # more paths the app itself writes (databases, caches): not byte-checked
     notes: str = ""
 
     @property
@@ -130,22 +132,31 @@ def parse_sheet(source: Path) -> Sheet:
         raise SheetError(f"{source}: cannot read: {error}") from None
     if not isinstance(data, dict):
         raise SheetError(f"{source}: must be a table/object")
-    known = {"name", "repo", "commit", "framework", "subdir", "expect", "wizard", "commands", "start", "login", "notes"}
+    known = {"name", "repo", "commit", "framework", "subdir", "expect", "wizard", "commands", "start", "login", "ignore", "notes"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise SheetError(f"{source}: unknown field(s): {', '.join(unknown)}")
     sections = {key: data.get(key, {}) for key in ("expect", "wizard", "commands", "start", "login")}
+    section_fields = {
+        "expect": {"frontend", "backend"},
+        "wizard": {"options", "workspace_id"},
+        "commands": {"deps", "seed", "build", "typecheck", "lint", "timeout"},
+        "start": {"command", "port", "path", "ready_timeout", "env"},
+        "login": {"url", "logout_url", "logout_selector", "users", "verify_options", "offline"},
+    }
     for key, section in sections.items():
         if not isinstance(section, dict):
             raise SheetError(f"{source}: '{key}' must be a table")
-    commands = sections["commands"]
+        unknown = sorted(set(section) - section_fields[key])
+        if unknown:
+            raise SheetError(f"{source}: unknown field(s) in [{key}]: {', '.join(unknown)}")
+    commands = dict(sections["commands"])
     timeout = commands.pop("timeout", 900) if isinstance(commands.get("timeout", 900), int) else None
     if timeout is None:
         raise SheetError(f"{source}: 'commands.timeout' must be a number of seconds")
-    allowed_commands = {"deps", "build", "typecheck", "lint"}
     for key, value in commands.items():
-        if key not in allowed_commands or not isinstance(value, str):
-            raise SheetError(f"{source}: commands.{key}: expected one of {sorted(allowed_commands)} with a shell command")
+        if not isinstance(value, str):
+            raise SheetError(f"{source}: commands.{key} must be a shell command (a string)")
     start, login = sections["start"], sections["login"]
     port = start.get("port")
     if start.get("command") is not None and not (isinstance(port, int) and 0 < port < 65536):
@@ -184,6 +195,7 @@ def parse_sheet(source: Path) -> Sheet:
         users=tuple(users),
         verify_options=_strings(login, "verify_options", source),
         offline=bool(login.get("offline", True)),
+        ignore=_strings(data, "ignore", source),
         notes=_text(data, "notes", source, default="") or "",
     )
 
@@ -439,6 +451,22 @@ class Scorer:
         if not source.is_dir():
             result.skip_rest(f"no checkout at {source}")
             return result
+        (self.work / sheet.name).mkdir(parents=True, exist_ok=True)
+        lock = self.work / sheet.name / "scoring.lock"
+        try:
+            # Two scorer runs (two people, or a background run) must not share one fresh copy.
+            descriptor = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            result.skip_rest(f"another scorer run holds {lock}")
+            return result
+        os.write(descriptor, str(os.getpid()).encode())
+        os.close(descriptor)
+        try:
+            return self._score(sheet, result, source)
+        finally:
+            lock.unlink(missing_ok=True)
+
+    def _score(self, sheet: Sheet, result: AppResult, source: Path) -> AppResult:
         root = self.work / sheet.name / "app"
         logs = self.work / sheet.name / "logs"
         shutil.rmtree(logs, ignore_errors=True)
@@ -447,8 +475,14 @@ class Scorer:
         copy_app(source, root)
         for check in CHECKS:
             self._check(result, sheet, root, logs, env, check, "before", deps_ready)
+        seed = sheet.commands.get("seed")
+        if seed and deps_ready:
+            ran = run(seed, root, logs / "seed.log", env=env, timeout=sheet.timeout)
+            if ran.code != 0:
+                result.notes.append(f"seeding failed: {ran.last_line()}")
         git_commit_all(root)
-        baseline = snapshot(root)
+        generated = (*DEFAULT_GENERATED, *sheet.ignore)
+        baseline = snapshot(root, generated)
 
         self._detect(result, sheet, root, logs, env)
         self._dry_run(result, sheet, root, logs, env)
@@ -462,8 +496,10 @@ class Scorer:
         for stage in ("verify_anonymous", "verify_users"):
             if stage not in result.stages:
                 result.record(stage, "skip", "no server running")
-        self._uninstall(result, root, logs, env, baseline, installed, run_package_manager=deps_ready)
+        self._uninstall(result, root, logs, env, baseline, generated, installed, run_package_manager=deps_ready)
         result.skip_rest("not run")
+        for outcome in result.stages.values():
+            outcome.reason = outcome.reason.replace(f"{root}/", "").replace(str(root), ".")
         return result
 
     def _dependencies(self, result: AppResult, sheet: Sheet, source: Path, logs: Path, env: dict[str, str]) -> bool:
@@ -552,13 +588,17 @@ class Scorer:
         if ran.code == 0 and applied:
             result.outcome = "complete"
             result.record("install", "pass", "complete", ran.seconds)
-        elif ran.code == 4 and applied:
+        elif ran.code == 4:
+            # Incomplete: what could be done was applied (perhaps nothing), the rest are manual steps.
             result.outcome = "incomplete"
+            first = steps[0] if steps else {}
+            summary = f"{len(steps)} manual step(s), first: {first.get('file')}: {first.get('instruction', '')}"
             if missing:
                 result.record("install", "fail", f"manual step names a missing file: {', '.join(missing)}", ran.seconds)
+            elif not steps:
+                result.record("install", "fail", "exit 4 without any manual step", ran.seconds)
             else:
-                first = steps[0] if steps else {}
-                result.record("install", "pass", f"incomplete: {len(steps)} manual step(s), first in {first.get('file')}", ran.seconds)
+                result.record("install", "pass", ("incomplete: " if applied else "incomplete, nothing applied: ") + summary, ran.seconds)
         else:
             result.outcome = "failed"
             result.record("install", "fail", f"exit {ran.code}: {ran.last_line()}", ran.seconds)
@@ -585,6 +625,8 @@ class Scorer:
             return
         log = logs / "server.log"
         sink = open(log, "w", encoding="utf-8")
+        # Node servers that listen on every interface are held to 127.0.0.1 (see corpus_loopback.cjs).
+        env = env | {"NODE_OPTIONS": f"{env.get('NODE_OPTIONS', '')} --require {LOOPBACK_PRELOAD}".strip()}
         started = time.monotonic()
         server = subprocess.Popen(sheet.start, cwd=root, shell=True, env=env, stdout=sink, stderr=subprocess.STDOUT,
                                   stdin=subprocess.DEVNULL, start_new_session=True)
@@ -640,7 +682,7 @@ class Scorer:
         else:
             result.record("verify_users", "pass", f"{len(sheet.users[:2])} user(s) signed in and out", seconds)
 
-    def _uninstall(self, result: AppResult, root: Path, logs: Path, env: dict[str, str], baseline: dict[str, str], installed: bool, *, run_package_manager: bool) -> None:
+    def _uninstall(self, result: AppResult, root: Path, logs: Path, env: dict[str, str], baseline: dict[str, str], generated: Sequence[str], installed: bool, *, run_package_manager: bool) -> None:
         if not installed:
             result.record("uninstall", "skip", "install did not apply")
             return
@@ -649,7 +691,7 @@ class Scorer:
         if ran.code != 0:
             result.record("uninstall", "fail", f"exit {ran.code}: {ran.last_line()}", ran.seconds)
             return
-        differences = compare_snapshots(baseline, snapshot(root))
+        differences = compare_snapshots(baseline, snapshot(root, generated))
         if differences:
             more = f" (+{len(differences) - 3} more)" if len(differences) > 3 else ""
             result.record("uninstall", "fail", "not byte-identical: " + ", ".join(differences[:3]) + more, ran.seconds)

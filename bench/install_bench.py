@@ -5,13 +5,21 @@ Every command runs as a subprocess of `sys.executable -m intercom_wizard`, in co
 temporary directory (removed at the end). Each figure is the median of --repeat runs. After every
 wizard run the copy is put back exactly as it was, so each repetition does the same work.
 
+Each figure is wall seconds and CPU seconds (user + system of the command and its children, from the
+operating system's accounting): on a shared machine CPU is the steadier one. The last section puts the
+ratios issue 14 asks about side by side: `intercom-wizard --version` against `python -c pass`, and
+`install --dry-run` on the generated git tree against bench/floor_scan.py (git's listing plus one read
+and byte scan of the same files, the least any tool has to do).
+
 Usage: python bench/install_bench.py [--repeat 5] [--files 100000] [--tmpdir DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
+import resource
 import secrets
 import shlex
 import shutil
@@ -28,6 +36,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "src" / "intercom_wizard" / "samples" / "flask_notes"
+FLOOR_SCRIPT = REPO / "bench" / "floor_scan.py"
 FIXTURES = (
     SAMPLE,
     REPO / "tests" / "fixtures" / "flask_login_app",
@@ -52,10 +61,18 @@ class CommandFailed(Exception):
 
 
 @dataclass(frozen=True)
+class Timing:
+    wall: float
+    cpu: float
+
+
+@dataclass(frozen=True)
 class Row:
     name: str
     seconds: float
     ratio: float | None = None
+    cpu: float | None = None
+    cpu_ratio: float | None = None
 
 
 @dataclass
@@ -82,25 +99,57 @@ def run(argv: Sequence[str], cwd: Path, env: dict[str, str]) -> subprocess.Compl
     return completed
 
 
-def time_once(argv: Sequence[str], cwd: Path, env: dict[str, str]) -> float:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def time_once(argv: Sequence[str], cwd: Path, env: dict[str, str]) -> Timing:
+    cpu_before = _children_cpu()
     start = time.perf_counter()
     run(argv, cwd, env)
-    return time.perf_counter() - start
+    return Timing(time.perf_counter() - start, _children_cpu() - cpu_before)
 
 
-def median_seconds(
+def median_timing(
     argv: Sequence[str], cwd: Path, env: dict[str, str], repeat: int, reset: Callable[[], None] | None = None
-) -> float:
+) -> Timing:
     timings = []
     for _ in range(repeat):
         timings.append(time_once(argv, cwd, env))
         if reset is not None:
             reset()
-    return statistics.median(timings)
+    return Timing(statistics.median(t.wall for t in timings), statistics.median(t.cpu for t in timings))
+
+
+def median_seconds(
+    argv: Sequence[str], cwd: Path, env: dict[str, str], repeat: int, reset: Callable[[], None] | None = None
+) -> float:
+    return median_timing(argv, cwd, env, repeat, reset).wall
+
+
+def paired_ratios(a: Sequence[str], b: Sequence[str], cwd: Path, env: dict[str, str], repeat: int) -> tuple[Timing, Timing, Timing]:
+    """A and B run in turn (A B A B ...); medians of each and of the pair-by-pair ratios A/B (wall, CPU)."""
+    first, second = [], []
+    for _ in range(repeat):
+        first.append(time_once(a, cwd, env))
+        second.append(time_once(b, cwd, env))
+    return (
+        Timing(statistics.median(t.wall for t in first), statistics.median(t.cpu for t in first)),
+        Timing(statistics.median(t.wall for t in second), statistics.median(t.cpu for t in second)),
+        Timing(statistics.median(x.wall / y.wall for x, y in zip(first, second)),
+               statistics.median(x.cpu / y.cpu if y.cpu else math.nan for x, y in zip(first, second))),
+    )
 
 
 def wizard(*args: str) -> list[str]:
     return [sys.executable, "-m", "intercom_wizard", *args]
+
+
+def console_script() -> list[str]:
+    """`intercom-wizard` as a user runs it: the console script beside this interpreter (else -m)."""
+    script = Path(sys.executable).parent / "intercom-wizard"
+    return [str(script)] if script.exists() else wizard()
 
 
 def install_argv(path: Path, flags: Sequence[str]) -> list[str]:
@@ -185,8 +234,8 @@ def bench_installs(label: str, root: Path, env: dict[str, str], repeat: int, bas
     rows = []
     for kind, flags in (("install --dry-run", DRY_RUN_FLAGS), ("install (real)", REAL_FLAGS)):
         progress(f"{label}: {kind}")
-        seconds = median_seconds(install_argv(root, flags), root, env, repeat, reset)
-        rows.append(Row(f"{label}: {kind}", seconds, seconds / baseline))
+        timing = median_timing(install_argv(root, flags), root, env, repeat, reset)
+        rows.append(Row(f"{label}: {kind}", timing.wall, timing.wall / baseline, timing.cpu))
     return rows
 
 
@@ -306,6 +355,28 @@ def git_listing_rows(root: Path, env: dict[str, str], repeat: int) -> list[Row]:
     return [Row(row.name, row.seconds, row.seconds / baseline) for row in rows]
 
 
+def target_rows(work: Path, big_tree: Path, env: dict[str, str], repeat: int) -> Section:
+    """The two ratios of issue 14, each from paired runs (A B A B ...)."""
+    section = Section("issue 14 ratios (paired runs: median of A/B pair by pair; targets: <= 2x and <= 3x)")
+    progress("paired: intercom-wizard --version vs python -c pass")
+    version, bare, ratio = paired_ratios([*console_script(), "--version"], [sys.executable, "-c", "pass"], work, env, max(repeat, 5))
+    section.rows += [
+        Row("python -c pass", bare.wall, None, bare.cpu),
+        Row("intercom-wizard --version", version.wall, ratio.wall, version.cpu, ratio.cpu),
+    ]
+    progress("paired: install --dry-run (big tree, git) vs bench/floor_scan.py")
+    snapshot = take_snapshot(big_tree)
+    install, floor, ratio = paired_ratios(
+        install_argv(big_tree, DRY_RUN_FLAGS), [sys.executable, str(FLOOR_SCRIPT), str(big_tree)], big_tree, env, repeat
+    )
+    restore(big_tree, snapshot)
+    section.rows += [
+        Row("floor: git ls-files + read/scan (floor_scan.py)", floor.wall, None, floor.cpu),
+        Row("big tree (git): install --dry-run", install.wall, ratio.wall, install.cpu, ratio.cpu),
+    ]
+    return section
+
+
 def bench_big_tree(work: Path, env: dict[str, str], repeat: int, total: int) -> list[Section]:
     root = work / "big_app"
     progress(f"generating {total} files in {root}")
@@ -320,6 +391,7 @@ def bench_big_tree(work: Path, env: dict[str, str], repeat: int, total: int) -> 
     in_git.rows += git_listing_rows(root, env, repeat)
     ls_files = in_git.rows[0].seconds
     in_git.rows += bench_installs("big tree (git)", root, env, repeat, ls_files)
+    targets = target_rows(work, root, env, repeat)
 
     shutil.rmtree(root / ".git")
     no_git = Section("generated tree, .git removed (ratio: vs `git ls-files` above, measured with .git)")
@@ -327,7 +399,7 @@ def bench_big_tree(work: Path, env: dict[str, str], repeat: int, total: int) -> 
     walk = median_seconds(["find", ".", "-type", "f"], root, env, repeat)
     no_git.rows.append(Row("find . -type f (whole tree)", walk, walk / ls_files))
     no_git.rows += bench_installs("big tree (no git)", root, env, repeat, ls_files)
-    return [in_git, no_git]
+    return [in_git, no_git, targets]
 
 
 # ---------------------------------------------------------------- output and entry point
@@ -341,10 +413,12 @@ def format_sections(sections: Sequence[Section], header: Sequence[str]) -> str:
     width = max(len(row.name) for section in sections for row in section.rows)
     lines = [*header, ""]
     for section in sections:
-        lines += [section.title, f"{'name':<{width}}  {'median_s':>9}  {'ratio':>8}"]
+        lines += [section.title, f"{'name':<{width}}  {'median_s':>9}  {'ratio':>8}  {'cpu_s':>7}  {'cpu ratio':>9}"]
         for row in section.rows:
             ratio = "-" if row.ratio is None else f"{row.ratio:.2f}x"
-            lines.append(f"{row.name:<{width}}  {row.seconds:>9.3f}  {ratio:>8}")
+            cpu = "-" if row.cpu is None else f"{row.cpu:.3f}"
+            cpu_ratio = "-" if row.cpu_ratio is None else f"{row.cpu_ratio:.2f}x"
+            lines.append(f"{row.name:<{width}}  {row.seconds:>9.3f}  {ratio:>8}  {cpu:>7}  {cpu_ratio:>9}")
         lines.append("")
     return "\n".join(lines)
 

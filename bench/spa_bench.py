@@ -443,9 +443,13 @@ def bench(base: Path, settle_ms: int) -> int:
         "gzip-6",
         "delta gzip-9",
         "delta gzip-6",
+        "x react-use-intercom",
+        "x bare SDK",
         "all JS files",
         "all JS gzip-9",
     )
+    # Ratios of the added first-load bytes (delta gzip-9), paired within this one run.
+    added = {row[0]: row[3] - base_row[3] for row in size_rows}
     rows = [header]
     for name, files, raw, g9, g6, n_all, all9 in size_rows:
         rows.append(
@@ -457,6 +461,8 @@ def bench(base: Path, settle_ms: int) -> int:
                 str(g6),
                 f"{g9 - base_row[3]:+d}",
                 f"{g6 - base_row[4]:+d}",
+                ratio(added[name], added["react-use-intercom"]),
+                ratio(added[name], added["messenger-js-sdk (bare)"]),
                 str(n_all),
                 str(all9),
             )
@@ -476,6 +482,10 @@ def bench(base: Path, settle_ms: int) -> int:
     print("versions: " + "; ".join(f"{name}: {note}" for name, note in notes.items()))
     log(f"done in {time.monotonic() - started:.0f} s")
     return 0
+
+
+def ratio(value: int, reference: int) -> str:
+    return f"{value / reference:.2f}x" if reference > 0 else "-"
 
 
 def print_table(rows: list[tuple[str, ...]]) -> None:

@@ -12,8 +12,16 @@ Every token response must be 200 JSON holding a token (anything else is an error
 tokens is verified with PyJWT against the secret once the load is over. Only 127.0.0.1 is contacted.
 The servers are development servers: the figures compare two routes of one server, not frameworks.
 
+When `wrk` is installed (Debian: apt-get install wrk) it generates the load instead (--client auto,
+the default): the Python client, whose threads share one interpreter, saturates before the faster
+servers do. wrk runs --rounds pairs (bare route, then token route, --duration seconds each, the same
+--concurrency connections); the ratio is taken pair by pair and its median printed. wrk does not look at
+bodies, so the answers are checked by the Python client around it: --warmup requests before, and a
+sample of VERIFY_SAMPLE token answers after, each checked (and the tokens verified with PyJWT) as above.
+
 Usage: python bench/token_endpoint_load.py [--requests 2000] [--concurrency 4] [--max-seconds 60]
                                            [--warmup 20] [--close] [--only flask,django,express,fastapi]
+                                           [--client auto|wrk|python] [--duration 5] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -23,7 +31,10 @@ import http.client
 import importlib.util
 import json
 import math
+import os
+import re
 import secrets
+import statistics
 import shutil
 import subprocess
 import sys
@@ -32,7 +43,7 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jwt
@@ -332,6 +343,69 @@ def verify_tokens(result: RouteResult, secret: str, user_id: str) -> None:
             result.error("PyJWT: wrong user_id")
 
 
+# --- wrk ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WrkRun:
+    requests: int
+    rate: float  # requests per second
+    p50_ms: float
+    p99_ms: float
+    bad: int  # non-2xx answers and socket errors
+    cpu_us: float = math.nan  # the server process's CPU time (user + system) per request, microseconds
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds the server process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime: fields 14 and 15 of stat
+
+
+def _milliseconds(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def run_wrk(port: int, path: str, cookie: str, *, connections: int, seconds: float, close_each: bool) -> WrkRun:
+    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency",
+               "-H", f"Cookie: {cookie}", "-H", "Accept: application/json"]
+    if close_each:
+        command += ["-H", "Connection: close"]
+    output = subprocess.run([*command, f"http://{HOST}:{port}{path}"], capture_output=True, text=True, check=True,
+                            timeout=seconds + 60).stdout
+    total = re.search(r"(\d+) requests in", output)
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE)
+    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE)
+    if not (total and rate and p50 and p99):
+        raise SetupFailed(f"could not read wrk's output:\n{output}")
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    bad = (int(non_2xx.group(1)) if non_2xx else 0) + (sum(map(int, sockets.groups())) if sockets else 0)
+    return WrkRun(int(total.group(1)), float(rate.group(1)), _milliseconds(p50.group(1)), _milliseconds(p99.group(1)), bad)
+
+
+@dataclass
+class WrkResult:
+    framework: str
+    bare: list[WrkRun]
+    token: list[WrkRun]
+    checked: RouteResult  # the Python client's checked sample of token answers
+
+    @property
+    def ratios(self) -> list[float]:
+        return [t.rate / b.rate if b.rate else math.nan for b, t in zip(self.bare, self.token)]
+
+    @property
+    def cpu_ratios(self) -> list[float]:
+        """Bare CPU per request / token CPU per request: the throughput ratio once the server's CPU is the limit."""
+        return [b.cpu_us / t.cpu_us if t.cpu_us else math.nan for b, t in zip(self.bare, self.token)]
+
+
 # --- one framework -------------------------------------------------------------------------------
 
 
@@ -357,7 +431,7 @@ def cookie_header(client: BrowserlessClient) -> str:
     return "; ".join(f"{cookie.name}={cookie.value}" for cookie in client.cookies)
 
 
-def bench_framework(framework: Framework, workdir: Path, args: argparse.Namespace) -> list[RouteResult]:
+def bench_framework(framework: Framework, workdir: Path, args: argparse.Namespace) -> list:  # RouteResult, or one WrkResult
     secret = secrets.token_urlsafe(32)
     print(f"[{framework.name}] copying {framework.fixture} and running the wizard on the copy", file=sys.stderr)
     try:
@@ -373,7 +447,7 @@ def bench_framework(framework: Framework, workdir: Path, args: argparse.Namespac
     with ExitStack() as stack:
         stack.callback(print, f"[{framework.name}] server stopped", file=sys.stderr)
         try:
-            stack.enter_context(running_server(command, root, port, env))
+            server = stack.enter_context(running_server(command, root, port, env))
         except RuntimeError as exc:
             raise SetupFailed(str(exc)) from exc
         client = BrowserlessClient(f"http://{HOST}:{port}")
@@ -383,6 +457,8 @@ def bench_framework(framework: Framework, workdir: Path, args: argparse.Namespac
             probe = client.get(path, follow=False)
             if probe.status != 200:
                 raise SetupFailed(f"signed in, GET {path} answered {probe.status}: {probe.body[:300]}")
+        if args.client == "wrk":
+            return [bench_with_wrk(framework, port, cookie, secret, args, server.pid)]
         results = []
         for path, token_route in ((framework.bare_path, False), (TOKEN_PATH, True)):
             def run(total: int, max_seconds: float) -> RouteResult:
@@ -399,7 +475,65 @@ def bench_framework(framework: Framework, workdir: Path, args: argparse.Namespac
         return results
 
 
+def bench_with_wrk(framework: Framework, port: int, cookie: str, secret: str, args: argparse.Namespace, server_pid: int) -> WrkResult:
+    def checked(path: str, total: int, token_route: bool) -> RouteResult:
+        return drive(port, path, cookie, total=total, concurrency=args.concurrency, max_seconds=min(30.0, args.max_seconds),
+                     secret=secret, token_route=token_route, expect=framework.bare_expect, close_each=args.close)
+
+    for path, token_route in ((framework.bare_path, False), (TOKEN_PATH, True)):
+        if args.warmup:
+            warm = checked(path, args.warmup, token_route)
+            if warm.errors:
+                raise SetupFailed(f"warm-up on {path}: " + ", ".join(f"{k} x{n}" for k, n in warm.error_kinds.items()))
+    bare, token = [], []
+    for round_number in range(1, args.rounds + 1):
+        print(f"[{framework.name}] wrk round {round_number}/{args.rounds}: {args.duration:g} s per route, "
+              f"{args.concurrency} connections", file=sys.stderr)
+        for path, runs in ((framework.bare_path, bare), (TOKEN_PATH, token)):
+            cpu_before = server_cpu_seconds(server_pid)
+            run = run_wrk(port, path, cookie, connections=args.concurrency, seconds=args.duration, close_each=args.close)
+            cpu = server_cpu_seconds(server_pid) - cpu_before
+            runs.append(replace(run, cpu_us=cpu / run.requests * 1e6 if run.requests else math.nan))
+    sample = checked(TOKEN_PATH, VERIFY_SAMPLE, True)
+    verify_tokens(sample, secret, framework.token_user_id)
+    return WrkResult(framework.name, bare, token, sample)
+
+
 # --- report --------------------------------------------------------------------------------------
+
+
+def print_wrk_table(result: WrkResult) -> None:
+    print(f"\n{result.framework} (wrk; each round: bare route, then token route)")
+    rows = [("round", "bare req/s", "token req/s", "ratio", "bare p50 ms", "token p50 ms", "bare p99 ms", "token p99 ms",
+             "bare cpu us/req", "token cpu us/req", "cpu ratio", "bad answers")]
+    for number, (bare, token, ratio, cpu_ratio) in enumerate(zip(result.bare, result.token, result.ratios, result.cpu_ratios), start=1):
+        rows.append((str(number), f"{bare.rate:.0f}", f"{token.rate:.0f}", f"{ratio:.2f}", f"{bare.p50_ms:.2f}",
+                     f"{token.p50_ms:.2f}", f"{bare.p99_ms:.2f}", f"{token.p99_ms:.2f}", f"{bare.cpu_us:.0f}",
+                     f"{token.cpu_us:.0f}", f"{cpu_ratio:.2f}", str(bare.bad + token.bad)))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  " + "  ".join(cell.rjust(widths[i]) for i, cell in enumerate(row)))
+    print(f"  throughput ratio token/bare (median of {len(result.ratios)} pairs): {statistics.median(result.ratios):.2f}; "
+          f"server CPU per request, bare/token: {statistics.median(result.cpu_ratios):.2f}")
+    sample = result.checked
+    problems = ", ".join(f"{kind} x{n}" for kind, n in sorted(sample.error_kinds.items())) or "none"
+    print(f"  checked sample after the load: {sample.requests} token answers, errors: {problems}; "
+          f"tokens verified with PyJWT: {len(sample.tokens)}")
+
+
+def print_wrk_summary(results: list[WrkResult]) -> None:
+    print("\nside by side (median of the paired rounds)")
+    rows = [("framework", "bare req/s", "token req/s", "token/bare", "bare p50 ms", "token p50 ms", "bare cpu us/req", "token cpu us/req",
+             "cpu bare/token")]
+    for r in results:
+        rows.append((r.framework, f"{statistics.median(b.rate for b in r.bare):.0f}", f"{statistics.median(t.rate for t in r.token):.0f}",
+                     f"{statistics.median(r.ratios):.2f}", f"{statistics.median(b.p50_ms for b in r.bare):.2f}",
+                     f"{statistics.median(t.p50_ms for t in r.token):.2f}", f"{statistics.median(b.cpu_us for b in r.bare):.0f}",
+                     f"{statistics.median(t.cpu_us for t in r.token):.0f}", f"{statistics.median(r.cpu_ratios):.2f}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  " + "  ".join(cell.ljust(widths[0]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)))
+
 
 
 def print_table(name: str, results: list[RouteResult]) -> None:
@@ -435,7 +569,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=20, help="untimed requests per route before the run (default 20)")
     parser.add_argument("--close", action="store_true", help="a new connection per request (Connection: close) instead of keep-alive")
     parser.add_argument("--only", default="", help="comma-separated subset of: " + ",".join(f.name for f in FRAMEWORKS))
+    parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto",
+                        help="load generator: wrk when installed (auto, the default), or the Python client")
+    parser.add_argument("--duration", type=float, default=5.0, help="wrk: seconds per route and round (default 5)")
+    parser.add_argument("--rounds", type=int, default=3, help="wrk: paired rounds, bare then token (default 3)")
     args = parser.parse_args(argv)
+    if args.client == "auto":
+        args.client = "wrk" if shutil.which("wrk") else "python"
+    elif args.client == "wrk" and not shutil.which("wrk"):
+        parser.error("--client wrk: wrk is not installed (Debian: apt-get install wrk)")
+    if args.duration < 1 or args.rounds < 1:
+        parser.error("--duration must be at least 1 and --rounds at least 1")
     if args.requests < 1 or args.concurrency < 1 or args.max_seconds <= 0 or args.warmup < 0:
         parser.error("--requests and --concurrency must be at least 1, --max-seconds positive, --warmup not negative")
     chosen = [f for f in FRAMEWORKS if not args.only or f.name in args.only.split(",")]
@@ -443,9 +587,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--only: unknown framework in {args.only!r}")
 
     connections = "connections, a new one per request" if args.close else "keep-alive connections"
-    print(f"{args.requests} requests per route, {args.concurrency} {connections}, "
-          f"cap {args.max_seconds:g} s per route, {args.warmup} warm-up requests; server on {HOST}")
+    if args.client == "wrk":
+        print(f"wrk: {args.rounds} rounds of {args.duration:g} s per route, {args.concurrency} {connections}, "
+              f"{args.warmup} checked warm-up requests; server on {HOST}")
+    else:
+        print(f"{args.requests} requests per route, {args.concurrency} {connections}, "
+              f"cap {args.max_seconds:g} s per route, {args.warmup} warm-up requests; server on {HOST}")
     failed = []
+    wrk_results: list[WrkResult] = []
     with tempfile.TemporaryDirectory(prefix="token-endpoint-load-") as tmp:
         for framework in chosen:
             reason = framework.missing()
@@ -465,7 +614,13 @@ def main(argv: list[str] | None = None) -> int:
                 failed.append(framework.name)
                 print(f"\n{framework.name}: SETUP FAILED\n  {exc}")
                 continue
-            print_table(framework.name, results)
+            if args.client == "wrk":
+                print_wrk_table(results[0])
+                wrk_results += results
+            else:
+                print_table(framework.name, results)
+    if wrk_results:
+        print_wrk_summary(wrk_results)
     return 1 if failed else 0
 
 

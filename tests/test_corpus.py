@@ -32,6 +32,7 @@ repo = "someone/shop"
 commit = "0123456789abcdef"
 framework = "express@4.21.2"
 subdir = "server"
+ignore = ["var/db"]
 [expect]
 backend = "express"
 [wizard]
@@ -64,6 +65,7 @@ def test_sheet_toml_fields(tmp_path: Path) -> None:
     assert sheet.timeout == 120
     assert sheet.port == 3123 and sheet.base_url == "http://127.0.0.1:3123"
     assert sheet.env == {"SESSION_SECRET": "test"}
+    assert sheet.ignore == ("var/db",)
     assert [user.username for user in sheet.users] == ["alice", "bob"]
 
 
@@ -83,7 +85,9 @@ def test_sheet_json_and_shell_string_options(tmp_path: Path) -> None:
         ('commit = "c"\nframework = "x@1"', "'repo' is required"),
         ('repo = "a/b"\ncommit = "c"\nframework = "x@1"\ncolour = "red"', "unknown field(s): colour"),
         ('repo = "a/b"\ncommit = "c"\nframework = "x@1"\n[start]\ncommand = "node app.js"', "'start.port' must be a port number"),
-        ('repo = "a/b"\ncommit = "c"\nframework = "x@1"\n[commands]\ndeploy = "x"', "commands.deploy"),
+        ('repo = "a/b"\ncommit = "c"\nframework = "x@1"\n[commands]\ndeploy = "x"', "unknown field(s) in [commands]: deploy"),
+        ('repo = "a/b"\ncommit = "c"\nframework = "x@1"\n[expect]\nignore = ["var"]', "unknown field(s) in [expect]: ignore"),
+        ('repo = "a/b"\ncommit = "c"\nframework = "x@1"\n[commands]\nbuild = ["npm", "run"]', "commands.build must be a shell command"),
         ('repo = "a/b"\ncommit = "c"\nframework = "x@1"\nsubdir = "../elsewhere"', "'subdir' must be a relative path"),
         ('repo = "a/b"\ncommit = "c"\nframework = "x@1"\n[login]\nusers = [{username = "x"}]', "login.users[0]"),
         ('repo = "a/b"\ncommit = ', "cannot read"),
@@ -208,3 +212,24 @@ def test_scores_a_fake_app_end_to_end_offline(tmp_path: Path) -> None:
     assert (work / "tiny" / "logs" / "install.log").is_file()
     # The checkout itself is never touched.
     assert sorted(p.name for p in site.iterdir()) == ["build.sh", "index.html"]
+
+
+def test_an_app_held_by_another_run_is_skipped(tmp_path: Path) -> None:
+    (tmp_path / "apps" / "tiny").mkdir(parents=True)
+    (tmp_path / "runs" / "tiny").mkdir(parents=True)
+    (tmp_path / "runs" / "tiny" / "scoring.lock").write_text("12345")
+    sheet = corpus.Sheet(name="tiny", repo="me/tiny", commit="0", framework="html")
+    result = corpus.Scorer(tmp_path / "apps", tmp_path / "runs", user_option=False).score(sheet)
+    assert {outcome.status for outcome in result.stages.values()} == {"skip"}
+    assert "another scorer run holds" in result.stages["detect"].reason
+    assert (tmp_path / "runs" / "tiny" / "scoring.lock").read_text() == "12345"
+
+
+def test_ignored_paths_are_not_byte_checked(tmp_path: Path) -> None:
+    (tmp_path / "var" / "db").mkdir(parents=True)
+    (tmp_path / "var" / "db" / "todos.db").write_bytes(b"1")
+    (tmp_path / "app.js").write_text("x")
+    before = corpus.snapshot(tmp_path, (*corpus.DEFAULT_GENERATED, "var"))
+    (tmp_path / "var" / "db" / "todos.db").write_bytes(b"2")
+    assert corpus.compare_snapshots(before, corpus.snapshot(tmp_path, (*corpus.DEFAULT_GENERATED, "var"))) == []
+    assert corpus.compare_snapshots(corpus.snapshot(tmp_path), {**corpus.snapshot(tmp_path), "var/db/todos.db": "other"}) == ["changed: var/db/todos.db"]

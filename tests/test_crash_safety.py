@@ -165,8 +165,8 @@ def test_two_installs_at_once_apply_exactly_once(tmp_path, states):
     for run in runs:
         _, stderr = run.communicate(timeout=120)
         outcomes.append((run.returncode, stderr))
-    applied = [stderr for code, stderr in outcomes if code == 0 and "Installed." in stderr]
-    others = [(code, stderr) for code, stderr in outcomes if not (code == 0 and "Installed." in stderr)]
+    applied = [stderr for code, stderr in outcomes if code == 0 and "Applied." in stderr]
+    others = [(code, stderr) for code, stderr in outcomes if not (code == 0 and "Applied." in stderr)]
     assert len(applied) == 1, outcomes
     code, stderr = others[0]
     assert (code == 2 and "Another intercom-wizard run" in stderr) or (code == 0 and "Nothing to do" in stderr), outcomes

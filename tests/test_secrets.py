@@ -199,8 +199,7 @@ def test_a_failed_write_leaves_no_temporary_file(app_copy, monkeypatch):
 
     monkeypatch.setattr(apply_module.os, "fsync", disk_full)
     with pytest.raises(ApplyFailed, match="No space left on device"):
-        apply_changes = apply_module.apply_changes
-        apply_changes(detect(root).tree, plan.changes)
+        apply_module.apply_changes(detect(root).tree, plan.changes)
     monkeypatch.undo()
     assert snapshot(root) == before
     assert not [p for p in root.rglob(".intercom-wizard~*")]

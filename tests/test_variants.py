@@ -92,16 +92,37 @@ def test_django_urlpatterns_without_trailing_comma_and_custom_user(tmp_path, cli
     _, after = install_and_check_uninstall(cli, tmp_path)
     assert after["proj/urls.py"].endswith('    path("a/", view),\n    path("api/intercom-jwt", intercom_jwt, name="intercom-jwt"),\n]\n')
     assert "user.get_email_field_name()" in after["proj/intercom_jwt.py"]
+    # A custom user model keeps its name anywhere: the usual fields are tried at run time (issue 9).
+    assert '"name": user_attribute(user, "name", "full_name", "get_full_name", "display_name", "get_username"),' in after["proj/intercom_jwt.py"]
+    compile(after["proj/intercom_jwt.py"], "intercom_jwt.py", "exec")
     assert after["accounts/static/intercom-messenger.js"]
     assert after["accounts/templates/base.html"].startswith("{% load static %}\n")
 
 
-def test_flask_without_login_fails_closed_and_says_so(tmp_path, cli):
+def test_flask_without_any_sign_in_is_anonymous_only(tmp_path, cli):
+    """No auth library, no login route or form, no session user: no endpoint, no token request, exit 0."""
     write_files(
         tmp_path,
         {
             "app.py": 'from flask import Flask, render_template\n\napp = Flask(__name__)\n\n\n@app.route("/")\ndef index():\n    return render_template("index.html")\n',
             "templates/index.html": PAGE,
+            "requirements.txt": "flask",
+        },
+    )
+    result, after = install_and_check_uninstall(cli, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.rstrip().splitlines()[-1].startswith("result: anonymous-only")
+    assert "intercom_jwt.py" not in after and after["requirements.txt"] == "flask" and "intercom" not in after["app.py"]
+    assert "var TOKEN_URL = null;" in after["static/intercom-messenger.js"]
+    assert "add sign-in to the app, then run `intercom-wizard uninstall` and install again" in result.stderr
+
+
+def test_flask_with_an_unrecognised_login_fails_closed_and_says_so(tmp_path, cli):
+    write_files(
+        tmp_path,
+        {
+            "app.py": 'from flask import Flask, render_template\n\napp = Flask(__name__)\n\n\n@app.route("/")\ndef index():\n    return render_template("index.html")\n',
+            "templates/index.html": PAGE.replace("<body>", '<body>\n<form method="post" action="/session"><input type="password" name="pw"></form>'),
             "requirements.txt": "flask",
         },
     )
@@ -116,7 +137,7 @@ def test_poetry_project_gets_pyjwt(tmp_path, cli):
     write_files(
         tmp_path,
         {
-            "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+            "app.py": "from flask import Flask\nfrom flask_login import LoginManager\n\napp = Flask(__name__)\n",
             "templates/base.html": PAGE,
             "pyproject.toml": '[tool.poetry]\nname = "x"\n\n[tool.poetry.dependencies]\npython = "^3.11"\nflask = "^3.0"\n',
         },
@@ -129,7 +150,7 @@ def test_static_site_boots_leads_only(app_copy, cli):
     root = app_copy("static_site")
     result, after = install_and_check_uninstall(cli, root)
     assert "var TOKEN_URL = null;" in after["intercom-messenger.js"]
-    assert "needs a server" in result.stderr
+    assert result.exit_code == 0 and result.stderr.rstrip().splitlines()[-1].startswith("result: anonymous-only")
     assert '    <script src="intercom-messenger.js" defer></script>\n  </body>' in after["index.html"]
 
 

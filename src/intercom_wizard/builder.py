@@ -69,6 +69,10 @@ class PlanBuilder:
             )
         self._created[path] = (content, reason, holds_secret)
 
+    def created_text(self, path: str) -> str | None:
+        """The content queued for a new file, so a second package can be added to a requirements.txt we create."""
+        return self._created[path][0] if path in self._created else None
+
     def insert(self, path: str, insertions: list[Insertion], reason: str, *, skip_present: bool = True) -> None:
         """Queue one logical edit. Its first insertion names it: when that text is already in the file,
         the edit was made before and is skipped whole (the others are glue, such as a comma)."""

@@ -125,12 +125,17 @@ def install(
     frontend_origin: Annotated[Optional[str], typer.Option(help="Origin of the pages when it differs from the API's (adds CORS to the token endpoint).")] = None,
     load: Annotated[LoadStrategy, typer.Option(help="When single-page apps load the Messenger: at once, when idle, or on first interaction.")] = LoadStrategy.IMMEDIATE,
     csp_nonce: Annotated[bool, typer.Option("--csp-nonce", help="The site sends a nonce-based Content Security Policy: give the Messenger's script the request's nonce (Next.js: write the proxy that sends one).")] = False,
+    check_build: Annotated[bool, typer.Option("--check-build", help="Run the project's own build/type-check script (from package.json) before and after; undo the install when it made that fail.")] = False,
     secret: Annotated[Optional[str], typer.Option("--secret", "--identity-secret", hidden=True)] = None,
 ) -> None:
     """Plan the installation, show the diff, and apply it when confirmed (or with --yes)."""
     from intercom_wizard.apply import apply_changes
     from intercom_wizard.gitstate import ensure_clean
+    from intercom_wizard.checkbuild import BuildBroken, BuildCheck
+    from intercom_wizard.outputcheck import ensure_parses
+    from intercom_wizard.plan import Note
     from intercom_wizard.project import detect
+    from intercom_wizard.tree import MAX_FILE_BYTES
 
     refuse_secret_argument(secret)
     interactive = is_interactive(yes)
@@ -161,8 +166,13 @@ def install(
         )
         guard_project(None if dry_run else ctx, path)
         project = detect(path)
+        _check_endpoint_is_free(project, options)
         identity_secret = None if insecure else read_secret(interactive and not dry_run)
         plan = _plan_with_choices(project, options, identity_secret, interactive)
+        plan.notes += [
+            Note(f"{skipped} was not read: {size // (1024 * 1024)} MiB is over the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit for project files.")
+            for skipped, size in project.tree.skipped_large
+        ]
     except WizardError as error:
         fail(error)
     if as_json:
@@ -174,11 +184,11 @@ def install(
             print(json.dumps(result | {"applied": False, "status": "nothing to do"}, indent=2))
         else:
             err.print("[green]Nothing to do:[/] Intercom is already installed as planned.")
-        raise typer.Exit(int(ExitCode.MANUAL_STEP if plan.manual_steps else ExitCode.OK))
+        finish(plan, as_json=as_json)
     if dry_run:
         if as_json:
             print(json.dumps(result | {"applied": False, "status": "dry run"}, indent=2))
-        raise typer.Exit(int(ExitCode.MANUAL_STEP if plan.manual_steps and yes else ExitCode.OK))
+        finish(plan, as_json=as_json, dry_run=True)
     if not yes:
         if not interactive:
             fail(BadInput("Confirmation needed and there is no terminal to ask on.", hint="Review the plan with --dry-run, then run again with --yes."))
@@ -188,15 +198,61 @@ def install(
     try:
         if not allow_dirty:
             ensure_clean(project.tree, [c.path for c in plan.changes if c.action == "modify"])
+        checked = ensure_parses(project.tree, plan.changes)  # our own output, before anything is written
+        builds = BuildCheck.start(project.tree, plan.changes) if check_build else None
         applied = apply_changes(project.tree, plan.changes)
     except WizardError as error:
         fail(error)
+    for reason in checked.not_checked:
+        err.print(f"note: {escape(reason)}")
     installs = _install_dependencies(project, plan, run=not no_install, quiet=as_json)
+    if builds is not None:
+        builds.finish(run_package_manager=not no_install)
+        for line in builds.report():
+            err.print(escape(line))
+        if builds.rolled_back:
+            if as_json:
+                print(json.dumps(result | {"applied": False, "status": "rolled back: the install made the build fail", "check_build": builds.to_json()}, indent=2))
+            fail(BuildBroken("The install made the project's build fail, so it was undone: every file is as it was.", hint="The output above names the error; please report it with `intercom-wizard detect` output."))
     if as_json:
-        print(json.dumps(result | {"applied": True, "status": "applied", "written": applied.written, "package_manager": installs}, indent=2))
+        result = plan.to_json()  # a package that failed to install is a manual step now
+        extra = {"check_build": builds.to_json()} if builds is not None else {}
+        print(json.dumps(result | {"applied": True, "status": "applied", "written": applied.written, "package_manager": installs} | extra, indent=2))
     else:
         show_summary(plan)
-    raise typer.Exit(int(ExitCode.MANUAL_STEP if plan.manual_steps else ExitCode.OK))
+    finish(plan, as_json=as_json)
+
+
+def finish(plan: "Plan", *, as_json: bool, dry_run: bool = False) -> NoReturn:
+    """The result, as the last line (JSON carries it as "result"), and its exit code: a dry run
+    reports what the install would end in, with the same code."""
+    from intercom_wizard.plan import ANONYMOUS_ONLY, INCOMPLETE
+
+    outcome = plan.result
+    if not as_json:
+        would = "would be " if dry_run else ""
+        if outcome == INCOMPLETE:
+            count = len(plan.manual_steps)
+            detail = f"{count} part{'s' if count != 1 else ''} left to do by hand (listed above)"
+            err.print(f"[bold yellow]result: {would}incomplete[/] - {detail}; identity is not working until done.")
+        elif outcome == ANONYMOUS_ONLY:
+            err.print(f"[bold green]result: {would}anonymous-only[/] - the app has no sign-in, so every visitor is a lead.")
+        else:
+            err.print(f"[bold green]result: {would}complete[/]")
+    raise typer.Exit(int(ExitCode.MANUAL_STEP if outcome == INCOMPLETE else ExitCode.OK))
+
+
+def _check_endpoint_is_free(project: "Project", options: InstallOptions) -> None:
+    from intercom_wizard.routes import existing_route
+
+    if options.mode is not AuthMode.SECURE:
+        return
+    route = existing_route(project.tree, options.endpoint, project.receipt)
+    if route is not None:
+        raise BadInput(
+            f"--endpoint {options.endpoint} is already a route of the app ({route}): the token endpoint would shadow it, or be shadowed by it.",
+            hint="Choose a path the app does not use, e.g. /api/intercom-jwt.",
+        )
 
 
 def _auth_scheme(value: str) -> str:
@@ -223,6 +279,7 @@ def _plan_with_choices(project: "Project", options: InstallOptions, secret: str 
 
 def _install_dependencies(project: "Project", plan: "Plan", *, run: bool, quiet: bool) -> list[dict[str, object]]:
     from intercom_wizard.packages import install_hint, run_install
+    from intercom_wizard.plan import ManualStep
 
     results = []
     for change in plan.dependencies:
@@ -238,6 +295,15 @@ def _install_dependencies(project: "Project", plan: "Plan", *, run: bool, quiet:
         results.append({"package": change.package, "ok": ok, "output": output})
         if not quiet:
             err.print(f"{change.package_manager} install: " + ("[green]done[/]" if ok else f"[red]failed[/]\n{escape(output)}"))
+        if not ok:
+            # The manifest names the package, but the code that imports it cannot run until it is installed.
+            plan.manual_steps.append(
+                ManualStep(
+                    change.manifest,
+                    f"{change.package_manager} install failed (output above); install {change.package} in the folder of this manifest with:",
+                    f"{change.package_manager or 'npm'} install",
+                )
+            )
     return results
 
 
@@ -260,7 +326,7 @@ def show_plan(plan: "Plan") -> None:
 
 
 def show_summary(plan: "Plan") -> None:
-    err.print("[bold green]Installed.[/] Next steps:" if plan.backend or plan.frontend else "[bold green]Installed.[/]")
+    err.print("[bold]Applied.[/] Next steps:" if plan.next_steps else "[bold]Applied.[/]")
     for number, step in enumerate(plan.next_steps, start=1):
         err.print(f"  {number}. {escape(step)}")
     if plan.manual_steps:

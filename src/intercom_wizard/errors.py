@@ -16,14 +16,15 @@ class ExitCode(IntEnum):
 
 EXIT_CODE_HELP = """\b
 Exit codes:
-  0  success
+  0  success: the install is complete, or anonymous-only (the app has no sign-in)
   1  verification or a check failed
   2  bad input: invalid option value, secret passed on the command line,
      unreadable, malformed or non-UTF-8 file, special file (FIFO, socket,
      device), malformed receipt, path outside the project; or another
      install/uninstall is running on the same project (nothing changed)
   3  nothing (or more than one candidate) detected; pass --frontend/--backend
-  4  an anchor was not found: a manual step is needed (snippet printed)
+  4  incomplete: a manual step is needed (file and snippet printed), e.g. an
+     identity adapter to fill in, a layout or a failed package install
   5  git has uncommitted changes in files the plan touches (see --allow-dirty)
   6  applying the plan failed; every file was left as it was
   7  Intercom is already installed (by hand, or by the wizard with other options)

@@ -38,7 +38,7 @@ def find_existing_intercom(tree: ProjectTree, receipt: Receipt | None) -> list[F
     for path in tree.glob(*SCANNED_SUFFIXES):
         if path in ours or tree.resolve(path).stat().st_size > MAX_SCANNED_BYTES:
             continue
-        text = _without_our_snippets(tree.text(path), receipt.inserted.get(path, []) if receipt else [])
+        text = without_our_snippets(tree.text(path), receipt.inserted.get(path, []) if receipt else [])
         if "ntercom" not in text and "user_hash" not in text:
             continue
         for number, line in enumerate(text.splitlines(), start=1):
@@ -48,9 +48,17 @@ def find_existing_intercom(tree: ProjectTree, receipt: Receipt | None) -> list[F
     return findings
 
 
-def _without_our_snippets(text: str, snippets: list[dict[str, object]]) -> str:
-    """The file with what the wizard inserted blanked out (newlines kept, so line numbers stay right)."""
-    for snippet in snippets:
-        inserted = str(snippet["text"])
-        text = text.replace(inserted, "\n" * inserted.count("\n"))
+def without_our_snippets(text: str, snippets: list[dict[str, object]]) -> str:
+    """The file with what the wizard inserted blanked out (newlines kept, so line numbers stay right).
+
+    Each snippet where the receipt says it is, else its one occurrence: replacing every occurrence of a
+    short snippet (a ",") would also blank the user's text and break the longer snippets' matches.
+    """
+    for snippet in sorted(snippets, key=lambda s: int(s["offset"]), reverse=True):  # type: ignore[call-overload]
+        inserted, offset = str(snippet["text"]), int(snippet["offset"])  # type: ignore[call-overload]
+        if text[offset : offset + len(inserted)] != inserted:
+            if text.count(inserted) != 1:
+                continue
+            offset = text.index(inserted)
+        text = text[:offset] + "\n" * inserted.count("\n") + text[offset + len(inserted) :]
     return text

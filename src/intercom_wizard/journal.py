@@ -26,6 +26,7 @@ from typing import Any, Literal
 from intercom_wizard.errors import BadInput
 from intercom_wizard.faults import checkpoint
 from intercom_wizard.lock import TRANSIENT_PREFIX, ProjectLock, holds_lock
+from intercom_wizard.tree import check_readable_file
 
 JOURNAL_NAME = f"{TRANSIENT_PREFIX}journal.json"
 _JOURNAL_TEMP = f"{TRANSIENT_PREFIX}journal~"
@@ -136,6 +137,7 @@ def recover(root: Path) -> str | None:
 
 def load(root: Path) -> Journal:
     path = root / JOURNAL_NAME
+    check_readable_file(path, JOURNAL_NAME)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         entries = [_entry(root, item) for item in data["entries"]]

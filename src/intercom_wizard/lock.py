@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import stat
 from pathlib import Path
 
 from intercom_wizard.errors import Busy
@@ -32,9 +33,13 @@ class ProjectLock:
         path = root / LOCK_NAME
         while True:
             try:
-                descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+                # O_NONBLOCK: opening a FIFO planted under this name must not hang.
+                descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o600)
             except OSError as exc:
                 raise Busy(f"Cannot create the lock file {path}: {exc.strerror or exc}.", hint="Check that the project folder is writable.") from None
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                os.close(descriptor)
+                raise Busy(f"{path} is not a regular file; it cannot be the wizard's lock.", hint="Remove it and run the command again.")
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

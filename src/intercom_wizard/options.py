@@ -1,16 +1,20 @@
 """Validated user inputs: workspace id, region, endpoint path, install mode."""
 
+import ipaddress
 import re
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
+from urllib.parse import urlsplit
 
 from intercom_wizard.errors import BadInput
 
 _WORKSPACE_ID = re.compile(r"[a-z0-9]{6,12}")
-_WORKSPACE_URL = re.compile(r"app(?:\.(?P<region>eu|au))?\.intercom\.(?:com|io)/a/apps/(?P<id>[^/?#\s]+)")
-_ENDPOINT = re.compile(r"/[A-Za-z0-9._~/-]*")
-_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?")
+# Intercom's own web app hosts, by region: a workspace URL anywhere else is not one.
+WORKSPACE_HOSTS = {"app.intercom.com": None, "app.eu.intercom.com": "eu", "app.au.intercom.com": "au"}
+_WORKSPACE_PATH = re.compile(r"/a/apps/(?P<id>[^/]+)(?:/.*)?")
+_ENDPOINT_SEGMENT = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*")
+_HOSTNAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")
 _STORAGE_KEY = re.compile(r"[A-Za-z0-9_.:@/-]{1,100}")
 
 
@@ -41,14 +45,11 @@ class Workspace:
 
 
 def parse_workspace_id(value: str) -> Workspace:
-    """Accept `abc12345` or any app.intercom.com/a/apps/<id>/... URL."""
+    """Accept `abc12345`, or a URL of the workspace on Intercom's own hosts (app[.eu|.au].intercom.com/a/apps/<id>/...)."""
     candidate = value.strip()
     region_hint = None
-    match = _WORKSPACE_URL.search(candidate)
-    if match:
-        candidate = match.group("id")
-        if match.group("region"):
-            region_hint = Region(match.group("region"))
+    if "/" in candidate or ":" in candidate:
+        candidate, region_hint = _workspace_from_url(value, candidate)
     if not _WORKSPACE_ID.fullmatch(candidate):
         raise BadInput(
             f"{value!r} is not an Intercom workspace id.",
@@ -58,13 +59,55 @@ def parse_workspace_id(value: str) -> Workspace:
     return Workspace(candidate, region_hint)
 
 
-def parse_endpoint(value: str) -> str:
-    if not _ENDPOINT.fullmatch(value) or "//" in value or value.endswith("/") and value != "/":
+def _workspace_from_url(value: str, candidate: str) -> tuple[str, Region | None]:
+    url = urlsplit(candidate if "://" in candidate else f"https://{candidate}")
+    try:
+        port = url.port
+    except ValueError:
+        port = -1
+    host = (url.hostname or "").lower()
+    path = _WORKSPACE_PATH.fullmatch(url.path)
+    if url.scheme != "https" or host not in WORKSPACE_HOSTS or url.username or url.password or port is not None or path is None:
         raise BadInput(
-            f"{value!r} is not a usable endpoint path.",
-            hint="Use an absolute path such as /api/intercom-jwt (letters, digits, '-', '_', '.', '/').",
+            f"{value!r} is not an Intercom workspace id.",
+            hint="Give the id (like abc12345), or a URL of your workspace on Intercom's own hosts: "
+            f"https://{{{', '.join(WORKSPACE_HOSTS)}}}/a/apps/<id>/...",
+        )
+    region = WORKSPACE_HOSTS[host]
+    return path.group("id"), Region(region) if region else None
+
+
+def parse_endpoint(value: str) -> str:
+    """An absolute, normalised URL path of at least one segment: no '.'/'..', '//', query, fragment or spaces."""
+    problem = _endpoint_problem(value)
+    if problem:
+        raise BadInput(
+            f"{value!r} is not a usable endpoint path: {problem}.",
+            hint="Use an absolute path such as /api/intercom-jwt (segments of letters, digits, '-', '_', '.', '~').",
         )
     return value
+
+
+def _endpoint_problem(value: str) -> str | None:
+    if not value.startswith("/"):
+        return "it must start with /"
+    if value == "/":
+        return "/ is the site's home page"
+    if any(char.isspace() for char in value):
+        return "it contains whitespace"
+    if "?" in value or "#" in value:
+        return "a query or fragment is not part of a path"
+    if "//" in value:
+        return "it contains an empty segment (//)"
+    if value.endswith("/"):
+        return "it ends with /"
+    segments = value[1:].split("/")
+    if any(segment in (".", "..") for segment in segments):
+        return "'.' and '..' segments are not allowed"
+    bad = next((segment for segment in segments if not _ENDPOINT_SEGMENT.fullmatch(segment)), None)
+    if bad is not None:
+        return f"the segment {bad!r} holds characters other than letters, digits, '-', '_', '.', '~'"
+    return None
 
 
 def parse_secret(value: str) -> str:
@@ -94,13 +137,53 @@ class ClientAuth(str, Enum):
 
 
 def parse_origin(value: str) -> str:
-    match = _ORIGIN.fullmatch(value.strip())
-    if not match:
+    """A browser origin: scheme, host and port only; https unless the host is this machine. Normalised
+    (lowercase, default port dropped), because CORS compares it with the Origin header byte for byte."""
+    origin = value.strip()
+    url = urlsplit(origin)
+    try:
+        port = url.port
+    except ValueError:
+        port = -1
+    host = url.hostname or ""
+    problem = None
+    if any(char.isspace() for char in value.strip()) or url.scheme not in ("http", "https") or not url.netloc:
+        problem = "give scheme and host, e.g. https://app.example.com"
+    elif url.username is not None or url.password is not None:
+        problem = "an origin carries no user name or password"
+    elif url.path or url.query or url.fragment or origin.endswith(("?", "#")):
+        problem = "an origin has no path, query or fragment (not even a final /)"
+    elif port == -1 or port == 0:
+        problem = "the port must be a number from 1 to 65535"
+    elif not (_HOSTNAME.fullmatch(host) or _is_ip_literal(host)):
+        problem = f"{host!r} is not a host name"
+    elif url.scheme == "http" and not _is_loopback(host):
+        problem = "plain http is only accepted for this machine (localhost, 127.0.0.1, [::1]); use https"
+    if problem:
         raise BadInput(
-            f"{value!r} is not an origin.",
+            f"{value!r} is not an origin: {problem}.",
             hint="Give scheme, host and optional port only, e.g. https://app.example.com or http://localhost:5173.",
         )
-    return value.strip()
+    default_port = {"http": 80, "https": 443}[url.scheme]
+    shown_host = f"[{host}]" if ":" in host else host
+    return f"{url.scheme}://{shown_host}" + ("" if port in (None, default_port) else f":{port}")
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def parse_storage_key(value: str) -> str:
@@ -133,6 +216,10 @@ class InstallOptions:
     frontend_origin: str | None = None  # set when the pages are served from another origin than the API
     auth: ClientAuth | None = None  # None: decided from what the project uses
     token_storage_key: str | None = None
+    # Where and how the app keeps its access token: window.localStorage or sessionStorage, the raw
+    # token or a JSON object with the token under this field (`{"token": ...}` saved under `user`).
+    token_storage: str = "localStorage"
+    token_storage_field: str | None = None
     auth_scheme: str = "Bearer"
     load: LoadStrategy = LoadStrategy.IMMEDIATE
     csp_nonce: bool = False  # the page sends a nonce-based Content Security Policy: our script tag must carry it

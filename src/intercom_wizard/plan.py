@@ -76,6 +76,12 @@ class Note:
     level: Literal["info", "warning"] = "info"
 
 
+# The three honest outcomes of an install (see `Plan.result`).
+COMPLETE = "complete"
+INCOMPLETE = "incomplete"
+ANONYMOUS_ONLY = "anonymous-only"
+
+
 @dataclass
 class Plan:
     root: str
@@ -86,6 +92,17 @@ class Plan:
     manual_steps: list[ManualStep] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     next_steps: list[str] = field(default_factory=list)
+    # False when the app has no sign-in at all: no endpoint, no token fetch, every visitor a lead.
+    identifies_users: bool = True
+
+    @property
+    def result(self) -> str:
+        """The one place the outcome is decided, from what the integrations reported through the builder:
+        any part left to do by hand (a layout, a hook, a fail-closed identity adapter, a package that
+        did not install) makes the install incomplete; otherwise it works, with or without identity."""
+        if self.manual_steps:
+            return INCOMPLETE
+        return COMPLETE if self.identifies_users else ANONYMOUS_ONLY
 
     @property
     def is_empty(self) -> bool:
@@ -119,6 +136,7 @@ class Plan:
             "manual_steps": [m.__dict__ for m in self.manual_steps],
             "notes": [n.__dict__ for n in self.notes],
             "next_steps": self.next_steps,
+            "result": self.result,
             "diff": self.diff(),
         }
 

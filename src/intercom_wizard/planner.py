@@ -6,13 +6,18 @@ from intercom_wizard import csp
 from intercom_wizard.builder import PlanBuilder
 from intercom_wizard.errors import AlreadyInstalled, Ambiguous, BadInput, NothingDetected
 from intercom_wizard.integrations import BACKENDS, FRONTENDS
-from intercom_wizard.integrations.base import Detection, PlanContext
-from intercom_wizard.integrations.frontends import html
+from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
+from intercom_wizard.integrations.frontends import html, response_pages
+from intercom_wizard.integrations.frontends.response_pages import find_response_pages
 from intercom_wizard.integrations.frontends.client_auth import find_token_storage
 from intercom_wizard.options import AuthMode, ClientAuth, InstallOptions
 from intercom_wizard.plan import FileChange, Plan
 from intercom_wizard.project import Project
+from intercom_wizard.phpcompat import fit_created_php
+from intercom_wizard.pythoncompat import fit_created_python
 from intercom_wizard.receipt import RECEIPT_PATH, Receipt
+from intercom_wizard.tree import folder_of, join
+from intercom_wizard.signin import find_sign_in
 from intercom_wizard.support import check_supported
 
 SUPPORTED_FRONTENDS = tuple(FRONTENDS)
@@ -53,6 +58,9 @@ def choose_frontend(project: Project, options: InstallOptions) -> Detection | No
 def resolve_client_auth(project: Project, options: InstallOptions, backend: Detection | None, *, has_pages: bool) -> InstallOptions:
     """Cookie or bearer: what the back end's auth implies, and for bearer where the front end keeps its token."""
     auth = options.auth
+    declared = (backend.details.get("token_auth") or {}).get("scheme") if backend is not None else None
+    if declared and options.auth_scheme == "Bearer":  # the back end's own scheme (JWT_HEADER_TYPE, DRF's Token)
+        options = replace(options, auth_scheme=str(declared))
     if auth is None:
         auth = ClientAuth.BEARER if backend is not None and backend.details.get("token_auth") else ClientAuth.COOKIE
     if auth is ClientAuth.COOKIE:
@@ -61,14 +69,44 @@ def resolve_client_auth(project: Project, options: InstallOptions, backend: Dete
         return replace(options, auth=auth)
     candidates = find_token_storage(project.tree)
     if len(candidates) == 1:
-        return replace(options, auth=auth, token_storage_key=candidates[0].key, auth_scheme=candidates[0].scheme)
-    found = "; ".join(f"{c.key!r} in {c.file}" for c in candidates) or "no localStorage key read next to an Authorization header"
+        found = candidates[0]
+        return replace(options, auth=auth, token_storage_key=found.key, auth_scheme=found.scheme, token_storage=found.storage, token_storage_field=found.field)
+    found = "; ".join(f"{c.key!r} in {c.file}" for c in candidates) or "no localStorage/sessionStorage key read next to an Authorization header"
     raise Ambiguous(
         "token_storage_key",
         [c.key for c in candidates],
         f"The API authenticates with bearer tokens, but where the front end keeps its token is unclear ({found}).",
         hint="Pass --token-storage-key KEY (and --auth-scheme Token for DRF's TokenAuthentication), or --auth cookie.",
     )
+
+
+def check_cookie_auth(context: PlanContext, project: Project, backend: Detection | None) -> None:
+    """The Messenger would send cookies to an API that reads an Authorization header: no user would
+    ever be recognised, so the install is incomplete until the front end sends the app's token."""
+    options = context.options
+    if options.auth is not ClientAuth.COOKIE or context.anonymous_only:
+        return
+    if backend is not None and backend.details.get("token_auth"):
+        token_auth = backend.details["token_auth"]
+        kind = token_auth.get("kind", "token") if isinstance(token_auth, dict) else "token"
+        where = _entry_file(project, backend)
+        context.builder.manual(
+            where,
+            f"The API authenticates with an Authorization header ({kind}), but the Messenger was set to send cookies "
+            "(--auth cookie), so the token endpoint would answer 401 for everyone. Install again with the app's token:",
+            "intercom-wizard uninstall && intercom-wizard install --auth bearer --token-storage-key <the localStorage key of the app's access token>",
+        )
+        return
+    if backend is None:
+        storage = find_token_storage(project.tree)
+        if storage:
+            context.builder.manual(
+                storage[0].file,
+                f"This code sends an Authorization header built from localStorage {storage[0].key!r}, but the Messenger "
+                "sends cookies: an API that reads that header answers 401 for everyone. Install again with:",
+                f"intercom-wizard uninstall && intercom-wizard install --auth bearer --token-storage-key {storage[0].key}"
+                + (f" --auth-scheme {storage[0].scheme}" if storage[0].scheme != "Bearer" else ""),
+            )
 
 
 def _single(role: str, candidates: list[Detection]) -> Detection:
@@ -108,6 +146,15 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
     builder = PlanBuilder(project.tree, project.receipt)
     context = PlanContext(project.tree, options, builder, secret)
     secure = options.mode is AuthMode.SECURE
+    # `--auth cookie|bearer` says the app signs users in, even where the evidence search found nothing.
+    context.anonymous_only = secure and options.auth is None and not find_sign_in(project.tree, backend, project.receipt)
+    if context.anonymous_only:
+        builder.note(
+            "This app has no sign-in (no auth library, no login route, form or action, no session user), so the "
+            "Messenger boots every visitor anonymously, as a lead: no token endpoint and no token request were added. "
+            "To identify users later, add sign-in to the app, then run `intercom-wizard uninstall` and install again "
+            "(if it does sign users in already, install with --auth cookie or --auth bearer to say so)."
+        )
     if frontend is not None and frontend.name != html.NAME:
         _plan_single_page_app(context, project, backend, frontend)
     else:
@@ -120,7 +167,8 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
             "next steps) or the browser blocks the Messenger.",
             "warning",
         )
-    changes = builder.changes()
+    # New modules in the idiom of the app's own language level (templates are written in today's).
+    changes = fit_created_php(project.tree, fit_created_python(project.tree, builder.changes()))
     plan = Plan(
         str(project.tree.root),
         frontend.name if frontend else None,
@@ -129,7 +177,8 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
         builder.dependencies,
         builder.manual_steps,
         builder.notes,
-        _next_steps(context.options, backend is not None and secure, has_policy=bool(policies)),
+        _next_steps(context.options, backend is not None and secure and not context.anonymous_only, has_policy=bool(policies), anonymous=context.anonymous_only),
+        identifies_users=not context.anonymous_only,
     )
     if changes:
         plan.changes.append(_receipt_change(project, settings, changes))
@@ -147,12 +196,15 @@ def _check_versions(project: Project, backend: Detection | None, frontend: Detec
 def _plan_single_page_app(context: PlanContext, project: Project, backend: Detection | None, frontend: Detection) -> None:
     """A framework front end: its own client module, plus the back end's endpoint when there is one."""
     context.options = resolve_client_auth(project, context.options, backend, has_pages=True)
+    check_cookie_auth(context, project, backend)
     if context.options.mode is not AuthMode.SECURE:
         raise BadInput(
             f"--insecure is only offered for server-rendered pages; the {frontend.name} integration always uses identity verification.",
             hint="Run without --insecure.",
         )
-    if backend is not None:
+    if context.anonymous_only:
+        pass  # no sign-in: nothing to sign a token for
+    elif backend is not None:
         BACKENDS[backend.name].plan(context, backend)
     elif not getattr(FRONTENDS[frontend.name], "SERVES_TOKENS", False):
         context.builder.note(
@@ -177,30 +229,103 @@ def _plan_pages(context: PlanContext, project: Project, backend: Detection | Non
     module = BACKENDS[backend.name] if backend is not None else None
     host = module.page_host(context, backend) if module is not None else html.static_site_host(project.tree)
     context.options = options = resolve_client_auth(project, options, backend, has_pages=host is not None)
-    if module is not None and secure:
+    if host is not None and secure:
+        check_cookie_auth(context, project, backend)
+    if module is not None and secure and not context.anonymous_only:
         module.plan(context, backend)
-    if module is None and secure:
+    if module is None and secure and not context.anonymous_only:
         builder.note(
             "This site has no back end the wizard recognises, so visitors are booted anonymously (as leads). "
             "Identity verification needs a server that signs a JWT for the signed-in user: add one, then run "
             "the wizard against it. (`--insecure` would pass user attributes unsigned; it is not applied.)",
             "warning",
         )
+    if host is None and backend is not None and find_response_pages(project.tree, backend.root):
+        # No templates, but the app returns pages as strings: the script is served from its static folder.
+        static = backend.details.get("static")
+        if isinstance(static, dict) and static.get("dir") and static.get("path"):
+            host = PageHost(static_dir=static["dir"], script_src=f"{static['path'].rstrip('/')}/{html.SCRIPT_NAME}", layouts=())
+        else:
+            app_folder = folder_of(_entry_file_of(backend) or join(backend.root, "app"))
+            host = PageHost(static_dir=join(app_folder, "static"), script_src="/static/" + html.SCRIPT_NAME, layouts=())
+            _serve_static_folder(context, backend)
     if host is not None and secure:
-        html.plan(context, host, token_url=options.endpoint if backend is not None else None)
+        identified = backend is not None and not context.anonymous_only
+        html.plan(context, host, token_url=options.endpoint if identified else None)
     elif host is not None:
         html.plan_insecure(context, host)
-    elif module is None:
-        builder.manual(
-            "your base layout",
-            "No page layout was found. Add the Messenger script before </body> of the layout every page uses.",
-            '<script src="/intercom-messenger.js" defer></script>',
+    if host is not None and not host.layouts and not host.unsupported_layouts:
+        _place_in_response_pages(context, project, backend, host)
+    elif host is None and module is None:
+        raise NothingDetected(
+            f"No page was found in {project.tree.root} to carry the Messenger script: no back end the wizard "
+            "recognises and no HTML page with a </body> tag.",
+            hint=f"Point the wizard at your app's folder, or pass --backend ({', '.join(SUPPORTED_BACKENDS)}).",
         )
-    else:
+    elif host is None:
         builder.note(
             f"The {backend.name} app renders no HTML pages of its own, so only the token endpoint was added: the "
             "single-page front end that calls this API boots the Messenger with it."
         )
+
+
+def _place_in_response_pages(context: PlanContext, project: Project, backend: Detection | None, host: PageHost) -> None:
+    """No layout was found: put the tag into the pages the app returns as strings, or say exactly where it goes."""
+    builder = context.builder
+    pages = find_response_pages(project.tree, backend.root if backend is not None else "")
+    tag = response_pages.script_tag(host.script_src)
+    secure = context.options.mode is AuthMode.SECURE
+    for page in pages:
+        if tag is not None and secure and not context.options.csp_nonce:
+            builder.insert(page.file, [response_pages.tag_insertion(page, tag)], "adds the Messenger script to the page this code returns")
+        else:
+            builder.manual(
+                page.file,
+                f"Line {page.line} returns a page: add the Messenger script before its </body>"
+                + (" (with the request's CSP nonce)" if context.options.csp_nonce else "")
+                + ":",
+                f'<script src="{host.script_src}" defer></script>',
+            )
+    if pages:
+        return
+    entry = _entry_file(project, backend)
+    builder.manual(
+        entry,
+        "No page layout the wizard can edit was found (no template with a </body> tag, no page returned as a string), "
+        f"so no page carries the Messenger yet. Add this tag before </body> of the HTML this app sends (the script is "
+        f"{join(host.static_dir, html.SCRIPT_NAME)}):",
+        f'<script src="{host.script_src}" defer></script>',
+    )
+
+
+def _entry_file(project: Project, backend: Detection | None) -> str:
+    """An existing file to name in a manual step: the back end's main file, else its folder's first file."""
+    if backend is not None:
+        for key in ("app_file", "server_file", "settings_file", "routes_file"):
+            value = backend.details.get(key)
+            if isinstance(value, str) and project.tree.exists(value):
+                return value
+    root = backend.root if backend is not None else ""
+    return next((f for f in project.tree.files if not root or f.startswith(root + "/")), project.tree.files[0])
+
+
+def _serve_static_folder(context: PlanContext, backend: Detection) -> None:
+    """A back end without a static-file route gets one line to add; only FastAPI returns None from page_host."""
+    app_file = _entry_file_of(backend)
+    app_var = backend.details.get("app_var", "app")
+    if backend.name == "fastapi":
+        snippet = (
+            "from pathlib import Path\nfrom fastapi.staticfiles import StaticFiles\n"
+            f'{app_var}.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")'
+        )
+    else:
+        snippet = f"serve the folder {join(backend.root, 'static')} at /static"
+    context.builder.manual(app_file or backend.root or ".", "Serve the Messenger script: this app has no static-file route. Add after the app is created:", snippet)
+
+
+def _entry_file_of(backend: Detection) -> str | None:
+    value = backend.details.get("app_file") or backend.details.get("server_file")
+    return value if isinstance(value, str) else None
 
 
 def _settings(options: InstallOptions) -> dict[str, str]:
@@ -225,8 +350,11 @@ def _receipt_change(project: Project, settings: dict[str, str], changes: list[Fi
     return FileChange(RECEIPT_PATH, "modify", "what the wizard added, for `intercom-wizard uninstall`", after=text, before=source.text, source=source)
 
 
-def _next_steps(options: InstallOptions, has_backend: bool, *, has_policy: bool) -> list[str]:
+def _next_steps(options: InstallOptions, has_backend: bool, *, has_policy: bool, anonymous: bool = False) -> list[str]:
     url = options.workspace.security_settings_url
+    if anonymous:
+        steps = ["Deploy, open the Messenger and send a test message; it should appear in the Inbox as a lead."]
+        return steps + ([csp.hosts_step(options.region, nonce=options.csp_nonce)] if options.csp_nonce or has_policy else [])
     if options.mode is AuthMode.INSECURE:
         return [
             "This installation is INSECURE: anyone can impersonate any user by changing the attributes in the "

@@ -53,6 +53,9 @@ def detect(root: Path) -> Project:
     backends = [d for module in BACKENDS.values() for d in module.detect(tree)]
     spas = [d for name, module in FRONTENDS.items() if name != "html" for d in module.detect(tree)]
     spas += DETECT_ONLY_FRONTENDS.detect(tree, frozenset(FRONTENDS))
+    # Laravel's resources/js (Vite, Mix, Inertia) is the bundle its Blade layout loads, not a separate app.
+    laravel_roots = {d.root for d in backends if d.name == "laravel"}
+    spas = [d for d in spas if d.root not in laravel_roots]
     frontends = spas or FRONTENDS["html"].detect(tree)
     managers = {d.root or ".": package_manager(tree, d.root) for d in backends + frontends if tree.exists(join(d.root, "package.json"))}
     return Project(tree, frontends, backends, receipt, find_existing_intercom(tree, receipt), managers)

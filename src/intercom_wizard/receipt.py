@@ -6,6 +6,7 @@ secret: an inserted secret line is remembered only by its variable name.
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,8 @@ from intercom_wizard.plan import FileChange
 from intercom_wizard.tree import ProjectTree
 
 RECEIPT_PATH = ".intercom-wizard.json"
+SECRET_NAME = "INTERCOM_IDENTITY_SECRET"  # the one variable the wizard writes into env files
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def sha256(data: bytes) -> str:
@@ -28,6 +31,9 @@ class Receipt:
     # path -> snippets as {"offset": where it starts in the file as written, "text": ...}
     inserted: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     env_lines: dict[str, list[str]] = field(default_factory=dict)  # path -> variable names
+    # Env files whose secret line install put after a newline of its own (the file had no final newline):
+    # uninstall takes back exactly that newline, and no other.
+    env_newline: list[str] = field(default_factory=list)
 
     @property
     def paths(self) -> set[str]:
@@ -44,6 +50,8 @@ class Receipt:
         for insertion in sorted(change.insertions, key=lambda i: i.offset):
             if insertion.secret_env:
                 self.env_lines.setdefault(change.path, []).append(insertion.secret_env)
+                if insertion.text.startswith(("\n", "\r")) and change.path not in self.env_newline:
+                    self.env_newline.append(change.path)
             else:
                 snippets.append({"offset": insertion.offset + shift, "text": insertion.text})
             shift += len(insertion.text)
@@ -58,23 +66,78 @@ class Receipt:
             "created": dict(sorted(self.created.items())),
             "inserted": dict(sorted(self.inserted.items())),
             "env_lines": dict(sorted(self.env_lines.items())),
-        }
+        } | ({"env_newline": sorted(self.env_newline)} if self.env_newline else {})
         return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
 def load_receipt(tree: ProjectTree) -> Receipt | None:
-    if not tree.resolve(RECEIPT_PATH).exists():
+    """The receipt, checked against its schema: a hand-edited one must not make uninstall touch the user's files."""
+    if not tree.exists(RECEIPT_PATH):
         return None
     try:
         data = json.loads(tree.text(RECEIPT_PATH))
-        return Receipt(
-            settings=dict(data.get("settings", {})),
-            created=dict(data.get("created", {})),
-            inserted={k: list(v) for k, v in data.get("inserted", {}).items()},
-            env_lines={k: list(v) for k, v in data.get("env_lines", {}).items()},
-        )
-    except (ValueError, AttributeError, TypeError) as exc:
+        receipt = _receipt_from(data)
+        for path in receipt.paths | set(receipt.env_newline):
+            tree.resolve(path)  # a symlink on the way must not lead outside the project
+    except (ValueError, TypeError, AttributeError) as exc:  # json.JSONDecodeError included
         raise BadInput(
-            f"{RECEIPT_PATH} is not a receipt this version can read ({exc}).",
+            f"{RECEIPT_PATH} is not a receipt this version can read ({exc}); nothing was changed.",
             hint="Restore it from version control, or remove the Intercom code by hand.",
         ) from None
+    return receipt
+
+
+def _receipt_from(data: object) -> Receipt:
+    body = _mapping(data, "the receipt")
+    settings = _mapping(body.get("settings", {}), "settings")
+    if not all(isinstance(value, str) for value in settings.values()):
+        raise ValueError("settings: every value must be a string")
+    created: dict[str, str | None] = {}
+    for path, digest in _mapping(body.get("created", {}), "created").items():
+        if digest is not None and not (isinstance(digest, str) and _SHA256.fullmatch(digest)):
+            raise ValueError(f"created[{path!r}]: not a SHA-256 hex digest")
+        created[_project_path(path)] = digest
+    inserted: dict[str, list[dict[str, Any]]] = {}
+    for path, snippets in _mapping(body.get("inserted", {}), "inserted").items():
+        if not isinstance(snippets, list):
+            raise ValueError(f"inserted[{path!r}]: not a list")
+        for snippet in snippets:
+            offset, text = (snippet.get("offset"), snippet.get("text")) if isinstance(snippet, dict) else (None, None)
+            if not isinstance(snippet, dict) or set(snippet) != {"offset", "text"} or type(offset) is not int or offset < 0 or not isinstance(text, str) or not text:
+                raise ValueError(f"inserted[{path!r}]: each snippet is {{\"offset\": n >= 0, \"text\": \"...\"}}")
+        inserted[_project_path(path)] = [dict(snippet) for snippet in snippets]
+    env_lines: dict[str, list[str]] = {}
+    for path, names in _mapping(body.get("env_lines", {}), "env_lines").items():
+        # The wizard writes one variable; any other name would let uninstall delete the user's settings.
+        if not isinstance(names, list) or not names or any(name != SECRET_NAME for name in names):
+            raise ValueError(f"env_lines[{path!r}]: only {SECRET_NAME} is ever written")
+        env_lines[_project_path(path)] = list(names)
+    env_newline = body.get("env_newline", [])
+    if not isinstance(env_newline, list) or any(path not in env_lines for path in env_newline):
+        raise ValueError("env_newline: must list env files of env_lines")
+    for path, digest in created.items():
+        if digest is None and path not in env_lines:
+            raise ValueError(f"created[{path!r}]: only an env file holding the secret has no hash")
+    return Receipt(settings=dict(settings), created=created, inserted=inserted, env_lines=env_lines, env_newline=list(env_newline))
+
+
+def _mapping(value: object, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError(f"{where}: not a JSON object")
+    return value
+
+
+def _project_path(path: str) -> str:
+    """A normalised relative path inside the project, not the receipt itself, not in .git."""
+    parts = path.split("/")
+    if (
+        not path
+        or path.startswith("/")
+        or "\\" in path
+        or "\0" in path
+        or any(part in ("", ".", "..") for part in parts)
+        or parts[0] == ".git"
+        or path == RECEIPT_PATH
+    ):
+        raise ValueError(f"{path!r} is not a path inside the project")
+    return path

@@ -1,6 +1,7 @@
 """The project's files: listing them cheaply, reading them safely, never leaving the root."""
 
 import os
+import stat
 import subprocess
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -18,6 +19,31 @@ PRUNED_DIRS = frozenset(
 )
 
 
+# Larger files are generated or vendored (bundles, dumps), never where the wizard edits: skipped.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+_SPECIAL_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def special_kind(mode: int) -> str | None:
+    """What a non-regular, non-directory file is (opening a FIFO would hang), or None."""
+    return next((name for test, name in _SPECIAL_KINDS if test(mode)), None)
+
+
+def check_readable_file(path: Path, label: str) -> os.stat_result:
+    """Stat `path` without opening it; refuse a FIFO, socket or device (exit 2, the path named)."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise BadInput(f"Cannot read {label}: {exc.strerror or exc}.") from None
+    kind = special_kind(info.st_mode)
+    if kind is not None:
+        raise BadInput(
+            f"{label} is {kind}, not a regular file; the wizard did not open it.",
+            hint="Replace it with a regular file, or move it out of the project.",
+        )
+    return info
+
+
 class ProjectTree:
     """Read-only view of a project directory; all paths are POSIX-style and relative to the root."""
 
@@ -28,6 +54,7 @@ class ProjectTree:
             raise BadInput(f"{root} is not a directory.")
         self.root = root.resolve()
         self._texts: dict[str, SourceText] = {}
+        self.skipped_large: list[tuple[str, int]] = []  # (path, size) left out of `files`
         # Real path of each folder already checked to be inside the root ('' is the root itself):
         # containment is checked once per folder, not once per file and path component.
         self._real_folders: dict[str, str] = {"": str(self.root)}
@@ -48,8 +75,27 @@ class ProjectTree:
             root = str(self.root)
             names = {name for name in listed.split("\0") if name and PRUNED_DIRS.isdisjoint(name.split("/"))}
             # git lists paths from a deleted-but-staged file too; keep what exists.
-            return tuple(sorted(n for n in names if os.path.isfile(os.path.join(root, n))))
+            return tuple(sorted(n for n in names if self._listable(n, os.path.join(root, n))))
         return tuple(sorted(self._walk()))
+
+    def _listable(self, relative: str, path: str) -> bool:
+        """A regular file within the size limit (larger ones are noted in `skipped_large`); one stat.
+
+        A FIFO or device among the project's files is refused (exit 2): nothing legitimate puts one
+        there, and opening it would hang. Sockets are skipped: dev servers leave them (tmp/puma.sock).
+        """
+        try:
+            info = os.stat(path)
+        except OSError:
+            return False
+        if stat.S_ISREG(info.st_mode):
+            if info.st_size > MAX_FILE_BYTES:
+                self.skipped_large.append((relative, info.st_size))
+                return False
+            return True
+        if not stat.S_ISSOCK(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+            check_readable_file(Path(path), relative)
+        return False
 
     def _walk(self) -> list[str]:
         found: list[str] = []
@@ -63,8 +109,9 @@ class ProjectTree:
                         if entry.is_dir(follow_symlinks=False):
                             if entry.name not in PRUNED_DIRS and not entry.name.startswith("."):
                                 stack.append((prefix + entry.name, entry.path))
-                        elif entry.is_file():
-                            found.append(prefix + entry.name)
+                        elif entry.is_file() or not entry.is_symlink():  # FIFOs, devices: `_listable` refuses them
+                            if self._listable(prefix + entry.name, entry.path):
+                                found.append(prefix + entry.name)
             except OSError:
                 continue
         return found
@@ -95,12 +142,12 @@ class ProjectTree:
         """
         parts = relative.split("/")
         if relative.startswith("/") or any(part in ("", ".", "..") for part in parts):
-            return self._checked(relative, (self.root / relative).resolve())  # unusual spelling: resolve it all
+            return self._checked(relative, _resolved(relative, self.root / relative))  # unusual spelling: resolve it all
         folder, _, name = relative.rpartition("/")
         candidate = os.path.join(self._real_folder(folder), name)
         # The file itself is looked at on every call (one lstat): it may have become a link since.
         if os.path.islink(candidate):
-            return self._checked(relative, Path(candidate).resolve())
+            return self._checked(relative, _resolved(relative, Path(candidate)))
         known = self._resolved.get(relative)
         if known is None:
             known = self._resolved[relative] = Path(candidate)
@@ -112,7 +159,7 @@ class ProjectTree:
             parent, _, name = folder.rpartition("/")
             known = os.path.join(self._real_folder(parent), name)
             if os.path.islink(known):
-                known = str(self._checked(folder, Path(known).resolve()))
+                known = str(self._checked(folder, _resolved(folder, Path(known))))
             self._real_folders[folder] = known
         return known
 
@@ -126,11 +173,25 @@ class ProjectTree:
 
     def read(self, relative: str) -> SourceText:
         if relative not in self._texts:
-            self._texts[relative] = read_source(self.resolve(relative), relative)
+            path = self.resolve(relative)
+            info = check_readable_file(path, relative)
+            if info.st_size > MAX_FILE_BYTES:
+                raise BadInput(
+                    f"{relative} is {info.st_size // (1024 * 1024)} MiB, over the {MAX_FILE_BYTES // (1024 * 1024)} MiB the wizard reads.",
+                    hint="Make the change by hand in this file; the plan shows the snippet.",
+                )
+            self._texts[relative] = read_source(path, relative)
         return self._texts[relative]
 
     def text(self, relative: str) -> str:
         return self.read(relative).text
+
+
+def _resolved(relative: str, path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError) as exc:  # Python 3.11 raises RuntimeError for a symlink loop
+        raise BadInput(f"{relative} cannot be resolved: {exc}.", hint="A symlink in the project points at itself; remove it.") from None
 
 
 def folder_of(path: str) -> str:

@@ -19,7 +19,7 @@ def make_uninstall_plan(tree: ProjectTree) -> Plan:
     for path in sorted(set(receipt.inserted) | set(receipt.env_lines)):
         if path in receipt.created:
             continue
-        _remove_insertions(tree, plan, path, receipt.inserted.get(path, []), receipt.env_lines.get(path, []))
+        _remove_insertions(tree, plan, path, receipt.inserted.get(path, []), receipt.env_lines.get(path, []), path in receipt.env_newline)
     receipt_source = tree.read(RECEIPT_PATH)
     plan.changes.append(FileChange(RECEIPT_PATH, "delete", "the install receipt", after="", before=receipt_source.text, source=receipt_source))
     plan.changes.sort(key=lambda change: change.path)
@@ -42,7 +42,7 @@ def _only_env_lines(text: str, names: list[str]) -> bool:
     return all(line.split("=", 1)[0] in names for line in text.splitlines() if line.strip())
 
 
-def _remove_insertions(tree: ProjectTree, plan: Plan, path: str, snippets: list[dict], env_names: list[str]) -> None:
+def _remove_insertions(tree: ProjectTree, plan: Plan, path: str, snippets: list[dict], env_names: list[str], newline_added: bool) -> None:
     if not tree.exists(path):
         plan.notes.append(Note(f"{path} no longer exists; nothing to take out of it.", "warning"))
         return
@@ -59,7 +59,7 @@ def _remove_insertions(tree: ProjectTree, plan: Plan, path: str, snippets: list[
             text = text[:position] + text[position + len(inserted) :]
         else:
             missing.append(inserted.strip())
-    text = _remove_env_lines(text, env_names)
+    text = _remove_env_lines(text, env_names, newline_added)
     for fragment in missing:
         plan.notes.append(Note(f"{path}: this inserted text was edited or moved since install and was left alone: {fragment!r}", "warning"))
     if text != source.text:
@@ -68,13 +68,22 @@ def _remove_insertions(tree: ProjectTree, plan: Plan, path: str, snippets: list[
         )
 
 
-def _remove_env_lines(text: str, names: list[str]) -> str:
+def _remove_env_lines(text: str, names: list[str], newline_added: bool) -> str:
+    """Take out exactly what install appended: `LINE` and its newline, or (when the file had no final
+    newline) the newline install put before `LINE`, and `LINE`. Blank lines and newlines of the user's
+    own, before or after, stay, including after the user edits the file's end."""
     if not names:
         return text
     lines = text.splitlines(keepends=True)
-    kept = [line for line in lines if line.split("=", 1)[0].strip() not in names]
-    result = "".join(kept)
-    # install added a newline before its line when the file had none at the end: take it back too.
-    if kept and len(kept) < len(lines) and not lines[-1].endswith(("\n", "\r")) and lines[-1] not in kept:
-        result = result.rstrip("\r\n") if result.endswith(("\n", "\r")) else result
-    return result
+    kept: list[str] = []
+    for line in lines:
+        if line.split("=", 1)[0].strip() not in names:
+            kept.append(line)
+            continue
+        ending = line[len(line.rstrip("\r\n")) :]
+        if newline_added and kept:
+            previous = kept[-1]
+            kept[-1] = previous[: len(previous.rstrip("\r\n"))] if previous.endswith("\r\n") or previous.endswith("\n") else previous
+            if ending:  # a newline the user added after our line is theirs
+                kept.append(ending)
+    return "".join(kept)

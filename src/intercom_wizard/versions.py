@@ -19,13 +19,14 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Literal
+from typing import Any, Literal
 
 import nodesemver
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
+from intercom_wizard.errors import BadInput
 from intercom_wizard.tree import ProjectTree, folder_of, join
 
 Ecosystem = Literal["npm", "python", "php", "ruby"]
@@ -304,10 +305,19 @@ def _pipfile_locked(tree: ProjectTree, path: str, wanted: str) -> Release | None
     return None
 
 
+def _table(value: object) -> dict[str, Any]:
+    """A TOML table, or {} where a malformed file has something else (the planner reports it, exit 2)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _python_declared(tree: ProjectTree, root: str, package: str, wanted: str) -> Found | None:
     for folder in _folders_up(root):
         for path in sorted(p for p in tree.files if folder_of(p) == folder and PurePosixPath(p).name.startswith("requirements") and p.endswith((".txt", ".in"))):
-            for line in tree.text(path).splitlines():
+            try:
+                lines = tree.text(path).splitlines()
+            except BadInput:  # e.g. UTF-16 from `pip freeze` in PowerShell: no evidence, and not detect's error
+                continue
+            for line in lines:
                 found = _requirement_floor(line.split("#", 1)[0].strip(), wanted)
                 if found is not None:
                     return Found(package, found[0], "locked" if found[1].startswith("==") else "declared", f"{path} {found[1]}".strip())
@@ -317,12 +327,13 @@ def _python_declared(tree: ProjectTree, root: str, package: str, wanted: str) ->
                 data = tomllib.loads(tree.text(pyproject))
             except tomllib.TOMLDecodeError:
                 data = {}
-            declared = list(data.get("project", {}).get("dependencies", []))
+            declared = _table(data.get("project")).get("dependencies", [])
+            declared = declared if isinstance(declared, list) else []  # malformed: install names the file (exit 2)
             for line in declared:
                 found = _requirement_floor(str(line), wanted)
                 if found is not None:
                     return Found(package, found[0], "declared", f"{pyproject} {found[1]} (lowest allowed)")
-            poetry = data.get("tool", {}).get("poetry", {}).get("dependencies", {})
+            poetry = _table(_table(_table(data.get("tool")).get("poetry")).get("dependencies"))
             for name, spec in poetry.items() if isinstance(poetry, dict) else ():
                 version = spec.get("version") if isinstance(spec, dict) else spec
                 if canonicalize_name(name) == wanted and isinstance(version, str) and (floor := python_specifier_floor(version)):
@@ -443,10 +454,10 @@ def _python_levels(tree: ProjectTree, root: str) -> list[Found]:
                 data = tomllib.loads(tree.text(pyproject))
             except tomllib.TOMLDecodeError:
                 data = {}
-            requires = data.get("project", {}).get("requires-python")
+            requires = _table(data.get("project")).get("requires-python")
             if isinstance(requires, str):
                 add(python_specifier_floor(requires), "declared", f"{pyproject} requires-python {requires}")
-            poetry_python = data.get("tool", {}).get("poetry", {}).get("dependencies", {}).get("python")
+            poetry_python = _table(_table(_table(data.get("tool")).get("poetry")).get("dependencies")).get("python")
             if isinstance(poetry_python, str):
                 add(python_specifier_floor(poetry_python), "declared", f"{pyproject} python {poetry_python}")
         pipfile = join(folder, "Pipfile")
@@ -460,6 +471,12 @@ def _python_levels(tree: ProjectTree, root: str) -> list[Found]:
 
 
 def _php_levels(tree: ProjectTree, root: str) -> list[Found]:
+    """composer.json's PHP constraints, from the nearest folder (at or above `root`) that has one."""
+    folder = next((f for f in _folders_up(root) if tree.exists(join(f, "composer.json"))), None)
+    return _php_levels_in(tree, folder) if folder is not None else []
+
+
+def _php_levels_in(tree: ProjectTree, root: str) -> list[Found]:
     manifest = _read_json(tree, join(root, "composer.json")) if tree.exists(join(root, "composer.json")) else None
     if not isinstance(manifest, dict):
         return []
@@ -479,6 +496,15 @@ def _php_levels(tree: ProjectTree, root: str) -> list[Found]:
 
 
 def _ruby_levels(tree: ProjectTree, root: str) -> list[Found]:
+    """The Ruby declarations of the nearest folder (at or above `root`) that has any."""
+    for folder in _folders_up(root):
+        found = _ruby_levels_in(tree, folder)
+        if found:
+            return found
+    return []
+
+
+def _ruby_levels_in(tree: ProjectTree, root: str) -> list[Found]:
     found = []
     version_file = join(root, ".ruby-version")
     if tree.exists(version_file):

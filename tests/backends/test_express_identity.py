@@ -81,3 +81,14 @@ def test_runtime_express_app_two_users(tmp_path, cli):
     with running_server(["node", "server.js"], root, port, {"PORT": str(port), "HOST": "127.0.0.1", "INTERCOM_IDENTITY_SECRET": SECRET}):
         a, b = check_two_users(f"http://127.0.0.1:{port}", SECRET, dave, kryten, sign_in, sign_out)
     assert (a["user_id"], b["user_id"]) == ("42", "43")
+
+
+def test_token_subject_that_is_an_email_is_no_evidence(tmp_path, cli):
+    root = copy_app("express_jwt_api", tmp_path)
+    server = next(p for p in root.rglob("*.js") if "jsonwebtoken.sign(" in p.read_text())
+    server.write_text(server.read_text().replace("sub: String(user.id)", "sub: user.email"))
+    result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", "--json", "--auth", "bearer", "--frontend-origin", "http://localhost:5173", "--allow-dirty")
+    assert result.exit_code == 4, result.stderr
+    [step] = [s for s in json.loads(result.stdout)["manual_steps"] if s["file"].endswith("intercom-jwt.js")]
+    assert "the access token's sub is assigned the user's email (user.email), not an id" in step["instruction"]
+    assert "req.auth" not in next(root.rglob("intercom-jwt.js")).read_text()

@@ -102,3 +102,34 @@ def test_runtime_flask_login_app_two_users(tmp_path, cli):
     port, server = _serve(root)
     with server:
         check_two_users(f"http://127.0.0.1:{port}", SECRET, bob, wendy, _sign_in_email, _sign_out)
+
+
+def test_jwt_identity_that_is_an_email_is_no_evidence(tmp_path, cli):
+    root = copy_app("flask_jwt_api", tmp_path, commit=False)
+    app_py = root / "app.py"
+    app_py.write_text(app_py.read_text().replace("create_access_token(identity=str(user.id))", "create_access_token(identity=user.email)"))
+    result = cli("install", str(root), "--workspace-id", "abc12345", "--yes", "--no-install", "--json", "--auth", "bearer", "--frontend-origin", "http://localhost:5173")
+    assert result.exit_code == 4, result.stderr
+    [step] = [s for s in json.loads(result.stdout)["manual_steps"] if s["file"] == "intercom_jwt.py"]
+    assert "app.py:42: the access token's identity is assigned the user's email (user.email), not an id" in step["instruction"]
+    assert "create_access_token(identity=str(user.id))" in step["snippet"]
+    assert "get_jwt_identity" not in (root / "intercom_jwt.py").read_text()
+
+
+def test_runtime_flask_tutorial_g_user_two_users(tmp_path, cli):
+    """The Flask tutorial shape (the bundled flask_notes sample): g.user is a SQLite row whose id is the
+    schema's PRIMARY KEY."""
+    root = copy_app("flask_notes", tmp_path)
+    assert install_quietly(cli, root).exit_code == 0
+    assert '"user_id": str(user["id"]),' in (root / "flaskr/intercom_jwt.py").read_text()
+
+    def sign_in(client: BrowserlessClient, user: AppUser) -> None:
+        client.post_form("/auth/login", {"username": user.login, "password": user.password})
+
+    alice = AppUser("alice", "wonderland", "alice@example.com", "Alice Liddell")
+    hatter = AppUser("hatter", "tea-party", "hatter@example.com", "Mad Hatter")
+    port = free_port()
+    command = [PY, "-m", "flask", "--app", "flaskr", "run", "--host", "127.0.0.1", "--port", str(port)]
+    with running_server(command, root, port, {"INTERCOM_IDENTITY_SECRET": SECRET}):
+        a, b = check_two_users(f"http://127.0.0.1:{port}", SECRET, alice, hatter, sign_in, lambda client: client.get("/auth/logout"))
+    assert (a["user_id"], b["user_id"]) == ("1", "2")

@@ -261,7 +261,9 @@ def test_api_prefix_that_does_not_hold_the_endpoint_is_a_manual_step(tmp_path, c
     root = copy_fixture(
         tmp_path,
         {"bootstrap/app.php": bootstrap, "routes/web.php": "<?php\n\nuse Illuminate\\Support\\Facades\\Route;\n\nRoute::view('/', 'welcome');\n",
-         "app/Http/Controllers/Auth/LoginController.php": None},
+         "app/Http/Controllers/Auth/LoginController.php": None,
+         # A token app hands out tokens (the skeleton's stock auth:sanctum route alone is no evidence).
+         "app/Http/Controllers/Api/TokenController.php": "<?php\n\nreturn $user->createToken('spa')->plainTextToken;\n"},
     )
     result, before, after = install_and_check_uninstall(cli, root, "--token-storage-key", "access_token")
     assert result.exit_code == 4

@@ -552,7 +552,8 @@ def test_username_only_session_is_not_an_id_the_install_is_incomplete(tmp_path, 
 
 
 def test_no_login_code_fails_closed_and_says_so(tmp_path, cli):
-    write(tmp_path, {"index.php": "<?php session_start(); $_SESSION['visits'] = ($_SESSION['visits'] ?? 0) + 1; ?>\n<html><body>Hi</body></html>\n"})
+    # a login form whose code the wizard cannot trace to a user id:
+    write(tmp_path, {"index.php": "<?php session_start(); $_SESSION['visits'] = ($_SESSION['visits'] ?? 0) + 1; ?>\n<html><body>Hi<form method=post action=auth.php><input type=password name=pw></form></body></html>\n"})
     commit(tmp_path)
     result, after = install_and_check_uninstall(cli, tmp_path)
     assert result.exit_code == 4, result.stderr

@@ -196,3 +196,47 @@ def test_email_is_not_the_id_when_the_table_has_one_or_it_is_not_unique(tmp_path
         assert "session key 'member_email' holds a name or email address, not an id" in result.stdout
         assert "member_email" not in (root / ENDPOINT_FILE).read_text()
         assert set(snapshot(root)) > set(before)
+
+
+def test_record_without_a_known_name_field_reads_the_usual_fields_at_run_time(tmp_path, cli):
+    write_files(
+        tmp_path,
+        {
+            "login.php": """
+                <?php
+                session_start();
+                $member = Member::authenticate($_POST['email'] ?? '', $_POST['password'] ?? '');
+                if ($member) {
+                    $_SESSION['member'] = $member;
+                    echo 'Welcome ' . $_SESSION['member']->id;
+                }
+            """,
+            "index.php": "<?php session_start(); ?>\\n<html><body>Hi</body></html>\\n",
+        },
+    )
+    result = install_quietly(cli, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    endpoint = (tmp_path / ENDPOINT_FILE).read_text()
+    assert "'user_id' => (string) $user->id," in endpoint
+    assert "'email' => $user->email ?? null," in endpoint
+    assert "'name' => $user->name ?? $user->full_name ?? $user->display_name ?? $user->username ?? null," in endpoint
+    completed = subprocess.run([PHP, "-l", str(tmp_path / ENDPOINT_FILE)], capture_output=True, text=True, check=False)
+    assert completed.returncode == 0, completed.stdout
+
+
+def test_id_traced_through_a_variable_assigned_outside_the_if_block(tmp_path, cli):
+    def variant(name: str, value: str) -> Path:
+        root = copy_app("php_login_flag_app", tmp_path / name, commit=False)
+        login = root / "login.php"
+        text = login.read_text().replace(
+            "    $result_row = $statement->fetchObject();\n", f"    $result_row = $statement->fetchObject();\n    $member_id = {value};\n"
+        )
+        login.write_text(text.replace("$_SESSION['user_id'] = $result_row->user_id;", "$_SESSION['user_id'] = $member_id;"))
+        return root
+
+    traced = variant("traced", "$result_row->user_id")
+    assert install_quietly(cli, traced).exit_code == 0
+    assert "'user_id' => (string) $_SESSION['user_id']," in (traced / ENDPOINT_FILE).read_text()
+    conditional = variant("conditional", "$result_row ? $result_row->user_id : null")
+    assert install_quietly(cli, conditional).exit_code == 4, "a conditional expression is not traced: fail closed"
+    assert "$_SESSION['user_id']" not in (conditional / ENDPOINT_FILE).read_text()

@@ -280,7 +280,11 @@ def test_rails_8_authentication_generator_answers_401_instead_of_redirecting(tmp
     controller = after[CONTROLLER]
     assert "  allow_unauthenticated_access only: :show\n  before_action :prevent_caching\n  before_action :require_signed_in_user\n" in controller
     assert "unless authenticated?\n" in controller and "    user = Current.user\n" in controller
-    assert "      user_id: user.id.to_s,\n      email: user.email_address,\n      iat: now,\n" in controller, "no name column: no name claim"
+    assert (
+        "      user_id: user.id.to_s,\n      email: user.email_address,\n"
+        "      name: %i[name full_name display_name username].lazy.filter_map { |field| user.try(field).presence }.first,\n"
+        "      iat: now,\n"
+    ) in controller, "no name column: the name is looked up at run time (a method or concern may define it)"
     assert "no_store\n" in controller
     (tmp_path / "check.rb").write_text(controller)
     ruby_syntax_ok(tmp_path, "check.rb", "config/routes.rb")
@@ -291,14 +295,18 @@ def test_no_sign_in_fails_closed_with_a_named_adapter(tmp_path, cli):
         tmp_path,
         gemfile="source 'https://rubygems.org'\ngem 'rails', '6.1.7'\n",
         routes="Rails.application.routes.draw do\n  get '*path', to: 'pages#show'\nend\n",
-        extra={"app/views/layouts/admin.html.haml": "%html\n  %body= yield\n"},
+        extra={"app/views/layouts/admin.html.haml": "%html\n  %body= yield\n", "app/views/sessions/new.html.erb": "<input type=\"password\" name=\"password\">\n"},
     )
     result, after = install_and_check_uninstall(cli, tmp_path)
     assert result.exit_code == 4, "the Haml layout is a manual step"
     controller = after[CONTROLLER]
     assert "unless signed_in_user\n" in controller and "    user = signed_in_user\n" in controller
     assert "  def signed_in_user\n    nil\n  end\n" in controller
-    assert "email: user.try(:email),\n      name: user.try(:name)," in controller, "no schema: attributes read with try"
+    assert (
+        "email: user.try(:email),\n      name: %i[name full_name display_name username].lazy.filter_map { |field| user.try(field).presence }.first,"
+    ) in controller, "no schema: attributes read with try, the name through the usual fields"
+    line = controller.splitlines().index("  def signed_in_user") + 1
+    assert f"signed_in_user() in {CONTROLLER} (line {line})" in " ".join(result.stderr.split())
     assert "response.headers['Cache-Control'] = 'no-store'" in controller, "quotes follow the app's controllers"
     assert "answers 401 for everyone" in result.stderr
     assert "app/views/layouts/admin.html.haml" in result.stderr

@@ -37,7 +37,7 @@ get "/api/intercom-jwt" do
   cache_control :no_store
   user = current_user
   # A 401, never a redirect to the sign-in page: the Messenger then boots anonymously.
-  halt 401, { error: "Not signed in" }.to_json unless user
+  halt 401, { error: "Not signed in" }.to_json if user.nil? || user[:id].to_s.empty?
 
   secret = ENV.fetch("INTERCOM_IDENTITY_SECRET", nil)
   if secret.to_s.empty?
@@ -71,7 +71,7 @@ MODULAR_ROUTE = '''\
     cache_control :no_store
     user = current_user
     # A 401, never a redirect to the sign-in page: the Messenger then boots anonymously.
-    halt 401, { error: 'Not signed in' }.to_json unless user
+    halt 401, { error: 'Not signed in' }.to_json if user.nil? || user.id.to_s.empty?
 
     secret = ENV.fetch('INTERCOM_IDENTITY_SECRET', nil)
     if secret.to_s.empty?
@@ -169,7 +169,9 @@ def test_session_id_without_a_helper(tmp_path, cli):
                 end
 
                 post "/login" do
-                  session[:account_id] = 42
+                  account = Account.authenticate(params[:email], params[:password])
+                  session[:signed_in] = true
+                  session[:account_id] = account.id
                   redirect "/"
                 end
             """,
@@ -177,8 +179,9 @@ def test_session_id_without_a_helper(tmp_path, cli):
         },
     )
     result, after = install_and_check_uninstall(cli, tmp_path)
+    assert result.exit_code == 0, result.stderr
     app = after["app.rb"]
-    assert "  user = session[:account_id] && { id: session[:account_id] }\n" in app
+    assert "  user = session[:account_id] && { id: session[:account_id] }\n" in app, "the id, never the signed_in flag"
     assert "  claims = {\n    user_id: user[:id].to_s,\n    iat: now,\n" in app, "only the id is known"
     assert "no Gemfile" in result.stderr
     (tmp_path / "check.rb").write_text(app)
@@ -190,16 +193,38 @@ def test_no_sign_in_fails_closed(tmp_path, cli):
         tmp_path,
         {
             "Gemfile": "source 'https://rubygems.org'\ngem 'sinatra'\n",
-            "app.rb": "require 'sinatra'\n\nget '/' do\n  erb :index\nend\n",
+            # a sign-in the wizard does not recognise:
+            "app.rb": "require 'sinatra'\n\nget '/' do\n  erb :index\nend\n\npost '/login' do\n  redirect '/'\nend\n",
             "views/layout.erb": PAGE,
         },
     )
     result, after = install_and_check_uninstall(cli, tmp_path)
-    assert "  user = nil # no sign-in was recognised: return the signed-in user here\n" in after["app.rb"]
-    assert "answers 401 for everyone" in result.stderr
+    assert result.exit_code == 4, result.stderr
+    app = after["app.rb"]
+    assert "  def intercom_signed_in_user\n    nil\n  end\n" in app
+    assert "  user = intercom_signed_in_user\n" in app
+    line = app.splitlines().index("  def intercom_signed_in_user") + 1
+    assert f"intercom_signed_in_user() in app.rb (line {line})" in " ".join(result.stderr.split())
     assert after["Gemfile"] == "source 'https://rubygems.org'\ngem 'sinatra'\n# Signs the Intercom Messenger's identity tokens\ngem 'jwt', '~> 2.5'\n"
     (tmp_path / "check.rb").write_text(after["app.rb"])
     ruby_syntax_ok(tmp_path, "check.rb")
+
+
+def test_session_key_assigned_a_literal_is_not_an_id(tmp_path, cli):
+    write_files(
+        tmp_path,
+        {
+            "Gemfile": "source 'https://rubygems.org'\ngem 'sinatra'\n",
+            "app.rb": "require 'sinatra'\n\nenable :sessions\n\npost '/login' do\n  session[:user_id] = 1\n  session[:logged_in] = true\nend\n",
+            "views/layout.erb": PAGE,
+        },
+    )
+    result = install_quietly(cli, tmp_path)
+    assert result.exit_code == 4, result.stderr
+    said = " ".join(result.stderr.split())
+    assert "app.rb:6: session key 'user_id' is assigned the literal 1" in said
+    assert "app.rb:7: session key 'logged_in' is a flag" in said
+    assert "session[:user_id]" not in (tmp_path / "app.rb").read_text().split("get '/api/intercom-jwt'")[1]
 
 
 def test_modular_app_without_routes_in_a_subfolder(tmp_path, cli):
@@ -228,7 +253,9 @@ def test_modular_app_without_routes_in_a_subfolder(tmp_path, cli):
     assert 'require "sinatra/base"\nrequire "json"\nrequire "jwt"\n' in api
     assert '    helpers do\n' not in api.split("  get \"/api/intercom-jwt\" do")[1], "after the helpers, before the class's end"
     assert api.endswith("    { token: JWT.encode(claims, secret, \"HS256\") }.to_json\n  end\nend\n")
-    assert "user[:email]" in api, "nothing says how the user is read: user[:x] works for Hash, Struct and models"
+    assert "      email: read.call(:email),\n      name: read.call(:name, :full_name, :display_name, :username),\n" in api, (
+        "nothing says what the user is: email and name are read at run time from a Hash or any object"
+    )
     assert "app/public/intercom-messenger.js" in after
     assert after["Gemfile"].endswith('gem "jwt", "~> 2.5"\n')
     ruby_syntax_ok(tmp_path, "app/api.rb")
@@ -238,7 +265,7 @@ def test_inline_templates_need_a_manual_step(tmp_path, cli):
     write_files(
         tmp_path,
         {
-            "app.rb": 'require "sinatra"\n\nget "/" do\n  erb :index\nend\n\n__END__\n\n@@ layout\n<html><body><%= yield %></body></html>\n\n@@ index\nHi\n',
+            "app.rb": 'require "sinatra"\n\nget "/" do\n  erb :index\nend\n\npost "/login" do\n  redirect "/"\nend\n\n__END__\n\n@@ layout\n<html><body><%= yield %></body></html>\n\n@@ index\nHi\n',
         },
     )
     result, after = install_and_check_uninstall(cli, tmp_path)

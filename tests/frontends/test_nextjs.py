@@ -170,6 +170,13 @@ def app_router_js(root: Path) -> Path:
     return root
 
 
+AUTH_OPTIONS_WITH_ID = (
+    "import type { NextAuthOptions } from 'next-auth';\n\n"
+    "export const authOptions: NextAuthOptions = {\n  providers: [],\n"
+    "  callbacks: {\n    session({ session, token }) {\n      if (session.user) session.user.id = token.sub;\n      return session;\n    },\n  },\n};\n"
+)
+
+
 def pages_router_ts(root: Path) -> Path:
     write_files(root, {
         "package.json": PACKAGE.replace("__EXTRA__", ',\n    "next-auth": "4.24.11"'),
@@ -178,7 +185,7 @@ def pages_router_ts(root: Path) -> Path:
         "pages/_app.tsx": APP_TSX,
         "pages/index.tsx": "export default function Home() {\n  return <h1>Notes</h1>;\n}\n",
         "pages/api/auth/[...nextauth].ts": "import NextAuth from 'next-auth';\nimport { authOptions } from '../../../lib/auth-options';\n\nexport default NextAuth(authOptions);\n",
-        "lib/auth-options.ts": "import type { NextAuthOptions } from 'next-auth';\n\nexport const authOptions: NextAuthOptions = { providers: [] };\n",
+        "lib/auth-options.ts": AUTH_OPTIONS_WITH_ID,
         "lib/auth.ts": AUTH_TS.replace("import { api } from './api';", "import { signIn, signOut } from 'next-auth/react';").replace("await api.post('/api/login', { username, password });", "await signIn('credentials', { username, password });").replace("await api.post('/logout');", "await signOut();"),
     })
     return root
@@ -212,7 +219,7 @@ def test_app_router_typescript_golden(tmp_path, cli):
     assert "NEXT_PUBLIC_INTERCOM" not in "".join(files.values())
     assert '"@intercom/messenger-js-sdk": "^0.0.20",\n    "jose": "^6.1.0",\n    "next"' in files["package.json"]
     core = files["src/lib/intercom-messenger.ts"]
-    assert "const APP_ID = 'abc12345';" in core and "const ACCESS_TOKEN_KEY: string | null = null;" in core
+    assert "const APP_ID = 'abc12345';" in core and "return { credentials: 'include', headers };" in core
     assert SECRET not in "".join(v for k, v in files.items() if k != ".env.local")
     assert not any(name.endswith(("proxy.ts", "middleware.ts")) for name in files)  # only --csp-nonce writes one
 
@@ -227,9 +234,10 @@ def test_cache_components_uses_connection_not_segment_config(tmp_path, cli):
 
 def test_app_router_javascript_without_logout_prints_manual_steps(tmp_path, cli):
     root = app_router_js(tmp_path)
-    result, files = install_and_check_uninstall(cli, root)
+    result, files = install_and_check_uninstall(cli, root, "--auth", "cookie")  # no sign-in of its own: --auth says there is
     assert result.exit_code == 4
-    assert "intercomLogout();" in result.output and "lib/auth.js" in result.output
+    # lib/auth.js does not exist: the step names the Messenger module the hooks come from.
+    assert "intercomLogout();" in result.output and "manual step in lib/intercom-messenger.js" in result.output
     assert "app/layout.jsx" in files and "      <body>{children}<IntercomMessenger /></body>\n" in files["app/layout.jsx"]
     assert "import IntercomMessenger from '../components/intercom-messenger';" in files["app/layout.jsx"]
     component = files["components/intercom-messenger.jsx"]
@@ -260,9 +268,23 @@ def test_pages_router_typescript_with_next_auth(tmp_path, cli):
     assert "intercomLogout();\n  await signOut();" in files["lib/auth.ts"]
 
 
+def test_next_auth_without_the_id_in_the_session_is_incomplete(tmp_path, cli):
+    """Auth.js keeps only name, email and image in the session: the email is never the user_id (issue 9)."""
+    root = pages_router_ts(tmp_path)
+    (root / "lib/auth-options.ts").write_text("import type { NextAuthOptions } from 'next-auth';\n\nexport const authOptions: NextAuthOptions = { providers: [] };\n")
+    result, files = install_and_check_uninstall(cli, root)
+    assert result.exit_code == 4, result.output
+    route = files["pages/api/intercom-jwt.ts"]
+    assert "const id = user && 'id' in user && user.id ? String(user.id) : null;" in route
+    assert "user?.email" not in route
+    said = " ".join(result.output.split())
+    assert "Add these callbacks to the config in lib/auth-options.ts" in said
+    assert "session.user.id = token?.sub ?? user?.id;" in result.output
+
+
 def test_pages_router_javascript_fails_closed(tmp_path, cli):
     root = pages_router_js(tmp_path)
-    result, files = install_and_check_uninstall(cli, root)
+    result, files = install_and_check_uninstall(cli, root, "--auth", "cookie")  # no sign-in of its own: --auth says there is
     assert result.exit_code == 4  # no login/logout code found
     assert files["pages/_app.js"].startswith("import { useIntercomMessenger } from '../lib/use-intercom-messenger';\n\nfunction MyApp({ Component, pageProps }) {\n  useIntercomMessenger();\n")
     route = files["pages/api/intercom-jwt.js"]
@@ -304,12 +326,12 @@ def test_region(tmp_path, cli, region, sdk):
 @pytest.mark.parametrize("load", ["immediate", "idle", "interaction"])
 def test_load_strategy(tmp_path, cli, load):
     _, files = install_and_check_uninstall(cli, app_router_js(tmp_path), "--load", load)
-    assert f"const LOAD = '{load}';" in files["lib/intercom-messenger.js"]
+    assert f"// --load {load}:" in files["lib/intercom-messenger.js"]
 
 
 def test_bearer_auth(tmp_path, cli):
     result, files = install_and_check_uninstall(cli, app_router_ts(tmp_path), "--auth", "bearer", "--token-storage-key", "access_token")
-    assert "const ACCESS_TOKEN_KEY: string | null = 'access_token';" in files["src/lib/intercom-messenger.ts"]
+    assert "const ACCESS_TOKEN_KEY = 'access_token';" in files["src/lib/intercom-messenger.ts"]
     assert "Authorization header" in " ".join(result.output.split())
 
 

@@ -266,6 +266,7 @@ def _ts_app(root: Path, *, router: bool) -> Path:
 
 
 def _install(cli, root: Path, *options: str):  # type: ignore[no-untyped-def]
+    options = options if "--auth" in options else (*options, "--auth", "cookie")  # these small apps have no sign-in of their own: --auth says they do (else anonymous-only)
     return cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", *options)
 
 
@@ -316,8 +317,8 @@ def test_typescript_app_with_react_router_cookie_auth(tmp_path, cli):
     assert "import { useLocation } from 'react-router-dom'" in component
     assert "intercomPageChanged()\n  }, [location])" in component
     core = (root / "src/intercom/messenger.ts").read_text()
-    assert "const ACCESS_TOKEN_KEY: string | null = null" in core and "const REGION: 'eu' | 'ap' | undefined = undefined" in core
-    assert "const LOAD: LoadStrategy = 'immediate'" in core
+    assert "return { credentials: 'include', headers }" in core and "const REGION: 'eu' | 'ap' | undefined = undefined" in core
+    assert "// --load immediate:" in core
     assert '"@intercom/messenger-js-sdk": "^0.0.20"' in (root / "package.json").read_text()
     assert SECRET not in "".join(p.read_text() for p in (root / "src").rglob("*.ts*"))
     _assert_idempotent_and_uninstalls(cli, root, before)
@@ -336,9 +337,9 @@ def test_typescript_app_without_router_bearer_eu_idle(tmp_path, cli):
     assert "useLocation" not in component and "intercomPageChanged" not in component
     assert "import { startIntercomMessenger } from './messenger'" in component
     core = (root / "src/intercom/messenger.ts").read_text()
-    assert "const ACCESS_TOKEN_KEY: string | null = 'access_token'" in core
+    assert "const ACCESS_TOKEN_KEY = 'access_token'" in core
     assert "const REGION: 'eu' | 'ap' | undefined = 'eu'" in core and "'https://api-iam.eu.intercom.io'" in core
-    assert "const LOAD: LoadStrategy = 'idle'" in core
+    assert "// --load idle:" in core
     _assert_idempotent_and_uninstalls(cli, root, before, *options)
 
 
@@ -365,7 +366,7 @@ def test_javascript_create_react_app_without_logout_is_a_manual_step(tmp_path, c
         assert ": string" not in javascript and ": void" not in javascript and "type " not in javascript
     # The app writes double quotes (src/index.js): so does the wizard.
     assert 'const REGION = "ap";' in core and 'const API_BASE = "https://api-iam.au.intercom.io";' in core
-    assert 'const LOAD = "interaction";' in core
+    assert "// --load interaction:" in core
     assert "export function IntercomMessenger() {" in component
     _assert_idempotent_and_uninstalls(cli, root, before, *options)
 

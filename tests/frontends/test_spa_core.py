@@ -9,25 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from intercom_wizard.options import InstallOptions, LoadStrategy, Region, parse_workspace_id
-from intercom_wizard.templates import render
+from intercom_wizard.integrations.frontends.spa_common import core_source
+from intercom_wizard.options import ClientAuth, InstallOptions, LoadStrategy, Region, parse_workspace_id
 from intercom_wizard.typescript import strip_types
 
 pytestmark = pytest.mark.skipif(shutil.which("npm") is None, reason="needs Node.js and npm")
 
 
-def core(region: Region = Region.US, bearer: bool = False, load: LoadStrategy = LoadStrategy.IMMEDIATE) -> str:
-    options = InstallOptions(workspace=parse_workspace_id("abc12345"), region=region, load=load)
-    return render(
-        "spa/intercom-messenger.ts",
-        workspace_id=options.workspace_id,
-        token_url=options.endpoint,
-        region=f"'{region.sdk_region}'" if region.sdk_region else "undefined",
-        api_base=f"'{region.api_base}'" if region.api_base else "undefined",
-        access_token_key="'access_token'" if bearer else "null",
-        auth_scheme="Bearer",
-        load=load.value,
+def core(region: Region = Region.US, bearer: bool = False, load: LoadStrategy = LoadStrategy.IMMEDIATE, *, anonymous: bool = False) -> str:
+    options = InstallOptions(
+        workspace=parse_workspace_id("abc12345"), region=region, load=load,
+        auth=ClientAuth.BEARER if bearer else None, token_storage_key="access_token" if bearer else None,
     )
+    return core_source(options, anonymous_only=anonymous)
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +56,11 @@ def test_core_type_checks_and_strips_to_javascript(region, bearer, load, typescr
     for type_only in (": string", ": void", "type LoadStrategy", " as {", "token?:", "Promise<"):
         assert type_only not in javascript
     assert "export function startIntercomMessenger()" in javascript
+    # The SDK is a dynamic import (its own chunk); only the chosen load strategy and auth remain.
+    assert "await import('@intercom/messenger-js-sdk')" in javascript and "// iw:" not in javascript
+    assert ("requestIdleCallback" in javascript) is (load is LoadStrategy.IDLE)
+    assert ("pointerdown" in javascript) is (load is LoadStrategy.INTERACTION)
+    assert ("ACCESS_TOKEN_KEY" in javascript) is bearer and ("credentials: 'include'" in javascript) is not bearer
     if region is Region.AU:
         assert "const REGION = 'ap';" in javascript and "const API_BASE = 'https://api-iam.au.intercom.io';" in javascript
 
@@ -72,3 +71,17 @@ def test_javascript_runs_the_same_code_paths():
     javascript = strip_types(source)
     for line in ("Intercom({ ...wanted, region: REGION });", "shutdown();", "boot(wanted);", "update({ last_request_at"):
         assert line in source and line in javascript
+
+
+def test_anonymous_only_core_type_checks_and_never_requests_a_token(typescript_project):
+    """An app without sign-in: TOKEN_URL is null, and the core boots leads without a request."""
+    source = core(anonymous=True)
+    assert "const TOKEN_URL: string | null = null;" in source
+    (typescript_project / "anonymous.ts").write_text(source)
+    checked = subprocess.run(
+        ["npx", "tsc", "--noEmit", "--strict", "--noUncheckedIndexedAccess", "--target", "es2022", "--module", "esnext",
+         "--moduleResolution", "bundler", "--lib", "es2022,dom", "--skipLibCheck", "anonymous.ts"],
+        cwd=typescript_project, capture_output=True, text=True,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "if (!TOKEN_URL) {\n    bootAnonymous();" in strip_types(source)

@@ -46,7 +46,7 @@ def test_json_report_and_exit_code_zero_when_everything_passes(served: str, tmp_
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["passed"] is True and report["mode"] == "offline" and report["screenshot"] == str(shot)
-    assert [check["status"] for check in report["checks"]] == ["pass"] * 6 + ["skipped"] * 2  # page-visits (no --visit), then the API check
+    assert [check["status"] for check in report["checks"]] == ["pass"] * 6 + ["skipped"] * 3  # identity needs two --user accounts, page-visits --visit, api --live
     assert SECRET not in result.output
 
 

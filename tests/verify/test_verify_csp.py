@@ -220,6 +220,8 @@ def page_with_policy(header: str, policy: str) -> Iterator[str]:
         token_url="'/api/intercom-jwt'",
         api_base="'https://api-iam.eu.intercom.io'",
         access_token_key="null",
+        access_token_storage="localStorage",
+        access_token_field="null",
         auth_scheme="Bearer",
     ).encode()
     html = f'<!doctype html><html><head><title>csp</title><script nonce="{NONCE}" src="{SCRIPT}"></script></head><body><p>page</p></body></html>'.encode()

@@ -43,6 +43,8 @@ class PlanContext:
     options: InstallOptions
     builder: PlanBuilder
     secret: str | None
+    # The app has no sign-in at all: no token endpoint, no token fetch, no login/logout hooks.
+    anonymous_only: bool = False
 
 
 class BackendIntegration(Protocol):

@@ -71,7 +71,10 @@ def is_flag_name(name: str) -> bool:
     parts = words(name)
     if not parts:
         return False
-    return parts[0] in FLAG_FIRST_WORDS or parts[-1] in FLAG_LAST_WORDS or any(w in FLAG_WORDS for w in parts) and not is_id_name(name)
+    if parts[0] in FLAG_FIRST_WORDS or parts[-1] in FLAG_LAST_WORDS:
+        return True
+    # `logged_in`, `authenticated`; but `login_id` names an id.
+    return any(w in FLAG_WORDS for w in parts) and not is_id_name(name)
 
 
 def is_name_like(name: str) -> bool:
@@ -279,10 +282,21 @@ def _create_statements(text: str) -> list[str]:
     return statements
 
 
+_MYSQL_UNIQUE_KEY = re.compile(r"\bUNIQUE\s+(?:KEY|INDEX)\s+[`\"]?\w+[`\"]?\s*\(", re.I)
+_MYSQL_PLAIN_KEY = re.compile(r",\s*(?:FULLTEXT\s+|SPATIAL\s+)?(?:KEY|INDEX)\s+[`\"]?\w+[`\"]?\s*\([^)]*\)", re.I)
+
+
+def _sqlite_dialect(statement: str) -> str:
+    """MySQL's CREATE TABLE in the SQL SQLite reads: the keys kept, the storage options dropped."""
+    text = _MYSQL_UNIQUE_KEY.sub("UNIQUE (", statement)
+    text = _MYSQL_PLAIN_KEY.sub("", text)
+    return _MYSQL_ONLY.sub(" ", text).replace("\\'", "''")
+
+
 def _read_table(statement: str) -> UsersTable | None:
     database = sqlite3.connect(":memory:")
     try:
-        database.execute(_MYSQL_ONLY.sub(" ", statement).replace("\\'", "''"))
+        database.execute(_sqlite_dialect(statement))
         name = database.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchone()[0]
         info = list(database.execute(f'PRAGMA table_info("{name}")'))
         unique: set[str] = set()

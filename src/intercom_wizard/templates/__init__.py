@@ -1,14 +1,23 @@
-"""Generated code lives here, one real file per template; `render` fills in the __IW_*__ values."""
+"""Generated code lives here, one real file per template; `render` fills in the __IW_*__ values.
+
+A template can hold variants: lines between `// iw:if KEY=VALUE` (or `KEY=V1|V2`) and `// iw:end`
+are kept only when `choices[KEY]` is one of the values, so what is generated carries no branch for
+an option that was not chosen. The marker lines are comments, so the template stays a valid file.
+"""
 
 import re
+from collections.abc import Mapping
 from importlib import resources
 
 _PLACEHOLDER = re.compile(r"__IW_[A-Z0-9_]+__")
+_BLOCK_START = re.compile(r"\s*// iw:if (\w+)=([\w|-]+)\s*")
+_BLOCK_END = re.compile(r"\s*// iw:end\s*")
 
 
-def render(name: str, **values: str) -> str:
+def render(name: str, choices: Mapping[str, str] | None = None, **values: str) -> str:
     """Fill in the placeholders; a placeholder alone on its line vanishes with the line when empty."""
     text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    text = _select_blocks(name, text, choices or {})
     for key, value in values.items():
         placeholder = f"__IW_{key.upper()}__"
         if not value:
@@ -18,3 +27,30 @@ def render(name: str, **values: str) -> str:
     if leftover:
         raise KeyError(f"template {name} needs a value for {leftover.group(0)}")
     return text
+
+
+def _select_blocks(name: str, text: str, choices: Mapping[str, str]) -> str:
+    """The template without the `iw:if` blocks whose condition `choices` does not meet (markers removed)."""
+    if "// iw:" not in text:
+        return text
+    kept: list[str] = []
+    open_block: str | None = None
+    keep = True
+    for line in text.splitlines(keepends=True):
+        start = _BLOCK_START.fullmatch(line)
+        if start:
+            if open_block is not None:
+                raise ValueError(f"template {name}: iw:if {start.group(1)} inside iw:if {open_block} (no nesting)")
+            key, wanted = start.groups()
+            if key not in choices:
+                raise KeyError(f"template {name} needs a choice for {key}")
+            open_block, keep = key, choices[key] in wanted.split("|")
+        elif _BLOCK_END.fullmatch(line):
+            if open_block is None:
+                raise ValueError(f"template {name}: iw:end without iw:if")
+            open_block, keep = None, True
+        elif keep:
+            kept.append(line)
+    if open_block is not None:
+        raise ValueError(f"template {name}: iw:if {open_block} is never closed")
+    return "".join(kept)

@@ -17,6 +17,7 @@ TOKEN_LIFETIME_SECONDS = 2 * 60 * 60
 
 logger = logging.getLogger(__name__)
 
+__IW_HELPER__
 
 __IW_DECORATORS__
 def intercom_jwt(request):

@@ -26,6 +26,10 @@
   // How the app authenticates its API calls: null = its cookies (session); otherwise the
   // localStorage key under which it keeps its access token, sent as `AUTH_SCHEME <token>`.
   var ACCESS_TOKEN_KEY = __IW_ACCESS_TOKEN_KEY__;
+  // localStorage or sessionStorage; null field: the stored string is the token, otherwise the
+  // field of the JSON object stored there (e.g. `user` = {"token": ...}).
+  var ACCESS_TOKEN_STORAGE = '__IW_ACCESS_TOKEN_STORAGE__';
+  var ACCESS_TOKEN_FIELD = __IW_ACCESS_TOKEN_FIELD__;
   var AUTH_SCHEME = '__IW_AUTH_SCHEME__';
   var REFRESH_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
   var MIN_REFRESH_DELAY_MS = 30 * 1000;
@@ -112,10 +116,41 @@
     }
   }
 
+  // The endpoint is not there (404) or is not a token endpoint (it answers a page, not JSON): once
+  // the retries are spent the visitor is booted as a lead, with one warning that names it.
+  function endpointMissing(reason) {
+    var error = new Error('token endpoint ' + TOKEN_URL + ' ' + reason);
+    error.endpointMissing = true;
+    return error;
+  }
+
   function delay(ms) {
     return new Promise(function (resolve) {
       setTimeout(resolve, ms);
     });
+  }
+
+  // The app's access token: the stored string, or the field of the JSON object stored there.
+  function readAccessToken() {
+    var stored = null;
+    try {
+      stored = window[ACCESS_TOKEN_STORAGE].getItem(ACCESS_TOKEN_KEY);
+    } catch (e) {
+      return null; // Storage disabled: the app cannot be signed in either.
+    }
+    if (!stored || !ACCESS_TOKEN_FIELD) {
+      return stored;
+    }
+    try {
+      var value = JSON.parse(stored);
+      var parts = ACCESS_TOKEN_FIELD.split('.');
+      for (var i = 0; i < parts.length; i++) {
+        value = value !== null && typeof value === 'object' ? value[parts[i]] : undefined;
+      }
+      return typeof value === 'string' && value ? value : null;
+    } catch (e) {
+      return null; // not JSON: nobody the app would recognise is signed in
+    }
   }
 
   // The request options the app itself uses, or null when its access token says nobody is signed in.
@@ -124,12 +159,7 @@
     if (!ACCESS_TOKEN_KEY) {
       return { credentials: 'include', headers: headers };
     }
-    var accessToken = null;
-    try {
-      accessToken = window.localStorage.getItem(ACCESS_TOKEN_KEY);
-    } catch (e) {
-      // Storage disabled: the app cannot be signed in either.
-    }
+    var accessToken = readAccessToken();
     if (!accessToken) {
       return null;
     }
@@ -147,15 +177,23 @@
       if (response.status === 401 || response.status === 403) {
         return null;
       }
+      if (response.status === 404) {
+        throw endpointMissing('answered HTTP 404');
+      }
       if (!response.ok) {
         throw new Error('token endpoint answered HTTP ' + response.status);
       }
-      return response.json().then(function (body) {
-        if (!body || typeof body.token !== 'string' || !body.token) {
-          throw new Error('token endpoint answered without a token');
+      return response.json().then(
+        function (body) {
+          if (!body || typeof body.token !== 'string' || !body.token) {
+            throw new Error('token endpoint answered without a token');
+          }
+          return body.token;
+        },
+        function () {
+          throw endpointMissing('answered something that is not JSON');
         }
-        return body.token;
-      });
+      );
     });
   }
 
@@ -236,6 +274,11 @@
         }
       },
       function (error) {
+        if (error && error.endpointMissing) {
+          console.warn('Intercom Messenger: the ' + error.message + ', so this visitor is booted anonymously (as a lead).');
+          bootAnonymous();
+          return;
+        }
         // Never boot with a missing token: that would attach this visitor to the wrong identity.
         console.warn('Intercom Messenger not started: could not get an identity token.', error);
       }

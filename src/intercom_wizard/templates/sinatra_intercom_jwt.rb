@@ -6,7 +6,7 @@ get "__IW_ENDPOINT__" do
   cache_control :no_store
   user = __IW_USER__
   # A 401, never a redirect to the sign-in page: the Messenger then boots anonymously.
-  halt 401, { error: "Not signed in" }.to_json unless user
+  halt 401, { error: "Not signed in" }.to_json if user.nil? || __IW_USER_ID__.to_s.empty?
 
   secret = ENV.fetch("INTERCOM_IDENTITY_SECRET", nil)
   if secret.to_s.empty?
@@ -14,6 +14,7 @@ get "__IW_ENDPOINT__" do
     halt 500, { error: "Identity verification is not configured" }.to_json
   end
 
+__IW_READER__
   now = Time.now.to_i
   claims = __IW_CLAIMS__.compact
   { token: JWT.encode(claims, secret, "HS256") }.to_json

@@ -16,9 +16,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from intercom_wizard.errors import ExitCode, WizardError
+from intercom_wizard.errors import BadInput, ExitCode, WizardError
 from intercom_wizard.options import Region, parse_workspace_id
-from intercom_wizard.verify.settings import ACCESS_TOKEN_ENV, SECRET_ENV, Logout, SignIn, VerifyOptions, parse_cookie
+from intercom_wizard.verify.settings import ACCESS_TOKEN_ENV, SECRET_ENV, Logout, SignIn, VerifyOptions, parse_cookie, parse_user
 
 
 def _finish(code: int, ctx: typer.Context | None) -> int:
@@ -35,6 +35,7 @@ def verify(
     login_url: Annotated[Optional[str], typer.Option(help="Page with the login form (fill the form that has a password field).")] = None,
     username: Annotated[Optional[str], typer.Option(help="Username or email for the login form.")] = None,
     password: Annotated[Optional[str], typer.Option(help="Password for the login form (a test account).")] = None,
+    user: Annotated[Optional[list[str]], typer.Option(help="A test account NAME:PASSWORD for the login form (repeatable; two users are checked to get different, stable ids).")] = None,
     username_selector: Annotated[Optional[str], typer.Option(help="CSS selector of the username field.")] = None,
     password_selector: Annotated[Optional[str], typer.Option(help="CSS selector of the password field.")] = None,
     submit_selector: Annotated[Optional[str], typer.Option(help="CSS selector of the submit button.")] = None,
@@ -61,6 +62,15 @@ def verify(
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         workspace = parse_workspace_id(workspace_id)
+        accounts = ([(username, password)] if username is not None or password is not None else []) + [parse_user(value) for value in user or ()]
+        if user and login_url is None:
+            raise BadInput("--user needs --login-url (the page with the login form).")
+        users = tuple(
+            SignIn(login_url=login_url, username=name, password=secret_word, username_selector=username_selector,
+                   password_selector=password_selector, submit_selector=submit_selector)
+            for name, secret_word in accounts
+        )
+        username, password = accounts[0] if accounts else (None, None)
         options = VerifyOptions(
             url=url,
             workspace_id=workspace.id,
@@ -83,6 +93,7 @@ def verify(
             live=live,
             api_token=api_token or os.environ.get(ACCESS_TOKEN_ENV) or None,
             screenshot=screenshot,
+            users=users,
         )
         from intercom_wizard.verify.runner import verify_options  # the browser side: imported only to run
 

@@ -57,6 +57,7 @@ def run_verification(
     api_token: str | None = None,
     screenshot: Path | None = None,
     browser: Browser | None = None,
+    users: tuple[SignIn, ...] = (),
 ) -> Report:
     """Visit `url` in headless Chromium (signed out, signed in, navigating, signing out) and check the Messenger.
 
@@ -68,12 +69,13 @@ def run_verification(
         secret=secret,
         region=region,
         endpoint=endpoint,
-        sign_in=sign_in or SignIn(),
+        sign_in=sign_in or (users[0] if users else SignIn()),
         logout=logout or Logout(),
         navigate=navigate,
         visits=visits,
         live=live,
         api_token=api_token,
         screenshot=screenshot,
+        users=users,
     )
     return verify_options(options, browser=browser)

@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 from intercom_wizard.verify.browser import visit_context
 from intercom_wizard.verify.observe import Delivered, Observations, PageState, Probe
-from intercom_wizard.verify.settings import VerifyOptions
+from intercom_wizard.verify.settings import SignIn, VerifyOptions
 from intercom_wizard.verify.violations import widget_blocked
 
 if TYPE_CHECKING:
@@ -162,15 +162,15 @@ class Visit:
         except Exception as error:
             self.obs.probes.append(Probe(self.obs.phase, url, None, {}, "", error=_first_line(error)))
 
-    def sign_in_with_form(self) -> None:
-        sign_in = self.options.sign_in
+    def sign_in_with_form(self, sign_in: SignIn | None = None, step: str = "sign-in") -> None:
+        sign_in = sign_in or self.options.sign_in
         assert sign_in.login_url is not None and sign_in.username is not None and sign_in.password is not None
         page = self.page
         login_url = self.options.resolve(sign_in.login_url)
         try:
             page.goto(login_url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
         except Exception as error:
-            self.obs.fail_step("sign-in", f"could not open the login page {login_url}: {_first_line(error)}")
+            self.obs.fail_step(step, f"could not open the login page {login_url}: {_first_line(error)}")
             return
         form = page.locator(PASSWORD_FORM).first
         password = page.locator(sign_in.password_selector).first if sign_in.password_selector else form.locator("input[type=password]").first
@@ -182,7 +182,7 @@ class Visit:
             username.fill(sign_in.username, timeout=ACTION_TIMEOUT_MS)
             password.fill(sign_in.password, timeout=ACTION_TIMEOUT_MS)
         except Exception as error:
-            self.obs.fail_step("sign-in", f"no login form with a username and a password field at {_path(login_url)}: {_first_line(error)}")
+            self.obs.fail_step(step, f"no login form with a username and a password field at {_path(login_url)}: {_first_line(error)}")
             return
         submit = page.locator(sign_in.submit_selector).first if sign_in.submit_selector else form.locator(SUBMIT_BUTTONS).first
         try:
@@ -191,13 +191,13 @@ class Visit:
                     submit.click(timeout=ACTION_TIMEOUT_MS)
                 else:
                     password.press("Enter")
-            self.obs.note("sign-in", f"submitted the login form at {_path(login_url)} as {sign_in.username}; landed on {_path(page.url)}")
+            self.obs.note(step, f"submitted the login form at {_path(login_url)} as {sign_in.username}; landed on {_path(page.url)}")
             # Let the landing page's Messenger finish, so its calls are not mistaken for the next page's.
             self._wait_for_boot(3, report=False)
         except Exception as error:
-            self.obs.note("sign-in", f"submitted the login form; no page load followed ({_first_line(error)}): client-side sign-in?")
+            self.obs.note(step, f"submitted the login form; no page load followed ({_first_line(error)}): client-side sign-in?")
         if page.locator("input[type=password]").filter(visible=True).count():
-            self.obs.note("sign-in", f"a password field is still shown on {_path(page.url)}: were the credentials accepted?")
+            self.obs.note(step, f"a password field is still shown on {_path(page.url)}: were the credentials accepted?")
 
     def navigate(self, target: str) -> None:
         """Change route the way a client-side router does: history.pushState (then popstate, for back/forward)."""
@@ -226,17 +226,17 @@ class Visit:
             try:
                 self.page.goto(url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
             except Exception as error:
-                self.obs.fail_step("logout", f"could not open {url}: {_first_line(error)}")
+                self.obs.fail_step(self.obs.phase, f"could not open {url}: {_first_line(error)}")
                 return
-            self.obs.note("logout", f"opened {_path(url)}; landed on {_path(self.page.url)}")
+            self.obs.note(self.obs.phase, f"opened {_path(url)}; landed on {_path(self.page.url)}")
         else:
             assert logout.selector is not None
             try:
                 self.page.locator(logout.selector).first.click(timeout=ACTION_TIMEOUT_MS)
             except Exception as error:
-                self.obs.fail_step("logout", f"could not click {logout.selector!r}: {_first_line(error)}")
+                self.obs.fail_step(self.obs.phase, f"could not click {logout.selector!r}: {_first_line(error)}")
                 return
-            self.obs.note("logout", f"clicked {logout.selector!r}")
+            self.obs.note(self.obs.phase, f"clicked {logout.selector!r}")
         self._wait_for_boot()
         self.inspect()
 
@@ -314,8 +314,25 @@ def run_scenario(browser: Browser, options: VerifyOptions) -> Observations:
             visit.log_out()
             visit.probe()
         visit.collect_source_maps()
+    if len(options.users) > 1:
+        _switch_users(browser, obs)
     _page_visits(browser, options, obs)
     return obs
+
+
+def _switch_users(browser: Browser, obs: Observations) -> None:
+    """In one browser: sign in as A, sign out, in as B, sign out, in as A again (phases identity:1..3),
+    so the identity check can compare the user_id each boot carried, and see the shutdowns between."""
+    first, second = obs.options.users[0], obs.options.users[1]
+    with visit_context(browser, obs) as context:
+        visit = Visit(context, obs)
+        for number, user in enumerate((first, second, first), start=1):
+            if number > 1:
+                obs.phase = f"identity:logout-{number - 1}"
+                visit.log_out()
+            obs.phase = f"identity:{number}"
+            visit.sign_in_with_form(user, step=obs.phase)
+            visit.open(obs.options.url)
 
 
 def _page_visits(browser: Browser, options: VerifyOptions, obs: Observations) -> None:

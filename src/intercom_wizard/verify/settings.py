@@ -30,6 +30,14 @@ def parse_cookie(value: str) -> tuple[str, str]:
     return name.strip(), cookie_value
 
 
+def parse_user(value: str) -> tuple[str, str]:
+    """`NAME:PASSWORD`, as given to --user (the password may contain colons; the name may not)."""
+    name, sep, password = value.partition(":")
+    if not sep or not name.strip() or not password:
+        raise BadInput(f"--user {value.split(':', 1)[0]!r}... is not NAME:PASSWORD.", hint="For example: --user alice:wonderland --user bob:builder")
+    return name.strip(), password
+
+
 @dataclass(frozen=True)
 class SignIn:
     """One way to become a signed-in user: a login form, cookies, or a saved Playwright storage state."""
@@ -92,6 +100,9 @@ class VerifyOptions:
     live: bool = False
     api_token: str | None = None
     screenshot: Path | None = None
+    # Every user to sign in as (the first is `sign_in`); with two, the `identity` check signs in as
+    # A, out, in as B, out, and in as A again, and compares the tokens' user_id.
+    users: tuple[SignIn, ...] = ()
     # How long to wait for the Messenger to boot on each page; a page that never boots fails.
     boot_timeout: float = 10.0
 
@@ -111,6 +122,12 @@ class VerifyOptions:
             raise BadInput(f"--navigate {self.navigate!r} is not a path.", hint="For example: --navigate /about")
         if self.navigate is not None and _is_http_url(self.navigate) and _origin(self.navigate) != _origin(self.url):
             raise BadInput("--navigate must stay on the site being verified (client-side navigation cannot change origin).")
+        if len(self.users) > 1 and self.logout.is_empty:
+            raise BadInput(
+                "Two --user accounts are compared by signing out between them: pass --logout-url URL or --logout-selector CSS.",
+            )
+        if len({user.username for user in self.users}) < len(self.users):
+            raise BadInput("The --user accounts must be different users.", hint="For example: --user alice:wonderland --user bob:builder")
         for value in self.visits:
             if not value.startswith("/"):
                 raise BadInput(f"--visit {value!r} is not a path on this site.", hint="For example: --visit /notes --visit /about")

@@ -1,6 +1,6 @@
 """Static checks: each module reads the parsed project and reports findings; registered here."""
 
-from intercom_wizard.doctor.checks import dependencies, endpoint, messenger, secrets
+from intercom_wizard.doctor.checks import dependencies, endpoint, identity, messenger, secrets
 from intercom_wizard.doctor.checks.context import StaticCheck, StaticContext
 from intercom_wizard.doctor.findings import Finding
 
@@ -10,6 +10,7 @@ STATIC_CHECKS: tuple[StaticCheck, ...] = (
     secrets.check_frontend_secret_exposure,
     secrets.check_secret_files,
     endpoint.check_token_endpoints,
+    identity.check_user_id_source,
     messenger.check_messenger_present,
     messenger.check_user_hash,
     messenger.check_insecure_boot,

@@ -20,6 +20,7 @@ from intercom_wizard.integrations.backends.python_common import (
     add_list_entry,
     declare_pyjwt,
     declare_python_package,
+    user_attribute_helper,
 )
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends.layouts import find_layouts
@@ -40,10 +41,11 @@ DEFAULT_USER_CLAIMS = """{
         "email": user.email,
         "name": user.get_full_name() or user.get_username(),
     }"""
+# A custom user model may keep its name anywhere: the usual fields are tried at run time.
 CUSTOM_USER_CLAIMS = """{
         "user_id": str(user.pk),
         "email": getattr(user, user.get_email_field_name(), None),
-        "name": user.get_username(),
+        "name": user_attribute(user, "name", "full_name", "get_full_name", "display_name", "get_username"),
     }"""
 SESSION_VIEW = {
     "imports": "from django.http import JsonResponse\nfrom django.views.decorators.cache import never_cache\n"
@@ -144,13 +146,19 @@ def plan(context: PlanContext, detection: Detection) -> None:
     urls_file = join(root, str(urlconf).replace(".", "/") + ".py") if isinstance(urlconf, str) else None
     pattern = f'path("{context.options.endpoint.lstrip("/")}", intercom_jwt, name="intercom-jwt"),'
     if urls_file is None or not tree.exists(urls_file):
-        builder.manual("your root URLconf", "ROOT_URLCONF was not found; add this URL pattern to it:", pattern)
+        builder.manual(
+            detection.details["settings_file"],
+            "ROOT_URLCONF names no urls.py in this project; add this URL pattern to the urlpatterns of the module it names:",
+            pattern,
+        )
     else:
+        # user.pk is Django's primary key: the user_id is evidenced by the framework itself.
         claims = CUSTOM_USER_CLAIMS if settings.get("AUTH_USER_MODEL") else DEFAULT_USER_CLAIMS
+        helper = f"{user_attribute_helper()}\n\n" if claims is CUSTOM_USER_CLAIMS else ""
         drf = detection.details.get("token_auth") if context.options.auth is ClientAuth.BEARER else None
         builder.create(
             join(folder_of(urls_file), f"{MODULE_NAME}.py"),
-            render("django_intercom_jwt.py", claims=claims, **(_drf_view(drf) if drf else SESSION_VIEW)),
+            render("django_intercom_jwt.py", claims=claims, helper=helper, **(_drf_view(drf) if drf else SESSION_VIEW)),
             f"GET {context.options.endpoint}: a signed Intercom JWT for request.user, 401 when anonymous",
         )
         add_import(context, urls_file, f"from .{MODULE_NAME} import intercom_jwt")

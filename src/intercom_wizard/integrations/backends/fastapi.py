@@ -21,7 +21,16 @@ from ast_grep_py import SgNode
 from intercom_wizard import csp
 from intercom_wizard.edits import append_lines, insert_lines_before, last_import, parse
 from intercom_wizard.envfile import plan_secret
-from intercom_wizard.integrations.backends.python_common import NAME_FIELDS, add_import, attach_to_app, declare_pyjwt
+from intercom_wizard.integrations.backends.python_common import (
+    DYNAMIC_NAME_FIELDS,
+    NAME_FIELDS,
+    add_import,
+    attach_to_app,
+    declare_pyjwt,
+    user_attribute_helper,
+)
+from intercom_wizard.integrations import identity
+from intercom_wizard.integrations.frontends.response_pages import find_response_pages
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends.layouts import find_layouts
 from intercom_wizard.options import ClientAuth
@@ -42,7 +51,10 @@ APP_PATTERNS = ("$APP = FastAPI($$$)", "$APP: $TYPE = FastAPI($$$)", "$APP = fas
 USER_DEPENDENCY_NAMES = ("get_current_user", "current_user", "get_current_active_user", "current_active_user")
 USER_DEPENDENCY_NAME = re.compile(r"(get_|require_)?(current|authenticated|signed_in|logged_in)_(active_)?user(_optional|_or_none)?")
 BEARER_SCHEMES = ("OAuth2PasswordBearer", "OAuth2AuthorizationCodeBearer", "HTTPBearer")
-ID_FIELDS = ("id", "user_id", "uuid", "pk", "username", "email")
+ID_FIELDS = ("id", "user_id", "uuid", "pk")
+# Stand-ins for an id only when the app declares them unique (identity.py): Column(unique=True), or the
+# key of its users dict (`users_db = {"frank": User(username="frank", ...)}`).
+IDENTIFYING_FIELDS = ("username", "email")
 CLAIMS_TYPE = "dict[str, Any]"
 
 
@@ -184,6 +196,9 @@ def _user_dependency(roots: dict[str, SgNode]) -> dict[str, object] | None:
             if USER_DEPENDENCY_NAME.fullmatch(name):
                 functions.append((name, path, function))
     if not functions:
+        # Any name (`authenticate`, `user_from_token`): a dependency that decodes the request's JWT and returns a user.
+        functions = [candidate for path, root in roots.items() for candidate in _jwt_user_dependencies(path, root)]
+    if not functions:
         return None
     depended = {m.get_match("DEP").text() for root in roots.values() for m in root.find_all(pattern="Depends($DEP)")}
 
@@ -203,6 +218,25 @@ def _user_dependency(roots: dict[str, SgNode]) -> dict[str, object] | None:
         "user": _user_type(roots, annotation) if annotation else None,
         "bearer": _bearer_parameter(roots, function),
     }
+
+
+def _jwt_user_dependencies(path: str, root: SgNode) -> list[tuple[str, str, SgNode]]:
+    """Module-level functions taking a Depends(...) parameter that decode a JWT and return a looked-up user
+    (not the raw payload or token, which carry no user object)."""
+    found = []
+    for statement in root.children():
+        function = statement if statement.kind() == "function_definition" else statement.find(kind="function_definition")
+        if function is None or function.parent() not in (root, statement):
+            continue
+        parameters, body = function.field("parameters"), function.field("body")
+        if parameters is None or body is None or parameters.find(pattern="Depends($$$)") is None:
+            continue
+        if body.find(pattern="jwt.decode($$$)") is None and body.find(pattern="decode($$$)") is None:
+            continue
+        values = [r.children()[1].text() for r in body.find_all(kind="return_statement") if len(r.children()) > 1]
+        if values and all(v not in ("None", "payload", "token", "data") and not v.startswith(("payload", "{")) for v in values):
+            found.append((function.field("name").text(), path, function))
+    return found
 
 
 def _bearer_parameter(roots: dict[str, SgNode], function: SgNode) -> str | None:
@@ -259,7 +293,28 @@ def _user_type(roots: dict[str, SgNode], annotation: str) -> dict[str, object] |
     if fields is None:
         return None
     path = next(p for p, root in roots.items() if _class_named(root, name) is not None)
-    return {"class": name, "file": path, "fields": fields}
+    return {"class": name, "file": path, "fields": fields, "unique": sorted(_unique_fields(roots))}
+
+
+_UNIQUE_COLUMN = re.compile(r"\b(\w+)\s*(?::[^=\n]*)?=\s*(?:Column|mapped_column|Field)\([^\n]*\bunique\s*=\s*True")
+
+
+def _unique_fields(roots: dict[str, SgNode]) -> set[str]:
+    """Fields the app declares unique: `Column(..., unique=True)`, or the key of a users dict whose
+    entries repeat it (`{"frank": User(username="frank")}` / `{"frank": {"username": "frank"}}`)."""
+    unique: set[str] = set()
+    for root in roots.values():
+        unique |= {m.group(1) for m in _UNIQUE_COLUMN.finditer(root.text())}
+        for pair in root.find_all(kind="pair"):
+            key, value = pair.field("key"), pair.field("value")
+            if key is None or value is None or key.kind() != "string":
+                continue
+            for field in IDENTIFYING_FIELDS:
+                if value.find(pattern=f"$F({field}={key.text()}, $$$)") or value.find(pattern=f"$F($$$, {field}={key.text()}, $$$)") or value.find(pattern=f"$F({field}={key.text()})"):
+                    unique.add(field)
+                elif value.kind() == "dictionary" and f'"{field}": {key.text()}' in value.text():
+                    unique.add(field)
+    return unique
 
 
 def _class_named(root: SgNode, name: str) -> SgNode | None:
@@ -290,23 +345,39 @@ def _class_fields(roots: dict[str, SgNode], name: str, seen: set[str]) -> dict[s
 
 
 def _session_user(roots: dict[str, SgNode]) -> dict[str, object] | None:
-    """A user (or user id) the login route stores in Starlette's session."""
+    """A user record (with an evidenced id) or a user id the login route stores in Starlette's session;
+    never a flag (`request.session["logged_in"] = True`), a literal or a name (identity.py)."""
     if not any("SessionMiddleware" in root.text() for root in roots.values()):
         return None
-    for root in roots.values():
+    assignments = []
+    for path, root in roots.items():
         for assignment in root.find_all(pattern="$REQUEST.session[$KEY] = $VALUE"):
             key_node = assignment.get_match("KEY")
             if key_node.kind() != "string":
                 continue
             key = str(ast.literal_eval(key_node.text()))
-            if "user" not in key.lower():
-                continue
             value = assignment.get_match("VALUE")
-            if value.kind() == "dictionary":
-                keys = [str(ast.literal_eval(pair.field("key").text())) for pair in value.children() if pair.kind() == "pair" and pair.field("key").kind() == "string"]
-                return {"kind": "session", "key": key, "keys": keys}
-            return {"kind": "session", "key": key, "keys": None}
+            if value.kind() == "dictionary" and "user" in key.lower() and not identity.is_flag_name(key):
+                pairs = {str(ast.literal_eval(p.field("key").text())): p.field("value") for p in value.children() if p.kind() == "pair" and p.field("key").kind() == "string"}
+                id_key = next((k for k in pairs if identity.is_id_name(k)), None)
+                if id_key is not None and identity.value_evidence(pairs[id_key].text(), literal=pairs[id_key].kind() in PYTHON_LITERALS).is_id:
+                    return {"kind": "session", "key": key, "keys": list(pairs), "id": id_key}
+                continue
+            assignments.append(
+                identity.SessionAssignment(
+                    path, assignment.range().start.line + 1, key, value.text(),
+                    literal=value.kind() in PYTHON_LITERALS, is_null=value.kind() == "none",
+                )
+            )
+    choice = identity.choose_session_key(assignments)
+    if choice.key is not None:
+        return {"kind": "session", "key": choice.key, "keys": None}
+    if assignments:
+        return {"kind": "none", "reason": choice.reason, "rejected": list(choice.rejected)}
     return None
+
+
+PYTHON_LITERALS = frozenset({"integer", "float", "string", "true", "false", "none", "concatenated_string"})
 
 
 def _bearer_scheme(roots: dict[str, SgNode]) -> dict[str, object] | None:
@@ -390,15 +461,18 @@ def plan(context: PlanContext, detection: Detection) -> None:
     auth = details["auth"]
     sources, claims = _user_lookup(detection, auth)
     imports = _imports(detection, router_file, sources)
+    if "user_attribute(" in claims:
+        claims = f"{user_attribute_helper()}\n\n\n{claims}"
+    module = render(
+        "fastapi_intercom_jwt.py",
+        imports=f"\n{imports}\n" if imports else "",
+        user_claims=claims,
+        endpoint=context.options.endpoint,
+        **_cross_origin(context, detection),
+    )
     builder.create(
         router_file,
-        render(
-            "fastapi_intercom_jwt.py",
-            imports=f"\n{imports}\n" if imports else "",
-            user_claims=claims,
-            endpoint=context.options.endpoint,
-            **_cross_origin(context, detection),
-        ),
+        module,
         f"GET {context.options.endpoint}: a signed Intercom JWT for the signed-in user, 401 otherwise",
     )
     if app_file in sources:
@@ -408,7 +482,7 @@ def plan(context: PlanContext, detection: Detection) -> None:
         _include_router(context, detection)
     declare_pyjwt(context, detection.root)
     plan_secret(context, _env_file(tree, detection.root))
-    _explain(context, detection, router_file)
+    _explain(context, detection, router_file, module)
 
 
 def _cross_origin(context: PlanContext, detection: Detection) -> dict[str, str]:
@@ -471,7 +545,7 @@ def _user_lookup(detection: Detection, auth: dict) -> tuple[dict[str, list[str]]
             sources[auth["file"]] = [dependency]
         if cls:
             sources.setdefault(user["file"], []).append(cls)
-        claims = _claims_literal("user", user.get("fields"), mapping=bool(user.get("mapping")))
+        claims = _claims_literal("user", user.get("fields"), mapping=bool(user.get("mapping")), unique=set(user.get("unique") or ()))
         if auth["optional"]:
             user_type = f"{cls} | None" if cls else "Any"
             return sources, (
@@ -520,13 +594,17 @@ def _user_lookup(detection: Detection, auth: dict) -> tuple[dict[str, list[str]]
     )
 
 
-def _claims_literal(user: str, fields: dict[str, str] | None, *, mapping: bool) -> str:
-    """A dict literal of the identity claims, mapping only fields the user really has."""
+NO_ID = "None  # no id field was found: see the manual step"
+
+
+def _claims_literal(user: str, fields: dict[str, str] | None, *, mapping: bool, unique: set[str] | frozenset[str] = frozenset()) -> str:
+    """A dict literal of the identity claims, mapping only fields the user really has. user_id is an
+    id field, or a username/email the app declares unique when it has no id; else NO_ID."""
     if mapping:
         known = set(fields) if fields is not None else None
-        id_field = next((f for f in ID_FIELDS if known is None or f in known), None)
+        id_field = _id_field(known, unique)
         if id_field is None:
-            return "None  # no id field was found: return {\"user_id\": ..., \"email\": ..., \"name\": ...}"
+            return NO_ID
         entries = [f'"user_id": str({user}["{id_field}"]),']
         if known is None or "email" in known:
             entries.append(f'"email": {user}.get("email"),')
@@ -534,11 +612,16 @@ def _claims_literal(user: str, fields: dict[str, str] | None, *, mapping: bool) 
         if name:
             entries.append(f'"name": {user}.get("{name}"),')
     elif fields is None:
-        entries = [f'"user_id": str({user}.id),', f'"email": getattr({user}, "email", None),', f'"name": getattr({user}, "name", None),']
+        # The user's type is not known: email and name are read at run time (properties, mixins too).
+        entries = [
+            f'"user_id": str({user}.id),',
+            f'"email": user_attribute({user}, "email"),',
+            f'"name": user_attribute({user}, {", ".join(chr(34) + n + chr(34) for n in DYNAMIC_NAME_FIELDS)}),',
+        ]
     else:
-        id_field = next((f for f in ID_FIELDS if f in fields), None)
+        id_field = _id_field(set(fields), unique)
         if id_field is None:
-            return "None  # no id field was found: return {\"user_id\": ..., \"email\": ..., \"name\": ...}"
+            return NO_ID
         user_id = f"{user}.{id_field}" if fields[id_field] == "str" else f"str({user}.{id_field})"
         entries = [f'"user_id": {user_id},']
         if "email" in fields:
@@ -547,6 +630,13 @@ def _claims_literal(user: str, fields: dict[str, str] | None, *, mapping: bool) 
         if name:
             entries.append(f'"name": {user}.{name},')
     return "{" + "".join(f"\n        {entry}" for entry in entries) + "\n    }"
+
+
+def _id_field(known: set[str] | None, unique: set[str] | frozenset[str]) -> str | None:
+    if known is None:
+        return "id"
+    found = next((f for f in ID_FIELDS if f in known), None)
+    return found or next((f for f in IDENTIFYING_FIELDS if f in known and f in unique), None)
 
 
 def _imports(detection: Detection, router_file: str, sources: dict[str, list[str]]) -> str:
@@ -655,31 +745,30 @@ def _env_file(tree: ProjectTree, app_root: str) -> str | None:
     return None
 
 
-def _explain(context: PlanContext, detection: Detection, router_file: str) -> None:
+def _explain(context: PlanContext, detection: Detection, router_file: str, module: str) -> None:
     builder, auth = context.builder, detection.details["auth"]
+    adapter = lambda reason, rejected=(): identity.adapter_step(  # noqa: E731
+        builder, router_file, module, "signed_in_user_claims", reason,
+        render("fastapi_user_adapter.py").split("\n", 1)[1].strip(), rejected,
+    )
     if auth["kind"] == "none":
-        builder.note(
-            f"No authentication was recognised, so {router_file} answers 401 for everyone until "
-            "signed_in_user_claims() depends on your current-user dependency and returns the user's id, email and name.",
-            "warning",
-        )
+        adapter(str(auth.get("reason", "no authentication the wizard knows was found")), auth.get("rejected", []))
     elif auth["kind"] == "oauth2-bearer":
-        builder.note(
-            f"{router_file} is protected by the API's {auth['scheme']} ({auth['name']}), but no dependency turning its "
-            "token into a user was found, so it answers 401 until signed_in_user_claims() returns the token's user.",
-            "warning",
-        )
+        adapter(f"the API's {auth['scheme']} ({auth['name']}) has no dependency turning its token into a user")
     elif auth["kind"] in ("dependency", "fastapi-users"):
         user = auth.get("user") or {}
         if not user.get("fields") and not user.get("mapping"):
             builder.note(
                 f"The type of the user {auth['name']} returns was not found, so {router_file} reads user.id, and email "
-                "and name where they exist: check signed_in_user_claims().",
+                "and name at run time where they exist: check signed_in_user_claims().",
             )
+        elif NO_ID in module:
+            adapter(f"{user.get('class', 'the user')} has no id field, and no username or email the app declares unique")
         elif user.get("fields") and not set(ID_FIELDS) & set(user["fields"]):
+            field = _id_field(set(user["fields"]), set(user.get("unique") or ()))
             builder.note(
-                f"{user['class']} has no id, username or email field to use as Intercom's user_id, so {router_file} "
-                "answers 401 until signed_in_user_claims() returns a stable id for the user.",
+                f"{user['class']} has no id, so Intercom's user_id is its {field}, which the app keeps unique: a user who "
+                f"changes it becomes a new Intercom user. Return a stable id from signed_in_user_claims() in {router_file} when you can.",
                 "warning",
             )
     elif auth["kind"] == "session" and auth["keys"] is None:
@@ -713,6 +802,8 @@ def page_host(context: PlanContext, detection: Detection) -> PageHost | None:
     templates, static = detection.details["templates"], detection.details["static"]
     if templates is None or static is None:
         missing = "Jinja2Templates" if templates is None else "StaticFiles mount"
+        if find_response_pages(context.tree, detection.root):
+            return None  # its pages are HTMLResponse strings: the planner puts the script there
         context.builder.note(
             f"This FastAPI app has no {missing} for the Messenger script, so no page was changed: the front end "
             f"(the SPA integration) loads the Messenger and calls {context.options.endpoint} with the app's own credentials."

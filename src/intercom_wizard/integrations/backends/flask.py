@@ -7,6 +7,7 @@ tutorial style); with neither, the endpoint fails closed and the notes say how t
 The Jinja base layout gets the Messenger script, served from the app's static folder.
 """
 
+import dataclasses
 import re
 
 from ast_grep_py import SgNode
@@ -28,10 +29,11 @@ from intercom_wizard.integrations.backends.python_common import (
 from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.options import ClientAuth
-from intercom_wizard.integrations.frontends.layouts import find_layouts
+from intercom_wizard.integrations.frontends.layouts import find_layouts, package_base_layouts
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
 from intercom_wizard.support import Supported, SupportTable
+from intercom_wizard.versions import python_version
 
 NAME = "flask"
 # The versions this integration generates code for (docs list the same table).
@@ -41,6 +43,7 @@ SUPPORTED: SupportTable = (
     Supported("Flask-JWT-Extended", "python", "flask-jwt-extended", (3, 0), (5, 0), optional=True),
 )
 MODULE_NAME = "intercom_jwt"
+PYJWT_1_SPEC = ">=1.7,<2"
 
 
 def detect(tree: ProjectTree) -> list[Detection]:
@@ -86,8 +89,45 @@ def _token_auth(tree: ProjectTree) -> dict[str, object] | None:
     sources = [tree.text(path) for path in tree.glob(".py")]
     if not any("flask_jwt_extended" in text and "JWTManager(" in text for text in sources):
         return None
-    lookup = any(parse(text, "python").find(pattern="@$JWT.user_lookup_loader") is not None for text in sources if "user_lookup_loader" in text)
-    return {"kind": "flask-jwt-extended", "user_lookup": lookup}
+    lookup = any(
+        parse(text, "python").find(pattern=f"@$JWT.{loader}") is not None
+        for text in sources
+        for loader in ("user_lookup_loader", "user_loader_callback_loader")  # 4.x, 3.x
+        if loader in text
+    )
+    found: dict[str, object] = {"kind": "flask-jwt-extended", "user_lookup": lookup, **_token_identity(tree)}
+    # JWT_HEADER_TYPE renames the Authorization scheme ("JWT <token>"); the front end must send that one.
+    for text in sources:
+        header_type = re.search(r"""JWT_HEADER_TYPE["']?\]?\s*[=:]\s*["']([A-Za-z]+)["']""", text)
+        if header_type:
+            found["scheme"] = header_type.group(1)
+    return found
+
+
+def _token_identity(tree: ProjectTree) -> dict[str, object]:
+    """What the app puts in its access tokens' identity (`create_access_token(identity=user.id)`): the
+    token's identity becomes user_id, so it needs the same evidence as a session key (identity.py)."""
+    refused = []
+    for path in tree.glob(".py"):
+        text = tree.text(path)
+        if "create_access_token" not in text:
+            continue
+        for call in parse(text, "python").find_all(pattern="create_access_token($$$)"):
+            arguments = call.field("arguments")
+            value = next(
+                (
+                    a.field("value") if a.kind() == "keyword_argument" else a
+                    for a in (arguments.children() if arguments is not None else [])
+                    if a.kind() not in ("(", ")", ",") and (a.kind() != "keyword_argument" or a.field("name").text() == "identity")
+                ),
+                None,
+            )
+            if value is None:
+                continue
+            evidence = identity.value_evidence(value.text(), literal=value.kind() in PYTHON_LITERALS, resolve=_python_resolver(call))
+            if not evidence.is_id:
+                refused.append(f"{path}:{call.range().start.line + 1}: the access token's identity is {evidence.reason}")
+    return {"identity_refused": refused}
 
 
 def _auth_style(tree: ProjectTree) -> dict[str, object]:
@@ -177,12 +217,19 @@ def plan(context: PlanContext, detection: Detection) -> None:
     folder = folder_of(app_file)
     prefix = f"{folder}/" if folder else ""
     token_auth = detection.details.get("token_auth") if context.options.auth is ClientAuth.BEARER else None
+    if token_auth and token_auth.get("identity_refused"):
+        # The tokens carry a name or an untraceable value as their identity: no evidence of the user's id.
+        token_auth = None
+        no_evidence = {"kind": "none", "token": True, "reason": "the access tokens' identity is not the user's id", "rejected": detection.details["token_auth"]["identity_refused"]}
+        detection = dataclasses.replace(detection, details={**detection.details, "auth": no_evidence})
     auth = token_auth or detection.details["auth"]
     imports, claims = _user_lookup(auth)
-    route = f'@bp.get("{context.options.endpoint}")'
+    route = _route_decorator(context, detection)
     if token_auth:
-        # No or a bad token: Flask-JWT-Extended answers 401 itself; optional=True lets ours say "not signed in".
-        route += "\n@jwt_required(optional=True)"
+        # No or a bad token: Flask-JWT-Extended answers 401 itself; an optional token lets ours say "not signed in".
+        route += "\n" + _optional_jwt_decorator(context, detection)
+        if _jwt_extended_3(context, detection):
+            imports = imports.replace("jwt_required", "jwt_optional")
     cors = ""
     if context.options.frontend_origin:
         imports += "\nfrom flask_cors import CORS"
@@ -190,7 +237,7 @@ def plan(context: PlanContext, detection: Detection) -> None:
         cors = f"\n# The pages are served from another origin: allow exactly that one.\nCORS(bp, origins=[\"{context.options.frontend_origin}\"]{credentials})"
         declare_python_package(context, detection.root, "flask-cors", ">=4.0", "flask-cors answers the pages' cross-origin requests")
     imports = "\n".join(sorted(imports.splitlines()))
-    module = render("flask_intercom_jwt.py", imports=imports, user_claims=claims, route=route, cors=cors)
+    module = _for_pyjwt_1(context, detection, render("flask_intercom_jwt.py", imports=imports, user_claims=claims, route=route, cors=cors))
     builder.create(
         f"{prefix}{MODULE_NAME}.py",
         module,
@@ -207,7 +254,11 @@ def plan(context: PlanContext, detection: Detection) -> None:
         reason="registers the token endpoint's blueprint",
         include_assignments=True,
     )
-    declare_pyjwt(context, detection.root)
+    if _pyjwt_1(context, detection):
+        # Flask-JWT-Extended 3 requires PyJWT 1.x: asking for 2.x would make the app uninstallable.
+        declare_python_package(context, detection.root, "PyJWT", PYJWT_1_SPEC, "PyJWT signs the tokens (1.x, as Flask-JWT-Extended 3 needs)")
+    else:
+        declare_pyjwt(context, detection.root)
     plan_secret(context, _env_file(tree, detection.root))
     auth = detection.details["auth"]
     if auth["kind"] == "none" and not token_auth:
@@ -217,7 +268,7 @@ def plan(context: PlanContext, detection: Detection) -> None:
             module,
             "signed_in_user_claims",
             str(auth.get("reason", "no login system was recognised")),
-            render("flask_user_adapter.py").split("\n", 1)[1].strip(),
+            render("flask_token_adapter.py" if auth.get("token") else "flask_user_adapter.py").split("\n", 1)[1].strip(),
             auth.get("rejected", []),  # type: ignore[arg-type]
         )
     if auth.get("not_an_id"):
@@ -228,12 +279,54 @@ def plan(context: PlanContext, detection: Detection) -> None:
         )
 
 
-def page_host(context: PlanContext, detection: Detection) -> PageHost:
+def _route_decorator(context: PlanContext, detection: Detection) -> str:
+    """`@bp.get` from Flask 2.0; Flask 1.x only has `route(..., methods=...)`."""
+    flask_version = python_version(context.tree, detection.root, "flask")
+    if flask_version is not None and flask_version.below(2, 0):
+        return f'@bp.route("{context.options.endpoint}", methods=["GET"])'
+    return f'@bp.get("{context.options.endpoint}")'
+
+
+def _jwt_extended_3(context: PlanContext, detection: Detection) -> bool:
+    found = python_version(context.tree, detection.root, "flask-jwt-extended")
+    return found is not None and found.below(4, 0)
+
+
+def _pyjwt_1(context: PlanContext, detection: Detection) -> bool:
+    """The app runs PyJWT 1.x: pinned itself, or required by Flask-JWT-Extended 3."""
+    pyjwt = python_version(context.tree, detection.root, "pyjwt")
+    return _jwt_extended_3(context, detection) or (pyjwt is not None and pyjwt.below(2, 0))
+
+
+def _for_pyjwt_1(context: PlanContext, detection: Detection, module: str) -> str:
+    """PyJWT 1.x returns bytes from jwt.encode; JSON needs text."""
+    if not _pyjwt_1(context, detection):
+        return module
+    return module.replace(
+        '    return jsonify(token=jwt.encode(payload, secret, algorithm="HS256"))',
+        '    token = jwt.encode(payload, secret, algorithm="HS256")\n'
+        "    # PyJWT 1.x (which Flask-JWT-Extended 3 requires) returns bytes.\n"
+        '    return jsonify(token=token.decode("ascii") if isinstance(token, bytes) else token)',
+        1,
+    )
+
+
+def _optional_jwt_decorator(context: PlanContext, detection: Detection) -> str:
+    """Flask-JWT-Extended 4 spells an optional token `jwt_required(optional=True)`; 3.x had `jwt_optional`."""
+    return "@jwt_optional" if _jwt_extended_3(context, detection) else "@jwt_required(optional=True)"
+
+
+def page_host(context: PlanContext, detection: Detection) -> PageHost | None:
     folder = folder_of(detection.details["app_file"])
+    if not context.tree.glob(".html", ".jinja", ".jinja2", ".j2", under=join(folder, "templates")):
+        return None  # a JSON API (Flask-JWT-Extended examples): the front end that calls it boots the Messenger
     return PageHost(
         static_dir=join(folder, "static"),
         script_src="{{ url_for('static', filename='intercom-messenger.js') }}",
-        layouts=tuple(find_layouts(context.tree, join(folder, "templates"), extends_marker="{% extends")),
+        layouts=tuple(
+            find_layouts(context.tree, join(folder, "templates"), extends_marker="{% extends")
+            or package_base_layouts(context.tree, join(folder, "templates"))  # Flask-Bootstrap's base page
+        ),
         user_settings=_template_user_settings(detection.details["auth"]),
         csp_nonce=_talisman_nonce(context.tree, detection.root),
         csp_nonce_help="Flask-Talisman makes one when created with content_security_policy_nonce_in=['script-src'].",

@@ -49,6 +49,7 @@ from intercom_wizard.sourcefile import SourceText
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.support import Supported, SupportTable
+from intercom_wizard.versions import composer_version
 
 NAME = "laravel"
 # The versions this integration generates code for (docs list the same table).
@@ -72,7 +73,8 @@ def detect(tree: ProjectTree) -> list[Detection]:
         session_login = _session_login(tree, root, requires)
         api_routes = join(root, "routes/api.php")
         sanctum = "laravel/sanctum" in requires and tree.exists(api_routes) and _mentions_middleware(tree, api_routes, "auth:sanctum")
-        token_app = sanctum and not session_login
+        # The skeleton's stock `auth:sanctum` /user route is no evidence: an app that hands out bearer tokens calls createToken().
+        token_app = sanctum and not session_login and _issues_tokens(tree, root)
         evidence = [f"{join(root, 'artisan')}", f"{composer}: requires laravel/framework"]
         evidence += [f"{api_routes}: auth:sanctum"] if token_app else session_login[:1]
         found.append(
@@ -83,7 +85,12 @@ def detect(tree: ProjectTree) -> list[Detection]:
                 tuple(evidence),
                 {
                     "composer": composer,
-                    "auth": {"kind": "sanctum" if token_app else "session", "login": bool(session_login), "sanctum": sanctum},
+                    "auth": {
+                        "kind": "sanctum" if token_app else "session",
+                        "login": bool(session_login),
+                        "sanctum": sanctum,
+                        "guard": _custom_session_guard(tree, root),
+                    },
                     # A token API (Sanctum, no session login): the planner then has the pages send a bearer token.
                     "token_auth": {"kind": "sanctum", "middleware": "auth:sanctum"} if token_app else None,
                     "api_prefix": _api_prefix(tree, root),
@@ -109,6 +116,31 @@ def _session_login(tree: ProjectTree, root: str, requires: dict[str, str]) -> li
         if any(code.find(pattern=p) for p in ("Auth::attempt($$$)", "Auth::login($$$)", "auth()->attempt($$$)", "auth()->login($$$)")):
             evidence.append(f"{path}: signs users in")
     return evidence
+
+
+_SESSION_GUARD = re.compile(r"""['"](\w+)['"]\s*=>\s*\[\s*['"]driver['"]\s*=>\s*['"]session['"]""")
+
+
+def _custom_session_guard(tree: ProjectTree, root: str) -> str | None:
+    """A session guard of the app's own (config/auth.php) that its pages sign in with (`auth:member` on the
+    routes) when the default guard guards nothing: the token route then goes behind the same one."""
+    config = join(root, "config/auth.php")
+    if not tree.exists(config):
+        return None
+    guards = set(_SESSION_GUARD.findall(tree.text(config))) - {"web"}
+    used: list[str] = []
+    for path in tree.glob(".php", under=join(root, "routes")):
+        for literal in parse_php(tree.text(path)).find_all(kind="string"):
+            value = string_value(literal)
+            if value in ("auth", "auth:web"):
+                return None  # the default guard signs people in: it is the one
+            if value and value.startswith("auth:") and value[5:] in guards and value[5:] not in used:
+                used.append(value[5:])
+    return used[0] if len(used) == 1 else None
+
+
+def _issues_tokens(tree: ProjectTree, root: str) -> bool:
+    return any("->createToken(" in tree.text(path) for path in tree.glob(".php", under=join(root, "app")) + tree.glob(".php", under=join(root, "routes")))
 
 
 def _mentions_middleware(tree: ProjectTree, path: str, name: str) -> bool:
@@ -199,7 +231,8 @@ def plan(context: PlanContext, detection: Detection) -> None:
 def _guard(context: PlanContext, details: dict[str, object]) -> str:
     """`auth:sanctum` when the pages send a bearer token (and Sanctum guards the API), else the session's `auth`."""
     if context.options.auth is not ClientAuth.BEARER:
-        return "auth"
+        custom = details["auth"].get("guard")  # type: ignore[attr-defined]
+        return f"auth:{custom}" if custom else "auth"
     if details["auth"]["sanctum"]:  # type: ignore[index]
         return "auth:sanctum"
     context.builder.note(
@@ -239,7 +272,7 @@ def _cross_origin_step(context: PlanContext, detection: Detection, guard: str) -
 def _add_route(context: PlanContext, detection: Detection, guard: str) -> None:
     tree, builder = context.tree, context.builder
     endpoint = context.options.endpoint
-    if guard == "auth":
+    if guard != "auth:sanctum":  # the session's guard, the default or the app's own
         routes, path = join(detection.root, "routes/web.php"), endpoint
     else:
         routes, prefix = join(detection.root, "routes/api.php"), detection.details["api_prefix"]
@@ -252,14 +285,15 @@ def _add_route(context: PlanContext, detection: Detection, guard: str) -> None:
                 f"{CONTROLLER_IMPORT}\n\n" + _route(endpoint, guard),
             )
             return
-    statement = _route(path, guard)
+    namespaced = _namespaced_routes(tree, detection.root)
+    statement = _route(path, guard, namespaced=namespaced)
     if not tree.exists(routes):
         builder.manual(routes, "Add the token route:", f"{CONTROLLER_IMPORT}\n\n{statement}")
         return
     source = tree.read(routes)
     code = parse_php(source.text)
     insertions = [append_lines(source, "\n" + statement + "\n")]
-    if CONTROLLER_IMPORT not in source.text:
+    if CONTROLLER_IMPORT not in source.text and not namespaced:
         insertion = _import_insertion(source, code)
         if insertion is None:
             builder.manual(routes, "Add the token route (no `<?php` opening was found to anchor it):", f"{CONTROLLER_IMPORT}\n\n{statement}")
@@ -268,8 +302,20 @@ def _add_route(context: PlanContext, detection: Detection, guard: str) -> None:
     builder.insert(routes, insertions, f"routes {endpoint} to IntercomJwtController behind `{guard}`")
 
 
-def _route(path: str, guard: str) -> str:
-    return f"Route::get('{path}', IntercomJwtController::class)\n    ->middleware('{guard}')\n    ->name('intercom.jwt');"
+def _route(path: str, guard: str, *, namespaced: bool = False) -> str:
+    action = "'IntercomJwtController'" if namespaced else "IntercomJwtController::class"
+    return f"Route::get('{path}', {action})\n    ->middleware('{guard}')\n    ->name('intercom.jwt');"
+
+
+def _namespaced_routes(tree: ProjectTree, root: str) -> bool:
+    """Whether route files run inside a controller-namespace group (Laravel before 8, or an app that kept
+    RouteServiceProvider's `$namespace`): there `X::class` would be prefixed a second time, so the route
+    names the controller as a string relative to that namespace."""
+    laravel = composer_version(tree, root, "laravel/framework")
+    if laravel is not None and laravel.below(8, 0):
+        return True
+    provider = join(root, "app/Providers/RouteServiceProvider.php")
+    return tree.exists(provider) and re.search(r"^\s*protected \$namespace\s*=\s*'", tree.text(provider), re.MULTILINE) is not None
 
 
 def _import_insertion(source: SourceText, code: SgNode) -> Insertion | None:

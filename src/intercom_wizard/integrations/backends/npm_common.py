@@ -1,6 +1,7 @@
 """What the Node back ends (and later the npm front ends) share: package.json and package managers."""
 
 import json
+import posixpath
 
 from ast_grep_py import SgNode
 
@@ -20,13 +21,20 @@ LOCKFILES = (
 
 
 def package_manager(tree: ProjectTree, root: str) -> str:
-    manifest = read_package_json(tree, join(root, "package.json"))
-    declared = manifest.get("packageManager")
-    if isinstance(declared, str) and declared.split("@")[0] in {"npm", "yarn", "pnpm", "bun"}:
-        return declared.split("@")[0]
-    for lockfile, manager in LOCKFILES:
-        if tree.exists(join(root, lockfile)):
-            return manager
+    """The package's own manager, else its workspace's: a workspace member (npm/yarn/pnpm workspaces,
+    Turborepo, Nx) has no lockfile of its own; the workspace root's decides."""
+    folder: str | None = root
+    while folder is not None:
+        manifest = read_package_json(tree, join(folder, "package.json")) if tree.exists(join(folder, "package.json")) else {}
+        declared = manifest.get("packageManager")
+        if isinstance(declared, str) and declared.split("@")[0] in {"npm", "yarn", "pnpm", "bun"}:
+            return declared.split("@")[0]
+        for lockfile, manager in LOCKFILES:
+            if tree.exists(join(folder, lockfile)):
+                return manager
+        if tree.exists(join(folder, "pnpm-workspace.yaml")):
+            return "pnpm"
+        folder = None if not folder else posixpath.dirname(folder)
     return "npm"
 
 

@@ -304,9 +304,12 @@ def _array_element_evidence(array: SgNode, field: str) -> identity.ValueEvidence
     return None
 
 
+FUNCTION_SCOPES = ("function_definition", "method_declaration", "anonymous_function", "anonymous_function_creation_expression", "arrow_function", "program")
+
+
 def _variable_resolver(node: SgNode) -> identity.Resolver:
     """The values assigned to a variable in the function (or file) around `node`, before it."""
-    scope = next((a for a in node.ancestors() if a.kind() in ("compound_statement", "program")), None)
+    scope = next((a for a in node.ancestors() if a.kind() in FUNCTION_SCOPES), None)
 
     def resolve(variable: str) -> list[tuple[str, bool]]:
         if scope is None:
@@ -598,11 +601,27 @@ def page_host(context: PlanContext, detection: Detection) -> PageHost:
         static_dir=detection.details["web_root"],
         script_src=SCRIPT_SRC,
         layouts=tuple(layouts),
+        unsupported_layouts=() if layouts else _fragment_pages(tree, detection.details["web_root"], endpoint_target),
         user_settings=_template_user_settings(detection.details["auth"]),
         csp_nonce=_variable_nonce(tree, detection.root, layouts),
         csp_nonce_help="Set $cspNonce = base64_encode(random_bytes(16)) in the bootstrap file every page includes, and "
         "send `'nonce-$cspNonce'` in the policy's script-src.",
     )
+
+
+_HTML_TAG = re.compile(r"<(form|div|a|h[1-6]|p|table|ul|section|main)\b", re.I)
+
+
+def _fragment_pages(tree: ProjectTree, web_root: str, endpoint_target: str) -> tuple[str, ...]:
+    """Pages that print HTML without a `<body>` (browsers supply it; small login apps do this): the view files,
+    else the web root's index.php. The script tag goes at the end of their output, by hand."""
+    pages = [
+        path
+        for path in tree.glob(".php", under=web_root)
+        if path != endpoint_target and _HTML_TAG.search(tree.text(path)) and "/views/" in f"/{path}"
+    ]
+    index = join(web_root, "index.php")
+    return tuple(pages) if pages else ((index,) if tree.exists(index) else ())
 
 
 _NONCE_VARIABLE = re.compile(r"(\$\w*nonce\w*)\s*=(?!=)", re.I)

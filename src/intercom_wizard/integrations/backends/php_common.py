@@ -16,9 +16,11 @@ from intercom_wizard.integrations.base import PlanContext
 from intercom_wizard.integrations.package_json import read_json_manifest
 from intercom_wizard.plan import DependencyChange, Insertion
 from intercom_wizard.tree import ProjectTree, folder_of, join
+from intercom_wizard.versions import language_level
 
 FIREBASE_JWT = "firebase/php-jwt"
 FIREBASE_JWT_SPEC = "^6.10"
+FIREBASE_JWT_SPEC_PHP7 = "^5.5 || ^6.0"
 NAME_FIELDS = ("name", "full_name", "display_name", "username")
 FUNCTION_KINDS = frozenset(
     {"function_definition", "method_declaration", "anonymous_function", "anonymous_function_creation_expression", "arrow_function"}
@@ -214,21 +216,30 @@ def require_path(from_file: str, to_file: str) -> str:
 
 
 def user_fields_literal(owner: str, fields: set[str] | None, *, style: str) -> list[tuple[str, str]]:
-    """("email" | "name", PHP expression) pairs for the claims, mapping only fields the user has.
+    """("email" | "name", PHP expression) pairs for the claims.
 
     `style` is "array" (`$user['email'] ?? null`), "object" (`$user->email ?? null`) or "model"
-    (`$user->email`, an Eloquent attribute).
+    (`$user->email`, an Eloquent attribute). A field the static model does not show is read at run
+    time with `??` (accessors, traits, dynamic properties): the email as such, the name through the
+    usual fields.
     """
     entries = []
     if fields is None or "email" in fields:
         entries.append(("email", _access(owner, "email", style)))
-    name_field = next((name for name in NAME_FIELDS if fields is None or name in fields), None)
+    else:
+        entries.append(("email", f"{_access(owner, 'email', 'array' if style == 'array' else 'object')}"))
+    name_field = next((name for name in NAME_FIELDS if fields is not None and name in fields), None)
     if name_field:
         entries.append(("name", _access(owner, name_field, style)))
+    else:
+        reads = [_access(owner, name, "model" if style != "array" else "key") for name in NAME_FIELDS]
+        entries.append(("name", " ?? ".join(reads) + " ?? null"))
     return entries
 
 
 def _access(owner: str, field: str, style: str) -> str:
+    if style == "key":
+        return f"{owner}['{field}']"
     if style == "array":
         return f"{owner}['{field}'] ?? null"
     if style == "object":
@@ -278,13 +289,21 @@ def require_firebase_jwt(context: PlanContext, composer_json: str) -> None:
         return
     config = manifest.get("config")
     sort_packages = isinstance(config, dict) and config.get("sort-packages") is True
-    entry = f"{json.dumps(FIREBASE_JWT)}: {json.dumps(FIREBASE_JWT_SPEC)}"
+    spec = firebase_jwt_spec(tree, folder_of(composer_json))
+    entry = f"{json.dumps(FIREBASE_JWT)}: {json.dumps(spec)}"
     insertion = _json_member_insertion(tree, composer_json, "require", FIREBASE_JWT, entry, sorted_=sort_packages)
     if insertion is None:
         builder.manual(composer_json, "Add this to \"require\":", entry)
         return
     builder.insert(composer_json, [insertion], f"{FIREBASE_JWT} signs the tokens")
-    builder.dependencies.append(DependencyChange("php", FIREBASE_JWT, FIREBASE_JWT_SPEC, composer_json))
+    builder.dependencies.append(DependencyChange("php", FIREBASE_JWT, spec, composer_json))
+
+
+def firebase_jwt_spec(tree: ProjectTree, root: str) -> str:
+    """firebase/php-jwt 6.10+ needs PHP 8; on PHP 7 let Composer pick the newest 5.x/6.x that fits
+    (`JWT::encode($claims, $key, 'HS256')`, all the endpoint calls, is the same in both)."""
+    php = language_level(tree, root, "php")
+    return FIREBASE_JWT_SPEC if php is None or php.at_least(8, 0) else FIREBASE_JWT_SPEC_PHP7
 
 
 def _is_platform_package(name: str) -> bool:

@@ -11,7 +11,7 @@ from intercom_wizard.edits import append_lines, insert_lines_after, insert_lines
 from intercom_wizard.errors import BadInput
 from intercom_wizard.integrations.base import Detection, PlanContext
 from intercom_wizard.plan import DependencyChange, Insertion
-from intercom_wizard.tree import ProjectTree
+from intercom_wizard.tree import ProjectTree, join
 
 PYJWT = "PyJWT"
 PYJWT_SPEC = ">=2.8"
@@ -30,6 +30,10 @@ def declare_python_package(context: PlanContext, app_root: str, package: str, sp
     for folder in dict.fromkeys([app_root, ""]):
         prefix = f"{folder}/" if folder else ""
         requirements = f"{prefix}requirements.txt"
+        if tree.exists(requirements) and not _is_utf8(tree, requirements):
+            # `pip freeze > requirements.txt` in Windows PowerShell writes UTF-16: not ours to re-encode.
+            builder.manual(requirements, f"{requirements} is not UTF-8, so the wizard leaves it alone; add this line to it:", f"{package}{spec}")
+            return
         if tree.exists(requirements):
             if not _mentions(package, tree.text(requirements).splitlines()):
                 builder.insert(requirements, [append_lines(tree.read(requirements), f"{package}{spec}\n")], reason)
@@ -39,11 +43,22 @@ def declare_python_package(context: PlanContext, app_root: str, package: str, sp
         if tree.exists(pyproject) and _declare_in_pyproject(context, pyproject, package, spec, reason):
             builder.dependencies.append(DependencyChange("python", package, spec, pyproject))
             return
-    builder.manual(
-        "requirements.txt",
-        f"The project declares its Python dependencies nowhere the wizard recognises; add {package} to them:",
-        f"{package}{spec}",
+    # No manifest at all (a single-module example): a new requirements.txt declares it, and uninstall removes it.
+    requirements = join(app_root, "requirements.txt")
+    builder.create(
+        requirements,
+        (builder.created_text(requirements) or "") + f"{package}{spec}\n",
+        "declares the packages the Intercom code needs: the project has no dependency file yet",
     )
+    builder.dependencies.append(DependencyChange("python", package, spec, requirements))
+
+
+def _is_utf8(tree: ProjectTree, path: str) -> bool:
+    try:
+        tree.text(path)
+    except BadInput:
+        return False
+    return True
 
 
 def _normalised(name: str) -> str:
@@ -65,9 +80,20 @@ def _declare_in_pyproject(context: PlanContext, path: str, package: str, spec: s
     except TOMLKitError as exc:
         raise BadInput(f"{path} is not valid TOML: {exc}") from None
     project = document.get("project")
-    poetry = document.get("tool", {}).get("poetry", {}).get("dependencies")
+    tool = document.get("tool", {})
+    poetry_section = tool.get("poetry", {}) if isinstance(tool, dict) else None
+    poetry = poetry_section.get("dependencies") if isinstance(poetry_section, dict) else None
+    if project is not None and not isinstance(project, dict):
+        raise BadInput(f"{path}: [project] must be a table.", hint="See PEP 621; pip cannot read the file either.")
+    if poetry is not None and not isinstance(poetry, dict):
+        raise BadInput(f"{path}: [tool.poetry.dependencies] must be a table.", hint="Poetry cannot read the file either.")
     if project is not None and "dependencies" in project:
         dependencies = project["dependencies"]
+        if not isinstance(dependencies, list) or not all(isinstance(d, str) for d in dependencies):
+            raise BadInput(
+                f"{path}: [project] dependencies must be a list of requirement strings, like [\"flask>=3\"].",
+                hint="See PEP 621; pip cannot read the file either.",
+            )
         if not _mentions(package, [str(d) for d in dependencies]):
             dependencies.append(f"{package}{spec}")
     elif poetry is not None:

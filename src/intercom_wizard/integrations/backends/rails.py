@@ -35,6 +35,7 @@ from intercom_wizard.integrations.backends.ruby_common import (
     ruby,
     string_value,
 )
+from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends.layouts import find_layouts
 from intercom_wizard.templates import render
@@ -51,6 +52,7 @@ CONTROLLER = "app/controllers/intercom_jwts_controller.rb"
 LAYOUTS = "app/views/layouts"
 # A filter in ApplicationController with one of these words in its name signs people in (or
 # sends them to the sign-in page); the token endpoint skips it and answers 401 itself.
+DYNAMIC_NAME = "%i[name full_name display_name username].lazy.filter_map { |field| user.try(field).presence }.first"
 SIGN_IN_FILTER_WORDS = ("authenticat", "login", "logged_in", "signed_in", "sign_in", "require_user", "require_session")
 UNSUPPORTED_LAYOUT_SUFFIXES = (".haml", ".slim")
 
@@ -121,25 +123,79 @@ def _numbers(text: str) -> tuple[int, ...] | None:
 def _auth_style(tree: ProjectTree, root: str) -> dict[str, object]:
     gems = gem_names(tree, join(root, "Gemfile"))
     filters = _sign_in_filters(tree, root)
+    controllers = {path: ruby(tree.text(path)) for path in tree.glob(".rb", under=join(root, "app/controllers"))}
     if "devise" in gems:
         scopes = _devise_scopes(tree, root)
         scope = scopes[0] if scopes else "user"
         fields = _columns(tree, root, scope + "s")
-        return {"kind": "devise", "scope": scope, "other_scopes": scopes[1:], "filters": filters, "fields": fields}
-    concern = join(root, "app/controllers/concerns/authentication.rb")
-    if tree.exists(concern):
-        methods = {m.field("name").text() for m in ruby(tree.text(concern)).find_all(kind="method")}
+        # An app's own `current_user` (a guest user, a decorator) would make Devise's `user_signed_in?` lie.
+        overridden = next((path for path, source in controllers.items() if _defines(source, f"current_{scope}")), None)
+        return {"kind": "devise", "scope": scope, "other_scopes": scopes[1:], "filters": filters, "fields": fields, "overridden": overridden}
+    for path, source in controllers.items():
+        # Rails 8's generator: a concern (any file name) with these methods, Current.session set by resume_session.
+        methods = {m.field("name").text() for m in source.find_all(kind="method")}
         if {"require_authentication", "authenticated?"} <= methods:
             return {"kind": "rails-authentication", "filters": [], "fields": _columns(tree, root, "users")}
-    for path in tree.glob(".rb", under=join(root, "app/controllers")):
-        source = ruby(tree.text(path))
-        if any(m.field("name").text() == "current_user" for m in source.find_all(kind="method")):
+    current = _current_attributes_user(tree, root, controllers)
+    if current is not None:
+        return {"kind": "current-attributes", "file": current, "filters": [], "fields": _columns(tree, root, "users")}
+    for path, source in controllers.items():
+        if _defines(source, "current_user"):
             helper = any(
                 method_name(call) == "helper_method" and "current_user" in [string_value(a) for a in _arguments(call)]
                 for call in source.find_all(kind="call")
             )
-            return {"kind": "current_user", "file": path, "helper": helper, "filters": filters, "fields": _columns(tree, root, "users")}
+            setter = _instance_variable_setter(controllers, "@current_user")
+            kept = [name for name in filters if name != setter]  # the filter that finds the user must run
+            return {"kind": "current_user", "file": path, "helper": helper, "filters": kept, "fields": _columns(tree, root, "users")}
+    for variable in ("@current_user", "@user"):
+        setter = _instance_variable_setter(controllers, variable)
+        if setter is not None:
+            kept = [name for name in filters if name != setter]
+            return {"kind": "instance-variable", "variable": variable, "setter": setter, "filters": kept, "fields": _columns(tree, root, "users")}
     return {"kind": "none", "filters": filters, "fields": None}
+
+
+def _defines(source: SgNode, name: str) -> bool:
+    """`def name` or `attr_reader :name` (an API's `@current_user` exposed by a reader)."""
+    if any(m.field("name").text() == name for m in source.find_all(kind="method")):
+        return True
+    return any(
+        method_name(call) == "attr_reader" and f":{name}" in [a.text() for a in _arguments(call)]
+        for call in source.find_all(kind="call")
+    )
+
+
+def _current_attributes_user(tree: ProjectTree, root: str, controllers: dict[str, SgNode]) -> str | None:
+    """`Current.user` from an ActiveSupport::CurrentAttributes model that a controller filter fills in."""
+    model = join(root, "app/models/current.rb")
+    if not tree.exists(model) or "CurrentAttributes" not in tree.text(model):
+        return None
+    text = tree.text(model)
+    if not re.search(r"attribute\b[^\n]*:user\b|def user\b|delegate\b[^\n]*:user\b", text):
+        return None
+    for path, source in controllers.items():
+        if any(re.match(r"Current\.(session|user)\s*=", a.text()) for a in source.find_all(kind="assignment")):
+            return path
+    return None
+
+
+def _instance_variable_setter(controllers: dict[str, SgNode], variable: str) -> str | None:
+    """The before_action method (ApplicationController or a concern it includes) that assigns `variable`."""
+    registered = {
+        argument.text().lstrip(":")
+        for source in controllers.values()
+        for call in source.find_all(kind="call")
+        if method_name(call) in ("before_action", "prepend_before_action") and call.field("receiver") is None
+        for argument in _arguments(call)
+        if argument.kind() == "simple_symbol"
+    }
+    for source in controllers.values():
+        for method in source.find_all(kind="method"):
+            name = method.field("name").text()
+            if name in registered and any(a.text().startswith(f"{variable} =") for a in method.find_all(kind="assignment")):
+                return name
+    return None
 
 
 def _arguments(call: SgNode) -> list[SgNode]:
@@ -219,9 +275,10 @@ def plan(context: PlanContext, detection: Detection) -> None:
     neighbours = [tree.text(p) for p in tree.glob(".rb", under=join(root, "app/controllers"))]
     if tree.exists(join(root, "config/routes.rb")):
         neighbours.append(tree.text(join(root, "config/routes.rb")))
+    source = requote(_controller_source(auth, detection.details["version"]), quote_style(neighbours))
     builder.create(
         controller,
-        requote(_controller_source(auth, detection.details["version"]), quote_style(neighbours)),
+        source,
         f"GET {context.options.endpoint}: a signed Intercom JWT for the signed-in user, 401 otherwise",
     )
     _add_route(context, join(root, "config/routes.rb"), f'get "{context.options.endpoint}", to: "intercom_jwts#show"')
@@ -238,10 +295,13 @@ def plan(context: PlanContext, detection: Detection) -> None:
         "signs identities itself. Use one or the other, never both."
     )
     if auth["kind"] == "none":
-        builder.note(
-            f"No sign-in system was recognised (Devise, Rails' authentication generator or a current_user method), "
-            f"so {controller} answers 401 for everyone until its signed_in_user method returns the signed-in user.",
-            "warning",
+        identity.adapter_step(
+            builder,
+            controller,
+            source,
+            "signed_in_user",
+            "no Devise, Rails authentication generator or current_user method was found",
+            requote("def signed_in_user\n  User.find_by(id: session[:user_id]) # the record whose id your login code keeps\nend", quote_style(neighbours)),
         )
     if auth.get("other_scopes"):
         builder.note(f"Devise has more than one scope; the token is for `{auth['scope']}` (not {', '.join(auth['other_scopes'])}).")
@@ -251,13 +311,20 @@ def _controller_source(auth: dict, version: tuple[int, ...] | None) -> str:
     kind = auth["kind"]
     filters = [f"  skip_before_action :{name}, only: :show" for name in auth.get("filters", [])]
     adapter = ""
-    if kind == "devise":
+    if kind == "devise" and auth.get("overridden"):
+        # The app redefines current_user: ask Devise's warden directly (what Devise's own helper does).
+        user = signed_in = f"warden.authenticate(scope: :{auth['scope']})"
+    elif kind == "devise":
         user, signed_in = f"current_{auth['scope']}", f"{auth['scope']}_signed_in?"
     elif kind == "rails-authentication":
         user, signed_in = "Current.user", "authenticated?"
         filters.append("  allow_unauthenticated_access only: :show")
     elif kind == "current_user":
         user, signed_in = "current_user", "current_user"
+    elif kind == "current-attributes":
+        user, signed_in = "Current.user", "Current.user"
+    elif kind == "instance-variable":
+        user, signed_in = auth["variable"], auth["variable"]
     else:
         user, signed_in = "signed_in_user", "signed_in_user"
         adapter = (
@@ -271,8 +338,17 @@ def _controller_source(auth: dict, version: tuple[int, ...] | None) -> str:
         )
     filters += ["  before_action :prevent_caching", "  before_action :require_signed_in_user"]
     fields = set(auth["fields"]) if auth.get("fields") else None
-    reader = "user.{}" if fields is not None else "user.try(:{})"
-    claims = claims_hash("user.id.to_s", reader, fields, "    ", ("iat: now", "exp: now + TOKEN_LIFETIME.to_i"))
+    # ActiveRecord's primary key is the user_id. Email and name: the schema's column when it has one,
+    # else read at run time with try() (methods, concerns), the name through the usual columns.
+    email_field, name_field = email_and_name(fields) if fields is not None else (None, None)
+    entries = [
+        "user_id: user.id.to_s",
+        f"email: user.{email_field}" if email_field else "email: user.try(:email)",
+        f"name: user.{name_field}" if name_field else f"name: {DYNAMIC_NAME}",
+        "iat: now",
+        "exp: now + TOKEN_LIFETIME.to_i",
+    ]
+    claims = "{\n" + ",\n".join(f"      {entry}" for entry in entries) + "\n    }"
     no_store = "no_store" if version and version >= (7, 1) else 'response.headers["Cache-Control"] = "no-store"'
     return render(
         "rails_intercom_jwts_controller.rb",
@@ -329,8 +405,10 @@ def _is_catch_all(statement: SgNode) -> bool:
 # --- where the Messenger script goes -----------------------------------------------------------
 
 
-def page_host(context: PlanContext, detection: Detection) -> PageHost:
+def page_host(context: PlanContext, detection: Detection) -> PageHost | None:
     tree = context.tree
+    if _api_only(tree, detection.root):
+        return None  # `config.api_only = true`: no pages; the front end that calls the API boots the Messenger
     folder = join(detection.root, LAYOUTS)
     layouts = [path for path in find_layouts(tree, folder) if "mailer" not in path.rpartition("/")[2]]
     return PageHost(
@@ -345,6 +423,16 @@ def page_host(context: PlanContext, detection: Detection) -> PageHost:
         csp_nonce_help="Rails makes one once config/initializers/content_security_policy.rb sets "
         "config.content_security_policy_nonce_generator and nonce_directives = %w(script-src).",
     )
+
+
+def _api_only(tree: ProjectTree, root: str) -> bool:
+    application = join(root, "config/application.rb")
+    text = tree.text(application) if tree.exists(application) else ""
+    if re.search(r"^\s*config\.api_only\s*=\s*true\b", text, re.MULTILINE):
+        return True
+    # `rails new --api` then api_only flipped (or never set): the base controller still says API.
+    base = join(root, "app/controllers/application_controller.rb")
+    return tree.exists(base) and re.search(r"class\s+ApplicationController\s*<\s*ActionController::API\b", tree.text(base)) is not None
 
 
 def _nonce_generator(tree: ProjectTree, root: str) -> csp.NonceSource | None:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from ast_grep_py import SgNode
 
-from intercom_wizard.edits import append_lines, insert_lines_after, parse
+from intercom_wizard.edits import append_lines, insert_lines_after, insert_lines_before, parse
 from intercom_wizard.integrations.base import PlanContext
 from intercom_wizard.tree import ProjectTree, join
 
@@ -158,7 +158,12 @@ def add_requires(context: PlanContext, path: str, libraries: list[str], reason: 
     requires = top_level_calls(root, "require")
     lines = requote("\n".join(f'require "{lib}"' for lib in missing), quote_style([source.text]))
     if not requires:
-        context.builder.manual(path, "Add these requires at the top of the file:", lines)
+        # None yet: above the first statement, below the magic comments (`# frozen_string_literal: true`).
+        first = next((c for c in root.children() if c.kind() != "comment"), None)
+        if first is None:
+            context.builder.manual(path, "Add these requires at the top of the file:", lines)
+            return
+        context.builder.insert(path, [insert_lines_before(source, first.range().start.index, lines + "\n")], reason)
         return
     context.builder.insert(path, [insert_lines_after(source, requires[-1].range().end.index, lines)], reason)
 

@@ -29,6 +29,7 @@ from intercom_wizard.integrations.backends.ruby_common import (
     ruby,
     string_value,
 )
+from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends.layouts import find_layouts
 from intercom_wizard.templates import render
@@ -54,7 +55,7 @@ def detect(tree: ProjectTree) -> list[Detection]:
         if path.split("/", 1)[0] in TEST_FOLDERS:
             continue
         text = tree.text(path)
-        if "inatra" not in text:
+        if "inatra" not in text and not _rackup_runs_classic(tree, folder_of(path)):
             continue
         root = ruby(text)
         classes = [k for k in root.find_all(kind="class") if _superclass(k) in APP_CLASSES]
@@ -64,7 +65,93 @@ def detect(tree: ProjectTree) -> list[Detection]:
             found.append(_detection(tree, path, folder, "modular", name, f"{path}: class {name} < {_superclass(klass)}"))
         if not classes and _requires(root, "sinatra"):
             found.append(_detection(tree, path, folder, "classic", None, f'{path}: require "sinatra"'))
-    return found
+        elif not classes and _rackup_runs_classic(tree, folder) and _top_level_routes(root):
+            # Bundler.require loads sinatra and config.ru runs Sinatra::Application: the routes file is the app.
+            found.append(_detection(tree, path, folder, "classic", None, f"{join(folder, 'config.ru')}: run Sinatra::Application"))
+    return _one_classic_app_per_folder(tree, _one_app_per_rackup(tree, found))
+
+
+def _rackup_runs_classic(tree: ProjectTree, folder: str) -> bool:
+    rackup = join(folder, "config.ru")
+    return tree.exists(rackup) and re.search(r"^\s*run\s+Sinatra::Application\b", tree.text(rackup), re.MULTILINE) is not None
+
+
+def _top_level_routes(root: SgNode) -> int:
+    """Routes declared at the top level (`get "/" do ... end`), the mark of a classic app's own file."""
+    return sum(
+        1
+        for statement in root.children()
+        if statement.kind() == "call" and method_name(statement) in ROUTE_METHODS and statement.field("receiver") is None
+    )
+
+
+def _one_app_per_rackup(tree: ProjectTree, found: list[Detection]) -> list[Detection]:
+    """The skeleton most Sinatra courses use: config.ru runs Sinatra::Application after config/environment.rb
+    requires sinatra, and the routes live in app/controllers/*.rb. That is one app, rooted at config.ru's
+    folder (where views/ and public/ are), whose route file is the controller with the most routes."""
+    result = list(found)
+    for rackup in tree.named("config.ru"):
+        root = folder_of(rackup)
+        result = _rackup_modular_app(tree, rackup, result)
+        if not _rackup_runs_classic(tree, root):
+            continue
+        inside = [d for d in result if d.details["style"] == "classic" and (not root or d.root == root or d.root.startswith(root + "/"))]
+        if not inside or all(d.root == root for d in inside):
+            continue  # the app file sits beside config.ru: the folder rule decides
+        routes = {
+            path: _top_level_routes(ruby(tree.text(path)))
+            for path in tree.glob(".rb", under=root)
+            if not set(path[len(root) :].strip("/").split("/")[:1]) & {*TEST_FOLDERS, "db", "vendor"}
+        }
+        best = max(routes, key=lambda path: (routes[path], path.rpartition("/")[2] in ("index.rb", "app.rb")), default=None)
+        if best is None or not routes[best]:
+            continue
+        result = [d for d in result if d not in inside]
+        result.append(_detection(tree, best, root, "classic", None, f"{rackup}: run Sinatra::Application ({best} has the most routes)"))
+    return result
+
+
+def _rackup_modular_app(tree: ProjectTree, rackup: str, found: list[Detection]) -> list[Detection]:
+    """Modular controllers composed by config.ru (`use UsersController` ... `run ApplicationController`) are one
+    app: the class config.ru runs gets the route, rooted at config.ru's folder (the paths the app sets for
+    its views and public folder are relative to where rackup starts)."""
+    text = tree.text(rackup)
+    ran = re.search(r"^\s*run\s+([A-Z][\w:]*)\s*$", text, re.MULTILINE)
+    if ran is None:
+        return found
+    mounted = set(re.findall(r"^\s*(?:use|run)\s+([A-Z][\w:]*)", text, re.MULTILINE))
+    target = next((d for d in found if d.details["style"] == "modular" and d.details["class"] == ran.group(1)), None)
+    if target is None:
+        return found
+    root = folder_of(rackup)
+    # Every controller class under config.ru's folder is part of the Rack app it composes (mounted, or a base class).
+    others = [
+        d
+        for d in found
+        if d is not target and d.details["style"] == "modular" and (d.details["class"] in mounted or not root or d.root == root or d.root.startswith(root + "/"))
+    ]
+    # Sinatra's own root stays the class file's folder; folders the app sets by relative path start at rackup's.
+    rooted = _detection(tree, target.details["app_file"], target.root, "modular", ran.group(1), f"{rackup}: run {ran.group(1)}")
+    rooted.details["rackup_root"] = root
+    return [rooted if d is target else d for d in found if d not in others]
+
+
+def _one_classic_app_per_folder(tree: ProjectTree, found: list[Detection]) -> list[Detection]:
+    """A classic app split over files that each `require "sinatra"` (helpers, database code) is one app:
+    the file with the routes (the most, when several have some)."""
+    classic: dict[str, list[Detection]] = {}
+    for detection in found:
+        if detection.details["style"] == "classic":
+            classic.setdefault(detection.root, []).append(detection)
+    dropped = set()
+    for detections in classic.values():
+        if len(detections) < 2:
+            continue
+        routes = {id(d): _top_level_routes(ruby(tree.text(d.details["app_file"]))) for d in detections}
+        best = max(detections, key=lambda d: routes[id(d)])
+        if routes[id(best)] and sorted(routes.values())[-2] < routes[id(best)]:
+            dropped |= {id(d) for d in detections if d is not best}
+    return [d for d in found if id(d) not in dropped]
 
 
 def _detection(tree: ProjectTree, path: str, folder: str, style: str, class_name: str | None, evidence: str) -> Detection:
@@ -90,18 +177,50 @@ def _requires(root: SgNode, library: str) -> bool:
 # --- who is signed in ------------------------------------------------------------------------
 
 
+RUBY_LITERALS = frozenset({"integer", "float", "string", "true", "false", "nil", "simple_symbol", "delimited_symbol"})
+
+
 def _auth_style(tree: ProjectTree, folder: str) -> dict[str, object]:
+    """The app's `current_user` helper, else a session key its login route assigns from the user's id
+    (identity.py: never a flag such as `session[:logged_in] = true`, a literal or a name)."""
     sources = [ruby(tree.text(p)) for p in tree.glob(".rb", under=folder)]
     views = [ruby(_erb_code(tree.text(p))) for p in tree.glob(".erb", under=join(folder, "views"))]
     if any(m.field("name").text() == "current_user" for source in sources for m in source.find_all(kind="method")):
         style = _access_style(sources + views)
-        return {"kind": "helper", "access": style, "fields": _user_fields(sources + views, style)}
-    for source in sources:
+        fields = _user_fields(sources + views, style)
+        certain = fields is not None and "email" in fields and any(n in fields for n in ("name", "full_name", "display_name", "username"))
+        return {"kind": "helper", "access": style, "fields": fields if certain else None}
+    assignments = []
+    for path, source in zip(tree.glob(".rb", under=folder), sources):
         for assignment in source.find_all(pattern="session[$KEY] = $VALUE"):
-            key = string_value(assignment.get_match("KEY"))
-            if key and key.endswith("id") and any(word in key for word in SESSION_USER_WORDS):
-                return {"kind": "session", "key": key, "access": "index", "fields": ["id"]}
-    return {"kind": "none", "access": "index", "fields": None}
+            key, value = string_value(assignment.get_match("KEY")), assignment.get_match("VALUE")
+            if key:
+                assignments.append(
+                    identity.SessionAssignment(
+                        path, assignment.range().start.line + 1, key, value.text(),
+                        literal=value.kind() in RUBY_LITERALS, is_null=value.kind() == "nil", resolve=_ruby_resolver(assignment),
+                    )
+                )
+    choice = identity.choose_session_key(assignments)
+    if choice.key is not None:
+        return {"kind": "session", "key": choice.key, "access": "index", "fields": ["id"]}
+    reason = choice.reason if assignments else "no current_user helper and no session login was found"
+    return {"kind": "none", "access": "index", "fields": None, "reason": reason, "rejected": list(choice.rejected)}
+
+
+def _ruby_resolver(node: SgNode) -> identity.Resolver:
+    scope = next((a for a in node.ancestors() if a.kind() in ("do_block", "block", "method", "program")), None)
+
+    def resolve(name: str) -> list[tuple[str, bool]]:
+        if scope is None:
+            return []
+        return [
+            (m.get_match("VALUE").text(), m.get_match("VALUE").kind() in RUBY_LITERALS)
+            for m in scope.find_all(pattern=f"{name} = $VALUE")
+            if m.range().start.index < node.range().start.index
+        ]
+
+    return resolve
 
 
 def _erb_code(template: str) -> str:
@@ -165,14 +284,19 @@ def plan(context: PlanContext, detection: Detection) -> None:
     add_jwt_gem(context, gemfile)
     plan_secret(context, env_file(tree, detection.root, gemfile))
     if details["auth"]["kind"] == "none":
-        builder.note(
-            f"No sign-in was recognised (a current_user helper or a user id in the session), so the "
-            f"{context.options.endpoint} route in {app_file} answers 401 for everyone until its `user = ` line "
-            "returns the signed-in user.",
-            "warning",
-        )
+        after = next((c.after for c in builder.changes() if c.path == app_file), None)
+        if after is not None:
+            identity.adapter_step(
+                builder,
+                app_file,
+                after,
+                ADAPTER_HELPER,
+                str(details["auth"]["reason"]),
+                requote(render("sinatra_user_adapter.rb").split("\n", 1)[1].strip(), quote),
+                details["auth"].get("rejected", []),
+            )
     for setting in ("public_folder", "views"):
-        if _sets(ruby(source.text), setting):
+        if _sets(ruby(source.text), setting) and _folder_setting(ruby(source.text), setting) is None:
             builder.note(
                 f"{app_file} sets its own :{setting}; the wizard used Sinatra's default folder. "
                 "Move intercom-messenger.js / the script tag if they belong elsewhere.",
@@ -180,18 +304,51 @@ def plan(context: PlanContext, detection: Detection) -> None:
             )
 
 
+ADAPTER_HELPER = "intercom_signed_in_user"
+NAME_READERS = ":name, :full_name, :display_name, :username"
+
+
 def _route_source(endpoint: str, auth: dict) -> str:
     kind = auth["kind"]
+    adapter = ""
     if kind == "helper":
         user = "current_user"
     elif kind == "session":
         user = f"session[:{auth['key']}] && {{ id: session[:{auth['key']}] }}"
     else:
-        user = "nil # no sign-in was recognised: return the signed-in user here"
+        user = ADAPTER_HELPER
+        adapter = render("sinatra_user_adapter_stub.rb").strip() + "\n\n"
     fields = set(auth["fields"]) if auth.get("fields") else None
     reader = "user[:{}]" if auth["access"] == "index" else "user.{}"
-    claims = claims_hash(reader.format("id") + ".to_s", reader, fields, "  ", ("iat: now", "exp: now + 2 * 60 * 60 # two hours"))
-    return render("sinatra_intercom_jwt.rb", endpoint=endpoint, user=user, claims=claims)
+    user_id = reader.format("id")
+    extra = ("iat: now", "exp: now + 2 * 60 * 60 # two hours")
+    if fields is None and kind == "helper":
+        # The model is not certain: read email and name at run time, from a Hash or any object.
+        claims = "{\n" + ",\n".join(f"    {e}" for e in (f"user_id: {user_id}.to_s", "email: read.call(:email)", f"name: read.call({NAME_READERS})", *extra)) + "\n  }"
+        lookup = READER_LAMBDA
+    else:
+        claims, lookup = claims_hash(user_id + ".to_s", reader, fields, "  ", extra), ""
+    return adapter + render("sinatra_intercom_jwt.rb", endpoint=endpoint, user=user, user_id=user_id, reader=lookup, claims=claims)
+
+
+READER_LAMBDA = (
+    "  read = lambda do |*names|\n"
+    "    names.map { |n| user.is_a?(Hash) ? (user[n] || user[n.to_s]) : (user.respond_to?(n) ? user.public_send(n) : nil) }\n"
+    "         .find { |value| !value.to_s.empty? }\n"
+    "  end"
+)
+
+
+def _folder_setting(root: SgNode, setting: str) -> str | None:
+    """A plain relative folder given to `set :views, "app/views"` (computed paths are not followed)."""
+    for call in root.find_all(kind="call"):
+        if method_name(call) != "set" or string_value(first_argument(call)) != setting:
+            continue
+        arguments = [a for a in call.field("arguments").children() if a.is_named()]
+        value = string_value(arguments[1]) if len(arguments) > 1 and arguments[1].kind() == "string" else None
+        if value and not value.startswith("/") and ".." not in value:
+            return value.strip("./") or None
+    return None
 
 
 def _sets(root: SgNode, setting: str) -> bool:
@@ -236,17 +393,23 @@ def _add_route(context: PlanContext, detection: Detection, route: str) -> None:
 # --- where the Messenger script goes -----------------------------------------------------------
 
 
-def page_host(context: PlanContext, detection: Detection) -> PageHost:
+def page_host(context: PlanContext, detection: Detection) -> PageHost | None:
     tree = context.tree
     folder = detection.root
-    views = join(folder, "views")
+    app_source = ruby(tree.text(detection.details["app_file"]))
+    # `set :views, "app/views"` (relative to where rackup starts, the app's root): the app's own folders.
+    started = detection.details.get("rackup_root", folder)
+    views = join(started, set_views) if (set_views := _folder_setting(app_source, "views")) else join(folder, "views")
     layouts = find_layouts(tree, views)
+    inline = app_source.find(kind="uninterpreted") is not None
+    if not layouts and not inline and not tree.glob(".erb", *UNSUPPORTED_LAYOUT_SUFFIXES, under=views):
+        return None  # a JSON API: the front end that calls it boots the Messenger
     if not layouts and ruby(tree.text(detection.details["app_file"])).find(kind="uninterpreted") is not None:
         context.builder.note(
             f"{detection.details['app_file']} keeps its templates inline (after __END__); add the script tag to its layout by hand."
         )
     return PageHost(
-        static_dir=join(folder, "public"),
+        static_dir=join(started, set_public) if (set_public := _folder_setting(app_source, "public_folder")) else join(folder, "public"),
         script_src="/intercom-messenger.js",
         layouts=tuple(layouts),
         unsupported_layouts=tuple(p for p in tree.glob(*UNSUPPORTED_LAYOUT_SUFFIXES, under=views) if "layout" in p),

@@ -85,7 +85,9 @@ def plan(context: PlanContext, detection: Detection) -> None:
     if "project" in workspace:
         _allow_commonjs_sdk(context, join(detection.root, "angular.json"), workspace["project"])
     likely = next((p for p in tree.glob(".ts", under=app.source_dir) if "auth" in posixpath.basename(p).lower() and ".spec." not in p), None)
-    wire_auth_hooks(context, app, core_path, likely_file=likely or f"your auth service (e.g. {join(app_dir, 'auth.service.ts')})")
+    # A manual step names a file that exists: the auth service, else the root component, else main.ts.
+    fallback = next((p for p in (join(app_dir, f"app{s}") for s in (".component.ts", ".ts")) if tree.exists(p)), None)
+    wire_auth_hooks(context, app, core_path, likely_file=likely or fallback or main)
     if not router:
         context.builder.note(
             "The app does not provide Angular's router (no provideRouter/RouterModule.forRoot), so the Messenger is "

@@ -5,6 +5,7 @@ Token-based apps keep an access token (usually in localStorage) and send it as
 """
 
 import ast
+import re
 from dataclasses import dataclass
 
 from ast_grep_py import SgNode
@@ -21,27 +22,85 @@ class TokenStorage:
     key: str
     scheme: str
     file: str
+    storage: str = "localStorage"  # or sessionStorage
+    field: str | None = None  # the token's field when the key holds a JSON object ({"token": ...})
+
+
+STORAGES = ("localStorage", "sessionStorage")
+# The value an Authorization header is built from: `Bearer ${user.token}`, 'Bearer ' + user?.accessToken.
+AUTHORIZATION_VALUE = re.compile(r"""(Bearer|Token) ?(?:\$\{\s*|['"]\s*\+\s*)([A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)*)""")
+
+
+def _language(path: str) -> str:
+    if path.endswith((".html", ".htm", ".ejs", ".hbs", ".vue")):
+        return "html"
+    return "tsx" if path.endswith((".ts", ".tsx")) else "javascript"
+
+
+def _sources(text: str, language: str) -> list[SgNode]:
+    """The parsed scripts of a file (an HTML page's or Vue component's <script> blocks)."""
+    if language != "html":
+        return [parse(text, language)]
+    return [parse(block.text(), "javascript") for block in parse(text, "html").find_all(kind="raw_text")]
 
 
 def find_token_storage(tree: ProjectTree) -> list[TokenStorage]:
-    """localStorage keys read by code that also builds an Authorization header."""
+    """Where the front end keeps the access token its API calls send in an Authorization header.
+
+    The plain shape: a storage key read (as is) by code that builds the header. The JSON shape, from
+    real apps: the login saves the whole response, `localStorage.setItem('user', JSON.stringify(user))`,
+    and the header is built from one of its fields (`Bearer ${user.token}`), often in another module.
+    """
     found: dict[str, TokenStorage] = {}
+    json_keys: dict[str, tuple[str, str]] = {}  # key -> (storage, file)
+    header_fields: set[str] = set()
+    header_objects: set[str] = set()  # `user` in `Bearer ${user.token}`
+    header_scheme = "Bearer"
     for path in tree.glob(*SCRIPT_SUFFIXES):
         if path.endswith("intercom-messenger.js") or tree.resolve(path).stat().st_size > MAX_BYTES:
             continue
         text = tree.text(path)
-        if "localStorage" not in text or "Authorization" not in text:
+        if "Storage" not in text and "Authorization" not in text:
             continue
+        builds_header = "Authorization" in text
         scheme = "Token" if "'Token '" in text or '"Token "' in text or "`Token ${" in text else "Bearer"
-        language = "html" if path.endswith((".html", ".htm", ".ejs", ".hbs", ".vue")) else "tsx" if path.endswith((".ts", ".tsx")) else "javascript"
-        sources = [text] if language != "html" else [s.text() for s in parse(text, "html").find_all(kind="raw_text")]
-        for source in sources:
-            root = parse(source, "tsx" if language == "tsx" else "javascript")
-            for call in root.find_all(pattern="localStorage.getItem($KEY)"):
-                name = _string_value(root, call.get_match("KEY"))
-                if name is not None:
-                    found.setdefault(name, TokenStorage(name, scheme, path))
-    return list(found.values())
+        if builds_header:
+            for match in AUTHORIZATION_VALUE.finditer(text):
+                header_scheme = match.group(1)
+                expression = match.group(2).replace("?.", ".")
+                if "." in expression:
+                    header_fields.add(expression.rsplit(".", 1)[1])
+                    header_objects.add(expression.rsplit(".", 2)[-2].lower())
+        for root in _sources(text, _language(path)):
+            for storage in STORAGES:
+                if storage not in text:
+                    continue
+                for call in root.find_all(pattern=f"JSON.parse({storage}.getItem($KEY))"):
+                    name = _string_value(root, call.get_match("KEY"))
+                    if name is not None:
+                        json_keys.setdefault(name, (storage, path))
+                for call in root.find_all(pattern=f"{storage}.setItem($KEY, JSON.stringify($VALUE))"):
+                    name = _string_value(root, call.get_match("KEY"))
+                    if name is not None:
+                        json_keys.setdefault(name, (storage, path))
+                if not builds_header:
+                    continue
+                for call in root.find_all(pattern=f"{storage}.getItem($KEY)"):
+                    name = _string_value(root, call.get_match("KEY"))
+                    parent = call.parent()
+                    wrapped = parent is not None and parent.kind() == "arguments" and (parent.parent() is not None and parent.parent().text().startswith("JSON.parse("))
+                    if name is not None and not wrapped:
+                        found.setdefault(name, TokenStorage(name, scheme, path, storage))
+    if found:
+        return list(found.values())
+    if len(header_fields) != 1:
+        return []
+    # Several JSON values (a users list, settings): the one named like the header's object.
+    keys = list(json_keys) if len(json_keys) == 1 else [key for key in json_keys if key.lower() in header_objects]
+    if len(keys) != 1:
+        return []
+    storage, path = json_keys[keys[0]]
+    return [TokenStorage(keys[0], header_scheme, path, storage, next(iter(header_fields)))]
 
 
 def _string_value(root: SgNode, node: SgNode | None) -> str | None:

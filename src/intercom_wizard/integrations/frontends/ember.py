@@ -27,6 +27,7 @@ from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.typescript import strip_types
 from intercom_wizard.support import Supported, SupportTable
+from intercom_wizard.versions import npm_version
 
 NAME = "ember"
 # The versions this integration generates code for (docs list the same table).
@@ -53,7 +54,7 @@ def plan(context: PlanContext, detection: Detection) -> None:
     initializer_path = join(app.source_dir, f"instance-initializers/{MODULE_NAME}{extension}")
 
     core_module(context, app, core_path)
-    service = render(SERVICE_TEMPLATE, core_module=_module_specifier(context.tree, app, service_path, core_path))
+    service = _service_decorator_for(context.tree, app, render(SERVICE_TEMPLATE, core_module=_module_specifier(context.tree, app, service_path, core_path)))
     context.builder.create(
         service_path,
         _for_app(service, app),
@@ -71,6 +72,14 @@ def plan(context: PlanContext, detection: Detection) -> None:
             "handleAuthentication()/handleInvalidation(), call intercomLogin()/intercomLogout() there "
             f"(or the intercom-messenger service's login()/logout()); they are exported by {core_path}."
         )
+
+
+def _service_decorator_for(tree: ProjectTree, app: SpaApp, source: str) -> str:
+    """`@ember/service` exports `service` from Ember 4.1; before, the same decorator is `inject`."""
+    ember = npm_version(tree, app.root, "ember-source")
+    if ember is None or ember.at_least(4, 1):
+        return source
+    return source.replace("import Service, { service } from '@ember/service';", "import Service, { inject as service } from '@ember/service';", 1)
 
 
 def _for_app(typescript: str, app: SpaApp) -> str:
@@ -141,4 +150,5 @@ def _likely_auth_file(tree: ProjectTree, app: SpaApp) -> str:
             path = join(app.source_dir, f"services/{name}{extension}")
             if tree.exists(path):
                 return path
-    return join(app.source_dir, f"services/session{app.extension}")
+    # No auth service: the application route, which exists in every Ember app (a manual step names a real file).
+    return next((p for p in (join(app.source_dir, f"routes/application{s}") for s in (".ts", ".js")) if tree.exists(p)), join(app.source_dir, f"app{app.extension}"))

@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 from intercom_wizard.edits import indent_unit, indentation_at, insert_lines_before
 from intercom_wizard.errors import BadInput
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
-from intercom_wizard.integrations.frontends.layouts import PAGE_SUFFIXES, body_end_tag, find_layouts, head_end_tag
+from intercom_wizard.integrations.frontends.layouts import PAGE_SUFFIXES, body_end_offset, find_layouts, head_end_tag
 from intercom_wizard.integrations.frontends.navigation import Navigation, detect_navigation
 from intercom_wizard.options import ClientAuth
 from intercom_wizard.plan import Insertion
@@ -24,7 +24,8 @@ NAME = "html"
 # The versions this integration generates code for (docs list the same table).
 SUPPORTED: SupportTable = ()  # plain HTML: no framework version to fit
 SCRIPT_NAME = "intercom-messenger.js"
-STATIC_SITE_FOLDERS = ("", "public", "site", "www", "docs")
+# "src": sources that a build copies to its output (html5-boilerplate, webpack templates).
+STATIC_SITE_FOLDERS = ("", "public", "site", "www", "docs", "src")
 
 
 def detect(tree: ProjectTree) -> list[Detection]:
@@ -61,6 +62,12 @@ def plan(context: PlanContext, host: PageHost, *, token_url: str | None) -> None
             token_url=f"'{token_url}'" if token_url else "null",
             api_base=f"'{api_base}'" if api_base else "null",
             access_token_key=f"'{context.options.token_storage_key}'" if context.options.auth is ClientAuth.BEARER else "null",
+            access_token_storage=context.options.token_storage,
+            access_token_field=(
+                f"'{context.options.token_storage_field}'"
+                if context.options.auth is ClientAuth.BEARER and context.options.token_storage_field
+                else "null"
+            ),
             auth_scheme=context.options.auth_scheme,
             navigation=navigation.script_value,
         ),
@@ -79,13 +86,7 @@ def plan(context: PlanContext, host: PageHost, *, token_url: str | None) -> None
         _insert_script_tag(context, layout, placed, host.template_prelude, navigation=navigation)
     for layout in host.unsupported_layouts:
         builder.manual(layout, "Add the Messenger script at the end of the page body:", tag)
-    if not host.layouts and not host.unsupported_layouts:
-        builder.manual(
-            "your base layout",
-            f"No page layout with a </body> tag was found. Add this tag before </body> in the layout every page uses "
-            f"(the script is {join(host.static_dir, SCRIPT_NAME)}):",
-            tag,
-        )
+    # No layout at all: the planner looks for pages the app returns as strings (it knows the back end).
 
 
 def plan_insecure(context: PlanContext, host: PageHost) -> None:
@@ -110,8 +111,7 @@ def plan_insecure(context: PlanContext, host: PageHost) -> None:
     for layout in host.layouts:
         tagged = block.replace("<script>", f"<script{nonces[layout]}>")
         _insert_script_tag(context, layout, tagged, None, reason="adds the unsigned Messenger snippet (--insecure)")
-    if not host.layouts:
-        context.builder.manual("your base layout", "Add this before </body> of the layout every page uses:", block)
+    # No layout at all: the planner looks for pages the app returns as strings (it knows the back end).
 
 
 def _nonce_attributes(context: PlanContext, host: PageHost) -> dict[str, str]:
@@ -152,12 +152,13 @@ def _insert_script_tag(
 ) -> None:
     source = context.tree.read(layout)
     # Turbo, htmx's boost and Livewire swap the body but keep <head>: a script there runs once per tab.
-    end_tag = (head_end_tag(source.text) if navigation.in_head else None) or body_end_tag(source.text)
-    if end_tag is None:
+    head_end = head_end_tag(source.text) if navigation.in_head else None
+    offset = head_end.range().start.index if head_end is not None else body_end_offset(source.text)
+    if offset is None:
         context.builder.manual(layout, "Add the Messenger script before </body>:", tag)
         return
-    offset = end_tag.range().start.index
-    indent = indentation_at(source.text, offset) + indent_unit(source.text)
+    at_end = offset == len(source.text)  # a body closed implicitly: the tag is the document's last line
+    indent = "" if at_end else indentation_at(source.text, offset) + indent_unit(source.text)
     insertions = [insert_lines_before(source, offset, tag.rstrip("\n") + "\n", indent)]
     if prelude and prelude not in source.text:
         insertions.append(Insertion(0, source.native(prelude + "\n")))

@@ -1,5 +1,7 @@
 """Finding the page layouts that should carry the Messenger script, and the spot inside them."""
 
+import re
+
 from ast_grep_py import SgNode
 
 from intercom_wizard.edits import parse
@@ -29,6 +31,55 @@ def body_end_tag(text: str) -> SgNode | None:
     return None
 
 
+def body_end_offset(text: str) -> int | None:
+    """Where the script tag goes: before `</body>`, or at the end of a document that leaves its
+    body implicitly closed (HTML allows omitting `</body>` and `</html>`; the Flask tutorial's
+    base template does), or None for a fragment."""
+    end_tag = body_end_tag(text) if "</body>" in text.lower() else None
+    if end_tag is not None:
+        return end_tag.range().start.index
+    scripts_end = _scripts_block_end(text)
+    if scripts_end is not None:
+        return scripts_end
+    head = text.lstrip("\ufeff \t\r\n")[:15].lower()
+    if (head.startswith("<!doctype html") or head.startswith("<html")) and "</html>" not in text.lower():
+        return len(text)
+    return None
+
+
+_EXTENDS = re.compile(r"""\{%-?\s*extends\s+["']([^"']+)["']""")
+_BLOCK_TAG = re.compile(r"\{%-?\s*(block\s+(\w+)|endblock)\b[^%]*%\}")
+
+
+def _scripts_block_end(text: str) -> int | None:
+    """In a template extending a package's base page (Flask-Bootstrap's "bootstrap/base.html"), the end of its
+    `{% block scripts %}`: the base page prints that block last in <body>."""
+    if not _EXTENDS.match(text.lstrip()):
+        return None
+    depth, inside = 0, False
+    for tag in _BLOCK_TAG.finditer(text):
+        if tag.group(2) is not None:
+            depth += 1
+            inside = inside or (depth == 1 and tag.group(2) == "scripts")
+        else:
+            depth -= 1
+            if inside and depth == 0:
+                return tag.start()
+    return None
+
+
+def package_base_layouts(tree: ProjectTree, folder: str) -> list[str]:
+    """Templates under `folder` that extend a page the project does not have (a package's, such as
+    Flask-Bootstrap's) and fill its `scripts` block: the project's own base layout in that setup."""
+    layouts = []
+    for path in tree.glob(*PAGE_SUFFIXES, under=folder):
+        text = tree.text(path)
+        extended = _EXTENDS.match(text.lstrip())
+        if extended and not tree.exists(f"{folder}/{extended.group(1)}") and _scripts_block_end(text) is not None:
+            layouts.append(path)
+    return layouts
+
+
 def head_end_tag(text: str) -> SgNode | None:
     """The `</head>` end tag of a full document, where scripts that must survive body swaps go."""
     for element in parse(text, "html").find_all(kind="element"):
@@ -45,8 +96,8 @@ def find_layouts(tree: ProjectTree, folder: str, *, extends_marker: str | None =
     layouts = []
     for path in tree.glob(*PAGE_SUFFIXES, under=folder):
         text = tree.text(path)
-        if "</body>" not in text.lower() or (extends_marker and extends_marker in text):
+        if extends_marker and extends_marker in text:
             continue
-        if body_end_tag(text) is not None:
+        if body_end_offset(text) is not None:
             layouts.append(path)
     return layouts

@@ -73,10 +73,12 @@ from intercom_wizard.integrations.frontends.spa_common import (
 from intercom_wizard.integrations.package_json import dependencies_of
 from intercom_wizard.plan import Insertion
 from intercom_wizard.sourcefile import SourceText
+from intercom_wizard.integrations import identity
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.typescript import strip_types
 from intercom_wizard.support import Supported, SupportTable
+from intercom_wizard.versions import npm_version
 
 NAME = "nextjs"
 # The versions this integration generates code for (docs list the same table).
@@ -125,9 +127,11 @@ def plan(context: PlanContext, detection: Detection) -> None:
         _plan_pages_router(context, app, core_path)
     if options.csp_nonce:
         _plan_csp_nonce(context, app)
-    add_dependency(context, app.spa.root, "jose", JOSE_SPEC, "signs the Intercom identity JWT (Node.js and Edge runtimes)")
-    plan_secret(context, join(app.spa.root, ".env.local"))
-    wire_auth_hooks(context, app.spa, core_path, likely_file=join(lib, "auth" + app.spa.extension))
+    if not context.anonymous_only:  # no sign-in: no token route, nothing to sign
+        add_dependency(context, app.spa.root, "jose", JOSE_SPEC, "signs the Intercom identity JWT (Node.js and Edge runtimes)")
+        plan_secret(context, join(app.spa.root, ".env.local"))
+    auth_file = join(lib, "auth" + app.spa.extension)
+    wire_auth_hooks(context, app.spa, core_path, likely_file=auth_file if tree.exists(auth_file) else core_path)
     if app.both:
         builder.note(
             "This project has both app/ and pages/: the Messenger was added to the App Router's root layout, "
@@ -209,6 +213,8 @@ def _render_in_body(context: PlanContext, layout: str, element: str) -> bool:
 
 
 def _app_route(context: PlanContext, app: NextApp) -> None:
+    if context.anonymous_only:
+        return
     endpoint = context.options.endpoint.strip("/")
     path = join(app.base, f"app/{endpoint}/route" + app.spa.extension)
     cache_components = _cache_components(context.tree, app.spa.root)
@@ -222,7 +228,33 @@ def _app_route(context: PlanContext, app: NextApp) -> None:
         user_lookup=lookup,
         request_time="await connection(); // per user and per request: never prerendered" if cache_components else "",
     )
-    context.builder.create(path, _language(source, app), f"GET {context.options.endpoint}: the signed-in user's Intercom JWT")
+    content = _language(_response_for_typescript(context.tree, app, source), app)
+    context.builder.create(path, content, f"GET {context.options.endpoint}: the signed-in user's Intercom JWT")
+    _adapter_step(context, path, content, lookup)
+
+
+def _adapter_step(context: PlanContext, path: str, content: str, lookup: str) -> None:
+    """No recognised auth: getSignedInUser() returns null, and the user fills it in (exact line)."""
+    if lookup.startswith(FAIL_CLOSED_MARK):
+        identity.adapter_step(
+            context.builder,
+            path,
+            content,
+            "getSignedInUser",
+            "no Auth.js, NextAuth, Clerk or getSession() in lib/session was found",
+            render("spa/nextjs/user-adapter.ts").split("\n", 1)[1].strip(),
+        )
+
+
+def _response_for_typescript(tree: ProjectTree, app: NextApp, source: str) -> str:
+    """TypeScript's DOM types declare the static `Response.json()` from 5.2 on; before, `NextResponse.json()`."""
+    typescript = npm_version(tree, app.spa.root, "typescript")
+    if not app.spa.typescript or typescript is None or typescript.at_least(5, 2):
+        return source
+    source = source.replace("Response.json(", "NextResponse.json(")
+    if "import { connection } from 'next/server';" in source:
+        return source.replace("import { connection } from 'next/server';", "import { connection, NextResponse } from 'next/server';", 1)
+    return source.replace("import { SignJWT } from 'jose';", "import { SignJWT } from 'jose';\nimport { NextResponse } from 'next/server';", 1)
 
 
 def _cache_components(tree: ProjectTree, root: str) -> bool:
@@ -243,23 +275,23 @@ def _app_user_lookup(context: PlanContext, app: NextApp, route: str) -> tuple[li
     authjs = _exporting(tree, [join(app.base, f"auth{s}") for s in (".ts", ".js")] + [join(app.spa.root, f"auth{s}") for s in (".ts", ".js")], "auth")
     if authjs:
         _auth_note(context, f"Auth.js: auth() from {authjs}")
+        _require_session_id(context, authjs)
         return [f"import {{ auth }} from '{_specifier(tree, app, route, authjs)}';"], _lookup(
             "const session = await auth();",
             "const user = session?.user;",
-            "const id = user?.id ?? user?.email;",
-            "return user && id ? { id, email: user.email, name: user.name } : null;",
+            *AUTHJS_USER,
         )
     options_module = _auth_options(tree, app)
     if options_module:
         _auth_note(context, f"NextAuth: getServerSession(authOptions) from {options_module}")
+        _require_session_id(context, options_module)
         return [
             "import { getServerSession } from 'next-auth';",
             f"import {{ authOptions }} from '{_specifier(tree, app, route, options_module)}';",
         ], _lookup(
             "const session = await getServerSession(authOptions);",
             "const user = session?.user;",
-            "const id = user && 'id' in user && user.id ? String(user.id) : user?.email;",
-            "return user && id ? { id, email: user.email, name: user.name } : null;",
+            *AUTHJS_USER,
         )
     if app.spa.depends_on("@clerk/nextjs"):
         _auth_note(context, "Clerk: currentUser()")
@@ -279,21 +311,42 @@ def _app_user_lookup(context: PlanContext, app: NextApp, route: str) -> tuple[li
     return [], _fail_closed(context, route)
 
 
+# Auth.js / NextAuth: session.user.id only (never the email: it is not the user's id), which the
+# config's session callback must set (Auth.js exposes only name, email and image by default).
+AUTHJS_USER = (
+    "const id = user && 'id' in user && user.id ? String(user.id) : null;",
+    "return user && id ? { id, email: user.email, name: user.name } : null;",
+)
+# `session.user.id = token.sub` / `id: token.sub` / `id: user.id` in the session callback.
+_SESSION_ID = re.compile(r"session\.user\.id\s*=(?!=)|\bid\s*:\s*(?:String\()?\s*(?:token\.(?:sub|id)|user\.id)\b")
+
+
+def _require_session_id(context: PlanContext, config: str) -> None:
+    """Auth.js puts the user's id in the session only when the config's session callback does: without
+    that evidence every token request answers 401, so the callback is a manual step in that file."""
+    if _SESSION_ID.search(context.tree.text(config)):
+        return
+    context.builder.manual(
+        config,
+        "Auth.js keeps only the name, email and image in the session by default, and the email is not the user's id: "
+        f"the token endpoint answers 401 until the session carries the id. Add these callbacks to the config in {config}:",
+        "\n".join(render("spa/nextjs/authjs-session-id.ts").splitlines()[2:-1]),
+    )
+
+
 def _lookup(*lines: str, params: str = "") -> str:
     body = "\n".join(f"  {line}" for line in lines)
     return f"async function getSignedInUser({params}): Promise<IntercomUser | null> {{\n{body}\n}}"
 
 
+FAIL_CLOSED_MARK = "// Fail-closed adapter:"
+
+
 def _fail_closed(context: PlanContext, route: str, params: str = "") -> str:
-    context.builder.note(
-        f"No authentication the wizard recognises was found (Auth.js, NextAuth, Clerk, or a getSession() in lib/session). "
-        f"{route} therefore answers 401 for everyone and the Messenger boots visitors as leads: fill in getSignedInUser() "
-        "there with your app's session lookup, returning { id, email, name } for the signed-in user.",
-        "warning",
-    )
     return (
-        "// Fail-closed adapter: no authentication was recognised in this app, so nobody counts as signed in.\n"
-        "// Return the signed-in user ({ id, email, name }) from your session here.\n"
+        f"{FAIL_CLOSED_MARK} no authentication was recognised in this app, so nobody counts as signed in\n"
+        "// and this answers 401 for everyone. Return the signed-in user ({ id, email, name }) from your\n"
+        "// session here, with the user's primary key as id: never a flag, a literal or a name.\n"
         f"async function getSignedInUser({params}): Promise<IntercomUser | null> {{\n  return null;\n}}"
     )
 
@@ -392,6 +445,8 @@ def _first_statement(source: SourceText, body: SgNode, line: str) -> Insertion:
 
 
 def _pages_route(context: PlanContext, app: NextApp) -> None:
+    if context.anonymous_only:
+        return
     endpoint = context.options.endpoint.strip("/")
     if not endpoint.startswith("api/"):
         context.builder.note(
@@ -407,11 +462,11 @@ def _pages_route(context: PlanContext, app: NextApp) -> None:
     if options_module:
         _auth_note(context, f"NextAuth: getServerSession(req, res, authOptions) from {options_module}")
         imports = ["import { getServerSession } from 'next-auth/next';", f"import {{ authOptions }} from '{_specifier(tree, app, path, options_module)}';"]
+        _require_session_id(context, options_module)
         lookup = _lookup(
             "const session = await getServerSession(req, res, authOptions);",
             "const user = session?.user;",
-            "const id = user && 'id' in user && user.id ? String(user.id) : user?.email;",
-            "return user && id ? { id, email: user.email, name: user.name } : null;",
+            *AUTHJS_USER,
             params=params,
         )
     elif app.spa.depends_on("@clerk/nextjs"):
@@ -422,6 +477,7 @@ def _pages_route(context: PlanContext, app: NextApp) -> None:
         imports, lookup = [], _fail_closed(context, path, params="_req: NextApiRequest, _res: NextApiResponse")
     source = render("spa/nextjs/api-route.ts", imports="\n".join(imports), user_lookup=lookup)
     context.builder.create(path, _language(source, app), f"GET {context.options.endpoint}: the signed-in user's Intercom JWT")
+    _adapter_step(context, path, _language(source, app), lookup)
 
 
 # --- Content Security Policy (--csp-nonce) --------------------------------------------------------

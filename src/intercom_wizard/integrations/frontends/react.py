@@ -2,7 +2,9 @@
 
 The glue is one component, `<IntercomMessenger />`, next to the framework-agnostic core in
 `src/intercom/`: it starts the Messenger in an effect and, when React Router is in the app, calls
-`intercomPageChanged()` whenever `useLocation()` changes. Where it is rendered:
+`intercomPageChanged()` whenever `useLocation()` changes (before React Router 5.1: the location
+`withRouter()` passes in; in React Router 4, whose `<Router>` takes one child, the component and
+that child share a fragment). Where it is rendered:
 
 - without a router: beside `<App />` in the entry's `render(...)` (inside `<StrictMode>` when there);
 - with `<BrowserRouter>` (or Hash/Memory router) in the code: as the router element's first child;
@@ -12,6 +14,7 @@ The glue is one component, `<IntercomMessenger />`, next to the framework-agnost
 """
 
 import posixpath
+import re
 from dataclasses import dataclass
 
 from ast_grep_py import SgNode
@@ -40,13 +43,14 @@ from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.typescript import strip_types
 from intercom_wizard.support import Supported, SupportTable
+from intercom_wizard.versions import npm_version
 
 NAME = "react"
 # The versions this integration generates code for (docs list the same table).
 SUPPORTED: SupportTable = (
     Supported("React", "npm", "react", (16, 8), (20, 0)),  # hooks
-    Supported("react-router-dom", "npm", "react-router-dom", (5, 1), (8, 0), optional=True),  # useLocation()
-    Supported("react-router", "npm", "react-router", (5, 1), (8, 0), optional=True),
+    Supported("react-router-dom", "npm", "react-router-dom", (4, 0), (8, 0), optional=True),  # withRouter() before 5.1
+    Supported("react-router", "npm", "react-router", (4, 0), (8, 0), optional=True),
 )
 # --csp-nonce: a built single-page app is static files, so its nonce comes from what serves index.html.
 CSP_NONCE_NOTE = (
@@ -56,12 +60,18 @@ CSP_NONCE_NOTE = (
 COMPONENT = "IntercomMessenger"
 ELEMENT = f"<{COMPONENT} />"
 ROUTER_PACKAGES = ("react-router-dom", "react-router")  # the one a v6 app imports from comes first
-ROUTER_ELEMENTS = ("BrowserRouter", "HashRouter", "MemoryRouter")
+# Router components, by the name their package exports (an app may import them under an alias:
+# `BrowserRouter as Router`); `Router` takes a history object in react-router 4/5.
+ROUTER_ELEMENTS = ("BrowserRouter", "HashRouter", "MemoryRouter", "Router", "HistoryRouter", "unstable_HistoryRouter")
+# connected-react-router's (and its fork's) router renders react-router's <Router> with the store's history.
+CONNECTED_ROUTERS = {"connected-react-router": ("ConnectedRouter",), "redux-first-history": ("HistoryRouter",)}
 DATA_ROUTERS = ("createBrowserRouter", "createHashRouter", "createMemoryRouter")
 ENTRY_NAMES = ("main", "index")
 ENTRY_SUFFIXES = (".tsx", ".jsx", ".ts", ".js")
 SOURCE_SUFFIXES = (".tsx", ".jsx", ".ts", ".js", ".mjs")
 MOUNT_REASON = "renders the Messenger component once at the root of the app"
+FIRST_WITH_USE_LOCATION = (5, 1)  # before: withRouter()
+FIRST_WITH_SEVERAL_ROUTER_CHILDREN = (5, 0)  # React Router 4's <Router> renders React.Children.only
 
 
 def detect(tree: ProjectTree) -> list[Detection]:
@@ -74,31 +84,45 @@ class Mount:
     insertions: list[Insertion]  # the first one holds ELEMENT: it names the edit
 
 
+def source_folder(tree: ProjectTree, root: str) -> str:
+    """Where the app's own code lives: src/, else app/ (react-boilerplate's layout)."""
+    for folder in ("src", "app"):
+        if tree.glob(*SOURCE_SUFFIXES, under=join(root, folder)):
+            return folder
+    return "src"
+
+
 def plan(context: PlanContext, detection: Detection) -> None:
     tree = context.tree
-    app = spa_app(tree, detection)
+    app = spa_app(tree, detection, source_dir=source_folder(tree, detection.root))
     folder = join(app.source_dir, "intercom")
     core_path = join(folder, "messenger" + app.extension)
     component_path = join(folder, COMPONENT + (".tsx" if app.typescript else ".jsx"))
     router = next((package for package in ROUTER_PACKAGES if app.depends_on(package)), None)
 
     core_module(context, app, core_path)
-    template = "spa/react/IntercomMessengerRouter.tsx" if router else "spa/react/IntercomMessenger.tsx"
+    router_version = npm_version(tree, app.root, router) if router else None
+    with_router = router_version is not None and router_version.below(*FIRST_WITH_USE_LOCATION)
+    template = "spa/react/IntercomMessenger.tsx"
+    if router:
+        template = "spa/react/IntercomMessengerWithRouter.tsx" if with_router else "spa/react/IntercomMessengerRouter.tsx"
     values = {"core_import": import_path(component_path, core_path)}
     if router:
         values["router_package"] = router
     source = render(template, **values)
     context.builder.create(
         component_path,
-        source if app.typescript else strip_types(source, jsx=True),
+        source if app.typescript else _without_type_imports(strip_types(source, jsx=True)),
         "starts the Messenger from React" + (" and reports React Router navigation" if router else ""),
     )
 
     entry = find_entry(tree, app)
-    mount = _router_mount(tree, app) if router else _root_mount(tree, entry) if entry else None
+    single_child = router_version is not None and router_version.below(*FIRST_WITH_SEVERAL_ROUTER_CHILDREN)
+    mount = _router_mount(tree, app, single_child=single_child) if router else _root_mount(tree, entry) if entry else None
     if mount is None:
         where = "inside your router (it reads useLocation()), e.g. in the root layout" if router else "once at the root of your app, beside <App />"
-        target = entry or join(app.source_dir, "App" + (".tsx" if app.typescript else ".jsx"))
+        # Inside the router means in the router's own file: never a file outside it.
+        target = (router_file(tree, app) if router else None) or entry or join(app.source_dir, "App" + (".tsx" if app.typescript else ".jsx"))
         context.builder.manual(
             target,
             f"Render the Messenger component {where}; import {{ {COMPONENT} }} from {component_path}:",
@@ -240,17 +264,38 @@ def _first_child(source: SourceText, element: SgNode) -> Insertion:
 # --- React Router -----------------------------------------------------------------------------
 
 
-def _router_mount(tree: ProjectTree, app: SpaApp) -> Mount | None:
+def _without_type_imports(source: str) -> str:
+    """strip_types keeps `import type` lines; JavaScript has no such statement."""
+    return "".join(line for line in source.splitlines(keepends=True) if not line.startswith("import type "))
+
+
+def _single_child(source: SourceText, element: SgNode) -> list[Insertion]:
+    """React Router 4's <Router> takes one child: the Messenger and that child share a fragment."""
+    children = [c for c in element.children() if c.kind() not in ("jsx_opening_element", "jsx_closing_element") and c.text().strip()]
+    if len(children) != 1:
+        return [_first_child(source, element)]
+    start, end = children[0].range().start.index, children[0].range().end.index
+    if starts_line(source.text, start):
+        indent = indentation_at(source.text, start)
+        return [Insertion(start, f"<>\n{indent}{ELEMENT}\n{indent}"), Insertion(end, f"\n{indent}</>")]
+    return [Insertion(start, f"<>{ELEMENT}"), Insertion(end, "</>")]
+
+
+def _router_mount(tree: ProjectTree, app: SpaApp, *, single_child: bool = False) -> Mount | None:
     files = [p for p in tree.glob(*SOURCE_SUFFIXES, under=app.source_dir) if "intercom" not in p.lower() and ".test." not in p and ".spec." not in p]
     for path in files:
         text = tree.text(path)
         if "Router" not in text:
             continue
         root = parse(text, _language(path))
-        imported = _imports_from(root, ROUTER_PACKAGES)
+        imported = _imported_names(root, ROUTER_PACKAGES)
+        routers = {local for local, exported in imported.items() if exported in ROUTER_ELEMENTS}
+        for package, exports in CONNECTED_ROUTERS.items():
+            routers |= {local for local, exported in _imported_names(root, (package,)).items() if exported in exports}
         for element in root.find_all(kind="jsx_element"):
-            name = _element_name(element)
-            if name in ROUTER_ELEMENTS and name in imported:
+            if _element_name(element) in routers:
+                if single_child:
+                    return Mount(path, _single_child(tree.read(path), element))
                 return Mount(path, [_first_child(tree.read(path), element)])
     for path in files:
         text = tree.text(path)
@@ -259,6 +304,33 @@ def _router_mount(tree: ProjectTree, app: SpaApp) -> Mount | None:
         mount = _layout_mount(tree, path, parse(text, _language(path)))
         if mount is not None:
             return mount
+    return None
+
+
+def _imported_names(root: SgNode, packages: tuple[str, ...]) -> dict[str, str]:
+    """{local name: exported name} of what is imported from `packages` (`{ BrowserRouter as Router }`)."""
+    names = {}
+    for statement in root.find_all(kind="import_statement"):
+        source = statement.field("source")
+        if source is None or source.text()[1:-1] not in packages:
+            continue
+        for specifier in statement.find_all(kind="import_specifier"):
+            exported = specifier.field("name")
+            local = specifier.field("alias") or exported
+            if local is not None and exported is not None:
+                names[local.text()] = exported.text()
+    return names
+
+
+def router_file(tree: ProjectTree, app: SpaApp) -> str | None:
+    """The module that renders or creates the app's router (where a manual step belongs)."""
+    markers = (*ROUTER_ELEMENTS, *DATA_ROUTERS, "RouterProvider", *[e for exports in CONNECTED_ROUTERS.values() for e in exports])
+    for path in tree.glob(*SOURCE_SUFFIXES, under=app.source_dir):
+        if "intercom" in path.lower() or ".test." in path or ".spec." in path or "/testing/" in path or "/__tests__/" in path:
+            continue
+        text = tree.text(path)
+        if re.search(r"<(" + "|".join(markers) + r")\b|\b(" + "|".join(DATA_ROUTERS) + r")\(", text):
+            return path
     return None
 
 

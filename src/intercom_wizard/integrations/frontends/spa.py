@@ -4,9 +4,12 @@ Their integrations (SDK-based client modules per framework) are not part of this
 install command says so instead of treating such an app as plain HTML.
 """
 
+import posixpath
+import re
+
 from intercom_wizard.integrations.base import Detection
 from intercom_wizard.integrations.package_json import dependencies_of, read_package_json
-from intercom_wizard.tree import ProjectTree, folder_of
+from intercom_wizard.tree import ProjectTree, folder_of, join
 
 # package.json dependency -> front-end name, most specific first (Next.js apps depend on react too).
 SPA_PACKAGES = (
@@ -24,13 +27,49 @@ def framework_of(manifest: dict[str, object]) -> tuple[str, str] | None:
     return next(((name, package) for package, name in SPA_PACKAGES if package in dependencies), None)
 
 
+# A framework's own dev server or build: what makes a workspace package an app that is served.
+SERVING_TOOLS = re.compile(
+    r"(^|[\s;&|(/])(next|vite|react-scripts|craco|ng|ember|vue-cli-service|webpack(-dev-server)?|parcel|rsbuild|rspack|"
+    r"nuxt|remix|react-router|gatsby|astro|expo|umi|turbopack)(\s|$)"
+)
+WORKSPACE_MARKERS = ("pnpm-workspace.yaml", "turbo.json", "nx.json", "lerna.json")
+
+
+def is_workspace_member(tree: ProjectTree, folder: str) -> bool:
+    """A package inside an npm/yarn/pnpm workspace, a Turborepo or an Nx repository."""
+    parent = folder
+    while parent:
+        parent = posixpath.dirname(parent)
+        manifest_path = join(parent, "package.json")
+        if tree.exists(manifest_path) and "workspaces" in read_package_json(tree, manifest_path):
+            return True
+        if any(tree.exists(join(parent, marker)) for marker in WORKSPACE_MARKERS):
+            return True
+    return False
+
+
+def is_served(tree: ProjectTree, folder: str, manifest: dict[str, object]) -> bool:
+    """Something serves the package as an app: a framework's dev server or build in its scripts, or
+    an index.html page. A workspace's component library or email templates have neither."""
+    scripts = manifest.get("scripts")
+    if isinstance(scripts, dict) and any(isinstance(command, str) and SERVING_TOOLS.search(command) for command in scripts.values()):
+        return True
+    return any(tree.exists(join(folder, page)) for page in ("index.html", "public/index.html", "src/index.html", "app/index.html"))
+
+
 def detect_framework(tree: ProjectTree, name: str) -> list[Detection]:
-    """Apps whose package.json makes them `name` apps (most specific framework first)."""
+    """Apps whose package.json makes them `name` apps (most specific framework first); in a
+    workspace, only the packages that something serves."""
     found = []
     for path in tree.named("package.json"):
-        framework = framework_of(read_package_json(tree, path))
-        if framework is not None and framework[0] == name:
-            found.append(Detection(name, "frontend", folder_of(path), (f"{path}: depends on {framework[1]}",)))
+        manifest = read_package_json(tree, path)
+        framework = framework_of(manifest)
+        if framework is None or framework[0] != name:
+            continue
+        folder = folder_of(path)
+        if folder and is_workspace_member(tree, folder) and not is_served(tree, folder, manifest):
+            continue
+        found.append(Detection(name, "frontend", folder, (f"{path}: depends on {framework[1]}",)))
     return found
 
 

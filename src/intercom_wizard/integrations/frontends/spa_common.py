@@ -14,6 +14,7 @@ from typing import Any
 
 from ast_grep_py import SgNode
 
+from intercom_wizard.errors import WizardError
 from intercom_wizard.edits import indent_unit, indentation_at, insert_lines_after, last_import, line_start, parse
 from intercom_wizard.integrations.backends.npm_common import add_dependency
 from intercom_wizard.integrations.base import Detection, PlanContext
@@ -65,26 +66,33 @@ def token_url(options: InstallOptions) -> str:
 
 def core_module(context: PlanContext, app: SpaApp, path: str) -> None:
     """Write the Messenger core to `path` (.ts or .js) and declare the official SDK."""
-    options = context.options
-    region = options.region.sdk_region
-    api_base = options.region.api_base
-    bearer = options.auth is ClientAuth.BEARER and options.token_storage_key
-    source = render(
-        CORE_TEMPLATE,
-        workspace_id=options.workspace_id,
-        token_url=token_url(options),
-        region=f"'{region}'" if region else "undefined",
-        api_base=f"'{api_base}'" if api_base else "undefined",
-        access_token_key=f"'{options.token_storage_key}'" if bearer else "null",
-        auth_scheme=options.auth_scheme,
-        load=options.load.value,
-    )
+    source = core_source(context.options, anonymous_only=context.anonymous_only)
     context.builder.create(
         path,
         source if path.endswith((".ts", ".tsx")) else strip_types(source),
         "the Messenger: boots signed-in users with the server's JWT, everyone else as leads",
     )
     add_dependency(context, app.root, SDK_PACKAGE, SDK_SPEC, "the official Intercom Messenger SDK")
+
+
+def core_source(options: InstallOptions, *, anonymous_only: bool = False) -> str:
+    """The Messenger core in TypeScript, for these options (no token URL for an app without sign-in)."""
+    region = options.region.sdk_region
+    api_base = options.region.api_base
+    bearer = options.auth is ClientAuth.BEARER and options.token_storage_key
+    return render(
+        CORE_TEMPLATE,
+        # Only the chosen variants are written: no dead branches for the bundler to keep.
+        {"auth": "bearer" if bearer else "cookie", "load": options.load.value},
+        workspace_id=options.workspace_id,
+        token_url="null" if anonymous_only else f"'{token_url(options)}'",
+        region=f"'{region}'" if region else "undefined",
+        api_base=f"'{api_base}'" if api_base else "undefined",
+        access_token_key=options.token_storage_key if bearer else "",
+        access_token_storage=options.token_storage if bearer else "",
+        access_token_field=f"'{options.token_storage_field}'" if bearer and options.token_storage_field else "null",
+        auth_scheme=options.auth_scheme if bearer else "",
+    )
 
 
 def import_path(from_file: str, module_file: str) -> str:
@@ -179,33 +187,58 @@ def _named_body(node: SgNode) -> tuple[str | None, SgNode | None]:
 
 
 def wire_auth_hooks(context: PlanContext, app: SpaApp, core_path: str, *, likely_file: str) -> None:
-    """Call intercomLogout() first thing in the app's logout, intercomLogin() at the end of its login.
+    """Call intercomLogout() first thing in the app's logout, intercomLogin() where its login succeeds.
 
-    Only a single, clearly named function is edited; otherwise the exact line and the likely file
-    are printed for the user to place.
+    Only a single, clearly named function is edited, and a login only where its success path is
+    certain (see _success_insertions); otherwise the exact line and the file are printed for the
+    user to place. Server modules ('use server') never get a hook: it would run on the server.
     """
+    if context.anonymous_only:
+        return  # no sign-in to hook into
     calls: dict[str, list[tuple[str, AuthFunction, str]]] = {}
     for hook, pattern, position in (("intercomLogout", LOGOUT_NAME, "first"), ("intercomLogin", LOGIN_NAME, "last")):
         call = hook_call(context.tree, likely_file, hook)
-        candidates = _without_delegates(find_auth_functions(context.tree, app, pattern), pattern)
-        if len(candidates) == 1 and not (position == "last" and _returns_pending_call(candidates[0])):
+        found_functions = [f for f in find_auth_functions(context.tree, app, pattern) if not _is_server_module(context.tree, f.file)]
+        candidates = _without_delegates(found_functions, pattern)
+        problem = None
+        if len(candidates) == 1 and position == "last":
+            problem = _success_problem(context, candidates[0])
+        if len(candidates) == 1 and problem is None:
             calls.setdefault(candidates[0].file, []).append((hook, candidates[0], position))
             continue
         action = "logout" if hook == "intercomLogout" else "login"
         moment = "before it clears the session" if action == "logout" else "after the user is signed in"
         if len(candidates) == 1:
-            found = f"{candidates[0].name}() in {candidates[0].file} returns its request unfinished: call it where that request succeeds"
+            found = f"{candidates[0].name}() in {candidates[0].file} {problem}"
         elif candidates:
             found = "candidates: " + ", ".join(f"{c.name}() in {c.file}" for c in candidates)
         else:
-            found = "no such function was found"
+            found = f"no function named like {action} was found under {app.source_dir or '.'}"
+        # A step names a file that exists: the function's, the likely one, else the hooks' own module
+        # (the likely place is still mentioned).
+        likely_exists = _is_existing_file(context.tree, likely_file)
+        if not candidates and not likely_exists:
+            found += f"; the usual place is {likely_file}"
+        target = candidates[0].file if candidates else likely_file if likely_exists else core_path
         context.builder.manual(
-            candidates[0].file if candidates else likely_file,
+            target,
             f"Call the Messenger hook from your {action} code {moment} ({found}); import it from {core_path}:",
             call,
         )
     for path, hooks in calls.items():
         _wire_file(context, path, hooks, core_path)
+
+
+def _is_existing_file(tree: ProjectTree, path: str) -> bool:
+    try:
+        return tree.resolve(path).is_file()
+    except WizardError:
+        return False
+
+
+def _is_server_module(tree: ProjectTree, path: str) -> bool:
+    """A module whose first statement is 'use server': its functions are Server Actions."""
+    return re.match(r"""\s*(//[^\n]*\n\s*|/\*.*?\*/\s*)*['"]use server['"]""", tree.text(path), re.S) is not None
 
 
 def _without_delegates(candidates: list[AuthFunction], pattern: re.Pattern[str]) -> list[AuthFunction]:
@@ -223,13 +256,107 @@ def _without_delegates(candidates: list[AuthFunction], pattern: re.Pattern[str])
     return kept or candidates
 
 
-def _returns_pending_call(function: AuthFunction) -> bool:
-    """`return http.post(...)`: the sign-in has not happened yet where a call could be put before it."""
-    statements = [c for c in function.body.children() if c.kind() not in ("{", "}", "comment")]
-    if not statements or statements[-1].kind() != "return_statement":
-        return False
-    returned = [c for c in statements[-1].children() if c.kind() not in ("return", ";")]
-    return bool(returned) and returned[0].kind() == "call_expression"
+@dataclass(frozen=True)
+class SuccessPoint:
+    """Where a login has certainly succeeded: before `before` / after `after` (a statement), or, for
+    an Observable, as one more operator of its `.pipe(...)` call (`pipe_arguments`)."""
+
+    before: SgNode | None = None
+    after: SgNode | None = None
+    block: SgNode | None = None  # an empty block: the first line inside it
+    pipe_arguments: SgNode | None = None
+
+
+def _statements(block: SgNode) -> list[SgNode]:
+    return [c for c in block.children() if c.kind() not in ("{", "}", "comment")]
+
+
+def _always_returns(statement: SgNode) -> bool:
+    """A statement after which nothing runs: a return/throw, or an if/else whose every branch returns."""
+    kind = statement.kind()
+    if kind in ("return_statement", "throw_statement"):
+        return True
+    if kind == "statement_block":
+        inner = _statements(statement)
+        return bool(inner) and _always_returns(inner[-1])
+    if kind == "if_statement":
+        alternative = statement.field("alternative")
+        if alternative is None:
+            return False
+        branch = next((c for c in alternative.children() if c.kind() != "else"), None)
+        consequence = statement.field("consequence")
+        return consequence is not None and branch is not None and _always_returns(consequence) and _always_returns(branch)
+    return False
+
+
+def _catch_ends(statement: SgNode) -> bool:
+    """A try statement whose catch clause returns or throws (so what follows runs only on success)."""
+    handler = statement.field("handler")
+    body = handler.field("body") if handler is not None else None
+    return body is not None and _always_returns(body)
+
+
+def _call_chain_tail(expression: SgNode) -> tuple[str, SgNode] | None:
+    """For `a.b(...).then(cb)` / `x.pipe(...)`: ("then", its arguments) / ("pipe", ...) of the outermost call."""
+    if expression.kind() == "await_expression":
+        return None
+    if expression.kind() != "call_expression":
+        return None
+    function = expression.field("function")
+    arguments = expression.field("arguments")
+    if function is None or arguments is None or function.kind() != "member_expression":
+        return None
+    method = function.field("property")
+    if method is not None and method.text() in ("then", "pipe"):
+        return method.text(), arguments
+    return None
+
+
+def _success_point(block: SgNode) -> SuccessPoint | str:
+    """The success path's end inside a function body, or why there is no certain one."""
+    statements = _statements(block)
+    if not statements:
+        return SuccessPoint(block=block)
+    last = statements[-1]
+    if last.kind() == "try_statement":
+        body = last.field("body")
+        # Inside try, after the awaited request: a catch that swallows the error must not sign in.
+        return _success_point(body) if body is not None else "has an empty try block"
+    expression = None
+    if last.kind() == "return_statement":
+        expression = next((c for c in last.children() if c.kind() not in ("return", ";")), None)
+    elif last.kind() == "expression_statement":
+        expression = last.child(0)
+    if expression is not None:
+        tail = _call_chain_tail(expression)
+        if tail is not None:
+            method, arguments = tail
+            if method == "pipe":
+                return SuccessPoint(pipe_arguments=arguments)
+            callbacks = [c for c in arguments.children() if c.kind() not in ("(", ")", ",", "comment")]
+            success = callbacks[0] if callbacks else None
+            body = success.field("body") if success is not None and success.kind() in FUNCTION_VALUE_KINDS else None
+            if body is not None and body.kind() == "statement_block":
+                return _success_point(body)
+            return "returns its request unfinished: call it where that request succeeds"
+        if last.kind() == "return_statement" and expression.kind() in ("call_expression", "await_expression"):
+            # `return api.post(...)` / `return await api.post(...)`: before it, nobody is signed in yet.
+            return "returns its request unfinished: call it where that request succeeds"
+    caught = [statement for statement in statements[:-1] if statement.kind() == "try_statement" and not _catch_ends(statement)]
+    if caught:
+        # Code after a try whose catch carries on runs after a failed sign-in too: inside the try.
+        body = caught[-1].field("body")
+        return _success_point(body) if body is not None else "has an empty try block"
+    if last.kind() == "return_statement":
+        return SuccessPoint(before=last)
+    if _always_returns(last):
+        return "ends in branches that all return: call it in the branch where the user is signed in"
+    return SuccessPoint(after=last)
+
+
+def _success_problem(context: PlanContext, function: AuthFunction) -> str | None:
+    point = _success_point(function.body)
+    return point if isinstance(point, str) else None
 
 
 def _wire_file(context: PlanContext, path: str, hooks: list[tuple[str, AuthFunction, str]], core_path: str) -> None:
@@ -237,7 +364,7 @@ def _wire_file(context: PlanContext, path: str, hooks: list[tuple[str, AuthFunct
     specifier = alias_specifier(context.tree, path, core_path) or import_path(path, core_path)
     statement = in_file_style(context.tree, path, f"import {{ {', '.join(names)} }} from '{specifier}';")
     imported = _import_insertion(context, path, hooks[0][1].offset, statement)
-    calls = [_call_insertion(context, function, hook, position) for hook, function, position in hooks]
+    calls = [insertion for hook, function, position in hooks for insertion in _call_insertions(context, function, hook, position)]
     if imported is None:
         lines = "\n".join(f"{hook}() in {function.name}()" for hook, function, _ in hooks)
         context.builder.manual(path, f"Import the Messenger hooks at the top of the file and call {lines}:", statement)
@@ -245,24 +372,56 @@ def _wire_file(context: PlanContext, path: str, hooks: list[tuple[str, AuthFunct
     context.builder.insert(path, [imported, *calls], "calls the Messenger's login/logout hooks from the app's own")
 
 
-def _call_insertion(context: PlanContext, function: AuthFunction, hook: str, position: str) -> Insertion:
+def _call_insertions(context: PlanContext, function: AuthFunction, hook: str, position: str) -> list[Insertion]:
     source = context.tree.read(function.file)
     text = source.text
     call = hook_call(context.tree, function.file, hook)
-    statements = [c for c in function.body.children() if c.kind() not in ("{", "}")]
-    brace = function.offset + function.body.range().start.index
-    if not statements:
-        indent = indentation_at(text, brace) + indent_unit(text)
-        return Insertion(text.find("\n", brace) + 1, source.native(f"{indent}{call}\n"))
     if position == "first":
-        first = function.offset + statements[0].range().start.index
-        return Insertion(line_start(text, first), source.native(f"{indentation_at(text, first)}{call}\n"))
-    last = statements[-1]
-    last_start = function.offset + last.range().start.index
-    indent = indentation_at(text, last_start)
-    if last.kind() == "return_statement":
-        return Insertion(line_start(text, last_start), source.native(f"{indent}{call}\n"))
-    return Insertion(text.find("\n", function.offset + last.range().end.index) + 1, source.native(f"{indent}{call}\n"))
+        statements = [c for c in function.body.children() if c.kind() not in ("{", "}")]
+        if statements:
+            first = function.offset + statements[0].range().start.index
+            return [Insertion(line_start(text, first), source.native(f"{indentation_at(text, first)}{call}\n"))]
+        point = SuccessPoint(block=function.body)
+    else:
+        found = _success_point(function.body)
+        assert not isinstance(found, str), "wire_auth_hooks only wires functions with a success point"
+        point = found
+    if point.pipe_arguments is not None:
+        return _tap_insertions(context, function, point.pipe_arguments, hook)
+    if point.block is not None:
+        brace = function.offset + point.block.range().start.index
+        indent = indentation_at(text, brace) + indent_unit(text)
+        return [Insertion(text.find("\n", brace) + 1, source.native(f"{indent}{call}\n"))]
+    if point.before is not None:
+        start = function.offset + point.before.range().start.index
+        return [Insertion(line_start(text, start), source.native(f"{indentation_at(text, start)}{call}\n"))]
+    assert point.after is not None
+    start = function.offset + point.after.range().start.index
+    end = text.find("\n", function.offset + point.after.range().end.index)
+    return [Insertion(len(text) if end == -1 else end + 1, source.native(f"{indentation_at(text, start)}{call}\n"))]
+
+
+def _tap_insertions(context: PlanContext, function: AuthFunction, arguments: SgNode, hook: str) -> list[Insertion]:
+    """`.pipe(map(...))` -> `.pipe(map(...), tap(() => void intercomLogin()))`, importing rxjs' tap."""
+    source = context.tree.read(function.file)
+    operands = [c for c in arguments.children() if c.kind() not in ("(", ")", ",", "comment")]
+    closing = function.offset + arguments.range().end.index - 1
+    operator = f"tap(() => void {hook}())"
+    added = Insertion(closing, f", {operator}" if operands else operator)
+    if re.search(r"import\s*\{[^}]*\btap\b[^}]*\}\s*from\s*['\"]rxjs(/operators)?['\"]", source.text):
+        return [added]
+    root = parse(source.text, language_of(function.file))
+    for statement in root.find_all(kind="import_statement"):
+        module = statement.field("source")
+        named = statement.find(kind="named_imports")
+        # rxjs/operators has tap in rxjs 6 and 7 (plain 'rxjs' only from 7.2).
+        if module is not None and module.text().strip("'\"") == "rxjs/operators" and named is not None:
+            specifiers = named.find_all(kind="import_specifier")
+            if specifiers:
+                return [Insertion(specifiers[-1].range().end.index, ", tap"), added]
+    statement = in_file_style(context.tree, function.file, "import { tap } from 'rxjs/operators';")
+    imported = _import_insertion(context, function.file, function.offset, statement)
+    return [imported, added] if imported is not None else [added]
 
 
 def _import_insertion(context: PlanContext, path: str, offset: int, statement: str) -> Insertion | None:

@@ -6,31 +6,41 @@
  * Call intercomLogin() after your app signs a user in and intercomLogout()
  * before it clears the session; call intercomPageChanged() after client-side
  * navigation. Everything here runs in the browser only (SSR-safe).
+ *
+ * The SDK is imported dynamically, when the load strategy fires: bundlers put it in a chunk of
+ * its own, so the first page load carries only this module. Lines between `iw:if` and `iw:end`
+ * markers are kept only for the options chosen at install time.
  */
-import Intercom, { boot, shutdown, update } from '@intercom/messenger-js-sdk';
-
-type LoadStrategy = 'immediate' | 'idle' | 'interaction';
+type MessengerSdk = typeof import('@intercom/messenger-js-sdk');
 type Settings = { app_id: string; api_base?: string; intercom_user_jwt?: string };
 
 const APP_ID = '__IW_WORKSPACE_ID__';
-const TOKEN_URL = '__IW_TOKEN_URL__';
+// null when the app has no sign-in: every visitor is booted as a lead.
+const TOKEN_URL: string | null = __IW_TOKEN_URL__;
 // The SDK applies `region` when it first loads; later boots need the matching api_base
 // (and Australia is 'ap' there).
 const REGION: 'eu' | 'ap' | undefined = __IW_REGION__;
 const API_BASE: string | undefined = __IW_API_BASE__;
-// How the app authenticates its API calls: null = its cookies; otherwise the localStorage
-// key under which it keeps its access token, sent as `AUTH_SCHEME <token>`.
-const ACCESS_TOKEN_KEY: string | null = __IW_ACCESS_TOKEN_KEY__;
+// iw:if auth=bearer
+// The app authenticates its API calls with an access token kept in storage under this key, sent as
+// `AUTH_SCHEME <token>`: the value itself, or the ACCESS_TOKEN_FIELD of the JSON object stored there
+// (e.g. `user` = {"token": ...}).
+const ACCESS_TOKEN_KEY = '__IW_ACCESS_TOKEN_KEY__';
+const ACCESS_TOKEN_STORAGE: 'localStorage' | 'sessionStorage' = '__IW_ACCESS_TOKEN_STORAGE__';
+const ACCESS_TOKEN_FIELD: string | null = __IW_ACCESS_TOKEN_FIELD__;
 const AUTH_SCHEME = '__IW_AUTH_SCHEME__';
-const LOAD: LoadStrategy = '__IW_LOAD__';
+// iw:end
 const REFRESH_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
 const MIN_REFRESH_DELAY_MS = 30 * 1000;
 const RETRY_DELAYS_MS = [1000, 3000, 10000];
+// iw:if load=idle
 const IDLE_TIMEOUT_MS = 3000;
+// iw:end
 // Remembers who was booted, so a sign-out or a user switch triggers a shutdown first.
 const BOOTED_USER_KEY = 'intercom-messenger:user-id';
 
 let started = false;
+let sdk: MessengerSdk | undefined;
 let loaded = false;
 let booted = false;
 let shutdownPending = false;
@@ -47,6 +57,30 @@ function readStorage(key: string): string | null {
     return null; // storage disabled (private mode, strict cookie settings)
   }
 }
+
+// iw:if auth=bearer
+// The app's access token: the stored string, or the field of the JSON object stored under `key`.
+function readAccessToken(key: string): string | null {
+  let stored: string | null = null;
+  try {
+    stored = window[ACCESS_TOKEN_STORAGE].getItem(key);
+  } catch {
+    return null; // See readStorage().
+  }
+  if (!stored || !ACCESS_TOKEN_FIELD) {
+    return stored;
+  }
+  try {
+    let value: unknown = JSON.parse(stored);
+    for (const part of ACCESS_TOKEN_FIELD.split('.')) {
+      value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+    }
+    return typeof value === 'string' && value ? value : null;
+  } catch {
+    return null; // not JSON: nobody the app would recognise is signed in
+  }
+}
+// iw:end
 
 function writeStorage(key: string, value: string | null): void {
   try {
@@ -71,7 +105,15 @@ function settings(token?: string): Settings {
   return result;
 }
 
-function bootMessenger(token?: string): void {
+async function loadSdk(): Promise<MessengerSdk> {
+  if (!sdk) {
+    sdk = await import('@intercom/messenger-js-sdk');
+  }
+  return sdk;
+}
+
+async function bootMessenger(token?: string): Promise<void> {
+  const { default: Intercom, boot, shutdown } = await loadSdk();
   const wanted = settings(token);
   if (loaded) {
     boot(wanted);
@@ -91,13 +133,17 @@ function bootMessenger(token?: string): void {
 
 function shutdownMessenger(): void {
   if (loaded) {
-    shutdown();
+    sdk?.shutdown();
   } else {
     shutdownPending = true;
   }
   booted = false;
   writeStorage(BOOTED_USER_KEY, null);
 }
+
+// The endpoint is not there (404) or is not a token endpoint (it answers a page, not JSON): once
+// the retries are spent the visitor is booted as a lead, with one warning that names it.
+class EndpointMissing extends Error {}
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -106,41 +152,51 @@ function delay(ms: number): Promise<void> {
 // The request options the app itself uses, or null when its access token says nobody is signed in.
 function tokenRequest(): RequestInit | null {
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (!ACCESS_TOKEN_KEY) {
-    return { credentials: 'include', headers };
-  }
-  const accessToken = readStorage(ACCESS_TOKEN_KEY);
+  // iw:if auth=cookie
+  return { credentials: 'include', headers };
+  // iw:end
+  // iw:if auth=bearer
+  const accessToken = readAccessToken(ACCESS_TOKEN_KEY);
   if (!accessToken) {
     return null;
   }
   headers['Authorization'] = `${AUTH_SCHEME} ${accessToken}`;
   return { credentials: 'same-origin', headers };
+  // iw:end
 }
 
 // Resolves with the token, or null when nobody is signed in; rejects on any other failure.
-async function fetchToken(): Promise<string | null> {
+async function fetchToken(url: string): Promise<string | null> {
   const request = tokenRequest();
   if (request === null) {
     return null;
   }
-  const response = await fetch(TOKEN_URL, request);
+  const response = await fetch(url, request);
   if (response.status === 401 || response.status === 403) {
     return null;
+  }
+  if (response.status === 404) {
+    throw new EndpointMissing(`token endpoint ${url} answered HTTP 404`);
   }
   if (!response.ok) {
     throw new Error(`token endpoint answered HTTP ${response.status}`);
   }
-  const body = (await response.json()) as { token?: unknown };
-  if (typeof body.token !== 'string' || !body.token) {
+  let body: { token?: unknown } | null;
+  try {
+    body = (await response.json()) as { token?: unknown } | null;
+  } catch {
+    throw new EndpointMissing(`token endpoint ${url} answered something that is not JSON`);
+  }
+  if (!body || typeof body.token !== 'string' || !body.token) {
     throw new Error('token endpoint answered without a token');
   }
   return body.token;
 }
 
-async function fetchTokenWithRetry(): Promise<string | null> {
+async function fetchTokenWithRetry(url: string): Promise<string | null> {
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return await fetchToken();
+      return await fetchToken(url);
     } catch (error) {
       const wait = RETRY_DELAYS_MS[attempt];
       if (wait === undefined) {
@@ -156,20 +212,20 @@ function readClaims(token: string): { user_id: string; exp: number } {
   return JSON.parse(window.atob(payload + '==='.slice((payload.length + 3) % 4))) as { user_id: string; exp: number };
 }
 
-function bootAnonymous(): void {
+async function bootAnonymous(): Promise<void> {
   if (readStorage(BOOTED_USER_KEY) !== null) {
     shutdownMessenger();
   }
-  bootMessenger();
+  await bootMessenger();
 }
 
-function bootIdentified(token: string): void {
+async function bootIdentified(token: string): Promise<void> {
   const claims = readClaims(token);
   const previous = readStorage(BOOTED_USER_KEY);
   if (previous !== null && previous !== String(claims.user_id)) {
     shutdownMessenger();
   }
-  bootMessenger(token);
+  await bootMessenger(token);
   writeStorage(BOOTED_USER_KEY, String(claims.user_id));
   const refreshIn = claims.exp * 1000 - Date.now() - REFRESH_BEFORE_EXPIRY_MS;
   refreshTimer = setTimeout(() => void identify(), Math.max(refreshIn, MIN_REFRESH_DELAY_MS));
@@ -177,40 +233,52 @@ function bootIdentified(token: string): void {
 
 async function identify(): Promise<void> {
   clearTimeout(refreshTimer);
+  if (!TOKEN_URL) {
+    bootAnonymous();
+    return;
+  }
   let token: string | null;
   try {
-    token = await fetchTokenWithRetry();
+    token = await fetchTokenWithRetry(TOKEN_URL);
   } catch (error) {
+    if (error instanceof EndpointMissing) {
+      console.warn(`Intercom Messenger: the ${error.message}, so this visitor is booted anonymously (as a lead).`);
+      bootAnonymous();
+      return;
+    }
     // Never boot with a missing token: that would attach this visitor to the wrong identity.
     console.warn('Intercom Messenger not started: could not get an identity token.', error);
     return;
   }
   if (token) {
-    bootIdentified(token);
+    await bootIdentified(token);
   } else {
-    bootAnonymous();
+    await bootAnonymous();
   }
 }
 
 function whenLoadStrategyAllows(run: () => void): void {
-  if (LOAD === 'idle') {
-    if ('requestIdleCallback' in window) {
-      window.requestIdleCallback(run, { timeout: IDLE_TIMEOUT_MS });
-    } else {
-      setTimeout(run, 1);
-    }
-    return;
-  }
-  if (LOAD === 'interaction') {
-    const events = ['pointerdown', 'keydown', 'scroll', 'touchstart'];
-    const once = (): void => {
-      events.forEach((name) => window.removeEventListener(name, once));
-      run();
-    };
-    events.forEach((name) => window.addEventListener(name, once, { once: true, passive: true }));
-    return;
-  }
+  // iw:if load=immediate
+  // --load immediate: at once.
   run();
+  // iw:end
+  // iw:if load=idle
+  // --load idle: when the browser is idle (at most IDLE_TIMEOUT_MS later).
+  if ('requestIdleCallback' in window) {
+    window.requestIdleCallback(run, { timeout: IDLE_TIMEOUT_MS });
+  } else {
+    setTimeout(run, 1);
+  }
+  // iw:end
+  // iw:if load=interaction
+  // --load interaction: on the visitor's first interaction.
+  const events = ['pointerdown', 'keydown', 'scroll', 'touchstart'];
+  const once = (): void => {
+    events.forEach((name) => window.removeEventListener(name, once));
+    run();
+  };
+  events.forEach((name) => window.addEventListener(name, once, { once: true, passive: true }));
+  // iw:end
 }
 
 /** Loads and boots the Messenger once; later calls do nothing. */
@@ -225,7 +293,7 @@ export function startIntercomMessenger(): void {
 /** After client-side navigation: lets the Messenger see the new page. */
 export function intercomPageChanged(): void {
   if (inBrowser() && booted) {
-    update({ last_request_at: Math.floor(Date.now() / 1000) });
+    sdk?.update({ last_request_at: Math.floor(Date.now() / 1000) });
   }
 }
 
@@ -245,5 +313,5 @@ export function intercomLogout(): void {
   }
   clearTimeout(refreshTimer);
   shutdownMessenger();
-  bootMessenger();
+  void bootMessenger();
 }

@@ -38,6 +38,11 @@ def init_db():
         "INSERT INTO note (author_id, title, body) VALUES (?, ?, ?)",
         (user_id, "Welcome", "Down the rabbit hole we go."),
     )
+    # A second account, so two people can sign in and each get their own identity.
+    db.execute(
+        "INSERT INTO user (username, password, email, name) VALUES (?, ?, ?, ?)",
+        ("hatter", generate_password_hash("tea-party"), "hatter@example.com", "Mad Hatter"),
+    )
     db.commit()
 
 

@@ -40,7 +40,7 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse)
     return;
   }
   const user = await getSignedInUser(req, res);
-  if (!user) {
+  if (!user || user.id == null || user.id === '') {
     res.status(401).json({ error: 'Not signed in' });
     return;
   }

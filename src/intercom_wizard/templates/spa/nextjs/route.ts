@@ -36,7 +36,7 @@ __IW_USER_LOOKUP__
 export async function GET(): Promise<Response> {
   __IW_REQUEST_TIME__
   const user = await getSignedInUser();
-  if (!user) {
+  if (!user || user.id == null || user.id === '') {
     return Response.json({ error: 'Not signed in' }, { status: 401, headers: NO_STORE });
   }
   const key = identitySigningKey();

@@ -1,0 +1,5 @@
+// What getSignedInUser() should be; the first line is dropped. getSessionUser: your own session lookup.
+async function getSignedInUser(): Promise<IntercomUser | null> {
+  const user = await getSessionUser(); // the signed-in user's record, or null
+  return user ? { id: String(user.id), email: user.email, name: user.name } : null;
+}

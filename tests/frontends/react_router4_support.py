@@ -1,0 +1,12 @@
+"""A React Router 4 app (React 16.14, Vite 4) with sign-in and sign-out, for the old-band build test."""
+
+FILES = {
+    'package.json': '{\n  "name": "rr4",\n  "private": true,\n  "type": "module",\n  "scripts": {\n    "build": "vite build"\n  },\n  "dependencies": {\n    "react": "16.14.0",\n    "react-dom": "16.14.0",\n    "react-router-dom": "4.3.1"\n  },\n  "devDependencies": {\n    "vite": "4.5.5",\n    "@vitejs/plugin-react": "4.2.1"\n  }\n}\n',
+    'vite.config.js': "import { defineConfig } from 'vite';\nimport react from '@vitejs/plugin-react';\n\nexport default defineConfig({ plugins: [react()] });\n",
+    'index.html': '<!doctype html>\n<html lang="en">\n  <body>\n    <div id="root"></div>\n    <script type="module" src="/src/main.jsx"></script>\n  </body>\n</html>\n',
+    'src/main.jsx': "import React from 'react';\nimport ReactDOM from 'react-dom';\nimport { BrowserRouter } from 'react-router-dom';\nimport App from './App';\n\nReactDOM.render(\n  <BrowserRouter>\n    <App />\n  </BrowserRouter>,\n  document.getElementById('root'),\n);\n",
+    'src/api.js': "export async function postJson(url, body) {\n  return fetch(url, {\n    method: 'POST',\n    credentials: 'same-origin',\n    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },\n    body: body === undefined ? undefined : JSON.stringify(body),\n  });\n}\n",
+    'src/auth.js': "import { postJson } from './api';\n\nexport async function login(username, password) {\n  const response = await postJson('/api/login', { username, password });\n  if (!response.ok) {\n    throw new Error('Wrong username or password');\n  }\n}\n\nexport async function logout() {\n  await postJson('/logout');\n}\n",
+    'src/App.jsx': 'import React from \'react\';\nimport { Link, Route, Switch, withRouter } from \'react-router-dom\';\nimport { logout } from \'./auth\';\n\nfunction Home() {\n  return <h1>Home</h1>;\n}\n\nfunction About() {\n  return <h1>About</h1>;\n}\n\nfunction App({ history }) {\n  async function handleSignOut() {\n    await logout();\n    history.push(\'/\');\n  }\n\n  return (\n    <div>\n      <nav>\n        <Link to="/">Home</Link> <Link to="/about">About</Link>\n        <button id="logout" type="button" onClick={() => void handleSignOut()}>\n          Sign out\n        </button>\n      </nav>\n      <Switch>\n        <Route exact path="/" component={Home} />\n        <Route path="/about" component={About} />\n      </Switch>\n    </div>\n  );\n}\n\nexport default withRouter(App);\n',
+    '.gitignore': 'node_modules\ndist\n',
+}
