@@ -281,10 +281,25 @@ def _semicolon_edits(root: SgNode, text: str) -> list[tuple[int, int, str]]:
         same_line = text[end : len(text) if newline == -1 else newline].strip()
         if same_line and not same_line.startswith("//"):
             continue  # more code follows on the same line
-        if text[end:].lstrip().startswith(ASI_HAZARDS):
+        if _next_code(text, end).startswith(ASI_HAZARDS):
             continue
         edits.append((node.range().start.index, end, ""))
     return edits
+
+
+def _next_code(text: str, offset: int) -> str:
+    """The text from the next token after `offset`, past whitespace and comments."""
+    rest = text[offset:]
+    while True:
+        rest = rest.lstrip()
+        if rest.startswith("//"):
+            newline = rest.find("\n")
+            rest = "" if newline == -1 else rest[newline:]
+        elif rest.startswith("/*"):
+            close = rest.find("*/")
+            rest = "" if close == -1 else rest[close + 2 :]
+        else:
+            return rest
 
 
 def _walk(root: SgNode) -> list[SgNode]:
