@@ -166,7 +166,7 @@ def test_prettier_and_eslint_counts_never_get_worse_and_style_is_kept(tmp_path, 
     core = (root / "src/intercom/messenger.ts").read_text()
     auth = (root / "src/auth.ts").read_text()
     assert ";\n" not in core and ";\n" not in auth  # semi: false
-    assert "from '@intercom/messenger-js-sdk'" in core and '"' not in auth  # singleQuote
+    assert "'@intercom/messenger-js-sdk'" in core and '"' not in auth  # singleQuote
     assert "void intercomLogin" not in auth and "intercomLogin().catch(" in auth  # no-void is an error here
     assert "prettier" in result.output
     # Nothing formatted in place before apply: a dry run writes nothing; a second install is empty.
