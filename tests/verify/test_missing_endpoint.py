@@ -27,7 +27,8 @@ from verify_support import require_chromium
 ENDPOINT = "/api/intercom-jwt"
 SDK_STANDIN = b"""
 window.sdkCalls = [];
-export default function Intercom(settings) { window.sdkCalls.push(['load', settings]); }
+export function Intercom(settings) { window.sdkCalls.push(['load', settings]); }
+export default Intercom;
 export function boot(settings) { window.sdkCalls.push(['boot', settings]); }
 export function shutdown() { window.sdkCalls.push(['shutdown']); }
 export function update(settings) { window.sdkCalls.push(['update', settings]); }
