@@ -113,7 +113,9 @@ async function loadSdk(): Promise<MessengerSdk> {
 }
 
 async function bootMessenger(token?: string): Promise<void> {
-  const { default: Intercom, boot, shutdown } = await loadSdk();
+  // The named export, not `default`: bundlers disagree on what `default` is when a CommonJS
+  // module (this SDK) is imported dynamically (esbuild in Node mode gives module.exports).
+  const { Intercom, boot, shutdown } = await loadSdk();
   const wanted = settings(token);
   if (loaded) {
     boot(wanted);
