@@ -45,7 +45,7 @@ def test_vite_react_scaffold_without_sign_in_is_anonymous_only(tmp_path, cli):
     assert result.exit_code == 0, result.stderr
     assert last_line(result) == "result: anonymous-only - the app has no sign-in, so every visitor is a lead."
     core = after["src/intercom/messenger.ts"]
-    assert "const TOKEN_URL: string | null = null;" in core
+    assert "const TOKEN_URL: string | null = null" in core  # written in the scaffold's style (no semicolons)
     assert "intercomLogin" not in after["src/main.tsx"] and "manual step" not in result.stderr
     assert '"@intercom/messenger-js-sdk"' in after["package.json"] and "jsonwebtoken" not in after["package.json"]
     assert "add sign-in to the app, then run `intercom-wizard uninstall` and install again" in result.stderr
