@@ -33,7 +33,7 @@ NAME = "vue"
 # The versions this integration generates code for (docs list the same table).
 SUPPORTED: SupportTable = (
     Supported("Vue", "npm", "vue", (3, 0), (4, 0)),
-    Supported("vue-router", "npm", "vue-router", (4, 0), (5, 0), optional=True),
+    Supported("vue-router", "npm", "vue-router", (4, 0), (6, 0), optional=True),  # 5.x keeps the 4.x API (the e2e scaffold resolves 5.5)
 )
 # --csp-nonce: a built single-page app is static files, so its nonce comes from what serves index.html.
 CSP_NONCE_NOTE = (
