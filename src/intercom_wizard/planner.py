@@ -20,6 +20,7 @@ from intercom_wizard.tree import folder_of, join
 from intercom_wizard.signin import find_sign_in
 from intercom_wizard.support import check_supported
 from intercom_wizard.upgrade import upgrade_steps
+from intercom_wizard.upgrade_plan import check_upgradable, plan_upgrade
 
 SUPPORTED_FRONTENDS = tuple(FRONTENDS)
 SUPPORTED_BACKENDS = tuple(BACKENDS)
@@ -123,8 +124,10 @@ def _single(role: str, candidates: list[Detection]) -> Detection:
 
 
 def make_plan(project: Project, options: InstallOptions, secret: str | None) -> Plan:
-    if project.existing_intercom:
-        steps = upgrade_steps(project.tree, project.existing_intercom)
+    steps = upgrade_steps(project.tree, project.existing_intercom)
+    if steps and options.upgrade:
+        check_upgradable(steps)
+    elif steps:
         listed = "\n  ".join(str(step) for step in steps[:10])
         raise AlreadyInstalled(
             f"Intercom is already installed in this project by hand. `intercom-wizard install --upgrade` would change:\n  {listed}",
@@ -162,6 +165,8 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
         _plan_single_page_app(context, project, backend, frontend)
     else:
         _plan_pages(context, project, backend)
+    if steps:
+        plan_upgrade(builder, project.tree, steps)
     ours = set(project.receipt.created) if project.receipt else set()
     policies = [path for path in csp.find_policies(project.tree) if path not in ours]  # not the proxy --csp-nonce wrote
     if policies:
