@@ -4,7 +4,17 @@ import json
 import os
 from pathlib import Path
 
-from conftest import WORKSPACE_ID, snapshot
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import SECRET, WORKSPACE_ID, copy_app, install_quietly, snapshot
+from identity_checks import AppUser, check_two_users, token_claims
+from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
+
+PY = sys.executable
 
 FIXTURE = "flask_classic_intercom_app"
 GOLDEN = Path(__file__).parent / "golden"
@@ -132,3 +142,80 @@ def test_upgrade_dry_run_matches_golden(app_copy, cli):
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(result.stdout)
     assert result.stdout == golden.read_text(), f"dry-run diff differs from {golden}; review, then UPDATE_GOLDEN=1"
+
+
+def _pages_of(client: BrowserlessClient) -> dict[str, str]:
+    return {path: client.get(path).body for path in ("/", "/account", "/login", "/static/intercom-messenger.js")}
+
+
+def test_runtime_upgraded_app_signs_jwts_and_no_page_carries_identity(tmp_path, cli):
+    """Before: the page carries the user's email and user_hash. After --upgrade: only the JWT does."""
+    root = copy_app(FIXTURE, tmp_path)
+    bob = AppUser("bob@example.com", "canwefixit", "bob@example.com", "Bob Builder")
+    wendy = AppUser("wendy@example.com", "yes-we-can", "wendy@example.com", "Wendy Testaburger")
+
+    port = free_port()
+    command = [PY, "-m", "flask", "--app", "app", "run", "--host", "127.0.0.1", "--port", str(port)]
+    with running_server(command, root, port, {"INTERCOM_SECRET_KEY": "old-hmac-secret"}):
+        client = BrowserlessClient(f"http://127.0.0.1:{port}")
+        client.post_form("/login", {"email": bob.login, "password": bob.password})
+        home = client.get("/").body
+        assert "bob@example.com" in home and 'user_hash: "' in home  # what the upgrade must take away
+
+    assert install_quietly(cli, root, "--upgrade").exit_code == 0
+    port = free_port()
+    command = [PY, "-m", "flask", "--app", "app", "run", "--host", "127.0.0.1", "--port", str(port)]
+    with running_server(command, root, port, {"INTERCOM_IDENTITY_SECRET": SECRET}):  # no INTERCOM_SECRET_KEY: nothing reads it
+        base = f"http://127.0.0.1:{port}"
+        check_two_users(base, SECRET, bob, wendy, lambda c, u: c.post_form("/login", {"email": u.login, "password": u.password}), lambda c: c.get("/logout"))
+        client = BrowserlessClient(base)
+        client.post_form("/login", {"email": bob.login, "password": bob.password})
+        claims = token_claims(client, SECRET)
+        assert (claims["user_id"], claims["email"], claims["name"]) == ("7", "bob@example.com", "Bob Builder")
+        token_reply = client.get("/api/intercom-jwt", headers={"Accept": "application/json"}).body
+        assert set(json.loads(token_reply)) == {"token"}
+        for path, body in {**_pages_of(client), "/api/intercom-jwt": token_reply}.items():
+            for leaked in ("user_hash", "bob@example.com", '"user_id"', "intercomSettings ="):
+                assert leaked not in body, f"{path} carries {leaked}"
+        home = client.get("/").body
+        assert 'custom_launcher_selector: "#help-button",' in home and "hide_default_launcher: true," in home
+        assert 'alignment: "left",' in home and "horizontal_padding: 40," in home and 'api_base: "https://api-iam.intercom.io",' in home
+
+
+BOOT_HARNESS = """
+const vm = require('vm');
+const fs = require('fs');
+const calls = [];
+const store = {};
+const window = {
+  intercomMessengerSettings: JSON.parse(process.argv[3]),
+  Intercom: (...args) => calls.push(args),
+  localStorage: { getItem: (k) => store[k] ?? null, setItem: (k, v) => { store[k] = v; }, removeItem: (k) => { delete store[k]; } },
+  history: { pushState() {} },
+  addEventListener() {},
+  atob: (s) => Buffer.from(s, 'base64').toString('binary'),
+};
+const token = process.argv[4];
+window.fetch = async () => ({ status: 200, ok: true, json: async () => ({ token }) });
+const context = { window, document: { readyState: 'complete', addEventListener() {}, currentScript: null }, fetch: window.fetch, console, setTimeout: () => 0, clearTimeout() {}, Promise, Date, JSON, Object, String, Math };
+vm.createContext(context);
+vm.runInContext(fs.readFileSync(process.argv[2], 'utf8'), context);
+setImmediate(() => setImmediate(() => console.log(JSON.stringify(calls))));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_script_boots_with_the_page_settings_and_never_the_page_identity(app_copy, cli, tmp_path):
+    import jwt
+
+    root = app_copy(FIXTURE)
+    assert install_quietly(cli, root, "--upgrade").exit_code == 0
+    harness = tmp_path / "harness.js"
+    harness.write_text(BOOT_HARNESS)
+    declared = {"alignment": "left", "horizontal_padding": 40, "custom_launcher_selector": "#help-button", "company": {"id": "c1"},
+                "user_id": "999", "email": "spoof@example.com", "name": "Spoof", "user_hash": "abc", "app_id": "other"}
+    token = jwt.encode({"user_id": "7", "exp": 4102444800}, SECRET, algorithm="HS256")
+    result = subprocess.run(["node", str(harness), str(root / "static/intercom-messenger.js"), json.dumps(declared), token], capture_output=True, text=True, check=True)
+    [boot] = [call for call in json.loads(result.stdout) if call[0] == "boot"]
+    assert boot[1] == {"app_id": WORKSPACE_ID, "alignment": "left", "horizontal_padding": 40, "custom_launcher_selector": "#help-button",
+                       "company": {"id": "c1"}, "intercom_user_jwt": token}

@@ -55,8 +55,9 @@
 
   // Messenger settings the page declares before this script runs (custom_launcher_selector, alignment,
   // hide_default_launcher, horizontal_padding, api_base, ...): `install --upgrade` moves a classic
-  // snippet's settings here. Identity never comes from the page: only the server's JWT says who the user is.
-  var PAGE_IDENTITY_KEYS = ['app_id', 'user_id', 'email', 'name', 'user_hash', 'intercom_user_jwt'];
+  // snippet's settings here. Identity never comes from the page: only the server's JWT says who the user is
+  // (so the ids, email, name, token and any *_hash, the deprecated HMAC, are dropped).
+  var PAGE_IDENTITY_KEYS = /^(app_id|user_id|email|name|intercom_user_jwt|[a-z_]*_hash)$/;
 
   function settings(extra) {
     var result = { app_id: APP_ID };
@@ -65,7 +66,7 @@
     }
     var declared = window.intercomMessengerSettings || {};
     for (var setting in declared) {
-      if (Object.prototype.hasOwnProperty.call(declared, setting) && PAGE_IDENTITY_KEYS.indexOf(setting) === -1) {
+      if (Object.prototype.hasOwnProperty.call(declared, setting) && !PAGE_IDENTITY_KEYS.test(setting)) {
         result[setting] = declared[setting];
       }
     }
