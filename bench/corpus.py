@@ -259,6 +259,13 @@ class AppResult:
         return data
 
 
+def app_from_json(data: dict[str, Any]) -> AppResult:
+    """An AppResult back from the JSON this script writes."""
+    stages = {name: StageResult(**stage) for name, stage in data.get("stages", {}).items()}
+    return AppResult(data["name"], data["repo"], data["commit"], data["framework"], stages,
+                     data.get("outcome", ""), list(data.get("manual_steps", [])), list(data.get("notes", [])))
+
+
 def one_line(text: str, limit: int = 160) -> str:
     line = " ".join(text.split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
@@ -854,7 +861,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--reinstall-deps", action="store_true", help="run each sheet's deps command again even if it succeeded before")
     parser.add_argument("--json", dest="json_out", type=Path, default=DEFAULT_ROOT / "results.json", help="JSON results (merged by app name)")
     parser.add_argument("--markdown", type=Path, help="rewrite the scoreboard table in this file (docs/corpus.md)")
+    parser.add_argument("--from-json", type=Path, help="run nothing: put the apps of this results file (--only: some of them) in --markdown")
     args = parser.parse_args(argv)
+    if args.from_json:
+        if not args.markdown:
+            print("error: --from-json needs --markdown", file=sys.stderr)
+            return 2
+        saved = [app_from_json(app) for app in json.loads(args.from_json.read_text(encoding="utf-8"))["apps"]]
+        saved = [app for app in saved if not args.only or app.name in args.only]
+        args.markdown.write_text(update_markdown(args.markdown.read_text(encoding="utf-8"), saved), encoding="utf-8")
+        return 0
     try:
         sheets = load_sheets(args.sheets, args.only)
     except (SheetError, OSError) as error:

@@ -233,3 +233,17 @@ def test_ignored_paths_are_not_byte_checked(tmp_path: Path) -> None:
     (tmp_path / "var" / "db" / "todos.db").write_bytes(b"2")
     assert corpus.compare_snapshots(before, corpus.snapshot(tmp_path, (*corpus.DEFAULT_GENERATED, "var"))) == []
     assert corpus.compare_snapshots(corpus.snapshot(tmp_path), {**corpus.snapshot(tmp_path), "var/db/todos.db": "other"}) == ["changed: var/db/todos.db"]
+
+
+def test_results_json_round_trips_into_the_scoreboard(tmp_path: Path) -> None:
+    app = _row("delta", "fail")
+    saved = json.loads(json.dumps({"apps": [app.to_json()]}))
+    again = corpus.app_from_json(saved["apps"][0])
+    assert again == app
+    document = tmp_path / "corpus.md"
+    document.write_text(f"{corpus.TABLE_BEGIN}\n{corpus.TABLE_END}\n")
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps(saved))
+    assert corpus.main(["--from-json", str(results), "--markdown", str(document)]) == 0
+    assert "| delta | o/delta | abcdef0123 | react@18.2.0 | fail |" in document.read_text()
+    assert corpus.main(["--from-json", str(results)]) == 2

@@ -62,16 +62,18 @@ SINGLE_QUOTED_SETTINGS = """
     STATIC_URL = 'static/'
 """
 URLS = """
-    from django.urls import path
+    from django.urls import include, path
 
     urlpatterns = [
         path('', lambda request: None),
+        path('accounts/', include('django.contrib.auth.urls')),
     ]
 """
 LAYOUT = """
     <!DOCTYPE html>
     <html>
     <body>
+      {% if user.is_authenticated %}<a href="{% url 'logout' %}">Sign out</a>{% endif %}
       {% block content %}{% endblock %}
     </body>
     </html>
@@ -395,7 +397,11 @@ def test_flask_jwt_api_without_templates_needs_no_token_storage_key_and_sends_it
 def test_requirements_in_utf16_is_a_manual_step_not_an_error(tmp_path, cli):
     """`pip freeze > requirements.txt` in PowerShell writes UTF-16; the wizard names the file instead of failing."""
     root = tmp_path
-    (root / "main.py").write_text("from fastapi import FastAPI\n\napp = FastAPI()\n")
+    (root / "main.py").write_text(
+        "from fastapi import Depends, FastAPI\nfrom fastapi.security import OAuth2PasswordBearer\n\n"
+        "app = FastAPI()\nbearer = OAuth2PasswordBearer(tokenUrl='login')\n\n\n"
+        "def get_current_user(token: str = Depends(bearer)) -> dict:\n    return {'id': 1, 'email': 'a@example.com'}\n"
+    )
     (root / "requirements.txt").write_bytes("fastapi==0.78.0\n".encode("utf-16"))
     _project(root, {})
     code, plan = _dry_run(cli, root)
@@ -612,6 +618,12 @@ def test_sinatra_controllers_composed_by_config_ru_are_one_app_with_the_views_it
 
           get '/{path}' do
             erb :index
+          end
+
+          post '/{path}login' do
+            member = Member.find_by(email: params[:email])
+            session[:member_id] = member.id
+            redirect '/'
           end
         end
     """

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from conftest import WORKSPACE_ID, git, write_files
-from intercom_wizard.templates import render
+from intercom_wizard.integrations.frontends.html import script_source
+from intercom_wizard.options import ClientAuth, InstallOptions, parse_workspace_id
 
 SERVER = """\
 const express = require('express');
@@ -85,16 +86,10 @@ def test_raw_token_in_session_storage(tmp_path: Path, cli) -> None:  # type: ign
 
 def _reader(field: str | None, storage: str) -> str:
     """The generated script's readAccessToken() on its own, with its settings."""
-    script = render(
-        "intercom-messenger.js",
-        workspace_id=WORKSPACE_ID,
-        token_url="'/api/intercom-jwt'",
-        api_base="null",
-        access_token_key="'user'",
-        access_token_storage=storage,
-        access_token_field=f"'{field}'" if field else "null",
-        auth_scheme="Bearer",
+    options = InstallOptions(
+        workspace=parse_workspace_id(WORKSPACE_ID), auth=ClientAuth.BEARER, token_storage_key="user", token_storage=storage, token_storage_field=field
     )
+    script = script_source(options, token_url="/api/intercom-jwt")
     start = script.index("  function readAccessToken() {")
     end = script.index("\n  }\n", start) + len("\n  }\n")
     settings = [line for line in script.splitlines() if line.strip().startswith(("var ACCESS_TOKEN_KEY", "var ACCESS_TOKEN_STORAGE", "var ACCESS_TOKEN_FIELD"))]

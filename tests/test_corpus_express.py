@@ -66,8 +66,7 @@ def test_common_js_creations_are_detected_and_mounted(tmp_path: Path, cli, creat
     assert [(b["name"], b["root"]) for b in backends] == [("express", ".")]
     assert f"app.js: {creation.rstrip(';')}" in " ".join(backends[0]["evidence"]) or f"app.js: {creation}" in backends[0]["evidence"]
     result, files = install_and_check_uninstall(cli, tmp_path)
-    # No login code in this shape: since main's identity rule, that is `incomplete` with the adapter's manual step.
-    assert result.exit_code == 4, result.stderr + result.stdout
+    assert result.exit_code == 0, result.stderr + result.stdout
     mounted = files["app.js"].splitlines()
     session_line = next(i for i, line in enumerate(mounted) if "session({" in line)
     assert mounted[session_line + 1] == f"{app_var}.use(intercomJwt);"
@@ -83,6 +82,10 @@ def test_exported_app_in_an_es_module(tmp_path: Path, cli) -> None:  # type: ign
 
             export const app = express();
             app.use(express.static('public'));
+            app.post('/login', (req, res) => {
+              req.session.user = findUser(req.body.email);
+              res.redirect('/');
+            });
         """,
         "src/index.js": "import { app } from './app.js';\n\napp.listen(3000);\n",
     })
@@ -128,11 +131,12 @@ def test_typescript_server_gets_a_typescript_route(tmp_path: Path, cli) -> None:
     assert result.exit_code == 4, result.stderr  # no page layout: a manual step
     route = files["src/intercom-jwt.ts"]
     assert route.startswith("// Intercom identity verification")
-    assert "import express from 'express';\nimport jwt from 'jsonwebtoken';" in route
+    assert "import express from 'express';\nimport jwt from 'jsonwebtoken';" in route.replace('"', "'")
     assert "(req: any, res: express.Response) =>" in route and route.rstrip().endswith("export default router;")
     assert "require(" not in route and "module.exports" not in route
     assert "src/intercom-jwt.js" not in files
-    assert "import intercomJwt from './intercom-jwt';" in files["src/app.ts"]
+    # Written in the file's own quote style (double quotes here): compared quote-agnostically.
+    assert "import intercomJwt from './intercom-jwt';" in files["src/app.ts"].replace('"', "'")
     assert 'app.use(passport.session());\napp.use(intercomJwt);' in files["src/app.ts"]
     manifest = json.loads(files["package.json"])
     assert manifest["dependencies"]["jsonwebtoken"] and manifest["dependencies"]["@types/jsonwebtoken"]
@@ -150,6 +154,8 @@ def test_typed_creation_and_node16_resolution(tmp_path: Path, cli) -> None:  # t
             app.use(express.json());
         """,
         "src/index.ts": 'import { app } from "./server.js";\n\napp.listen(8080);\n',
+        # Some sign-in (an API that checks passwords), so the install is not anonymous-only.
+        "src/login.ts": 'import { app } from "./server.js";\n\napp.post("/api/login", (req, res) => res.json({ ok: true }));\n',
     })
     _commit(tmp_path)
     assert _backends(cli, tmp_path)[0]["evidence"][1] == "src/server.ts: const app: Express = express();"
@@ -157,8 +163,9 @@ def test_typed_creation_and_node16_resolution(tmp_path: Path, cli) -> None:  # t
     plan = json.loads(result.stdout)
     assert "src/intercom-jwt.ts" in [change["path"] for change in plan["changes"]]
     # node16 resolution needs the extension; a namespace import of express means no esModuleInterop.
-    assert "+import intercomJwt from './intercom-jwt.js';" in plan["diff"]
-    assert "+import * as express from 'express';\n+import * as jwt from 'jsonwebtoken';" in plan["diff"]
+    diff = plan["diff"].replace('"', "'")
+    assert "+import intercomJwt from './intercom-jwt.js';" in diff
+    assert "+import * as express from 'express';\n+import * as jwt from 'jsonwebtoken';" in diff
 
 
 def test_mock_servers_and_ember_cli_proxies_are_not_back_ends(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
@@ -236,3 +243,66 @@ def test_an_api_without_pages_names_the_script_it_wrote(tmp_path: Path, cli) -> 
     steps = [step["file"] for step in plan["manual_steps"]]
     assert steps and all(step in created or (tmp_path / step).is_file() for step in steps), (steps, created)
     assert "your base layout" not in result.stdout
+
+
+def test_ejs_tags_inside_markup_do_not_hide_the_body_end(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    # A TodoMVC-style view: EJS output inside a start tag (`<li <%- ... %>>`) made the HTML parser
+    # give up, so the signed-in page never got the Messenger script.
+    view = (
+        "<!doctype html>\n<html>\n<body>\n<ul>\n<% todos.forEach(function(todo) { %>\n"
+        "<li <%- todo.done ? 'class=\"completed\"' : '' %>><%= todo.title %></li>\n<% }); %>\n</ul>\n</body>\n</html>\n"
+    )
+    write_files(tmp_path, {
+        "package.json": MANIFEST,
+        "app.js": """
+            var express = require('express');
+            var path = require('path');
+            var session = require('express-session');
+
+            var app = express();
+            app.set('views', path.join(__dirname, 'views'));
+            app.set('view engine', 'ejs');
+            app.use(express.static(path.join(__dirname, 'public')));
+            app.use(session({ secret: 'dev', resave: false, saveUninitialized: false }));
+            app.post('/login', function (req, res) {
+              var user = findUser(req.body.email, req.body.password);
+              req.session.user = user;
+              res.redirect('/');
+            });
+            module.exports = app;
+        """,
+        "views/index.ejs": view,
+    })
+    _commit(tmp_path)
+    result, files = install_and_check_uninstall(cli, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert files["views/index.ejs"].endswith('</ul>\n  <script src="/intercom-messenger.js" defer></script>\n</body>\n</html>\n') or (
+        '<script src="/intercom-messenger.js" defer></script>\n</body>' in files["views/index.ejs"]
+    )
+
+
+def test_static_dirname_at_the_project_root(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    # The server sits at the root and serves the root itself (todos-react-express): "" is a folder too.
+    write_files(tmp_path, {
+        "package.json": MANIFEST,
+        "app.js": """
+            var express = require('express');
+            var session = require('express-session');
+
+            var app = express();
+            app.use(express.static(__dirname));
+            app.use(session({ secret: 'dev', resave: false, saveUninitialized: false }));
+            app.post('/login', function (req, res) {
+              var user = findUser(req.body.email, req.body.password);
+              req.session.user = user;
+              res.redirect('/');
+            });
+            module.exports = app;
+        """,
+        "index.html": "<!doctype html>\n<html>\n<body>\n<div id=\"todos\"></div>\n</body>\n</html>\n",
+    })
+    _commit(tmp_path)
+    result, files = install_and_check_uninstall(cli, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "intercom-messenger.js" in files
+    assert '<script src="/intercom-messenger.js" defer></script>' in files["index.html"]

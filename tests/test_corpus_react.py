@@ -147,3 +147,28 @@ def test_unplaceable_router_names_the_router_file_not_the_entry(tmp_path: Path, 
     plan = json.loads(result.stdout)
     render_steps = [step for step in plan["manual_steps"] if "inside your router" in step["instruction"]]
     assert [step["file"] for step in render_steps] == ["src/app/router.tsx"]
+
+
+def test_next_pages_router_with_a_modules_folder_named_app(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    # src/app holds providers, not routes (no page/layout files): the app uses the Pages Router, and
+    # no step may name an App Router layout that does not exist.
+    write_files(tmp_path, {
+        "package.json": json.dumps({"name": "site", "private": True, "scripts": {"dev": "next dev"},
+                                    "dependencies": {"next": "14.2.5", "react": "^18.3.1", "react-dom": "^18.3.1"}}, indent=2) + "\n",
+        "tsconfig.json": "{}\n",
+        "src/app/provider.tsx": "export function AppProvider({ children }: { children: React.ReactNode }) {\n  return <>{children}</>\n}\n",
+        "src/app/pages/landing.tsx": "export const LandingPage = () => <h1>Welcome</h1>\n",
+        "src/pages/_app.tsx": "import type { AppProps } from 'next/app'\nimport { AppProvider } from '@/app/provider'\n\nexport default function App({ Component, pageProps }: AppProps) {\n  return (\n    <AppProvider>\n      <Component {...pageProps} />\n    </AppProvider>\n  )\n}\n",
+        "src/pages/index.tsx": "export { LandingPage as default } from '@/app/pages/landing'\n",
+        "src/lib/auth.tsx": "export async function logout() {\n  await fetch('/api/auth/logout', { method: 'POST' })\n}\n",
+    })
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "app")
+    result = cli("install", str(tmp_path), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", "--dry-run", "--json")
+    plan = json.loads(result.stdout)
+    paths = {change["path"] for change in plan["changes"]}
+    assert "src/pages/_app.tsx" in paths and "src/pages/api/intercom-jwt.ts" in paths
+    assert not any(path.startswith("src/app/") for path in paths)
+    for step in plan["manual_steps"]:
+        assert (tmp_path / step["file"]).is_file() or step["file"] in paths, step

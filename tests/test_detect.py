@@ -97,5 +97,5 @@ def test_token_command(cli):
 def test_help_documents_exit_codes(cli):
     result = cli("--help")
     assert result.exit_code == 0
-    for code in ("0  success", "2  bad input", "3  nothing", "4  an anchor", "5  git has uncommitted", "6  applying"):
+    for code in ("0  success", "2  bad input", "3  nothing", "4  incomplete", "5  git has uncommitted", "6  applying"):
         assert code in result.stdout

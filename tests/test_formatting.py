@@ -166,7 +166,7 @@ def test_prettier_and_eslint_counts_never_get_worse_and_style_is_kept(tmp_path, 
     core = (root / "src/intercom/messenger.ts").read_text()
     auth = (root / "src/auth.ts").read_text()
     assert ";\n" not in core and ";\n" not in auth  # semi: false
-    assert "from '@intercom/messenger-js-sdk'" in core and '"' not in auth  # singleQuote
+    assert "'@intercom/messenger-js-sdk'" in core and '"' not in auth  # singleQuote
     assert "void intercomLogin" not in auth and "intercomLogin().catch(" in auth  # no-void is an error here
     assert "prettier" in result.output
     # Nothing formatted in place before apply: a dry run writes nothing; a second install is empty.
@@ -260,3 +260,20 @@ def test_no_tool_means_no_formatting(tmp_path):
     (tmp_path / "package.json").write_text('{"devDependencies": {"prettier": "^3"}}\n')
     formatter = ProjectFormatter(ProjectTree(tmp_path))
     assert formatter.tools_for("src/a.ts") == []  # declared but not installed: never installed for the user
+
+
+def test_a_file_not_clean_under_prettier_keeps_its_own_lines(tmp_path, cli, node_tools):
+    """auth.ts breaks the project's prettier config before install: only our lines are added, in its style."""
+    (tmp_path / "app").mkdir()
+    root = _react_project(tmp_path / "app", node_tools)
+    messy = AUTH.replace("export async function logout(): Promise<void> {\n", "export async function logout():Promise<void>{\n")
+    (root / "src/auth.ts").write_text(messy)
+    git(root, "commit", "-qam", "messy")
+    before = snapshot(root)
+    result = install_quietly(cli, root)
+    assert result.exit_code == 0, result.output
+    after = (root / "src/auth.ts").read_text()
+    assert "export async function logout():Promise<void>{\n  intercomLogout()\n" in after  # untouched line, our line below it
+    assert _prettier_failures(root, ["src/auth.ts"]) == 1  # as before: not made worse, not reformatted either
+    assert cli("uninstall", str(root), "--yes").exit_code == 0
+    assert snapshot(root) == before

@@ -45,7 +45,7 @@ def test_vite_react_scaffold_without_sign_in_is_anonymous_only(tmp_path, cli):
     assert result.exit_code == 0, result.stderr
     assert last_line(result) == "result: anonymous-only - the app has no sign-in, so every visitor is a lead."
     core = after["src/intercom/messenger.ts"]
-    assert "const TOKEN_URL: string | null = null;" in core
+    assert "const TOKEN_URL: string | null = null" in core  # written in the scaffold's style (no semicolons)
     assert "intercomLogin" not in after["src/main.tsx"] and "manual step" not in result.stderr
     assert '"@intercom/messenger-js-sdk"' in after["package.json"] and "jsonwebtoken" not in after["package.json"]
     assert "add sign-in to the app, then run `intercom-wizard uninstall` and install again" in result.stderr
@@ -221,3 +221,16 @@ def test_auth_option_says_the_app_signs_in_where_no_evidence_was_found(tmp_path,
     assert report["result"] == "incomplete"
     assert "intercom-jwt.js" in {change["path"] for change in report["changes"]}
     every_step_names_an_existing_file(root, report["manual_steps"])
+
+
+def test_static_pages_with_a_login_form_and_no_back_end_are_incomplete(tmp_path, cli):
+    """The sign-in happens on a server this project does not contain: nobody could be identified."""
+    root = copy_app("static_site", tmp_path, commit=False)
+    page = root / "index.html"
+    page.write_text(page.read_text().replace("</body>", '<form action="/session" method="post"><input type="password" name="pw"></form>\n</body>', 1))
+    result = install_quietly(cli, root, "--json")
+    assert result.exit_code == 4, result.stderr
+    report = json.loads(result.stdout)
+    assert report["result"] == "incomplete"
+    assert [step["file"] for step in report["manual_steps"]] == ["index.html"]
+    assert "var TOKEN_URL = null;" in (root / "intercom-messenger.js").read_text()

@@ -248,6 +248,15 @@ def _plan_pages(context: PlanContext, project: Project, backend: Detection | Non
             "the wizard against it. (`--insecure` would pass user attributes unsigned; it is not applied.)",
             "warning",
         )
+        evidence = find_sign_in(project.tree, None, project.receipt)
+        if evidence:  # its users sign in somewhere this project does not contain: identity is not proven
+            builder.manual(
+                evidence[0].file,
+                f"This page signs users in (line {evidence[0].line}: {evidence[0].what}), but no back end that could sign "
+                "their Intercom tokens is in this project, so signed-in users are booted as leads. Run the wizard on "
+                "the folder that holds the server's code and these pages instead:",
+                "intercom-wizard uninstall . && intercom-wizard install <the folder with the server's code>",
+            )
     if host is None and backend is not None and find_response_pages(project.tree, backend.root):
         # No templates, but the app returns pages as strings: the script is served from its static folder.
         static = backend.details.get("static")

@@ -44,6 +44,7 @@ CODE_EVIDENCE = re.compile(
     |\b(?:current_user|currentUser|request\.user|req\.user|g\.user|isAuthenticated|is_authenticated|login_required|
        authenticate_user!|has_secure_password|password_verify|check_password_hash|check_password|LoginView|
        getServerSession|useSession|AUTH_USER_MODEL|LoginManager)\b
+    |["']django\.contrib\.auth["']                                     # Django's users (and its admin sign-in)
     |auth\(\)\s*->\s*(?:user|check|id)\b|\bAuth::(?:user|check|attempt|id)\b
     |["']Authorization["']""",
     re.IGNORECASE | re.VERBOSE,

@@ -281,10 +281,25 @@ def _semicolon_edits(root: SgNode, text: str) -> list[tuple[int, int, str]]:
         same_line = text[end : len(text) if newline == -1 else newline].strip()
         if same_line and not same_line.startswith("//"):
             continue  # more code follows on the same line
-        if text[end:].lstrip().startswith(ASI_HAZARDS):
+        if _next_code(text, end).startswith(ASI_HAZARDS):
             continue
         edits.append((node.range().start.index, end, ""))
     return edits
+
+
+def _next_code(text: str, offset: int) -> str:
+    """The text from the next token after `offset`, past whitespace and comments."""
+    rest = text[offset:]
+    while True:
+        rest = rest.lstrip()
+        if rest.startswith("//"):
+            newline = rest.find("\n")
+            rest = "" if newline == -1 else rest[newline:]
+        elif rest.startswith("/*"):
+            close = rest.find("*/")
+            rest = "" if close == -1 else rest[close + 2 :]
+        else:
+            return rest
 
 
 def _walk(root: SgNode) -> list[SgNode]:
@@ -336,4 +351,24 @@ def js_language(path: str) -> str | None:
         return "typescript"
     if path.endswith((".js", ".jsx", ".mjs", ".cjs")):
         return "javascript"
+    return None
+
+
+def alias_specifier(tree: ProjectTree, from_file: str, module_file: str) -> str | None:
+    """`@/intercom/messenger` where the importing file already imports through the project's `@/` alias
+    (tsconfig/jsconfig `paths` `"@/*"`) and the module lies under the folder it maps to; else None."""
+    if not re.search(r"""from\s+['"]@/""", tree.text(from_file)):
+        return None
+    for folder in _folders_up(from_file):
+        for name in ("tsconfig.app.json", "tsconfig.json", "jsconfig.json"):
+            raw = _read(tree, _join(folder, name))
+            if raw is None:
+                continue
+            match = re.search(r""""@/\*"\s*:\s*\[\s*"\.?/?([^"*]*)\*"\s*\]""", raw)
+            if not match:
+                continue
+            target = _join(folder, match.group(1).rstrip("/")) if match.group(1).rstrip("/") else folder
+            prefix = f"{target}/" if target else ""
+            if module_file.startswith(prefix):
+                return "@/" + str(PurePosixPath(module_file[len(prefix):]).with_suffix(""))
     return None

@@ -105,7 +105,7 @@ def test_session_app_edits(tmp_path, cli):
     module = after["intercom_jwt.py"]
     assert "\nfrom auth import User, get_current_user\n\nTOKEN_LIFETIME_SECONDS = 2 * 60 * 60\n" in module
     assert textwrap.dedent('''
-        def signed_in_user_claims(user: Annotated[User | None, Depends(get_current_user)]) -> dict[str, Any] | None:
+        async def signed_in_user_claims(user: Annotated[User | None, Depends(get_current_user)]) -> dict[str, Any] | None:
             """Identity claims for the user get_current_user returns, or None when nobody is signed in."""
             if user is None:
                 return None
@@ -141,7 +141,7 @@ def test_bearer_api_edits(tmp_path, cli):
     module = after["app/intercom_jwt.py"]
     assert "\nfrom .main import User, get_current_user\n" in module
     assert textwrap.dedent('''
-        def signed_in_user_claims(user: Annotated[User, Depends(get_current_user)]) -> dict[str, Any]:
+        async def signed_in_user_claims(user: Annotated[User, Depends(get_current_user)]) -> dict[str, Any]:
             """Identity claims for the user get_current_user authenticates (it answers 401 itself otherwise)."""
             return {
                 "user_id": user.username,
@@ -422,7 +422,7 @@ def test_factory_with_dependency_in_the_app_module_imports_inside_the_factory(tm
     module = after["service/intercom_jwt.py"]
     assert "from .app import current_user" in module
     assert textwrap.dedent('''
-        def signed_in_user_claims(user: Annotated[Any, Depends(current_user)]) -> dict[str, Any] | None:
+        async def signed_in_user_claims(user: Annotated[Any, Depends(current_user)]) -> dict[str, Any] | None:
             """Identity claims for the user current_user returns, or None when nobody is signed in."""
             if user is None:
                 return None
@@ -480,7 +480,7 @@ def test_session_user_without_a_dependency_and_a_main_guard(tmp_path, cli):
     assert "import uvicorn\nfrom dotenv import load_dotenv" in after["main.py"]
     assert '\n\nimport intercom_jwt\n\nload_dotenv()\napp = FastAPI()\napp.add_middleware(SessionMiddleware, secret_key="dev")\napp.include_router(intercom_jwt.router)\n' in after["main.py"]
     module = after["intercom_jwt.py"]
-    assert 'def signed_in_user_claims(request: Request) -> dict[str, Any] | None:\n' in module
+    assert 'async def signed_in_user_claims(request: Request) -> dict[str, Any] | None:\n' in module
     assert '    user = request.session.get("user")\n' in module and '"user_id": str(user["id"]),' in module
     assert after[".env"] == f"INTERCOM_IDENTITY_SECRET='{SECRET}'\n"
     assert "if __name__" in after["main.py"] and "warning" not in result.stderr
@@ -579,7 +579,7 @@ def test_fastapi_users(tmp_path, cli):
     result, after = install_and_check_uninstall(cli, tmp_path, *BEARER_OPTIONS)
     module = after["app/intercom_jwt.py"]
     assert "from .db import User\nfrom .users import current_active_user\n" in module
-    assert "def signed_in_user_claims(user: Annotated[User, Depends(current_active_user)]) -> dict[str, Any]:" in module
+    assert "async def signed_in_user_claims(user: Annotated[User, Depends(current_active_user)]) -> dict[str, Any]:" in module
     assert '"user_id": str(user.id),\n        "email": user.email,\n        "name": user.full_name,' in module
     assert 'app.include_router(fastapi_users.get_auth_router(auth_backend), prefix="/auth/jwt", tags=["auth"])\napp.include_router(intercom_jwt.router)\n' in after["app/app.py"]
     assert "takes the API's own bearer token" in result.stderr
@@ -611,7 +611,7 @@ def test_bearer_scheme_without_a_user_lookup_fails_closed(tmp_path, cli):
     assert '    "fastapi>=0.110",\n    "PyJWT>=2.8",\n]' in after["pyproject.toml"]
     module = after["intercom_jwt.py"]
     assert "from api import oauth2_scheme" in module
-    assert "def signed_in_user_claims(token: Annotated[str, Depends(oauth2_scheme)]) -> dict[str, Any] | None:" in module
+    assert "\ndef signed_in_user_claims(token: Annotated[str, Depends(oauth2_scheme)]) -> dict[str, Any] | None:" in module
     assert result.exit_code == 4, "the endpoint cannot know the user: a manual step"
     said = " ".join(result.stderr.split())
     assert "OAuth2PasswordBearer" in said and "signed_in_user_claims() in intercom_jwt.py (line" in said
@@ -635,7 +635,7 @@ def test_no_auth_fails_closed_and_says_so(tmp_path, cli):
     )
     result, after = install_and_check_uninstall(cli, tmp_path)
     assert "answers 401 for everyone" in result.stderr
-    assert "def signed_in_user_claims() -> dict[str, Any] | None:" in after["intercom_jwt.py"]
+    assert "\ndef signed_in_user_claims() -> dict[str, Any] | None:" in after["intercom_jwt.py"]
     assert after["requirements.txt"] == "fastapi\nPyJWT>=2.8"
     assert after["main.py"].startswith("from fastapi import FastAPI\n\nimport intercom_jwt\n\napp = FastAPI()\napp.include_router(intercom_jwt.router)\n")
     install_quietly(cli, tmp_path)

@@ -75,7 +75,8 @@ def test_javascript_runs_the_same_code_paths():
 
 def test_anonymous_only_core_type_checks_and_never_requests_a_token(typescript_project):
     """An app without sign-in: TOKEN_URL is null, and the core boots leads without a request."""
-    source = core(anonymous=True)
+    options = InstallOptions(workspace=parse_workspace_id("abc12345"))
+    source = core_source(options, anonymous_only=True)
     assert "const TOKEN_URL: string | null = null;" in source
     (typescript_project / "anonymous.ts").write_text(source)
     checked = subprocess.run(

@@ -362,6 +362,18 @@ def test_pinia_setup_store_gets_the_hooks(tmp_path, cli):
     assert "    user.value = username\n    void intercomLogin()\n    return response.ok\n" in store
 
 
+def test_store_importing_through_the_alias_gets_the_hooks_through_it(tmp_path, cli):
+    """The app imports with `@/` (tsconfig paths, as create-vue sets up): so does the wizard."""
+    store = PINIA_SETUP_STORE.replace("import { defineStore } from 'pinia'\n", "import { defineStore } from 'pinia'\nimport { useApi } from '@/composables/api'\n")
+    ts_app(tmp_path, **{
+        "src/stores/auth.ts": store,
+        "src/composables/api.ts": "export function useApi() {\n  return fetch\n}\n",
+        "tsconfig.app.json": '{\n  "compilerOptions": {\n    "paths": {\n      "@/*": ["./src/*"]\n    }\n  }\n}\n',
+    })
+    _, after = install_cycle(cli, tmp_path)
+    assert "import { useApi } from '@/composables/api'\nimport { intercomLogin, intercomLogout } from '@/intercom/messenger'\n" in after["src/stores/auth.ts"]
+
+
 def test_pinia_options_store_with_bearer_auth(tmp_path, cli):
     store = """
         import { defineStore } from 'pinia'
@@ -468,7 +480,7 @@ def test_region_reaches_the_core(region, sdk_region, api_base, tmp_path, cli):
     _, after = install_cycle(cli, ts_app(tmp_path), "--region", region, exit_code=4)
     core = after["src/intercom/messenger.ts"]
     assert f"const REGION: 'eu' | 'ap' | undefined = {sdk_region}" in core
-    assert f"const API_BASE: string | undefined = {api_base};" in core
+    assert f"const API_BASE: string | undefined = {api_base}" in core  # the app writes no semicolons
 
 
 @pytest.mark.parametrize("load", ["immediate", "idle", "interaction"])

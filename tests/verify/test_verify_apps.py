@@ -163,5 +163,4 @@ def test_script_included_twice_fails_the_loader_check(tmp_path: Path, browser: o
         report = verify_app("django_site", url, browser)
     assert "loader" in report.failed_checks, explain(report)
     evidence = "\n".join(report.check("loader").evidence)
-    assert "2 scripts load the Messenger" in evidence
-    assert "booted twice" in evidence
+    assert "2 scripts load the Messenger" in evidence  # (the script itself runs once per tab, so it boots once)

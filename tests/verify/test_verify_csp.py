@@ -12,8 +12,8 @@ import pytest
 from verify_support import require_chromium
 
 from conftest import SECRET, WORKSPACE_ID, threaded_server
-from intercom_wizard.options import Region
-from intercom_wizard.templates import render
+from intercom_wizard.integrations.frontends.html import script_source
+from intercom_wizard.options import InstallOptions, Region, parse_workspace_id
 from intercom_wizard.verify import Logout, SignIn, Status, VerifyOptions, launched_browser, run_verification
 from intercom_wizard.verify.checks import check_anonymous, check_loader, check_signed_in, csp_notes, evaluate
 from intercom_wizard.verify.observe import Call, Observations, PageState, Violation
@@ -214,16 +214,8 @@ def browser() -> Iterator[Any]:
 @contextmanager
 def page_with_policy(header: str, policy: str) -> Iterator[str]:
     """A page with the generated Messenger script (tag carrying a nonce) and `header: policy`."""
-    script = render(
-        "intercom-messenger.js",
-        workspace_id=WORKSPACE_ID,
-        token_url="'/api/intercom-jwt'",
-        api_base="'https://api-iam.eu.intercom.io'",
-        access_token_key="null",
-        access_token_storage="localStorage",
-        access_token_field="null",
-        auth_scheme="Bearer",
-    ).encode()
+    options = InstallOptions(workspace=parse_workspace_id(WORKSPACE_ID), region=Region.EU)
+    script = script_source(options, token_url="/api/intercom-jwt").encode()
     html = f'<!doctype html><html><head><title>csp</title><script nonce="{NONCE}" src="{SCRIPT}"></script></head><body><p>page</p></body></html>'.encode()
 
     class Handler(BaseHTTPRequestHandler):

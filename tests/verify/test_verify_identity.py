@@ -25,11 +25,11 @@ from typer.testing import CliRunner
 from conftest import SECRET, WORKSPACE_ID, copy_app, threaded_server
 from intercom_wizard.apply import apply_changes
 from intercom_wizard.cli import app as cli_app
+from intercom_wizard.integrations.frontends.html import script_source
 from intercom_wizard.localserver import free_port, running_server
 from intercom_wizard.options import InstallOptions, Region, parse_workspace_id
 from intercom_wizard.planner import make_plan
 from intercom_wizard.project import detect
-from intercom_wizard.templates import render
 from intercom_wizard.tokens import mint
 from intercom_wizard.verify import Logout, SignIn, Status, launched_browser, run_verification
 from verify_support import require_chromium
@@ -48,9 +48,7 @@ def browser() -> Iterator[Any]:
 def tiny_app(*, shared_user_id: bool) -> Any:
     """A server-rendered app with real sessions; `shared_user_id` makes its endpoint sign "1" for everyone."""
     sessions: dict[str, str] = {}
-    script = render(
-        "intercom-messenger.js", workspace_id=WORKSPACE_ID, token_url=f"'{ENDPOINT}'", api_base="null", access_token_key="null", auth_scheme="Bearer"
-    ).encode()
+    script = script_source(InstallOptions(workspace=parse_workspace_id(WORKSPACE_ID)), token_url=ENDPOINT).encode()
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args: Any) -> None:

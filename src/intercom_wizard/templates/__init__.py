@@ -14,8 +14,14 @@ _BLOCK_START = re.compile(r"\s*// iw:if (\w+)=([\w|-]+)\s*")
 _BLOCK_END = re.compile(r"\s*// iw:end\s*")
 
 
+# Values a template can do without: the plain-JS script's NAVIGATION is an empty list (pushState
+# routers) unless the page host found Turbo, htmx, Inertia or Livewire.
+DEFAULTS: dict[str, dict[str, str]] = {"intercom-messenger.js": {"navigation": "[]"}}
+
+
 def render(name: str, choices: Mapping[str, str] | None = None, **values: str) -> str:
     """Fill in the placeholders; a placeholder alone on its line vanishes with the line when empty."""
+    values = DEFAULTS.get(name, {}) | values
     text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
     text = _select_blocks(name, text, choices or {})
     for key, value in values.items():

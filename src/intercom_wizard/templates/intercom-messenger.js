@@ -288,7 +288,7 @@
       function (error) {
         if (error && error.endpointMissing) {
           console.warn('Intercom Messenger: the ' + error.message + ', so this visitor is booted anonymously (as a lead).');
-          bootAnonymous();
+          bootAnonymous(onVisit === true);
           return;
         }
         // Never boot with a missing token: that would attach this visitor to the wrong identity.

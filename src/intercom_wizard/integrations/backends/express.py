@@ -405,9 +405,10 @@ def page_host(context: PlanContext, detection: Detection) -> PageHost:
             f"{detection.details['app_var']}.use(express.static(path.join(__dirname, 'public')));",
         )
     return PageHost(
-        static_dir=static_dir or join(folder, "public"),
+        static_dir=static_dir if static_dir is not None else join(folder, "public"),
         script_src="/intercom-messenger.js",
-        layouts=tuple((find_layouts(tree, static_dir) if static_dir else []) + find_layouts(tree, views)),
+        # "" is the project root (express.static(__dirname) in a root-level server): still a folder.
+        layouts=tuple((find_layouts(tree, static_dir) if static_dir is not None else []) + find_layouts(tree, views)),
         unsupported_layouts=tuple(p for p in tree.glob(".pug", under=views) if "layout" in p),
         csp_nonce=_locals_nonce(tree, folder),
         csp_nonce_help="A middleware that sets res.locals.cspNonce = crypto.randomBytes(16).toString('base64') and puts "

@@ -530,7 +530,13 @@ def _bearer(context: PlanContext, detection: Detection) -> bool:
 
 
 def _user_lookup(detection: Detection, auth: dict) -> tuple[dict[str, list[str]], str]:
-    """What the router module imports (file -> names) and its `signed_in_user_claims` dependency."""
+    """What the router module imports (file -> names) and its `signed_in_user_claims` dependency.
+
+    When the wizard writes the whole body, it only reads what the app's dependency already loaded
+    (or the session): it is `async def`, so FastAPI runs it on the event loop instead of sending it
+    through the thread pool on every request (issue 14). The fail-closed stubs the user completes
+    stay plain `def`, so a blocking lookup added there cannot stall the event loop.
+    """
     kind = auth["kind"]
     if kind in ("dependency", "fastapi-users"):
         user = auth.get("user") or {}
@@ -549,12 +555,12 @@ def _user_lookup(detection: Detection, auth: dict) -> tuple[dict[str, list[str]]
         if auth["optional"]:
             user_type = f"{cls} | None" if cls else "Any"
             return sources, (
-                f"{preamble}def signed_in_user_claims(user: Annotated[{user_type}, Depends({dependency})]) -> {CLAIMS_TYPE} | None:\n"
+                f"{preamble}async def signed_in_user_claims(user: Annotated[{user_type}, Depends({dependency})]) -> {CLAIMS_TYPE} | None:\n"
                 f'    """Identity claims for the user {dependency} returns, or None when nobody is signed in."""\n'
                 f"    if user is None:\n        return None\n    return {claims}"
             )
         return sources, (
-            f"{preamble}def signed_in_user_claims(user: Annotated[{cls or 'Any'}, Depends({dependency})]) -> {CLAIMS_TYPE}:\n"
+            f"{preamble}async def signed_in_user_claims(user: Annotated[{cls or 'Any'}, Depends({dependency})]) -> {CLAIMS_TYPE}:\n"
             f'    """Identity claims for the user {dependency} authenticates (it answers 401 itself otherwise)."""\n'
             f"    return {claims}"
         )
@@ -562,14 +568,14 @@ def _user_lookup(detection: Detection, auth: dict) -> tuple[dict[str, list[str]]
         key = auth["key"]
         if auth["keys"] is None:
             return {}, (
-                f"def signed_in_user_claims(request: Request) -> {CLAIMS_TYPE} | None:\n"
+                f"async def signed_in_user_claims(request: Request) -> {CLAIMS_TYPE} | None:\n"
                 f'    """Identity claims for the user whose id the app keeps in its session, or None."""\n'
                 f'    user_id = request.session.get("{key}")\n'
                 "    if user_id is None:\n        return None\n"
                 '    return {"user_id": str(user_id)}'
             )
         return {}, (
-            f"def signed_in_user_claims(request: Request) -> {CLAIMS_TYPE} | None:\n"
+            f"async def signed_in_user_claims(request: Request) -> {CLAIMS_TYPE} | None:\n"
             f'    """Identity claims for the user the app keeps in its session, or None."""\n'
             f'    user = request.session.get("{key}")\n'
             "    if user is None:\n        return None\n"

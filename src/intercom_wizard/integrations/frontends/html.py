@@ -14,11 +14,11 @@ from intercom_wizard.errors import BadInput
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends.layouts import PAGE_SUFFIXES, body_end_offset, find_layouts, head_end_tag
 from intercom_wizard.integrations.frontends.navigation import Navigation, detect_navigation
-from intercom_wizard.options import ClientAuth
+from intercom_wizard.options import ClientAuth, InstallOptions
 from intercom_wizard.plan import Insertion
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
-from intercom_wizard.support import Supported, SupportTable
+from intercom_wizard.support import SupportTable
 
 NAME = "html"
 # The versions this integration generates code for (docs list the same table).
@@ -50,27 +50,29 @@ def static_site_host(tree: ProjectTree) -> PageHost | None:
     return None
 
 
+def script_source(options: InstallOptions, *, token_url: str | None, navigation: Navigation = Navigation()) -> str:
+    """The plain-JS Messenger script for these options (no token URL: visitors boot anonymously)."""
+    api_base = options.region.api_base
+    bearer = options.auth is ClientAuth.BEARER
+    return render(
+        SCRIPT_NAME,
+        workspace_id=options.workspace_id,
+        token_url=f"'{token_url}'" if token_url else "null",
+        api_base=f"'{api_base}'" if api_base else "null",
+        access_token_key=f"'{options.token_storage_key}'" if bearer else "null",
+        access_token_storage=options.token_storage,
+        access_token_field=f"'{options.token_storage_field}'" if bearer and options.token_storage_field else "null",
+        auth_scheme=options.auth_scheme,
+        navigation=navigation.script_value,
+    )
+
+
 def plan(context: PlanContext, host: PageHost, *, token_url: str | None) -> None:
     builder = context.builder
-    api_base = context.options.region.api_base
     navigation = detect_navigation(context.tree)
     builder.create(
         join(host.static_dir, SCRIPT_NAME),
-        render(
-            SCRIPT_NAME,
-            workspace_id=context.options.workspace_id,
-            token_url=f"'{token_url}'" if token_url else "null",
-            api_base=f"'{api_base}'" if api_base else "null",
-            access_token_key=f"'{context.options.token_storage_key}'" if context.options.auth is ClientAuth.BEARER else "null",
-            access_token_storage=context.options.token_storage,
-            access_token_field=(
-                f"'{context.options.token_storage_field}'"
-                if context.options.auth is ClientAuth.BEARER and context.options.token_storage_field
-                else "null"
-            ),
-            auth_scheme=context.options.auth_scheme,
-            navigation=navigation.script_value,
-        ),
+        script_source(context.options, token_url=token_url, navigation=navigation),
         "loads the Messenger and boots it with the signed-in user's JWT (anonymously otherwise)",
     )
     tag = f'<script src="{host.script_src}" defer></script>'

@@ -16,7 +16,9 @@ def body_end_tag(text: str) -> SgNode | None:
     In a partial that only closes the document (a footer include), the parser reports the
     unopened `</body>` as an error node; its `</` token is the spot.
     """
-    root = parse(text, "html")
+    # Template tags inside markup (`<li <%- done ? 'class="x"' : '' %>>` in EJS) derail the HTML
+    # parser; blanked to spaces of the same length, every offset stays the file's own.
+    root = parse(_blank_template_tags(text), "html")
     for element in root.find_all(kind="element"):
         start = element.child(0)
         if start is not None and start.kind() == "start_tag" and start.text()[1:5].lower() == "body":
@@ -29,6 +31,14 @@ def body_end_tag(text: str) -> SgNode | None:
             if opener.kind() == "</" and name.text().lower() == "body":
                 return opener
     return None
+
+
+# EJS/ERB `<% %>`, Jinja/Nunjucks/Twig `{% %}` and `{{ }}`, Handlebars `{{ }}`, Blade `@{{ }}`.
+TEMPLATE_TAG = re.compile(r"<%.*?%>|\{%.*?%\}|\{\{.*?\}\}", re.S)
+
+
+def _blank_template_tags(text: str) -> str:
+    return TEMPLATE_TAG.sub(lambda match: re.sub(r"[^\n]", " ", match.group(0)), text)
 
 
 def body_end_offset(text: str) -> int | None:

@@ -148,13 +148,22 @@ def plan(context: PlanContext, detection: Detection) -> None:
 def _next_app(tree: ProjectTree, detection: Detection) -> NextApp | None:
     root = detection.root
     for base in (root, join(root, "src")):
-        has_app = _has_router_dir(tree, join(base, "app"))
+        has_app = _has_app_router(tree, join(base, "app"))
         has_pages = _has_router_dir(tree, join(base, "pages"))
         if has_app or has_pages:
             source = base[len(root) :].strip("/") if root else base
             spa = spa_app(tree, detection, source_dir=source)
             return NextApp(spa, base, "app" if has_app else "pages", has_app and has_pages)
     return None
+
+
+def _has_app_router(tree: ProjectTree, folder: str) -> bool:
+    """An App Router folder has routes (page/layout/route files); a Pages Router app may keep other
+    modules in a folder named app (bulletproof-react's src/app/provider.tsx)."""
+    return any(
+        posixpath.basename(path).split(".")[0] in ("page", "layout", "route", "default", "not-found")
+        for path in tree.glob(*SCRIPT_SUFFIXES, ".mdx", under=folder)
+    )
 
 
 def _has_router_dir(tree: ProjectTree, folder: str) -> bool:

@@ -21,7 +21,7 @@ from intercom_wizard.integrations.base import Detection, PlanContext
 from intercom_wizard.integrations.package_json import dependencies_of, read_package_json
 from intercom_wizard.options import ClientAuth, InstallOptions
 from intercom_wizard.plan import Insertion
-from intercom_wizard.style import infer_js_style, js_language
+from intercom_wizard.style import alias_specifier, infer_js_style, js_language
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.typescript import strip_types
@@ -361,7 +361,8 @@ def _success_problem(context: PlanContext, function: AuthFunction) -> str | None
 
 def _wire_file(context: PlanContext, path: str, hooks: list[tuple[str, AuthFunction, str]], core_path: str) -> None:
     names = sorted(hook for hook, _, _ in hooks)
-    statement = in_file_style(context.tree, path, f"import {{ {', '.join(names)} }} from '{import_path(path, core_path)}';")
+    specifier = alias_specifier(context.tree, path, core_path) or import_path(path, core_path)
+    statement = in_file_style(context.tree, path, f"import {{ {', '.join(names)} }} from '{specifier}';")
     imported = _import_insertion(context, path, hooks[0][1].offset, statement)
     calls = [insertion for hook, function, position in hooks for insertion in _call_insertions(context, function, hook, position)]
     if imported is None:

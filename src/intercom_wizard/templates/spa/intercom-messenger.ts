@@ -107,13 +107,17 @@ function settings(token?: string): Settings {
 
 async function loadSdk(): Promise<MessengerSdk> {
   if (!sdk) {
-    sdk = await import('@intercom/messenger-js-sdk');
+    const loaded = await import('@intercom/messenger-js-sdk');
+    // CommonJS interop differs between bundlers: Vite and webpack put the SDK's exports on the
+    // namespace; esbuild (Angular) may give them only as its `default` (module.exports).
+    sdk = typeof loaded.boot === 'function' ? loaded : (loaded.default as unknown as MessengerSdk);
   }
   return sdk;
 }
 
 async function bootMessenger(token?: string): Promise<void> {
-  const { default: Intercom, boot, shutdown } = await loadSdk();
+  // The named export, not `default`: `default` is module.exports under some bundlers' interop.
+  const { Intercom, boot, shutdown } = await loadSdk();
   const wanted = settings(token);
   if (loaded) {
     boot(wanted);
