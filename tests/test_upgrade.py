@@ -18,6 +18,7 @@ PY = sys.executable
 
 FIXTURE = "flask_classic_intercom_app"
 GOLDEN = Path(__file__).parent / "golden"
+FIXTURES_DIR = Path(__file__).parent / "fixtures"
 SNIPPET_STEP = (
     "the classic loader snippet with window.intercomSettings carrying user_id/email/name/user_hash in "
     "templates/layout.html:25 → replaced by the wizard's script tag, which boots with intercom_user_jwt from a new "
@@ -219,3 +220,15 @@ def test_script_boots_with_the_page_settings_and_never_the_page_identity(app_cop
     [boot] = [call for call in json.loads(result.stdout) if call[0] == "boot"]
     assert boot[1] == {"app_id": WORKSPACE_ID, "alignment": "left", "horizontal_padding": 40, "custom_launcher_selector": "#help-button",
                        "company": {"id": "c1"}, "intercom_user_jwt": token}
+
+
+def test_outside_a_flask_app_upgrade_converts_nothing_and_says_why(tmp_path, cli):
+    page = (FIXTURES_DIR / FIXTURE / "templates/layout.html").read_text().replace("{{ url_for('index') }}", "/").replace("{{ url_for('login') }}", "/login")
+    (tmp_path / "index.html").write_text(page)
+    before = snapshot(tmp_path)
+    plain = cli("install", str(tmp_path), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install")
+    assert plain.exit_code == 7
+    assert "index.html:25 → not converted by --upgrade in this release (it upgrades flask apps): replaced by" in plain.stderr
+    result = cli("install", str(tmp_path), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", "--upgrade")
+    assert result.exit_code == 7 and "cannot convert every part" in result.stderr
+    assert snapshot(tmp_path) == before

@@ -19,7 +19,7 @@ from intercom_wizard.receipt import RECEIPT_PATH, Receipt
 from intercom_wizard.tree import folder_of, join
 from intercom_wizard.signin import find_sign_in
 from intercom_wizard.support import check_supported
-from intercom_wizard.upgrade import upgrade_steps
+from intercom_wizard.upgrade import for_backends, upgrade_steps
 from intercom_wizard.upgrade_plan import check_upgradable, plan_upgrade
 
 SUPPORTED_FRONTENDS = tuple(FRONTENDS)
@@ -124,7 +124,7 @@ def _single(role: str, candidates: list[Detection]) -> Detection:
 
 
 def make_plan(project: Project, options: InstallOptions, secret: str | None) -> Plan:
-    steps = upgrade_steps(project.tree, project.existing_intercom)
+    steps = for_backends(upgrade_steps(project.tree, project.existing_intercom), [d.name for d in project.backends])
     if steps and options.upgrade:
         check_upgradable(steps)
     elif steps:

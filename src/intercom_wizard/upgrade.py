@@ -8,7 +8,7 @@ a plain `install`, listed by `doctor`, and carried out by `install --upgrade` (s
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from intercom_wizard.existing import Finding
 from intercom_wizard.tree import ProjectTree
@@ -16,6 +16,7 @@ from intercom_wizard.tree import ProjectTree
 PAGE_SUFFIXES = (".html", ".htm", ".jinja", ".j2", ".njk", ".erb", ".ejs", ".php", ".hbs")
 # Pages `--upgrade` rewrites today: Jinja/HTML templates (the Flask/plain-HTML integrations' pages).
 UPGRADABLE_PAGE_SUFFIXES = (".html", ".htm", ".jinja", ".j2")
+UPGRADABLE_BACKEND = "flask"
 IDENTITY_SETTINGS = ("user_id", "email", "name", "user_hash")
 # The Messenger settings a user configures and the upgrade keeps (Intercom's documented attributes).
 CUSTOM_SETTINGS = (
@@ -69,6 +70,19 @@ def upgrade_steps(tree: ProjectTree, findings: list[Finding]) -> list[UpgradeSte
                 )
             )
     return sorted(steps, key=lambda s: (s.path, s.line))
+
+
+def for_backends(steps: list[UpgradeStep], backends: list[str]) -> list[UpgradeStep]:
+    """The steps as this release can carry them out in an app with these back ends: the upgrade adds the
+    token endpoint through the Flask integration only, so elsewhere nothing is converted (a page that
+    lost its identity attributes without a server to sign a JWT would turn every user into a lead)."""
+    if UPGRADABLE_BACKEND in backends:
+        return steps
+    return [
+        replace(step, action=f"not converted by --upgrade in this release (it upgrades {UPGRADABLE_BACKEND} apps): {step.action}", supported=False)
+        if step.supported else step
+        for step in steps
+    ]
 
 
 def snippet_settings(text: str) -> tuple[list[str], list[str]]:
