@@ -232,3 +232,17 @@ def test_outside_a_flask_app_upgrade_converts_nothing_and_says_why(tmp_path, cli
     result = cli("install", str(tmp_path), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", "--upgrade")
     assert result.exit_code == 7 and "cannot convert every part" in result.stderr
     assert snapshot(tmp_path) == before
+
+
+def test_uninstall_after_an_edit_above_does_not_put_removed_lines_back_in_the_wrong_place(app_copy, cli):
+    root = app_copy(FIXTURE)
+    assert install_quietly(cli, root, "--upgrade").exit_code == 0
+    app_py = root / "app.py"
+    app_py.write_text('"""Builder\'s Yard."""\n' + app_py.read_text())
+    result = cli("uninstall", str(root), "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert "app.py changed since install, so this text it took out was not put back" in result.stderr
+    assert "'import hashlib\\n'" in result.stderr and "def intercom_identity" in result.stderr
+    restored = app_py.read_text()
+    compile(restored, "app.py", "exec")
+    assert restored.startswith('"""Builder\'s Yard."""\nimport os\n') and "intercom_jwt" not in restored
