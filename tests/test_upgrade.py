@@ -246,3 +246,12 @@ def test_uninstall_after_an_edit_above_does_not_put_removed_lines_back_in_the_wr
     restored = app_py.read_text()
     compile(restored, "app.py", "exec")
     assert restored.startswith('"""Builder\'s Yard."""\nimport os\n') and "intercom_jwt" not in restored
+
+
+def test_after_the_upgrade_doctor_finds_nothing_left_to_upgrade(app_copy, cli):
+    root = app_copy(FIXTURE)
+    assert install_quietly(cli, root, "--upgrade").exit_code == 0
+    result = cli("doctor", str(root), "--json")
+    ids = [f["id"] for f in json.loads(result.stdout)["findings"]]
+    assert "upgrade" not in ids and "user-hash" not in ids and "no-shutdown" not in ids, ids
+    assert result.exit_code == 0, ids
