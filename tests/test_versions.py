@@ -234,3 +234,12 @@ def test_module_system(tmp_path: Path) -> None:
     assert module_system(tree, "", "server.cjs") == "commonjs"
     assert module_system(tree, "legacy") == "commonjs"
     assert module_system(tree, "legacy", "app.mjs") == "esm"
+
+
+def test_unreadable_or_malformed_files_are_no_evidence(tmp_path: Path) -> None:
+    """A UTF-16 requirements.txt or a pyproject whose tables are strings: no version, no crash."""
+    (tmp_path / "requirements.txt").write_bytes("flask==1.1.4\n".encode("utf-16"))
+    write_files(tmp_path, {"pyproject.toml": 'project = "x"\n[tool]\npoetry = "y"\n'})
+    tree = ProjectTree(tmp_path)
+    assert python_version(tree, "", "flask") is None
+    assert language_level(tree, "", "python") is None

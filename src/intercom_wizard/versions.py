@@ -19,14 +19,14 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import Literal
 
 import nodesemver
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
-from intercom_wizard.errors import BadInput
+from intercom_wizard.errors import WizardError
 from intercom_wizard.tree import ProjectTree, folder_of, join
 
 Ecosystem = Literal["npm", "python", "php", "ruby"]
@@ -168,10 +168,18 @@ def _json_version(path: Path) -> Release | None:
     return parse_release(str(data.get("version", ""))) if isinstance(data, dict) else None
 
 
+def _text(tree: ProjectTree, path: str) -> str:
+    """A file's text, or "" when it cannot be read as text (an unreadable file is no evidence)."""
+    try:
+        return tree.text(path)
+    except WizardError:
+        return ""
+
+
 def _read_json(tree: ProjectTree, path: str) -> object:
     try:
-        return json.loads(tree.text(path))
-    except Exception:  # an unreadable lockfile is no evidence; the manifest still is
+        return json.loads(_text(tree, path))
+    except ValueError:  # an unreadable lockfile is no evidence; the manifest still is
         return None
 
 
@@ -204,10 +212,10 @@ def _npm_locked(tree: ProjectTree, folder: str, root: str, package: str, spec: s
                 if release is not None:
                     return Found(package, release, "locked", lock)
     yarn = join(folder, "yarn.lock")
-    if tree.exists(yarn) and (release := yarn_locked(tree.text(yarn), package, spec)) is not None:
+    if tree.exists(yarn) and (release := yarn_locked(_text(tree, yarn), package, spec)) is not None:
         return Found(package, release, "locked", yarn)
     pnpm = join(folder, "pnpm-lock.yaml")
-    if tree.exists(pnpm) and (release := pnpm_locked(tree.text(pnpm), package)) is not None:
+    if tree.exists(pnpm) and (release := pnpm_locked(_text(tree, pnpm), package)) is not None:
         return Found(package, release, "locked", pnpm)
     return None
 
@@ -282,7 +290,7 @@ def python_version(tree: ProjectTree, root: str, package: str) -> Found | None:
 
 def _toml_locked(tree: ProjectTree, path: str, wanted: str) -> Release | None:
     try:
-        data = tomllib.loads(tree.text(path))
+        data = tomllib.loads(_text(tree, path))
     except (tomllib.TOMLDecodeError, ValueError):
         return None
     for entry in data.get("package", []):
@@ -305,40 +313,38 @@ def _pipfile_locked(tree: ProjectTree, path: str, wanted: str) -> Release | None
     return None
 
 
-def _table(value: object) -> dict[str, Any]:
-    """A TOML table, or {} where a malformed file has something else (the planner reports it, exit 2)."""
-    return value if isinstance(value, dict) else {}
-
-
 def _python_declared(tree: ProjectTree, root: str, package: str, wanted: str) -> Found | None:
     for folder in _folders_up(root):
         for path in sorted(p for p in tree.files if folder_of(p) == folder and PurePosixPath(p).name.startswith("requirements") and p.endswith((".txt", ".in"))):
-            try:
-                lines = tree.text(path).splitlines()
-            except BadInput:  # e.g. UTF-16 from `pip freeze` in PowerShell: no evidence, and not detect's error
-                continue
-            for line in lines:
+            for line in _text(tree, path).splitlines():
                 found = _requirement_floor(line.split("#", 1)[0].strip(), wanted)
                 if found is not None:
                     return Found(package, found[0], "locked" if found[1].startswith("==") else "declared", f"{path} {found[1]}".strip())
         pyproject = join(folder, "pyproject.toml")
         if tree.exists(pyproject):
             try:
-                data = tomllib.loads(tree.text(pyproject))
+                data = tomllib.loads(_text(tree, pyproject))
             except tomllib.TOMLDecodeError:
                 data = {}
-            declared = _table(data.get("project")).get("dependencies", [])
-            declared = declared if isinstance(declared, list) else []  # malformed: install names the file (exit 2)
+            declared = _table(data, "project").get("dependencies", [])
+            declared = declared if isinstance(declared, list) else []
             for line in declared:
                 found = _requirement_floor(str(line), wanted)
                 if found is not None:
                     return Found(package, found[0], "declared", f"{pyproject} {found[1]} (lowest allowed)")
-            poetry = _table(_table(_table(data.get("tool")).get("poetry")).get("dependencies"))
+            poetry = _table(data, "tool", "poetry", "dependencies")
             for name, spec in poetry.items() if isinstance(poetry, dict) else ():
                 version = spec.get("version") if isinstance(spec, dict) else spec
                 if canonicalize_name(name) == wanted and isinstance(version, str) and (floor := python_specifier_floor(version)):
                     return Found(package, floor, "declared", f"{pyproject} {version} (lowest allowed)")
     return None
+
+
+def _table(data: object, *keys: str) -> dict:  # type: ignore[type-arg]
+    """A nested TOML table, or {} when any level is missing or not a table (a malformed file is no evidence)."""
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else {}
 
 
 def _requirement_floor(line: str, wanted: str) -> tuple[Release, str] | None:
@@ -393,13 +399,13 @@ def gem_version(tree: ProjectTree, root: str, gem: str) -> Found | None:
     """A gem's version: Gemfile.lock (what Bundler installs), else the Gemfile requirement's floor."""
     lock = join(root, "Gemfile.lock")
     if tree.exists(lock):
-        for line in tree.text(lock).splitlines():
+        for line in _text(tree, lock).splitlines():
             match = _GEMFILE_LOCK_SPEC.match(line)
             if match and match["name"] == gem and (release := parse_release(match["version"])):
                 return Found(gem, release, "locked", lock)
     gemfile = join(root, "Gemfile")
     if tree.exists(gemfile):
-        for line in tree.text(gemfile).splitlines():
+        for line in _text(tree, gemfile).splitlines():
             match = _GEMFILE_GEM.match(line.split("#", 1)[0])
             if match and match["name"] == gem:
                 requirements = _QUOTED.findall(match["rest"].split(":", 1)[0] if "=>" not in match["rest"] else match["rest"])
@@ -441,28 +447,28 @@ def _python_levels(tree: ProjectTree, root: str) -> list[Found]:
                     break
     for folder in _folders_up(root):
         if tree.exists(join(folder, ".python-version")):
-            first = tree.text(join(folder, ".python-version")).strip().splitlines()
+            first = _text(tree, join(folder, ".python-version")).strip().splitlines()
             add(parse_release(first[0]) if first else None, "declared", join(folder, ".python-version"))
         if tree.exists(join(folder, "runtime.txt")):
-            add(parse_release(tree.text(join(folder, "runtime.txt")).strip().removeprefix("python-")), "declared", join(folder, "runtime.txt"))
+            add(parse_release(_text(tree, join(folder, "runtime.txt")).strip().removeprefix("python-")), "declared", join(folder, "runtime.txt"))
         for dockerfile in (p for p in tree.files if folder_of(p) == folder and PurePosixPath(p).name.startswith("Dockerfile")):
-            for match in re.finditer(r"^\s*FROM\s+(?:\S+/)?python:(\d+\.\d+)", tree.text(dockerfile), re.MULTILINE | re.IGNORECASE):
+            for match in re.finditer(r"^\s*FROM\s+(?:\S+/)?python:(\d+\.\d+)", _text(tree, dockerfile), re.MULTILINE | re.IGNORECASE):
                 add(parse_release(match[1]), "declared", f"{dockerfile} FROM python:{match[1]}")
         pyproject = join(folder, "pyproject.toml")
         if tree.exists(pyproject):
             try:
-                data = tomllib.loads(tree.text(pyproject))
+                data = tomllib.loads(_text(tree, pyproject))
             except tomllib.TOMLDecodeError:
                 data = {}
-            requires = _table(data.get("project")).get("requires-python")
+            requires = _table(data, "project").get("requires-python")
             if isinstance(requires, str):
                 add(python_specifier_floor(requires), "declared", f"{pyproject} requires-python {requires}")
-            poetry_python = _table(_table(_table(data.get("tool")).get("poetry")).get("dependencies")).get("python")
+            poetry_python = _table(data, "tool", "poetry", "dependencies").get("python")
             if isinstance(poetry_python, str):
                 add(python_specifier_floor(poetry_python), "declared", f"{pyproject} python {poetry_python}")
         pipfile = join(folder, "Pipfile")
         if tree.exists(pipfile):
-            match = re.search(r"""^python_(?:full_)?version\s*=\s*["']([\d.]+)["']""", tree.text(pipfile), re.MULTILINE)
+            match = re.search(r"""^python_(?:full_)?version\s*=\s*["']([\d.]+)["']""", _text(tree, pipfile), re.MULTILINE)
             if match:
                 add(parse_release(match[1]), "declared", f"{pipfile} python_version {match[1]}")
         if found:
@@ -508,17 +514,17 @@ def _ruby_levels_in(tree: ProjectTree, root: str) -> list[Found]:
     found = []
     version_file = join(root, ".ruby-version")
     if tree.exists(version_file):
-        release = parse_release(tree.text(version_file).strip().removeprefix("ruby-"))
+        release = parse_release(_text(tree, version_file).strip().removeprefix("ruby-"))
         if release is not None:
             found.append(Found("ruby", release, "declared", version_file))
     gemfile = join(root, "Gemfile")
     if tree.exists(gemfile):
-        match = re.search(r"""^\s*ruby\s+['"]([^'"]+)['"]""", tree.text(gemfile), re.MULTILINE)
+        match = re.search(r"""^\s*ruby\s+['"]([^'"]+)['"]""", _text(tree, gemfile), re.MULTILINE)
         if match and (floor := gem_range_floor([match[1]])) is not None:
             found.append(Found("ruby", floor, "declared", f"{gemfile} ruby {match[1]!r}"))
     lock = join(root, "Gemfile.lock")
     if tree.exists(lock):
-        match = re.search(r"^RUBY VERSION\n\s+ruby (\S+)", tree.text(lock), re.MULTILINE)
+        match = re.search(r"^RUBY VERSION\n\s+ruby (\S+)", _text(tree, lock), re.MULTILINE)
         if match and (release := parse_release(match[1])) is not None:
             found.append(Found("ruby", release, "locked", f"{lock} RUBY VERSION"))
     return found
