@@ -86,6 +86,16 @@ class PlanBuilder:
         if reason not in pending.reasons:
             pending.reasons.append(reason)
 
+    def replace(self, path: str, offset: int, replaced: str, text: str, reason: str) -> None:
+        """Queue a replacement of the user's own text (`install --upgrade` only): the receipt records the
+        original, so uninstall restores it exactly."""
+        if self.tree.text(path)[offset : offset + len(replaced)] != replaced:
+            raise ValueError(f"{path}: the text to replace is not at offset {offset}")
+        pending = self._edits.setdefault(path, _PendingEdit())
+        pending.insertions.append(Insertion(offset, text, replaced=replaced))
+        if reason not in pending.reasons:
+            pending.reasons.append(reason)
+
     def rewrite(self, path: str, after: str, reason: str) -> None:
         """Accept a rewritten file (from a format library such as tomlkit) if it only adds text."""
         before = self.tree.text(path)
@@ -135,8 +145,8 @@ class PlanBuilder:
 
     def _fit_insertions(self, path: str, before: str, insertions: list[Insertion]) -> list[Insertion]:
         """Our lines in the file's style, then through the project's tools where the file was clean under them."""
-        if any(i.secret_env for i in insertions):
-            return insertions
+        if any(i.secret_env or i.replaced for i in insertions):
+            return insertions  # secret lines stay as written; replacements are the user's own lines, kept in their style
         language = js_language(path)
         if language:
             style = self.style_of(path)

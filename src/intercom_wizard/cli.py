@@ -125,6 +125,7 @@ def install(
     frontend_origin: Annotated[Optional[str], typer.Option(help="Origin of the pages when it differs from the API's (adds CORS to the token endpoint).")] = None,
     load: Annotated[LoadStrategy, typer.Option(help="When single-page apps load the Messenger: at once, when idle, or on first interaction.")] = LoadStrategy.IMMEDIATE,
     csp_nonce: Annotated[bool, typer.Option("--csp-nonce", help="The site sends a nonce-based Content Security Policy: give the Messenger's script the request's nonce (Next.js: write the proxy that sends one).")] = False,
+    upgrade: Annotated[bool, typer.Option("--upgrade", help="Convert Intercom code written by hand (classic snippet, user_hash) to JWT identity verification in place; `uninstall` restores it.")] = False,
     check_build: Annotated[bool, typer.Option("--check-build", help="Run the project's own build/type-check script (from package.json) before and after; undo the install when it made that fail.")] = False,
     secret: Annotated[Optional[str], typer.Option("--secret", "--identity-secret", hidden=True)] = None,
 ) -> None:
@@ -163,6 +164,7 @@ def install(
             auth_scheme=_auth_scheme(auth_scheme),
             load=load,
             csp_nonce=csp_nonce,
+            upgrade=upgrade,
         )
         guard_project(None if dry_run else ctx, path)
         project = detect(path)

@@ -88,7 +88,7 @@ def apply_insertions(text: str, insertions: Iterable[Insertion]) -> str:
     for _, insertion in ordered:
         pieces.append(text[cursor : insertion.offset])
         pieces.append(insertion.text)
-        cursor = insertion.offset
+        cursor = insertion.offset + len(insertion.replaced)
     pieces.append(text[cursor:])
     return "".join(pieces)
 

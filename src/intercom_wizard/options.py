@@ -223,6 +223,7 @@ class InstallOptions:
     auth_scheme: str = "Bearer"
     load: LoadStrategy = LoadStrategy.IMMEDIATE
     csp_nonce: bool = False  # the page sends a nonce-based Content Security Policy: our script tag must carry it
+    upgrade: bool = False  # convert a hand-written Intercom installation in place (install --upgrade)
 
     @property
     def workspace_id(self) -> str:

@@ -12,11 +12,14 @@ SECRET_MASK = "********"
 
 @dataclass(frozen=True)
 class Insertion:
-    """Text inserted at a character offset of the original file."""
+    """Text inserted at a character offset of the original file, replacing `replaced` there (usually nothing)."""
 
     offset: int
     text: str
     secret_env: str | None = None  # set when `text` carries a secret: the receipt keeps only this name
+    # The original text this one takes the place of (an upgrade of a hand-written installation): the
+    # receipt keeps it, so uninstall puts it back byte for byte.
+    replaced: str = ""
 
 
 @dataclass(frozen=True)

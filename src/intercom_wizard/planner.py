@@ -19,6 +19,8 @@ from intercom_wizard.receipt import RECEIPT_PATH, Receipt
 from intercom_wizard.tree import folder_of, join
 from intercom_wizard.signin import find_sign_in
 from intercom_wizard.support import check_supported
+from intercom_wizard.upgrade import for_backends, upgrade_steps
+from intercom_wizard.upgrade_plan import check_upgradable, plan_upgrade
 
 SUPPORTED_FRONTENDS = tuple(FRONTENDS)
 SUPPORTED_BACKENDS = tuple(BACKENDS)
@@ -122,11 +124,15 @@ def _single(role: str, candidates: list[Detection]) -> Detection:
 
 
 def make_plan(project: Project, options: InstallOptions, secret: str | None) -> Plan:
-    if project.existing_intercom:
-        listed = "\n  ".join(str(f) for f in project.existing_intercom[:10])
+    steps = for_backends(upgrade_steps(project.tree, project.existing_intercom), [d.name for d in project.backends])
+    if steps and options.upgrade:
+        check_upgradable(steps)
+    elif steps:
+        listed = "\n  ".join(str(step) for step in steps[:10])
         raise AlreadyInstalled(
-            f"Intercom is already installed in this project by hand:\n  {listed}",
-            hint="Remove that code first (the wizard will not add a second Messenger), or keep it as it is.",
+            f"Intercom is already installed in this project by hand. `intercom-wizard install --upgrade` would change:\n  {listed}",
+            hint="Run `intercom-wizard install --upgrade` to see these changes as a diff and make them "
+            "(`intercom-wizard uninstall` restores today's code), or keep the installation as it is.",
         )
     settings = _settings(options)
     if project.receipt and project.receipt.settings and project.receipt.settings != settings:
@@ -159,6 +165,8 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
         _plan_single_page_app(context, project, backend, frontend)
     else:
         _plan_pages(context, project, backend)
+    if steps:
+        plan_upgrade(builder, project.tree, steps)
     ours = set(project.receipt.created) if project.receipt else set()
     policies = [path for path in csp.find_policies(project.tree) if path not in ours]  # not the proxy --csp-nonce wrote
     if policies:

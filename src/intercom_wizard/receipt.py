@@ -28,7 +28,8 @@ def sha256(data: bytes) -> str:
 class Receipt:
     settings: dict[str, Any] = field(default_factory=dict)
     created: dict[str, str | None] = field(default_factory=dict)  # path -> sha256 (None: holds a secret)
-    # path -> snippets as {"offset": where it starts in the file as written, "text": ...}
+    # path -> snippets as {"offset": where it starts in the file as written, "text": ...}, plus
+    # "replaced": the user's original text when the snippet took its place (install --upgrade)
     inserted: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     env_lines: dict[str, list[str]] = field(default_factory=dict)  # path -> variable names
     # Env files whose secret line install put after a newline of its own (the file had no final newline):
@@ -53,8 +54,8 @@ class Receipt:
                 if insertion.text.startswith(("\n", "\r")) and change.path not in self.env_newline:
                     self.env_newline.append(change.path)
             else:
-                snippets.append({"offset": insertion.offset + shift, "text": insertion.text})
-            shift += len(insertion.text)
+                snippets.append({"offset": insertion.offset + shift, "text": insertion.text} | ({"replaced": insertion.replaced} if insertion.replaced else {}))
+            shift += len(insertion.text) - len(insertion.replaced)
         if not snippets:
             del self.inserted[change.path]
 
@@ -103,8 +104,20 @@ def _receipt_from(data: object) -> Receipt:
             raise ValueError(f"inserted[{path!r}]: not a list")
         for snippet in snippets:
             offset, text = (snippet.get("offset"), snippet.get("text")) if isinstance(snippet, dict) else (None, None)
-            if not isinstance(snippet, dict) or set(snippet) != {"offset", "text"} or type(offset) is not int or offset < 0 or not isinstance(text, str) or not text:
-                raise ValueError(f"inserted[{path!r}]: each snippet is {{\"offset\": n >= 0, \"text\": \"...\"}}")
+            replaced = snippet.get("replaced", None) if isinstance(snippet, dict) else None
+            if (
+                not isinstance(snippet, dict)
+                or set(snippet) - {"replaced"} != {"offset", "text"}
+                or type(offset) is not int
+                or offset < 0
+                or not isinstance(text, str)
+                or ("replaced" in snippet and not (isinstance(replaced, str) and replaced))
+                or not (text or replaced)  # only a replacement (the user's text taken out) may insert nothing
+            ):
+                raise ValueError(
+                    f"inserted[{path!r}]: each snippet is {{\"offset\": n >= 0, \"text\": \"...\"}}, with \"replaced\": "
+                    "\"...\" (non-empty) when it took the place of the user's text"
+                )
         inserted[_project_path(path)] = [dict(snippet) for snippet in snippets]
     env_lines: dict[str, list[str]] = {}
     for path, names in _mapping(body.get("env_lines", {}), "env_lines").items():

@@ -49,14 +49,21 @@ def _remove_insertions(tree: ProjectTree, plan: Plan, path: str, snippets: list[
     source = tree.read(path)
     text = source.text
     missing = []
-    for snippet in sorted(snippets, key=lambda s: s["offset"], reverse=True):
-        offset, inserted = snippet["offset"], snippet["text"]
-        if text[offset : offset + len(inserted)] == inserted:
-            text = text[:offset] + text[offset + len(inserted) :]
+    # Text install took out and replaced with nothing has no snippet to find again: it goes back only while
+    # every inserted snippet of the file is exactly where it was written (nothing before it moved).
+    unmoved = all(text[s["offset"] : s["offset"] + len(s["text"])] == s["text"] for s in snippets if s["text"])
+    # Last first; at one offset (text taken out, nothing inserted) the later record first, so the originals come back in order.
+    for _, snippet in sorted(enumerate(snippets), key=lambda pair: (pair[1]["offset"], pair[0]), reverse=True):
+        offset, inserted, original = snippet["offset"], snippet["text"], snippet.get("replaced", "")
+        if not inserted and not unmoved:
+            plan.notes.append(Note(f"{path} changed since install, so this text it took out was not put back (add it by hand where it was): {original!r}", "warning"))
+            continue
+        if text[offset : offset + len(inserted)] == inserted and (original or inserted):
+            text = text[:offset] + original + text[offset + len(inserted) :]
         elif text.count(inserted) == 1 and len(inserted.strip()) > 3:
             # The file changed elsewhere since install; the snippet itself is intact and unambiguous.
             position = text.index(inserted)
-            text = text[:position] + text[position + len(inserted) :]
+            text = text[:position] + original + text[position + len(inserted) :]
         else:
             missing.append(inserted.strip())
     text = _remove_env_lines(text, env_names, newline_added)

@@ -66,6 +66,7 @@ def run_doctor(options: DoctorOptions) -> DoctorReport:
         workspace_id=workspace_id,
         known_secrets=secret_values(tree, options.secret),
         ours=frozenset(receipt.created) if receipt is not None else frozenset(),
+        receipt=receipt,
     )
     findings = run_static_checks(context)
     token_url = None

@@ -53,10 +53,22 @@
   // After a form submission the user may have signed in or out: the next visit asks the token endpoint.
   var identityMayHaveChanged = false;
 
+  // Messenger settings the page declares before this script runs (custom_launcher_selector, alignment,
+  // hide_default_launcher, horizontal_padding, api_base, ...): `install --upgrade` moves a classic
+  // snippet's settings here. Identity never comes from the page: only the server's JWT says who the user is
+  // (so the ids, email, name, token and any *_hash, the deprecated HMAC, are dropped).
+  var PAGE_IDENTITY_KEYS = /^(app_id|user_id|email|name|intercom_user_jwt|[a-z_]*_hash)$/;
+
   function settings(extra) {
     var result = { app_id: APP_ID };
     if (API_BASE) {
       result.api_base = API_BASE;
+    }
+    var declared = window.intercomMessengerSettings || {};
+    for (var setting in declared) {
+      if (Object.prototype.hasOwnProperty.call(declared, setting) && !PAGE_IDENTITY_KEYS.test(setting)) {
+        result[setting] = declared[setting];
+      }
     }
     for (var key in extra) {
       result[key] = extra[key];

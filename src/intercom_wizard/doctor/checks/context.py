@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from intercom_wizard.doctor.findings import Finding
 from intercom_wizard.doctor.sources import Sources
 from intercom_wizard.options import Region
+from intercom_wizard.receipt import Receipt
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,7 @@ class StaticContext:
     known_secrets: tuple[str, ...] = ()  # secret values to look for in files; never printed
     ours: frozenset[str] = frozenset()  # files the wizard created (from its receipt)
     now: float = field(default_factory=time.time)
+    receipt: Receipt | None = None  # what the wizard inserted is not the user's installation
 
 
 StaticCheck = Callable[[StaticContext], Iterable[Finding]]

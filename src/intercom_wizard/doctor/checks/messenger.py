@@ -10,7 +10,9 @@ from intercom_wizard.doctor.findings import Finding, Severity
 from intercom_wizard.doctor.messenger import MessengerCall, messenger_calls, messenger_units, uses_sdk
 from intercom_wizard.doctor.sources import CodeUnit, Side
 from intercom_wizard.doctor.syntax import STRING_KINDS, literal_text, mapping_entries, resolve
+from intercom_wizard.existing import find_existing_intercom
 from intercom_wizard.options import Region
+from intercom_wizard.upgrade import UpgradeStep, upgrade_steps
 
 IDENTITY_KEYS = frozenset({"email", "name", "user_id", "userId"})
 JWT_KEYS = frozenset({"intercom_user_jwt", "intercomUserJwt"})
@@ -44,24 +46,50 @@ def check_messenger_present(context: StaticContext) -> Iterable[Finding]:
 
 
 def check_user_hash(context: StaticContext) -> Iterable[Finding]:
+    """user_hash and every other part of a hand-written installation, each with what `install --upgrade` does."""
+    steps = upgrade_steps(context.sources.tree, find_existing_intercom(context.sources.tree, context.receipt))
+    step_at = {step.path: step for step in steps}
+    reported: set[str] = set()
     for unit in context.sources.units:
         if not unit.mentions(*HASH_KEYS):
             continue
         node = next((n for n in unit.find_all("property_identifier", "identifier", "hash_key_symbol", *STRING_KINDS) if _names_hash(n)), None)
         if node is None:
             continue
+        step = step_at.get(unit.path)
+        reported.add(unit.path)
         yield Finding(
             "user-hash",
             Severity.WARNING,
             f"{'The front end' if unit.side is Side.FRONTEND else 'The server'} uses user_hash, the deprecated HMAC identity verification.",
             "user_hash only proves the user_id/email; attributes stay spoofable, there is no expiry, and Intercom "
             "recommends moving to JWTs (intercom_user_jwt), which carry signed attributes and expire.",
-            "Upgrade to JWT: sign {user_id, email, name, exp} on the server with HS256 and boot with "
-            "intercom_user_jwt instead of user_hash (`intercom-wizard install` sets this up), then enforce "
-            "identity verification for JWTs on the Messenger Security page.",
+            _upgrade_fix(step) if step is not None and step.supported else "Upgrade to JWT: sign {user_id, email, name, exp} on the "
+            "server with HS256 and boot with intercom_user_jwt instead of user_hash, then enforce identity verification "
+            "for JWTs on the Messenger Security page"
+            + (" (`intercom-wizard install --upgrade` does not convert this file yet)." if step is not None else "."),
             unit.path,
             unit.line_of(node),
         )
+    for step in steps:
+        if step.path in reported:
+            continue
+        yield Finding(
+            "upgrade",
+            Severity.WARNING,
+            f"Intercom installed by hand: {step.found}.",
+            "The wizard will not add a second Messenger next to it; `install --upgrade` converts it to JWT identity "
+            "verification in place.",
+            _upgrade_fix(step),
+            step.path,
+            step.line,
+        )
+
+
+def _upgrade_fix(step: UpgradeStep) -> str:
+    if not step.supported:
+        return f"`intercom-wizard install --upgrade`: {step.action}."
+    return f"Run `intercom-wizard install --upgrade` ({step.path}:{step.line}: {step.action}; `uninstall` restores it)."
 
 
 KEY_POSITIONS = frozenset(

@@ -1,0 +1,120 @@
+"""What `install --upgrade` would do with an Intercom installation the wizard did not write.
+
+`existing.find_existing_intercom` finds the signs line by line; this module groups them into the
+installation's parts (the classic snippet in a page, the server's user_hash computation, a library)
+and says, for each, what the upgrade does with it. The same steps are named by the exit-7 message of
+a plain `install`, listed by `doctor`, and carried out by `install --upgrade` (see upgrade_plan.py).
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+from intercom_wizard.existing import Finding
+from intercom_wizard.tree import ProjectTree
+
+PAGE_SUFFIXES = (".html", ".htm", ".jinja", ".j2", ".njk", ".erb", ".ejs", ".php", ".hbs")
+# Pages `--upgrade` rewrites today: Jinja/HTML templates (the Flask/plain-HTML integrations' pages).
+UPGRADABLE_PAGE_SUFFIXES = (".html", ".htm", ".jinja", ".j2")
+UPGRADABLE_BACKEND = "flask"
+IDENTITY_SETTINGS = ("user_id", "email", "name", "user_hash")
+# The Messenger settings a user configures and the upgrade keeps (Intercom's documented attributes).
+CUSTOM_SETTINGS = (
+    "api_base", "custom_launcher_selector", "hide_default_launcher", "alignment", "horizontal_padding",
+    "vertical_padding", "action_color", "background_color", "session_duration", "language_override", "company",
+    "created_at", "z_index",
+)
+SETTING_KEY = re.compile(r"""^\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?\s*:""", re.MULTILINE)
+# How each back end computes the deprecated user_hash.
+HMAC_CALLS = {".py": "hmac.new", ".php": "hash_hmac", ".rb": "OpenSSL::HMAC", ".js": "createHmac", ".ts": "createHmac"}
+
+CLASSIC_SNIPPET = "classic-snippet"
+USER_HASH = "user-hash"
+OTHER = "other"
+
+
+@dataclass(frozen=True)
+class UpgradeStep:
+    kind: str
+    path: str
+    line: int
+    found: str  # what is there, in words
+    action: str  # what `install --upgrade` does with it
+    supported: bool  # False: this release does not convert it; `action` says what to do by hand
+
+    def __str__(self) -> str:
+        return f"{self.found} in {self.path}:{self.line} → {self.action}"
+
+
+def upgrade_steps(tree: ProjectTree, findings: list[Finding]) -> list[UpgradeStep]:
+    by_path: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_path[finding.path].append(finding)
+    steps = []
+    for path, found in by_path.items():
+        text = tree.text(path)
+        signs = {f.sign for f in found}
+        suffix = "." + path.rsplit(".", 1)[-1] if "." in path else ""
+        if path.endswith(PAGE_SUFFIXES) and signs & {"intercomSettings", "widget.intercom.io"}:
+            steps.append(_snippet_step(path, text, found, suffix))
+        elif "user_hash" in signs and HMAC_CALLS.get(suffix, "\0") in text:
+            steps.append(_hash_step(path, text, found, HMAC_CALLS[suffix], supported=suffix == ".py"))
+        else:
+            first = found[0]
+            steps.append(
+                UpgradeStep(
+                    OTHER, path, first.line, first.meaning,
+                    "not converted by --upgrade in this release: boot it with intercom_user_jwt from the wizard's "
+                    "token endpoint by hand, or remove it and run `intercom-wizard install`",
+                    supported=False,
+                )
+            )
+    return sorted(steps, key=lambda s: (s.path, s.line))
+
+
+def for_backends(steps: list[UpgradeStep], backends: list[str]) -> list[UpgradeStep]:
+    """The steps as this release can carry them out in an app with these back ends: the upgrade adds the
+    token endpoint through the Flask integration only, so elsewhere nothing is converted (a page that
+    lost its identity attributes without a server to sign a JWT would turn every user into a lead)."""
+    if UPGRADABLE_BACKEND in backends:
+        return steps
+    return [
+        replace(step, action=f"not converted by --upgrade in this release (it upgrades {UPGRADABLE_BACKEND} apps): {step.action}", supported=False)
+        if step.supported else step
+        for step in steps
+    ]
+
+
+def snippet_settings(text: str) -> tuple[list[str], list[str]]:
+    """The identifying and the custom settings a page's window.intercomSettings carries, in file order."""
+    start = text.find("intercomSettings")
+    end = text.find("};", start)
+    keys = SETTING_KEY.findall(text[start:end] if start >= 0 and end >= 0 else "")
+    identity = [k for k in keys if k in IDENTITY_SETTINGS]
+    custom = [k for k in keys if k not in IDENTITY_SETTINGS and k != "app_id"]
+    return identity, custom
+
+
+def _snippet_step(path: str, text: str, found: list[Finding], suffix: str) -> UpgradeStep:
+    line = next((f.line for f in found if f.sign == "intercomSettings"), found[0].line)
+    identity, custom = snippet_settings(text)
+    carrying = f" carrying {'/'.join(identity)}" if identity else ""
+    what = f"the classic loader snippet with window.intercomSettings{carrying}"
+    kept = f"custom settings kept ({', '.join(custom)})" if custom else "no custom settings to keep"
+    action = (
+        "replaced by the wizard's script tag, which boots with intercom_user_jwt from a new token endpoint; "
+        + ("the identifying attributes leave the page and move into the JWT's claims; " if identity else "")
+        + kept
+    )
+    if suffix not in UPGRADABLE_PAGE_SUFFIXES:
+        return UpgradeStep(CLASSIC_SNIPPET, path, line, what, f"not converted by --upgrade in this release ({suffix} pages): {action} by hand", False)
+    return UpgradeStep(CLASSIC_SNIPPET, path, line, what, action, True)
+
+
+def _hash_step(path: str, text: str, found: list[Finding], call: str, *, supported: bool) -> UpgradeStep:
+    lines = text.splitlines()
+    line = next((n for n, content in enumerate(lines, start=1) if call in content), found[0].line)
+    action = "removed when nothing else uses it, the JWT replaces it"
+    if not supported:
+        action = f"not converted by --upgrade in this release: remove it by hand once the page boots with intercom_user_jwt ({action})"
+    return UpgradeStep(USER_HASH, path, line, f"user_hash computed with {call}", action, supported)
