@@ -38,7 +38,7 @@ def test_username_not_declared_unique_is_no_evidence(tmp_path, cli):
     module = (root / "app/intercom_jwt.py").read_text()
     assert "user.username" not in module
     [step] = [s for s in json.loads(result.stdout)["manual_steps"] if s["file"] == "app/intercom_jwt.py"]
-    line = next(n for n, text in enumerate(module.splitlines(), 1) if text.startswith("def signed_in_user_claims("))
+    line = next(n for n, text in enumerate(module.splitlines(), 1) if text.startswith(("def signed_in_user_claims(", "async def signed_in_user_claims(")))
     assert f"signed_in_user_claims() in app/intercom_jwt.py (line {line})" in step["instruction"]
     assert "no username or email the app declares unique" in step["instruction"]
 
