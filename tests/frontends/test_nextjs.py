@@ -637,7 +637,7 @@ def test_end_to_end(scaffold: Path, cli) -> None:
     installed = cli("install", str(app), "--workspace-id", WORKSPACE_ID, "--yes")
     assert installed.exit_code == 0, installed.output
     route = (app / "src/app/api/intercom-jwt/route.ts").read_text()
-    assert "import { getSession } from '@/lib/session';" in route
+    assert 'import { getSession } from "@/lib/session";' in route  # create-next-app writes double quotes: so does the wizard
     assert "await connection();" in route  # create-next-app 16 turns cacheComponents on
     assert "intercomLogout();" in (app / "src/lib/auth-client.ts").read_text()
     log = _build(app)

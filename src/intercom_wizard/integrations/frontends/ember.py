@@ -53,7 +53,8 @@ def plan(context: PlanContext, detection: Detection) -> None:
     service_path = join(app.source_dir, f"services/{MODULE_NAME}{extension}")
     initializer_path = join(app.source_dir, f"instance-initializers/{MODULE_NAME}{extension}")
 
-    core_module(context, app, core_path)
+    # ember-auto-import (the classic build) leaves `import('@intercom/messenger-js-sdk')` unresolved.
+    core_module(context, app, core_path, sdk_import="static")
     service = _service_decorator_for(context.tree, app, render(SERVICE_TEMPLATE, core_module=_module_specifier(context.tree, app, service_path, core_path)))
     context.builder.create(
         service_path,

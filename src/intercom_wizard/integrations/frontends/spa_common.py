@@ -64,9 +64,9 @@ def token_url(options: InstallOptions) -> str:
     return options.endpoint
 
 
-def core_module(context: PlanContext, app: SpaApp, path: str) -> None:
+def core_module(context: PlanContext, app: SpaApp, path: str, *, sdk_import: str = "dynamic") -> None:
     """Write the Messenger core to `path` (.ts or .js) and declare the official SDK."""
-    source = core_source(context.options, anonymous_only=context.anonymous_only)
+    source = core_source(context.options, anonymous_only=context.anonymous_only, sdk_import=sdk_import)
     context.builder.create(
         path,
         source if path.endswith((".ts", ".tsx")) else strip_types(source),
@@ -75,7 +75,7 @@ def core_module(context: PlanContext, app: SpaApp, path: str) -> None:
     add_dependency(context, app.root, SDK_PACKAGE, SDK_SPEC, "the official Intercom Messenger SDK")
 
 
-def core_source(options: InstallOptions, *, anonymous_only: bool = False) -> str:
+def core_source(options: InstallOptions, *, anonymous_only: bool = False, sdk_import: str = "dynamic") -> str:
     """The Messenger core in TypeScript, for these options (no token URL for an app without sign-in)."""
     region = options.region.sdk_region
     api_base = options.region.api_base
@@ -83,7 +83,7 @@ def core_source(options: InstallOptions, *, anonymous_only: bool = False) -> str
     return render(
         CORE_TEMPLATE,
         # Only the chosen variants are written: no dead branches for the bundler to keep.
-        {"auth": "bearer" if bearer else "cookie", "load": options.load.value},
+        {"auth": "bearer" if bearer else "cookie", "load": options.load.value, "sdk": sdk_import},
         workspace_id=options.workspace_id,
         token_url="null" if anonymous_only else f"'{token_url(options)}'",
         region=f"'{region}'" if region else "undefined",

@@ -8,9 +8,13 @@
  * navigation. Everything here runs in the browser only (SSR-safe).
  *
  * The SDK is imported dynamically, when the load strategy fires: bundlers put it in a chunk of
- * its own, so the first page load carries only this module. Lines between `iw:if` and `iw:end`
- * markers are kept only for the options chosen at install time.
+ * its own, so the first page load carries only this module (Ember's classic build bundles it:
+ * ember-auto-import leaves a dynamic import of a package unresolved there). Lines between `iw:if`
+ * and `iw:end` markers are kept only for the options chosen at install time.
  */
+// iw:if sdk=static
+import * as bundledSdk from '@intercom/messenger-js-sdk';
+// iw:end
 type MessengerSdk = typeof import('@intercom/messenger-js-sdk');
 type Settings = { app_id: string; api_base?: string; intercom_user_jwt?: string };
 
@@ -107,7 +111,12 @@ function settings(token?: string): Settings {
 
 async function loadSdk(): Promise<MessengerSdk> {
   if (!sdk) {
+    // iw:if sdk=dynamic
     const loaded = await import('@intercom/messenger-js-sdk');
+    // iw:end
+    // iw:if sdk=static
+    const loaded = bundledSdk;
+    // iw:end
     // CommonJS interop differs between bundlers: Vite and webpack put the SDK's exports on the
     // namespace; esbuild (Angular) may give them only as its `default` (module.exports).
     sdk = typeof loaded.boot === 'function' ? loaded : (loaded.default as unknown as MessengerSdk);
