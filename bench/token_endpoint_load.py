@@ -34,8 +34,8 @@ import math
 import os
 import re
 import secrets
-import statistics
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -461,7 +461,7 @@ def bench_framework(framework: Framework, workdir: Path, args: argparse.Namespac
             return [bench_with_wrk(framework, port, cookie, secret, args, server.pid)]
         results = []
         for path, token_route in ((framework.bare_path, False), (TOKEN_PATH, True)):
-            def run(total: int, max_seconds: float) -> RouteResult:
+            def run(total: int, max_seconds: float, path: str = path, token_route: bool = token_route) -> RouteResult:
                 return drive(port, path, cookie, total=total, concurrency=args.concurrency, max_seconds=max_seconds,
                              secret=secret, token_route=token_route, expect=framework.bare_expect, close_each=args.close)
 

@@ -2,8 +2,8 @@
 
 import contextlib
 import shutil
-import textwrap
 import subprocess
+import textwrap
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer

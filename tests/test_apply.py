@@ -3,8 +3,8 @@
 import os
 
 import pytest
-
 from conftest import WORKSPACE_ID, snapshot
+
 from intercom_wizard import apply as apply_module
 from intercom_wizard.apply import apply_changes
 from intercom_wizard.errors import ApplyFailed

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from conftest import WORKSPACE_ID, copy_app
+
 from intercom_wizard.journal import JOURNAL_NAME
 from intercom_wizard.lock import LOCK_NAME, TRANSIENT_PREFIX
 

@@ -2,11 +2,10 @@
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
-
 from conftest import git, install_quietly, snapshot, write_files
 
 pytestmark = pytest.mark.skipif(shutil.which("npm") is None, reason="npm runs the project's script")

@@ -153,7 +153,7 @@ def test_json_tail_skips_chatter() -> None:
     assert corpus._json_tail("error: nothing\n") == {}
 
 
-def _row(name: str, detect: str = "pass") -> "corpus.AppResult":
+def _row(name: str, detect: str = "pass") -> corpus.AppResult:
     app = corpus.AppResult(name, "o/" + name, "abcdef0123456789", "react@18.2.0")
     app.record("detect", detect, "react@." if detect == "pass" else "nothing detected")
     app.skip_rest("not run")

@@ -9,7 +9,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import WORKSPACE_ID, git, install_and_check_uninstall, snapshot, write_files
 
 

@@ -14,8 +14,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import WORKSPACE_ID, git, write_files
+
 from intercom_wizard.integrations.frontends.html import script_source
 from intercom_wizard.options import ClientAuth, InstallOptions, parse_workspace_id
 

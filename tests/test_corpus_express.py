@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import git, install_and_check_uninstall, write_files
 
 

@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import WORKSPACE_ID, git, snapshot, write_files
 
 ENTRY = """\

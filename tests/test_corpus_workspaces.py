@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import git, write_files
 
 WEB = '{\n  "name": "web",\n  "scripts": {"dev": "next dev", "build": "next build"},\n  "dependencies": {"next": "15.1.4", "react": "^19.0.0", "react-dom": "^19.0.0"}\n}\n'

@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import SECRET, WORKSPACE_ID, copy_app, snapshot
+
 from intercom_wizard import faults
 from intercom_wizard.journal import JOURNAL_NAME
 from intercom_wizard.lock import LOCK_NAME, TRANSIENT_PREFIX

@@ -17,7 +17,7 @@ from intercom_wizard.options import Region
 from intercom_wizard.tree import ProjectTree
 
 sys.path.insert(0, str(Path(__file__).parent / "verify"))
-from verify_support import APPS, require_chromium, serve  # noqa: E402
+from verify_support import APPS, require_chromium, serve
 
 # A strict policy as Intercom's CSP guide and Google's strict CSP describe it, plus the Messenger's hosts.
 STRICT_DIRECTIVES = {

@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import copy_app, git, install_quietly, snapshot
+
 from intercom_wizard.formatting import ProjectFormatter, pure_insertions
 from intercom_wizard.style import JsStyle, infer_js_style
 from intercom_wizard.tree import ProjectTree

@@ -4,8 +4,8 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import SECRET, WORKSPACE_ID, snapshot
+
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
 
 

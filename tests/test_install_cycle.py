@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import SECRET, WORKSPACE_ID, snapshot
 
 APPS = ["flask_notes", "flask_login_app", "django_site", "express_app", "static_site"]
@@ -123,8 +122,9 @@ def test_interactive_install_asks_for_the_secret_hidden_and_for_confirmation(app
 
 
 def test_interactive_choice_between_two_back_ends(tmp_path, cli, monkeypatch):
-    import intercom_wizard.cli as cli_module
     from conftest import copy_app
+
+    import intercom_wizard.cli as cli_module
 
     monkeypatch.setattr(cli_module, "is_interactive", lambda yes: not yes)
     copy_app("flask_login_app", tmp_path, commit=False)

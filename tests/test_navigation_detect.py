@@ -1,8 +1,8 @@
 """Which navigation framework a server-rendered project uses, and where the Messenger tag goes then."""
 
 import pytest
-
 from conftest import copy_app, install_quietly
+
 from intercom_wizard.integrations.frontends.navigation import Navigation, detect_navigation
 from intercom_wizard.tree import ProjectTree
 

@@ -4,12 +4,12 @@ import ast
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
-
 from conftest import install_quietly, snapshot, write_files
+
 from intercom_wizard.outputcheck import check_changes, runtime_annotation_problems
 from intercom_wizard.plan import FileChange
 from intercom_wizard.tree import ProjectTree

@@ -4,7 +4,6 @@ import pytest
 
 from intercom_wizard.templates import _select_blocks, render
 
-
 TEMPLATE = """start
   // iw:if load=idle
   idle();

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import jwt
 import pytest
-
 from conftest import FIXTURES, SECRET, WORKSPACE_ID, copy_app, install_and_check_uninstall, install_quietly
 
 PY = sys.executable

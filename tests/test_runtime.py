@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 import jwt
 import pytest
-
 from conftest import SECRET, WORKSPACE_ID, snapshot
+
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
 
 

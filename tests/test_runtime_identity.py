@@ -7,6 +7,7 @@ import sys
 
 from conftest import SECRET, copy_app, install_quietly
 from identity_checks import AppUser, check_two_users
+
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
 
 PY = sys.executable

@@ -10,9 +10,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import SECRET, WORKSPACE_ID, git, snapshot
 from dotenv import dotenv_values
 
-from conftest import SECRET, WORKSPACE_ID, git, snapshot
 from intercom_wizard import apply as apply_module
 from intercom_wizard.envfile import quoted_env_value
 from intercom_wizard.errors import BadInput
@@ -187,6 +187,7 @@ def test_a_secret_no_quoting_can_carry_is_not_written(app_copy, cli):
 
 def test_a_failed_write_leaves_no_temporary_file(app_copy, monkeypatch):
     from test_apply import plan_for
+
     from intercom_wizard.errors import ApplyFailed
     from intercom_wizard.project import detect
 

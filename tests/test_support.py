@@ -1,12 +1,12 @@
 """Support tables: every integration declares one; outside it the install is refused with exit 2 and nothing changes."""
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
-
 from conftest import install_quietly, snapshot, write_files
+
 from intercom_wizard.integrations import BACKENDS, FRONTENDS
 from intercom_wizard.support import Supported
 

@@ -1,6 +1,7 @@
 """Files the wizard will not read: oversized ones are left out with a note, not read and not refused."""
 
 from conftest import WORKSPACE_ID
+
 from intercom_wizard.tree import MAX_FILE_BYTES, ProjectTree
 
 

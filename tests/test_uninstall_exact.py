@@ -3,7 +3,6 @@ newlines stay, also after the user edits the end of the file (the reported bug: 
 blank line lost it when its last line had lost its newline)."""
 
 import pytest
-
 from conftest import SECRET, WORKSPACE_ID
 
 SECRET_LINE = f"INTERCOM_IDENTITY_SECRET='{SECRET}'"

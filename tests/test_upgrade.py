@@ -2,16 +2,15 @@
 
 import json
 import os
-from pathlib import Path
-
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-
 from conftest import SECRET, WORKSPACE_ID, copy_app, install_quietly, snapshot
 from identity_checks import AppUser, check_two_users, token_claims
+
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
 
 PY = sys.executable

@@ -1,8 +1,8 @@
 """What the option validators accept, and how they normalise it (the refusals are in test_bad_input_table.py)."""
 
 import pytest
-
 from conftest import WORKSPACE_ID, snapshot
+
 from intercom_wizard.options import Region, parse_endpoint, parse_origin, parse_workspace_id
 
 

@@ -4,13 +4,7 @@ modules in other shapes. Each case is checked for the exact result, and for unin
 import json
 
 import pytest
-
 from conftest import install_and_check_uninstall, write_files
-
-
-
-
-
 
 EXPRESS_SERVER = """
     const express = require('express');

@@ -4,11 +4,12 @@ import ast
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from bands import band_diff
 from conftest import install_quietly, write_files
+
 from intercom_wizard.outputcheck import runtime_annotation_problems
 
 

@@ -4,8 +4,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import write_files
+
 from intercom_wizard.tree import ProjectTree
 from intercom_wizard.versions import (
     composer_range_floor,

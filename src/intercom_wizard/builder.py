@@ -103,7 +103,7 @@ class PlanBuilder:
             return
         insertions = []
         matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for tag, i1, _i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
                 continue
             if tag != "insert":

@@ -131,8 +131,8 @@ def install(
 ) -> None:
     """Plan the installation, show the diff, and apply it when confirmed (or with --yes)."""
     from intercom_wizard.apply import apply_changes
-    from intercom_wizard.gitstate import ensure_clean
     from intercom_wizard.checkbuild import BuildBroken, BuildCheck
+    from intercom_wizard.gitstate import ensure_clean
     from intercom_wizard.outputcheck import ensure_parses
     from intercom_wizard.plan import Note
     from intercom_wizard.project import detect

@@ -152,7 +152,7 @@ def pure_insertions(before: str, after: str) -> list[Insertion] | None:
     """`after` as insertions at offsets of `before`, or None when it removes or replaces any text."""
     insertions = []
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, _i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
         if tag != "insert":

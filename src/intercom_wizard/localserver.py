@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
 
-
 # The hidden form fields frameworks check against their session: Django, Rails, Laravel, Flask-WTF.
 CSRF_FIELDS = ("csrfmiddlewaretoken", "authenticity_token", "_token", "csrf_token")
 

@@ -33,7 +33,7 @@ from intercom_wizard.edits import parse
 from intercom_wizard.errors import ApplyFailed
 from intercom_wizard.plan import FileChange
 from intercom_wizard.tree import ProjectTree, folder_of
-from intercom_wizard.versions import Release, language_level, parse_release
+from intercom_wizard.versions import Release, language_level
 
 TYPESCRIPT_SYNTAX_SCRIPT = Path(__file__).with_name("typescript-syntax.cjs")
 SCRIPT_SUFFIXES = {".js": "javascript", ".jsx": "tsx", ".mjs": "javascript", ".cjs": "javascript", ".ts": "typescript", ".mts": "typescript", ".cts": "typescript", ".tsx": "tsx"}

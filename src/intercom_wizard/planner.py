@@ -8,17 +8,17 @@ from intercom_wizard.errors import AlreadyInstalled, Ambiguous, BadInput, Nothin
 from intercom_wizard.integrations import BACKENDS, FRONTENDS
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends import html, response_pages
-from intercom_wizard.integrations.frontends.response_pages import find_response_pages
 from intercom_wizard.integrations.frontends.client_auth import find_token_storage
+from intercom_wizard.integrations.frontends.response_pages import find_response_pages
 from intercom_wizard.options import AuthMode, ClientAuth, InstallOptions
+from intercom_wizard.phpcompat import fit_created_php
 from intercom_wizard.plan import FileChange, Plan
 from intercom_wizard.project import Project
-from intercom_wizard.phpcompat import fit_created_php
 from intercom_wizard.pythoncompat import fit_created_python
 from intercom_wizard.receipt import RECEIPT_PATH, Receipt
-from intercom_wizard.tree import folder_of, join
 from intercom_wizard.signin import find_sign_in
 from intercom_wizard.support import check_supported
+from intercom_wizard.tree import folder_of, join
 from intercom_wizard.upgrade import for_backends, upgrade_steps
 from intercom_wizard.upgrade_plan import check_upgradable, plan_upgrade
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import jwt
 import pytest
-
 from conftest import SECRET, git, install_quietly, write_files
-from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
 from venv_support import pinned_python
+
+from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
 
 DJANGO_3_PINS = ("django==3.2.25", "PyJWT==2.8.0", "python-dotenv==1.0.1")
 

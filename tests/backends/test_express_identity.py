@@ -11,9 +11,9 @@ import json
 import shutil
 
 import pytest
-
 from conftest import SECRET, WORKSPACE_ID, copy_app, write_files
 from identity_checks import AppUser, check_two_users
+
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
 
 FLAG_APP = {

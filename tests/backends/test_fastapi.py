@@ -17,8 +17,8 @@ from pathlib import Path
 
 import jwt
 import pytest
+from conftest import SECRET, WORKSPACE_ID, copy_app, install_and_check_uninstall, install_quietly, snapshot, write_files
 
-from conftest import copy_app, install_and_check_uninstall, install_quietly, write_files, SECRET, WORKSPACE_ID, snapshot
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
 
 FIXTURES = {

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from conftest import SECRET, copy_app, install_quietly
 from identity_checks import AppUser, assert_signed_out, check_two_users
+
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
 
 PY = sys.executable

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import jwt
 import pytest
-
 from conftest import SECRET, install_quietly, write_files
-from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
 from venv_support import pinned_python, pip_install
+
+from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
 
 FLASK_1_PINS = (
     "flask==1.1.4", "werkzeug==1.0.1", "jinja2==2.11.3", "markupsafe==2.0.1", "itsdangerous==1.1.0",

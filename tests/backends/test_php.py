@@ -19,8 +19,8 @@ from pathlib import Path
 
 import jwt
 import pytest
-
 from conftest import IGNORED, SECRET, WORKSPACE_ID, git, snapshot
+
 from intercom_wizard.integrations.backends.php_common import php_code
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from conftest import SECRET, copy_app, install_quietly, snapshot, write_files
 from identity_checks import AppUser, assert_signed_out, check_two_users
+
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
 
 ENDPOINT_FILE = "api/intercom-jwt/index.php"

@@ -5,11 +5,11 @@ import os
 import subprocess
 
 import pytest
-
 from conftest import SECRET, copy_app, install_quietly
 from identity_checks import AppUser, check_two_users
-from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
 from test_rails import authenticity_token
+
+from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
 
 APPS = {
     "rails_app": ("/login", "email", "password", "/logout",

@@ -6,6 +6,7 @@ sinatra_classic_app keeps users in a Hash (current_user[:id]), sinatra_modular_a
 
 from conftest import SECRET, copy_app, install_quietly
 from identity_checks import AppUser, check_two_users
+
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
 
 

@@ -5,9 +5,9 @@ import json
 
 import pytest
 import typer
+from doctor_support import FIXTURE_APPS, REMINDERS, SECRET, WORKSPACE_ID, installed_copy, write
 from typer.testing import CliRunner
 
-from doctor_support import FIXTURE_APPS, REMINDERS, SECRET, WORKSPACE_ID, installed_copy, write
 from intercom_wizard.doctor.command import doctor
 from intercom_wizard.options import Region
 

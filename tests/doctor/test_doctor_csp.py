@@ -7,9 +7,9 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler
 
 import pytest
-
 from conftest import threaded_server
 from doctor_support import SECRET, with_id
+
 from intercom_wizard.csp import intercom_sources
 from intercom_wizard.doctor.findings import Finding
 from intercom_wizard.doctor.live import LiveOptions, live_findings
@@ -79,7 +79,7 @@ def serve_page(headers: dict[str, str], *, redirect: bool = False) -> Iterator[s
             self.end_headers()
             self.wfile.write(body)
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             if self.path == ENDPOINT:
                 self.answer(401, {"Content-Type": "application/json"}, b'{"error": "Not signed in"}')
             elif self.path == "/" and redirect:

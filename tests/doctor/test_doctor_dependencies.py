@@ -1,7 +1,6 @@
 """jwt-library-missing: the server imports its JWT library, but the project does not declare it."""
 
 import pytest
-
 from doctor_support import diagnose, with_id, write
 
 PY_ENDPOINT = """

@@ -1,7 +1,6 @@
 """The token endpoint read from code: who gets a token, caching, and exp."""
 
 import pytest
-
 from doctor_support import diagnose, write
 
 REQUIREMENTS = {"requirements.txt": "flask\nflask-login\nPyJWT\n"}

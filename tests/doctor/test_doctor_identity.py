@@ -3,7 +3,6 @@ session key or a name field is an error at file:line; the primary key or the aut
 not. One positive and one negative project per language (PHP, Python, JavaScript, Ruby)."""
 
 import pytest
-
 from doctor_support import diagnose, with_id, write
 
 PHP_FLAG = '''

@@ -13,9 +13,9 @@ from http.server import BaseHTTPRequestHandler
 
 import jwt
 import pytest
-
 from conftest import threaded_server
 from doctor_support import SECRET, installed_copy, problems, with_id
+
 from intercom_wizard.doctor.live import LiveOptions, live_findings
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
 from intercom_wizard.tokens import mint
@@ -63,7 +63,7 @@ def serve(scenario: Scenario) -> Iterator[str]:
             self.end_headers()
             self.wfile.write(data)
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             if self.path != ENDPOINT:
                 self.answer((404, {"Content-Type": "text/html"}, "<h1>Not found</h1>"))
             elif "=".join(SESSION) in (self.headers.get("Cookie") or ""):
@@ -71,7 +71,7 @@ def serve(scenario: Scenario) -> Iterator[str]:
             else:
                 self.answer(scenario.anonymous)
 
-        def do_OPTIONS(self) -> None:  # noqa: N802
+        def do_OPTIONS(self) -> None:
             self.answer(scenario.preflight)
 
     with threaded_server(Handler) as base:

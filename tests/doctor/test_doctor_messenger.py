@@ -1,8 +1,8 @@
 """The front end's Messenger calls: user_hash, insecure boot, shutdown on logout, region, workspace id."""
 
 import pytest
-
 from doctor_support import diagnose, with_id, write
+
 from intercom_wizard.options import Region
 
 LOADER = "(function(){var w=window;var s=document.createElement('script');s.src='https://widget.intercom.io/widget/abc12345';document.head.appendChild(s);})();\n"

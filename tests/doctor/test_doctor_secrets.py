@@ -3,7 +3,6 @@
 import json
 
 import pytest
-
 from doctor_support import SECRET, diagnose, with_id, write
 
 LITERALS = {

@@ -4,9 +4,9 @@ sign in through /login, navigate client-side to `navigate`, sign out with the ap
 import sys
 from pathlib import Path
 
+from conftest import SECRET, WORKSPACE_ID
 from rich.console import Console
 
-from conftest import SECRET, WORKSPACE_ID
 from intercom_wizard.localserver import free_port, running_server
 from intercom_wizard.verify import Logout, Report, SignIn, run_verification
 

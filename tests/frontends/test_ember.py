@@ -23,12 +23,12 @@ from ember_support import (
     TSCONFIG_CHECK,
     write_app,
 )
+from spa_verify import verify_built_app
 from typer.testing import CliRunner
 
 from intercom_wizard.cli import app as wizard_app
 from intercom_wizard.integrations import FRONTENDS
 from intercom_wizard.integrations.frontends import ember
-from spa_verify import verify_built_app
 
 REPO = Path(__file__).resolve().parents[2]
 EMBER_CLI = "ember-cli@6.4.0"  # `ember new` from the official generator, pinned

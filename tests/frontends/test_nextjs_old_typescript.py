@@ -12,12 +12,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import git, install_quietly, snapshot
-from intercom_wizard.integrations.frontends import nextjs
-from intercom_wizard.integrations.frontends.spa_common import SDK_PACKAGE, SDK_SPEC
 from nextjs_support import registered
 from test_nextjs import app_router_ts
+
+from intercom_wizard.integrations.frontends import nextjs
+from intercom_wizard.integrations.frontends.spa_common import SDK_PACKAGE, SDK_SPEC
 
 PINS = {
     "next": "13.5.6", "react": "18.2.0", "react-dom": "18.2.0", "typescript": "5.0.4",

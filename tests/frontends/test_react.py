@@ -15,7 +15,6 @@ import pytest
 from conftest import SECRET, WORKSPACE_ID, git, snapshot
 from spa_verify import verify_built_app
 
-
 REPO = Path(__file__).resolve().parents[2]
 CREATE_VITE = "vite@7.1.3"  # npm create vite@7.1.3 runs create-vite@7.1.3
 REACT_ROUTER = "react-router@7.18.6"

@@ -3,10 +3,8 @@ the built app passes `verify` in Chromium (sign in, client-side navigation, sign
 restores the app. Pins: the package.json in react_router4_support.py (also docs/frontends-react.md)."""
 
 import os
-from pathlib import Path
 
 import pytest
-
 from conftest import WORKSPACE_ID, git
 from react_router4_support import FILES
 from spa_verify import verify_built_app

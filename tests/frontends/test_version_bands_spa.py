@@ -4,7 +4,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from bands import band_diff
 from ember_support import write_app as write_ember_app
 from nextjs_support import registered

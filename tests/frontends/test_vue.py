@@ -15,7 +15,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import SECRET, WORKSPACE_ID, git, snapshot
 from spa_verify import verify_built_app
 

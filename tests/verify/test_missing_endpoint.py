@@ -15,14 +15,14 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
-
 from conftest import WORKSPACE_ID, threaded_server
+from verify_support import require_chromium
+
 from intercom_wizard.integrations.frontends.html import script_source
 from intercom_wizard.integrations.frontends.spa_common import core_source
 from intercom_wizard.options import InstallOptions, parse_workspace_id
 from intercom_wizard.typescript import strip_types
 from intercom_wizard.verify.browser import launched_browser
-from verify_support import require_chromium
 
 ENDPOINT = "/api/intercom-jwt"
 SDK_STANDIN = b"""
@@ -78,7 +78,7 @@ def _serve(answer: tuple[int, str, bytes], requests: list[str]):  # type: ignore
         def log_message(self, *args: Any) -> None:
             pass
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             requests.append(self.path)
             status, content_type, body = files.get(self.path, (404, "text/plain", b"no"))
             self.send_response(status)

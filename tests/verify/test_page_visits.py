@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import SECRET, WORKSPACE_ID, copy_app
 from verify_support import edit, require_chromium
 
-from conftest import SECRET, WORKSPACE_ID, copy_app
 from intercom_wizard.apply import apply_changes
 from intercom_wizard.localserver import free_port, running_server
 from intercom_wizard.options import InstallOptions, Region, parse_workspace_id

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import SECRET, WORKSPACE_ID
 from verify_support import APPS, edit, install, require_chromium, serve
 
-from conftest import SECRET, WORKSPACE_ID
 from intercom_wizard.options import Region
 from intercom_wizard.verify import Report, Status, launched_browser, run_verification
 

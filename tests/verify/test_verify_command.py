@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 import typer
+from conftest import SECRET, WORKSPACE_ID
 from typer.testing import CliRunner
 from verify_support import install, require_chromium, serve
 
-from conftest import SECRET, WORKSPACE_ID
 from intercom_wizard.verify import browser as browser_module
 from intercom_wizard.verify import runner as runner_module
 from intercom_wizard.verify.command import verify

@@ -9,9 +9,9 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
+from conftest import SECRET, WORKSPACE_ID, threaded_server
 from verify_support import require_chromium
 
-from conftest import SECRET, WORKSPACE_ID, threaded_server
 from intercom_wizard.integrations.frontends.html import script_source
 from intercom_wizard.options import InstallOptions, Region, parse_workspace_id
 from intercom_wizard.verify import Logout, SignIn, Status, VerifyOptions, launched_browser, run_verification
@@ -229,7 +229,7 @@ def page_with_policy(header: str, policy: str) -> Iterator[str]:
             self.end_headers()
             self.wfile.write(body)
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             if self.path == "/":
                 self.answer(200, "text/html; charset=utf-8", html, {header: policy})
             elif self.path == SCRIPT:

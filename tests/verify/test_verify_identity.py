@@ -20,9 +20,10 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
-from typer.testing import CliRunner
-
 from conftest import SECRET, WORKSPACE_ID, copy_app, threaded_server
+from typer.testing import CliRunner
+from verify_support import require_chromium
+
 from intercom_wizard.apply import apply_changes
 from intercom_wizard.cli import app as cli_app
 from intercom_wizard.integrations.frontends.html import script_source
@@ -32,7 +33,6 @@ from intercom_wizard.planner import make_plan
 from intercom_wizard.project import detect
 from intercom_wizard.tokens import mint
 from intercom_wizard.verify import Logout, SignIn, Status, launched_browser, run_verification
-from verify_support import require_chromium
 
 USERS = {"ann": ("ann-password", "ann@example.com", "Ann Smith", "101"), "ben": ("ben-password", "ben@example.com", "Ben Jones", "102")}
 ENDPOINT = "/api/intercom-jwt"
@@ -66,7 +66,7 @@ def tiny_app(*, shared_user_id: bool) -> Any:
             self.end_headers()
             self.wfile.write(body)
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             user = self.user()
             if self.path == "/intercom-messenger.js":
                 self.send(200, script, "text/javascript")
@@ -84,7 +84,7 @@ def tiny_app(*, shared_user_id: bool) -> Any:
                 logout = b'<form id="logout" method="post" action="/logout"><button type="submit">Sign out</button></form>' if user else b""
                 self.send(200, b"<!doctype html><html><body><h1>Home</h1>" + logout + b'<script src="/intercom-messenger.js" defer></script></body></html>')
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             fields = parse_qs(self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode())
             if self.path == "/login":
                 name = fields.get("username", [""])[0]

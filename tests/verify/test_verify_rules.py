@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 
 import jwt
 import pytest
-
 from conftest import SECRET, WORKSPACE_ID
+
 from intercom_wizard.errors import BadInput
 from intercom_wizard.options import Region
 from intercom_wizard.tokens import mint

@@ -12,9 +12,9 @@ from typing import Any
 
 import jwt
 import pytest
+from conftest import SECRET, WORKSPACE_ID
 from verify_support import require_chromium
 
-from conftest import SECRET, WORKSPACE_ID
 from intercom_wizard.options import Region
 from intercom_wizard.tokens import mint
 from intercom_wizard.verify import VerifyOptions, launched_browser

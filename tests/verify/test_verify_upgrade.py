@@ -4,10 +4,10 @@ every check that applies passes, `identity` and `no-secrets` (no user_hash, no b
 import json
 import sys
 
+from conftest import SECRET, WORKSPACE_ID, copy_app, install_quietly
 from typer.testing import CliRunner
 from verify_support import require_chromium
 
-from conftest import SECRET, WORKSPACE_ID, copy_app, install_quietly
 from intercom_wizard.cli import app as cli_app
 from intercom_wizard.localserver import free_port, running_server
 

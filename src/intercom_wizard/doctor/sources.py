@@ -8,8 +8,8 @@ with its line offset so findings still point at the right line of the file.
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from enum import Enum
+from functools import cached_property
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 

@@ -3,8 +3,7 @@
 Imported on first use of `intercom_wizard.integrations.BACKENDS` / `FRONTENDS` (see __init__.py).
 """
 
-from intercom_wizard.integrations.backends import django, express, fastapi, flask, rails, sinatra
-from intercom_wizard.integrations.backends import laravel, php
+from intercom_wizard.integrations.backends import django, express, fastapi, flask, laravel, php, rails, sinatra
 from intercom_wizard.integrations.frontends import angular, ember, html, nextjs, react, spa, vue
 
 BACKENDS = {

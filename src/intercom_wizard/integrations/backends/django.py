@@ -14,7 +14,7 @@ from ast_grep_py import SgNode
 from intercom_wizard.csp import NonceSource
 from intercom_wizard.edits import append_lines, parse
 from intercom_wizard.envfile import plan_secret
-from intercom_wizard.integrations.backends.django_settings import find_settings, view_authentication_classes, import_line
+from intercom_wizard.integrations.backends.django_settings import find_settings, import_line, view_authentication_classes
 from intercom_wizard.integrations.backends.python_common import (
     add_import,
     add_list_entry,
@@ -25,9 +25,9 @@ from intercom_wizard.integrations.backends.python_common import (
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends.layouts import find_layouts
 from intercom_wizard.options import ClientAuth
+from intercom_wizard.support import Supported, SupportTable
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
-from intercom_wizard.support import Supported, SupportTable
 
 NAME = "django"
 # The versions this integration generates code for (docs list the same table).

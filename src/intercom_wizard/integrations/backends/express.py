@@ -15,15 +15,15 @@ from ast_grep_py import SgNode
 from intercom_wizard import csp
 from intercom_wizard.edits import insert_lines_after, last_import, parse
 from intercom_wizard.envfile import plan_secret
-from intercom_wizard.integrations.backends.npm_common import add_dependency
 from intercom_wizard.integrations import identity
+from intercom_wizard.integrations.backends.npm_common import add_dependency
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
-from intercom_wizard.options import ClientAuth
 from intercom_wizard.integrations.frontends.layouts import find_layouts
 from intercom_wizard.integrations.package_json import dependencies_of, read_package_json
+from intercom_wizard.options import ClientAuth
+from intercom_wizard.support import Supported, SupportTable
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
-from intercom_wizard.support import Supported, SupportTable
 
 NAME = "express"
 # The versions this integration generates code for (docs list the same table).

@@ -21,6 +21,7 @@ from ast_grep_py import SgNode
 from intercom_wizard import csp
 from intercom_wizard.edits import append_lines, insert_lines_before, last_import, parse
 from intercom_wizard.envfile import plan_secret
+from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.backends.python_common import (
     DYNAMIC_NAME_FIELDS,
     NAME_FIELDS,
@@ -29,14 +30,13 @@ from intercom_wizard.integrations.backends.python_common import (
     declare_pyjwt,
     user_attribute_helper,
 )
-from intercom_wizard.integrations import identity
-from intercom_wizard.integrations.frontends.response_pages import find_response_pages
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends.layouts import find_layouts
+from intercom_wizard.integrations.frontends.response_pages import find_response_pages
 from intercom_wizard.options import ClientAuth
+from intercom_wizard.support import Supported, SupportTable
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
-from intercom_wizard.support import Supported, SupportTable
 
 NAME = "fastapi"
 # The versions this integration generates code for (docs list the same table).

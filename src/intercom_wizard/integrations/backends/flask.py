@@ -15,24 +15,23 @@ from ast_grep_py import SgNode
 from intercom_wizard import csp
 from intercom_wizard.edits import parse
 from intercom_wizard.envfile import plan_secret
+from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.backends.python_common import (
+    NAME_FIELDS,
     add_import,
     attach_to_app,
-    declare_python_package,
     claims_literal,
     declare_pyjwt,
-    NAME_FIELDS,
+    declare_python_package,
     model_fields,
     user_attribute_helper,
-    sql_table_columns,
 )
-from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
-from intercom_wizard.options import ClientAuth
 from intercom_wizard.integrations.frontends.layouts import find_layouts, package_base_layouts
+from intercom_wizard.options import ClientAuth
+from intercom_wizard.support import Supported, SupportTable
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
-from intercom_wizard.support import Supported, SupportTable
 from intercom_wizard.versions import python_version
 
 NAME = "flask"

@@ -46,9 +46,9 @@ from intercom_wizard.integrations.frontends.layouts import body_end_tag
 from intercom_wizard.options import ClientAuth
 from intercom_wizard.plan import Insertion
 from intercom_wizard.sourcefile import SourceText
+from intercom_wizard.support import Supported, SupportTable
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
-from intercom_wizard.support import Supported, SupportTable
 from intercom_wizard.versions import composer_version
 
 NAME = "laravel"

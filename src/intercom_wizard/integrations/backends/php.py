@@ -34,6 +34,7 @@ from ast_grep_py import SgNode
 
 from intercom_wizard import csp
 from intercom_wizard.envfile import SECRET_ENV, plan_secret
+from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.backends.php_common import (
     array_string_keys,
     composer_requires,
@@ -49,13 +50,12 @@ from intercom_wizard.integrations.backends.php_common import (
     user_fields_literal,
     vendor_autoload,
 )
-from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends.layouts import body_end_tag
 from intercom_wizard.options import ClientAuth
+from intercom_wizard.support import Supported, SupportTable
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
-from intercom_wizard.support import Supported, SupportTable
 
 NAME = "php"
 # The versions this integration generates code for (docs list the same table).
@@ -232,7 +232,7 @@ def _session_user(tree: ProjectTree, files: list[str]) -> dict[str, object]:
             return {"kind": "session-user", "style": "array", "file": path, "key": key, "id": id_field, "fields": sorted(fields)}
         why = evidence.reason if evidence is not None else "has no id field"
         return _no_evidence(tree, f"{path}:{_line(match)} stores $_SESSION['{key}'] whose id {why}")
-    for path, key, value, match in records:
+    for path, key, value, _match in records:
         if value.kind() in LITERAL_KINDS:
             continue
         style, fields = _record_usage(roots, key, value)

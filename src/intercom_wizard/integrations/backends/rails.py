@@ -22,9 +22,9 @@ from ast_grep_py import SgNode
 from intercom_wizard import csp
 from intercom_wizard.edits import indent_unit, indentation_at, insert_lines_before
 from intercom_wizard.envfile import plan_secret
+from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.backends.ruby_common import (
     add_jwt_gem,
-    claims_hash,
     email_and_name,
     env_file,
     first_argument,
@@ -35,12 +35,11 @@ from intercom_wizard.integrations.backends.ruby_common import (
     ruby,
     string_value,
 )
-from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends.layouts import find_layouts
+from intercom_wizard.support import Supported, SupportTable
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
-from intercom_wizard.support import Supported, SupportTable
 
 NAME = "rails"
 # The versions this integration generates code for (docs list the same table).
@@ -131,7 +130,7 @@ def _auth_style(tree: ProjectTree, root: str) -> dict[str, object]:
         # An app's own `current_user` (a guest user, a decorator) would make Devise's `user_signed_in?` lie.
         overridden = next((path for path, source in controllers.items() if _defines(source, f"current_{scope}")), None)
         return {"kind": "devise", "scope": scope, "other_scopes": scopes[1:], "filters": filters, "fields": fields, "overridden": overridden}
-    for path, source in controllers.items():
+    for source in controllers.values():
         # Rails 8's generator: a concern (any file name) with these methods, Current.session set by resume_session.
         methods = {m.field("name").text() for m in source.find_all(kind="method")}
         if {"require_authentication", "authenticated?"} <= methods:

@@ -16,6 +16,7 @@ from ast_grep_py import SgNode
 from intercom_wizard import csp
 from intercom_wizard.edits import indent_unit, indentation_at, insert_lines_after, insert_lines_before
 from intercom_wizard.envfile import plan_secret
+from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.backends.ruby_common import (
     add_jwt_gem,
     add_requires,
@@ -29,12 +30,11 @@ from intercom_wizard.integrations.backends.ruby_common import (
     ruby,
     string_value,
 )
-from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends.layouts import find_layouts
+from intercom_wizard.support import Supported, SupportTable
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
-from intercom_wizard.support import Supported, SupportTable
 
 NAME = "sinatra"
 # The versions this integration generates code for (docs list the same table).

@@ -29,9 +29,9 @@ from intercom_wizard.integrations.frontends.spa_common import (
 )
 from intercom_wizard.plan import Insertion
 from intercom_wizard.sourcefile import SourceText
+from intercom_wizard.support import Supported, SupportTable
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
-from intercom_wizard.support import Supported, SupportTable
 
 NAME = "angular"
 # The versions this integration generates code for (docs list the same table).

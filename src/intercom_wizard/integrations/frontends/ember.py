@@ -23,10 +23,10 @@ from intercom_wizard.integrations.frontends.spa_common import (
     spa_app,
     wire_auth_hooks,
 )
+from intercom_wizard.support import Supported, SupportTable
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.typescript import strip_types
-from intercom_wizard.support import Supported, SupportTable
 from intercom_wizard.versions import npm_version
 
 NAME = "ember"

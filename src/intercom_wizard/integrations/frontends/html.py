@@ -16,9 +16,9 @@ from intercom_wizard.integrations.frontends.layouts import PAGE_SUFFIXES, body_e
 from intercom_wizard.integrations.frontends.navigation import Navigation, detect_navigation
 from intercom_wizard.options import ClientAuth, InstallOptions
 from intercom_wizard.plan import Insertion
+from intercom_wizard.support import SupportTable
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
-from intercom_wizard.support import SupportTable
 
 NAME = "html"
 # The versions this integration generates code for (docs list the same table).

@@ -58,6 +58,7 @@ from intercom_wizard.edits import (
 )
 from intercom_wizard.envfile import plan_secret
 from intercom_wizard.errors import NothingDetected
+from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.backends.npm_common import add_dependency
 from intercom_wizard.integrations.base import Detection, PlanContext
 from intercom_wizard.integrations.frontends.spa import detect_framework
@@ -73,11 +74,10 @@ from intercom_wizard.integrations.frontends.spa_common import (
 from intercom_wizard.integrations.package_json import dependencies_of
 from intercom_wizard.plan import Insertion
 from intercom_wizard.sourcefile import SourceText
-from intercom_wizard.integrations import identity
+from intercom_wizard.support import Supported, SupportTable
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.typescript import strip_types
-from intercom_wizard.support import Supported, SupportTable
 from intercom_wizard.versions import npm_version
 
 NAME = "nextjs"

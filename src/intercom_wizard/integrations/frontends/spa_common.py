@@ -14,8 +14,8 @@ from typing import Any
 
 from ast_grep_py import SgNode
 
-from intercom_wizard.errors import WizardError
 from intercom_wizard.edits import indent_unit, indentation_at, insert_lines_after, last_import, line_start, parse
+from intercom_wizard.errors import WizardError
 from intercom_wizard.integrations.backends.npm_common import add_dependency
 from intercom_wizard.integrations.base import Detection, PlanContext
 from intercom_wizard.integrations.package_json import dependencies_of, read_package_json

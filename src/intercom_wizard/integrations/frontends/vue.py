@@ -24,10 +24,10 @@ from intercom_wizard.integrations.frontends.spa import detect_framework
 from intercom_wizard.integrations.frontends.spa_common import SpaApp, core_module, import_path, spa_app, wire_auth_hooks
 from intercom_wizard.plan import Insertion
 from intercom_wizard.sourcefile import SourceText
+from intercom_wizard.support import Supported, SupportTable
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.typescript import strip_types
-from intercom_wizard.support import Supported, SupportTable
 
 NAME = "vue"
 # The versions this integration generates code for (docs list the same table).
