@@ -5,13 +5,12 @@ merged; a snippet already present is not inserted again (idempotency); a whole-f
 accepted only when it amounts to insertions (so uninstall can take them out again).
 """
 
-import difflib
 from dataclasses import dataclass, field
 
 from intercom_wizard.edits import apply_insertions
 from intercom_wizard.errors import AlreadyInstalled, BadInput
 from intercom_wizard.formatting import ProjectFormatter
-from intercom_wizard.plan import DependencyChange, FileChange, Insertion, ManualStep, Note
+from intercom_wizard.plan import DependencyChange, FileChange, Insertion, ManualStep, Note, pure_insertions
 from intercom_wizard.receipt import Receipt
 from intercom_wizard.style import JsStyle, infer_js_style, js_language, signature
 from intercom_wizard.tree import ProjectTree
@@ -101,17 +100,12 @@ class PlanBuilder:
         before = self.tree.text(path)
         if after == before:
             return
-        insertions = []
-        matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-        for tag, i1, _i2, j1, j2 in matcher.get_opcodes():
-            if tag == "equal":
-                continue
-            if tag != "insert":
-                raise BadInput(
-                    f"Updating {path} would change existing text, not only add to it; refusing.",
-                    hint="Add the dependency by hand.",
-                )
-            insertions.append(Insertion(i1, after[j1:j2]))
+        insertions = pure_insertions(before, after)
+        if insertions is None:
+            raise BadInput(
+                f"Updating {path} would change existing text, not only add to it; refusing.",
+                hint="Add the dependency by hand.",
+            )
         self.insert(path, insertions, reason, skip_present=False)
 
     def manual(self, file: str, instruction: str, snippet: str) -> None:

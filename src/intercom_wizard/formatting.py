@@ -17,7 +17,6 @@ the style inference (`style.py`) wrote it.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import shutil
@@ -28,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from intercom_wizard.plan import Insertion
+from intercom_wizard.plan import Insertion, pure_insertions
 from intercom_wizard.tree import ProjectTree
 
 TOOL_TIMEOUT_SECONDS = 120
@@ -146,19 +145,6 @@ class ProjectFormatter:
         except ToolFailed as error:
             self.report.failures.append(f"{path}: {tool.name} failed ({error}); left as generated")
             return None
-
-
-def pure_insertions(before: str, after: str) -> list[Insertion] | None:
-    """`after` as insertions at offsets of `before`, or None when it removes or replaces any text."""
-    insertions = []
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for tag, i1, _i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        if tag != "insert":
-            return None
-        insertions.append(Insertion(i1, after[j1:j2]))
-    return insertions
 
 
 # -- finding the project's tools ----------------------------------------------------------------

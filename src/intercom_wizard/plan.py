@@ -145,3 +145,16 @@ class Plan:
 
     def render_json(self) -> str:
         return json.dumps(self.to_json(), indent=2)
+
+
+def pure_insertions(before: str, after: str) -> list[Insertion] | None:
+    """`after` as insertions at offsets of `before`, or None when it removes or replaces any text."""
+    insertions = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for tag, i1, _i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if tag != "insert":
+            return None
+        insertions.append(Insertion(i1, after[j1:j2]))
+    return insertions
