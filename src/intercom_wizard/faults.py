@@ -31,10 +31,6 @@ def checkpoint(step: str) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), step)
 
 
-def steps_taken() -> int:
-    return _steps_taken
-
-
 def reset() -> None:
     """Start counting again (the in-process tests run several commands in one process)."""
     global _steps_taken

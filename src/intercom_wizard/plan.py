@@ -111,9 +111,6 @@ class Plan:
     def is_empty(self) -> bool:
         return not self.changes
 
-    def change_for(self, path: str) -> FileChange | None:
-        return next((c for c in self.changes if c.path == path), None)
-
     def diff(self) -> str:
         chunks = []
         for change in self.changes:

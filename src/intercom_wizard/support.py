@@ -45,11 +45,6 @@ class Supported:
 SupportTable = tuple[Supported, ...]
 
 
-def read_versions(tree: ProjectTree, root: str, table: SupportTable) -> dict[str, Found | None]:
-    """Each row's version by label (None when the project does not say)."""
-    return {row.label: row.read(tree, root) for row in table}
-
-
 def check_supported(tree: ProjectTree, root: str, integration: str, table: SupportTable) -> None:
     """Refuse (exit 2) when a version the project runs is outside what the integration generates for."""
     outside = [(row, found) for row in table if (found := row.read(tree, root)) is not None and not row.allows(found)]

@@ -18,12 +18,6 @@ PAGE_SUFFIXES = (".html", ".htm", ".jinja", ".j2", ".njk", ".erb", ".ejs", ".php
 UPGRADABLE_PAGE_SUFFIXES = (".html", ".htm", ".jinja", ".j2")
 UPGRADABLE_BACKEND = "flask"
 IDENTITY_SETTINGS = ("user_id", "email", "name", "user_hash")
-# The Messenger settings a user configures and the upgrade keeps (Intercom's documented attributes).
-CUSTOM_SETTINGS = (
-    "api_base", "custom_launcher_selector", "hide_default_launcher", "alignment", "horizontal_padding",
-    "vertical_padding", "action_color", "background_color", "session_duration", "language_override", "company",
-    "created_at", "z_index",
-)
 SETTING_KEY = re.compile(r"""^\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?\s*:""", re.MULTILINE)
 # How each back end computes the deprecated user_hash.
 HMAC_CALLS = {".py": "hmac.new", ".php": "hash_hmac", ".rb": "OpenSSL::HMAC", ".js": "createHmac", ".ts": "createHmac"}

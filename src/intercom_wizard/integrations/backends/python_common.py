@@ -1,6 +1,5 @@
 """What the Python back ends share: declaring PyJWT, finding the user's fields, placing imports."""
 
-import sqlite3
 from collections.abc import Callable
 
 import tomlkit
@@ -147,23 +146,6 @@ def model_fields(tree: ProjectTree, base_class: str) -> set[str] | None:
                 if decorated is not None and decorated.kind() == "decorated_definition" and "@property" in decorated.text().split("def", 1)[0]:
                     fields.add(function.field("name").text())
             return fields
-    return None
-
-
-def sql_table_columns(tree: ProjectTree, tables: tuple[str, ...] = ("user", "users")) -> set[str] | None:
-    """Columns of the user table declared in the project's schema .sql files, read by SQLite itself."""
-    for path in tree.glob(".sql"):
-        database = sqlite3.connect(":memory:")
-        try:
-            database.executescript(tree.text(path))
-            for table in tables:
-                columns = {row[1] for row in database.execute(f'PRAGMA table_info("{table}")')}
-                if columns:
-                    return columns
-        except sqlite3.Error:
-            continue
-        finally:
-            database.close()
     return None
 
 

@@ -46,7 +46,6 @@ APP_CLASSES = ("Sinatra::Base", "Sinatra::Application")
 ROUTE_METHODS = ("get", "post", "put", "patch", "delete", "options", "link", "unlink")
 TEST_FOLDERS = ("spec", "test")
 UNSUPPORTED_LAYOUT_SUFFIXES = (".haml", ".slim")
-SESSION_USER_WORDS = ("user", "account", "member", "uid")  # session[:user_id], session[:account_id], ...
 
 
 def detect(tree: ProjectTree) -> list[Detection]:
