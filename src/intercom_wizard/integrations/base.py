@@ -1,7 +1,7 @@
 """What every integration shares: its detection result, the planning context, the page host."""
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from intercom_wizard.builder import PlanBuilder
 from intercom_wizard.csp import NonceSource
@@ -10,12 +10,56 @@ from intercom_wizard.tree import ProjectTree
 
 
 @dataclass(frozen=True)
-class Detection:
+class TokenAuth:
+    """The back end authenticates API calls with an Authorization header instead of a cookie."""
+
+    kind: str  # "drf", "flask-jwt-extended", "express-jwt", "sanctum", "fastapi-users", ...
+    scheme: str | None = None  # the header scheme the app declares ("Token", "JWT"); None = "Bearer"
+    # Why the token's own identity is not an evidenced user id (file:line each); empty = it is.
+    identity_refused: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StaticMount:
+    """A folder the back end serves as static files."""
+
+    dir: str  # the folder, relative to the project root
+    path: str  # the URL path it is served at, e.g. "/static"
+
+
+@dataclass(frozen=True, kw_only=True)
+class BackendDetails:
+    """What shared code (planner, sign-in evidence, `detect`) reads of any back end's detection.
+
+    Each back end subclasses it (frozen, kw_only) with the fields only its own planning reads.
+    """
+
+    entry_file: str | None = None  # the app's main file, named by manual steps
+    app_var: str = "app"  # the variable holding the app object, where the language has one
+    sign_in: str | None = None  # the recognised sign-in kind ("flask-login", "devise", ...); None = none
+    sign_in_name: str | None = None  # the name `detect` shows beside the kind (a function, a guard)
+    token_auth: TokenAuth | None = None
+    static: StaticMount | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class FrontendDetails:
+    """Base of every front end's detection result (frozen, kw_only subclasses per front end)."""
+
+    typescript: bool = False
+
+
+# An integration's own details type; `Detection[Any]` where shared code holds any integration's.
+DetailsT = TypeVar("DetailsT")
+
+
+@dataclass(frozen=True)
+class Detection(Generic[DetailsT]):
     name: str
     role: str  # "frontend" | "backend"
     root: str  # folder of that app inside the project ("" = the project root)
     evidence: tuple[str, ...]
-    details: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    details: DetailsT = field(default_factory=dict, compare=False, hash=False)  # type: ignore[assignment]
     supported: bool = True
 
     def summary(self) -> dict[str, Any]:
