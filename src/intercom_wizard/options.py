@@ -88,6 +88,31 @@ def parse_endpoint(value: str) -> str:
     return value
 
 
+@dataclass(frozen=True)
+class Endpoint:
+    """The token endpoint's URL path, validated once (`parse_endpoint`); every integration reads the
+    shape it needs from here instead of reshaping the string itself."""
+
+    path: str  # "/api/intercom-jwt": absolute, no trailing slash
+
+    def __str__(self) -> str:
+        return self.path
+
+    @property
+    def relative(self) -> str:
+        """Without the leading slash: "api/intercom-jwt" (Django's path(), Rails-style route files)."""
+        return self.path.lstrip("/")
+
+    @property
+    def segments(self) -> tuple[str, ...]:
+        return tuple(self.relative.split("/"))
+
+    def below(self, prefix: str) -> str | None:
+        """The path below a mount prefix ("/api" or "api" -> "intercom-jwt"), None when it is not below it."""
+        mount = "/" + prefix.strip("/")
+        return self.path[len(mount) + 1 :] if self.path.startswith(mount + "/") else None
+
+
 def _endpoint_problem(value: str) -> str | None:
     if not value.startswith("/"):
         return "it must start with /"
@@ -228,3 +253,8 @@ class InstallOptions:
     @property
     def workspace_id(self) -> str:
         return self.workspace.id
+
+    @property
+    def token_endpoint(self) -> Endpoint:
+        """`endpoint` as a value object (integrations read `.relative`, `.below(prefix)`, `.segments`)."""
+        return Endpoint(self.endpoint)
