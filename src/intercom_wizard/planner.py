@@ -6,7 +6,7 @@ from intercom_wizard import csp
 from intercom_wizard.builder import PlanBuilder
 from intercom_wizard.errors import AlreadyInstalled, Ambiguous, BadInput, NothingDetected
 from intercom_wizard.integrations import BACKENDS, FRONTENDS
-from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
+from intercom_wizard.integrations.base import Detection, PageHost, PlanContext, backend_details
 from intercom_wizard.integrations.frontends import html, response_pages
 from intercom_wizard.integrations.frontends.client_auth import find_token_storage
 from intercom_wizard.integrations.frontends.response_pages import find_response_pages
@@ -60,11 +60,12 @@ def choose_frontend(project: Project, options: InstallOptions) -> Detection | No
 def resolve_client_auth(project: Project, options: InstallOptions, backend: Detection | None, *, has_pages: bool) -> InstallOptions:
     """Cookie or bearer: what the back end's auth implies, and for bearer where the front end keeps its token."""
     auth = options.auth
-    declared = (backend.details.get("token_auth") or {}).get("scheme") if backend is not None else None
+    token_auth = backend_details(backend).token_auth if backend is not None else None
+    declared = token_auth.scheme if token_auth is not None else None
     if declared and options.auth_scheme == "Bearer":  # the back end's own scheme (JWT_HEADER_TYPE, DRF's Token)
         options = replace(options, auth_scheme=str(declared))
     if auth is None:
-        auth = ClientAuth.BEARER if backend is not None and backend.details.get("token_auth") else ClientAuth.COOKIE
+        auth = ClientAuth.BEARER if token_auth is not None else ClientAuth.COOKIE
     if auth is ClientAuth.COOKIE:
         return replace(options, auth=auth)
     if options.token_storage_key or not has_pages:
@@ -88,9 +89,9 @@ def check_cookie_auth(context: PlanContext, project: Project, backend: Detection
     options = context.options
     if options.auth is not ClientAuth.COOKIE or context.anonymous_only:
         return
-    if backend is not None and backend.details.get("token_auth"):
-        token_auth = backend.details["token_auth"]
-        kind = token_auth.get("kind", "token") if isinstance(token_auth, dict) else "token"
+    token_auth = backend_details(backend).token_auth if backend is not None else None
+    if backend is not None and token_auth is not None:
+        kind = token_auth.kind
         where = _entry_file(project, backend)
         context.builder.manual(
             where,
@@ -259,9 +260,9 @@ def _plan_pages(context: PlanContext, project: Project, backend: Detection | Non
             )
     if host is None and backend is not None and find_response_pages(project.tree, backend.root):
         # No templates, but the app returns pages as strings: the script is served from its static folder.
-        static = backend.details.get("static")
-        if isinstance(static, dict) and static.get("dir") and static.get("path"):
-            host = PageHost(static_dir=static["dir"], script_src=f"{static['path'].rstrip('/')}/{html.SCRIPT_NAME}", layouts=())
+        static = backend_details(backend).static
+        if static is not None:
+            host = PageHost(static_dir=static.dir, script_src=f"{static.path.rstrip('/')}/{html.SCRIPT_NAME}", layouts=())
         else:
             app_folder = folder_of(_entry_file_of(backend) or join(backend.root, "app"))
             host = PageHost(static_dir=join(app_folder, "static"), script_src="/static/" + html.SCRIPT_NAME, layouts=())
@@ -317,11 +318,9 @@ def _place_in_response_pages(context: PlanContext, project: Project, backend: De
 
 def _entry_file(project: Project, backend: Detection | None) -> str:
     """An existing file to name in a manual step: the back end's main file, else its folder's first file."""
-    if backend is not None:
-        for key in ("app_file", "server_file", "settings_file", "routes_file"):
-            value = backend.details.get(key)
-            if isinstance(value, str) and project.tree.exists(value):
-                return value
+    entry = backend_details(backend).entry_file if backend is not None else None
+    if entry is not None and project.tree.exists(entry):
+        return entry
     root = backend.root if backend is not None else ""
     return next((f for f in project.tree.files if not root or f.startswith(root + "/")), project.tree.files[0])
 
@@ -329,7 +328,7 @@ def _entry_file(project: Project, backend: Detection | None) -> str:
 def _serve_static_folder(context: PlanContext, backend: Detection) -> None:
     """A back end without a static-file route gets one line to add; only FastAPI returns None from page_host."""
     app_file = _entry_file_of(backend)
-    app_var = backend.details.get("app_var", "app")
+    app_var = backend_details(backend).app_var
     if backend.name == "fastapi":
         snippet = (
             "from pathlib import Path\nfrom fastapi.staticfiles import StaticFiles\n"
@@ -341,8 +340,7 @@ def _serve_static_folder(context: PlanContext, backend: Detection) -> None:
 
 
 def _entry_file_of(backend: Detection) -> str | None:
-    value = backend.details.get("app_file") or backend.details.get("server_file")
-    return value if isinstance(value, str) else None
+    return backend_details(backend).entry_file
 
 
 def _settings(options: InstallOptions) -> dict[str, str]:

@@ -7,7 +7,7 @@ from typing import Any
 from intercom_wizard.existing import Finding, find_existing_intercom
 from intercom_wizard.integrations import BACKENDS, DETECT_ONLY_FRONTENDS, FRONTENDS
 from intercom_wizard.integrations.backends.npm_common import package_manager
-from intercom_wizard.integrations.base import Detection
+from intercom_wizard.integrations.base import Detection, backend_details
 from intercom_wizard.receipt import Receipt, load_receipt
 from intercom_wizard.support import versions_json
 from intercom_wizard.tree import ProjectTree, join
@@ -40,11 +40,11 @@ class Project:
 
 
 def _auth_summary(detection: Detection) -> str:
-    auth = detection.details.get("auth") or detection.details.get("user") or {}
     if detection.name == "django":
         return "django.contrib.auth (request.user)"
-    kind = str(auth.get("kind", "unknown"))
-    return f"{kind} ({auth['name']})" if auth.get("name") else kind
+    details = backend_details(detection)
+    kind = details.sign_in or "none"
+    return f"{kind} ({details.sign_in_name})" if details.sign_in_name else kind
 
 
 def detect(root: Path) -> Project:

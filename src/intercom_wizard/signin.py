@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from intercom_wizard.errors import WizardError
-from intercom_wizard.integrations.base import Detection
+from intercom_wizard.integrations.base import Detection, backend_details
 from intercom_wizard.receipt import RECEIPT_PATH, Receipt
 from intercom_wizard.tree import ProjectTree
 
@@ -64,11 +64,12 @@ class SignInEvidence:
 def find_sign_in(tree: ProjectTree, backend: Detection | None, receipt: Receipt | None) -> list[SignInEvidence]:
     """Every place that shows the app signs users in (the first few are enough to decide)."""
     found: list[SignInEvidence] = []
-    auth = (backend.details.get("auth") or backend.details.get("user") or {}) if backend is not None else {}
-    if isinstance(auth, dict) and auth.get("kind") not in (None, "none"):
-        found.append(SignInEvidence(backend.root or ".", 0, f"{backend.name} sign-in recognised: {auth['kind']}"))  # type: ignore[union-attr]
-    if backend is not None and backend.details.get("token_auth"):
-        found.append(SignInEvidence(backend.root or ".", 0, f"{backend.name} token authentication"))
+    if backend is not None:
+        details = backend_details(backend)
+        if details.sign_in is not None:
+            found.append(SignInEvidence(backend.root or ".", 0, f"{backend.name} sign-in recognised: {details.sign_in}"))
+        if details.token_auth is not None:
+            found.append(SignInEvidence(backend.root or ".", 0, f"{backend.name} token authentication"))
     ours = set(receipt.created) if receipt else set()
     for path in tree.files:
         name = PurePosixPath(path)
