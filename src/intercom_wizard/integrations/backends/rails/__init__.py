@@ -350,7 +350,7 @@ def _controller_source(auth: dict, version: tuple[int, ...] | None) -> str:
     claims = "{\n" + ",\n".join(f"      {entry}" for entry in entries) + "\n    }"
     no_store = "no_store" if version and version >= (7, 1) else 'response.headers["Cache-Control"] = "no-store"'
     return render(
-        "rails_intercom_jwts_controller.rb",
+        "rails/intercom_jwts_controller.rb",
         filters="\n".join(filters),
         user=user,
         claims=claims,
