@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 
 from intercom_wizard.integrations.backends.php.endpoint import php_snippet
+from intercom_wizard.integrations.backends.rails.controller import _controller_source as rails_controller_source
+from intercom_wizard.integrations.backends.rails.details import RailsAuth
+from intercom_wizard.integrations.backends.rails.pages import _user_settings as rails_user_settings
 from intercom_wizard.templates import render
 
 PHP = shutil.which("php") or "php"
@@ -76,3 +79,42 @@ def test_plain_php_adapter_and_insecure_user_settings_are_valid_php(tmp_path: Pa
         entries="user_id: <?= json_encode((string) $_SESSION['user'], JSON_HEX_TAG) ?>,",
     )
     php_lint(tmp_path, "layout.php", f"<script>\nwindow.settings = {{\n{settings}}};\n</script>\n")
+
+
+# --- Rails -------------------------------------------------------------------------------------
+
+ERB = shutil.which("erb") or "erb"
+
+
+def erb_check(tmp_path: Path, name: str, text: str) -> None:
+    """The Ruby an ERB template compiles to (`erb -x`) passes `ruby -c`."""
+    path = tmp_path / name
+    path.write_text(text)
+    compiled = subprocess.run([ERB, "-x", "-T", "-", str(path)], capture_output=True, text=True, check=True).stdout
+    ruby_check(tmp_path, f"{name}.rb", compiled)
+
+
+RAILS_AUTHS = [
+    RailsAuth(kind="devise", filters=("authenticate_user!",), fields=("email", "id", "name")),
+    RailsAuth(kind="devise", scope="admin", overridden="app/controllers/application_controller.rb"),
+    RailsAuth(kind="rails-authentication", fields=("email_address", "id")),
+    RailsAuth(kind="current-attributes", file="app/controllers/concerns/authentication.rb"),
+    RailsAuth(kind="current_user", file="app/controllers/application_controller.rb", helper=True, fields=("id", "username")),
+    RailsAuth(kind="instance-variable", variable="@current_user", setter="load_user", filters=("require_login",)),
+    RailsAuth(kind="none", filters=("require_login",)),
+]
+
+
+@pytest.mark.parametrize("auth", RAILS_AUTHS, ids=lambda auth: f"{auth.kind}-{auth.scope}")
+@pytest.mark.parametrize("version", [(6, 1), (7, 1), None])
+def test_every_rails_controller_variant_is_valid_ruby(tmp_path: Path, auth: RailsAuth, version: tuple[int, ...] | None) -> None:
+    source = rails_controller_source(auth, version)
+    assert "__IW_" not in source
+    assert ("def signed_in_user" in source) == (auth.kind == "none")
+    ruby_check(tmp_path, "intercom_jwts_controller.rb", source)
+
+
+@pytest.mark.parametrize("auth", [a for a in RAILS_AUTHS if rails_user_settings(a) is not None], ids=lambda auth: auth.kind)
+def test_rails_insecure_user_settings_are_valid_erb(tmp_path: Path, auth: RailsAuth) -> None:
+    settings = rails_user_settings(auth)
+    erb_check(tmp_path, "layout.html.erb", f"<script>\nwindow.settings = {{\n{settings}}};\n</script>\n")
