@@ -291,7 +291,7 @@ def plan(context: PlanContext, detection: Detection) -> None:
                 after,
                 ADAPTER_HELPER,
                 str(details["auth"]["reason"]),
-                requote(render("sinatra_user_adapter.rb").split("\n", 1)[1].strip(), quote),
+                requote(render("sinatra/user_adapter.rb").split("\n", 1)[1].strip(), quote),
                 details["auth"].get("rejected", []),
             )
     for setting in ("public_folder", "views"):
@@ -316,7 +316,7 @@ def _route_source(endpoint: str, auth: dict) -> str:
         user = f"session[:{auth['key']}] && {{ id: session[:{auth['key']}] }}"
     else:
         user = ADAPTER_HELPER
-        adapter = render("sinatra_user_adapter_stub.rb").strip() + "\n\n"
+        adapter = render("sinatra/user_adapter_stub.rb").strip() + "\n\n"
     fields = set(auth["fields"]) if auth.get("fields") else None
     reader = "user[:{}]" if auth["access"] == "index" else "user.{}"
     user_id = reader.format("id")
@@ -327,7 +327,7 @@ def _route_source(endpoint: str, auth: dict) -> str:
         lookup = READER_LAMBDA
     else:
         claims, lookup = claims_hash(user_id + ".to_s", reader, fields, "  ", extra), ""
-    return adapter + render("sinatra_intercom_jwt.rb", endpoint=endpoint, user=user, user_id=user_id, reader=lookup, claims=claims)
+    return adapter + render("sinatra/intercom_jwt.rb", endpoint=endpoint, user=user, user_id=user_id, reader=lookup, claims=claims)
 
 
 READER_LAMBDA = (
