@@ -16,6 +16,8 @@ from intercom_wizard.integrations.backends.php_common import php_snippet, user_f
 from intercom_wizard.integrations.backends.rails.controller import _controller_source as rails_controller_source
 from intercom_wizard.integrations.backends.rails.details import RailsAuth
 from intercom_wizard.integrations.backends.rails.pages import _user_settings as rails_user_settings
+from intercom_wizard.integrations.backends.sinatra.details import SinatraAuth
+from intercom_wizard.integrations.backends.sinatra.route import _route_source as sinatra_route_source
 from intercom_wizard.templates import render
 
 PHP = shutil.which("php") or "php"
@@ -151,3 +153,26 @@ def test_laravel_insecure_user_settings_hold_valid_php_expressions(tmp_path: Pat
     expressions = re.findall(r"@json\((.*)\),$", settings, re.MULTILINE)
     assert len(expressions) == 3
     php_lint(tmp_path, "expressions.php", "<?php\n" + "".join(f"echo json_encode({e});\n" for e in expressions))
+
+
+# --- Sinatra -----------------------------------------------------------------------------------
+
+SINATRA_AUTHS = [
+    SinatraAuth(kind="helper", access="index", fields=("email", "id", "name")),
+    SinatraAuth(kind="helper", access="method", fields=("email", "id", "username")),
+    SinatraAuth(kind="helper", access="method"),  # fields unknown: read at run time
+    SinatraAuth(kind="session", key="user_id", access="index", fields=("id",)),
+    SinatraAuth(kind="none", access="index", reason="no current_user helper and no session login was found"),
+]
+
+
+@pytest.mark.parametrize("auth", SINATRA_AUTHS, ids=lambda auth: f"{auth.kind}-{auth.access}-{bool(auth.fields)}")
+def test_every_sinatra_route_variant_is_valid_ruby(tmp_path: Path, auth: SinatraAuth) -> None:
+    route = sinatra_route_source("/api/intercom-jwt", auth)
+    assert "__IW_" not in route
+    assert ("read = lambda" in route) == (auth.kind == "helper" and auth.fields is None)
+    ruby_check(tmp_path, "app.rb", f'require "sinatra"\nrequire "json"\nrequire "jwt"\n\n{route}')
+
+
+def test_sinatra_adapter_snippet_is_valid_ruby(tmp_path: Path) -> None:
+    ruby_check(tmp_path, "adapter.rb", render("sinatra/user_adapter.rb"))
