@@ -409,8 +409,7 @@ def detect_command(
         out.print(f"[bold]{role}:[/]" + ("" if report[role] else " none"))
         for item in report[role]:
             extra = f", auth: {item['auth']}" if "auth" in item else ""
-            support = "" if item["supported"] else " [yellow](detected; not installable in this release)[/]"
-            out.print(f"  {item['name']} in {item['root']}{extra}{support}")
+            out.print(f"  {item['name']} in {item['root']}{extra}")
             for evidence in item["evidence"]:
                 out.print(f"    [dim]{escape(evidence)}[/]")
             for label, version in item.get("versions", {}).items():

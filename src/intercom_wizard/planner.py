@@ -47,13 +47,6 @@ def choose_frontend(project: Project, options: InstallOptions) -> Detection | No
                 hint=f"This release installs: {', '.join(SUPPORTED_FRONTENDS)}.",
             )
         return Detection(options.frontend, "frontend", "", ("chosen with --frontend",))
-    unsupported = [d for d in project.frontends if not d.supported]
-    if unsupported:
-        names = ", ".join(f"{d.name} ({d.root or '.'})" for d in unsupported)
-        raise NothingDetected(
-            f"Found a single-page front end this release does not install yet: {names}.",
-            hint="Pass --frontend html to add the plain script to its pages instead.",
-        )
     return _single("frontend", project.frontends) if project.frontends else None
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from intercom_wizard.existing import Finding, find_existing_intercom
-from intercom_wizard.integrations import BACKENDS, DETECT_ONLY_FRONTENDS, FRONTENDS
+from intercom_wizard.integrations import BACKENDS, FRONTENDS
 from intercom_wizard.integrations.backends.npm_common import package_manager
 from intercom_wizard.integrations.base import Detection, backend_details
 from intercom_wizard.receipt import Receipt, load_receipt
@@ -52,7 +52,6 @@ def detect(root: Path) -> Project:
     receipt = load_receipt(tree)
     backends = [d for module in BACKENDS.values() for d in module.detect(tree)]
     spas = [d for name, module in FRONTENDS.items() if name != "html" for d in module.detect(tree)]
-    spas += DETECT_ONLY_FRONTENDS.detect(tree, frozenset(FRONTENDS))
     # Laravel's resources/js (Vite, Mix, Inertia) is the bundle its Blade layout loads, not a separate app.
     laravel_roots = {d.root for d in backends if d.name == "laravel"}
     spas = [d for d in spas if d.root not in laravel_roots]
