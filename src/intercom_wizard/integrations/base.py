@@ -84,8 +84,11 @@ class PageHost:
     csp_nonce_help: str = ""  # how this back end's pages get a nonce, for when the app makes none
 
 
-@dataclass
+@dataclass(frozen=True)
 class PlanContext:
+    """What every integration plans with. Frozen: the planner settles the options (client auth
+    included) before any integration plans; only the builder, which collects the plan, changes."""
+
     tree: ProjectTree
     options: InstallOptions
     builder: PlanBuilder
