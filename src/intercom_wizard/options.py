@@ -238,6 +238,10 @@ class InstallOptions:
     mode: AuthMode = AuthMode.SECURE
     frontend: str | None = None
     backend: str | None = None
+    # The folder of the app chosen when several were found (set by the interactive choice, which knows
+    # each candidate's root); None: --frontend/--backend alone, by name.
+    frontend_root: str | None = None
+    backend_root: str | None = None
     frontend_origin: str | None = None  # set when the pages are served from another origin than the API
     auth: ClientAuth | None = None  # None: decided from what the project uses
     token_storage_key: str | None = None

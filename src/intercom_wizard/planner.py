@@ -5,7 +5,7 @@ from typing import Any
 
 from intercom_wizard import csp
 from intercom_wizard.builder import PlanBuilder
-from intercom_wizard.errors import AlreadyInstalled, Ambiguous, BadInput, NothingDetected
+from intercom_wizard.errors import AlreadyInstalled, Ambiguous, BadInput, Candidate, NothingDetected
 from intercom_wizard.integrations import BACKENDS, FRONTENDS
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext, backend_details
 from intercom_wizard.integrations.frontends import html, response_pages
@@ -33,7 +33,7 @@ def choose_backend(project: Project, options: InstallOptions) -> Detection[Any] 
             return None
         if options.backend not in BACKENDS:
             raise BadInput(f"Unknown back end {options.backend!r}.", hint=f"Choose one of: {', '.join(SUPPORTED_BACKENDS)}, none.")
-        matches = [d for d in project.backends if d.name == options.backend]
+        matches = [d for d in project.backends if d.name == options.backend and options.backend_root in (None, d.root)]
         if not matches:
             raise NothingDetected(f"--backend {options.backend} was given, but no {options.backend} app was found in {project.tree.root}.")
         return _single("backend", matches)
@@ -47,6 +47,9 @@ def choose_frontend(project: Project, options: InstallOptions) -> Detection[Any]
                 f"Unknown or not yet supported front end {options.frontend!r}.",
                 hint=f"This release installs: {', '.join(SUPPORTED_FRONTENDS)}.",
             )
+        chosen = [d for d in project.frontends if d.name == options.frontend and d.root == options.frontend_root]
+        if chosen:  # picked from the detected apps (interactive choice): that app, at its folder
+            return chosen[0]
         return Detection(options.frontend, "frontend", "", ("chosen with --frontend",))
     return _single("frontend", project.frontends) if project.frontends else None
 
@@ -71,7 +74,7 @@ def resolve_client_auth(project: Project, options: InstallOptions, backend: Dete
     listed = "; ".join(f"{c.key!r} in {c.file}" for c in candidates) or "no localStorage/sessionStorage key read next to an Authorization header"
     raise Ambiguous(
         "token_storage_key",
-        [c.key for c in candidates],
+        [Candidate("token_storage_key", c.key, c.file, f"{c.key!r} in {c.file}") for c in candidates],
         f"The API authenticates with bearer tokens, but where the front end keeps its token is unclear ({listed}).",
         hint="Pass --token-storage-key KEY (and --auth-scheme Token for DRF's TokenAuthentication), or --auth cookie.",
     )
@@ -109,11 +112,11 @@ def check_cookie_auth(context: PlanContext, project: Project, backend: Detection
 def _single(role: str, candidates: list[Detection[Any]]) -> Detection[Any]:
     if len(candidates) == 1:
         return candidates[0]
-    listed = [f"{d.name} in {d.root or '.'}" for d in candidates]
+    listed = [Candidate(role, d.name, d.root, f"{d.name} in {d.root or '.'}") for d in candidates]
     raise Ambiguous(
         role,
         listed,
-        f"Found more than one {role}: " + "; ".join(listed) + ".",
+        f"Found more than one {role}: " + "; ".join(c.display for c in listed) + ".",
         hint=f"Say which with --{role} NAME (and run the wizard in that app's folder).",
     )
 
