@@ -220,7 +220,7 @@ def _plan_single_page_app(context: PlanContext, project: Project, backend: Detec
     elif not getattr(FRONTENDS[frontend.name], "SERVES_TOKENS", False):
         context.builder.note(
             f"No back end was found beside the {frontend.name} app. It fetches its token from "
-            f"{context.options.endpoint} on its own origin: run the wizard on the API's code as well (or pass "
+            f"{context.options.token_endpoint} on its own origin: run the wizard on the API's code as well (or pass "
             "--endpoint with the API's URL path), so that endpoint exists and signs tokens for the signed-in user.",
             "warning",
         )
@@ -276,7 +276,7 @@ def _plan_pages(context: PlanContext, project: Project, backend: Detection[Any] 
             _serve_static_folder(context, backend)
     if host is not None and secure:
         identified = backend is not None and not context.anonymous_only
-        html.plan(context, host, token_url=options.endpoint if identified else None)
+        html.plan(context, host, token_url=str(options.token_endpoint) if identified else None)
     elif host is not None:
         html.plan_insecure(context, host)
     if host is not None and not host.layouts and not host.unsupported_layouts:
@@ -354,7 +354,7 @@ def _settings(options: InstallOptions) -> dict[str, str]:
     return {
         "workspace_id": options.workspace_id,
         "region": options.region.value,
-        "endpoint": options.endpoint,
+        "endpoint": str(options.token_endpoint),
         "mode": options.mode.value,
         "load": options.load.value,
     } | ({"csp_nonce": "yes"} if options.csp_nonce else {})
