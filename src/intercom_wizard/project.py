@@ -16,8 +16,8 @@ from intercom_wizard.tree import ProjectTree, join
 @dataclass
 class Project:
     tree: ProjectTree
-    frontends: list[Detection]
-    backends: list[Detection]
+    frontends: list[Detection[Any]]
+    backends: list[Detection[Any]]
     receipt: Receipt | None
     existing_intercom: list[Finding]
     package_managers: dict[str, str] = field(default_factory=dict)
@@ -33,13 +33,13 @@ class Project:
             "existing_intercom": [str(f) for f in self.existing_intercom],
         }
 
-    def versions(self, detection: Detection) -> dict[str, object]:
+    def versions(self, detection: Detection[Any]) -> dict[str, object]:
         """The versions the detected app runs, against what its integration generates for."""
         module = (FRONTENDS if detection.role == "frontend" else BACKENDS).get(detection.name)
         return versions_json(self.tree, detection.root, module.SUPPORTED) if module is not None else {}
 
 
-def _auth_summary(detection: Detection) -> str:
+def _auth_summary(detection: Detection[Any]) -> str:
     if detection.name == "django":
         return "django.contrib.auth (request.user)"
     details = backend_details(detection)

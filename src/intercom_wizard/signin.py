@@ -11,6 +11,7 @@ fresh create-vite / create-next-app scaffold or a brochure site is.
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any
 
 from intercom_wizard.errors import WizardError
 from intercom_wizard.integrations import component_suffixes
@@ -62,7 +63,7 @@ class SignInEvidence:
         return f"{self.file}:{self.line}: {self.what}"
 
 
-def find_sign_in(tree: ProjectTree, backend: Detection | None, receipt: Receipt | None) -> list[SignInEvidence]:
+def find_sign_in(tree: ProjectTree, backend: Detection[Any] | None, receipt: Receipt | None) -> list[SignInEvidence]:
     """Every place that shows the app signs users in (the first few are enough to decide)."""
     found: list[SignInEvidence] = []
     if backend is not None:
