@@ -28,9 +28,8 @@ def test_a_declaration_agrees_with_the_value_shared_code_used_before(role: str, 
         if name != module.NAME or not hasattr(module, declaration) or declaration == "DOC":
             continue
         declared = getattr(module, declaration)
-        if declaration == "SOURCE_SUFFIXES":  # what shared scanners take from it: the kinds beyond scripts and pages
-            plain = registry.SCRIPT_SUFFIXES + registry.MARKUP_SUFFIXES
-            declared, value = [s for s in declared if s not in plain], [s for s in value if s not in plain]  # type: ignore[attr-defined]
+        if declaration == "SOURCE_SUFFIXES":  # what shared scanners take from it: the kinds beyond scripts
+            declared, value = registry.component_kinds(module.NAME, declared), registry.component_kinds(module.NAME, value)  # type: ignore[arg-type]
         assert declared == value, f"{module.__name__}.{declaration} differs from what shared code used before ({value})"
 
 
@@ -84,3 +83,9 @@ def test_component_suffixes_are_the_front_ends_own_file_kinds() -> None:
     from intercom_wizard import existing, formatting
 
     assert ".vue" not in formatting.JS_SUFFIXES and ".vue" not in existing.SCANNED_SUFFIXES, "derived, not listed twice"
+
+
+def test_only_single_page_front_ends_add_component_kinds() -> None:
+    assert registry.component_kinds("vue", (".ts", ".js", ".mts", ".mjs", ".vue")) == (".vue",)
+    assert registry.component_kinds("ember", (".ts", ".js")) == ()
+    assert registry.component_kinds("html", (".js", ".html", ".erb", ".php")) == (), "page templates are not scripts"

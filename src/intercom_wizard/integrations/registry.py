@@ -92,10 +92,13 @@ PENDING: dict[tuple[str, str], object] = {
     ("laravel", "DOC"): "docs/backends-php.md",
 }
 
-# Suffixes every shared scanner reads already: a front end's SOURCE_SUFFIXES beyond these are its own
-# file kinds (single-file components such as ".vue"), which `component_suffixes()` hands to them.
+# Suffixes every shared scanner reads already: a single-page front end's SOURCE_SUFFIXES beyond these
+# are its own file kinds (single-file components such as ".vue"), which `component_suffixes()` hands
+# to them. The pages front end edits the back ends' templates (.erb, .php, ...): those are pages,
+# which the scanners know by their own lists, not scripts, so it adds none.
 SCRIPT_SUFFIXES = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
 MARKUP_SUFFIXES = (".html", ".htm")
+PAGES_FRONTEND = "html"
 
 
 class IntegrationContractError(Exception):
@@ -169,12 +172,19 @@ def spa_packages() -> tuple[tuple[str, str], ...]:
     return tuple((package, name) for name, module in FRONTENDS.items() for package in declared("frontend", module, "PACKAGES"))
 
 
+def component_kinds(name: str, source_suffixes: tuple[str, ...]) -> tuple[str, ...]:
+    """What one front end's SOURCE_SUFFIXES add to `component_suffixes()`."""
+    if name == PAGES_FRONTEND:
+        return ()
+    return tuple(suffix for suffix in source_suffixes if suffix not in SCRIPT_SUFFIXES + MARKUP_SUFFIXES)
+
+
 @functools.cache
 def component_suffixes() -> tuple[str, ...]:
-    """The front ends' own file kinds (".vue"): shared scanners read them beside scripts and pages."""
+    """The single-page front ends' own file kinds (".vue"): shared scanners read them beside scripts and pages."""
     found: list[str] = []
-    for module in FRONTENDS.values():
-        for suffix in declared("frontend", module, "SOURCE_SUFFIXES"):
-            if suffix not in SCRIPT_SUFFIXES + MARKUP_SUFFIXES and suffix not in found:
+    for name, module in FRONTENDS.items():
+        for suffix in component_kinds(name, declared("frontend", module, "SOURCE_SUFFIXES")):
+            if suffix not in found:
                 found.append(suffix)
     return tuple(found)
