@@ -58,6 +58,9 @@ STAGES = ("detect", "dry_run", "build_before", "typecheck_before", "lint_before"
 CHECKS = ("build", "typecheck", "lint")
 # The start stage's skip reason for an app that cannot run on this machine (sheet: offline_reason).
 OFFLINE_NO = "offline: no"
+# ... and for a JSON API without a page of its own (sheet: no_pages_reason): verify opens pages.
+NO_PAGES = "no pages"
+NOT_RUN_HERE = (OFFLINE_NO, NO_PAGES)
 
 
 class SheetError(Exception):
@@ -99,6 +102,7 @@ class Sheet:
     offline: bool = True             # the sign-in works without network access
     signin_offline_reason: str = ""  # why it does not (login.offline_reason)
     offline_reason: str = ""         # why the app cannot run here at all ("offline: no"): start and verify are skipped
+    no_pages_reason: str = ""        # a JSON API with no page of its own: nothing for verify to open (start and verify skipped)
     ignore: tuple[str, ...] = ()     # more paths the app itself writes (databases, caches): not byte-checked
     notes: str = ""
 
@@ -136,7 +140,7 @@ def parse_sheet(source: Path) -> Sheet:
         raise SheetError(f"{source}: cannot read: {error}") from None
     if not isinstance(data, dict):
         raise SheetError(f"{source}: must be a table/object")
-    known = {"name", "repo", "commit", "framework", "subdir", "expect", "wizard", "commands", "start", "login", "ignore", "notes", "offline_reason"}
+    known = {"name", "repo", "commit", "framework", "subdir", "expect", "wizard", "commands", "start", "login", "ignore", "notes", "offline_reason", "no_pages_reason"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise SheetError(f"{source}: unknown field(s): {', '.join(unknown)}")
@@ -201,6 +205,7 @@ def parse_sheet(source: Path) -> Sheet:
         offline=bool(login.get("offline", True)) and not login.get("offline_reason"),
         signin_offline_reason=_text(login, "offline_reason", source, default="") or "",
         offline_reason=_text(data, "offline_reason", source, default="") or "",
+        no_pages_reason=_text(data, "no_pages_reason", source, default="") or "",
         ignore=_strings(data, "ignore", source),
         notes=_text(data, "notes", source, default="") or "",
     )
@@ -623,6 +628,9 @@ class Scorer:
         if sheet.offline_reason:
             result.record("start", "skip", f"{OFFLINE_NO}: {sheet.offline_reason}")
             return
+        if sheet.no_pages_reason:
+            result.record("start", "skip", f"{NO_PAGES}: {sheet.no_pages_reason}")
+            return
         if not sheet.start:
             result.record("start", "skip", "the sheet has no start command")
             return
@@ -789,8 +797,9 @@ def column_cells(app: AppResult) -> dict[str, str]:
         else:
             cells[check] = "skip"
     verify_stages = [app.stages.get(stage, StageResult("skip")) for stage in ("start", "verify_anonymous", "verify_users")]
-    if verify_stages[0].status == "skip" and verify_stages[0].reason.startswith(OFFLINE_NO):
-        cells["verify"] = f"skip ({OFFLINE_NO})"
+    not_run = next((kind for kind in NOT_RUN_HERE if verify_stages[0].reason.startswith(kind)), None)
+    if verify_stages[0].status == "skip" and not_run:
+        cells["verify"] = f"skip ({not_run})"
     elif any(stage.status == "fail" for stage in verify_stages):
         cells["verify"] = "fail"
     elif verify_stages[1].status == "pass" and verify_stages[2].status == "pass":
@@ -806,7 +815,7 @@ def failure_reasons(app: AppResult) -> str:
     """Every failed stage with its reason, and why an app or its sign-in could not run offline."""
     return "; ".join(f"{stage}: {result.reason}" for stage, result in app.stages.items()
                      if result.status == "fail"
-                     or (result.status == "skip" and (result.reason.startswith(OFFLINE_NO) or result.reason.startswith("sign-in needs network access"))))
+                     or (result.status == "skip" and result.reason.startswith((*NOT_RUN_HERE, "sign-in needs network access"))))
 
 
 def markdown_row(app: AppResult) -> str:
@@ -863,24 +872,26 @@ def _stage_reasons(cell: str) -> list[tuple[str, str]]:
 
 def rates_lines(rows: Sequence[str]) -> list[str]:
     """The issue's measures: install success rate, verify rate over the apps that can run here, reasons by stage."""
-    installs = verified = offline = 0
+    installs = verified = offline = no_pages = 0
     reasons: dict[tuple[str, str], int] = {}
     for row in rows:
         cells = _row_cells(row)
         by_column = dict(zip(COLUMNS, cells[4 : 4 + len(COLUMNS)]))
         installs += by_column.get("install", "").startswith("pass")
-        if by_column.get("verify") != f"skip ({OFFLINE_NO})":
+        if by_column.get("verify") == f"skip ({NO_PAGES})":
+            no_pages += 1
+        elif by_column.get("verify") != f"skip ({OFFLINE_NO})":
             offline += 1
             verified += by_column.get("verify", "").startswith("pass")
         for stage, reason in _stage_reasons(cells[-1]):
-            if reason.startswith(OFFLINE_NO) or reason.startswith("sign-in needs network access"):
+            if reason.startswith((*NOT_RUN_HERE, "sign-in needs network access")):
                 continue
             key = (stage, reason_class(reason))
             reasons[key] = reasons.get(key, 0) + 1
     lines = [
         f"Install complete or incomplete (manual steps naming existing files): {_percent(installs, len(rows))}.",
         f"Verify passed (signed out, and both users where the app has sign-in) on {_percent(verified, offline)} of the apps that can run offline "
-        f"({len(rows) - offline} cannot: `offline: no` with the reason in their row).",
+        f"({len(rows) - offline - no_pages} cannot: `offline: no` with the reason in their row; {no_pages} are JSON APIs with no page to open: `no pages`).",
     ]
     if reasons:
         ranked = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
