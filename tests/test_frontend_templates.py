@@ -14,7 +14,9 @@ import pytest
 
 from intercom_wizard.edits import parse
 from intercom_wizard.integrations.frontends.nextjs.source import to_javascript
+from intercom_wizard.integrations.frontends.react import without_type_imports
 from intercom_wizard.templates import _BLOCK_START, render
+from intercom_wizard.typescript import strip_types
 
 TEMPLATES = resources.files("intercom_wizard.templates")
 # A value for every placeholder these templates use, of the kind the integrations put there.
@@ -40,7 +42,12 @@ VALUES = {
     "navigation": "['turbo']",
     "settings": '    api_base: "https://api-iam.eu.intercom.io",',
 }
-FOLDERS = ("nextjs",)
+FOLDERS = ("nextjs", "react")
+# How each integration turns its TypeScript templates into the JavaScript a JS project gets.
+JAVASCRIPT = {
+    "nextjs": to_javascript,
+    "react": lambda source, jsx: without_type_imports(strip_types(source, jsx=jsx)),
+}
 
 
 def _names() -> list[str]:
@@ -72,6 +79,6 @@ def test_every_variant_parses(name: str) -> None:
         grammar = _grammar(name)
         assert parse(source, grammar).find(kind="ERROR") is None, (name, choices, source)
         if grammar in ("typescript", "tsx"):
-            javascript = to_javascript(source, jsx=grammar == "tsx")
+            javascript = JAVASCRIPT[name.split("/")[0]](source, jsx=grammar == "tsx")
             assert parse(javascript, "tsx" if grammar == "tsx" else "javascript").find(kind="ERROR") is None, (name, choices, javascript)
             assert not re.search(r":\s*(Promise<|NextRequest|IntercomUser)", javascript), (name, choices)

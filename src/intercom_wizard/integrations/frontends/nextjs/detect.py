@@ -8,7 +8,7 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 from intercom_wizard.astgrep import field_text
 from intercom_wizard.edits import parse
@@ -51,7 +51,7 @@ def detect(tree: ProjectTree) -> list[Detection[NextjsDetails]]:
     return [replace(found, details=details_of(tree, found)) for found in detect_framework(tree, NAME)]
 
 
-def details_of(tree: ProjectTree, detection: Detection[object]) -> NextjsDetails:
+def details_of(tree: ProjectTree, detection: Detection[Any]) -> NextjsDetails:
     """The typed details of a Next.js app at `detection.root`."""
     root = detection.root
     typescript = spa_app(tree, detection).typescript
