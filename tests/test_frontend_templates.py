@@ -42,7 +42,7 @@ VALUES = {
     "navigation": "['turbo']",
     "settings": '    api_base: "https://api-iam.eu.intercom.io",',
 }
-FOLDERS = ("nextjs", "react")
+FOLDERS = ("nextjs", "react", "html")
 # How each integration turns its TypeScript templates into the JavaScript a JS project gets.
 JAVASCRIPT = {
     "nextjs": to_javascript,
@@ -78,6 +78,9 @@ def test_every_variant_parses(name: str) -> None:
         assert "__IW_" not in source and "iw:" not in source, (name, choices)
         grammar = _grammar(name)
         assert parse(source, grammar).find(kind="ERROR") is None, (name, choices, source)
+        if grammar == "html":  # the page's inline scripts are JavaScript of their own
+            for script in parse(source, "html").find_all(kind="raw_text"):
+                assert parse(script.text(), "javascript").find(kind="ERROR") is None, (name, script.text())
         if grammar in ("typescript", "tsx"):
             javascript = JAVASCRIPT[name.split("/")[0]](source, jsx=grammar == "tsx")
             assert parse(javascript, "tsx" if grammar == "tsx" else "javascript").find(kind="ERROR") is None, (name, choices, javascript)
