@@ -8,7 +8,13 @@
  */
 import type { NextApiRequest, NextApiResponse } from 'next';
 import { SignJWT } from 'jose';
-__IW_IMPORTS__
+// iw:if auth=nextauth
+import { getServerSession } from 'next-auth/next';
+import { authOptions } from '__IW_AUTH_MODULE__';
+// iw:end
+// iw:if auth=clerk
+import { getAuth } from '@clerk/nextjs/server';
+// iw:end
 
 const TOKEN_LIFETIME_SECONDS = 2 * 60 * 60;
 
@@ -30,7 +36,28 @@ function identitySigningKey(): Promise<CryptoKey> | null {
 
 type IntercomUser = { id: string | number; email?: string | null; name?: string | null };
 
-__IW_USER_LOOKUP__
+// iw:if auth=nextauth
+async function getSignedInUser(req: NextApiRequest, res: NextApiResponse): Promise<IntercomUser | null> {
+  const session = await getServerSession(req, res, authOptions);
+  const user = session?.user;
+  const id = user && 'id' in user && user.id ? String(user.id) : null;
+  return user && id ? { id, email: user.email, name: user.name } : null;
+}
+// iw:end
+// iw:if auth=clerk
+async function getSignedInUser(req: NextApiRequest): Promise<IntercomUser | null> {
+  const { userId } = getAuth(req);
+  return userId ? { id: userId } : null;
+}
+// iw:end
+// iw:if auth=none
+// Fail-closed adapter: no authentication was recognised in this app, so nobody counts as signed in
+// and this answers 401 for everyone. Return the signed-in user ({ id, email, name }) from your
+// session here, with the user's primary key as id: never a flag, a literal or a name.
+async function getSignedInUser(_req: NextApiRequest, _res: NextApiResponse): Promise<IntercomUser | null> {
+  return null;
+}
+// iw:end
 
 export default async function handler(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   res.setHeader('Cache-Control', 'no-store');

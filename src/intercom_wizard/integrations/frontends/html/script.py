@@ -1,53 +1,20 @@
-"""Plain HTML/JS: the Messenger script file, and one script tag before `</body>` of each layout.
-
-The script (`intercom-messenger.js`, rendered from one template) loads the widget once, boots
-signed-in users with the server's JWT and everyone else as a lead, refreshes before the token
-expires, updates on client-side navigation and shuts down on sign-out. Where it is written and how
-the layouts reference it is decided by the back end (its `PageHost`); a site without a back end
-serves it beside its pages.
-"""
-
-from pathlib import PurePosixPath
+"""The Messenger script and its tags: `intercom-messenger.js` rendered from one template for these
+options, written where the page host says, and one `<script>` tag per layout (with the app's CSP
+nonce where it makes one; in `<head>` when Turbo, htmx or Livewire swap the body). `--insecure`
+writes the seed's unsigned snippet instead."""
 
 from intercom_wizard.edits import indent_unit, indentation_at, insert_lines_before
 from intercom_wizard.errors import BadInput
-from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
-from intercom_wizard.integrations.frontends.layouts import PAGE_SUFFIXES, body_end_offset, find_layouts, head_end_tag
-from intercom_wizard.integrations.frontends.navigation import Navigation, detect_navigation
+from intercom_wizard.integrations.base import PageHost, PlanContext
+from intercom_wizard.integrations.frontends.html.detect import SCRIPT_NAME
+from intercom_wizard.integrations.frontends.html.navigation import Navigation, detect_navigation
+from intercom_wizard.integrations.frontends.layouts import body_end_offset, head_end_tag
 from intercom_wizard.options import ClientAuth, InstallOptions
 from intercom_wizard.plan import Insertion
-from intercom_wizard.support import SupportTable
 from intercom_wizard.templates import render
-from intercom_wizard.tree import ProjectTree, join
+from intercom_wizard.tree import join
 
-NAME = "html"
-# The versions this integration generates code for (docs list the same table).
-SUPPORTED: SupportTable = ()  # plain HTML: no framework version to fit
-SCRIPT_NAME = "intercom-messenger.js"
-# "src": sources that a build copies to its output (html5-boilerplate, webpack templates).
-STATIC_SITE_FOLDERS = ("", "public", "site", "www", "docs", "src")
-
-
-def detect(tree: ProjectTree) -> list[Detection]:
-    """Static pages (outside any back end's templates) or server-rendered templates with a <body>."""
-    pages = [p for p in tree.glob(*PAGE_SUFFIXES) if "</body>" in tree.text(p).lower()]
-    if not pages:
-        return []
-    return [Detection(NAME, "frontend", "", tuple(pages[:5]) + ((f"... {len(pages) - 5} more",) if len(pages) > 5 else ()))]
-
-
-def static_site_host(tree: ProjectTree) -> PageHost | None:
-    """For a site with no back end: the first folder holding full HTML pages."""
-    for folder in STATIC_SITE_FOLDERS:
-        pages = [p for p in find_layouts(tree, folder) if PurePosixPath(p).parent.as_posix() in (folder or ".")]
-        if pages:
-            return PageHost(
-                static_dir=folder,
-                script_src=SCRIPT_NAME,
-                layouts=tuple(pages),
-                csp_nonce_help="Static pages are the same bytes for every visitor, so they cannot carry a per-request nonce.",
-            )
-    return None
+SCRIPT_TEMPLATE = "html/" + SCRIPT_NAME
 
 
 def script_source(options: InstallOptions, *, token_url: str | None, navigation: Navigation = Navigation()) -> str:
@@ -55,7 +22,7 @@ def script_source(options: InstallOptions, *, token_url: str | None, navigation:
     api_base = options.region.api_base
     bearer = options.auth is ClientAuth.BEARER
     return render(
-        SCRIPT_NAME,
+        SCRIPT_TEMPLATE,
         workspace_id=options.workspace_id,
         token_url=f"'{token_url}'" if token_url else "null",
         api_base=f"'{api_base}'" if api_base else "null",
@@ -100,7 +67,7 @@ def plan_insecure(context: PlanContext, host: PageHost) -> None:
     else:
         context.builder.note("The pages cannot name the signed-in user here, so every visitor is booted anonymously.")
     block = render(
-        "intercom-insecure.html",
+        "html/intercom-insecure.html",
         workspace_id=context.options.workspace_id,
         settings="\n".join(f"    {line}" for line in settings),
     ).replace("\n\n", "\n")
