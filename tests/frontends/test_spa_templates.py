@@ -12,6 +12,7 @@ import pytest
 
 from intercom_wizard.integrations.frontends.angular.service import service_source
 from intercom_wizard.integrations.frontends.spa_common import SpaApp
+from intercom_wizard.integrations.frontends.vue import plugin_source
 from intercom_wizard.outputcheck import TYPESCRIPT_SYNTAX_SCRIPT
 
 pytestmark = pytest.mark.skipif(shutil.which("npm") is None or shutil.which("node") is None, reason="needs Node.js and npm")
@@ -57,3 +58,17 @@ def test_the_checker_reports_a_broken_template(typescript: Path) -> None:
     """The control: a variant that lost a closing parenthesis is reported."""
     broken = angular_services()["angular-router-19-zone-rxjs7.service.ts"].replace("      )\n      .subscribe", "      .subscribe", 1)
     assert list(syntax_errors(typescript, {"broken.ts": broken})) == ["broken.ts"]
+
+
+def test_vue_plugin_variants_parse(typescript: Path) -> None:
+    """With and without the router, as TypeScript and (types stripped) as JavaScript."""
+    plugins = {
+        f"plugin-{'router' if router else 'plain'}.{'ts' if ts else 'js'}": plugin_source(SpaApp("", "src", ts, {}), router, "../intercom/messenger")
+        for router, ts in itertools.product((True, False), (True, False))
+    }
+    assert syntax_errors(typescript, plugins) == {}
+    for name, source in plugins.items():
+        assert "__IW_" not in source and "from '../intercom/messenger'" in source, name
+        assert ("router?.afterEach" in source) is ("-router." in name), name
+        if name.endswith(".js"):
+            assert "import type" not in source and ": App" not in source, name
