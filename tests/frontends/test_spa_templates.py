@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from intercom_wizard.integrations.frontends.angular.service import service_source
+from intercom_wizard.integrations.frontends.ember import initializer_source
+from intercom_wizard.integrations.frontends.ember import service_source as ember_service_source
 from intercom_wizard.integrations.frontends.spa_common import SpaApp
 from intercom_wizard.integrations.frontends.vue import plugin_source
 from intercom_wizard.outputcheck import TYPESCRIPT_SYNTAX_SCRIPT
@@ -72,3 +74,23 @@ def test_vue_plugin_variants_parse(typescript: Path) -> None:
         assert ("router?.afterEach" in source) is ("-router." in name), name
         if name.endswith(".js"):
             assert "import type" not in source and ": App" not in source, name
+
+
+def test_ember_service_and_initializer_variants_parse(typescript: Path) -> None:
+    """The service with Ember 4.1's `service` and the older `inject as service`, and the
+    instance-initializer, as TypeScript and as JavaScript."""
+    rendered = {}
+    for ts in (True, False):
+        app = SpaApp("", "app", ts, {})
+        suffix = "ts" if ts else "js"
+        rendered[f"initializer.{suffix}"] = initializer_source(app)
+        for decorator in ("service", "inject"):
+            rendered[f"service-{decorator}.{suffix}"] = ember_service_source(app, decorator, "shop/utils/intercom-messenger")
+    assert syntax_errors(typescript, rendered) == {}
+    for name, source in rendered.items():
+        assert "__IW_" not in source and "// iw:" not in source, name
+        if name.startswith("service"):
+            imported = "{ inject as service }" if "-inject." in name else "{ service }"
+            assert source.count("import Service, ") == 1 and f"import Service, {imported} from '@ember/service';" in source, name
+        if name.endswith(".js"):
+            assert "declare " not in source and "import type" not in source, name
