@@ -36,7 +36,7 @@ from intercom_wizard.support import Supported, SupportTable
 from intercom_wizard.tree import ProjectTree, join
 
 __all__ = [
-    "CSP_NONCE_NOTE", "NAME", "PACKAGES", "SERVICE_CLASS", "SOURCE_SUFFIXES", "SUPPORTED",
+    "CSP_NONCE_NOTE", "DOC", "NAME", "PACKAGES", "SERVICE_CLASS", "SOURCE_SUFFIXES", "SUPPORTED",
     "AngularDetails", "AngularWorkspace", "detect", "plan",
 ]
 
@@ -45,6 +45,8 @@ NAME = "angular"
 PACKAGES: tuple[str, ...] = ("@angular/core",)
 # The kinds of file this integration creates or edits.
 SOURCE_SUFFIXES: tuple[str, ...] = (".ts",)
+# Its page under docs/.
+DOC: str | None = "docs/frontends-angular.md"
 # The versions this integration generates code for (docs list the same table).
 SUPPORTED: SupportTable = (Supported("Angular", "npm", "@angular/core", (14, 0), (22, 0)),)
 # --csp-nonce: a built single-page app is static files, so its nonce comes from what serves index.html.

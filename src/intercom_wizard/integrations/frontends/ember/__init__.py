@@ -24,13 +24,15 @@ from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.versions import npm_version
 
-__all__ = ["CSP_NONCE_NOTE", "NAME", "PACKAGES", "SOURCE_SUFFIXES", "SUPPORTED", "EmberDetails", "detect", "initializer_source", "plan", "service_source"]
+__all__ = ["CSP_NONCE_NOTE", "DOC", "NAME", "PACKAGES", "SOURCE_SUFFIXES", "SUPPORTED", "EmberDetails", "detect", "initializer_source", "plan", "service_source"]
 
 NAME = "ember"
 # The package.json dependencies that make an app an Ember app, most specific first.
 PACKAGES: tuple[str, ...] = ("ember-source",)
 # The kinds of file this integration creates or edits.
 SOURCE_SUFFIXES: tuple[str, ...] = (".ts", ".js")
+# Its page under docs/.
+DOC: str | None = "docs/frontends-ember.md"
 # The versions this integration generates code for (docs list the same table).
 SUPPORTED: SupportTable = (Supported("Ember", "npm", "ember-source", (3, 28), (7, 0)),)
 # --csp-nonce: a built single-page app is static files, so its nonce comes from what serves index.html.

@@ -31,13 +31,15 @@ from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.typescript import strip_types
 
-__all__ = ["CSP_NONCE_NOTE", "NAME", "PACKAGES", "SOURCE_SUFFIXES", "SUPPORTED", "VueDetails", "detect", "plan", "plugin_source"]
+__all__ = ["CSP_NONCE_NOTE", "DOC", "NAME", "PACKAGES", "SOURCE_SUFFIXES", "SUPPORTED", "VueDetails", "detect", "plan", "plugin_source"]
 
 NAME = "vue"
 # The package.json dependencies that make an app a Vue app, most specific first.
 PACKAGES: tuple[str, ...] = ("vue",)
 # The kinds of file this integration creates or edits (login/logout hooks go into components too).
 SOURCE_SUFFIXES: tuple[str, ...] = (".ts", ".js", ".mts", ".mjs", ".vue")
+# Its page under docs/.
+DOC: str | None = "docs/frontends-vue.md"
 # The versions this integration generates code for (docs list the same table).
 SUPPORTED: SupportTable = (
     Supported("Vue", "npm", "vue", (3, 0), (4, 0)),
