@@ -5,7 +5,12 @@
  * then on it tells the Messenger about every route change. Call `login()`
  * after your app signs a user in and `logout()` before it clears the session.
  */
+// iw:if decorator=service
 import Service, { service } from '@ember/service';
+// iw:end
+// iw:if decorator=inject
+import Service, { inject as service } from '@ember/service';
+// iw:end
 import type RouterService from '@ember/routing/router-service';
 import {
   intercomLogin,
