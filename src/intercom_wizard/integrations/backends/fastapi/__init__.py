@@ -464,7 +464,7 @@ def plan(context: PlanContext, detection: Detection) -> None:
     if "user_attribute(" in claims:
         claims = f"{user_attribute_helper()}\n\n\n{claims}"
     module = render(
-        "fastapi_intercom_jwt.py",
+        "fastapi/intercom_jwt.py",
         imports=f"\n{imports}\n" if imports else "",
         user_claims=claims,
         endpoint=context.options.endpoint,
@@ -755,7 +755,7 @@ def _explain(context: PlanContext, detection: Detection, router_file: str, modul
     builder, auth = context.builder, detection.details["auth"]
     adapter = lambda reason, rejected=(): identity.adapter_step(  # noqa: E731
         builder, router_file, module, "signed_in_user_claims", reason,
-        render("fastapi_user_adapter.py").split("\n", 1)[1].strip(), rejected,
+        render("fastapi/user_adapter.py").split("\n", 1)[1].strip(), rejected,
     )
     if auth["kind"] == "none":
         adapter(str(auth.get("reason", "no authentication the wizard knows was found")), auth.get("rejected", []))
