@@ -256,7 +256,7 @@ def plan(context: PlanContext, detection: Detection) -> None:
         )
         add_dependency(context, detection.root, "cors", "^2.8.5", "cors answers the pages' cross-origin requests")
     module = render(
-        "express-intercom-jwt.js",
+        "express/intercom-jwt.js",
         endpoint=context.options.endpoint,
         user=user["expression"],
         id_field=user["id_field"],
@@ -292,7 +292,7 @@ def plan(context: PlanContext, detection: Detection) -> None:
             module,
             "signedInUser",
             str(user["reason"]),
-            render("express-user-adapter.js").strip(),
+            render("express/user-adapter.js").strip(),
             user.get("rejected", []),  # type: ignore[arg-type]
         )
 

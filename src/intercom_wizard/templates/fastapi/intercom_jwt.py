@@ -20,7 +20,20 @@ __IW_IMPORTS__
 TOKEN_LIFETIME_SECONDS = 2 * 60 * 60
 
 logger = logging.getLogger(__name__)
-__IW_CORS__
+# iw:if cors=cookie|bearer
+
+# The pages are served from another origin: the token route answers that one only.
+FRONTEND_ORIGIN = "__IW_FRONTEND_ORIGIN__"
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": FRONTEND_ORIGIN,
+    # iw:end
+    # iw:if cors=cookie
+    "Access-Control-Allow-Credentials": "true",
+    # iw:end
+    # iw:if cors=cookie|bearer
+    "Vary": "Origin",
+}
+# iw:end
 
 
 class TokenRoute(APIRoute):
@@ -31,7 +44,10 @@ class TokenRoute(APIRoute):
 
         async def token_route_handler(request: Request) -> Response:
             headers = {"Cache-Control": "no-store"}
-            __IW_CORS_HEADERS__
+            # iw:if cors=cookie|bearer
+            if request.headers.get("origin") == FRONTEND_ORIGIN:
+                headers.update(CORS_HEADERS)
+            # iw:end
             try:
                 response = await handler(request)
             except StarletteHTTPException as exc:
@@ -63,4 +79,14 @@ async def intercom_jwt(claims: Annotated[dict[str, Any] | None, Depends(signed_i
     payload = {key: value for key, value in claims.items() if value is not None}
     payload.update(iat=now, exp=now + TOKEN_LIFETIME_SECONDS)
     return {"token": jwt.encode(payload, secret, algorithm="HS256")}
-__IW_PREFLIGHT__
+# iw:if cors=bearer
+
+
+@router.options("__IW_ENDPOINT__")
+def intercom_jwt_preflight() -> Response:
+    """The browser asks before it sends the Authorization header cross-origin."""
+    return Response(
+        status_code=status.HTTP_204_NO_CONTENT,
+        headers={"Access-Control-Allow-Methods": "GET", "Access-Control-Allow-Headers": "Authorization"},
+    )
+# iw:end
