@@ -18,7 +18,13 @@ __IW_FILTERS__
 
     user = __IW_USER__
     now = Time.current.to_i
-    payload = __IW_CLAIMS__.compact
+    payload = {
+      user_id: user.id.to_s,
+      email: __IW_EMAIL__,
+      name: __IW_DISPLAY_NAME__,
+      iat: now,
+      exp: now + TOKEN_LIFETIME.to_i
+    }.compact
     render json: { token: JWT.encode(payload, secret, "HS256") }
   end
 
@@ -32,4 +38,5 @@ __IW_FILTERS__
   def require_signed_in_user
     render json: { error: "Not signed in" }, status: :unauthorized unless __IW_SIGNED_IN__
   end
-__IW_ADAPTER__end
+__IW_ADAPTER__
+end

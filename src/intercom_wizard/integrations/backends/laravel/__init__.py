@@ -247,7 +247,7 @@ def _controller_source(context: PlanContext, details: dict[str, object], guard: 
     fields = set(details["user_fields"]) if details["user_fields"] else None  # type: ignore[call-overload]
     claims = "".join(f"\n            '{claim}' => {value}," for claim, value in user_fields_literal("$user", fields, style="model"))
     return render(
-        "laravel-IntercomJwtController.php",
+        "laravel/IntercomJwtController.php",
         endpoint=context.options.endpoint,
         guard=guard,
         extends=" extends Controller" if details["base_controller"] else "",
