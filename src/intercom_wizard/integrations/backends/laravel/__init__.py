@@ -30,6 +30,9 @@ from intercom_wizard.integrations.backends.laravel.pages import SCRIPT_SRC, page
 from intercom_wizard.integrations.backends.laravel.routes import CONTROLLER, CONTROLLER_IMPORT
 from intercom_wizard.support import Supported, SupportTable
 
+# The packages that identify it (registry-derived tables read these), and its docs page.
+PACKAGES: tuple[str, ...] = ("laravel/framework",)
+DOC: str | None = "docs/backends-php.md"
 # The versions this integration generates code for (docs list the same table).
 SUPPORTED: SupportTable = (
     Supported("Laravel", "php", "laravel/framework", (5, 5), (13, 0)),
@@ -38,6 +41,8 @@ SUPPORTED: SupportTable = (
 )
 
 __all__ = [
+    "DOC",
+    "PACKAGES",
     "CONTROLLER",
     "CONTROLLER_IMPORT",
     "NAME",

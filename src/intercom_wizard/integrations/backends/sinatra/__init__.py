@@ -15,10 +15,13 @@ from intercom_wizard.integrations.backends.sinatra.pages import page_host
 from intercom_wizard.integrations.backends.sinatra.route import ADAPTER_HELPER, plan
 from intercom_wizard.support import Supported, SupportTable
 
+# The packages that identify it (registry-derived tables read these), and its docs page.
+PACKAGES: tuple[str, ...] = ("sinatra",)
+DOC: str | None = None
 # The versions this integration generates code for (docs list the same table).
 SUPPORTED: SupportTable = (
     Supported("Sinatra", "ruby", "sinatra", (2, 0), (5, 0)),
     Supported("Ruby", "language", "ruby", (2, 5)),
 )
 
-__all__ = ["ADAPTER_HELPER", "NAME", "SUPPORTED", "SinatraAuth", "SinatraDetails", "detect", "page_host", "plan"]
+__all__ = ["DOC", "PACKAGES", "ADAPTER_HELPER", "NAME", "SUPPORTED", "SinatraAuth", "SinatraDetails", "detect", "page_host", "plan"]
