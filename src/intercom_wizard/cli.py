@@ -208,7 +208,7 @@ def install(
         fail(error)
     for reason in checked.not_checked:
         err.print(f"note: {escape(reason)}")
-    installs = _install_dependencies(project, plan, run=not no_install, quiet=as_json)
+    installs = _install_dependencies(project, plan, run=not no_install, quiet=as_json, secret=identity_secret)
     if builds is not None:
         builds.finish(run_package_manager=not no_install)
         for line in builds.report():
@@ -298,33 +298,27 @@ def _apply_choice(options: InstallOptions, chosen: Candidate) -> InstallOptions:
     return replace(options, token_storage_key=chosen.name)
 
 
-def _install_dependencies(project: "Project", plan: "Plan", *, run: bool, quiet: bool) -> list[dict[str, object]]:
-    from intercom_wizard.packages import install_hint, run_install
+def _install_dependencies(project: "Project", plan: "Plan", *, run: bool, quiet: bool, secret: str | None = None) -> list[dict[str, object]]:
+    """Install what the plan declared with the project's own package manager; what could not be installed
+    becomes a manual step (the code is right, only the library is missing), so the result is incomplete."""
+    from intercom_wizard import packages
     from intercom_wizard.plan import ManualStep
 
+    dependencies = plan.dependencies + [d for d in packages.jwt_gem_dependencies(plan.changes) if d.manifest not in {c.manifest for c in plan.dependencies}]
     results = []
-    for change in plan.dependencies:
-        if change.ecosystem != "npm":
-            if not quiet:
-                err.print(f"Install {escape(change.package)} where the app runs: [bold]{escape(install_hint(change))}[/]")
-            continue
+    for job in packages.plan_installs(project.tree.root, dependencies):
         if not run:
             if not quiet:
-                err.print(f"Skipped the package manager (--no-install): run [bold]{change.package_manager} install[/] in {Path(change.manifest).parent}.")
+                err.print(f"Skipped the package manager (--no-install): install {escape(job.names)} with [bold]{escape(job.shown)}[/]")
+            results.append(packages.InstallOutcome(job, "skipped").to_json())
             continue
-        ok, output = run_install(project.tree.root, change)
-        results.append({"package": change.package, "ok": ok, "output": output})
+        outcome = packages.run_job(project.tree.root, job, secret)
+        results.append(outcome.to_json())
         if not quiet:
-            err.print(f"{change.package_manager} install: " + ("[green]done[/]" if ok else f"[red]failed[/]\n{escape(output)}"))
-        if not ok:
-            # The manifest names the package, but the code that imports it cannot run until it is installed.
-            plan.manual_steps.append(
-                ManualStep(
-                    change.manifest,
-                    f"{change.package_manager} install failed (output above); install {change.package} in the folder of this manifest with:",
-                    f"{change.package_manager or 'npm'} install",
-                )
-            )
+            status = {"installed": "[green]done[/]", "failed": f"[red]failed[/]\n{escape(outcome.output)}"}.get(outcome.outcome, f"[yellow]not run[/] ({escape(job.unavailable or '')})")
+            err.print(f"{escape(job.shown)}: {status}")
+        if outcome.outcome != "installed":
+            plan.manual_steps.append(ManualStep(job.manifest, packages.manual_instruction(outcome), job.shown))
     return results
 
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from intercom_wizard.integrations import component_suffixes
-from intercom_wizard.receipt import Receipt
+from intercom_wizard.receipt import InsertedSnippet, Receipt
 from intercom_wizard.tree import ProjectTree
 
 SCANNED_SUFFIXES = (
@@ -49,14 +49,14 @@ def find_existing_intercom(tree: ProjectTree, receipt: Receipt | None) -> list[F
     return findings
 
 
-def without_our_snippets(text: str, snippets: list[dict[str, object]]) -> str:
+def without_our_snippets(text: str, snippets: list[InsertedSnippet]) -> str:
     """The file with what the wizard inserted blanked out (newlines kept, so line numbers stay right).
 
     Each snippet where the receipt says it is, else its one occurrence: replacing every occurrence of a
     short snippet (a ",") would also blank the user's text and break the longer snippets' matches.
     """
-    for snippet in sorted(snippets, key=lambda s: int(s["offset"]), reverse=True):  # type: ignore[call-overload]
-        inserted, offset = str(snippet["text"]), int(snippet["offset"])  # type: ignore[call-overload]
+    for snippet in sorted(snippets, key=lambda s: s["offset"], reverse=True):
+        inserted, offset = snippet["text"], snippet["offset"]
         if text[offset : offset + len(inserted)] != inserted:
             if text.count(inserted) != 1:
                 continue

@@ -89,7 +89,8 @@ def find_token_storage(tree: ProjectTree) -> list[TokenStorage]:
                 for call in root.find_all(pattern=f"{storage}.getItem($KEY)"):
                     name = _string_value(root, call.get_match("KEY"))
                     parent = call.parent()
-                    wrapped = parent is not None and parent.kind() == "arguments" and (parent.parent() is not None and parent.parent().text().startswith("JSON.parse("))
+                    outer = parent.parent() if parent is not None and parent.kind() == "arguments" else None
+                    wrapped = outer is not None and outer.text().startswith("JSON.parse(")
                     if name is not None and not wrapped:
                         found.setdefault(name, TokenStorage(name, scheme, path, storage))
     if found:
