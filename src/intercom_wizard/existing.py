@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 
+from intercom_wizard.integrations import component_suffixes
 from intercom_wizard.receipt import InsertedSnippet, Receipt
 from intercom_wizard.tree import ProjectTree
 
 SCANNED_SUFFIXES = (
-    ".html", ".htm", ".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".vue", ".svelte", ".hbs", ".ejs", ".pug",
+    ".html", ".htm", ".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".svelte", ".hbs", ".ejs", ".pug",
     ".erb", ".php", ".py", ".rb", ".jinja", ".j2", ".njk", "package.json",
 )
 # Each sign of a hand-written install, with what it means.
@@ -35,7 +36,7 @@ class Finding:
 def find_existing_intercom(tree: ProjectTree, receipt: Receipt | None) -> list[Finding]:
     ours = set(receipt.created) if receipt else set()
     findings = []
-    for path in tree.glob(*SCANNED_SUFFIXES):
+    for path in tree.glob(*SCANNED_SUFFIXES, *component_suffixes()):
         if path in ours or tree.resolve(path).stat().st_size > MAX_SCANNED_BYTES:
             continue
         text = without_our_snippets(tree.text(path), receipt.inserted.get(path, []) if receipt else [])

@@ -28,11 +28,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from intercom_wizard.integrations import component_suffixes
 from intercom_wizard.plan import Insertion, pure_insertions
 from intercom_wizard.tree import ProjectTree
 
 TOOL_TIMEOUT_SECONDS = 120
-JS_SUFFIXES = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".vue")
+JS_SUFFIXES = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
 PRETTIER_CONFIGS = (
     ".prettierrc", ".prettierrc.json", ".prettierrc.json5", ".prettierrc.yaml", ".prettierrc.yml", ".prettierrc.toml",
     ".prettierrc.js", ".prettierrc.cjs", ".prettierrc.mjs", ".prettierrc.ts", "prettier.config.js", "prettier.config.cjs",
@@ -187,7 +188,7 @@ def _has_any(folder: Path, names: tuple[str, ...]) -> bool:
 
 def _find_tools(tree: ProjectTree, folder: str, suffix: str) -> list[Tool]:
     folders = _ancestors(tree, folder)
-    if suffix in JS_SUFFIXES:
+    if suffix in JS_SUFFIXES + component_suffixes():  # single-file components (.vue) are formatted as scripts
         return _javascript_tools(folders)
     if suffix == ".py":
         return _python_tools(folders)
