@@ -52,7 +52,9 @@ def verify(
     api_token: Annotated[Optional[str], typer.Option(help=f"Intercom access token for the API check (or {ACCESS_TOKEN_ENV}); with --live.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON on stdout.")] = False,
     screenshot: Annotated[Optional[Path], typer.Option(help="Save a PNG of the page (signed in, when signing in).")] = None,
-    ctx: typer.Context = None,  # type: ignore[assignment]  # given by Typer; None when called from Python
+    # Typer passes its context only to a parameter annotated exactly `typer.Context` (not Optional), so the
+    # None default for Python callers cannot be spelled in the annotation.
+    ctx: typer.Context = None,  # type: ignore[assignment]
 ) -> int:
     """Prove the installation in headless Chromium: signed out, signed in, navigating, signing out.
 
