@@ -29,6 +29,7 @@ SECRET_ENV = "INTERCOM_IDENTITY_SECRET"
 VENV_FOLDERS = (".venv", "venv")
 OUTPUT_LINES = 15  # of a package manager's output: enough for its error, not its whole log
 TIMEOUT_SECONDS = 900
+_VERSION_PART = re.compile(r"[\s<>=!~^]")  # where a requirement's version range starts (PyJWT>=2.8, jwt ~> 2.5)
 _GEM_LINE = re.compile(r"""^\s*gem\s*\(?\s*["']jwt["']\s*(?:,\s*["']([^"']+)["'])?""", re.MULTILINE)
 
 
@@ -46,7 +47,7 @@ class InstallJob:
 
     @property
     def names(self) -> str:
-        return ", ".join(package.split(" ")[0] for package in self.packages) or "the declared packages"
+        return ", ".join(_VERSION_PART.split(package, maxsplit=1)[0] for package in self.packages) or "the declared packages"
 
 
 @dataclass(frozen=True)
@@ -142,8 +143,13 @@ def _python_job(root: Path, packages: tuple[str, ...], manifest: str, folder: st
                 return InstallJob("python", packages, manifest, "", (command,), shown)
     by_hand = f"python -m pip install -r {manifest}" if is_requirements else f"python -m pip install {' '.join(quoted)}"
     return InstallJob(
-        "python", packages, manifest, "", (), by_hand,
-        f"no virtual environment of the app (.venv or venv in {folder or 'the project root'} or above) and no uv, "
+        "python",
+        packages,
+        manifest,
+        folder="",
+        commands=(),
+        shown=by_hand,
+        unavailable=f"no virtual environment of the app (.venv or venv in {folder or 'the project root'} or above) and no uv, "
         "Poetry or Pipenv lock file was found, and the wizard does not install into an interpreter it cannot tell is the app's",
     )
 
