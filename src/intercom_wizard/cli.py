@@ -3,6 +3,7 @@
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
@@ -12,7 +13,7 @@ from rich.markup import escape
 
 from intercom_wizard import __version__
 from intercom_wizard.doctor.command import doctor
-from intercom_wizard.errors import EXIT_CODE_HELP, Ambiguous, BadInput, ExitCode, WizardError
+from intercom_wizard.errors import EXIT_CODE_HELP, Ambiguous, BadInput, Candidate, ExitCode, WizardError
 from intercom_wizard.integrations import BACKEND_NAMES, FRONTEND_NAMES
 from intercom_wizard.options import (
     AuthMode,
@@ -249,10 +250,10 @@ def _check_endpoint_is_free(project: "Project", options: InstallOptions) -> None
 
     if options.mode is not AuthMode.SECURE:
         return
-    route = existing_route(project.tree, options.endpoint, project.receipt)
+    route = existing_route(project.tree, options.token_endpoint, project.receipt)
     if route is not None:
         raise BadInput(
-            f"--endpoint {options.endpoint} is already a route of the app ({route}): the token endpoint would shadow it, or be shadowed by it.",
+            f"--endpoint {options.token_endpoint} is already a route of the app ({route}): the token endpoint would shadow it, or be shadowed by it.",
             hint="Choose a path the app does not use, e.g. /api/intercom-jwt.",
         )
 
@@ -272,11 +273,29 @@ def _plan_with_choices(project: "Project", options: InstallOptions, secret: str 
         except Ambiguous as ambiguous:
             if not interactive:
                 raise
-            err.print(escape(ambiguous.message))
-            offered = f" ({', '.join(c.split(' in ')[0] for c in ambiguous.candidates)})" if ambiguous.candidates else ""
-            choice = typer.prompt(f"Which {ambiguous.role.replace('_', ' ')}?{offered}")
-            changes = {ambiguous.role: choice.strip()}
-            options = InstallOptions(**{**options.__dict__, **changes})
+            options = _apply_choice(options, _ask(ambiguous))
+
+
+def _ask(ambiguous: Ambiguous) -> Candidate:
+    """Show the candidates (numbered, from their data) and return the one the answer names."""
+    err.print(escape(ambiguous.message))
+    for number, candidate in enumerate(ambiguous.candidates, start=1):
+        err.print(f"  {number}. {escape(candidate.display)}")
+    what = ambiguous.role.replace("_", " ")
+    offered = f" ({', '.join(dict.fromkeys(c.name for c in ambiguous.candidates))})" if ambiguous.candidates else ""
+    answer = typer.prompt(f"Which {what}?{offered}")
+    chosen = ambiguous.choice(answer)
+    if chosen is None:
+        raise BadInput(f"{answer.strip()!r} is not one of the {what} choices listed.", hint="Answer with a number from the list, or pass the choice as an option.")
+    return chosen
+
+
+def _apply_choice(options: InstallOptions, chosen: Candidate) -> InstallOptions:
+    if chosen.kind == "backend":
+        return replace(options, backend=chosen.name, backend_root=chosen.root)
+    if chosen.kind == "frontend":
+        return replace(options, frontend=chosen.name, frontend_root=chosen.root)
+    return replace(options, token_storage_key=chosen.name)
 
 
 def _install_dependencies(project: "Project", plan: "Plan", *, run: bool, quiet: bool, secret: str | None = None) -> list[dict[str, object]]:
@@ -323,8 +342,8 @@ def show_plan(plan: "Plan") -> None:
 
 def show_summary(plan: "Plan") -> None:
     err.print("[bold]Applied.[/] Next steps:" if plan.next_steps else "[bold]Applied.[/]")
-    for number, step in enumerate(plan.next_steps, start=1):
-        err.print(f"  {number}. {escape(step)}")
+    for number, next_step in enumerate(plan.next_steps, start=1):
+        err.print(f"  {number}. {escape(next_step)}")
     if plan.manual_steps:
         err.print("[bold yellow]Still to do by hand:[/]")
         for step in plan.manual_steps:
@@ -403,8 +422,7 @@ def detect_command(
         out.print(f"[bold]{role}:[/]" + ("" if report[role] else " none"))
         for item in report[role]:
             extra = f", auth: {item['auth']}" if "auth" in item else ""
-            support = "" if item["supported"] else " [yellow](detected; not installable in this release)[/]"
-            out.print(f"  {item['name']} in {item['root']}{extra}{support}")
+            out.print(f"  {item['name']} in {item['root']}{extra}")
             for evidence in item["evidence"]:
                 out.print(f"    [dim]{escape(evidence)}[/]")
             for label, version in item.get("versions", {}).items():
