@@ -26,7 +26,14 @@ import pytest
 from conftest import SECRET, WORKSPACE_ID, copy_app
 
 from intercom_wizard import packages
+from intercom_wizard.doctor.run import DoctorOptions, run_doctor
 from intercom_wizard.plan import DependencyChange
+
+
+def not_installed_findings(root: Path) -> list[tuple[str, str]]:
+    """doctor's jwt-library-not-installed findings: (message, fix)."""
+    findings = run_doctor(DoctorOptions(path=root)).findings
+    return [(f.message, f.fix) for f in findings if f.id == "jwt-library-not-installed"]
 
 
 def install(cli, root: Path, *extra: str):  # type: ignore[no-untyped-def]
@@ -73,6 +80,18 @@ def test_the_apps_own_virtual_environment_gets_pyjwt(tmp_path, cli):
     )
     assert signed.stdout.strip() == "{'user_id': '51'}"
     assert SECRET not in result.stdout + result.stderr
+    assert not_installed_findings(root) == [], "doctor agrees: the app's environment has PyJWT"
+
+
+def test_doctor_names_the_install_the_wizard_would_run(tmp_path, cli):
+    """--no-install leaves the app's venv without PyJWT: doctor reports it, with install's own command."""
+    root = copy_app("flask_requirements_app", tmp_path)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root / ".venv")], check=True, timeout=300)
+    assert install(cli, root, "--no-install").exit_code == 0
+    assert not_installed_findings(root) == [(
+        "intercom_jwt.py uses PyJWT, which requirements.txt declares, but the app's virtual environment .venv does not have it.",
+        "Install it with the project's own tool, from the project root: `.venv/bin/python -m pip install PyJWT`.",
+    )]
 
 
 def test_without_a_virtual_environment_the_install_is_incomplete(tmp_path, cli):
@@ -151,6 +170,15 @@ def test_a_failing_bundle_install_is_incomplete_with_its_output(tmp_path, cli):
     assert "Gemfile: bundle install failed (its last lines are above), so jwt is declared in Gemfile but not installed" in text
     assert '"jwt"' in (root / "Gemfile").read_text(), "the code change stays: only the library is missing"
     assert last_line(result).startswith("result: incomplete - 1 part left to do by hand")
+
+
+def test_doctor_reads_the_gemfile_lock(tmp_path, cli):
+    root = _sinatra_with_unreachable_gems(tmp_path)
+    (root / "Gemfile.lock").write_text("GEM\n  remote: http://127.0.0.1:9/\n  specs:\n    sinatra (3.2.0)\n\nPLATFORMS\n  ruby\n")
+    assert install(cli, root, "--no-install").exit_code == 0
+    [(message, fix)] = not_installed_findings(root)
+    assert message.endswith("uses jwt, which Gemfile declares, but Gemfile.lock does not have it.")
+    assert fix.startswith("Install it with the project's own tool, from the project root: `bundle install`")
 
 
 def test_without_bundler_the_install_is_incomplete(tmp_path, cli, monkeypatch):
