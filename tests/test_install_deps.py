@@ -81,6 +81,8 @@ def test_the_apps_own_virtual_environment_gets_pyjwt(tmp_path, cli):
     assert signed.stdout.strip() == "{'user_id': '51'}"
     assert SECRET not in result.stdout + result.stderr
     assert not_installed_findings(root) == [], "doctor agrees: the app's environment has PyJWT"
+    again = install(cli, root)
+    assert again.exit_code == 0 and "Nothing to do" in again.stderr and last_line(again) == "result: complete"
 
 
 def test_doctor_names_the_install_the_wizard_would_run(tmp_path, cli):
@@ -104,6 +106,9 @@ def test_without_a_virtual_environment_the_install_is_incomplete(tmp_path, cli):
     assert "python -m pip install -r requirements.txt" in text
     assert "PyJWT>=2.8" in (root / "requirements.txt").read_text(), "the code change stays: only the library is missing"
     assert (root / "intercom_jwt.py").is_file()
+    again = install(cli, root)
+    assert again.exit_code == 4 and "Nothing to do" in again.stderr, "a re-run does not forget the missing library"
+    assert "python -m pip install -r requirements.txt" in again.stderr
     as_json = install(cli, copy_app("flask_requirements_app", tmp_path / "b"), "--json")
     assert as_json.exit_code == 4
     report = json.loads(as_json.stdout)
