@@ -175,6 +175,8 @@ def test_a_failing_bundle_install_is_incomplete_with_its_output(tmp_path, cli):
     assert "Gemfile: bundle install failed (its last lines are above), so jwt is declared in Gemfile but not installed" in text
     assert '"jwt"' in (root / "Gemfile").read_text(), "the code change stays: only the library is missing"
     assert last_line(result).startswith("result: incomplete - 1 part left to do by hand")
+    again = install(cli, root)
+    assert again.exit_code == 4 and "Nothing to do" in again.stderr and "bundle install: failed" in again.stderr, "a re-run tries again"
 
 
 def test_doctor_reads_the_gemfile_lock(tmp_path, cli):
@@ -210,6 +212,9 @@ def test_without_composer_the_install_is_incomplete(tmp_path, cli, monkeypatch):
     assert "composer install --no-interaction" in text
     assert '"firebase/php-jwt"' in (root / "composer.json").read_text()
     assert "Firebase\\JWT\\JWT" in (root / "api/intercom-jwt/index.php").read_text()
+    again = install(cli, root, "--json")
+    assert again.exit_code == 4 and json.loads(again.stdout)["status"] == "nothing to do"
+    assert [(i["command"], i["outcome"]) for i in json.loads(again.stdout)["package_manager"]] == [("composer install --no-interaction", "not run")]
     skipped = install(cli, copy_app("php_composer_app", tmp_path / "b"), "--no-install")
     assert skipped.exit_code == 0 and last_line(skipped) == "result: complete"
 

@@ -307,7 +307,12 @@ def _install_dependencies(project: "Project", plan: "Plan", *, run: bool, quiet:
     from intercom_wizard import packages
     from intercom_wizard.plan import ManualStep
 
-    dependencies = plan.dependencies + [d for d in packages.jwt_gem_dependencies(plan.changes) if d.manifest not in {c.manifest for c in plan.dependencies}]
+    earlier = project.receipt.inserted.items() if project.receipt else []
+    derived = packages.jwt_gem_dependencies(plan.changes) + packages.inserted_dependencies((path, [s["text"] for s in snippets]) for path, snippets in earlier)
+    dependencies = list(plan.dependencies)
+    for change in derived:
+        if (change.ecosystem, change.manifest) not in {(d.ecosystem, d.manifest) for d in dependencies}:
+            dependencies.append(change)
     dependencies = [d for d in dependencies if npm or d.ecosystem != "npm"]
     results = []
     for job in packages.plan_installs(project.tree.root, dependencies):

@@ -30,6 +30,7 @@ VENV_FOLDERS = (".venv", "venv")
 OUTPUT_LINES = 15  # of a package manager's output: enough for its error, not its whole log
 TIMEOUT_SECONDS = 900
 _VERSION_PART = re.compile(r"[\s<>=!~^]")  # where a requirement's version range starts (PyJWT>=2.8, jwt ~> 2.5)
+_COMPOSER_ENTRY = re.compile(r'"firebase/php-jwt"\s*:\s*"([^"]*)"')
 _GEM_LINE = re.compile(r"""^\s*gem\s*\(?\s*["']jwt["']\s*(?:,\s*["']([^"']+)["'])?""", re.MULTILINE)
 
 
@@ -79,14 +80,23 @@ def install_command(change: DependencyChange) -> list[str] | None:
 
 def jwt_gem_dependencies(changes: Iterable[FileChange]) -> list[DependencyChange]:
     """The `jwt` gem the plan adds to a Gemfile (the Ruby back ends declare it by editing the Gemfile only)."""
+    return inserted_dependencies((c.path, [i.text for i in c.insertions]) for c in changes if c.action != "delete")
+
+
+def inserted_dependencies(inserted: Iterable[tuple[str, Sequence[str]]]) -> list[DependencyChange]:
+    """The JWT libraries that text inserted into a Gemfile or composer.json declares: from a plan, or from
+    the receipt of an earlier install (whose library may still be missing when a re-run has nothing to do)."""
     found = []
-    for change in changes:
-        if PurePosixPath(change.path).name != "Gemfile" or change.action == "delete":
-            continue
-        for insertion in change.insertions or ():
-            match = _GEM_LINE.search(insertion.text)
-            if match is not None:
-                found.append(DependencyChange("ruby", "jwt", f" {match.group(1)}" if match.group(1) else "", change.path, "bundler"))
+    for path, texts in inserted:
+        name = PurePosixPath(path).name
+        for text in texts:
+            gem = _GEM_LINE.search(text) if name == "Gemfile" else None
+            composer = _COMPOSER_ENTRY.search(text) if name == "composer.json" else None
+            if gem is not None:
+                found.append(DependencyChange("ruby", "jwt", f" {gem.group(1)}" if gem.group(1) else "", path, "bundler"))
+                break
+            if composer is not None:
+                found.append(DependencyChange("php", "firebase/php-jwt", composer.group(1), path))
                 break
     return found
 
