@@ -307,15 +307,8 @@ def _install_dependencies(project: "Project", plan: "Plan", *, run: bool, quiet:
     from intercom_wizard import packages
     from intercom_wizard.plan import ManualStep
 
-    earlier = project.receipt.inserted.items() if project.receipt else []
-    derived = packages.jwt_gem_dependencies(plan.changes) + packages.inserted_dependencies((path, [s["text"] for s in snippets]) for path, snippets in earlier)
-    dependencies = list(plan.dependencies)
-    for change in derived:
-        if (change.ecosystem, change.manifest) not in {(d.ecosystem, d.manifest) for d in dependencies}:
-            dependencies.append(change)
-    dependencies = [d for d in dependencies if npm or d.ecosystem != "npm"]
     results = []
-    for job in packages.plan_installs(project.tree.root, dependencies):
+    for job in packages.plan_installs(project.tree.root, packages.to_install(plan, project.receipt, npm=npm)):
         if not run:
             if not quiet:
                 err.print(f"Skipped the package manager (--no-install): install {escape(job.names)} with [bold]{escape(job.shown)}[/]")

@@ -17,7 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from intercom_wizard.plan import SECRET_MASK, DependencyChange, FileChange
+from intercom_wizard.plan import SECRET_MASK, DependencyChange, FileChange, Plan
+from intercom_wizard.receipt import Receipt
 
 INSTALL_COMMANDS = {
     "npm": ["npm", "install"],
@@ -99,6 +100,18 @@ def inserted_dependencies(inserted: Iterable[tuple[str, Sequence[str]]]) -> list
                 found.append(DependencyChange("php", "firebase/php-jwt", composer.group(1), path))
                 break
     return found
+
+
+def to_install(plan: Plan, receipt: Receipt | None, *, npm: bool = True) -> list[DependencyChange]:
+    """What the plan declares, the jwt gem it adds to a Gemfile, and what an earlier install's receipt shows it
+    declared in a Gemfile or composer.json (a re-run with nothing to do still needs that library installed).
+    `npm=False` leaves out the npm family."""
+    earlier = [(path, [snippet["text"] for snippet in snippets]) for path, snippets in receipt.inserted.items()] if receipt else []
+    dependencies = list(plan.dependencies)
+    for change in jwt_gem_dependencies(plan.changes) + inserted_dependencies(earlier):
+        if (change.ecosystem, change.manifest) not in {(d.ecosystem, d.manifest) for d in dependencies}:
+            dependencies.append(change)
+    return [d for d in dependencies if npm or d.ecosystem != "npm"]
 
 
 def plan_installs(root: Path, dependencies: Sequence[DependencyChange]) -> list[InstallJob]:
