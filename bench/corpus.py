@@ -242,7 +242,7 @@ class AppResult:
     commit: str
     framework: str
     stages: dict[str, StageResult] = field(default_factory=dict)
-    outcome: str = ""                # complete / incomplete / failed, from install
+    outcome: str = ""                # complete / incomplete / anonymous-only / failed, from install
     manual_steps: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -604,8 +604,9 @@ class Scorer:
         missing = sorted({step.get("file", "") for step in steps if not _names_existing_file(root, step.get("file", ""))})
         leaked = self.secret in ran.output
         if ran.code == 0 and applied:
-            result.outcome = "complete"
-            result.record("install", "pass", "complete", ran.seconds)
+            # anonymous-only: a site without sign-in (no endpoint, no token fetch); verify is told so.
+            result.outcome = "anonymous-only" if plan.get("result") == "anonymous-only" else "complete"
+            result.record("install", "pass", result.outcome, ran.seconds)
         elif ran.code == 4:
             # Incomplete: what could be done was applied (perhaps nothing), the rest are manual steps.
             result.outcome = "incomplete"
@@ -676,7 +677,8 @@ class Scorer:
         return argv + list(sheet.verify_options)
 
     def _verify(self, result: AppResult, sheet: Sheet, root: Path, logs: Path, env: dict[str, str]) -> None:
-        ran = run(wizard_argv(*self._verify_base(sheet)), root, logs / "verify_anonymous.log", env=env, timeout=300)
+        anonymous_only = ["--anonymous-only"] if result.outcome == "anonymous-only" else []
+        ran = run(wizard_argv(*self._verify_base(sheet), *anonymous_only), root, logs / "verify_anonymous.log", env=env, timeout=300)
         result.record("verify_anonymous", *_verify_outcome(ran), ran.seconds)
         if not sheet.users:
             result.record("verify_users", "skip", "the sheet has no users to sign in")
@@ -783,7 +785,7 @@ def column_cells(app: AppResult) -> dict[str, str]:
     cells: dict[str, str] = {}
     for column in ("detect", "dry_run", "install", "uninstall"):
         cells[column] = app.stages[column].status if column in app.stages else "skip"
-    if app.outcome in ("complete", "incomplete") and cells["install"] == "pass":
+    if app.outcome in ("complete", "incomplete", "anonymous-only") and cells["install"] == "pass":
         cells["install"] = f"pass ({app.outcome})"
     for check in CHECKS:
         before = app.stages.get(f"{check}_before", StageResult("skip"))

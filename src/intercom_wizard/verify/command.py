@@ -50,6 +50,10 @@ def verify(
     ] = None,
     live: Annotated[bool, typer.Option("--live", help="Do not intercept: let the real Messenger load (needs network access).")] = False,
     api_token: Annotated[Optional[str], typer.Option(help=f"Intercom access token for the API check (or {ACCESS_TOKEN_ENV}); with --live.")] = None,
+    anonymous_only: Annotated[
+        bool,
+        typer.Option("--anonymous-only", help="The install is anonymous-only (a site without sign-in): expect no token endpoint, and a page that asks none."),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON on stdout.")] = False,
     screenshot: Annotated[Optional[Path], typer.Option(help="Save a PNG of the page (signed in, when signing in).")] = None,
     ctx: typer.Context = None,  # type: ignore[assignment]  # given by Typer; None when called from Python
@@ -94,6 +98,7 @@ def verify(
             api_token=api_token or os.environ.get(ACCESS_TOKEN_ENV) or None,
             screenshot=screenshot,
             users=users,
+            anonymous_only=anonymous_only,
         )
         from intercom_wizard.verify.runner import verify_options  # the browser side: imported only to run
 

@@ -105,6 +105,8 @@ class VerifyOptions:
     users: tuple[SignIn, ...] = ()
     # How long to wait for the Messenger to boot on each page; a page that never boots fails.
     boot_timeout: float = 10.0
+    # An anonymous-only install (no sign-in in the app): no token endpoint is expected, none may be asked.
+    anonymous_only: bool = False
 
     def __post_init__(self) -> None:
         if not _is_http_url(self.url):
@@ -122,6 +124,8 @@ class VerifyOptions:
             raise BadInput(f"--navigate {self.navigate!r} is not a path.", hint="For example: --navigate /about")
         if self.navigate is not None and _is_http_url(self.navigate) and _origin(self.navigate) != _origin(self.url):
             raise BadInput("--navigate must stay on the site being verified (client-side navigation cannot change origin).")
+        if self.anonymous_only and not (self.sign_in.is_empty and not self.users):
+            raise BadInput("--anonymous-only is for sites without sign-in: drop the sign-in options (or --anonymous-only).")
         if len(self.users) > 1 and self.logout.is_empty:
             raise BadInput(
                 "Two --user accounts are compared by signing out between them: pass --logout-url URL or --logout-selector CSS.",
