@@ -61,6 +61,8 @@ OFFLINE_NO = "offline: no"
 # ... and for a JSON API without a page of its own (sheet: no_pages_reason): verify opens pages.
 NO_PAGES = "no pages"
 NOT_RUN_HERE = (OFFLINE_NO, NO_PAGES)
+# verify_users' skip reason when the sheet says why its sign-in cannot be used here (login.offline_reason).
+NO_SIGN_IN = "sign-in not verifiable here"
 
 
 class SheetError(Exception):
@@ -684,7 +686,7 @@ class Scorer:
             result.record("verify_users", "skip", "the sheet has no users to sign in")
             return
         if not sheet.offline:
-            result.record("verify_users", "skip", "sign-in needs network access" + (f": {sheet.signin_offline_reason}" if sheet.signin_offline_reason else ""))
+            result.record("verify_users", "skip", f"{NO_SIGN_IN}: {sheet.signin_offline_reason}" if sheet.signin_offline_reason else "sign-in needs network access")
             return
         sign_in = ["--login-url", _absolute(sheet, sheet.login_url or "/login")]
         if sheet.logout_url:
@@ -817,7 +819,7 @@ def failure_reasons(app: AppResult) -> str:
     """Every failed stage with its reason, and why an app or its sign-in could not run offline."""
     return "; ".join(f"{stage}: {result.reason}" for stage, result in app.stages.items()
                      if result.status == "fail"
-                     or (result.status == "skip" and result.reason.startswith((*NOT_RUN_HERE, "sign-in needs network access"))))
+                     or (result.status == "skip" and result.reason.startswith((*NOT_RUN_HERE, NO_SIGN_IN, "sign-in needs network access"))))
 
 
 def markdown_row(app: AppResult) -> str:
@@ -886,7 +888,7 @@ def rates_lines(rows: Sequence[str]) -> list[str]:
             offline += 1
             verified += by_column.get("verify", "").startswith("pass")
         for stage, reason in _stage_reasons(cells[-1]):
-            if reason.startswith((*NOT_RUN_HERE, "sign-in needs network access")):
+            if reason.startswith((*NOT_RUN_HERE, NO_SIGN_IN, "sign-in needs network access")):
                 continue
             key = (stage, reason_class(reason))
             reasons[key] = reasons.get(key, 0) + 1
