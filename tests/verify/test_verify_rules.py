@@ -134,6 +134,13 @@ def test_anonymous_only_refuses_sign_in_options() -> None:
         options(anonymous_only=True)
 
 
+def test_logout_url_and_selector_together_are_a_confirmation_page_and_its_button() -> None:
+    # Corpus: django-allauth asks "Are you sure you want to sign out?" on GET /accounts/logout/.
+    logout = Logout(url="/accounts/logout/", selector="form[action='/accounts/logout/'] button[type=submit]")
+    assert not logout.is_empty
+    assert options(logout=logout).logout == logout
+
+
 def test_signed_in_check_wants_no_store_and_a_token_body() -> None:
     obs = Observations(options())
     obs.calls.append(call("signed-in", "boot", BOOT | {"intercom_user_jwt": mint(SECRET, "7")}))
@@ -190,10 +197,8 @@ def test_bad_options_are_bad_input(changes: dict[str, Any], message: str) -> Non
         options(**changes)
 
 
-def test_bad_sign_in_and_logout_are_bad_input(tmp_path: Path) -> None:
+def test_bad_sign_in_is_bad_input(tmp_path: Path) -> None:
     with pytest.raises(BadInput, match="needs --username and --password"):
         SignIn(login_url="/login")
     with pytest.raises(BadInput, match="is not a file"):
         SignIn(storage_state=tmp_path / "missing.json")
-    with pytest.raises(BadInput, match="either --logout-url or --logout-selector"):
-        Logout(url="/logout", selector="button")

@@ -233,8 +233,7 @@ class Visit:
                 self.obs.fail_step(self.obs.phase, f"could not open {url}: {_first_line(error)}")
                 return
             self.obs.note(self.obs.phase, f"opened {_path(url)}; landed on {_path(self.page.url)}")
-        else:
-            assert logout.selector is not None
+        if logout.selector is not None:
             try:
                 self.page.locator(logout.selector).first.click(timeout=ACTION_TIMEOUT_MS)
             except Exception as error:

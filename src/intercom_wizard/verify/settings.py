@@ -73,12 +73,10 @@ class SignIn:
 
 @dataclass(frozen=True)
 class Logout:
+    # Both given: the URL is a sign-out confirmation page (django-allauth's, say) and the selector its
+    # button: open the page, then click.
     url: str | None = None
     selector: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.url is not None and self.selector is not None:
-            raise BadInput("Give either --logout-url or --logout-selector, not both.")
 
     @property
     def is_empty(self) -> bool:
