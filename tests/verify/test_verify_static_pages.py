@@ -44,7 +44,7 @@ SCRIPT = render(
 
 
 class StaticSite(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - the http.server interface
+    def do_GET(self) -> None:
         pages = {"/": (PROMPTING_PAGE, "text/html"), "/intercom-messenger.js": (SCRIPT, "text/javascript")}
         body, kind = pages.get(self.path, (b"not found", "text/plain"))
         self.send_response(200 if self.path in pages else 404)
