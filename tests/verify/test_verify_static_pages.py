@@ -32,7 +32,7 @@ PROMPTING_PAGE = b"""<!doctype html><html><head><title>Welcome</title></head><bo
 </body></html>"""
 
 SCRIPT = render(
-    "intercom-messenger.js",
+    "html/intercom-messenger.js",
     workspace_id=WORKSPACE_ID,
     token_url="null",
     api_base="null",
