@@ -239,11 +239,20 @@ class Visit:
         logout = self.options.logout
         if logout.url is not None:
             url = self.options.resolve(logout.url)
+            phase = self.obs.phase
+            if logout.selector is not None:
+                # A sign-out confirmation page: the user is still signed in there (an identified boot is
+                # right); only what follows the click is the signed-out state the checks look at.
+                self.obs.phase = f"{phase}:sign-out-page"
             try:
                 self.page.goto(url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
             except Exception as error:
+                self.obs.phase = phase
                 self.obs.fail_step(self.obs.phase, f"could not open {url}: {_first_line(error)}")
                 return
+            if logout.selector is not None:
+                self._wait_for_boot(report=False)
+                self.obs.phase = phase
             self.obs.note(self.obs.phase, f"opened {_path(url)}; landed on {_path(self.page.url)}")
         if logout.selector is not None:
             try:
