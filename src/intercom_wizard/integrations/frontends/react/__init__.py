@@ -28,7 +28,7 @@ from intercom_wizard.tree import join
 from intercom_wizard.typescript import strip_types
 from intercom_wizard.versions import npm_version
 
-__all__ = ["CSP_NONCE_NOTE", "NAME", "PACKAGES", "SOURCE_SUFFIXES", "SUPPORTED", "ReactDetails", "detect", "plan"]
+__all__ = ["DOC", "CSP_NONCE_NOTE", "NAME", "PACKAGES", "SOURCE_SUFFIXES", "SUPPORTED", "ReactDetails", "detect", "plan"]
 
 # The versions this integration generates code for (docs list the same table).
 SUPPORTED: SupportTable = (
@@ -36,6 +36,7 @@ SUPPORTED: SupportTable = (
     Supported("react-router-dom", "npm", "react-router-dom", (4, 0), (8, 0), optional=True),  # withRouter() before 5.1
     Supported("react-router", "npm", "react-router", (4, 0), (8, 0), optional=True),
 )
+DOC: str | None = "docs/frontends-react.md"  # its page under docs/
 PACKAGES: tuple[str, ...] = ("react",)  # checked after the frameworks built on React (Next.js)
 # --csp-nonce: a built single-page app is static files, so its nonce comes from what serves index.html.
 CSP_NONCE_NOTE = (
