@@ -2,7 +2,8 @@
 
 A template can hold variants: lines between `// iw:if KEY=VALUE` (or `KEY=V1|V2`) and `// iw:end`
 are kept only when `choices[KEY]` is one of the values, so what is generated carries no branch for
-an option that was not chosen. The marker lines are comments, so the template stays a valid file.
+an option that was not chosen. The marker lines are comments, so the template stays a valid file:
+`// iw:...` in JavaScript, TypeScript and PHP, `# iw:...` in Python and Ruby.
 """
 
 import re
@@ -10,8 +11,8 @@ from collections.abc import Mapping
 from importlib import resources
 
 _PLACEHOLDER = re.compile(r"__IW_[A-Z0-9_]+__")
-_BLOCK_START = re.compile(r"\s*// iw:if (\w+)=([\w|-]+)\s*")
-_BLOCK_END = re.compile(r"\s*// iw:end\s*")
+_BLOCK_START = re.compile(r"\s*(?://|#) iw:if (\w+)=([\w|-]+)\s*")
+_BLOCK_END = re.compile(r"\s*(?://|#) iw:end\s*")
 
 
 # Values a template can do without: the plain-JS script's NAVIGATION is an empty list (pushState
@@ -37,7 +38,7 @@ def render(name: str, choices: Mapping[str, str] | None = None, **values: str) -
 
 def _select_blocks(name: str, text: str, choices: Mapping[str, str]) -> str:
     """The template without the `iw:if` blocks whose condition `choices` does not meet (markers removed)."""
-    if "// iw:" not in text:
+    if "// iw:" not in text and "# iw:" not in text:
         return text
     kept: list[str] = []
     open_block: str | None = None

@@ -18,6 +18,7 @@ from intercom_wizard.envfile import plan_secret
 from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.backends.python_common import (
     NAME_FIELDS,
+    AppObject,
     add_import,
     attach_to_app,
     claims_literal,
@@ -246,7 +247,7 @@ def plan(context: PlanContext, detection: Detection) -> None:
     add_import(context, app_file, f"from . import {MODULE_NAME}" if in_package else f"import {MODULE_NAME}")
     attach_to_app(
         context,
-        detection,
+        AppObject(app_file, app_var, detection.details["factory"]),
         f"{app_var}.register_blueprint({MODULE_NAME}.bp)",
         registration="register_blueprint",
         created=("$APP = Flask($$$)",),

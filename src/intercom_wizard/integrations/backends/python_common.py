@@ -1,14 +1,16 @@
 """What the Python back ends share: declaring PyJWT, finding the user's fields, placing imports."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import tomlkit
 from ast_grep_py import SgNode
 from tomlkit.exceptions import TOMLKitError
 
+from intercom_wizard.astgrep import field_text, required_field
 from intercom_wizard.edits import append_lines, insert_lines_after, insert_lines_before, last_import, parse
 from intercom_wizard.errors import BadInput
-from intercom_wizard.integrations.base import Detection, PlanContext
+from intercom_wizard.integrations.base import PlanContext
 from intercom_wizard.plan import DependencyChange, Insertion
 from intercom_wizard.tree import ProjectTree, join
 
@@ -136,15 +138,16 @@ def model_fields(tree: ProjectTree, base_class: str) -> set[str] | None:
                 left = assignment.field("left")
                 if left is None:
                     continue
-                if left.kind() == "identifier" and assignment.parent() is not None and assignment.parent().parent() == klass.field("body"):
+                statement = assignment.parent()
+                if left.kind() == "identifier" and statement is not None and statement.parent() == klass.field("body"):
                     fields.add(left.text())
                 for attribute in [left, *left.find_all(kind="attribute")]:
-                    if attribute.kind() == "attribute" and attribute.field("object") is not None and attribute.field("object").text() == "self":
-                        fields.add(attribute.field("attribute").text())
+                    if attribute.kind() == "attribute" and field_text(attribute, "object") == "self":
+                        fields.add(required_field(attribute, "attribute").text())
             for function in klass.find_all(kind="function_definition"):
                 decorated = function.parent()
                 if decorated is not None and decorated.kind() == "decorated_definition" and "@property" in decorated.text().split("def", 1)[0]:
-                    fields.add(function.field("name").text())
+                    fields.add(required_field(function, "name").text())
             return fields
     return None
 
@@ -181,7 +184,7 @@ def add_list_entry(context: PlanContext, path: str, variable: str, entry: str, r
     source = context.tree.read(path)
     assignment, literal = _list_assignment(source.text, variable)
     items = [c for c in literal.children() if c.kind() not in ("[", "]", ",", "comment")] if literal else []
-    if not items or not items[0].range().start.line != assignment.range().start.line:
+    if assignment is None or literal is None or not items or not items[0].range().start.line != assignment.range().start.line:
         context.builder.manual(path, f"Add this entry to {variable}:", entry)
         return
     indent = source.text[source.text.rfind("\n", 0, items[0].range().start.index) + 1 : items[0].range().start.index]
@@ -207,9 +210,18 @@ def _list_assignment(text: str, variable: str) -> tuple[SgNode, SgNode] | tuple[
     return None, None
 
 
+@dataclass(frozen=True)
+class AppObject:
+    """Where a Python app object is created: its module, its variable, and the factory creating it, if any."""
+
+    file: str
+    var: str
+    factory: str | None
+
+
 def attach_to_app(
     context: PlanContext,
-    detection: Detection,
+    app: AppObject,
     statement: str,
     *,
     registration: str,
@@ -220,14 +232,12 @@ def attach_to_app(
     """Add `statement` where the app gathers its parts: after its last `app.<registration>(...)`,
     else before `return app` in its factory, else at the end of the block that creates and
     configures the app object (`include_assignments`: whether `x = Y(app)` lines belong to it)."""
-    app_file: str = detection.details["app_file"]
-    app_var: str = detection.details["app_var"]
-    factory: str | None = detection.details["factory"]
+    app_file, app_var, factory = app.file, app.var, app.factory
     source = context.tree.read(app_file)
     root = parse(source.text, "python")
     scope = root
     if factory:
-        scope = next((f for f in root.find_all(kind="function_definition") if f.field("name").text() == factory), root)
+        scope = next((f for f in root.find_all(kind="function_definition") if field_text(f, "name") == factory), root)
     existing = scope.find_all(pattern=f"{app_var}.{registration}($$$)")
     if existing:
         context.builder.insert(app_file, [insert_lines_after(source, existing[-1].range().end.index, statement)], reason)
@@ -262,3 +272,17 @@ def _end_of_app_setup(root: SgNode, app_var: str, created: tuple[str, ...], incl
             break
         last = statement
     return last
+
+
+def jinja_user_settings(condition: str, user_id: str, email: str | None, name: str | None) -> str:
+    """Jinja writing the signed-in user's attributes into a JS object (the insecure variant only):
+    each argument is a Jinja expression; email and name are left out when the user has none."""
+    from intercom_wizard.templates import render
+
+    return render(
+        "jinja_user_settings.html",
+        condition=condition,
+        user_id=user_id,
+        email_entry=f"email: {{{{ {email}|tojson }}}}," if email else "",
+        name_entry=f"name: {{{{ {name}|tojson }}}}," if name else "",
+    ).rstrip("\n")

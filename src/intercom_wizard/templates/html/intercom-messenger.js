@@ -111,7 +111,7 @@
   function bootedUser() {
     try {
       return window.localStorage.getItem(BOOTED_USER_KEY);
-    } catch (e) {
+    } catch {
       return null;
     }
   }
@@ -123,7 +123,7 @@
       } else {
         window.localStorage.setItem(BOOTED_USER_KEY, userId);
       }
-    } catch (e) {
+    } catch {
       // See bootedUser().
     }
   }
@@ -144,10 +144,10 @@
 
   // The app's access token: the stored string, or the field of the JSON object stored there.
   function readAccessToken() {
-    var stored = null;
+    var stored;
     try {
       stored = window[ACCESS_TOKEN_STORAGE].getItem(ACCESS_TOKEN_KEY);
-    } catch (e) {
+    } catch {
       return null; // Storage disabled: the app cannot be signed in either.
     }
     if (!stored || !ACCESS_TOKEN_FIELD) {
@@ -160,7 +160,7 @@
         value = value !== null && typeof value === 'object' ? value[parts[i]] : undefined;
       }
       return typeof value === 'string' && value ? value : null;
-    } catch (e) {
+    } catch {
       return null; // not JSON: nobody the app would recognise is signed in
     }
   }

@@ -1,0 +1,125 @@
+"""The router's `signed_in_user_claims` dependency: which variant of templates/fastapi/user_claims.py
+fits the app's user evidence, and which of the user's fields become Intercom's claims.
+
+When the wizard writes the whole body, it only reads what the app's dependency already loaded (or
+the session): it is `async def`, so FastAPI runs it on the event loop instead of sending it through
+the thread pool on every request (issue 14). The fail-closed stubs the user completes stay plain
+`def`, so a blocking lookup added there cannot stall the event loop.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from intercom_wizard.integrations.backends.fastapi.details import AuthEvidence, BearerScheme, SessionUser, UserDependency
+from intercom_wizard.integrations.backends.python_common import DYNAMIC_NAME_FIELDS, NAME_FIELDS, user_attribute_helper
+from intercom_wizard.templates import render
+
+ID_FIELDS = ("id", "user_id", "uuid", "pk")
+IDENTIFYING_FIELDS = ("username", "email")  # an id only where the app declares them unique
+
+
+@dataclass(frozen=True)
+class UserClaims:
+    """The generated dependency and what the router module must import for it."""
+
+    code: str  # signed_in_user_claims() (with the run-time attribute helper before it when it uses one)
+    sources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # project module -> names to import
+    has_id: bool = True  # False: the user type has no field that can be Intercom's user_id
+
+
+@dataclass(frozen=True)
+class _Claims:
+    """The returned dict's entries (one-line expressions); user_id None = no id field."""
+
+    user_id: str | None
+    email: str | None = None
+    name: str | None = None
+
+
+def user_claims(auth: AuthEvidence) -> UserClaims:
+    """What the router module imports (file -> names) and its `signed_in_user_claims` dependency."""
+    if isinstance(auth, UserDependency):
+        user = auth.user
+        sources: dict[str, tuple[str, ...]] = {auth.file: (auth.users_object or auth.name,)}
+        if user.class_name and user.file:
+            sources[user.file] = (*sources.get(user.file, ()), user.class_name)
+        claims = _claims("user", user.fields, mapping=user.mapping, unique=user.unique)
+        if auth.optional:
+            user_type = f"{user.class_name} | None" if user.class_name else "Any"
+        else:
+            user_type = user.class_name or "Any"
+        code = _render(
+            "optional" if auth.optional else "required",
+            claims,
+            dependency=auth.name,
+            users_object=auth.users_object or "",
+            user_type=user_type,
+        )
+        return UserClaims(code, sources, has_id=claims.user_id is not None)
+    if isinstance(auth, SessionUser):
+        if auth.keys is None:
+            return UserClaims(_render("session_id", None, session_key=auth.key))
+        claims = _claims("user", {k: "" for k in auth.keys} or None, mapping=True)
+        return UserClaims(_render("session_record", claims, session_key=auth.key), has_id=claims.user_id is not None)
+    if isinstance(auth, BearerScheme):
+        return UserClaims(_render("bearer_stub", None, dependency=auth.name, scheme=auth.scheme), {auth.file: (auth.name,)})
+    return UserClaims(_render("stub", None))
+
+
+def _render(lookup: str, claims: _Claims | None, **values: str) -> str:
+    choices = {
+        "lookup": lookup,
+        "users_object": "yes" if values.get("users_object") else "no",
+        "claims": "none" if claims is None else "dict" if claims.user_id is not None else "no_id",
+        "email": "yes" if claims is not None and claims.email is not None else "no",
+        "name": "yes" if claims is not None and claims.name is not None else "no",
+    }
+    entries = {"user_id": claims.user_id or "", "email": claims.email or "", "display_name": claims.name or ""} if claims is not None else {}
+    text = render("fastapi/user_claims.py", choices, **entries, **values)
+    code = "\n".join(_without_header(text.splitlines())).rstrip("\n")
+    if "user_attribute(" in code:
+        code = f"{user_attribute_helper()}\n\n\n{code}"
+    return code
+
+
+def _without_header(lines: list[str]) -> list[str]:
+    """The template's opening comment explains its variants; the generated module does without it."""
+    start = next(index for index, line in enumerate(lines) if not line.startswith("#"))
+    return lines[start:]
+
+
+def _claims(user: str, fields: Mapping[str, str] | None, *, mapping: bool, unique: frozenset[str] = frozenset()) -> _Claims:
+    """The identity claims, mapping only fields the user really has. user_id is an id field, or a
+    username/email the app declares unique when it has no id."""
+    if mapping:
+        known = set(fields) if fields is not None else None
+        id_field = id_field_of(known, unique)
+        if id_field is None:
+            return _Claims(None)
+        name = next((f for f in NAME_FIELDS if known is None or f in known), None)
+        return _Claims(
+            f'str({user}["{id_field}"])',
+            f'{user}.get("email")' if known is None or "email" in known else None,
+            f'{user}.get("{name}")' if name else None,
+        )
+    if fields is None:
+        # The user's type is not known: email and name are read at run time (properties, mixins too).
+        names = ", ".join(f'"{n}"' for n in DYNAMIC_NAME_FIELDS)
+        return _Claims(f"str({user}.id)", f'user_attribute({user}, "email")', f"user_attribute({user}, {names})")
+    id_field = id_field_of(set(fields), unique)
+    if id_field is None:
+        return _Claims(None)
+    name = next((f for f in NAME_FIELDS if f in fields), None)
+    return _Claims(
+        f"{user}.{id_field}" if fields[id_field] == "str" else f"str({user}.{id_field})",
+        f"{user}.email" if "email" in fields else None,
+        f"{user}.{name}" if name else None,
+    )
+
+
+def id_field_of(known: set[str] | None, unique: frozenset[str]) -> str | None:
+    """The field that is the user's id: an id field, else a username or email the app keeps unique."""
+    if known is None:
+        return "id"
+    found = next((f for f in ID_FIELDS if f in known), None)
+    return found or next((f for f in IDENTIFYING_FIELDS if f in known and f in unique), None)

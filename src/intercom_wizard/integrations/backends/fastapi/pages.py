@@ -1,0 +1,78 @@
+"""FastAPI's pages: apps rendering `Jinja2Templates` with a `StaticFiles` mount get the Messenger script
+in their base layouts (served from the mount, with the app's CSP nonce when a middleware makes one);
+API-only apps leave the page to the SPA integration, and HTMLResponse strings to the planner.
+"""
+
+import re
+
+from intercom_wizard import csp
+from intercom_wizard.integrations.backends.fastapi.claims import ID_FIELDS
+from intercom_wizard.integrations.backends.fastapi.details import AuthEvidence, FastAPIDetails, SessionUser, UserDependency
+from intercom_wizard.integrations.backends.python_common import NAME_FIELDS, jinja_user_settings
+from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
+from intercom_wizard.integrations.frontends.layouts import find_layouts
+from intercom_wizard.integrations.frontends.response_pages import find_response_pages
+from intercom_wizard.tree import ProjectTree
+
+SCRIPT_NAME = "intercom-messenger.js"
+
+
+def page_host(context: PlanContext, detection: Detection[FastAPIDetails]) -> PageHost | None:
+    templates, static = detection.details.templates, detection.details.static_files
+    if templates is None or static is None:
+        missing = "Jinja2Templates" if templates is None else "StaticFiles mount"
+        if find_response_pages(context.tree, detection.root):
+            return None  # its pages are HTMLResponse strings: the planner puts the script there
+        context.builder.note(
+            f"This FastAPI app has no {missing} for the Messenger script, so no page was changed: the front end "
+            f"(the SPA integration) loads the Messenger and calls {context.options.token_endpoint} with the app's own credentials."
+        )
+        return None
+    if static.name:
+        src = f"{{{{ url_for('{static.name}', path='{SCRIPT_NAME}') }}}}"
+    else:
+        src = f"{static.path}/{SCRIPT_NAME}"
+    return PageHost(
+        static_dir=static.dir,
+        script_src=src,
+        layouts=tuple(find_layouts(context.tree, templates, extends_marker="{% extends")),
+        user_settings=_template_user_settings(context.tree, templates, detection.details.auth),
+        csp_nonce=_state_nonce(context.tree, detection.root),
+        csp_nonce_help="A middleware that sets request.state.csp_nonce = secrets.token_urlsafe(16) and sends "
+        "`'nonce-…'` in the policy's script-src makes one; templates print it from the request.",
+    )
+
+
+def _state_nonce(tree: ProjectTree, root: str) -> csp.NonceSource | None:
+    """A nonce a middleware keeps on request.state, which every TemplateResponse's template can read."""
+    found = csp.search_code(tree, tree.glob(".py", under=root), re.compile(r"request\.state\.(\w*nonce\w*)\s*=(?!=)", re.I))
+    if found is None:
+        return None
+    path, match = found
+    return csp.NonceSource.everywhere(f"request.state.{match.group(1)} ({path})", f"{{{{ request.state.{match.group(1)} }}}}")
+
+
+def _template_user_settings(tree: ProjectTree, templates: str, auth: AuthEvidence) -> str | None:
+    """Jinja writing the signed-in user's attributes into a JS object (the insecure variant only)."""
+    fields: set[str] | None
+    if isinstance(auth, SessionUser) and auth.keys is not None:
+        fields = set(auth.keys)
+        condition, owner, access = f'request.session.get("{auth.key}")', f'request.session["{auth.key}"]', '{}["{}"]'
+    elif isinstance(auth, UserDependency):
+        pages = [tree.text(p) for p in tree.glob(".html", ".jinja", ".jinja2", ".j2", under=templates)]
+        if not any("{% if user %}" in page or "{{ user." in page for page in pages):
+            return None  # the pages are not given the user
+        fields = set(auth.user.fields) if auth.user.fields is not None else None
+        condition, owner, access = "user", "user", '{}["{}"]' if auth.user.mapping else "{}.{}"
+    else:
+        return None
+    id_field = next((f for f in ID_FIELDS if fields is None or f in fields), None)
+    if id_field is None:
+        return None
+    name = next((f for f in NAME_FIELDS if fields is None or f in fields), None)
+    return jinja_user_settings(
+        condition,
+        f"{access.format(owner, id_field)}|string",
+        access.format(owner, "email") if fields is None or "email" in fields else None,
+        access.format(owner, name) if name else None,
+    )
