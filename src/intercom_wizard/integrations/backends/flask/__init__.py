@@ -237,7 +237,7 @@ def plan(context: PlanContext, detection: Detection) -> None:
         cors = f"\n# The pages are served from another origin: allow exactly that one.\nCORS(bp, origins=[\"{context.options.frontend_origin}\"]{credentials})"
         declare_python_package(context, detection.root, "flask-cors", ">=4.0", "flask-cors answers the pages' cross-origin requests")
     imports = "\n".join(sorted(imports.splitlines()))
-    module = _for_pyjwt_1(context, detection, render("flask_intercom_jwt.py", imports=imports, user_claims=claims, route=route, cors=cors))
+    module = _for_pyjwt_1(context, detection, render("flask/intercom_jwt.py", imports=imports, user_claims=claims, route=route, cors=cors))
     builder.create(
         f"{prefix}{MODULE_NAME}.py",
         module,
@@ -268,7 +268,7 @@ def plan(context: PlanContext, detection: Detection) -> None:
             module,
             "signed_in_user_claims",
             str(auth.get("reason", "no login system was recognised")),
-            render("flask_token_adapter.py" if auth.get("token") else "flask_user_adapter.py").split("\n", 1)[1].strip(),
+            render("flask/token_adapter.py" if auth.get("token") else "flask/user_adapter.py").split("\n", 1)[1].strip(),
             auth.get("rejected", []),  # type: ignore[arg-type]
         )
     if auth.get("not_an_id"):
@@ -406,7 +406,7 @@ def _user_lookup(auth: dict[str, object]) -> tuple[str, str]:
         )
     return (
         flask_imports,
-        render("flask_user_adapter_stub.py").split("\n", 1)[1].strip(),
+        render("flask/user_adapter_stub.py").split("\n", 1)[1].strip(),
     )
 
 
