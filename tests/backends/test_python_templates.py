@@ -75,3 +75,44 @@ def test_jinja_user_settings_parse(email, name):
     jinja2.Environment().parse(fragment)
     assert ("email:" in fragment) is (email is not None)
     assert ("name:" in fragment) is (name is not None)
+
+
+FLASK_CHOICES = {
+    "cors": ("none", "cookie", "bearer"),
+    "route": ("get", "route"),
+    "token": ("none", "jwt_required", "jwt_optional"),
+    "pyjwt": ("1", "2"),
+}
+FLASK_LOOKUPS = ("flask_login", "jwt", "jwt_user", "g_user", "session")
+
+
+@pytest.mark.parametrize("lookup", FLASK_LOOKUPS)
+@pytest.mark.parametrize("email", ["user.email", None])
+@pytest.mark.parametrize("name", ["user.name", None])
+def test_flask_claims_compile_in_every_variant(lookup, email, name):
+    from intercom_wizard.integrations.backends.python_common import ClaimEntries, render_claims_function
+
+    entries = None if lookup == "jwt" else ClaimEntries("str(user.id)", email, name)
+    code = render_claims_function("flask/user_claims.py", {"lookup": lookup}, entries, session_file="app.py", session_key="user_id")
+    compile(code, "user_claims.py", "exec")
+    assert code.count("def signed_in_user_claims") == 1 and "iw:" not in code
+
+
+@pytest.mark.parametrize("choices", _variants(FLASK_CHOICES), ids=lambda c: "-".join(c.values()))
+def test_flask_blueprint_module_compiles_in_every_variant(choices):
+    module = render(
+        "flask/intercom_jwt.py",
+        choices,
+        imports="from flask import Blueprint, current_app, jsonify",
+        user_claims=render("flask/user_adapter_stub.py"),
+        endpoint="/api/intercom-jwt",
+        frontend_origin="https://app.example.com",
+    )
+    compile(module, "intercom_jwt.py", "exec")
+    assert "iw:" not in module and "__IW_" not in module
+    assert ("CORS(bp" in module) is (choices["cors"] != "none")
+
+
+@pytest.mark.parametrize("template", ["flask/token_adapter.py", "flask/user_adapter.py", "flask/user_adapter_stub.py"])
+def test_flask_adapters_compile(template):
+    compile(render(template), template, "exec")
