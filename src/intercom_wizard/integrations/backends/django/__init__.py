@@ -14,7 +14,7 @@ from ast_grep_py import SgNode
 from intercom_wizard.csp import NonceSource
 from intercom_wizard.edits import append_lines, parse
 from intercom_wizard.envfile import plan_secret
-from intercom_wizard.integrations.backends.django_settings import find_settings, import_line, view_authentication_classes
+from intercom_wizard.integrations.backends.django.settings import find_settings, import_line, view_authentication_classes
 from intercom_wizard.integrations.backends.python_common import (
     add_import,
     add_list_entry,
@@ -158,7 +158,7 @@ def plan(context: PlanContext, detection: Detection) -> None:
         drf = detection.details.get("token_auth") if context.options.auth is ClientAuth.BEARER else None
         builder.create(
             join(folder_of(urls_file), f"{MODULE_NAME}.py"),
-            render("django_intercom_jwt.py", claims=claims, helper=helper, **(_drf_view(drf) if drf else SESSION_VIEW)),
+            render("django/intercom_jwt.py", claims=claims, helper=helper, **(_drf_view(drf) if drf else SESSION_VIEW)),
             f"GET {context.options.endpoint}: a signed Intercom JWT for request.user, 401 when anonymous",
         )
         add_import(context, urls_file, f"from .{MODULE_NAME} import intercom_jwt")
