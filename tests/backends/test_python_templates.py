@@ -116,3 +116,30 @@ def test_flask_blueprint_module_compiles_in_every_variant(choices):
 @pytest.mark.parametrize("template", ["flask/token_adapter.py", "flask/user_adapter.py", "flask/user_adapter_stub.py"])
 def test_flask_adapters_compile(template):
     compile(render(template), template, "exec")
+
+
+@pytest.mark.parametrize("view", ["session", "drf", "drf_classes"])
+@pytest.mark.parametrize("user_model", ["default", "custom"])
+def test_django_view_module_compiles_in_every_variant(view, user_model):
+    module = render(
+        "django/intercom_jwt.py",
+        {"view": view, "user_model": user_model},
+        view_class_imports="from api.auth import BearerAuthentication" if view == "drf_classes" else "",
+        view_classes="BearerAuthentication" if view == "drf_classes" else "",
+        helper=render("python_user_attribute.py") + "\n" if user_model == "custom" else "",
+    )
+    compile(module, "intercom_jwt.py", "exec")
+    assert "iw:" not in module and "__IW_" not in module
+    assert ("user_attribute(user" in module) is (user_model == "custom")
+
+
+@pytest.mark.parametrize("credentials", ["True", "False"])
+def test_django_cors_settings_compile(credentials):
+    settings = render("django/cors_settings.py", frontend_origin="https://app.example.com", credentials=credentials, endpoint="api/intercom-jwt")
+    compile(settings, "settings.py", "exec")
+
+
+def test_django_user_settings_parse_as_a_django_template():
+    from django.template import Engine
+
+    Engine().from_string(render("django/user_settings.html"))
