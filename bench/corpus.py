@@ -56,6 +56,11 @@ STAGES = ("detect", "dry_run", "build_before", "typecheck_before", "lint_before"
           "build_after", "typecheck_after", "lint_after", "start", "verify_anonymous", "verify_users",
           "uninstall")
 CHECKS = ("build", "typecheck", "lint")
+# The start stage's skip reason for an app that cannot run on this machine (sheet: offline_reason).
+OFFLINE_NO = "offline: no"
+# ... and for a JSON API without a page of its own (sheet: no_pages_reason): verify opens pages.
+NO_PAGES = "no pages"
+NOT_RUN_HERE = (OFFLINE_NO, NO_PAGES)
 
 
 class SheetError(Exception):
@@ -95,6 +100,9 @@ class Sheet:
     users: tuple[User, ...] = ()
     verify_options: tuple[str, ...] = ()
     offline: bool = True             # the sign-in works without network access
+    signin_offline_reason: str = ""  # why it does not (login.offline_reason)
+    offline_reason: str = ""         # why the app cannot run here at all ("offline: no"): start and verify are skipped
+    no_pages_reason: str = ""        # a JSON API with no page of its own: nothing for verify to open (start and verify skipped)
     ignore: tuple[str, ...] = ()     # more paths the app itself writes (databases, caches): not byte-checked
     notes: str = ""
 
@@ -132,7 +140,7 @@ def parse_sheet(source: Path) -> Sheet:
         raise SheetError(f"{source}: cannot read: {error}") from None
     if not isinstance(data, dict):
         raise SheetError(f"{source}: must be a table/object")
-    known = {"name", "repo", "commit", "framework", "subdir", "expect", "wizard", "commands", "start", "login", "ignore", "notes"}
+    known = {"name", "repo", "commit", "framework", "subdir", "expect", "wizard", "commands", "start", "login", "ignore", "notes", "offline_reason", "no_pages_reason"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise SheetError(f"{source}: unknown field(s): {', '.join(unknown)}")
@@ -142,7 +150,7 @@ def parse_sheet(source: Path) -> Sheet:
         "wizard": {"options", "workspace_id"},
         "commands": {"deps", "seed", "build", "typecheck", "lint", "timeout"},
         "start": {"command", "port", "path", "ready_timeout", "env"},
-        "login": {"url", "logout_url", "logout_selector", "users", "verify_options", "offline"},
+        "login": {"url", "logout_url", "logout_selector", "users", "verify_options", "offline", "offline_reason"},
     }
     for key, section in sections.items():
         if not isinstance(section, dict):
@@ -194,7 +202,10 @@ def parse_sheet(source: Path) -> Sheet:
         logout_selector=_text(login, "logout_selector", source),
         users=tuple(users),
         verify_options=_strings(login, "verify_options", source),
-        offline=bool(login.get("offline", True)),
+        offline=bool(login.get("offline", True)) and not login.get("offline_reason"),
+        signin_offline_reason=_text(login, "offline_reason", source, default="") or "",
+        offline_reason=_text(data, "offline_reason", source, default="") or "",
+        no_pages_reason=_text(data, "no_pages_reason", source, default="") or "",
         ignore=_strings(data, "ignore", source),
         notes=_text(data, "notes", source, default="") or "",
     )
@@ -614,6 +625,12 @@ class Scorer:
         return applied
 
     def _serve_and_verify(self, result: AppResult, sheet: Sheet, root: Path, logs: Path, env: dict[str, str], installed: bool, deps_ready: bool) -> None:
+        if sheet.offline_reason:
+            result.record("start", "skip", f"{OFFLINE_NO}: {sheet.offline_reason}")
+            return
+        if sheet.no_pages_reason:
+            result.record("start", "skip", f"{NO_PAGES}: {sheet.no_pages_reason}")
+            return
         if not sheet.start:
             result.record("start", "skip", "the sheet has no start command")
             return
@@ -665,7 +682,7 @@ class Scorer:
             result.record("verify_users", "skip", "the sheet has no users to sign in")
             return
         if not sheet.offline:
-            result.record("verify_users", "skip", "sign-in needs network access")
+            result.record("verify_users", "skip", "sign-in needs network access" + (f": {sheet.signin_offline_reason}" if sheet.signin_offline_reason else ""))
             return
         sign_in = ["--login-url", _absolute(sheet, sheet.login_url or "/login")]
         if sheet.logout_url:
@@ -780,7 +797,10 @@ def column_cells(app: AppResult) -> dict[str, str]:
         else:
             cells[check] = "skip"
     verify_stages = [app.stages.get(stage, StageResult("skip")) for stage in ("start", "verify_anonymous", "verify_users")]
-    if any(stage.status == "fail" for stage in verify_stages):
+    not_run = next((kind for kind in NOT_RUN_HERE if verify_stages[0].reason.startswith(kind)), None)
+    if verify_stages[0].status == "skip" and not_run:
+        cells["verify"] = f"skip ({not_run})"
+    elif any(stage.status == "fail" for stage in verify_stages):
         cells["verify"] = "fail"
     elif verify_stages[1].status == "pass" and verify_stages[2].status == "pass":
         cells["verify"] = "pass"
@@ -792,7 +812,10 @@ def column_cells(app: AppResult) -> dict[str, str]:
 
 
 def failure_reasons(app: AppResult) -> str:
-    return "; ".join(f"{stage}: {result.reason}" for stage, result in app.stages.items() if result.status == "fail")
+    """Every failed stage with its reason, and why an app or its sign-in could not run offline."""
+    return "; ".join(f"{stage}: {result.reason}" for stage, result in app.stages.items()
+                     if result.status == "fail"
+                     or (result.status == "skip" and result.reason.startswith((*NOT_RUN_HERE, "sign-in needs network access"))))
 
 
 def markdown_row(app: AppResult) -> str:
@@ -818,7 +841,63 @@ def totals_lines(rows: Sequence[str]) -> list[str]:
             if word in counts[column]:
                 counts[column][word] += 1
     parts = [f"{column}: {c['pass']} pass / {c['fail']} fail / {c['skip']} skip" for column, c in counts.items()]
-    return [f"Totals over {len(rows)} apps — " + "; ".join(parts) + "."]
+    return [f"Totals over {len(rows)} apps — " + "; ".join(parts) + ".", "", *rates_lines(rows)]
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{part}/{whole} = {round(100 * part / whole)} %" if whole else "0/0"
+
+
+def reason_class(reason: str) -> str:
+    """A failure reason without its particulars (versions, paths, numbers), so that alike ones count together."""
+    if "does not generate code for this project's versions" in reason:
+        return "refused: the project's versions are outside the integration's supported range"
+    if reason.startswith("manual step names a missing file"):
+        return "manual step names a missing file"
+    text = re.sub(r"\buser \d+: ", "", reason)
+    text = re.sub(r"[\w./-]*/[\w./-]+", "PATH", text)   # paths and URLs
+    text = re.sub(r"\d+(\.\d+)*", "N", text)
+    return one_line(text, 90)
+
+
+def _stage_reasons(cell: str) -> list[tuple[str, str]]:
+    """(stage, reason) pairs from a row's reasons cell (`stage: reason; stage: reason`)."""
+    if cell in ("", "—"):
+        return []
+    pattern = re.compile(r"(?:^|; )(" + "|".join(STAGES) + r"): ")
+    marks = list(pattern.finditer(cell))
+    return [(mark.group(1), cell[mark.end(): marks[index + 1].start() if index + 1 < len(marks) else len(cell)].replace("\\|", "|"))
+            for index, mark in enumerate(marks)]
+
+
+def rates_lines(rows: Sequence[str]) -> list[str]:
+    """The issue's measures: install success rate, verify rate over the apps that can run here, reasons by stage."""
+    installs = verified = offline = no_pages = 0
+    reasons: dict[tuple[str, str], int] = {}
+    for row in rows:
+        cells = _row_cells(row)
+        by_column = dict(zip(COLUMNS, cells[4 : 4 + len(COLUMNS)]))
+        installs += by_column.get("install", "").startswith("pass")
+        if by_column.get("verify") == f"skip ({NO_PAGES})":
+            no_pages += 1
+        elif by_column.get("verify") != f"skip ({OFFLINE_NO})":
+            offline += 1
+            verified += by_column.get("verify", "").startswith("pass")
+        for stage, reason in _stage_reasons(cells[-1]):
+            if reason.startswith((*NOT_RUN_HERE, "sign-in needs network access")):
+                continue
+            key = (stage, reason_class(reason))
+            reasons[key] = reasons.get(key, 0) + 1
+    lines = [
+        f"Install complete or incomplete (manual steps naming existing files): {_percent(installs, len(rows))}.",
+        f"Verify passed (signed out, and both users where the app has sign-in) on {_percent(verified, offline)} of the apps that can run offline "
+        f"({len(rows) - offline - no_pages} cannot: `offline: no` with the reason in their row; {no_pages} are JSON APIs with no page to open: `no pages`).",
+    ]
+    if reasons:
+        ranked = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
+        lines += ["", "Failures by stage and reason (most common first):", ""]
+        lines += [f"- {stage}: {reason} ×{count}" for (stage, reason), count in ranked]
+    return lines
 
 
 def update_markdown(document: str, apps: Sequence[AppResult]) -> str:

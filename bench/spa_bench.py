@@ -205,11 +205,10 @@ def make_bare_sdk(app: Path, dest: Path) -> str:
 
 def package_version(app: Path, name: str) -> str:
     try:
-        return json.loads((app / "node_modules" / name / "package.json").read_text())[
-            "version"
-        ]
+        version = json.loads((app / "node_modules" / name / "package.json").read_text())["version"]
     except (OSError, ValueError, KeyError):
         return "-"
+    return version if isinstance(version, str) else "-"
 
 
 # --------------------------------------------------------------------------- sizes
@@ -450,7 +449,7 @@ def bench(base: Path, settle_ms: int) -> int:
     )
     # Ratios of the added first-load bytes (delta gzip-9), paired within this one run.
     added = {row[0]: row[3] - base_row[3] for row in size_rows}
-    rows = [header]
+    rows: list[tuple[str, ...]] = [header]
     for name, files, raw, g9, g6, n_all, all9 in size_rows:
         rows.append(
             (

@@ -431,7 +431,8 @@ def cookie_header(client: BrowserlessClient) -> str:
     return "; ".join(f"{cookie.name}={cookie.value}" for cookie in client.cookies)
 
 
-def bench_framework(framework: Framework, workdir: Path, args: argparse.Namespace) -> list:  # RouteResult, or one WrkResult
+def bench_framework(framework: Framework, workdir: Path, args: argparse.Namespace) -> list[RouteResult] | list[WrkResult]:
+    """One RouteResult per route with the Python client; with wrk, one WrkResult."""
     secret = secrets.token_urlsafe(32)
     print(f"[{framework.name}] copying {framework.fixture} and running the wizard on the copy", file=sys.stderr)
     try:
@@ -459,7 +460,7 @@ def bench_framework(framework: Framework, workdir: Path, args: argparse.Namespac
                 raise SetupFailed(f"signed in, GET {path} answered {probe.status}: {probe.body[:300]}")
         if args.client == "wrk":
             return [bench_with_wrk(framework, port, cookie, secret, args, server.pid)]
-        results = []
+        results: list[RouteResult] = []
         for path, token_route in ((framework.bare_path, False), (TOKEN_PATH, True)):
             def run(total: int, max_seconds: float, path: str = path, token_route: bool = token_route) -> RouteResult:
                 return drive(port, path, cookie, total=total, concurrency=args.concurrency, max_seconds=max_seconds,
@@ -485,7 +486,8 @@ def bench_with_wrk(framework: Framework, port: int, cookie: str, secret: str, ar
             warm = checked(path, args.warmup, token_route)
             if warm.errors:
                 raise SetupFailed(f"warm-up on {path}: " + ", ".join(f"{k} x{n}" for k, n in warm.error_kinds.items()))
-    bare, token = [], []
+    bare: list[WrkRun] = []
+    token: list[WrkRun] = []
     for round_number in range(1, args.rounds + 1):
         print(f"[{framework.name}] wrk round {round_number}/{args.rounds}: {args.duration:g} s per route, "
               f"{args.concurrency} connections", file=sys.stderr)
@@ -614,11 +616,12 @@ def main(argv: list[str] | None = None) -> int:
                 failed.append(framework.name)
                 print(f"\n{framework.name}: SETUP FAILED\n  {exc}")
                 continue
-            if args.client == "wrk":
-                print_wrk_table(results[0])
-                wrk_results += results
+            wrk_runs = [result for result in results if isinstance(result, WrkResult)]
+            if wrk_runs:  # --client wrk
+                print_wrk_table(wrk_runs[0])
+                wrk_results += wrk_runs
             else:
-                print_table(framework.name, results)
+                print_table(framework.name, [result for result in results if isinstance(result, RouteResult)])
     if wrk_results:
         print_wrk_summary(wrk_results)
     return 1 if failed else 0

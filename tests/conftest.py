@@ -48,8 +48,9 @@ def write_files(root: Path, files: dict[str, str]) -> None:
         path.write_text(textwrap.dedent(content).lstrip("\n"))
 
 
-def install_quietly(cli, root: Path, *extra: str):  # type: ignore[no-untyped-def]
-    return cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", *extra)
+def install_quietly(cli, root: Path, *extra: str, **kwargs):  # type: ignore[no-untyped-def]
+    """`install --yes --no-install` with the test workspace; kwargs go to the `cli` fixture (secret=, input=)."""
+    return cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", *extra, **kwargs)
 
 
 def install_and_check_uninstall(cli, root: Path, *extra: str):  # type: ignore[no-untyped-def]

@@ -69,7 +69,7 @@ def test_crlf_bom_and_missing_final_newline_are_kept(app_copy, cli):
     base.write_bytes(b"\xef\xbb\xbf" + text.encode())
     factory = root / "flaskr/__init__.py"
     factory.write_bytes(factory.read_bytes().replace(b"\n", b"\r\n"))
-    result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes")
+    result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install")
     assert result.exit_code == 0, result.stderr
     data = base.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
@@ -87,5 +87,5 @@ def test_file_mode_is_kept(app_copy, cli):
     root = app_copy("flask_login_app", commit=False)
     app_py = root / "app.py"
     app_py.chmod(0o750)
-    assert cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes").exit_code == 0
+    assert cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install").exit_code == 0
     assert app_py.stat().st_mode & 0o777 == 0o750

@@ -247,3 +247,55 @@ def test_results_json_round_trips_into_the_scoreboard(tmp_path: Path) -> None:
     assert corpus.main(["--from-json", str(results), "--markdown", str(document)]) == 0
     assert "| delta | o/delta | abcdef0123 | react@18.2.0 | fail |" in document.read_text()
     assert corpus.main(["--from-json", str(results)]) == 2
+
+
+def _verified_row(name: str, *, verify: str = "pass", start_reason: str = "") -> corpus.AppResult:
+    app = corpus.AppResult(name, "o/" + name, "abcdef0123456789", "flask@3")
+    app.record("detect", "pass", "flask@.")
+    app.record("install", "pass", "complete")
+    app.outcome = "complete"
+    if start_reason:
+        app.record("start", "skip", start_reason)
+    else:
+        app.record("start", "pass", "127.0.0.1:5000")
+        app.record("verify_anonymous", verify, "" if verify == "pass" else "anonymous: GET /api/intercom-jwt -> 404: expected 401")
+        app.record("verify_users", verify, "" if verify == "pass" else "user 2: logout: no shutdown after signing out")
+    app.skip_rest("not run")
+    return app
+
+
+def test_an_app_that_cannot_run_here_is_offline_no_with_its_reason(tmp_path: Path) -> None:
+    (tmp_path / "laravel.toml").write_text(
+        'repo = "o/laravel"\ncommit = "0"\nframework = "laravel@11"\n'
+        'offline_reason = "vendor/ needs Composer, whose registry is unreachable"\n'
+        '[start]\ncommand = "php artisan serve"\nport = 8000\n'
+        '[login]\noffline_reason = "OAuth providers only"\n'
+    )
+    sheet = corpus.parse_sheet(tmp_path / "laravel.toml")
+    assert sheet.offline_reason == "vendor/ needs Composer, whose registry is unreachable"
+    assert not sheet.offline and sheet.signin_offline_reason == "OAuth providers only"
+    result = corpus.AppResult(sheet.name, sheet.repo, sheet.commit, sheet.framework)
+    corpus.Scorer(tmp_path, tmp_path, user_option=False)._serve_and_verify(result, sheet, tmp_path, tmp_path, {}, True, True)
+    assert result.stages["start"].status == "skip"
+    assert result.stages["start"].reason == "offline: no: vendor/ needs Composer, whose registry is unreachable"
+    result.skip_rest("not run")
+    assert corpus.column_cells(result)["verify"] == "skip (offline: no)"
+    assert "start: offline: no: vendor/ needs Composer" in corpus.failure_reasons(result)
+
+
+def test_totals_give_the_install_rate_the_verify_rate_over_runnable_apps_and_reasons_by_stage() -> None:
+    document = f"# Corpus\n\n{corpus.TABLE_BEGIN}\n{corpus.TABLE_END}\n"
+    apps = [
+        _verified_row("a"),
+        _verified_row("b", verify="fail"),
+        _verified_row("c", verify="fail"),
+        _verified_row("d", start_reason="offline: no: gems not in Debian"),
+        _row("e", "fail"),
+    ]
+    text = corpus.update_markdown(document, apps)
+    assert "Install complete or incomplete (manual steps naming existing files): 4/5 = 80 %." in text
+    assert "on 1/4 = 25 % of the apps that can run offline (1 cannot" in text and "0 are JSON APIs with no page" in text
+    assert "- verify_anonymous: anonymous: GET PATH -> N: expected N ×2" in text
+    assert "- verify_users: logout: no shutdown after signing out ×2" in text
+    assert "- detect: nothing detected ×1" in text
+    assert "offline: no" not in text.split("Failures by stage", 1)[1]

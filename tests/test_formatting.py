@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_app, git, install_quietly, snapshot
 
-from intercom_wizard.formatting import ProjectFormatter, pure_insertions
+from intercom_wizard.formatting import ProjectFormatter, Tool, _run_pint, pure_insertions
 from intercom_wizard.style import JsStyle, infer_js_style
 from intercom_wizard.tree import ProjectTree
 
@@ -277,3 +277,19 @@ def test_a_file_not_clean_under_prettier_keeps_its_own_lines(tmp_path, cli, node
     assert _prettier_failures(root, ["src/auth.ts"]) == 1  # as before: not made worse, not reformatted either
     assert cli("uninstall", str(root), "--yes").exit_code == 0
     assert snapshot(root) == before
+
+
+def test_a_tool_without_stdin_fixes_a_private_copy_read_back_byte_for_byte(tmp_path):
+    """Pint (and PHP-CS-Fixer) only fix files in place: the copy in the mirror folder is read back as
+    written, CRLF kept, on every supported Python (read_text(newline=...) only exists from 3.13)."""
+    pint = tmp_path / "vendor" / "bin" / "pint"
+    pint.parent.mkdir(parents=True)
+    # A stand-in for Pint: fixes the file named last in place, and proves it ran in the mirror with pint.json.
+    pint.write_text('#!/bin/sh\nfor last; do :; done\ntest -f pint.json || exit 3\nsed -i "s/array()/[]/" "$last"\n')
+    pint.chmod(0o755)
+    (tmp_path / "pint.json").write_text('{"preset": "laravel"}\n')
+    (tmp_path / "app").mkdir()
+    source = tmp_path / "app" / "intercom.php"
+    tool = Tool("pint", pint, tmp_path, _run_pint)
+    assert tool.fix(source, "<?php\r\n$claims = array();\r\n") == "<?php\r\n$claims = [];\r\n"
+    assert not source.exists()  # the project's own file is never the one fixed

@@ -11,7 +11,7 @@ from intercom_wizard.localserver import BrowserlessClient, free_port, running_se
 
 def test_insecure_is_never_the_default(app_copy, cli):
     root = app_copy("flask_notes")
-    assert cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes").exit_code == 0
+    assert cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install").exit_code == 0
     page = (root / "flaskr/templates/base.html").read_text()
     assert "intercomSettings" not in page and "intercom-messenger.js" in page
 

@@ -70,7 +70,7 @@ def test_json_plan_is_machine_readable(app_copy, cli):
 
 def test_region_and_endpoint_reach_the_generated_code(app_copy, cli):
     root = app_copy("flask_notes")
-    result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--region", "au", "--endpoint", "/auth/intercom-token", "--yes")
+    result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--region", "au", "--endpoint", "/auth/intercom-token", "--yes", "--no-install")
     assert result.exit_code == 0, result.stderr
     script = (root / "flaskr/static/intercom-messenger.js").read_text()
     assert "var API_BASE = 'https://api-iam.au.intercom.io';" in script
@@ -82,7 +82,7 @@ def test_region_and_endpoint_reach_the_generated_code(app_copy, cli):
 def test_workspace_url_gives_id_and_region(app_copy, cli):
     root = app_copy("flask_notes")
     url = "https://app.eu.intercom.com/a/apps/xyz98765/settings/channels/messenger/web"
-    result = cli("install", str(root), "--workspace-id", url, "--yes")
+    result = cli("install", str(root), "--workspace-id", url, "--yes", "--no-install")
     assert result.exit_code == 0, result.stderr
     script = (root / "flaskr/static/intercom-messenger.js").read_text()
     assert "var APP_ID = 'xyz98765';" in script and "api-iam.eu.intercom.io" in script
@@ -90,7 +90,7 @@ def test_workspace_url_gives_id_and_region(app_copy, cli):
 
 def test_other_settings_after_install_are_refused(app_copy, cli):
     root = app_copy("flask_notes")
-    assert cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes").exit_code == 0
+    assert cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install").exit_code == 0
     installed = snapshot(root)
     result = cli("install", str(root), "--workspace-id", "other999", "--yes")
     assert result.exit_code == 7
@@ -100,7 +100,7 @@ def test_other_settings_after_install_are_refused(app_copy, cli):
 
 def test_uninstall_keeps_files_edited_since(app_copy, cli):
     root = app_copy("flask_notes")
-    assert cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes").exit_code == 0
+    assert cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install").exit_code == 0
     endpoint = root / "flaskr/intercom_jwt.py"
     endpoint.write_text(endpoint.read_text() + "\n# tuned by hand\n")
     result = cli("uninstall", str(root), "--yes")
@@ -115,7 +115,7 @@ def test_interactive_install_asks_for_the_secret_hidden_and_for_confirmation(app
     monkeypatch.setattr(cli_module, "is_interactive", lambda yes: not yes)
     root = app_copy("flask_login_app")
     typed_secret = "typed-at-the-prompt-0123456789abcdef0123"
-    result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, secret=None, input=f"{typed_secret}\ny\n")
+    result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--no-install", secret=None, input=f"{typed_secret}\ny\n")
     assert result.exit_code == 0, result.stderr
     assert typed_secret not in result.stdout + result.stderr, "the prompt hides what is typed"
     assert (root / ".env").read_text() == f"INTERCOM_IDENTITY_SECRET='{typed_secret}'\n"

@@ -3,7 +3,7 @@
 import pytest
 from conftest import copy_app, install_quietly
 
-from intercom_wizard.integrations.frontends.navigation import Navigation, detect_navigation
+from intercom_wizard.integrations.frontends.html.navigation import Navigation, detect_navigation
 from intercom_wizard.tree import ProjectTree
 
 

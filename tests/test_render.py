@@ -34,4 +34,4 @@ def test_unbalanced_markers_are_errors(broken: str) -> None:
 
 
 def test_templates_without_markers_render_unchanged() -> None:
-    assert "iw:" not in render("intercom-insecure.html", workspace_id="abc12345", settings="")
+    assert "iw:" not in render("html/intercom-insecure.html", workspace_id="abc12345", settings="")

@@ -75,7 +75,10 @@ def test_signed_token_for_the_signed_in_user(spec, app_copy, cli):
     if spec.name == "express_app" and shutil.which("npm") is None:
         pytest.skip("needs Node.js and npm")
     root = app_copy(spec.name)
-    result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes")  # runs npm install for Express
+    # npm installs jsonwebtoken for Express; the Python apps run with this interpreter, which has PyJWT, and
+    # have no environment of their own to install it into (tests/test_install_deps.py covers that).
+    own_environment = () if spec.name == "express_app" else ("--no-install",)
+    result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", *own_environment)
     assert result.exit_code == 0, result.stderr
     for command in spec.prepare:
         subprocess.run(command, cwd=root, check=True)
@@ -133,7 +136,7 @@ def test_flask_jwt_extended_api_with_cross_origin_pages(app_copy, cli, tmp_path)
     FIXTURES.setdefault("flask_jwt_api", FIXTURES["flask_login_app"].parent / "flask_jwt_api")
     root = copy_app("flask_jwt_api", tmp_path)
     origin = "http://localhost:5173"
-    result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--frontend-origin", origin, "--yes")
+    result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--frontend-origin", origin, "--yes", "--no-install")
     assert result.exit_code == 0, result.stderr
     script = (root / "static/intercom-messenger.js").read_text()
     assert "var ACCESS_TOKEN_KEY = 'access_token';" in script and "var AUTH_SCHEME = 'Bearer';" in script
@@ -181,7 +184,7 @@ def test_django_rest_framework_simplejwt_api_with_cross_origin_pages(app_copy, c
     git(root, "add", "-A")
     git(root, "commit", "-qm", "drf api")
     origin = "https://app.example.com"
-    result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--token-storage-key", "access", "--frontend-origin", origin, "--yes")
+    result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--token-storage-key", "access", "--frontend-origin", origin, "--yes", "--no-install")
     assert result.exit_code == 0, result.stderr
     view = (root / "mysite/intercom_jwt.py").read_text()
     assert "@permission_classes([IsAuthenticated])" in view

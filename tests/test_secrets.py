@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import SECRET, WORKSPACE_ID, git, snapshot
+from conftest import SECRET, git, install_quietly, snapshot
 from dotenv import dotenv_values
 
 from intercom_wizard import apply as apply_module
@@ -35,10 +35,6 @@ TRICKY_SECRETS = [
 ]
 
 
-def install(cli, root, *extra, **kwargs):
-    return cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", *extra, **kwargs)
-
-
 def test_a_tracked_env_file_never_receives_the_secret(app_copy, cli):
     root = app_copy("flask_login_app", commit=False)
     (root / ".env").write_text("DEBUG=1\n")
@@ -46,7 +42,7 @@ def test_a_tracked_env_file_never_receives_the_secret(app_copy, cli):
     git(root, "add", "-A")
     git(root, "add", "-f", ".env")  # tracked although .gitignore names it: the case check-ignore gets wrong
     git(root, "commit", "-qm", "fixture with a committed .env")
-    result = install(cli, root)
+    result = install_quietly(cli, root)
     assert result.exit_code == 0, result.stderr
     assert (root / ".env").read_text() == "DEBUG=1\n"
     assert ".env is tracked by git" in result.stderr
@@ -59,7 +55,7 @@ def test_an_env_file_git_does_not_ignore_never_receives_the_secret(app_copy, cli
     git(root, "init", "-q")
     git(root, "add", "-A")
     git(root, "commit", "-qm", "fixture")
-    result = install(cli, root)
+    result = install_quietly(cli, root)
     assert result.exit_code == 0, result.stderr
     assert ".env is not ignored by git" in result.stderr
     assert not (root / ".env").exists()
@@ -77,7 +73,7 @@ def test_every_file_holding_the_secret_is_private_while_written(app_copy, cli, m
         real_fsync(descriptor)
 
     monkeypatch.setattr(apply_module.os, "fsync", spying_fsync)
-    assert install(cli, root).exit_code == 0
+    assert install_quietly(cli, root).exit_code == 0
     monkeypatch.undo()
     assert seen and all(mode == 0o600 for _, mode in seen), seen
     assert stat.S_IMODE((root / ".env").stat().st_mode) == 0o600
@@ -87,7 +83,7 @@ def test_a_readable_existing_env_file_gets_a_warning(app_copy, cli):
     root = app_copy("flask_login_app")
     (root / ".env").write_text("DEBUG=1\n")
     (root / ".env").chmod(0o644)
-    result = install(cli, root)
+    result = install_quietly(cli, root)
     assert result.exit_code == 0, result.stderr
     assert "can be read by other users" in result.stderr and "chmod 600 .env" in result.stderr
     assert dotenv_values(root / ".env")["INTERCOM_IDENTITY_SECRET"] == SECRET
@@ -95,7 +91,7 @@ def test_a_readable_existing_env_file_gets_a_warning(app_copy, cli):
 
 def test_a_short_secret_gets_a_warning(app_copy, cli):
     root = app_copy("flask_login_app")
-    result = install(cli, root, secret="short-secret")
+    result = install_quietly(cli, root, secret="short-secret")
     assert result.exit_code == 0, result.stderr
     assert "shorter than 32 bytes" in result.stderr and "RFC 7518" in result.stderr
     assert "short-secret" not in result.stdout + result.stderr
@@ -115,7 +111,7 @@ def test_a_short_secret_gets_a_warning(app_copy, cli):
 def test_a_secret_that_is_not_one_printable_line_is_refused(secret, named, app_copy, cli):
     root = app_copy("flask_login_app")
     before = snapshot(root)
-    result = install(cli, root, secret=secret)
+    result = install_quietly(cli, root, secret=secret)
     assert result.exit_code == 2, result.stderr
     assert f"The identity secret contains a control character ({named})" in result.stderr
     assert "Traceback" not in result.stderr and "def-0123" not in result.stdout + result.stderr
@@ -170,7 +166,7 @@ def test_quoted_values_round_trip_through_node_dotenv(node_dotenv):
 def test_the_installed_env_line_reads_back_exactly(app_copy, cli):
     root = app_copy("flask_login_app")
     secret = "it's #not a comment = x  0123456789abcdef"
-    result = install(cli, root, secret=secret)
+    result = install_quietly(cli, root, secret=secret)
     assert result.exit_code == 0, result.stderr
     assert dotenv_values(root / ".env") == {"INTERCOM_IDENTITY_SECRET": secret}
     assert cli("uninstall", str(root), "--yes").exit_code == 0
@@ -179,7 +175,7 @@ def test_the_installed_env_line_reads_back_exactly(app_copy, cli):
 
 def test_a_secret_no_quoting_can_carry_is_not_written(app_copy, cli):
     root = app_copy("flask_login_app")
-    result = install(cli, root, secret="it's a \\ and a $-0123456789abcdef0123456789")
+    result = install_quietly(cli, root, secret="it's a \\ and a $-0123456789abcdef0123456789")
     assert result.exit_code == 0, result.stderr
     assert "was not written into .env" in result.stderr
     assert not (root / ".env").exists()

@@ -3,6 +3,7 @@
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
@@ -12,7 +13,7 @@ from rich.markup import escape
 
 from intercom_wizard import __version__
 from intercom_wizard.doctor.command import doctor
-from intercom_wizard.errors import EXIT_CODE_HELP, Ambiguous, BadInput, ExitCode, WizardError
+from intercom_wizard.errors import EXIT_CODE_HELP, Ambiguous, BadInput, Candidate, ExitCode, WizardError
 from intercom_wizard.integrations import BACKEND_NAMES, FRONTEND_NAMES
 from intercom_wizard.options import (
     AuthMode,
@@ -207,7 +208,7 @@ def install(
         fail(error)
     for reason in checked.not_checked:
         err.print(f"note: {escape(reason)}")
-    installs = _install_dependencies(project, plan, run=not no_install, quiet=as_json)
+    installs = _install_dependencies(project, plan, run=not no_install, quiet=as_json, secret=identity_secret)
     if builds is not None:
         builds.finish(run_package_manager=not no_install)
         for line in builds.report():
@@ -249,10 +250,10 @@ def _check_endpoint_is_free(project: "Project", options: InstallOptions) -> None
 
     if options.mode is not AuthMode.SECURE:
         return
-    route = existing_route(project.tree, options.endpoint, project.receipt)
+    route = existing_route(project.tree, options.token_endpoint, project.receipt)
     if route is not None:
         raise BadInput(
-            f"--endpoint {options.endpoint} is already a route of the app ({route}): the token endpoint would shadow it, or be shadowed by it.",
+            f"--endpoint {options.token_endpoint} is already a route of the app ({route}): the token endpoint would shadow it, or be shadowed by it.",
             hint="Choose a path the app does not use, e.g. /api/intercom-jwt.",
         )
 
@@ -272,40 +273,52 @@ def _plan_with_choices(project: "Project", options: InstallOptions, secret: str 
         except Ambiguous as ambiguous:
             if not interactive:
                 raise
-            err.print(escape(ambiguous.message))
-            offered = f" ({', '.join(c.split(' in ')[0] for c in ambiguous.candidates)})" if ambiguous.candidates else ""
-            choice = typer.prompt(f"Which {ambiguous.role.replace('_', ' ')}?{offered}")
-            changes = {ambiguous.role: choice.strip()}
-            options = InstallOptions(**{**options.__dict__, **changes})
+            options = _apply_choice(options, _ask(ambiguous))
 
 
-def _install_dependencies(project: "Project", plan: "Plan", *, run: bool, quiet: bool) -> list[dict[str, object]]:
-    from intercom_wizard.packages import install_hint, run_install
+def _ask(ambiguous: Ambiguous) -> Candidate:
+    """Show the candidates (numbered, from their data) and return the one the answer names."""
+    err.print(escape(ambiguous.message))
+    for number, candidate in enumerate(ambiguous.candidates, start=1):
+        err.print(f"  {number}. {escape(candidate.display)}")
+    what = ambiguous.role.replace("_", " ")
+    offered = f" ({', '.join(dict.fromkeys(c.name for c in ambiguous.candidates))})" if ambiguous.candidates else ""
+    answer = typer.prompt(f"Which {what}?{offered}")
+    chosen = ambiguous.choice(answer)
+    if chosen is None:
+        raise BadInput(f"{answer.strip()!r} is not one of the {what} choices listed.", hint="Answer with a number from the list, or pass the choice as an option.")
+    return chosen
+
+
+def _apply_choice(options: InstallOptions, chosen: Candidate) -> InstallOptions:
+    if chosen.kind == "backend":
+        return replace(options, backend=chosen.name, backend_root=chosen.root)
+    if chosen.kind == "frontend":
+        return replace(options, frontend=chosen.name, frontend_root=chosen.root)
+    return replace(options, token_storage_key=chosen.name)
+
+
+def _install_dependencies(project: "Project", plan: "Plan", *, run: bool, quiet: bool, secret: str | None = None) -> list[dict[str, object]]:
+    """Install what the plan declared with the project's own package manager; what could not be installed
+    becomes a manual step (the code is right, only the library is missing), so the result is incomplete."""
+    from intercom_wizard import packages
     from intercom_wizard.plan import ManualStep
 
+    dependencies = plan.dependencies + [d for d in packages.jwt_gem_dependencies(plan.changes) if d.manifest not in {c.manifest for c in plan.dependencies}]
     results = []
-    for change in plan.dependencies:
-        if change.ecosystem != "npm":
-            if not quiet:
-                err.print(f"Install {escape(change.package)} where the app runs: [bold]{escape(install_hint(change))}[/]")
-            continue
+    for job in packages.plan_installs(project.tree.root, dependencies):
         if not run:
             if not quiet:
-                err.print(f"Skipped the package manager (--no-install): run [bold]{change.package_manager} install[/] in {Path(change.manifest).parent}.")
+                err.print(f"Skipped the package manager (--no-install): install {escape(job.names)} with [bold]{escape(job.shown)}[/]")
+            results.append(packages.InstallOutcome(job, "skipped").to_json())
             continue
-        ok, output = run_install(project.tree.root, change)
-        results.append({"package": change.package, "ok": ok, "output": output})
+        outcome = packages.run_job(project.tree.root, job, secret)
+        results.append(outcome.to_json())
         if not quiet:
-            err.print(f"{change.package_manager} install: " + ("[green]done[/]" if ok else f"[red]failed[/]\n{escape(output)}"))
-        if not ok:
-            # The manifest names the package, but the code that imports it cannot run until it is installed.
-            plan.manual_steps.append(
-                ManualStep(
-                    change.manifest,
-                    f"{change.package_manager} install failed (output above); install {change.package} in the folder of this manifest with:",
-                    f"{change.package_manager or 'npm'} install",
-                )
-            )
+            status = {"installed": "[green]done[/]", "failed": f"[red]failed[/]\n{escape(outcome.output)}"}.get(outcome.outcome, f"[yellow]not run[/] ({escape(job.unavailable or '')})")
+            err.print(f"{escape(job.shown)}: {status}")
+        if outcome.outcome != "installed":
+            plan.manual_steps.append(ManualStep(job.manifest, packages.manual_instruction(outcome), job.shown))
     return results
 
 
@@ -329,8 +342,8 @@ def show_plan(plan: "Plan") -> None:
 
 def show_summary(plan: "Plan") -> None:
     err.print("[bold]Applied.[/] Next steps:" if plan.next_steps else "[bold]Applied.[/]")
-    for number, step in enumerate(plan.next_steps, start=1):
-        err.print(f"  {number}. {escape(step)}")
+    for number, next_step in enumerate(plan.next_steps, start=1):
+        err.print(f"  {number}. {escape(next_step)}")
     if plan.manual_steps:
         err.print("[bold yellow]Still to do by hand:[/]")
         for step in plan.manual_steps:
@@ -409,8 +422,7 @@ def detect_command(
         out.print(f"[bold]{role}:[/]" + ("" if report[role] else " none"))
         for item in report[role]:
             extra = f", auth: {item['auth']}" if "auth" in item else ""
-            support = "" if item["supported"] else " [yellow](detected; not installable in this release)[/]"
-            out.print(f"  {item['name']} in {item['root']}{extra}{support}")
+            out.print(f"  {item['name']} in {item['root']}{extra}")
             for evidence in item["evidence"]:
                 out.print(f"    [dim]{escape(evidence)}[/]")
             for label, version in item.get("versions", {}).items():

@@ -100,7 +100,8 @@ def top_level(root: SgNode, *kinds: str) -> list[SgNode]:
 def _ends_python_header(statement: SgNode) -> bool:
     if statement.kind() in ("function_definition", "class_definition", "decorated_definition"):
         return True
-    return statement.kind() == "expression_statement" and statement.child(0) is not None and statement.child(0).kind() == "assignment"
+    first = statement.child(0)
+    return statement.kind() == "expression_statement" and first is not None and first.kind() == "assignment"
 
 
 def last_import(root: SgNode, language: str) -> SgNode | None:

@@ -1,5 +1,7 @@
 """Errors a user can cause, each mapped to a documented exit code."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import IntEnum
 
 
@@ -66,10 +68,30 @@ class AlreadyInstalled(WizardError):
     exit_code = ExitCode.ALREADY_INSTALLED
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """One answer to an ambiguity, as data: the CLI shows `display` and applies `kind`/`name`/`root`."""
+
+    kind: str  # the option the choice sets: "backend", "frontend", "token_storage_key"
+    name: str  # its value: "django", "access_token"
+    root: str  # where it was found: the app's folder ("" = the project root), or the file that reads the key
+    display: str  # how it is shown: "django in mysite"
+
+
 class Ambiguous(NothingDetected):
     """More than one candidate for a role: the user must choose (asked, or --frontend/--backend)."""
 
-    def __init__(self, role: str, candidates: list[str], message: str, *, hint: str | None = None) -> None:
+    def __init__(self, role: str, candidates: Sequence[Candidate], message: str, *, hint: str | None = None) -> None:
         super().__init__(message, hint=hint)
         self.role = role
-        self.candidates = candidates
+        self.candidates = tuple(candidates)
+
+    def choice(self, answer: str) -> Candidate | None:
+        """The candidate an answer names: its number in the list, its display text, or its name when
+        only one candidate has that name; None when the answer names none (or several)."""
+        answer = answer.strip()
+        if answer.isdigit() and 1 <= int(answer) <= len(self.candidates):
+            return self.candidates[int(answer) - 1]
+        shown = [c for c in self.candidates if c.display == answer]
+        named = [c for c in self.candidates if c.name == answer]
+        return shown[0] if len(shown) == 1 else named[0] if len(named) == 1 else None

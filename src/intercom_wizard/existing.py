@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 
-from intercom_wizard.receipt import Receipt
+from intercom_wizard.integrations import component_suffixes
+from intercom_wizard.receipt import InsertedSnippet, Receipt
 from intercom_wizard.tree import ProjectTree
 
 SCANNED_SUFFIXES = (
-    ".html", ".htm", ".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".vue", ".svelte", ".hbs", ".ejs", ".pug",
+    ".html", ".htm", ".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".svelte", ".hbs", ".ejs", ".pug",
     ".erb", ".php", ".py", ".rb", ".jinja", ".j2", ".njk", "package.json",
 )
 # Each sign of a hand-written install, with what it means.
@@ -35,7 +36,7 @@ class Finding:
 def find_existing_intercom(tree: ProjectTree, receipt: Receipt | None) -> list[Finding]:
     ours = set(receipt.created) if receipt else set()
     findings = []
-    for path in tree.glob(*SCANNED_SUFFIXES):
+    for path in tree.glob(*SCANNED_SUFFIXES, *component_suffixes()):
         if path in ours or tree.resolve(path).stat().st_size > MAX_SCANNED_BYTES:
             continue
         text = without_our_snippets(tree.text(path), receipt.inserted.get(path, []) if receipt else [])
@@ -48,14 +49,14 @@ def find_existing_intercom(tree: ProjectTree, receipt: Receipt | None) -> list[F
     return findings
 
 
-def without_our_snippets(text: str, snippets: list[dict[str, object]]) -> str:
+def without_our_snippets(text: str, snippets: list[InsertedSnippet]) -> str:
     """The file with what the wizard inserted blanked out (newlines kept, so line numbers stay right).
 
     Each snippet where the receipt says it is, else its one occurrence: replacing every occurrence of a
     short snippet (a ",") would also blank the user's text and break the longer snippets' matches.
     """
-    for snippet in sorted(snippets, key=lambda s: int(s["offset"]), reverse=True):  # type: ignore[call-overload]
-        inserted, offset = str(snippet["text"]), int(snippet["offset"])  # type: ignore[call-overload]
+    for snippet in sorted(snippets, key=lambda s: s["offset"], reverse=True):
+        inserted, offset = snippet["text"], snippet["offset"]
         if text[offset : offset + len(inserted)] != inserted:
             if text.count(inserted) != 1:
                 continue

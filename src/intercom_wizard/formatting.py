@@ -26,12 +26,14 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
+from intercom_wizard.integrations import component_suffixes
 from intercom_wizard.plan import Insertion, pure_insertions
 from intercom_wizard.tree import ProjectTree
 
 TOOL_TIMEOUT_SECONDS = 120
-JS_SUFFIXES = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".vue")
+JS_SUFFIXES = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
 PRETTIER_CONFIGS = (
     ".prettierrc", ".prettierrc.json", ".prettierrc.json5", ".prettierrc.yaml", ".prettierrc.yml", ".prettierrc.toml",
     ".prettierrc.js", ".prettierrc.cjs", ".prettierrc.mjs", ".prettierrc.ts", "prettier.config.js", "prettier.config.cjs",
@@ -113,7 +115,7 @@ class ProjectFormatter:
         rejected, because uninstall could not take it back out.
         """
         result = after
-        used = []
+        used: list[str] = []
         for tool in self.tools_for(path):
             if not self._was_clean(tool, path, before):
                 continue
@@ -167,7 +169,8 @@ def _installed(folders: list[Path], *relatives: str) -> tuple[Path, Path] | None
     return None
 
 
-def _package_json(folder: Path) -> dict:
+def _package_json(folder: Path) -> dict[str, Any]:
+    """The folder's package.json object (JSON: values of any type), {} when absent or not an object."""
     try:
         data = json.loads((folder / "package.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -175,7 +178,7 @@ def _package_json(folder: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _declares(manifest: dict, package: str) -> bool:
+def _declares(manifest: dict[str, Any], package: str) -> bool:
     return any(package in (manifest.get(key) or {}) for key in ("dependencies", "devDependencies"))
 
 
@@ -185,7 +188,7 @@ def _has_any(folder: Path, names: tuple[str, ...]) -> bool:
 
 def _find_tools(tree: ProjectTree, folder: str, suffix: str) -> list[Tool]:
     folders = _ancestors(tree, folder)
-    if suffix in JS_SUFFIXES:
+    if suffix in JS_SUFFIXES + component_suffixes():  # single-file components (.vue) are formatted as scripts
         return _javascript_tools(folders)
     if suffix == ".py":
         return _python_tools(folders)
@@ -196,7 +199,7 @@ def _find_tools(tree: ProjectTree, folder: str, suffix: str) -> list[Tool]:
     return []
 
 
-def _node_tool(folders: list[Path], name: str, used: Callable[[Path, dict], bool]) -> tuple[Path, Path] | None:
+def _node_tool(folders: list[Path], name: str, used: Callable[[Path, dict[str, Any]], bool]) -> tuple[Path, Path] | None:
     """The package's binary where the project uses it: configured or declared, and installed."""
     found = _installed(folders, f"node_modules/.bin/{name}")
     if found is None:
@@ -299,7 +302,10 @@ def _run_eslint(tool: Tool, absolute: Path, text: str, new_modules: tuple[str, .
         raise ToolFailed("unreadable output") from None
     if not results:
         return text
-    return results[0].get("output", text)
+    fixed = results[0].get("output", text)  # no "output" when standard had nothing to fix
+    if not isinstance(fixed, str):
+        raise ToolFailed("unreadable output")
+    return fixed
 
 
 def _run_standard(tool: Tool, absolute: Path, text: str, new_modules: tuple[str, ...]) -> str:
@@ -372,7 +378,8 @@ def _in_mirror(tool: Tool, absolute: Path, text: str, configs: tuple[str, ...], 
         copy.parent.mkdir(parents=True, exist_ok=True)
         copy.write_text(text, encoding="utf-8", newline="")
         _execute(tool, arguments(copy), None, cwd=mirror, ok=ok)
-        return copy.read_text(encoding="utf-8", newline="")
+        # Bytes, not read_text(newline=""): that argument only exists from Python 3.13.
+        return copy.read_bytes().decode("utf-8")
 
 
 def _run_pint(tool: Tool, absolute: Path, text: str, new_modules: tuple[str, ...]) -> str:

@@ -5,6 +5,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from intercom_wizard.errors import BadInput
@@ -90,10 +91,13 @@ def parse_endpoint(value: str) -> str:
 
 @dataclass(frozen=True)
 class Endpoint:
-    """The token endpoint's URL path, validated once (`parse_endpoint`); every integration reads the
-    shape it needs from here instead of reshaping the string itself."""
+    """The token endpoint's URL path, validated when it is made (exit 2 on a bad one); every
+    integration reads the shape it needs from here instead of reshaping the string itself."""
 
     path: str  # "/api/intercom-jwt": absolute, no trailing slash
+
+    def __post_init__(self) -> None:
+        parse_endpoint(self.path)
 
     def __str__(self) -> str:
         return self.path
@@ -238,6 +242,10 @@ class InstallOptions:
     mode: AuthMode = AuthMode.SECURE
     frontend: str | None = None
     backend: str | None = None
+    # The folder of the app chosen when several were found (set by the interactive choice, which knows
+    # each candidate's root); None: --frontend/--backend alone, by name.
+    frontend_root: str | None = None
+    backend_root: str | None = None
     frontend_origin: str | None = None  # set when the pages are served from another origin than the API
     auth: ClientAuth | None = None  # None: decided from what the project uses
     token_storage_key: str | None = None
@@ -254,7 +262,7 @@ class InstallOptions:
     def workspace_id(self) -> str:
         return self.workspace.id
 
-    @property
+    @cached_property
     def token_endpoint(self) -> Endpoint:
         """`endpoint` as a value object (integrations read `.relative`, `.below(prefix)`, `.segments`)."""
         return Endpoint(self.endpoint)

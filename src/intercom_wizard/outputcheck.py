@@ -258,7 +258,7 @@ def _check_scripts(tree: ProjectTree, scripts: list[tuple[FileChange, str, str]]
         by_typescript.setdefault(typescript, []).append(item)
     for typescript, items in by_typescript.items():
         after_texts = [(name, text) for _, name, text in items]
-        before_texts = [(name, before) for change, name, _ in items if (before := _script_before(change)) is not None]
+        before_texts = [(name, original) for change, name, _ in items if (original := _script_before(change)) is not None]
         after = _typescript_errors(typescript, after_texts) if typescript else None
         before = _typescript_errors(typescript, before_texts) if typescript and after is not None else None
         if after is None or before is None:  # no usable TypeScript here: tree-sitter's grammar

@@ -1,9 +1,23 @@
-"""Running the project's own package manager after the manifests were edited."""
+"""Installing what the plan declared, with the project's own package manager, after the manifests were edited.
 
+The token endpoint imports its JWT library (PyJWT, jsonwebtoken, the `jwt` gem, firebase/php-jwt): declared
+but not installed, it fails at import and no user is ever identified. So each declared dependency becomes an
+`InstallJob` — the command the project's own tooling uses, run where that tool expects it — or, when no such
+tool or environment is here, a job that cannot run and says the exact command to run by hand. The wizard's
+own interpreter and the system's Python are never used for the app: only an environment found in the
+project (a `.venv`/`venv` folder, or the one uv, Poetry or Pipenv manage for a lock file they own).
+"""
+
+import os
+import re
+import shlex
+import shutil
 import subprocess
-from pathlib import Path
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
-from intercom_wizard.plan import DependencyChange
+from intercom_wizard.plan import SECRET_MASK, DependencyChange, FileChange
 
 INSTALL_COMMANDS = {
     "npm": ["npm", "install"],
@@ -11,6 +25,49 @@ INSTALL_COMMANDS = {
     "pnpm": ["pnpm", "install"],
     "bun": ["bun", "install"],
 }
+SECRET_ENV = "INTERCOM_IDENTITY_SECRET"
+VENV_FOLDERS = (".venv", "venv")
+OUTPUT_LINES = 15  # of a package manager's output: enough for its error, not its whole log
+TIMEOUT_SECONDS = 900
+_GEM_LINE = re.compile(r"""^\s*gem\s*\(?\s*["']jwt["']\s*(?:,\s*["']([^"']+)["'])?""", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class InstallJob:
+    """One run of one package manager for the packages one manifest declares."""
+
+    ecosystem: str
+    packages: tuple[str, ...]  # as declared, e.g. "PyJWT>=2.8"
+    manifest: str  # relative to the project root
+    folder: str  # where the commands run, relative to the root ("" = the root)
+    commands: tuple[tuple[str, ...], ...]  # what runs (absolute paths where a venv's python is used)
+    shown: str  # the same, as the user would type it from the project root
+    unavailable: str | None = None  # why it cannot run here; None when it can
+
+    @property
+    def names(self) -> str:
+        return ", ".join(package.split(" ")[0] for package in self.packages) or "the declared packages"
+
+
+@dataclass(frozen=True)
+class InstallOutcome:
+    job: InstallJob
+    outcome: str  # "installed", "failed", "not run" (no tool or environment) or "skipped" (--no-install)
+    output: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "ecosystem": self.job.ecosystem,
+            "packages": list(self.job.packages),
+            "manifest": self.job.manifest,
+            "command": self.job.shown,
+            "outcome": self.outcome,
+            "ok": self.outcome == "installed",
+            "output": self.output or self.job.unavailable or "",
+        }
+
+
+# --- what to run --------------------------------------------------------------------------------------
 
 
 def install_command(change: DependencyChange) -> list[str] | None:
@@ -19,27 +76,159 @@ def install_command(change: DependencyChange) -> list[str] | None:
     return None
 
 
-def install_hint(change: DependencyChange) -> str:
-    """The command that installs a dependency the wizard declared but does not install itself."""
-    folder = str(Path(change.manifest).parent)
-    where = "" if folder == "." else f" (in {folder})"
-    if change.ecosystem == "ruby":
-        return f"bundle install{where}"
-    if change.ecosystem == "php":
-        return f"composer update {change.package}{where}"
-    if change.manifest.endswith("requirements.txt"):
-        return f"pip install -r {change.manifest}"
-    return f"pip install '{change.package}{change.spec}'  (declared in {change.manifest})"
+def jwt_gem_dependencies(changes: Iterable[FileChange]) -> list[DependencyChange]:
+    """The `jwt` gem the plan adds to a Gemfile (the Ruby back ends declare it by editing the Gemfile only)."""
+    found = []
+    for change in changes:
+        if PurePosixPath(change.path).name != "Gemfile" or change.action == "delete":
+            continue
+        for insertion in change.insertions or ():
+            match = _GEM_LINE.search(insertion.text)
+            if match is not None:
+                found.append(DependencyChange("ruby", "jwt", f" {match.group(1)}" if match.group(1) else "", change.path, "bundler"))
+                break
+    return found
+
+
+def plan_installs(root: Path, dependencies: Sequence[DependencyChange]) -> list[InstallJob]:
+    """One job per manifest (and ecosystem), in the order the plan declared them."""
+    grouped: dict[tuple[str, str], list[DependencyChange]] = {}
+    for change in dependencies:
+        grouped.setdefault((change.ecosystem, change.manifest), []).append(change)
+    jobs = []
+    for (ecosystem, manifest), changes in grouped.items():
+        folder = str(PurePosixPath(manifest).parent).removeprefix(".")
+        packages = tuple(f"{c.package}{c.spec}" for c in changes if c.package)
+        if ecosystem == "npm":
+            command = tuple(INSTALL_COMMANDS.get(changes[0].package_manager or "npm", INSTALL_COMMANDS["npm"]))
+            jobs.append(InstallJob(ecosystem, packages, manifest, folder, (command,), _shown(folder, [command])))
+        elif ecosystem == "python":
+            jobs.append(_python_job(root, packages, manifest, folder))
+        elif ecosystem == "ruby":
+            jobs.append(_tool_job("ruby", packages, manifest, folder, "bundle", [("bundle", "install")], "Bundler"))
+        else:
+            lock = (root / folder / "composer.lock").is_file()
+            # Only the new package moves in an existing lock file; without one, Composer resolves it all once.
+            command = ("composer", "update", "firebase/php-jwt", "--no-interaction") if lock else ("composer", "install", "--no-interaction")
+            jobs.append(_tool_job("php", packages, manifest, folder, "composer", [command], "Composer"))
+    return jobs
+
+
+def _tool_job(ecosystem: str, packages: tuple[str, ...], manifest: str, folder: str, tool: str, commands: list[tuple[str, ...]], label: str) -> InstallJob:
+    missing = None if shutil.which(tool) else f"{label} (`{tool}`) is not installed here"
+    return InstallJob(ecosystem, packages, manifest, folder, tuple(commands), _shown(folder, commands), missing)
+
+
+def _python_job(root: Path, packages: tuple[str, ...], manifest: str, folder: str) -> InstallJob:
+    """The environment the app's own tooling manages: the nearest lock file of uv, Poetry or Pipenv, or
+    virtual environment folder, from the manifest's folder up to the project root."""
+    quoted = [shlex.quote(p.replace(" ", "")) for p in packages]
+    is_requirements = PurePosixPath(manifest).name.startswith("requirements")
+    for place in _folders_up(folder):
+        here = root / place
+        if (here / "uv.lock").is_file():
+            sync = ("uv", "sync") if not is_requirements else ("uv", "pip", "install", *packages)
+            return _tool_job("python", packages, manifest, place, "uv", [sync], "uv")
+        if (here / "poetry.lock").is_file():
+            return _tool_job("python", packages, manifest, place, "poetry", [_poetry_lock(), ("poetry", "install")], "Poetry")
+        if (here / "Pipfile.lock").is_file():
+            return _tool_job("python", packages, manifest, place, "pipenv", [("pipenv", "install", *packages)], "Pipenv")
+        for name in VENV_FOLDERS:
+            python = here / name / "bin" / "python"
+            if (here / name / "pyvenv.cfg").is_file() and python.exists():
+                command = (str(python), "-m", "pip", "install", "--disable-pip-version-check", "--no-input", *packages)
+                relative = str(PurePosixPath(place) / name / "bin" / "python") if place else f"{name}/bin/python"
+                shown = f"{relative} -m pip install {' '.join(quoted)}"
+                return InstallJob("python", packages, manifest, "", (command,), shown)
+    by_hand = f"python -m pip install -r {manifest}" if is_requirements else f"python -m pip install {' '.join(quoted)}"
+    return InstallJob(
+        "python", packages, manifest, "", (), by_hand,
+        f"no virtual environment of the app (.venv or venv in {folder or 'the project root'} or above) and no uv, "
+        "Poetry or Pipenv lock file was found, and the wizard does not install into an interpreter it cannot tell is the app's",
+    )
+
+
+def _poetry_lock() -> tuple[str, ...]:
+    """Re-lock for the new dependency without upgrading the others: `--no-update` on Poetry 1, the default on 2."""
+    try:
+        version = subprocess.run(["poetry", "--version"], capture_output=True, text=True, check=False, timeout=60, env=_environment()).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        version = ""
+    major = re.search(r"(\d+)\.\d+", version)
+    return ("poetry", "lock") if major is not None and int(major.group(1)) >= 2 else ("poetry", "lock", "--no-update")
+
+
+def _folders_up(folder: str) -> list[str]:
+    folders = [folder]
+    while folder:
+        folder = str(PurePosixPath(folder).parent).removeprefix(".")
+        folders.append(folder)
+    return folders
+
+
+def _shown(folder: str, commands: Sequence[Sequence[str]]) -> str:
+    line = " && ".join(shlex.join(command) for command in commands)
+    return f"cd {shlex.quote(folder)} && {line}" if folder else line
+
+
+# --- running it -----------------------------------------------------------------------------------------
+
+
+def _environment() -> dict[str, str]:
+    """The wizard's environment without the identity secret: no package manager needs it, and its scripts
+    (npm lifecycle scripts, gem extensions, Composer plugins) must not be able to read it."""
+    return {key: value for key, value in os.environ.items() if key != SECRET_ENV}
+
+
+def _redacted(text: str, secret: str | None) -> str:
+    return text.replace(secret, SECRET_MASK) if secret else text
+
+
+def run_commands(root: Path, folder: str, commands: Sequence[Sequence[str]], secret: str | None = None) -> tuple[bool, str]:
+    """Run each command in `folder` until one fails; the last lines of the output, the secret masked."""
+    output: list[str] = []
+    for command in commands:
+        try:
+            completed = subprocess.run(
+                list(command), cwd=root / folder, capture_output=True, text=True, check=False, timeout=TIMEOUT_SECONDS, env=_environment()
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return False, _redacted(f"{shlex.join(command)} could not run: {exc}", secret)
+        output += (completed.stdout + completed.stderr).strip().splitlines()
+        if completed.returncode != 0:
+            return False, _redacted("\n".join(output[-OUTPUT_LINES:]), secret)
+    return True, _redacted("\n".join(output[-OUTPUT_LINES:]), secret)
 
 
 def run_install(root: Path, change: DependencyChange) -> tuple[bool, str]:
+    """The npm-family install of one manifest's folder (install, uninstall's prune, --check-build's rollback)."""
     command = install_command(change)
     if command is None:
         return False, "not an npm dependency"
-    folder = root / Path(change.manifest).parent
-    try:
-        completed = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False, timeout=900)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return False, f"{' '.join(command)} could not run: {exc}"
-    output = (completed.stdout + completed.stderr).strip().splitlines()
-    return completed.returncode == 0, "\n".join(output[-15:])
+    return run_commands(root, str(Path(change.manifest).parent), [command])
+
+
+def run_job(root: Path, job: InstallJob, secret: str | None) -> InstallOutcome:
+    if job.unavailable is not None:
+        return InstallOutcome(job, "not run")
+    if job.ecosystem == "npm":
+        # One code path for every npm-family install (and the one the tests can replace).
+        ok, output = run_install(root, DependencyChange("npm", "", "", job.manifest, job.commands[0][0]))
+        output = _redacted(output, secret)
+    else:
+        ok, output = run_commands(root, job.folder, job.commands, secret)
+    return InstallOutcome(job, "installed" if ok else "failed", output)
+
+
+def manual_instruction(outcome: InstallOutcome) -> str:
+    """Why the library is not installed, for the manual step whose snippet is `job.shown`."""
+    job = outcome.job
+    if outcome.outcome == "failed":
+        return (
+            f"{job.shown.split(' && ')[-1]} failed (its last lines are above), so {job.names} is declared in {job.manifest} "
+            "but not installed and the token endpoint cannot load it; once the cause is fixed, run from the project root:"
+        )
+    return (
+        f"{job.names} is declared in {job.manifest} but not installed: {job.unavailable}. The token endpoint cannot load "
+        "it until it is; where the app runs, run from the project root:"
+    )

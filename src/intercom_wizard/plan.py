@@ -112,7 +112,7 @@ class Plan:
         return not self.changes
 
     def diff(self) -> str:
-        chunks = []
+        chunks: list[str] = []
         for change in self.changes:
             before = change.display_text(change.before or "").splitlines(keepends=True)
             after = change.display_text(change.after).splitlines(keepends=True)

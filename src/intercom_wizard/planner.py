@@ -1,10 +1,11 @@
 """plan(project, options): the one place decisions are made. Pure: it reads, never writes."""
 
 from dataclasses import replace
+from typing import Any
 
 from intercom_wizard import csp
 from intercom_wizard.builder import PlanBuilder
-from intercom_wizard.errors import AlreadyInstalled, Ambiguous, BadInput, NothingDetected
+from intercom_wizard.errors import AlreadyInstalled, Ambiguous, BadInput, Candidate, NothingDetected
 from intercom_wizard.integrations import BACKENDS, FRONTENDS
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext, backend_details
 from intercom_wizard.integrations.frontends import html, response_pages
@@ -26,38 +27,34 @@ SUPPORTED_FRONTENDS = tuple(FRONTENDS)
 SUPPORTED_BACKENDS = tuple(BACKENDS)
 
 
-def choose_backend(project: Project, options: InstallOptions) -> Detection | None:
+def choose_backend(project: Project, options: InstallOptions) -> Detection[Any] | None:
     if options.backend is not None:
         if options.backend == "none":
             return None
         if options.backend not in BACKENDS:
             raise BadInput(f"Unknown back end {options.backend!r}.", hint=f"Choose one of: {', '.join(SUPPORTED_BACKENDS)}, none.")
-        matches = [d for d in project.backends if d.name == options.backend]
+        matches = [d for d in project.backends if d.name == options.backend and options.backend_root in (None, d.root)]
         if not matches:
             raise NothingDetected(f"--backend {options.backend} was given, but no {options.backend} app was found in {project.tree.root}.")
         return _single("backend", matches)
     return _single("backend", project.backends) if project.backends else None
 
 
-def choose_frontend(project: Project, options: InstallOptions) -> Detection | None:
+def choose_frontend(project: Project, options: InstallOptions) -> Detection[Any] | None:
     if options.frontend is not None:
         if options.frontend not in FRONTENDS:
             raise BadInput(
                 f"Unknown or not yet supported front end {options.frontend!r}.",
                 hint=f"This release installs: {', '.join(SUPPORTED_FRONTENDS)}.",
             )
+        chosen = [d for d in project.frontends if d.name == options.frontend and d.root == options.frontend_root]
+        if chosen:  # picked from the detected apps (interactive choice): that app, at its folder
+            return chosen[0]
         return Detection(options.frontend, "frontend", "", ("chosen with --frontend",))
-    unsupported = [d for d in project.frontends if not d.supported]
-    if unsupported:
-        names = ", ".join(f"{d.name} ({d.root or '.'})" for d in unsupported)
-        raise NothingDetected(
-            f"Found a single-page front end this release does not install yet: {names}.",
-            hint="Pass --frontend html to add the plain script to its pages instead.",
-        )
     return _single("frontend", project.frontends) if project.frontends else None
 
 
-def resolve_client_auth(project: Project, options: InstallOptions, backend: Detection | None, *, has_pages: bool) -> InstallOptions:
+def resolve_client_auth(project: Project, options: InstallOptions, backend: Detection[Any] | None, *, has_pages: bool) -> InstallOptions:
     """Cookie or bearer: what the back end's auth implies, and for bearer where the front end keeps its token."""
     auth = options.auth
     token_auth = backend_details(backend).token_auth if backend is not None else None
@@ -74,16 +71,16 @@ def resolve_client_auth(project: Project, options: InstallOptions, backend: Dete
     if len(candidates) == 1:
         found = candidates[0]
         return replace(options, auth=auth, token_storage_key=found.key, auth_scheme=found.scheme, token_storage=found.storage, token_storage_field=found.field)
-    found = "; ".join(f"{c.key!r} in {c.file}" for c in candidates) or "no localStorage/sessionStorage key read next to an Authorization header"
+    listed = "; ".join(f"{c.key!r} in {c.file}" for c in candidates) or "no localStorage/sessionStorage key read next to an Authorization header"
     raise Ambiguous(
         "token_storage_key",
-        [c.key for c in candidates],
-        f"The API authenticates with bearer tokens, but where the front end keeps its token is unclear ({found}).",
+        [Candidate("token_storage_key", c.key, c.file, f"{c.key!r} in {c.file}") for c in candidates],
+        f"The API authenticates with bearer tokens, but where the front end keeps its token is unclear ({listed}).",
         hint="Pass --token-storage-key KEY (and --auth-scheme Token for DRF's TokenAuthentication), or --auth cookie.",
     )
 
 
-def check_cookie_auth(context: PlanContext, project: Project, backend: Detection | None) -> None:
+def check_cookie_auth(context: PlanContext, project: Project, backend: Detection[Any] | None) -> None:
     """The Messenger would send cookies to an API that reads an Authorization header: no user would
     ever be recognised, so the install is incomplete until the front end sends the app's token."""
     options = context.options
@@ -112,14 +109,14 @@ def check_cookie_auth(context: PlanContext, project: Project, backend: Detection
             )
 
 
-def _single(role: str, candidates: list[Detection]) -> Detection:
+def _single(role: str, candidates: list[Detection[Any]]) -> Detection[Any]:
     if len(candidates) == 1:
         return candidates[0]
-    listed = [f"{d.name} in {d.root or '.'}" for d in candidates]
+    listed = [Candidate(role, d.name, d.root, f"{d.name} in {d.root or '.'}") for d in candidates]
     raise Ambiguous(
         role,
         listed,
-        f"Found more than one {role}: " + "; ".join(listed) + ".",
+        f"Found more than one {role}: " + "; ".join(c.display for c in listed) + ".",
         hint=f"Say which with --{role} NAME (and run the wizard in that app's folder).",
     )
 
@@ -151,21 +148,27 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
         )
     _check_versions(project, backend, frontend)
     builder = PlanBuilder(project.tree, project.receipt)
-    context = PlanContext(project.tree, options, builder, secret)
     secure = options.mode is AuthMode.SECURE
     # `--auth cookie|bearer` says the app signs users in, even where the evidence search found nothing.
-    context.anonymous_only = secure and options.auth is None and not find_sign_in(project.tree, backend, project.receipt)
-    if context.anonymous_only:
+    anonymous_only = secure and options.auth is None and not find_sign_in(project.tree, backend, project.receipt)
+    if anonymous_only:
         builder.note(
             "This app has no sign-in (no auth library, no login route, form or action, no session user), so the "
             "Messenger boots every visitor anonymously, as a lead: no token endpoint and no token request were added. "
             "To identify users later, add sign-in to the app, then run `intercom-wizard uninstall` and install again "
             "(if it does sign users in already, install with --auth cookie or --auth bearer to say so)."
         )
-    if frontend is not None and frontend.name != html.NAME:
+    single_page_app = frontend is not None and frontend.name != html.NAME
+    host = None if single_page_app else _page_host(PlanContext(project.tree, options, builder, secret, anonymous_only=anonymous_only), project, backend)
+    # Options and client auth are settled here, once, before any integration plans: every plan() reads
+    # the same frozen context. (Where pages take the script decides whether the front end's token
+    # storage is looked for, so page_host, which reads only the endpoint, comes first.)
+    resolved = resolve_client_auth(project, options, backend, has_pages=single_page_app or host is not None)
+    context = PlanContext(project.tree, resolved, builder, secret, anonymous_only=anonymous_only)
+    if frontend is not None and single_page_app:
         _plan_single_page_app(context, project, backend, frontend)
     else:
-        _plan_pages(context, project, backend)
+        _plan_pages(context, project, backend, host)
     if steps:
         plan_upgrade(builder, project.tree, steps)
     ours = set(project.receipt.created) if project.receipt else set()
@@ -194,7 +197,7 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
     return plan
 
 
-def _check_versions(project: Project, backend: Detection | None, frontend: Detection | None) -> None:
+def _check_versions(project: Project, backend: Detection[Any] | None, frontend: Detection[Any] | None) -> None:
     """Refuse before planning when the app runs versions an integration does not generate code for."""
     if backend is not None:
         check_supported(project.tree, backend.root, backend.name, BACKENDS[backend.name].SUPPORTED)
@@ -202,9 +205,8 @@ def _check_versions(project: Project, backend: Detection | None, frontend: Detec
         check_supported(project.tree, frontend.root, frontend.name, FRONTENDS[frontend.name].SUPPORTED)
 
 
-def _plan_single_page_app(context: PlanContext, project: Project, backend: Detection | None, frontend: Detection) -> None:
+def _plan_single_page_app(context: PlanContext, project: Project, backend: Detection[Any] | None, frontend: Detection[Any]) -> None:
     """A framework front end: its own client module, plus the back end's endpoint when there is one."""
-    context.options = resolve_client_auth(project, context.options, backend, has_pages=True)
     check_cookie_auth(context, project, backend)
     if context.options.mode is not AuthMode.SECURE:
         raise BadInput(
@@ -218,7 +220,7 @@ def _plan_single_page_app(context: PlanContext, project: Project, backend: Detec
     elif not getattr(FRONTENDS[frontend.name], "SERVES_TOKENS", False):
         context.builder.note(
             f"No back end was found beside the {frontend.name} app. It fetches its token from "
-            f"{context.options.endpoint} on its own origin: run the wizard on the API's code as well (or pass "
+            f"{context.options.token_endpoint} on its own origin: run the wizard on the API's code as well (or pass "
             "--endpoint with the API's URL path), so that endpoint exists and signs tokens for the signed-in user.",
             "warning",
         )
@@ -231,13 +233,18 @@ def _plan_single_page_app(context: PlanContext, project: Project, backend: Detec
         )
 
 
-def _plan_pages(context: PlanContext, project: Project, backend: Detection | None) -> None:
+def _page_host(context: PlanContext, project: Project, backend: Detection[Any] | None) -> PageHost | None:
+    """Where server-rendered or static pages take the Messenger script: the back end's layouts, or a static site's pages."""
+    if backend is not None:
+        return BACKENDS[backend.name].page_host(context, backend)  # type: ignore[no-any-return]
+    return html.static_site_host(project.tree)
+
+
+def _plan_pages(context: PlanContext, project: Project, backend: Detection[Any] | None, host: PageHost | None) -> None:
     """Server-rendered or static pages: the Messenger script in the layouts the back end serves."""
     builder, options = context.builder, context.options
     secure = options.mode is AuthMode.SECURE
     module = BACKENDS[backend.name] if backend is not None else None
-    host = module.page_host(context, backend) if module is not None else html.static_site_host(project.tree)
-    context.options = options = resolve_client_auth(project, options, backend, has_pages=host is not None)
     if host is not None and secure:
         check_cookie_auth(context, project, backend)
     if module is not None and secure and not context.anonymous_only:
@@ -269,7 +276,7 @@ def _plan_pages(context: PlanContext, project: Project, backend: Detection | Non
             _serve_static_folder(context, backend)
     if host is not None and secure:
         identified = backend is not None and not context.anonymous_only
-        html.plan(context, host, token_url=options.endpoint if identified else None)
+        html.plan(context, host, token_url=str(options.token_endpoint) if identified else None)
     elif host is not None:
         html.plan_insecure(context, host)
     if host is not None and not host.layouts and not host.unsupported_layouts:
@@ -280,14 +287,14 @@ def _plan_pages(context: PlanContext, project: Project, backend: Detection | Non
             "recognises and no HTML page with a </body> tag.",
             hint=f"Point the wizard at your app's folder, or pass --backend ({', '.join(SUPPORTED_BACKENDS)}).",
         )
-    elif host is None:
+    elif host is None and backend is not None:
         builder.note(
             f"The {backend.name} app renders no HTML pages of its own, so only the token endpoint was added: the "
             "single-page front end that calls this API boots the Messenger with it."
         )
 
 
-def _place_in_response_pages(context: PlanContext, project: Project, backend: Detection | None, host: PageHost) -> None:
+def _place_in_response_pages(context: PlanContext, project: Project, backend: Detection[Any] | None, host: PageHost) -> None:
     """No layout was found: put the tag into the pages the app returns as strings, or say exactly where it goes."""
     builder = context.builder
     pages = find_response_pages(project.tree, backend.root if backend is not None else "")
@@ -316,7 +323,7 @@ def _place_in_response_pages(context: PlanContext, project: Project, backend: De
     )
 
 
-def _entry_file(project: Project, backend: Detection | None) -> str:
+def _entry_file(project: Project, backend: Detection[Any] | None) -> str:
     """An existing file to name in a manual step: the back end's main file, else its folder's first file."""
     entry = backend_details(backend).entry_file if backend is not None else None
     if entry is not None and project.tree.exists(entry):
@@ -325,7 +332,7 @@ def _entry_file(project: Project, backend: Detection | None) -> str:
     return next((f for f in project.tree.files if not root or f.startswith(root + "/")), project.tree.files[0])
 
 
-def _serve_static_folder(context: PlanContext, backend: Detection) -> None:
+def _serve_static_folder(context: PlanContext, backend: Detection[Any]) -> None:
     """A back end without a static-file route gets one line to add; only FastAPI returns None from page_host."""
     app_file = _entry_file_of(backend)
     app_var = backend_details(backend).app_var
@@ -339,7 +346,7 @@ def _serve_static_folder(context: PlanContext, backend: Detection) -> None:
     context.builder.manual(app_file or backend.root or ".", "Serve the Messenger script: this app has no static-file route. Add after the app is created:", snippet)
 
 
-def _entry_file_of(backend: Detection) -> str | None:
+def _entry_file_of(backend: Detection[Any]) -> str | None:
     return backend_details(backend).entry_file
 
 
@@ -347,7 +354,7 @@ def _settings(options: InstallOptions) -> dict[str, str]:
     return {
         "workspace_id": options.workspace_id,
         "region": options.region.value,
-        "endpoint": options.endpoint,
+        "endpoint": str(options.token_endpoint),
         "mode": options.mode.value,
         "load": options.load.value,
     } | ({"csp_nonce": "yes"} if options.csp_nonce else {})

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from intercom_wizard.existing import Finding, find_existing_intercom
-from intercom_wizard.integrations import BACKENDS, DETECT_ONLY_FRONTENDS, FRONTENDS
+from intercom_wizard.integrations import BACKENDS, FRONTENDS
 from intercom_wizard.integrations.backends.npm_common import package_manager
 from intercom_wizard.integrations.base import Detection, backend_details
 from intercom_wizard.receipt import Receipt, load_receipt
@@ -16,8 +16,8 @@ from intercom_wizard.tree import ProjectTree, join
 @dataclass
 class Project:
     tree: ProjectTree
-    frontends: list[Detection]
-    backends: list[Detection]
+    frontends: list[Detection[Any]]
+    backends: list[Detection[Any]]
     receipt: Receipt | None
     existing_intercom: list[Finding]
     package_managers: dict[str, str] = field(default_factory=dict)
@@ -33,13 +33,13 @@ class Project:
             "existing_intercom": [str(f) for f in self.existing_intercom],
         }
 
-    def versions(self, detection: Detection) -> dict[str, object]:
+    def versions(self, detection: Detection[Any]) -> dict[str, object]:
         """The versions the detected app runs, against what its integration generates for."""
         module = (FRONTENDS if detection.role == "frontend" else BACKENDS).get(detection.name)
         return versions_json(self.tree, detection.root, module.SUPPORTED) if module is not None else {}
 
 
-def _auth_summary(detection: Detection) -> str:
+def _auth_summary(detection: Detection[Any]) -> str:
     if detection.name == "django":
         return "django.contrib.auth (request.user)"
     details = backend_details(detection)
@@ -52,7 +52,6 @@ def detect(root: Path) -> Project:
     receipt = load_receipt(tree)
     backends = [d for module in BACKENDS.values() for d in module.detect(tree)]
     spas = [d for name, module in FRONTENDS.items() if name != "html" for d in module.detect(tree)]
-    spas += DETECT_ONLY_FRONTENDS.detect(tree, frozenset(FRONTENDS))
     # Laravel's resources/js (Vite, Mix, Inertia) is the bundle its Blade layout loads, not a separate app.
     laravel_roots = {d.root for d in backends if d.name == "laravel"}
     spas = [d for d in spas if d.root not in laravel_roots]

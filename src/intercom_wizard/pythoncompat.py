@@ -79,9 +79,10 @@ def downlevel(source: str, level: tuple[int, int]) -> str:
         before = ast.unparse(annotation)
         rewritten = rewriter.visit(ast.parse(before, mode="eval").body)
         after = ast.unparse(rewritten)
-        if after != before:
+        # end_lineno/end_col_offset are None only on nodes built by hand; ast.parse always sets them.
+        if after != before and annotation.end_lineno is not None and annotation.end_col_offset is not None:
             start = offsets[annotation.lineno - 1] + _char_offset(lines[annotation.lineno - 1], annotation.col_offset)
-            end = offsets[annotation.end_lineno - 1] + _char_offset(lines[annotation.end_lineno - 1], annotation.end_col_offset)  # type: ignore[operator]
+            end = offsets[annotation.end_lineno - 1] + _char_offset(lines[annotation.end_lineno - 1], annotation.end_col_offset)
             edits.append((start, end, after))
     for start, end, text in sorted(edits, reverse=True):
         source = source[:start] + text + source[end:]

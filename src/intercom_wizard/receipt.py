@@ -8,7 +8,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from intercom_wizard import __version__
 from intercom_wizard.errors import BadInput
@@ -24,13 +24,19 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+class InsertedSnippet(TypedDict):
+    """One insertion into a file the user already had, as the receipt keeps it."""
+
+    offset: int  # where it starts in the file as written
+    text: str
+    replaced: NotRequired[str]  # the user's original text, when the snippet took its place (install --upgrade)
+
+
 @dataclass
 class Receipt:
-    settings: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, str] = field(default_factory=dict)
     created: dict[str, str | None] = field(default_factory=dict)  # path -> sha256 (None: holds a secret)
-    # path -> snippets as {"offset": where it starts in the file as written, "text": ...}, plus
-    # "replaced": the user's original text when the snippet took its place (install --upgrade)
-    inserted: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    inserted: dict[str, list[InsertedSnippet]] = field(default_factory=dict)  # path -> its snippets
     env_lines: dict[str, list[str]] = field(default_factory=dict)  # path -> variable names
     # Env files whose secret line install put after a newline of its own (the file had no final newline):
     # uninstall takes back exactly that newline, and no other.
@@ -54,7 +60,10 @@ class Receipt:
                 if insertion.text.startswith(("\n", "\r")) and change.path not in self.env_newline:
                     self.env_newline.append(change.path)
             else:
-                snippets.append({"offset": insertion.offset + shift, "text": insertion.text} | ({"replaced": insertion.replaced} if insertion.replaced else {}))
+                snippet: InsertedSnippet = {"offset": insertion.offset + shift, "text": insertion.text}
+                if insertion.replaced:
+                    snippet["replaced"] = insertion.replaced
+                snippets.append(snippet)
             shift += len(insertion.text) - len(insertion.replaced)
         if not snippets:
             del self.inserted[change.path]
@@ -98,10 +107,11 @@ def _receipt_from(data: object) -> Receipt:
         if digest is not None and not (isinstance(digest, str) and _SHA256.fullmatch(digest)):
             raise ValueError(f"created[{path!r}]: not a SHA-256 hex digest")
         created[_project_path(path)] = digest
-    inserted: dict[str, list[dict[str, Any]]] = {}
+    inserted: dict[str, list[InsertedSnippet]] = {}
     for path, snippets in _mapping(body.get("inserted", {}), "inserted").items():
         if not isinstance(snippets, list):
             raise ValueError(f"inserted[{path!r}]: not a list")
+        checked: list[InsertedSnippet] = []
         for snippet in snippets:
             offset, text = (snippet.get("offset"), snippet.get("text")) if isinstance(snippet, dict) else (None, None)
             replaced = snippet.get("replaced", None) if isinstance(snippet, dict) else None
@@ -118,7 +128,11 @@ def _receipt_from(data: object) -> Receipt:
                     f"inserted[{path!r}]: each snippet is {{\"offset\": n >= 0, \"text\": \"...\"}}, with \"replaced\": "
                     "\"...\" (non-empty) when it took the place of the user's text"
                 )
-        inserted[_project_path(path)] = [dict(snippet) for snippet in snippets]
+            entry: InsertedSnippet = {"offset": offset, "text": text}
+            if replaced:
+                entry["replaced"] = replaced
+            checked.append(entry)
+        inserted[_project_path(path)] = checked
     env_lines: dict[str, list[str]] = {}
     for path, names in _mapping(body.get("env_lines", {}), "env_lines").items():
         # The wizard writes one variable; any other name would let uninstall delete the user's settings.
@@ -131,7 +145,7 @@ def _receipt_from(data: object) -> Receipt:
     for path, digest in created.items():
         if digest is None and path not in env_lines:
             raise ValueError(f"created[{path!r}]: only an env file holding the secret has no hash")
-    return Receipt(settings=dict(settings), created=created, inserted=inserted, env_lines=env_lines, env_newline=list(env_newline))
+    return Receipt(settings={key: str(value) for key, value in settings.items()}, created=created, inserted=inserted, env_lines=env_lines, env_newline=list(env_newline))
 
 
 def _mapping(value: object, where: str) -> dict[str, Any]:

@@ -11,22 +11,23 @@ import re
 from pathlib import PurePosixPath
 
 from intercom_wizard.existing import MAX_SCANNED_BYTES, without_our_snippets
+from intercom_wizard.options import Endpoint
 from intercom_wizard.receipt import Receipt
 from intercom_wizard.tree import ProjectTree
 
 SERVER_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".rb", ".php")
 
 
-def existing_route(tree: ProjectTree, endpoint: str, receipt: Receipt | None) -> str | None:
+def existing_route(tree: ProjectTree, endpoint: Endpoint, receipt: Receipt | None) -> str | None:
     """`file:line` of a route of the app on `endpoint`'s path, or None."""
     ours = set(receipt.created) if receipt else set()
-    full = re.compile(r"""(['"`])""" + re.escape(endpoint) + r"""/?\1""")
-    bare = re.compile(r"""(['"`])\^?""" + re.escape(endpoint.lstrip("/")) + r"""/?\$?\1""")
+    full = re.compile(r"""(['"`])""" + re.escape(endpoint.path) + r"""/?\1""")
+    bare = re.compile(r"""(['"`])\^?""" + re.escape(endpoint.relative) + r"""/?\$?\1""")
     for path in tree.glob(*SERVER_SUFFIXES):
         if path in ours or tree.resolve(path).stat().st_size > MAX_SCANNED_BYTES or _is_client_code(path):
             continue
         text = without_our_snippets(tree.text(path), receipt.inserted.get(path, []) if receipt else [])
-        if endpoint not in text and endpoint.lstrip("/") not in text:
+        if endpoint.relative not in text:  # the full path holds it too
             continue
         pattern = bare if _declares_bare_paths(path) else full
         for number, line in enumerate(text.splitlines(), start=1):

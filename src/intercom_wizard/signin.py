@@ -11,14 +11,16 @@ fresh create-vite / create-next-app scaffold or a brochure site is.
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any
 
 from intercom_wizard.errors import WizardError
+from intercom_wizard.integrations import component_suffixes
 from intercom_wizard.integrations.base import Detection, backend_details
 from intercom_wizard.receipt import RECEIPT_PATH, Receipt
 from intercom_wizard.tree import ProjectTree
 
 CODE_SUFFIXES = (
-    ".py", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".vue", ".svelte", ".rb", ".php", ".erb", ".haml", ".slim",
+    ".py", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".svelte", ".rb", ".php", ".erb", ".haml", ".slim",
     ".html", ".htm", ".jinja", ".jinja2", ".j2", ".ejs", ".hbs", ".handlebars", ".pug", ".twig",
 )
 MANIFESTS = ("package.json", "requirements.txt", "pyproject.toml", "Pipfile", "setup.py", "Gemfile", "composer.json")
@@ -61,7 +63,7 @@ class SignInEvidence:
         return f"{self.file}:{self.line}: {self.what}"
 
 
-def find_sign_in(tree: ProjectTree, backend: Detection | None, receipt: Receipt | None) -> list[SignInEvidence]:
+def find_sign_in(tree: ProjectTree, backend: Detection[Any] | None, receipt: Receipt | None) -> list[SignInEvidence]:
     """Every place that shows the app signs users in (the first few are enough to decide)."""
     found: list[SignInEvidence] = []
     if backend is not None:
@@ -71,11 +73,12 @@ def find_sign_in(tree: ProjectTree, backend: Detection | None, receipt: Receipt 
         if details.token_auth is not None:
             found.append(SignInEvidence(backend.root or ".", 0, f"{backend.name} token authentication"))
     ours = set(receipt.created) if receipt else set()
+    code_suffixes = (*CODE_SUFFIXES, *component_suffixes())  # and the front ends' own kinds (.vue)
     for path in tree.files:
         name = PurePosixPath(path)
         if path in ours or path == RECEIPT_PATH or "intercom" in name.name.lower() or set(name.parts[:-1]) & SKIPPED_PARTS:
             continue
-        patterns = (AUTH_PACKAGES,) if name.name in MANIFESTS else (CODE_EVIDENCE, AUTH_PACKAGES) if path.endswith(CODE_SUFFIXES) else ()
+        patterns = (AUTH_PACKAGES,) if name.name in MANIFESTS else (CODE_EVIDENCE, AUTH_PACKAGES) if path.endswith(code_suffixes) else ()
         if not patterns or ".test." in name.name or ".spec." in name.name:
             continue
         text = _text(tree, path)

@@ -15,6 +15,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any
 
 from ast_grep_py import SgNode
 
@@ -115,7 +116,7 @@ def _read(tree: ProjectTree, path: str) -> str | None:
 
 def _config_evidence(tree: ProjectTree, folder: str) -> _Evidence:
     evidence = _Evidence()
-    manifest: dict = {}
+    manifest: dict[str, Any] = {}  # package.json: JSON values of any type
     raw = _read(tree, _join(folder, "package.json"))
     if raw:
         try:
@@ -123,7 +124,7 @@ def _config_evidence(tree: ProjectTree, folder: str) -> _Evidence:
             manifest = loaded if isinstance(loaded, dict) else {}
         except ValueError:
             manifest = {}
-    prettier: dict | None = manifest.get("prettier") if isinstance(manifest.get("prettier"), dict) else None
+    prettier: dict[str, Any] | None = manifest.get("prettier") if isinstance(manifest.get("prettier"), dict) else None
     for name in PRETTIER_FILES:
         text = _read(tree, _join(folder, name))
         if text is not None and prettier is None:
@@ -152,14 +153,14 @@ def _config_evidence(tree: ProjectTree, folder: str) -> _Evidence:
     return evidence
 
 
-def _loose_prettier_config(text: str) -> dict:
+def _loose_prettier_config(text: str) -> dict[str, Any]:
     """prettier's JSON or YAML config, read just enough for the four options we follow."""
     try:
         loaded = json.loads(text)
         return loaded if isinstance(loaded, dict) else {}
     except ValueError:
         pass
-    config: dict = {}
+    config: dict[str, Any] = {}
     for key, value in re.findall(r"^\s*['\"]?(\w+)['\"]?\s*[:=]\s*([^\s,#]+)", text, re.MULTILINE):
         value = value.strip("'\"")
         config[key] = {"true": True, "false": False}.get(value, int(value) if value.isdigit() else value)

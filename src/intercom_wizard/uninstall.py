@@ -2,7 +2,7 @@
 
 from intercom_wizard.errors import NothingDetected
 from intercom_wizard.plan import FileChange, Note, Plan
-from intercom_wizard.receipt import RECEIPT_PATH, load_receipt, sha256
+from intercom_wizard.receipt import RECEIPT_PATH, InsertedSnippet, load_receipt, sha256
 from intercom_wizard.tree import ProjectTree
 
 
@@ -42,7 +42,7 @@ def _only_env_lines(text: str, names: list[str]) -> bool:
     return all(line.split("=", 1)[0] in names for line in text.splitlines() if line.strip())
 
 
-def _remove_insertions(tree: ProjectTree, plan: Plan, path: str, snippets: list[dict], env_names: list[str], newline_added: bool) -> None:
+def _remove_insertions(tree: ProjectTree, plan: Plan, path: str, snippets: list[InsertedSnippet], env_names: list[str], newline_added: bool) -> None:
     if not tree.exists(path):
         plan.notes.append(Note(f"{path} no longer exists; nothing to take out of it.", "warning"))
         return

@@ -468,9 +468,9 @@ def _python_levels(tree: ProjectTree, root: str) -> list[Found]:
                 add(python_specifier_floor(poetry_python), "declared", f"{pyproject} python {poetry_python}")
         pipfile = join(folder, "Pipfile")
         if tree.exists(pipfile):
-            match = re.search(r"""^python_(?:full_)?version\s*=\s*["']([\d.]+)["']""", _text(tree, pipfile), re.MULTILINE)
-            if match:
-                add(parse_release(match[1]), "declared", f"{pipfile} python_version {match[1]}")
+            pinned = re.search(r"""^python_(?:full_)?version\s*=\s*["']([\d.]+)["']""", _text(tree, pipfile), re.MULTILINE)
+            if pinned:
+                add(parse_release(pinned[1]), "declared", f"{pipfile} python_version {pinned[1]}")
         if found:
             break  # the nearest folder that declares a level speaks for the app
     return found

@@ -59,7 +59,7 @@ def test_session_flag_only_is_incomplete_with_the_adapter(tmp_path, cli):
     result = cli("install", str(root), "--workspace-id", "abc12345", "--yes", "--no-install", "--json")
     assert result.exit_code == 4, result.stderr
     module = (root / "intercom_jwt.py").read_text()
-    line = module.splitlines().index("def signed_in_user_claims():") + 1
+    line = module.splitlines().index("def signed_in_user_claims() -> dict[str, str | None] | None:") + 1
     [step] = [s for s in json.loads(result.stdout)["manual_steps"] if s["file"] == "intercom_jwt.py"]
     assert f"signed_in_user_claims() in intercom_jwt.py (line {line})" in step["instruction"]
     assert "app.py:44: session key 'logged_in' is a flag" in step["instruction"]

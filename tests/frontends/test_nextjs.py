@@ -741,7 +741,7 @@ def test_templates_are_valid_files():
     """The templates themselves (placeholders and all) are what they claim to be."""
     from intercom_wizard.edits import parse
 
-    folder = Path(__file__).resolve().parents[2] / "src/intercom_wizard/templates/spa/nextjs"
+    folder = Path(__file__).resolve().parents[2] / "src/intercom_wizard/templates/nextjs"
     for template in folder.iterdir():
         root = parse(template.read_text(), "tsx" if template.suffix == ".tsx" else "typescript")
         assert root.find(kind="ERROR") is None, template.name

@@ -16,7 +16,7 @@ from conftest import git, install_quietly, snapshot
 from nextjs_support import registered
 from test_nextjs import app_router_ts
 
-from intercom_wizard.integrations.frontends import nextjs
+from intercom_wizard.integrations.frontends.nextjs import app_router
 from intercom_wizard.integrations.frontends.spa_common import SDK_PACKAGE, SDK_SPEC
 
 PINS = {
@@ -79,7 +79,7 @@ def test_next_13_typescript_5_0_type_checks_after_install(tmp_path: Path, node_m
 def test_the_newest_idiom_fails_typescript_5_0_and_is_undone(tmp_path: Path, node_modules: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     """The control: without the band the route's `Response.json` breaks the type check; --check-build undoes it."""
     root = _app(tmp_path / "app", node_modules)
-    monkeypatch.setattr(nextjs, "_response_for_typescript", lambda tree, app, source: source)
+    monkeypatch.setattr(app_router, "_response_class", lambda tree, app: "Response")
     before = snapshot(root)
     result = install_quietly(cli, root, "--backend", "none", "--check-build")
     assert result.exit_code == 1, result.output

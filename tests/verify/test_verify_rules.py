@@ -103,6 +103,30 @@ def test_anonymous_check_names_a_redirect_to_the_login_page() -> None:
     assert result.evidence[0] == "GET /api/intercom-jwt -> 302 -> /login?next=/api/intercom-jwt: a redirect (to a login page?) instead of 401; the Messenger cannot tell 'signed out' from an error"
 
 
+def test_anonymous_only_site_without_an_endpoint_passes_signed_out() -> None:
+    # Corpus: html5-boilerplate, a static site: the script boots every visitor as a lead and asks no
+    # token endpoint, so the endpoint's 404 is not a failure (there is none to answer 401).
+    obs = Observations(options(sign_in=SignIn(), logout=Logout()))
+    obs.calls.append(call("anonymous", "boot", BOOT))
+    obs.probes.append(Probe("anonymous", "http://127.0.0.1:5000/api/intercom-jwt", 404, {}, "not found"))
+    result = check_anonymous(obs)
+    assert result.status is Status.PASS
+    assert "anonymous-only" in result.evidence[-1]
+
+
+def test_a_page_that_asks_a_missing_endpoint_still_fails_signed_out() -> None:
+    obs = Observations(options(sign_in=SignIn(), logout=Logout()))
+    obs.calls.append(call("anonymous", "boot", BOOT))
+    obs.token_requests.append("anonymous")
+    obs.probes.append(Probe("anonymous", "http://127.0.0.1:5000/api/intercom-jwt", 404, {}, "not found"))
+    assert check_anonymous(obs).status is Status.FAIL
+    # With sign-in given, a missing endpoint is a failure whether or not the page asked for it.
+    signed = Observations(options())
+    signed.calls.append(call("anonymous", "boot", BOOT))
+    signed.probes.append(Probe("anonymous", "http://127.0.0.1:5000/api/intercom-jwt", 404, {}, "not found"))
+    assert check_anonymous(signed).status is Status.FAIL
+
+
 def test_signed_in_check_wants_no_store_and_a_token_body() -> None:
     obs = Observations(options())
     obs.calls.append(call("signed-in", "boot", BOOT | {"intercom_user_jwt": mint(SECRET, "7")}))

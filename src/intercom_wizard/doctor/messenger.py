@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from ast_grep_py import SgNode
 
+from intercom_wizard.astgrep import required_field
 from intercom_wizard.doctor.sources import CodeUnit, Sources
 from intercom_wizard.doctor.syntax import MAPPING_KINDS, bindings, call_parts, calls, imported_modules, literal_text, positional, resolve
 
@@ -74,19 +75,19 @@ def _sdk_names(unit: CodeUnit) -> dict[str, str]:
             continue
         names["Intercom"] = "boot"
         for specifier in statement.find_all(kind="import_specifier"):
-            original = specifier.field("name").text()
+            original = required_field(specifier, "name").text()
             alias = specifier.field("alias")
             if original in SDK_COMMANDS:
                 names[alias.text() if alias is not None else original] = original
     for declarator in unit.find_all("variable_declarator"):
-        value, pattern = declarator.field("value"), declarator.field("name")
+        value, pattern = declarator.field("value"), required_field(declarator, "name")
         if value is None or value.kind() != "call_expression" or call_parts(value).method not in HOOKS:
             continue
         for field in pattern.children() if pattern.kind() == "object_pattern" else []:
             if field.kind() == "shorthand_property_identifier_pattern" and field.text() in SDK_COMMANDS:
                 names[field.text()] = field.text()
-            elif field.kind() == "pair_pattern" and field.field("key").text() in SDK_COMMANDS:
-                names[field.field("value").text()] = field.field("key").text()
+            elif field.kind() == "pair_pattern" and (key := required_field(field, "key").text()) in SDK_COMMANDS:
+                names[required_field(field, "value").text()] = key
     return names
 
 

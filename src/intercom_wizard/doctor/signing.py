@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from ast_grep_py import SgNode
 
+from intercom_wizard.astgrep import field_text, required_field
 from intercom_wizard.doctor.sources import CodeUnit
 from intercom_wizard.doctor.syntax import (
     MAPPING_KINDS,
@@ -76,8 +77,8 @@ def _python(unit: CodeUnit) -> list[SigningCall]:
         for child in statement.children():
             if child.kind() == "dotted_name" and child.text() == "jwt":
                 modules.add("jwt")
-            elif child.kind() == "aliased_import" and child.field("name") is not None and child.field("name").text() == "jwt":
-                modules.add(child.field("alias").text())
+            elif child.kind() == "aliased_import" and field_text(child, "name") == "jwt":
+                modules.add(required_field(child, "alias").text())
     for statement in unit.find_all("import_from_statement"):
         module = statement.field("module_name")
         if module is None or module.text() != "jwt":
@@ -85,8 +86,8 @@ def _python(unit: CodeUnit) -> list[SigningCall]:
         for child in statement.children():
             if child.kind() == "dotted_name" and child.text() == "encode":
                 functions.add("encode")
-            elif child.kind() == "aliased_import" and child.field("name") is not None and child.field("name").text() == "encode":
-                functions.add(child.field("alias").text())
+            elif child.kind() == "aliased_import" and field_text(child, "name") == "encode":
+                functions.add(required_field(child, "alias").text())
     found = []
     for call in calls(unit):
         parts = call_parts(call)
@@ -112,24 +113,25 @@ def _javascript(unit: CodeUnit) -> list[SigningCall]:
                 modules.update(i.text() for i in child.children() if i.kind() == "identifier")
             elif child.kind() == "named_imports":
                 for specifier in child.children():
-                    if specifier.kind() == "import_specifier" and specifier.field("name").text() == "sign":
+                    if specifier.kind() == "import_specifier" and required_field(specifier, "name").text() == "sign":
                         alias = specifier.field("alias")
                         functions.add(alias.text() if alias is not None else "sign")
     for declarator in unit.find_all("variable_declarator"):
         value = declarator.field("value")
         if value is None or value.kind() != "call_expression" or call_parts(value).method != "require":
             continue
-        if literal_text((positional(value) or [None])[0]) != "jsonwebtoken":  # type: ignore[arg-type]
+        arguments = positional(value)
+        if not arguments or literal_text(arguments[0]) != "jsonwebtoken":
             continue
-        name = declarator.field("name")
+        name = required_field(declarator, "name")
         if name.kind() == "identifier":
             modules.add(name.text())
         else:
             for field in name.children():
                 if field.kind() == "shorthand_property_identifier_pattern" and field.text() == "sign":
                     functions.add("sign")
-                elif field.kind() == "pair_pattern" and field.field("key").text() == "sign":
-                    functions.add(field.field("value").text())
+                elif field.kind() == "pair_pattern" and required_field(field, "key").text() == "sign":
+                    functions.add(required_field(field, "value").text())
     found = []
     for call in calls(unit):
         parts = call_parts(call)

@@ -17,6 +17,7 @@ from ast_grep_py import SgNode, SgRoot
 
 from intercom_wizard.doctor.syntax import imported_modules, string_directives
 from intercom_wizard.errors import BadInput
+from intercom_wizard.integrations import component_suffixes
 from intercom_wizard.receipt import RECEIPT_PATH
 from intercom_wizard.tree import ProjectTree
 
@@ -24,7 +25,7 @@ T = TypeVar("T")
 MAX_BYTES = 1_000_000
 PAGE_SUFFIXES = (
     ".html", ".htm", ".jinja", ".jinja2", ".j2", ".njk", ".hbs", ".handlebars", ".mustache", ".ejs",
-    ".erb", ".twig", ".liquid", ".blade.php", ".vue", ".svelte",
+    ".erb", ".twig", ".liquid", ".blade.php", ".svelte",
 )
 SCRIPT_LANGUAGES = {
     ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascript",
@@ -152,13 +153,13 @@ def load_sources(tree: ProjectTree) -> Sources:
 
 def is_code_path(path: str) -> bool:
     name = PurePosixPath(path).name
-    return name.endswith(PAGE_SUFFIXES) or PurePosixPath(name).suffix in (".py", ".rb", ".php", *SCRIPT_LANGUAGES)
+    return name.endswith((*PAGE_SUFFIXES, *component_suffixes())) or PurePosixPath(name).suffix in (".py", ".rb", ".php", *SCRIPT_LANGUAGES)
 
 
 def units_of(path: str, text: str) -> list[CodeUnit]:
     name = PurePosixPath(path).name
     suffix = PurePosixPath(path).suffix
-    if name.endswith(PAGE_SUFFIXES):
+    if name.endswith((*PAGE_SUFFIXES, *component_suffixes())):
         return page_units(path, text)
     if suffix == ".py":
         return [CodeUnit(path, "python", Side.BACKEND, text)]

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from ast_grep_py import SgNode
 
+from intercom_wizard.astgrep import field_text
+
 if TYPE_CHECKING:
     from intercom_wizard.doctor.sources import CodeUnit
 
@@ -132,14 +134,15 @@ def positional(call: SgNode) -> list[SgNode]:
 
 def keyword_arguments(call: SgNode) -> dict[str, SgNode]:
     """Python `name=value` and Ruby `name: value` arguments."""
-    found = {}
+    found: dict[str, SgNode] = {}
     for argument in call_arguments(call):
-        if argument.kind() == "keyword_argument" and argument.field("name") is not None:
-            found[argument.field("name").text()] = argument.field("value")
-        elif argument.kind() == "pair":
-            key = key_text(argument.field("key")) if argument.field("key") is not None else None
-            if key is not None and argument.field("value") is not None:
-                found[key] = argument.field("value")
+        value = argument.field("value")
+        if value is None:
+            continue
+        if argument.kind() == "keyword_argument" and (name := field_text(argument, "name")) is not None:
+            found[name] = value
+        elif argument.kind() == "pair" and (key_node := argument.field("key")) is not None and (key := key_text(key_node)) is not None:
+            found[key] = value
     return found
 
 
@@ -198,12 +201,12 @@ def imported_modules(unit: "CodeUnit") -> list[tuple[str, SgNode]]:
             for name in statement.children():
                 if name.kind() == "dotted_name":
                     found.append((name.text(), statement))
-                elif name.kind() == "aliased_import" and name.field("name") is not None:
-                    found.append((name.field("name").text(), statement))
+                elif name.kind() == "aliased_import" and (imported := field_text(name, "name")) is not None:
+                    found.append((imported, statement))
         for statement in unit.find_all("import_from_statement"):
-            module = statement.field("module_name")
-            if module is not None:
-                found.append((module.text(), statement))
+            module_name = field_text(statement, "module_name")
+            if module_name is not None:
+                found.append((module_name, statement))
     elif unit.is_script:
         for statement in unit.find_all("import_statement"):
             source = literal_text(statement.field("source"))
@@ -266,10 +269,11 @@ def call_parts(call: SgNode) -> CallParts:
     kind = call.kind()
     receiver: SgNode | None = None
     method = ""
-    if kind == "call" and call.field("method") is not None:  # Ruby
-        receiver, method = call.field("receiver"), call.field("method").text()
+    if kind == "call" and (ruby_method := field_text(call, "method")) is not None:  # Ruby
+        receiver, method = call.field("receiver"), ruby_method
     elif kind in ("call", "call_expression", "function_call_expression"):
-        function = unwrap(call.field("function")) if call.field("function") is not None else call.child(0)
+        callee = call.field("function")
+        function = unwrap(callee) if callee is not None else call.child(0)
         if function is not None and function.kind() in ("member_expression", "attribute"):
             receiver = function.field("object")
             named = function.field("property") or function.field("attribute")
@@ -277,9 +281,9 @@ def call_parts(call: SgNode) -> CallParts:
         elif function is not None:
             method = function.text()
     elif kind == "scoped_call_expression":
-        receiver, method = call.field("scope"), call.field("name").text() if call.field("name") is not None else ""
+        receiver, method = call.field("scope"), field_text(call, "name") or ""
     elif kind == "member_call_expression":
-        receiver, method = call.field("object"), call.field("name").text() if call.field("name") is not None else ""
+        receiver, method = call.field("object"), field_text(call, "name") or ""
     return CallParts(unwrap(receiver) if receiver is not None else None, method, call_arguments(call))
 
 

@@ -6,6 +6,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from intercom_wizard.builder import PlanBuilder
 from intercom_wizard.csp import NonceSource
 from intercom_wizard.options import InstallOptions
+from intercom_wizard.support import SupportTable
 from intercom_wizard.tree import ProjectTree
 
 
@@ -60,6 +61,8 @@ class Detection(Generic[DetailsT]):
     root: str  # folder of that app inside the project ("" = the project root)
     evidence: tuple[str, ...]
     details: DetailsT = field(default_factory=dict, compare=False, hash=False)  # type: ignore[assignment]
+    # Always True: every framework detection names is installable. Kept (and kept in `detect --json`)
+    # only while spa.detect, the dead "detected but not installable" reader, still passes it.
     supported: bool = True
 
     def summary(self) -> dict[str, Any]:
@@ -81,8 +84,11 @@ class PageHost:
     csp_nonce_help: str = ""  # how this back end's pages get a nonce, for when the app makes none
 
 
-@dataclass
+@dataclass(frozen=True)
 class PlanContext:
+    """What every integration plans with. Frozen: the planner settles the options (client auth
+    included) before any integration plans; only the builder, which collects the plan, changes."""
+
     tree: ProjectTree
     options: InstallOptions
     builder: PlanBuilder
@@ -91,10 +97,46 @@ class PlanContext:
     anonymous_only: bool = False
 
 
-class BackendIntegration(Protocol):
-    NAME: str
+class FrontendIntegration(Protocol):
+    """What a front end module (`integrations/frontends/<name>`) declares at module level.
 
-    def detect(self, tree: ProjectTree) -> list[Detection[Any]]: ...
+    The registry lists the modules; shared tables (which package.json dependency makes which
+    framework, which file kinds hold front-end code) are derived from these declarations, and
+    tests/test_registry_contract.py fails when one is missing or of the wrong type. The pages front
+    end (`html`) is planned through the back end's `PageHost` (`html.plan(context, host, token_url=...)`);
+    every other front end is planned through `plan(context, detection)`.
+    """
+
+    NAME: str  # the --frontend value and the key in the registry
+    SUPPORTED: SupportTable  # the versions it generates code for (support.py)
+    # The package.json dependencies that identify it, most specific first ("next" before "react"
+    # is decided by the registry's order; within one framework, its own order). () for html.
+    PACKAGES: tuple[str, ...]
+    # File kinds of its own beyond plain JavaScript/TypeScript and HTML, e.g. (".vue",): files every
+    # shared scanner (formatting, sign-in evidence, existing Intercom code, doctor) must read.
+    SOURCE_SUFFIXES: tuple[str, ...]
+    DOC: str | None  # its page under docs/ ("docs/frontends-vue.md"), None when it has none
+
+    def detect(self, tree: ProjectTree) -> list[Detection[Any]]:
+        """Every app of this framework in the project (one Detection per app root)."""
+
+    def plan(self, context: PlanContext, detection: Detection[Any]) -> None:
+        """Its client module and the glue that loads it, through `context.builder`."""
+
+
+class BackendIntegration(Protocol):
+    """What a back end module (`integrations/backends/<name>`) declares at module level (see
+    FrontendIntegration; tests/test_registry_contract.py holds every registered one to it)."""
+
+    NAME: str  # the --backend value and the key in the registry
+    SUPPORTED: SupportTable
+    # The packages / gems / Composer names that identify it ("flask", "rails", "laravel/framework");
+    # () when it is recognised by its files alone (plain PHP).
+    PACKAGES: tuple[str, ...]
+    DOC: str | None  # its page under docs/, None when it has none
+
+    def detect(self, tree: ProjectTree) -> list[Detection[Any]]:
+        """Every app of this framework in the project, its details a `BackendDetails` (subclass)."""
 
     def plan(self, context: PlanContext, detection: Detection[Any]) -> None:
         """The token endpoint, its wiring, its dependency and the secret."""

@@ -1,12 +1,26 @@
-"""The registry of integrations: each module declares `detect()`, `plan()` and `page_host()`.
+"""The registry of integrations: one line per integration, and the tables derived from what they declare.
+
+Each module declares the module-level interface of `FrontendIntegration` / `BackendIntegration`
+(base.py): NAME, SUPPORTED, PACKAGES, SOURCE_SUFFIXES (front ends), DOC, detect(), plan() and
+page_host() (back ends). Shared code reads those declarations here (`spa_packages()`,
+`component_suffixes()`) instead of keeping tables of its own, so adding a framework is its folder
+plus one line below. A missing declaration is reported by name (`IntegrationContractError`), and
+tests/test_registry_contract.py fails on one.
 
 Imported on first use of `intercom_wizard.integrations.BACKENDS` / `FRONTENDS` (see __init__.py).
 """
 
-from intercom_wizard.integrations.backends import django, express, fastapi, flask, laravel, php, rails, sinatra
-from intercom_wizard.integrations.frontends import angular, ember, html, nextjs, react, spa, vue
+import functools
+import inspect
+import types
+import typing
+from typing import Any, get_type_hints
 
-BACKENDS = {
+from intercom_wizard.integrations.backends import django, express, fastapi, flask, laravel, php, rails, sinatra
+from intercom_wizard.integrations.base import BackendIntegration, FrontendIntegration
+from intercom_wizard.integrations.frontends import angular, ember, html, nextjs, react, vue
+
+BACKENDS: dict[str, types.ModuleType] = {
     module.NAME: module
     for module in (
         flask,
@@ -19,5 +33,158 @@ BACKENDS = {
         laravel,
     )
 }
-FRONTENDS = {html.NAME: html, react.NAME: react, nextjs.NAME: nextjs, angular.NAME: angular, vue.NAME: vue, ember.NAME: ember}
-DETECT_ONLY_FRONTENDS = spa  # recognised so detection can say so; installed by a later release
+# Most specific first: a framework built on another (Next.js on React) comes before it, because an
+# app's package.json names both and `spa_packages()` takes the first framework that matches.
+FRONTENDS: dict[str, types.ModuleType] = {
+    module.NAME: module
+    for module in (
+        html,
+        nextjs,
+        angular,
+        ember,
+        vue,
+        react,
+    )
+}
+ROLES: dict[str, tuple[dict[str, types.ModuleType], type[Any]]] = {
+    "frontend": (FRONTENDS, FrontendIntegration),
+    "backend": (BACKENDS, BackendIntegration),
+}
+
+# Transition (issue 15): declarations the integration slices have not added to their modules yet,
+# with the value shared code used before (spa.SPA_PACKAGES, the ".vue" entries of the shared suffix
+# lists, the docs pages). `declared()` falls back to these; tests/test_registry_contract.py checks
+# that a module declaring one agrees with it, and that nothing else is missing. Delete an entry
+# once its module declares the value.
+PENDING: dict[tuple[str, str], object] = {
+    ("html", "PACKAGES"): (),
+    ("nextjs", "PACKAGES"): ("next",),
+    ("angular", "PACKAGES"): ("@angular/core",),
+    ("ember", "PACKAGES"): ("ember-source",),
+    ("vue", "PACKAGES"): ("vue",),
+    ("react", "PACKAGES"): ("react",),
+    ("html", "SOURCE_SUFFIXES"): (),
+    ("nextjs", "SOURCE_SUFFIXES"): (),
+    ("angular", "SOURCE_SUFFIXES"): (),
+    ("ember", "SOURCE_SUFFIXES"): (),
+    ("vue", "SOURCE_SUFFIXES"): (".vue",),
+    ("html", "DOC"): None,
+    ("nextjs", "DOC"): "docs/frontends-nextjs.md",
+    ("angular", "DOC"): "docs/frontends-angular.md",
+    ("ember", "DOC"): "docs/frontends-ember.md",
+    ("vue", "DOC"): "docs/frontends-vue.md",
+    ("react", "DOC"): "docs/frontends-react.md",
+    ("flask", "PACKAGES"): ("flask",),
+    ("django", "PACKAGES"): ("django",),
+    ("express", "PACKAGES"): ("express",),
+    ("fastapi", "PACKAGES"): ("fastapi",),
+    ("rails", "PACKAGES"): ("rails",),
+    ("sinatra", "PACKAGES"): ("sinatra",),
+    ("php", "PACKAGES"): (),
+    ("laravel", "PACKAGES"): ("laravel/framework",),
+    ("flask", "DOC"): None,
+    ("django", "DOC"): None,
+    ("express", "DOC"): None,
+    ("fastapi", "DOC"): None,
+    ("rails", "DOC"): None,
+    ("sinatra", "DOC"): None,
+    ("php", "DOC"): "docs/backends-php.md",
+    ("laravel", "DOC"): "docs/backends-php.md",
+}
+
+# Suffixes every shared scanner reads already: a single-page front end's SOURCE_SUFFIXES beyond these
+# are its own file kinds (single-file components such as ".vue"), which `component_suffixes()` hands
+# to them. The pages front end edits the back ends' templates (.erb, .php, ...): those are pages,
+# which the scanners know by their own lists, not scripts, so it adds none.
+SCRIPT_SUFFIXES = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
+MARKUP_SUFFIXES = (".html", ".htm")
+PAGES_FRONTEND = "html"
+
+
+class IntegrationContractError(Exception):
+    """A registered integration lacks a declaration of base.py's protocol, or declares it wrongly."""
+
+
+def protocol_of(role: str) -> type[Any]:
+    return ROLES[role][1]
+
+
+def declarations(role: str) -> dict[str, Any]:
+    """The module-level constants the role's protocol requires, with their types (NAME, SUPPORTED, ...)."""
+    protocol = protocol_of(role)
+    return {name: hint for name, hint in get_type_hints(protocol).items() if name.isupper()}
+
+
+def functions(role: str) -> tuple[str, ...]:
+    """The functions the role's protocol requires (detect, plan, page_host)."""
+    protocol = protocol_of(role)
+    return tuple(name for name, member in vars(protocol).items() if inspect.isfunction(member) and not name.startswith("_"))
+
+
+def _describe(role: str, module: types.ModuleType, name: str) -> str:
+    comment = inspect.getdoc(protocol_of(role)) or ""
+    return f"the {role} {getattr(module, 'NAME', module.__name__)!r} ({module.__name__}) does not declare {name}" + (
+        f" (see {protocol_of(role).__name__} in integrations/base.py: {comment.splitlines()[0]})" if comment else ""
+    )
+
+
+def declared(role: str, module: types.ModuleType, name: str) -> Any:
+    """A declaration of `module` (`PACKAGES`, `DOC`, ...), or a clear error naming what is missing."""
+    if hasattr(module, name):
+        return getattr(module, name)
+    pending = (getattr(module, "NAME", module.__name__), name)
+    if pending in PENDING:
+        return PENDING[pending]
+    raise IntegrationContractError(_describe(role, module, name) + ".")
+
+
+def contract_problems(role: str, module: types.ModuleType) -> list[str]:
+    """What `module` lacks of its role's protocol, or declares with the wrong type (pending ones excepted)."""
+    problems = []
+    for name, hint in declarations(role).items():
+        if hasattr(module, name) or (getattr(module, "NAME", module.__name__), name) not in PENDING:
+            try:
+                value = declared(role, module, name)
+            except IntegrationContractError as missing:
+                problems.append(str(missing))
+                continue
+            if not conforms(value, hint):
+                problems.append(f"{module.__name__}.{name} is {value!r}, not of the declared type {hint}")
+    problems += [_describe(role, module, name) + " (a function)" for name in functions(role) if not callable(getattr(module, name, None))]
+    return problems
+
+
+def conforms(value: object, hint: Any) -> bool:
+    """`value` matches a declaration's type: a class, `X | None`, or `tuple[X, ...]` (the forms the protocols use)."""
+    origin, arguments = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(conforms(value, argument) for argument in arguments)
+    if origin is tuple and len(arguments) == 2 and arguments[1] is Ellipsis:
+        return isinstance(value, tuple) and all(conforms(item, arguments[0]) for item in value)
+    if hint is type(None):
+        return value is None
+    return isinstance(value, hint)
+
+
+@functools.cache
+def spa_packages() -> tuple[tuple[str, str], ...]:
+    """(package.json dependency, front-end name), most specific first: what makes an app that framework."""
+    return tuple((package, name) for name, module in FRONTENDS.items() for package in declared("frontend", module, "PACKAGES"))
+
+
+def component_kinds(name: str, source_suffixes: tuple[str, ...]) -> tuple[str, ...]:
+    """What one front end's SOURCE_SUFFIXES add to `component_suffixes()`."""
+    if name == PAGES_FRONTEND:
+        return ()
+    return tuple(suffix for suffix in source_suffixes if suffix not in SCRIPT_SUFFIXES + MARKUP_SUFFIXES)
+
+
+@functools.cache
+def component_suffixes() -> tuple[str, ...]:
+    """The single-page front ends' own file kinds (".vue"): shared scanners read them beside scripts and pages."""
+    found: list[str] = []
+    for name, module in FRONTENDS.items():
+        for suffix in component_kinds(name, declared("frontend", module, "SOURCE_SUFFIXES")):
+            if suffix not in found:
+                found.append(suffix)
+    return tuple(found)

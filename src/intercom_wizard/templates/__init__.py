@@ -17,7 +17,7 @@ _BLOCK_END = re.compile(r"\s*(?://|#) iw:end\s*")
 
 # Values a template can do without: the plain-JS script's NAVIGATION is an empty list (pushState
 # routers) unless the page host found Turbo, htmx, Inertia or Livewire.
-DEFAULTS: dict[str, dict[str, str]] = {"intercom-messenger.js": {"navigation": "[]"}}
+DEFAULTS: dict[str, dict[str, str]] = {"html/intercom-messenger.js": {"navigation": "[]"}}
 
 
 def render(name: str, choices: Mapping[str, str] | None = None, **values: str) -> str:

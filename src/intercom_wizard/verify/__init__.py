@@ -9,7 +9,20 @@ The names below are imported on first use (PEP 562), so that importing `verify.c
 """
 
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the real types for the type checker; at run time __getattr__ imports on first use
+    from intercom_wizard.verify.browser import BrowserUnavailable as BrowserUnavailable
+    from intercom_wizard.verify.browser import chromium_available as chromium_available
+    from intercom_wizard.verify.browser import launched_browser as launched_browser
+    from intercom_wizard.verify.report import CheckResult as CheckResult
+    from intercom_wizard.verify.report import Report as Report
+    from intercom_wizard.verify.report import Status as Status
+    from intercom_wizard.verify.runner import run_verification as run_verification
+    from intercom_wizard.verify.runner import verify_options as verify_options
+    from intercom_wizard.verify.settings import Logout as Logout
+    from intercom_wizard.verify.settings import SignIn as SignIn
+    from intercom_wizard.verify.settings import VerifyOptions as VerifyOptions
 
 _HOMES = {
     "BrowserUnavailable": "browser",

@@ -173,6 +173,10 @@ def check_anonymous(obs: Observations) -> CheckResult:
         problems.append(f"{probe.describe()} without a signed-in user: the endpoint hands out tokens without authentication")
     elif 300 <= probe.status < 400:
         problems.append(f"{probe.describe()}: a redirect (to a login page?) instead of 401; the Messenger cannot tell 'signed out' from an error")
+    elif probe.status == 404 and "anonymous" not in obs.token_requests and obs.options.sign_in.is_empty:
+        # An anonymous-only install (a site without sign-in): its script boots every visitor as a lead
+        # and asks no token endpoint, so there is none to answer 401. A script that does ask fails below.
+        evidence.append(f"{probe.describe()}: no token endpoint, and the page asked for none (anonymous-only: every visitor is a lead)")
     else:
         problems.append(f"{probe.describe()}: expected 401")
     for ping in obs.pings_in("anonymous"):

@@ -212,7 +212,7 @@ class Observations:
     console_errors: list[str] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
     visit_steps: list[VisitStep] = field(default_factory=list)
-    # The phase of every request the page sent to the token endpoint during --visit steps.
+    # The phase of every request a page sent to the token endpoint (the verifier's own probes are not pages').
     token_requests: list[str] = field(default_factory=list)
 
     def in_phase(self, phase: str) -> list[Call]:

@@ -43,9 +43,6 @@ def identity_of(call: Call) -> str:
 def run_page_visits(visit: Visit) -> None:
     """Drive one tab through the visits; every step's calls are tagged with its own phase."""
     obs, options = visit.obs, visit.options
-    endpoint = urlsplit(options.endpoint_url).path
-    # Counted when sent (responses may be read too late to know their step, or never if superseded).
-    visit.page.on("request", lambda request: obs.token_requests.append(obs.phase) if urlsplit(request.url).path == endpoint else None)
     _step(visit, "start", options.url, lambda: visit.page.goto(options.url, wait_until="load", timeout=30_000))
     for path in options.visits:
         _click_step(visit, "visit", path)

@@ -67,6 +67,10 @@ class Visit:
         self.obs = observations
         self.options: VerifyOptions = observations.options
         self.page: Page = context.new_page()
+        # Every request the page itself sends to the token endpoint, tagged with the phase it was sent in
+        # (counted when sent: a response may arrive too late to know its step, or never if superseded).
+        endpoint = urlsplit(self.options.endpoint_url).path
+        self.page.on("request", lambda request: self.obs.token_requests.append(self.obs.phase) if urlsplit(request.url).path == endpoint else None)
 
     # -- waiting -------------------------------------------------------------------------------
 

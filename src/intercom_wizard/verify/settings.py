@@ -131,9 +131,9 @@ class VerifyOptions:
         for value in self.visits:
             if not value.startswith("/"):
                 raise BadInput(f"--visit {value!r} is not a path on this site.", hint="For example: --visit /notes --visit /about")
-        for value in (self.sign_in.login_url, self.logout.url):
-            if value is not None and not (value.startswith("/") or _is_http_url(value)):
-                raise BadInput(f"{value!r} is neither a path nor an http(s) URL.")
+        for url in (self.sign_in.login_url, self.logout.url):
+            if url is not None and not (url.startswith("/") or _is_http_url(url)):
+                raise BadInput(f"{url!r} is neither a path nor an http(s) URL.")
 
     def resolve(self, path: str) -> str:
         return urljoin(self.url, path)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 
 from ast_grep_py import SgNode
 
+from intercom_wizard.astgrep import field_text, required_field
 from intercom_wizard.doctor.checks.context import StaticContext
 from intercom_wizard.doctor.expiry import MAX_LIFETIME_SECONDS, Expiry, ExpiryKind, expiry_of, lifetime_option
 from intercom_wizard.doctor.findings import Finding, Severity
@@ -152,8 +153,9 @@ def _guard_context(unit: CodeUnit, handler: SgNode) -> list[SgNode]:
         for statement in body.children():
             if statement.kind() not in functions and not find_kinds(statement, unit.language, *functions):
                 nodes.append(statement)
-        if klass.parent() is not None and klass.parent().kind() == "decorated_definition":
-            nodes.append(klass.parent())
+        decorated = klass.parent()
+        if decorated is not None and decorated.kind() == "decorated_definition":
+            nodes.append(decorated)
     else:
         nodes.append(_route_statement(handler))
     called = {call_parts(c).method for c in find_kinds(handler, unit.language, *CALL_KINDS)}
@@ -284,8 +286,8 @@ def _exp_expressions(signing: SigningCall) -> tuple[list[SgNode], list[SgNode]]:
     for node in mappings:
         values += [e.value for e in mapping_entries(node) if e.key == "exp"]
     for argument in find_kinds(scope, unit.language, "keyword_argument"):
-        if argument.field("name") is not None and argument.field("name").text() == "exp":
-            values.append(argument.field("value"))
+        if field_text(argument, "name") == "exp":
+            values.append(required_field(argument, "value"))
     for binding in bindings(unit):
         if inside(binding.target_node, scope) and _assigns_exp(binding.target_node):
             values.append(binding.value)

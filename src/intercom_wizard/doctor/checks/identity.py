@@ -109,16 +109,16 @@ def _core(unit: CodeUnit, value: SgNode, depth: int = 0) -> SgNode:
                 if target is not None:
                     return _core(unit, target, depth + 1)
     if kind == "cast_expression":
-        inner = node.field("value") or next((c for c in reversed(node.children()) if c.is_named()), None)
-        if inner is not None:
-            return _core(unit, inner, depth + 1)
+        operand = node.field("value") or next((c for c in reversed(node.children()) if c.is_named()), None)
+        if operand is not None:
+            return _core(unit, operand, depth + 1)
     if kind in ("template_string", "string", "encapsed_string", "interpolation"):
         substitutions = [c for c in node.children() if c.kind() in ("template_substitution", "interpolation")]
         rest = [c for c in node.children() if c.is_named() and c.kind() not in ("template_substitution", "interpolation", "string_start", "string_end")]
         if len(substitutions) == 1 and not any(c.text().strip() for c in rest if c.kind() in ("string_content", "string_fragment")):
-            inner = next((c for c in substitutions[0].children() if c.is_named()), None)
-            if inner is not None:
-                return _core(unit, inner, depth + 1)
+            substituted = next((c for c in substitutions[0].children() if c.is_named()), None)
+            if substituted is not None:
+                return _core(unit, substituted, depth + 1)
     return node
 
 

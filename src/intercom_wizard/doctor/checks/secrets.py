@@ -130,8 +130,8 @@ def bound_names(node: SgNode) -> list[str]:
         return [named[0].text(), *bound_names(parent)] if operator in _FALLBACK_OPERATORS else []
     if kind in ("conditional_expression", "ternary_expression") and named and not _same(named[0], current):
         return [named[0].text(), *bound_names(parent)]
-    if kind in ("arguments", "argument_list") and parent.parent() is not None:
-        arguments = positional(parent.parent())  # os.environ.get("NAME", "default"), define('NAME', 'value')
+    if kind in ("arguments", "argument_list") and (call := parent.parent()) is not None:
+        arguments = positional(call)  # os.environ.get("NAME", "default"), define('NAME', 'value')
         first = literal_text(arguments[0]) if len(arguments) >= 2 and _same(arguments[1], current) else None
         return [first] if first else []
     return []

@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 
 from ast_grep_py import SgNode
 
+from intercom_wizard.astgrep import required_field
 from intercom_wizard.edits import parse
 from intercom_wizard.integrations.base import PlanContext
 from intercom_wizard.integrations.package_json import read_json_manifest
@@ -321,7 +322,7 @@ def _json_member_insertion(tree: ProjectTree, path: str, section: str, key: str,
     if document is None:
         return None
     members = _pairs(document)
-    value = next((p.field("value") for p in members if json.loads(p.field("key").text()) == section), None)
+    value = next((p.field("value") for p in members if _key(p) == section), None)
     if value is None:
         indent = _indent_of(text, members[0]) if members else "    "
         block = f'"{section}": {{\n{indent * 2}{entry}\n{indent}}}'.replace("\n", source.newline)
@@ -332,18 +333,24 @@ def _json_member_insertion(tree: ProjectTree, path: str, section: str, key: str,
         return None
     pairs = _pairs(value)
     if not pairs:
-        outer = _indent_of(text, value.parent()) if value.parent() is not None else ""
+        parent = value.parent()
+        outer = _indent_of(text, parent) if parent is not None else ""
         unit = outer or "    "
         return Insertion(value.range().end.index - 1, f"{source.newline}{outer}{unit}{entry}{source.newline}{outer}")
     indent = _indent_of(text, pairs[0])
     if sorted_:
         following = next(
-            (p for p in pairs if not _is_platform_package(json.loads(p.field("key").text())) and json.loads(p.field("key").text()) > key),
+            (p for p in pairs if not _is_platform_package(_key(p)) and _key(p) > key),
             None,
         )
         if following is not None:
             return Insertion(following.range().start.index, f"{entry},{source.newline}{indent}")
     return Insertion(pairs[-1].range().end.index, f",{source.newline}{indent}{entry}")
+
+
+def _key(pair: SgNode) -> str:
+    """A JSON object member's key, decoded."""
+    return str(json.loads(required_field(pair, "key").text()))
 
 
 def _pairs(node: SgNode) -> list[SgNode]:

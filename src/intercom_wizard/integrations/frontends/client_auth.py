@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from ast_grep_py import SgNode
 
 from intercom_wizard.edits import parse
+from intercom_wizard.integrations import component_suffixes
 from intercom_wizard.tree import ProjectTree
 
-SCRIPT_SUFFIXES = (".js", ".mjs", ".jsx", ".ts", ".tsx", ".html", ".htm", ".ejs", ".hbs", ".vue")
+SCRIPT_SUFFIXES = (".js", ".mjs", ".jsx", ".ts", ".tsx", ".html", ".htm", ".ejs", ".hbs")
 MAX_BYTES = 500_000
 
 
@@ -32,7 +33,7 @@ AUTHORIZATION_VALUE = re.compile(r"""(Bearer|Token) ?(?:\$\{\s*|['"]\s*\+\s*)([A
 
 
 def _language(path: str) -> str:
-    if path.endswith((".html", ".htm", ".ejs", ".hbs", ".vue")):
+    if path.endswith((".html", ".htm", ".ejs", ".hbs", *component_suffixes())):
         return "html"
     return "tsx" if path.endswith((".ts", ".tsx")) else "javascript"
 
@@ -56,7 +57,7 @@ def find_token_storage(tree: ProjectTree) -> list[TokenStorage]:
     header_fields: set[str] = set()
     header_objects: set[str] = set()  # `user` in `Bearer ${user.token}`
     header_scheme = "Bearer"
-    for path in tree.glob(*SCRIPT_SUFFIXES):
+    for path in tree.glob(*SCRIPT_SUFFIXES, *component_suffixes()):
         if path.endswith("intercom-messenger.js") or tree.resolve(path).stat().st_size > MAX_BYTES:
             continue
         text = tree.text(path)
@@ -88,7 +89,8 @@ def find_token_storage(tree: ProjectTree) -> list[TokenStorage]:
                 for call in root.find_all(pattern=f"{storage}.getItem($KEY)"):
                     name = _string_value(root, call.get_match("KEY"))
                     parent = call.parent()
-                    wrapped = parent is not None and parent.kind() == "arguments" and (parent.parent() is not None and parent.parent().text().startswith("JSON.parse("))
+                    outer = parent.parent() if parent is not None and parent.kind() == "arguments" else None
+                    wrapped = outer is not None and outer.text().startswith("JSON.parse(")
                     if name is not None and not wrapped:
                         found.setdefault(name, TokenStorage(name, scheme, path, storage))
     if found:

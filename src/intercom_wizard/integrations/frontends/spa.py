@@ -1,11 +1,15 @@
-"""Single-page front ends recognised from package.json, so detection can name them.
+"""Single-page front ends recognised from package.json: which framework an app is, and whether a
+workspace package is an app that something serves.
 
-Their integrations (SDK-based client modules per framework) are not part of this release; the
-install command says so instead of treating such an app as plain HTML.
+Each SPA integration's `detect()` builds its own typed details from the `FrameworkApp`s found here.
+The "recognised but not installable" `detect()` below is what `DETECT_ONLY_FRONTENDS` still calls
+(every framework it covers is installable now, so it finds nothing the registry does not install).
 """
 
 import posixpath
 import re
+from dataclasses import dataclass
+from typing import Any
 
 from intercom_wizard.integrations.base import Detection
 from intercom_wizard.integrations.package_json import dependencies_of, read_package_json
@@ -21,9 +25,9 @@ SPA_PACKAGES = (
 )
 
 
-def framework_of(manifest: dict[str, object]) -> tuple[str, str] | None:
+def framework_of(manifest: dict[str, Any]) -> tuple[str, str] | None:
     """The single-page framework a package.json declares, with the dependency that says so."""
-    dependencies = dependencies_of(manifest)  # type: ignore[arg-type]
+    dependencies = dependencies_of(manifest)
     return next(((name, package) for package, name in SPA_PACKAGES if package in dependencies), None)
 
 
@@ -48,7 +52,7 @@ def is_workspace_member(tree: ProjectTree, folder: str) -> bool:
     return False
 
 
-def is_served(tree: ProjectTree, folder: str, manifest: dict[str, object]) -> bool:
+def is_served(tree: ProjectTree, folder: str, manifest: dict[str, Any]) -> bool:
     """Something serves the package as an app: a framework's dev server or build in its scripts, or
     an index.html page. A workspace's component library or email templates have neither."""
     scripts = manifest.get("scripts")
@@ -57,7 +61,21 @@ def is_served(tree: ProjectTree, folder: str, manifest: dict[str, object]) -> bo
     return any(tree.exists(join(folder, page)) for page in ("index.html", "public/index.html", "src/index.html", "app/index.html"))
 
 
-def detect_framework(tree: ProjectTree, name: str) -> list[Detection]:
+@dataclass(frozen=True)
+class FrameworkApp:
+    """A package.json that makes its folder an app of one single-page framework."""
+
+    folder: str  # the folder holding package.json ("" = the project root)
+    manifest_path: str
+    package: str  # the dependency that identified the framework
+    manifest: dict[str, Any]  # the parsed package.json (read once here, for the details)
+
+    @property
+    def evidence(self) -> tuple[str, ...]:
+        return (f"{self.manifest_path}: depends on {self.package}",)
+
+
+def framework_apps(tree: ProjectTree, name: str) -> list[FrameworkApp]:
     """Apps whose package.json makes them `name` apps (most specific framework first); in a
     workspace, only the packages that something serves."""
     found = []
@@ -69,13 +87,23 @@ def detect_framework(tree: ProjectTree, name: str) -> list[Detection]:
         folder = folder_of(path)
         if folder and is_workspace_member(tree, folder) and not is_served(tree, folder, manifest):
             continue
-        found.append(Detection(name, "frontend", folder, (f"{path}: depends on {framework[1]}",)))
+        found.append(FrameworkApp(folder, path, framework[1], manifest))
     return found
 
 
-def detect(tree: ProjectTree, installable: frozenset[str] = frozenset()) -> list[Detection]:
+def uses_typescript(tree: ProjectTree, folder: str, manifest: dict[str, Any]) -> bool:
+    """The app is written in TypeScript: a tsconfig.json beside package.json, or the compiler as a dependency."""
+    return tree.exists(join(folder, "tsconfig.json")) or "typescript" in dependencies_of(manifest)
+
+
+def detect_framework(tree: ProjectTree, name: str) -> list[Detection[Any]]:
+    """`framework_apps` as detections without details (for the SPA integrations not typed yet)."""
+    return [Detection(name, "frontend", app.folder, app.evidence) for app in framework_apps(tree, name)]
+
+
+def detect(tree: ProjectTree, installable: frozenset[str] = frozenset()) -> list[Detection[Any]]:
     """The frameworks this release recognises but cannot install yet."""
-    found = []
+    found: list[Detection[Any]] = []
     for path in tree.named("package.json"):
         framework = framework_of(read_package_json(tree, path))
         if framework is not None and framework[0] not in installable:

@@ -1,5 +1,5 @@
 # The adapter the Flask token endpoint calls (intercom_jwt.py); the first line is dropped.
-def signed_in_user_claims():
+def signed_in_user_claims() -> dict[str, str | None] | None:
     """Identity claims for the signed-in user, or None when nobody is signed in.
 
     intercom-wizard found no evidence of the signed-in user's id in the login code, so

@@ -1,9 +1,11 @@
 import os
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask
 
 
-def create_app(test_config=None):
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("FLASK_SECRET_KEY", "dev"),

@@ -1,4 +1,6 @@
 import functools
+from collections.abc import Callable
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -10,6 +12,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from werkzeug.security import check_password_hash
 
 from flaskr.db import get_db
@@ -18,7 +21,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 @bp.route("/login", methods=("GET", "POST"))
-def login():
+def login() -> ResponseReturnValue:
     if request.method == "POST":
         username = request.form["username"]
         password = request.form["password"]
@@ -44,7 +47,7 @@ def login():
 
 
 @bp.before_app_request
-def load_logged_in_user():
+def load_logged_in_user() -> None:
     user_id = session.get("user_id")
 
     if user_id is None:
@@ -56,14 +59,14 @@ def load_logged_in_user():
 
 
 @bp.route("/logout")
-def logout():
+def logout() -> ResponseReturnValue:
     session.clear()
     return redirect(url_for("index"))
 
 
-def login_required(view):
+def login_required(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
     @functools.wraps(view)
-    def wrapped_view(**kwargs):
+    def wrapped_view(**kwargs: Any) -> ResponseReturnValue:
         if g.user is None:
             return redirect(url_for("auth.login"))
         return view(**kwargs)

@@ -1,29 +1,30 @@
 import sqlite3
+from pathlib import Path
 
 import click
-from flask import current_app, g
+from flask import Flask, current_app, g
 from werkzeug.security import generate_password_hash
 
 
-def get_db():
+def get_db() -> sqlite3.Connection:
     if "db" not in g:
         g.db = sqlite3.connect(
             current_app.config["DATABASE"], detect_types=sqlite3.PARSE_DECLTYPES
         )
         g.db.row_factory = sqlite3.Row
-    return g.db
+    db: sqlite3.Connection = g.db
+    return db
 
 
-def close_db(e=None):
+def close_db(e: BaseException | None = None) -> None:
     db = g.pop("db", None)
     if db is not None:
         db.close()
 
 
-def init_db():
+def init_db() -> None:
     db = get_db()
-    with current_app.open_resource("schema.sql") as f:
-        db.executescript(f.read().decode("utf8"))
+    db.executescript((Path(current_app.root_path) / "schema.sql").read_text(encoding="utf-8"))
 
     user_id = db.execute(
         "INSERT INTO user (username, password, email, name) VALUES (?, ?, ?, ?)",
@@ -47,12 +48,12 @@ def init_db():
 
 
 @click.command("init-db")
-def init_db_command():
+def init_db_command() -> None:
     """Clear the existing data and create new tables."""
     init_db()
     click.echo("Initialized the database.")
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     app.teardown_appcontext(close_db)
     app.cli.add_command(init_db_command)

@@ -1,3 +1,5 @@
+import sqlite3
+
 from flask import Blueprint, g, render_template
 
 from flaskr.db import get_db
@@ -6,8 +8,8 @@ bp = Blueprint("notes", __name__)
 
 
 @bp.route("/")
-def index():
-    notes = []
+def index() -> str:
+    notes: list[sqlite3.Row] = []
     if g.user is not None:
         notes = (
             get_db()
@@ -22,5 +24,5 @@ def index():
 
 
 @bp.route("/notes/about")
-def about():
+def about() -> str:
     return render_template("notes/about.html")

@@ -1,0 +1,97 @@
+"""Where a plain-PHP app's pages take the Messenger script: every `.php` page or footer include that
+closes the document, the script served from the web root, the app's own CSP nonce variable, and
+(for --insecure only) PHP printing the session user's attributes (templates/php/user-settings.php)."""
+
+import re
+from pathlib import PurePosixPath
+
+from intercom_wizard import csp
+from intercom_wizard.integrations.backends.php.details import NoSessionUser, PhpDetails, SessionRecord, SessionUser
+from intercom_wizard.integrations.backends.php.endpoint import endpoint_file
+from intercom_wizard.integrations.backends.php_common import user_fields_literal
+from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
+from intercom_wizard.integrations.frontends.layouts import body_end_tag
+from intercom_wizard.templates import render
+from intercom_wizard.tree import ProjectTree, join
+
+SCRIPT_SRC = "/intercom-messenger.js"
+JSON_FLAGS = "JSON_HEX_TAG | JSON_HEX_AMP | JSON_HEX_APOS | JSON_HEX_QUOT"
+_HTML_TAG = re.compile(r"<(form|div|a|h[1-6]|p|table|ul|section|main)\b", re.I)
+_NONCE_VARIABLE = re.compile(r"(\$\w*nonce\w*)\s*=(?!=)", re.I)
+
+
+def page_host(context: PlanContext, detection: Detection[PhpDetails]) -> PageHost:
+    tree, details = context.tree, detection.details
+    endpoint_target = endpoint_file(details.web_root, context.options.token_endpoint)
+    layouts = []
+    for path in tree.glob(".php", under=detection.root):
+        if path == endpoint_target or path.endswith(".blade.php"):
+            continue
+        text = tree.text(path)
+        if "</body>" in text.lower() and body_end_tag(text) is not None:
+            layouts.append(path)
+    return PageHost(
+        static_dir=details.web_root,
+        script_src=SCRIPT_SRC,
+        layouts=tuple(layouts),
+        unsupported_layouts=() if layouts else _fragment_pages(tree, details.web_root, endpoint_target),
+        user_settings=_template_user_settings(details.user),
+        csp_nonce=_variable_nonce(tree, detection.root, layouts),
+        csp_nonce_help="Set $cspNonce = base64_encode(random_bytes(16)) in the bootstrap file every page includes, and "
+        "send `'nonce-$cspNonce'` in the policy's script-src.",
+    )
+
+
+def _fragment_pages(tree: ProjectTree, web_root: str, endpoint_target: str) -> tuple[str, ...]:
+    """Pages that print HTML without a `<body>` (browsers supply it; small login apps do this): the view files,
+    else the web root's index.php. The script tag goes at the end of their output, by hand."""
+    pages = [
+        path
+        for path in tree.glob(".php", under=web_root)
+        if path != endpoint_target and _HTML_TAG.search(tree.text(path)) and "/views/" in f"/{path}"
+    ]
+    index = join(web_root, "index.php")
+    return tuple(pages) if pages else ((index,) if tree.exists(index) else ())
+
+
+def _variable_nonce(tree: ProjectTree, root: str, layouts: list[str]) -> csp.NonceSource | None:
+    """A nonce variable in the layout's scope: set in it, in a page that includes it (a footer partial sees the
+    variables of the page requiring it), or in any file those include, however deep."""
+    files = tree.glob(".php", under=root)
+    if csp.search_code(tree, files, _NONCE_VARIABLE) is None:
+        return None
+
+    def includes(path: str) -> list[str]:
+        text = tree.text(path)
+        return [other for other in files if other != path and PurePosixPath(other).name in text]
+
+    expressions: list[tuple[str, str]] = []
+    providers: set[str] = set()
+    for layout in layouts:
+        scope = [layout, *(page for page in files if layout in includes(page))]
+        for path in scope:  # grows while it is walked: what the pages include, and what that includes
+            scope += [included for included in includes(path) if included not in scope]
+        found = csp.search_code(tree, scope, _NONCE_VARIABLE)
+        if found is not None:
+            path, match = found
+            expressions.append((layout, f"<?= htmlspecialchars({match.group(1)}, ENT_QUOTES) ?>"))
+            providers.add(f"{match.group(1)} ({path})")
+    if not expressions:
+        return None
+    return csp.NonceSource(", ".join(sorted(providers)), tuple(expressions))
+
+
+def _template_user_settings(user: SessionUser) -> str | None:
+    """PHP writing the signed-in user's attributes into a JS object (the insecure variant only)."""
+    if isinstance(user, NoSessionUser):
+        return None
+    owner = f"$_SESSION['{user.key}']"
+    if isinstance(user, SessionRecord):
+        access = f"{owner}['{user.id_field}']" if user.style == "array" else f"{owner}->{user.id_field}"
+        condition = f"isset({access})"
+        entries = [("user_id", f"(string) {access}"), *user_fields_literal(owner, set(user.fields) or None, style=user.style)]
+    else:
+        condition, entries = f"isset({owner})", [("user_id", f"(string) {owner}")]
+        entries += [(claim, f"$_SESSION['{key}'] ?? null") for claim, key in (("email", user.email_key), ("name", user.name_key)) if key]
+    lines = "\n".join(f"{claim}: <?= json_encode({value}, {JSON_FLAGS}) ?>," for claim, value in entries)
+    return render("php/user-settings.php", condition=condition, entries=lines).rstrip("\n")

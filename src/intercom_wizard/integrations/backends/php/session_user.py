@@ -1,0 +1,200 @@
+"""Who is signed in to a plain-PHP app: where its login code keeps the user in $_SESSION.
+
+Only evidence makes an id (see identity.py): a record whose id field is the user's id, or a key the
+login code assigns from the user's id. A flag beside it (`$_SESSION['user_login_status'] = 1`), a
+name or a literal is never used; with no evidence the endpoint's adapter is a manual step.
+"""
+
+import re
+from typing import Literal
+
+from ast_grep_py import SgNode
+
+from intercom_wizard.integrations import identity
+from intercom_wizard.integrations.backends.php.details import NoSessionUser, SessionRecord, SessionUser, SessionUserId
+from intercom_wizard.integrations.backends.php_common import array_string_keys, parse_php, string_value
+from intercom_wizard.tree import ProjectTree
+
+USER_KEY_WORDS = ("user", "member", "account", "customer")
+NOT_USER_WORDS = ("csrf", "token", "flash", "error", "message", "mail", "name", "role", "level", "type", "lang", "theme")
+NAME_KEYS = ("name", "full_name", "display_name", "username", "user_name")
+LITERAL_KINDS = frozenset({"integer", "float", "boolean", "string", "encapsed_string", "null"})
+FUNCTION_SCOPES = ("function_definition", "method_declaration", "anonymous_function", "anonymous_function_creation_expression", "arrow_function", "program")
+_USER_CLASS_ID = re.compile(r"\bclass\s+(?:User|Member|Account|Customer)\w*\b[^{]*\{(?:[^{}]|\{[^{}]*\})*?\b(?:public|protected|private)\s+(?:readonly\s+)?(?:\??int|string)?\s*\$(id)\b", re.S)
+
+# (file, key, value, the whole `$_SESSION[key] = value` match)
+Assignment = tuple[str, str, SgNode, SgNode]
+
+
+def _is_user_key(key: str) -> bool:
+    """A session key holding the user (or their id): `user`, `current_user`, `member_id`, `uid`...,
+    but not one of their attributes (`user_email`, `username`) or unrelated state (`csrf_token`)."""
+    lowered = key.lower()
+    if any(word in lowered for word in NOT_USER_WORDS):
+        return False
+    return lowered == "uid" or any(word in lowered for word in USER_KEY_WORDS)
+
+
+def _is_id_key(key: str) -> bool:
+    lowered = key.lower()
+    return lowered == "uid" or lowered.endswith("id")
+
+
+def session_user(tree: ProjectTree, files: list[str]) -> SessionUser:
+    """Where the login code keeps the signed-in user in $_SESSION, and what is known of its fields."""
+    assignments: list[Assignment] = []
+    roots = {}
+    for path in files:
+        roots[path] = root = parse_php(tree.text(path))
+        for match in root.find_all(pattern="$_SESSION[$KEY] = $VALUE"):
+            key, value = string_value(match.get_match("KEY")), match.get_match("VALUE")
+            if key is not None and value is not None:
+                assignments.append((path, key, value, match))
+    records = [a for a in assignments if _is_user_key(a[1]) and not _is_id_key(a[1]) and not identity.is_flag_name(a[1])]
+    literal = next((a for a in records if a[2].kind() == "array_creation_expression"), None)
+    if literal is not None:
+        path, key, value, match = literal
+        fields = array_string_keys(value)
+        id_field = _id_field(fields)
+        evidence = _array_element_evidence(value, id_field) if id_field else None
+        if id_field is not None and evidence is not None and evidence.is_id:
+            return SessionRecord(file=path, key=key, style="array", id_field=id_field, fields=tuple(sorted(fields)))
+        why = evidence.reason if evidence is not None else "has no id field"
+        return _no_evidence(tree, f"{path}:{_line(match)} stores $_SESSION['{key}'] whose id {why}")
+    for path, key, value, _match in records:
+        if value.kind() in LITERAL_KINDS:
+            continue
+        style, record_fields = _record_usage(roots, key, value)
+        id_field = _id_field(record_fields) or (_model_id_property(tree) if style == "object" else None)
+        if style is not None and id_field is not None:
+            return SessionRecord(file=path, key=key, style=style, id_field=id_field, fields=tuple(sorted(record_fields)))
+    return _session_user_id(tree, assignments, {r[1] for r in records})
+
+
+def _session_user_id(tree: ProjectTree, assignments: list[Assignment], record_keys: set[str]) -> SessionUserId | NoSessionUser:
+    """The key the login code assigns the user's id to, with the email and name keys set beside it."""
+    table = identity.users_table(tree)
+    choice = identity.choose_session_key(
+        (
+            identity.SessionAssignment(
+                path,
+                _line(match),
+                key,
+                value.text(),
+                literal=value.kind() in LITERAL_KINDS,
+                is_null=value.kind() == "null",
+                resolve=_variable_resolver(match),
+            )
+            for path, key, value, match in assignments
+            if key not in record_keys or identity.is_user_session_key(key)
+        ),
+        unique_identifying=table.unique_identifying if table else frozenset(),
+    )
+    if choice.key is None:
+        return _no_evidence(tree, choice.reason, choice.rejected)
+    match = next(a[3] for a in assignments if a[1] == choice.key)
+    path = str(choice.file)
+    beside = [a[1] for a in assignments if a[0] == path and a[1] != choice.key and _same_block(a[3], match)]
+    email_key = choice.key if choice.identifying and "mail" in choice.identifying else next((k for k in beside if "email" in k.lower()), None)
+    name_key = next((k for k in beside if k.lower() in NAME_KEYS), None)
+    return SessionUserId(
+        file=path,
+        key=choice.key,
+        email_key=email_key,
+        name_key=name_key,
+        not_an_id=choice.reason if choice.identifying else None,
+        rejected=tuple(choice.rejected),
+    )
+
+
+def _model_id_property(tree: ProjectTree) -> str | None:
+    """`id` when the app's user class declares an `$id` property: the stored object's id is its key."""
+    for path in tree.glob(".php"):
+        if _USER_CLASS_ID.search(tree.text(path)):
+            return "id"
+    return None
+
+
+def _line(node: SgNode) -> int:
+    return node.range().start.line + 1
+
+
+def _no_evidence(tree: ProjectTree, reason: str, rejected: tuple[str, ...] = ()) -> NoSessionUser:
+    table = identity.users_table(tree)
+    return NoSessionUser(reason=reason, rejected=rejected, table_id=table.id_column if table else None)
+
+
+def _array_element_evidence(array: SgNode, field: str) -> identity.ValueEvidence | None:
+    """Whether `'id' => ...` in the stored array is the user's id."""
+    for element in array.children():
+        parts = element.children() if element.kind() == "array_element_initializer" else []
+        if len(parts) >= 3 and parts[1].kind() == "=>" and string_value(parts[0]) == field:
+            value = parts[-1]
+            return identity.value_evidence(value.text(), literal=value.kind() in LITERAL_KINDS, resolve=_variable_resolver(array))
+    return None
+
+
+def _variable_resolver(node: SgNode) -> identity.Resolver:
+    """The values assigned to a variable in the function (or file) around `node`, before it."""
+    scope = next((a for a in node.ancestors() if a.kind() in FUNCTION_SCOPES), None)
+
+    def resolve(variable: str) -> list[tuple[str, bool]]:
+        if scope is None:
+            return []
+        found = []
+        for match in scope.find_all(pattern=f"{variable} = $VALUE"):
+            value = match.get_match("VALUE")
+            if match.range().start.index < node.range().start.index and value is not None:
+                found.append((value.text(), value.kind() in LITERAL_KINDS))
+        return found
+
+    return resolve
+
+
+def _id_field(fields: list[str] | set[str]) -> str | None:
+    if "id" in fields:
+        return "id"
+    return next((f for f in sorted(fields) if _is_id_key(f)), None)
+
+
+def _same_block(a: SgNode, b: SgNode) -> bool:
+    parent_a, parent_b = a.parent(), b.parent()
+    return parent_a is not None and parent_b is not None and parent_a.parent() == parent_b.parent()
+
+
+def _record_usage(roots: dict[str, SgNode], key: str, value: SgNode) -> tuple[Literal["array", "object"] | None, set[str]]:
+    """"array" or "object", and its fields, from how the code reads $_SESSION[key] (or the stored
+    variable); None when nothing shows it is a record rather than a plain value."""
+    array_fields: set[str] = set()
+    object_fields: set[str] = set()
+    quoted = f"'{key}'"
+    for root in roots.values():
+        for match in root.find_all(pattern=f"$_SESSION[{quoted}][$FIELD]"):
+            field = string_value(match.get_match("FIELD"))
+            if field:
+                array_fields.add(field)
+        for match in root.find_all(pattern=f"$_SESSION[{quoted}]->$FIELD"):
+            object_fields.add(_captured_text(match, "FIELD"))
+    if value.kind() == "variable_name":
+        scope = next((a for a in value.ancestors() if a.kind() in ("compound_statement", "program")), None)
+        if scope is not None:
+            variable = value.text()
+            for match in scope.find_all(pattern=f"{variable}[$FIELD]"):
+                field = string_value(match.get_match("FIELD"))
+                if field:
+                    array_fields.add(field)
+            for match in scope.find_all(pattern=f"{variable}->$FIELD"):
+                member = match.get_match("FIELD")
+                if member is not None and member.kind() == "name":
+                    object_fields.add(member.text())
+    if value.kind() == "object_creation_expression" or len(object_fields) > len(array_fields):
+        return "object", object_fields
+    if array_fields:
+        return "array", array_fields
+    return None, set()
+
+
+def _captured_text(match: SgNode, name: str) -> str:
+    """The text a pattern's `$NAME` matched (always present when the pattern matched)."""
+    node = match.get_match(name)
+    return node.text() if node is not None else ""

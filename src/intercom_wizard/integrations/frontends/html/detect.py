@@ -1,0 +1,43 @@
+"""Plain-HTML detection: pages with a `<body>` (static files or server-rendered templates), and the
+page host of a site that has no back end (the first folder holding full HTML pages)."""
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from intercom_wizard.integrations.base import Detection, FrontendDetails, PageHost
+from intercom_wizard.integrations.frontends.layouts import PAGE_SUFFIXES, find_layouts
+from intercom_wizard.tree import ProjectTree
+
+NAME = "html"
+SCRIPT_NAME = "intercom-messenger.js"
+# "src": sources that a build copies to its output (html5-boilerplate, webpack templates).
+STATIC_SITE_FOLDERS = ("", "public", "site", "www", "docs", "src")
+
+
+@dataclass(frozen=True, kw_only=True)
+class HtmlDetails(FrontendDetails):
+    """Nothing beyond the base: where the script goes and which layouts get its tag is decided by the
+    back end's `PageHost` (or `static_site_host` without one), not by this detection."""
+
+
+def detect(tree: ProjectTree) -> list[Detection[HtmlDetails]]:
+    """Static pages (outside any back end's templates) or server-rendered templates with a <body>."""
+    pages = [p for p in tree.glob(*PAGE_SUFFIXES) if "</body>" in tree.text(p).lower()]
+    if not pages:
+        return []
+    evidence = tuple(pages[:5]) + ((f"... {len(pages) - 5} more",) if len(pages) > 5 else ())
+    return [Detection(NAME, "frontend", "", evidence, HtmlDetails())]
+
+
+def static_site_host(tree: ProjectTree) -> PageHost | None:
+    """For a site with no back end: the first folder holding full HTML pages."""
+    for folder in STATIC_SITE_FOLDERS:
+        pages = [p for p in find_layouts(tree, folder) if PurePosixPath(p).parent.as_posix() in (folder or ".")]
+        if pages:
+            return PageHost(
+                static_dir=folder,
+                script_src=SCRIPT_NAME,
+                layouts=tuple(pages),
+                csp_nonce_help="Static pages are the same bytes for every visitor, so they cannot carry a per-request nonce.",
+            )
+    return None

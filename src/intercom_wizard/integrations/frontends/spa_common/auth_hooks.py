@@ -1,0 +1,155 @@
+"""Wiring the app's own login/logout code to the Messenger: `intercomLogout()` first thing in its
+logout, `intercomLogin()` where its login has succeeded, or the exact line to add when that is not
+certain.
+"""
+
+import re
+
+from ast_grep_py import SgNode
+
+from intercom_wizard.edits import indent_unit, indentation_at, line_start, parse
+from intercom_wizard.errors import WizardError
+from intercom_wizard.integrations.base import PlanContext
+from intercom_wizard.integrations.frontends.spa_common.auth_functions import (
+    LOGIN_NAME,
+    LOGOUT_NAME,
+    AuthFunction,
+    find_auth_functions,
+    is_server_module,
+    without_delegates,
+)
+from intercom_wizard.integrations.frontends.spa_common.core import SpaApp, import_path
+from intercom_wizard.integrations.frontends.spa_common.imports import import_insertion, in_file_style, language_of
+from intercom_wizard.integrations.frontends.spa_common.success import SuccessPoint, success_point
+from intercom_wizard.plan import Insertion
+from intercom_wizard.style import alias_specifier, infer_js_style
+from intercom_wizard.tree import ProjectTree
+
+
+def hook_call(tree: ProjectTree, path: str, hook: str) -> str:
+    """The statement calling a Messenger hook: login starts a request nobody waits for (see JsStyle.floating_call)."""
+    if hook == "intercomLogout":
+        return f"{hook}();"
+    return infer_js_style(tree, path).floating_call(f"{hook}()")
+
+
+def wire_auth_hooks(context: PlanContext, app: SpaApp, core_path: str, *, likely_file: str) -> None:
+    """Call intercomLogout() first thing in the app's logout, intercomLogin() where its login succeeds.
+
+    Only a single, clearly named function is edited, and a login only where its success path is
+    certain (see _success_insertions); otherwise the exact line and the file are printed for the
+    user to place. Server modules ('use server') never get a hook: it would run on the server.
+    """
+    if context.anonymous_only:
+        return  # no sign-in to hook into
+    calls: dict[str, list[tuple[str, AuthFunction, str]]] = {}
+    for hook, pattern, position in (("intercomLogout", LOGOUT_NAME, "first"), ("intercomLogin", LOGIN_NAME, "last")):
+        call = hook_call(context.tree, likely_file, hook)
+        found_functions = [f for f in find_auth_functions(context.tree, app, pattern) if not is_server_module(context.tree, f.file)]
+        candidates = without_delegates(found_functions, pattern)
+        problem = None
+        if len(candidates) == 1 and position == "last":
+            problem = _success_problem(context, candidates[0])
+        if len(candidates) == 1 and problem is None:
+            calls.setdefault(candidates[0].file, []).append((hook, candidates[0], position))
+            continue
+        action = "logout" if hook == "intercomLogout" else "login"
+        moment = "before it clears the session" if action == "logout" else "after the user is signed in"
+        if len(candidates) == 1:
+            found = f"{candidates[0].name}() in {candidates[0].file} {problem}"
+        elif candidates:
+            found = "candidates: " + ", ".join(f"{c.name}() in {c.file}" for c in candidates)
+        else:
+            found = f"no function named like {action} was found under {app.source_dir or '.'}"
+        # A step names a file that exists: the function's, the likely one, else the hooks' own module
+        # (the likely place is still mentioned).
+        likely_exists = _is_existing_file(context.tree, likely_file)
+        if not candidates and not likely_exists:
+            found += f"; the usual place is {likely_file}"
+        target = candidates[0].file if candidates else likely_file if likely_exists else core_path
+        context.builder.manual(
+            target,
+            f"Call the Messenger hook from your {action} code {moment} ({found}); import it from {core_path}:",
+            call,
+        )
+    for path, hooks in calls.items():
+        _wire_file(context, path, hooks, core_path)
+
+
+def _is_existing_file(tree: ProjectTree, path: str) -> bool:
+    try:
+        return tree.resolve(path).is_file()
+    except WizardError:
+        return False
+
+
+def _success_problem(context: PlanContext, function: AuthFunction) -> str | None:
+    point = success_point(function.body)
+    return point if isinstance(point, str) else None
+
+
+def _wire_file(context: PlanContext, path: str, hooks: list[tuple[str, AuthFunction, str]], core_path: str) -> None:
+    names = sorted(hook for hook, _, _ in hooks)
+    specifier = alias_specifier(context.tree, path, core_path) or import_path(path, core_path)
+    statement = in_file_style(context.tree, path, f"import {{ {', '.join(names)} }} from '{specifier}';")
+    imported = import_insertion(context, path, hooks[0][1].offset, statement)
+    calls = [insertion for hook, function, position in hooks for insertion in _call_insertions(context, function, hook, position)]
+    if imported is None:
+        lines = "\n".join(f"{hook}() in {function.name}()" for hook, function, _ in hooks)
+        context.builder.manual(path, f"Import the Messenger hooks at the top of the file and call {lines}:", statement)
+        return
+    context.builder.insert(path, [imported, *calls], "calls the Messenger's login/logout hooks from the app's own")
+
+
+def _call_insertions(context: PlanContext, function: AuthFunction, hook: str, position: str) -> list[Insertion]:
+    source = context.tree.read(function.file)
+    text = source.text
+    call = hook_call(context.tree, function.file, hook)
+    if position == "first":
+        statements = [c for c in function.body.children() if c.kind() not in ("{", "}")]
+        if statements:
+            first = function.offset + statements[0].range().start.index
+            return [Insertion(line_start(text, first), source.native(f"{indentation_at(text, first)}{call}\n"))]
+        point = SuccessPoint(block=function.body)
+    else:
+        found = success_point(function.body)
+        assert not isinstance(found, str), "wire_auth_hooks only wires functions with a success point"
+        point = found
+    if point.pipe_arguments is not None:
+        return _tap_insertions(context, function, point.pipe_arguments, hook)
+    if point.block is not None:
+        brace = function.offset + point.block.range().start.index
+        indent = indentation_at(text, brace) + indent_unit(text)
+        return [Insertion(text.find("\n", brace) + 1, source.native(f"{indent}{call}\n"))]
+    if point.before is not None:
+        start = function.offset + point.before.range().start.index
+        return [Insertion(line_start(text, start), source.native(f"{indentation_at(text, start)}{call}\n"))]
+    assert point.after is not None
+    start = function.offset + point.after.range().start.index
+    end = text.find("\n", function.offset + point.after.range().end.index)
+    return [Insertion(len(text) if end == -1 else end + 1, source.native(f"{indentation_at(text, start)}{call}\n"))]
+
+
+def _tap_insertions(context: PlanContext, function: AuthFunction, arguments: SgNode, hook: str) -> list[Insertion]:
+    """`.pipe(map(...))` -> `.pipe(map(...), tap(() => void intercomLogin()))`, importing rxjs' tap."""
+    source = context.tree.read(function.file)
+    operands = [c for c in arguments.children() if c.kind() not in ("(", ")", ",", "comment")]
+    closing = function.offset + arguments.range().end.index - 1
+    operator = f"tap(() => void {hook}())"
+    added = Insertion(closing, f", {operator}" if operands else operator)
+    if re.search(r"import\s*\{[^}]*\btap\b[^}]*\}\s*from\s*['\"]rxjs(/operators)?['\"]", source.text):
+        return [added]
+    root = parse(source.text, language_of(function.file))
+    for statement in root.find_all(kind="import_statement"):
+        module = statement.field("source")
+        named = statement.find(kind="named_imports")
+        # rxjs/operators has tap in rxjs 6 and 7 (plain 'rxjs' only from 7.2).
+        if module is not None and module.text().strip("'\"") == "rxjs/operators" and named is not None:
+            specifiers = named.find_all(kind="import_specifier")
+            if specifiers:
+                return [Insertion(specifiers[-1].range().end.index, ", tap"), added]
+    tap_import = in_file_style(context.tree, function.file, "import { tap } from 'rxjs/operators';")
+    imported = import_insertion(context, function.file, function.offset, tap_import)
+    return [imported, added] if imported is not None else [added]
+
+

@@ -1,0 +1,86 @@
+"""The Messenger core every single-page integration writes (`templates/spa/intercom-messenger.ts`,
+types stripped for JavaScript projects), the official SDK it declares, and the app facts the
+framework modules share (`SpaApp`: its folder, source folder, TypeScript or not, package.json).
+"""
+
+import posixpath
+from dataclasses import dataclass
+from typing import Any
+
+from intercom_wizard.integrations.backends.npm_common import add_dependency
+from intercom_wizard.integrations.base import Detection, PlanContext
+from intercom_wizard.integrations.frontends.spa import uses_typescript
+from intercom_wizard.integrations.package_json import dependencies_of, read_package_json
+from intercom_wizard.options import ClientAuth, InstallOptions
+from intercom_wizard.templates import render
+from intercom_wizard.tree import ProjectTree, join
+from intercom_wizard.typescript import strip_types
+
+SDK_PACKAGE = "@intercom/messenger-js-sdk"
+SDK_SPEC = "^0.0.20"
+CORE_TEMPLATE = "spa/intercom-messenger.ts"
+
+
+@dataclass(frozen=True)
+class SpaApp:
+    root: str  # the folder holding package.json
+    source_dir: str  # where the app's own code lives ("src" unless the framework says otherwise)
+    typescript: bool
+    manifest: dict[str, Any]
+
+    @property
+    def extension(self) -> str:
+        return ".ts" if self.typescript else ".js"
+
+    def depends_on(self, package: str) -> bool:
+        return package in dependencies_of(self.manifest)
+
+
+def spa_app(tree: ProjectTree, detection: Detection[Any], source_dir: str = "src") -> SpaApp:
+    root = detection.root
+    manifest = read_package_json(tree, join(root, "package.json"))
+    typescript = uses_typescript(tree, root, manifest)
+    return SpaApp(root, join(root, source_dir), typescript, manifest)
+
+
+def token_url(options: InstallOptions) -> str:
+    return str(options.token_endpoint)
+
+
+def core_module(context: PlanContext, app: SpaApp, path: str, *, sdk_import: str = "dynamic") -> None:
+    """Write the Messenger core to `path` (.ts or .js) and declare the official SDK."""
+    source = core_source(context.options, anonymous_only=context.anonymous_only, sdk_import=sdk_import)
+    context.builder.create(
+        path,
+        source if path.endswith((".ts", ".tsx")) else strip_types(source),
+        "the Messenger: boots signed-in users with the server's JWT, everyone else as leads",
+    )
+    add_dependency(context, app.root, SDK_PACKAGE, SDK_SPEC, "the official Intercom Messenger SDK")
+
+
+def core_source(options: InstallOptions, *, anonymous_only: bool = False, sdk_import: str = "dynamic") -> str:
+    """The Messenger core in TypeScript, for these options (no token URL for an app without sign-in)."""
+    region = options.region.sdk_region
+    api_base = options.region.api_base
+    storage_key = options.token_storage_key if options.auth is ClientAuth.BEARER else None
+    bearer = bool(storage_key)
+    return render(
+        CORE_TEMPLATE,
+        # Only the chosen variants are written: no dead branches for the bundler to keep.
+        {"auth": "bearer" if bearer else "cookie", "load": options.load.value, "sdk": sdk_import},
+        workspace_id=options.workspace_id,
+        token_url="null" if anonymous_only else f"'{token_url(options)}'",
+        region=f"'{region}'" if region else "undefined",
+        api_base=f"'{api_base}'" if api_base else "undefined",
+        access_token_key=storage_key or "",
+        access_token_storage=options.token_storage if bearer else "",
+        access_token_field=f"'{options.token_storage_field}'" if bearer and options.token_storage_field else "null",
+        auth_scheme=options.auth_scheme if bearer else "",
+    )
+
+
+def import_path(from_file: str, module_file: str) -> str:
+    """The relative specifier a bundler resolves: './intercom/messenger' (no extension)."""
+    relative = posixpath.relpath(posixpath.splitext(module_file)[0], posixpath.dirname(from_file) or ".")
+    return relative if relative.startswith(".") else f"./{relative}"
+

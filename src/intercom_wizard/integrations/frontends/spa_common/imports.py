@@ -1,0 +1,79 @@
+"""Placing an import in an app's source file: after its last import, quoted like its own imports,
+below a directive ('use client'), inside a Vue component's <script> block.
+"""
+
+from ast_grep_py import SgNode
+
+from intercom_wizard.edits import insert_lines_after, last_import, parse
+from intercom_wizard.integrations.base import PlanContext
+from intercom_wizard.plan import Insertion
+from intercom_wizard.style import infer_js_style, js_language
+from intercom_wizard.tree import ProjectTree
+
+
+def add_import(context: PlanContext, path: str, statement: str, reason: str) -> None:
+    """Place an import, quoted like the file's own, after its last import (or first thing, below
+    any directive such as 'use client')."""
+    statement = in_file_style(context.tree, path, statement)
+    insertion = import_insertion(context, path, 0, statement)
+    if insertion is None:
+        context.builder.manual(path, "Add this import at the top of the file:", statement)
+        return
+    context.builder.insert(path, [insertion], reason)
+
+
+def in_file_style(tree: ProjectTree, path: str, statement: str) -> str:
+    """The import statement quoted like the file's own imports (create-next-app writes double quotes)."""
+    first = parse(tree.text(path), language_of(path)).find(kind="import_statement")
+    source = first.field("source") if first is not None else None
+    if source is not None and source.text().startswith('"'):
+        return statement.replace("'", '"')
+    if source is None and infer_js_style(tree, path).quote == '"':
+        return statement.replace("'", '"')
+    return statement
+
+
+
+def language_of(path: str) -> str:
+    """The ast-grep grammar for a source file: JavaScript's reads JSX too, TypeScript's does not."""
+    return js_language(path) or "javascript"
+
+
+def scripts(text: str, path: str) -> list[tuple[str, int, str]]:
+    """The JS/TS to parse in a file: the file itself, or a Vue component's <script> blocks."""
+    if not path.endswith(".vue"):
+        return [(text, 0, language_of(path))]
+    blocks = []
+    for script in parse(text, "html").find_all(kind="script_element"):
+        raw = next((c for c in script.children() if c.kind() == "raw_text"), None)
+        if raw is not None:
+            blocks.append((raw.text(), raw.range().start.index, "typescript"))
+    return blocks
+
+
+def import_insertion(context: PlanContext, path: str, offset: int, statement: str) -> Insertion | None:
+    """After the last import of the script at `offset`; at its top (below any directive) if it has none."""
+    source = context.tree.read(path)
+    for text, script_offset, language in scripts(source.text, path):
+        if script_offset != offset:
+            continue
+        root = parse(text, language)
+        anchor = last_import(root, language)
+        if anchor is None:
+            directives = [c for c in root.children() if c.kind() == "expression_statement" and _is_string(c.child(0))]
+            if directives:  # 'use client', 'use strict'
+                return insert_lines_after(source, script_offset + directives[-1].range().end.index, "\n" + statement)
+            at = text_line_after(source.text, script_offset) if path.endswith(".vue") else script_offset
+            return Insertion(at, source.native(statement + "\n\n"))
+        return insert_lines_after(source, script_offset + anchor.range().end.index, statement)
+    return None
+
+
+def _is_string(node: SgNode | None) -> bool:
+    return node is not None and node.kind() == "string"
+
+
+def text_line_after(text: str, offset: int) -> int:
+    """The start of the line after the one `offset` is on (a Vue <script> tag's own line)."""
+    newline = text.find("\n", offset)
+    return len(text) if newline == -1 else newline + 1

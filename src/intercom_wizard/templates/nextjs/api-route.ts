@@ -1,0 +1,91 @@
+/*
+ * Intercom identity verification: a short-lived JWT for the signed-in user.
+ *
+ * Added by intercom-wizard. The Messenger fetches this token and boots with it, so Intercom
+ * can trust who the user is. The signing secret is read from INTERCOM_IDENTITY_SECRET (set it in
+ * .env.local or the host's environment; never as a NEXT_PUBLIC_ variable) and never leaves the
+ * server. Signed with jose, which runs in both the Node.js and the Edge runtime.
+ */
+import type { NextApiRequest, NextApiResponse } from 'next';
+import { SignJWT } from 'jose';
+// iw:if auth=nextauth
+import { getServerSession } from 'next-auth/next';
+import { authOptions } from '__IW_AUTH_MODULE__';
+// iw:end
+// iw:if auth=clerk
+import { getAuth } from '@clerk/nextjs/server';
+// iw:end
+
+const TOKEN_LIFETIME_SECONDS = 2 * 60 * 60;
+
+// The signing key, imported once from the secret: given the secret's bytes, jose imports a new key
+// on every call (about half of each token's cost). Imported on first use, when the environment is
+// complete. Web Crypto, so it works in both the Node.js and the Edge runtime.
+let signingKey: Promise<CryptoKey> | null = null;
+
+function identitySigningKey(): Promise<CryptoKey> | null {
+  if (signingKey === null) {
+    const secret = process.env.INTERCOM_IDENTITY_SECRET;
+    if (!secret) {
+      return null;
+    }
+    signingKey = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  }
+  return signingKey;
+}
+
+type IntercomUser = { id: string | number; email?: string | null; name?: string | null };
+
+// iw:if auth=nextauth
+async function getSignedInUser(req: NextApiRequest, res: NextApiResponse): Promise<IntercomUser | null> {
+  const session = await getServerSession(req, res, authOptions);
+  const user = session?.user;
+  const id = user && 'id' in user && user.id ? String(user.id) : null;
+  return user && id ? { id, email: user.email, name: user.name } : null;
+}
+// iw:end
+// iw:if auth=clerk
+async function getSignedInUser(req: NextApiRequest): Promise<IntercomUser | null> {
+  const { userId } = getAuth(req);
+  return userId ? { id: userId } : null;
+}
+// iw:end
+// iw:if auth=none
+// Fail-closed adapter: no authentication was recognised in this app, so nobody counts as signed in
+// and this answers 401 for everyone. Return the signed-in user ({ id, email, name }) from your
+// session here, with the user's primary key as id: never a flag, a literal or a name.
+async function getSignedInUser(_req: NextApiRequest, _res: NextApiResponse): Promise<IntercomUser | null> {
+  return null;
+}
+// iw:end
+
+export default async function handler(req: NextApiRequest, res: NextApiResponse): Promise<void> {
+  res.setHeader('Cache-Control', 'no-store');
+  if (req.method !== 'GET') {
+    res.setHeader('Allow', 'GET');
+    res.status(405).json({ error: 'Method not allowed' });
+    return;
+  }
+  const user = await getSignedInUser(req, res);
+  if (!user || user.id == null || user.id === '') {
+    res.status(401).json({ error: 'Not signed in' });
+    return;
+  }
+  const key = identitySigningKey();
+  if (!key) {
+    console.error('INTERCOM_IDENTITY_SECRET is not set: cannot sign Intercom identity tokens');
+    res.status(500).json({ error: 'Identity verification is not configured' });
+    return;
+  }
+  const now = Math.floor(Date.now() / 1000);
+  const token = await new SignJWT({
+    user_id: String(user.id),
+    email: user.email || undefined,
+    name: user.name || undefined,
+  })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuedAt(now)
+    .setExpirationTime(now + TOKEN_LIFETIME_SECONDS)
+    .sign(await key);
+  res.status(200).json({ token });
+}

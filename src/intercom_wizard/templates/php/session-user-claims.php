@@ -1,0 +1,31 @@
+<?php
+// iw:if style=array|object
+/**
+ * Identity claims for the user __IW_FILE__ keeps in $_SESSION['__IW_KEY__'], or null.
+ */
+// iw:end
+// iw:if style=id
+/**
+ * Identity claims for the signed-in user, whom __IW_FILE__ identifies by $_SESSION['__IW_KEY__'], or null.
+ */
+// iw:end
+function intercom_signed_in_user_claims(): ?array
+{
+// iw:if style=array
+    $user = $_SESSION['__IW_KEY__'] ?? null;
+    if (!is_array($user) || !isset($user['__IW_ID_FIELD__'])) {
+// iw:end
+// iw:if style=object
+    $user = $_SESSION['__IW_KEY__'] ?? null;
+    if (!is_object($user) || !isset($user->__IW_ID_FIELD__)) {
+// iw:end
+// iw:if style=id
+    if (!isset($_SESSION['__IW_KEY__'])) {
+// iw:end
+        return null;
+    }
+
+    return [
+__IW_CLAIMS__
+    ];
+}

@@ -1,0 +1,42 @@
+# Intercom identity verification: a short-lived JWT for the signed-in user.
+#
+# Added by intercom-wizard. The Messenger script on each page fetches this token
+# and boots with it, so Intercom can trust who the user is. The signing secret is
+# read from the INTERCOM_IDENTITY_SECRET environment variable and never leaves
+# the server.
+class IntercomJwtsController < ApplicationController
+  TOKEN_LIFETIME = 2.hours
+
+__IW_FILTERS__
+
+  def show
+    secret = ENV.fetch("INTERCOM_IDENTITY_SECRET", nil)
+    if secret.blank?
+      logger.error "INTERCOM_IDENTITY_SECRET is not set: cannot sign Intercom identity tokens"
+      return render json: { error: "Identity verification is not configured" }, status: :internal_server_error
+    end
+
+    user = __IW_USER__
+    now = Time.current.to_i
+    payload = {
+      user_id: user.id.to_s,
+      email: __IW_EMAIL__,
+      name: __IW_DISPLAY_NAME__,
+      iat: now,
+      exp: now + TOKEN_LIFETIME.to_i
+    }.compact
+    render json: { token: JWT.encode(payload, secret, "HS256") }
+  end
+
+  private
+
+  def prevent_caching
+    __IW_NO_STORE__
+  end
+
+  # A 401, never a redirect to the sign-in page: the Messenger then boots anonymously.
+  def require_signed_in_user
+    render json: { error: "Not signed in" }, status: :unauthorized unless __IW_SIGNED_IN__
+  end
+__IW_ADAPTER__
+end

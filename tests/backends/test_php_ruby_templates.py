@@ -1,0 +1,120 @@
+"""Every variant of the PHP and Ruby back ends' templates, rendered as the integrations render them, is
+a valid file of its language: `php -l` for templates/php and templates/laravel, `ruby -c` for
+templates/rails and templates/sinatra. (The before/after tests check what each variant says.)"""
+
+import itertools
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from intercom_wizard.integrations.backends.php.endpoint import php_snippet
+from intercom_wizard.integrations.backends.rails.controller import _controller_source as rails_controller_source
+from intercom_wizard.integrations.backends.rails.details import RailsAuth
+from intercom_wizard.integrations.backends.rails.pages import _user_settings as rails_user_settings
+from intercom_wizard.templates import render
+
+PHP = shutil.which("php") or "php"
+RUBY = shutil.which("ruby") or "ruby"
+
+
+def php_lint(tmp_path: Path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    completed = subprocess.run([PHP, "-l", str(path)], capture_output=True, text=True, check=False)
+    assert completed.returncode == 0, completed.stdout + completed.stderr + text
+
+
+def ruby_check(tmp_path: Path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    completed = subprocess.run([RUBY, "-c", str(path)], capture_output=True, text=True, check=False)
+    assert completed.returncode == 0, completed.stdout + completed.stderr + text
+
+
+# --- plain PHP ---------------------------------------------------------------------------------
+
+CLAIMS = {
+    "array": {"style": "array", "claims": "        'user_id' => (string) $user['id'],\n        'email' => $user['email'] ?? null,"},
+    "object": {"style": "object", "claims": "        'user_id' => (string) $user->id,\n        'name' => $user->name ?? null,"},
+    "id": {"style": "id", "claims": "        'user_id' => (string) $_SESSION['user_id'],\n        'email' => $_SESSION['email'] ?? null,"},
+}
+
+
+def php_claims(variant: str) -> str:
+    if variant == "stub":
+        return php_snippet("php/user-adapter-stub.php")
+    values = CLAIMS[variant]
+    return php_snippet("php/session-user-claims.php", {"style": values["style"]}, file="login.php", key="user", id_field="id", claims=values["claims"])
+
+
+@pytest.mark.parametrize(
+    ("signer", "bootstrap", "cors", "claims"),
+    list(itertools.product(("firebase", "hmac"), ("yes", "no"), ("yes", "no"), ("array", "object", "id", "stub"))),
+)
+def test_every_plain_php_endpoint_variant_is_valid_php(tmp_path: Path, signer: str, bootstrap: str, cors: str, claims: str) -> None:
+    text = render(
+        "php/intercom-jwt.php",
+        {"signer": signer, "bootstrap": bootstrap, "cors": cors},
+        endpoint="/api/intercom-jwt",
+        signing="Signed here.",
+        autoload="__DIR__ . '/../../vendor/autoload.php'",
+        bootstrap="__DIR__ . '/../../includes/bootstrap.php'",
+        frontend_origin="https://app.example.com",
+        user_claims=php_claims(claims),
+    )
+    assert "__IW_" not in text and "iw:" not in text
+    assert ("JWT::encode" in text) == (signer == "firebase") and ("hash_hmac" in text) == (signer == "hmac")
+    assert ("Access-Control-Allow-Origin: https://app.example.com" in text) == (cors == "yes")
+    php_lint(tmp_path, "index.php", text)
+
+
+def test_plain_php_adapter_and_insecure_user_settings_are_valid_php(tmp_path: Path) -> None:
+    adapter = render("php/user-adapter.php", id_column="member_id")
+    php_lint(tmp_path, "adapter.php", adapter)
+    settings = render(
+        "php/user-settings.php",
+        condition="isset($_SESSION['user'])",
+        entries="user_id: <?= json_encode((string) $_SESSION['user'], JSON_HEX_TAG) ?>,",
+    )
+    php_lint(tmp_path, "layout.php", f"<script>\nwindow.settings = {{\n{settings}}};\n</script>\n")
+
+
+# --- Rails -------------------------------------------------------------------------------------
+
+ERB = shutil.which("erb") or "erb"
+
+
+def erb_check(tmp_path: Path, name: str, text: str) -> None:
+    """The Ruby an ERB template compiles to (`erb -x`) passes `ruby -c`."""
+    path = tmp_path / name
+    path.write_text(text)
+    compiled = subprocess.run([ERB, "-x", "-T", "-", str(path)], capture_output=True, text=True, check=True).stdout
+    ruby_check(tmp_path, f"{name}.rb", compiled)
+
+
+RAILS_AUTHS = [
+    RailsAuth(kind="devise", filters=("authenticate_user!",), fields=("email", "id", "name")),
+    RailsAuth(kind="devise", scope="admin", overridden="app/controllers/application_controller.rb"),
+    RailsAuth(kind="rails-authentication", fields=("email_address", "id")),
+    RailsAuth(kind="current-attributes", file="app/controllers/concerns/authentication.rb"),
+    RailsAuth(kind="current_user", file="app/controllers/application_controller.rb", helper=True, fields=("id", "username")),
+    RailsAuth(kind="instance-variable", variable="@current_user", setter="load_user", filters=("require_login",)),
+    RailsAuth(kind="none", filters=("require_login",)),
+]
+
+
+@pytest.mark.parametrize("auth", RAILS_AUTHS, ids=lambda auth: f"{auth.kind}-{auth.scope}")
+@pytest.mark.parametrize("version", [(6, 1), (7, 1), None])
+def test_every_rails_controller_variant_is_valid_ruby(tmp_path: Path, auth: RailsAuth, version: tuple[int, ...] | None) -> None:
+    source = rails_controller_source(auth, version)
+    assert "__IW_" not in source
+    assert ("def signed_in_user" in source) == (auth.kind == "none")
+    ruby_check(tmp_path, "intercom_jwts_controller.rb", source)
+
+
+@pytest.mark.parametrize("auth", [a for a in RAILS_AUTHS if rails_user_settings(a) is not None], ids=lambda auth: auth.kind)
+def test_rails_insecure_user_settings_are_valid_erb(tmp_path: Path, auth: RailsAuth) -> None:
+    settings = rails_user_settings(auth)
+    erb_check(tmp_path, "layout.html.erb", f"<script>\nwindow.settings = {{\n{settings}}};\n</script>\n")

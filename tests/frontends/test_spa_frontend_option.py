@@ -1,0 +1,34 @@
+"""`--frontend angular|vue|ember` plans exactly what detection plans: the planner's own Detection for
+a chosen front end carries no details, so each integration reads them itself (the same function its
+`detect()` uses)."""
+
+import json
+from pathlib import Path
+
+import pytest
+from angular_support import standalone_app
+from conftest import WORKSPACE_ID
+from ember_support import write_app
+from test_vue import ts_app
+
+
+def plan_json(cli, root: Path, exit_code: int, *extra: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--dry-run", "--json", "--auth", "cookie", *extra)
+    assert result.exit_code == exit_code, result.stdout + result.stderr
+    plan: dict[str, object] = json.loads(result.stdout)
+    return plan
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "exit_code"),
+    [
+        ("angular", standalone_app, 0),
+        ("vue", ts_app, 4),  # no login/logout function in this small app: manual steps, incomplete
+        ("ember", lambda root: write_app(root, typescript=True), 0),
+    ],
+)
+def test_chosen_front_end_plans_what_detection_plans(name, make, exit_code, tmp_path, cli):  # type: ignore[no-untyped-def]
+    make(tmp_path)
+    detected = plan_json(cli, tmp_path, exit_code)
+    chosen = plan_json(cli, tmp_path, exit_code, "--frontend", name)
+    assert detected["changes"] and chosen == detected

@@ -1,0 +1,91 @@
+"""Every registered integration declares what base.py's protocols require, with the declared types;
+the shared tables are derived from those declarations (issue 15: a new framework is its folder and one
+registry line, and nothing else fails silently when a declaration is forgotten)."""
+
+import types
+from pathlib import Path
+
+import pytest
+
+from intercom_wizard.integrations import registry
+from intercom_wizard.integrations.frontends import spa
+from intercom_wizard.integrations.registry import IntegrationContractError
+
+REPO = Path(__file__).resolve().parents[1]
+REGISTERED = [(role, module) for role, (table, _protocol) in registry.ROLES.items() for module in table.values()]
+
+
+@pytest.mark.parametrize(("role", "module"), REGISTERED, ids=[f"{role}:{module.NAME}" for role, module in REGISTERED])
+def test_every_integration_meets_its_protocol(role: str, module: types.ModuleType) -> None:
+    assert registry.contract_problems(role, module) == []
+
+
+@pytest.mark.parametrize(("role", "module"), REGISTERED, ids=[f"{role}:{module.NAME}" for role, module in REGISTERED])
+def test_a_declaration_agrees_with_the_value_shared_code_used_before(role: str, module: types.ModuleType) -> None:
+    """While the registry still holds a pending value, a module that declares it must declare the same
+    (otherwise switching from the pending entry to the declaration would change what is detected)."""
+    for (name, declaration), value in registry.PENDING.items():
+        if name != module.NAME or not hasattr(module, declaration) or declaration == "DOC":
+            continue
+        declared = getattr(module, declaration)
+        if declaration == "SOURCE_SUFFIXES":  # what shared scanners take from it: the kinds beyond scripts
+            declared, value = registry.component_kinds(module.NAME, declared), registry.component_kinds(module.NAME, value)  # type: ignore[arg-type]
+        assert declared == value, f"{module.__name__}.{declaration} differs from what shared code used before ({value})"
+
+
+@pytest.mark.parametrize(("role", "module"), REGISTERED, ids=[f"{role}:{module.NAME}" for role, module in REGISTERED])
+def test_the_docs_page_exists(role: str, module: types.ModuleType) -> None:
+    doc = registry.declared(role, module, "DOC")
+    assert doc is None or (REPO / doc).is_file(), doc
+
+
+def test_names_are_the_registry_keys() -> None:
+    for table, _protocol in registry.ROLES.values():
+        assert all(name == module.NAME for name, module in table.items())
+
+
+def test_a_missing_declaration_is_named() -> None:
+    incomplete = types.ModuleType("intercom_wizard.integrations.frontends.svelte")
+    incomplete.NAME = "svelte"  # type: ignore[attr-defined]
+    incomplete.SUPPORTED = ()  # type: ignore[attr-defined]
+    incomplete.PACKAGES = "svelte"  # type: ignore[attr-defined]  # a string, not a tuple of them
+    problems = registry.contract_problems("frontend", incomplete)
+    assert any("'svelte'" in problem and "does not declare SOURCE_SUFFIXES" in problem for problem in problems)
+    assert any("does not declare DOC" in problem for problem in problems)
+    assert any("PACKAGES is 'svelte', not of the declared type tuple[str, ...]" in problem for problem in problems)
+    assert any("does not declare detect" in problem for problem in problems)
+    assert any("does not declare plan" in problem for problem in problems)
+    with pytest.raises(IntegrationContractError, match=r"the frontend 'svelte' \(intercom_wizard.integrations.frontends.svelte\) does not declare SOURCE_SUFFIXES"):
+        registry.declared("frontend", incomplete, "SOURCE_SUFFIXES")
+
+
+def test_a_backend_must_say_where_its_pages_take_the_script() -> None:
+    incomplete = types.ModuleType("intercom_wizard.integrations.backends.koa")
+    incomplete.NAME = "koa"  # type: ignore[attr-defined]
+    problems = registry.contract_problems("backend", incomplete)
+    assert any("does not declare page_host" in problem for problem in problems)
+    assert not any("SOURCE_SUFFIXES" in problem for problem in problems), "a back end declares no file kinds"
+
+
+def test_spa_packages_is_derived_from_the_registry_in_the_order_detection_needs() -> None:
+    # spa.SPA_PACKAGES is the table the front-end slice replaces with registry.spa_packages().
+    expected = getattr(spa, "SPA_PACKAGES", None)
+    derived = registry.spa_packages()
+    if expected is not None:
+        assert derived == tuple((package, name) for package, name in expected)
+    names = [name for _package, name in derived]
+    assert names.index("nextjs") < names.index("react"), "a Next.js app depends on react too"
+    assert {name for name in names} == set(registry.FRONTENDS) - {"html"}
+
+
+def test_component_suffixes_are_the_front_ends_own_file_kinds() -> None:
+    assert registry.component_suffixes() == (".vue",)
+    from intercom_wizard import existing, formatting
+
+    assert ".vue" not in formatting.JS_SUFFIXES and ".vue" not in existing.SCANNED_SUFFIXES, "derived, not listed twice"
+
+
+def test_only_single_page_front_ends_add_component_kinds() -> None:
+    assert registry.component_kinds("vue", (".ts", ".js", ".mts", ".mjs", ".vue")) == (".vue",)
+    assert registry.component_kinds("ember", (".ts", ".js")) == ()
+    assert registry.component_kinds("html", (".js", ".html", ".erb", ".php")) == (), "page templates are not scripts"
