@@ -62,6 +62,13 @@ def test_fastapi_router_module_compiles_in_every_variant(cors, claims):
     assert "iw:" not in module
 
 
+@pytest.mark.parametrize("placement", ["module_end", "factory"])
+def test_fastapi_include_router_compiles(placement):
+    block = render("fastapi/include_router.py", {"placement": placement}, dependency="get_current_user", router_import="from . import intercom_jwt", app_var="app")
+    compile(block, "main.py", "exec")
+    assert ("# noqa: E402" in block) is (placement == "module_end")
+
+
 def test_fastapi_user_adapter_compiles():
     compile(render("fastapi/user_adapter.py"), "user_adapter.py", "exec")
 

@@ -20,4 +20,8 @@ from intercom_wizard.support import Supported, SupportTable
 # The versions this integration generates code for (docs list the same table).
 SUPPORTED: SupportTable = (Supported("express", "npm", "express", (4, 0), (6, 0)),)
 
-__all__ = ["MODULE_FILE", "NAME", "SUPPORTED", "ExpressDetails", "SignedInUser", "detect", "find_creation", "language_of", "page_host", "plan"]
+# The package that identifies it (what the registry derives its tables from).
+PACKAGES: tuple[str, ...] = ("express",)
+DOC: str | None = None  # no page of its own under docs/ yet
+
+__all__ = ["DOC", "PACKAGES", "MODULE_FILE", "NAME", "SUPPORTED", "ExpressDetails", "SignedInUser", "detect", "find_creation", "language_of", "page_host", "plan"]

@@ -23,4 +23,8 @@ SUPPORTED: SupportTable = (
     Supported("Flask-JWT-Extended", "python", "flask-jwt-extended", (3, 0), (5, 0), optional=True),
 )
 
-__all__ = ["MODULE_NAME", "NAME", "PYJWT_1_SPEC", "SUPPORTED", "FlaskDetails", "detect", "page_host", "plan"]
+# The package that identifies it (what the registry derives its tables from).
+PACKAGES: tuple[str, ...] = ("flask",)
+DOC: str | None = None  # no page of its own under docs/ yet
+
+__all__ = ["DOC", "PACKAGES", "MODULE_NAME", "NAME", "PYJWT_1_SPEC", "SUPPORTED", "FlaskDetails", "detect", "page_host", "plan"]
