@@ -30,7 +30,7 @@ SCRIPT_VALUES = {
 
 
 def _messenger_script() -> SgNode:
-    return SgRoot(render("intercom-messenger.js", **SCRIPT_VALUES), "javascript").root()
+    return SgRoot(render("html/intercom-messenger.js", **SCRIPT_VALUES), "javascript").root()
 
 
 def test_every_caught_error_binding_is_used() -> None:
