@@ -871,7 +871,7 @@ def reason_class(reason: str) -> str:
     if reason.startswith("manual step names a missing file"):
         return "manual step names a missing file"
     text = re.sub(r"\buser \d+: ", "", reason)
-    text = re.sub(r"[\w./-]*/[\w./-]+", "PATH", text)   # paths and URLs
+    text = re.sub(r"(?:https?:/)?[\w.-]*(?:/[\w.?=&%-]*)+", "PATH", text)   # paths and URLs (a lone "/" too)
     text = re.sub(r"\d+(\.\d+)*", "N", text)
     return one_line(text, 90)
 
