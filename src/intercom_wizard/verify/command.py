@@ -56,7 +56,9 @@ def verify(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON on stdout.")] = False,
     screenshot: Annotated[Optional[Path], typer.Option(help="Save a PNG of the page (signed in, when signing in).")] = None,
-    ctx: typer.Context = None,  # type: ignore[assignment]  # given by Typer; None when called from Python
+    # Typer passes its context only to a parameter annotated exactly `typer.Context` (not Optional), so the
+    # None default for Python callers cannot be spelled in the annotation.
+    ctx: typer.Context = None,  # type: ignore[assignment]
 ) -> int:
     """Prove the installation in headless Chromium: signed out, signed in, navigating, signing out.
 
