@@ -139,7 +139,7 @@ PER_ROUTE_PASSPORT = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="corpus: todos-react-express — passport run per route (passport.authenticate('session')), never app-wide: req.isAuthenticated is undefined in the token route")
+
 def test_passport_run_per_route_runs_in_the_token_route_too(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     root = _project(tmp_path, PER_ROUTE_PASSPORT)
     result, files = install_and_check_uninstall(cli, root)
