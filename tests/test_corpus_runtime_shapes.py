@@ -41,7 +41,6 @@ SETTINGS_WITH_COMPUTED_DIRS = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="corpus: django-bakerydemo — STATICFILES_DIRS built from a folder computed from __file__ (os.path.join(PROJECT_DIR, 'static'))")
 @pytest.mark.parametrize("style", sorted(SETTINGS_WITH_COMPUTED_DIRS))
 def test_static_folder_computed_from_the_settings_file_is_the_one_served(tmp_path: Path, cli, style: str) -> None:  # type: ignore[no-untyped-def]
     root = _project(
