@@ -221,13 +221,13 @@ def test_script_boots_with_the_page_settings_and_never_the_page_identity(app_cop
                        "company": {"id": "c1"}, "intercom_user_jwt": token}
 
 
-def test_outside_a_flask_app_upgrade_converts_nothing_and_says_why(tmp_path, cli):
+def test_without_a_back_end_upgrade_converts_nothing_and_says_why(tmp_path, cli):
     page = (FIXTURES_DIR / FIXTURE / "templates/layout.html").read_text().replace("{{ url_for('index') }}", "/").replace("{{ url_for('login') }}", "/login")
     (tmp_path / "index.html").write_text(page)
     before = snapshot(tmp_path)
     plain = cli("install", str(tmp_path), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install")
     assert plain.exit_code == 7
-    assert "index.html:25 → not converted by --upgrade in this release (it upgrades flask apps): replaced by" in plain.stderr
+    assert "index.html:25 → not converted by --upgrade without a back end to sign the JWT (none was found): replaced by" in plain.stderr
     result = cli("install", str(tmp_path), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", "--upgrade")
     assert result.exit_code == 7 and "cannot convert every part" in result.stderr
     assert snapshot(tmp_path) == before

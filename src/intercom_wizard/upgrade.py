@@ -14,9 +14,10 @@ from intercom_wizard.existing import Finding
 from intercom_wizard.tree import ProjectTree
 
 PAGE_SUFFIXES = (".html", ".htm", ".jinja", ".j2", ".njk", ".erb", ".ejs", ".php", ".hbs")
-# Pages `--upgrade` rewrites today: Jinja/HTML templates (the Flask/plain-HTML integrations' pages).
-UPGRADABLE_PAGE_SUFFIXES = (".html", ".htm", ".jinja", ".j2")
-UPGRADABLE_BACKEND = "flask"
+# Pages `--upgrade` rewrites: the engines the back ends render (Jinja, Django templates, ERB for Rails
+# and Sinatra, EJS for Express, Blade and plain PHP) and static HTML a back end serves.
+UPGRADABLE_PAGE_SUFFIXES = (".html", ".htm", ".jinja", ".j2", ".erb", ".ejs", ".php")
+SNIPPET_SCRIPT = re.compile(r"<script\b[^>]*>(?:(?!</script>).)*?(?:intercomSettings|widget\.intercom\.io).*?</script>", re.DOTALL | re.IGNORECASE)
 IDENTITY_SETTINGS = ("user_id", "email", "name", "user_hash")
 SETTING_KEY = re.compile(r"""^\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?\s*:""", re.MULTILINE)
 # How each back end computes the deprecated user_hash.
@@ -51,8 +52,11 @@ def upgrade_steps(tree: ProjectTree, findings: list[Finding]) -> list[UpgradeSte
         suffix = "." + path.rsplit(".", 1)[-1] if "." in path else ""
         if path.endswith(PAGE_SUFFIXES) and signs & {"intercomSettings", "widget.intercom.io"}:
             steps.append(_snippet_step(path, text, found, suffix))
+            outside = SNIPPET_SCRIPT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+            if suffix == ".php" and "user_hash" in signs and HMAC_CALLS[suffix] in outside:  # computed above the snippet, in the page
+                steps.append(_hash_step(path, outside, found, HMAC_CALLS[suffix], supported=True))
         elif "user_hash" in signs and HMAC_CALLS.get(suffix, "\0") in text:
-            steps.append(_hash_step(path, text, found, HMAC_CALLS[suffix], supported=suffix == ".py"))
+            steps.append(_hash_step(path, text, found, HMAC_CALLS[suffix], supported=True))
         else:
             first = found[0]
             steps.append(
@@ -67,13 +71,14 @@ def upgrade_steps(tree: ProjectTree, findings: list[Finding]) -> list[UpgradeSte
 
 
 def for_backends(steps: list[UpgradeStep], backends: list[str]) -> list[UpgradeStep]:
-    """The steps as this release can carry them out in an app with these back ends: the upgrade adds the
-    token endpoint through the Flask integration only, so elsewhere nothing is converted (a page that
-    lost its identity attributes without a server to sign a JWT would turn every user into a lead)."""
-    if UPGRADABLE_BACKEND in backends:
+    """The steps as they can be carried out in an app with these back ends: the token endpoint comes from
+    the back end's own install plan, so any detected back end will do; without one nothing is converted
+    (a page that lost its identity attributes without a server to sign a JWT would turn every user into
+    a lead)."""
+    if backends:
         return steps
     return [
-        replace(step, action=f"not converted by --upgrade in this release (it upgrades {UPGRADABLE_BACKEND} apps): {step.action}", supported=False)
+        replace(step, action=f"not converted by --upgrade without a back end to sign the JWT (none was found): {step.action}", supported=False)
         if step.supported else step
         for step in steps
     ]
