@@ -40,6 +40,7 @@ JS_CRYPTO_IMPORT = re.compile(
     r"""|import\s+(?:\*\s+as\s+)?(?P<imported>[\w$]+|\{[^}]*\})\s+from\s+["'](?:node:)?crypto["'])\s*;?\s*$""",
     re.MULTILINE,
 )
+PHP_ASSIGNMENT = re.compile(r"\s*(\$[A-Za-z_]\w*)\s*=(?!=)")
 RUBY_OPENSSL_REQUIRE = re.compile(r"""^require\s+["']openssl["']\s*$""", re.MULTILINE)
 
 
@@ -73,7 +74,8 @@ def find_removal(tree: ProjectTree, path: str, line: int, protected: dict[str, l
     if isinstance(code, str):
         return code
     edits = [(path, code.start, text[code.start : code.end])]
-    remaining = text[: code.start] + "\n" * text[code.start : code.end].count("\n") + text[code.end :]
+    # Blanked to the same length, so the protected offsets in this file still hold.
+    remaining = text[: code.start] + re.sub(r"[^\n]", " ", text[code.start : code.end]) + text[code.end :]
     readers = []
     for other in tree.glob(*READER_SUFFIXES):
         other_text = remaining if other == path else tree.text(other)
@@ -97,9 +99,11 @@ def _mentions(text: str, name: str) -> bool:
 
 
 def _whole_lines(text: str, start: int, end: int) -> tuple[int, int]:
-    """The lines holding [start, end), with the blank lines that separated them from what follows (or,
-    at the end of a block, from what precedes them)."""
+    """The lines holding [start, end) with the comment lines just above them, and the blank lines that
+    separated them from what follows (or, at the end of a block, from what precedes them)."""
     first, last = line_start(text, start), line_end(text, max(start, end - 1))
+    while first > 0 and text[line_start(text, first - 1) : first].lstrip().startswith(("#", "//", "/*", "*")):
+        first = line_start(text, first - 1)
     after = last
     while after < len(text) and text[after : line_end(text, after)].strip() == "":
         after = line_end(text, after)
@@ -137,7 +141,7 @@ def _python_code(text: str, line: int) -> HashCode | str:
 def _tree_code(text: str, language: str, line: int) -> HashCode | str:
     if not language:
         return "this kind of file is not edited"
-    root = parse(text, language)
+    root = parse(_php_block_only(text, line) if language == "php" else text, language)
     call = next((node for node in root.find_all(pattern=HMAC_PATTERNS[language]) if node.range().start.line + 1 >= line - 3), None)
     if call is None:
         return "the HMAC call was not found"
@@ -155,6 +159,19 @@ def _tree_code(text: str, language: str, line: int) -> HashCode | str:
     if language == "php":
         return _php_assignment(text, call)
     return "OpenSSL::HMAC is not inside a method"
+
+
+def _php_block_only(text: str, line: int) -> str:
+    """The page with everything but the `<?php ... ?>` block at `line` blanked (same offsets): tree-sitter-php
+    folds a page's markup into the statements around it, so a template page is parsed one block at a time."""
+    offset = sum(len(part) for part in text.splitlines(keepends=True)[: max(line - 1, 0)])
+    opening = text.rfind("<?php", 0, offset + 1)
+    if opening < 0:
+        return text
+    closing = text.find("?>", opening)
+    closing = len(text) if closing < 0 else closing + 2
+    blank = lambda part: re.sub(r"[^\n]", " ", part)  # noqa: E731
+    return blank(text[:opening]) + text[opening:closing] + blank(text[closing:])
 
 
 def _statements(function: SgNode) -> list[SgNode]:
@@ -195,20 +212,19 @@ def _middleware(text: str, top: SgNode, call: SgNode) -> HashCode | str:
 
 def _php_assignment(text: str, call: SgNode) -> HashCode | str:
     statement = next((a for a in call.ancestors() if a.kind() == "expression_statement"), None)
-    assignment = statement.child(0) if statement is not None else None
-    if statement is None or assignment is None or assignment.kind() != "assignment_expression":
+    # Read from the text: tree-sitter-php nests `$x = $a !== null ? ... : ...` under the comparison.
+    assigned = PHP_ASSIGNMENT.match(statement.text()) if statement is not None else None
+    if statement is None or assigned is None:
         return "hash_hmac's result is not assigned to a variable"
-    left = assignment.field("left")
-    if left is None or left.kind() != "variable_name":
-        return "hash_hmac's result is not assigned to a plain variable"
+    variable = assigned.group(1)
     start, end = statement.range().start.index, statement.range().end.index
     opening, closing = text.rfind("<?php", 0, start), text.find("?>", end)
     if opening >= 0 and text[opening + len("<?php") : start].strip() == "" and (closing < 0 or text[end:closing].strip() == ""):
         start, end = opening, (closing + 2 if closing >= 0 else end)  # the block held only this statement
     if text[line_start(text, start) : start].strip() or text[end : line_end(text, end)].strip():
-        return f"the line of {left.text()} holds other code"
+        return f"the line of {variable} holds other code"
     first, last = _whole_lines(text, start, end)
-    return HashCode(first, last, frozenset({left.text()}), left.text())
+    return HashCode(first, last, frozenset({variable}), variable)
 
 
 def _django_registration(text: str, names: frozenset[str]) -> tuple[int, str] | None:
@@ -224,11 +240,13 @@ def _unused_imports(text: str, suffix: str, remaining: str) -> list[tuple[int, s
     """The import lines only the removed code needed: (offset, line)."""
     found: list[tuple[int, str]] = []
     if suffix == ".py":
+        # A module the removed code used (hmac, hashlib, os for the secret) that nothing else uses now.
+        used_before = {node.id for node in ast.walk(ast.parse(text)) if isinstance(node, ast.Name)}
         used = {node.id for node in ast.walk(ast.parse(remaining)) if isinstance(node, ast.Name)}
         for node in ast.parse(text).body:
             if isinstance(node, ast.Import) and len(node.names) == 1 and node.names[0].asname is None:
                 name = node.names[0].name
-                if name in ("hmac", "hashlib") and name not in used and node.lineno == node.end_lineno:
+                if name in used_before and name not in used and node.lineno == node.end_lineno:
                     start = sum(map(len, text.splitlines(keepends=True)[: node.lineno - 1]))
                     found.append((start, text[start : line_end(text, start)]))
     elif suffix in LANGUAGES and LANGUAGES[suffix] != "php":
