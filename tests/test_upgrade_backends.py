@@ -40,7 +40,7 @@ def test_without_upgrade_each_part_is_named_and_nothing_changes(variant: Variant
     before = snapshot(root)
     result = install_quietly(cli, root)
     assert result.exit_code == 7, result.stderr
-    assert f"the classic loader snippet with window.intercomSettings" in result.stderr
+    assert "the classic loader snippet with window.intercomSettings" in result.stderr
     assert f"{variant.page}:" in result.stderr and "replaced by the wizard's script tag" in result.stderr
     if variant.hash_file:
         assert f"in {variant.hash_file}:" in result.stderr and "removed when nothing else uses it" in result.stderr

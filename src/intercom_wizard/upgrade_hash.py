@@ -75,7 +75,7 @@ def find_removal(tree: ProjectTree, path: str, line: int, protected: dict[str, l
         return code
     edits = [(path, code.start, text[code.start : code.end])]
     # Blanked to the same length, so the protected offsets in this file still hold.
-    remaining = text[: code.start] + re.sub(r"[^\n]", " ", text[code.start : code.end]) + text[code.end :]
+    remaining = text[: code.start] + _blank(text[code.start : code.end]) + text[code.end :]
     readers = []
     for other in tree.glob(*READER_SUFFIXES):
         other_text = remaining if other == path else tree.text(other)
@@ -170,8 +170,12 @@ def _php_block_only(text: str, line: int) -> str:
         return text
     closing = text.find("?>", opening)
     closing = len(text) if closing < 0 else closing + 2
-    blank = lambda part: re.sub(r"[^\n]", " ", part)  # noqa: E731
-    return blank(text[:opening]) + text[opening:closing] + blank(text[closing:])
+    return _blank(text[:opening]) + text[opening:closing] + _blank(text[closing:])
+
+
+def _blank(text: str) -> str:
+    """The text as spaces, its newlines kept: same offsets and lines, no code."""
+    return re.sub(r"[^\n]", " ", text)
 
 
 def _statements(function: SgNode) -> list[SgNode]:

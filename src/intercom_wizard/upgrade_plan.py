@@ -19,8 +19,8 @@ from intercom_wizard.builder import PlanBuilder
 from intercom_wizard.edits import line_end, line_start
 from intercom_wizard.errors import AlreadyInstalled
 from intercom_wizard.tree import ProjectTree
-from intercom_wizard.upgrade_hash import find_removal
 from intercom_wizard.upgrade import CLASSIC_SNIPPET, IDENTITY_SETTINGS, SETTING_KEY, USER_HASH, UpgradeStep
+from intercom_wizard.upgrade_hash import find_removal
 
 SCRIPT_BLOCK = re.compile(r"<script\b[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
 # A template engine's control line around the identifying settings, dropped with them: Jinja/Django
