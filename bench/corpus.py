@@ -61,6 +61,8 @@ OFFLINE_NO = "offline: no"
 # ... and for a JSON API without a page of its own (sheet: no_pages_reason): verify opens pages.
 NO_PAGES = "no pages"
 NOT_RUN_HERE = (OFFLINE_NO, NO_PAGES)
+# verify_users' skip reason when the sheet says why its sign-in cannot be used here (login.offline_reason).
+NO_SIGN_IN = "sign-in not verifiable here"
 
 
 class SheetError(Exception):
@@ -242,7 +244,7 @@ class AppResult:
     commit: str
     framework: str
     stages: dict[str, StageResult] = field(default_factory=dict)
-    outcome: str = ""                # complete / incomplete / failed, from install
+    outcome: str = ""                # complete / incomplete / anonymous-only / failed, from install
     manual_steps: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -604,8 +606,9 @@ class Scorer:
         missing = sorted({step.get("file", "") for step in steps if not _names_existing_file(root, step.get("file", ""))})
         leaked = self.secret in ran.output
         if ran.code == 0 and applied:
-            result.outcome = "complete"
-            result.record("install", "pass", "complete", ran.seconds)
+            # anonymous-only: a site without sign-in (no endpoint, no token fetch); verify is told so.
+            result.outcome = "anonymous-only" if plan.get("result") == "anonymous-only" else "complete"
+            result.record("install", "pass", result.outcome, ran.seconds)
         elif ran.code == 4:
             # Incomplete: what could be done was applied (perhaps nothing), the rest are manual steps.
             result.outcome = "incomplete"
@@ -676,13 +679,14 @@ class Scorer:
         return argv + list(sheet.verify_options)
 
     def _verify(self, result: AppResult, sheet: Sheet, root: Path, logs: Path, env: dict[str, str]) -> None:
-        ran = run(wizard_argv(*self._verify_base(sheet)), root, logs / "verify_anonymous.log", env=env, timeout=300)
+        anonymous_only = ["--anonymous-only"] if result.outcome == "anonymous-only" else []
+        ran = run(wizard_argv(*self._verify_base(sheet), *anonymous_only), root, logs / "verify_anonymous.log", env=env, timeout=300)
         result.record("verify_anonymous", *_verify_outcome(ran), ran.seconds)
         if not sheet.users:
             result.record("verify_users", "skip", "the sheet has no users to sign in")
             return
         if not sheet.offline:
-            result.record("verify_users", "skip", "sign-in needs network access" + (f": {sheet.signin_offline_reason}" if sheet.signin_offline_reason else ""))
+            result.record("verify_users", "skip", f"{NO_SIGN_IN}: {sheet.signin_offline_reason}" if sheet.signin_offline_reason else "sign-in needs network access")
             return
         sign_in = ["--login-url", _absolute(sheet, sheet.login_url or "/login")]
         if sheet.logout_url:
@@ -783,7 +787,7 @@ def column_cells(app: AppResult) -> dict[str, str]:
     cells: dict[str, str] = {}
     for column in ("detect", "dry_run", "install", "uninstall"):
         cells[column] = app.stages[column].status if column in app.stages else "skip"
-    if app.outcome in ("complete", "incomplete") and cells["install"] == "pass":
+    if app.outcome in ("complete", "incomplete", "anonymous-only") and cells["install"] == "pass":
         cells["install"] = f"pass ({app.outcome})"
     for check in CHECKS:
         before = app.stages.get(f"{check}_before", StageResult("skip"))
@@ -815,7 +819,7 @@ def failure_reasons(app: AppResult) -> str:
     """Every failed stage with its reason, and why an app or its sign-in could not run offline."""
     return "; ".join(f"{stage}: {result.reason}" for stage, result in app.stages.items()
                      if result.status == "fail"
-                     or (result.status == "skip" and result.reason.startswith((*NOT_RUN_HERE, "sign-in needs network access"))))
+                     or (result.status == "skip" and result.reason.startswith((*NOT_RUN_HERE, NO_SIGN_IN, "sign-in needs network access"))))
 
 
 def markdown_row(app: AppResult) -> str:
@@ -884,7 +888,7 @@ def rates_lines(rows: Sequence[str]) -> list[str]:
             offline += 1
             verified += by_column.get("verify", "").startswith("pass")
         for stage, reason in _stage_reasons(cells[-1]):
-            if reason.startswith((*NOT_RUN_HERE, "sign-in needs network access")):
+            if reason.startswith((*NOT_RUN_HERE, NO_SIGN_IN, "sign-in needs network access")):
                 continue
             key = (stage, reason_class(reason))
             reasons[key] = reasons.get(key, 0) + 1

@@ -183,10 +183,12 @@ def install(
     else:
         show_plan(plan)
     if plan.is_empty:
-        if as_json:
-            print(json.dumps(result | {"applied": False, "status": "nothing to do"}, indent=2))
-        else:
+        if not as_json:
             err.print("[green]Nothing to do:[/] Intercom is already installed as planned.")
+        # A library an earlier run could not install is still missing: install it now, or say so again.
+        installs = _install_dependencies(project, plan, run=True, quiet=as_json, secret=identity_secret, npm=False) if not (dry_run or no_install) else []
+        if as_json:
+            print(json.dumps(plan.to_json() | {"applied": False, "status": "nothing to do", "package_manager": installs}, indent=2))
         finish(plan, as_json=as_json)
     if dry_run:
         if as_json:
@@ -298,15 +300,15 @@ def _apply_choice(options: InstallOptions, chosen: Candidate) -> InstallOptions:
     return replace(options, token_storage_key=chosen.name)
 
 
-def _install_dependencies(project: "Project", plan: "Plan", *, run: bool, quiet: bool, secret: str | None = None) -> list[dict[str, object]]:
+def _install_dependencies(project: "Project", plan: "Plan", *, run: bool, quiet: bool, secret: str | None = None, npm: bool = True) -> list[dict[str, object]]:
     """Install what the plan declared with the project's own package manager; what could not be installed
-    becomes a manual step (the code is right, only the library is missing), so the result is incomplete."""
+    becomes a manual step (the code is right, only the library is missing), so the result is incomplete.
+    `npm=False`: only the other ecosystems (a re-run with nothing to do leaves node_modules alone)."""
     from intercom_wizard import packages
     from intercom_wizard.plan import ManualStep
 
-    dependencies = plan.dependencies + [d for d in packages.jwt_gem_dependencies(plan.changes) if d.manifest not in {c.manifest for c in plan.dependencies}]
     results = []
-    for job in packages.plan_installs(project.tree.root, dependencies):
+    for job in packages.plan_installs(project.tree.root, packages.to_install(plan, project.receipt, npm=npm)):
         if not run:
             if not quiet:
                 err.print(f"Skipped the package manager (--no-install): install {escape(job.names)} with [bold]{escape(job.shown)}[/]")

@@ -17,7 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from intercom_wizard.plan import SECRET_MASK, DependencyChange, FileChange
+from intercom_wizard.plan import SECRET_MASK, DependencyChange, FileChange, Plan
+from intercom_wizard.receipt import Receipt
 
 INSTALL_COMMANDS = {
     "npm": ["npm", "install"],
@@ -29,6 +30,8 @@ SECRET_ENV = "INTERCOM_IDENTITY_SECRET"
 VENV_FOLDERS = (".venv", "venv")
 OUTPUT_LINES = 15  # of a package manager's output: enough for its error, not its whole log
 TIMEOUT_SECONDS = 900
+_VERSION_PART = re.compile(r"[\s<>=!~^]")  # where a requirement's version range starts (PyJWT>=2.8, jwt ~> 2.5)
+_COMPOSER_ENTRY = re.compile(r'"firebase/php-jwt"\s*:\s*"([^"]*)"')
 _GEM_LINE = re.compile(r"""^\s*gem\s*\(?\s*["']jwt["']\s*(?:,\s*["']([^"']+)["'])?""", re.MULTILINE)
 
 
@@ -46,7 +49,7 @@ class InstallJob:
 
     @property
     def names(self) -> str:
-        return ", ".join(package.split(" ")[0] for package in self.packages) or "the declared packages"
+        return ", ".join(_VERSION_PART.split(package, maxsplit=1)[0] for package in self.packages) or "the declared packages"
 
 
 @dataclass(frozen=True)
@@ -78,16 +81,37 @@ def install_command(change: DependencyChange) -> list[str] | None:
 
 def jwt_gem_dependencies(changes: Iterable[FileChange]) -> list[DependencyChange]:
     """The `jwt` gem the plan adds to a Gemfile (the Ruby back ends declare it by editing the Gemfile only)."""
+    return inserted_dependencies((c.path, [i.text for i in c.insertions]) for c in changes if c.action != "delete")
+
+
+def inserted_dependencies(inserted: Iterable[tuple[str, Sequence[str]]]) -> list[DependencyChange]:
+    """The JWT libraries that text inserted into a Gemfile or composer.json declares: from a plan, or from
+    the receipt of an earlier install (whose library may still be missing when a re-run has nothing to do)."""
     found = []
-    for change in changes:
-        if PurePosixPath(change.path).name != "Gemfile" or change.action == "delete":
-            continue
-        for insertion in change.insertions or ():
-            match = _GEM_LINE.search(insertion.text)
-            if match is not None:
-                found.append(DependencyChange("ruby", "jwt", f" {match.group(1)}" if match.group(1) else "", change.path, "bundler"))
+    for path, texts in inserted:
+        name = PurePosixPath(path).name
+        for text in texts:
+            gem = _GEM_LINE.search(text) if name == "Gemfile" else None
+            composer = _COMPOSER_ENTRY.search(text) if name == "composer.json" else None
+            if gem is not None:
+                found.append(DependencyChange("ruby", "jwt", f" {gem.group(1)}" if gem.group(1) else "", path, "bundler"))
+                break
+            if composer is not None:
+                found.append(DependencyChange("php", "firebase/php-jwt", composer.group(1), path))
                 break
     return found
+
+
+def to_install(plan: Plan, receipt: Receipt | None, *, npm: bool = True) -> list[DependencyChange]:
+    """What the plan declares, the jwt gem it adds to a Gemfile, and what an earlier install's receipt shows it
+    declared in a Gemfile or composer.json (a re-run with nothing to do still needs that library installed).
+    `npm=False` leaves out the npm family."""
+    earlier = [(path, [snippet["text"] for snippet in snippets]) for path, snippets in receipt.inserted.items()] if receipt else []
+    dependencies = list(plan.dependencies)
+    for change in jwt_gem_dependencies(plan.changes) + inserted_dependencies(earlier):
+        if (change.ecosystem, change.manifest) not in {(d.ecosystem, d.manifest) for d in dependencies}:
+            dependencies.append(change)
+    return [d for d in dependencies if npm or d.ecosystem != "npm"]
 
 
 def plan_installs(root: Path, dependencies: Sequence[DependencyChange]) -> list[InstallJob]:
@@ -142,8 +166,13 @@ def _python_job(root: Path, packages: tuple[str, ...], manifest: str, folder: st
                 return InstallJob("python", packages, manifest, "", (command,), shown)
     by_hand = f"python -m pip install -r {manifest}" if is_requirements else f"python -m pip install {' '.join(quoted)}"
     return InstallJob(
-        "python", packages, manifest, "", (), by_hand,
-        f"no virtual environment of the app (.venv or venv in {folder or 'the project root'} or above) and no uv, "
+        "python",
+        packages,
+        manifest,
+        folder="",
+        commands=(),
+        shown=by_hand,
+        unavailable=f"no virtual environment of the app (.venv or venv in {folder or 'the project root'} or above) and no uv, "
         "Poetry or Pipenv lock file was found, and the wizard does not install into an interpreter it cannot tell is the app's",
     )
 

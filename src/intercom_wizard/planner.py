@@ -17,6 +17,7 @@ from intercom_wizard.plan import FileChange, Plan
 from intercom_wizard.project import Project
 from intercom_wizard.pythoncompat import fit_created_python
 from intercom_wizard.receipt import RECEIPT_PATH, Receipt
+from intercom_wizard.remote_endpoint import require_token_endpoint_elsewhere
 from intercom_wizard.signin import find_sign_in
 from intercom_wizard.support import check_supported
 from intercom_wizard.tree import folder_of, join
@@ -218,12 +219,9 @@ def _plan_single_page_app(context: PlanContext, project: Project, backend: Detec
     elif backend is not None:
         BACKENDS[backend.name].plan(context, backend)
     elif not getattr(FRONTENDS[frontend.name], "SERVES_TOKENS", False):
-        context.builder.note(
-            f"No back end was found beside the {frontend.name} app. It fetches its token from "
-            f"{context.options.token_endpoint} on its own origin: run the wizard on the API's code as well (or pass "
-            "--endpoint with the API's URL path), so that endpoint exists and signs tokens for the signed-in user.",
-            "warning",
-        )
+        # Its users sign in, but no endpoint can be written here to sign their tokens: a part left to do.
+        evidence = find_sign_in(project.tree, None, project.receipt)
+        require_token_endpoint_elsewhere(context, frontend.name, evidence, join(frontend.root, "package.json"))
     FRONTENDS[frontend.name].plan(context, frontend)
     nonce_note = getattr(FRONTENDS[frontend.name], "CSP_NONCE_NOTE", None)
     if context.options.csp_nonce and nonce_note:

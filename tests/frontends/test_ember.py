@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import SECRET, WORKSPACE_ID, git, snapshot
+from conftest import SECRET, WORKSPACE_ID, git, only_the_api_is_left, snapshot
 from ember_support import (
     AUTH_JS,
     AUTH_TS,
@@ -267,7 +267,7 @@ def test_golden_install_and_uninstall(case, tmp_path, cli):
     before = snapshot(root)
 
     result = _install(cli, root, *options)
-    assert result.exit_code == 0, result.output
+    assert only_the_api_is_left(result), result.output
 
     changed = _changed(root, before)
     assert sorted(changed) == sorted(
@@ -290,7 +290,7 @@ def test_golden_install_and_uninstall(case, tmp_path, cli):
     git(root, "add", "-A")
     git(root, "commit", "-qm", "installed")
     again = _install(cli, root, *options)
-    assert again.exit_code == 0 and "Nothing to do" in again.output
+    assert again.exit_code == 4 and "Nothing to do" in again.output  # the token endpoint is still to be written
 
     assert cli("uninstall", str(root), "--yes").exit_code == 0
     assert snapshot(root) == before
@@ -317,7 +317,7 @@ def test_logout_not_found_prints_the_manual_steps(typescript, tmp_path, cli):
 def test_relative_imports_when_the_app_uses_no_module_prefix(tmp_path, cli):
     root = _committed(write_app(tmp_path / "shop", relative=True, router=False))
     result = _install(cli, root, "--auth", "cookie")
-    assert result.exit_code == 0, result.output
+    assert only_the_api_is_left(result), result.output
     service = (root / f"{SERVICE}.js").read_text()
     assert "} from '../utils/intercom-messenger';" in service
     assert service == EXPECTED_SERVICE_JS.replace("'shop/utils/intercom-messenger'", "'../utils/intercom-messenger'")
@@ -329,7 +329,7 @@ def test_ember_simple_auth_gets_a_note(tmp_path, cli):
     manifest["devDependencies"]["ember-simple-auth"] = "^7.0.0"
     (root / "package.json").write_text(json.dumps(manifest, indent=2) + "\n")
     result = _install(cli, _committed(root), "--auth", "cookie")
-    assert result.exit_code == 0, result.output
+    assert only_the_api_is_left(result), result.output
     assert "ember-simple-auth" in result.output and "handleInvalidation" in result.output
 
 
@@ -404,7 +404,7 @@ def ember_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unty
         runner = CliRunner()
         env = {"INTERCOM_IDENTITY_SECRET": SECRET}
         installed = runner.invoke(wizard_app, ["install", str(app), "--workspace-id", WORKSPACE_ID, "--yes"], env=env, catch_exceptions=False)
-        assert installed.exit_code == 0, installed.output
+        assert only_the_api_is_left(installed), installed.output  # the API is spa_server.py, not in the app
         again = runner.invoke(wizard_app, ["install", str(app), "--workspace-id", WORKSPACE_ID, "--yes", "--allow-dirty"], env=env, catch_exceptions=False)
         build = _run(["npm", "run", "build"], app)
         lint = _run(["npx", "eslint", "--max-warnings=0", f"{SERVICE}.js", f"{INITIALIZER}.js", f"{CORE}.js", "app/services/auth.js"], app)

@@ -51,28 +51,13 @@ ROLES: dict[str, tuple[dict[str, types.ModuleType], type[Any]]] = {
     "backend": (BACKENDS, BackendIntegration),
 }
 
-# Transition (issue 15): declarations the integration slices have not added to their modules yet,
-# with the value shared code used before (spa.SPA_PACKAGES, the ".vue" entries of the shared suffix
-# lists, the docs pages). `declared()` falls back to these; tests/test_registry_contract.py checks
-# that a module declaring one agrees with it, and that nothing else is missing. Delete an entry
-# once its module declares the value.
+# Transition (issue 15): declarations the integrations have not added to their modules yet (the back
+# ends' PACKAGES and DOC, three front ends' DOC), with their values. `declared()` falls back to these;
+# tests/test_registry_contract.py checks that a module declaring one agrees with it, and that nothing
+# else is missing. Delete an entry once its module declares the value.
 PENDING: dict[tuple[str, str], object] = {
-    ("html", "PACKAGES"): (),
-    ("nextjs", "PACKAGES"): ("next",),
-    ("angular", "PACKAGES"): ("@angular/core",),
-    ("ember", "PACKAGES"): ("ember-source",),
-    ("vue", "PACKAGES"): ("vue",),
-    ("react", "PACKAGES"): ("react",),
-    ("html", "SOURCE_SUFFIXES"): (),
-    ("nextjs", "SOURCE_SUFFIXES"): (),
-    ("angular", "SOURCE_SUFFIXES"): (),
-    ("ember", "SOURCE_SUFFIXES"): (),
-    ("vue", "SOURCE_SUFFIXES"): (".vue",),
     ("html", "DOC"): None,
     ("nextjs", "DOC"): "docs/frontends-nextjs.md",
-    ("angular", "DOC"): "docs/frontends-angular.md",
-    ("ember", "DOC"): "docs/frontends-ember.md",
-    ("vue", "DOC"): "docs/frontends-vue.md",
     ("react", "DOC"): "docs/frontends-react.md",
     ("flask", "PACKAGES"): ("flask",),
     ("django", "PACKAGES"): ("django",),

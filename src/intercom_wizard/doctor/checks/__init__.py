@@ -1,11 +1,12 @@
 """Static checks: each module reads the parsed project and reports findings; registered here."""
 
-from intercom_wizard.doctor.checks import dependencies, endpoint, identity, messenger, secrets
+from intercom_wizard.doctor.checks import dependencies, endpoint, identity, installed, messenger, secrets
 from intercom_wizard.doctor.checks.context import StaticCheck, StaticContext
 from intercom_wizard.doctor.findings import Finding
 
 STATIC_CHECKS: tuple[StaticCheck, ...] = (
     dependencies.check_jwt_library,
+    installed.check_jwt_library_installed,
     secrets.check_secret_literals,
     secrets.check_frontend_secret_exposure,
     secrets.check_secret_files,

@@ -81,6 +81,6 @@ def _is_use_on(statement: SgNode, variable: str) -> bool:
 
 
 def _top_level(node: SgNode) -> SgNode:
-    while node.parent() is not None and node.parent().kind() != "program":  # type: ignore[union-attr]
-        node = node.parent()  # type: ignore[assignment]
+    while (parent := node.parent()) is not None and parent.kind() != "program":
+        node = parent
     return node

@@ -222,14 +222,21 @@ def view_authentication_classes(text: str) -> list[list[str]]:
         value: ast.expr | None = None
         if isinstance(node, ast.ClassDef):
             for statement in node.body:
-                target = statement.targets[0] if isinstance(statement, ast.Assign) and len(statement.targets) == 1 else None
-                target = statement.target if isinstance(statement, ast.AnnAssign) else target
+                assigned: ast.expr | None
+                if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+                    target, assigned = statement.targets[0], statement.value
+                elif isinstance(statement, ast.AnnAssign):
+                    target, assigned = statement.target, statement.value
+                else:
+                    continue
                 if isinstance(target, ast.Name) and target.id == "authentication_classes":
-                    value = statement.value  # type: ignore[union-attr]
+                    value = assigned
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "authentication_classes":
             value = node.args[0] if node.args else None
-        if isinstance(value, (ast.List, ast.Tuple)) and value.elts and all(isinstance(e, ast.Name) for e in value.elts):
-            found.append([e.id for e in value.elts])  # type: ignore[attr-defined]
+        if isinstance(value, (ast.List, ast.Tuple)) and value.elts:
+            names = [e.id for e in value.elts if isinstance(e, ast.Name)]
+            if len(names) == len(value.elts):
+                found.append(names)
     return found
 
 
