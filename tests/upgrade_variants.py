@@ -44,7 +44,7 @@ class Variant:
     name: str
     fixture: str
     page: str  # the page that carries the snippet
-    edits: tuple[tuple[str, str, str], ...]  # (path, anchor, text inserted before the anchor)
+    edits: tuple[tuple[str, str, str], ...]  # (path, anchor, text inserted before the anchor; "": a new file)
     hash_file: str | None  # where the server computed user_hash (None: in the page itself, or nowhere)
     hash_gone: tuple[str, ...]  # text that must leave hash_file
 
@@ -52,6 +52,10 @@ class Variant:
         root = copy_app(self.fixture, destination, commit=False)
         for path, anchor, inserted in self.edits:
             target = root / path
+            if not anchor:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(inserted)
+                continue
             text = target.read_text()
             assert text.count(anchor) == 1, (path, anchor)
             target.write_text(text.replace(anchor, inserted + anchor))
@@ -82,6 +86,35 @@ SINATRA_HELPER = """
 
     OpenSSL::HMAC.hexdigest("SHA256", ENV.fetch("INTERCOM_SECRET_KEY"), current_user[:id].to_s)
   end
+"""
+EXPRESS_MIDDLEWARE = """app.set('views', path.join(__dirname, 'views'));
+app.set('view engine', 'ejs');
+
+// user_hash for Intercom's identity verification, for the views.
+app.use((req, res, next) => {
+  if (req.session.user) {
+    res.locals.intercomUserHash = crypto
+      .createHmac('sha256', process.env.INTERCOM_SECRET_KEY)
+      .update(String(req.session.user.id))
+      .digest('hex');
+  }
+  next();
+});
+
+"""
+EXPRESS_ACCOUNT_ROUTE = """app.get('/account', (req, res) => {
+  res.render('account', { user: req.session.user || null });
+});
+
+"""
+EXPRESS_ACCOUNT_VIEW_TOP = """<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Account</title>
+</head>
+<body>
+  <h1><% if (user) { %>Signed in as <%= user.name %><% } else { %>Not signed in<% } %></h1>
 """
 RAILS_HELPER = """  # user_hash for Intercom's identity verification.
   def intercom_user_hash
@@ -143,6 +176,18 @@ VARIANTS = {
             "user_hash: \"{{ hash_hmac('sha256', (string) Auth::id(), config('services.intercom.secret')) }}\",",
         ], "@auth", "@endauth") + '        <button id="help-button" type="button">Help</button>\n'),),
         None, ("hash_hmac",),
+    ),
+    "express-ejs": Variant(
+        "express-ejs", "express_app", "views/account.ejs",
+        (
+            ("package.json", '"express": "^4.21.2"', '"ejs": "^3.1.10",\n    '),
+            ("server.js", "app.use(express.static(", EXPRESS_MIDDLEWARE),
+            ("server.js", "app.post('/logout'", EXPRESS_ACCOUNT_ROUTE),
+            ("views/account.ejs", "", EXPRESS_ACCOUNT_VIEW_TOP + snippet("  ", [
+                'user_id: "<%= user.id %>",', 'email: "<%= user.email %>",', 'name: "<%= user.name %>",', 'user_hash: "<%= intercomUserHash %>",',
+            ], "<% if (user) { %>", "<% } %>") + '  <button id="help-button" type="button">Help</button>\n</body>\n</html>\n'),
+        ),
+        "server.js", ("createHmac", "intercomUserHash"),
     ),
     "express-static": Variant(
         "express-static", "express_app", "public/index.html",
