@@ -4,6 +4,7 @@ Express, with user_hash computed by the back end's own HMAC call. Each: exit 7 w
 the parts, the upgrade's result, the user's settings kept, the hash code gone, a second install with
 nothing to do, uninstall byte for byte, and every edited file still parsing in its language."""
 
+import json
 import shutil
 import subprocess
 
@@ -91,3 +92,19 @@ def test_dry_run_shows_the_upgrade_as_a_diff_and_writes_nothing(tmp_path, cli):
     assert '-    "notes.views.intercom_identity",' in result.stdout.replace("            ", "")
     assert "-def intercom_identity(request):" in result.stdout and "-import hmac" in result.stdout
     assert snapshot(root) == before
+
+
+@pytest.mark.parametrize("variant", VARIANTS.values(), ids=lambda v: v.name)
+def test_doctor_names_the_parts_install_upgrade_changes(variant: Variant, tmp_path, cli):
+    """doctor and `install` agree: every file exit 7 names has a finding whose fix is `install --upgrade`."""
+    root = variant.make(tmp_path)
+    refused = install_quietly(cli, root).stderr
+    findings = json.loads(cli("doctor", str(root), "--json").stdout)["findings"]
+    fixes = {f["file"]: f["fix"] for f in findings if f["id"] in ("upgrade", "user-hash")}
+    named = {variant.page} | ({variant.hash_file} if variant.hash_file else set())
+    assert set(fixes) == named, fixes
+    for path, fix in fixes.items():
+        assert fix.startswith("Run `intercom-wizard install --upgrade` (") and f"{path}:" in refused
+    if variant.name == "php":  # the page computes user_hash above its snippet: both parts, in both outputs
+        assert "removed when nothing else uses it" in fixes[variant.page] and "replaced by the wizard's script tag" in fixes[variant.page]
+        assert "user_hash computed with hash_hmac in includes/footer.php:7" in refused
