@@ -139,3 +139,15 @@ def test_vue_before_2_6_is_refused_with_the_range(tmp_path: Path, cli) -> None: 
     assert result.exit_code == 2, result.output
     assert "Vue 2.5.17" in " ".join(result.stderr.split()) and ">= 2.6, < 4.0" in result.stderr
     assert {path: path.read_bytes() for path in root.rglob("*") if path.is_file()} == before
+
+
+def test_babel_6_build_is_refused_with_the_range(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """The corpus app vue2-role-auth's build: webpack 4 with babel-core 6, which cannot compile the core."""
+    root = vue2_app(tmp_path, VUE_CLI_MAIN, dependencies={"vue": "^2.6.8", "vue-router": "^3.0.2"})
+    manifest = json.loads((root / "package.json").read_text())
+    manifest["devDependencies"] = {"babel-core": "^6.26.0", "babel-loader": "^7.1.5", "webpack": "^4.29.6"}
+    (root / "package.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    result = cli("install", str(root), "--workspace-id", "abc12345", "--yes", "--no-install", "--backend", "none")
+    assert result.exit_code == 2, result.output
+    assert "babel-core 6.26.0" in " ".join(result.stderr.split()) and ">= 7.0" in result.stderr
+    assert not (root / "src/plugins").exists()

@@ -58,6 +58,9 @@ SUPPORTED: SupportTable = (
     Supported("Vue", "npm", "vue", (2, 6), (4, 0)),  # Vue 2.6/2.7 get a `Vue.use` plugin (vue2.py)
     # 3.x for Vue 2; 5.x keeps the 4.x API (the e2e scaffold resolves 5.5)
     Supported("vue-router", "npm", "vue-router", (3, 0), (6, 0), optional=True),
+    # Babel 6 cannot parse the core's ES2019+ syntax, and its regenerator output needs a global
+    # runtime its hoisting runs too early for: such apps (webpack 4 + babel-core 6) are refused.
+    Supported("babel-core", "npm", "babel-core", (7, 0), optional=True),
 )
 # --csp-nonce: a built single-page app is static files, so its nonce comes from what serves index.html.
 CSP_NONCE_NOTE = (
