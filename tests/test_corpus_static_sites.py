@@ -13,6 +13,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from ast_grep_py import SgNode, SgRoot
 from conftest import git, install_and_check_uninstall, write_files
 
