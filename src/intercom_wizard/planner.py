@@ -21,7 +21,7 @@ from intercom_wizard.remote_endpoint import require_token_endpoint_elsewhere
 from intercom_wizard.signin import find_sign_in
 from intercom_wizard.support import check_supported
 from intercom_wizard.tree import folder_of, join
-from intercom_wizard.upgrade import for_backends, upgrade_steps
+from intercom_wizard.upgrade import for_backends, keeps_own_client, upgrade_steps
 from intercom_wizard.upgrade_plan import check_upgradable, plan_upgrade
 
 SUPPORTED_FRONTENDS = tuple(FRONTENDS)
@@ -168,11 +168,11 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
     resolved = resolve_client_auth(project, options, backend, has_pages=single_page_app or host is not None)
     context = PlanContext(project.tree, resolved, builder, secret, anonymous_only=anonymous_only)
     if frontend is not None and single_page_app:
-        _plan_single_page_app(context, project, backend, frontend)
+        _plan_single_page_app(context, project, backend, frontend, own_client=keeps_own_client(project.tree))
     else:
         _plan_pages(context, project, backend, host)
     if steps:
-        plan_upgrade(builder, project.tree, steps)
+        plan_upgrade(builder, project.tree, steps, context.options.token_endpoint.path)
     ours = set(project.receipt.created) if project.receipt else set()
     policies = [path for path in csp.find_policies(project.tree) if path not in ours]  # not the proxy --csp-nonce wrote
     if policies:
@@ -207,7 +207,9 @@ def _check_versions(project: Project, backend: Detection[BackendDetails] | None,
         check_supported(project.tree, frontend.root, frontend.name, FRONTENDS[frontend.name].SUPPORTED)
 
 
-def _plan_single_page_app(context: PlanContext, project: Project, backend: Detection[BackendDetails] | None, frontend: Detection[Any]) -> None:
+def _plan_single_page_app(
+    context: PlanContext, project: Project, backend: Detection[BackendDetails] | None, frontend: Detection[Any], *, own_client: bool = False
+) -> None:
     """A framework front end: its own client module, plus the back end's endpoint when there is one."""
     check_cookie_auth(context, project, backend)
     if context.options.mode is not AuthMode.SECURE:
@@ -223,7 +225,8 @@ def _plan_single_page_app(context: PlanContext, project: Project, backend: Detec
         # Its users sign in, but no endpoint can be written here to sign their tokens: a part left to do.
         evidence = find_sign_in(project.tree, None, project.receipt)
         require_token_endpoint_elsewhere(context, frontend.name, evidence, join(frontend.root, "package.json"))
-    FRONTENDS[frontend.name].plan(context, frontend)
+    if not own_client:  # `install --upgrade` keeps the app's react-use-intercom (upgrade_react.py)
+        FRONTENDS[frontend.name].plan(context, frontend)
     nonce_note = getattr(FRONTENDS[frontend.name], "CSP_NONCE_NOTE", None)
     if context.options.csp_nonce and nonce_note:
         context.builder.note(
