@@ -61,6 +61,10 @@ OFFLINE_NO = "offline: no"
 # ... and for a JSON API without a page of its own (sheet: no_pages_reason): verify opens pages.
 NO_PAGES = "no pages"
 NOT_RUN_HERE = (OFFLINE_NO, NO_PAGES)
+# verify_users' skip reason when the sheet says why its sign-in cannot be used here (login.offline_reason).
+NO_SIGN_IN = "sign-in not verifiable here"
+# A verify failure after an install that ended incomplete (the scorer does not do the manual steps).
+INCOMPLETE_PREFIX = "install incomplete (its manual steps not done): "
 
 
 class SheetError(Exception):
@@ -242,7 +246,7 @@ class AppResult:
     commit: str
     framework: str
     stages: dict[str, StageResult] = field(default_factory=dict)
-    outcome: str = ""                # complete / incomplete / failed, from install
+    outcome: str = ""                # complete / incomplete / anonymous-only / failed, from install
     manual_steps: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -604,8 +608,9 @@ class Scorer:
         missing = sorted({step.get("file", "") for step in steps if not _names_existing_file(root, step.get("file", ""))})
         leaked = self.secret in ran.output
         if ran.code == 0 and applied:
-            result.outcome = "complete"
-            result.record("install", "pass", "complete", ran.seconds)
+            # anonymous-only: a site without sign-in (no endpoint, no token fetch); verify is told so.
+            result.outcome = "anonymous-only" if plan.get("result") == "anonymous-only" else "complete"
+            result.record("install", "pass", result.outcome, ran.seconds)
         elif ran.code == 4:
             # Incomplete: what could be done was applied (perhaps nothing), the rest are manual steps.
             result.outcome = "incomplete"
@@ -676,13 +681,14 @@ class Scorer:
         return argv + list(sheet.verify_options)
 
     def _verify(self, result: AppResult, sheet: Sheet, root: Path, logs: Path, env: dict[str, str]) -> None:
-        ran = run(wizard_argv(*self._verify_base(sheet)), root, logs / "verify_anonymous.log", env=env, timeout=300)
-        result.record("verify_anonymous", *_verify_outcome(ran), ran.seconds)
+        anonymous_only = ["--anonymous-only"] if result.outcome == "anonymous-only" else []
+        ran = run(wizard_argv(*self._verify_base(sheet), *anonymous_only), root, logs / "verify_anonymous.log", env=env, timeout=300)
+        result.record("verify_anonymous", *self._in_context(result, _verify_outcome(ran)), ran.seconds)
         if not sheet.users:
             result.record("verify_users", "skip", "the sheet has no users to sign in")
             return
         if not sheet.offline:
-            result.record("verify_users", "skip", "sign-in needs network access" + (f": {sheet.signin_offline_reason}" if sheet.signin_offline_reason else ""))
+            result.record("verify_users", "skip", f"{NO_SIGN_IN}: {sheet.signin_offline_reason}" if sheet.signin_offline_reason else "sign-in needs network access")
             return
         sign_in = ["--login-url", _absolute(sheet, sheet.login_url or "/login")]
         if sheet.logout_url:
@@ -700,11 +706,19 @@ class Scorer:
                           root, logs / f"verify_user{index + 1}.log", env=env, timeout=300)
                 outcomes.append((_verify_outcome(ran), ran.seconds))
         failed = [f"user {index + 1}: {reason}" for index, ((status, reason), _) in enumerate(outcomes) if status != "pass"]
+        if failed and result.outcome == "incomplete":
+            failed[0] = f"{INCOMPLETE_PREFIX}{failed[0]}"
         seconds = sum(seconds for _, seconds in outcomes)
         if failed:
             result.record("verify_users", "fail", "; ".join(failed), seconds)
         else:
             result.record("verify_users", "pass", f"{len(sheet.users[:2])} user(s) signed in and out", seconds)
+
+    @staticmethod
+    def _in_context(result: AppResult, outcome: tuple[Status, str]) -> tuple[Status, str]:
+        """A verify failure after an incomplete install says so: its manual steps were not done."""
+        status, reason = outcome
+        return (status, f"{INCOMPLETE_PREFIX}{reason}") if status == "fail" and result.outcome == "incomplete" else outcome
 
     def _uninstall(self, result: AppResult, root: Path, logs: Path, env: dict[str, str], baseline: dict[str, str], generated: Sequence[str], installed: bool, *, run_package_manager: bool) -> None:
         if not installed:
@@ -783,7 +797,7 @@ def column_cells(app: AppResult) -> dict[str, str]:
     cells: dict[str, str] = {}
     for column in ("detect", "dry_run", "install", "uninstall"):
         cells[column] = app.stages[column].status if column in app.stages else "skip"
-    if app.outcome in ("complete", "incomplete") and cells["install"] == "pass":
+    if app.outcome in ("complete", "incomplete", "anonymous-only") and cells["install"] == "pass":
         cells["install"] = f"pass ({app.outcome})"
     for check in CHECKS:
         before = app.stages.get(f"{check}_before", StageResult("skip"))
@@ -815,7 +829,7 @@ def failure_reasons(app: AppResult) -> str:
     """Every failed stage with its reason, and why an app or its sign-in could not run offline."""
     return "; ".join(f"{stage}: {result.reason}" for stage, result in app.stages.items()
                      if result.status == "fail"
-                     or (result.status == "skip" and result.reason.startswith((*NOT_RUN_HERE, "sign-in needs network access"))))
+                     or (result.status == "skip" and result.reason.startswith((*NOT_RUN_HERE, NO_SIGN_IN, "sign-in needs network access"))))
 
 
 def markdown_row(app: AppResult) -> str:
@@ -850,12 +864,14 @@ def _percent(part: int, whole: int) -> str:
 
 def reason_class(reason: str) -> str:
     """A failure reason without its particulars (versions, paths, numbers), so that alike ones count together."""
+    if reason.startswith(INCOMPLETE_PREFIX):
+        return "install incomplete: " + reason_class(reason[len(INCOMPLETE_PREFIX):])
     if "does not generate code for this project's versions" in reason:
         return "refused: the project's versions are outside the integration's supported range"
     if reason.startswith("manual step names a missing file"):
         return "manual step names a missing file"
     text = re.sub(r"\buser \d+: ", "", reason)
-    text = re.sub(r"[\w./-]*/[\w./-]+", "PATH", text)   # paths and URLs
+    text = re.sub(r"(?:https?:/)?[\w.-]*(?:/[\w.?=&%-]*)+", "PATH", text)   # paths and URLs (a lone "/" too)
     text = re.sub(r"\d+(\.\d+)*", "N", text)
     return one_line(text, 90)
 
@@ -884,7 +900,7 @@ def rates_lines(rows: Sequence[str]) -> list[str]:
             offline += 1
             verified += by_column.get("verify", "").startswith("pass")
         for stage, reason in _stage_reasons(cells[-1]):
-            if reason.startswith((*NOT_RUN_HERE, "sign-in needs network access")):
+            if reason.startswith((*NOT_RUN_HERE, NO_SIGN_IN, "sign-in needs network access")):
                 continue
             key = (stage, reason_class(reason))
             reasons[key] = reasons.get(key, 0) + 1

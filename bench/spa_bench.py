@@ -46,6 +46,10 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported where used, so the size part runs without Playwright
+    from playwright.sync_api import Browser, Route
 
 REPO = Path(__file__).resolve().parents[1]
 CREATE_VITE = "vite@7.1.3"
@@ -250,10 +254,10 @@ def sizes(files: list[Path]) -> tuple[int, int, int]:
 
 def serve(dist: Path) -> tuple[http.server.ThreadingHTTPServer, threading.Thread]:
     class Handler(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, directory=str(dist), **kwargs)
 
-        def log_message(self, format, *args):  # type: ignore[no-untyped-def]
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
         def _token(self) -> bool:
@@ -267,11 +271,11 @@ def serve(dist: Path) -> tuple[http.server.ThreadingHTTPServer, threading.Thread
             self.wfile.write(body)
             return True
 
-        def do_GET(self):  # type: ignore[no-untyped-def]
+        def do_GET(self) -> None:
             if not self._token():
                 super().do_GET()
 
-        def do_POST(self):  # type: ignore[no-untyped-def]
+        def do_POST(self) -> None:
             if not self._token():
                 self.send_error(404)
 
@@ -282,7 +286,7 @@ def serve(dist: Path) -> tuple[http.server.ThreadingHTTPServer, threading.Thread
     return server, thread
 
 
-def count_requests(browser, dist: Path, settle_ms: int) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def count_requests(browser: Browser, dist: Path, settle_ms: int) -> dict[str, object]:
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
     server, thread = serve(dist)
@@ -290,7 +294,7 @@ def count_requests(browser, dist: Path, settle_ms: int) -> dict[str, object]:  #
     seen: list[str] = []
     other: list[str] = []
 
-    def handle(route) -> None:  # type: ignore[no-untyped-def]
+    def handle(route: Route) -> None:
         request_url = route.request.url
         if request_url.startswith(url):
             route.continue_()

@@ -366,7 +366,10 @@ def server_cpu_seconds(pid: int) -> float:
 
 
 def _milliseconds(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    parsed = re.fullmatch(r"([\d.]+)(us|ms|s)", text)
+    if parsed is None:
+        raise ValueError(f"not a wrk duration: {text!r}")
+    value, unit = parsed.groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 

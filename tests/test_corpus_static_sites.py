@@ -9,6 +9,7 @@ those rules; checked structurally on the rendered script with ast-grep.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -30,7 +31,7 @@ SCRIPT_VALUES = {
 
 
 def _messenger_script() -> SgNode:
-    return SgRoot(render("intercom-messenger.js", **SCRIPT_VALUES), "javascript").root()
+    return SgRoot(render("html/intercom-messenger.js", **SCRIPT_VALUES), "javascript").root()
 
 
 def test_every_caught_error_binding_is_used() -> None:
@@ -110,7 +111,6 @@ WEBPACK_SITE = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="corpus: todomvc-es6 — the page is HtmlWebpackPlugin's template: a <script src> beside it is not emitted into dist/")
 def test_page_rendered_by_html_webpack_plugin_gets_the_script_through_the_bundle(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     # TodoMVC's javascript-es6 example: webpack renders src/index.html into dist/ and emits only what the
     # entry imports, so a script tag pointing at src/intercom-messenger.js loads nothing once built. The
@@ -124,3 +124,56 @@ def test_page_rendered_by_html_webpack_plugin_gets_the_script_through_the_bundle
     assert "intercom-messenger" not in files["src/page.html"]
     assert re.search(r"""^import '\./intercom-messenger\.js';$""", files["src/main.js"], re.MULTILINE)
     assert "src/intercom-messenger.js" in files
+
+
+# -- pages written in Pug, built into dist/ ----------------------------------------------------
+
+PUG_SITE = {
+    "package.json": """
+        {
+          "name": "one-pager",
+          "scripts": {"build": "node scripts/build-pages.js"},
+          "dependencies": {"bootstrap": "5.2.3"},
+          "devDependencies": {"pug": "3.0.2", "shelljs": "0.8.5"}
+        }
+    """,
+    "scripts/build-pages.js": """
+        const fs = require('fs');
+        const pug = require('pug');
+
+        fs.mkdirSync('dist', { recursive: true });
+        fs.writeFileSync('dist/index.html', pug.renderFile('src/pug/index.pug', { pretty: true }));
+    """,
+    "src/pug/index.pug": """
+        doctype html
+        html(lang='en')
+          head
+            meta(charset='utf-8')
+            title One pager
+          body#page-top
+            include includes/navbar.pug
+            section#about
+              h2 About
+            script(src='js/scripts.js')
+    """,
+    "src/pug/includes/navbar.pug": "nav.navbar\n  a(href='#about') About\n",
+    "src/js/scripts.js": "window.addEventListener('DOMContentLoaded', () => {});\n",
+    # The last build, committed as the theme ships it.
+    "dist/index.html": "<!DOCTYPE html>\n<html lang=\"en\"><head><title>One pager</title></head><body id=\"page-top\"><script src=\"js/scripts.js\"></script></body></html>\n",
+}
+
+
+@pytest.mark.xfail(strict=True, reason="corpus: html-startbootstrap-agency — pages written in Pug (src/pug/index.pug) and built into dist/: 'No web app was found'")
+def test_pages_written_in_pug_are_a_site_and_the_pug_page_gets_the_script(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    write_files(tmp_path, PUG_SITE)
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "fixture")
+    detected = cli("detect", str(tmp_path), "--json")
+    assert detected.exit_code == 0, detected.stderr
+    result = cli("install", str(tmp_path), "--workspace-id", "abc12345", "--yes", "--dry-run", "--json", "--no-install")
+    assert result.exit_code == 0, result.stderr
+    plan = json.loads(result.stdout)
+    paths = {change["path"] for change in plan["changes"]}
+    assert "src/pug/index.pug" in paths, sorted(paths)
+    assert not any(path.startswith("dist/") for path in paths), "dist/ is the build's output"

@@ -2,8 +2,8 @@
 
 Each `// iw:if KEY=V1|V2` choice is rendered with every value the template names (all combinations),
 with realistic values for its placeholders, and parsed with the grammar the project edits code with
-(ast-grep's TypeScript/TSX, JavaScript and HTML); TypeScript templates are also checked after
-`strip_types`, which is what JavaScript projects receive.
+(ast-grep's TypeScript/TSX, JavaScript and HTML); TypeScript templates are also checked as the
+JavaScript that JavaScript projects receive (`shared.javascript.to_javascript`).
 """
 
 import itertools
@@ -13,10 +13,8 @@ from importlib import resources
 import pytest
 
 from intercom_wizard.edits import parse
-from intercom_wizard.integrations.frontends.nextjs.source import to_javascript
-from intercom_wizard.integrations.frontends.react import without_type_imports
+from intercom_wizard.integrations.shared.javascript import to_javascript
 from intercom_wizard.templates import _BLOCK_START, render
-from intercom_wizard.typescript import strip_types
 
 TEMPLATES = resources.files("intercom_wizard.templates")
 # A value for every placeholder these templates use, of the kind the integrations put there.
@@ -43,11 +41,7 @@ VALUES = {
     "settings": '    api_base: "https://api-iam.eu.intercom.io",',
 }
 FOLDERS = ("nextjs", "react", "html")
-# How each integration turns its TypeScript templates into the JavaScript a JS project gets.
-JAVASCRIPT = {
-    "nextjs": to_javascript,
-    "react": lambda source, jsx: without_type_imports(strip_types(source, jsx=jsx)),
-}
+
 
 
 def _names() -> list[str]:
@@ -82,6 +76,6 @@ def test_every_variant_parses(name: str) -> None:
             for script in parse(source, "html").find_all(kind="raw_text"):
                 assert parse(script.text(), "javascript").find(kind="ERROR") is None, (name, script.text())
         if grammar in ("typescript", "tsx"):
-            javascript = JAVASCRIPT[name.split("/")[0]](source, jsx=grammar == "tsx")
+            javascript = to_javascript(source, jsx=grammar == "tsx")  # what Next.js and React projects in JavaScript get
             assert parse(javascript, "tsx" if grammar == "tsx" else "javascript").find(kind="ERROR") is None, (name, choices, javascript)
             assert not re.search(r":\s*(Promise<|NextRequest|IntercomUser)", javascript), (name, choices)

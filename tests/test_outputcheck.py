@@ -97,11 +97,14 @@ def test_a_missing_checker_is_reported(tmp_path: Path, monkeypatch: pytest.Monke
 
 def test_install_refuses_output_that_does_not_parse(app_copy: Callable[..., Path], cli: Callable[..., object], monkeypatch: pytest.MonkeyPatch) -> None:
     """A planned file that would not parse stops the install: exit 6, the file and error named, nothing written."""
-    from intercom_wizard.integrations.backends import flask
+    import importlib
+
+    # The module, not the package's `plan` function of the same name.
+    flask_plan = importlib.import_module("intercom_wizard.integrations.backends.flask.plan")
 
     root = app_copy("flask_login_app")
-    real_render = flask.render
-    monkeypatch.setattr(flask, "render", lambda name, **values: real_render(name, **values).replace("def intercom_jwt():", "def intercom_jwt(:"))
+    real_render = flask_plan.render
+    monkeypatch.setattr(flask_plan, "render", lambda name, *choices, **values: real_render(name, *choices, **values).replace("def intercom_jwt():", "def intercom_jwt(:"))
     before = snapshot(root)
     result = install_quietly(cli, root)
     assert result.exit_code == 6  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
+from typing import IO
 
 # The hidden form fields frameworks check against their session: Django, Rails, Laravel, Flask-WTF.
 CSRF_FIELDS = ("csrfmiddlewaretoken", "authenticity_token", "_token", "csrf_token")
@@ -66,7 +67,9 @@ class Reply:
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     """Hand redirects back as answers: a login redirect must be seen, not followed."""
 
-    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def redirect_request(
+        self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: Message, newurl: str
+    ) -> urllib.request.Request | None:
         return None
 
 
@@ -99,8 +102,8 @@ class BrowserlessClient:
         except urllib.error.HTTPError as error:
             return Reply(error.code, error.headers, error.read().decode("utf-8", "replace"), error.url)
 
-    def get(self, path: str, **kwargs: object) -> Reply:
-        return self.request(path, **kwargs)  # type: ignore[arg-type]
+    def get(self, path: str, *, follow: bool = True, headers: Mapping[str, str] | None = None) -> Reply:
+        return self.request(path, follow=follow, headers=headers)
 
     def post_form(self, path: str, fields: Mapping[str, str], *, csrf_from: str | None = None, headers: Mapping[str, str] | None = None) -> Reply:
         """POST a form; with `csrf_from`, first copy the CSRF token field from the form on that page."""

@@ -24,7 +24,9 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 from ast_grep_py import SgNode
@@ -79,11 +81,11 @@ def check_changes(tree: ProjectTree, changes: list[FileChange]) -> CheckResult:
         name = PurePosixPath(change.path).name
         suffix = PurePosixPath(change.path).suffix
         if suffix == ".py":
-            _record(result, change, lambda text, c=change: _python_problems(tree, c.path, text))
+            _record(result, change, partial(_python_problems, tree, change.path))
         elif suffix == ".json" and not name.startswith("."):
             _record(result, change, _json_problems)
         elif suffix == ".php":
-            _record(result, change, lambda text, c=change: _php_problems(tree, c.path, text, result))
+            _record(result, change, partial(_php_problems, tree, change.path, result=result))
         elif suffix == ".rb" or name in ("Gemfile", "Rakefile") or name.endswith(".ru"):
             _record(result, change, lambda text: _external_problems(["ruby", "-c"], ".rb", text, result, "Ruby"))
         elif suffix in SCRIPT_SUFFIXES:
@@ -110,7 +112,7 @@ def ensure_parses(tree: ProjectTree, changes: list[FileChange]) -> CheckResult:
     return result
 
 
-def _record(result: CheckResult, change: FileChange, problems_of) -> None:  # type: ignore[no-untyped-def]
+def _record(result: CheckResult, change: FileChange, problems_of: Callable[[str], list[str] | None]) -> None:
     after = problems_of(change.after)
     if after is None:
         return  # the checker is not available; problems_of said why

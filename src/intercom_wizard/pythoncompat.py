@@ -28,7 +28,8 @@ class _Rewriter(ast.NodeTransformer):
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
         if not isinstance(node.op, ast.BitOr):
-            return self.generic_visit(node)  # type: ignore[return-value]
+            self.generic_visit(node)  # transforms the children in place
+            return node
         members = [self.visit(member) for member in _union_members(node)]
         others = [m for m in members if not (isinstance(m, ast.Constant) and m.value is None)]
         if len(others) < len(members):
@@ -42,7 +43,7 @@ class _Rewriter(ast.NodeTransformer):
         return ast.Subscript(ast.Name("Union", ast.Load()), ast.Tuple(members, ast.Load()), ast.Load())
 
     def visit_Subscript(self, node: ast.Subscript) -> ast.expr:
-        node = self.generic_visit(node)  # type: ignore[assignment]
+        self.generic_visit(node)  # transforms the children in place
         if self.level < (3, 9) and isinstance(node.value, ast.Name) and node.value.id in BUILTIN_GENERICS:
             name = BUILTIN_GENERICS[node.value.id]
             self.needed.add(name)

@@ -12,7 +12,7 @@ from typing import Literal
 
 from intercom_wizard.errors import BadInput
 from intercom_wizard.tree import ProjectTree
-from intercom_wizard.versions import Found, language_level, package_version
+from intercom_wizard.versions import Found, is_language, language_level, package_version
 
 Kind = Literal["npm", "python", "php", "ruby", "language"]
 
@@ -35,7 +35,9 @@ class Supported:
 
     def read(self, tree: ProjectTree, root: str) -> Found | None:
         if self.kind == "language":
-            return language_level(tree, root, self.package)  # type: ignore[arg-type]
+            if not is_language(self.package):
+                raise ValueError(f"support row {self.label}: no language level is read for {self.package!r}")
+            return language_level(tree, root, self.package)
         return package_version(tree, root, self.kind, self.package)
 
     def allows(self, found: Found) -> bool:

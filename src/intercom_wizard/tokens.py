@@ -11,7 +11,7 @@ MAX_LIFETIME_SECONDS = 24 * 60 * 60
 
 def mint(secret: str, user_id: str, email: str | None = None, name: str | None = None, expires_in: int = TOKEN_LIFETIME_SECONDS) -> str:
     now = int(time.time())
-    claims: dict[str, Any] = {"user_id": user_id, "iat": now, "exp": now + expires_in}
+    claims: dict[str, str | int] = {"user_id": user_id, "iat": now, "exp": now + expires_in}
     if email:
         claims["email"] = email
     if name:
@@ -19,7 +19,7 @@ def mint(secret: str, user_id: str, email: str | None = None, name: str | None =
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
-def check(token: str, secret: str) -> dict[str, Any]:
+def check(token: str, secret: str) -> dict[str, Any]:  # the claims, JSON values of any type
     """Verify a token the way enforced identity verification does; raises jwt.InvalidTokenError."""
     header = jwt.get_unverified_header(token)
     if header.get("alg") != "HS256":

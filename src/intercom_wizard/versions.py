@@ -19,7 +19,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Literal
+from typing import Any, Literal, TypeGuard, get_args
 
 import nodesemver
 from packaging.requirements import InvalidRequirement, Requirement
@@ -33,6 +33,12 @@ Ecosystem = Literal["npm", "python", "php", "ruby"]
 Language = Literal["python", "php", "ruby"]
 Release = tuple[int, int, int]
 How = Literal["installed", "locked", "declared"]
+
+
+def is_language(name: str) -> TypeGuard[Language]:
+    """Whether `name` is a language whose level `language_level` can read."""
+    return name in get_args(Language)
+
 
 VIRTUALENV_DIRS = (".venv", "venv", "env", ".env")
 _RELEASE = re.compile(r"v?(\d+)(?:\.(\d+))?(?:\.(\d+))?")
@@ -340,7 +346,7 @@ def _python_declared(tree: ProjectTree, root: str, package: str, wanted: str) ->
     return None
 
 
-def _table(data: object, *keys: str) -> dict:  # type: ignore[type-arg]
+def _table(data: object, *keys: str) -> dict[str, Any]:
     """A nested TOML table, or {} when any level is missing or not a table (a malformed file is no evidence)."""
     for key in keys:
         data = data.get(key) if isinstance(data, dict) else None

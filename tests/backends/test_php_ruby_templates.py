@@ -3,16 +3,21 @@ a valid file of its language: `php -l` for templates/php and templates/laravel, 
 templates/rails and templates/sinatra. (The before/after tests check what each variant says.)"""
 
 import itertools
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from intercom_wizard.integrations.backends.php.endpoint import php_snippet
+from intercom_wizard.integrations.backends.laravel.pages import _blade_user_settings as laravel_user_settings
+from intercom_wizard.integrations.backends.laravel.routes import _route as laravel_route
+from intercom_wizard.integrations.backends.php_common import php_snippet, user_fields_literal
 from intercom_wizard.integrations.backends.rails.controller import _controller_source as rails_controller_source
 from intercom_wizard.integrations.backends.rails.details import RailsAuth
 from intercom_wizard.integrations.backends.rails.pages import _user_settings as rails_user_settings
+from intercom_wizard.integrations.backends.sinatra.details import SinatraAuth
+from intercom_wizard.integrations.backends.sinatra.route import _route_source as sinatra_route_source
 from intercom_wizard.templates import render
 
 PHP = shutil.which("php") or "php"
@@ -118,3 +123,56 @@ def test_every_rails_controller_variant_is_valid_ruby(tmp_path: Path, auth: Rail
 def test_rails_insecure_user_settings_are_valid_erb(tmp_path: Path, auth: RailsAuth) -> None:
     settings = rails_user_settings(auth)
     erb_check(tmp_path, "layout.html.erb", f"<script>\nwindow.settings = {{\n{settings}}};\n</script>\n")
+
+
+# --- Laravel -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fields", [None, ("email", "id", "name"), ("id", "username")])
+@pytest.mark.parametrize("extends", [" extends Controller", ""])
+def test_every_laravel_controller_variant_is_valid_php(tmp_path: Path, fields: tuple[str, ...] | None, extends: str) -> None:
+    claims = "\n".join(f"            '{claim}' => {value}," for claim, value in user_fields_literal("$user", set(fields) if fields else None, style="model"))
+    text = render("laravel/IntercomJwtController.php", endpoint="/api/intercom-jwt", guard="auth", extends=extends, user_claims=claims)
+    assert "__IW_" not in text
+    php_lint(tmp_path, "IntercomJwtController.php", text)
+
+
+@pytest.mark.parametrize("namespaced", [True, False])
+@pytest.mark.parametrize("with_import", [True, False])
+def test_every_laravel_route_variant_is_valid_php(tmp_path: Path, namespaced: bool, with_import: bool) -> None:
+    route = laravel_route("intercom-jwt", "auth:sanctum", namespaced=namespaced, with_import=with_import)
+    assert route.startswith("use App\\Http\\Controllers\\IntercomJwtController;\n\n") == with_import
+    assert route.endswith("->name('intercom.jwt');")
+    php_lint(tmp_path, "web.php", f"<?php\n\n{route}\n")
+
+
+def test_laravel_insecure_user_settings_hold_valid_php_expressions(tmp_path: Path) -> None:
+    """Blade has no linter here: each `@json(...)` argument is checked as the PHP expression it is."""
+    settings = laravel_user_settings(("email", "id", "name"))
+    assert settings.startswith("@auth\n") and settings.endswith("\n@endauth")
+    expressions = re.findall(r"@json\((.*)\),$", settings, re.MULTILINE)
+    assert len(expressions) == 3
+    php_lint(tmp_path, "expressions.php", "<?php\n" + "".join(f"echo json_encode({e});\n" for e in expressions))
+
+
+# --- Sinatra -----------------------------------------------------------------------------------
+
+SINATRA_AUTHS = [
+    SinatraAuth(kind="helper", access="index", fields=("email", "id", "name")),
+    SinatraAuth(kind="helper", access="method", fields=("email", "id", "username")),
+    SinatraAuth(kind="helper", access="method"),  # fields unknown: read at run time
+    SinatraAuth(kind="session", key="user_id", access="index", fields=("id",)),
+    SinatraAuth(kind="none", access="index", reason="no current_user helper and no session login was found"),
+]
+
+
+@pytest.mark.parametrize("auth", SINATRA_AUTHS, ids=lambda auth: f"{auth.kind}-{auth.access}-{bool(auth.fields)}")
+def test_every_sinatra_route_variant_is_valid_ruby(tmp_path: Path, auth: SinatraAuth) -> None:
+    route = sinatra_route_source("/api/intercom-jwt", auth)
+    assert "__IW_" not in route
+    assert ("read = lambda" in route) == (auth.kind == "helper" and auth.fields is None)
+    ruby_check(tmp_path, "app.rb", f'require "sinatra"\nrequire "json"\nrequire "jwt"\n\n{route}')
+
+
+def test_sinatra_adapter_snippet_is_valid_ruby(tmp_path: Path) -> None:
+    ruby_check(tmp_path, "adapter.rb", render("sinatra/user_adapter.rb"))

@@ -11,6 +11,10 @@ from conftest import WORKSPACE_ID
 from ember_support import write_app
 from test_vue import ts_app
 
+from intercom_wizard.integrations.base import Detection
+from intercom_wizard.integrations.frontends import angular, ember, vue
+from intercom_wizard.tree import ProjectTree
+
 
 def plan_json(cli, root: Path, exit_code: int, *extra: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
     result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--dry-run", "--json", "--auth", "cookie", *extra)
@@ -32,3 +36,16 @@ def test_chosen_front_end_plans_what_detection_plans(name, make, exit_code, tmp_
     detected = plan_json(cli, tmp_path, exit_code)
     chosen = plan_json(cli, tmp_path, exit_code, "--frontend", name)
     assert detected["changes"] and chosen == detected
+
+
+@pytest.mark.parametrize(
+    ("module", "make"),
+    [(angular, standalone_app), (vue, ts_app), (ember, lambda root: write_app(root, typescript=True))],
+)
+def test_a_detection_without_details_is_read_like_detect_reads_it(module, make, tmp_path):  # type: ignore[no-untyped-def]
+    """The planner's stand-in for a front end it did not detect (`--frontend` naming another folder's
+    framework) has no details: the integration reads them as its detect() would."""
+    make(tmp_path)
+    tree = ProjectTree(tmp_path)
+    stand_in: Detection[object] = Detection(module.NAME, "frontend", "", ("chosen with --frontend",))
+    assert module._details(tree, stand_in) == module.details_of(tree, "") == module.detect(tree)[0].details

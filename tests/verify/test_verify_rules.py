@@ -104,27 +104,41 @@ def test_anonymous_check_names_a_redirect_to_the_login_page() -> None:
 
 
 def test_anonymous_only_site_without_an_endpoint_passes_signed_out() -> None:
-    # Corpus: html5-boilerplate, a static site: the script boots every visitor as a lead and asks no
-    # token endpoint, so the endpoint's 404 is not a failure (there is none to answer 401).
-    obs = Observations(options(sign_in=SignIn(), logout=Logout()))
+    # Corpus: html5-boilerplate, a static site: install ends anonymous-only, its script boots every
+    # visitor as a lead and asks no token endpoint, so the endpoint's 404 is what is expected.
+    obs = Observations(options(sign_in=SignIn(), logout=Logout(), anonymous_only=True))
     obs.calls.append(call("anonymous", "boot", BOOT))
     obs.probes.append(Probe("anonymous", "http://127.0.0.1:5000/api/intercom-jwt", 404, {}, "not found"))
     result = check_anonymous(obs)
     assert result.status is Status.PASS
-    assert "anonymous-only" in result.evidence[-1]
+    assert result.evidence[-1] == "GET /api/intercom-jwt -> 404: no token endpoint, as an anonymous-only install has none"
 
 
-def test_a_page_that_asks_a_missing_endpoint_still_fails_signed_out() -> None:
-    obs = Observations(options(sign_in=SignIn(), logout=Logout()))
+def test_anonymous_only_page_that_asks_a_token_endpoint_fails() -> None:
+    obs = Observations(options(sign_in=SignIn(), logout=Logout(), anonymous_only=True))
     obs.calls.append(call("anonymous", "boot", BOOT))
     obs.token_requests.append("anonymous")
     obs.probes.append(Probe("anonymous", "http://127.0.0.1:5000/api/intercom-jwt", 404, {}, "not found"))
-    assert check_anonymous(obs).status is Status.FAIL
-    # With sign-in given, a missing endpoint is a failure whether or not the page asked for it.
-    signed = Observations(options())
-    signed.calls.append(call("anonymous", "boot", BOOT))
-    signed.probes.append(Probe("anonymous", "http://127.0.0.1:5000/api/intercom-jwt", 404, {}, "not found"))
-    assert check_anonymous(signed).status is Status.FAIL
+    result = check_anonymous(obs)
+    assert result.status is Status.FAIL
+    assert "the page asked the token endpoint /api/intercom-jwt: an anonymous-only install asks none" in result.evidence
+    # Without the flag a missing endpoint is a failure, asked or not.
+    plain = Observations(options(sign_in=SignIn(), logout=Logout()))
+    plain.calls.append(call("anonymous", "boot", BOOT))
+    plain.probes.append(Probe("anonymous", "http://127.0.0.1:5000/api/intercom-jwt", 404, {}, "not found"))
+    assert check_anonymous(plain).status is Status.FAIL
+
+
+def test_anonymous_only_refuses_sign_in_options() -> None:
+    with pytest.raises(BadInput, match="--anonymous-only is for sites without sign-in"):
+        options(anonymous_only=True)
+
+
+def test_logout_url_and_selector_together_are_a_confirmation_page_and_its_button() -> None:
+    # Corpus: django-allauth asks "Are you sure you want to sign out?" on GET /accounts/logout/.
+    logout = Logout(url="/accounts/logout/", selector="form[action='/accounts/logout/'] button[type=submit]")
+    assert not logout.is_empty
+    assert options(logout=logout).logout == logout
 
 
 def test_signed_in_check_wants_no_store_and_a_token_body() -> None:
@@ -183,10 +197,8 @@ def test_bad_options_are_bad_input(changes: dict[str, Any], message: str) -> Non
         options(**changes)
 
 
-def test_bad_sign_in_and_logout_are_bad_input(tmp_path: Path) -> None:
+def test_bad_sign_in_is_bad_input(tmp_path: Path) -> None:
     with pytest.raises(BadInput, match="needs --username and --password"):
         SignIn(login_url="/login")
     with pytest.raises(BadInput, match="is not a file"):
         SignIn(storage_state=tmp_path / "missing.json")
-    with pytest.raises(BadInput, match="either --logout-url or --logout-selector"):
-        Logout(url="/logout", selector="button")

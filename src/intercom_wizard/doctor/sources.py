@@ -86,7 +86,8 @@ class CodeUnit:
         """Compute something about this unit once (bindings, Messenger calls, signing calls)."""
         if name not in self._memo:
             self._memo[name] = compute()
-        return self._memo[name]  # type: ignore[no-any-return]
+        value: T = self._memo[name]  # stored by `compute` under this name: a T
+        return value
 
     def mentions(self, *words: str) -> bool:
         """A cheap pre-filter on the unit's text before any tree is walked (case-insensitive)."""

@@ -173,12 +173,13 @@ def check_anonymous(obs: Observations) -> CheckResult:
         problems.append(f"{probe.describe()} without a signed-in user: the endpoint hands out tokens without authentication")
     elif 300 <= probe.status < 400:
         problems.append(f"{probe.describe()}: a redirect (to a login page?) instead of 401; the Messenger cannot tell 'signed out' from an error")
-    elif probe.status == 404 and "anonymous" not in obs.token_requests and obs.options.sign_in.is_empty:
-        # An anonymous-only install (a site without sign-in): its script boots every visitor as a lead
-        # and asks no token endpoint, so there is none to answer 401. A script that does ask fails below.
-        evidence.append(f"{probe.describe()}: no token endpoint, and the page asked for none (anonymous-only: every visitor is a lead)")
+    elif probe.status == 404 and obs.options.anonymous_only:
+        # A site without sign-in: its script boots every visitor as a lead, so there is no endpoint to answer 401.
+        evidence.append(f"{probe.describe()}: no token endpoint, as an anonymous-only install has none")
     else:
         problems.append(f"{probe.describe()}: expected 401")
+    if obs.options.anonymous_only and "anonymous" in obs.token_requests:
+        problems.append(f"the page asked the token endpoint {_path(obs.options.endpoint_url)}: an anonymous-only install asks none")
     for ping in obs.pings_in("anonymous"):
         if ping.verdict == "verified":
             problems.append(f"a JWT for user_id {ping.claims and ping.claims.get('user_id')!r} was sent on the anonymous visit")

@@ -42,7 +42,7 @@ def verify(
     cookie: Annotated[Optional[list[str]], typer.Option(help="Sign in with a session cookie NAME=VALUE (repeatable).")] = None,
     storage_state: Annotated[Optional[Path], typer.Option(help="Sign in with a Playwright storage state file.")] = None,
     logout_url: Annotated[Optional[str], typer.Option(help="URL that signs out (opened like a link).")] = None,
-    logout_selector: Annotated[Optional[str], typer.Option(help="CSS selector of the sign-out button or link.")] = None,
+    logout_selector: Annotated[Optional[str], typer.Option(help="CSS selector of the sign-out button or link (with --logout-url: the button on that sign-out page).")] = None,
     navigate: Annotated[Optional[str], typer.Option(help="Path for a client-side route change (history.pushState); expects an update.")] = None,
     visit: Annotated[
         Optional[list[str]],
@@ -50,9 +50,15 @@ def verify(
     ] = None,
     live: Annotated[bool, typer.Option("--live", help="Do not intercept: let the real Messenger load (needs network access).")] = False,
     api_token: Annotated[Optional[str], typer.Option(help=f"Intercom access token for the API check (or {ACCESS_TOKEN_ENV}); with --live.")] = None,
+    anonymous_only: Annotated[
+        bool,
+        typer.Option("--anonymous-only", help="The install is anonymous-only (a site without sign-in): expect no token endpoint, and a page that asks none."),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON on stdout.")] = False,
     screenshot: Annotated[Optional[Path], typer.Option(help="Save a PNG of the page (signed in, when signing in).")] = None,
-    ctx: typer.Context = None,  # type: ignore[assignment]  # given by Typer; None when called from Python
+    # Typer passes its context only to a parameter annotated exactly `typer.Context` (not Optional), so the
+    # None default for Python callers cannot be spelled in the annotation.
+    ctx: typer.Context = None,  # type: ignore[assignment]
 ) -> int:
     """Prove the installation in headless Chromium: signed out, signed in, navigating, signing out.
 
@@ -94,6 +100,7 @@ def verify(
             api_token=api_token or os.environ.get(ACCESS_TOKEN_ENV) or None,
             screenshot=screenshot,
             users=users,
+            anonymous_only=anonymous_only,
         )
         from intercom_wizard.verify.runner import verify_options  # the browser side: imported only to run
 

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from intercom_wizard.verify.settings import VerifyOptions
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Response
+    from playwright.sync_api import BrowserContext, ConsoleMessage, Response
 
 JWT_KEY = "intercom_user_jwt"
 # Attributes that identify a person: booting with them but without a JWT is the insecure install.
@@ -38,7 +38,7 @@ class Call:
     load_id: str
     seq: int
     command: str
-    settings: Any
+    settings: object  # whatever the page passed, as JSON
     undefined_keys: list[str]
     time: float
     url: str
@@ -301,6 +301,6 @@ class Observer:
         content_type = response.headers.get("content-type", "")
         self.observations.responses.append(Delivered(self.observations.phase, response.url, response.status, content_type, body))
 
-    def _on_console(self, message: Any) -> None:
+    def _on_console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
             self.observations.console_errors.append(f"[{self.observations.phase}] {message.text}")

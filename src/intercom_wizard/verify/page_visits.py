@@ -11,6 +11,7 @@ boot with a JWT, a sign-out exactly one anonymous boot; no identity is booted tw
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -51,8 +52,8 @@ def run_page_visits(visit: Visit) -> None:
         _step(visit, "sign-in", options.sign_in.login_url, lambda: _submit_login(visit))
         for path in options.visits:
             _click_step(visit, "visit", path)
-        if options.logout.selector is not None:
-            _step(visit, "sign-out", options.logout.selector, lambda: visit.page.locator(options.logout.selector).first.click(timeout=10_000))
+        if (logout_selector := options.logout.selector) is not None:
+            _step(visit, "sign-out", logout_selector, lambda: visit.page.locator(logout_selector).first.click(timeout=10_000))
             for path in options.visits:
                 _click_step(visit, "visit", path)
         elif options.logout.url is not None:
@@ -85,7 +86,7 @@ def _submit_login(visit: Visit) -> None:
     submit.click(timeout=10_000)
 
 
-def _step(visit: Visit, kind: str, target: str, action) -> None:  # type: ignore[no-untyped-def]
+def _step(visit: Visit, kind: str, target: str, action: Callable[[], object]) -> None:
     obs = visit.obs
     phase = f"visit #{len(obs.visit_steps) + 1}: {kind} {target}"
     obs.phase = phase

@@ -20,7 +20,7 @@ from intercom_wizard.verify.settings import SignIn, VerifyOptions
 from intercom_wizard.verify.violations import widget_blocked
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page
+    from playwright.sync_api import Browser, BrowserContext, Dialog, Page
 
 PASSWORD_FORM = "form:has(input[type=password])"
 USERNAME_FIELDS = "input:not([type]), input[type=text], input[type=email], input[type=tel]"
@@ -29,6 +29,8 @@ WIDGET_MARKER = "widget.intercom.io/widget/"
 QUIET_SECONDS = 0.3
 NAVIGATION_TIMEOUT_MS = 30_000
 ACTION_TIMEOUT_MS = 10_000
+# What verify types into a page's prompt() (a name, say): any answer lets such a page go on.
+DIALOG_ANSWER = "verify"
 SOURCE_MAP = re.compile(rb"[#@] sourceMappingURL=(\S+)\s*$")
 
 INSPECT_PAGE = """() => {
@@ -71,6 +73,16 @@ class Visit:
         # (counted when sent: a response may arrive too late to know its step, or never if superseded).
         endpoint = urlsplit(self.options.endpoint_url).path
         self.page.on("request", lambda request: self.obs.token_requests.append(self.obs.phase) if urlsplit(request.url).path == endpoint else None)
+        self.page.on("dialog", self._answer_dialog)
+
+    def _answer_dialog(self, dialog: Dialog) -> None:
+        """Answer alert/confirm/prompt as a person would: OK, with a name for a prompt.
+
+        Playwright dismisses dialogs by default; a page that asks again until it gets an answer (MDN's
+        beginner site prompts for a name on its first visit) then never finishes loading.
+        """
+        self.obs.note(self.obs.phase, f"answered the page's {dialog.type} {dialog.message[:60]!r}")
+        dialog.accept(DIALOG_ANSWER if dialog.type == "prompt" else None)
 
     # -- waiting -------------------------------------------------------------------------------
 
@@ -227,14 +239,22 @@ class Visit:
         logout = self.options.logout
         if logout.url is not None:
             url = self.options.resolve(logout.url)
+            phase = self.obs.phase
+            if logout.selector is not None:
+                # A sign-out confirmation page: the user is still signed in there (an identified boot is
+                # right); only what follows the click is the signed-out state the checks look at.
+                self.obs.phase = f"{phase}:sign-out-page"
             try:
                 self.page.goto(url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
             except Exception as error:
+                self.obs.phase = phase
                 self.obs.fail_step(self.obs.phase, f"could not open {url}: {_first_line(error)}")
                 return
+            if logout.selector is not None:
+                self._wait_for_boot(report=False)
+                self.obs.phase = phase
             self.obs.note(self.obs.phase, f"opened {_path(url)}; landed on {_path(self.page.url)}")
-        else:
-            assert logout.selector is not None
+        if logout.selector is not None:
             try:
                 self.page.locator(logout.selector).first.click(timeout=ACTION_TIMEOUT_MS)
             except Exception as error:

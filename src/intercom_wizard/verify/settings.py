@@ -73,12 +73,10 @@ class SignIn:
 
 @dataclass(frozen=True)
 class Logout:
+    # Both given: the URL is a sign-out confirmation page (django-allauth's, say) and the selector its
+    # button: open the page, then click.
     url: str | None = None
     selector: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.url is not None and self.selector is not None:
-            raise BadInput("Give either --logout-url or --logout-selector, not both.")
 
     @property
     def is_empty(self) -> bool:
@@ -103,8 +101,12 @@ class VerifyOptions:
     # Every user to sign in as (the first is `sign_in`); with two, the `identity` check signs in as
     # A, out, in as B, out, and in as A again, and compares the tokens' user_id.
     users: tuple[SignIn, ...] = ()
-    # How long to wait for the Messenger to boot on each page; a page that never boots fails.
-    boot_timeout: float = 10.0
+    # How long to wait for the Messenger to boot on each page; a page that never boots fails. Longer than
+    # the clients' retry budget (1 + 3 + 10 s, RETRY_DELAYS_MS) after which a missing token endpoint
+    # still ends in an anonymous boot: the report then names the endpoint, not a page that never booted.
+    boot_timeout: float = 16.0
+    # An anonymous-only install (no sign-in in the app): no token endpoint is expected, none may be asked.
+    anonymous_only: bool = False
 
     def __post_init__(self) -> None:
         if not _is_http_url(self.url):
@@ -122,6 +124,8 @@ class VerifyOptions:
             raise BadInput(f"--navigate {self.navigate!r} is not a path.", hint="For example: --navigate /about")
         if self.navigate is not None and _is_http_url(self.navigate) and _origin(self.navigate) != _origin(self.url):
             raise BadInput("--navigate must stay on the site being verified (client-side navigation cannot change origin).")
+        if self.anonymous_only and not (self.sign_in.is_empty and not self.users):
+            raise BadInput("--anonymous-only is for sites without sign-in: drop the sign-in options (or --anonymous-only).")
         if len(self.users) > 1 and self.logout.is_empty:
             raise BadInput(
                 "Two --user accounts are compared by signing out between them: pass --logout-url URL or --logout-selector CSS.",

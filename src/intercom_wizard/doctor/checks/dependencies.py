@@ -88,14 +88,14 @@ def _node_imports(unit: CodeUnit) -> list[SgNode]:
 
 def _php_imports(unit: CodeUnit) -> list[SgNode]:
     found = [node for module, node in imported_modules(unit) if module.startswith("Firebase\\JWT")]
-    found += [c for c in calls(unit) if call_parts(c).receiver is not None and call_parts(c).receiver.text().lstrip("\\").startswith("Firebase\\JWT")]  # type: ignore[union-attr]
+    found += [c for c in calls(unit) if (receiver := call_parts(c).receiver) is not None and receiver.text().lstrip("\\").startswith("Firebase\\JWT")]
     return sorted(found, key=lambda n: n.range().start.index)
 
 
 def _ruby_imports(unit: CodeUnit) -> list[SgNode]:
     """`require 'jwt'`, or `JWT.encode` alone (Rails loads gems through Bundler.require)."""
     found = [node for module, node in imported_modules(unit) if module == "jwt"]
-    found += [c for c in calls(unit) if call_parts(c).receiver is not None and call_parts(c).receiver.text() == "JWT"]  # type: ignore[union-attr]
+    found += [c for c in calls(unit) if (receiver := call_parts(c).receiver) is not None and receiver.text() == "JWT"]
     return sorted(found, key=lambda n: n.range().start.index)
 
 
@@ -171,14 +171,14 @@ def _node_declares(tree: ProjectTree, folder: str) -> bool | None:
     if manifest is None:
         return None
     sections = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
-    return any(isinstance(manifest.get(s), dict) and "jsonwebtoken" in manifest[s] for s in sections)  # type: ignore[operator]
+    return any(isinstance(section := manifest.get(s), dict) and "jsonwebtoken" in section for s in sections)
 
 
 def _composer_declares(tree: ProjectTree, folder: str) -> bool | None:
     manifest = _json_manifest(tree, join(folder, "composer.json"))
     if manifest is None:
         return None
-    return any(isinstance(manifest.get(s), dict) and "firebase/php-jwt" in manifest[s] for s in ("require", "require-dev"))  # type: ignore[operator]
+    return any(isinstance(section := manifest.get(s), dict) and "firebase/php-jwt" in section for s in ("require", "require-dev"))
 
 
 def _gem_declares(tree: ProjectTree, folder: str) -> bool | None:

@@ -5,6 +5,7 @@ import posixpath
 
 from ast_grep_py import SgNode
 
+from intercom_wizard.astgrep import required_field
 from intercom_wizard.edits import parse
 from intercom_wizard.integrations.base import PlanContext
 from intercom_wizard.integrations.package_json import read_package_json
@@ -68,13 +69,14 @@ def add_dependency(context: PlanContext, root: str, package: str, spec: str, rea
     pairs = _pairs(dependencies)
     if not pairs:
         closing = dependencies.range().end.index - 1
-        outer = _indent_of(text, dependencies.parent()) if dependencies.parent() else ""
+        parent = dependencies.parent()
+        outer = _indent_of(text, parent) if parent is not None else ""
         unit = outer or "  "
         insertion = Insertion(closing, f"{source.newline}{outer}{unit}{entry}{source.newline}{outer}")
         context.builder.insert(path, [insertion], reason)
         return
     indent = _indent_of(text, pairs[0])
-    following = next((p for p in pairs if json.loads(p.field("key").text()) > package), None)
+    following = next((p for p in pairs if json.loads(required_field(p, "key").text()) > package), None)
     if following is not None:
         insertion = Insertion(following.range().start.index, f"{entry},{source.newline}{indent}")
     else:
@@ -88,7 +90,7 @@ def _pairs(node: SgNode) -> list[SgNode]:
 
 def _pair_value(node: SgNode, key: str) -> SgNode | None:
     for pair in _pairs(node):
-        if json.loads(pair.field("key").text()) == key:
+        if json.loads(required_field(pair, "key").text()) == key:
             value = pair.field("value")
             return value if value is not None and value.kind() == "object" else None
     return None

@@ -16,6 +16,7 @@ from intercom_wizard.edits import parse
 from intercom_wizard.integrations.base import PlanContext
 from intercom_wizard.integrations.package_json import read_json_manifest
 from intercom_wizard.plan import DependencyChange, Insertion
+from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
 from intercom_wizard.versions import language_level
 
@@ -214,6 +215,11 @@ def require_path(from_file: str, to_file: str) -> str:
         common += 1
     relative = [".."] * (ups - common) + list(target.parts[common:])
     return f"__DIR__ . '/{'/'.join(relative)}'"
+
+
+def php_snippet(template: str, choices: dict[str, str] | None = None, **values: str) -> str:
+    """A PHP template without its `<?php` line (it is there to keep the template a valid PHP file)."""
+    return render(template, choices, **values).split("\n", 1)[1].strip()
 
 
 def user_fields_literal(owner: str, fields: set[str] | None, *, style: str) -> list[tuple[str, str]]:

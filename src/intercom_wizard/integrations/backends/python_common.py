@@ -1,6 +1,7 @@
 """What the Python back ends share: declaring PyJWT, finding the user's fields, placing imports."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import tomlkit
@@ -10,6 +11,7 @@ from tomlkit.exceptions import TOMLKitError
 from intercom_wizard.astgrep import field_text, required_field
 from intercom_wizard.edits import append_lines, insert_lines_after, insert_lines_before, last_import, parse
 from intercom_wizard.errors import BadInput
+from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.base import PlanContext
 from intercom_wizard.plan import DependencyChange, Insertion
 from intercom_wizard.tree import ProjectTree, join
@@ -19,6 +21,24 @@ PYJWT_SPEC = ">=2.8"
 NAME_FIELDS = ("name", "full_name", "display_name", "username")
 # At run time a name is the first of these the user has (Django's get_full_name() included).
 DYNAMIC_NAME_FIELDS = ("name", "full_name", "get_full_name", "display_name", "username")
+# tree-sitter-python kinds of a literal value (identity.py refuses a literal as a user id).
+PYTHON_LITERALS = frozenset({"integer", "float", "string", "true", "false", "none", "concatenated_string"})
+
+
+def python_resolver(node: SgNode) -> identity.Resolver:
+    """Values assigned to a name earlier in the same function: `uid = user["id"]; session["uid"] = uid`."""
+    scope = next((a for a in node.ancestors() if a.kind() in ("function_definition", "module")), None)
+
+    def resolve(name: str) -> list[tuple[str, bool]]:
+        if scope is None:
+            return []
+        return [
+            (value.text(), value.kind() in PYTHON_LITERALS)
+            for m in scope.find_all(pattern=f"{name} = $VALUE")
+            if (value := m.get_match("VALUE")) is not None and m.range().start.index < node.range().start.index
+        ]
+
+    return resolve
 
 
 def declare_pyjwt(context: PlanContext, app_root: str) -> None:
@@ -152,24 +172,45 @@ def model_fields(tree: ProjectTree, base_class: str) -> set[str] | None:
     return None
 
 
-def claims_literal(field: Callable[[str], str], user_id: str, fields: set[str] | None, indent: str, *, dynamic: str | None = None) -> str:
-    """A dict literal of the identity claims, mapping only fields the user model really has.
+@dataclass(frozen=True)
+class ClaimEntries:
+    """The identity claims' values, one Python expression each; email/name None = the user has none."""
+
+    user_id: str
+    email: str | None = None
+    name: str | None = None
+
+
+def claim_entries(field: Callable[[str], str], user_id: str, fields: AbstractSet[str] | None, *, dynamic: str | None = None) -> ClaimEntries:
+    """The claims, mapping only fields the user model really has.
 
     `dynamic`: the user expression to read email and name from at run time (`user_attribute(...)`,
     see templates/python_user_attribute.py) when the static model is not certain (`fields` is None).
     """
-    entries = [f'"user_id": {user_id},']
     if fields is None and dynamic is not None:
-        entries.append(f'"email": user_attribute({dynamic}, "email"),')
-        entries.append(f'"name": user_attribute({dynamic}, {", ".join(repr(n).replace(chr(39), chr(34)) for n in DYNAMIC_NAME_FIELDS)}),')
-    else:
-        if fields is None or "email" in fields:
-            entries.append(f'"email": {field("email")},')
-        name_field = next((name for name in NAME_FIELDS if fields is None or name in fields), None)
-        if name_field:
-            entries.append(f'"name": {field(name_field)},')
-    inner = "".join(f"\n{indent}    {entry}" for entry in entries)
-    return "{" + inner + f"\n{indent}" + "}"
+        names = ", ".join(f'"{name}"' for name in DYNAMIC_NAME_FIELDS)
+        return ClaimEntries(user_id, f'user_attribute({dynamic}, "email")', f"user_attribute({dynamic}, {names})")
+    name_field = next((name for name in NAME_FIELDS if fields is None or name in fields), None)
+    return ClaimEntries(user_id, field("email") if fields is None or "email" in fields else None, field(name_field) if name_field else None)
+
+
+def render_claims_function(template: str, choices: Mapping[str, str], entries: ClaimEntries | None, **values: str) -> str:
+    """A back end's `signed_in_user_claims()` from its variants template: the chosen variant, the
+    claims the user has (`email`/`name` choices), without the template's opening comment, and with
+    the run-time attribute helper before it when it reads attributes at run time."""
+    from intercom_wizard.templates import render
+
+    claims = {"user_id": entries.user_id, "email": entries.email or "", "display_name": entries.name or ""} if entries is not None else {}
+    text = render(
+        template,
+        {**choices, "email": "yes" if entries is not None and entries.email else "no", "name": "yes" if entries is not None and entries.name else "no"},
+        **claims,
+        **values,
+    )
+    lines = text.splitlines()
+    start = next(index for index, line in enumerate(lines) if not line.startswith("#"))  # the template's own comment
+    code = "\n".join(lines[start:]).rstrip("\n")
+    return f"{user_attribute_helper()}\n\n\n{code}" if "user_attribute(" in code else code
 
 
 def user_attribute_helper() -> str:

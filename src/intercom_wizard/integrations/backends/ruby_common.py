@@ -1,4 +1,4 @@
-"""What the Ruby back ends (Rails, Sinatra) share: the Gemfile, requires, quote style, claims.
+"""What the Ruby back ends (Rails, Sinatra) share: the Gemfile, requires, quote style, the user's email and name.
 
 Every anchor is found with ast-grep's Ruby grammar; inserted Ruby follows the quote style the file
 (or, for a new file, its neighbours) already uses, so `gem 'jwt'` lands in a single-quoted Gemfile.
@@ -178,19 +178,6 @@ def email_and_name(fields: set[str] | None) -> tuple[str | None, str | None]:
     email = next((f for f in EMAIL_FIELDS if f in fields), None)
     name = next((f for f in NAME_FIELDS if f in fields), None)
     return email, name
-
-
-def claims_hash(user_id: str, reader: str, fields: set[str] | None, indent: str, extra: tuple[str, ...] = ()) -> str:
-    """A Ruby hash literal of the identity claims: `reader` formats one attribute read, e.g. "user.{}"."""
-    email, name = email_and_name(fields)
-    entries = [f"user_id: {user_id}"]
-    if email:
-        entries.append(f"email: {reader.format(email)}")
-    if name:
-        entries.append(f"name: {reader.format(name)}")
-    entries += list(extra)
-    inner = ",\n".join(f"{indent}  {entry}" for entry in entries)
-    return "{\n" + inner + f"\n{indent}}}"
 
 
 def env_file(tree: ProjectTree, root: str, gemfile: str | None) -> str | None:

@@ -2,8 +2,8 @@
 workspace package is an app that something serves.
 
 Each SPA integration's `detect()` builds its own typed details from the `FrameworkApp`s found here.
-The "recognised but not installable" `detect()` below is what `DETECT_ONLY_FRONTENDS` still calls
-(every framework it covers is installable now, so it finds nothing the registry does not install).
+Which dependency makes which framework is not listed here: each front end declares its PACKAGES,
+and the registry derives the table (`registry.spa_packages()`, most specific framework first).
 """
 
 import posixpath
@@ -15,20 +15,14 @@ from intercom_wizard.integrations.base import Detection
 from intercom_wizard.integrations.package_json import dependencies_of, read_package_json
 from intercom_wizard.tree import ProjectTree, folder_of, join
 
-# package.json dependency -> front-end name, most specific first (Next.js apps depend on react too).
-SPA_PACKAGES = (
-    ("next", "nextjs"),
-    ("@angular/core", "angular"),
-    ("ember-source", "ember"),
-    ("vue", "vue"),
-    ("react", "react"),
-)
-
 
 def framework_of(manifest: dict[str, Any]) -> tuple[str, str] | None:
     """The single-page framework a package.json declares, with the dependency that says so."""
+    # Imported here: the registry imports every front end, and they import this module.
+    from intercom_wizard.integrations.registry import spa_packages
+
     dependencies = dependencies_of(manifest)
-    return next(((name, package) for package, name in SPA_PACKAGES if package in dependencies), None)
+    return next(((name, package) for package, name in spa_packages() if package in dependencies), None)
 
 
 # A framework's own dev server or build: what makes a workspace package an app that is served.
@@ -97,16 +91,6 @@ def uses_typescript(tree: ProjectTree, folder: str, manifest: dict[str, Any]) ->
 
 
 def detect_framework(tree: ProjectTree, name: str) -> list[Detection[Any]]:
-    """`framework_apps` as detections without details (for the SPA integrations not typed yet)."""
+    """`framework_apps` as detections without details (react and nextjs add theirs with `replace`)."""
     return [Detection(name, "frontend", app.folder, app.evidence) for app in framework_apps(tree, name)]
 
-
-def detect(tree: ProjectTree, installable: frozenset[str] = frozenset()) -> list[Detection[Any]]:
-    """The frameworks this release recognises but cannot install yet."""
-    found: list[Detection[Any]] = []
-    for path in tree.named("package.json"):
-        framework = framework_of(read_package_json(tree, path))
-        if framework is not None and framework[0] not in installable:
-            name, package = framework
-            found.append(Detection(name, "frontend", folder_of(path), (f"{path}: depends on {package}",), supported=False))
-    return found

@@ -7,7 +7,12 @@
 const crypto = require('crypto');
 const express = require('express');
 const jwt = require('jsonwebtoken');
-__IW_REQUIRES__
+// iw:if passport=yes
+const passport = require('passport');
+// iw:end
+// iw:if cors=cookie|bearer
+const cors = require('cors');
+// iw:end
 
 const TOKEN_LIFETIME_SECONDS = 2 * 60 * 60;
 
@@ -28,7 +33,16 @@ function identitySigningKey() {
 }
 
 const router = express.Router();
-__IW_CORS__
+// iw:if cors=cookie|bearer
+
+// The pages are served from another origin: allow exactly that one.
+// iw:end
+// iw:if cors=cookie
+router.use('__IW_ENDPOINT__', cors({ origin: '__IW_FRONTEND_ORIGIN__', credentials: true }));
+// iw:end
+// iw:if cors=bearer
+router.use('__IW_ENDPOINT__', cors({ origin: '__IW_FRONTEND_ORIGIN__' }));
+// iw:end
 
 // The signed-in user (an object with the id Intercom gets as user_id), or null.
 function signedInUser(req) {

@@ -40,7 +40,8 @@ class IntercomJwtController__IW_EXTENDS__
         $now = now()->getTimestamp();
 
         $claims = array_filter([
-            'user_id' => (string) $user->getAuthIdentifier(),__IW_USER_CLAIMS__
+            'user_id' => (string) $user->getAuthIdentifier(),
+__IW_USER_CLAIMS__
             'iat' => $now,
             'exp' => $now + self::TOKEN_LIFETIME_SECONDS,
         ], fn ($value) => $value !== null);

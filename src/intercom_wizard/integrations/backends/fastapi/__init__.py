@@ -27,4 +27,8 @@ SUPPORTED: SupportTable = (
     Supported("Python", "language", "python", (3, 8)),
 )
 
-__all__ = ["MODULE_NAME", "NAME", "SCRIPT_NAME", "SUPPORTED", "FastAPIDetails", "detect", "page_host", "plan"]
+# The package that identifies it (what the registry derives its tables from).
+PACKAGES: tuple[str, ...] = ("fastapi",)
+DOC: str | None = None  # no page of its own under docs/ yet
+
+__all__ = ["DOC", "PACKAGES", "MODULE_NAME", "NAME", "SCRIPT_NAME", "SUPPORTED", "FastAPIDetails", "detect", "page_host", "plan"]

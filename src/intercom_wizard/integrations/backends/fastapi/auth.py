@@ -15,6 +15,7 @@ from intercom_wizard.edits import parse
 from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.backends.fastapi.details import AuthEvidence, BearerScheme, NoUser, SessionUser, UserDependency, UserType
 from intercom_wizard.integrations.backends.fastapi.sources import match_text, python_sources
+from intercom_wizard.integrations.backends.python_common import PYTHON_LITERALS
 from intercom_wizard.tree import ProjectTree
 
 # Names of functions that are a "current user" dependency, best first (matched on names, not on code).
@@ -24,7 +25,6 @@ BEARER_SCHEMES = ("OAuth2PasswordBearer", "OAuth2AuthorizationCodeBearer", "HTTP
 # Stand-ins for an id only when the app declares them unique (identity.py): Column(unique=True), or the
 # key of its users dict (`users_db = {"frank": User(username="frank", ...)}`).
 IDENTIFYING_FIELDS = ("username", "email")
-PYTHON_LITERALS = frozenset({"integer", "float", "string", "true", "false", "none", "concatenated_string"})
 _UNIQUE_COLUMN = re.compile(r"\b(\w+)\s*(?::[^=\n]*)?=\s*(?:Column|mapped_column|Field)\([^\n]*\bunique\s*=\s*True")
 
 

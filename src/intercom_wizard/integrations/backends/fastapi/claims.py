@@ -11,8 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from intercom_wizard.integrations.backends.fastapi.details import AuthEvidence, BearerScheme, SessionUser, UserDependency
-from intercom_wizard.integrations.backends.python_common import DYNAMIC_NAME_FIELDS, NAME_FIELDS, user_attribute_helper
-from intercom_wizard.templates import render
+from intercom_wizard.integrations.backends.python_common import NAME_FIELDS, ClaimEntries, claim_entries, render_claims_function
 
 ID_FIELDS = ("id", "user_id", "uuid", "pk")
 IDENTIFYING_FIELDS = ("username", "email")  # an id only where the app declares them unique
@@ -25,15 +24,6 @@ class UserClaims:
     code: str  # signed_in_user_claims() (with the run-time attribute helper before it when it uses one)
     sources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # project module -> names to import
     has_id: bool = True  # False: the user type has no field that can be Intercom's user_id
-
-
-@dataclass(frozen=True)
-class _Claims:
-    """The returned dict's entries (one-line expressions); user_id None = no id field."""
-
-    user_id: str | None
-    email: str | None = None
-    name: str | None = None
 
 
 def user_claims(auth: AuthEvidence) -> UserClaims:
@@ -51,66 +41,53 @@ def user_claims(auth: AuthEvidence) -> UserClaims:
         code = _render(
             "optional" if auth.optional else "required",
             claims,
+            has_dict=True,
             dependency=auth.name,
             users_object=auth.users_object or "",
             user_type=user_type,
         )
-        return UserClaims(code, sources, has_id=claims.user_id is not None)
+        return UserClaims(code, sources, has_id=claims is not None)
     if isinstance(auth, SessionUser):
         if auth.keys is None:
             return UserClaims(_render("session_id", None, session_key=auth.key))
         claims = _claims("user", {k: "" for k in auth.keys} or None, mapping=True)
-        return UserClaims(_render("session_record", claims, session_key=auth.key), has_id=claims.user_id is not None)
+        return UserClaims(_render("session_record", claims, has_dict=True, session_key=auth.key), has_id=claims is not None)
     if isinstance(auth, BearerScheme):
         return UserClaims(_render("bearer_stub", None, dependency=auth.name, scheme=auth.scheme), {auth.file: (auth.name,)})
     return UserClaims(_render("stub", None))
 
 
-def _render(lookup: str, claims: _Claims | None, **values: str) -> str:
+def _render(lookup: str, claims: ClaimEntries | None, *, has_dict: bool = False, **values: str) -> str:
     choices = {
         "lookup": lookup,
         "users_object": "yes" if values.get("users_object") else "no",
-        "claims": "none" if claims is None else "dict" if claims.user_id is not None else "no_id",
-        "email": "yes" if claims is not None and claims.email is not None else "no",
-        "name": "yes" if claims is not None and claims.name is not None else "no",
+        "claims": "dict" if claims is not None else "no_id" if has_dict else "none",
     }
-    entries = {"user_id": claims.user_id or "", "email": claims.email or "", "display_name": claims.name or ""} if claims is not None else {}
-    text = render("fastapi/user_claims.py", choices, **entries, **values)
-    code = "\n".join(_without_header(text.splitlines())).rstrip("\n")
-    if "user_attribute(" in code:
-        code = f"{user_attribute_helper()}\n\n\n{code}"
-    return code
+    return render_claims_function("fastapi/user_claims.py", choices, claims, **values)
 
 
-def _without_header(lines: list[str]) -> list[str]:
-    """The template's opening comment explains its variants; the generated module does without it."""
-    start = next(index for index, line in enumerate(lines) if not line.startswith("#"))
-    return lines[start:]
-
-
-def _claims(user: str, fields: Mapping[str, str] | None, *, mapping: bool, unique: frozenset[str] = frozenset()) -> _Claims:
+def _claims(user: str, fields: Mapping[str, str] | None, *, mapping: bool, unique: frozenset[str] = frozenset()) -> ClaimEntries | None:
     """The identity claims, mapping only fields the user really has. user_id is an id field, or a
-    username/email the app declares unique when it has no id."""
+    username/email the app declares unique when it has no id; None when it has neither."""
     if mapping:
         known = set(fields) if fields is not None else None
         id_field = id_field_of(known, unique)
         if id_field is None:
-            return _Claims(None)
+            return None
         name = next((f for f in NAME_FIELDS if known is None or f in known), None)
-        return _Claims(
+        return ClaimEntries(
             f'str({user}["{id_field}"])',
             f'{user}.get("email")' if known is None or "email" in known else None,
             f'{user}.get("{name}")' if name else None,
         )
     if fields is None:
         # The user's type is not known: email and name are read at run time (properties, mixins too).
-        names = ", ".join(f'"{n}"' for n in DYNAMIC_NAME_FIELDS)
-        return _Claims(f"str({user}.id)", f'user_attribute({user}, "email")', f"user_attribute({user}, {names})")
+        return claim_entries(str, f"str({user}.id)", None, dynamic=user)
     id_field = id_field_of(set(fields), unique)
     if id_field is None:
-        return _Claims(None)
+        return None
     name = next((f for f in NAME_FIELDS if f in fields), None)
-    return _Claims(
+    return ClaimEntries(
         f"{user}.{id_field}" if fields[id_field] == "str" else f"str({user}.{id_field})",
         f"{user}.email" if "email" in fields else None,
         f"{user}.{name}" if name else None,

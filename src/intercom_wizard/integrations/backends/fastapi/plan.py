@@ -143,16 +143,27 @@ def _include_after_definitions(context: PlanContext, detection: Detection[FastAP
         if returned is None:
             builder.manual(app_file, f"Include the router where {app_var} is configured:", f"{_router_import(detection)}\n{include}")
             return
-        block = f"{_router_import(detection)}\n\n{include}\n"
+        block = _include_block(detection, "factory")
         builder.insert(app_file, [insert_lines_before(source, returned.range().start.index, block)], INCLUDE_REASON)
         return
-    why = f"# Imported here, not at the top: {MODULE_NAME} uses {details.auth.sign_in_name} from this module."
-    block = f"{why}\n{_router_import(detection)}  # noqa: E402\n\n{include}\n"
+    block = _include_block(detection, "module_end")
     guard = next((s for s in root.children() if s.kind() == "if_statement" and (c := s.field("condition")) is not None and c.find(pattern="__name__") is not None), None)
     if guard is not None:
         builder.insert(app_file, [insert_lines_before(source, guard.range().start.index, block + "\n\n")], INCLUDE_REASON)
     else:
         builder.insert(app_file, [append_lines(source, "\n\n" + block)], INCLUDE_REASON)
+
+
+def _include_block(detection: Detection[FastAPIDetails], placement: str) -> str:
+    """The router's import and include, placed inside the factory or at the end of the app module."""
+    details = detection.details
+    return render(
+        "fastapi/include_router.py",
+        {"placement": placement},
+        dependency=details.auth.sign_in_name or "",
+        router_import=_router_import(detection),
+        app_var=details.app_var,
+    )
 
 
 def _factory(root: SgNode, name: str | None) -> SgNode | None:

@@ -32,6 +32,9 @@ from intercom_wizard.integrations.backends.php.endpoint import endpoint_file, pl
 from intercom_wizard.integrations.backends.php.pages import SCRIPT_SRC, page_host
 from intercom_wizard.support import Supported, SupportTable
 
+# The packages that identify it (registry-derived tables read these), and its docs page.
+PACKAGES: tuple[str, ...] = ()  # recognised by its files alone: .php code calling session_start() and using $_SESSION
+DOC: str | None = "docs/backends-php.md"
 # The versions this integration generates code for (docs list the same table).
 SUPPORTED: SupportTable = (
     Supported("PHP", "language", "php", (7, 1)),
@@ -39,6 +42,8 @@ SUPPORTED: SupportTable = (
 )
 
 __all__ = [
+    "DOC",
+    "PACKAGES",
     "NAME",
     "SCRIPT_SRC",
     "SUPPORTED",

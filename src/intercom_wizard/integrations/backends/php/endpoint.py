@@ -7,7 +7,7 @@ import re
 from intercom_wizard.envfile import SECRET_ENV, plan_secret
 from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.backends.php.details import NoSessionUser, PhpDetails, SessionRecord, SessionUser, SessionUserId
-from intercom_wizard.integrations.backends.php_common import require_firebase_jwt, require_path, user_fields_literal, vendor_autoload
+from intercom_wizard.integrations.backends.php_common import php_snippet, require_firebase_jwt, require_path, user_fields_literal, vendor_autoload
 from intercom_wizard.integrations.base import Detection, PlanContext
 from intercom_wizard.options import ClientAuth, Endpoint
 from intercom_wizard.templates import render
@@ -156,8 +156,3 @@ def _claims_function(user: SessionUser) -> str:
         style, id_field = "id", ""
     claims = "\n".join(f"        '{key}' => {value}," for key, value in entries)
     return php_snippet("php/session-user-claims.php", {"style": style}, file=user.file, key=user.key, id_field=id_field, claims=claims)
-
-
-def php_snippet(template: str, choices: dict[str, str] | None = None, **values: str) -> str:
-    """A PHP template without its `<?php` line (it is there to keep the template a valid PHP file)."""
-    return render(template, choices, **values).split("\n", 1)[1].strip()

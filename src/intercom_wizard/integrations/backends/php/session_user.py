@@ -174,7 +174,8 @@ def _record_usage(roots: dict[str, SgNode], key: str, value: SgNode) -> tuple[Li
             if field:
                 array_fields.add(field)
         for match in root.find_all(pattern=f"$_SESSION[{quoted}]->$FIELD"):
-            object_fields.add(_captured_text(match, "FIELD"))
+            if (member := match.get_match("FIELD")) is not None:
+                object_fields.add(member.text())
     if value.kind() == "variable_name":
         scope = next((a for a in value.ancestors() if a.kind() in ("compound_statement", "program")), None)
         if scope is not None:
@@ -192,9 +193,3 @@ def _record_usage(roots: dict[str, SgNode], key: str, value: SgNode) -> tuple[Li
     if array_fields:
         return "array", array_fields
     return None, set()
-
-
-def _captured_text(match: SgNode, name: str) -> str:
-    """The text a pattern's `$NAME` matched (always present when the pattern matched)."""
-    node = match.get_match(name)
-    return node.text() if node is not None else ""

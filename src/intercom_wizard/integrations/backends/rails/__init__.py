@@ -21,10 +21,13 @@ from intercom_wizard.integrations.backends.rails.detect import NAME, detect
 from intercom_wizard.integrations.backends.rails.pages import LAYOUTS, page_host
 from intercom_wizard.support import Supported, SupportTable
 
+# The packages that identify it (registry-derived tables read these), and its docs page.
+PACKAGES: tuple[str, ...] = ("rails",)
+DOC: str | None = None
 # The versions this integration generates code for (docs list the same table).
 SUPPORTED: SupportTable = (
     Supported("Rails", "ruby", "rails", (5, 0), (9, 0)),  # ActionController::API and before_action
     Supported("Ruby", "language", "ruby", (2, 5)),  # the jwt gem's floor
 )
 
-__all__ = ["CONTROLLER", "LAYOUTS", "NAME", "SUPPORTED", "RailsAuth", "RailsDetails", "detect", "page_host", "plan"]
+__all__ = ["DOC", "PACKAGES", "CONTROLLER", "LAYOUTS", "NAME", "SUPPORTED", "RailsAuth", "RailsDetails", "detect", "page_host", "plan"]

@@ -16,12 +16,14 @@ from intercom_wizard.integrations.frontends.layouts import PAGE_SUFFIXES
 from intercom_wizard.support import SupportTable
 
 __all__ = [
+    "DOC",
     "NAME", "PACKAGES", "SCRIPT_NAME", "SOURCE_SUFFIXES", "SUPPORTED", "HtmlDetails",
     "detect", "plan", "plan_insecure", "script_source", "static_site_host",
 ]
 
 # The versions this integration generates code for (docs list the same table).
 SUPPORTED: SupportTable = ()  # plain HTML: no framework version to fit
+DOC: str | None = None  # its behaviour is described in docs/architecture.md and the back ends' pages
 PACKAGES: tuple[str, ...] = ()  # no package makes a project plain HTML: its pages do
 # The script it writes, and the layouts it edits: static pages, templates, PHP and Blade pages.
 SOURCE_SUFFIXES: tuple[str, ...] = (".js", *PAGE_SUFFIXES, ".php")

@@ -55,13 +55,14 @@ from intercom_wizard.integrations.frontends.spa_common import core_module, wire_
 from intercom_wizard.support import Supported, SupportTable
 from intercom_wizard.tree import join
 
-__all__ = ["COMPONENT", "HOOK", "NAME", "PACKAGES", "SERVES_TOKENS", "SOURCE_SUFFIXES", "SUPPORTED", "NextApp", "NextjsDetails", "detect", "plan"]
+__all__ = ["DOC", "COMPONENT", "HOOK", "NAME", "PACKAGES", "SERVES_TOKENS", "SOURCE_SUFFIXES", "SUPPORTED", "NextApp", "NextjsDetails", "detect", "plan"]
 
 # The versions this integration generates code for (docs list the same table).
 SUPPORTED: SupportTable = (
     Supported("Next.js", "npm", "next", (12, 0), (17, 0)),
     Supported("TypeScript", "npm", "typescript", (4, 5), optional=True),  # Next.js' own floor
 )
+DOC: str | None = "docs/frontends-nextjs.md"  # its page under docs/
 PACKAGES: tuple[str, ...] = ("next",)  # the package.json dependency that makes an app a Next.js app
 SOURCE_SUFFIXES: tuple[str, ...] = (".ts", ".tsx", ".js", ".jsx", ".mjs")  # what it creates and edits
 SERVES_TOKENS = True

@@ -12,7 +12,6 @@ from intercom_wizard.integrations.frontends.spa_common import add_import
 from intercom_wizard.plan import Insertion
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
-from intercom_wizard.typescript import strip_types
 from intercom_wizard.versions import npm_version
 
 COMPONENT = "IntercomMessenger"
@@ -24,7 +23,7 @@ def plan_app_router(context: PlanContext, app: NextApp, core_path: str) -> None:
     source = render("nextjs/intercom-messenger.tsx", core_import=specifier(context.tree, app, component_path, core_path))
     builder.create(
         component_path,
-        source if app.ts else strip_types(source, jsx=True),
+        language(source, app, jsx=True),
         "starts the Messenger in the browser and reports client-side navigation (usePathname)",
     )
     layout = root_layout(context.tree, app)

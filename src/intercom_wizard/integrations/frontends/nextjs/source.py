@@ -3,43 +3,23 @@ a file is written in, import specifiers, the default-exported component and its 
 
 import json
 import posixpath
-import re
 
 from ast_grep_py import SgNode
 
 from intercom_wizard.astgrep import field_text
-from intercom_wizard.edits import indent_unit, indentation_at, insert_lines_after, line_start, parse
+from intercom_wizard.edits import indent_unit, indentation_at, insert_lines_after, line_start
 from intercom_wizard.integrations.base import PlanContext
 from intercom_wizard.integrations.frontends.nextjs.detect import SCRIPT_SUFFIXES, NextApp
 from intercom_wizard.integrations.frontends.spa_common import add_import, import_path, in_file_style
+from intercom_wizard.integrations.shared.javascript import to_javascript
 from intercom_wizard.plan import Insertion
 from intercom_wizard.sourcefile import SourceText
 from intercom_wizard.tree import ProjectTree, join
-from intercom_wizard.typescript import strip_types
 
 
 def language(source: str, app: NextApp, *, jsx: bool = False) -> str:
     """TypeScript as written, or JavaScript: types stripped and type-only imports dropped."""
     return source if app.ts else to_javascript(source, jsx=jsx)
-
-
-def to_javascript(source: str, *, jsx: bool = False) -> str:
-    """A TypeScript template as JavaScript: `strip_types`, and the type-only imports it keeps removed."""
-    javascript = strip_types(_without_type_specifiers(source, "tsx" if jsx else "typescript"), jsx=jsx)
-    for node in sorted(parse(javascript, "javascript").find_all(kind="import_statement"), key=lambda n: -n.range().start.index):
-        if node.text().startswith("import type "):
-            start, end = node.range().start.index, node.range().end.index
-            javascript = javascript[:start] + javascript[end:].removeprefix("\n")
-    return javascript
-
-
-def _without_type_specifiers(source: str, grammar: str) -> str:
-    """`import { a, type B } from 'm'` as `import { a } from 'm'` (strip_types keeps import statements)."""
-    for node in sorted(parse(source, grammar).find_all(kind="import_statement"), key=lambda n: -n.range().start.index):
-        start, end = node.range().start.index, node.range().end.index
-        statement = re.sub(r"\btype\s+\w+\s*,\s*", "", re.sub(r",\s*type\s+\w+", "", node.text()))
-        source = source[:start] + statement + source[end:]
-    return source
 
 
 def specifier(tree: ProjectTree, app: NextApp, from_file: str, module_file: str) -> str:

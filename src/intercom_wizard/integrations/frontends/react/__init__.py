@@ -22,13 +22,13 @@ from intercom_wizard.integrations.frontends.react.entry import find_entry, root_
 from intercom_wizard.integrations.frontends.react.jsx import COMPONENT, ELEMENT, MOUNT_REASON, add_component_import
 from intercom_wizard.integrations.frontends.react.router import router_file, router_mount
 from intercom_wizard.integrations.frontends.spa_common import core_module, import_path, spa_app, wire_auth_hooks
+from intercom_wizard.integrations.shared.javascript import to_javascript
 from intercom_wizard.support import Supported, SupportTable
 from intercom_wizard.templates import render
 from intercom_wizard.tree import join
-from intercom_wizard.typescript import strip_types
 from intercom_wizard.versions import npm_version
 
-__all__ = ["CSP_NONCE_NOTE", "NAME", "PACKAGES", "SOURCE_SUFFIXES", "SUPPORTED", "ReactDetails", "detect", "plan"]
+__all__ = ["DOC", "CSP_NONCE_NOTE", "NAME", "PACKAGES", "SOURCE_SUFFIXES", "SUPPORTED", "ReactDetails", "detect", "plan"]
 
 # The versions this integration generates code for (docs list the same table).
 SUPPORTED: SupportTable = (
@@ -36,6 +36,7 @@ SUPPORTED: SupportTable = (
     Supported("react-router-dom", "npm", "react-router-dom", (4, 0), (8, 0), optional=True),  # withRouter() before 5.1
     Supported("react-router", "npm", "react-router", (4, 0), (8, 0), optional=True),
 )
+DOC: str | None = "docs/frontends-react.md"  # its page under docs/
 PACKAGES: tuple[str, ...] = ("react",)  # checked after the frameworks built on React (Next.js)
 # --csp-nonce: a built single-page app is static files, so its nonce comes from what serves index.html.
 CSP_NONCE_NOTE = (
@@ -67,7 +68,7 @@ def plan(context: PlanContext, detection: Detection[ReactDetails]) -> None:
     source = render(template, None, **values)
     context.builder.create(
         component_path,
-        source if app.typescript else without_type_imports(strip_types(source, jsx=True)),
+        source if app.typescript else to_javascript(source, jsx=True),
         "starts the Messenger from React" + (" and reports React Router navigation" if router else ""),
     )
 
@@ -91,7 +92,3 @@ def plan(context: PlanContext, detection: Detection[ReactDetails]) -> None:
 
     wire_auth_hooks(context, app, core_path, likely_file=entry or component_path)
 
-
-def without_type_imports(source: str) -> str:
-    """strip_types keeps `import type` lines; JavaScript has no such statement."""
-    return "".join(line for line in source.splitlines(keepends=True) if not line.startswith("import type "))

@@ -15,9 +15,10 @@ names the framework modules and tests import are re-exported here.
 from intercom_wizard.integrations.frontends.spa_common.auth_functions import (
     LOGIN_NAME,
     LOGOUT_NAME,
-    SOURCE_SUFFIXES,
+    SCRIPT_SUFFIXES,
     AuthFunction,
     find_auth_functions,
+    source_suffixes,
 )
 from intercom_wizard.integrations.frontends.spa_common.auth_hooks import hook_call, wire_auth_hooks
 from intercom_wizard.integrations.frontends.spa_common.core import (
@@ -34,7 +35,7 @@ from intercom_wizard.integrations.frontends.spa_common.core import (
 from intercom_wizard.integrations.frontends.spa_common.imports import add_import, in_file_style, language_of, text_line_after
 
 __all__ = [
-    "CORE_TEMPLATE", "LOGIN_NAME", "LOGOUT_NAME", "SDK_PACKAGE", "SDK_SPEC", "SOURCE_SUFFIXES",
+    "CORE_TEMPLATE", "LOGIN_NAME", "LOGOUT_NAME", "SDK_PACKAGE", "SCRIPT_SUFFIXES", "SDK_SPEC",
     "AuthFunction", "SpaApp", "add_import", "core_module", "core_source", "find_auth_functions", "hook_call",
-    "import_path", "in_file_style", "language_of", "spa_app", "text_line_after", "token_url", "wire_auth_hooks",
+    "import_path", "in_file_style", "language_of", "source_suffixes", "spa_app", "text_line_after", "token_url", "wire_auth_hooks",
 ]

@@ -13,7 +13,17 @@ from intercom_wizard.integrations.frontends.spa_common.core import SpaApp
 from intercom_wizard.integrations.frontends.spa_common.imports import scripts
 from intercom_wizard.tree import ProjectTree
 
-SOURCE_SUFFIXES = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".vue")
+SCRIPT_SUFFIXES = (".ts", ".tsx", ".js", ".jsx", ".mjs")
+
+
+def source_suffixes() -> tuple[str, ...]:
+    """Scripts, and the front ends' own component files (".vue", declared by the Vue integration)."""
+    # Imported here: the registry imports every front end, and they import this module.
+    from intercom_wizard.integrations.registry import component_suffixes
+
+    return SCRIPT_SUFFIXES + component_suffixes()
+
+
 # logout, logOut, log_out, signout, signOut, sign_out (not SignOut: that is a component).
 LOGOUT_NAME = re.compile(r"^(log|sign)_?[oO]ut$")
 LOGIN_NAME = re.compile(r"^(log|sign)_?[iI]n$")
@@ -33,7 +43,7 @@ class AuthFunction:
 def find_auth_functions(tree: ProjectTree, app: SpaApp, pattern: re.Pattern[str]) -> list[AuthFunction]:
     """Functions and methods named like logout/signOut (or login/signIn) in the app's own code."""
     found = []
-    for path in tree.glob(*SOURCE_SUFFIXES, under=app.source_dir):
+    for path in tree.glob(*source_suffixes(), under=app.source_dir):
         if "intercom" in path.lower() or ".spec." in path or ".test." in path:
             continue
         for text, offset, language in scripts(tree.text(path), path):

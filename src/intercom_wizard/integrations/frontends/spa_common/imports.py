@@ -40,8 +40,8 @@ def language_of(path: str) -> str:
 
 
 def scripts(text: str, path: str) -> list[tuple[str, int, str]]:
-    """The JS/TS to parse in a file: the file itself, or a Vue component's <script> blocks."""
-    if not path.endswith(".vue"):
+    """The JS/TS to parse in a file: the file itself, or a component's (.vue) <script> blocks."""
+    if not is_component(path):
         return [(text, 0, language_of(path))]
     blocks = []
     for script in parse(text, "html").find_all(kind="script_element"):
@@ -63,10 +63,18 @@ def import_insertion(context: PlanContext, path: str, offset: int, statement: st
             directives = [c for c in root.children() if c.kind() == "expression_statement" and _is_string(c.child(0))]
             if directives:  # 'use client', 'use strict'
                 return insert_lines_after(source, script_offset + directives[-1].range().end.index, "\n" + statement)
-            at = text_line_after(source.text, script_offset) if path.endswith(".vue") else script_offset
+            at = text_line_after(source.text, script_offset) if is_component(path) else script_offset
             return Insertion(at, source.native(statement + "\n\n"))
         return insert_lines_after(source, script_offset + anchor.range().end.index, statement)
     return None
+
+
+def is_component(path: str) -> bool:
+    """A front end's own component file (a Vue single-file component): its code is in <script> blocks."""
+    # Imported here: the registry imports every front end, and they import this module.
+    from intercom_wizard.integrations.registry import component_suffixes
+
+    return path.endswith(component_suffixes())
 
 
 def _is_string(node: SgNode | None) -> bool:

@@ -13,7 +13,16 @@ import jwt
 __IW_IMPORTS__
 
 bp = Blueprint("intercom_jwt", __name__)
-__IW_CORS__
+# iw:if cors=cookie|bearer
+
+# The pages are served from another origin: allow exactly that one.
+# iw:end
+# iw:if cors=cookie
+CORS(bp, origins=["__IW_FRONTEND_ORIGIN__"], supports_credentials=True)
+# iw:end
+# iw:if cors=bearer
+CORS(bp, origins=["__IW_FRONTEND_ORIGIN__"])
+# iw:end
 
 TOKEN_LIFETIME_SECONDS = 2 * 60 * 60
 
@@ -21,7 +30,18 @@ TOKEN_LIFETIME_SECONDS = 2 * 60 * 60
 __IW_USER_CLAIMS__
 
 
-__IW_ROUTE__
+# iw:if route=get
+@bp.get("__IW_ENDPOINT__")
+# iw:end
+# iw:if route=route
+@bp.route("__IW_ENDPOINT__", methods=["GET"])
+# iw:end
+# iw:if token=jwt_required
+@jwt_required(optional=True)
+# iw:end
+# iw:if token=jwt_optional
+@jwt_optional
+# iw:end
 def intercom_jwt():
     claims = signed_in_user_claims()
     if claims is None:
@@ -33,7 +53,14 @@ def intercom_jwt():
     now = int(time.time())
     payload = {key: value for key, value in claims.items() if value is not None}
     payload.update(iat=now, exp=now + TOKEN_LIFETIME_SECONDS)
+    # iw:if pyjwt=2
     return jsonify(token=jwt.encode(payload, secret, algorithm="HS256"))
+    # iw:end
+    # iw:if pyjwt=1
+    token = jwt.encode(payload, secret, algorithm="HS256")
+    # PyJWT 1.x (which Flask-JWT-Extended 3 requires) returns bytes.
+    return jsonify(token=token.decode("ascii") if isinstance(token, bytes) else token)
+    # iw:end
 
 
 @bp.after_request

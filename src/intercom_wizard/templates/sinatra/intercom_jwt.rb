@@ -16,6 +16,12 @@ get "__IW_ENDPOINT__" do
 
 __IW_READER__
   now = Time.now.to_i
-  claims = __IW_CLAIMS__.compact
+  claims = {
+    user_id: __IW_USER_ID__.to_s,
+__IW_EMAIL_CLAIM__
+__IW_NAME_CLAIM__
+    iat: now,
+    exp: now + 2 * 60 * 60 # two hours
+  }.compact
   { token: JWT.encode(claims, secret, "HS256") }.to_json
 end

@@ -1,0 +1,41 @@
+"""What Express's detection finds, as typed values: the server module and how a request names its user.
+
+`SignedInUser` is the one shape every way of knowing the user takes (passport, a session record or
+id, a bearer token's claims, or none), so planning renders the route from it without asking which.
+"""
+
+from dataclasses import dataclass
+from typing import Literal
+
+from intercom_wizard.integrations.base import BackendDetails
+
+UserKind = Literal["passport", "session", "session-id", "express-jwt", "passport-jwt", "none"]
+# What the generated signedInUser() returns when nothing proves who the user is: the route answers 401.
+NO_USER = "null /* no evidence of the signed-in user's id: see the manual step */"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SignedInUser:
+    """How the token route finds the signed-in user on a request."""
+
+    kind: UserKind
+    expression: str  # JavaScript giving the user object (or null) from `req`
+    id_field: str = "id"  # the user object's property that is Intercom's user_id
+    middleware: str = ""  # a route middleware that authenticates first (passport-jwt; passport's session strategy run per route)
+    reason: str = ""  # kind "none": why no user could be proven
+    rejected: tuple[str, ...] = ()  # kind "none": the candidates refused, "file:line: why"
+
+    @classmethod
+    def none(cls, reason: str, rejected: tuple[str, ...] = ()) -> "SignedInUser":
+        return cls(kind="none", expression=NO_USER, reason=reason, rejected=rejected)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExpressDetails(BackendDetails):
+    entry_file: str  # the server module that creates the app
+    esm: bool = False  # "type": "module" or a .mjs server: the route is an ES module
+    typescript: bool = False  # a TypeScript server: the route is written as TypeScript
+    user: SignedInUser  # from the session or passport (cookie auth)
+    # From the access token, for a bearer-token API (express-jwt, passport-jwt); `token_auth` says
+    # whether the token's subject is an evidenced id.
+    token_user: SignedInUser | None = None

@@ -1,0 +1,188 @@
+"""Planning Express's token route: the router module (CommonJS, ES module or TypeScript, like the
+server), its mount after the session middleware, jsonwebtoken (and cors), the secret, and the
+manual step when no user is proven."""
+
+import re
+from dataclasses import dataclass
+
+from ast_grep_py import SgNode
+
+from intercom_wizard.edits import insert_lines_after, last_import, parse
+from intercom_wizard.envfile import plan_secret
+from intercom_wizard.integrations import identity
+from intercom_wizard.integrations.backends.express.details import ExpressDetails, SignedInUser
+from intercom_wizard.integrations.backends.express.detect import find_creation
+from intercom_wizard.integrations.backends.express.session import JS_SUFFIXES, TS_SUFFIXES, language_of
+from intercom_wizard.integrations.backends.npm_common import add_dependency
+from intercom_wizard.integrations.base import Detection, PlanContext
+from intercom_wizard.options import ClientAuth
+from intercom_wizard.templates import render
+from intercom_wizard.tree import ProjectTree, folder_of, join
+
+MODULE_FILE = "intercom-jwt.js"
+# Middleware that must run before the token route, so it knows who is signed in.
+AUTH_MIDDLEWARE = (
+    "$APP.use(session($$$))",
+    "$APP.use(passport.initialize())",
+    "$APP.use(passport.session())",
+    "$APP.use(passport.authenticate('session'))",
+    "$APP.use(expressjwt($$$))",
+    "$APP.use(expressjwt($$$).unless($$$))",
+)
+
+
+@dataclass(frozen=True)
+class RouteUser:
+    """The user the route reads, settled once for this install: the access token's (bearer auth, when
+    its subject is an evidenced id) or the session's."""
+
+    user: SignedInUser
+    by_token: bool  # the front end sends the app's bearer token, not cookies
+
+
+def route_user(context: PlanContext, details: ExpressDetails) -> RouteUser:
+    token_user = details.token_user if context.options.auth is ClientAuth.BEARER else None
+    if token_user is None:
+        return RouteUser(details.user, by_token=False)
+    refused = details.token_auth.identity_refused if details.token_auth is not None else ()
+    if refused:
+        # The tokens' subject is a name or an untraceable value: no evidence of the user's id.
+        return RouteUser(SignedInUser.none("the access tokens' sub is not the user's id", refused), by_token=False)
+    return RouteUser(token_user, by_token=True)
+
+
+def plan(context: PlanContext, detection: Detection[ExpressDetails]) -> None:
+    tree, builder, details = context.tree, context.builder, detection.details
+    server_file = details.entry_file
+    route = route_user(context, details)
+    user = route.user
+    cors = "none"
+    if context.options.frontend_origin:
+        cors = "bearer" if route.by_token else "cookie"
+        add_dependency(context, detection.root, "cors", "^2.8.5", "cors answers the pages' cross-origin requests")
+    module = render(
+        "express/intercom-jwt.js",
+        {"passport": "yes" if user.middleware.startswith("passport.") else "no", "cors": cors},
+        endpoint=str(context.options.token_endpoint),
+        frontend_origin=context.options.frontend_origin or "",
+        user=user.expression,
+        id_field=user.id_field,
+        middleware=user.middleware,
+    )
+    module_file = MODULE_FILE
+    if details.typescript:
+        module = _as_typescript(module, default_imports=_uses_default_imports(tree.text(server_file)))
+        module_file = MODULE_FILE.replace(".js", ".ts")
+        add_dependency(context, detection.root, "@types/jsonwebtoken", "^9.0.7", "the types of jsonwebtoken, for the TypeScript build")
+    elif details.esm:
+        module = _as_es_module(module)
+    route_file = join(folder_of(server_file), module_file)
+    builder.create(route_file, module, f"GET {context.options.token_endpoint}: a signed Intercom JWT for the signed-in user, 401 otherwise")
+    _mount(context, detection)
+    add_dependency(context, detection.root, "jsonwebtoken", "^9.0.2", "jsonwebtoken signs the tokens")
+    plan_secret(context, _env_file(tree, detection.root))
+    if user.kind == "express-jwt" and "expressjwt(" not in tree.text(server_file):
+        builder.note(
+            f"express-jwt is not applied app-wide in {server_file}, so req.auth is empty on the token route: "
+            "protect it with the same expressjwt({ ... }) middleware as your other API routes.",
+            "warning",
+        )
+    if user.kind == "none":
+        snippet = render("express/user-adapter.js").strip()
+        identity.adapter_step(builder, route_file, module, "signedInUser", user.reason, snippet, user.rejected)
+
+
+def _as_es_module(module: str) -> str:
+    """The same module with `import` statements, for apps whose package.json says "type": "module"."""
+    lines = []
+    for line in module.splitlines(keepends=True):
+        if line.startswith("const ") and " = require('" in line:
+            name, required = line[len("const ") :].split(" = require(", 1)
+            line = f"import {name} from {required.split(')')[0]};\n"
+        lines.append(line.replace("module.exports = router;", "export default router;"))
+    return "".join(lines)
+
+
+def _as_typescript(module: str, *, default_imports: bool) -> str:
+    """The module as TypeScript: ES imports (default ones when the app's own server uses them, which
+    needs esModuleInterop; Node's built-ins always as namespaces), typed parameters, a default export.
+
+    The request and the user stay loosely typed: which properties the app's session or passport put
+    on them is the app's own typing, and the token route must compile whatever they are.
+    """
+    module = _as_es_module(module)
+    module = module.replace("import crypto from 'crypto';", "import * as crypto from 'crypto';")
+    if not default_imports:
+        module = re.sub(r"^import (\w+) from '(?!\.)", r"import * as \1 from '", module, flags=re.M)
+    any_type = " // eslint-disable-line @typescript-eslint/no-explicit-any"
+    replacements = (
+        ("let signingKey = null;", "let signingKey: crypto.KeyObject | null = null;"),
+        ("function signedInUser(req) {", "function signedInUser(req: any): any {" + any_type),
+        ("function userAttribute(user, ...names) {", "function userAttribute(user: any, ...names: string[]): string | undefined {" + any_type),
+        ("(req, res) => {", "(req: any, res: express.Response) => {" + any_type),
+    )
+    for javascript, typescript in replacements:
+        module = module.replace(javascript, typescript)
+    return module
+
+
+def _uses_default_imports(server_source: str) -> bool:
+    return re.search(r"^import express\b", server_source, re.M) is not None
+
+
+def _import_specifier(tree: ProjectTree, detection: Detection[ExpressDetails]) -> str:
+    """'./intercom-jwt' as the server module must spell it: Node's ES modules (and TypeScript's
+    node16/nodenext resolution) need the extension; TypeScript names the .js its .ts compiles to."""
+    if not detection.details.typescript:
+        return "./intercom-jwt.js" if detection.details.esm else "./intercom-jwt"
+    tsconfig = join(detection.root, "tsconfig.json")
+    settings = tree.text(tsconfig) if tree.exists(tsconfig) else ""
+    strict_resolution = re.search(r'"(module|moduleResolution)"\s*:\s*"node(16|next)"', settings, re.I)
+    return "./intercom-jwt.js" if strict_resolution or detection.details.esm else "./intercom-jwt"
+
+
+def _mount(context: PlanContext, detection: Detection[ExpressDetails]) -> None:
+    tree, builder, details = context.tree, context.builder, detection.details
+    server_file, app_var = details.entry_file, details.app_var
+    source = tree.read(server_file)
+    language = language_of(server_file)
+    root = parse(source.text, language)
+    specifier = _import_specifier(tree, detection)
+    if details.esm or details.typescript:
+        statement = f"import intercomJwt from '{specifier}';"
+    else:
+        statement = f"const intercomJwt = require('{specifier}');"
+    imports = last_import(root, language)
+    mount = f"{app_var}.use(intercomJwt);"
+    anchor = _after_session_middleware(root, app_var, language)
+    if imports is None or anchor is None:
+        builder.manual(server_file, "Mount the token route after your session middleware:", f"{statement}\n{mount}")
+        return
+    builder.insert(
+        server_file,
+        [
+            insert_lines_after(source, imports.range().end.index, statement),
+            insert_lines_after(source, anchor.range().end.index, mount),
+        ],
+        "mounts the token route after the session middleware",
+    )
+
+
+def _after_session_middleware(root: SgNode, app_var: str, language: str = "javascript") -> SgNode | None:
+    """The last top-level statement that installs session (or passport) middleware, else the app's creation."""
+    candidates = [match for pattern in AUTH_MIDDLEWARE for match in root.find_all(pattern=pattern.replace("$APP", app_var))]
+    if not candidates:
+        created = find_creation(root, language)
+        candidates = [created] if created is not None else []
+    if not candidates:
+        return None
+    last = max(candidates, key=lambda node: node.range().end.index)
+    return next((a for a in [last, *last.ancestors()] if (parent := a.parent()) is not None and parent.kind() == "program"), None)
+
+
+def _env_file(tree: ProjectTree, root: str) -> str | None:
+    for path in [*tree.glob(*JS_SUFFIXES, *TS_SUFFIXES, under=root), join(root, "package.json")]:
+        text = tree.text(path)
+        if "dotenv" in text or "--env-file" in text:
+            return join(root, ".env")
+    return None

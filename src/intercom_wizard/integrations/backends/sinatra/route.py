@@ -1,0 +1,115 @@
+"""Planning a Sinatra app's token endpoint: a `get` route (templates/sinatra/intercom_jwt.rb) after the
+app's last route (inside the class for a modular app), `require "json"` / `require "jwt"`, the jwt
+gem, the secret, and the adapter step when no signed-in user was found."""
+
+from ast_grep_py import SgNode
+
+from intercom_wizard.astgrep import field_text
+from intercom_wizard.edits import indent_unit, indentation_at, insert_lines_after, insert_lines_before
+from intercom_wizard.envfile import plan_secret
+from intercom_wizard.integrations import identity
+from intercom_wizard.integrations.backends.ruby_common import add_jwt_gem, add_requires, email_and_name, env_file, method_name, quote_style, requote, ruby
+from intercom_wizard.integrations.backends.sinatra.details import SinatraAuth, SinatraDetails
+from intercom_wizard.integrations.backends.sinatra.detect import ROUTE_METHODS, folder_setting, sets
+from intercom_wizard.integrations.base import Detection, PlanContext
+from intercom_wizard.templates import render
+
+ADAPTER_HELPER = "intercom_signed_in_user"
+NAME_READERS = ":name, :full_name, :display_name, :username"
+
+
+def plan(context: PlanContext, detection: Detection[SinatraDetails]) -> None:
+    tree, builder = context.tree, context.builder
+    details = detection.details
+    app_file = details.entry_file
+    source = tree.read(app_file)
+    quote = quote_style([source.text])
+    add_requires(context, app_file, ["json", "jwt"], "loads the JWT library for the token route")
+    route = requote(_route_source(str(context.options.token_endpoint), details.auth), quote)
+    _add_route(context, detection, route)
+    add_jwt_gem(context, details.gemfile)
+    plan_secret(context, env_file(tree, detection.root, details.gemfile))
+    if details.auth.kind == "none":
+        after = next((c.after for c in builder.changes() if c.path == app_file), None)
+        if after is not None:
+            identity.adapter_step(
+                builder,
+                app_file,
+                after,
+                ADAPTER_HELPER,
+                details.auth.reason,
+                requote(render("sinatra/user_adapter.rb").split("\n", 1)[1].strip(), quote),
+                details.auth.rejected,
+            )
+    for setting in ("public_folder", "views"):
+        if sets(ruby(source.text), setting) and folder_setting(ruby(source.text), setting) is None:
+            builder.note(
+                f"{app_file} sets its own :{setting}; the wizard used Sinatra's default folder. "
+                "Move intercom-messenger.js / the script tag if they belong elsewhere.",
+                "warning",
+            )
+
+
+def _route_source(endpoint: str, auth: SinatraAuth) -> str:
+    adapter = ""
+    if auth.kind == "helper":
+        user = "current_user"
+    elif auth.kind == "session":
+        user = f"session[:{auth.key}] && {{ id: session[:{auth.key}] }}"
+    else:
+        user = ADAPTER_HELPER
+        adapter = render("sinatra/user_adapter_stub.rb").strip() + "\n\n"
+    reader = "user[:{}]" if auth.access == "index" else "user.{}"
+    lookup = ""
+    if auth.fields is None and auth.kind == "helper":
+        # The model is not certain: read email and name at run time, from a Hash or any object.
+        email_claim, name_claim = "    email: read.call(:email),", f"    name: read.call({NAME_READERS}),"
+        lookup = render("sinatra/reader_lambda.rb").rstrip("\n")
+    else:
+        email, name = email_and_name(set(auth.fields) if auth.fields else None)
+        email_claim = f"    email: {reader.format(email)}," if email else ""
+        name_claim = f"    name: {reader.format(name)}," if name else ""
+    return adapter + render(
+        "sinatra/intercom_jwt.rb",
+        endpoint=endpoint,
+        user=user,
+        user_id=reader.format("id"),
+        reader=lookup,
+        email_claim=email_claim,
+        name_claim=name_claim,
+    )
+
+
+def _routes(statements: list[SgNode]) -> list[SgNode]:
+    return [
+        s
+        for s in statements
+        if s.kind() == "call" and method_name(s) in ROUTE_METHODS and s.field("block") is not None and s.field("receiver") is None
+    ]
+
+
+def _add_route(context: PlanContext, detection: Detection[SinatraDetails], route: str) -> None:
+    tree, builder = context.tree, context.builder
+    app_file = detection.details.entry_file
+    source = tree.read(app_file)
+    root = ruby(source.text)
+    reason = "adds the token route"
+    if detection.details.style == "modular":
+        klass = next(k for k in root.find_all(kind="class") if field_text(k, "name") == detection.details.class_name)
+        body = klass.field("body")
+        statements = body.children() if body is not None else []
+        routes = _routes(statements)
+        if routes:
+            anchor = routes[-1]
+            indent = indentation_at(source.text, anchor.range().start.index)
+            builder.insert(app_file, [insert_lines_after(source, anchor.range().end.index, "\n" + route, indent)], reason)
+            return
+        end = klass.children()[-1]
+        indent = indentation_at(source.text, klass.range().start.index) + indent_unit(source.text)
+        builder.insert(app_file, [insert_lines_before(source, end.range().start.index, route, indent)], reason)
+        return
+    routes = _routes(root.children())
+    if routes:
+        builder.insert(app_file, [insert_lines_after(source, routes[-1].range().end.index, "\n" + route, "")], reason)
+        return
+    builder.manual(app_file, "Add this route where the app defines its routes:", route)
