@@ -3,12 +3,17 @@ options, written where the page host says, and one `<script>` tag per layout (wi
 nonce where it makes one; in `<head>` when Turbo, htmx or Livewire swap the body). `--insecure`
 writes the seed's unsigned snippet instead."""
 
+import posixpath
+import re
+
 from intercom_wizard.edits import indent_unit, indentation_at, insert_lines_before
 from intercom_wizard.errors import BadInput
 from intercom_wizard.integrations.base import PageHost, PlanContext
+from intercom_wizard.integrations.frontends.html.bundled import bundle_entry_for_template
 from intercom_wizard.integrations.frontends.html.detect import SCRIPT_NAME
 from intercom_wizard.integrations.frontends.html.navigation import Navigation, detect_navigation
 from intercom_wizard.integrations.frontends.layouts import body_end_offset, head_end_tag
+from intercom_wizard.integrations.frontends.spa_common.imports import add_import
 from intercom_wizard.options import ClientAuth, InstallOptions
 from intercom_wizard.plan import Insertion
 from intercom_wizard.templates import render
@@ -51,6 +56,16 @@ def plan(context: PlanContext, host: PageHost, *, token_url: str | None) -> None
             + (", from <head>." if navigation.in_head else ".")
         )
     for layout in host.layouts:
+        entry = bundle_entry_for_template(context.tree, layout)
+        if entry is not None:
+            # The bundler emits the page and what its entry imports, not files beside the page.
+            specifier = posixpath.relpath(join(host.static_dir, SCRIPT_NAME), posixpath.dirname(entry) or ".")
+            specifier = specifier if specifier.startswith(".") else f"./{specifier}"
+            source = context.tree.text(entry)
+            # A CommonJS entry requires it (an `import` there would turn the module into ESM).
+            statement = f"require('{specifier}');" if "require(" in source and not re.search(r"^\s*import\s", source, re.MULTILINE) else f"import '{specifier}';"
+            add_import(context, entry, statement, f"bundles the Messenger script into the page {layout} is the template of")
+            continue
         placed = tag.replace(" defer>", f"{nonces[layout]}{navigation.tag_attributes} defer>")
         _insert_script_tag(context, layout, placed, host.template_prelude, navigation=navigation)
     for layout in host.unsupported_layouts:
