@@ -888,7 +888,7 @@ def _stage_reasons(cell: str) -> list[tuple[str, str]]:
 
 def rates_lines(rows: Sequence[str]) -> list[str]:
     """The issue's measures: install success rate, verify rate over the apps that can run here, reasons by stage."""
-    installs = verified = offline = no_pages = 0
+    installs = verified = signed_out_only = offline = no_pages = 0
     reasons: dict[tuple[str, str], int] = {}
     for row in rows:
         cells = _row_cells(row)
@@ -899,6 +899,7 @@ def rates_lines(rows: Sequence[str]) -> list[str]:
         elif by_column.get("verify") != f"skip ({OFFLINE_NO})":
             offline += 1
             verified += by_column.get("verify", "").startswith("pass")
+            signed_out_only += by_column.get("verify", "") == "pass (signed out only)"
         for stage, reason in _stage_reasons(cells[-1]):
             if reason.startswith((*NOT_RUN_HERE, NO_SIGN_IN, "sign-in needs network access")):
                 continue
@@ -906,8 +907,10 @@ def rates_lines(rows: Sequence[str]) -> list[str]:
             reasons[key] = reasons.get(key, 0) + 1
     lines = [
         f"Install complete or incomplete (manual steps naming existing files): {_percent(installs, len(rows))}.",
-        f"Verify passed (signed out, and both users where the app has sign-in) on {_percent(verified, offline)} of the apps that can run offline "
-        f"({len(rows) - offline - no_pages} cannot: `offline: no` with the reason in their row; {no_pages} are JSON APIs with no page to open: `no pages`).",
+        f"Verify passed (signed out, and both users where the sign-in can be used here) on {_percent(verified, offline)} of the apps that can run offline, "
+        f"{signed_out_only} of them signed out only (no sign-in, or one that cannot be used here: the row says why). "
+        f"Not counted: {len(rows) - offline - no_pages} that cannot run here (`offline: no`, the reason in their row) and "
+        f"{no_pages} JSON APIs with no page to open (`no pages`).",
     ]
     if reasons:
         ranked = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
