@@ -10,6 +10,7 @@ those rules; checked structurally on the rendered script with ast-grep.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -110,26 +111,18 @@ WEBPACK_SITE = {
 }
 
 
-@pytest.mark.parametrize(
-    ("main_js", "expected"),
-    [
-        ("import { renderItems } from './items.js';\n\nrenderItems(document.querySelector('.items'));\n", "import './intercom-messenger.js';"),
-        ("const { renderItems } = require('./items.js');\n\nrenderItems(document.querySelector('.items'));\n", "require('./intercom-messenger.js');"),
-    ],
-    ids=["esm-entry", "commonjs-entry"],
-)
-def test_page_rendered_by_html_webpack_plugin_gets_the_script_through_the_bundle(tmp_path: Path, cli, main_js: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+def test_page_rendered_by_html_webpack_plugin_gets_the_script_through_the_bundle(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     # TodoMVC's javascript-es6 example: webpack renders src/index.html into dist/ and emits only what the
     # entry imports, so a script tag pointing at src/intercom-messenger.js loads nothing once built. The
     # Messenger script must reach the output through the entry (a side-effect import), not a tag.
-    write_files(tmp_path, WEBPACK_SITE | {"src/main.js": main_js})
+    write_files(tmp_path, WEBPACK_SITE)
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-qm", "fixture")
     result, files = install_and_check_uninstall(cli, tmp_path)
     assert result.exit_code == 0, result.stderr
     assert "intercom-messenger" not in files["src/page.html"]
-    assert expected in files["src/main.js"].splitlines()
+    assert re.search(r"""^import '\./intercom-messenger\.js';$""", files["src/main.js"], re.MULTILINE)
     assert "src/intercom-messenger.js" in files
 
 
