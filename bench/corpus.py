@@ -47,7 +47,9 @@ GIT_IDENTITY = ("-c", "user.name=corpus", "-c", "user.email=corpus@example.inval
 # Never part of the byte check: dependencies and the app's own build output (which its build
 # rewrites after the install) — the wizard must not touch them either way.
 DEFAULT_GENERATED = ("node_modules", ".next", "dist", "build", "out", ".angular", ".nuxt", ".svelte-kit",
-                     "coverage", "tmp", ".cache", ".turbo", "__pycache__", ".parcel-cache", "vendor/bundle")
+                     "coverage", "tmp", ".cache", ".turbo", "__pycache__", ".parcel-cache", "vendor/bundle",
+                     # the app's own linters' and test runners' caches (its lint stage writes them)
+                     ".ruff_cache", ".mypy_cache", ".pytest_cache", ".eslintcache")
 WIZARD_RECEIPT = ".intercom-wizard.json"
 LOOPBACK_PRELOAD = Path(__file__).resolve().parent / "corpus_loopback.cjs"
 
