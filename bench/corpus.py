@@ -491,7 +491,9 @@ class Scorer:
             lock.unlink(missing_ok=True)
 
     def _score(self, sheet: Sheet, result: AppResult, source: Path) -> AppResult:
-        root = self.work / sheet.name / "app"
+        # The copy keeps the checkout's folder name: npm names a package without "name" after its
+        # folder, so a copy under another name would have its lockfile's name rewritten by npm.
+        root = self.work / sheet.name / "copy" / source.resolve().name
         logs = self.work / sheet.name / "logs"
         shutil.rmtree(logs, ignore_errors=True)
         env = self.env(sheet)
