@@ -21,7 +21,7 @@ from intercom_wizard.remote_endpoint import require_token_endpoint_elsewhere
 from intercom_wizard.signin import find_sign_in
 from intercom_wizard.support import check_supported
 from intercom_wizard.tree import folder_of, join
-from intercom_wizard.upgrade import for_backends, keeps_own_client, upgrade_steps
+from intercom_wizard.upgrade import for_backends, keeps_own_client, keeps_server_library, upgrade_steps
 from intercom_wizard.upgrade_plan import check_upgradable, plan_upgrade
 
 SUPPORTED_FRONTENDS = tuple(FRONTENDS)
@@ -166,7 +166,9 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
     # storage is looked for, so page_host, which reads only the endpoint, comes first.)
     resolved = resolve_client_auth(project, options, backend, has_pages=single_page_app or host is not None)
     context = PlanContext(project.tree, resolved, builder, secret, anonymous_only=anonymous_only)
-    if frontend is not None and single_page_app:
+    if keeps_server_library(project.tree):
+        pass  # intercom-rails puts the Messenger in the pages and signs the JWT itself (upgrade_rails.py)
+    elif frontend is not None and single_page_app:
         _plan_single_page_app(context, project, backend, frontend, own_client=keeps_own_client(project.tree))
     else:
         _plan_pages(context, project, backend, host)

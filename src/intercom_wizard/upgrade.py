@@ -6,13 +6,14 @@ and says, for each, what the upgrade does with it. The same steps are named by t
 a plain `install`, listed by `doctor`, and carried out by `install --upgrade` (see upgrade_plan.py).
 """
 
+import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from intercom_wizard.existing import Finding
 from intercom_wizard.tree import ProjectTree
-from intercom_wizard.versions import npm_range_floor
+from intercom_wizard.versions import gem_range_floor, gem_version, npm_range_floor
 
 PAGE_SUFFIXES = (".html", ".htm", ".jinja", ".j2", ".njk", ".erb", ".ejs", ".php", ".hbs")
 # Pages `--upgrade` rewrites: the engines the back ends render (Jinja, Django templates, ERB for Rails
@@ -35,6 +36,14 @@ REACT_PROVIDER = "react-use-intercom-provider"
 REACT_JWT_RELEASE = (5, 5, 0)
 REACT_KINDS = (REACT_PACKAGE, REACT_BOOT, REACT_PROVIDER)
 REACT_SPEC = re.compile(r'"react-use-intercom"\s*:\s*"([^"]*)"')
+# intercom-rails is kept too: from 1.0.5 on it signs intercom_user_jwt itself (config.jwt, with the
+# identity verification secret it already has as config.api_secret), so the page carries no user_id,
+# email, name or user_hash, and no token endpoint or second script is needed.
+RAILS_GEM = "intercom-rails-gem"
+RAILS_INITIALIZER = "intercom-rails-initializer"
+RAILS_INITIALIZER_PATH = "config/initializers/intercom.rb"
+RAILS_JWT_RELEASE = (1, 0, 5)
+RAILS_GEM_LINE = re.compile(r"""^[ \t]*gem[ \t]+["']intercom-rails["'][^\n]*""", re.MULTILINE)
 OTHER = "other"
 
 
@@ -56,7 +65,12 @@ def upgrade_steps(tree: ProjectTree, findings: list[Finding]) -> list[UpgradeSte
     for finding in findings:
         by_path[finding.path].append(finding)
     steps = []
+    gemfiles = [path for path in tree.named("Gemfile") if RAILS_GEM_LINE.search(tree.text(path))]
+    for gemfile in gemfiles:
+        steps += _rails_steps(tree, gemfile)
     for path, found in by_path.items():
+        if path in gemfiles or path in {posixpath.join(posixpath.dirname(g), RAILS_INITIALIZER_PATH) for g in gemfiles}:
+            continue  # intercom-rails' own files: its steps above
         text = tree.text(path)
         signs = {f.sign for f in found}
         suffix = "." + path.rsplit(".", 1)[-1] if "." in path else ""
@@ -83,23 +97,21 @@ def upgrade_steps(tree: ProjectTree, findings: list[Finding]) -> list[UpgradeSte
 
 
 def _react_steps_with_work(steps: list[UpgradeStep]) -> list[UpgradeStep]:
-    """react-use-intercom's steps when something is left to do (a range to raise, a boot without the JWT),
-    none once it is done (the library stays, so its signs stay); without any boot(...) call to convert
-    there is nothing to carry the JWT, and the package step says so."""
+    """react-use-intercom's steps while something is left to do (a range to raise, a boot without the JWT),
+    none once its boots carry the JWT (the library stays, so its signs stay). Without any boot(...) call
+    there is nothing to pass the JWT to (the library is only loaded, or booted some other way): the steps
+    say so and the upgrade stops, as it never adds a second Messenger beside the user's."""
     react = [step for step in steps if step.kind in REACT_KINDS]
     if not react:
         return steps
     others = [step for step in steps if step.kind not in REACT_KINDS]
     booting = [step for step in react if step.kind == REACT_BOOT]
     pending = [step for step in react if step.action.startswith(("raised", "each boot"))]
-    if not pending:
+    if booting and not pending:
         return others
     if not booting and not any(step.kind == OTHER and "autoBoot" in step.found for step in others):
-        react = [
-            replace(step, action="not converted by --upgrade: no boot(...) call of react-use-intercom was found to pass the JWT to", supported=False)
-            if step.kind == REACT_PACKAGE else step
-            for step in react
-        ]
+        no_boot = "not converted by --upgrade: no boot(...) call of react-use-intercom was found to pass the JWT to"
+        react = [replace(step, action=no_boot, supported=False) for step in react]
     return others + react
 
 
@@ -115,6 +127,12 @@ def for_backends(steps: list[UpgradeStep], backends: list[str]) -> list[UpgradeS
         if step.supported else step
         for step in steps
     ]
+
+
+def keeps_server_library(tree: ProjectTree) -> bool:
+    """True when intercom-rails puts the Messenger in the pages: `install --upgrade` configures it to sign
+    a JWT, and the wizard adds no endpoint or script of its own (the install stops at exit 7 until then)."""
+    return any(RAILS_GEM_LINE.search(tree.text(path)) for path in tree.named("Gemfile"))
 
 
 def keeps_own_client(tree: ProjectTree) -> bool:
@@ -184,3 +202,36 @@ def _react_step(path: str, text: str, found: list[Finding]) -> UpgradeStep:
             "the call and move into the JWT's claims; its other settings are kept", True,
         )
     return UpgradeStep(REACT_PROVIDER, path, line, "react-use-intercom's provider", "kept as it is (it loads the Messenger)", True)
+
+
+def _rails_steps(tree: ProjectTree, gemfile: str) -> list[UpgradeStep]:
+    """intercom-rails: the gem's version and the initializer's JWT settings, when either is left to do."""
+    text = tree.text(gemfile)
+    line = RAILS_GEM_LINE.search(text)
+    assert line is not None
+    number = text.count("\n", 0, line.start()) + 1
+    locked = gem_version(tree, posixpath.dirname(gemfile), "intercom-rails")
+    versions = re.findall(r"""["']([~><=! ]*[0-9][^"']*)["']""", line.group(0))
+    floor = locked.release if locked is not None else gem_range_floor(versions) if versions else None
+    initializer = posixpath.join(posixpath.dirname(gemfile), RAILS_INITIALIZER_PATH)
+    configured = tree.exists(initializer) and re.search(r"^\s*config\.jwt\.enabled\s*=\s*true", tree.text(initializer), re.MULTILINE)
+    if floor is not None and floor >= RAILS_JWT_RELEASE and configured:
+        return []
+    found = "the intercom-rails gem"
+    if floor is None and not versions:
+        gem = UpgradeStep(RAILS_GEM, gemfile, number, found, "given the range \"~> 1.0\", \">= 1.0.5\" (intercom-rails signs intercom_user_jwt from 1.0.5 on); the gem is kept", True)
+    elif floor is None or floor < RAILS_JWT_RELEASE:
+        gem = UpgradeStep(RAILS_GEM, gemfile, number, found, "raised to \"~> 1.0\", \">= 1.0.5\" (intercom-rails signs intercom_user_jwt from 1.0.5 on); the gem is kept", True)
+    else:
+        gem = UpgradeStep(RAILS_GEM, gemfile, number, found, f"kept ({locked.release if locked else floor}): intercom-rails signs intercom_user_jwt from 1.0.5 on", True)
+    if not tree.exists(initializer):
+        return [gem, UpgradeStep(OTHER, gemfile, number, found, f"not converted by --upgrade: {initializer} was not found (run `rails generate intercom:config`)", False)]
+    if configured:
+        return [gem]
+    body = tree.text(initializer)
+    secret = "config.api_secret (kept: the same secret signs the JWT)" if re.search(r"^\s*config\.api_secret\s*=", body, re.MULTILINE) else "config.api_secret read from INTERCOM_IDENTITY_SECRET"
+    return [gem, UpgradeStep(
+        RAILS_INITIALIZER, initializer, 1, "the intercom-rails initializer (user_hash identity verification)",
+        f"config.jwt enabled with a 2-hour expiry and email/name signed, {secret}: the page boots with intercom_user_jwt "
+        "instead of user_id, email, name and user_hash; your other settings are kept", True,
+    )]

@@ -21,6 +21,7 @@ from intercom_wizard.errors import AlreadyInstalled
 from intercom_wizard.tree import ProjectTree
 from intercom_wizard.upgrade import CLASSIC_SNIPPET, IDENTITY_SETTINGS, SETTING_KEY, USER_HASH, UpgradeStep
 from intercom_wizard.upgrade_hash import find_removal
+from intercom_wizard.upgrade_rails import plan_rails
 from intercom_wizard.upgrade_react import plan_react
 
 SCRIPT_BLOCK = re.compile(r"<script\b[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
@@ -51,6 +52,7 @@ def plan_upgrade(builder: PlanBuilder, tree: ProjectTree, steps: list[UpgradeSte
         if step.kind == CLASSIC_SNIPPET:
             _plan_snippet(builder, tree, step)
     plan_react(builder, tree, steps, token_url)
+    plan_rails(builder, tree, steps)
     if hash_variables:
         builder.note(
             "The user_hash secret your app read from the environment is no longer used: the token endpoint signs "
