@@ -54,15 +54,6 @@ def test_ember_3_28_golden(tmp_path: Path, cli) -> None:  # type: ignore[no-unty
     band_diff(cli, root, "ember-3.28", "--backend", "none", exit_code=4)  # its API is elsewhere
 
 
-def test_vue_2_is_refused_with_the_range(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    (tmp_path / "package.json").write_text(json.dumps({"dependencies": {"vue": "^2.7.16", "vue-router": "^3.6.5"}}))
-    (tmp_path / "src").mkdir()
-    (tmp_path / "src/main.js").write_text("import Vue from 'vue';\nimport App from './App.vue';\n\nnew Vue({ render: (h) => h(App) }).$mount('#app');\n")
-    result = cli("install", str(tmp_path), "--workspace-id", "abc12345", "--yes", "--no-install", "--backend", "none")
-    assert result.exit_code == 2, result.output
-    assert "Vue 2.7.16" in " ".join(result.stderr.split()) and ">= 3.0, < 4.0" in result.stderr
-
-
 # ---- React Router 4 / 5.0: withRouter(), and v4's single-child <Router> ---------------------------
 
 from conftest import only_the_api_is_left, snapshot  # noqa: E402

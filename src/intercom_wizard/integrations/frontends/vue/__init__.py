@@ -12,8 +12,12 @@ on the app variable (`const app = createApp(App)`) or in a chain
 functions (Pinia actions, composables, Options API methods, `<script setup>` functions) by
 spa_common. Every anchor is found with ast-grep; when one is missing, the exact line is printed.
 
+Vue 2.6/2.7 (vue-router 3) get a Vue 2 plugin instead, installed with `Vue.use(intercomMessenger,
+{ router })` before `new Vue({ router, ... })` (`vue2`).
+
 The package's modules: `entry` (the entry file and its mount call), `router` (the router the app
-installs), `install` (the edit to the entry); the plugin's source is templates/vue/.
+installs), `install` (the edit to the entry), `vue2` (the Vue 2 entry); the plugin's source is
+templates/vue/.
 """
 
 from dataclasses import dataclass
@@ -25,11 +29,20 @@ from intercom_wizard.integrations.frontends.spa_common import SpaApp, core_modul
 from intercom_wizard.integrations.frontends.vue.entry import find_entry, find_mount
 from intercom_wizard.integrations.frontends.vue.install import PLUGIN, install_plugin
 from intercom_wizard.integrations.frontends.vue.router import find_router
+from intercom_wizard.integrations.frontends.vue.vue2 import (
+    FIRST_VUE_3,
+    VUE2_PLUGIN_TEMPLATE,
+    VUE2_PLUGIN_WITHOUT_ROUTER_TEMPLATE,
+    find_root_instance,
+    install_vue2_plugin,
+    use_call,
+)
 from intercom_wizard.integrations.package_json import read_package_json
 from intercom_wizard.support import Supported, SupportTable
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.typescript import strip_types
+from intercom_wizard.versions import npm_version
 
 __all__ = ["CSP_NONCE_NOTE", "DOC", "NAME", "PACKAGES", "SOURCE_SUFFIXES", "SUPPORTED", "VueDetails", "detect", "plan", "plugin_source"]
 
@@ -42,8 +55,12 @@ SOURCE_SUFFIXES: tuple[str, ...] = (".ts", ".js", ".mts", ".mjs", ".vue")
 DOC: str | None = "docs/frontends-vue.md"
 # The versions this integration generates code for (docs list the same table).
 SUPPORTED: SupportTable = (
-    Supported("Vue", "npm", "vue", (3, 0), (4, 0)),
-    Supported("vue-router", "npm", "vue-router", (4, 0), (6, 0), optional=True),  # 5.x keeps the 4.x API (the e2e scaffold resolves 5.5)
+    Supported("Vue", "npm", "vue", (2, 6), (4, 0)),  # Vue 2.6/2.7 get a `Vue.use` plugin (vue2.py)
+    # 3.x for Vue 2; 5.x keeps the 4.x API (the e2e scaffold resolves 5.5)
+    Supported("vue-router", "npm", "vue-router", (3, 0), (6, 0), optional=True),
+    # Babel 6 cannot parse the core's ES2019+ syntax, and its regenerator output needs a global
+    # runtime its hoisting runs too early for: such apps (webpack 4 + babel-core 6) are refused.
+    Supported("babel-core", "npm", "babel-core", (7, 0), optional=True),
 )
 # --csp-nonce: a built single-page app is static files, so its nonce comes from what serves index.html.
 CSP_NONCE_NOTE = (
@@ -81,6 +98,10 @@ def plan(context: PlanContext, detection: Detection[VueDetails]) -> None:
     core_module(context, app, core_path)
 
     entry = _details(context.tree, detection).entry
+    vue = npm_version(context.tree, app.root, "vue")
+    if vue is not None and vue.below(*FIRST_VUE_3):
+        _plan_vue2(context, app, entry, core_path, plugin_path)
+        return
     mount = find_mount(context.tree, entry) if entry else None
     router = find_router(context.tree, mount) if mount else None
     has_router = app.depends_on("vue-router")
@@ -113,9 +134,41 @@ def plan(context: PlanContext, detection: Detection[VueDetails]) -> None:
     wire_auth_hooks(context, app, core_path, likely_file=likely_auth_file(context.tree, app, entry))
 
 
-def plugin_source(app: SpaApp, has_router: bool, core_import: str) -> str:
+def _plan_vue2(context: PlanContext, app: SpaApp, entry: str | None, core_path: str, plugin_path: str) -> None:
+    """Vue 2: the plugin goes on the constructor (`Vue.use`) before `new Vue({ router, ... })`."""
+    instance = find_root_instance(context.tree, entry) if entry else None
+    has_router = app.depends_on("vue-router")
+    context.builder.create(
+        plugin_path,
+        plugin_source(app, has_router, import_path(plugin_path, core_path), vue2=True),
+        "a Vue 2 plugin that starts the Messenger" + (" and reports router navigations to it" if has_router else ""),
+    )
+    if instance is None:
+        where = f"in {entry}" if entry else "in your app's entry (src/main.js or src/main.ts)"
+        context.builder.manual(
+            entry or join(app.source_dir, "main" + app.extension),
+            f"No `new Vue(...)` on the constructor imported from 'vue' was found {where}. Import the plugin from "
+            f"{plugin_path} and install it before the root instance is created:",
+            f"Vue.{use_call(None, has_router)}",
+        )
+    else:
+        install_vue2_plugin(context, instance, plugin_path)
+        if instance.router is None and has_router:
+            context.builder.note(
+                f"vue-router is a dependency, but `new Vue(...)` in {instance.file} gets no `router` variable; the Messenger "
+                f"is started without page-change updates. Pass the router to the plugin (`{instance.vue}.use({PLUGIN}, "
+                "{ router })`) to report navigations.",
+                "warning",
+            )
+    wire_auth_hooks(context, app, core_path, likely_file=likely_auth_file(context.tree, app, entry))
+
+
+def plugin_source(app: SpaApp, has_router: bool, core_import: str, *, vue2: bool = False) -> str:
     """The plugin (templates/vue/), as TypeScript or, for a JavaScript app, without its types."""
-    template = "vue/intercom-plugin.ts" if has_router else "vue/intercom-plugin-without-router.ts"
+    if vue2:
+        template = VUE2_PLUGIN_TEMPLATE if has_router else VUE2_PLUGIN_WITHOUT_ROUTER_TEMPLATE
+    else:
+        template = "vue/intercom-plugin.ts" if has_router else "vue/intercom-plugin-without-router.ts"
     source = render(template, core_import=core_import)
     return source if app.typescript else without_type_imports(strip_types(source))
 

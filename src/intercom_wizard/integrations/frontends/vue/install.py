@@ -17,24 +17,26 @@ PLUGIN = "intercomMessenger"
 
 def install_plugin(context: PlanContext, mount: Mount, plugin_path: str, use_call: str) -> None:
     source = context.tree.read(mount.file)
-    # The new import follows the file's own style: its quotes and whether statements end with `;`.
-    anchor = last_import(mount.root, "typescript")
-    anchor_source = anchor.field("source") if anchor is not None else None
-    quote = '"' if anchor_source is not None and anchor_source.text().startswith('"') else "'"
-    semicolon = ";" if anchor is not None and anchor.text().rstrip().endswith(";") else ""
-    specifier = import_path(mount.file, plugin_path)
-    statement = f"import {{ {PLUGIN} }} from {quote}{specifier}{quote}{semicolon}"
-
+    plugin_import, semicolon = import_plugin(source, mount.root, mount.file, plugin_path)
     if mount.app_variable is None:
         use = _chained_use(source, mount, use_call)
     else:
         use = _statement_use(source, mount, use_call, semicolon)
-    insertions = [use]
+    context.builder.insert(mount.file, [use, plugin_import], "installs the Messenger plugin on the Vue app before it is mounted")
+
+
+def import_plugin(source: SourceText, root: SgNode, file: str, plugin_path: str) -> tuple[Insertion, str]:
+    """The plugin's import after the file's last import, and the file's statement ending (`;` or none)."""
+    # The new import follows the file's own style: its quotes and whether statements end with `;`.
+    anchor = last_import(root, "typescript")
+    anchor_source = anchor.field("source") if anchor is not None else None
+    quote = '"' if anchor_source is not None and anchor_source.text().startswith('"') else "'"
+    semicolon = ";" if anchor is not None and anchor.text().rstrip().endswith(";") else ""
+    specifier = import_path(file, plugin_path)
+    statement = f"import {{ {PLUGIN} }} from {quote}{specifier}{quote}{semicolon}"
     if anchor is not None:
-        insertions.append(insert_lines_after(source, anchor.range().end.index, statement))
-    else:
-        insertions.append(Insertion(0, source.native(statement + "\n")))
-    context.builder.insert(mount.file, insertions, "installs the Messenger plugin on the Vue app before it is mounted")
+        return insert_lines_after(source, anchor.range().end.index, statement), semicolon
+    return Insertion(0, source.native(statement + "\n")), semicolon
 
 
 def _chained_use(source: SourceText, mount: Mount, use_call: str) -> Insertion:
