@@ -124,7 +124,7 @@ def _single(role: str, candidates: list[DetectionT]) -> DetectionT:
 
 
 def make_plan(project: Project, options: InstallOptions, secret: str | None) -> Plan:
-    steps = for_backends(upgrade_steps(project.tree, project.existing_intercom), [d.name for d in project.backends])
+    steps = for_backends(upgrade_steps(project.tree, project.existing_intercom), [d.name for d in project.backends], [d.name for d in project.frontends])
     if steps and options.upgrade:
         check_upgradable(steps)
     elif steps:
@@ -170,11 +170,11 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
     if keeps_server_library(project.tree):
         pass  # intercom-rails puts the Messenger in the pages and signs the JWT itself (upgrade_rails.py)
     elif frontend is not None and single_page_app:
-        _plan_single_page_app(context, project, backend, frontend, own_client=keeps_own_client(project.tree))
+        _plan_single_page_app(context, project, backend, frontend, own_client=keeps_own_client(project.existing_intercom))
     else:
         _plan_pages(context, project, backend, host)
     if steps:
-        plan_upgrade(builder, project.tree, steps, context.options.token_endpoint.path)
+        plan_upgrade(context, steps, frontend)
     ours = set(project.receipt.created) if project.receipt else set()
     policies = [path for path in csp.find_policies(project.tree) if path not in ours]  # not the proxy --csp-nonce wrote
     if policies:

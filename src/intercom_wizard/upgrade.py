@@ -36,6 +36,14 @@ REACT_PROVIDER = "react-use-intercom-provider"
 REACT_JWT_RELEASE = (5, 5, 0)
 REACT_KINDS = (REACT_PACKAGE, REACT_BOOT, REACT_PROVIDER)
 REACT_SPEC = re.compile(r'"react-use-intercom"\s*:\s*"([^"]*)"')
+# The official SDK is kept as well: its Intercom(...)/boot(...) settings take intercom_user_jwt (every
+# release passes unknown settings through to the Messenger), so only the calls change.
+SDK = "@intercom/messenger-js-sdk"
+SDK_PACKAGE = "messenger-sdk-package"
+SDK_BOOT = "messenger-sdk-boot"
+SDK_PROVIDER = "messenger-sdk-other"
+SDK_KINDS = (SDK_PACKAGE, SDK_BOOT, SDK_PROVIDER)
+SDK_CALL = re.compile(r"\b(?:Intercom|boot)\(\s*\{")
 # intercom-rails is kept too: from 1.0.5 on it signs intercom_user_jwt itself (config.jwt, with the
 # identity verification secret it already has as config.api_secret), so the page carries no user_id,
 # email, name or user_hash, and no token endpoint or second script is needed.
@@ -81,6 +89,8 @@ def upgrade_steps(tree: ProjectTree, findings: list[Finding]) -> list[UpgradeSte
                 steps.append(_hash_step(path, outside, found, HMAC_CALLS[suffix], supported=True))
         elif "react-use-intercom" in signs:
             steps.append(_react_step(path, text, found))
+        elif SDK in signs:
+            steps.append(_sdk_step(path, text, found))
         elif "user_hash" in signs and HMAC_CALLS.get(suffix, "\0") in text:
             steps.append(_hash_step(path, text, found, HMAC_CALLS[suffix], supported=True))
         else:
@@ -93,34 +103,39 @@ def upgrade_steps(tree: ProjectTree, findings: list[Finding]) -> list[UpgradeSte
                     supported=False,
                 )
             )
-    return sorted(_react_steps_with_work(steps), key=lambda s: (s.path, s.line))
+    for kinds in (REACT_KINDS, SDK_KINDS):
+        steps = _library_steps_with_work(steps, kinds)
+    return sorted(steps, key=lambda s: (s.path, s.line))
 
 
-def _react_steps_with_work(steps: list[UpgradeStep]) -> list[UpgradeStep]:
+def _library_steps_with_work(steps: list[UpgradeStep], kinds: tuple[str, str, str]) -> list[UpgradeStep]:
     """react-use-intercom's steps while something is left to do (a range to raise, a boot without the JWT),
     none once its boots carry the JWT (the library stays, so its signs stay). Without any boot(...) call
     there is nothing to pass the JWT to (the library is only loaded, or booted some other way): the steps
     say so and the upgrade stops, as it never adds a second Messenger beside the user's."""
-    react = [step for step in steps if step.kind in REACT_KINDS]
+    react = [step for step in steps if step.kind in kinds]
     if not react:
         return steps
-    others = [step for step in steps if step.kind not in REACT_KINDS]
-    booting = [step for step in react if step.kind == REACT_BOOT]
-    pending = [step for step in react if step.action.startswith(("raised", "each boot"))]
+    others = [step for step in steps if step.kind not in kinds]
+    booting = [step for step in react if step.kind == kinds[1]]
+    pending = [step for step in react if step.action.startswith(("raised", "each "))]
     if booting and not pending:
         return others
     if not booting and not any(step.kind == OTHER and "autoBoot" in step.found for step in others):
-        no_boot = "not converted by --upgrade: no boot(...) call of react-use-intercom was found to pass the JWT to"
+        library = "react-use-intercom" if kinds == REACT_KINDS else "the SDK"
+        no_boot = f"not converted by --upgrade: no boot(...) call of {library} was found to pass the JWT to"
         react = [replace(step, action=no_boot, supported=False) for step in react]
     return others + react
 
 
-def for_backends(steps: list[UpgradeStep], backends: list[str]) -> list[UpgradeStep]:
+def for_backends(steps: list[UpgradeStep], backends: list[str], frontends: tuple[str, ...] | list[str] = ()) -> list[UpgradeStep]:
     """The steps as they can be carried out in an app with these back ends: the token endpoint comes from
-    the back end's own install plan, so any detected back end will do; without one nothing is converted
-    (a page that lost its identity attributes without a server to sign a JWT would turn every user into
-    a lead)."""
-    if backends:
+    the back end's own install plan (or from a front end that serves its own tokens, Next.js), so any of
+    them will do; without one nothing is converted (a page that lost its identity attributes without a
+    server to sign a JWT would turn every user into a lead)."""
+    from intercom_wizard.integrations import FRONTENDS  # the registry loads on first use (start-up time)
+
+    if backends or any(getattr(FRONTENDS.get(name), "SERVES_TOKENS", False) for name in frontends):
         return steps
     return [
         replace(step, action=f"not converted by --upgrade without a back end to sign the JWT (none was found): {step.action}", supported=False)
@@ -135,10 +150,11 @@ def keeps_server_library(tree: ProjectTree) -> bool:
     return any(RAILS_GEM_LINE.search(tree.text(path)) for path in tree.named("Gemfile"))
 
 
-def keeps_own_client(tree: ProjectTree) -> bool:
-    """True when the app boots the Messenger with its own library, which `install --upgrade` keeps (and
-    has converted, or the install stops at exit 7 first): the wizard then adds no client of its own."""
-    return any(REACT_SPEC.search(tree.text(path)) for path in tree.named("package.json") if "node_modules" not in path)
+def keeps_own_client(findings: list[Finding]) -> bool:
+    """True when the app boots the Messenger with its own library (react-use-intercom, or the SDK in code
+    the wizard did not write), which `install --upgrade` keeps (and has converted, or the install stops at
+    exit 7 first): the wizard then adds no client of its own."""
+    return any(finding.sign in ("react-use-intercom", SDK) for finding in findings)
 
 
 def snippet_settings(text: str) -> tuple[list[str], list[str]]:
@@ -235,3 +251,18 @@ def _rails_steps(tree: ProjectTree, gemfile: str) -> list[UpgradeStep]:
         f"config.jwt enabled with a 2-hour expiry and email/name signed, {secret}: the page boots with intercom_user_jwt "
         "instead of user_id, email, name and user_hash; your other settings are kept", True,
     )]
+
+
+def _sdk_step(path: str, text: str, found: list[Finding]) -> UpgradeStep:
+    line = next(f.line for f in found if f.sign == SDK)
+    if path.endswith("package.json"):
+        return UpgradeStep(SDK_PACKAGE, path, line, "the official Messenger SDK", "kept: its settings carry intercom_user_jwt", True)
+    if SDK_CALL.search(text) and "intercom_user_jwt" in text:
+        return UpgradeStep(SDK_BOOT, path, line, "the SDK's Intercom(...)", "boots with intercom_user_jwt already", True)
+    if SDK_CALL.search(text):
+        return UpgradeStep(
+            SDK_BOOT, path, line, "the SDK's Intercom(...) with user attributes",
+            "each Intercom(...)/boot(...) call boots with intercom_user_jwt from a new token endpoint; user_id/email/name/user_hash "
+            "leave the call and move into the JWT's claims; its other settings are kept", True,
+        )
+    return UpgradeStep(SDK_PROVIDER, path, line, "the official Messenger SDK", "kept as it is", True)
