@@ -1,4 +1,9 @@
-"""`install --upgrade` for react-use-intercom: the library is kept, booted with a JWT.
+"""`install --upgrade` for react-use-intercom and the official SDK: the library is kept, booted with a JWT.
+
+The SDK (`@intercom/messenger-js-sdk`) passes any setting through to the Messenger, so its
+`Intercom({...})`/`boot({...})` statements are rewritten the same way with `intercom_user_jwt` and
+without user_id/email/name/user_hash (the names it imports those two functions as are read from the
+import).
 
 react-use-intercom passes `intercomUserJwt` to Intercom as `intercom_user_jwt` from 5.5.0 on (its
 `IntercomProps`, "The JWT for authenticating users in the Messenger"). The upgrade:
