@@ -78,6 +78,12 @@ def plan_react(builder: PlanBuilder, tree: ProjectTree, steps: list[UpgradeStep]
     builder.create(helper, source if typescript else strip_types(source), "fetches the Intercom JWT for your Messenger library's boot")
     for step in boot_steps:
         _rewrite_boots(builder, tree, step.path, helper, REACT_LIBRARY if step.kind == REACT_BOOT else SDK_LIBRARY)
+    if any(step.kind == SDK_BOOT for step in boot_steps):
+        builder.note(
+            "The SDK's Intercom(...) starts the Messenger once per page load (later calls are ignored), as before the "
+            "upgrade: where a user signs in or switches without a page load, call the SDK's boot({ app_id, "
+            "intercom_user_jwt }) after shutdown() instead.",
+        )
     if not any(re.search(r"\bshutdown\(", tree.text(step.path)) for step in boot_steps):
         builder.note(
             "shutdown() is called nowhere next to your Messenger boot: call it where your app signs the user out, or the "
