@@ -1,5 +1,5 @@
 """`verify` with two users after `install --upgrade` converted a classic snippet (the Flask app, and the PHP and
-Django variants of tests/upgrade_variants.py):
+Django and Sinatra variants of tests/upgrade_variants.py):
 every check that applies passes, `identity` and `no-secrets` (no user_hash, no boot with user attributes) included."""
 
 import json
@@ -79,6 +79,30 @@ def test_upgraded_django_template_with_a_context_processor_passes_verify_with_tw
             ["verify", f"http://127.0.0.1:{port}/", "--workspace-id", WORKSPACE_ID, "--login-url", "/accounts/login/",
              "--user", "carol:pass-carol-123", "--user", "monica:pass-monica-456",
              "--logout-selector", "form[action='/accounts/logout/'] button", "--json"],
+            env={"INTERCOM_IDENTITY_SECRET": SECRET, "INTERCOM_ACCESS_TOKEN": ""},
+            catch_exceptions=False,
+        )
+    assert result.exit_code == 0, result.output
+    checks = {check["id"]: check["status"] for check in json.loads(result.stdout)["checks"]}
+    assert {key: status for key, status in checks.items() if status != "skipped"} == {
+        "loader": "pass", "anonymous": "pass", "signed-in": "pass", "logout": "pass", "no-secrets": "pass", "identity": "pass"}
+
+
+def test_upgraded_sinatra_erb_layout_with_an_openssl_helper_passes_verify_with_two_users(tmp_path, cli):
+    """The Sinatra variant: the ERB layout's snippet and the OpenSSL::HMAC helper are gone (Debian's ruby-sinatra)."""
+    from upgrade_variants import VARIANTS
+
+    require_chromium()
+    root = VARIANTS["sinatra"].make(tmp_path)
+    assert install_quietly(cli, root, "--upgrade").exit_code == 0
+    port = free_port()
+    command = ["ruby", "app.rb", "-o", "127.0.0.1", "-p", str(port)]
+    with running_server(command, root, port, {"INTERCOM_IDENTITY_SECRET": SECRET, "APP_ENV": "development"}):
+        result = CliRunner().invoke(
+            cli_app,
+            ["verify", f"http://127.0.0.1:{port}/", "--workspace-id", WORKSPACE_ID, "--login-url", "/login",
+             "--user", "frank@example.com:rum-ham", "--user", "dee@example.com:bird-of-prey",
+             "--logout-selector", "form[action='/logout'] button", "--json"],
             env={"INTERCOM_IDENTITY_SECRET": SECRET, "INTERCOM_ACCESS_TOKEN": ""},
             catch_exceptions=False,
         )
