@@ -9,7 +9,7 @@ from intercom_wizard.tree import ProjectTree
 
 SCANNED_SUFFIXES = (
     ".html", ".htm", ".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".svelte", ".hbs", ".ejs", ".pug",
-    ".erb", ".php", ".py", ".rb", ".jinja", ".j2", ".njk", "package.json",
+    ".erb", ".php", ".py", ".rb", ".jinja", ".j2", ".njk", "package.json", "Gemfile",
 )
 # Each sign of a hand-written install, with what it means.
 SIGNS = (
