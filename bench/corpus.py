@@ -63,6 +63,8 @@ NO_PAGES = "no pages"
 NOT_RUN_HERE = (OFFLINE_NO, NO_PAGES)
 # verify_users' skip reason when the sheet says why its sign-in cannot be used here (login.offline_reason).
 NO_SIGN_IN = "sign-in not verifiable here"
+# A verify failure after an install that ended incomplete (the scorer does not do the manual steps).
+INCOMPLETE_PREFIX = "install incomplete (its manual steps not done): "
 
 
 class SheetError(Exception):
@@ -681,7 +683,7 @@ class Scorer:
     def _verify(self, result: AppResult, sheet: Sheet, root: Path, logs: Path, env: dict[str, str]) -> None:
         anonymous_only = ["--anonymous-only"] if result.outcome == "anonymous-only" else []
         ran = run(wizard_argv(*self._verify_base(sheet), *anonymous_only), root, logs / "verify_anonymous.log", env=env, timeout=300)
-        result.record("verify_anonymous", *_verify_outcome(ran), ran.seconds)
+        result.record("verify_anonymous", *self._in_context(result, _verify_outcome(ran)), ran.seconds)
         if not sheet.users:
             result.record("verify_users", "skip", "the sheet has no users to sign in")
             return
@@ -704,11 +706,19 @@ class Scorer:
                           root, logs / f"verify_user{index + 1}.log", env=env, timeout=300)
                 outcomes.append((_verify_outcome(ran), ran.seconds))
         failed = [f"user {index + 1}: {reason}" for index, ((status, reason), _) in enumerate(outcomes) if status != "pass"]
+        if failed and result.outcome == "incomplete":
+            failed[0] = f"{INCOMPLETE_PREFIX}{failed[0]}"
         seconds = sum(seconds for _, seconds in outcomes)
         if failed:
             result.record("verify_users", "fail", "; ".join(failed), seconds)
         else:
             result.record("verify_users", "pass", f"{len(sheet.users[:2])} user(s) signed in and out", seconds)
+
+    @staticmethod
+    def _in_context(result: AppResult, outcome: tuple[Status, str]) -> tuple[Status, str]:
+        """A verify failure after an incomplete install says so: its manual steps were not done."""
+        status, reason = outcome
+        return (status, f"{INCOMPLETE_PREFIX}{reason}") if status == "fail" and result.outcome == "incomplete" else outcome
 
     def _uninstall(self, result: AppResult, root: Path, logs: Path, env: dict[str, str], baseline: dict[str, str], generated: Sequence[str], installed: bool, *, run_package_manager: bool) -> None:
         if not installed:
@@ -854,12 +864,14 @@ def _percent(part: int, whole: int) -> str:
 
 def reason_class(reason: str) -> str:
     """A failure reason without its particulars (versions, paths, numbers), so that alike ones count together."""
+    if reason.startswith(INCOMPLETE_PREFIX):
+        return "install incomplete: " + reason_class(reason[len(INCOMPLETE_PREFIX):])
     if "does not generate code for this project's versions" in reason:
         return "refused: the project's versions are outside the integration's supported range"
     if reason.startswith("manual step names a missing file"):
         return "manual step names a missing file"
     text = re.sub(r"\buser \d+: ", "", reason)
-    text = re.sub(r"[\w./-]*/[\w./-]+", "PATH", text)   # paths and URLs
+    text = re.sub(r"(?:https?:/)?[\w.-]*(?:/[\w.?=&%-]*)+", "PATH", text)   # paths and URLs (a lone "/" too)
     text = re.sub(r"\d+(\.\d+)*", "N", text)
     return one_line(text, 90)
 

@@ -299,3 +299,13 @@ def test_totals_give_the_install_rate_the_verify_rate_over_runnable_apps_and_rea
     assert "- verify_users: logout: no shutdown after signing out ×2" in text
     assert "- detect: nothing detected ×1" in text
     assert "offline: no" not in text.split("Failures by stage", 1)[1]
+
+
+def test_a_verify_failure_after_an_incomplete_install_says_so() -> None:
+    app = corpus.AppResult("x", "o/x", "0", "php")
+    app.outcome = "incomplete"
+    status, reason = corpus.Scorer._in_context(app, ("fail", "loader: window.Intercom is undefined"))
+    assert (status, reason) == ("fail", "install incomplete (its manual steps not done): loader: window.Intercom is undefined")
+    assert corpus.reason_class(reason) == "install incomplete: loader: window.Intercom is undefined"
+    app.outcome = "complete"
+    assert corpus.Scorer._in_context(app, ("fail", "loader: x")) == ("fail", "loader: x")

@@ -41,7 +41,6 @@ SETTINGS_WITH_COMPUTED_DIRS = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="corpus: django-bakerydemo — STATICFILES_DIRS built from a folder computed from __file__ (os.path.join(PROJECT_DIR, 'static'))")
 @pytest.mark.parametrize("style", sorted(SETTINGS_WITH_COMPUTED_DIRS))
 def test_static_folder_computed_from_the_settings_file_is_the_one_served(tmp_path: Path, cli, style: str) -> None:  # type: ignore[no-untyped-def]
     root = _project(
@@ -139,7 +138,7 @@ PER_ROUTE_PASSPORT = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="corpus: todos-react-express — passport run per route (passport.authenticate('session')), never app-wide: req.isAuthenticated is undefined in the token route")
+
 def test_passport_run_per_route_runs_in_the_token_route_too(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     root = _project(tmp_path, PER_ROUTE_PASSPORT)
     result, files = install_and_check_uninstall(cli, root)

@@ -111,7 +111,6 @@ WEBPACK_SITE = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="corpus: todomvc-es6 — the page is HtmlWebpackPlugin's template: a <script src> beside it is not emitted into dist/")
 def test_page_rendered_by_html_webpack_plugin_gets_the_script_through_the_bundle(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     # TodoMVC's javascript-es6 example: webpack renders src/index.html into dist/ and emits only what the
     # entry imports, so a script tag pointing at src/intercom-messenger.js loads nothing once built. The

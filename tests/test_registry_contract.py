@@ -6,10 +6,13 @@ import types
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 
 from intercom_wizard.integrations import registry
+from intercom_wizard.integrations.base import BackendDetails
 from intercom_wizard.integrations.frontends import spa
 from intercom_wizard.integrations.registry import IntegrationContractError
+from intercom_wizard.project import detect
 
 REPO = Path(__file__).resolve().parents[1]
 REGISTERED = [(role, module) for role, (table, _protocol) in registry.ROLES.items() for module in table.values()]
@@ -18,19 +21,6 @@ REGISTERED = [(role, module) for role, (table, _protocol) in registry.ROLES.item
 @pytest.mark.parametrize(("role", "module"), REGISTERED, ids=[f"{role}:{module.NAME}" for role, module in REGISTERED])
 def test_every_integration_meets_its_protocol(role: str, module: types.ModuleType) -> None:
     assert registry.contract_problems(role, module) == []
-
-
-@pytest.mark.parametrize(("role", "module"), REGISTERED, ids=[f"{role}:{module.NAME}" for role, module in REGISTERED])
-def test_a_declaration_agrees_with_the_value_shared_code_used_before(role: str, module: types.ModuleType) -> None:
-    """While the registry still holds a pending value, a module that declares it must declare the same
-    (otherwise switching from the pending entry to the declaration would change what is detected)."""
-    for (name, declaration), value in registry.PENDING.items():
-        if name != module.NAME or not hasattr(module, declaration) or declaration == "DOC":
-            continue
-        declared = getattr(module, declaration)
-        if declaration == "SOURCE_SUFFIXES":  # what shared scanners take from it: the kinds beyond scripts
-            declared, value = registry.component_kinds(module.NAME, declared), registry.component_kinds(module.NAME, value)  # type: ignore[arg-type]
-        assert declared == value, f"{module.__name__}.{declaration} differs from what shared code used before ({value})"
 
 
 @pytest.mark.parametrize(("role", "module"), REGISTERED, ids=[f"{role}:{module.NAME}" for role, module in REGISTERED])
@@ -89,3 +79,10 @@ def test_only_single_page_front_ends_add_component_kinds() -> None:
     assert registry.component_kinds("vue", (".ts", ".js", ".mts", ".mjs", ".vue")) == (".vue",)
     assert registry.component_kinds("ember", (".ts", ".js")) == ()
     assert registry.component_kinds("html", (".js", ".html", ".erb", ".php")) == (), "page templates are not scripts"
+
+
+@pytest.mark.parametrize("fixture", sorted(FIXTURES))
+def test_every_back_end_detection_is_typed(fixture: str) -> None:
+    """Shared code reads `Detection[BackendDetails]` directly (no dict payloads, no translation)."""
+    for detection in detect(FIXTURES[fixture]).backends:
+        assert isinstance(detection.details, BackendDetails), (detection.name, type(detection.details))

@@ -39,11 +39,11 @@ def test_install_without_upgrade_names_each_finding_and_what_upgrade_would_do(ap
 
 
 def test_kinds_upgrade_does_not_convert_yet_say_so(tmp_path, cli):
-    (tmp_path / "package.json").write_text('{"name": "shop", "dependencies": {"react-use-intercom": "^5.4.0"}}\n')
+    (tmp_path / "package.json").write_text('{"name": "shop", "dependencies": {"@intercom/messenger-js-sdk": "^0.0.14"}}\n')
     (tmp_path / "index.html").write_text("<html><body><div id=root></div></body></html>\n")
     result = cli("install", str(tmp_path), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install")
     assert result.exit_code == 7
-    assert "the react-use-intercom package in package.json:1 → not converted by --upgrade in this release" in result.stderr
+    assert "the official Messenger SDK in package.json:1 → not converted by --upgrade in this release" in result.stderr
 
 
 def test_doctor_lists_what_upgrade_would_change(app_copy, cli):
@@ -103,7 +103,7 @@ EXPECTED_SETTINGS_BLOCK = """    <script>
 
 
 def test_upgrade_refuses_kinds_it_does_not_convert_and_changes_nothing(tmp_path, cli):
-    (tmp_path / "package.json").write_text('{"name": "shop", "dependencies": {"react-use-intercom": "^5.4.0"}}\n')
+    (tmp_path / "package.json").write_text('{"name": "shop", "dependencies": {"@intercom/messenger-js-sdk": "^0.0.14"}}\n')
     (tmp_path / "index.html").write_text("<html><body><div id=root></div></body></html>\n")
     before = snapshot(tmp_path)
     result = cli("install", str(tmp_path), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", "--upgrade")
@@ -221,13 +221,13 @@ def test_script_boots_with_the_page_settings_and_never_the_page_identity(app_cop
                        "company": {"id": "c1"}, "intercom_user_jwt": token}
 
 
-def test_outside_a_flask_app_upgrade_converts_nothing_and_says_why(tmp_path, cli):
+def test_without_a_back_end_upgrade_converts_nothing_and_says_why(tmp_path, cli):
     page = (FIXTURES_DIR / FIXTURE / "templates/layout.html").read_text().replace("{{ url_for('index') }}", "/").replace("{{ url_for('login') }}", "/login")
     (tmp_path / "index.html").write_text(page)
     before = snapshot(tmp_path)
     plain = cli("install", str(tmp_path), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install")
     assert plain.exit_code == 7
-    assert "index.html:25 → not converted by --upgrade in this release (it upgrades flask apps): replaced by" in plain.stderr
+    assert "index.html:25 → not converted by --upgrade without a back end to sign the JWT (none was found): replaced by" in plain.stderr
     result = cli("install", str(tmp_path), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", "--upgrade")
     assert result.exit_code == 7 and "cannot convert every part" in result.stderr
     assert snapshot(tmp_path) == before

@@ -1,5 +1,6 @@
 """Finding Intercom code the wizard did not write, so it never installs a second Messenger."""
 
+import re
 from dataclasses import dataclass
 
 from intercom_wizard.integrations import component_suffixes
@@ -19,6 +20,8 @@ SIGNS = (
     ("user_hash", "user_hash: the deprecated HMAC identity verification"),
     ("intercom-rails", "the intercom-rails gem"),
 )
+# user_hash under the names code gives it in a file about Intercom (intercomUserHash, $userHash, intercom_user_hash): the same sign.
+USER_HASH_NAME = re.compile(r"user_?hash", re.IGNORECASE)
 MAX_SCANNED_BYTES = 1_000_000
 
 
@@ -42,9 +45,11 @@ def find_existing_intercom(tree: ProjectTree, receipt: Receipt | None) -> list[F
         text = without_our_snippets(tree.text(path), receipt.inserted.get(path, []) if receipt else [])
         if "ntercom" not in text and "user_hash" not in text:
             continue
+        # A camelCase name counts only in a file that names Intercom (a password hash is no user_hash).
+        hash_names = "ntercom" in text
         for number, line in enumerate(text.splitlines(), start=1):
             for sign, meaning in SIGNS:
-                if sign in line:
+                if sign in line or (sign == "user_hash" and hash_names and USER_HASH_NAME.search(line)):
                     findings.append(Finding(path, number, sign, meaning))
     return findings
 

@@ -1,13 +1,13 @@
 """plan(project, options): the one place decisions are made. Pure: it reads, never writes."""
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from intercom_wizard import csp
 from intercom_wizard.builder import PlanBuilder
 from intercom_wizard.errors import AlreadyInstalled, Ambiguous, BadInput, Candidate, NothingDetected
 from intercom_wizard.integrations import BACKENDS, FRONTENDS
-from intercom_wizard.integrations.base import Detection, PageHost, PlanContext, backend_details
+from intercom_wizard.integrations.base import BackendDetails, Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends import html, response_pages
 from intercom_wizard.integrations.frontends.client_auth import find_token_storage
 from intercom_wizard.integrations.frontends.response_pages import find_response_pages
@@ -21,14 +21,15 @@ from intercom_wizard.remote_endpoint import require_token_endpoint_elsewhere
 from intercom_wizard.signin import find_sign_in
 from intercom_wizard.support import check_supported
 from intercom_wizard.tree import folder_of, join
-from intercom_wizard.upgrade import for_backends, upgrade_steps
+from intercom_wizard.upgrade import for_backends, keeps_own_client, upgrade_steps
 from intercom_wizard.upgrade_plan import check_upgradable, plan_upgrade
 
 SUPPORTED_FRONTENDS = tuple(FRONTENDS)
+DetectionT = TypeVar("DetectionT", bound=Detection[Any])
 SUPPORTED_BACKENDS = tuple(BACKENDS)
 
 
-def choose_backend(project: Project, options: InstallOptions) -> Detection[Any] | None:
+def choose_backend(project: Project, options: InstallOptions) -> Detection[BackendDetails] | None:
     if options.backend is not None:
         if options.backend == "none":
             return None
@@ -55,10 +56,10 @@ def choose_frontend(project: Project, options: InstallOptions) -> Detection[Any]
     return _single("frontend", project.frontends) if project.frontends else None
 
 
-def resolve_client_auth(project: Project, options: InstallOptions, backend: Detection[Any] | None, *, has_pages: bool) -> InstallOptions:
+def resolve_client_auth(project: Project, options: InstallOptions, backend: Detection[BackendDetails] | None, *, has_pages: bool) -> InstallOptions:
     """Cookie or bearer: what the back end's auth implies, and for bearer where the front end keeps its token."""
     auth = options.auth
-    token_auth = backend_details(backend).token_auth if backend is not None else None
+    token_auth = backend.details.token_auth if backend is not None else None
     declared = token_auth.scheme if token_auth is not None else None
     if declared and options.auth_scheme == "Bearer":  # the back end's own scheme (JWT_HEADER_TYPE, DRF's Token)
         options = replace(options, auth_scheme=str(declared))
@@ -81,13 +82,13 @@ def resolve_client_auth(project: Project, options: InstallOptions, backend: Dete
     )
 
 
-def check_cookie_auth(context: PlanContext, project: Project, backend: Detection[Any] | None) -> None:
+def check_cookie_auth(context: PlanContext, project: Project, backend: Detection[BackendDetails] | None) -> None:
     """The Messenger would send cookies to an API that reads an Authorization header: no user would
     ever be recognised, so the install is incomplete until the front end sends the app's token."""
     options = context.options
     if options.auth is not ClientAuth.COOKIE or context.anonymous_only:
         return
-    token_auth = backend_details(backend).token_auth if backend is not None else None
+    token_auth = backend.details.token_auth if backend is not None else None
     if backend is not None and token_auth is not None:
         kind = token_auth.kind
         where = _entry_file(project, backend)
@@ -110,7 +111,7 @@ def check_cookie_auth(context: PlanContext, project: Project, backend: Detection
             )
 
 
-def _single(role: str, candidates: list[Detection[Any]]) -> Detection[Any]:
+def _single(role: str, candidates: list[DetectionT]) -> DetectionT:
     if len(candidates) == 1:
         return candidates[0]
     listed = [Candidate(role, d.name, d.root, f"{d.name} in {d.root or '.'}") for d in candidates]
@@ -167,11 +168,11 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
     resolved = resolve_client_auth(project, options, backend, has_pages=single_page_app or host is not None)
     context = PlanContext(project.tree, resolved, builder, secret, anonymous_only=anonymous_only)
     if frontend is not None and single_page_app:
-        _plan_single_page_app(context, project, backend, frontend)
+        _plan_single_page_app(context, project, backend, frontend, own_client=keeps_own_client(project.tree))
     else:
         _plan_pages(context, project, backend, host)
     if steps:
-        plan_upgrade(builder, project.tree, steps)
+        plan_upgrade(builder, project.tree, steps, context.options.token_endpoint.path)
     ours = set(project.receipt.created) if project.receipt else set()
     policies = [path for path in csp.find_policies(project.tree) if path not in ours]  # not the proxy --csp-nonce wrote
     if policies:
@@ -198,7 +199,7 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
     return plan
 
 
-def _check_versions(project: Project, backend: Detection[Any] | None, frontend: Detection[Any] | None) -> None:
+def _check_versions(project: Project, backend: Detection[BackendDetails] | None, frontend: Detection[Any] | None) -> None:
     """Refuse before planning when the app runs versions an integration does not generate code for."""
     if backend is not None:
         check_supported(project.tree, backend.root, backend.name, BACKENDS[backend.name].SUPPORTED)
@@ -206,7 +207,9 @@ def _check_versions(project: Project, backend: Detection[Any] | None, frontend: 
         check_supported(project.tree, frontend.root, frontend.name, FRONTENDS[frontend.name].SUPPORTED)
 
 
-def _plan_single_page_app(context: PlanContext, project: Project, backend: Detection[Any] | None, frontend: Detection[Any]) -> None:
+def _plan_single_page_app(
+    context: PlanContext, project: Project, backend: Detection[BackendDetails] | None, frontend: Detection[Any], *, own_client: bool = False
+) -> None:
     """A framework front end: its own client module, plus the back end's endpoint when there is one."""
     check_cookie_auth(context, project, backend)
     if context.options.mode is not AuthMode.SECURE:
@@ -222,7 +225,8 @@ def _plan_single_page_app(context: PlanContext, project: Project, backend: Detec
         # Its users sign in, but no endpoint can be written here to sign their tokens: a part left to do.
         evidence = find_sign_in(project.tree, None, project.receipt)
         require_token_endpoint_elsewhere(context, frontend.name, evidence, join(frontend.root, "package.json"))
-    FRONTENDS[frontend.name].plan(context, frontend)
+    if not own_client:  # `install --upgrade` keeps the app's react-use-intercom (upgrade_react.py)
+        FRONTENDS[frontend.name].plan(context, frontend)
     nonce_note = getattr(FRONTENDS[frontend.name], "CSP_NONCE_NOTE", None)
     if context.options.csp_nonce and nonce_note:
         context.builder.note(
@@ -231,14 +235,14 @@ def _plan_single_page_app(context: PlanContext, project: Project, backend: Detec
         )
 
 
-def _page_host(context: PlanContext, project: Project, backend: Detection[Any] | None) -> PageHost | None:
+def _page_host(context: PlanContext, project: Project, backend: Detection[BackendDetails] | None) -> PageHost | None:
     """Where server-rendered or static pages take the Messenger script: the back end's layouts, or a static site's pages."""
     if backend is not None:
         return BACKENDS[backend.name].page_host(context, backend)  # type: ignore[no-any-return]
     return html.static_site_host(project.tree)
 
 
-def _plan_pages(context: PlanContext, project: Project, backend: Detection[Any] | None, host: PageHost | None) -> None:
+def _plan_pages(context: PlanContext, project: Project, backend: Detection[BackendDetails] | None, host: PageHost | None) -> None:
     """Server-rendered or static pages: the Messenger script in the layouts the back end serves."""
     builder, options = context.builder, context.options
     secure = options.mode is AuthMode.SECURE
@@ -265,7 +269,7 @@ def _plan_pages(context: PlanContext, project: Project, backend: Detection[Any] 
             )
     if host is None and backend is not None and find_response_pages(project.tree, backend.root):
         # No templates, but the app returns pages as strings: the script is served from its static folder.
-        static = backend_details(backend).static
+        static = backend.details.static
         if static is not None:
             host = PageHost(static_dir=static.dir, script_src=f"{static.path.rstrip('/')}/{html.SCRIPT_NAME}", layouts=())
         else:
@@ -292,7 +296,7 @@ def _plan_pages(context: PlanContext, project: Project, backend: Detection[Any] 
         )
 
 
-def _place_in_response_pages(context: PlanContext, project: Project, backend: Detection[Any] | None, host: PageHost) -> None:
+def _place_in_response_pages(context: PlanContext, project: Project, backend: Detection[BackendDetails] | None, host: PageHost) -> None:
     """No layout was found: put the tag into the pages the app returns as strings, or say exactly where it goes."""
     builder = context.builder
     pages = find_response_pages(project.tree, backend.root if backend is not None else "")
@@ -321,19 +325,19 @@ def _place_in_response_pages(context: PlanContext, project: Project, backend: De
     )
 
 
-def _entry_file(project: Project, backend: Detection[Any] | None) -> str:
+def _entry_file(project: Project, backend: Detection[BackendDetails] | None) -> str:
     """An existing file to name in a manual step: the back end's main file, else its folder's first file."""
-    entry = backend_details(backend).entry_file if backend is not None else None
+    entry = backend.details.entry_file if backend is not None else None
     if entry is not None and project.tree.exists(entry):
         return entry
     root = backend.root if backend is not None else ""
     return next((f for f in project.tree.files if not root or f.startswith(root + "/")), project.tree.files[0])
 
 
-def _serve_static_folder(context: PlanContext, backend: Detection[Any]) -> None:
+def _serve_static_folder(context: PlanContext, backend: Detection[BackendDetails]) -> None:
     """A back end without a static-file route gets one line to add; only FastAPI returns None from page_host."""
     app_file = _entry_file_of(backend)
-    app_var = backend_details(backend).app_var
+    app_var = backend.details.app_var
     if backend.name == "fastapi":
         snippet = (
             "from pathlib import Path\nfrom fastapi.staticfiles import StaticFiles\n"
@@ -344,8 +348,8 @@ def _serve_static_folder(context: PlanContext, backend: Detection[Any]) -> None:
     context.builder.manual(app_file or backend.root or ".", "Serve the Messenger script: this app has no static-file route. Add after the app is created:", snippet)
 
 
-def _entry_file_of(backend: Detection[Any]) -> str | None:
-    return backend_details(backend).entry_file
+def _entry_file_of(backend: Detection[BackendDetails]) -> str | None:
+    return backend.details.entry_file
 
 
 def _settings(options: InstallOptions) -> dict[str, str]:

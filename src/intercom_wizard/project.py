@@ -7,7 +7,7 @@ from typing import Any
 from intercom_wizard.existing import Finding, find_existing_intercom
 from intercom_wizard.integrations import BACKENDS, FRONTENDS
 from intercom_wizard.integrations.backends.npm_common import package_manager
-from intercom_wizard.integrations.base import Detection, backend_details
+from intercom_wizard.integrations.base import BackendDetails, Detection
 from intercom_wizard.receipt import Receipt, load_receipt
 from intercom_wizard.support import versions_json
 from intercom_wizard.tree import ProjectTree, join
@@ -17,7 +17,7 @@ from intercom_wizard.tree import ProjectTree, join
 class Project:
     tree: ProjectTree
     frontends: list[Detection[Any]]
-    backends: list[Detection[Any]]
+    backends: list[Detection[BackendDetails]]
     receipt: Receipt | None
     existing_intercom: list[Finding]
     package_managers: dict[str, str] = field(default_factory=dict)
@@ -39,10 +39,10 @@ class Project:
         return versions_json(self.tree, detection.root, module.SUPPORTED) if module is not None else {}
 
 
-def _auth_summary(detection: Detection[Any]) -> str:
+def _auth_summary(detection: Detection[BackendDetails]) -> str:
     if detection.name == "django":
         return "django.contrib.auth (request.user)"
-    details = backend_details(detection)
+    details = detection.details
     kind = details.sign_in or "none"
     return f"{kind} ({details.sign_in_name})" if details.sign_in_name else kind
 

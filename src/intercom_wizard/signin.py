@@ -11,11 +11,10 @@ fresh create-vite / create-next-app scaffold or a brochure site is.
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
 
 from intercom_wizard.errors import WizardError
 from intercom_wizard.integrations import component_suffixes
-from intercom_wizard.integrations.base import Detection, backend_details
+from intercom_wizard.integrations.base import BackendDetails, Detection
 from intercom_wizard.receipt import RECEIPT_PATH, Receipt
 from intercom_wizard.tree import ProjectTree
 
@@ -63,11 +62,11 @@ class SignInEvidence:
         return f"{self.file}:{self.line}: {self.what}"
 
 
-def find_sign_in(tree: ProjectTree, backend: Detection[Any] | None, receipt: Receipt | None) -> list[SignInEvidence]:
+def find_sign_in(tree: ProjectTree, backend: Detection[BackendDetails] | None, receipt: Receipt | None) -> list[SignInEvidence]:
     """Every place that shows the app signs users in (the first few are enough to decide)."""
     found: list[SignInEvidence] = []
     if backend is not None:
-        details = backend_details(backend)
+        details = backend.details
         if details.sign_in is not None:
             found.append(SignInEvidence(backend.root or ".", 0, f"{backend.name} sign-in recognised: {details.sign_in}"))
         if details.token_auth is not None:

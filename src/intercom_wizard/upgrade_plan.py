@@ -5,11 +5,14 @@ an upgrade does, each as a replacement the receipt records (so `uninstall` resto
 - the classic snippet's <script> blocks in a page give way to a `window.intercomMessengerSettings`
   block with the user's own settings (our script passes them to every boot), without the identifying
   attributes and user_hash, which the JWT now carries;
-- the server's user_hash computation (a Flask context processor around `hmac.new`) is removed when
-  nothing else uses it, with the imports only it needed.
+- the server's user_hash computation (`upgrade_hash.py`: a context processor, middleware, helper,
+  function or statement around the back end's HMAC call) is removed when nothing else uses it, with
+  the imports only it needed.
+The page may be any engine the back ends render (Jinja, Django templates, ERB, EJS, Blade, plain PHP,
+static HTML): the snippet's <script> blocks are found as markup, and the engine's control lines around
+the identifying settings go with them.
 """
 
-import ast
 import re
 
 from intercom_wizard.builder import PlanBuilder
@@ -17,9 +20,13 @@ from intercom_wizard.edits import line_end, line_start
 from intercom_wizard.errors import AlreadyInstalled
 from intercom_wizard.tree import ProjectTree
 from intercom_wizard.upgrade import CLASSIC_SNIPPET, IDENTITY_SETTINGS, SETTING_KEY, USER_HASH, UpgradeStep
+from intercom_wizard.upgrade_hash import find_removal
+from intercom_wizard.upgrade_react import plan_react
 
 SCRIPT_BLOCK = re.compile(r"<script\b[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
-TEMPLATE_TAG = re.compile(r"^\s*\{%.*%\}\s*$")  # a Jinja control line such as {% if current_user.is_authenticated %}
+# A template engine's control line around the identifying settings, dropped with them: Jinja/Django
+# {% if ... %}, ERB/EJS <% if ... %> (not <%= output %>), Blade @auth/@if(...)/@endif, PHP <?php if (...): ?>.
+TEMPLATE_TAG = re.compile(r"^\s*(\{%.*%\}|<%(?!=).*%>|@[a-z]+\b.*|<\?php\b.*\?>)\s*$")
 SETTINGS_OBJECT = re.compile(r"window\.intercomSettings\s*=\s*\{(.*?)\n\s*\};", re.DOTALL)  # closed on a line of its own
 SNIPPET_REASON = "replaces the classic Intercom snippet: identity now comes from a signed JWT, your settings are kept"
 HASH_REASON = "removes the user_hash computation: the JWT replaces it"
@@ -35,7 +42,7 @@ def check_upgradable(steps: list[UpgradeStep]) -> None:
         )
 
 
-def plan_upgrade(builder: PlanBuilder, tree: ProjectTree, steps: list[UpgradeStep]) -> None:
+def plan_upgrade(builder: PlanBuilder, tree: ProjectTree, steps: list[UpgradeStep], token_url: str) -> None:
     hash_variables: set[str] = set()
     for step in steps:
         if step.kind == USER_HASH:
@@ -43,6 +50,7 @@ def plan_upgrade(builder: PlanBuilder, tree: ProjectTree, steps: list[UpgradeSte
     for step in steps:
         if step.kind == CLASSIC_SNIPPET:
             _plan_snippet(builder, tree, step)
+    plan_react(builder, tree, steps, token_url)
     if hash_variables:
         builder.note(
             "The user_hash secret your app read from the environment is no longer used: the token endpoint signs "
@@ -53,7 +61,7 @@ def plan_upgrade(builder: PlanBuilder, tree: ProjectTree, steps: list[UpgradeSte
 def _plan_snippet(builder: PlanBuilder, tree: ProjectTree, step: UpgradeStep) -> None:
     source = tree.read(step.path)
     text = source.text
-    blocks = [m for m in SCRIPT_BLOCK.finditer(text) if "intercomSettings" in m.group(1) or "widget.intercom.io" in m.group(1)]
+    blocks = _snippet_blocks(text)
     replacement_made = False
     for block in blocks:
         start, end = line_start(text, block.start()), line_end(text, block.end() - 1)
@@ -99,58 +107,20 @@ def _kept_setting_lines(body: str) -> list[str] | None:
 
 
 def _plan_hash_removal(builder: PlanBuilder, tree: ProjectTree, step: UpgradeStep, steps: list[UpgradeStep]) -> set[str]:
-    """Remove the function that computes user_hash when it does nothing else and only the snippet reads its result."""
-    source = tree.read(step.path)
-    text = source.text
-    module = ast.parse(text)
-    function = next(
-        (node for node in module.body if isinstance(node, ast.FunctionDef) and node.lineno <= step.line <= (node.end_lineno or 0)),
-        None,
-    )
-    if function is None:
-        _manual(builder, step, "hmac.new is not inside a top-level function")
+    """Remove the code that computes user_hash when it does nothing else and only the snippet reads its result."""
+    protected = {s.path: [(b.start(), b.end()) for b in _snippet_blocks(tree.text(s.path))] for s in steps if s.kind == CLASSIC_SNIPPET}
+    removal = find_removal(tree, step.path, step.line, protected)
+    if isinstance(removal, str):
+        _manual(builder, step, removal)
         return set()
-    variables = _returned_keys(function)
-    if variables is None:
-        _manual(builder, step, f"{function.name}() returns more than the user_hash")
-        return set()
-    snippet_pages = {s.path for s in steps if s.kind == CLASSIC_SNIPPET}
-    readers = [
-        path for path in tree.glob(".html", ".htm", ".jinja", ".j2", ".py")
-        if path != step.path and path not in snippet_pages and any(v in tree.text(path) for v in variables | {function.name})
-    ]
-    if readers or function.name in text.replace(f"def {function.name}(", "", 1):
-        _manual(builder, step, f"{function.name}() or its result is used elsewhere ({', '.join(readers) or step.path})")
-        return set()
-    lines = text.splitlines(keepends=True)
-    first = min([function.lineno] + [d.lineno for d in function.decorator_list]) - 1
-    last = function.end_lineno or function.lineno
-    while last < len(lines) and not lines[last].strip():  # the blank lines that separated it from the next definition
-        last += 1
-    start, end = sum(map(len, lines[:first])), sum(map(len, lines[:last]))
-    builder.replace(step.path, start, text[start:end], "", HASH_REASON)
-    _remove_unused_imports(builder, step.path, text, module, text[:start] + text[end:])
-    return variables
+    for path, offset, replaced in removal.edits:
+        builder.replace(path, offset, replaced, "", HASH_REASON)
+    return set(removal.names)
 
 
-def _returned_keys(function: ast.FunctionDef) -> set[str] | None:
-    """The template variables a context processor returns, when it returns only one (the user_hash)."""
-    keys: set[str] = set()
-    for node in ast.walk(function):
-        if isinstance(node, ast.Return) and isinstance(node.value, ast.Dict):
-            keys |= {k.value for k in node.value.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
-    return keys if len(keys) == 1 else None
-
-
-def _remove_unused_imports(builder: PlanBuilder, path: str, text: str, module: ast.Module, remaining: str) -> None:
-    used = {node.id for node in ast.walk(ast.parse(remaining)) if isinstance(node, ast.Name)}
-    lines = text.splitlines(keepends=True)
-    for node in module.body:
-        if isinstance(node, ast.Import) and len(node.names) == 1 and node.names[0].asname is None:
-            name = node.names[0].name
-            if name in ("hmac", "hashlib") and name not in used and node.lineno == node.end_lineno:
-                start = sum(map(len, lines[: node.lineno - 1]))
-                builder.replace(path, start, lines[node.lineno - 1], "", HASH_REASON)
+def _snippet_blocks(text: str) -> list[re.Match[str]]:
+    """The page's <script> blocks of the classic snippet: its settings and its loader."""
+    return [m for m in SCRIPT_BLOCK.finditer(text) if "intercomSettings" in m.group(1) or "widget.intercom.io" in m.group(1)]
 
 
 def _manual(builder: PlanBuilder, step: UpgradeStep, why: str) -> None:

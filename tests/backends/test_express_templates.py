@@ -13,6 +13,7 @@ from intercom_wizard.templates import render
 USERS = {
     "passport": ("req.isAuthenticated() ? req.user : null", ""),
     "passport-jwt": ("req.user", "passport.authenticate('jwt', { session: false }), "),
+    "passport-per-route": ("req.user || null", "passport.authenticate('session'), "),
     "none": ("null /* no evidence of the signed-in user's id: see the manual step */", ""),
 }
 
@@ -26,7 +27,7 @@ def test_route_parses_in_every_variant(kind, cors):
     expression, middleware = USERS[kind]
     module = render(
         "express/intercom-jwt.js",
-        {"passport_jwt": "yes" if kind == "passport-jwt" else "no", "cors": cors},
+        {"passport": "yes" if middleware.startswith("passport.") else "no", "cors": cors},
         endpoint="/api/intercom-jwt",
         frontend_origin="https://app.example.com",
         user=expression,
@@ -36,6 +37,7 @@ def test_route_parses_in_every_variant(kind, cors):
     assert "iw:" not in module and "__IW_" not in module
     assert ("require('cors')" in module) is (cors != "none")
     assert ("credentials: true" in module) is (cors == "cookie")
+    assert ("require('passport')" in module) is middleware.startswith("passport.")
     assert _syntax_errors(module, "javascript") == []
     assert _syntax_errors(_as_es_module(module), "javascript") == []
     for default_imports in (True, False):

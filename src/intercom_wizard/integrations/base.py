@@ -143,35 +143,3 @@ class BackendIntegration(Protocol):
 
     def page_host(self, context: PlanContext, detection: Detection[Any]) -> PageHost | None:
         """Where the front-end script goes on this back end's pages."""
-
-
-def backend_details(detection: Detection[Any]) -> BackendDetails:
-    """The base fields of any back end's detection, for shared code (planner, sign-in, `detect`).
-
-    Transition: a back end not yet moved to its own `BackendDetails` subclass still carries a dict;
-    it is read here, once, into the typed view (removed when every back end is typed).
-    """
-    details = detection.details
-    if isinstance(details, BackendDetails):
-        return details
-    if not isinstance(details, dict):
-        return BackendDetails()
-    auth = details.get("auth") or details.get("user") or {}
-    kind = auth.get("kind") if isinstance(auth, dict) else None
-    token = details.get("token_auth")
-    static = details.get("static")
-    entry = next((details[key] for key in ("app_file", "server_file", "settings_file", "routes_file") if isinstance(details.get(key), str)), None)
-    return BackendDetails(
-        entry_file=entry,
-        app_var=str(details.get("app_var") or "app"),
-        sign_in=str(kind) if kind not in (None, "none") else None,
-        sign_in_name=str(auth["name"]) if isinstance(auth, dict) and auth.get("name") else None,
-        token_auth=TokenAuth(
-            kind=str(token.get("kind", "token")),
-            scheme=str(token["scheme"]) if token.get("scheme") else None,
-            identity_refused=tuple(token.get("identity_refused") or ()),
-        )
-        if isinstance(token, dict) and token
-        else None,
-        static=StaticMount(dir=str(static["dir"]), path=str(static["path"])) if isinstance(static, dict) and static.get("dir") and static.get("path") else None,
-    )

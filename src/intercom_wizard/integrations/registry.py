@@ -51,32 +51,6 @@ ROLES: dict[str, tuple[dict[str, types.ModuleType], type[Any]]] = {
     "backend": (BACKENDS, BackendIntegration),
 }
 
-# Transition (issue 15): declarations the integrations have not added to their modules yet (the back
-# ends' PACKAGES and DOC, three front ends' DOC), with their values. `declared()` falls back to these;
-# tests/test_registry_contract.py checks that a module declaring one agrees with it, and that nothing
-# else is missing. Delete an entry once its module declares the value.
-PENDING: dict[tuple[str, str], object] = {
-    ("html", "DOC"): None,
-    ("nextjs", "DOC"): "docs/frontends-nextjs.md",
-    ("react", "DOC"): "docs/frontends-react.md",
-    ("flask", "PACKAGES"): ("flask",),
-    ("django", "PACKAGES"): ("django",),
-    ("express", "PACKAGES"): ("express",),
-    ("fastapi", "PACKAGES"): ("fastapi",),
-    ("rails", "PACKAGES"): ("rails",),
-    ("sinatra", "PACKAGES"): ("sinatra",),
-    ("php", "PACKAGES"): (),
-    ("laravel", "PACKAGES"): ("laravel/framework",),
-    ("flask", "DOC"): None,
-    ("django", "DOC"): None,
-    ("express", "DOC"): None,
-    ("fastapi", "DOC"): None,
-    ("rails", "DOC"): None,
-    ("sinatra", "DOC"): None,
-    ("php", "DOC"): "docs/backends-php.md",
-    ("laravel", "DOC"): "docs/backends-php.md",
-}
-
 # Suffixes every shared scanner reads already: a single-page front end's SOURCE_SUFFIXES beyond these
 # are its own file kinds (single-file components such as ".vue"), which `component_suffixes()` hands
 # to them. The pages front end edits the back ends' templates (.erb, .php, ...): those are pages,
@@ -117,24 +91,20 @@ def declared(role: str, module: types.ModuleType, name: str) -> Any:
     """A declaration of `module` (`PACKAGES`, `DOC`, ...), or a clear error naming what is missing."""
     if hasattr(module, name):
         return getattr(module, name)
-    pending = (getattr(module, "NAME", module.__name__), name)
-    if pending in PENDING:
-        return PENDING[pending]
     raise IntegrationContractError(_describe(role, module, name) + ".")
 
 
 def contract_problems(role: str, module: types.ModuleType) -> list[str]:
-    """What `module` lacks of its role's protocol, or declares with the wrong type (pending ones excepted)."""
+    """What `module` lacks of its role's protocol, or declares with the wrong type."""
     problems = []
     for name, hint in declarations(role).items():
-        if hasattr(module, name) or (getattr(module, "NAME", module.__name__), name) not in PENDING:
-            try:
-                value = declared(role, module, name)
-            except IntegrationContractError as missing:
-                problems.append(str(missing))
-                continue
-            if not conforms(value, hint):
-                problems.append(f"{module.__name__}.{name} is {value!r}, not of the declared type {hint}")
+        try:
+            value = declared(role, module, name)
+        except IntegrationContractError as missing:
+            problems.append(str(missing))
+            continue
+        if not conforms(value, hint):
+            problems.append(f"{module.__name__}.{name} is {value!r}, not of the declared type {hint}")
     problems += [_describe(role, module, name) + " (a function)" for name in functions(role) if not callable(getattr(module, name, None))]
     return problems
 

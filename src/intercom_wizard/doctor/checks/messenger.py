@@ -49,6 +49,8 @@ def check_user_hash(context: StaticContext) -> Iterable[Finding]:
     """user_hash and every other part of a hand-written installation, each with what `install --upgrade` does."""
     steps = upgrade_steps(context.sources.tree, find_existing_intercom(context.sources.tree, context.receipt))
     step_at = {step.path: step for step in steps}
+    # A page can hold two parts (a PHP page computing user_hash above its snippet): the fix names both.
+    steps_at = {path: [step for step in steps if step.path == path] for path in step_at}
     reported: set[str] = set()
     for unit in context.sources.units:
         if not unit.mentions(*HASH_KEYS):
@@ -64,7 +66,7 @@ def check_user_hash(context: StaticContext) -> Iterable[Finding]:
             f"{'The front end' if unit.side is Side.FRONTEND else 'The server'} uses user_hash, the deprecated HMAC identity verification.",
             "user_hash only proves the user_id/email; attributes stay spoofable, there is no expiry, and Intercom "
             "recommends moving to JWTs (intercom_user_jwt), which carry signed attributes and expire.",
-            _upgrade_fix(step) if step is not None and step.supported else "Upgrade to JWT: sign {user_id, email, name, exp} on the "
+            " ".join(_upgrade_fix(each) for each in steps_at[unit.path]) if step is not None and step.supported else "Upgrade to JWT: sign {user_id, email, name, exp} on the "
             "server with HS256 and boot with intercom_user_jwt instead of user_hash, then enforce identity verification "
             "for JWTs on the Messenger Security page"
             + (" (`intercom-wizard install --upgrade` does not convert this file yet)." if step is not None else "."),

@@ -7,7 +7,7 @@
 const crypto = require('crypto');
 const express = require('express');
 const jwt = require('jsonwebtoken');
-// iw:if passport_jwt=yes
+// iw:if passport=yes
 const passport = require('passport');
 // iw:end
 // iw:if cors=cookie|bearer

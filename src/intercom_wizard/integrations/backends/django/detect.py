@@ -2,7 +2,7 @@
 and REST framework token authentication (project-wide defaults or classes set per view)."""
 
 from intercom_wizard.integrations.backends.django.details import DjangoDetails, DrfViewClasses
-from intercom_wizard.integrations.backends.django.settings import find_settings, import_line, view_authentication_classes
+from intercom_wizard.integrations.backends.django.settings import ProjectPath, find_settings, import_line, view_authentication_classes
 from intercom_wizard.integrations.base import Detection, TokenAuth
 from intercom_wizard.tree import ProjectTree, folder_of
 
@@ -35,7 +35,7 @@ def detect(tree: ProjectTree) -> list[Detection[DjangoDetails]]:
             cors_headers_installed=isinstance(apps, (list, tuple, str)) and "corsheaders" in apps,
             middleware=tuple(str(m) for m in middleware) if isinstance(middleware, (list, tuple)) else (),
             installed_apps=tuple(str(app) for app in apps) if isinstance(apps, (list, tuple)) else None,
-            first_staticfiles_dir=dirs[0] if isinstance(dirs, (list, tuple)) and dirs and isinstance(dirs[0], str) else None,
+            first_staticfiles_dir=_first_static_dir(dirs, root),
             staticfiles_dirs_code=dirs if isinstance(dirs, str) else None,
             drf_view_classes=view_classes,
         )
@@ -76,3 +76,14 @@ def _per_view_token_auth(tree: ProjectTree, root: str, settings: dict[str, objec
                 scheme = "Token" if token_names[0] == "TokenAuthentication" else "Bearer"
                 return TokenAuth(kind="drf", scheme=scheme), DrfViewClasses(names=tuple(names), imports=tuple(imports), file=path)
     return None, None
+
+
+def _first_static_dir(dirs: object, root: str) -> str | None:
+    """STATICFILES_DIRS[0] relative to the project root; a folder computed from the settings file's path
+    is known relative to the tree, and one outside the project is none of ours."""
+    if not isinstance(dirs, (list, tuple)) or not dirs or not isinstance(dirs[0], str):
+        return None
+    first = dirs[0]
+    if not isinstance(first, ProjectPath) or not root:
+        return str(first)
+    return first[len(root) + 1 :] if first.startswith(root + "/") else None

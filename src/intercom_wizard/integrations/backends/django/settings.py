@@ -154,7 +154,7 @@ def _imported_file(tree: ProjectTree, root: str, file: str, statement: ast.Impor
 
 
 def _assign(settings: DjangoSettings, file: str, name: str, value: ast.expr) -> None:
-    evaluated = _evaluate(value, settings.values)
+    evaluated = _evaluate(value, settings.values, file)
     # Names that only feed a wanted setting (LOCAL_APPS, THIRD_PARTY_APPS) are kept when literal.
     if name in WANTED or evaluated is not _UNKNOWN:
         settings.values[name] = evaluated if evaluated is not _UNKNOWN else ast.unparse(value)
@@ -168,19 +168,68 @@ class _Unknown:
 _UNKNOWN = _Unknown()
 
 
-def _evaluate(node: ast.expr, known: dict[str, object]) -> object:
-    """A literal, or a list/tuple/dict built from literals and earlier settings; _UNKNOWN otherwise."""
+class ProjectPath(str):
+    """A folder computed from the settings file's own path (`os.path.join(PROJECT_DIR, "static")` with
+    `PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))`, or
+    `Path(__file__).resolve().parent.parent / "static"`), relative to the project tree's root ('' = the root).
+    Measured on wagtail's bakerydemo, whose STATICFILES_DIRS is the settings package's parent's static/."""
+
+
+def _path_value(node: ast.expr, known: dict[str, object], file: str) -> ProjectPath | None:
+    """The folder a path expression names, when it is built from `__file__` and string literals only."""
+    if isinstance(node, ast.Name):
+        if node.id == "__file__":
+            return ProjectPath(file)
+        value = known.get(node.id)
+        return value if isinstance(value, ProjectPath) else None
+    if isinstance(node, ast.Attribute) and node.attr == "parent":
+        inner = _path_value(node.value, known, file)
+        return None if inner is None else ProjectPath(folder_of(inner))
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        left, right = _path_value(node.left, known, file), _constant(node.right)
+        return ProjectPath(_joined(left, [right])) if left is not None and isinstance(right, str) else None
+    if not isinstance(node, ast.Call) or node.keywords:
+        return None
+    function, arguments = ast.unparse(node.func), node.args
+    if isinstance(node.func, ast.Attribute) and node.func.attr in ("resolve", "absolute") and not arguments:
+        return _path_value(node.func.value, known, file)
+    if function in ("Path", "pathlib.Path", "os.path.abspath", "os.path.realpath", "os.path.normpath", "str") and len(arguments) == 1:
+        return _path_value(arguments[0], known, file)
+    if function == "os.path.dirname" and len(arguments) == 1:
+        inner = _path_value(arguments[0], known, file)
+        return None if inner is None else ProjectPath(folder_of(inner))
+    if function == "os.path.join" and arguments:
+        base, parts = _path_value(arguments[0], known, file), [_constant(argument) for argument in arguments[1:]]
+        if base is None or not all(isinstance(part, str) for part in parts):
+            return None
+        return ProjectPath(_joined(base, [str(part) for part in parts]))
+    return None
+
+
+def _joined(base: str, parts: list[object]) -> str:
+    path = base
+    for part in parts:
+        path = join(path, str(part).strip("/"))
+    return path
+
+
+def _evaluate(node: ast.expr, known: dict[str, object], file: str = "") -> object:
+    """A literal, a folder computed from `__file__`, or a list/tuple/dict built from those and earlier
+    settings; _UNKNOWN otherwise."""
     try:
         return ast.literal_eval(node)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         pass
+    path = _path_value(node, known, file) if file else None
+    if path is not None:
+        return path
     if isinstance(node, ast.Name):
         value = known.get(node.id, _UNKNOWN)
         return value if isinstance(value, (str, int, float, bool, list, tuple, dict)) else _UNKNOWN
     if isinstance(node, (ast.List, ast.Tuple)):
         items: list[object] = []
         for element in node.elts:
-            inner = _evaluate(element.value if isinstance(element, ast.Starred) else element, known)
+            inner = _evaluate(element.value if isinstance(element, ast.Starred) else element, known, file)
             if inner is _UNKNOWN:
                 return _UNKNOWN
             if isinstance(element, ast.Starred):
@@ -191,7 +240,7 @@ def _evaluate(node: ast.expr, known: dict[str, object]) -> object:
                 items.append(inner)
         return items if isinstance(node, ast.List) else tuple(items)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _evaluate(node.left, known), _evaluate(node.right, known)
+        left, right = _evaluate(node.left, known, file), _evaluate(node.right, known, file)
         if isinstance(left, (list, tuple)) and isinstance(right, (list, tuple)):
             return [*left, *right] if isinstance(left, list) else (*left, *right)
     if isinstance(node, ast.Dict):
@@ -199,7 +248,7 @@ def _evaluate(node: ast.expr, known: dict[str, object]) -> object:
         for key, value in zip(node.keys, node.values):
             if key is None:
                 return _UNKNOWN
-            evaluated_key, evaluated_value = _evaluate(key, known), _evaluate(value, known)
+            evaluated_key, evaluated_value = _evaluate(key, known, file), _evaluate(value, known, file)
             if evaluated_key is _UNKNOWN or evaluated_value is _UNKNOWN:
                 return _UNKNOWN
             result[evaluated_key] = evaluated_value

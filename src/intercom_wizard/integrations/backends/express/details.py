@@ -21,7 +21,7 @@ class SignedInUser:
     kind: UserKind
     expression: str  # JavaScript giving the user object (or null) from `req`
     id_field: str = "id"  # the user object's property that is Intercom's user_id
-    middleware: str = ""  # a route middleware that authenticates first (passport-jwt)
+    middleware: str = ""  # a route middleware that authenticates first (passport-jwt; passport's session strategy run per route)
     reason: str = ""  # kind "none": why no user could be proven
     rejected: tuple[str, ...] = ()  # kind "none": the candidates refused, "file:line: why"
 

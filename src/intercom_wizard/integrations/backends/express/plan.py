@@ -62,7 +62,7 @@ def plan(context: PlanContext, detection: Detection[ExpressDetails]) -> None:
         add_dependency(context, detection.root, "cors", "^2.8.5", "cors answers the pages' cross-origin requests")
     module = render(
         "express/intercom-jwt.js",
-        {"passport_jwt": "yes" if user.kind == "passport-jwt" else "no", "cors": cors},
+        {"passport": "yes" if user.middleware.startswith("passport.") else "no", "cors": cors},
         endpoint=str(context.options.token_endpoint),
         frontend_origin=context.options.frontend_origin or "",
         user=user.expression,

@@ -2,6 +2,8 @@
 in req.session — a user object whose id is evidenced, or a key assigned from the user's id (never a
 flag such as `req.session.loggedIn = true`; identity.py holds the rules)."""
 
+import re
+
 from ast_grep_py import SgNode
 
 from intercom_wizard.astgrep import required_field
@@ -19,11 +21,21 @@ def language_of(path: str) -> str:
     return "typescript" if path.endswith(TS_SUFFIXES) else "javascript"
 
 
+# passport's session strategy installed for the whole app (`app.use(passport.session())`), which is what
+# puts req.user and req.isAuthenticated() on every request, the token route's included.
+APP_WIDE_PASSPORT = re.compile(r"\.use\(\s*passport\.(?:session\(\s*\)|authenticate\(\s*['\"]session['\"]\s*\))")
+PER_ROUTE_PASSPORT = re.compile(r"passport\.authenticate\(\s*['\"]session['\"]\s*\)")
+
+
 def session_user(tree: ProjectTree, root: str) -> SignedInUser:
     """passport's user when the app uses passport sessions, else the session's user record or id."""
-    for path in tree.glob(*JS_SUFFIXES, *TS_SUFFIXES, under=root):
-        text = tree.text(path)
+    sources = [tree.text(path) for path in tree.glob(*JS_SUFFIXES, *TS_SUFFIXES, under=root)]
+    for text in sources:
         if "passport" in text and ("passport.session()" in text or "req.login(" in text or "req.logIn(" in text):
+            if not any(APP_WIDE_PASSPORT.search(other) for other in sources) and any(PER_ROUTE_PASSPORT.search(other) for other in sources):
+                # passport's own examples run the session strategy per route (todos-react-express): the
+                # token route does the same, then reads req.user like the app's routes do.
+                return SignedInUser(kind="passport", expression="req.user || null", middleware="passport.authenticate('session'), ")
             return SignedInUser(kind="passport", expression="req.isAuthenticated() ? req.user : null")
     assignments: list[identity.SessionAssignment] = []
     for path in tree.glob(*JS_SUFFIXES, *TS_SUFFIXES, under=root):

@@ -6,9 +6,11 @@ writes the seed's unsigned snippet instead."""
 from intercom_wizard.edits import indent_unit, indentation_at, insert_lines_before
 from intercom_wizard.errors import BadInput
 from intercom_wizard.integrations.base import PageHost, PlanContext
+from intercom_wizard.integrations.frontends.html.bundler import bundled_pages, import_specifier
 from intercom_wizard.integrations.frontends.html.detect import SCRIPT_NAME
 from intercom_wizard.integrations.frontends.html.navigation import Navigation, detect_navigation
 from intercom_wizard.integrations.frontends.layouts import body_end_offset, head_end_tag
+from intercom_wizard.integrations.frontends.spa_common import add_import
 from intercom_wizard.options import ClientAuth, InstallOptions
 from intercom_wizard.plan import Insertion
 from intercom_wizard.templates import render
@@ -50,7 +52,12 @@ def plan(context: PlanContext, host: PageHost, *, token_url: str | None) -> None
             "boots once per identity and sends one update per visit"
             + (", from <head>." if navigation.in_head else ".")
         )
+    script = join(host.static_dir, SCRIPT_NAME)
+    bundled = bundled_pages(context.tree)
     for layout in host.layouts:
+        if layout in bundled:  # a bundler's template: the build emits only what the entry imports
+            _import_from_entry(context, bundled[layout], script, layout)
+            continue
         placed = tag.replace(" defer>", f"{nonces[layout]}{navigation.tag_attributes} defer>")
         _insert_script_tag(context, layout, placed, host.template_prelude, navigation=navigation)
     for layout in host.unsupported_layouts:
@@ -81,6 +88,15 @@ def plan_insecure(context: PlanContext, host: PageHost) -> None:
         tagged = block.replace("<script>", f"<script{nonces[layout]}>")
         _insert_script_tag(context, layout, tagged, None, reason="adds the unsigned Messenger snippet (--insecure)")
     # No layout at all: the planner looks for pages the app returns as strings (it knows the back end).
+
+
+def _import_from_entry(context: PlanContext, entry: str, script: str, page: str) -> None:
+    """The script as a side-effect import of the bundle's entry, for a page the bundler renders."""
+    add_import(context, entry, f"import '{import_specifier(entry, script)}';", "loads the Messenger script with the bundle")
+    context.builder.note(
+        f"{page} is the template webpack's HtmlWebpackPlugin renders, and the build emits only what {entry} imports: "
+        f"the Messenger script is imported there instead of being a <script> tag on the page."
+    )
 
 
 def _nonce_attributes(context: PlanContext, host: PageHost) -> dict[str, str]:

@@ -7,13 +7,13 @@ Kept apart from planning because `detect` runs on every project: this module onl
 import json
 import posixpath
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from intercom_wizard.astgrep import field_text
 from intercom_wizard.edits import parse
 from intercom_wizard.integrations.base import Detection, FrontendDetails
-from intercom_wizard.integrations.frontends.spa import detect_framework
+from intercom_wizard.integrations.frontends.spa import framework_apps, uses_typescript
 from intercom_wizard.integrations.frontends.spa_common import SpaApp, spa_app
 from intercom_wizard.integrations.package_json import dependencies_of
 from intercom_wizard.tree import ProjectTree, join
@@ -48,13 +48,19 @@ class NextApp:
 
 
 def detect(tree: ProjectTree) -> list[Detection[NextjsDetails]]:
-    return [replace(found, details=details_of(tree, found)) for found in detect_framework(tree, NAME)]
+    return [
+        Detection(NAME, "frontend", app.folder, app.evidence, _details(tree, app.folder, uses_typescript(tree, app.folder, app.manifest)))
+        for app in framework_apps(tree, NAME)
+    ]
 
 
 def details_of(tree: ProjectTree, detection: Detection[Any]) -> NextjsDetails:
-    """The typed details of a Next.js app at `detection.root`."""
-    root = detection.root
-    typescript = spa_app(tree, detection).typescript
+    """The typed details of the Next.js app at `detection.root` (for a detection made without them:
+    the planner's own, for `--frontend nextjs`)."""
+    return _details(tree, detection.root, spa_app(tree, detection).typescript)
+
+
+def _details(tree: ProjectTree, root: str, typescript: bool) -> NextjsDetails:
     for base in (root, join(root, "src")):
         has_app = _has_app_router(tree, join(base, "app"))
         has_pages = _has_router_dir(tree, join(base, "pages"))

@@ -1,12 +1,12 @@
 """React detection: the app's package.json says `react` (and not a framework built on it), where its
 own code lives and which React Router package it uses, if any."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from intercom_wizard.integrations.base import Detection, FrontendDetails
-from intercom_wizard.integrations.frontends.spa import detect_framework
-from intercom_wizard.integrations.frontends.spa_common import spa_app
+from intercom_wizard.integrations.frontends.spa import framework_apps, uses_typescript
+from intercom_wizard.integrations.package_json import dependencies_of, read_package_json
 from intercom_wizard.tree import ProjectTree, join
 
 NAME = "react"
@@ -21,7 +21,7 @@ class ReactDetails(FrontendDetails):
 
 
 def detect(tree: ProjectTree) -> list[Detection[ReactDetails]]:
-    return [replace(found, details=details_of(tree, found)) for found in detect_framework(tree, NAME)]
+    return [Detection(NAME, "frontend", app.folder, app.evidence, _details(tree, app.folder, app.manifest)) for app in framework_apps(tree, NAME)]
 
 
 def details_of(tree: ProjectTree, detection: Detection[Any]) -> ReactDetails:
@@ -29,10 +29,16 @@ def details_of(tree: ProjectTree, detection: Detection[Any]) -> ReactDetails:
     (made by the planner, without details of ours) is read as."""
     if isinstance(detection.details, ReactDetails):
         return detection.details
-    source_dir = source_folder(tree, detection.root)
-    app = spa_app(tree, detection, source_dir=source_dir)
-    router = next((package for package in ROUTER_PACKAGES if app.depends_on(package)), None)
-    return ReactDetails(typescript=app.typescript, source_dir=source_dir, router_package=router)
+    return _details(tree, detection.root, read_package_json(tree, join(detection.root, "package.json")))
+
+
+def _details(tree: ProjectTree, root: str, manifest: dict[str, Any]) -> ReactDetails:
+    dependencies = dependencies_of(manifest)
+    return ReactDetails(
+        typescript=uses_typescript(tree, root, manifest),
+        source_dir=source_folder(tree, root),
+        router_package=next((package for package in ROUTER_PACKAGES if package in dependencies), None),
+    )
 
 
 def source_folder(tree: ProjectTree, root: str) -> str:
