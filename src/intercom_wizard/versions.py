@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal, TypeGuard, get_args
 
-import nodesemver
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
@@ -93,6 +92,8 @@ def npm_range_floor(spec: str) -> Release | None:
         spec = spec.rpartition("@")[2]
     if not spec or spec in ("*", "latest", "x") or ":" in spec or "/" in spec:
         return None  # a dist-tag, git URL, file:, link: or workspace: reference
+    import nodesemver  # only npm ranges need it: a Python or Ruby project never pays for the import
+
     try:
         parsed = nodesemver.make_range(spec, loose=True)
     except (ValueError, TypeError):
