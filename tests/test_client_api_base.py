@@ -16,7 +16,10 @@ import pytest
 from conftest import copy_app, install_quietly, write_files
 
 from intercom_wizard.integrations.frontends.api_base import ApiBase, find_api_base
+from intercom_wizard.builder import PlanBuilder
+from intercom_wizard.integrations.base import PlanContext
 from intercom_wizard.integrations.frontends.spa_common import core_source
+from intercom_wizard.integrations.frontends.spa_common.core import SpaApp, core_module
 from intercom_wizard.options import ClientAuth, InstallOptions, parse_workspace_id
 from intercom_wizard.tree import ProjectTree
 from intercom_wizard.typescript import strip_types
@@ -171,3 +174,16 @@ def test_the_core_requests_the_token_from_the_app_api_base(tmp_path: Path, env: 
     options = InstallOptions(workspace=parse_workspace_id("abc12345"), auth=ClientAuth.BEARER, token_storage_key="token")
     log = _run_core(tmp_path, core_source(options, app_api=CRA_BASE), {"env": env, "location": "http://app.example.test/page", "storage": {"token": "abc"}})
     assert log == ["-- start", f"fetch {url} same-origin Bearer abc", "load user:42"]
+
+
+
+@pytest.mark.parametrize(("framework", "written"), [("react", True), ("next", False)])
+def test_next_keeps_its_token_route_on_the_pages_origin(tmp_path: Path, framework: str, written: bool) -> None:
+    """Next.js serves the token endpoint from its own route handler: the API base does not move it."""
+    manifest = {"dependencies": {framework: "18.3.1"}}
+    tree = _tree(tmp_path, {"package.json": json.dumps(manifest), "src/posts.ts": NEXT_FETCH})
+    builder = PlanBuilder(tree, None)
+    context = PlanContext(tree=tree, options=InstallOptions(workspace=parse_workspace_id("abc12345")), builder=builder, secret=None)
+    core_module(context, SpaApp("", "src", True, manifest), "src/intercom/messenger.ts")
+    core = builder.created_text("src/intercom/messenger.ts") or ""
+    assert ("process.env.NEXT_PUBLIC_API_URL" in core) is written

@@ -51,7 +51,8 @@ def token_url(options: InstallOptions) -> str:
 def core_module(context: PlanContext, app: SpaApp, path: str, *, sdk_import: str = "dynamic") -> None:
     """Write the Messenger core to `path` (.ts or .js) and declare the official SDK."""
     api_base = None
-    if not context.anonymous_only:
+    # Next.js serves the token endpoint from its own route handler, on the pages' origin.
+    if not context.anonymous_only and not app.depends_on("next"):
         search = find_api_base(context.tree, app.root)
         api_base = search.chosen
         if api_base is not None:
