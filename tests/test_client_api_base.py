@@ -15,9 +15,9 @@ import jwt
 import pytest
 from conftest import copy_app, install_quietly, write_files
 
-from intercom_wizard.integrations.frontends.api_base import ApiBase, find_api_base
 from intercom_wizard.builder import PlanBuilder
 from intercom_wizard.integrations.base import PlanContext
+from intercom_wizard.integrations.frontends.api_base import ApiBase, find_api_base
 from intercom_wizard.integrations.frontends.spa_common import core_source
 from intercom_wizard.integrations.frontends.spa_common.core import SpaApp, core_module
 from intercom_wizard.options import ClientAuth, InstallOptions, parse_workspace_id
