@@ -79,6 +79,16 @@ function readAccessToken(key: string): string | null {
   } catch {
     return null; // See readStorage().
   }
+  // iw:end
+  // iw:if encoding=base64
+  // The app stores it base64-encoded (btoa): decoded as its own code decodes it before use.
+  try {
+    stored = stored ? window.atob(stored) : stored;
+  } catch {
+    return null; // not base64: nobody the app would recognise is signed in
+  }
+  // iw:end
+  // iw:if auth=bearer
   if (!stored || !ACCESS_TOKEN_FIELD) {
     return stored;
   }

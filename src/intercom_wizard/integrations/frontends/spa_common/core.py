@@ -12,7 +12,7 @@ from intercom_wizard.integrations.base import Detection, PlanContext
 from intercom_wizard.integrations.frontends.api_base import ApiBase, find_api_base
 from intercom_wizard.integrations.frontends.spa import uses_typescript
 from intercom_wizard.integrations.package_json import dependencies_of, read_package_json
-from intercom_wizard.options import ClientAuth, InstallOptions
+from intercom_wizard.options import ClientAuth, InstallOptions, TokenEncoding
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.typescript import strip_types
@@ -96,7 +96,8 @@ def core_source(
     return render(
         CORE_TEMPLATE,
         # Only the chosen variants are written: no dead branches for the bundler to keep.
-        {"auth": "bearer" if bearer else "cookie", "load": options.load.value, "sdk": sdk_import, "base": _base_choice(app_api, anonymous_only)},
+        {"auth": "bearer" if bearer else "cookie", "load": options.load.value, "sdk": sdk_import, "base": _base_choice(app_api, anonymous_only),
+         "encoding": "base64" if bearer and options.token_storage_encoding is TokenEncoding.BASE64 else "raw"},
         workspace_id=options.workspace_id,
         token_url="null" if anonymous_only else f"'{token_url(options)}'",
         region=f"'{region}'" if region else "undefined",
