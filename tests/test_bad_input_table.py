@@ -164,13 +164,24 @@ ENDPOINT_CASES = [
     Case(f"endpoint {value!r}", f"{value!r} {NOT_ENDPOINT}", args=(*INSTALL, "--endpoint", value))
     for value in [
         "/", "/.", "/..", "/a/../../x", "/a/./b", "/a/b/..", "//", "/a//b", "api/intercom-jwt", "/a?b=1", "/a#frag",
-        "/a b", "/a\tb", "/a/", "/a%2e%2e/b", "/a;b", "/<script>", "https://api.example.com/jwt", "/ä", " /api/jwt", "/api/jwt ",
+        "/a b", "/a\tb", "/a/", "/a%2e%2e/b", "/a;b", "/<script>", "/ä", " /api/jwt", "/api/jwt ",
     ]
 ] + [
     Case("endpoint on an existing route", "--endpoint /login is already a route of the app (app.py:", args=(*INSTALL, "--endpoint", "/login")),
     Case("endpoint on the home page route", "'/' " + NOT_ENDPOINT, args=(*INSTALL, "--endpoint", "/")),
     Case("endpoint on an Express route", "--endpoint /api/me is already a route of the app (server.js:", args=(*INSTALL, "--endpoint", "/api/me"), app="express_app"),
     Case("endpoint on a Laravel route", "already a route of the app (routes/web.php:10)", args=(*INSTALL, "--endpoint", "/login"), app="laravel_app"),
+] + [
+    # A full URL is accepted (the front end calls it, the back end serves its path), within limits.
+    Case(f"endpoint URL {value!r}", f"{value!r} is not a usable endpoint URL: {why}", args=(*INSTALL, "--endpoint", value))
+    for value, why in [
+        ("ftp://api.example.com/jwt", "only http:// and https://"), ("javascript://x/jwt", "only http:// and https://"),
+        ("https://user:pw@api.example.com/jwt", "credentials do not belong"), ("https://token@api.example.com/jwt", "credentials do not belong"),
+        ("https://api.example.com/jwt?x=1", "a query or fragment"), ("https://api.example.com/jwt#top", "a query or fragment"),
+        ("https://api.example.com/jwt?", "a query or fragment"), ("https://api.example.com:99999/jwt", "the port is not"),
+        ("https:///jwt", "it has no host"), ("https://api.example.com", "/ is the site's home page"),
+        ("https://api.example.com/a//b", "it contains an empty segment"),
+    ]
 ]
 
 ORIGIN_CASES = [

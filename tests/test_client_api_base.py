@@ -187,3 +187,15 @@ def test_next_keeps_its_token_route_on_the_pages_origin(tmp_path: Path, framewor
     core_module(context, SpaApp("", "src", True, manifest), "src/intercom/messenger.ts")
     core = builder.created_text("src/intercom/messenger.ts") or ""
     assert ("process.env.NEXT_PUBLIC_API_URL" in core) is written
+
+
+def test_a_full_endpoint_url_is_what_the_core_calls(tmp_path, cli) -> None:  # type: ignore[no-untyped-def]
+    root = copy_app("vite_react_login_no_backend", tmp_path, commit=False)
+    write_files(root, {"src/api.ts": VITE_AXIOS})  # the explicit URL wins over the detected base
+    result = install_quietly(cli, root, "--endpoint", "https://api.example.com/auth/intercom-jwt")
+    assert result.exit_code == 4, result.stderr
+    core = (root / "src/intercom/messenger.ts").read_text()
+    assert "const TOKEN_URL: string | null = 'https://api.example.com/auth/intercom-jwt'" in core
+    assert "APP_API_BASE" not in core
+    # The API's own install serves the path.
+    assert "--endpoint /auth/intercom-jwt" in " ".join(result.stderr.split())

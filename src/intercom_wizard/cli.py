@@ -112,7 +112,7 @@ def install(
     path: PathArg = Path("."),
     workspace_id: Annotated[Optional[str], typer.Option(help="Workspace (app) id, e.g. abc12345, or a URL of your workspace.")] = None,
     region: Annotated[Optional[Region], typer.Option(help="Where the workspace is hosted.")] = None,
-    endpoint: Annotated[str, typer.Option(help="Path of the token endpoint.")] = "/api/intercom-jwt",
+    endpoint: Annotated[str, typer.Option(help="Path of the token endpoint, or its full http(s) URL when the front end calls an API on another origin.")] = "/api/intercom-jwt",
     frontend: Annotated[Optional[str], typer.Option(help=f"Front end to install (skips detection): {', '.join(FRONTEND_NAMES)}.")] = None,
     backend: Annotated[Optional[str], typer.Option(help=f"Back end to install (skips detection): {', '.join(BACKEND_NAMES)}, none.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan and diff; write nothing.")] = False,
@@ -157,7 +157,7 @@ def install(
         options = InstallOptions(
             workspace=workspace,
             region=region or workspace.region_hint or Region.US,
-            endpoint=Endpoint(endpoint),
+            endpoint=Endpoint.parse(endpoint),
             mode=AuthMode.INSECURE if insecure else AuthMode.SECURE,
             frontend=frontend,
             backend=backend,

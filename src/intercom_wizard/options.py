@@ -5,7 +5,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from intercom_wizard.errors import BadInput
 
@@ -94,12 +94,34 @@ class Endpoint:
     integration reads the shape it needs from here instead of reshaping the string itself."""
 
     path: str  # "/api/intercom-jwt": absolute, no trailing slash
+    # "https://api.example.com" when --endpoint was a full URL: the front end calls that origin, the
+    # back end in this project serves `path` (str() stays the path: it is the route back ends declare).
+    origin: str | None = None
 
     def __post_init__(self) -> None:
         parse_endpoint(self.path)
 
     def __str__(self) -> str:
         return self.path
+
+    @classmethod
+    def parse(cls, value: str) -> "Endpoint":
+        """--endpoint: a path (/api/intercom-jwt) or a full URL (https://api.example.com/api/intercom-jwt)."""
+        if "://" not in value:
+            return cls(value)
+        url = urlsplit(value)
+        problem = _url_problem(value, url)
+        if problem:
+            raise BadInput(
+                f"{value!r} is not a usable endpoint URL: {problem}.",
+                hint="Use a path such as /api/intercom-jwt, or a full URL such as https://api.example.com/api/intercom-jwt.",
+            )
+        return cls(url.path, origin=f"{url.scheme}://{url.netloc.lower()}")
+
+    @property
+    def url(self) -> str:
+        """What the front end requests: the full URL when one was given, else the same-origin path."""
+        return f"{self.origin}{self.path}" if self.origin else self.path
 
     @property
     def relative(self) -> str:
@@ -114,6 +136,22 @@ class Endpoint:
         """The path below a mount prefix ("/api" or "api" -> "intercom-jwt"), None when it is not below it."""
         mount = "/" + prefix.strip("/")
         return self.path[len(mount) + 1 :] if self.path.startswith(mount + "/") else None
+
+
+def _url_problem(value: str, url: SplitResult) -> str | None:
+    if url.scheme not in ("http", "https"):
+        return "only http:// and https:// URLs are allowed"
+    if url.username is not None or url.password is not None:
+        return "credentials do not belong in the URL (it is written into front-end code)"
+    try:
+        url.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+    except ValueError:
+        return "the port is not a number from 0 to 65535"
+    if not url.hostname:
+        return "it has no host"
+    if "?" in value or "#" in value:  # an empty `?` or `#` too: urlsplit drops those
+        return "a query or fragment is not part of an endpoint"
+    return _endpoint_problem(url.path or "/")
 
 
 def _endpoint_problem(value: str) -> str | None:

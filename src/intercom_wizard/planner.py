@@ -284,7 +284,7 @@ def _plan_pages(context: PlanContext, project: Project, backend: Detection[Backe
             _serve_static_folder(context, backend)
     if host is not None and secure:
         identified = backend is not None and not context.anonymous_only
-        html.plan(context, host, token_url=str(options.token_endpoint) if identified else None)
+        html.plan(context, host, token_url=options.token_endpoint.url if identified else None)
     elif host is not None:
         html.plan_insecure(context, host)
     if host is not None and not host.layouts and not host.unsupported_layouts:

@@ -45,14 +45,15 @@ def spa_app(tree: ProjectTree, detection: Detection[Any], source_dir: str = "src
 
 
 def token_url(options: InstallOptions) -> str:
-    return str(options.token_endpoint)
+    return options.token_endpoint.url
 
 
 def core_module(context: PlanContext, app: SpaApp, path: str, *, sdk_import: str = "dynamic") -> None:
     """Write the Messenger core to `path` (.ts or .js) and declare the official SDK."""
     api_base = None
-    # Next.js serves the token endpoint from its own route handler, on the pages' origin.
-    if not context.anonymous_only and not app.depends_on("next"):
+    # Next.js serves the token endpoint from its own route handler, on the pages' origin; a full
+    # --endpoint URL is the user's own answer.
+    if not context.anonymous_only and not app.depends_on("next") and context.options.token_endpoint.origin is None:
         search = find_api_base(context.tree, app.root)
         api_base = search.chosen
         if api_base is not None:
