@@ -47,7 +47,9 @@ GIT_IDENTITY = ("-c", "user.name=corpus", "-c", "user.email=corpus@example.inval
 # Never part of the byte check: dependencies and the app's own build output (which its build
 # rewrites after the install) — the wizard must not touch them either way.
 DEFAULT_GENERATED = ("node_modules", ".next", "dist", "build", "out", ".angular", ".nuxt", ".svelte-kit",
-                     "coverage", "tmp", ".cache", ".turbo", "__pycache__", ".parcel-cache", "vendor/bundle")
+                     "coverage", "tmp", ".cache", ".turbo", "__pycache__", ".parcel-cache", "vendor/bundle",
+                     # the app's own linters' and test runners' caches (its lint stage writes them)
+                     ".ruff_cache", ".mypy_cache", ".pytest_cache", ".eslintcache")
 WIZARD_RECEIPT = ".intercom-wizard.json"
 LOOPBACK_PRELOAD = Path(__file__).resolve().parent / "corpus_loopback.cjs"
 
@@ -489,7 +491,9 @@ class Scorer:
             lock.unlink(missing_ok=True)
 
     def _score(self, sheet: Sheet, result: AppResult, source: Path) -> AppResult:
-        root = self.work / sheet.name / "app"
+        # The copy keeps the checkout's folder name: npm names a package without "name" after its
+        # folder, so a copy under another name would have its lockfile's name rewritten by npm.
+        root = self.work / sheet.name / "copy" / source.resolve().name
         logs = self.work / sheet.name / "logs"
         shutil.rmtree(logs, ignore_errors=True)
         env = self.env(sheet)
@@ -888,7 +892,7 @@ def _stage_reasons(cell: str) -> list[tuple[str, str]]:
 
 def rates_lines(rows: Sequence[str]) -> list[str]:
     """The issue's measures: install success rate, verify rate over the apps that can run here, reasons by stage."""
-    installs = verified = offline = no_pages = 0
+    installs = verified = signed_out_only = offline = no_pages = 0
     reasons: dict[tuple[str, str], int] = {}
     for row in rows:
         cells = _row_cells(row)
@@ -899,6 +903,7 @@ def rates_lines(rows: Sequence[str]) -> list[str]:
         elif by_column.get("verify") != f"skip ({OFFLINE_NO})":
             offline += 1
             verified += by_column.get("verify", "").startswith("pass")
+            signed_out_only += by_column.get("verify", "") == "pass (signed out only)"
         for stage, reason in _stage_reasons(cells[-1]):
             if reason.startswith((*NOT_RUN_HERE, NO_SIGN_IN, "sign-in needs network access")):
                 continue
@@ -906,8 +911,10 @@ def rates_lines(rows: Sequence[str]) -> list[str]:
             reasons[key] = reasons.get(key, 0) + 1
     lines = [
         f"Install complete or incomplete (manual steps naming existing files): {_percent(installs, len(rows))}.",
-        f"Verify passed (signed out, and both users where the app has sign-in) on {_percent(verified, offline)} of the apps that can run offline "
-        f"({len(rows) - offline - no_pages} cannot: `offline: no` with the reason in their row; {no_pages} are JSON APIs with no page to open: `no pages`).",
+        f"Verify passed (signed out, and both users where the sign-in can be used here) on {_percent(verified, offline)} of the apps that can run offline, "
+        f"{signed_out_only} of them signed out only (no sign-in, or one that cannot be used here: the row says why). "
+        f"Not counted: {len(rows) - offline - no_pages} that cannot run here (`offline: no`, the reason in their row) and "
+        f"{no_pages} JSON APIs with no page to open (`no pages`).",
     ]
     if reasons:
         ranked = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))

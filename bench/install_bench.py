@@ -442,8 +442,25 @@ def git_version() -> str:
     return subprocess.run(["git", "--version"], capture_output=True, text=True, check=False).stdout.strip()
 
 
+def compile_bytecode() -> None:
+    """Compile the wizard's modules once, as `pip install` does for a wheel: otherwise, with
+    PYTHONDONTWRITEBYTECODE set or a source changed since, every timed run would compile them again."""
+    import intercom_wizard
+
+    package = Path(intercom_wizard.__file__).parent
+    progress(f"compiling bytecode in {package}")
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True, stdout=subprocess.DEVNULL)
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} (1 min) / {five:.2f} (5 min) / {fifteen:.2f} (15 min)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    compile_bytecode()
+    load_before = load_average()
     with tempfile.TemporaryDirectory(prefix="intercom-wizard-bench-", dir=args.tmpdir) as temp:
         work = Path(temp).resolve()
         env = bench_env(work)
@@ -458,6 +475,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"intercom-wizard install benchmark: median of {args.repeat} runs, seconds",
         f"python {sys.version.split()[0]} ({sys.executable}), {git_version()}, {os.cpu_count()} CPUs",
         f"temporary directory in {args.tmpdir or tempfile.gettempdir()}",
+        f"{load_before} at the start, {load_average()} at the end",
     )
     print(format_sections(sections, header))
     return 0

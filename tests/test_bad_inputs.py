@@ -6,6 +6,7 @@ import pytest
 from conftest import WORKSPACE_ID, install_quietly, snapshot
 from install_check import check_install, fixture_files
 
+from intercom_wizard import tree
 from intercom_wizard.errors import ExitCode
 
 
@@ -44,14 +45,14 @@ def test_non_utf8_source_file(app_copy, cli):
 def test_unreadable_file(app_copy, cli, monkeypatch):
     root = app_copy("flask_login_app", commit=False)
     before = snapshot(root)
-    real_read_bytes = Path.read_bytes
+    real_read_bytes = tree.read_file_bytes
 
-    def read_bytes(path: Path) -> bytes:
-        if path.name == "app.py" and path.parent == root:
+    def read_bytes(path: str) -> bytes:
+        if Path(path) == root.resolve() / "app.py":
             raise PermissionError(13, "Permission denied")
         return real_read_bytes(path)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(tree, "read_file_bytes", read_bytes)
     result = install_quietly(cli, root)
     monkeypatch.undo()
     assert result.exit_code == 2

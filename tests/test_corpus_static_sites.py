@@ -111,11 +111,15 @@ WEBPACK_SITE = {
 }
 
 
-def test_page_rendered_by_html_webpack_plugin_gets_the_script_through_the_bundle(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("config_name", ["webpack.config.js", "webpack.common.js"])
+def test_page_rendered_by_html_webpack_plugin_gets_the_script_through_the_bundle(tmp_path: Path, cli, config_name: str) -> None:  # type: ignore[no-untyped-def]
     # TodoMVC's javascript-es6 example: webpack renders src/index.html into dist/ and emits only what the
     # entry imports, so a script tag pointing at src/intercom-messenger.js loads nothing once built. The
     # Messenger script must reach the output through the entry (a side-effect import), not a tag.
-    write_files(tmp_path, WEBPACK_SITE)
+    # TodoMVC keeps the shared part in webpack.common.js (webpack-merge'd into webpack.prod.js).
+    site = dict(WEBPACK_SITE)
+    site[config_name] = site.pop("webpack.config.js")
+    write_files(tmp_path, site)
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-qm", "fixture")

@@ -41,6 +41,12 @@ def test_cli_module_leaves_heavy_modules_to_the_commands() -> None:
     assert _loaded(modules, *heavy) == []
 
 
+def test_detection_leaves_npm_ranges_to_the_projects_that_have_them() -> None:
+    """nodesemver is imported where an npm range is read (versions.npm_range_floor), not by detection's imports."""
+    modules = _modules_after("import intercom_wizard.project, intercom_wizard.planner, intercom_wizard.versions")
+    assert _loaded(modules, "nodesemver") == []
+
+
 def test_help_lists_every_integration() -> None:
     completed = subprocess.run(
         [sys.executable, "-m", "intercom_wizard", "install", "--help"], capture_output=True, text=True, check=True, timeout=60,

@@ -45,8 +45,8 @@ def test_flask_below_the_range_is_refused_and_nothing_changes(app_copy: Callable
     assert "Traceback" not in message and snapshot(root) == before
 
 
-def test_react_before_hooks_is_refused_with_the_range(tmp_path: Path, cli: Callable[..., object]) -> None:
-    manifest = {"dependencies": {"react": "^16.4.0", "react-dom": "^16.4.0", "react-router-dom": "^4.3.1"}}
+def test_react_before_fragments_is_refused_with_the_range(tmp_path: Path, cli: Callable[..., object]) -> None:
+    manifest = {"dependencies": {"react": "^16.1.0", "react-dom": "^16.1.0", "react-router-dom": "^4.3.1"}}
     write_files(
         tmp_path,
         {
@@ -58,7 +58,7 @@ def test_react_before_hooks_is_refused_with_the_range(tmp_path: Path, cli: Calla
     result = install_quietly(cli, tmp_path, "--backend", "none")
     assert result.exit_code == 2  # type: ignore[attr-defined]
     message = " ".join(result.stderr.split())  # type: ignore[attr-defined]
-    assert "React 16.4.0 (declared: package.json range ^16.4.0 (lowest allowed)) is outside the supported range >= 16.8, < 20.0" in message
+    assert "React 16.1.0 (declared: package.json range ^16.1.0 (lowest allowed)) is outside the supported range >= 16.2, < 20.0" in message
     assert "react-router-dom" not in message and snapshot(tmp_path) == before  # React Router 4 itself is supported
 
 

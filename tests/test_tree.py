@@ -67,3 +67,47 @@ def test_a_file_that_becomes_a_link_is_checked_again(project: Path, tmp_path: Pa
     (project / "pkg/app.py").symlink_to(tmp_path / "outside/secret.py")
     with pytest.raises(BadInput, match="outside the project"):
         tree.resolve("pkg/app.py")
+
+
+def test_each_file_is_read_once_per_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scanners share one read of each file (kept per tree): a second read of the same path is a regression."""
+    from intercom_wizard import tree as tree_module
+
+    root = tmp_path / "app"
+    _write(root, "app.py", "from flask import Flask\napp = Flask(__name__)\n")
+    _write(root, "templates/base.html", "<html><body></body></html>\n")
+    reads: list[str] = []
+    real_read = tree_module.read_file_bytes
+
+    def counting_read(path: str) -> bytes:
+        reads.append(path)
+        return real_read(path)
+
+    monkeypatch.setattr(tree_module, "read_file_bytes", counting_read)
+    tree = ProjectTree(root)
+    for _ in range(3):
+        assert tree.text("app.py").startswith("from flask")
+        assert tree.size("templates/base.html") == len("<html><body></body></html>\n")
+        assert tree.mentions("templates/base.html", (b"<body>",))
+        assert not tree.mentions("app.py", (b"content-security-policy",), ignore_case=True)
+    assert sorted(reads) == sorted({str(root.resolve() / "app.py"), str(root.resolve() / "templates/base.html")})
+
+
+def test_ignore_case_pre_check_leaves_non_ascii_files_to_the_caller(tmp_path: Path) -> None:
+    """Unicode case folding ("ſ" matches "s" under re.IGNORECASE) is not a byte test's to decide."""
+    root = tmp_path / "app"
+    _write(root, "ascii.py", "x = 1\n")
+    _write(root, "folded.py", "SECURE_CſP = 1\n")
+    tree = ProjectTree(root)
+    assert not tree.mentions("ascii.py", (b"secure_csp",), ignore_case=True)
+    assert tree.mentions("folded.py", (b"secure_csp",), ignore_case=True)
+
+
+def test_folder_index_and_folder_of(project: Path) -> None:
+    from intercom_wizard.tree import folder_of
+
+    tree = ProjectTree(project)
+    assert tree.in_folder("") == ["app.py"]
+    assert tree.in_folder("pkg/sub") == ["pkg/sub/views.py"]
+    assert tree.in_folder("missing") == []
+    assert [folder_of(p) for p in ("app.py", "pkg/sub/views.py", "./a/b", "a//b", "a/b/", "/x/y", "")] == ["", "pkg/sub", "a", "a", "a", "/x", ""]

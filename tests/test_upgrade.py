@@ -43,7 +43,7 @@ def test_kinds_upgrade_does_not_convert_yet_say_so(tmp_path, cli):
     (tmp_path / "index.html").write_text("<html><body><div id=root></div></body></html>\n")
     result = cli("install", str(tmp_path), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install")
     assert result.exit_code == 7
-    assert "the official Messenger SDK in package.json:1 → not converted by --upgrade in this release" in result.stderr
+    assert "the official Messenger SDK in package.json:1 → not converted by --upgrade: no boot(...) call of the SDK was found to pass the JWT to" in result.stderr
 
 
 def test_doctor_lists_what_upgrade_would_change(app_copy, cli):

@@ -1,9 +1,10 @@
 """Tier 2 for `install --upgrade`: each variant's real server (PHP's built-in server, Django's runserver,
-Sinatra under Ruby, Express rendering EJS) before and after the upgrade. Before, the page carries the user's email and a
+Sinatra under Ruby, Express rendering EJS, Rails 6.1) before and after the upgrade. Before, the page carries the user's email and a
 user_hash its own HMAC code computed; after, two users' JWTs verify with the secret, and no page, script
 or token answer carries user_hash or the email, while the user's Messenger settings are still in the page."""
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -31,7 +32,14 @@ class Run:
     script: str  # where the Messenger script is served
     prepare: list[list[str]] = field(default_factory=list)
     page: str = "/"  # the page with the snippet
-    install: tuple[str, ...] = ("--no-install",)  # Python, PHP, Ruby run with what is installed; npm installs jsonwebtoken
+    install: tuple[str, ...] = ("--no-install",)
+    start_timeout: float = 60  # seconds for the server to answer (Rails boots slowly)  # Python, PHP, Ruby run with what is installed; npm installs jsonwebtoken
+
+
+def rails_token(page: str) -> str:
+    match = re.search(r'name="authenticity_token" value="([^"]+)"', page)
+    assert match, "the form carries Rails' CSRF token"
+    return match.group(1)
 
 
 RUNS = [
@@ -75,6 +83,18 @@ RUNS = [
         page="/account",
         install=(),
     ),
+    Run(
+        "rails",
+        lambda port: ["ruby", "bin/rails", "server", "-b", "127.0.0.1", "-p", str(port)],
+        lambda c, u: c.request("/login", {"authenticity_token": rails_token(c.get("/login").body), "email": u.login, "password": u.password}),
+        # button_to renders a form with _method=delete and its own authenticity token.
+        lambda c: c.request("/logout", {"_method": "delete", "authenticity_token": rails_token(c.get("/").body)}),
+        (AppUser("erin@example.com", "paper-company", "erin@example.com", "Erin Hannon"),
+         AppUser("oscar@example.com", "accounting-1", "oscar@example.com", "Oscar Martinez")),
+        "/intercom-messenger.js",
+        prepare=[["ruby", "bin/rails", "db:setup"]],
+        start_timeout=120,
+    ),
 ]
 
 
@@ -86,10 +106,10 @@ def test_upgraded_server_signs_two_users_and_no_page_carries_identity(run: Run, 
     for command in run.prepare:
         subprocess.run(command, cwd=root, check=True)
     first, second = run.users
-    env = {"APP_ENV": "development", "SESSION_SECRET": "s" * 64, "HOST": "127.0.0.1"}
+    env = {"APP_ENV": "development", "RAILS_ENV": "development", "SESSION_SECRET": "s" * 64, "HOST": "127.0.0.1"}
 
     port = free_port()
-    with running_server(run.command(port), root, port, {**env, "PORT": str(port), "INTERCOM_SECRET_KEY": OLD_SECRET}):
+    with running_server(run.command(port), root, port, {**env, "PORT": str(port), "INTERCOM_SECRET_KEY": OLD_SECRET}, timeout=run.start_timeout):
         client = BrowserlessClient(f"http://127.0.0.1:{port}")
         run.sign_in(client, first)
         home = client.get(run.page).body
@@ -98,7 +118,7 @@ def test_upgraded_server_signs_two_users_and_no_page_carries_identity(run: Run, 
     result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--upgrade", *run.install)
     assert result.exit_code == 0, result.stderr
     port = free_port()
-    with running_server(run.command(port), root, port, {**env, "PORT": str(port), "INTERCOM_IDENTITY_SECRET": SECRET}):  # nothing reads the old secret
+    with running_server(run.command(port), root, port, {**env, "PORT": str(port), "INTERCOM_IDENTITY_SECRET": SECRET}, timeout=run.start_timeout):  # nothing reads the old secret
         base = f"http://127.0.0.1:{port}"
         a, b = check_two_users(base, SECRET, first, second, run.sign_in, run.sign_out)
         assert a["user_id"] != b["user_id"]

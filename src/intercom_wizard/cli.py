@@ -18,10 +18,10 @@ from intercom_wizard.integrations import BACKEND_NAMES, FRONTEND_NAMES
 from intercom_wizard.options import (
     AuthMode,
     ClientAuth,
+    Endpoint,
     InstallOptions,
     LoadStrategy,
     Region,
-    parse_endpoint,
     parse_origin,
     parse_secret,
     parse_storage_key,
@@ -155,7 +155,7 @@ def install(
         options = InstallOptions(
             workspace=workspace,
             region=region or workspace.region_hint or Region.US,
-            endpoint=parse_endpoint(endpoint),
+            endpoint=Endpoint(endpoint),
             mode=AuthMode.INSECURE if insecure else AuthMode.SECURE,
             frontend=frontend,
             backend=backend,

@@ -146,6 +146,12 @@ _POLICY_MARKERS = re.compile(
     r"|\bTalisman\(|\bhelmet\(|spatie/laravel-csp|http-equiv=[\"']Content-Security-Policy",
     re.IGNORECASE,
 )
+# Lower-case literals one of which every match of _POLICY_MARKERS contains: a byte test that skips the
+# regex on the files that cannot match (nearly all of them).
+_POLICY_NEEDLES = (
+    b"content-security-policy", b"contentsecuritypolicy", b"content_security_policy", b"secure_csp",
+    b"csp_default_src", b"csp_script_src", b"talisman(", b"helmet(", b"spatie/laravel-csp",
+)
 _COMMENT_STARTS = ("#", "//", "/*", "*", "<!--", "{#", "<%#")
 _POLICY_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".rb", ".php", ".json", ".html", ".erb", ".conf", ".toml")
 _NOT_THE_APPS = ("package-lock.json", "composer.lock", ".intercom-wizard.json")
@@ -155,7 +161,9 @@ def find_policies(tree: ProjectTree, root: str = "") -> list[str]:
     """Files under `root` that set a Content Security Policy (their paths, at most five)."""
     found = []
     for path in tree.glob(*_POLICY_SUFFIXES, under=root):
-        if not path.endswith(_NOT_THE_APPS) and search_code(tree, [path], _POLICY_MARKERS):
+        if path.endswith(_NOT_THE_APPS) or not tree.mentions(path, _POLICY_NEEDLES, ignore_case=True):
+            continue
+        if search_code(tree, [path], _POLICY_MARKERS):
             found.append(path)
             if len(found) == 5:
                 break

@@ -9,7 +9,7 @@ from intercom_wizard.tree import ProjectTree
 
 SCANNED_SUFFIXES = (
     ".html", ".htm", ".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".svelte", ".hbs", ".ejs", ".pug",
-    ".erb", ".php", ".py", ".rb", ".jinja", ".j2", ".njk", "package.json",
+    ".erb", ".php", ".py", ".rb", ".jinja", ".j2", ".njk", "package.json", "Gemfile",
 )
 # Each sign of a hand-written install, with what it means.
 SIGNS = (
@@ -40,7 +40,7 @@ def find_existing_intercom(tree: ProjectTree, receipt: Receipt | None) -> list[F
     ours = set(receipt.created) if receipt else set()
     findings = []
     for path in tree.glob(*SCANNED_SUFFIXES, *component_suffixes()):
-        if path in ours or tree.resolve(path).stat().st_size > MAX_SCANNED_BYTES:
+        if path in ours or tree.size(path) > MAX_SCANNED_BYTES:
             continue
         text = without_our_snippets(tree.text(path), receipt.inserted.get(path, []) if receipt else [])
         if "ntercom" not in text and "user_hash" not in text:

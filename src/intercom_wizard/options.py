@@ -5,7 +5,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
-from functools import cached_property
 from urllib.parse import urlsplit
 
 from intercom_wizard.errors import BadInput
@@ -139,6 +138,9 @@ def _endpoint_problem(value: str) -> str | None:
     return None
 
 
+DEFAULT_ENDPOINT = Endpoint("/api/intercom-jwt")
+
+
 def parse_secret(value: str) -> str:
     """The identity secret as typed or exported: one line of printable characters.
 
@@ -238,7 +240,7 @@ class AuthMode(str, Enum):
 class InstallOptions:
     workspace: Workspace
     region: Region = Region.US
-    endpoint: str = "/api/intercom-jwt"
+    endpoint: Endpoint = DEFAULT_ENDPOINT  # validated when made (Endpoint(...) raises BadInput)
     mode: AuthMode = AuthMode.SECURE
     frontend: str | None = None
     backend: str | None = None
@@ -262,7 +264,7 @@ class InstallOptions:
     def workspace_id(self) -> str:
         return self.workspace.id
 
-    @cached_property
+    @property
     def token_endpoint(self) -> Endpoint:
-        """`endpoint` as a value object (integrations read `.relative`, `.below(prefix)`, `.segments`)."""
-        return Endpoint(self.endpoint)
+        """`endpoint`, by the name the integrations read it (`.relative`, `.below(prefix)`, `.segments`)."""
+        return self.endpoint

@@ -21,7 +21,7 @@ from intercom_wizard.remote_endpoint import require_token_endpoint_elsewhere
 from intercom_wizard.signin import find_sign_in
 from intercom_wizard.support import check_supported
 from intercom_wizard.tree import folder_of, join
-from intercom_wizard.upgrade import for_backends, keeps_own_client, upgrade_steps
+from intercom_wizard.upgrade import for_backends, keeps_own_client, keeps_server_library, upgrade_steps
 from intercom_wizard.upgrade_plan import check_upgradable, plan_upgrade
 
 SUPPORTED_FRONTENDS = tuple(FRONTENDS)
@@ -124,7 +124,7 @@ def _single(role: str, candidates: list[DetectionT]) -> DetectionT:
 
 
 def make_plan(project: Project, options: InstallOptions, secret: str | None) -> Plan:
-    steps = for_backends(upgrade_steps(project.tree, project.existing_intercom), [d.name for d in project.backends])
+    steps = for_backends(upgrade_steps(project.tree, project.existing_intercom), [d.name for d in project.backends], [d.name for d in project.frontends])
     if steps and options.upgrade:
         check_upgradable(steps)
     elif steps:
@@ -167,12 +167,14 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
     # storage is looked for, so page_host, which reads only the endpoint, comes first.)
     resolved = resolve_client_auth(project, options, backend, has_pages=single_page_app or host is not None)
     context = PlanContext(project.tree, resolved, builder, secret, anonymous_only=anonymous_only)
-    if frontend is not None and single_page_app:
-        _plan_single_page_app(context, project, backend, frontend, own_client=keeps_own_client(project.tree))
+    if keeps_server_library(project.tree):
+        pass  # intercom-rails puts the Messenger in the pages and signs the JWT itself (upgrade_rails.py)
+    elif frontend is not None and single_page_app:
+        _plan_single_page_app(context, project, backend, frontend, own_client=keeps_own_client(project.existing_intercom))
     else:
         _plan_pages(context, project, backend, host)
     if steps:
-        plan_upgrade(builder, project.tree, steps, context.options.token_endpoint.path)
+        plan_upgrade(context, steps, frontend)
     ours = set(project.receipt.created) if project.receipt else set()
     policies = [path for path in csp.find_policies(project.tree) if path not in ours]  # not the proxy --csp-nonce wrote
     if policies:

@@ -24,7 +24,7 @@ def existing_route(tree: ProjectTree, endpoint: Endpoint, receipt: Receipt | Non
     full = re.compile(r"""(['"`])""" + re.escape(endpoint.path) + r"""/?\1""")
     bare = re.compile(r"""(['"`])\^?""" + re.escape(endpoint.relative) + r"""/?\$?\1""")
     for path in tree.glob(*SERVER_SUFFIXES):
-        if path in ours or tree.resolve(path).stat().st_size > MAX_SCANNED_BYTES or _is_client_code(path):
+        if path in ours or _is_client_code(path) or tree.size(path) > MAX_SCANNED_BYTES:
             continue
         text = without_our_snippets(tree.text(path), receipt.inserted.get(path, []) if receipt else [])
         if endpoint.relative not in text:  # the full path holds it too

@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 from intercom_wizard.errors import BadInput
-from intercom_wizard.sourcefile import SourceText, read_source
+from intercom_wizard.sourcefile import SourceText, decode
 
 # Directories that never hold the user's own source, pruned when git cannot list files for us.
 PRUNED_DIRS = frozenset(
@@ -26,6 +26,8 @@ _SPECIAL_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a soc
 
 def special_kind(mode: int) -> str | None:
     """What a non-regular, non-directory file is (opening a FIFO would hang), or None."""
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
     return next((name for test, name in _SPECIAL_KINDS if test(mode)), None)
 
 
@@ -54,6 +56,7 @@ class ProjectTree:
             raise BadInput(f"{root} is not a directory.")
         self.root = root.resolve()
         self._texts: dict[str, SourceText] = {}
+        self._bytes: dict[str, bytes] = {}
         self.skipped_large: list[tuple[str, int]] = []  # (path, size) left out of `files`
         # Real path of each folder already checked to be inside the root ('' is the root itself):
         # containment is checked once per folder, not once per file and path component.
@@ -124,6 +127,18 @@ class ProjectTree:
             index.setdefault(path.rpartition("/")[2], []).append(path)
         return index
 
+    @cached_property
+    def _by_folder(self) -> dict[str, list[str]]:
+        """Folder -> the files directly in it, in `files` order: built once for every `in_folder` call."""
+        index: dict[str, list[str]] = {}
+        for path in self.files:
+            index.setdefault(path.rpartition("/")[0], []).append(path)
+        return index
+
+    def in_folder(self, folder: str) -> list[str]:
+        """The files directly in `folder` ('' for the root), without scanning every file per call."""
+        return list(self._by_folder.get(folder, ()))
+
     def glob(self, *suffixes: str, under: str = "") -> list[str]:
         prefix = f"{under.rstrip('/')}/" if under else ""
         return [f for f in self.files if f.startswith(prefix) and f.endswith(suffixes)]
@@ -140,18 +155,23 @@ class ProjectTree:
         Only symlinks need resolving: the folder part is resolved and checked once per folder
         (cached), the last component only when it is a link (one lstat per file).
         """
+        known = self._resolved.get(relative)
+        real = self._real_path(relative)
+        if known is None or str(known) != real:
+            known = self._resolved[relative] = Path(real)
+        return known
+
+    def _real_path(self, relative: str) -> str:
+        """`resolve` as a string: reading a file needs no `Path` (building one per file costs more than the read)."""
         parts = relative.split("/")
         if relative.startswith("/") or any(part in ("", ".", "..") for part in parts):
-            return self._checked(relative, _resolved(relative, self.root / relative))  # unusual spelling: resolve it all
+            return str(self._checked(relative, _resolved(relative, self.root / relative)))  # unusual spelling: resolve it all
         folder, _, name = relative.rpartition("/")
         candidate = os.path.join(self._real_folder(folder), name)
         # The file itself is looked at on every call (one lstat): it may have become a link since.
         if os.path.islink(candidate):
-            return self._checked(relative, _resolved(relative, Path(candidate)))
-        known = self._resolved.get(relative)
-        if known is None:
-            known = self._resolved[relative] = Path(candidate)
-        return known
+            return str(self._checked(relative, _resolved(relative, Path(candidate))))
+        return candidate
 
     def _real_folder(self, folder: str) -> str:
         known = self._real_folders.get(folder)
@@ -172,19 +192,79 @@ class ProjectTree:
         return candidate
 
     def read(self, relative: str) -> SourceText:
-        if relative not in self._texts:
-            path = self.resolve(relative)
-            info = check_readable_file(path, relative)
-            if info.st_size > MAX_FILE_BYTES:
-                raise BadInput(
-                    f"{relative} is {info.st_size // (1024 * 1024)} MiB, over the {MAX_FILE_BYTES // (1024 * 1024)} MiB the wizard reads.",
-                    hint="Make the change by hand in this file; the plan shows the snippet.",
-                )
-            self._texts[relative] = read_source(path, relative)
-        return self._texts[relative]
+        """The file's text, read and decoded once per tree (every later call is a dictionary look-up)."""
+        known = self._texts.get(relative)
+        if known is None:
+            known = self._texts[relative] = decode(self._read_bytes(relative), relative)
+        return known
+
+    def _read_bytes(self, relative: str) -> bytes:
+        """The raw bytes of a file, read once per tree: one lstat and one read for a plain file in a
+        checked folder; symlinks resolved and kept inside the root; FIFOs, devices and oversized files refused."""
+        data = self._bytes.get(relative)
+        if data is not None:
+            return data
+        path, info = self._real_stat(relative)
+        if not stat.S_ISREG(info.st_mode) and special_kind(info.st_mode) is not None:
+            check_readable_file(Path(path), relative)  # the same refusal, worded once
+        if info.st_size > MAX_FILE_BYTES:
+            raise BadInput(
+                f"{relative} is {info.st_size // (1024 * 1024)} MiB, over the {MAX_FILE_BYTES // (1024 * 1024)} MiB the wizard reads.",
+                hint="Make the change by hand in this file; the plan shows the snippet.",
+            )
+        try:
+            data = read_file_bytes(path)
+        except OSError as exc:
+            raise BadInput(f"Cannot read {relative}: {exc.strerror or exc}.") from None
+        self._bytes[relative] = data
+        return data
+
+    def _real_stat(self, relative: str) -> tuple[str, os.stat_result]:
+        """`_real_path` and the file's stat together: a plain file in a checked folder costs one lstat."""
+        parts = relative.split("/")
+        try:
+            if relative.startswith("/") or any(part in ("", ".", "..") for part in parts):
+                path = self._real_path(relative)
+                return path, os.stat(path)
+            folder, _, name = relative.rpartition("/")
+            path = os.path.join(self._real_folder(folder), name)
+            info = os.lstat(path)
+            if stat.S_ISLNK(info.st_mode):
+                path = str(self._checked(relative, _resolved(relative, Path(path))))
+                info = os.stat(path)
+        except OSError as exc:
+            raise BadInput(f"Cannot read {relative}: {exc.strerror or exc}.") from None
+        return path, info
+
+    def size(self, relative: str) -> int:
+        """The file's size in bytes (from the bytes read once and kept: scanners that also read it pay no stat)."""
+        return len(self._read_bytes(relative))
+
+    def mentions(self, relative: str, needles: tuple[bytes, ...], *, ignore_case: bool = False) -> bool:
+        """Whether the file's bytes may contain one of `needles`: a cheap test before decoding or a regex.
+
+        With `ignore_case`, `needles` are lower-case ASCII and a file with non-ASCII bytes answers True
+        (Unicode case folding, e.g. "ſ" for "s", is the regex's to decide). An unreadable file answers
+        True, so the caller's own read reports it exactly as before.
+        """
+        try:
+            data = self._read_bytes(relative)
+        except BadInput:
+            return True
+        if ignore_case:
+            if not data.isascii():
+                return True
+            data = data.lower()
+        return any(needle in data for needle in needles)
 
     def text(self, relative: str) -> str:
         return self.read(relative).text
+
+
+def read_file_bytes(path: str) -> bytes:
+    """Every read of a project file goes through here (one open, one read; tests inject failures here)."""
+    with open(path, "rb") as handle:
+        return handle.read()
 
 
 def _resolved(relative: str, path: Path) -> Path:
@@ -196,8 +276,10 @@ def _resolved(relative: str, path: Path) -> Path:
 
 def folder_of(path: str) -> str:
     """The folder part of a relative POSIX path, '' for the project root."""
-    parent = PurePosixPath(path).parent.as_posix()
-    return "" if parent == "." else parent
+    if path.startswith((".", "/")) or path.endswith("/") or "//" in path or "/." in path:
+        parent = PurePosixPath(path).parent.as_posix()  # an unusual spelling: let pathlib normalise it
+        return "" if parent == "." else parent
+    return path.rpartition("/")[0]  # called per file by scanners: no Path object
 
 
 def join(folder: str, name: str) -> str:

@@ -6,13 +6,14 @@ and says, for each, what the upgrade does with it. The same steps are named by t
 a plain `install`, listed by `doctor`, and carried out by `install --upgrade` (see upgrade_plan.py).
 """
 
+import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from intercom_wizard.existing import Finding
 from intercom_wizard.tree import ProjectTree
-from intercom_wizard.versions import npm_range_floor
+from intercom_wizard.versions import gem_range_floor, gem_version, npm_range_floor
 
 PAGE_SUFFIXES = (".html", ".htm", ".jinja", ".j2", ".njk", ".erb", ".ejs", ".php", ".hbs")
 # Pages `--upgrade` rewrites: the engines the back ends render (Jinja, Django templates, ERB for Rails
@@ -35,6 +36,22 @@ REACT_PROVIDER = "react-use-intercom-provider"
 REACT_JWT_RELEASE = (5, 5, 0)
 REACT_KINDS = (REACT_PACKAGE, REACT_BOOT, REACT_PROVIDER)
 REACT_SPEC = re.compile(r'"react-use-intercom"\s*:\s*"([^"]*)"')
+# The official SDK is kept as well: its Intercom(...)/boot(...) settings take intercom_user_jwt (every
+# release passes unknown settings through to the Messenger), so only the calls change.
+SDK = "@intercom/messenger-js-sdk"
+SDK_PACKAGE = "messenger-sdk-package"
+SDK_BOOT = "messenger-sdk-boot"
+SDK_PROVIDER = "messenger-sdk-other"
+SDK_KINDS = (SDK_PACKAGE, SDK_BOOT, SDK_PROVIDER)
+SDK_CALL = re.compile(r"\b(?:Intercom|boot)\(\s*\{")
+# intercom-rails is kept too: from 1.0.5 on it signs intercom_user_jwt itself (config.jwt, with the
+# identity verification secret it already has as config.api_secret), so the page carries no user_id,
+# email, name or user_hash, and no token endpoint or second script is needed.
+RAILS_GEM = "intercom-rails-gem"
+RAILS_INITIALIZER = "intercom-rails-initializer"
+RAILS_INITIALIZER_PATH = "config/initializers/intercom.rb"
+RAILS_JWT_RELEASE = (1, 0, 5)
+RAILS_GEM_LINE = re.compile(r"""^[ \t]*gem[ \t]+["']intercom-rails["'][^\n]*""", re.MULTILINE)
 OTHER = "other"
 
 
@@ -56,7 +73,12 @@ def upgrade_steps(tree: ProjectTree, findings: list[Finding]) -> list[UpgradeSte
     for finding in findings:
         by_path[finding.path].append(finding)
     steps = []
+    gemfiles = [path for path in tree.named("Gemfile") if RAILS_GEM_LINE.search(tree.text(path))]
+    for gemfile in gemfiles:
+        steps += _rails_steps(tree, gemfile)
     for path, found in by_path.items():
+        if path in gemfiles or path in {posixpath.join(posixpath.dirname(g), RAILS_INITIALIZER_PATH) for g in gemfiles}:
+            continue  # intercom-rails' own files: its steps above
         text = tree.text(path)
         signs = {f.sign for f in found}
         suffix = "." + path.rsplit(".", 1)[-1] if "." in path else ""
@@ -67,6 +89,8 @@ def upgrade_steps(tree: ProjectTree, findings: list[Finding]) -> list[UpgradeSte
                 steps.append(_hash_step(path, outside, found, HMAC_CALLS[suffix], supported=True))
         elif "react-use-intercom" in signs:
             steps.append(_react_step(path, text, found))
+        elif SDK in signs:
+            steps.append(_sdk_step(path, text, found))
         elif "user_hash" in signs and HMAC_CALLS.get(suffix, "\0") in text:
             steps.append(_hash_step(path, text, found, HMAC_CALLS[suffix], supported=True))
         else:
@@ -79,36 +103,39 @@ def upgrade_steps(tree: ProjectTree, findings: list[Finding]) -> list[UpgradeSte
                     supported=False,
                 )
             )
-    return sorted(_react_steps_with_work(steps), key=lambda s: (s.path, s.line))
+    for kinds in (REACT_KINDS, SDK_KINDS):
+        steps = _library_steps_with_work(steps, kinds)
+    return sorted(steps, key=lambda s: (s.path, s.line))
 
 
-def _react_steps_with_work(steps: list[UpgradeStep]) -> list[UpgradeStep]:
-    """react-use-intercom's steps when something is left to do (a range to raise, a boot without the JWT),
-    none once it is done (the library stays, so its signs stay); without any boot(...) call to convert
-    there is nothing to carry the JWT, and the package step says so."""
-    react = [step for step in steps if step.kind in REACT_KINDS]
+def _library_steps_with_work(steps: list[UpgradeStep], kinds: tuple[str, str, str]) -> list[UpgradeStep]:
+    """react-use-intercom's steps while something is left to do (a range to raise, a boot without the JWT),
+    none once its boots carry the JWT (the library stays, so its signs stay). Without any boot(...) call
+    there is nothing to pass the JWT to (the library is only loaded, or booted some other way): the steps
+    say so and the upgrade stops, as it never adds a second Messenger beside the user's."""
+    react = [step for step in steps if step.kind in kinds]
     if not react:
         return steps
-    others = [step for step in steps if step.kind not in REACT_KINDS]
-    booting = [step for step in react if step.kind == REACT_BOOT]
-    pending = [step for step in react if step.action.startswith(("raised", "each boot"))]
-    if not pending:
+    others = [step for step in steps if step.kind not in kinds]
+    booting = [step for step in react if step.kind == kinds[1]]
+    pending = [step for step in react if step.action.startswith(("raised", "each "))]
+    if booting and not pending:
         return others
     if not booting and not any(step.kind == OTHER and "autoBoot" in step.found for step in others):
-        react = [
-            replace(step, action="not converted by --upgrade: no boot(...) call of react-use-intercom was found to pass the JWT to", supported=False)
-            if step.kind == REACT_PACKAGE else step
-            for step in react
-        ]
+        library = "react-use-intercom" if kinds == REACT_KINDS else "the SDK"
+        no_boot = f"not converted by --upgrade: no boot(...) call of {library} was found to pass the JWT to"
+        react = [replace(step, action=no_boot, supported=False) for step in react]
     return others + react
 
 
-def for_backends(steps: list[UpgradeStep], backends: list[str]) -> list[UpgradeStep]:
+def for_backends(steps: list[UpgradeStep], backends: list[str], frontends: tuple[str, ...] | list[str] = ()) -> list[UpgradeStep]:
     """The steps as they can be carried out in an app with these back ends: the token endpoint comes from
-    the back end's own install plan, so any detected back end will do; without one nothing is converted
-    (a page that lost its identity attributes without a server to sign a JWT would turn every user into
-    a lead)."""
-    if backends:
+    the back end's own install plan (or from a front end that serves its own tokens, Next.js), so any of
+    them will do; without one nothing is converted (a page that lost its identity attributes without a
+    server to sign a JWT would turn every user into a lead)."""
+    from intercom_wizard.integrations import FRONTENDS  # the registry loads on first use (start-up time)
+
+    if backends or any(getattr(FRONTENDS.get(name), "SERVES_TOKENS", False) for name in frontends):
         return steps
     return [
         replace(step, action=f"not converted by --upgrade without a back end to sign the JWT (none was found): {step.action}", supported=False)
@@ -117,10 +144,17 @@ def for_backends(steps: list[UpgradeStep], backends: list[str]) -> list[UpgradeS
     ]
 
 
-def keeps_own_client(tree: ProjectTree) -> bool:
-    """True when the app boots the Messenger with its own library, which `install --upgrade` keeps (and
-    has converted, or the install stops at exit 7 first): the wizard then adds no client of its own."""
-    return any(REACT_SPEC.search(tree.text(path)) for path in tree.named("package.json") if "node_modules" not in path)
+def keeps_server_library(tree: ProjectTree) -> bool:
+    """True when intercom-rails puts the Messenger in the pages: `install --upgrade` configures it to sign
+    a JWT, and the wizard adds no endpoint or script of its own (the install stops at exit 7 until then)."""
+    return any(RAILS_GEM_LINE.search(tree.text(path)) for path in tree.named("Gemfile"))
+
+
+def keeps_own_client(findings: list[Finding]) -> bool:
+    """True when the app boots the Messenger with its own library (react-use-intercom, or the SDK in code
+    the wizard did not write), which `install --upgrade` keeps (and has converted, or the install stops at
+    exit 7 first): the wizard then adds no client of its own."""
+    return any(finding.sign in ("react-use-intercom", SDK) for finding in findings)
 
 
 def snippet_settings(text: str) -> tuple[list[str], list[str]]:
@@ -184,3 +218,51 @@ def _react_step(path: str, text: str, found: list[Finding]) -> UpgradeStep:
             "the call and move into the JWT's claims; its other settings are kept", True,
         )
     return UpgradeStep(REACT_PROVIDER, path, line, "react-use-intercom's provider", "kept as it is (it loads the Messenger)", True)
+
+
+def _rails_steps(tree: ProjectTree, gemfile: str) -> list[UpgradeStep]:
+    """intercom-rails: the gem's version and the initializer's JWT settings, when either is left to do."""
+    text = tree.text(gemfile)
+    line = RAILS_GEM_LINE.search(text)
+    assert line is not None
+    number = text.count("\n", 0, line.start()) + 1
+    locked = gem_version(tree, posixpath.dirname(gemfile), "intercom-rails")
+    versions = re.findall(r"""["']([~><=! ]*[0-9][^"']*)["']""", line.group(0))
+    floor = locked.release if locked is not None else gem_range_floor(versions) if versions else None
+    initializer = posixpath.join(posixpath.dirname(gemfile), RAILS_INITIALIZER_PATH)
+    configured = tree.exists(initializer) and re.search(r"^\s*config\.jwt\.enabled\s*=\s*true", tree.text(initializer), re.MULTILINE)
+    if floor is not None and floor >= RAILS_JWT_RELEASE and configured:
+        return []
+    found = "the intercom-rails gem"
+    if floor is None and not versions:
+        gem = UpgradeStep(RAILS_GEM, gemfile, number, found, "given the range \"~> 1.0\", \">= 1.0.5\" (intercom-rails signs intercom_user_jwt from 1.0.5 on); the gem is kept", True)
+    elif floor is None or floor < RAILS_JWT_RELEASE:
+        gem = UpgradeStep(RAILS_GEM, gemfile, number, found, "raised to \"~> 1.0\", \">= 1.0.5\" (intercom-rails signs intercom_user_jwt from 1.0.5 on); the gem is kept", True)
+    else:
+        gem = UpgradeStep(RAILS_GEM, gemfile, number, found, f"kept ({locked.release if locked else floor}): intercom-rails signs intercom_user_jwt from 1.0.5 on", True)
+    if not tree.exists(initializer):
+        return [gem, UpgradeStep(OTHER, gemfile, number, found, f"not converted by --upgrade: {initializer} was not found (run `rails generate intercom:config`)", False)]
+    if configured:
+        return [gem]
+    body = tree.text(initializer)
+    secret = "config.api_secret (kept: the same secret signs the JWT)" if re.search(r"^\s*config\.api_secret\s*=", body, re.MULTILINE) else "config.api_secret read from INTERCOM_IDENTITY_SECRET"
+    return [gem, UpgradeStep(
+        RAILS_INITIALIZER, initializer, 1, "the intercom-rails initializer (user_hash identity verification)",
+        f"config.jwt enabled with a 2-hour expiry and email/name signed, {secret}: the page boots with intercom_user_jwt "
+        "instead of user_id, email, name and user_hash; your other settings are kept", True,
+    )]
+
+
+def _sdk_step(path: str, text: str, found: list[Finding]) -> UpgradeStep:
+    line = next(f.line for f in found if f.sign == SDK)
+    if path.endswith("package.json"):
+        return UpgradeStep(SDK_PACKAGE, path, line, "the official Messenger SDK", "kept: its settings carry intercom_user_jwt", True)
+    if SDK_CALL.search(text) and "intercom_user_jwt" in text:
+        return UpgradeStep(SDK_BOOT, path, line, "the SDK's Intercom(...)", "boots with intercom_user_jwt already", True)
+    if SDK_CALL.search(text):
+        return UpgradeStep(
+            SDK_BOOT, path, line, "the SDK's Intercom(...) with user attributes",
+            "each Intercom(...)/boot(...) call boots with intercom_user_jwt from a new token endpoint; user_id/email/name/user_hash "
+            "leave the call and move into the JWT's claims; its other settings are kept", True,
+        )
+    return UpgradeStep(SDK_PROVIDER, path, line, "the official Messenger SDK", "kept as it is", True)

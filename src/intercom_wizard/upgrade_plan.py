@@ -14,13 +14,17 @@ the identifying settings go with them.
 """
 
 import re
+from typing import Any
 
 from intercom_wizard.builder import PlanBuilder
 from intercom_wizard.edits import line_end, line_start
 from intercom_wizard.errors import AlreadyInstalled
+from intercom_wizard.integrations.base import Detection, PlanContext
 from intercom_wizard.tree import ProjectTree
-from intercom_wizard.upgrade import CLASSIC_SNIPPET, IDENTITY_SETTINGS, SETTING_KEY, USER_HASH, UpgradeStep
+from intercom_wizard.upgrade import CLASSIC_SNIPPET, IDENTITY_SETTINGS, SDK_BOOT, SETTING_KEY, USER_HASH, UpgradeStep
 from intercom_wizard.upgrade_hash import find_removal
+from intercom_wizard.upgrade_next import plan_next_token_route
+from intercom_wizard.upgrade_rails import plan_rails
 from intercom_wizard.upgrade_react import plan_react
 
 SCRIPT_BLOCK = re.compile(r"<script\b[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
@@ -42,7 +46,8 @@ def check_upgradable(steps: list[UpgradeStep]) -> None:
         )
 
 
-def plan_upgrade(builder: PlanBuilder, tree: ProjectTree, steps: list[UpgradeStep], token_url: str) -> None:
+def plan_upgrade(context: PlanContext, steps: list[UpgradeStep], frontend: Detection[Any] | None) -> None:
+    builder, tree = context.builder, context.tree
     hash_variables: set[str] = set()
     for step in steps:
         if step.kind == USER_HASH:
@@ -50,7 +55,10 @@ def plan_upgrade(builder: PlanBuilder, tree: ProjectTree, steps: list[UpgradeSte
     for step in steps:
         if step.kind == CLASSIC_SNIPPET:
             _plan_snippet(builder, tree, step)
-    plan_react(builder, tree, steps, token_url)
+    plan_react(builder, tree, steps, context.options.token_endpoint.path)
+    if frontend is not None and frontend.name == "nextjs" and any(step.kind == SDK_BOOT for step in steps):
+        plan_next_token_route(context, frontend)
+    plan_rails(builder, tree, steps)
     if hash_variables:
         builder.note(
             "The user_hash secret your app read from the environment is no longer used: the token endpoint signs "

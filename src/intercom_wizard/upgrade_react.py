@@ -1,4 +1,9 @@
-"""`install --upgrade` for react-use-intercom: the library is kept, booted with a JWT.
+"""`install --upgrade` for react-use-intercom and the official SDK: the library is kept, booted with a JWT.
+
+The SDK (`@intercom/messenger-js-sdk`) passes any setting through to the Messenger, so its
+`Intercom({...})`/`boot({...})` statements are rewritten the same way with `intercom_user_jwt` and
+without user_id/email/name/user_hash (the names it imports those two functions as are read from the
+import).
 
 react-use-intercom passes `intercomUserJwt` to Intercom as `intercom_user_jwt` from 5.5.0 on (its
 `IntercomProps`, "The JWT for authenticating users in the Messenger"). The upgrade:
@@ -14,6 +19,7 @@ Every edit is an insertion, a created file or a replacement the receipt records 
 
 import posixpath
 import re
+from dataclasses import dataclass
 
 from ast_grep_py import SgNode
 
@@ -24,33 +30,64 @@ from intercom_wizard.plan import DependencyChange, Insertion
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree
 from intercom_wizard.typescript import strip_types
-from intercom_wizard.upgrade import REACT_BOOT, REACT_PACKAGE, REACT_SPEC, UpgradeStep
+from intercom_wizard.upgrade import REACT_BOOT, REACT_PACKAGE, REACT_SPEC, SDK_BOOT, UpgradeStep
 
 JWT_RANGE = "^5.5.0"
-IDENTITY_PROPS = ("userId", "email", "name", "userHash")
 HELPER = "intercomUserJwt"
 HELPER_FUNCTION = "fetchIntercomUserJwt"
-BOOT_REASON = "boots react-use-intercom with the signed JWT (intercomUserJwt) instead of the user's attributes"
 PACKAGE_REASON = "react-use-intercom 5.5.0 is the first release whose boot takes intercomUserJwt"
+SDK_IMPORT = re.compile(r"""import\s+(?P<default>[\w$]+)?\s*,?\s*(?:\{(?P<named>[^}]*)\})?\s*from\s*["']@intercom/messenger-js-sdk["']""")
+
+
+@dataclass(frozen=True)
+class Library:
+    """A Messenger library the upgrade keeps: which calls boot it and how they name the JWT."""
+
+    name: str  # in messages
+    boot_kind: str
+    identity: tuple[str, ...]  # the boot properties the JWT's claims replace
+    jwt: str  # the boot property that carries the JWT
+
+    def callees(self, text: str) -> set[str]:
+        if self.boot_kind == REACT_BOOT:
+            return {"boot"}
+        names = set()
+        for found in SDK_IMPORT.finditer(text):
+            names |= {found.group("default")} if found.group("default") else set()
+            for item in (found.group("named") or "").split(","):
+                parts = item.split(" as ")
+                if parts[0].strip() in ("Intercom", "boot"):
+                    names.add(parts[-1].strip())
+        return names
+
+
+REACT_LIBRARY = Library("react-use-intercom's boot(...)", REACT_BOOT, ("userId", "email", "name", "userHash"), "intercomUserJwt")
+SDK_LIBRARY = Library("the SDK's Intercom(...)", SDK_BOOT, ("user_id", "email", "name", "user_hash"), "intercom_user_jwt")
 
 
 def plan_react(builder: PlanBuilder, tree: ProjectTree, steps: list[UpgradeStep], token_url: str) -> None:
     for step in steps:
         if step.kind == REACT_PACKAGE and step.action.startswith("raised"):
             _raise_range(builder, tree, step.path)
-    boot_files = [step.path for step in steps if step.kind == REACT_BOOT]
-    if not boot_files:
+    boot_steps = [step for step in steps if step.kind in (REACT_BOOT, SDK_BOOT) and step.action.startswith("each ")]
+    if not boot_steps:
         return
-    typescript = boot_files[0].endswith((".ts", ".tsx"))
-    helper = posixpath.join(posixpath.dirname(boot_files[0]), HELPER + (".ts" if typescript else ".js"))
+    typescript = boot_steps[0].path.endswith((".ts", ".tsx"))
+    helper = posixpath.join(posixpath.dirname(boot_steps[0].path), HELPER + (".ts" if typescript else ".js"))
     source = render("upgrade/intercom-user-jwt.ts", token_url=token_url)
-    builder.create(helper, source if typescript else strip_types(source), "fetches the Intercom JWT for react-use-intercom's boot")
-    for path in boot_files:
-        _rewrite_boots(builder, tree, path, helper)
-    if not any(re.search(r"\bshutdown\(", tree.text(step.path)) for step in steps if step.kind == REACT_BOOT):
+    builder.create(helper, source if typescript else strip_types(source), "fetches the Intercom JWT for your Messenger library's boot")
+    for step in boot_steps:
+        _rewrite_boots(builder, tree, step.path, helper, REACT_LIBRARY if step.kind == REACT_BOOT else SDK_LIBRARY)
+    if any(step.kind == SDK_BOOT for step in boot_steps):
         builder.note(
-            "react-use-intercom's shutdown() is called nowhere: call it where your app signs the user out, or the next "
-            "person on this browser sees the previous user's conversations.",
+            "The SDK's Intercom(...) starts the Messenger once per page load (later calls are ignored), as before the "
+            "upgrade: where a user signs in or switches without a page load, call the SDK's boot({ app_id, "
+            "intercom_user_jwt }) after shutdown() instead.",
+        )
+    if not any(re.search(r"\bshutdown\(", tree.text(step.path)) for step in boot_steps):
+        builder.note(
+            "shutdown() is called nowhere next to your Messenger boot: call it where your app signs the user out, or the "
+            "next person on this browser sees the previous user's conversations.",
             "warning",
         )
 
@@ -65,42 +102,48 @@ def _raise_range(builder: PlanBuilder, tree: ProjectTree, path: str) -> None:
     builder.dependencies.append(DependencyChange("npm", "react-use-intercom", JWT_RANGE, path, package_manager(tree, root)))
 
 
-def _rewrite_boots(builder: PlanBuilder, tree: ProjectTree, path: str, helper: str) -> None:
+def _rewrite_boots(builder: PlanBuilder, tree: ProjectTree, path: str, helper: str, library: Library) -> None:
     source = tree.read(path)
     text = source.text
     root = parse(text, "tsx" if path.endswith((".ts", ".tsx")) else "javascript")
-    calls = [c for c in root.find_all(kind="call_expression") if (c.field("function") or c).text() == "boot"]
+    callees = library.callees(text)
+    calls = [c for c in root.find_all(kind="call_expression") if (c.field("function") or c).text() in callees]
     unit = indent_unit(text)
     rewritten = 0
     for call in calls:
-        if "intercomUserJwt" in call.text():
+        if library.jwt in call.text():
             continue  # converted already (a second run of the upgrade)
         statement = call.parent()
         arguments = [a for a in (call.field("arguments") or call).children() if a.is_named()]
         if statement is None or statement.kind() != "expression_statement" or len(arguments) > 1:
-            builder.manual(path, f"react-use-intercom's boot(...) at line {call.range().start.line + 1} was left as it is (it is not a statement of its own): boot with `intercomUserJwt: await fetchIntercomUserJwt()` and without userId/email/name/userHash.", "")
+            builder.manual(path, f"{library.name} at line {call.range().start.line + 1} was left as it is (it is not a statement of its own): boot with `{library.jwt}: await fetchIntercomUserJwt()` and without {'/'.join(library.identity)}.", "")
             continue
-        kept = _kept_properties(arguments[0] if arguments else None)
+        kept = _kept_properties(arguments[0] if arguments else None, library.identity)
         if kept is None:
-            builder.manual(path, f"react-use-intercom's boot(...) at line {call.range().start.line + 1} was left as it is (its argument is not an object literal): boot with `intercomUserJwt` from fetchIntercomUserJwt() and without userId/email/name/userHash.", "")
+            builder.manual(path, f"{library.name} at line {call.range().start.line + 1} was left as it is (its argument is not an object literal): boot with `{library.jwt}` from fetchIntercomUserJwt() and without {'/'.join(library.identity)}.", "")
             continue
         start = statement.range().start.index
         indent = indentation_at(text, line_start(text, start))
         inner, innermost = indent + unit, indent + unit * 2
+        callee = (call.field("function") or call).text()
         replacement = (
-            f"void {HELPER_FUNCTION}().then((intercomUserJwt) =>\n"
-            f"{inner}boot({{\n"
+            f"void {HELPER_FUNCTION}().then(({library.jwt}) =>\n"
+            f"{inner}{callee}({{\n"
             + "".join(f"{innermost}{prop},\n" for prop in kept)
-            + f"{innermost}intercomUserJwt,\n{inner}}}),\n{indent});"
+            + f"{innermost}{library.jwt},\n{inner}}}),\n{indent});"
         )
-        builder.replace(path, start, text[start : statement.range().end.index], source.native(replacement), BOOT_REASON)
+        builder.replace(path, start, text[start : statement.range().end.index], source.native(replacement), _boot_reason(library))
         rewritten += 1
     if rewritten:
-        _import_helper(builder, path, root, helper)
+        _import_helper(builder, path, root, helper, _boot_reason(library))
 
 
 
-def _kept_properties(argument: SgNode | None) -> list[str] | None:
+def _boot_reason(library: Library) -> str:
+    return f"boots {library.name.split(chr(39))[0]} with the signed JWT ({library.jwt}) instead of the user's attributes"
+
+
+def _kept_properties(argument: SgNode | None, identity: tuple[str, ...]) -> list[str] | None:
     """The boot argument's properties without the identifying ones, as written; None when it is not an object literal."""
     if argument is None:
         return []
@@ -114,12 +157,12 @@ def _kept_properties(argument: SgNode | None) -> list[str] | None:
             return None  # what it spreads may carry the identity: the wizard does not guess
         key = prop.field("key")
         name = (key.text() if key is not None else prop.text()).strip("'\"")
-        if name not in IDENTITY_PROPS:
+        if name not in identity:
             kept.append(prop.text())
     return kept
 
 
-def _import_helper(builder: PlanBuilder, path: str, root: SgNode, helper: str) -> None:
+def _import_helper(builder: PlanBuilder, path: str, root: SgNode, helper: str, reason: str) -> None:
     module = posixpath.relpath(posixpath.splitext(helper)[0], posixpath.dirname(path) or ".")
     module = module if module.startswith(".") else "./" + module
     anchor = last_import(root, "javascript")
@@ -131,4 +174,4 @@ def _import_helper(builder: PlanBuilder, path: str, root: SgNode, helper: str) -
         insertion = insert_lines_after(source, anchor.range().end.index, line, indent="")
     else:
         insertion = Insertion(0, source.native(line))
-    builder.insert(path, [insertion], BOOT_REASON)
+    builder.insert(path, [insertion], reason)

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal, TypeGuard, get_args
 
-import nodesemver
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
@@ -93,6 +92,8 @@ def npm_range_floor(spec: str) -> Release | None:
         spec = spec.rpartition("@")[2]
     if not spec or spec in ("*", "latest", "x") or ":" in spec or "/" in spec:
         return None  # a dist-tag, git URL, file:, link: or workspace: reference
+    import nodesemver  # only npm ranges need it: a Python or Ruby project never pays for the import
+
     try:
         parsed = nodesemver.make_range(spec, loose=True)
     except (ValueError, TypeError):
@@ -321,7 +322,7 @@ def _pipfile_locked(tree: ProjectTree, path: str, wanted: str) -> Release | None
 
 def _python_declared(tree: ProjectTree, root: str, package: str, wanted: str) -> Found | None:
     for folder in _folders_up(root):
-        for path in sorted(p for p in tree.files if folder_of(p) == folder and PurePosixPath(p).name.startswith("requirements") and p.endswith((".txt", ".in"))):
+        for path in sorted(p for p in tree.in_folder(folder) if PurePosixPath(p).name.startswith("requirements") and p.endswith((".txt", ".in"))):
             for line in _text(tree, path).splitlines():
                 found = _requirement_floor(line.split("#", 1)[0].strip(), wanted)
                 if found is not None:
@@ -457,7 +458,7 @@ def _python_levels(tree: ProjectTree, root: str) -> list[Found]:
             add(parse_release(first[0]) if first else None, "declared", join(folder, ".python-version"))
         if tree.exists(join(folder, "runtime.txt")):
             add(parse_release(_text(tree, join(folder, "runtime.txt")).strip().removeprefix("python-")), "declared", join(folder, "runtime.txt"))
-        for dockerfile in (p for p in tree.files if folder_of(p) == folder and PurePosixPath(p).name.startswith("Dockerfile")):
+        for dockerfile in (p for p in tree.in_folder(folder) if PurePosixPath(p).name.startswith("Dockerfile")):
             for match in re.finditer(r"^\s*FROM\s+(?:\S+/)?python:(\d+\.\d+)", _text(tree, dockerfile), re.MULTILINE | re.IGNORECASE):
                 add(parse_release(match[1]), "declared", f"{dockerfile} FROM python:{match[1]}")
         pyproject = join(folder, "pyproject.toml")

@@ -20,7 +20,7 @@ from verify_support import require_chromium
 
 from intercom_wizard.integrations.frontends.html import script_source
 from intercom_wizard.integrations.frontends.spa_common import core_source
-from intercom_wizard.options import InstallOptions, parse_workspace_id
+from intercom_wizard.options import Endpoint, InstallOptions, parse_workspace_id
 from intercom_wizard.typescript import strip_types
 from intercom_wizard.verify.browser import launched_browser
 
@@ -46,7 +46,7 @@ ANSWERS = {
 
 
 def _options() -> InstallOptions:
-    return InstallOptions(workspace=parse_workspace_id(WORKSPACE_ID), endpoint=ENDPOINT)
+    return InstallOptions(workspace=parse_workspace_id(WORKSPACE_ID), endpoint=Endpoint(ENDPOINT))
 
 
 def _plain_script() -> bytes:

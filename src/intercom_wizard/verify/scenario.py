@@ -261,8 +261,20 @@ class Visit:
                 self.obs.fail_step(self.obs.phase, f"could not click {logout.selector!r}: {_first_line(error)}")
                 return
             self.obs.note(self.obs.phase, f"clicked {logout.selector!r}")
-        self._wait_for_boot()
+        booted = self.settle(self._booted_here, self.options.boot_timeout)
+        if not booted and self._lands_outside_the_app():
+            # Signing out landed on a page that has no Messenger at all (wagtail's admin login after
+            # /admin/logout/): the signed-out state is seen on the page under test, as a person going back would.
+            self.obs.note(self.obs.phase, f"signing out landed on {_path(self.page.url)}, a page without the Messenger; opened {_path(self.options.url)}")
+            self.open(self.options.url)
+            return
+        if not booted:
+            self.obs.note(self.obs.phase, f"no Messenger boot on {_path(self.page.url)} within {self.options.boot_timeout:g} s")
         self.inspect()
+
+    def _lands_outside_the_app(self) -> bool:
+        """The current page is not the one under test and loads no Messenger (no window.Intercom)."""
+        return _path(self.page.url) != _path(self.options.url) and self._evaluate("() => typeof window.Intercom") != "function"
 
     def screenshot(self) -> None:
         if self.options.screenshot is None:

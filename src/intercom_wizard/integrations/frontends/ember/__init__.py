@@ -9,6 +9,11 @@ the resolver (classic ember-cli and Embroider alike), so the app's own files are
 call the login/logout hooks. The service imports the core the way the app's own code imports its
 modules: with the app's module prefix (`my-app/utils/...`) or relatively (`modules`). The
 templates are in templates/ember/; `javascript` turns them into JavaScript for JavaScript apps.
+
+Per Ember version: the service is a native class with `@service` (4.1+) or `@inject as service`
+(3.10 - 4.0); before 3.10, which has no decorators (RFC 408), a classic `Service.extend({ router:
+service() })` in JavaScript (`intercom-messenger-service-classic.js`). Ember 3.6 is the floor: the
+RouterService's `routeDidChange` event arrived there.
 """
 
 from dataclasses import dataclass
@@ -34,12 +39,15 @@ SOURCE_SUFFIXES: tuple[str, ...] = (".ts", ".js")
 # Its page under docs/.
 DOC: str | None = "docs/frontends-ember.md"
 # The versions this integration generates code for (docs list the same table).
-SUPPORTED: SupportTable = (Supported("Ember", "npm", "ember-source", (3, 28), (7, 0)),)
+# From 3.6 (RouterService's routeDidChange); before 3.10 (no decorators) the service is a classic class.
+SUPPORTED: SupportTable = (Supported("Ember", "npm", "ember-source", (3, 6), (7, 0)),)
 # --csp-nonce: a built single-page app is static files, so its nonce comes from what serves index.html.
 CSP_NONCE_NOTE = (
     "The server that sends index.html puts the request's nonce on its script tags (ember-cli writes no nonce itself)."
 )
 SERVICE_TEMPLATE = "ember/intercom-messenger-service.ts"
+CLASSIC_SERVICE_TEMPLATE = "ember/intercom-messenger-service-classic.js"  # Ember < 3.10: no decorators
+FIRST_WITH_DECORATORS = (3, 10)  # RFC 408: decorators for native classes (`@inject as service`)
 INITIALIZER_TEMPLATE = "ember/intercom-messenger-initializer.ts"
 MODULE_NAME = "intercom-messenger"
 AUTH_SERVICE_NAMES = ("session", "auth", "authentication", "current-user")
@@ -71,7 +79,9 @@ def plan(context: PlanContext, detection: Detection[EmberDetails]) -> None:
     app = spa_app(context.tree, detection, source_dir=SOURCE_DIR)
     extension = app.extension
     core_path = join(app.source_dir, f"utils/{MODULE_NAME}{extension}")
-    service_path = join(app.source_dir, f"services/{MODULE_NAME}{extension}")
+    decorator = _service_decorator(context.tree, app)
+    # The classic service is JavaScript in TypeScript apps too (ember-cli-typescript compiles both).
+    service_path = join(app.source_dir, f"services/{MODULE_NAME}{'.js' if decorator == 'classic' else extension}")
     initializer_path = join(app.source_dir, f"instance-initializers/{MODULE_NAME}{extension}")
 
     # ember-auto-import (the classic build) leaves `import('@intercom/messenger-js-sdk')` unresolved.
@@ -80,7 +90,7 @@ def plan(context: PlanContext, detection: Detection[EmberDetails]) -> None:
     core_specifier = module_specifier(context.tree, app, prefix, service_path, core_path)
     context.builder.create(
         service_path,
-        service_source(app, _service_decorator(context.tree, app), core_specifier),
+        service_source(app, decorator, core_specifier),
         "an Ember service that starts the Messenger and tells it about every route change (routeDidChange)",
     )
     context.builder.create(
@@ -98,7 +108,10 @@ def plan(context: PlanContext, detection: Detection[EmberDetails]) -> None:
 
 
 def service_source(app: SpaApp, decorator: str, core_specifier: str) -> str:
-    """The service; `decorator` is "service" (Ember 4.1 and newer) or "inject" (its name before)."""
+    """The service; `decorator` is "service" (Ember 4.1 and newer), "inject" (its name before) or
+    "classic" (before 3.10: `Service.extend` with `router: service()`, always JavaScript)."""
+    if decorator == "classic":
+        return render(CLASSIC_SERVICE_TEMPLATE, core_module=core_specifier)
     return _for_app(render(SERVICE_TEMPLATE, {"decorator": decorator}, core_module=core_specifier), app)
 
 
@@ -107,9 +120,12 @@ def initializer_source(app: SpaApp) -> str:
 
 
 def _service_decorator(tree: ProjectTree, app: SpaApp) -> str:
-    """`@ember/service` exports `service` from Ember 4.1; before, the same decorator is `inject`."""
+    """`@ember/service` exports `service` from Ember 4.1; before, the same decorator is `inject`;
+    before 3.10 there are no decorators ("classic")."""
     ember = npm_version(tree, app.root, "ember-source")
-    return "service" if ember is None or ember.at_least(4, 1) else "inject"
+    if ember is None or ember.at_least(4, 1):
+        return "service"
+    return "inject" if ember.at_least(*FIRST_WITH_DECORATORS) else "classic"
 
 
 def _for_app(typescript: str, app: SpaApp) -> str:

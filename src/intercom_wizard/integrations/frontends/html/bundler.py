@@ -16,7 +16,8 @@ from intercom_wizard.astgrep import field_text
 from intercom_wizard.edits import parse
 from intercom_wizard.tree import ProjectTree, folder_of
 
-CONFIG_NAMES = ("webpack.config.js", "webpack.config.cjs", "webpack.config.mjs", "webpack.config.ts")
+# webpack.common.js: the shared part that webpack-merge puts into webpack.dev.js/webpack.prod.js (TodoMVC's ES6 example).
+CONFIG_NAMES = ("webpack.config.js", "webpack.config.cjs", "webpack.config.mjs", "webpack.config.ts", "webpack.common.js")
 
 
 def bundled_pages(tree: ProjectTree) -> dict[str, str]:

@@ -17,6 +17,7 @@ The package: `detect` (typed detection, `ReactDetails`), `entry` (where the app 
 """
 
 from intercom_wizard.integrations.base import Detection, PlanContext
+from intercom_wizard.integrations.frontends.react.before_hooks import class_component_template
 from intercom_wizard.integrations.frontends.react.detect import NAME, SOURCE_SUFFIXES, ReactDetails, details_of, detect
 from intercom_wizard.integrations.frontends.react.entry import find_entry, root_mount
 from intercom_wizard.integrations.frontends.react.jsx import COMPONENT, ELEMENT, MOUNT_REASON, add_component_import
@@ -32,7 +33,7 @@ __all__ = ["DOC", "CSP_NONCE_NOTE", "NAME", "PACKAGES", "SOURCE_SUFFIXES", "SUPP
 
 # The versions this integration generates code for (docs list the same table).
 SUPPORTED: SupportTable = (
-    Supported("React", "npm", "react", (16, 8), (20, 0)),  # hooks
+    Supported("React", "npm", "react", (16, 2), (20, 0)),  # hooks from 16.8; a class component before (before_hooks)
     Supported("react-router-dom", "npm", "react-router-dom", (4, 0), (8, 0), optional=True),  # withRouter() before 5.1
     Supported("react-router", "npm", "react-router", (4, 0), (8, 0), optional=True),
 )
@@ -62,6 +63,7 @@ def plan(context: PlanContext, detection: Detection[ReactDetails]) -> None:
     template = "react/IntercomMessenger.tsx"
     if router:
         template = "react/IntercomMessengerWithRouter.tsx" if with_router else "react/IntercomMessengerRouter.tsx"
+    template = class_component_template(tree, app.root, router) or template
     values = {"core_import": import_path(component_path, core_path)}
     if router:
         values["router_package"] = router
