@@ -2,6 +2,7 @@
 
 import json
 import re
+import tomllib
 from dataclasses import dataclass
 from typing import Any, Literal, TypeGuard, get_args
 
@@ -91,3 +92,11 @@ def toml_table(data: object, *keys: str) -> dict[str, Any]:
     for key in keys:
         data = data.get(key) if isinstance(data, dict) else None
     return data if isinstance(data, dict) else {}
+
+
+def read_toml(tree: ProjectTree, path: str) -> dict[str, Any]:
+    """A TOML file's tables, {} when it cannot be parsed (a malformed file is no evidence)."""
+    try:
+        return tomllib.loads(text_of(tree, path))
+    except tomllib.TOMLDecodeError:
+        return {}

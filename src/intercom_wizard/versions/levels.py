@@ -1,7 +1,6 @@
 """Language levels: the lowest Python, PHP or Ruby version the app declares it runs on."""
 
 import re
-import tomllib
 from pathlib import PurePosixPath
 
 from intercom_wizard.tree import ProjectTree, join
@@ -14,6 +13,7 @@ from intercom_wizard.versions.common import (
     folders_up,
     parse_release,
     read_json,
+    read_toml,
     text_of,
     toml_table,
 )
@@ -53,10 +53,7 @@ def _python_levels(tree: ProjectTree, root: str) -> list[Found]:
                 add(parse_release(match[1]), "declared", f"{dockerfile} FROM python:{match[1]}")
         pyproject = join(folder, "pyproject.toml")
         if tree.exists(pyproject):
-            try:
-                data = tomllib.loads(text_of(tree, pyproject))
-            except tomllib.TOMLDecodeError:
-                data = {}
+            data = read_toml(tree, pyproject)
             requires = toml_table(data, "project").get("requires-python")
             if isinstance(requires, str):
                 add(python_specifier_floor(requires), "declared", f"{pyproject} requires-python {requires}")

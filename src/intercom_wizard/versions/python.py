@@ -7,7 +7,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from intercom_wizard.tree import ProjectTree, join
-from intercom_wizard.versions.common import VIRTUALENV_DIRS, Found, Release, folders_up, parse_release, read_json, text_of, toml_table
+from intercom_wizard.versions.common import VIRTUALENV_DIRS, Found, Release, folders_up, parse_release, read_json, read_toml, text_of, toml_table
 from intercom_wizard.versions.ranges import python_specifier_floor
 
 
@@ -64,10 +64,7 @@ def _python_declared(tree: ProjectTree, root: str, package: str, wanted: str) ->
                     return Found(package, found[0], "locked" if found[1].startswith("==") else "declared", f"{path} {found[1]}".strip())
         pyproject = join(folder, "pyproject.toml")
         if tree.exists(pyproject):
-            try:
-                data = tomllib.loads(text_of(tree, pyproject))
-            except tomllib.TOMLDecodeError:
-                data = {}
+            data = read_toml(tree, pyproject)
             declared = toml_table(data, "project").get("dependencies", [])
             declared = declared if isinstance(declared, list) else []
             for line in declared:
