@@ -45,7 +45,8 @@ def _app(root: Path, auth: str, extra: dict[str, str] | None = None) -> Path:
 
 
 def _install(cli, root: Path):  # type: ignore[no-untyped-def]
-    return cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", "--frontend", "react", "--backend", "none")
+    # The API is elsewhere and nothing here shows how it authenticates: --auth says so (else exit 2).
+    return cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", "--frontend", "react", "--backend", "none", "--auth", "cookie")
 
 
 def only_the_api_is_left(output: str) -> bool:
