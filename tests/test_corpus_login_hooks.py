@@ -45,8 +45,7 @@ def _app(root: Path, auth: str, extra: dict[str, str] | None = None) -> Path:
 
 
 def _install(cli, root: Path):  # type: ignore[no-untyped-def]
-    # The API is elsewhere and nothing here shows how it authenticates: --auth says so (else exit 2).
-    return cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", "--frontend", "react", "--backend", "none", "--auth", "cookie")
+    return cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", "--frontend", "react", "--backend", "none")
 
 
 def only_the_api_is_left(output: str) -> bool:

@@ -276,8 +276,6 @@ def _plan_with_choices(project: "Project", options: InstallOptions, secret: str 
         try:
             return make_plan(project, options, secret)
         except Ambiguous as ambiguous:
-            if not interactive and ambiguous.role == "auth":  # an option the user must give: bad input
-                raise BadInput(ambiguous.message, hint=ambiguous.hint) from None
             if not interactive:
                 raise
             options = _apply_choice(options, _ask(ambiguous))
@@ -302,8 +300,6 @@ def _apply_choice(options: InstallOptions, chosen: Candidate) -> InstallOptions:
         return replace(options, backend=chosen.name, backend_root=chosen.root)
     if chosen.kind == "frontend":
         return replace(options, frontend=chosen.name, frontend_root=chosen.root)
-    if chosen.kind == "auth":
-        return replace(options, auth=ClientAuth(chosen.name))
     return replace(options, token_storage_key=chosen.name)
 
 
