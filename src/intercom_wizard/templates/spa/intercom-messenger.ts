@@ -237,17 +237,17 @@ async function fetchTokenWithRetry(url: string): Promise<string | null> {
     }
   }
 }
+// iw:if base=env|angular
 
 // The token endpoint's URL: on the app's API base when it has one (the endpoint path replaces the
 // base's path, as `new URL(path, base)` does, so a trailing slash makes no difference), else here.
 function tokenUrl(path: string): string {
-  // iw:if base=env|angular
   if (APP_API_BASE) {
     return new URL(path, new URL(APP_API_BASE, window.location.href)).href;
   }
-  // iw:end
   return path;
 }
+// iw:end
 
 function readClaims(token: string): { user_id: string; exp: number } {
   const payload = (token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/');
@@ -281,7 +281,12 @@ async function identify(): Promise<void> {
   }
   let token: string | null;
   try {
+    // iw:if base=none
+    token = await fetchTokenWithRetry(TOKEN_URL);
+    // iw:end
+    // iw:if base=env|angular
     token = await fetchTokenWithRetry(tokenUrl(TOKEN_URL));
+    // iw:end
   } catch (error) {
     if (error instanceof EndpointMissing) {
       console.warn(`Intercom Messenger: the ${error.message}, so this visitor is booted anonymously (as a lead).`);
