@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SECRET, WORKSPACE_ID, git, only_the_api_is_left, snapshot
+from conftest import install_signed_in_app as _install
 from ember_support import (
     AUTH_JS,
     AUTH_TS,
@@ -219,11 +220,6 @@ def _committed(root: Path) -> Path:
     git(root, "add", "-A")
     git(root, "commit", "-qm", "app")
     return root
-
-
-def _install(cli, root: Path, *extra: str):  # type: ignore[no-untyped-def]
-    extra = extra if "--auth" in extra else (*extra, "--auth", "cookie")  # these small apps have no sign-in of their own: --auth says they do (else anonymous-only)
-    return cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", *extra)
 
 
 def _changed(root: Path, before: dict[str, bytes]) -> dict[str, str]:
