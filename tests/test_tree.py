@@ -93,7 +93,7 @@ def test_each_file_is_read_once_per_tree(tmp_path: Path, monkeypatch: pytest.Mon
     assert sorted(reads) == sorted({str(root.resolve() / "app.py"), str(root.resolve() / "templates/base.html")})
 
 
-def test_ignore_case_pre_check_leaves_non_ascii_files_to_the_caller(tmp_path: Path) -> None:
+def test_byte_pre_check_leaves_non_ascii_files_to_the_caller(tmp_path: Path) -> None:
     """Unicode case folding ("ſ" matches "s" under re.IGNORECASE) is not a byte test's to decide."""
     root = tmp_path / "app"
     _write(root, "ascii.py", "x = 1\n")
@@ -101,6 +101,8 @@ def test_ignore_case_pre_check_leaves_non_ascii_files_to_the_caller(tmp_path: Pa
     tree = ProjectTree(root)
     assert not tree.mentions("ascii.py", (b"secure_csp",), ignore_case=True)
     assert tree.mentions("folded.py", (b"secure_csp",), ignore_case=True)
+    assert tree.mentions("folded.py", (b"absent",)), "a non-ASCII file is decoded (or refused) by the caller, as before"
+    assert not tree.mentions("ascii.py", (b"absent",))
 
 
 def test_folder_index_and_folder_of(project: Path) -> None:

@@ -40,8 +40,8 @@ def find_existing_intercom(tree: ProjectTree, receipt: Receipt | None) -> list[F
     ours = set(receipt.created) if receipt else set()
     findings = []
     for path in tree.glob(*SCANNED_SUFFIXES, *component_suffixes()):
-        if path in ours or tree.size(path) > MAX_SCANNED_BYTES:
-            continue
+        if path in ours or tree.size(path) > MAX_SCANNED_BYTES or not tree.mentions(path, (b"ntercom", b"user_hash")):
+            continue  # the byte test skips decoding the files that cannot hold a sign (nearly all of them)
         text = without_our_snippets(tree.text(path), receipt.inserted.get(path, []) if receipt else [])
         if "ntercom" not in text and "user_hash" not in text:
             continue

@@ -26,6 +26,8 @@ def existing_route(tree: ProjectTree, endpoint: Endpoint, receipt: Receipt | Non
     for path in tree.glob(*SERVER_SUFFIXES):
         if path in ours or _is_client_code(path) or tree.size(path) > MAX_SCANNED_BYTES:
             continue
+        if not tree.mentions(path, (endpoint.relative.encode(),)):
+            continue  # an ASCII file without the path, skipped undecoded (the test below, on bytes)
         text = without_our_snippets(tree.text(path), receipt.inserted.get(path, []) if receipt else [])
         if endpoint.relative not in text:  # the full path holds it too
             continue

@@ -241,19 +241,21 @@ class ProjectTree:
         return len(self._read_bytes(relative))
 
     def mentions(self, relative: str, needles: tuple[bytes, ...], *, ignore_case: bool = False) -> bool:
-        """Whether the file's bytes may contain one of `needles`: a cheap test before decoding or a regex.
+        """Whether the file may contain one of `needles`: a byte test before decoding, splitting or a regex.
 
-        With `ignore_case`, `needles` are lower-case ASCII and a file with non-ASCII bytes answers True
-        (Unicode case folding, e.g. "ſ" for "s", is the regex's to decide). An unreadable file answers
-        True, so the caller's own read reports it exactly as before.
+        False only for a readable ASCII file without any needle, which always decodes and whose text
+        then has none of them either, so skipping it changes nothing. A file with other bytes answers
+        True: its decoding (which may refuse it) and any Unicode case folding ("ſ" matches "s" under
+        re.IGNORECASE) stay the caller's. So does an unreadable file, whose read reports it as before.
+        With `ignore_case`, `needles` are lower-case ASCII.
         """
         try:
             data = self._read_bytes(relative)
         except BadInput:
             return True
+        if not data.isascii():
+            return True
         if ignore_case:
-            if not data.isascii():
-                return True
             data = data.lower()
         return any(needle in data for needle in needles)
 

@@ -22,7 +22,8 @@ class HtmlDetails(FrontendDetails):
 
 def detect(tree: ProjectTree) -> list[Detection[HtmlDetails]]:
     """Static pages (outside any back end's templates) or server-rendered templates with a <body>."""
-    pages = [p for p in tree.glob(*PAGE_SUFFIXES) if "</body>" in tree.text(p).lower()]
+    # The byte test decides ASCII files without decoding them; any other file goes to the text test.
+    pages = [p for p in tree.glob(*PAGE_SUFFIXES) if tree.mentions(p, (b"</body>",), ignore_case=True) and "</body>" in tree.text(p).lower()]
     if not pages:
         return []
     evidence = tuple(pages[:5]) + ((f"... {len(pages) - 5} more",) if len(pages) > 5 else ())
