@@ -2,7 +2,7 @@
 // stand-in browser, and prints what it did as a normalized log (see tests/test_client_contract.py).
 //
 // usage: node client_contract.mjs <plain|spa> <client file> <scenario.json>
-// The scenario: {"storage": {...}, "responses": [{"status": 200, "body": {...}} | {"status": 500} | ...],
+// The scenario: {"storage": {...}, "env": {...}, "location": "http://...", "responses": [{"status": 200, "body": {...}} | {"status": 500} | ...],
 //                "steps": ["start" | "settle" | "route" | "login" | "logout" | ["tick", ms] | ["storage", key, value]]}
 // Responses are consumed one per token request; the last one repeats.
 import { readFileSync } from 'node:fs';
@@ -75,6 +75,11 @@ globalThis.document = {
   createElement: () => ({}),
   getElementsByTagName: () => [{ parentNode: { insertBefore: () => {} } }],
 };
+// The app's env values as its bundler would inline them (process.env.REACT_APP_*), and the page's URL.
+Object.assign(process.env, scenario.env || {});
+if (scenario.location) {
+  globalThis.location = { href: scenario.location };
+}
 globalThis.console.warn = () => {}; // the clients warn on failures; the log records what they did
 
 let responseIndex = 0;

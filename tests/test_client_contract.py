@@ -19,7 +19,7 @@ import pytest
 
 from intercom_wizard.integrations.frontends.html import script_source
 from intercom_wizard.integrations.frontends.spa_common import core_source
-from intercom_wizard.options import ClientAuth, InstallOptions, Region, parse_workspace_id
+from intercom_wizard.options import ClientAuth, InstallOptions, Region, TokenEncoding, parse_workspace_id
 from intercom_wizard.typescript import strip_types
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
@@ -121,6 +121,14 @@ SCENARIOS: dict[str, tuple[dict[str, object], dict[str, object], list[str], str 
         {"bearer": True}, {"storage": {"access_token": "abc"}, "responses": [ok("42")], "steps": ["start"]},
         ["-- start", f"fetch {URL} same-origin Bearer abc", "boot user:42"], "42",
     ),
+    "bearer, stored base64-encoded (btoa): decoded before it is sent": (
+        {"bearer": True, "base64": True}, {"storage": {"access_token": "YWJj"}, "responses": [ok("42")], "steps": ["start"]},
+        ["-- start", f"fetch {URL} same-origin Bearer abc", "boot user:42"], "42",
+    ),
+    "bearer, base64 expected but the stored value is not base64: a lead, no request": (
+        {"bearer": True, "base64": True}, {"storage": {"access_token": "not base64!"}, "responses": [ok("42")], "steps": ["start"]},
+        ["-- start", "boot anonymous"], None,
+    ),
     "bearer without an access token: a lead, no request": (
         {"bearer": True}, {"responses": [ok("42")], "steps": ["start"]},
         ["-- start", "boot anonymous"], None,
@@ -132,19 +140,20 @@ SCENARIOS: dict[str, tuple[dict[str, object], dict[str, object], list[str], str 
 }
 
 
-def _options(bearer: bool, region: Region) -> InstallOptions:
+def _options(bearer: bool, region: Region, base64: bool = False) -> InstallOptions:
     return InstallOptions(
         workspace=parse_workspace_id("abc12345"),
         region=region,
         auth=ClientAuth.BEARER if bearer else None,
         token_storage_key="access_token" if bearer else None,
+        token_storage_encoding=TokenEncoding.BASE64 if base64 else None,
     )
 
 
 def _clients(folder: Path, settings: dict[str, object]) -> dict[str, Path]:
     """Both clients, rendered the way installs render them for these options."""
     anonymous_only = bool(settings.get("anonymous_only"))
-    options = _options(bool(settings.get("bearer")), settings.get("region", Region.US))  # type: ignore[arg-type]
+    options = _options(bool(settings.get("bearer")), settings.get("region", Region.US), bool(settings.get("base64")))  # type: ignore[arg-type]
     plain = folder / "intercom-messenger.js"
     plain.write_text(script_source(options, token_url=None if anonymous_only else URL))
     spa = folder / "messenger.mjs"

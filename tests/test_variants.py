@@ -87,7 +87,8 @@ def test_django_urlpatterns_without_trailing_comma_and_custom_user(tmp_path, cli
     assert after["proj/urls.py"].endswith('    path("a/", view),\n    path("api/intercom-jwt", intercom_jwt, name="intercom-jwt"),\n]\n')
     assert "user.get_email_field_name()" in after["proj/intercom_jwt.py"]
     # A custom user model keeps its name anywhere: the usual fields are tried at run time (issue 9).
-    assert '"name": user_attribute(user, "name", "full_name", "get_full_name", "display_name", "get_username"),' in after["proj/intercom_jwt.py"]
+    names = '"name",\n            "full_name",\n            "get_full_name",\n            "display_name",\n            "get_username",\n'
+    assert f'"name": user_attribute(\n            user,\n            {names}        ),' in after["proj/intercom_jwt.py"]
     compile(after["proj/intercom_jwt.py"], "intercom_jwt.py", "exec")
     assert after["accounts/static/intercom-messenger.js"]
     assert after["accounts/templates/base.html"].startswith("{% load static %}\n")

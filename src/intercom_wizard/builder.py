@@ -11,6 +11,7 @@ from intercom_wizard.edits import apply_insertions
 from intercom_wizard.errors import AlreadyInstalled, BadInput
 from intercom_wizard.formatting import ProjectFormatter
 from intercom_wizard.plan import DependencyChange, FileChange, Insertion, ManualStep, Note, pure_insertions
+from intercom_wizard.python_style import first_party_modules, sort_python_imports
 from intercom_wizard.receipt import Receipt
 from intercom_wizard.style import JsStyle, infer_js_style, js_language, signature
 from intercom_wizard.tree import ProjectTree
@@ -44,7 +45,11 @@ class PlanBuilder:
         language = js_language(path)
         if language:
             content = self.style_of(path, new=True).restyle(content, language)
-        return self.formatter.format_created(path, content) if self.formatter.tools_for(path) else content
+        if self.formatter.tools_for(path):
+            return self.formatter.format_created(path, content)
+        if path.endswith(".py"):  # no ruff/isort installed: our import block sorted as they would sort it
+            content = sort_python_imports(content, first_party_modules(self.tree) | self.formatter.new_modules)
+        return content
 
     def style_of(self, path: str, *, new: bool = False) -> JsStyle:
         ours = frozenset(self.receipt.created) if self.receipt else frozenset()

@@ -160,6 +160,13 @@ def _describe(char: str) -> str:
     return {"\n": "a newline", "\r": "a carriage return", "\0": "NUL", "\t": "a tab"}.get(char, f"U+{ord(char):04X}")
 
 
+class TokenEncoding(str, Enum):
+    """How the app writes its access token into storage (and so how it must be read back)."""
+
+    RAW = "raw"  # the token (or JSON holding it) as is
+    BASE64 = "base64"  # btoa(token) / Buffer.from(token).toString('base64'): decoded with atob before use
+
+
 class ClientAuth(str, Enum):
     """How the front end proves who is signed in when it calls the API."""
 
@@ -255,6 +262,7 @@ class InstallOptions:
     # token or a JSON object with the token under this field (`{"token": ...}` saved under `user`).
     token_storage: str = "localStorage"
     token_storage_field: str | None = None
+    token_storage_encoding: TokenEncoding | None = None  # None: detected next to the key (raw if nothing says otherwise)
     auth_scheme: str = "Bearer"
     load: LoadStrategy = LoadStrategy.IMMEDIATE
     csp_nonce: bool = False  # the page sends a nonce-based Content Security Policy: our script tag must carry it

@@ -3,7 +3,7 @@
 Called by `install` after planning and before the transaction renames anything into place. Each
 created or modified file is parsed the way the project's toolchain would:
 
-- Python: `ast.parse(..., feature_version=...)` at the project's Python level (versions.py), plus
+- Python: `ast.parse(..., feature_version=...)` at the project's Python level (the versions package), plus
   the annotations that are *evaluated* at import time (`X | Y` before 3.10, `dict[...]` before
   3.9, unless the module has `from __future__ import annotations`), which parse but raise TypeError;
 - JavaScript/TypeScript (also a Vue file's `<script>`): the project's own `typescript` package when

@@ -11,7 +11,7 @@ from intercom_wizard.integrations.base import BackendDetails, Detection, PageHos
 from intercom_wizard.integrations.frontends import html, response_pages
 from intercom_wizard.integrations.frontends.client_auth import find_token_storage
 from intercom_wizard.integrations.frontends.response_pages import find_response_pages
-from intercom_wizard.options import AuthMode, ClientAuth, InstallOptions
+from intercom_wizard.options import AuthMode, ClientAuth, InstallOptions, TokenEncoding
 from intercom_wizard.phpcompat import fit_created_php
 from intercom_wizard.plan import FileChange, Plan
 from intercom_wizard.project import Project
@@ -72,7 +72,11 @@ def resolve_client_auth(project: Project, options: InstallOptions, backend: Dete
     candidates = find_token_storage(project.tree)
     if len(candidates) == 1:
         found = candidates[0]
-        return replace(options, auth=auth, token_storage_key=found.key, auth_scheme=found.scheme, token_storage=found.storage, token_storage_field=found.field)
+        encoding = options.token_storage_encoding or TokenEncoding(found.encoding)
+        return replace(
+            options, auth=auth, token_storage_key=found.key, auth_scheme=found.scheme, token_storage=found.storage,
+            token_storage_field=found.field, token_storage_encoding=encoding,
+        )
     listed = "; ".join(f"{c.key!r} in {c.file}" for c in candidates) or "no localStorage/sessionStorage key read next to an Authorization header"
     raise Ambiguous(
         "token_storage_key",

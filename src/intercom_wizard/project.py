@@ -26,8 +26,9 @@ class Project:
         return {
             "root": str(self.tree.root),
             "git": self.tree.is_git_repo,
-            "frontends": [d.summary() | {"versions": self.versions(d)} for d in self.frontends],
-            "backends": [d.summary() | {"auth": _auth_summary(d), "versions": self.versions(d)} for d in self.backends],
+            # "supported": this release installs it (every framework detection recognises is registered).
+            "frontends": [d.summary() | {"supported": d.name in FRONTENDS, "versions": self.versions(d)} for d in self.frontends],
+            "backends": [d.summary() | {"supported": d.name in BACKENDS, "auth": _auth_summary(d), "versions": self.versions(d)} for d in self.backends],
             "package_managers": self.package_managers,
             "installed_by_wizard": self.receipt.settings if self.receipt else None,
             "existing_intercom": [str(f) for f in self.existing_intercom],

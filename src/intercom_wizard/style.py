@@ -20,6 +20,12 @@ from typing import Any
 from ast_grep_py import SgNode
 
 from intercom_wizard.edits import parse
+from intercom_wizard.js_commas import (
+    trailing_comma_edits,
+    trailing_comma_from_code,
+    trailing_comma_from_eslint,
+    trailing_comma_from_prettier,
+)
 from intercom_wizard.tree import ProjectTree
 
 DEFAULT_QUOTE = "'"
@@ -49,6 +55,7 @@ class JsStyle:
     semicolons: bool = True
     indent: str = "  "
     allows_void: bool = True
+    trailing_commas: str | None = None  # "all", "es5", "none"; None: our lists as written
 
     def restyle(self, text: str, language: str, *, reindent: bool = True) -> str:
         return restyle_js(text, language, self, reindent=reindent)
@@ -71,9 +78,10 @@ class _Evidence:
     semicolons: bool | None = None
     indent: str | None = None
     allows_void: bool | None = None
+    trailing_commas: str | None = None
 
     def fill(self, other: _Evidence) -> None:
-        for name in ("quote", "semicolons", "indent", "allows_void"):
+        for name in ("quote", "semicolons", "indent", "allows_void", "trailing_commas"):
             if getattr(self, name) is None:
                 setattr(self, name, getattr(other, name))
 
@@ -87,13 +95,14 @@ def infer_js_style(tree: ProjectTree, path: str, *, ours: frozenset[str] = froze
         evidence.fill(_config_evidence(tree, folder))
     if path not in ours and tree.exists(path) and tree.resolve(path).is_file():
         evidence.fill(_code_evidence([tree.text(path)]))
-    if None in (evidence.quote, evidence.semicolons, evidence.indent):
+    if None in (evidence.quote, evidence.semicolons, evidence.indent, evidence.trailing_commas):
         evidence.fill(_code_evidence([tree.text(p) for p in _sample(tree, path) if p not in ours and p != path]))
     return JsStyle(
         quote=evidence.quote or DEFAULT_QUOTE,
         semicolons=True if evidence.semicolons is None else evidence.semicolons,
         indent=evidence.indent or "  ",
         allows_void=True if evidence.allows_void is None else evidence.allows_void,
+        trailing_commas=evidence.trailing_commas,
     )
 
 
@@ -138,16 +147,19 @@ def _config_evidence(tree: ProjectTree, folder: str) -> _Evidence:
             evidence.indent = " " * prettier["tabWidth"]
         else:
             evidence.indent = "  "
+        evidence.trailing_commas = trailing_comma_from_prettier(prettier, manifest)
     lint = " ".join(filter(None, (_read(tree, _join(folder, name)) for name in ESLINT_FILES)))
     lint += " " + json.dumps(manifest.get("eslintConfig", ""))
     dependencies = {**(manifest.get("dependencies") or {}), **(manifest.get("devDependencies") or {})}
     if "standard" in dependencies or "eslint-config-standard" in dependencies or re.search(r"['\"]standard['\"]", lint):
-        evidence.fill(_Evidence(quote="'", semicolons=False, indent="  "))
+        evidence.fill(_Evidence(quote="'", semicolons=False, indent="  ", trailing_commas="none"))
     if re.search(r"['\"]?\bsemi['\"]?\s*:\s*\[?\s*['\"]?(error|warn|2|1)['\"]?\s*,\s*['\"]never['\"]", lint):
         evidence.semicolons = False
     quotes = re.search(r"['\"]?\bquotes['\"]?\s*:\s*\[\s*['\"]?(error|warn|2|1)['\"]?\s*,\s*['\"](single|double)['\"]", lint)
     if quotes:
         evidence.quote = "'" if quotes.group(2) == "single" else '"'
+    if evidence.trailing_commas is None:
+        evidence.trailing_commas = trailing_comma_from_eslint(lint)
     if re.search(r"['\"]no-void['\"]\s*:\s*\[?\s*['\"]?(error|warn|2|1)\b", lint):
         evidence.allows_void = False
     return evidence
@@ -209,6 +221,7 @@ def _code_evidence(texts: list[str]) -> _Evidence:
         evidence.indent = "\t"
     elif widths:
         evidence.indent = " " * min(widths)
+    evidence.trailing_commas = trailing_comma_from_code(texts)
     return evidence
 
 
@@ -230,6 +243,14 @@ def restyle_js(text: str, language: str, style: JsStyle, *, reindent: bool = Tru
         edits += _quote_edits(root, style.quote)
     if not style.semicolons:
         edits += _semicolon_edits(root, text)
+    if style.trailing_commas is not None:
+        # A plain script (no import/export) may run unbundled in old browsers: commas after call
+        # arguments and parameters are ES2017 syntax, so only the ES5 ones there.
+        plain = language == "javascript" and root.find(kind="import_statement") is None and root.find(kind="export_statement") is None
+        if plain and style.trailing_commas == "all":
+            edits += trailing_comma_edits(root, "es5", remove=False)
+        else:
+            edits += trailing_comma_edits(root, style.trailing_commas)
     result = _apply(text, edits)
     if reindent and style.indent != "  ":
         result = _reindent(result, language, style.indent)

@@ -11,7 +11,11 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
+from ast_grep_py import SgNode
+
 from intercom_wizard.existing import Finding
+from intercom_wizard.integrations.package_json import DEPENDENCY_SECTIONS
+from intercom_wizard.jsonedit import member_value_in
 from intercom_wizard.tree import ProjectTree
 from intercom_wizard.versions import gem_range_floor, gem_version, npm_range_floor
 
@@ -35,7 +39,13 @@ REACT_BOOT = "react-use-intercom-boot"
 REACT_PROVIDER = "react-use-intercom-provider"
 REACT_JWT_RELEASE = (5, 5, 0)
 REACT_KINDS = (REACT_PACKAGE, REACT_BOOT, REACT_PROVIDER)
-REACT_SPEC = re.compile(r'"react-use-intercom"\s*:\s*"([^"]*)"')
+
+
+def react_spec(package_json: str) -> SgNode | None:
+    """The string node of react-use-intercom's range in a package.json's dependency sections."""
+    return member_value_in(package_json, "react-use-intercom", DEPENDENCY_SECTIONS["npm"])
+
+
 # The official SDK is kept as well: its Intercom(...)/boot(...) settings take intercom_user_jwt (every
 # release passes unknown settings through to the Messenger), so only the calls change.
 SDK = "@intercom/messenger-js-sdk"
@@ -195,11 +205,11 @@ def _hash_step(path: str, text: str, found: list[Finding], call: str, *, support
 def _react_step(path: str, text: str, found: list[Finding]) -> UpgradeStep:
     line = next(f.line for f in found if f.sign == "react-use-intercom")
     if path.endswith("package.json"):
-        spec = REACT_SPEC.search(text)
-        floor = npm_range_floor(spec.group(1)) if spec else None
-        line = text.count("\n", 0, spec.start()) + 1 if spec else line
+        spec = react_spec(text)
+        floor = npm_range_floor(spec.text()[1:-1]) if spec else None
+        line = spec.range().start.line + 1 if spec else line
         if floor is not None and floor >= REACT_JWT_RELEASE:
-            action = f"kept ({spec.group(1) if spec else ''}): react-use-intercom boots with intercomUserJwt from 5.5.0 on"
+            action = f"kept ({spec.text()[1:-1] if spec else ''}): react-use-intercom boots with intercomUserJwt from 5.5.0 on"
         else:
             action = "raised to ^5.5.0, the first release whose boot takes the JWT (intercomUserJwt); the library is kept"
         return UpgradeStep(REACT_PACKAGE, path, line, "the react-use-intercom package", action, True)

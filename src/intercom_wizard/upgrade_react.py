@@ -30,7 +30,7 @@ from intercom_wizard.plan import DependencyChange, Insertion
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree
 from intercom_wizard.typescript import strip_types
-from intercom_wizard.upgrade import REACT_BOOT, REACT_PACKAGE, REACT_SPEC, SDK_BOOT, UpgradeStep
+from intercom_wizard.upgrade import REACT_BOOT, REACT_PACKAGE, SDK_BOOT, UpgradeStep, react_spec
 
 JWT_RANGE = "^5.5.0"
 HELPER = "intercomUserJwt"
@@ -94,10 +94,10 @@ def plan_react(builder: PlanBuilder, tree: ProjectTree, steps: list[UpgradeStep]
 
 def _raise_range(builder: PlanBuilder, tree: ProjectTree, path: str) -> None:
     text = tree.text(path)
-    spec = REACT_SPEC.search(text)
+    spec = react_spec(text)
     if spec is None:
         return
-    builder.replace(path, spec.start(1), spec.group(1), JWT_RANGE, PACKAGE_REASON)
+    builder.replace(path, spec.range().start.index + 1, spec.text()[1:-1], JWT_RANGE, PACKAGE_REASON)
     root = posixpath.dirname(path)
     builder.dependencies.append(DependencyChange("npm", "react-use-intercom", JWT_RANGE, path, package_manager(tree, root)))
 

@@ -92,7 +92,7 @@ def test_session_app_edits(tmp_path, cli):
     main = (root / "main.py").read_text()
     assert after["main.py"] == main.replace(
         "from auth import User, authenticate, get_current_user\n",
-        "from auth import User, authenticate, get_current_user\nimport intercom_jwt\n",
+        "import intercom_jwt\nfrom auth import User, authenticate, get_current_user\n",  # isort/ruff order: `import` first
     ).replace(
         'app.mount("/static", StaticFiles(directory="static"), name="static")\n',
         'app.mount("/static", StaticFiles(directory="static"), name="static")\napp.include_router(intercom_jwt.router)\n',
@@ -105,8 +105,11 @@ def test_session_app_edits(tmp_path, cli):
     module = after["intercom_jwt.py"]
     assert "\nfrom auth import User, get_current_user\n\nTOKEN_LIFETIME_SECONDS = 2 * 60 * 60\n" in module
     assert textwrap.dedent('''
-        async def signed_in_user_claims(user: Annotated[User | None, Depends(get_current_user)]) -> dict[str, Any] | None:
-            """Identity claims for the user get_current_user returns, or None when nobody is signed in."""
+        async def signed_in_user_claims(
+            user: Annotated[User | None, Depends(get_current_user)],
+        ) -> dict[str, Any] | None:
+            """Identity claims for the user get_current_user returns, or None when nobody is
+            signed in."""
             if user is None:
                 return None
             return {
@@ -116,10 +119,13 @@ def test_session_app_edits(tmp_path, cli):
             }
 
 
-        # async: it only signs (microseconds, no I/O), so it runs on the event loop instead of costing a
-        # trip through the thread pool on every request, as a plain `def` endpoint would.
+        # async: it only signs (microseconds, no I/O), so it runs on the event loop instead of
+        # costing a trip through the thread pool on every request, as a plain `def` endpoint
+        # would.
         @router.get("/api/intercom-jwt")
-        async def intercom_jwt(claims: Annotated[dict[str, Any] | None, Depends(signed_in_user_claims)]) -> dict[str, str]:
+        async def intercom_jwt(
+            claims: Annotated[dict[str, Any] | None, Depends(signed_in_user_claims)],
+        ) -> dict[str, str]:
             if claims is None:
                 raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Not signed in")
     ''') in module
@@ -141,8 +147,11 @@ def test_bearer_api_edits(tmp_path, cli):
     module = after["app/intercom_jwt.py"]
     assert "\nfrom .main import User, get_current_user\n" in module
     assert textwrap.dedent('''
-        async def signed_in_user_claims(user: Annotated[User, Depends(get_current_user)]) -> dict[str, Any]:
-            """Identity claims for the user get_current_user authenticates (it answers 401 itself otherwise)."""
+        async def signed_in_user_claims(
+            user: Annotated[User, Depends(get_current_user)],
+        ) -> dict[str, Any]:
+            """Identity claims for the user get_current_user authenticates (it answers 401
+            itself otherwise)."""
             return {
                 "user_id": user.username,
                 "email": user.email,
@@ -422,8 +431,11 @@ def test_factory_with_dependency_in_the_app_module_imports_inside_the_factory(tm
     module = after["service/intercom_jwt.py"]
     assert "from .app import current_user" in module
     assert textwrap.dedent('''
-        async def signed_in_user_claims(user: Annotated[Any, Depends(current_user)]) -> dict[str, Any] | None:
-            """Identity claims for the user current_user returns, or None when nobody is signed in."""
+        async def signed_in_user_claims(
+            user: Annotated[Any, Depends(current_user)],
+        ) -> dict[str, Any] | None:
+            """Identity claims for the user current_user returns, or None when nobody is
+            signed in."""
             if user is None:
                 return None
             return {
@@ -579,7 +591,7 @@ def test_fastapi_users(tmp_path, cli):
     result, after = install_and_check_uninstall(cli, tmp_path, *BEARER_OPTIONS)
     module = after["app/intercom_jwt.py"]
     assert "from .db import User\nfrom .users import current_active_user\n" in module
-    assert "async def signed_in_user_claims(user: Annotated[User, Depends(current_active_user)]) -> dict[str, Any]:" in module
+    assert "async def signed_in_user_claims(\n    user: Annotated[User, Depends(current_active_user)],\n) -> dict[str, Any]:" in module
     assert '"user_id": str(user.id),\n        "email": user.email,\n        "name": user.full_name,' in module
     assert 'app.include_router(fastapi_users.get_auth_router(auth_backend), prefix="/auth/jwt", tags=["auth"])\napp.include_router(intercom_jwt.router)\n' in after["app/app.py"]
     assert "takes the API's own bearer token" in result.stderr
@@ -611,7 +623,7 @@ def test_bearer_scheme_without_a_user_lookup_fails_closed(tmp_path, cli):
     assert '    "fastapi>=0.110",\n    "PyJWT>=2.8",\n]' in after["pyproject.toml"]
     module = after["intercom_jwt.py"]
     assert "from api import oauth2_scheme" in module
-    assert "\ndef signed_in_user_claims(token: Annotated[str, Depends(oauth2_scheme)]) -> dict[str, Any] | None:" in module
+    assert "\ndef signed_in_user_claims(\n    token: Annotated[str, Depends(oauth2_scheme)],\n) -> dict[str, Any] | None:" in module
     assert result.exit_code == 4, "the endpoint cannot know the user: a manual step"
     said = " ".join(result.stderr.split())
     assert "OAuth2PasswordBearer" in said and "signed_in_user_claims() in intercom_jwt.py (line" in said
@@ -752,7 +764,7 @@ def test_full_stack_template_layout_with_absolute_imports_and_a_token_alias(tmp_
     )
     result, after = install_and_check_uninstall(cli, tmp_path, *BEARER_OPTIONS)
     main = after["backend/app/main.py"]
-    assert "from app.core.config import settings\nfrom app import intercom_jwt\n" in main
+    assert "\nfrom app import intercom_jwt\nfrom app.api.main import api_router\n" in main  # where isort/ruff sort it
     assert main.endswith("app.include_router(api_router, prefix=settings.API_V1_STR)\napp.include_router(intercom_jwt.router)\n")
     module = after["backend/app/intercom_jwt.py"]
     assert "\nfrom app.api.deps import get_current_user\nfrom app.models import User\n" in module

@@ -86,7 +86,8 @@ def test_tuple_assigned_model_sends_email_and_name(tmp_path, cli):
     assert install_quietly(cli, root).exit_code == 0
     module = (root / "intercom_jwt.py").read_text()
     assert '"email": user_attribute(current_user, "email"),' in module
-    assert '"name": user_attribute(current_user, "name", "full_name", "get_full_name", "display_name", "username"),' in module
+    arguments = ("current_user", '"name"', '"full_name"', '"get_full_name"', '"display_name"', '"username"')
+    assert '"name": user_attribute(\n' + "".join(f"            {a},\n" for a in arguments) + "        )," in module
     ivy = AppUser("ivy@example.com", "ivy-pass-1", "ivy@example.com", "Ivy Chen")
     jon = AppUser("jon@example.com", "jon-pass-2", "jon@example.com", "Jon Snow")
     port, server = _serve(root)

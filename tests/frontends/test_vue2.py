@@ -7,8 +7,15 @@ tests/frontends/test_vue2_build.py."""
 import json
 from pathlib import Path
 
+import pytest
 from bands import band_diff
 from test_vue import install_cycle, write
+
+from intercom_wizard.edits import parse
+from intercom_wizard.integrations.frontends.spa_common.core import core_source
+from intercom_wizard.integrations.frontends.vue.babel6 import downlevel
+from intercom_wizard.options import ClientAuth, InstallOptions, LoadStrategy, parse_workspace_id
+from intercom_wizard.typescript import strip_types
 
 VUE_2_7 = {"vue": "2.7.16", "vue-router": "3.6.5"}
 
@@ -141,13 +148,38 @@ def test_vue_before_2_6_is_refused_with_the_range(tmp_path: Path, cli) -> None: 
     assert {path: path.read_bytes() for path in root.rglob("*") if path.is_file()} == before
 
 
-def test_babel_6_build_is_refused_with_the_range(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    """The corpus app vue2-role-auth's build: webpack 4 with babel-core 6, which cannot compile the core."""
-    root = vue2_app(tmp_path, VUE_CLI_MAIN, dependencies={"vue": "^2.6.8", "vue-router": "^3.0.2"})
+def _babel_6_app(root: Path) -> Path:
+    """The corpus app vue2-role-auth's build, in small: webpack 4 with babel-core 6, a JavaScript entry."""
+    vue2_app(root, VUE_CLI_MAIN, dependencies={"vue": "^2.6.8", "vue-router": "^3.0.2"})
     manifest = json.loads((root / "package.json").read_text())
     manifest["devDependencies"] = {"babel-core": "^6.26.0", "babel-loader": "^7.1.5", "webpack": "^4.29.6"}
     (root / "package.json").write_text(json.dumps(manifest, indent=2) + "\n")
-    result = cli("install", str(root), "--workspace-id", "abc12345", "--yes", "--no-install", "--backend", "none")
-    assert result.exit_code == 2, result.output
-    assert "babel-core 6.26.0" in " ".join(result.stderr.split()) and ">= 7.0" in result.stderr
-    assert not (root / "src/plugins").exists()
+    return root
+
+
+def test_babel_6_app_gets_a_core_it_compiles_and_the_regenerator_runtime_first(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    _, after = install_cycle(cli, _babel_6_app(tmp_path))
+    assert after["src/main.js"].startswith("import 'regenerator-runtime/runtime'\nimport Vue from 'vue'\n")  # in the entry's style: no semicolons
+    assert json.loads(after["package.json"])["dependencies"]["regenerator-runtime"] == "^0.13.11"
+    core = after["src/intercom/messenger.js"]
+    for newer in ("?.", "??", "catch {", "extends Error", "await import("):
+        assert newer not in core, newer
+    assert "catch (_error) {" in core and "EndpointMissing.prototype = Object.create(Error.prototype);" in core
+
+
+@pytest.mark.parametrize("bearer", [False, True])
+@pytest.mark.parametrize("load", list(LoadStrategy))
+@pytest.mark.parametrize("anonymous", [False, True])
+def test_downlevel_handles_every_variant_of_the_core(bearer: bool, load: LoadStrategy, anonymous: bool) -> None:
+    options = InstallOptions(
+        workspace=parse_workspace_id("abc12345"), load=load,
+        auth=ClientAuth.BEARER if bearer else None, token_storage_key="access_token" if bearer else None,
+    )
+    javascript = downlevel(strip_types(core_source(options, anonymous_only=anonymous, sdk_import="static")))
+    assert "?." not in javascript and "??" not in javascript and "catch {" not in javascript
+    assert not parse(javascript, "javascript").find(kind="ERROR")
+
+
+def test_downlevel_refuses_a_chain_it_cannot_rewrite() -> None:
+    with pytest.raises(ValueError, match="optional chain"):
+        downlevel("const a = b.c?.d;\n")

@@ -61,12 +61,9 @@ class Detection(Generic[DetailsT]):
     root: str  # folder of that app inside the project ("" = the project root)
     evidence: tuple[str, ...]
     details: DetailsT = field(default_factory=dict, compare=False, hash=False)  # type: ignore[assignment]
-    # Always True: every framework detection names is installable. Kept (and kept in `detect --json`)
-    # only while spa.detect, the dead "detected but not installable" reader, still passes it.
-    supported: bool = True
 
     def summary(self) -> dict[str, Any]:
-        return {"name": self.name, "root": self.root or ".", "evidence": list(self.evidence), "supported": self.supported}
+        return {"name": self.name, "root": self.root or ".", "evidence": list(self.evidence)}
 
 
 @dataclass(frozen=True)

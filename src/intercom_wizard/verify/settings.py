@@ -102,9 +102,10 @@ class VerifyOptions:
     # A, out, in as B, out, and in as A again, and compares the tokens' user_id.
     users: tuple[SignIn, ...] = ()
     # How long to wait for the Messenger to boot on each page; a page that never boots fails. Longer than
-    # the clients' retry budget (1 + 3 + 10 s, RETRY_DELAYS_MS) after which a missing token endpoint
-    # still ends in an anonymous boot: the report then names the endpoint, not a page that never booted.
-    boot_timeout: float = 16.0
+    # the clients' retry budget (1 + 3 + 10 s, RETRY_DELAYS_MS) plus the page's own start and the SDK's
+    # load, after which a missing token endpoint still ends in an anonymous boot: the report then names
+    # the endpoint, not a page that never booted (16 s was measured too short on vue3-pinia-login).
+    boot_timeout: float = 20.0
     # An anonymous-only install (no sign-in in the app): no token endpoint is expected, none may be asked.
     anonymous_only: bool = False
 

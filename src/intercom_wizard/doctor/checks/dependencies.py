@@ -21,6 +21,7 @@ from intercom_wizard.doctor.sources import CodeUnit, Side
 from intercom_wizard.doctor.syntax import call_parts, calls, imported_modules, literal_text, positional
 from intercom_wizard.errors import BadInput
 from intercom_wizard.tree import ProjectTree, folder_of, join
+from intercom_wizard.versions.common import folders_up
 
 _REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
@@ -46,7 +47,7 @@ def check_jwt_library(context: StaticContext) -> Iterable[Finding]:
             continue
         seen_manifest = False
         declared = False
-        for folder in _folders_up(folder_of(unit.path)):
+        for folder in folders_up(folder_of(unit.path)):
             result = ecosystem.declares(tree, folder)
             seen_manifest = seen_manifest or result is not None
             if result:
@@ -65,14 +66,6 @@ def check_jwt_library(context: StaticContext) -> Iterable[Finding]:
             unit.path,
             unit.line_of(nodes[0]),
         )
-
-
-def _folders_up(folder: str) -> list[str]:
-    folders = [folder]
-    while folder:
-        folder = folder_of(folder)
-        folders.append(folder)
-    return folders
 
 
 # --- what counts as using the library -------------------------------------------------------------

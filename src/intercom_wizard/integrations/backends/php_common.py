@@ -5,17 +5,16 @@ ast-grep's PHP grammar parses PHP code only: the HTML around `<?php ... ?>` bloc
 found in the parsed code are offsets into the real file.
 """
 
-import json
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from ast_grep_py import SgNode
 
-from intercom_wizard.astgrep import required_field
 from intercom_wizard.edits import parse
 from intercom_wizard.integrations.base import PlanContext
 from intercom_wizard.integrations.package_json import read_json_manifest
-from intercom_wizard.plan import DependencyChange, Insertion
+from intercom_wizard.jsonedit import insert_into_section, member_entry
+from intercom_wizard.plan import DependencyChange
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
 from intercom_wizard.versions import language_level
@@ -297,8 +296,11 @@ def require_firebase_jwt(context: PlanContext, composer_json: str) -> None:
     config = manifest.get("config")
     sort_packages = isinstance(config, dict) and config.get("sort-packages") is True
     spec = firebase_jwt_spec(tree, folder_of(composer_json))
-    entry = f"{json.dumps(FIREBASE_JWT)}: {json.dumps(spec)}"
-    insertion = _json_member_insertion(tree, composer_json, "require", FIREBASE_JWT, entry, sorted_=sort_packages)
+    entry = member_entry(FIREBASE_JWT, spec)
+    # where `composer require` puts it: in sort-packages order (platform packages first, then by
+    # name) when the project asks for it, else at the end
+    goes_before = (lambda key: not _is_platform_package(key) and key > FIREBASE_JWT) if sort_packages else None
+    insertion = insert_into_section(tree.read(composer_json), "require", entry, default_indent="    ", goes_before=goes_before)
     if insertion is None:
         builder.manual(composer_json, "Add this to \"require\":", entry)
         return
@@ -317,53 +319,3 @@ def _is_platform_package(name: str) -> bool:
     return name in ("php", "php-64bit", "hhvm", "composer", "composer-plugin-api", "composer-runtime-api") or name.startswith(
         ("ext-", "lib-")
     )
-
-
-def _json_member_insertion(tree: ProjectTree, path: str, section: str, key: str, entry: str, *, sorted_: bool) -> Insertion | None:
-    """Where `entry` goes in the object `section`: in Composer's sort-packages order (platform
-    packages first, then by name) when the project asks for it, else at the end, like `composer require`."""
-    source = tree.read(path)
-    text = source.text
-    document = parse(text, "json").find(kind="object")
-    if document is None:
-        return None
-    members = _pairs(document)
-    value = next((p.field("value") for p in members if _key(p) == section), None)
-    if value is None:
-        indent = _indent_of(text, members[0]) if members else "    "
-        block = f'"{section}": {{\n{indent * 2}{entry}\n{indent}}}'.replace("\n", source.newline)
-        if members:
-            return Insertion(members[-1].range().end.index, f",{source.newline}{indent}{block}")
-        return Insertion(document.range().start.index + 1, f"{source.newline}{indent}{block}{source.newline}")
-    if value.kind() != "object":
-        return None
-    pairs = _pairs(value)
-    if not pairs:
-        parent = value.parent()
-        outer = _indent_of(text, parent) if parent is not None else ""
-        unit = outer or "    "
-        return Insertion(value.range().end.index - 1, f"{source.newline}{outer}{unit}{entry}{source.newline}{outer}")
-    indent = _indent_of(text, pairs[0])
-    if sorted_:
-        following = next(
-            (p for p in pairs if not _is_platform_package(_key(p)) and _key(p) > key),
-            None,
-        )
-        if following is not None:
-            return Insertion(following.range().start.index, f"{entry},{source.newline}{indent}")
-    return Insertion(pairs[-1].range().end.index, f",{source.newline}{indent}{entry}")
-
-
-def _key(pair: SgNode) -> str:
-    """A JSON object member's key, decoded."""
-    return str(json.loads(required_field(pair, "key").text()))
-
-
-def _pairs(node: SgNode) -> list[SgNode]:
-    return [child for child in node.children() if child.kind() == "pair"]
-
-
-def _indent_of(text: str, node: SgNode) -> str:
-    start = text.rfind("\n", 0, node.range().start.index) + 1
-    prefix = text[start : node.range().start.index]
-    return prefix if not prefix.strip() else "    "

@@ -14,6 +14,7 @@ from intercom_wizard.errors import BadInput
 from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.base import PlanContext
 from intercom_wizard.plan import DependencyChange, Insertion
+from intercom_wizard.python_style import import_group, import_sort_key
 from intercom_wizard.tree import ProjectTree, join
 
 PYJWT = "PyJWT"
@@ -134,8 +135,13 @@ def add_import(context: PlanContext, path: str, statement: str, *, local: bool =
         context.builder.manual(path, "Add this import at the top of the module:", statement)
         return
     anchor_is_local = anchor.text().startswith("from .")
-    lines = f"\n{statement}" if local and not anchor_is_local else statement
-    context.builder.insert(path, [insert_lines_after(source, anchor.range().end.index, lines)], "imports the token endpoint")
+    if local and not anchor_is_local:
+        context.builder.insert(path, [insert_lines_after(source, anchor.range().end.index, f"\n{statement}")], "imports the token endpoint")
+        return
+    # In the anchor's group: at the place isort/ruff would sort it to (`I001` stays clean).
+    later = next((node for node in import_group(anchor) if import_sort_key(node.text()) > import_sort_key(statement)), None)
+    insertion = insert_lines_before(source, later.range().start.index, statement) if later else insert_lines_after(source, anchor.range().end.index, statement)
+    context.builder.insert(path, [insertion], "imports the token endpoint")
 
 
 def model_fields(tree: ProjectTree, base_class: str) -> set[str] | None:
@@ -188,8 +194,10 @@ def claim_entries(field: Callable[[str], str], user_id: str, fields: AbstractSet
     see templates/python_user_attribute.py) when the static model is not certain (`fields` is None).
     """
     if fields is None and dynamic is not None:
-        names = ", ".join(f'"{name}"' for name in DYNAMIC_NAME_FIELDS)
-        return ClaimEntries(user_id, f'user_attribute({dynamic}, "email")', f"user_attribute({dynamic}, {names})")
+        # One argument a line with a trailing comma, for the claims dict's 8-space entries: too long for
+        # one line, and black/ruff keep such a call as it is whatever the project's line length.
+        arguments = "".join(f"            {argument},\n" for argument in (dynamic, *(f'"{n}"' for n in DYNAMIC_NAME_FIELDS)))
+        return ClaimEntries(user_id, f'user_attribute({dynamic}, "email")', f"user_attribute(\n{arguments}        )")
     name_field = next((name for name in NAME_FIELDS if fields is None or name in fields), None)
     return ClaimEntries(user_id, field("email") if fields is None or "email" in fields else None, field(name_field) if name_field else None)
 

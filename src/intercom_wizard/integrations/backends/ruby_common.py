@@ -113,8 +113,6 @@ def add_jwt_gem(context: PlanContext, gemfile: str | None) -> None:
             f"or the distribution's package, e.g. Debian's ruby-jwt)."
         )
         return
-    folder = gemfile.rpartition("/")[0]
-    install_hint = f"Run `bundle install`{f' in {folder}' if folder else ''} to install the {JWT_GEM} gem (added to {gemfile})."
     if JWT_GEM in gem_names(tree, gemfile):
         return
     source = tree.read(gemfile)
@@ -125,8 +123,8 @@ def add_jwt_gem(context: PlanContext, gemfile: str | None) -> None:
         insertion = insert_lines_after(source, gems[-1].range().end.index, comment + line)
     else:
         insertion = append_lines(source, comment + line + "\n")
+    # No note here: the install runs `bundle install` itself, or names it (--no-install, or a failure).
     builder.insert(gemfile, [insertion], f"the {JWT_GEM} gem signs the tokens")
-    builder.note(install_hint)
 
 
 def _jwt_spec(tree: ProjectTree, gemfile: str) -> str:

@@ -6,7 +6,7 @@ Token-based apps keep an access token (usually in localStorage) and send it as
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ast_grep_py import SgNode
 
@@ -25,9 +25,18 @@ class TokenStorage:
     file: str
     storage: str = "localStorage"  # or sessionStorage
     field: str | None = None  # the token's field when the key holds a JSON object ({"token": ...})
+    encoding: str = "raw"  # "base64" when the app stores btoa(token) and reads it back with atob
 
 
 STORAGES = ("localStorage", "sessionStorage")
+# How the app writes a base64-encoded token, and how it reads one back ($S: the storage).
+BASE64_WRITES = (
+    "$S.setItem($KEY, btoa($$$V))",
+    "$S.setItem($KEY, window.btoa($$$V))",
+    "$S.setItem($KEY, Buffer.from($$$V).toString('base64'))",
+    '$S.setItem($KEY, Buffer.from($$$V).toString("base64"))',
+)
+BASE64_READS = ("atob($S.getItem($KEY))", "window.atob($S.getItem($KEY))")
 # The value an Authorization header is built from: `Bearer ${user.token}`, 'Bearer ' + user?.accessToken.
 AUTHORIZATION_VALUE = re.compile(r"""(Bearer|Token) ?(?:\$\{\s*|['"]\s*\+\s*)([A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)*)""")
 
@@ -57,6 +66,7 @@ def find_token_storage(tree: ProjectTree) -> list[TokenStorage]:
     header_fields: set[str] = set()
     header_objects: set[str] = set()  # `user` in `Bearer ${user.token}`
     header_scheme = "Bearer"
+    base64_keys: set[str] = set()
     for path in tree.glob(*SCRIPT_SUFFIXES, *component_suffixes()):
         if path.endswith("intercom-messenger.js") or tree.resolve(path).stat().st_size > MAX_BYTES:
             continue
@@ -84,6 +94,11 @@ def find_token_storage(tree: ProjectTree) -> list[TokenStorage]:
                     name = _string_value(root, call.get_match("KEY"))
                     if name is not None:
                         json_keys.setdefault(name, (storage, path))
+                for pattern in (*BASE64_WRITES, *BASE64_READS):
+                    for call in root.find_all(pattern=pattern.replace("$S", storage)):
+                        name = _string_value(root, call.get_match("KEY"))
+                        if name is not None:
+                            base64_keys.add(name)
                 if not builds_header:
                     continue
                 for call in root.find_all(pattern=f"{storage}.getItem($KEY)"):
@@ -94,7 +109,7 @@ def find_token_storage(tree: ProjectTree) -> list[TokenStorage]:
                     if name is not None and not wrapped:
                         found.setdefault(name, TokenStorage(name, scheme, path, storage))
     if found:
-        return list(found.values())
+        return [replace(item, encoding="base64") if item.key in base64_keys else item for item in found.values()]
     if len(header_fields) != 1:
         return []
     # Several JSON values (a users list, settings): the one named like the header's object.
@@ -102,7 +117,8 @@ def find_token_storage(tree: ProjectTree) -> list[TokenStorage]:
     if len(keys) != 1:
         return []
     storage, path = json_keys[keys[0]]
-    return [TokenStorage(keys[0], header_scheme, path, storage, next(iter(header_fields)))]
+    encoding = "base64" if keys[0] in base64_keys else "raw"
+    return [TokenStorage(keys[0], header_scheme, path, storage, next(iter(header_fields)), encoding)]
 
 
 def _string_value(root: SgNode, node: SgNode | None) -> str | None:

@@ -20,7 +20,11 @@ from django.views.decorators.http import require_GET
 from rest_framework.decorators import api_view, permission_classes
 # iw:end
 # iw:if view=drf_classes
-from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.decorators import (
+    api_view,
+    authentication_classes,
+    permission_classes,
+)
 # iw:end
 # iw:if view=drf|drf_classes
 from rest_framework.permissions import IsAuthenticated
@@ -42,7 +46,7 @@ __IW_HELPER__
 @api_view(["GET"])
 # iw:end
 # iw:if view=drf_classes
-@authentication_classes([__IW_VIEW_CLASSES__])
+@authentication_classes(__IW_VIEW_CLASSES__)
 # iw:end
 # iw:if view=drf|drf_classes
 @permission_classes([IsAuthenticated])
@@ -54,8 +58,13 @@ def intercom_jwt(request):
         return JsonResponse({"error": "Not signed in"}, status=401)
     secret = os.environ.get("INTERCOM_IDENTITY_SECRET")
     if not secret:
-        logger.error("INTERCOM_IDENTITY_SECRET is not set: cannot sign Intercom identity tokens")
-        return JsonResponse({"error": "Identity verification is not configured"}, status=500)
+        logger.error(
+            "INTERCOM_IDENTITY_SECRET is not set: cannot sign Intercom identity tokens",
+        )
+        return JsonResponse(
+            {"error": "Identity verification is not configured"},
+            status=500,
+        )
     now = int(time.time())
     # iw:if user_model=default
     claims = {
@@ -68,7 +77,14 @@ def intercom_jwt(request):
     claims = {
         "user_id": str(user.pk),
         "email": getattr(user, user.get_email_field_name(), None),
-        "name": user_attribute(user, "name", "full_name", "get_full_name", "display_name", "get_username"),
+        "name": user_attribute(
+            user,
+            "name",
+            "full_name",
+            "get_full_name",
+            "display_name",
+            "get_username",
+        ),
     }
     # iw:end
     payload = {key: value for key, value in claims.items() if value}

@@ -51,7 +51,8 @@ class TokenRoute(APIRoute):
             try:
                 response = await handler(request)
             except StarletteHTTPException as exc:
-                # Answered here, not by the app's exception handlers, so the 401 gets these headers too.
+                # Answered here, not by the app's exception handlers, so that the
+                # 401 gets these headers too.
                 response = await http_exception_handler(request, exc)
             response.headers.update(headers)
             return response
@@ -65,16 +66,24 @@ router = APIRouter(route_class=TokenRoute)
 __IW_USER_CLAIMS__
 
 
-# async: it only signs (microseconds, no I/O), so it runs on the event loop instead of costing a
-# trip through the thread pool on every request, as a plain `def` endpoint would.
+# async: it only signs (microseconds, no I/O), so it runs on the event loop instead of
+# costing a trip through the thread pool on every request, as a plain `def` endpoint
+# would.
 @router.get("__IW_ENDPOINT__")
-async def intercom_jwt(claims: Annotated[dict[str, Any] | None, Depends(signed_in_user_claims)]) -> dict[str, str]:
+async def intercom_jwt(
+    claims: Annotated[dict[str, Any] | None, Depends(signed_in_user_claims)],
+) -> dict[str, str]:
     if claims is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Not signed in")
     secret = os.environ.get("INTERCOM_IDENTITY_SECRET")
     if not secret:
-        logger.error("INTERCOM_IDENTITY_SECRET is not set: cannot sign Intercom identity tokens")
-        raise HTTPException(status.HTTP_500_INTERNAL_SERVER_ERROR, "Identity verification is not configured")
+        logger.error(
+            "INTERCOM_IDENTITY_SECRET is not set: cannot sign Intercom identity tokens",
+        )
+        raise HTTPException(
+            status.HTTP_500_INTERNAL_SERVER_ERROR,
+            "Identity verification is not configured",
+        )
     now = int(time.time())
     payload = {key: value for key, value in claims.items() if value is not None}
     payload.update(iat=now, exp=now + TOKEN_LIFETIME_SECONDS)
@@ -87,6 +96,9 @@ def intercom_jwt_preflight() -> Response:
     """The browser asks before it sends the Authorization header cross-origin."""
     return Response(
         status_code=status.HTTP_204_NO_CONTENT,
-        headers={"Access-Control-Allow-Methods": "GET", "Access-Control-Allow-Headers": "Authorization"},
+        headers={
+            "Access-Control-Allow-Methods": "GET",
+            "Access-Control-Allow-Headers": "Authorization",
+        },
     )
 # iw:end

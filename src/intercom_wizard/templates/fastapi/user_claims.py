@@ -7,14 +7,20 @@ __IW_DEPENDENCY__ = __IW_USERS_OBJECT__.current_user(active=True)
 
 # iw:end
 # iw:if lookup=optional
-async def signed_in_user_claims(user: Annotated[__IW_USER_TYPE__, Depends(__IW_DEPENDENCY__)]) -> dict[str, Any] | None:
-    """Identity claims for the user __IW_DEPENDENCY__ returns, or None when nobody is signed in."""
+async def signed_in_user_claims(
+    user: Annotated[__IW_USER_TYPE__, Depends(__IW_DEPENDENCY__)],
+) -> dict[str, Any] | None:
+    """Identity claims for the user __IW_DEPENDENCY__ returns, or None when nobody is
+    signed in."""
     if user is None:
         return None
 # iw:end
 # iw:if lookup=required
-async def signed_in_user_claims(user: Annotated[__IW_USER_TYPE__, Depends(__IW_DEPENDENCY__)]) -> dict[str, Any]:
-    """Identity claims for the user __IW_DEPENDENCY__ authenticates (it answers 401 itself otherwise)."""
+async def signed_in_user_claims(
+    user: Annotated[__IW_USER_TYPE__, Depends(__IW_DEPENDENCY__)],
+) -> dict[str, Any]:
+    """Identity claims for the user __IW_DEPENDENCY__ authenticates (it answers 401
+    itself otherwise)."""
 # iw:end
 # iw:if lookup=session_record
 async def signed_in_user_claims(request: Request) -> dict[str, Any] | None:
@@ -48,12 +54,15 @@ async def signed_in_user_claims(request: Request) -> dict[str, Any] | None:
     return {"user_id": str(user_id)}
 # iw:end
 # iw:if lookup=bearer_stub
-def signed_in_user_claims(token: Annotated[str, Depends(__IW_DEPENDENCY__)]) -> dict[str, Any] | None:
+def signed_in_user_claims(
+    token: Annotated[str, Depends(__IW_DEPENDENCY__)],
+) -> dict[str, Any] | None:
     """Identity claims for the user the bearer token belongs to, or None.
 
-    intercom-wizard found the API's __IW_SCHEME__ but no dependency that turns its token
-    into a user, so this fails closed: without a token the scheme answers 401, and with one
-    this answers 401 too until it returns {"user_id": ..., "email": ..., "name": ...}.
+    intercom-wizard found the API's __IW_SCHEME__ but no dependency that turns its
+    token into a user, so this fails closed: without a token the scheme answers 401,
+    and with one this answers 401 too until it returns
+    {"user_id": ..., "email": ..., "name": ...}.
     """
     return None
 # iw:end

@@ -48,7 +48,9 @@ def intercom_jwt():
         return jsonify(error="Not signed in"), 401
     secret = os.environ.get("INTERCOM_IDENTITY_SECRET")
     if not secret:
-        current_app.logger.error("INTERCOM_IDENTITY_SECRET is not set: cannot sign Intercom identity tokens")
+        current_app.logger.error(
+            "INTERCOM_IDENTITY_SECRET is not set: cannot sign Intercom identity tokens",
+        )
         return jsonify(error="Identity verification is not configured"), 500
     now = int(time.time())
     payload = {key: value for key, value in claims.items() if value is not None}

@@ -5,4 +5,8 @@ def signed_in_user_claims():
     user_id = session.get("user_id")
     if user_id is None:
         return None
-    return {"user_id": str(user_id), "email": session.get("email"), "name": session.get("name")}
+    return {
+        "user_id": str(user_id),
+        "email": session.get("email"),
+        "name": session.get("name"),
+    }

@@ -27,7 +27,8 @@ def signed_in_user_claims():
 # iw:end
 # iw:if lookup=session
 def signed_in_user_claims():
-    """Identity claims for the user whose id __IW_SESSION_FILE__ keeps in session["__IW_SESSION_KEY__"], or None."""
+    """Identity claims for the user whose id __IW_SESSION_FILE__ keeps in
+    session["__IW_SESSION_KEY__"], or None."""
     if session.get("__IW_SESSION_KEY__") is None:
         return None
 # iw:end

@@ -150,6 +150,14 @@
     } catch {
       return null; // Storage disabled: the app cannot be signed in either.
     }
+    // iw:if encoding=base64
+    // The app stores it base64-encoded (btoa): decoded as its own code decodes it before use.
+    try {
+      stored = stored ? window.atob(stored) : stored;
+    } catch {
+      return null; // not base64: nobody the app would recognise is signed in
+    }
+    // iw:end
     if (!stored || !ACCESS_TOKEN_FIELD) {
       return stored;
     }

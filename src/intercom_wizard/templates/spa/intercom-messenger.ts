@@ -15,12 +15,20 @@
 // iw:if sdk=static
 import * as bundledSdk from '@intercom/messenger-js-sdk';
 // iw:end
+// iw:if base=angular
+import { environment } from '__IW_ENVIRONMENT_MODULE__';
+// iw:end
 type MessengerSdk = typeof import('@intercom/messenger-js-sdk');
 type Settings = { app_id: string; api_base?: string; intercom_user_jwt?: string };
 
 const APP_ID = '__IW_WORKSPACE_ID__';
 // null when the app has no sign-in: every visitor is booted as a lead.
 const TOKEN_URL: string | null = __IW_TOKEN_URL__;
+// iw:if base=env|angular
+// The app's own API client sends its requests to this base (another origin): the token endpoint is
+// served there too, so its URL is built from the same value, as the app's bundler fills it in.
+const APP_API_BASE: string | undefined = __IW_APP_API_BASE__;
+// iw:end
 // The SDK applies `region` when it first loads; later boots need the matching api_base
 // (and Australia is 'ap' there).
 const REGION: 'eu' | 'ap' | undefined = __IW_REGION__;
@@ -71,6 +79,16 @@ function readAccessToken(key: string): string | null {
   } catch {
     return null; // See readStorage().
   }
+  // iw:end
+  // iw:if encoding=base64
+  // The app stores it base64-encoded (btoa): decoded as its own code decodes it before use.
+  try {
+    stored = stored ? window.atob(stored) : stored;
+  } catch {
+    return null; // not base64: nobody the app would recognise is signed in
+  }
+  // iw:end
+  // iw:if auth=bearer
   if (!stored || !ACCESS_TOKEN_FIELD) {
     return stored;
   }
@@ -220,6 +238,17 @@ async function fetchTokenWithRetry(url: string): Promise<string | null> {
   }
 }
 
+// The token endpoint's URL: on the app's API base when it has one (the endpoint path replaces the
+// base's path, as `new URL(path, base)` does, so a trailing slash makes no difference), else here.
+function tokenUrl(path: string): string {
+  // iw:if base=env|angular
+  if (APP_API_BASE) {
+    return new URL(path, new URL(APP_API_BASE, window.location.href)).href;
+  }
+  // iw:end
+  return path;
+}
+
 function readClaims(token: string): { user_id: string; exp: number } {
   const payload = (token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/');
   return JSON.parse(window.atob(payload + '==='.slice((payload.length + 3) % 4))) as { user_id: string; exp: number };
@@ -252,7 +281,7 @@ async function identify(): Promise<void> {
   }
   let token: string | null;
   try {
-    token = await fetchTokenWithRetry(TOKEN_URL);
+    token = await fetchTokenWithRetry(tokenUrl(TOKEN_URL));
   } catch (error) {
     if (error instanceof EndpointMissing) {
       console.warn(`Intercom Messenger: the ${error.message}, so this visitor is booted anonymously (as a lead).`);

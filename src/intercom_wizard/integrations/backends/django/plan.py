@@ -51,9 +51,17 @@ def _view_module(context: PlanContext, details: DjangoDetails) -> str:
         "django/intercom_jwt.py",
         {"view": view, "user_model": "custom" if custom else "default"},
         view_class_imports="\n".join(classes.imports) if classes is not None else "",
-        view_classes=", ".join(classes.names) if classes is not None else "",
-        helper=f"{user_attribute_helper()}\n\n" if custom else "",
+        view_classes=_class_list(classes.names) if classes is not None else "",
+        helper=f"\n{user_attribute_helper()}\n" if custom else "",  # two blank lines each side, as black and ruff want
     )
+
+
+def _class_list(names: tuple[str, ...]) -> str:
+    """`[A, B]`, or one class a line with a trailing comma past 88 columns (black/ruff keep it so)."""
+    one_line = f"[{', '.join(names)}]"
+    if len(f"@authentication_classes({one_line})") <= 88:
+        return one_line
+    return "\n    [\n" + "".join(f"        {name},\n" for name in names) + "    ]\n"
 
 
 def _allow_cross_origin(context: PlanContext, detection: Detection[DjangoDetails]) -> None:

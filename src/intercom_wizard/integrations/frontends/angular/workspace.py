@@ -9,14 +9,11 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from ast_grep_py import SgNode
-
-from intercom_wizard.astgrep import field_text
 from intercom_wizard.edits import indent_unit, parse
 from intercom_wizard.errors import BadInput
 from intercom_wizard.integrations.base import FrontendDetails, PlanContext
 from intercom_wizard.integrations.frontends.spa_common import SDK_PACKAGE, SpaApp
-from intercom_wizard.plan import Insertion
+from intercom_wizard.jsonedit import append_item, insert_member, members, object_at, value_of
 from intercom_wizard.tree import ProjectTree, join
 
 FIRST_WITH_PROVIDE_APP_INITIALIZER = 19
@@ -64,44 +61,25 @@ def allow_commonjs_sdk(context: PlanContext, path: str, project: str) -> None:
     """The SDK ships CommonJS only: list it in `allowedCommonJsDependencies`, as Angular's docs advise,
     so the build does not warn about it."""
     source = context.tree.read(path)
-    text = source.text
-    node: SgNode | None = parse(text, "json").find(kind="object")
-    for key in ("projects", project, ("architect", "targets"), "build", "options"):
-        node = _json_member(node, key) if node is not None else None
-    if node is None or node.kind() != "object":
+    node = object_at(source.text, "projects", project, ("architect", "targets"), "build", "options")
+    if node is None:
         context.builder.note(
             f"{SDK_PACKAGE} is a CommonJS package: add it to allowedCommonJsDependencies in {path} to silence the build's warning."
         )
         return
     entry = json.dumps(SDK_PACKAGE)
-    listed = _json_member(node, "allowedCommonJsDependencies")
+    reason = "lets the build accept the SDK's CommonJS"
+    listed = value_of(node, "allowedCommonJsDependencies")
     if listed is not None:
         items = [c for c in listed.children() if c.is_named()]
         if listed.kind() != "array" or any(json.loads(c.text()) == SDK_PACKAGE for c in items if c.kind() == "string"):
             return
-        if not items:
-            context.builder.insert(path, [Insertion(listed.range().start.index + 1, entry)], "lets the build accept the SDK's CommonJS")
-            return
-        indent = indentation(text, items[-1].range().start.index) if "\n" in listed.text() else " "
-        separator = source.native(f",\n{indent}") if "\n" in listed.text() else ", "
-        context.builder.insert(path, [Insertion(items[-1].range().end.index, f"{separator}{entry}")], "lets the build accept the SDK's CommonJS")
+        context.builder.insert(path, [append_item(source, listed, entry)], reason)
         return
-    pairs = [c for c in node.children() if c.kind() == "pair"]
-    if not pairs:
+    if not members(node):
         return
-    indent = indentation(text, pairs[-1].range().start.index)
-    unit = indent_unit(text)
-    member = f'"allowedCommonJsDependencies": [\n{indent}{unit}{entry}\n{indent}]'
-    context.builder.insert(path, [Insertion(pairs[-1].range().end.index, source.native(f",\n{indent}{member}"))], "lets the build accept the SDK's CommonJS")
-
-
-def _json_member(node: SgNode, key: str | tuple[str, ...]) -> SgNode | None:
-    keys = (key,) if isinstance(key, str) else key
-    for pair in node.children():
-        name = field_text(pair, "key") if pair.kind() == "pair" else None
-        if name is not None and json.loads(name) in keys:
-            return pair.field("value")
-    return None
+    member = f'"allowedCommonJsDependencies": [\n{indent_unit(source.text)}{entry}\n]'
+    context.builder.insert(path, [insert_member(source, node, member, default_indent=indent_unit(source.text))], reason)
 
 
 def indentation(text: str, offset: int) -> str:

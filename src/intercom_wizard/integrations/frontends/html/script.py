@@ -11,7 +11,7 @@ from intercom_wizard.integrations.frontends.html.detect import SCRIPT_NAME
 from intercom_wizard.integrations.frontends.html.navigation import Navigation, detect_navigation
 from intercom_wizard.integrations.frontends.layouts import body_end_offset, head_end_tag
 from intercom_wizard.integrations.frontends.spa_common import add_import
-from intercom_wizard.options import ClientAuth, InstallOptions
+from intercom_wizard.options import ClientAuth, InstallOptions, TokenEncoding
 from intercom_wizard.plan import Insertion
 from intercom_wizard.templates import render
 from intercom_wizard.tree import join
@@ -25,6 +25,7 @@ def script_source(options: InstallOptions, *, token_url: str | None, navigation:
     bearer = options.auth is ClientAuth.BEARER
     return render(
         SCRIPT_TEMPLATE,
+        {"encoding": "base64" if bearer and options.token_storage_encoding is TokenEncoding.BASE64 else "raw"},
         workspace_id=options.workspace_id,
         token_url=f"'{token_url}'" if token_url else "null",
         api_base=f"'{api_base}'" if api_base else "null",

@@ -9,9 +9,10 @@ from typing import Any
 
 from intercom_wizard.integrations.backends.npm_common import add_dependency
 from intercom_wizard.integrations.base import Detection, PlanContext
+from intercom_wizard.integrations.frontends.api_base import ApiBase, find_api_base
 from intercom_wizard.integrations.frontends.spa import uses_typescript
 from intercom_wizard.integrations.package_json import dependencies_of, read_package_json
-from intercom_wizard.options import ClientAuth, InstallOptions
+from intercom_wizard.options import ClientAuth, InstallOptions, TokenEncoding
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.typescript import strip_types
@@ -49,7 +50,23 @@ def token_url(options: InstallOptions) -> str:
 
 def core_module(context: PlanContext, app: SpaApp, path: str, *, sdk_import: str = "dynamic") -> None:
     """Write the Messenger core to `path` (.ts or .js) and declare the official SDK."""
-    source = core_source(context.options, anonymous_only=context.anonymous_only, sdk_import=sdk_import)
+    api_base = None
+    # Next.js serves the token endpoint from its own route handler, on the pages' origin.
+    if not context.anonymous_only and not app.depends_on("next"):
+        search = find_api_base(context.tree, app.root)
+        api_base = search.chosen
+        if api_base is not None:
+            context.builder.note(
+                f"The app's API client builds its URLs from {api_base.expression} ({api_base.file}): "
+                f"the Messenger calls {context.options.token_endpoint} on that base too."
+            )
+        elif search.ambiguous:
+            context.builder.note(
+                f"The app's API calls use several bases ({', '.join(search.ambiguous)}) and none is clearly the "
+                f"authenticated one: the Messenger calls {context.options.token_endpoint} on the pages' own origin.",
+                "warning",
+            )
+    source = core_source(context.options, anonymous_only=context.anonymous_only, sdk_import=sdk_import, app_api=api_base, module_file=path)
     context.builder.create(
         path,
         source if path.endswith((".ts", ".tsx")) else strip_types(source),
@@ -58,8 +75,20 @@ def core_module(context: PlanContext, app: SpaApp, path: str, *, sdk_import: str
     add_dependency(context, app.root, SDK_PACKAGE, SDK_SPEC, "the official Intercom Messenger SDK")
 
 
-def core_source(options: InstallOptions, *, anonymous_only: bool = False, sdk_import: str = "dynamic") -> str:
-    """The Messenger core in TypeScript, for these options (no token URL for an app without sign-in)."""
+def core_source(
+    options: InstallOptions,
+    *,
+    anonymous_only: bool = False,
+    sdk_import: str = "dynamic",
+    app_api: ApiBase | None = None,
+    module_file: str = "",
+) -> str:
+    """The Messenger core in TypeScript, for these options (no token URL for an app without sign-in).
+
+    With `app_api` (the app's API on another origin), the token URL is built at run time from the
+    same env-provided base the app's API client uses; Angular's comes from its environment module,
+    imported relative to `module_file`.
+    """
     region = options.region.sdk_region
     api_base = options.region.api_base
     storage_key = options.token_storage_key if options.auth is ClientAuth.BEARER else None
@@ -67,7 +96,8 @@ def core_source(options: InstallOptions, *, anonymous_only: bool = False, sdk_im
     return render(
         CORE_TEMPLATE,
         # Only the chosen variants are written: no dead branches for the bundler to keep.
-        {"auth": "bearer" if bearer else "cookie", "load": options.load.value, "sdk": sdk_import},
+        {"auth": "bearer" if bearer else "cookie", "load": options.load.value, "sdk": sdk_import, "base": _base_choice(app_api, anonymous_only),
+         "encoding": "base64" if bearer and options.token_storage_encoding is TokenEncoding.BASE64 else "raw"},
         workspace_id=options.workspace_id,
         token_url="null" if anonymous_only else f"'{token_url(options)}'",
         region=f"'{region}'" if region else "undefined",
@@ -76,7 +106,15 @@ def core_source(options: InstallOptions, *, anonymous_only: bool = False, sdk_im
         access_token_storage=options.token_storage if bearer else "",
         access_token_field=f"'{options.token_storage_field}'" if bearer and options.token_storage_field else "null",
         auth_scheme=options.auth_scheme if bearer else "",
+        app_api_base=app_api.expression if app_api else "",
+        environment_module=import_path(module_file, app_api.environment_module) if app_api and app_api.environment_module else "",
     )
+
+
+def _base_choice(api_base: ApiBase | None, anonymous_only: bool) -> str:
+    if api_base is None or anonymous_only:
+        return "none"
+    return "angular" if api_base.environment_module else "env"
 
 
 def import_path(from_file: str, module_file: str) -> str:

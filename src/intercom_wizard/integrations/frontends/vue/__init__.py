@@ -26,6 +26,7 @@ from intercom_wizard.edits import parse
 from intercom_wizard.integrations.base import Detection, FrontendDetails, PlanContext
 from intercom_wizard.integrations.frontends.spa import framework_apps, uses_typescript
 from intercom_wizard.integrations.frontends.spa_common import SpaApp, core_module, import_path, spa_app, wire_auth_hooks
+from intercom_wizard.integrations.frontends.vue.babel6 import babel6_core_module, import_runtime_first, uses_babel_6
 from intercom_wizard.integrations.frontends.vue.entry import find_entry, find_mount
 from intercom_wizard.integrations.frontends.vue.install import PLUGIN, install_plugin
 from intercom_wizard.integrations.frontends.vue.router import find_router
@@ -58,9 +59,6 @@ SUPPORTED: SupportTable = (
     Supported("Vue", "npm", "vue", (2, 6), (4, 0)),  # Vue 2.6/2.7 get a `Vue.use` plugin (vue2.py)
     # 3.x for Vue 2; 5.x keeps the 4.x API (the e2e scaffold resolves 5.5)
     Supported("vue-router", "npm", "vue-router", (3, 0), (6, 0), optional=True),
-    # Babel 6 cannot parse the core's ES2019+ syntax, and its regenerator output needs a global
-    # runtime its hoisting runs too early for: such apps (webpack 4 + babel-core 6) are refused.
-    Supported("babel-core", "npm", "babel-core", (7, 0), optional=True),
 )
 # --csp-nonce: a built single-page app is static files, so its nonce comes from what serves index.html.
 CSP_NONCE_NOTE = (
@@ -95,9 +93,13 @@ def plan(context: PlanContext, detection: Detection[VueDetails]) -> None:
     app = spa_app(context.tree, detection, SOURCE_DIR)
     core_path = join(app.source_dir, "intercom/messenger" + app.extension)
     plugin_path = join(app.source_dir, "plugins/intercom" + app.extension)
-    core_module(context, app, core_path)
-
     entry = _details(context.tree, detection).entry
+    if uses_babel_6(context.tree, app.root, app):
+        babel6_core_module(context, app, core_path)
+        if entry:
+            import_runtime_first(context, entry)
+    else:
+        core_module(context, app, core_path)
     vue = npm_version(context.tree, app.root, "vue")
     if vue is not None and vue.below(*FIRST_VUE_3):
         _plan_vue2(context, app, entry, core_path, plugin_path)

@@ -1,0 +1,93 @@
+"""Python distributions: the app's virtualenv, else poetry.lock / uv.lock / Pipfile.lock, else a requirement's floor."""
+
+import tomllib
+from pathlib import PurePosixPath
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from intercom_wizard.tree import ProjectTree, join
+from intercom_wizard.versions.common import VIRTUALENV_DIRS, Found, Release, folders_up, parse_release, read_json, read_toml, text_of, toml_table
+from intercom_wizard.versions.ranges import python_specifier_floor
+
+
+def python_version(tree: ProjectTree, root: str, package: str) -> Found | None:
+    """A Python distribution's version: the app's virtualenv, else poetry.lock / uv.lock / Pipfile.lock, else its requirement's floor."""
+    wanted = canonicalize_name(package)
+    for venv in VIRTUALENV_DIRS:
+        for dist_info in sorted((tree.root / root).glob(f"{venv}/lib/python*/site-packages/*.dist-info")):
+            name, _, version = dist_info.name.removesuffix(".dist-info").rpartition("-")
+            if canonicalize_name(name) == wanted and (release := parse_release(version)) is not None:
+                return Found(package, release, "installed", dist_info.relative_to(tree.root).as_posix())
+    for folder in folders_up(root):
+        for lockfile in ("poetry.lock", "uv.lock"):
+            path = join(folder, lockfile)
+            if tree.exists(path) and (release := _toml_locked(tree, path, wanted)) is not None:
+                return Found(package, release, "locked", path)
+        pipfile_lock = join(folder, "Pipfile.lock")
+        if tree.exists(pipfile_lock) and (release := _pipfile_locked(tree, pipfile_lock, wanted)) is not None:
+            return Found(package, release, "locked", pipfile_lock)
+    return _python_declared(tree, root, package, wanted)
+
+
+def _toml_locked(tree: ProjectTree, path: str, wanted: str) -> Release | None:
+    try:
+        data = tomllib.loads(text_of(tree, path))
+    except (tomllib.TOMLDecodeError, ValueError):
+        return None
+    for entry in data.get("package", []):
+        if isinstance(entry, dict) and canonicalize_name(str(entry.get("name", ""))) == wanted:
+            return parse_release(str(entry.get("version", "")))
+    return None
+
+
+def _pipfile_locked(tree: ProjectTree, path: str, wanted: str) -> Release | None:
+    data = read_json(tree, path)
+    if not isinstance(data, dict):
+        return None
+    for section in ("default", "develop"):
+        entries = data.get(section)
+        if not isinstance(entries, dict):
+            continue
+        for name, entry in entries.items():
+            if canonicalize_name(name) == wanted and isinstance(entry, dict):
+                return parse_release(str(entry.get("version", "")).lstrip("="))
+    return None
+
+
+def _python_declared(tree: ProjectTree, root: str, package: str, wanted: str) -> Found | None:
+    for folder in folders_up(root):
+        for path in sorted(p for p in tree.in_folder(folder) if PurePosixPath(p).name.startswith("requirements") and p.endswith((".txt", ".in"))):
+            for line in text_of(tree, path).splitlines():
+                found = _requirement_floor(line.split("#", 1)[0].strip(), wanted)
+                if found is not None:
+                    return Found(package, found[0], "locked" if found[1].startswith("==") else "declared", f"{path} {found[1]}".strip())
+        pyproject = join(folder, "pyproject.toml")
+        if tree.exists(pyproject):
+            data = read_toml(tree, pyproject)
+            declared = toml_table(data, "project").get("dependencies", [])
+            declared = declared if isinstance(declared, list) else []
+            for line in declared:
+                found = _requirement_floor(str(line), wanted)
+                if found is not None:
+                    return Found(package, found[0], "declared", f"{pyproject} {found[1]} (lowest allowed)")
+            poetry = toml_table(data, "tool", "poetry", "dependencies")
+            for name, spec in poetry.items() if isinstance(poetry, dict) else ():
+                version = spec.get("version") if isinstance(spec, dict) else spec
+                if canonicalize_name(name) == wanted and isinstance(version, str) and (floor := python_specifier_floor(version)):
+                    return Found(package, floor, "declared", f"{pyproject} {version} (lowest allowed)")
+    return None
+
+
+def _requirement_floor(line: str, wanted: str) -> tuple[Release, str] | None:
+    if not line or line.startswith("-"):
+        return None
+    try:
+        requirement = Requirement(line)
+    except InvalidRequirement:
+        return None
+    if canonicalize_name(requirement.name) != wanted:
+        return None
+    spec = str(requirement.specifier)
+    floor = python_specifier_floor(spec) if spec else None
+    return (floor, spec) if floor is not None else None
