@@ -9,7 +9,7 @@ from intercom_wizard import csp
 from intercom_wizard.builder import PlanBuilder
 from intercom_wizard.errors import AlreadyInstalled, Ambiguous, BadInput, Candidate, NothingDetected
 from intercom_wizard.integrations import BACKENDS, FRONTENDS
-from intercom_wizard.integrations.base import BackendDetails, Detection, PlanContext
+from intercom_wizard.integrations.base import BackendDetails, Detection, FrontendDetails, PlanContext
 from intercom_wizard.integrations.frontends import html
 from intercom_wizard.integrations.frontends.client_auth import find_token_storage
 from intercom_wizard.options import AuthMode, ClientAuth, InstallOptions, TokenEncoding
@@ -54,7 +54,8 @@ def choose_frontend(project: Project, options: InstallOptions) -> Detection[Any]
         chosen = [d for d in project.frontends if d.name == options.frontend and d.root == options.frontend_root]
         if chosen:  # picked from the detected apps (interactive choice): that app, at its folder
             return chosen[0]
-        return Detection(options.frontend, "frontend", "", ("chosen with --frontend",))
+        # No detection of its own: the base details say so, and the integration reads its own from the tree.
+        return Detection(options.frontend, "frontend", "", ("chosen with --frontend",), FrontendDetails())
     return _single("frontend", project.frontends) if project.frontends else None
 
 
