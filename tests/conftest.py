@@ -53,18 +53,27 @@ def install_quietly(cli, root: Path, *extra: str, **kwargs):  # type: ignore[no-
     return cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", *extra, **kwargs)
 
 
-def install_and_check_uninstall(cli, root: Path, *extra: str):  # type: ignore[no-untyped-def]
-    """Install, check a second install has nothing to do, uninstall, check every byte is back.
+def install_signed_in_app(cli, root: Path, *extra: str, **kwargs):  # type: ignore[no-untyped-def]
+    """`install_quietly` for the small front-end apps that have no sign-in of their own: `--auth cookie`
+    (unless the options choose) says they do, else the install is anonymous-only."""
+    extra = extra if "--auth" in extra else (*extra, "--auth", "cookie")
+    return install_quietly(cli, root, *extra, **kwargs)
+
+
+def install_and_check_uninstall(cli, root: Path, *extra: str, exit_code: int):  # type: ignore[no-untyped-def]
+    """Install with the exact `exit_code`, check a second install has nothing to do, uninstall, check
+    every byte is back.
 
     Returns the first install's result and the installed files' text by path.
     """
     before = snapshot(root)
     result = install_quietly(cli, root, *extra)
-    assert result.exit_code in (0, 4), result.stderr
+    assert result.exit_code == exit_code, result.stdout + result.stderr
     after = snapshot(root)
     again = install_quietly(cli, root, *extra)
-    assert "Nothing to do" in again.stderr and snapshot(root) == after
-    assert cli("uninstall", str(root), "--yes").exit_code == 0
+    assert "Nothing to do" in again.stderr and snapshot(root) == after, again.stderr
+    removed = cli("uninstall", str(root), "--yes")
+    assert removed.exit_code == 0, removed.stderr
     assert snapshot(root) == before
     return result, {k: v.decode() for k, v in after.items()}
 

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import API_ELSEWHERE, WORKSPACE_ID, git, snapshot, write_files
+from conftest import API_ELSEWHERE, WORKSPACE_ID, git, install_quietly, snapshot, write_files
 
 MAIN = """\
 import { createRoot } from 'react-dom/client'
@@ -44,10 +44,6 @@ def _app(root: Path, auth: str, extra: dict[str, str] | None = None) -> Path:
     return root
 
 
-def _install(cli, root: Path):  # type: ignore[no-untyped-def]
-    return cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", "--frontend", "react", "--backend", "none")
-
-
 def only_the_api_is_left(output: str) -> bool:
     """The hooks were wired; the one part left is the token endpoint, in the API's code (not in these apps)."""
     text = " ".join(output.split())
@@ -58,7 +54,7 @@ def _auth_after(cli, root: Path) -> tuple[int, str, str]:  # type: ignore[no-unt
     """The install's exit code, src/auth.ts after it (statement ends normalised: the wizard writes in
     the file's own style, with or without semicolons), and its output; then uninstall is checked."""
     before = snapshot(root)
-    result = _install(cli, root)
+    result = install_quietly(cli, root, "--frontend", "react", "--backend", "none")
     text = re.sub(r";$", "", (root / "src/auth.ts").read_text(), flags=re.M)
     assert cli("uninstall", str(root), "--yes").exit_code == 0
     assert snapshot(root) == before
@@ -194,7 +190,7 @@ def test_use_server_modules_never_get_a_hook(tmp_path: Path, cli) -> None:  # ty
     action = "'use server'\n\nexport async function signIn(form: FormData) {\n  await fetch('http://127.0.0.1/api/login', { method: 'POST', body: form })\n}\n"
     root = _app(tmp_path, "// no sign-in here\n", {"src/actions.ts": action})
     before = snapshot(root)
-    result = _install(cli, root)
+    result = install_quietly(cli, root, "--frontend", "react", "--backend", "none")
     assert result.exit_code == 4, result.output
     assert (root / "src/actions.ts").read_text() == action
     assert "no function named like login was found under src" in " ".join(result.output.split())

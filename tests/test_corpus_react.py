@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import WORKSPACE_ID, git, snapshot, write_files
+from conftest import WORKSPACE_ID, git, install_quietly, snapshot, write_files
 
 ENTRY = """\
 import React from 'react';
@@ -58,10 +58,6 @@ def _react_app(root: Path, files: dict[str, str], dependencies: dict[str, str]) 
     return root
 
 
-def _install(cli, root: Path, *extra: str):  # type: ignore[no-untyped-def]
-    return cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", "--backend", "none", *extra)
-
-
 @pytest.mark.parametrize(("app_source", "router_line"), [(APP_WITH_ALIAS, "<Router>"), (APP_WITH_HISTORY, "<Router history={history}>")], ids=["alias", "history"])
 def test_component_goes_inside_the_router_rendered_in_app_jsx(tmp_path: Path, cli, app_source: str, router_line: str) -> None:  # type: ignore[no-untyped-def]
     root = _react_app(tmp_path, {
@@ -71,7 +67,7 @@ def test_component_goes_inside_the_router_rendered_in_app_jsx(tmp_path: Path, cl
         "src/history.js": "import { createBrowserHistory } from 'history';\nexport const history = createBrowserHistory();\n",
     }, {"react-router-dom": "^5.3.4", "history": "^4.10.1"})
     before = snapshot(root)
-    result = _install(cli, root)
+    result = install_quietly(cli, root, "--backend", "none")
     app = (root / "src/App/App.jsx").read_text()
     assert f"            {router_line}\n                <IntercomMessenger />\n                <Switch>" in app, result.output
     assert "import { IntercomMessenger } from '../intercom/IntercomMessenger';" in app
@@ -112,7 +108,7 @@ def test_connected_react_router_in_an_app_folder(tmp_path: Path, cli) -> None:  
         "app/utils/history.js": "import { createBrowserHistory } from 'history';\nexport default createBrowserHistory();\n",
     }, {"react-router-dom": "^5.3.4", "connected-react-router": "^6.9.3", "react-redux": "^7.2.9"})
     before = snapshot(root)
-    result = _install(cli, root)
+    result = install_quietly(cli, root, "--backend", "none")
     entry = (root / "app/app.js").read_text()
     assert "    <ConnectedRouter history={history}>\n      <IntercomMessenger />\n      <App />" in entry, result.output
     assert "import { IntercomMessenger } from './intercom/IntercomMessenger';" in entry
@@ -142,7 +138,7 @@ def test_unplaceable_router_names_the_router_file_not_the_entry(tmp_path: Path, 
         "src/app/router.tsx": DATA_ROUTER,
         "src/app/routes/landing.tsx": "export const Component = () => <h1>Welcome</h1>;\n",
     }, {"react-router": "^7.1.0"})
-    result = _install(cli, root, "--dry-run", "--json")
+    result = install_quietly(cli, root, "--backend", "none", "--dry-run", "--json")
     plan = json.loads(result.stdout)
     render_steps = [step for step in plan["manual_steps"] if "inside your router" in step["instruction"]]
     assert [step["file"] for step in render_steps] == ["src/app/router.tsx"]

@@ -30,12 +30,17 @@ SCRIPT_VALUES = {
 }
 
 
-def _messenger_script() -> SgNode:
-    return SgRoot(render("html/intercom-messenger.js", **SCRIPT_VALUES), "javascript").root()
+def _messenger_script(encoding: str) -> SgNode:
+    return SgRoot(render("html/intercom-messenger.js", {"encoding": encoding}, **SCRIPT_VALUES), "javascript").root()
 
 
-def test_every_caught_error_binding_is_used() -> None:
-    clauses = _messenger_script().find_all(kind="catch_clause")
+# Every variant of the stored token's encoding (raw, or base64 that the script decodes).
+ENCODINGS = pytest.mark.parametrize("encoding", ["raw", "base64"])
+
+
+@ENCODINGS
+def test_every_caught_error_binding_is_used(encoding: str) -> None:
+    clauses = _messenger_script(encoding).find_all(kind="catch_clause")
     assert clauses, "the script catches storage and network errors"
     unused = []
     for clause in clauses:
@@ -48,9 +53,10 @@ def test_every_caught_error_binding_is_used() -> None:
     assert unused == []
 
 
-def test_no_initial_value_is_overwritten_before_it_is_read() -> None:
+@ENCODINGS
+def test_no_initial_value_is_overwritten_before_it_is_read(encoding: str) -> None:
     # `var stored = null; try { stored = read(); } catch { return null; }`: the null is never read.
-    root = _messenger_script()
+    root = _messenger_script(encoding)
     for declarator in root.find_all(kind="variable_declarator"):
         name, value = declarator.field("name"), declarator.field("value")
         if name is None or value is None:
@@ -123,7 +129,7 @@ def test_page_rendered_by_html_webpack_plugin_gets_the_script_through_the_bundle
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-qm", "fixture")
-    result, files = install_and_check_uninstall(cli, tmp_path)
+    result, files = install_and_check_uninstall(cli, tmp_path, exit_code=0)
     assert result.exit_code == 0, result.stderr
     assert "intercom-messenger" not in files["src/page.html"]
     assert re.search(r"""^import '\./intercom-messenger\.js';$""", files["src/main.js"], re.MULTILINE)

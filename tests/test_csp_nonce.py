@@ -72,7 +72,7 @@ def test_talisman_nonce_goes_on_the_tag_and_the_hosts_into_the_next_steps(tmp_pa
     root = copy_app("flask_login_app", tmp_path, commit=False)
     flask_with_talisman(root, strict_dynamic=True)
     git(root, "init", "-q")
-    result, files = install_and_check_uninstall(cli, root, "--region", "eu")
+    result, files = install_and_check_uninstall(cli, root, "--region", "eu", exit_code=0)
     assert result.exit_code == 0, result.stderr
     assert '<script src="{{ url_for(\'static\', filename=\'intercom-messenger.js\') }}" nonce="{{ csp_nonce() }}" defer></script>' in files[
         "templates/layout.html"
@@ -148,8 +148,7 @@ def test_each_template_engine_prints_the_apps_nonce(tmp_path: Path, cli, fixture
         bootstrap.write_text(bootstrap.read_text() + "\nrequire __DIR__ . '/csp.php';\n")
     write_files(root, files)
     git(root, "init", "-q")
-    result, installed = install_and_check_uninstall(cli, root, "--csp-nonce")
-    assert result.exit_code in (0, 4), result.stderr
+    result, installed = install_and_check_uninstall(cli, root, "--csp-nonce", exit_code=0)
     tag = next(line for line in installed[layout].splitlines() if "intercom-messenger.js" in line)
     assert attribute in tag and tag.strip().endswith("defer></script>"), tag
     assert "Content Security Policy: allow Intercom" in result.stderr
@@ -162,8 +161,7 @@ def test_django_builtin_policy_without_its_context_processor_gets_a_manual_step(
         settings.read_text().replace('MIDDLEWARE = [\n', 'MIDDLEWARE = [\n    "django.middleware.csp.ContentSecurityPolicyMiddleware",\n')
     )
     git(root, "init", "-q")
-    result, installed = install_and_check_uninstall(cli, root, "--csp-nonce")
-    assert result.exit_code == 4, result.stderr
+    result, installed = install_and_check_uninstall(cli, root, "--csp-nonce", exit_code=4)
     assert 'nonce="{{ csp_nonce }}"' in installed["templates/base.html"]
     assert '"django.template.context_processors.csp",' in result.stderr
 
@@ -182,7 +180,7 @@ def test_express_views_print_res_locals_nonce_but_static_pages_cannot(tmp_path: 
     assert refused.exit_code == 2 and snapshot(root) == before
     message = " ".join(refused.stderr.split())
     assert "public/about.html, public/index.html, public/login.html are not rendered per request, so cannot print the nonce of res.locals.cspNonce (server.js)" in message
-    result, installed = install_and_check_uninstall(cli, root)  # without --csp-nonce: the views get it, the static pages cannot
+    result, installed = install_and_check_uninstall(cli, root, exit_code=0)  # without --csp-nonce: the views get it, the static pages cannot
     assert '<script src="/intercom-messenger.js" nonce="<%= cspNonce %>" defer></script>' in installed["views/layout.ejs"]
     assert '<script src="/intercom-messenger.js" defer></script>' in installed["public/index.html"]
 
@@ -305,7 +303,7 @@ def test_single_page_app_is_told_where_its_nonce_comes_from(tmp_path: Path, cli)
         },
     )
     git(tmp_path, "init", "-q")
-    result, _ = install_and_check_uninstall(cli, tmp_path, "--csp-nonce", "--region", "au")
+    result, _ = install_and_check_uninstall(cli, tmp_path, "--csp-nonce", "--region", "au", exit_code=0)
     output = " ".join(result.stderr.split())
     assert "--csp-nonce: Vite writes nonce=" in output and "'strict-dynamic'" in output
     assert "https://api-iam.au.intercom.io" in output
@@ -315,6 +313,6 @@ def test_insecure_snippet_carries_the_nonce_on_both_inline_scripts(tmp_path: Pat
     root = copy_app("flask_login_app", tmp_path, commit=False)
     flask_with_talisman(root, strict_dynamic=True)
     git(root, "init", "-q")
-    result, files = install_and_check_uninstall(cli, root, "--insecure")
+    result, files = install_and_check_uninstall(cli, root, "--insecure", exit_code=0)
     layout = files["templates/layout.html"]
     assert layout.count('<script nonce="{{ csp_nonce() }}">') == 2 and "<script>" not in layout

@@ -1,19 +1,31 @@
-"""The `intercom-wizard` command line: install, uninstall, detect, token, demo."""
+"""The `intercom-wizard` command line: install, uninstall, detect, token, demo.
+
+The Typer commands and their options live here; what they print is in cli_output.py and the steps of
+`install` (project guard, secret, choices, package installs) in install_flow.py.
+"""
 
 import json
 import os
 import sys
-from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from intercom_wizard import __version__
+from intercom_wizard.cli_output import err, fail, finish, show_detection, show_plan, show_summary
 from intercom_wizard.doctor.command import doctor
-from intercom_wizard.errors import EXIT_CODE_HELP, Ambiguous, BadInput, Candidate, ExitCode, WizardError
+from intercom_wizard.errors import EXIT_CODE_HELP, BadInput, ExitCode, WizardError
+from intercom_wizard.install_flow import (
+    SECRET_ENV,
+    check_endpoint_is_free,
+    guard_project,
+    install_dependencies,
+    parse_auth_scheme,
+    plan_with_choices,
+    read_secret,
+)
 from intercom_wizard.integrations import BACKEND_NAMES, FRONTEND_NAMES
 from intercom_wizard.options import (
     AuthMode,
@@ -24,20 +36,14 @@ from intercom_wizard.options import (
     Region,
     TokenEncoding,
     parse_origin,
-    parse_secret,
     parse_storage_key,
     parse_workspace_id,
 )
 from intercom_wizard.verify.command import verify
 
 # Only what every command needs is imported above: the pipeline (detection, planning, ast-grep),
-# PyJWT and rich.syntax are imported inside the commands that use them, so `--help` stays quick
+# PyJWT and rich.syntax are imported inside the commands (and install_flow's steps) that use them, so `--help` stays quick
 # (and `--version` is answered by intercom_wizard.entry before this module is imported at all).
-if TYPE_CHECKING:
-    from intercom_wizard.plan import Plan
-    from intercom_wizard.project import Project
-
-SECRET_ENV = "INTERCOM_IDENTITY_SECRET"
 
 app = typer.Typer(
     help="Install the Intercom Messenger with server-signed JWT identity verification.",
@@ -46,17 +52,8 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
 
 PathArg = Annotated[Path, typer.Argument(help="The project folder.", show_default=True)]
-
-
-def fail(error: WizardError) -> NoReturn:
-    err.print(f"[bold red]error:[/] {escape(error.message)}")
-    if error.hint:
-        err.print(f"[dim]{escape(error.hint)}[/]")
-    raise typer.Exit(int(error.exit_code))
 
 
 def refuse_secret_argument(value: Optional[str]) -> None:
@@ -68,38 +65,6 @@ def refuse_secret_argument(value: Optional[str]) -> None:
                 hint=f"export {SECRET_ENV}=... before running the wizard, or type it at the hidden prompt.",
             )
         )
-
-
-def guard_project(ctx: typer.Context | None, path: Path) -> None:
-    """Take the project's lock for the command of `ctx` (install and uninstall pass theirs) and finish or
-    roll back a run that was interrupted, before anything reads the project."""
-    if not path.is_dir():
-        return  # the command's own check names the problem
-    from intercom_wizard.journal import recover
-    from intercom_wizard.lock import ProjectLock
-
-    if ctx is not None:  # released when the command ends, however it ends
-        held = ProjectLock.acquire(path)
-        ctx.call_on_close(held.release)
-    message = recover(path)
-    if message:
-        err.print(f"note: {escape(message)}")
-
-
-def read_secret(interactive: bool) -> str | None:
-    # Surrounding spaces and the final newline of `export X=$(cat file)` are trimmed, nothing inside.
-    secret = os.environ.get(SECRET_ENV, "").strip(" \n")
-    if secret:
-        return parse_secret(secret)
-    if interactive:
-        typed = typer.prompt(
-            "Identity verification secret (Messenger Security page; Enter to skip)",
-            default="",
-            hide_input=True,
-            show_default=False,
-        ).strip(" \n")
-        return parse_secret(typed) if typed else None
-    return None
 
 
 def is_interactive(yes: bool) -> bool:
@@ -164,7 +129,7 @@ def install(
             frontend_origin=parse_origin(frontend_origin) if frontend_origin else None,
             auth=auth,
             token_storage_key=parse_storage_key(token_storage_key) if token_storage_key else None,
-            auth_scheme=_auth_scheme(auth_scheme),
+            auth_scheme=parse_auth_scheme(auth_scheme),
             token_storage_encoding=token_storage_encoding,
             load=load,
             csp_nonce=csp_nonce,
@@ -172,9 +137,9 @@ def install(
         )
         guard_project(None if dry_run else ctx, path)
         project = detect(path)
-        _check_endpoint_is_free(project, options)
+        check_endpoint_is_free(project, options)
         identity_secret = None if insecure else read_secret(interactive and not dry_run)
-        plan = _plan_with_choices(project, options, identity_secret, interactive)
+        plan = plan_with_choices(project, options, identity_secret, interactive)
         plan.notes += [
             Note(f"{skipped} was not read: {size // (1024 * 1024)} MiB is over the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit for project files.")
             for skipped, size in project.tree.skipped_large
@@ -189,7 +154,7 @@ def install(
         if not as_json:
             err.print("[green]Nothing to do:[/] Intercom is already installed as planned.")
         # A library an earlier run could not install is still missing: install it now, or say so again.
-        installs = _install_dependencies(project, plan, run=True, quiet=as_json, secret=identity_secret, npm=False) if not (dry_run or no_install) else []
+        installs = install_dependencies(project, plan, run=True, quiet=as_json, secret=identity_secret, npm=False) if not (dry_run or no_install) else []
         if as_json:
             print(json.dumps(plan.to_json() | {"applied": False, "status": "nothing to do", "package_manager": installs}, indent=2))
         finish(plan, as_json=as_json)
@@ -213,7 +178,7 @@ def install(
         fail(error)
     for reason in checked.not_checked:
         err.print(f"note: {escape(reason)}")
-    installs = _install_dependencies(project, plan, run=not no_install, quiet=as_json, secret=identity_secret)
+    installs = install_dependencies(project, plan, run=not no_install, quiet=as_json, secret=identity_secret)
     if builds is not None:
         builds.finish(run_package_manager=not no_install)
         for line in builds.report():
@@ -229,130 +194,6 @@ def install(
     else:
         show_summary(plan)
     finish(plan, as_json=as_json)
-
-
-def finish(plan: "Plan", *, as_json: bool, dry_run: bool = False) -> NoReturn:
-    """The result, as the last line (JSON carries it as "result"), and its exit code: a dry run
-    reports what the install would end in, with the same code."""
-    from intercom_wizard.plan import ANONYMOUS_ONLY, INCOMPLETE
-
-    outcome = plan.result
-    if not as_json:
-        would = "would be " if dry_run else ""
-        if outcome == INCOMPLETE:
-            count = len(plan.manual_steps)
-            detail = f"{count} part{'s' if count != 1 else ''} left to do by hand (listed above)"
-            err.print(f"[bold yellow]result: {would}incomplete[/] - {detail}; identity is not working until done.")
-        elif outcome == ANONYMOUS_ONLY:
-            err.print(f"[bold green]result: {would}anonymous-only[/] - the app has no sign-in, so every visitor is a lead.")
-        else:
-            err.print(f"[bold green]result: {would}complete[/]")
-    raise typer.Exit(int(ExitCode.MANUAL_STEP if outcome == INCOMPLETE else ExitCode.OK))
-
-
-def _check_endpoint_is_free(project: "Project", options: InstallOptions) -> None:
-    from intercom_wizard.routes import existing_route
-
-    if options.mode is not AuthMode.SECURE:
-        return
-    route = existing_route(project.tree, options.token_endpoint, project.receipt)
-    if route is not None:
-        raise BadInput(
-            f"--endpoint {options.token_endpoint} is already a route of the app ({route}): the token endpoint would shadow it, or be shadowed by it.",
-            hint="Choose a path the app does not use, e.g. /api/intercom-jwt.",
-        )
-
-
-def _auth_scheme(value: str) -> str:
-    if value not in ("Bearer", "Token", "JWT"):
-        raise BadInput(f"{value!r} is not an Authorization scheme the wizard knows.", hint="Use Bearer, Token or JWT.")
-    return value
-
-
-def _plan_with_choices(project: "Project", options: InstallOptions, secret: str | None, interactive: bool) -> "Plan":
-    from intercom_wizard.planner import make_plan
-
-    while True:
-        try:
-            return make_plan(project, options, secret)
-        except Ambiguous as ambiguous:
-            if not interactive:
-                raise
-            options = _apply_choice(options, _ask(ambiguous))
-
-
-def _ask(ambiguous: Ambiguous) -> Candidate:
-    """Show the candidates (numbered, from their data) and return the one the answer names."""
-    err.print(escape(ambiguous.message))
-    for number, candidate in enumerate(ambiguous.candidates, start=1):
-        err.print(f"  {number}. {escape(candidate.display)}")
-    what = ambiguous.role.replace("_", " ")
-    offered = f" ({', '.join(dict.fromkeys(c.name for c in ambiguous.candidates))})" if ambiguous.candidates else ""
-    answer = typer.prompt(f"Which {what}?{offered}")
-    chosen = ambiguous.choice(answer)
-    if chosen is None:
-        raise BadInput(f"{answer.strip()!r} is not one of the {what} choices listed.", hint="Answer with a number from the list, or pass the choice as an option.")
-    return chosen
-
-
-def _apply_choice(options: InstallOptions, chosen: Candidate) -> InstallOptions:
-    if chosen.kind == "backend":
-        return replace(options, backend=chosen.name, backend_root=chosen.root)
-    if chosen.kind == "frontend":
-        return replace(options, frontend=chosen.name, frontend_root=chosen.root)
-    return replace(options, token_storage_key=chosen.name)
-
-
-def _install_dependencies(project: "Project", plan: "Plan", *, run: bool, quiet: bool, secret: str | None = None, npm: bool = True) -> list[dict[str, object]]:
-    """Install what the plan declared with the project's own package manager; what could not be installed
-    becomes a manual step (the code is right, only the library is missing), so the result is incomplete.
-    `npm=False`: only the other ecosystems (a re-run with nothing to do leaves node_modules alone)."""
-    from intercom_wizard import packages
-    from intercom_wizard.plan import ManualStep
-
-    results = []
-    for job in packages.plan_installs(project.tree.root, packages.to_install(plan, project.receipt, npm=npm)):
-        if not run:
-            if not quiet:
-                err.print(f"Skipped the package manager (--no-install): install {escape(job.names)} with [bold]{escape(job.shown)}[/]")
-            results.append(packages.InstallOutcome(job, "skipped").to_json())
-            continue
-        outcome = packages.run_job(project.tree.root, job, secret)
-        results.append(outcome.to_json())
-        if not quiet:
-            status = {"installed": "[green]done[/]", "failed": f"[red]failed[/]\n{escape(outcome.output)}"}.get(outcome.outcome, f"[yellow]not run[/] ({escape(job.unavailable or '')})")
-            err.print(f"{escape(job.shown)}: {status}")
-        if outcome.outcome != "installed":
-            plan.manual_steps.append(ManualStep(job.manifest, packages.manual_instruction(outcome), job.shown))
-    return results
-
-
-def show_plan(plan: "Plan") -> None:
-    err.print(f"[bold]Front end:[/] {plan.frontend or '-'}   [bold]Back end:[/] {plan.backend or '-'}")
-    for change in plan.changes:
-        err.print(f"  {change.action:7} {escape(change.path)}  [dim]{escape(change.reason)}[/]")
-    diff = plan.diff()
-    if diff and out.is_terminal:
-        from rich.syntax import Syntax  # pygments and its lexers: only to colour a diff on a terminal
-
-        out.print(Syntax(diff, "diff", theme="ansi_dark", word_wrap=True))
-    elif diff:
-        sys.stdout.write(diff)
-        sys.stdout.flush()
-    for note in plan.notes:
-        err.print(("[yellow]warning:[/] " if note.level == "warning" else "note: ") + escape(note.text))
-    for step in plan.manual_steps:
-        err.print(f"[bold yellow]manual step[/] in {escape(step.file)}: {escape(step.instruction)}\n    {escape(step.snippet)}")
-
-
-def show_summary(plan: "Plan") -> None:
-    err.print("[bold]Applied.[/] Next steps:" if plan.next_steps else "[bold]Applied.[/]")
-    for number, next_step in enumerate(plan.next_steps, start=1):
-        err.print(f"  {number}. {escape(next_step)}")
-    if plan.manual_steps:
-        err.print("[bold yellow]Still to do by hand:[/]")
-        for step in plan.manual_steps:
-            err.print(f"  - {escape(step.file)}: {escape(step.instruction)}\n      {escape(step.snippet)}")
 
 
 @app.command()
@@ -422,31 +263,7 @@ def detect_command(
     if as_json:
         print(json.dumps(report, indent=2))
         return
-    out.print(f"[bold]{escape(report['root'])}[/] (git: {'yes' if report['git'] else 'no'})")
-    for role in ("frontends", "backends"):
-        out.print(f"[bold]{role}:[/]" + ("" if report[role] else " none"))
-        for item in report[role]:
-            extra = f", auth: {item['auth']}" if "auth" in item else ""
-            out.print(f"  {item['name']} in {item['root']}{extra}")
-            for evidence in item["evidence"]:
-                out.print(f"    [dim]{escape(evidence)}[/]")
-            for label, version in item.get("versions", {}).items():
-                out.print(f"    {escape(_version_line(label, version))}")
-    if report["package_managers"]:
-        out.print("[bold]package managers:[/] " + ", ".join(f"{k}: {v}" for k, v in report["package_managers"].items()))
-    if report["installed_by_wizard"]:
-        out.print(f"[bold]installed by intercom-wizard:[/] {escape(str(report['installed_by_wizard']))}")
-    if report["existing_intercom"]:
-        out.print("[bold yellow]existing Intercom code:[/]")
-        for finding in report["existing_intercom"]:
-            out.print(f"  {escape(finding)}")
-
-
-def _version_line(label: str, version: dict[str, object]) -> str:
-    if version["version"] is None:
-        return f"{label}: version unknown (supported {version['supported_range']})"
-    verdict = "" if version["supported"] else f" - OUTSIDE the supported range {version['supported_range']}"
-    return f"{label} {version['version']} ({version['how']}: {version['source']}){verdict}"
+    show_detection(report)
 
 
 @app.command()

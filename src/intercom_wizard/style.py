@@ -152,7 +152,8 @@ def _config_evidence(tree: ProjectTree, folder: str) -> _Evidence:
     lint += " " + json.dumps(manifest.get("eslintConfig", ""))
     dependencies = {**(manifest.get("dependencies") or {}), **(manifest.get("devDependencies") or {})}
     if "standard" in dependencies or "eslint-config-standard" in dependencies or re.search(r"['\"]standard['\"]", lint):
-        evidence.fill(_Evidence(quote="'", semicolons=False, indent="  ", trailing_commas="none"))
+        # standard's rules include no-void (found by tests/test_formatting_biome_standard.py with the real tool)
+        evidence.fill(_Evidence(quote="'", semicolons=False, indent="  ", allows_void=False, trailing_commas="none"))
     if re.search(r"['\"]?\bsemi['\"]?\s*:\s*\[?\s*['\"]?(error|warn|2|1)['\"]?\s*,\s*['\"]never['\"]", lint):
         evidence.semicolons = False
     quotes = re.search(r"['\"]?\bquotes['\"]?\s*:\s*\[\s*['\"]?(error|warn|2|1)['\"]?\s*,\s*['\"](single|double)['\"]", lint)

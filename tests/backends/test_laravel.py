@@ -13,7 +13,7 @@ import subprocess
 import textwrap
 from pathlib import Path
 
-from conftest import IGNORED, SECRET, WORKSPACE_ID, git, snapshot
+from conftest import IGNORED, SECRET, git, install_and_check_uninstall, snapshot
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures/laravel_app"
 CONTROLLER = "app/Http/Controllers/IntercomJwtController.php"
@@ -101,25 +101,6 @@ def copy_fixture(destination: Path, files: dict[str, str | None] | None = None) 
     return root
 
 
-def install(cli, root: Path, *extra: str):
-    return cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", *extra)
-
-
-def install_and_check_uninstall(cli, root: Path, *extra: str):
-    """Install, check a second install has nothing to do, uninstall, check every byte is back."""
-    before = snapshot(root)
-    result = install(cli, root, *extra)
-    assert result.exit_code in (0, 4), result.stderr
-    after = snapshot(root)
-    if result.exit_code == 0 and "--insecure" not in extra:
-        again = install(cli, root, *extra)
-        assert again.exit_code == 0 and "Nothing to do" in again.stderr, again.stderr
-    removed = cli("uninstall", str(root), "--yes")
-    assert removed.exit_code == 0, removed.stderr
-    assert snapshot(root) == before
-    return result, before, {k: v.decode() for k, v in after.items()}
-
-
 def php_lint(files: dict[str, str], *paths: str, tmp: Path) -> None:
     """`php -l` on the installed text of each file."""
     for path in paths:
@@ -136,7 +117,8 @@ def old(before: dict[str, bytes], path: str) -> str:
 
 def test_fixture_install_is_golden(tmp_path, cli):
     root = copy_fixture(tmp_path)
-    result, before, after = install_and_check_uninstall(cli, root)
+    before = snapshot(root)
+    result, after = install_and_check_uninstall(cli, root, exit_code=0)
     assert result.exit_code == 0, result.stderr
     assert sorted(p for p in after if p not in before or old(before, p) != after[p]) == [
         ".env.example",
@@ -188,7 +170,7 @@ def test_secret_goes_into_the_ignored_env_file_only(tmp_path, cli):
     root = copy_fixture(tmp_path)
     env = (FIXTURE / ".env.example").read_text().replace("APP_KEY=", "APP_KEY=base64:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
     (root / ".env").write_text(env)  # each checkout's own, git-ignored
-    result, before, after = install_and_check_uninstall(cli, root)
+    result, after = install_and_check_uninstall(cli, root, exit_code=0)
     assert after[".env"] == env + f"INTERCOM_IDENTITY_SECRET='{SECRET}'\n"
     assert [p for p, text in after.items() if SECRET in text] == [".env"]
     assert SECRET not in result.stdout + result.stderr
@@ -245,7 +227,8 @@ def test_sanctum_token_api_gets_the_route_in_api_php(tmp_path, cli):
     )
     detected = json.loads(cli("detect", str(root), "--json").stdout)["backends"]
     assert [(b["name"], b["auth"]) for b in detected] == [("laravel", "sanctum")]
-    result, before, after = install_and_check_uninstall(cli, root, "--token-storage-key", "access_token")
+    before = snapshot(root)
+    result, after = install_and_check_uninstall(cli, root, "--token-storage-key", "access_token", exit_code=0)
     assert result.exit_code == 0, result.stderr
     assert after["routes/web.php"] == old(before, "routes/web.php")
     assert after["routes/api.php"] == old(before, "routes/api.php").replace(
@@ -265,7 +248,8 @@ def test_api_prefix_that_does_not_hold_the_endpoint_is_a_manual_step(tmp_path, c
          # A token app hands out tokens (the skeleton's stock auth:sanctum route alone is no evidence).
          "app/Http/Controllers/Api/TokenController.php": "<?php\n\nreturn $user->createToken('spa')->plainTextToken;\n"},
     )
-    result, before, after = install_and_check_uninstall(cli, root, "--token-storage-key", "access_token")
+    before = snapshot(root)
+    result, after = install_and_check_uninstall(cli, root, "--token-storage-key", "access_token", exit_code=4)
     assert result.exit_code == 4
     assert after["routes/api.php"] == old(before, "routes/api.php")
     assert "routes/api.php serves URLs under /v1/ but the endpoint is /api/intercom-jwt" in result.stderr
@@ -313,7 +297,7 @@ def test_older_slimmer_app_without_base_controller_or_name_column(tmp_path, cli)
             ".env.example": None,
         },
     )
-    result, before, after = install_and_check_uninstall(cli, root)
+    result, after = install_and_check_uninstall(cli, root, exit_code=0)
     controller = after[CONTROLLER]
     assert "class IntercomJwtController\n{" in controller
     assert "            'email' => $user->email,\n            'name' => $user->username,\n            'iat' => $now," in controller
@@ -333,14 +317,14 @@ def test_services_already_configuring_intercom_is_left_alone(tmp_path, cli):
         "    'postmark' => [", "    'intercom' => [\n        'identity_secret' => env('INTERCOM_SECRET'),\n    ],\n\n    'postmark' => ["
     )
     root = copy_fixture(tmp_path, {"config/services.php": services})
-    result, before, after = install_and_check_uninstall(cli, root)
+    result, after = install_and_check_uninstall(cli, root, exit_code=0)
     assert after["config/services.php"] == services
     assert "already configures 'intercom'" in result.stderr
 
 
 def test_insecure_layout_prints_the_authenticated_user(tmp_path, cli):
     root = copy_fixture(tmp_path)
-    result, before, after = install_and_check_uninstall(cli, root, "--insecure")
+    result, after = install_and_check_uninstall(cli, root, "--insecure", exit_code=0)
     layout = after["resources/views/layouts/app.blade.php"]
     assert (
         "            @auth\n            user_id: @json((string) auth()->id()),\n            email: @json(auth()->user()->email),\n"
@@ -351,7 +335,7 @@ def test_insecure_layout_prints_the_authenticated_user(tmp_path, cli):
 
 def test_cross_origin_pages_get_a_cors_manual_step(tmp_path, cli):
     root = copy_fixture(tmp_path)
-    result, before, after = install_and_check_uninstall(cli, root, "--frontend-origin", "https://app.example.com")
+    result, after = install_and_check_uninstall(cli, root, "--frontend-origin", "https://app.example.com", exit_code=4)
     assert result.exit_code == 4
     assert "'allowed_origins' => ['https://app.example.com']," in result.stderr
     assert "'supports_credentials' => true," in result.stderr
@@ -361,6 +345,6 @@ def test_cross_origin_pages_get_a_cors_manual_step(tmp_path, cli):
 def test_route_file_without_imports_gets_the_import_after_the_opening_tag(tmp_path, cli):
     routes = "<?php\n\nRoute::middleware('auth')->get('/home', fn () => view('home'));\n"
     root = copy_fixture(tmp_path, {"routes/web.php": routes})
-    result, before, after = install_and_check_uninstall(cli, root)
+    result, after = install_and_check_uninstall(cli, root, exit_code=0)
     assert after["routes/web.php"] == "<?php\n\n" + IMPORT + "\nRoute::middleware('auth')->get('/home', fn () => view('home'));\n\n" + ROUTE
     php_lint(after, "routes/web.php", tmp=tmp_path)

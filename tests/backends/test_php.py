@@ -13,13 +13,12 @@ import json
 import re
 import shutil
 import subprocess
-import textwrap
 import time
 from pathlib import Path
 
 import jwt
 import pytest
-from conftest import IGNORED, SECRET, WORKSPACE_ID, git, snapshot
+from conftest import IGNORED, SECRET, WORKSPACE_ID, git, install_and_check_uninstall, install_quietly, snapshot, write_files
 
 from intercom_wizard.integrations.backends.php_common import php_code
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
@@ -140,32 +139,6 @@ def commit(root: Path) -> None:
     git(root, "commit", "-qm", "fixture")
 
 
-def write(root: Path, files: dict[str, str]) -> None:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(content).lstrip("\n"))
-
-
-def install(cli, root: Path, *extra: str, **kwargs: object):
-    return cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", *extra, **kwargs)
-
-
-def install_and_check_uninstall(cli, root: Path, *extra: str):
-    """Install, check a second install has nothing to do, uninstall, check every byte is back."""
-    before = snapshot(root)
-    result = install(cli, root, *extra)
-    assert result.exit_code in (0, 4), result.stderr
-    after = snapshot(root)
-    if result.exit_code == 0 and "--insecure" not in extra:  # the unsigned snippet reads as a hand-written install
-        again = install(cli, root, *extra)
-        assert again.exit_code == 0 and "Nothing to do" in again.stderr, again.stderr
-    removed = cli("uninstall", str(root), "--yes")
-    assert removed.exit_code == 0, removed.stderr
-    assert snapshot(root) == before
-    return result, {k: v.decode() for k, v in after.items()}
-
-
 def php_lint(root: Path, *paths: str) -> None:
     for path in paths:
         completed = subprocess.run([PHP, "-l", str(root / path)], capture_output=True, text=True, check=False)
@@ -182,7 +155,7 @@ def changed(before: dict[str, bytes], after: dict[str, str]) -> list[str]:
 def test_fixture_install_is_golden_idempotent_and_uninstalls_byte_for_byte(tmp_path, cli):
     root = copy_fixture("php_session_app", tmp_path)
     before = snapshot(root)
-    result, after = install_and_check_uninstall(cli, root)
+    result, after = install_and_check_uninstall(cli, root, exit_code=0)
     assert result.exit_code == 0, result.stderr
     assert changed(before, after) == [".intercom-wizard.json", ENDPOINT_FILE, "includes/footer.php", "intercom-messenger.js"]
     assert after[ENDPOINT_FILE] == EXPECTED_ENDPOINT
@@ -199,7 +172,7 @@ def test_fixture_install_is_golden_idempotent_and_uninstalls_byte_for_byte(tmp_p
 
 def test_fixture_generated_php_passes_php_lint(tmp_path, cli):
     root = copy_fixture("php_session_app", tmp_path)
-    assert install(cli, root).exit_code == 0
+    assert install_quietly(cli, root).exit_code == 0
     php_lint(root, ENDPOINT_FILE, "includes/footer.php")
 
 
@@ -227,7 +200,7 @@ def _serve(root: Path, web_root: Path, secret: str):
 
 def test_runtime_php_builtin_server_signs_the_signed_in_user(tmp_path, cli):
     root = copy_fixture("php_session_app", tmp_path)
-    assert install(cli, root).exit_code == 0
+    assert install_quietly(cli, root).exit_code == 0
     port, server = _serve(root, root, SECRET)
     with server:
         client = BrowserlessClient(f"http://127.0.0.1:{port}")
@@ -283,7 +256,7 @@ def test_runtime_php_builtin_server_signs_the_signed_in_user(tmp_path, cli):
 
 def test_runtime_without_the_secret_answers_500_and_logs_why(tmp_path, cli):
     root = copy_fixture("php_session_app", tmp_path)
-    assert install(cli, root, secret=None).exit_code == 0
+    assert install_quietly(cli, root, secret=None).exit_code == 0
     port, server = _serve(root, root, "")
     with server:
         client = BrowserlessClient(f"http://127.0.0.1:{port}")
@@ -398,10 +371,10 @@ AUTOLOAD_STAND_IN = """
 
 
 def test_composer_app_requires_firebase_php_jwt_and_the_autoloader(tmp_path, cli):
-    write(tmp_path, COMPOSER_APP)
+    write_files(tmp_path, COMPOSER_APP)
     commit(tmp_path)
     before = snapshot(tmp_path)
-    result, after = install_and_check_uninstall(cli, tmp_path)
+    result, after = install_and_check_uninstall(cli, tmp_path, exit_code=0)
     assert result.exit_code == 0, result.stderr
     assert changed(before, after) == [
         ".intercom-wizard.json", "composer.json", "public/api/intercom-jwt/index.php", "public/index.php", "public/intercom-messenger.js",
@@ -427,11 +400,11 @@ def test_composer_app_requires_firebase_php_jwt_and_the_autoloader(tmp_path, cli
 
 
 def test_composer_app_runs_with_a_firebase_stand_in(tmp_path, cli):
-    write(tmp_path, COMPOSER_APP)
+    write_files(tmp_path, COMPOSER_APP)
     commit(tmp_path)
-    assert install(cli, tmp_path).exit_code == 0
+    assert install_quietly(cli, tmp_path).exit_code == 0
     php_lint(tmp_path, "public/api/intercom-jwt/index.php", "public/index.php")
-    write(tmp_path, {"vendor/autoload.php": AUTOLOAD_STAND_IN, "vendor/firebase/php-jwt/src/JWT.php": FIREBASE_STAND_IN})
+    write_files(tmp_path, {"vendor/autoload.php": AUTOLOAD_STAND_IN, "vendor/firebase/php-jwt/src/JWT.php": FIREBASE_STAND_IN})
     port, server = _serve(tmp_path, tmp_path / "public", SECRET)
     with server:
         client = BrowserlessClient(f"http://127.0.0.1:{port}")
@@ -452,9 +425,9 @@ def test_composer_app_loading_dotenv_gets_the_secret_in_its_ignored_env_file(tmp
         "session_start();", "Dotenv\\Dotenv::createImmutable(dirname(__DIR__))->safeLoad();\n\n        session_start();"
     )
     files[".gitignore"] = "/vendor/\n.env\n"
-    write(tmp_path, files)
+    write_files(tmp_path, files)
     commit(tmp_path)
-    result, after = install_and_check_uninstall(cli, tmp_path)
+    result, after = install_and_check_uninstall(cli, tmp_path, exit_code=0)
     assert after[".env"] == f"INTERCOM_IDENTITY_SECRET='{SECRET}'\n"
     assert [p for p, text in after.items() if SECRET in text] == [".env"]
     assert "$_ENV['INTERCOM_IDENTITY_SECRET'] ?? getenv('INTERCOM_IDENTITY_SECRET')" in after["public/api/intercom-jwt/index.php"]
@@ -463,16 +436,16 @@ def test_composer_app_loading_dotenv_gets_the_secret_in_its_ignored_env_file(tmp
 
 def test_composer_sort_packages_puts_the_library_in_order_after_platform_packages(tmp_path, cli):
     manifest = '{\n\t"require": {\n\t\t"php": "^8.2",\n\t\t"ext-json": "*",\n\t\t"guzzlehttp/guzzle": "^7.8",\n\t\t"symfony/mailer": "^7.0"\n\t},\n\t"config": {\n\t\t"sort-packages": true\n\t}\n}\n'
-    write(tmp_path, {"index.php": "<?php session_start(); $_SESSION['user'] = ['id' => 1]; ?>\n<html><body></body></html>\n"})
+    write_files(tmp_path, {"index.php": "<?php session_start(); $_SESSION['user'] = ['id' => 1]; ?>\n<html><body></body></html>\n"})
     (tmp_path / "composer.json").write_text(manifest)
     commit(tmp_path)
-    _, after = install_and_check_uninstall(cli, tmp_path)
+    _, after = install_and_check_uninstall(cli, tmp_path, exit_code=4)
     assert '\t\t"ext-json": "*",\n\t\t"firebase/php-jwt": "^6.10",\n\t\t"guzzlehttp/guzzle": "^7.8",\n' in after["composer.json"]
     assert json.loads(after["composer.json"])["require"]["firebase/php-jwt"] == "^6.10"
 
 
 def test_composer_with_firebase_already_required_is_left_alone(tmp_path, cli):
-    write(
+    write_files(
         tmp_path,
         {
             "composer.json": '{\n    "require": {\n        "firebase/php-jwt": "^6.0"\n    }\n}\n',
@@ -481,7 +454,7 @@ def test_composer_with_firebase_already_required_is_left_alone(tmp_path, cli):
     )
     commit(tmp_path)
     before = snapshot(tmp_path)
-    result, after = install_and_check_uninstall(cli, tmp_path)
+    result, after = install_and_check_uninstall(cli, tmp_path, exit_code=4)
     assert after["composer.json"] == before["composer.json"].decode()
     assert "already requires firebase/php-jwt" in result.stderr
 
@@ -490,7 +463,7 @@ def test_composer_with_firebase_already_required_is_left_alone(tmp_path, cli):
 
 
 def test_session_started_on_each_page_with_an_object_user(tmp_path, cli):
-    write(
+    write_files(
         tmp_path,
         {
             "login.php": """
@@ -516,7 +489,7 @@ def test_session_started_on_each_page_with_an_object_user(tmp_path, cli):
         },
     )
     commit(tmp_path)
-    result, after = install_and_check_uninstall(cli, tmp_path)
+    result, after = install_and_check_uninstall(cli, tmp_path, exit_code=0)
     endpoint = after[ENDPOINT_FILE]
     assert "require_once" not in endpoint, "no include starts the session: the endpoint starts it itself"
     assert "    session_start(['read_and_close' => true]);\n" in endpoint
@@ -530,7 +503,7 @@ def test_session_started_on_each_page_with_an_object_user(tmp_path, cli):
 
 
 def test_username_only_session_is_not_an_id_the_install_is_incomplete(tmp_path, cli):
-    write(
+    write_files(
         tmp_path,
         {
             "login.php": """
@@ -545,7 +518,7 @@ def test_username_only_session_is_not_an_id_the_install_is_incomplete(tmp_path, 
         },
     )
     commit(tmp_path)
-    result, after = install_and_check_uninstall(cli, tmp_path)
+    result, after = install_and_check_uninstall(cli, tmp_path, exit_code=4)
     assert result.exit_code == 4, "a username from the form is no evidence of an id (issue 9)"
     assert "function intercom_signed_in_user_claims(): ?array\n{\n    return null;\n}" in after[ENDPOINT_FILE]
     assert "session key 'username' holds a name or email address, not an id" in " ".join(result.stderr.split())
@@ -553,9 +526,9 @@ def test_username_only_session_is_not_an_id_the_install_is_incomplete(tmp_path, 
 
 def test_no_login_code_fails_closed_and_says_so(tmp_path, cli):
     # a login form whose code the wizard cannot trace to a user id:
-    write(tmp_path, {"index.php": "<?php session_start(); $_SESSION['visits'] = ($_SESSION['visits'] ?? 0) + 1; ?>\n<html><body>Hi<form method=post action=auth.php><input type=password name=pw></form></body></html>\n"})
+    write_files(tmp_path, {"index.php": "<?php session_start(); $_SESSION['visits'] = ($_SESSION['visits'] ?? 0) + 1; ?>\n<html><body>Hi<form method=post action=auth.php><input type=password name=pw></form></body></html>\n"})
     commit(tmp_path)
-    result, after = install_and_check_uninstall(cli, tmp_path)
+    result, after = install_and_check_uninstall(cli, tmp_path, exit_code=4)
     assert result.exit_code == 4, result.stderr
     assert "function intercom_signed_in_user_claims(): ?array\n{\n    return null;\n}" in after[ENDPOINT_FILE]
     assert "answers 401 for everyone" in " ".join(result.stderr.split())
@@ -563,7 +536,7 @@ def test_no_login_code_fails_closed_and_says_so(tmp_path, cli):
 
 def test_endpoint_ending_in_php_is_that_file(tmp_path, cli):
     root = copy_fixture("php_session_app", tmp_path)
-    result, after = install_and_check_uninstall(cli, root, "--endpoint", "/api/intercom-jwt.php")
+    result, after = install_and_check_uninstall(cli, root, "--endpoint", "/api/intercom-jwt.php", exit_code=0)
     assert "api/intercom-jwt.php" in after and ENDPOINT_FILE not in after
     assert "require_once __DIR__ . '/../includes/bootstrap.php';" in after["api/intercom-jwt.php"]
     assert "var TOKEN_URL = '/api/intercom-jwt.php';" in after["intercom-messenger.js"]
@@ -574,7 +547,7 @@ def test_a_file_in_the_way_is_a_manual_step(tmp_path, cli):
     root = copy_fixture("php_session_app", tmp_path)
     (root / "api").write_text("not a folder\n")
     commit(root)
-    result, after = install_and_check_uninstall(cli, root)
+    result, after = install_and_check_uninstall(cli, root, exit_code=4)
     assert result.exit_code == 4
     assert ENDPOINT_FILE not in after
     assert "api is a file where the endpoint needs a folder" in result.stderr
@@ -584,7 +557,7 @@ def test_front_controller_rewrite_gets_a_manual_rule(tmp_path, cli):
     root = copy_fixture("php_session_app", tmp_path)
     (root / ".htaccess").write_text("RewriteEngine On\nRewriteRule ^ index.php [L]\n")
     commit(root)
-    result, after = install_and_check_uninstall(cli, root)
+    result, after = install_and_check_uninstall(cli, root, exit_code=4)
     assert result.exit_code == 4
     assert ENDPOINT_FILE in after, "the endpoint is written; the rewrite rule is the manual part"
     assert "RewriteRule ^api/intercom\\-jwt/?$ api/intercom-jwt/index.php [L]" in result.stderr
@@ -592,7 +565,7 @@ def test_front_controller_rewrite_gets_a_manual_rule(tmp_path, cli):
 
 def test_cross_origin_pages_get_cors_for_that_origin_only(tmp_path, cli):
     root = copy_fixture("php_session_app", tmp_path)
-    result, after = install_and_check_uninstall(cli, root, "--frontend-origin", "https://app.example.com")
+    result, after = install_and_check_uninstall(cli, root, "--frontend-origin", "https://app.example.com", exit_code=0)
     endpoint = after[ENDPOINT_FILE]
     assert "header('Access-Control-Allow-Origin: https://app.example.com');\nheader('Access-Control-Allow-Credentials: true');\nheader('Vary: Origin');\n" in endpoint
     assert "*" not in re.findall(r"Access-Control-Allow-Origin: (\S+)'", endpoint)[0]
@@ -601,7 +574,7 @@ def test_cross_origin_pages_get_cors_for_that_origin_only(tmp_path, cli):
 
 def test_insecure_footer_prints_the_session_user(tmp_path, cli):
     root = copy_fixture("php_session_app", tmp_path)
-    result, after = install_and_check_uninstall(cli, root, "--insecure")
+    result, after = install_and_check_uninstall(cli, root, "--insecure", exit_code=0)
     footer = after["includes/footer.php"]
     assert "<?php if (isset($_SESSION['user']['id'])): ?>" in footer
     assert "user_id: <?= json_encode((string) $_SESSION['user']['id'], JSON_HEX_TAG | JSON_HEX_AMP | JSON_HEX_APOS | JSON_HEX_QUOT) ?>," in footer
@@ -612,13 +585,13 @@ def test_insecure_footer_prints_the_session_user(tmp_path, cli):
 
 def test_laravel_project_is_never_plain_php(tmp_path, cli):
     root = copy_fixture("laravel_app", tmp_path)
-    write(root, {"public/legacy.php": "<?php session_start(); $_SESSION['user_id'] = 1;\n"})
+    write_files(root, {"public/legacy.php": "<?php session_start(); $_SESSION['user_id'] = 1;\n"})
     result = cli("detect", str(root), "--json")
     assert [b["name"] for b in json.loads(result.stdout)["backends"]] == ["laravel"]
 
 
 def test_wordpress_with_a_session_plugin_is_not_a_session_app(tmp_path, cli):
-    write(
+    write_files(
         tmp_path,
         {
             "wp-config.php": "<?php\ndefine('DB_NAME', 'wp');\nrequire_once __DIR__ . '/wp-settings.php';\n",

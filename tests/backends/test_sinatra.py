@@ -114,7 +114,7 @@ def ruby_syntax_ok(root: Path, *paths: str) -> None:
 def test_classic_app_golden(tmp_path, cli):
     root = copy_app("sinatra_classic_app", tmp_path)
     original = snapshot(root)
-    result, after = install_and_check_uninstall(cli, root)
+    result, after = install_and_check_uninstall(cli, root, exit_code=0)
     assert result.exit_code == 0, result.stderr
     changed = {path for path in after if after[path].encode() != original.get(path)}
     assert changed == {"app.rb", "Gemfile", "views/layout.erb", "public/intercom-messenger.js", ".intercom-wizard.json"}
@@ -131,7 +131,7 @@ def test_classic_app_golden(tmp_path, cli):
 def test_modular_app_golden_with_dotenv(tmp_path, cli):
     root = copy_app("sinatra_modular_app", tmp_path)
     original = snapshot(root)
-    result, after = install_and_check_uninstall(cli, root)
+    result, after = install_and_check_uninstall(cli, root, exit_code=0)
     assert result.exit_code == 0, result.stderr
     changed = {path for path in after if after[path].encode() != original.get(path)}
     assert changed == {"app.rb", "Gemfile", "views/layout.erb", "public/intercom-messenger.js", ".env", ".intercom-wizard.json"}
@@ -178,7 +178,7 @@ def test_session_id_without_a_helper(tmp_path, cli):
             "views/layout.erb": PAGE,
         },
     )
-    result, after = install_and_check_uninstall(cli, tmp_path)
+    result, after = install_and_check_uninstall(cli, tmp_path, exit_code=0)
     assert result.exit_code == 0, result.stderr
     app = after["app.rb"]
     assert "  user = session[:account_id] && { id: session[:account_id] }\n" in app, "the id, never the signed_in flag"
@@ -198,7 +198,7 @@ def test_no_sign_in_fails_closed(tmp_path, cli):
             "views/layout.erb": PAGE,
         },
     )
-    result, after = install_and_check_uninstall(cli, tmp_path)
+    result, after = install_and_check_uninstall(cli, tmp_path, exit_code=4)
     assert result.exit_code == 4, result.stderr
     app = after["app.rb"]
     assert "  def intercom_signed_in_user\n    nil\n  end\n" in app
@@ -248,7 +248,7 @@ def test_modular_app_without_routes_in_a_subfolder(tmp_path, cli):
             "spec/app_spec.rb": 'require "sinatra"\n',
         },
     )
-    _, after = install_and_check_uninstall(cli, tmp_path)
+    _, after = install_and_check_uninstall(cli, tmp_path, exit_code=0)
     api = after["app/api.rb"]
     assert 'require "sinatra/base"\nrequire "json"\nrequire "jwt"\n' in api
     assert '    helpers do\n' not in api.split("  get \"/api/intercom-jwt\" do")[1], "after the helpers, before the class's end"
@@ -268,7 +268,7 @@ def test_inline_templates_need_a_manual_step(tmp_path, cli):
             "app.rb": 'require "sinatra"\n\nget "/" do\n  erb :index\nend\n\npost "/login" do\n  redirect "/"\nend\n\n__END__\n\n@@ layout\n<html><body><%= yield %></body></html>\n\n@@ index\nHi\n',
         },
     )
-    result, after = install_and_check_uninstall(cli, tmp_path)
+    result, after = install_and_check_uninstall(cli, tmp_path, exit_code=4)
     assert result.exit_code == 4
     assert "__END__" in result.stderr
     assert after["app.rb"].index('get "/api/intercom-jwt" do') < after["app.rb"].index("__END__")

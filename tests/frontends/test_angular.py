@@ -20,7 +20,7 @@ from angular_support import (
     ssr_app,
     standalone_app,
 )
-from conftest import SECRET, WORKSPACE_ID, git, only_the_api_is_left, snapshot
+from conftest import SECRET, WORKSPACE_ID, git, install_signed_in_app, only_the_api_is_left, snapshot
 from spa_verify import verify_built_app
 
 from intercom_wizard.integrations import FRONTENDS
@@ -34,11 +34,6 @@ CLI_VERSION = "21.2.27"
 def registered(monkeypatch):
     """The module under test, whether or not the registry lists it yet."""
     monkeypatch.setitem(FRONTENDS, angular.NAME, angular)
-
-
-def install(cli, root: Path, *extra: str):
-    extra = extra if "--auth" in extra else (*extra, "--auth", "cookie")  # these small apps have no sign-in of their own: --auth says they do (else anonymous-only)
-    return cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", *extra)
 
 
 def read(root: Path, name: str) -> str:
@@ -124,7 +119,7 @@ EXPECTED_AUTH_SERVICE = AUTH_SERVICE.replace(
 def test_standalone_with_router_cookie_auth_and_logout_found(tmp_path, cli):
     root = standalone_app(tmp_path / "app")
     original = snapshot(root)
-    result = install(cli, root)
+    result = install_signed_in_app(cli, root)
     assert only_the_api_is_left(result), result.output
     assert read(root, "src/app/app.config.ts") == EXPECTED_APP_CONFIG
     assert read(root, "src/app/intercom-messenger.service.ts") == EXPECTED_SERVICE
@@ -147,7 +142,7 @@ def test_standalone_with_router_cookie_auth_and_logout_found(tmp_path, cli):
     }
     assert SECRET not in "".join(read(root, name) for name in changed)
     # idempotent
-    again = install(cli, root)
+    again = install_signed_in_app(cli, root)
     assert again.exit_code == 4 and "Nothing to do" in again.output  # the token endpoint is still to be written
     # uninstall restores every byte
     removed = cli("uninstall", str(root), "--yes")
@@ -158,7 +153,7 @@ def test_standalone_with_router_cookie_auth_and_logout_found(tmp_path, cli):
 def test_standalone_without_router(tmp_path, cli):
     root = standalone_app(tmp_path / "app", router=False)
     original = snapshot(root)
-    result = install(cli, root)
+    result = install_signed_in_app(cli, root)
     assert only_the_api_is_left(result), result.output
     assert read(root, "src/app/app.config.ts") == (
         "import { ApplicationConfig, provideBrowserGlobalErrorListeners, inject, provideAppInitializer } from '@angular/core';\n"
@@ -182,14 +177,14 @@ def test_router_dependency_without_provided_router_injects_no_router(tmp_path, c
     root = standalone_app(tmp_path / "app", router=False)
     (root / "package.json").write_text(read(root, "package.json").replace('"@angular/platform-browser"', '"@angular/router": "^21.2.0",\n    "@angular/platform-browser"'))
     git(root, "commit", "-qam", "router dependency")
-    assert only_the_api_is_left(install(cli, root))
+    assert only_the_api_is_left(install_signed_in_app(cli, root))
     assert "inject(Router)" not in read(root, "src/app/intercom-messenger.service.ts")
 
 
 def test_bearer_auth_and_logout_not_found(tmp_path, cli):
     root = standalone_app(tmp_path / "app", auth=False)
     original = snapshot(root)
-    result = install(cli, root, "--auth", "bearer", "--token-storage-key", "access_token")
+    result = install_signed_in_app(cli, root, "--auth", "bearer", "--token-storage-key", "access_token")
     assert result.exit_code == 4, result.output
     core = read(root, "src/app/intercom-messenger.ts")
     assert "const ACCESS_TOKEN_KEY = 'access_token';" in core and "const AUTH_SCHEME = 'Bearer';" in core
@@ -209,7 +204,7 @@ def test_bearer_auth_and_logout_not_found(tmp_path, cli):
 )
 def test_regions(tmp_path, cli, region, expected):
     root = standalone_app(tmp_path / "app")
-    assert only_the_api_is_left(install(cli, root, "--region", region))
+    assert only_the_api_is_left(install_signed_in_app(cli, root, "--region", region))
     core = read(root, "src/app/intercom-messenger.ts")
     assert expected in core
     assert f"const API_BASE: string | undefined = 'https://api-iam.{region}.intercom.io';" in core
@@ -218,14 +213,14 @@ def test_regions(tmp_path, cli, region, expected):
 @pytest.mark.parametrize("load", ["immediate", "idle", "interaction"])
 def test_load_strategies(tmp_path, cli, load):
     root = standalone_app(tmp_path / "app")
-    assert only_the_api_is_left(install(cli, root, "--load", load))
+    assert only_the_api_is_left(install_signed_in_app(cli, root, "--load", load))
     assert f"// --load {load}:" in read(root, "src/app/intercom-messenger.ts")
     assert read(root, "src/app/app.config.ts") == EXPECTED_APP_CONFIG
 
 
 def test_zone_js_app_starts_the_messenger_outside_angular(tmp_path, cli):
     root = standalone_app(tmp_path / "app", zone=True)
-    assert only_the_api_is_left(install(cli, root))
+    assert only_the_api_is_left(install_signed_in_app(cli, root))
     service = read(root, "src/app/intercom-messenger.service.ts")
     assert "import { DestroyRef, Injectable, NgZone, PLATFORM_ID, inject } from '@angular/core';" in service
     assert "  private readonly zone = inject(NgZone);\n" in service
@@ -235,7 +230,7 @@ def test_zone_js_app_starts_the_messenger_outside_angular(tmp_path, cli):
 def test_angular_18_uses_app_initializer(tmp_path, cli):
     root = standalone_app(tmp_path / "app", core="^18.2.0")
     original = snapshot(root)
-    assert only_the_api_is_left(install(cli, root))
+    assert only_the_api_is_left(install_signed_in_app(cli, root))
     config = read(root, "src/app/app.config.ts")
     assert "import { ApplicationConfig, provideBrowserGlobalErrorListeners, APP_INITIALIZER } from '@angular/core';" in config
     assert (
@@ -253,7 +248,7 @@ def test_javascript_project_is_refused(tmp_path, cli):
     (root / "package.json").write_text(read(root, "package.json").replace('    "typescript": "~5.9.2"\n', "").replace('"^21.2.0",\n  }', '"^21.2.0"\n  }'))
     git(root, "commit", "-qam", "no typescript")
     before = snapshot(root)
-    result = install(cli, root)
+    result = install_signed_in_app(cli, root)
     assert result.exit_code == 2, result.output
     assert "no TypeScript" in result.output
     assert snapshot(root) == before
@@ -265,7 +260,7 @@ def test_javascript_project_is_refused(tmp_path, cli):
 def test_ngmodule_app(tmp_path, cli):
     root = module_app(tmp_path / "app")
     original = snapshot(root)
-    result = install(cli, root)
+    result = install_signed_in_app(cli, root)
     assert only_the_api_is_left(result), result.output
     assert read(root, "src/app/app-module.ts") == (
         "import { NgModule, provideBrowserGlobalErrorListeners, inject, provideAppInitializer } from '@angular/core';\n"
@@ -293,7 +288,7 @@ def test_ngmodule_app(tmp_path, cli):
     )
     assert "inject(Router)" in read(root, "src/app/intercom-messenger.service.ts")  # RouterModule.forRoot
     assert read(root, "src/app/auth.service.ts") == EXPECTED_AUTH_SERVICE
-    assert only_the_api_is_left(install(cli, root))
+    assert only_the_api_is_left(install_signed_in_app(cli, root))
     assert cli("uninstall", str(root), "--yes").exit_code == 0
     assert snapshot(root) == original
 
@@ -301,7 +296,7 @@ def test_ngmodule_app(tmp_path, cli):
 def test_ngmodule_without_providers(tmp_path, cli):
     root = module_app(tmp_path / "app", providers=False)
     original = snapshot(root)
-    assert only_the_api_is_left(install(cli, root))
+    assert only_the_api_is_left(install_signed_in_app(cli, root))
     module = read(root, "src/app/app-module.ts")
     assert "import { NgModule, inject, provideAppInitializer } from '@angular/core';" in module
     assert (
@@ -314,7 +309,7 @@ def test_ngmodule_without_providers(tmp_path, cli):
 def test_ssr_app_edits_the_browser_config_only(tmp_path, cli):
     root = ssr_app(tmp_path / "app")
     original = snapshot(root)
-    assert only_the_api_is_left(install(cli, root))
+    assert only_the_api_is_left(install_signed_in_app(cli, root))
     assert read(root, "src/app/app.config.ts").endswith(
         "    provideRouter(routes), provideClientHydration(withEventReplay()),\n"
         "    provideAppInitializer(() => inject(IntercomMessengerService).start())\n"
@@ -427,7 +422,7 @@ def test_observable_login_is_left_to_the_user(tmp_path, cli):
     root = standalone_app(tmp_path / "app")
     (root / "src/app/auth.service.ts").write_text(HTTP_AUTH_SERVICE)
     git(root, "commit", "-qam", "HttpClient auth")
-    result = install(cli, root)
+    result = install_signed_in_app(cli, root)
     assert result.exit_code == 4, result.output
     assert "login() in src/app/auth.service.ts returns its request unfinished" in " ".join(result.output.split())
     assert "intercomLogin" not in read(root, "src/app/auth.service.ts")

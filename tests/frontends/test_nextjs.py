@@ -203,7 +203,7 @@ def pages_router_js(root: Path) -> Path:
 
 def test_app_router_typescript_golden(tmp_path, cli):
     root = app_router_ts(tmp_path)
-    result, files = install_and_check_uninstall(cli, root)
+    result, files = install_and_check_uninstall(cli, root, exit_code=0)
     assert result.exit_code == 0, result.output
     assert files["src/app/layout.tsx"] == LAYOUT_TSX_AFTER
     assert files["src/lib/auth.ts"] == AUTH_TS_AFTER
@@ -226,7 +226,7 @@ def test_app_router_typescript_golden(tmp_path, cli):
 
 def test_cache_components_uses_connection_not_segment_config(tmp_path, cli):
     root = app_router_ts(tmp_path, config="export default { cacheComponents: true };\n")
-    _, files = install_and_check_uninstall(cli, root)
+    _, files = install_and_check_uninstall(cli, root, exit_code=0)
     route = files["src/app/api/intercom-jwt/route.ts"]
     assert "import { connection } from 'next/server';" in route and "  await connection();" in route
     assert "export const dynamic" not in route
@@ -234,7 +234,7 @@ def test_cache_components_uses_connection_not_segment_config(tmp_path, cli):
 
 def test_app_router_javascript_without_logout_prints_manual_steps(tmp_path, cli):
     root = app_router_js(tmp_path)
-    result, files = install_and_check_uninstall(cli, root, "--auth", "cookie")  # no sign-in of its own: --auth says there is
+    result, files = install_and_check_uninstall(cli, root, "--auth", "cookie", exit_code=4)  # no sign-in of its own: --auth says there is
     assert result.exit_code == 4
     # lib/auth.js does not exist: the step names the Messenger module the hooks come from.
     assert "intercomLogout();" in result.output and "manual step in lib/intercom-messenger.js" in result.output
@@ -256,7 +256,7 @@ def test_app_router_javascript_without_logout_prints_manual_steps(tmp_path, cli)
 
 def test_pages_router_typescript_with_next_auth(tmp_path, cli):
     root = pages_router_ts(tmp_path)
-    result, files = install_and_check_uninstall(cli, root)
+    result, files = install_and_check_uninstall(cli, root, exit_code=0)
     assert result.exit_code == 0, result.output
     assert files["pages/_app.tsx"] == APP_TSX_AFTER
     hook = files["lib/use-intercom-messenger.ts"]
@@ -272,7 +272,7 @@ def test_next_auth_without_the_id_in_the_session_is_incomplete(tmp_path, cli):
     """Auth.js keeps only name, email and image in the session: the email is never the user_id (issue 9)."""
     root = pages_router_ts(tmp_path)
     (root / "lib/auth-options.ts").write_text("import type { NextAuthOptions } from 'next-auth';\n\nexport const authOptions: NextAuthOptions = { providers: [] };\n")
-    result, files = install_and_check_uninstall(cli, root)
+    result, files = install_and_check_uninstall(cli, root, exit_code=4)
     assert result.exit_code == 4, result.output
     route = files["pages/api/intercom-jwt.ts"]
     assert "const id = user && 'id' in user && user.id ? String(user.id) : null;" in route
@@ -284,7 +284,7 @@ def test_next_auth_without_the_id_in_the_session_is_incomplete(tmp_path, cli):
 
 def test_pages_router_javascript_fails_closed(tmp_path, cli):
     root = pages_router_js(tmp_path)
-    result, files = install_and_check_uninstall(cli, root, "--auth", "cookie")  # no sign-in of its own: --auth says there is
+    result, files = install_and_check_uninstall(cli, root, "--auth", "cookie", exit_code=4)  # no sign-in of its own: --auth says there is
     assert result.exit_code == 4  # no login/logout code found
     assert files["pages/_app.js"].startswith("import { useIntercomMessenger } from '../lib/use-intercom-messenger';\n\nfunction MyApp({ Component, pageProps }) {\n  useIntercomMessenger();\n")
     route = files["pages/api/intercom-jwt.js"]
@@ -296,41 +296,41 @@ def test_pages_router_javascript_fails_closed(tmp_path, cli):
 def test_app_and_pages_root_layout_wins(tmp_path, cli):
     root = app_router_ts(tmp_path)
     write_files(root, {"src/pages/legacy.tsx": "export default function Legacy() {\n  return null;\n}\n"})
-    result, files = install_and_check_uninstall(cli, root)
+    result, files = install_and_check_uninstall(cli, root, exit_code=0)
     assert "src/app/api/intercom-jwt/route.ts" in files and "src/pages/api/intercom-jwt.ts" not in files
     assert "both app/ and pages/" in " ".join(result.output.split())
 
 
 @pytest.mark.parametrize(
-    ("extra", "expected"),
+    ("extra", "expected", "exit_code"),
     [
-        (',\n    "@clerk/nextjs": "6.0.0"', "import { currentUser } from '@clerk/nextjs/server';"),
-        ("", "import { auth } from '@/auth';"),
+        (',\n    "@clerk/nextjs": "6.0.0"', "import { currentUser } from '@clerk/nextjs/server';", 0),
+        ("", "import { auth } from '@/auth';", 4),
     ],
 )
-def test_recognised_auth(tmp_path, cli, extra, expected):
+def test_recognised_auth(tmp_path, cli, extra, expected, exit_code):
     root = app_router_ts(tmp_path, extra=extra)
     (root / "src/lib/session.ts").unlink()
     if not extra:
         write_files(root, {"src/auth.ts": "import NextAuth from 'next-auth';\n\nexport const { handlers, auth, signIn, signOut } = NextAuth({ providers: [] });\n"})
-    _, files = install_and_check_uninstall(cli, root)
+    _, files = install_and_check_uninstall(cli, root, exit_code=exit_code)
     assert expected in files["src/app/api/intercom-jwt/route.ts"]
 
 
 @pytest.mark.parametrize(("region", "sdk"), [("eu", "'eu'"), ("au", "'ap'")])
 def test_region(tmp_path, cli, region, sdk):
-    _, files = install_and_check_uninstall(cli, app_router_ts(tmp_path), "--region", region)
+    _, files = install_and_check_uninstall(cli, app_router_ts(tmp_path), "--region", region, exit_code=0)
     assert f"const REGION: 'eu' | 'ap' | undefined = {sdk};" in files["src/lib/intercom-messenger.ts"]
 
 
 @pytest.mark.parametrize("load", ["immediate", "idle", "interaction"])
 def test_load_strategy(tmp_path, cli, load):
-    _, files = install_and_check_uninstall(cli, app_router_js(tmp_path), "--load", load)
+    _, files = install_and_check_uninstall(cli, app_router_js(tmp_path), "--load", load, exit_code=0)
     assert f"// --load {load}:" in files["lib/intercom-messenger.js"]
 
 
 def test_bearer_auth(tmp_path, cli):
-    result, files = install_and_check_uninstall(cli, app_router_ts(tmp_path), "--auth", "bearer", "--token-storage-key", "access_token")
+    result, files = install_and_check_uninstall(cli, app_router_ts(tmp_path), "--auth", "bearer", "--token-storage-key", "access_token", exit_code=0)
     assert "const ACCESS_TOKEN_KEY = 'access_token';" in files["src/lib/intercom-messenger.ts"]
     assert "Authorization header" in " ".join(result.output.split())
 
@@ -429,7 +429,7 @@ def assert_policy(proxy: str, region: Region) -> None:
 
 
 def test_csp_nonce_app_router_typescript(tmp_path, cli):
-    result, files = install_and_check_uninstall(cli, app_router_ts(tmp_path), "--csp-nonce")
+    result, files = install_and_check_uninstall(cli, app_router_ts(tmp_path), "--csp-nonce", exit_code=0)
     assert result.exit_code == 0, result.output
     assert files["src/app/layout.tsx"] == LAYOUT_TSX_CSP_AFTER
     proxy = files["src/proxy.ts"]  # beside app/, in src/ here
@@ -443,14 +443,14 @@ def test_csp_nonce_app_router_typescript(tmp_path, cli):
 def test_csp_nonce_with_cache_components(tmp_path, cli):
     root = app_router_ts(tmp_path, config=CACHE_COMPONENTS)
     (root / "package.json").write_text(PACKAGE.replace('"next": "16.0.0"', '"next": "16.4.3"').replace("__EXTRA__", ""))
-    result, files = install_and_check_uninstall(cli, root, "--csp-nonce")
+    result, files = install_and_check_uninstall(cli, root, "--csp-nonce", exit_code=0)
     assert result.exit_code == 0, result.output
     assert files["src/app/layout.tsx"] == LAYOUT_TSX_CACHE_COMPONENTS_CSP_AFTER
     assert_policy(files["src/proxy.ts"], Region.US)
 
 
 def test_csp_nonce_with_cache_components_before_next_16_3_is_a_manual_step(tmp_path, cli):
-    result, files = install_and_check_uninstall(cli, app_router_ts(tmp_path, config=CACHE_COMPONENTS), "--csp-nonce")
+    result, files = install_and_check_uninstall(cli, app_router_ts(tmp_path, config=CACHE_COMPONENTS), "--csp-nonce", exit_code=4)
     assert result.exit_code == 4
     assert files["src/app/layout.tsx"] == LAYOUT_TSX_AFTER  # `instant` is unknown to 16.0: no guess
     output = " ".join(result.output.split())
@@ -463,14 +463,14 @@ def test_csp_nonce_layout_with_a_declared_return_type_is_a_manual_step(tmp_path,
     (root / "package.json").write_text(PACKAGE.replace('"next": "16.0.0"', '"next": "16.4.3"').replace("__EXTRA__", ""))
     layout = root / "src/app/layout.tsx"
     layout.write_text(layout.read_text().replace("React.ReactNode })", "React.ReactNode }): React.JSX.Element"))
-    result, files = install_and_check_uninstall(cli, root, "--csp-nonce")
+    result, files = install_and_check_uninstall(cli, root, "--csp-nonce", exit_code=4)
     assert result.exit_code == 4  # async would need Promise<React.JSX.Element>: the user decides
     assert "connection" not in files["src/app/layout.tsx"] and "instant" not in files["src/app/layout.tsx"]
     assert "Render every page per request" in " ".join(result.output.split())
 
 
 def test_csp_nonce_app_router_javascript(tmp_path, cli):
-    _, files = install_and_check_uninstall(cli, app_router_js(tmp_path), "--csp-nonce")
+    _, files = install_and_check_uninstall(cli, app_router_js(tmp_path), "--csp-nonce", exit_code=0)
     assert "export const dynamic = 'force-dynamic';\n\nexport default function RootLayout" in files["app/layout.jsx"]
     proxy = files["proxy.js"]
     assert proxy.count("import ") == 1 and "import { NextResponse } from 'next/server';" in proxy
@@ -505,7 +505,7 @@ def test_csp_nonce_app_router_javascript(tmp_path, cli):
 
 @pytest.mark.parametrize(("region", "hosts"), [("eu", ("https://api-iam.eu.intercom.io", "wss://nexus-europe-websocket.intercom.io")), ("au", ("https://api-iam.au.intercom.io", "https://static.au.intercomassets.com"))])
 def test_csp_nonce_region_sources(tmp_path, cli, region, hosts):
-    _, files = install_and_check_uninstall(cli, app_router_ts(tmp_path), "--csp-nonce", "--region", region)
+    _, files = install_and_check_uninstall(cli, app_router_ts(tmp_path), "--csp-nonce", "--region", region, exit_code=0)
     proxy = files["src/proxy.ts"]
     assert f"{region.upper()}-hosted workspace" in proxy
     assert_policy(proxy, Region(region))
@@ -516,7 +516,7 @@ def test_csp_nonce_region_sources(tmp_path, cli, region, hosts):
 def test_csp_nonce_before_next_16_writes_middleware(tmp_path, cli):
     root = app_router_ts(tmp_path)
     (root / "package.json").write_text(PACKAGE.replace('"next": "16.0.0"', '"next": "^15.3.0"').replace("__EXTRA__", ""))
-    _, files = install_and_check_uninstall(cli, root, "--csp-nonce")
+    _, files = install_and_check_uninstall(cli, root, "--csp-nonce", exit_code=0)
     assert "src/proxy.ts" not in files
     middleware = files["src/middleware.ts"]
     assert "export function middleware(request: NextRequest): NextResponse {" in middleware
@@ -526,7 +526,7 @@ def test_csp_nonce_before_next_16_writes_middleware(tmp_path, cli):
 def test_csp_nonce_leaves_an_existing_nonce_policy_alone(tmp_path, cli):
     root = app_router_ts(tmp_path)
     write_files(root, {"src/middleware.ts": NONCE_MIDDLEWARE})
-    result, files = install_and_check_uninstall(cli, root, "--csp-nonce")
+    result, files = install_and_check_uninstall(cli, root, "--csp-nonce", exit_code=0)
     assert result.exit_code == 0, result.output
     assert files["src/middleware.ts"] == NONCE_MIDDLEWARE.lstrip("\n")
     assert "src/proxy.ts" not in files and files["src/app/layout.tsx"] == LAYOUT_TSX_AFTER
@@ -538,7 +538,7 @@ def test_csp_nonce_leaves_an_existing_nonce_policy_alone(tmp_path, cli):
 def test_csp_nonce_with_another_middleware_is_a_manual_step(tmp_path, cli):
     root = app_router_ts(tmp_path)
     write_files(root, {"src/middleware.ts": AUTH_MIDDLEWARE})
-    result, files = install_and_check_uninstall(cli, root, "--csp-nonce")
+    result, files = install_and_check_uninstall(cli, root, "--csp-nonce", exit_code=4)
     assert result.exit_code == 4
     assert files["src/middleware.ts"] == AUTH_MIDDLEWARE.lstrip("\n") and "src/proxy.ts" not in files
     output = result.output
@@ -552,7 +552,7 @@ def test_csp_nonce_with_another_middleware_is_a_manual_step(tmp_path, cli):
 def test_csp_nonce_pages_router(tmp_path, cli):
     root = pages_router_ts(tmp_path)
     write_files(root, {"pages/account.tsx": "export default function Account() {\n  return null;\n}\n\nexport async function getServerSideProps() {\n  return { props: {} };\n}\n"})
-    result, files = install_and_check_uninstall(cli, root, "--csp-nonce")
+    result, files = install_and_check_uninstall(cli, root, "--csp-nonce", exit_code=4)
     assert result.exit_code == 4
     assert files["pages/_app.tsx"] == APP_TSX_AFTER and "pages/_document.tsx" not in files  # Next.js's own passes the nonce on
     proxy = files["proxy.ts"]
@@ -568,7 +568,7 @@ def test_csp_nonce_pages_router_custom_document(tmp_path, cli):
     root = pages_router_js(tmp_path)
     document = 'import { Html, Head, Main, NextScript } from "next/document";\n\nexport default function Document() {\n  return (\n    <Html lang="en">\n      <Head />\n      <body>\n        <Main />\n        <NextScript />\n      </body>\n    </Html>\n  );\n}\n'
     write_files(root, {"pages/_document.js": document, "pages/index.js": "export default function Home() {\n  return null;\n}\n\nexport async function getServerSideProps() {\n  return { props: {} };\n}\n"})
-    result, files = install_and_check_uninstall(cli, root, "--csp-nonce")
+    result, files = install_and_check_uninstall(cli, root, "--csp-nonce", exit_code=4)
     assert files["pages/_document.js"] == document
     output = " ".join(result.output.split())
     assert "gives your custom Document the request's CSP nonce as its `nonce` prop" in output

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SECRET, WORKSPACE_ID, git, only_the_api_is_left, snapshot
+from conftest import install_signed_in_app as _install
 from spa_verify import verify_built_app
 
 REPO = Path(__file__).resolve().parents[2]
@@ -263,11 +264,6 @@ def _ts_app(root: Path, *, router: bool) -> Path:
         "src/api.ts": "export function postJson(url: string, body?: unknown) {\n  return fetch(url, { method: 'POST', body: JSON.stringify(body) })\n}\n",
         "src/auth.ts": TS_AUTH,
     })
-
-
-def _install(cli, root: Path, *options: str):  # type: ignore[no-untyped-def]
-    options = options if "--auth" in options else (*options, "--auth", "cookie")  # these small apps have no sign-in of their own: --auth says they do (else anonymous-only)
-    return cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", *options)
 
 
 def _assert_idempotent_and_uninstalls(cli, root: Path, before: dict[str, bytes], *options: str) -> None:  # type: ignore[no-untyped-def]

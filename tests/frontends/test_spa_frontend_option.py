@@ -11,7 +11,7 @@ from conftest import WORKSPACE_ID
 from ember_support import write_app
 from test_vue import ts_app
 
-from intercom_wizard.integrations.base import Detection
+from intercom_wizard.integrations.base import Detection, FrontendDetails
 from intercom_wizard.integrations.frontends import angular, ember, vue
 from intercom_wizard.tree import ProjectTree
 
@@ -49,5 +49,5 @@ def test_a_detection_without_details_is_read_like_detect_reads_it(module, make, 
     framework) has no details: the integration reads them as its detect() would."""
     make(tmp_path)
     tree = ProjectTree(tmp_path)
-    stand_in: Detection[object] = Detection(module.NAME, "frontend", "", ("chosen with --frontend",))
+    stand_in: Detection[object] = Detection(module.NAME, "frontend", "", ("chosen with --frontend",), FrontendDetails())
     assert module._details(tree, stand_in) == module.details_of(tree, "") == module.detect(tree)[0].details

@@ -110,6 +110,23 @@ def test_beside_the_apps_own_vue_use_and_with_the_routers_own_name(tmp_path: Pat
     assert "Vue.use(Vuelidate);\nVue.use(intercomMessenger, { router: appRouter });\n\nnew Vue({" in after["src/main.js"]
 
 
+def test_router_declared_in_the_entry_is_passed_after_its_declaration(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    main = """
+    import Vue from 'vue';
+    import VueRouter from 'vue-router';
+    import App from './App.vue';
+
+    Vue.use(VueRouter);
+
+    const router = new VueRouter({ mode: 'history', routes: [] });
+
+    new Vue({ router, render: (h) => h(App) }).$mount('#app');
+    """
+    _, after = install_cycle(cli, vue2_app(tmp_path, main))
+    # Not after `Vue.use(VueRouter)`: `router` would not be declared yet there.
+    assert "const router = new VueRouter({ mode: 'history', routes: [] });\n\nVue.use(intercomMessenger, { router });\nnew Vue(" in after["src/main.js"]
+
+
 def test_typescript_vue_2_6_gets_typed_plugin(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     _, after = install_cycle(cli, vue2_app(tmp_path, VUE_CLI_MAIN, dependencies={"vue": "^2.6.14", "vue-router": "^3.5.1"}, typescript=True))
     plugin = after["src/plugins/intercom.ts"]

@@ -33,6 +33,7 @@ PROMPTING_PAGE = b"""<!doctype html><html><head><title>Welcome</title></head><bo
 
 SCRIPT = render(
     "html/intercom-messenger.js",
+    {"encoding": "raw"},
     workspace_id=WORKSPACE_ID,
     token_url="null",
     api_base="null",

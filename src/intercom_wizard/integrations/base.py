@@ -60,7 +60,7 @@ class Detection(Generic[DetailsT]):
     role: str  # "frontend" | "backend"
     root: str  # folder of that app inside the project ("" = the project root)
     evidence: tuple[str, ...]
-    details: DetailsT = field(default_factory=dict, compare=False, hash=False)  # type: ignore[assignment]
+    details: DetailsT = field(compare=False, hash=False)
 
     def summary(self) -> dict[str, Any]:
         return {"name": self.name, "root": self.root or ".", "evidence": list(self.evidence)}

@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from intercom_wizard.integrations.base import Detection
 from intercom_wizard.integrations.package_json import dependencies_of, read_package_json
 from intercom_wizard.tree import ProjectTree, folder_of, join
 
@@ -89,8 +88,4 @@ def uses_typescript(tree: ProjectTree, folder: str, manifest: dict[str, Any]) ->
     """The app is written in TypeScript: a tsconfig.json beside package.json, or the compiler as a dependency."""
     return tree.exists(join(folder, "tsconfig.json")) or "typescript" in dependencies_of(manifest)
 
-
-def detect_framework(tree: ProjectTree, name: str) -> list[Detection[Any]]:
-    """`framework_apps` as detections without details (react and nextjs add theirs with `replace`)."""
-    return [Detection(name, "frontend", app.folder, app.evidence) for app in framework_apps(tree, name)]
 

@@ -71,16 +71,32 @@ def use_call(instance: RootInstance | None, has_router: bool = True) -> str:
 
 
 def _last_use_before(instance: RootInstance) -> SgNode | None:
-    """The last top-level `Vue.use(...)` statement above the root instance."""
+    """The last top-level `Vue.use(...)` statement above the root instance and below the router's
+    declaration when the entry declares it (`Vue.use(VueRouter)` usually comes before `new VueRouter`)."""
     found = None
+    declared_at = _router_declaration_end(instance)
     for node in instance.root.children():
         if node.range().start.index >= instance.statement.range().start.index:
             break
+        if node.range().start.index < declared_at:
+            continue
         call = node.child(0) if node.kind() == "expression_statement" else None
         function = call.field("function") if call is not None and call.kind() == "call_expression" else None
         if function is not None and function.kind() == "member_expression" and function.text() == f"{instance.vue}.use":
             found = node
     return found
+
+
+def _router_declaration_end(instance: RootInstance) -> int:
+    """Where the top-level declaration of the router variable ends in the entry; 0 when it is imported."""
+    for node in instance.root.children():
+        if node.kind() not in ("lexical_declaration", "variable_declaration"):
+            continue
+        for declarator in node.find_all(kind="variable_declarator"):
+            name = declarator.field("name")
+            if name is not None and name.text() == instance.router:
+                return node.range().end.index
+    return 0
 
 
 def _vue_import(root: SgNode) -> str | None:

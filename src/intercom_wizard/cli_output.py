@@ -1,0 +1,104 @@
+"""What the command line prints: the consoles, errors, the plan and its diff, the summary after an install,
+the result line with its exit code, and the `detect` report.
+
+Kept apart from cli.py (the Typer commands and their options) so each command reads as its steps; like
+cli.py it imports only Typer and Rich at import time (rich.syntax only when a diff is coloured).
+"""
+
+import sys
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from intercom_wizard.errors import ExitCode, WizardError
+
+if TYPE_CHECKING:
+    from intercom_wizard.plan import Plan
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+def fail(error: WizardError) -> NoReturn:
+    err.print(f"[bold red]error:[/] {escape(error.message)}")
+    if error.hint:
+        err.print(f"[dim]{escape(error.hint)}[/]")
+    raise typer.Exit(int(error.exit_code))
+
+
+def show_plan(plan: "Plan") -> None:
+    err.print(f"[bold]Front end:[/] {plan.frontend or '-'}   [bold]Back end:[/] {plan.backend or '-'}")
+    for change in plan.changes:
+        err.print(f"  {change.action:7} {escape(change.path)}  [dim]{escape(change.reason)}[/]")
+    diff = plan.diff()
+    if diff and out.is_terminal:
+        from rich.syntax import Syntax  # pygments and its lexers: only to colour a diff on a terminal
+
+        out.print(Syntax(diff, "diff", theme="ansi_dark", word_wrap=True))
+    elif diff:
+        sys.stdout.write(diff)
+        sys.stdout.flush()
+    for note in plan.notes:
+        err.print(("[yellow]warning:[/] " if note.level == "warning" else "note: ") + escape(note.text))
+    for step in plan.manual_steps:
+        err.print(f"[bold yellow]manual step[/] in {escape(step.file)}: {escape(step.instruction)}\n    {escape(step.snippet)}")
+
+
+def show_summary(plan: "Plan") -> None:
+    err.print("[bold]Applied.[/] Next steps:" if plan.next_steps else "[bold]Applied.[/]")
+    for number, next_step in enumerate(plan.next_steps, start=1):
+        err.print(f"  {number}. {escape(next_step)}")
+    if plan.manual_steps:
+        err.print("[bold yellow]Still to do by hand:[/]")
+        for step in plan.manual_steps:
+            err.print(f"  - {escape(step.file)}: {escape(step.instruction)}\n      {escape(step.snippet)}")
+
+
+def finish(plan: "Plan", *, as_json: bool, dry_run: bool = False) -> NoReturn:
+    """The result, as the last line (JSON carries it as "result"), and its exit code: a dry run
+    reports what the install would end in, with the same code."""
+    from intercom_wizard.plan import ANONYMOUS_ONLY, INCOMPLETE
+
+    outcome = plan.result
+    if not as_json:
+        would = "would be " if dry_run else ""
+        if outcome == INCOMPLETE:
+            count = len(plan.manual_steps)
+            detail = f"{count} part{'s' if count != 1 else ''} left to do by hand (listed above)"
+            err.print(f"[bold yellow]result: {would}incomplete[/] - {detail}; identity is not working until done.")
+        elif outcome == ANONYMOUS_ONLY:
+            err.print(f"[bold green]result: {would}anonymous-only[/] - the app has no sign-in, so every visitor is a lead.")
+        else:
+            err.print(f"[bold green]result: {would}complete[/]")
+    raise typer.Exit(int(ExitCode.MANUAL_STEP if outcome == INCOMPLETE else ExitCode.OK))
+
+
+def show_detection(report: dict[str, Any]) -> None:
+    """`detect` without --json: the project's front ends, back ends, versions and existing Intercom code."""
+    out.print(f"[bold]{escape(report['root'])}[/] (git: {'yes' if report['git'] else 'no'})")
+    for role in ("frontends", "backends"):
+        out.print(f"[bold]{role}:[/]" + ("" if report[role] else " none"))
+        for item in report[role]:
+            extra = f", auth: {item['auth']}" if "auth" in item else ""
+            out.print(f"  {item['name']} in {item['root']}{extra}")
+            for evidence in item["evidence"]:
+                out.print(f"    [dim]{escape(evidence)}[/]")
+            for label, version in item.get("versions", {}).items():
+                out.print(f"    {escape(_version_line(label, version))}")
+    if report["package_managers"]:
+        out.print("[bold]package managers:[/] " + ", ".join(f"{k}: {v}" for k, v in report["package_managers"].items()))
+    if report["installed_by_wizard"]:
+        out.print(f"[bold]installed by intercom-wizard:[/] {escape(str(report['installed_by_wizard']))}")
+    if report["existing_intercom"]:
+        out.print("[bold yellow]existing Intercom code:[/]")
+        for finding in report["existing_intercom"]:
+            out.print(f"  {escape(finding)}")
+
+
+def _version_line(label: str, version: dict[str, object]) -> str:
+    if version["version"] is None:
+        return f"{label}: version unknown (supported {version['supported_range']})"
+    verdict = "" if version["supported"] else f" - OUTSIDE the supported range {version['supported_range']}"
+    return f"{label} {version['version']} ({version['how']}: {version['source']}){verdict}"
