@@ -10,10 +10,9 @@ origins: the step then carries it, so the API's endpoint allows exactly this ori
 import shlex
 
 from intercom_wizard.integrations.base import PlanContext
-from intercom_wizard.options import Region
+from intercom_wizard.options import DEFAULT_ENDPOINT, Region
 from intercom_wizard.signin import SignInEvidence
 
-DEFAULT_ENDPOINT = "/api/intercom-jwt"
 API_FOLDER = "<the folder with the API's code>"
 
 
@@ -46,7 +45,7 @@ def api_install_command(context: PlanContext) -> str:
     arguments = ["--workspace-id", options.workspace_id]
     if options.region is not Region.US:
         arguments += ["--region", options.region.value]
-    if options.token_endpoint.path != DEFAULT_ENDPOINT:
+    if options.token_endpoint != DEFAULT_ENDPOINT:
         arguments += ["--endpoint", options.token_endpoint.path]
     if options.frontend_origin:
         arguments += ["--frontend-origin", options.frontend_origin]
