@@ -1,6 +1,7 @@
 """Shared test helpers: fixture apps copied into tmp dirs (as git repos), the CLI, tree snapshots."""
 
 import contextlib
+import json
 import shutil
 import subprocess
 import textwrap
@@ -13,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from intercom_wizard.cli import app
+from intercom_wizard.outputcheck import TYPESCRIPT_SYNTAX_SCRIPT
 
 REPO = Path(__file__).resolve().parents[1]
 # Every fixture app by folder name, plus the bundled demo sample.
@@ -89,6 +91,23 @@ def only_the_api_is_left(result) -> bool:  # type: ignore[no-untyped-def]
     output = result.output if code is not None else result.stdout + result.stderr
     text = " ".join(output.split())
     return (code if code is not None else result.returncode) == 4 and text.count("manual step in ") == 1 and API_ELSEWHERE in text
+
+
+@pytest.fixture(scope="session")
+def typescript(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """TypeScript's own package (pinned), for checking rendered templates with its parser."""
+    root = tmp_path_factory.mktemp("typescript")
+    (root / "package.json").write_text(json.dumps({"name": "template-check", "private": True}))
+    subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", "typescript@5.9"], cwd=root, check=True, capture_output=True)
+    return root / "node_modules" / "typescript"
+
+
+def syntax_errors(typescript: Path, files: dict[str, str]) -> dict[str, list[str]]:
+    """TypeScript's parser over each file (by its name's extension: .ts, .tsx, .js, .jsx): path -> errors."""
+    request = json.dumps({"typescript": str(typescript), "files": [{"path": path, "text": text} for path, text in files.items()]})
+    checked = subprocess.run(["node", str(TYPESCRIPT_SYNTAX_SCRIPT)], input=request, capture_output=True, text=True, check=True)
+    errors: dict[str, list[str]] = json.loads(checked.stdout)
+    return errors
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

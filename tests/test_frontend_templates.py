@@ -8,9 +8,12 @@ JavaScript that JavaScript projects receive (`shared.javascript.to_javascript`).
 
 import itertools
 import re
+import shutil
 from importlib import resources
+from pathlib import Path
 
 import pytest
+from conftest import syntax_errors
 
 from intercom_wizard.edits import parse
 from intercom_wizard.integrations.shared.javascript import to_javascript
@@ -79,3 +82,24 @@ def test_every_variant_parses(name: str) -> None:
             javascript = to_javascript(source, jsx=grammar == "tsx")  # what Next.js and React projects in JavaScript get
             assert parse(javascript, "tsx" if grammar == "tsx" else "javascript").find(kind="ERROR") is None, (name, choices, javascript)
             assert not re.search(r":\s*(Promise<|NextRequest|IntercomUser)", javascript), (name, choices)
+
+
+@pytest.mark.skipif(shutil.which("npm") is None or shutil.which("node") is None, reason="needs Node.js and npm")
+def test_every_script_variant_passes_typescripts_own_parser(typescript: Path) -> None:
+    """The same variants through TypeScript's parser (typescript-syntax.cjs, what `install` checks its
+    output with): the TypeScript/TSX templates, the JavaScript projects get, and the plain script."""
+    files: dict[str, str] = {}
+    for name in _names():
+        grammar = _grammar(name)
+        if grammar == "html":
+            continue
+        text = TEMPLATES.joinpath(name).read_text(encoding="utf-8")
+        values = {key: value for key, value in VALUES.items() if f"__IW_{key.upper()}__" in text}
+        for number, choices in enumerate(_variants(name)):
+            source = render(name, choices, **values)
+            files[f"{number}/{name}"] = source
+            if grammar in ("typescript", "tsx"):
+                javascript = to_javascript(source, jsx=grammar == "tsx")
+                files[f"{number}/{name.rsplit('.', 1)[0]}.{'jsx' if grammar == 'tsx' else 'js'}"] = javascript
+    assert len(files) > len(_names())
+    assert syntax_errors(typescript, files) == {}

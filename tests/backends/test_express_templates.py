@@ -1,10 +1,13 @@
 """Every variant of Express's route template parses, as CommonJS, as an ES module and as the
-TypeScript the wizard derives from it, with the grammar outputcheck falls back on (ast-grep's
-tree-sitter JavaScript/TypeScript; the TypeScript package itself is the project's, not ours)."""
+TypeScript the wizard derives from it: with the grammar outputcheck falls back on (ast-grep's
+tree-sitter JavaScript/TypeScript), and with TypeScript's own parser (a pinned package)."""
 
 import itertools
+import shutil
+from pathlib import Path
 
 import pytest
+from conftest import syntax_errors
 
 from intercom_wizard.edits import parse
 from intercom_wizard.integrations.backends.express.plan import _as_es_module, _as_typescript
@@ -22,10 +25,9 @@ def _syntax_errors(text: str, language: str) -> list[str]:
     return [node.text()[:60] for node in parse(text, language).find_all(kind="ERROR")]
 
 
-@pytest.mark.parametrize(("kind", "cors"), list(itertools.product(USERS, ["none", "cookie", "bearer"])))
-def test_route_parses_in_every_variant(kind, cors):
+def _route(kind: str, cors: str) -> str:
     expression, middleware = USERS[kind]
-    module = render(
+    return render(
         "express/intercom-jwt.js",
         {"passport": "yes" if middleware.startswith("passport.") else "no", "cors": cors},
         endpoint="/api/intercom-jwt",
@@ -34,6 +36,15 @@ def test_route_parses_in_every_variant(kind, cors):
         id_field="id",
         middleware=middleware,
     )
+
+
+VARIANTS = list(itertools.product(USERS, ["none", "cookie", "bearer"]))
+
+
+@pytest.mark.parametrize(("kind", "cors"), VARIANTS)
+def test_route_parses_in_every_variant(kind, cors):
+    middleware = USERS[kind][1]
+    module = _route(kind, cors)
     assert "iw:" not in module and "__IW_" not in module
     assert ("require('cors')" in module) is (cors != "none")
     assert ("credentials: true" in module) is (cors == "cookie")
@@ -46,3 +57,15 @@ def test_route_parses_in_every_variant(kind, cors):
 
 def test_user_adapter_parses():
     assert _syntax_errors(render("express/user-adapter.js"), "javascript") == []
+
+
+@pytest.mark.skipif(shutil.which("npm") is None or shutil.which("node") is None, reason="needs Node.js and npm")
+def test_every_variant_passes_typescripts_own_parser(typescript: Path) -> None:
+    files = {"user-adapter.js": render("express/user-adapter.js")}
+    for kind, cors in VARIANTS:
+        module = _route(kind, cors)
+        files[f"{kind}-{cors}.cjs.js"] = module
+        files[f"{kind}-{cors}.mjs.js"] = _as_es_module(module)
+        for default_imports in (True, False):
+            files[f"{kind}-{cors}-{default_imports}.ts"] = _as_typescript(module, default_imports=default_imports)
+    assert syntax_errors(typescript, files) == {}

@@ -3,36 +3,19 @@ them, parses with TypeScript's own parser (the checker `install` runs on its out
 typescript-syntax.cjs), and so does its JavaScript form where the integration strips the types."""
 
 import itertools
-import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import syntax_errors
 
 from intercom_wizard.integrations.frontends.angular.service import service_source
 from intercom_wizard.integrations.frontends.ember import initializer_source
 from intercom_wizard.integrations.frontends.ember import service_source as ember_service_source
 from intercom_wizard.integrations.frontends.spa_common import SpaApp
 from intercom_wizard.integrations.frontends.vue import plugin_source
-from intercom_wizard.outputcheck import TYPESCRIPT_SYNTAX_SCRIPT
 
 pytestmark = pytest.mark.skipif(shutil.which("npm") is None or shutil.which("node") is None, reason="needs Node.js and npm")
-
-
-@pytest.fixture(scope="module")
-def typescript(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("typescript")
-    (root / "package.json").write_text(json.dumps({"name": "template-check", "private": True}))
-    subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", "typescript@5.9"], cwd=root, check=True, capture_output=True)
-    return root / "node_modules" / "typescript"
-
-
-def syntax_errors(typescript: Path, files: dict[str, str]) -> dict[str, list[str]]:
-    request = json.dumps({"typescript": str(typescript), "files": [{"path": path, "text": text} for path, text in files.items()]})
-    checked = subprocess.run(["node", str(TYPESCRIPT_SYNTAX_SCRIPT)], input=request, capture_output=True, text=True, check=True)
-    errors: dict[str, list[str]] = json.loads(checked.stdout)
-    return errors
 
 
 def angular_services() -> dict[str, str]:
