@@ -395,3 +395,15 @@ def alias_specifier(tree: ProjectTree, from_file: str, module_file: str) -> str 
             if module_file.startswith(prefix):
                 return "@/" + str(PurePosixPath(module_file[len(prefix):]).with_suffix(""))
     return None
+
+
+def eslint_config_text(tree: ProjectTree, path: str) -> str:
+    """The ESLint configs that apply to `path` (its folder up to the root, package.json's `eslintConfig`
+    included), as one text to read rule settings from."""
+    texts: list[str] = []
+    for folder in _folders_up(path):
+        texts.extend(filter(None, (_read(tree, _join(folder, name)) for name in ESLINT_FILES)))
+        manifest = _read(tree, _join(folder, "package.json"))
+        if manifest and '"eslintConfig"' in manifest:
+            texts.append(manifest)
+    return "\n".join(texts)
