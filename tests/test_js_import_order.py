@@ -44,6 +44,11 @@ def test_alphabetical_only_where_the_files_group_already_is():
     assert added(unsorted, RELATIVE) == unsorted + RELATIVE + "\n"
 
 
+def test_a_comment_above_an_import_stays_with_it():
+    own = "// the app's own\nimport { k } from './k';\nimport { z } from './z';\n"
+    assert added("import React from 'react';\n\n" + own, RELATIVE) == "import React from 'react';\n\n" + RELATIVE + "\n" + own
+
+
 def test_interleaved_kinds_keep_the_old_rule():
     text = "import App from './App';\nimport React from 'react';\nimport { b } from './b';\n"
     assert added(text, RELATIVE) is None  # the caller then adds it after the last import

@@ -84,7 +84,16 @@ def ordered_import(lint: str, source: SourceText, script: tuple[str, int, str], 
         return insert_lines_after(source, script_offset + placement.after.range().end.index, lines)
     assert placement.before is not None  # a placement names one neighbour or the other
     lines = statement + ("\n\n" if placement.blank_after else "\n")
-    return insert_lines_before(source, script_offset + placement.before.range().start.index, lines)
+    return insert_lines_before(source, script_offset + _with_leading_comments(placement.before).range().start.index, lines)
+
+
+def _with_leading_comments(node: SgNode) -> SgNode:
+    """The first of the comments on the lines right above `node` (they belong to it), or `node` itself."""
+    first = node
+    previous = node.prev()
+    while previous is not None and previous.kind() == "comment" and previous.range().end.line + 1 == first.range().start.line:
+        first, previous = previous, previous.prev()
+    return first
 
 
 def is_component(path: str) -> bool:
