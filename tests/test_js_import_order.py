@@ -10,10 +10,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import git, install_quietly, only_the_api_is_left, snapshot
 
 from intercom_wizard.edits import apply_insertions, parse
 from intercom_wizard.integrations.frontends.spa_common.imports import ordered_import
-from intercom_wizard.js_import_order import order_from_lint
+from intercom_wizard.js_import_order import arrange_imports, order_from_lint
 from intercom_wizard.sourcefile import SourceText
 
 OURS = "import { useIntercomMessenger } from '@/intercom/messenger';"
@@ -91,6 +92,18 @@ def test_simple_import_sort_puts_a_side_effect_import_first():
     assert added(text, "import './intercom.js';", lint) == "import './intercom.js';\n\n" + text
 
 
+def test_a_created_files_imports_are_laid_out_in_the_configured_order():
+    created = "/* ours */\nimport { useEffect } from 'react';\nimport { start } from './messenger';\nimport { b } from '@/b';\n\nexport {};\n"
+    simple = order_from_lint("{ rules: { 'simple-import-sort/imports': 'error' } }")
+    assert simple is not None
+    assert arrange_imports(created, "typescript", simple) == (
+        "/* ours */\nimport { useEffect } from 'react';\n\nimport { b } from '@/b';\n\nimport { start } from './messenger';\n\nexport {};\n"
+    )
+    unassigned = "import 'x';\nimport React from 'react';\n"
+    ordered = order_from_lint("{ rules: { 'import/order': 'error' } }")
+    assert ordered is not None and arrange_imports(unassigned, "typescript", ordered) == unassigned
+
+
 LINT_PACKAGES = ["eslint@9.36.0", "eslint-plugin-import@2.31.0", "eslint-plugin-simple-import-sort@12.1.1"]
 SIMPLE_SORT = """import simpleImportSort from 'eslint-plugin-simple-import-sort';
 export default [{ plugins: { 'simple-import-sort': simpleImportSort }, rules: { 'simple-import-sort/imports': 'error' } }];
@@ -143,3 +156,71 @@ def test_the_real_eslint_finds_no_more_import_order_problems(lint_tools, config,
     after_files = {name: added(text, statement, lint, "javascript") or text.rstrip("\n") + "\n" + statement + "\n" for name, text in SOURCES.items()}
     after = _problems(lint_tools, config, after_files)
     assert (before, after) == (0, 0), after_files
+
+
+APP_LINT = """import simpleImportSort from 'eslint-plugin-simple-import-sort'
+
+export default [
+  {
+    files: ['**/*.js', '**/*.jsx'],
+    languageOptions: { parserOptions: { ecmaFeatures: { jsx: true } } },
+    plugins: { 'simple-import-sort': simpleImportSort },
+    rules: { 'simple-import-sort/imports': 'error' },
+  },
+]
+"""
+APP_FILES = {
+    "package.json": json.dumps(
+        {
+            "name": "app",
+            "private": True,
+            "type": "module",
+            "dependencies": {"react": "^19.1.1", "react-dom": "^19.1.1"},
+            "devDependencies": {"vite": "^7.1.7", "eslint": "^9.36.0", "eslint-plugin-simple-import-sort": "^12.1.1"},
+        },
+    ),  # fmt: skip
+    "eslint.config.js": APP_LINT,
+    ".gitignore": "node_modules\n",
+    "index.html": '<!doctype html>\n<html>\n  <body>\n    <div id="root"></div>\n    <script type="module" src="/src/main.jsx"></script>\n  </body>\n</html>\n',
+    "src/main.jsx": "import { StrictMode } from 'react'\nimport { createRoot } from 'react-dom/client'\n\nimport App from './App'\n\n"
+    "createRoot(document.getElementById('root')).render(\n  <StrictMode>\n    <App />\n  </StrictMode>,\n)\n",
+    "src/App.jsx": "export default function App() {\n  return <h1>Hello</h1>\n}\n",
+    "src/api.js": "export function postJson(url, body) {\n  return fetch(url, { method: 'POST', body: JSON.stringify(body) })\n}\n",
+    "src/zone.js": "export const zone = 'eu'\n",
+    "src/auth.js": "import { postJson } from './api'\nimport { zone } from './zone'\n\n"
+    "export async function login(username, password) {\n  await postJson('/api/login', { username, password, zone })\n}\n\n"
+    "export async function logout() {\n  await postJson('/logout')\n}\n",
+}
+
+
+def test_an_install_into_a_simple_import_sort_app_adds_no_lint_problem(tmp_path, cli, lint_tools):
+    """ESLint is configured but not installed when the wizard runs (so it cannot `--fix`): the imports it
+    adds must already be where simple-import-sort wants them. Linted with the real plugin afterwards."""
+    root = tmp_path / "app"
+    for name, text in APP_FILES.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "app")
+    before = snapshot(root)
+    result = install_quietly(cli, root)
+    assert only_the_api_is_left(result), result.output
+    receipt = json.loads((root / ".intercom-wizard.json").read_text())
+    touched = sorted(p for p in set(receipt["created"]) | set(receipt["inserted"]) if p.endswith((".js", ".jsx")))
+    assert "src/auth.js" in touched, touched
+    scratch = tmp_path / "before"
+    for name, data in before.items():
+        (scratch / name).parent.mkdir(parents=True, exist_ok=True)
+        (scratch / name).write_bytes(data)
+    counts = []
+    for folder in (scratch, root):
+        (folder / "node_modules").symlink_to(lint_tools / "node_modules", target_is_directory=True)
+        files = [p for p in touched if (folder / p).is_file()]
+        completed = subprocess.run(
+            [str(folder / "node_modules/.bin/eslint"), "--format", "json", *files], cwd=folder, capture_output=True, text=True, check=False
+        )
+        assert completed.returncode in (0, 1), completed.stderr
+        counts.append(sum(r["errorCount"] + r["warningCount"] for r in json.loads(completed.stdout)))
+    print(f"ESLint (simple-import-sort) problems over {len(touched)} touched files, before -> after: {counts}")
+    assert counts == [0, 0], (root / "src/auth.js").read_text()

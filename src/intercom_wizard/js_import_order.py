@@ -18,6 +18,8 @@ from typing import Any
 
 from ast_grep_py import SgNode
 
+from intercom_wizard.edits import parse
+
 # eslint-plugin-import's default `groups`; types it leaves out ("internal", "unknown"...) come last.
 IMPORT_ORDER_DEFAULT_GROUPS: tuple[tuple[str, ...], ...] = (("builtin",), ("external",), ("parent",), ("sibling",), ("index",))
 # A file's own grouping, by default: packages, aliases, relative paths.
@@ -137,8 +139,6 @@ class Placement:
 
 def place_import(root: SgNode, text: str, statement: str, language: str, order: ImportOrder | None) -> Placement | None:
     """Where `statement` goes among the top-level imports under `root`, or None for "after the last import"."""
-    from intercom_wizard.edits import parse  # edits imports plan/sourcefile; kept lazy for a light import of this module
-
     ours = _imports(parse(statement, language))
     imports = _imports(root)
     if not ours or not imports or any(_is_require(child) for child in root.children()):
@@ -248,3 +248,40 @@ def _groups_apart(imports: list[_Import], ranks: list[int], text: str) -> bool:
         if ranks[index] != ranks[index - 1]
     ]
     return bool(boundaries) and all(boundaries)
+
+
+def arrange_imports(text: str, language: str, order: ImportOrder) -> str:
+    """A file we create, its leading import block laid out in the configured order (groups in rank
+    order, sorted within a group if the rule sorts, a blank line between groups if it wants one).
+    Unchanged when the block holds comments or, under import/order, a side-effect import (which the
+    rule leaves where it is)."""
+    children = parse(text, language).children()
+    first = next((index for index, child in enumerate(children) if child.kind() == "import_statement"), None)
+    if first is None:
+        return text
+    block = []
+    for child in children[first:]:
+        if child.kind() != "import_statement":
+            break
+        block.append(child)
+    imports = _imports(parse(text[block[0].range().start.index : block[-1].range().end.index], language))
+    if len(imports) < 2 or len(imports) != len(block):
+        return text
+    if any(item.side_effect for item in imports) and order.source != "simple-import-sort":
+        return text
+
+    def placement(pair: tuple[int, _Import]) -> tuple[int, Any]:
+        index, item = pair
+        rank = order.rank(item.specifier, item.side_effect)
+        return (rank, (0, index) if item.side_effect or not order.alphabetize else (1, _sort_key(item.specifier, order.source)))
+
+    arranged = sorted(enumerate(imports), key=placement)
+    lines: list[str] = []
+    previous: int | None = None
+    for index, item in arranged:
+        rank = order.rank(item.specifier, item.side_effect)
+        if previous is not None and rank != previous and order.separated:
+            lines.append("")
+        lines.append(block[index].text())
+        previous = rank
+    return text[: block[0].range().start.index] + "\n".join(lines) + text[block[-1].range().end.index :]

@@ -26,6 +26,7 @@ from intercom_wizard.js_commas import (
     trailing_comma_from_eslint,
     trailing_comma_from_prettier,
 )
+from intercom_wizard.js_import_order import ImportOrder, arrange_imports, order_from_lint
 from intercom_wizard.tree import ProjectTree
 
 DEFAULT_QUOTE = "'"
@@ -56,6 +57,7 @@ class JsStyle:
     indent: str = "  "
     allows_void: bool = True
     trailing_commas: str | None = None  # "all", "es5", "none"; None: our lists as written
+    import_order: ImportOrder | None = None  # ESLint's import order rule: how a created file's imports are laid out
 
     def restyle(self, text: str, language: str, *, reindent: bool = True) -> str:
         return restyle_js(text, language, self, reindent=reindent)
@@ -103,6 +105,7 @@ def infer_js_style(tree: ProjectTree, path: str, *, ours: frozenset[str] = froze
         indent=evidence.indent or "  ",
         allows_void=True if evidence.allows_void is None else evidence.allows_void,
         trailing_commas=evidence.trailing_commas,
+        import_order=order_from_lint(eslint_config_text(tree, path)),
     )
 
 
@@ -253,6 +256,8 @@ def restyle_js(text: str, language: str, style: JsStyle, *, reindent: bool = Tru
         else:
             edits += trailing_comma_edits(root, style.trailing_commas)
     result = _apply(text, edits)
+    if reindent and style.import_order is not None:  # a whole file we create (snippets come with reindent=False)
+        result = arrange_imports(result, language, style.import_order)
     if reindent and style.indent != "  ":
         result = _reindent(result, language, style.indent)
     return result
