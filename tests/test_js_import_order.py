@@ -158,7 +158,8 @@ def test_the_real_eslint_finds_no_more_import_order_problems(lint_tools, config,
     assert (before, after) == (0, 0), after_files
 
 
-APP_LINT = """import simpleImportSort from 'eslint-plugin-simple-import-sort'
+APP_LINT = {
+    "simple-import-sort": """import simpleImportSort from 'eslint-plugin-simple-import-sort'
 
 export default [
   {
@@ -168,7 +169,21 @@ export default [
     rules: { 'simple-import-sort/imports': 'error' },
   },
 ]
-"""
+""",
+    "import-order": """import importPlugin from 'eslint-plugin-import'
+
+export default [
+  {
+    files: ['**/*.js', '**/*.jsx'],
+    languageOptions: { ecmaVersion: 'latest', sourceType: 'module', parserOptions: { ecmaFeatures: { jsx: true } } },
+    plugins: { import: importPlugin },
+    rules: {
+      'import/order': ['error', { groups: ['builtin', 'external', 'internal', 'parent', 'sibling', 'index'], 'newlines-between': 'always', alphabetize: { order: 'asc' } }],
+    },
+  },
+]
+""",
+}
 APP_FILES = {
     "package.json": json.dumps(
         {
@@ -179,7 +194,6 @@ APP_FILES = {
             "devDependencies": {"vite": "^7.1.7", "eslint": "^9.36.0", "eslint-plugin-simple-import-sort": "^12.1.1"},
         },
     ),  # fmt: skip
-    "eslint.config.js": APP_LINT,
     ".gitignore": "node_modules\n",
     "index.html": '<!doctype html>\n<html>\n  <body>\n    <div id="root"></div>\n    <script type="module" src="/src/main.jsx"></script>\n  </body>\n</html>\n',
     "src/main.jsx": "import { StrictMode } from 'react'\nimport { createRoot } from 'react-dom/client'\n\nimport App from './App'\n\n"
@@ -193,11 +207,12 @@ APP_FILES = {
 }
 
 
-def test_an_install_into_a_simple_import_sort_app_adds_no_lint_problem(tmp_path, cli, lint_tools):
+@pytest.mark.parametrize("rule", sorted(APP_LINT))
+def test_an_install_into_an_app_with_an_import_order_rule_adds_no_lint_problem(tmp_path, cli, lint_tools, rule):
     """ESLint is configured but not installed when the wizard runs (so it cannot `--fix`): the imports it
-    adds must already be where simple-import-sort wants them. Linted with the real plugin afterwards."""
+    adds and the files it creates must already be in the rule's order. Linted with the real plugin afterwards."""
     root = tmp_path / "app"
-    for name, text in APP_FILES.items():
+    for name, text in {**APP_FILES, "eslint.config.js": APP_LINT[rule]}.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text)
     git(root, "init", "-q")
@@ -222,5 +237,5 @@ def test_an_install_into_a_simple_import_sort_app_adds_no_lint_problem(tmp_path,
         )
         assert completed.returncode in (0, 1), completed.stderr
         counts.append(sum(r["errorCount"] + r["warningCount"] for r in json.loads(completed.stdout)))
-    print(f"ESLint (simple-import-sort) problems over {len(touched)} touched files, before -> after: {counts}")
+    print(f"ESLint ({rule}) problems over {len(touched)} touched files, before -> after: {counts}")
     assert counts == [0, 0], (root / "src/auth.js").read_text()
