@@ -26,6 +26,7 @@ from intercom_wizard.js_commas import (
     trailing_comma_from_eslint,
     trailing_comma_from_prettier,
 )
+from intercom_wizard.js_import_order import ImportOrder, arrange_imports, order_from_lint
 from intercom_wizard.tree import ProjectTree
 
 DEFAULT_QUOTE = "'"
@@ -56,6 +57,7 @@ class JsStyle:
     indent: str = "  "
     allows_void: bool = True
     trailing_commas: str | None = None  # "all", "es5", "none"; None: our lists as written
+    import_order: ImportOrder | None = None  # ESLint's import order rule: how a created file's imports are laid out
 
     def restyle(self, text: str, language: str, *, reindent: bool = True) -> str:
         return restyle_js(text, language, self, reindent=reindent)
@@ -103,6 +105,7 @@ def infer_js_style(tree: ProjectTree, path: str, *, ours: frozenset[str] = froze
         indent=evidence.indent or "  ",
         allows_void=True if evidence.allows_void is None else evidence.allows_void,
         trailing_commas=evidence.trailing_commas,
+        import_order=order_from_lint(eslint_config_text(tree, path)),
     )
 
 
@@ -253,6 +256,8 @@ def restyle_js(text: str, language: str, style: JsStyle, *, reindent: bool = Tru
         else:
             edits += trailing_comma_edits(root, style.trailing_commas)
     result = _apply(text, edits)
+    if reindent and style.import_order is not None:  # a whole file we create (snippets come with reindent=False)
+        result = arrange_imports(result, language, style.import_order)
     if reindent and style.indent != "  ":
         result = _reindent(result, language, style.indent)
     return result
@@ -395,3 +400,15 @@ def alias_specifier(tree: ProjectTree, from_file: str, module_file: str) -> str 
             if module_file.startswith(prefix):
                 return "@/" + str(PurePosixPath(module_file[len(prefix):]).with_suffix(""))
     return None
+
+
+def eslint_config_text(tree: ProjectTree, path: str) -> str:
+    """The ESLint configs that apply to `path` (its folder up to the root, package.json's `eslintConfig`
+    included), as one text to read rule settings from."""
+    texts: list[str] = []
+    for folder in _folders_up(path):
+        texts.extend(filter(None, (_read(tree, _join(folder, name)) for name in ESLINT_FILES)))
+        manifest = _read(tree, _join(folder, "package.json"))
+        if manifest and '"eslintConfig"' in manifest:
+            texts.append(manifest)
+    return "\n".join(texts)
