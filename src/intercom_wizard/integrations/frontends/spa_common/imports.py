@@ -6,10 +6,11 @@ from ast_grep_py import SgNode
 
 from intercom_wizard.edits import insert_lines_after, insert_lines_before, last_import, parse
 from intercom_wizard.integrations.base import PlanContext
+from intercom_wizard.js_config import eslint_config_text
 from intercom_wizard.js_import_order import order_from_lint, place_import
 from intercom_wizard.plan import Insertion
 from intercom_wizard.sourcefile import SourceText
-from intercom_wizard.style import eslint_config_text, infer_js_style, js_language
+from intercom_wizard.style import infer_js_style, js_language
 from intercom_wizard.tree import ProjectTree
 
 
