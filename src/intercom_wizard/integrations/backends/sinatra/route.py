@@ -8,11 +8,23 @@ from intercom_wizard.astgrep import field_text
 from intercom_wizard.edits import indent_unit, indentation_at, insert_lines_after, insert_lines_before
 from intercom_wizard.envfile import plan_secret
 from intercom_wizard.integrations import identity
-from intercom_wizard.integrations.backends.ruby_common import add_jwt_gem, add_requires, email_and_name, env_file, method_name, quote_style, requote, ruby
+from intercom_wizard.integrations.backends.ruby_common import (
+    add_jwt_gem,
+    add_requires,
+    email_and_name,
+    env_file,
+    method_name,
+    quote_style,
+    requote,
+    ruby,
+    ruby_level,
+)
 from intercom_wizard.integrations.backends.sinatra.details import SinatraAuth, SinatraDetails
 from intercom_wizard.integrations.backends.sinatra.detect import ROUTE_METHODS, folder_setting, sets
 from intercom_wizard.integrations.base import Detection, PlanContext
 from intercom_wizard.templates import render
+from intercom_wizard.tree import ProjectTree
+from intercom_wizard.versions import gem_version
 
 ADAPTER_HELPER = "intercom_signed_in_user"
 NAME_READERS = ":name, :full_name, :display_name, :username"
@@ -25,9 +37,11 @@ def plan(context: PlanContext, detection: Detection[SinatraDetails]) -> None:
     source = tree.read(app_file)
     quote = quote_style([source.text])
     add_requires(context, app_file, ["json", "jwt"], "loads the JWT library for the token route")
-    route = requote(_route_source(str(context.options.endpoint), details.auth), quote)
+    # Hash#compact only exists from Ruby 2.4 (and a Sinatra app has no ActiveSupport to add it).
+    hash_compact = not _ruby_before(tree, detection.root, 2, 4)
+    route = requote(_route_source(str(context.options.endpoint), details.auth, hash_compact=hash_compact), quote)
     _add_route(context, detection, route)
-    add_jwt_gem(context, details.gemfile)
+    add_jwt_gem(context, details.gemfile, before_ruby_2_5=_ruby_before(tree, detection.root, 2, 5))
     plan_secret(context, env_file(tree, detection.root, details.gemfile))
     if details.auth.kind == "none":
         after = next((c.after for c in builder.changes() if c.path == app_file), None)
@@ -50,7 +64,17 @@ def plan(context: PlanContext, detection: Detection[SinatraDetails]) -> None:
             )
 
 
-def _route_source(endpoint: str, auth: SinatraAuth) -> str:
+def _ruby_before(tree: ProjectTree, root: str, *release: int) -> bool:
+    """The app's Ruby is older than `release`: declared so, or not declared beside a Sinatra 1.x, whose
+    apps ran on the Ruby of their years (2.0-2.3); the older form runs on every newer Ruby too."""
+    level = ruby_level(tree, root)
+    if level is not None:
+        return level.below(*release)
+    sinatra = gem_version(tree, root, "sinatra")
+    return sinatra is not None and sinatra.below(2, 0)
+
+
+def _route_source(endpoint: str, auth: SinatraAuth, *, hash_compact: bool = True) -> str:
     adapter = ""
     if auth.kind == "helper":
         user = "current_user"
@@ -71,6 +95,7 @@ def _route_source(endpoint: str, auth: SinatraAuth) -> str:
         name_claim = f"    name: {reader.format(name)}," if name else ""
     return adapter + render(
         "sinatra/intercom_jwt.rb",
+        {"hash_compact": "yes" if hash_compact else "no"},
         endpoint=endpoint,
         user=user,
         user_id=reader.format("id"),
