@@ -8,9 +8,9 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import jwt
 import pytest
 from bands import band_diff
-import jwt
 from conftest import SECRET, install_quietly, write_files
 from test_version_bands import added_file
 
