@@ -260,3 +260,29 @@ def test_python_3_6_check_finds_what_3_7_added() -> None:
     problems = python_3_7_problems(module, (3, 6))
     assert [p.split(":", 1)[0] for p in problems] == ["line 1", "line 2", "line 3"] and all("needs Python 3.7" in p for p in problems)
     assert python_3_7_problems(module, (3, 7)) == []
+
+
+def test_classic_entry_that_only_loads_route_files_gets_the_route_in_the_busiest_one(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """A Sinatra 1.4 classic app whose main file requires `routes/*.rb` and keeps its user in a class
+    variable (no session, no helper): the route joins the loaded file with the most routes, fails closed,
+    and the install is incomplete (exit 4) with the helper to fill in, not a crash."""
+    write_files(
+        tmp_path,
+        {
+            "Gemfile": "source 'https://rubygems.org'\ngem 'sinatra', '~> 1.4.5'\n",
+            "Gemfile.lock": SINATRA_14_LOCK,
+            "notes.rb": "require 'sinatra'\n\nrequire_relative 'routes/accounts'\nrequire_relative 'routes/notes'\n",
+            "routes/accounts.rb": (
+                "before do\n  @@member ||= nil\nend\n\npost '/login' do\n  @@member = params[:name] if params[:password] == 'letmein'\n"
+                "  redirect '/'\nend\n\nget '/logout' do\n  @@member = nil\n  redirect '/'\nend\n"
+            ),
+            "routes/notes.rb": "get '/' do\n  erb :index\nend\n\nget '/notes/:id' do\n  erb :note\nend\n\npost '/notes' do\n  redirect '/'\nend\n",
+            "views/layout.erb": "<html>\n<body>\n<%= yield %>\n</body>\n</html>\n",
+        },
+    )
+    result = install_quietly(cli, tmp_path)
+    assert result.exit_code == 4, result.output
+    notes = (tmp_path / "routes/notes.rb").read_text()
+    assert "get '/api/intercom-jwt' do" in notes and "def intercom_signed_in_user" in notes
+    assert "intercom_signed_in_user() in routes/notes.rb" in " ".join(result.stderr.split())
+    assert "require 'jwt'" in (tmp_path / "notes.rb").read_text() and "api/intercom-jwt" not in (tmp_path / "routes/accounts.rb").read_text()
