@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from intercom_wizard.verify.browser import visit_context
+from intercom_wizard.verify.login_form import login_form
 from intercom_wizard.verify.observe import Delivered, Observations, PageState, Probe
 from intercom_wizard.verify.settings import SignIn, VerifyOptions
 from intercom_wizard.verify.violations import widget_blocked
@@ -22,9 +23,6 @@ from intercom_wizard.verify.violations import widget_blocked
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Dialog, Page
 
-PASSWORD_FORM = "form:has(input[type=password])"
-USERNAME_FIELDS = "input:not([type]), input[type=text], input[type=email], input[type=tel]"
-SUBMIT_BUTTONS = "button[type=submit], input[type=submit], button:not([type])"
 WIDGET_MARKER = "widget.intercom.io/widget/"
 QUIET_SECONDS = 0.3
 NAVIGATION_TIMEOUT_MS = 30_000
@@ -188,25 +186,16 @@ class Visit:
         except Exception as error:
             self.obs.fail_step(step, f"could not open the login page {login_url}: {_first_line(error)}")
             return
-        form = page.locator(PASSWORD_FORM).first
-        password = page.locator(sign_in.password_selector).first if sign_in.password_selector else form.locator("input[type=password]").first
-        if sign_in.username_selector:
-            username = page.locator(sign_in.username_selector).first
-        else:
-            username = form.locator(USERNAME_FIELDS).filter(visible=True).first
+        form = login_form(page, sign_in)
         try:
-            username.fill(sign_in.username, timeout=ACTION_TIMEOUT_MS)
-            password.fill(sign_in.password, timeout=ACTION_TIMEOUT_MS)
+            form.fill(sign_in, ACTION_TIMEOUT_MS)
         except Exception as error:
-            self.obs.fail_step(step, f"no login form with a username and a password field at {_path(login_url)}: {_first_line(error)}")
+            fields = "a name field (and no password field)" if sign_in.name_only else "a username and a password field"
+            self.obs.fail_step(step, f"no login form with {fields} at {_path(login_url)}: {_first_line(error)}")
             return
-        submit = page.locator(sign_in.submit_selector).first if sign_in.submit_selector else form.locator(SUBMIT_BUTTONS).first
         try:
             with page.expect_navigation(wait_until="load", timeout=15_000):
-                if sign_in.submit_selector or submit.count():
-                    submit.click(timeout=ACTION_TIMEOUT_MS)
-                else:
-                    password.press("Enter")
+                form.send(ACTION_TIMEOUT_MS)
             self.obs.note(step, f"submitted the login form at {_path(login_url)} as {sign_in.username}; landed on {_path(page.url)}")
             # Let the landing page's Messenger finish, so its calls are not mistaken for the next page's.
             self._wait_for_boot(3, report=False)
