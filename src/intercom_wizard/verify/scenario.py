@@ -21,7 +21,7 @@ from intercom_wizard.verify.settings import SignIn, VerifyOptions
 from intercom_wizard.verify.violations import widget_blocked
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Dialog, Page
+    from playwright.sync_api import Browser, BrowserContext, Dialog, Page, Request
 
 WIDGET_MARKER = "widget.intercom.io/widget/"
 QUIET_SECONDS = 0.3
@@ -70,8 +70,16 @@ class Visit:
         # Every request the page itself sends to the token endpoint, tagged with the phase it was sent in
         # (counted when sent: a response may arrive too late to know its step, or never if superseded).
         endpoint = urlsplit(self.options.endpoint_url).path
-        self.page.on("request", lambda request: self.obs.token_requests.append(self.obs.phase) if urlsplit(request.url).path == endpoint else None)
+        self.page.on("request", lambda request: self._token_request(request) if urlsplit(request.url).path == endpoint else None)
+        # The Authorization header the page's own token request carried in a phase: a bearer-token app's
+        # endpoint answers 401 to the browser's cookies alone, so the probe sends what the page sent.
+        self.page_authorization: dict[str, str] = {}
         self.page.on("dialog", self._answer_dialog)
+
+    def _token_request(self, request: Request) -> None:
+        self.obs.token_requests.append(self.obs.phase)
+        if authorization := request.headers.get("authorization"):
+            self.page_authorization[self.obs.phase] = authorization
 
     def _answer_dialog(self, dialog: Dialog) -> None:
         """Answer alert/confirm/prompt as a person would: OK, with a name for a prompt.
@@ -168,10 +176,14 @@ class Visit:
         )
 
     def probe(self) -> None:
-        """GET the token endpoint with this browser's cookies, not following redirects."""
+        """GET the token endpoint with this browser's cookies (and the Authorization header the page sent
+        in this phase, if any), not following redirects."""
         url = self.options.endpoint_url
         try:
-            response = self.context.request.get(url, max_redirects=0, headers={"Accept": "application/json"}, fail_on_status_code=False, timeout=15_000)
+            headers = {"Accept": "application/json"}
+            if authorization := self.page_authorization.get(self.obs.phase):
+                headers["Authorization"] = authorization
+            response = self.context.request.get(url, max_redirects=0, headers=headers, fail_on_status_code=False, timeout=15_000)
             self.obs.probes.append(Probe(self.obs.phase, url, response.status, dict(response.headers), response.text()))
         except Exception as error:
             self.obs.probes.append(Probe(self.obs.phase, url, None, {}, "", error=_first_line(error)))
