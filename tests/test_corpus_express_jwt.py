@@ -210,3 +210,21 @@ def test_express_jwt_guarding_no_route_the_token_route_can_use_is_a_manual_step(
     text = " ".join(result.stdout.split() + result.stderr.split())
     assert "manual step in api/server.js" in text, text
     assert "express-jwt is not applied app-wide here" in text
+
+
+def test_helper_that_swaps_the_claims_for_the_user_record_reads_its_id(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """cornflourblue's registration/login APIs: `authorize()` loads the user by the token's sub and
+    sets `req.user = user.get()`, so the route's user has `id` (the primary key) and no `sub`."""
+    root = _per_route_helper_api(tmp_path)
+    helper = root / "api/_helpers/authorize.js"
+    helper.write_text(
+        helper.read_text().replace(
+            "(req, res, next) => next()",
+            "async (req, res, next) => { const user = await db.User.findByPk(req.user.sub); req.user = user.get(); next(); }",
+        )
+    )
+    git(root, "commit", "-qam", "the record")
+    result, files = install_and_check_uninstall(cli, root, *BEARER, exit_code=0)
+    route = files["api/intercom-jwt.js"]
+    assert "return req.user;" in route
+    assert "user_id: String(user.id)," in route and "user.sub" not in route

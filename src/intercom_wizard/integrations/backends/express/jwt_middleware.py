@@ -28,6 +28,9 @@ class JwtMiddleware:
     module: str  # the helper's file, e.g. "_helpers/authorize.js"
     app_wide: bool  # `app.use(helper())` in the server file: the token route mounts after it
     per_route: bool  # `helper()` (no arguments) guards the app's routes: the token route does the same
+    # The helper swaps the claims for the user's record (`req.user = user.get()` after findByPk(sub)):
+    # the route then reads the record's primary key, `id`, not the claims' `sub`.
+    replaces_claims: bool = False
 
 
 def claims_property(tree: ProjectTree, root: str) -> str:
@@ -57,7 +60,8 @@ def find_jwt_middleware(tree: ProjectTree, root: str, server_file: str, app_var:
                 if any(not _has_arguments(call) for call in program.find_all(pattern=f"{name}()")):
                     per_route = True
         if app_wide or per_route:
-            return JwtMiddleware(helper, app_wide, per_route and not app_wide)
+            replaces = re.search(rf"\breq\.{claims_property(tree, root)}\s*=(?!=)", tree.text(helper)) is not None
+            return JwtMiddleware(helper, app_wide, per_route and not app_wide, replaces_claims=replaces)
     return None
 
 

@@ -2,6 +2,7 @@
 server), its mount after the session middleware, jsonwebtoken (and cors), the secret, and the
 manual step when no user is proven."""
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -64,6 +65,8 @@ def plan(context: PlanContext, detection: Detection[ExpressDetails]) -> None:
     module_file = MODULE_FILE.replace(".js", ".ts") if details.typescript else MODULE_FILE
     route_file = join(folder_of(server_file), module_file)
     jwt_helper = find_jwt_middleware(tree, detection.root, server_file, details.app_var) if user.kind == "express-jwt" else None
+    if jwt_helper is not None and jwt_helper.replaces_claims:
+        user = dataclasses.replace(user, id_field="id")
     middleware = user.middleware
     if jwt_helper is not None and jwt_helper.per_route and not (details.esm or details.typescript):
         # The app guards its routes with its own helper (`authorize()`): the token route does the same.
