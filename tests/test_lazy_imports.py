@@ -60,3 +60,18 @@ def test_names_match_the_registry() -> None:
     assert tuple(registry.BACKENDS) == integrations.BACKEND_NAMES
     assert tuple(registry.FRONTENDS) == integrations.FRONTEND_NAMES
     assert integrations.BACKENDS is registry.BACKENDS
+
+
+def test_install_dry_run_coerces_its_options_without_pydantic(tmp_path) -> None:
+    """Typer builds a pydantic adapter per option; cli_coercion.PlainValuesGroup coerces plain values itself."""
+    project = tmp_path / "site"
+    project.mkdir()
+    (project / "index.html").write_text("<html><body><h1>Hi</h1></body></html>\n")
+    modules = _modules_after(
+        "import sys\n"
+        f"sys.argv = ['intercom-wizard', 'install', {str(project)!r}, '--workspace-id', 'abc12345', '--region', 'eu', '--dry-run', '--yes']\n"
+        "from intercom_wizard.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass"
+    )
+    assert "intercom_wizard.planner" in modules, "the install ran"
+    assert _loaded(modules, "pydantic", "typer._adapters") == []
