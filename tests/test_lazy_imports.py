@@ -75,3 +75,17 @@ def test_install_dry_run_coerces_its_options_without_pydantic(tmp_path) -> None:
     )
     assert "intercom_wizard.planner" in modules, "the install ran"
     assert _loaded(modules, "pydantic", "typer._adapters") == []
+
+
+def test_detection_imports_only_the_back_ends_whose_pre_test_says_yes() -> None:
+    """registry.BACKENDS imports an integration on first look-up; presence.py's pre-tests keep Django & co. out of a Flask app."""
+    from conftest import FIXTURES
+
+    modules = _modules_after(f"from intercom_wizard.project import detect\ndetect(__import__('pathlib').Path({str(FIXTURES['flask_login_app'])!r}))")
+    backends = {m.split(".")[3] for m in _loaded(modules, "intercom_wizard.integrations.backends.") if m.count(".") >= 3}
+    assert backends - {"npm_common", "php_common", "python_common", "ruby_common"} == {"flask"}
+
+
+def test_importing_the_registry_imports_no_integration() -> None:
+    modules = _modules_after("import intercom_wizard.integrations.registry")
+    assert _loaded(modules, "intercom_wizard.integrations.backends.", "intercom_wizard.integrations.frontends.") == []
