@@ -89,3 +89,22 @@ def test_detection_imports_only_the_back_ends_whose_pre_test_says_yes() -> None:
 def test_importing_the_registry_imports_no_integration() -> None:
     modules = _modules_after("import intercom_wizard.integrations.registry")
     assert _loaded(modules, "intercom_wizard.integrations.backends.", "intercom_wizard.integrations.frontends.") == []
+
+
+def test_a_flask_install_imports_no_single_page_front_end_and_no_upgrade_planner(tmp_path) -> None:
+    """registry.COMPONENT_KINDS answers the shared scanners without importing the front ends; upgrade_plan
+    (with upgrade_next -> nextjs) loads only when there is something to upgrade."""
+    from conftest import FIXTURES
+
+    project = tmp_path / "app"
+    __import__("shutil").copytree(FIXTURES["flask_login_app"], project)
+    modules = _modules_after(
+        "import sys\n"
+        f"sys.argv = ['intercom-wizard', 'install', {str(project)!r}, '--workspace-id', 'abc12345', '--dry-run', '--yes']\n"
+        "from intercom_wizard.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass"
+    )
+    assert "intercom_wizard.integrations.backends.flask.plan" in modules, "the install planned"
+    frontends = ("nextjs", "angular", "ember", "vue", "react")
+    assert _loaded(modules, *(f"intercom_wizard.integrations.frontends.{name}" for name in frontends)) == []
+    assert _loaded(modules, "intercom_wizard.upgrade_plan", "intercom_wizard.upgrade_next", "intercom_wizard.upgrade_react") == []

@@ -73,6 +73,13 @@ def test_component_suffixes_are_the_front_ends_own_file_kinds() -> None:
     assert ".vue" not in formatting.JS_SUFFIXES and ".vue" not in existing.SCANNED_SUFFIXES, "derived, not listed twice"
 
 
+@pytest.mark.parametrize("name", list(registry.FRONTENDS))
+def test_the_written_out_component_kinds_are_what_source_suffixes_add(name: str) -> None:
+    """registry.COMPONENT_KINDS (read without importing the front ends) agrees with their declarations."""
+    module = registry.FRONTENDS[name]
+    assert registry.component_kinds(name, registry.declared("frontend", module, "SOURCE_SUFFIXES")) == registry.COMPONENT_KINDS.get(name, ())
+
+
 def test_only_single_page_front_ends_add_component_kinds() -> None:
     assert registry.component_kinds("vue", (".ts", ".js", ".mts", ".mjs", ".vue")) == (".vue",)
     assert registry.component_kinds("ember", (".ts", ".js")) == ()

@@ -103,6 +103,11 @@ ROLES: dict[str, tuple[Integrations, type[Any]]] = {
 SCRIPT_SUFFIXES = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
 MARKUP_SUFFIXES = (".html", ".htm")
 PAGES_FRONTEND = "html"
+# Those own file kinds, per front end, written out here: every run's shared scanners (existing
+# Intercom code, sign-in evidence) read them, and deriving them from SOURCE_SUFFIXES would import
+# every front end on a project that has none of them. tests/test_registry_contract.py fails when
+# this differs from what each front end's SOURCE_SUFFIXES adds (`component_kinds`).
+COMPONENT_KINDS: dict[str, tuple[str, ...]] = {"vue": (".vue",)}
 
 
 class IntegrationContractError(Exception):
@@ -183,8 +188,8 @@ def component_kinds(name: str, source_suffixes: tuple[str, ...]) -> tuple[str, .
 def component_suffixes() -> tuple[str, ...]:
     """The single-page front ends' own file kinds (".vue"): shared scanners read them beside scripts and pages."""
     found: list[str] = []
-    for name, module in FRONTENDS.items():
-        for suffix in component_kinds(name, declared("frontend", module, "SOURCE_SUFFIXES")):
+    for name in FRONTENDS:
+        for suffix in COMPONENT_KINDS.get(name, ()):
             if suffix not in found:
                 found.append(suffix)
     return tuple(found)
