@@ -4,9 +4,7 @@ from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-import tomlkit
 from ast_grep_py import SgNode
-from tomlkit.exceptions import TOMLKitError
 
 from intercom_wizard.astgrep import field_text, required_field
 from intercom_wizard.edits import append_lines, insert_lines_after, insert_lines_before, last_import, parse
@@ -102,6 +100,9 @@ def _mentions(package: str, requirements: list[str]) -> bool:
 
 
 def _declare_in_pyproject(context: PlanContext, path: str, package: str, spec: str, reason: str) -> bool:
+    import tomlkit  # only for a pyproject.toml (start-up time, issue 14)
+    from tomlkit.exceptions import TOMLKitError
+
     try:
         document = tomlkit.parse(context.tree.text(path))
     except TOMLKitError as exc:
