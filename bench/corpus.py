@@ -1032,6 +1032,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", dest="json_out", type=Path, default=DEFAULT_ROOT / "results.json", help="JSON results (merged by app name)")
     parser.add_argument("--markdown", type=Path, help="rewrite the scoreboard table in this file (docs/corpus.md)")
     parser.add_argument("--from-json", type=Path, help="run nothing: put the apps of this results file (--only: some of them) in --markdown")
+    parser.add_argument("--touched-only", action="store_true",
+                        help="with --from-json: rewrite only the touched-files table (the scoreboard rows of these apps stay as they are)")
     args = parser.parse_args(argv)
     if args.from_json:
         if not args.markdown:
@@ -1039,7 +1041,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         saved = [app_from_json(app) for app in json.loads(args.from_json.read_text(encoding="utf-8"))["apps"]]
         saved = [app for app in saved if not args.only or app.name in args.only]
-        args.markdown.write_text(update_markdown(args.markdown.read_text(encoding="utf-8"), saved), encoding="utf-8")
+        document = args.markdown.read_text(encoding="utf-8")
+        if args.touched_only:
+            document = update_touched_markdown(document, {app.name: markdown_rows(app.name, app.touched) for app in saved if app.touched})
+        else:
+            document = update_markdown(document, saved)
+        args.markdown.write_text(document, encoding="utf-8")
         return 0
     try:
         sheets = load_sheets(args.sheets, args.only)
