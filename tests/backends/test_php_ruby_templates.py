@@ -176,3 +176,10 @@ def test_every_sinatra_route_variant_is_valid_ruby(tmp_path: Path, auth: Sinatra
 
 def test_sinatra_adapter_snippet_is_valid_ruby(tmp_path: Path) -> None:
     ruby_check(tmp_path, "adapter.rb", render("sinatra/user_adapter.rb"))
+
+
+@pytest.mark.parametrize("api_secret", ["present", "missing"])
+def test_the_intercom_rails_upgrade_templates_are_valid_ruby(tmp_path: Path, api_secret: str) -> None:
+    """`install --upgrade` with intercom-rails: the initializer's JWT settings and the shutdown on sign-out."""
+    ruby_check(tmp_path, "intercom.rb", render("upgrade/intercom-rails-jwt.rb", {"api_secret": api_secret}))
+    ruby_check(tmp_path, "shutdown.rb", render("upgrade/intercom-rails-shutdown.rb"))

@@ -13,7 +13,6 @@ the key, the assigned expression, whether it is a literal, and how to resolve a 
 """
 
 import re
-import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -312,6 +311,8 @@ def _sqlite_dialect(statement: str) -> str:
 
 
 def _read_table(statement: str) -> UsersTable | None:
+    import sqlite3  # only where a CREATE TABLE is read (start-up time, issue 14)
+
     database = sqlite3.connect(":memory:")
     try:
         database.execute(_sqlite_dialect(statement))
