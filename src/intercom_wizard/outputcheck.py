@@ -38,6 +38,7 @@ from intercom_wizard.plan import FileChange
 from intercom_wizard.rubycompat import newer_ruby
 from intercom_wizard.tree import ProjectTree, folder_of
 from intercom_wizard.versions import Release, gem_version, language_level
+from intercom_wizard.versions.common import folders_up
 
 TYPESCRIPT_SYNTAX_SCRIPT = Path(__file__).with_name("typescript-syntax.cjs")
 SCRIPT_SUFFIXES = {".js": "javascript", ".jsx": "tsx", ".mjs": "javascript", ".cjs": "javascript", ".ts": "typescript", ".mts": "typescript", ".cts": "typescript", ".tsx": "tsx"}
@@ -244,7 +245,8 @@ def _ruby_problems(tree: ProjectTree, path: str, text: str, result: CheckResult)
     level = language_level(tree, folder_of(path), "ruby")
     if level is None:
         return problems
-    active_support = any(gem_version(tree, folder, "activesupport") is not None for folder in dict.fromkeys([folder_of(path), ""]))
+    # ActiveSupport (a Rails app's, or a Sinatra app's through ActiveRecord) adds Hash#compact and transform_* to old Rubies.
+    active_support = any(gem_version(tree, folder, "activesupport") is not None for folder in folders_up(folder_of(path)))
     return (problems or []) + newer_ruby(text, level.release, active_support=active_support)
 
 
