@@ -95,6 +95,16 @@ class User:
 
 
 @dataclass(frozen=True)
+class Service:
+    """A server the app needs (a database): started before the seed command, stopped by its PID after verify."""
+
+    name: str
+    command: str                     # shell command in the app folder; must bind 127.0.0.1 (SERVICE_PORT is set)
+    port: int
+    ready_timeout: int = 60
+
+
+@dataclass(frozen=True)
 class Sheet:
     name: str                        # folder name under APPS, and the row's key
     repo: str                        # owner/name
@@ -124,6 +134,7 @@ class Sheet:
     ignore: tuple[str, ...] = ()     # more paths the app itself writes (databases, caches): not byte-checked
     touched: tuple[TouchedCheck, ...] = ()  # its formatter/linter over the files the install writes ([[touched]])
     notes: str = ""
+    services: tuple[Service, ...] = ()  # servers the app needs ([[services]]), up from the seed to the end of verify
 
     @property
     def base_url(self) -> str:
@@ -159,7 +170,7 @@ def parse_sheet(source: Path) -> Sheet:
         raise SheetError(f"{source}: cannot read: {error}") from None
     if not isinstance(data, dict):
         raise SheetError(f"{source}: must be a table/object")
-    known = {"name", "repo", "commit", "framework", "subdir", "expect", "wizard", "commands", "start", "login", "ignore", "notes", "offline_reason", "no_pages_reason", "touched"}
+    known = {"name", "repo", "commit", "framework", "subdir", "expect", "wizard", "commands", "start", "login", "ignore", "notes", "offline_reason", "no_pages_reason", "services", "touched"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise SheetError(f"{source}: unknown field(s): {', '.join(unknown)}")
@@ -204,6 +215,7 @@ def parse_sheet(source: Path) -> Sheet:
     except TouchedSheetError as error:
         raise SheetError(str(error)) from None
     return Sheet(
+        services=_services(data.get("services", []), source),
         name=_text(data, "name", source, default=source.stem) or source.stem,
         repo=_text(data, "repo", source, required=True) or "",
         commit=_text(data, "commit", source, required=True) or "",
@@ -233,6 +245,30 @@ def parse_sheet(source: Path) -> Sheet:
         touched=touched,
         notes=_text(data, "notes", source, default="") or "",
     )
+
+
+def _services(value: Any, source: Path) -> tuple[Service, ...]:
+    """`[[services]]`: name, command, port (and ready_timeout), each checked like the start section."""
+    if not isinstance(value, list):
+        raise SheetError(f"{source}: 'services' must be a list of tables ([[services]])")
+    services = []
+    for index, item in enumerate(value):
+        where = f"services[{index}]"
+        if not isinstance(item, dict):
+            raise SheetError(f"{source}: {where} must be a table")
+        unknown = sorted(set(item) - {"name", "command", "port", "ready_timeout"})
+        if unknown:
+            raise SheetError(f"{source}: unknown field(s) in {where}: {', '.join(unknown)}")
+        name, command, port = item.get("name"), item.get("command"), item.get("port")
+        if not isinstance(name, str) or not isinstance(command, str):
+            raise SheetError(f"{source}: {where} needs 'name' and 'command' strings")
+        if not (isinstance(port, int) and 0 < port < 65536):
+            raise SheetError(f"{source}: {where}.port must be a port number")
+        ready = item.get("ready_timeout", 60)
+        if not isinstance(ready, int):
+            raise SheetError(f"{source}: {where}.ready_timeout must be a number of seconds")
+        services.append(Service(name, command, port, ready))
+    return tuple(services)
 
 
 def load_sheets(folder: Path, only: Sequence[str] = ()) -> list[Sheet]:
@@ -409,6 +445,43 @@ def stop_group(process: subprocess.Popen[Any]) -> None:
             continue
 
 
+class RunningServices:
+    """The sheet's `[[services]]`, each in its own process group, stopped by PID (last started, first stopped)."""
+
+    def __init__(self) -> None:
+        self.processes: list[subprocess.Popen[Any]] = []
+        self.sinks: list[Any] = []
+        self.problem = ""  # why a service did not come up: the start stage fails with it
+
+    def start(self, sheet: Sheet, root: Path, logs: Path, env: dict[str, str]) -> None:
+        logs.mkdir(parents=True, exist_ok=True)
+        for service in sheet.services:
+            if port_open(service.port):
+                self.problem = f"service {service.name}: port {service.port} is already in use"
+                return
+            log = logs / f"service-{service.name}.log"
+            sink = open(log, "w", encoding="utf-8")
+            self.sinks.append(sink)
+            process = subprocess.Popen(service.command, cwd=root, shell=True, env=env | {"SERVICE_PORT": str(service.port)},
+                                       stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+            self.processes.append(process)
+            started = time.monotonic()
+            while time.monotonic() - started < service.ready_timeout and process.poll() is None and not port_open(service.port):
+                time.sleep(0.5)
+            if not port_open(service.port):
+                sink.flush()
+                tail = Ran(process.poll(), log.read_text(encoding="utf-8", errors="replace"), 0).last_line()
+                self.problem = f"service {service.name} not listening on 127.0.0.1:{service.port}: {tail}"
+                return
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            stop_group(process)
+        for sink in self.sinks:
+            sink.close()
+        self.processes, self.sinks = [], []
+
+
 def port_open(port: int) -> bool:
     with socket.socket() as probe:
         probe.settimeout(0.5)
@@ -521,28 +594,38 @@ class Scorer:
         copy_app(source, root)
         for check in CHECKS:
             self._check(result, sheet, root, logs, env, check, "before", deps_ready)
-        seed = sheet.commands.get("seed")
-        if seed and deps_ready:
-            ran = run(seed, root, logs / "seed.log", env=env, timeout=sheet.timeout)
-            if ran.code != 0:
-                result.notes.append(f"seeding failed: {ran.last_line()}")
-        git_commit_all(root)
-        generated = (*DEFAULT_GENERATED, *sheet.ignore)
-        baseline = snapshot(root, generated)
+        services = RunningServices()
+        try:
+            # The services (a database) are up for the seed and stay up until verify is done.
+            if not self.fast and sheet.start and not sheet.offline_reason and not sheet.no_pages_reason:
+                services.start(sheet, root, logs, env)
+            seed = sheet.commands.get("seed")
+            if seed and deps_ready and not services.problem:
+                ran = run(seed, root, logs / "seed.log", env=env, timeout=sheet.timeout)
+                if ran.code != 0:
+                    result.notes.append(f"seeding failed: {ran.last_line()}")
+            git_commit_all(root)
+            generated = (*DEFAULT_GENERATED, *sheet.ignore)
+            baseline = snapshot(root, generated)
 
-        self._detect(result, sheet, root, logs, env)
-        planned = self._dry_run(result, sheet, root, logs, env)
-        if sheet.touched and not self.fast:
-            result.touched = [self._touched_count(check, [path for path in planned if check.applies_to(path)], root, logs, env, "before")
-                              for check in sheet.touched]
-        installed = self._install(result, sheet, root, logs, env, run_package_manager=deps_ready)
-        for check in CHECKS:
-            if installed:
-                self._check(result, sheet, root, logs, env, check, "after", deps_ready)
+            self._detect(result, sheet, root, logs, env)
+            planned = self._dry_run(result, sheet, root, logs, env)
+            if sheet.touched and not self.fast:
+                result.touched = [self._touched_count(check, [path for path in planned if check.applies_to(path)], root, logs, env, "before")
+                                  for check in sheet.touched]
+            installed = self._install(result, sheet, root, logs, env, run_package_manager=deps_ready)
+            for check in CHECKS:
+                if installed:
+                    self._check(result, sheet, root, logs, env, check, "after", deps_ready)
+                else:
+                    result.record(f"{check}_after", "skip", "install did not apply")
+            self._touched_after(result, sheet, root, logs, env, installed)
+            if services.problem:
+                result.record("start", "fail", services.problem)
             else:
-                result.record(f"{check}_after", "skip", "install did not apply")
-        self._touched_after(result, sheet, root, logs, env, installed)
-        self._serve_and_verify(result, sheet, root, logs, env, installed, deps_ready)
+                self._serve_and_verify(result, sheet, root, logs, env, installed, deps_ready)
+        finally:
+            services.stop()
         for stage in ("verify_anonymous", "verify_users"):
             if stage not in result.stages:
                 result.record(stage, "skip", "no server running")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -313,6 +314,77 @@ def test_a_verify_failure_after_an_incomplete_install_says_so() -> None:
     app.outcome = "complete"
     assert corpus.Scorer._in_context(app, ("fail", "loader: x")) == ("fail", "loader: x")
 
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _service_app(tmp_path: Path, service_command: str, service_port: int, app_port: int) -> tuple[object, object]:
+    """A static site whose seed needs a service (a stand-in for a database server) to be listening."""
+    site = tmp_path / "apps" / "withdb"
+    site.mkdir(parents=True)
+    (site / "index.html").write_text("<!doctype html>\n<html>\n<body>\n<h1>Hi</h1>\n</body>\n</html>\n")
+    (tmp_path / "sheets").mkdir()
+    seed = f"python3 -c \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:{service_port}/')\" && echo ok > seeded.txt"
+    (tmp_path / "sheets" / "withdb.toml").write_text(
+        'repo = "me/withdb"\ncommit = "0"\nframework = "html"\nignore = ["seeded.txt"]\n'
+        '[wizard]\noptions = ["--frontend", "html", "--backend", "none", "--insecure"]\n'
+        f"[commands]\ndeps = \"true\"\nseed = '''{seed}'''\n"
+        f'[start]\ncommand = "exec python3 -m http.server $PORT --bind 127.0.0.1"\nport = {app_port}\nready_timeout = 20\n'
+        f'[[services]]\nname = "db"\ncommand = "{service_command}"\nport = {service_port}\nready_timeout = 20\n'
+    )
+    sheet = corpus.load_sheets(tmp_path / "sheets")[0]
+    return sheet, corpus.Scorer(tmp_path / "apps", tmp_path / "runs", user_option=False)
+
+
+def test_a_service_runs_from_the_seed_to_the_end_of_verify_and_is_stopped_by_its_pid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    service_port, app_port = _free_port(), _free_port()
+    sheet, scorer = _service_app(tmp_path, "exec python3 -m http.server $SERVICE_PORT --bind 127.0.0.1", service_port, app_port)
+    assert sheet.services == (corpus.Service("db", "exec python3 -m http.server $SERVICE_PORT --bind 127.0.0.1", service_port, 20),)
+    seen_during_verify = []
+
+    def fake_verify(self, result, sheet, root, logs, env):  # the browser is not needed to see the service's lifetime
+        seen_during_verify.append(corpus.port_open(service_port))
+        result.record("verify_anonymous", "pass")
+        result.record("verify_users", "skip", "the sheet has no users to sign in")
+
+    monkeypatch.setattr(corpus.Scorer, "_verify", fake_verify)
+    result = scorer.score(sheet)
+    copy = tmp_path / "runs" / "withdb" / "copy" / "withdb"
+    assert (copy / "seeded.txt").read_text() == "ok\n"  # the seed reached the service
+    assert result.stages["start"].status == "pass", result.stages["start"]
+    assert seen_during_verify == [True]
+    assert not corpus.port_open(service_port)  # stopped after verify, by its PID
+    assert result.stages["uninstall"].status == "pass", result.stages["uninstall"]
+
+
+def test_a_service_that_does_not_listen_fails_the_start_stage_and_skips_the_seed(tmp_path: Path) -> None:
+    service_port, app_port = _free_port(), _free_port()
+    sheet, scorer = _service_app(tmp_path, "echo 'mariadbd: cannot open data dir' && exit 1", service_port, app_port)
+    result = scorer.score(sheet)
+    assert result.stages["start"].status == "fail"
+    assert result.stages["start"].reason == f"service db not listening on 127.0.0.1:{service_port}: mariadbd: cannot open data dir"
+    assert not (tmp_path / "runs" / "withdb" / "copy" / "withdb" / "seeded.txt").exists()
+    assert result.stages["install"].status == "pass" and result.stages["uninstall"].status == "pass"
+
+
+@pytest.mark.parametrize(
+    ("services", "message"),
+    [
+        ('[[services]]\ncommand = "x"\nport = 5\n', "services[0] needs 'name' and 'command' strings"),
+        ('[[services]]\nname = "db"\ncommand = "x"\nport = 0\n', "services[0].port must be a port number"),
+        ('[[services]]\nname = "db"\ncommand = "x"\nport = 5\nhost = "0.0.0.0"\n', "unknown field(s) in services[0]: host"),
+        ('services = "mariadb"\n', "'services' must be a list of tables"),
+    ],
+)
+def test_service_mistakes_name_the_field(tmp_path: Path, services: str, message: str) -> None:
+    (tmp_path / "x.toml").write_text(f'repo = "o/x"\ncommit = "0"\nframework = "php"\n{services}')
+    with pytest.raises(corpus.SheetError, match=re.escape(message)):
+        corpus.parse_sheet(tmp_path / "x.toml")
 
 TOUCHED_CHECK = """\
 import sys
