@@ -308,3 +308,4 @@ def test_classic_entry_that_only_loads_route_files_gets_the_route_in_the_busiest
     assert "get '/api/intercom-jwt' do" in notes and "def intercom_signed_in_user" in notes
     assert "intercom_signed_in_user() in routes/notes.rb" in " ".join(result.stderr.split())
     assert "require 'jwt'" in (tmp_path / "notes.rb").read_text() and "api/intercom-jwt" not in (tmp_path / "routes/accounts.rb").read_text()
+
