@@ -37,7 +37,7 @@ BUILDS = {
 ESBUILD = "esbuild@0.25.10"
 VISITS = ("/notes", "/about")
 SIGN_IN = SignIn(login_url="/login", username="erin@example.com", password="no-full-loads")
-SIGN_OUT = Logout(selector="#logout button")
+SIGN_OUT = Logout(selectors=("#logout button",))
 
 
 @pytest.fixture(scope="module")
