@@ -136,3 +136,74 @@ def test_token_traced_through_the_store_and_login_hook_after_the_token_write(tmp
     stored = "localStorage.setItem('user', JSON.stringify(user));\n"
     assert stored + "                void intercomLogin();\n" in slice_after, slice_after
     assert "function logout(state) {\n        intercomLogout();\n" in slice_after
+
+
+CLASSIC_REDUX = {
+    "client/src/services/account.service.js": """
+        import { authHeader } from './auth-header';
+
+        export const accountService = { login, logout };
+
+        function login(username, password) {
+            return fetch('http://localhost:4000/accounts/login', { method: 'POST', body: JSON.stringify({ username, password }) })
+                .then((response) => response.json())
+                .then((account) => {
+                    localStorage.setItem('account', JSON.stringify(account));
+                    return account;
+                });
+        }
+
+        function logout() {
+            localStorage.removeItem('account');
+        }
+
+        export function ledger() {
+            return fetch('http://localhost:4000/ledger', { headers: authHeader() });
+        }
+    """,
+    "client/src/services/auth-header.js": """
+        export function authHeader() {
+            const account = JSON.parse(localStorage.getItem('account'));
+            return account && account.token ? { Authorization: 'Bearer ' + account.token } : {};
+        }
+    """,
+    "client/src/actions/account.actions.js": """
+        import { accountService } from '../services/account.service';
+
+        export const accountActions = { login, logout };
+
+        function login(username, password) {
+            return (dispatch) => {
+                dispatch({ type: 'LOGIN_REQUEST' });
+                accountService.login(username, password).then((account) => dispatch({ type: 'LOGIN_SUCCESS', account }));
+            };
+        }
+
+        function logout() {
+            accountService.logout();
+            return { type: 'LOGOUT' };
+        }
+    """,
+}
+
+
+def test_classic_redux_action_creators_and_services_hook_where_the_token_is_stored_and_removed(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """React + Redux (react-redux-registration-login-example's shape): `login`/`logout` action creators
+    beside the service's `login`/`logout`; the action creator's logout calls the service and returns
+    an action (two statements, not a plain delegate). Two of each: the hooks go where the access token
+    is stored and removed."""
+    root = tmp_path / "ledger"
+    files = {path: text for path, text in FILES.items() if not path.startswith(("client/src/store/", "client/src/helpers/"))}
+    files["client/src/index.js"] = FILES["client/src/index.js"].replace("import { store } from './store';\n", "import { store } from './store';\n").replace(
+        "        import { store } from './store';\n", "        import { createStore } from 'redux';\n"
+    ).replace("<Provider store={store}>", "<Provider store={createStore((state) => state)}>")
+    write_files(root, files | CLASSIC_REDUX)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "fixture")
+    options = ("--frontend-origin", "http://127.0.0.1:3000", "--endpoint", "http://localhost:4000/api/intercom-jwt")
+    result, installed = install_and_check_uninstall(cli, root, *options, exit_code=0)
+    service = installed["client/src/services/account.service.js"]
+    assert "localStorage.setItem('account', JSON.stringify(account));\n            void intercomLogin();\n" in service, service
+    assert "function logout() {\n    intercomLogout();\n    localStorage.removeItem('account');\n" in service, service
+    assert "intercom" not in installed["client/src/actions/account.actions.js"]

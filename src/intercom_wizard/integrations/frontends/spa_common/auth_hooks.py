@@ -55,10 +55,10 @@ def wire_auth_hooks(context: PlanContext, app: SpaApp, core_path: str, *, likely
         if len(candidates) == 1 and problem is None:
             calls.setdefault(candidates[0].file, []).append((hook, candidates[0], position))
             continue
-        stored = token_write(context, app) if hook == "intercomLogin" else None
+        stored = token_write(context, app, removal=hook == "intercomLogout")
         if stored is not None:
-            # No certain success path in a login function, but the one statement that stores the access
-            # token the Messenger sends: right after it, the app is signed in for the Messenger.
+            # No single function with a certain place, but the one statement that stores (removes) the
+            # access token the Messenger sends: right after (before) it, the app is signed in (out).
             calls.setdefault(stored.file, []).append((hook, stored, "stored"))
             continue
         action = "logout" if hook == "intercomLogout" else "login"
@@ -114,6 +114,8 @@ def _call_insertions(context: PlanContext, function: AuthFunction | TokenWrite, 
     text = source.text
     call = hook_call(context.tree, function.file, hook)
     if isinstance(function, TokenWrite):
+        if function.removal:
+            return [Insertion(line_start(text, function.statement_start), source.native(f"{indentation_of(text, function)}{call}\n"))]
         end = text.find("\n", function.statement_end)
         return [Insertion(len(text) if end == -1 else end + 1, source.native(f"{indentation_of(text, function)}{call}\n"))]
     if position == "first":
