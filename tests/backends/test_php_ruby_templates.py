@@ -76,7 +76,7 @@ def test_every_plain_php_endpoint_variant_is_valid_php(tmp_path: Path, signer: s
 
 
 def test_plain_php_adapter_and_insecure_user_settings_are_valid_php(tmp_path: Path) -> None:
-    adapter = render("php/user-adapter.php", id_column="member_id")
+    adapter = render("php/user-adapter.php", id_expression="$row['member_id']")
     php_lint(tmp_path, "adapter.php", adapter)
     settings = render(
         "php/user-settings.php",

@@ -45,8 +45,9 @@ def browser() -> Iterator[Any]:
         yield launched
 
 
-def tiny_app(*, shared_user_id: bool) -> Any:
-    """A server-rendered app with real sessions; `shared_user_id` makes its endpoint sign "1" for everyone."""
+def tiny_app(*, shared_user_id: bool, name_only: bool = False) -> Any:
+    """A server-rendered app with real sessions; `shared_user_id` makes its endpoint sign "1" for everyone;
+    `name_only`: its login form has a name field and no password field (iron-session's examples)."""
     sessions: dict[str, str] = {}
     script = script_source(InstallOptions(workspace=parse_workspace_id(WORKSPACE_ID)), token_url=ENDPOINT).encode()
 
@@ -78,7 +79,8 @@ def tiny_app(*, shared_user_id: bool) -> Any:
                 token = mint(SECRET, "1" if shared_user_id else user_id, email, name)
                 self.send(200, json.dumps({"token": token}).encode(), "application/json", {"Cache-Control": "no-store"})
             elif self.path == "/login":
-                form = b'<form method="post" action="/login"><input name="username"><input type="password" name="password"><button type="submit">Sign in</button></form>'
+                password = b"" if name_only else b'<input type="password" name="password">'
+                form = b'<form method="post" action="/login"><input name="username">' + password + b'<button type="submit">Sign in</button></form>'
                 self.send(200, b"<!doctype html><html><body>" + form + b'<script src="/intercom-messenger.js" defer></script></body></html>')
             else:
                 logout = b'<form id="logout" method="post" action="/logout"><button type="submit">Sign out</button></form>' if user else b""
@@ -88,7 +90,7 @@ def tiny_app(*, shared_user_id: bool) -> Any:
             fields = parse_qs(self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode())
             if self.path == "/login":
                 name = fields.get("username", [""])[0]
-                if name in USERS and fields.get("password", [""])[0] == USERS[name][0]:
+                if name in USERS and (name_only or fields.get("password", [""])[0] == USERS[name][0]):
                     sid = secrets.token_hex(16)
                     sessions[sid] = name
                     self.send(303, b"", headers={"Location": "/", "Set-Cookie": f"sid={sid}; Path=/; HttpOnly"})
@@ -131,7 +133,7 @@ def test_the_same_user_id_for_everyone_fails_identity(browser: Any) -> None:
     with tiny_app(shared_user_id=True) as url:
         report = run_verification(
             url + "/", workspace_id=WORKSPACE_ID, secret=SECRET, browser=browser,
-            users=two_users("/login", ("ann", "ann-password"), ("ben", "ben-password")), logout=Logout(selector="#logout button"),
+            users=two_users("/login", ("ann", "ann-password"), ("ben", "ben-password")), logout=Logout(selectors=("#logout button",)),
         )
     identity = report.check("identity")
     assert identity.status is Status.FAIL, report.dumps()
@@ -146,7 +148,7 @@ def test_each_user_their_own_id_passes_identity(browser: Any) -> None:
     with tiny_app(shared_user_id=False) as url:
         report = run_verification(
             url + "/", workspace_id=WORKSPACE_ID, secret=SECRET, browser=browser,
-            users=two_users("/login", ("ann", "ann-password"), ("ben", "ben-password")), logout=Logout(selector="#logout button"),
+            users=two_users("/login", ("ann", "ann-password"), ("ben", "ben-password")), logout=Logout(selectors=("#logout button",)),
         )
     identity = report.check("identity")
     assert identity.status is Status.PASS, report.dumps()
@@ -186,7 +188,7 @@ def test_php_fixture_with_two_members_passes_every_check(tmp_path: Path, browser
         report = run_verification(
             f"http://127.0.0.1:{port}/", workspace_id=WORKSPACE_ID, secret=SECRET, browser=browser,
             users=two_users("/login.php", ("ada@example.com", "correct-horse-battery"), ("grace@example.com", "tardis-blue-box")),
-            logout=Logout(selector="form[action='/logout.php'] button"),
+            logout=Logout(selectors=("form[action='/logout.php'] button",)),
         )
     assert report.passed, report.dumps()
     assert report.check("identity").status is Status.PASS

@@ -10,6 +10,7 @@ boot with a JWT, a sign-out exactly one anonymous boot; no identity is booted tw
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 
 import jwt
 
+from intercom_wizard.verify.login_form import login_form
 from intercom_wizard.verify.observe import Call, Observations, VisitStep
 from intercom_wizard.verify.report import CheckResult, Status
 
@@ -52,12 +54,17 @@ def run_page_visits(visit: Visit) -> None:
         _step(visit, "sign-in", options.sign_in.login_url, lambda: _submit_login(visit))
         for path in options.visits:
             _click_step(visit, "visit", path)
-        if (logout_selector := options.logout.selector) is not None:
-            _step(visit, "sign-out", logout_selector, lambda: visit.page.locator(logout_selector).first.click(timeout=10_000))
+        if options.logout.selectors:
+            for selector in options.logout.selectors:
+                _step(visit, "sign-out", selector, functools.partial(_click, visit, selector))
             for path in options.visits:
                 _click_step(visit, "visit", path)
         elif options.logout.url is not None:
             obs.note("visits", "sign-out was given as a URL: in one tab only a control (--logout-selector) signs out the way a person does")
+
+
+def _click(visit: Visit, selector: str) -> None:
+    visit.page.locator(selector).first.click(timeout=10_000)
 
 
 def _click_step(visit: Visit, kind: str, path: str) -> None:
@@ -73,17 +80,9 @@ def _click_step(visit: Visit, kind: str, path: str) -> None:
 def _submit_login(visit: Visit) -> None:
     sign_in = visit.options.sign_in
     page = visit.page
-    form = page.locator("form:has(input[type=password])").first
-    username = page.locator(sign_in.username_selector).first if sign_in.username_selector else form.locator(
-        "input:not([type]), input[type=text], input[type=email]"
-    ).first
-    password = page.locator(sign_in.password_selector).first if sign_in.password_selector else form.locator("input[type=password]").first
-    username.fill(sign_in.username or "", timeout=10_000)
-    password.fill(sign_in.password or "", timeout=10_000)
-    submit = page.locator(sign_in.submit_selector).first if sign_in.submit_selector else form.locator(
-        "button[type=submit], input[type=submit], button:not([type])"
-    ).first
-    submit.click(timeout=10_000)
+    form = login_form(page, sign_in)
+    form.fill(sign_in, 10_000)
+    form.send(10_000)
 
 
 def _step(visit: Visit, kind: str, target: str, action: Callable[[], object]) -> None:

@@ -31,10 +31,14 @@ def parse_cookie(value: str) -> tuple[str, str]:
 
 
 def parse_user(value: str) -> tuple[str, str]:
-    """`NAME:PASSWORD`, as given to --user (the password may contain colons; the name may not)."""
+    """`NAME:PASSWORD`, as given to --user (the password may contain colons; the name may not).
+    `NAME:` (an empty password) is a sign-in form with a name field only (iron-session's examples)."""
     name, sep, password = value.partition(":")
-    if not sep or not name.strip() or not password:
-        raise BadInput(f"--user {value.split(':', 1)[0]!r}... is not NAME:PASSWORD.", hint="For example: --user alice:wonderland --user bob:builder")
+    if not sep or not name.strip():
+        raise BadInput(
+            f"--user {value.split(':', 1)[0]!r}... is not NAME:PASSWORD.",
+            hint="For example: --user alice:wonderland --user bob:builder (NAME: with nothing after the colon for a form with no password field)",
+        )
     return name.strip(), password
 
 
@@ -60,6 +64,11 @@ class SignIn:
             raise BadInput(f"--storage-state {self.storage_state} is not a file.", hint="Save one with Playwright: context.storage_state(path=...).")
 
     @property
+    def name_only(self) -> bool:
+        """An empty password: the login form has a name field and no password field (none is filled)."""
+        return self.login_url is not None and self.password == ""
+
+    @property
     def is_empty(self) -> bool:
         return self.login_url is None and not self.cookies and self.storage_state is None
 
@@ -74,13 +83,14 @@ class SignIn:
 @dataclass(frozen=True)
 class Logout:
     # Both given: the URL is a sign-out confirmation page (django-allauth's, say) and the selector its
-    # button: open the page, then click.
+    # button: open the page, then click. Several selectors are clicked in order: an account menu that
+    # must be opened first, then its sign-out item (Wagtail's admin sidebar, which signs out by POST only).
     url: str | None = None
-    selector: str | None = None
+    selectors: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
-        return self.url is None and self.selector is None
+        return self.url is None and not self.selectors
 
 
 @dataclass(frozen=True)

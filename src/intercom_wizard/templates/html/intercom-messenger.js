@@ -10,7 +10,8 @@
  * Apps that swap the page body without a full load (Turbo Drive, htmx's hx-boost,
  * Inertia, Livewire's wire:navigate) keep this one instance for the whole tab:
  * one boot per identity, one update per visit, and a new token request only
- * after a form submission (which may have signed the user in or out).
+ * after a form submission or a visit to a sign-out URL such as a plain
+ * <a href="/logout"> (either may have signed the user in or out).
  */
 (function () {
   'use strict';
@@ -52,6 +53,9 @@
   var visitPending = false;
   // After a form submission the user may have signed in or out: the next visit asks the token endpoint.
   var identityMayHaveChanged = false;
+  // A visit to such a path (a sign-out link, GET /logout, /users/sign_out, /accounts/logout/) may have
+  // ended the session without any form: the visit's end asks the token endpoint, which decides.
+  var SIGN_OUT_PATH = /\/(log|sign)[-_]?(out|off)(\/|\.[a-z]+)?$/i;
 
   // Messenger settings the page declares before this script runs (custom_launcher_selector, alignment,
   // hide_default_launcher, horizontal_padding, api_base, ...): `install --upgrade` moves a classic
@@ -345,6 +349,14 @@
     identityMayHaveChanged = true;
   }
 
+  // A visit's URL (string or URL object): a sign-out path counts as a submission.
+  function visitTo(url) {
+    var path = url ? String(url.pathname || url).split(/[?#]/)[0] : '';
+    if (SIGN_OUT_PATH.test(path.replace(/^[a-z]+:\/\/[^/]+/i, ''))) {
+      formSubmitted();
+    }
+  }
+
   function on(name, listener) {
     document.addEventListener(name, listener);
   }
@@ -352,7 +364,10 @@
   var FRAMEWORK_EVENTS = {
     // Turbo Drive: turbo:visit starts every visit (links, redirects after forms, back/forward).
     turbo: function () {
-      on('turbo:visit', visitStarted);
+      on('turbo:visit', function (event) {
+        visitStarted();
+        visitTo(event.detail && event.detail.url);
+      });
       on('turbo:load', visitDone);
       on('turbo:submit-end', function (event) {
         if (!event.detail || event.detail.success !== false) {
@@ -366,6 +381,8 @@
         var config = event.detail && event.detail.requestConfig;
         if (config && String(config.verb).toLowerCase() !== 'get') {
           formSubmitted();
+        } else if (config) {
+          visitTo(config.path);
         }
       });
       on('htmx:afterSettle', function (event) {
@@ -386,6 +403,8 @@
         var visit = event.detail && event.detail.visit;
         if (visit && String(visit.method).toLowerCase() !== 'get') {
           formSubmitted();
+        } else if (visit) {
+          visitTo(visit.url);
         }
       });
       on('inertia:navigate', visitDone);
@@ -401,7 +420,10 @@
     },
     // Livewire 3's wire:navigate; any component request may have signed the user in or out.
     livewire: function () {
-      on('livewire:navigate', visitStarted);
+      on('livewire:navigate', function (event) {
+        visitStarted();
+        visitTo(event.detail && event.detail.url);
+      });
       on('livewire:navigated', visitDone);
       window.addEventListener('popstate', visitStarted);
       var hookRequests = function () {
