@@ -156,8 +156,9 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
     # Options and client auth are settled here, once, before any integration plans: every plan() reads
     # the same frozen context. (Where pages take the script decides whether the front end's token
     # storage is looked for, so page_host, which reads only the endpoint, comes first.)
-    # Next.js signs its tokens in its own route handler, with the app's own session: that is the evidence.
-    cookies_unproven = secure and not anonymous_only and frontend is not None and frontend.name != "nextjs"
+    # Evidence of cookies without looking further: pages sign in with forms the server answers with a
+    # session cookie; Next.js signs its tokens in its own route handler, with the app's own session.
+    cookies_unproven = secure and not anonymous_only and single_page_app and frontend is not None and frontend.name != "nextjs"
     resolved = resolve_client_auth(project, options, backend, has_pages=single_page_app or host is not None, cookies_unproven=cookies_unproven)
     context = PlanContext(project.tree, resolved, builder, secret, anonymous_only=anonymous_only)
     if keeps_server_library(project.tree):
