@@ -65,3 +65,16 @@ def test_interactive_asks_and_uses_the_answer(tmp_path: Path, cli, interactive) 
     assert "1. cookie: the browser's session cookie 2. bearer: an access token the front end keeps" in output
     assert "Which auth? (cookie, bearer)" in output
     assert "credentials: 'include'" in result.stdout  # the Messenger sends cookies, as answered
+
+
+
+def test_with_evidence_the_plan_is_cookie_mode_as_before(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """The rule changes the decision only: with the fixture's own `credentials: 'include'` calls, the
+    dry run is byte-identical to the one `--auth cookie` gives, and the Messenger's token request sends cookies."""
+    root = _without_cookie_evidence(tmp_path, "      credentials: 'include',\n")  # the login call keeps its evidence
+    found = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--dry-run")
+    told = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--dry-run", "--auth", "cookie")
+    assert found.exit_code == 4 and told.exit_code == 4, found.output + told.output
+    assert found.stdout == told.stdout
+    client = found.stdout.split("+++ b/src/intercom/", 1)[1]
+    assert "credentials: 'include'" in client and "Authorization" not in client
