@@ -23,7 +23,7 @@ def test_an_endpoint_cannot_be_made_from_a_bad_path(path: str) -> None:
 
 def test_install_options_hand_out_one_endpoint() -> None:
     options = InstallOptions(workspace=parse_workspace_id("abc12345"), endpoint=Endpoint("/auth/intercom"))
-    assert options.endpoint == options.token_endpoint == Endpoint("/auth/intercom")
+    assert options.endpoint == options.endpoint == Endpoint("/auth/intercom")
     assert str(InstallOptions(workspace=parse_workspace_id("abc12345")).endpoint) == "/api/intercom-jwt"
 
 

@@ -62,10 +62,10 @@ def check_endpoint_is_free(project: "Project", options: InstallOptions) -> None:
 
     if options.mode is not AuthMode.SECURE:
         return
-    route = existing_route(project.tree, options.token_endpoint, project.receipt)
+    route = existing_route(project.tree, options.endpoint, project.receipt)
     if route is not None:
         raise BadInput(
-            f"--endpoint {options.token_endpoint} is already a route of the app ({route}): the token endpoint would shadow it, or be shadowed by it.",
+            f"--endpoint {options.endpoint} is already a route of the app ({route}): the token endpoint would shadow it, or be shadowed by it.",
             hint="Choose a path the app does not use, e.g. /api/intercom-jwt.",
         )
 

@@ -309,8 +309,3 @@ class InstallOptions:
     @property
     def workspace_id(self) -> str:
         return self.workspace.id
-
-    @property
-    def token_endpoint(self) -> Endpoint:
-        """`endpoint`, by the name the integrations read it (`.relative`, `.below(prefix)`, `.segments`)."""
-        return self.endpoint

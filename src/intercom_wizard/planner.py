@@ -235,7 +235,7 @@ def _settings(options: InstallOptions) -> dict[str, str]:
     return {
         "workspace_id": options.workspace_id,
         "region": options.region.value,
-        "endpoint": str(options.token_endpoint),
+        "endpoint": str(options.endpoint),
         "mode": options.mode.value,
         "load": options.load.value,
     } | ({"csp_nonce": "yes"} if options.csp_nonce else {})

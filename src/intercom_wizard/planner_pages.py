@@ -90,7 +90,7 @@ def plan_pages(context: PlanContext, project: Project, backend: Detection[Backen
             _serve_static_folder(context, backend)
     if host is not None and secure:
         identified = backend is not None and not context.anonymous_only
-        html.plan(context, host, token_url=options.token_endpoint.url if identified else None)
+        html.plan(context, host, token_url=options.endpoint.url if identified else None)
     elif host is not None:
         html.plan_insecure(context, host)
     if host is not None and not host.layouts and not host.unsupported_layouts:

@@ -45,8 +45,8 @@ def api_install_command(context: PlanContext) -> str:
     arguments = ["--workspace-id", options.workspace_id]
     if options.region is not Region.US:
         arguments += ["--region", options.region.value]
-    if options.token_endpoint != DEFAULT_ENDPOINT:
-        arguments += ["--endpoint", options.token_endpoint.path]
+    if options.endpoint != DEFAULT_ENDPOINT:
+        arguments += ["--endpoint", options.endpoint.path]
     if options.frontend_origin:
         arguments += ["--frontend-origin", options.frontend_origin]
     return f"intercom-wizard install {API_FOLDER} {shlex.join(arguments)}"

@@ -26,6 +26,8 @@ from intercom_wizard.js_commas import (
     trailing_comma_from_eslint,
     trailing_comma_from_prettier,
 )
+from intercom_wizard.js_config import ESLINT_FILES, PRETTIER_FILES, eslint_config_text, folders_up, join_path, read_config
+from intercom_wizard.js_import_order import ImportOrder, arrange_imports, order_from_lint
 from intercom_wizard.tree import ProjectTree
 
 DEFAULT_QUOTE = "'"
@@ -42,12 +44,6 @@ STATEMENT_END_PARENTS = frozenset(
         "ambient_declaration", "import_alias",
     }
 )
-PRETTIER_FILES = (".prettierrc", ".prettierrc.json", ".prettierrc.json5", ".prettierrc.yaml", ".prettierrc.yml")
-ESLINT_FILES = (
-    "eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts", ".eslintrc", ".eslintrc.js",
-    ".eslintrc.cjs", ".eslintrc.json", ".eslintrc.yaml", ".eslintrc.yml",
-)
-
 
 @dataclass(frozen=True)
 class JsStyle:
@@ -56,6 +52,7 @@ class JsStyle:
     indent: str = "  "
     allows_void: bool = True
     trailing_commas: str | None = None  # "all", "es5", "none"; None: our lists as written
+    import_order: ImportOrder | None = None  # ESLint's import order rule: how a created file's imports are laid out
 
     def restyle(self, text: str, language: str, *, reindent: bool = True) -> str:
         return restyle_js(text, language, self, reindent=reindent)
@@ -91,7 +88,7 @@ def infer_js_style(tree: ProjectTree, path: str, *, ours: frozenset[str] = froze
 
     `ours` are files the wizard wrote: never evidence (a second install must see the same style)."""
     evidence = _Evidence()
-    for folder in _folders_up(path):
+    for folder in folders_up(path):
         evidence.fill(_config_evidence(tree, folder))
     if path not in ours and tree.exists(path) and tree.resolve(path).is_file():
         evidence.fill(_code_evidence([tree.text(path)]))
@@ -103,30 +100,14 @@ def infer_js_style(tree: ProjectTree, path: str, *, ours: frozenset[str] = froze
         indent=evidence.indent or "  ",
         allows_void=True if evidence.allows_void is None else evidence.allows_void,
         trailing_commas=evidence.trailing_commas,
+        import_order=order_from_lint(eslint_config_text(tree, path)),
     )
-
-
-def _folders_up(path: str) -> list[str]:
-    parent = PurePosixPath(path).parent
-    folders = [parent.as_posix(), *(p.as_posix() for p in parent.parents)]
-    return ["" if folder == "." else folder for folder in folders]
-
-
-def _join(folder: str, name: str) -> str:
-    return f"{folder}/{name}" if folder else name
-
-
-def _read(tree: ProjectTree, path: str) -> str | None:
-    try:
-        return tree.text(path) if tree.exists(path) and tree.resolve(path).is_file() else None
-    except Exception:  # unreadable or not UTF-8: it is only evidence
-        return None
 
 
 def _config_evidence(tree: ProjectTree, folder: str) -> _Evidence:
     evidence = _Evidence()
     manifest: dict[str, Any] = {}  # package.json: JSON values of any type
-    raw = _read(tree, _join(folder, "package.json"))
+    raw = read_config(tree, join_path(folder, "package.json"))
     if raw:
         try:
             loaded = json.loads(raw)
@@ -135,7 +116,7 @@ def _config_evidence(tree: ProjectTree, folder: str) -> _Evidence:
             manifest = {}
     prettier: dict[str, Any] | None = manifest.get("prettier") if isinstance(manifest.get("prettier"), dict) else None
     for name in PRETTIER_FILES:
-        text = _read(tree, _join(folder, name))
+        text = read_config(tree, join_path(folder, name))
         if text is not None and prettier is None:
             prettier = _loose_prettier_config(text)
     if prettier is not None:
@@ -148,7 +129,7 @@ def _config_evidence(tree: ProjectTree, folder: str) -> _Evidence:
         else:
             evidence.indent = "  "
         evidence.trailing_commas = trailing_comma_from_prettier(prettier, manifest)
-    lint = " ".join(filter(None, (_read(tree, _join(folder, name)) for name in ESLINT_FILES)))
+    lint = " ".join(filter(None, (read_config(tree, join_path(folder, name)) for name in ESLINT_FILES)))
     lint += " " + json.dumps(manifest.get("eslintConfig", ""))
     dependencies = {**(manifest.get("dependencies") or {}), **(manifest.get("devDependencies") or {})}
     if "standard" in dependencies or "eslint-config-standard" in dependencies or re.search(r"['\"]standard['\"]", lint):
@@ -253,6 +234,8 @@ def restyle_js(text: str, language: str, style: JsStyle, *, reindent: bool = Tru
         else:
             edits += trailing_comma_edits(root, style.trailing_commas)
     result = _apply(text, edits)
+    if reindent and style.import_order is not None:  # a whole file we create (snippets come with reindent=False)
+        result = arrange_imports(result, language, style.import_order)
     if reindent and style.indent != "  ":
         result = _reindent(result, language, style.indent)
     return result
@@ -374,24 +357,4 @@ def js_language(path: str) -> str | None:
         return "typescript"
     if path.endswith((".js", ".jsx", ".mjs", ".cjs")):
         return "javascript"
-    return None
-
-
-def alias_specifier(tree: ProjectTree, from_file: str, module_file: str) -> str | None:
-    """`@/intercom/messenger` where the importing file already imports through the project's `@/` alias
-    (tsconfig/jsconfig `paths` `"@/*"`) and the module lies under the folder it maps to; else None."""
-    if not re.search(r"""from\s+['"]@/""", tree.text(from_file)):
-        return None
-    for folder in _folders_up(from_file):
-        for name in ("tsconfig.app.json", "tsconfig.json", "jsconfig.json"):
-            raw = _read(tree, _join(folder, name))
-            if raw is None:
-                continue
-            match = re.search(r""""@/\*"\s*:\s*\[\s*"\.?/?([^"*]*)\*"\s*\]""", raw)
-            if not match:
-                continue
-            target = _join(folder, match.group(1).rstrip("/")) if match.group(1).rstrip("/") else folder
-            prefix = f"{target}/" if target else ""
-            if module_file.startswith(prefix):
-                return "@/" + str(PurePosixPath(module_file[len(prefix):]).with_suffix(""))
     return None

@@ -55,7 +55,7 @@ def plan_upgrade(context: PlanContext, steps: list[UpgradeStep], frontend: Detec
     for step in steps:
         if step.kind == CLASSIC_SNIPPET:
             _plan_snippet(builder, tree, step)
-    plan_react(builder, tree, steps, context.options.token_endpoint.path)
+    plan_react(builder, tree, steps, context.options.endpoint.path)
     if frontend is not None and frontend.name == "nextjs" and any(step.kind == SDK_BOOT for step in steps):
         plan_next_token_route(context, frontend)
     plan_rails(builder, tree, steps)

@@ -19,7 +19,7 @@ def plan(context: PlanContext, detection: Detection[DjangoDetails]) -> None:
     root = detection.root
     urlconf = details.root_urlconf
     urls_file = join(root, urlconf.replace(".", "/") + ".py") if urlconf is not None else None
-    pattern = f'path("{context.options.token_endpoint.relative}", intercom_jwt, name="intercom-jwt"),'
+    pattern = f'path("{context.options.endpoint.relative}", intercom_jwt, name="intercom-jwt"),'
     if urls_file is None or not tree.exists(urls_file):
         builder.manual(
             details.entry_file,
@@ -30,7 +30,7 @@ def plan(context: PlanContext, detection: Detection[DjangoDetails]) -> None:
         builder.create(
             join(folder_of(urls_file), f"{MODULE_NAME}.py"),
             _view_module(context, details),
-            f"GET {context.options.token_endpoint}: a signed Intercom JWT for request.user, 401 when anonymous",
+            f"GET {context.options.endpoint}: a signed Intercom JWT for request.user, 401 when anonymous",
         )
         add_import(context, urls_file, f"from .{MODULE_NAME} import intercom_jwt")
         add_list_entry(context, urls_file, "urlpatterns", pattern, "routes the token endpoint")
@@ -83,7 +83,7 @@ def _allow_cross_origin(context: PlanContext, detection: Detection[DjangoDetails
         "django/cors_settings.py",
         frontend_origin=origin,
         credentials="False" if context.options.auth is ClientAuth.BEARER else "True",
-        endpoint=context.options.token_endpoint.relative,
+        endpoint=context.options.endpoint.relative,
     )
     context.builder.insert(settings_file, [append_lines(context.tree.read(settings_file), settings)], reason)
 

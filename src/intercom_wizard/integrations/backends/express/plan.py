@@ -63,7 +63,7 @@ def plan(context: PlanContext, detection: Detection[ExpressDetails]) -> None:
     module = render(
         "express/intercom-jwt.js",
         {"passport": "yes" if user.middleware.startswith("passport.") else "no", "cors": cors},
-        endpoint=str(context.options.token_endpoint),
+        endpoint=str(context.options.endpoint),
         frontend_origin=context.options.frontend_origin or "",
         user=user.expression,
         id_field=user.id_field,
@@ -77,7 +77,7 @@ def plan(context: PlanContext, detection: Detection[ExpressDetails]) -> None:
     elif details.esm:
         module = _as_es_module(module)
     route_file = join(folder_of(server_file), module_file)
-    builder.create(route_file, module, f"GET {context.options.token_endpoint}: a signed Intercom JWT for the signed-in user, 401 otherwise")
+    builder.create(route_file, module, f"GET {context.options.endpoint}: a signed Intercom JWT for the signed-in user, 401 otherwise")
     _mount(context, detection)
     add_dependency(context, detection.root, "jsonwebtoken", "^9.0.2", "jsonwebtoken signs the tokens")
     plan_secret(context, _env_file(tree, detection.root))

@@ -25,7 +25,7 @@ def page_host(context: PlanContext, detection: Detection[FastAPIDetails]) -> Pag
             return None  # its pages are HTMLResponse strings: the planner puts the script there
         context.builder.note(
             f"This FastAPI app has no {missing} for the Messenger script, so no page was changed: the front end "
-            f"(the SPA integration) loads the Messenger and calls {context.options.token_endpoint} with the app's own credentials."
+            f"(the SPA integration) loads the Messenger and calls {context.options.endpoint} with the app's own credentials."
         )
         return None
     if static.name:

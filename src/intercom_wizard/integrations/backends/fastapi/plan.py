@@ -35,10 +35,10 @@ def plan(context: PlanContext, detection: Detection[FastAPIDetails]) -> None:
         {"cors": _cors(context, detection)},
         imports=f"\n{imports}\n" if imports else "",
         user_claims=claims.code,
-        endpoint=str(context.options.token_endpoint),
+        endpoint=str(context.options.endpoint),
         frontend_origin=context.options.frontend_origin or "",
     )
-    builder.create(router_file, module, f"GET {context.options.token_endpoint}: a signed Intercom JWT for the signed-in user, 401 otherwise")
+    builder.create(router_file, module, f"GET {context.options.endpoint}: a signed Intercom JWT for the signed-in user, 401 otherwise")
     if app_file in claims.sources:
         _include_after_definitions(context, detection)  # the router imports from the app's own module
     else:
@@ -213,7 +213,7 @@ def _explain(context: PlanContext, detection: Detection[FastAPIDetails], router_
         builder.note(f"The session holds only the user's id, so the token carries user_id and no email or name; extend signed_in_user_claims() in {router_file} to add them.")
     if auth.bearer:
         builder.note(
-            f"{context.options.token_endpoint} takes the API's own bearer token: the front end calls it with its usual "
+            f"{context.options.endpoint} takes the API's own bearer token: the front end calls it with its usual "
             "Authorization header, not with cookies."
         )
     if auth.file == details.entry_file and _run_as_script(context.tree, details):

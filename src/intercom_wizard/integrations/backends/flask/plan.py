@@ -67,10 +67,10 @@ def plan(context: PlanContext, detection: Detection[FlaskDetails]) -> None:
         choices,
         imports="\n".join(sorted("\n".join(imports).splitlines())),
         user_claims=claims,
-        endpoint=str(context.options.token_endpoint),
+        endpoint=str(context.options.endpoint),
         frontend_origin=context.options.frontend_origin or "",
     )
-    builder.create(module_file, module, f"GET {context.options.token_endpoint}: a signed Intercom JWT for the signed-in user, 401 otherwise")
+    builder.create(module_file, module, f"GET {context.options.endpoint}: a signed Intercom JWT for the signed-in user, 401 otherwise")
     in_package = app_file.endswith("__init__.py")
     add_import(context, app_file, f"from . import {MODULE_NAME}" if in_package else f"import {MODULE_NAME}")
     attach_to_app(

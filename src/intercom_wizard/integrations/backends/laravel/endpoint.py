@@ -20,7 +20,7 @@ def plan(context: PlanContext, detection: Detection[LaravelDetails]) -> None:
     builder.create(
         join(root, CONTROLLER),
         _controller_source(context, details, guard),
-        f"GET {context.options.token_endpoint}: a signed Intercom JWT for the signed-in user, 401 otherwise",
+        f"GET {context.options.endpoint}: a signed Intercom JWT for the signed-in user, 401 otherwise",
     )
     add_route(context, detection, guard)
     require_firebase_jwt(context, details.composer)
@@ -68,7 +68,7 @@ def _controller_source(context: PlanContext, details: LaravelDetails, guard: str
     claims = "\n".join(f"            '{claim}' => {value}," for claim, value in user_fields_literal("$user", fields, style="model"))
     return render(
         "laravel/IntercomJwtController.php",
-        endpoint=str(context.options.token_endpoint),
+        endpoint=str(context.options.endpoint),
         guard=guard,
         extends=" extends Controller" if details.base_controller else "",
         user_claims=claims,
@@ -77,7 +77,7 @@ def _controller_source(context: PlanContext, details: LaravelDetails, guard: str
 
 def _cross_origin_step(context: PlanContext, detection: Detection[LaravelDetails], guard: str) -> None:
     """Laravel answers CORS from config/cors.php for the whole app: the wizard shows the change, it does not make it."""
-    path = context.options.token_endpoint.relative
+    path = context.options.endpoint.relative
     credentials = "false" if guard == "auth:sanctum" else "true"
     context.builder.manual(
         join(detection.root, "config/cors.php"),

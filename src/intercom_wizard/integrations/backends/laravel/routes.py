@@ -21,7 +21,7 @@ CONTROLLER_IMPORT = "use App\\Http\\Controllers\\IntercomJwtController;"
 
 def add_route(context: PlanContext, detection: Detection[LaravelDetails], guard: str) -> None:
     tree, builder = context.tree, context.builder
-    endpoint = context.options.token_endpoint
+    endpoint = context.options.endpoint
     path: str | None
     if guard != "auth:sanctum":  # the session's guard, the default or the app's own
         routes, path = join(detection.root, "routes/web.php"), str(endpoint)

@@ -19,7 +19,7 @@ ADAPTER_FUNCTION = "intercom_signed_in_user_claims"
 def plan(context: PlanContext, detection: Detection[PhpDetails]) -> None:
     tree, builder = context.tree, context.builder
     details = detection.details
-    endpoint = context.options.token_endpoint
+    endpoint = context.options.endpoint
     target = endpoint_file(details.web_root, endpoint)
     if details.composer:
         require_firebase_jwt(context, details.composer)
@@ -131,7 +131,7 @@ def _endpoint_source(tree: ProjectTree, context: PlanContext, details: PhpDetail
             "bootstrap": "yes" if details.bootstrap else "no",
             "cors": "yes" if context.options.frontend_origin else "no",
         },
-        endpoint=str(context.options.token_endpoint),
+        endpoint=str(context.options.endpoint),
         signing=signing,
         autoload=require_path(target, vendor_autoload(tree, composer)) if composer else "",
         bootstrap=require_path(target, details.bootstrap) if details.bootstrap else "",

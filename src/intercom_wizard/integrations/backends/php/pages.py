@@ -22,7 +22,7 @@ _NONCE_VARIABLE = re.compile(r"(\$\w*nonce\w*)\s*=(?!=)", re.I)
 
 def page_host(context: PlanContext, detection: Detection[PhpDetails]) -> PageHost:
     tree, details = context.tree, detection.details
-    endpoint_target = endpoint_file(details.web_root, context.options.token_endpoint)
+    endpoint_target = endpoint_file(details.web_root, context.options.endpoint)
     layouts = []
     for path in tree.glob(".php", under=detection.root):
         if path == endpoint_target or path.endswith(".blade.php"):

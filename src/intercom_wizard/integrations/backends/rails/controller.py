@@ -37,7 +37,7 @@ def plan(context: PlanContext, detection: Detection[RailsDetails]) -> None:
     if tree.exists(join(root, "config/routes.rb")):
         neighbours.append(tree.text(join(root, "config/routes.rb")))
     source = requote(_controller_source(auth, detection.details.version), quote_style(neighbours))
-    endpoint = context.options.token_endpoint
+    endpoint = context.options.endpoint
     builder.create(controller, source, f"GET {endpoint}: a signed Intercom JWT for the signed-in user, 401 otherwise")
     _add_route(context, join(root, "config/routes.rb"), f'get "{endpoint}", to: "intercom_jwts#show"')
     gemfile = detection.details.gemfile

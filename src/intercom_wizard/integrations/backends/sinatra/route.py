@@ -25,7 +25,7 @@ def plan(context: PlanContext, detection: Detection[SinatraDetails]) -> None:
     source = tree.read(app_file)
     quote = quote_style([source.text])
     add_requires(context, app_file, ["json", "jwt"], "loads the JWT library for the token route")
-    route = requote(_route_source(str(context.options.token_endpoint), details.auth), quote)
+    route = requote(_route_source(str(context.options.endpoint), details.auth), quote)
     _add_route(context, detection, route)
     add_jwt_gem(context, details.gemfile)
     plan_secret(context, env_file(tree, detection.root, details.gemfile))

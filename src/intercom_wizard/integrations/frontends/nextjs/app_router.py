@@ -65,7 +65,7 @@ def _render_in_body(context: PlanContext, layout: str, element: str) -> bool:
 def _app_route(context: PlanContext, app: NextApp) -> None:
     if context.anonymous_only:
         return
-    endpoint = context.options.token_endpoint
+    endpoint = context.options.endpoint
     path = join(app.base, f"app/{endpoint.relative}/route" + app.spa.extension)
     per_request = "connection" if cache_components(context.tree, app.spa.root) else "segment"
     lookup = app_user_lookup(context, app, path)

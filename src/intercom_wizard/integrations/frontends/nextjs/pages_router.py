@@ -46,7 +46,7 @@ def _call_in_app(context: PlanContext, path: str, call: str) -> bool:
 def _pages_route(context: PlanContext, app: NextApp) -> None:
     if context.anonymous_only:
         return
-    endpoint = context.options.token_endpoint
+    endpoint = context.options.endpoint
     below_api = endpoint.below("/api")
     if below_api is None:
         context.builder.note(

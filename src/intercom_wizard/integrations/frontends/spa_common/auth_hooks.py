@@ -21,8 +21,9 @@ from intercom_wizard.integrations.frontends.spa_common.auth_functions import (
 from intercom_wizard.integrations.frontends.spa_common.core import SpaApp, import_path
 from intercom_wizard.integrations.frontends.spa_common.imports import import_insertion, in_file_style, language_of
 from intercom_wizard.integrations.frontends.spa_common.success import SuccessPoint, success_point
+from intercom_wizard.js_config import alias_specifier
 from intercom_wizard.plan import Insertion
-from intercom_wizard.style import alias_specifier, infer_js_style
+from intercom_wizard.style import infer_js_style
 from intercom_wizard.tree import ProjectTree
 
 

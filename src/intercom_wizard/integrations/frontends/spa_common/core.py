@@ -45,7 +45,7 @@ def spa_app(tree: ProjectTree, detection: Detection[Any], source_dir: str = "src
 
 
 def token_url(options: InstallOptions) -> str:
-    return options.token_endpoint.url
+    return options.endpoint.url
 
 
 def core_module(context: PlanContext, app: SpaApp, path: str, *, sdk_import: str = "dynamic") -> None:
@@ -53,18 +53,18 @@ def core_module(context: PlanContext, app: SpaApp, path: str, *, sdk_import: str
     api_base = None
     # Next.js serves the token endpoint from its own route handler, on the pages' origin; a full
     # --endpoint URL is the user's own answer.
-    if not context.anonymous_only and not app.depends_on("next") and context.options.token_endpoint.origin is None:
+    if not context.anonymous_only and not app.depends_on("next") and context.options.endpoint.origin is None:
         search = find_api_base(context.tree, app.root)
         api_base = search.chosen
         if api_base is not None:
             context.builder.note(
                 f"The app's API client builds its URLs from {api_base.expression} ({api_base.file}): "
-                f"the Messenger calls {context.options.token_endpoint} on that base too."
+                f"the Messenger calls {context.options.endpoint} on that base too."
             )
         elif search.ambiguous:
             context.builder.note(
                 f"The app's API calls use several bases ({', '.join(search.ambiguous)}) and none is clearly the "
-                f"authenticated one: the Messenger calls {context.options.token_endpoint} on the pages' own origin.",
+                f"authenticated one: the Messenger calls {context.options.endpoint} on the pages' own origin.",
                 "warning",
             )
     source = core_source(context.options, anonymous_only=context.anonymous_only, sdk_import=sdk_import, app_api=api_base, module_file=path)

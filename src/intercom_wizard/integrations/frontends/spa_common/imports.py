@@ -4,9 +4,12 @@ below a directive ('use client'), inside a Vue component's <script> block.
 
 from ast_grep_py import SgNode
 
-from intercom_wizard.edits import insert_lines_after, last_import, parse
+from intercom_wizard.edits import insert_lines_after, insert_lines_before, last_import, parse
 from intercom_wizard.integrations.base import PlanContext
+from intercom_wizard.js_config import eslint_config_text
+from intercom_wizard.js_import_order import order_from_lint, place_import
 from intercom_wizard.plan import Insertion
+from intercom_wizard.sourcefile import SourceText
 from intercom_wizard.style import infer_js_style, js_language
 from intercom_wizard.tree import ProjectTree
 
@@ -31,7 +34,6 @@ def in_file_style(tree: ProjectTree, path: str, statement: str) -> str:
     if source is None and infer_js_style(tree, path).quote == '"':
         return statement.replace("'", '"')
     return statement
-
 
 
 def language_of(path: str) -> str:
@@ -65,8 +67,34 @@ def import_insertion(context: PlanContext, path: str, offset: int, statement: st
                 return insert_lines_after(source, script_offset + directives[-1].range().end.index, "\n" + statement)
             at = text_line_after(source.text, script_offset) if is_component(path) else script_offset
             return Insertion(at, source.native(statement + "\n\n"))
-        return insert_lines_after(source, script_offset + anchor.range().end.index, statement)
+        lint = eslint_config_text(context.tree, path)
+        placed = ordered_import(lint, source, (text, script_offset, language), root, statement)
+        return placed or insert_lines_after(source, script_offset + anchor.range().end.index, statement)
     return None
+
+
+def ordered_import(lint: str, source: SourceText, script: tuple[str, int, str], root: SgNode, statement: str) -> Insertion | None:
+    """Among the script's imports where the project's order (ESLint's rule, else the file's own
+    grouping) puts it; None when the file keeps no order we can follow."""
+    text, script_offset, language = script
+    placement = place_import(root, text, statement, language, order_from_lint(lint))
+    if placement is None:
+        return None
+    if placement.after is not None:
+        lines = ("\n" if placement.blank_before else "") + statement
+        return insert_lines_after(source, script_offset + placement.after.range().end.index, lines)
+    assert placement.before is not None  # a placement names one neighbour or the other
+    lines = statement + ("\n\n" if placement.blank_after else "\n")
+    return insert_lines_before(source, script_offset + _with_leading_comments(placement.before).range().start.index, lines)
+
+
+def _with_leading_comments(node: SgNode) -> SgNode:
+    """The first of the comments on the lines right above `node` (they belong to it), or `node` itself."""
+    first = node
+    previous = node.prev()
+    while previous is not None and previous.kind() == "comment" and previous.range().end.line + 1 == first.range().start.line:
+        first, previous = previous, previous.prev()
+    return first
 
 
 def is_component(path: str) -> bool:
