@@ -68,11 +68,15 @@ def core_module(context: PlanContext, app: SpaApp, path: str, *, sdk_import: str
                 "warning",
             )
     source = core_source(context.options, anonymous_only=context.anonymous_only, sdk_import=sdk_import, app_api=api_base, module_file=path)
-    context.builder.create(
-        path,
-        source if path.endswith((".ts", ".tsx")) else strip_types(source),
-        "the Messenger: boots signed-in users with the server's JWT, everyone else as leads",
-    )
+    if not path.endswith((".ts", ".tsx")):
+        source = strip_types(source)
+        # Imported here: babel_runtime reads SpaApp from this module.
+        from intercom_wizard.integrations.frontends.spa_common.babel_runtime import RUNTIME_IMPORT, RUNTIME_PACKAGE, RUNTIME_SPEC, needs_regenerator_runtime
+
+        if needs_regenerator_runtime(context.tree, app):
+            source = RUNTIME_IMPORT + source
+            add_dependency(context, app.root, RUNTIME_PACKAGE, RUNTIME_SPEC, "regeneratorRuntime for the async functions the app's Babel compiles")
+    context.builder.create(path, source, "the Messenger: boots signed-in users with the server's JWT, everyone else as leads")
     add_dependency(context, app.root, SDK_PACKAGE, SDK_SPEC, "the official Intercom Messenger SDK")
 
 
