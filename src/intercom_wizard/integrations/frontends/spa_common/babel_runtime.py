@@ -13,9 +13,10 @@ import re
 
 from intercom_wizard.integrations.frontends.spa_common.core import SpaApp
 from intercom_wizard.tree import ProjectTree, join
+from intercom_wizard.versions.npm import npm_version
 
 RUNTIME_PACKAGE = "regenerator-runtime"
-RUNTIME_SPEC = "^0.14.1"
+RUNTIME_SPEC = "^0.14.1"  # when the app has none yet
 RUNTIME_IMPORT = "// The app's Babel (preset-env for ES5) compiles async functions to regenerator calls.\nimport 'regenerator-runtime/runtime';\n"
 BABEL_FILES = (".babelrc", ".babelrc.json", ".babelrc.js", "babel.config.js", "babel.config.json", "babel.config.cjs")
 # What already provides the runtime, or keeps async functions out of the regenerator transform.
@@ -36,3 +37,13 @@ def needs_regenerator_runtime(tree: ProjectTree, app: SpaApp) -> bool:
     # (Not the wizard's own module: a second install must plan the same file.)
     sources = [path for path in tree.glob(".js", ".jsx", ".mjs", under=app.source_dir) if "intercom" not in path.lower()]
     return not any("regenerator-runtime" in tree.text(path) or "@babel/polyfill" in tree.text(path) for path in sources)
+
+
+def runtime_spec(tree: ProjectTree, app: SpaApp) -> str:
+    """The range to declare: the version the app already has (Babel's own helpers bring one), so npm
+    keeps its tree as it is and `uninstall`'s prune gives the lockfile back byte for byte; a newer
+    range would move the hoisted copy under @babel/runtime."""
+    found = npm_version(tree, app.root, RUNTIME_PACKAGE)
+    if found is None or found.how not in ("installed", "locked"):
+        return RUNTIME_SPEC
+    return "^" + ".".join(str(part) for part in found.release)

@@ -71,11 +71,11 @@ def core_module(context: PlanContext, app: SpaApp, path: str, *, sdk_import: str
     if not path.endswith((".ts", ".tsx")):
         source = strip_types(source)
         # Imported here: babel_runtime reads SpaApp from this module.
-        from intercom_wizard.integrations.frontends.spa_common.babel_runtime import RUNTIME_IMPORT, RUNTIME_PACKAGE, RUNTIME_SPEC, needs_regenerator_runtime
+        from intercom_wizard.integrations.frontends.spa_common.babel_runtime import RUNTIME_IMPORT, RUNTIME_PACKAGE, needs_regenerator_runtime, runtime_spec
 
         if needs_regenerator_runtime(context.tree, app):
             source = RUNTIME_IMPORT + source
-            add_dependency(context, app.root, RUNTIME_PACKAGE, RUNTIME_SPEC, "regeneratorRuntime for the async functions the app's Babel compiles")
+            add_dependency(context, app.root, RUNTIME_PACKAGE, runtime_spec(context.tree, app), "regeneratorRuntime for the async functions the app's Babel compiles")
     context.builder.create(path, source, "the Messenger: boots signed-in users with the server's JWT, everyone else as leads")
     add_dependency(context, app.root, SDK_PACKAGE, SDK_SPEC, "the official Intercom Messenger SDK")
 
