@@ -76,14 +76,16 @@ def test_builds_that_provide_the_runtime_or_keep_async_are_left_alone(tmp_path: 
 
 
 def test_the_version_babel_already_brings_is_the_range_declared(tmp_path: Path) -> None:
-    """The app already has regenerator-runtime through Babel's helpers (hoisted in its lockfile): the
+    """The app already has regenerator-runtime through Babel's helpers (installed, hoisted): the
     wizard declares that version, so npm keeps the tree as it is and uninstall's prune restores the
     lockfile; a newer range moved the hoisted copy (react-redux-login: lockfile not byte-identical)."""
     root = tmp_path / "ledger"
-    lock = {"name": "ledger", "lockfileVersion": 3, "requires": True, "packages": {"": {"name": "ledger"}, "node_modules/regenerator-runtime": {"version": "0.13.7"}}}
-    write_files(root, APP | {"package.json": json.dumps(MANIFEST, indent=2) + "\n", ".babelrc": BABELRC, "package-lock.json": json.dumps(lock, indent=2) + "\n"})
+    installed = {"node_modules/regenerator-runtime/package.json": '{"name": "regenerator-runtime", "version": "0.13.7"}\n', ".gitignore": "node_modules\n"}
+    write_files(root, APP | installed | {"package.json": json.dumps(MANIFEST, indent=2) + "\n", ".babelrc": BABELRC})
     git(root, "init", "-q")
     git(root, "add", "-A")
     git(root, "commit", "-qm", "fixture")
-    _, files = install_and_check_uninstall(cli_runner, root, exit_code=0)
-    assert json.loads(files["package.json"])["dependencies"]["regenerator-runtime"] == "^0.13.7"
+    result = cli_runner("install", str(root), "--workspace-id", "abc12345", "--yes", "--dry-run", "--json")
+    assert result.exit_code == 0, result.output
+    declared = {(change["package"], change["spec"]) for change in json.loads(result.stdout)["dependencies"]}
+    assert ("regenerator-runtime", "^0.13.7") in declared, declared
