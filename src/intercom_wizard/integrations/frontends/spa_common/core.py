@@ -72,7 +72,14 @@ def core_module(
                 "warning",
             )
     source = core_source(context.options, anonymous_only=context.anonymous_only, sdk_import=sdk_import, app_api=api_base, module_file=path)
-    source = source if path.endswith((".ts", ".tsx")) else strip_types(source)
+    if not path.endswith((".ts", ".tsx")):
+        source = strip_types(source)
+        # Imported here: babel_runtime reads SpaApp from this module.
+        from intercom_wizard.integrations.frontends.spa_common.babel_runtime import RUNTIME_IMPORT, RUNTIME_PACKAGE, needs_regenerator_runtime, runtime_spec
+
+        if needs_regenerator_runtime(context.tree, app):
+            source = RUNTIME_IMPORT + source
+            add_dependency(context, app.root, RUNTIME_PACKAGE, runtime_spec(context.tree, app), "regeneratorRuntime for the async functions the app's Babel compiles")
     context.builder.create(
         path,
         fit(source) if fit is not None else source,
