@@ -101,7 +101,6 @@ def install(
 ) -> None:
     """Plan the installation, show the diff, and apply it when confirmed (or with --yes)."""
     from intercom_wizard.apply import apply_changes
-    from intercom_wizard.checkbuild import BuildBroken, BuildCheck
     from intercom_wizard.gitstate import ensure_clean
     from intercom_wizard.outputcheck import ensure_parses
     from intercom_wizard.plan import Note
@@ -174,7 +173,11 @@ def install(
         if not allow_dirty:
             ensure_clean(project.tree, [c.path for c in plan.changes if c.action == "modify"])
         checked = ensure_parses(project.tree, plan.changes)  # our own output, before anything is written
-        builds = BuildCheck.start(project.tree, plan.changes) if check_build else None
+        builds = None
+        if check_build:  # checkbuild (with the package installer and uninstall) loads only for --check-build
+            from intercom_wizard.checkbuild import BuildCheck
+
+            builds = BuildCheck.start(project.tree, plan.changes)
         applied = apply_changes(project.tree, plan.changes)
     except WizardError as error:
         fail(error)
@@ -186,6 +189,8 @@ def install(
         for line in builds.report():
             err.print(escape(line))
         if builds.rolled_back:
+            from intercom_wizard.checkbuild import BuildBroken
+
             if as_json:
                 print(json.dumps(result | {"applied": False, "status": "rolled back: the install made the build fail", "check_build": builds.to_json()}, indent=2))
             fail(BuildBroken("The install made the project's build fail, so it was undone: every file is as it was.", hint="The output above names the error; please report it with `intercom-wizard detect` output."))

@@ -38,9 +38,9 @@ BUILDS = {
 ESBUILD = "esbuild@0.25.10"
 VISITS = ("/notes", "/about")
 SIGN_IN = SignIn(login_url="/login", username="erin@example.com", password="no-full-loads")
-SIGN_OUT = Logout(selector="#logout button")
+SIGN_OUT = Logout(selectors=("#logout button",))
 # A plain <a href="/sign-out"> (GET, no form): the framework visits it like any link.
-SIGN_OUT_LINK = Logout(selector="#sign-out-link")
+SIGN_OUT_LINK = Logout(selectors=("#sign-out-link",))
 
 
 @pytest.fixture(scope="module")

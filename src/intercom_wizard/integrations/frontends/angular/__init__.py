@@ -48,7 +48,7 @@ SOURCE_SUFFIXES: tuple[str, ...] = (".ts",)
 # Its page under docs/.
 DOC: str | None = "docs/frontends-angular.md"
 # The versions this integration generates code for (docs list the same table).
-SUPPORTED: SupportTable = (Supported("Angular", "npm", "@angular/core", (14, 0), (22, 0)),)
+SUPPORTED: SupportTable = (Supported("Angular", "npm", "@angular/core", (10, 0), (22, 0)),)  # < 14: constructor injection (service.py)
 # --csp-nonce: a built single-page app is static files, so its nonce comes from what serves index.html.
 CSP_NONCE_NOTE = (
     "Angular takes the nonce for its own inline styles from ngCspNonce on the root element (or the CSP_NONCE token); "

@@ -40,7 +40,7 @@ SOURCE_SUFFIXES: tuple[str, ...] = (".ts", ".js")
 DOC: str | None = "docs/frontends-ember.md"
 # The versions this integration generates code for (docs list the same table).
 # From 3.6 (RouterService's routeDidChange); before 3.10 (no decorators) the service is a classic class.
-SUPPORTED: SupportTable = (Supported("Ember", "npm", "ember-source", (3, 6), (7, 0)),)
+SUPPORTED: SupportTable = (Supported("Ember", "npm", "ember-source", (3, 6), (8, 0)),)
 # --csp-nonce: a built single-page app is static files, so its nonce comes from what serves index.html.
 CSP_NONCE_NOTE = (
     "The server that sends index.html puts the request's nonce on its script tags (ember-cli writes no nonce itself)."
