@@ -54,7 +54,13 @@ def choose_frontend(project: Project, options: InstallOptions) -> Detection[Any]
         if chosen:  # picked from the detected apps (interactive choice): that app, at its folder
             return chosen[0]
         # No detection of its own: the base details say so, and the integration reads its own from the tree.
-        return Detection(options.frontend, "frontend", "", ("chosen with --frontend",), FrontendDetails())
+        return Detection(options.frontend, "frontend", options.frontend_root or "", ("chosen with --frontend",), FrontendDetails())
+    if options.frontend_root is not None:  # --frontend-root: one of the detected apps, by its folder
+        matches = [d for d in project.frontends if d.root == options.frontend_root]
+        if not matches:
+            found = ", ".join(d.root or "." for d in project.frontends) or "none"
+            raise BadInput(f"No front end was detected in {options.frontend_root or '.'} (detected: {found}).", hint="Give one of the detected folders to --frontend-root.")
+        return _single("frontend", matches)
     return _single("frontend", project.frontends) if project.frontends else None
 
 
@@ -96,7 +102,11 @@ def _single(role: str, candidates: list[DetectionT]) -> DetectionT:
         role,
         listed,
         f"Found more than one {role}: " + "; ".join(c.display for c in listed) + ".",
-        hint=f"Say which with --{role} NAME (and run the wizard in that app's folder).",
+        hint=(
+            "Say which with --frontend-root FOLDER (one of the folders above)."
+            if role == "frontend" and len({d.root for d in candidates}) == len(candidates)
+            else f"Say which with --{role} NAME (and run the wizard in that app's folder)."
+        ),
     )
 
 

@@ -102,7 +102,7 @@ def plan(context: PlanContext, detection: Detection[AngularDetails]) -> None:
     else:
         add_initializer(context, initializer_file, bootstrap.providers_owner, major, service_path)
     if workspace.project is not None:
-        allow_commonjs_sdk(context, join(detection.root, "angular.json"), workspace.project)
+        allow_commonjs_sdk(context, join(detection.root, workspace.config_file), workspace.project, workspace.nx)
     likely = next((p for p in tree.glob(".ts", under=app.source_dir) if "auth" in posixpath.basename(p).lower() and ".spec." not in p), None)
     # A manual step names a file that exists: the auth service, else the root component, else main.ts.
     fallback = next((p for p in (join(app_dir, f"app{s}") for s in (".component.ts", ".ts")) if tree.exists(p)), None)
