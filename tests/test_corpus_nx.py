@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import SECRET, WORKSPACE_ID, git, install_quietly, snapshot
+from conftest import SECRET, WORKSPACE_ID, git, install_quietly, snapshot, write_files
 
 GOLDEN = Path(__file__).parent / "golden"
 # Types for a real `tsc --noEmit` of the installed fixtures (Nx itself is not needed to type-check).
@@ -160,3 +160,26 @@ def test_created_typescript_type_checks_with_the_apps_own_tsconfig(app_copy, cli
     assert result.exit_code == exit_code, result.stderr
     assert type_check() == []
     assert SECRET not in "".join(p.read_text(errors="replace") for p in (root / "apps").rglob("*.ts*"))
+
+
+def test_an_e2e_projects_login_command_is_not_the_apps_sign_in(app_copy, cli) -> None:  # type: ignore[no-untyped-def]
+    # nx-examples: Nx names end-to-end projects `<app>-e2e`; their Cypress `login` command signs no one in.
+    root = app_copy("nx_angular_app", commit=False)
+    (root / "apps/shop/src/app/auth.service.ts").unlink()
+    write_files(root, {
+        "apps/shop/src/app/app.component.ts": (
+            "import { Component } from '@angular/core';\nimport { RouterModule } from '@angular/router';\n\n"
+            "@Component({\n  standalone: true,\n  imports: [RouterModule],\n  selector: 'app-root',\n  template: '<router-outlet></router-outlet>',\n})\n"
+            "export class AppComponent {}\n"
+        ),
+        "apps/shop-e2e/project.json": '{\n  "name": "shop-e2e",\n  "projectType": "application",\n  "implicitDependencies": ["shop"]\n}\n',
+        "apps/shop-e2e/src/support/commands.ts": "Cypress.Commands.add('login', (email: string, password: string) => {\n  cy.get('input[name=email]').type(email);\n});\n",
+    })
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "fixture")
+    report = json.loads(cli("detect", str(root), "--json").stdout)
+    assert [(f["name"], f["root"]) for f in report["frontends"]] == [("angular", "apps/shop")]
+    result = install_quietly(cli, root, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["result"] == "anonymous-only"
