@@ -183,3 +183,15 @@ def test_an_e2e_projects_login_command_is_not_the_apps_sign_in(app_copy, cli) ->
     result = install_quietly(cli, root, "--json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["result"] == "anonymous-only"
+
+
+@pytest.mark.parametrize(("project_type", "roots"), [(None, ["apps/web"]), ("application", [".", "apps/web"])])
+def test_a_root_project_json_is_an_app_only_when_it_says_so(app_copy, cli, project_type: str | None, roots: list[str]) -> None:  # type: ignore[no-untyped-def]
+    # A root project for workspace tasks (a local registry) is no app; a standalone Nx app at the root is.
+    root = app_copy("nx_react_express", commit=False)
+    config = {"name": "@acme/source", "targets": {"local-registry": {"executor": "@nx/js:verdaccio", "options": {"port": 4873}}}}
+    if project_type is not None:
+        config["projectType"] = project_type
+    (root / "project.json").write_text(json.dumps(config, indent=2) + "\n")
+    report = json.loads(cli("detect", str(root), "--json").stdout)
+    assert sorted(f["root"] for f in report["frontends"]) == roots

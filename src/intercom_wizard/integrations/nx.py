@@ -85,6 +85,16 @@ def nx_applications(tree: ProjectTree, workspace: str | None = None) -> list[NxP
     return [p for p in nx_projects(tree) if p.application and (workspace is None or p.workspace == workspace)]
 
 
+def declares_apps_below(tree: ProjectTree, folder: str, applications: list[NxProject]) -> bool:
+    """`folder` is an integrated repo's root whose package.json only declares its apps' dependencies:
+    Nx applications live below it, and its own project.json (if any) is no application (a root
+    project for workspace tasks such as a local registry; a standalone Nx app says "application")."""
+    if not any(app.workspace == folder for app in applications):
+        return False
+    config = _read(tree, join(folder, "project.json")) if tree.exists(join(folder, "project.json")) else None
+    return config is None or config.get("projectType") != "application"
+
+
 def frontend_framework(tree: ProjectTree, project: NxProject) -> str | None:
     """Which single-page framework an application is built with; None for a Node server."""
     if project.node_server:

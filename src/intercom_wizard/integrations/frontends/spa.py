@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from intercom_wizard.integrations.nx import NxProject, frontend_framework, nx_applications
+from intercom_wizard.integrations.nx import NxProject, declares_apps_below, frontend_framework, nx_applications
 from intercom_wizard.integrations.package_json import dependencies_of, read_package_json
 from intercom_wizard.tree import ProjectTree, folder_of, join
 
@@ -84,7 +84,7 @@ def framework_apps(tree: ProjectTree, name: str) -> list[FrameworkApp]:
         folder = folder_of(path)
         if folder and is_workspace_member(tree, folder) and not is_served(tree, folder, manifest):
             continue
-        if any(app.workspace == folder for app in nx_apps) and not tree.exists(join(folder, "project.json")):
+        if declares_apps_below(tree, folder, nx_apps):
             continue  # an Nx integrated repo's root: it declares its apps' dependencies, its apps are below
         found.append(FrameworkApp(folder, path, framework[1], manifest))
     return found + _nx_framework_apps(tree, name, nx_apps)
