@@ -83,7 +83,7 @@ PUG_LAYOUT_SITE = {
     "src/views/index.pug": "extends layouts/base\n\nblock content\n\th1 Welcome\n",
     "src/views/contact.pug": "extends layouts/base.pug\n\nblock content\n\th1 Contact\n",
     "src/static/site.css": "body { margin: 0; }\n",
-    "dist/index.html": "<!DOCTYPE html><html lang=\"en\"><head><title></title></head><body><h1>Welcome</h1></body></html>\n",
+    "dist/index.html": '<!DOCTYPE html><html lang="en"><head><title></title></head><body><h1>Welcome</h1></body></html>\n',
 }
 
 
@@ -125,7 +125,9 @@ def pug_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real Pug compiler, pinned, installed from the registry once for this module."""
     folder = tmp_path_factory.mktemp("pug-compiler")
     (folder / "package.json").write_text('{"name": "pug-check", "private": true}\n')
-    subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error", f"pug@{PUG_VERSION}"], cwd=folder, check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error", f"pug@{PUG_VERSION}"], cwd=folder, check=True, capture_output=True, timeout=600
+    )
     return folder
 
 
