@@ -171,3 +171,28 @@ def test_express_generator_app_with_pug_views_runs_signed_out_and_with_two_users
         assert BrowserlessClient(base).get("/intercom-messenger.js").status == 200
         a, b = check_two_users(base, SECRET, rimmer, cat, sign_in, sign_out)
     assert (a["user_id"], b["user_id"]) == ("7", "8")
+
+
+@NEEDS_NPM
+def test_express_pug_layout_prints_the_request_s_csp_nonce(tmp_path: Path, cli, pug_package: Path) -> None:  # type: ignore[no-untyped-def]
+    root = copy_app("express_pug_app", tmp_path, commit=False)
+    app = (root / "app.js").read_text()
+    nonce_line = "app.use(function (req, res, next) {\n  res.locals.cspNonce = crypto.randomBytes(16).toString('base64');\n  next();\n});\n"
+    (root / "app.js").write_text(app.replace("app.use(express.urlencoded", nonce_line + "app.use(express.urlencoded"))
+    _commit(root)
+    result = cli("install", str(root), "--workspace-id", "abc12345", "--yes", "--no-install", "--csp-nonce")
+    assert result.exit_code == 0, result.stderr
+    layout = root / "views/layout.pug"
+    assert layout.read_text().endswith("    block content\n    script(src='/intercom-messenger.js', nonce=cspNonce, defer)\n")
+    script = "process.stdout.write(require('pug').renderFile(process.argv[1], { title: 'T', cspNonce: 'bm9uY2U=' }))"
+    html = subprocess.run(["node", "-e", script, str(layout)], cwd=pug_package, check=True, capture_output=True, text=True, timeout=60).stdout
+    assert html.endswith('<body><script src="/intercom-messenger.js" nonce="bm9uY2U=" defer></script></body></html>'), html
+
+
+def test_where_the_body_is_swapped_the_tag_ends_head_with_the_navigation_attribute() -> None:
+    # Turbo keeps <head> across visits: the tag goes there, tracked like the HTML layouts' tag.
+    text = "doctype html\nhtml\n  head\n    title Shop\n  body\n    block content\n"
+    tag = pug.script_tag("/intercom-messenger.js", attributes=' data-turbo-track="reload"')
+    assert tag == "script(src='/intercom-messenger.js', data-turbo-track=\"reload\", defer)"
+    edited = _apply(text, pug.script_tag_insertion(SourceText(text, "\n", False), tag, in_head=True))
+    assert edited == f"doctype html\nhtml\n  head\n    title Shop\n    {tag}\n  body\n    block content\n"

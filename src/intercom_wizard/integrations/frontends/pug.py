@@ -19,8 +19,15 @@ from intercom_wizard.sourcefile import SourceText
 from intercom_wizard.tree import ProjectTree, folder_of, join
 
 SUFFIX = ".pug"
-# `body`, `body#page-top`, `body.home(class=...)`: the element, not `bodyText` or text mentioning it.
-_BODY = re.compile(r"^([ \t]*)body(?=$|[#.(\s&])", re.M)
+
+
+def _element(name: str) -> re.Pattern[str]:
+    """`body`, `body#page-top`, `body.home(class=...)`: the element, not `bodyText` or text mentioning it."""
+    return re.compile(rf"^([ \t]*){name}(?=$|[#.(\s&])", re.M)
+
+
+_BODY = _element("body")
+_HEAD = _element("head")
 _EXTENDS = re.compile(r"^extends?\s", re.M)  # Pug 1 spelled it `extend`; both are accepted by Pug 2 and 3
 # Output folders a build writes (never edited: the next build overwrites them).
 _OUTPUT_FOLDERS = ("dist", "build", "public", "_site", "out", "node_modules")
@@ -43,16 +50,19 @@ def find_layouts(tree: ProjectTree, folder: str) -> list[str]:
     return layouts
 
 
-def script_tag(src: str) -> str:
-    """The Messenger's tag in Pug: `defer` is a boolean attribute (rendered `defer` under `doctype html`)."""
-    return f"script(src='{src}', defer)"
+def script_tag(src: str, *, nonce: str | None = None, attributes: str = "") -> str:
+    """The Messenger's tag in Pug: `defer` is a boolean attribute (rendered `defer` under `doctype html`);
+    `nonce` is the template variable holding the request's CSP nonce (a Pug attribute value is an
+    expression); `attributes` are HTML-style extras (` data-turbo-track="reload"`), valid Pug as written."""
+    extra = (f", nonce={nonce}" if nonce else "") + "".join(f", {a}" for a in attributes.split())
+    return f"script(src='{src}'{extra}, defer)"
 
 
-def script_tag_insertion(source: SourceText, tag: str) -> Insertion | None:
-    """One line after the last line inside the `body` element, at its children's indentation;
-    None when the file has no `body` element of its own (a fragment, or `body: ...` on one line)."""
+def script_tag_insertion(source: SourceText, tag: str, *, in_head: bool = False) -> Insertion | None:
+    """One line after the last line inside the `body` (or `head`) element, at its children's indentation;
+    None when the file has no such element of its own (a fragment, or `body: ...` on one line)."""
     text = source.text
-    match = _BODY.search(text)
+    match = (_HEAD if in_head else _BODY).search(text)
     if match is None or text[match.end() :].split("\n", 1)[0].rstrip().endswith((":", ".")):
         return None  # block expansion (`body: main`) or a text block: no child lines to follow
     body_indent = match.group(1)

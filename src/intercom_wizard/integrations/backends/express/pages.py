@@ -34,9 +34,7 @@ def page_host(context: PlanContext, detection: Detection[ExpressDetails]) -> Pag
         static_dir=static_dir if static_dir is not None else join(folder, "public"),
         script_src="/intercom-messenger.js",
         # "" is the project root (express.static(__dirname) in a root-level server): still a folder.
-        layouts=tuple(
-            (find_layouts(tree, static_dir) if static_dir is not None else []) + find_layouts(tree, views) + pug.find_layouts(tree, views)
-        ),
+        layouts=tuple((find_layouts(tree, static_dir) if static_dir is not None else []) + find_layouts(tree, views) + pug.find_layouts(tree, views)),
         csp_nonce=_locals_nonce(tree, folder),
         csp_nonce_help="A middleware that sets res.locals.cspNonce = crypto.randomBytes(16).toString('base64') and puts "
         "`'nonce-${res.locals.cspNonce}'` in helmet's scriptSrc makes one (helmet's README shows it); views print it.",
@@ -68,5 +66,6 @@ def _locals_nonce(tree: ProjectTree, folder: str) -> csp.NonceSource | None:
     name = match.group(1)
     return csp.NonceSource(
         f"res.locals.{name} ({path})",
-        ((".ejs", f"<%= {name} %>"), (".hbs", f"{{{{{name}}}}}"), (".handlebars", f"{{{{{name}}}}}")),
+        # Pug: an attribute's value is an expression, so the variable itself (`nonce=cspNonce`).
+        ((".ejs", f"<%= {name} %>"), (".hbs", f"{{{{{name}}}}}"), (".handlebars", f"{{{{{name}}}}}"), (".pug", name)),
     )

@@ -61,7 +61,8 @@ def plan(context: PlanContext, host: PageHost, *, token_url: str | None) -> None
             _import_from_entry(context, bundled[layout], script, layout)
             continue
         if pug.is_pug(layout):
-            _insert_pug_tag(context, layout, host.script_src)
+            nonce = host.csp_nonce.expression_for(layout) if host.csp_nonce else None
+            _insert_pug_tag(context, layout, pug.script_tag(host.script_src, nonce=nonce, attributes=navigation.tag_attributes), navigation)
             continue
         placed = tag.replace(" defer>", f"{nonces[layout]}{navigation.tag_attributes} defer>")
         _insert_script_tag(context, layout, placed, host.template_prelude, navigation=navigation)
@@ -144,10 +145,11 @@ def _nonce_attributes(context: PlanContext, host: PageHost) -> dict[str, str]:
     return attributes
 
 
-def _insert_pug_tag(context: PlanContext, layout: str, src: str) -> None:
-    """A Pug layout: the tag as the body's last child line (Pug closes elements by indentation)."""
-    tag = pug.script_tag(src)
-    insertion = pug.script_tag_insertion(context.tree.read(layout), tag)
+def _insert_pug_tag(context: PlanContext, layout: str, tag: str, navigation: Navigation) -> None:
+    """A Pug layout: the tag as the body's (or, where the body is swapped, the head's) last child line."""
+    source = context.tree.read(layout)
+    insertion = pug.script_tag_insertion(source, tag, in_head=navigation.in_head) if navigation.in_head else None
+    insertion = insertion or pug.script_tag_insertion(source, tag)
     if insertion is None:
         context.builder.manual(layout, "Add the Messenger script as the last line inside `body`:", tag)
         return
