@@ -145,6 +145,9 @@ def test_ruby_newer_than_the_project_declares(tmp_path: Path) -> None:
     nested = "api/app/controllers/intercom_jwts_controller.rb"
     assert problems(tmp_path, create(nested, "class A\n  def b\n    { a: 1 }.compact\n  end\nend\n")) == []
     assert "Hash#compact needs Ruby 2.4" in problems(tmp_path, create("other/x.rb", "{ a: 1 }.compact\n"))[0][1]
+    # No lockfile yet: a Gemfile that names rails brings ActiveSupport too.
+    write_files(tmp_path, {"web/Gemfile": "source 'https://rubygems.org'\ngem 'rails', '~> 5.0.0'\n"})
+    assert problems(tmp_path, create("web/app/models/x.rb", "{ a: 1 }.compact\n")) == []
 
 
 def test_python_3_6_project(tmp_path: Path) -> None:

@@ -234,6 +234,20 @@ def test_flask_below_python_3_6_is_refused(app_copy: Callable[..., Path], cli) -
     assert "Python 3.5.0 (declared: Dockerfile FROM python:3.5) is outside the supported range >= 3.6" in " ".join(result.stderr.split())
 
 
+def test_flask_login_before_0_3_is_refused(app_copy: Callable[..., Path], cli) -> None:  # type: ignore[no-untyped-def]
+    """Flask-Login 0.2's `is_authenticated()` is a method: `if not current_user.is_authenticated` would pass
+    for every visitor, so the endpoint would sign anonymous users. Refused, nothing changed."""
+    root = app_copy("flask_login_app")
+    (root / "pyproject.toml").unlink()
+    write_files(root, {"requirements.txt": "Flask==0.12.5\nFlask-Login==0.2.11\n"})
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    result = install_quietly(cli, root)
+    assert result.exit_code == 2
+    message = " ".join(result.stderr.split())
+    assert "Flask-Login 0.2.11 (locked: requirements.txt ==0.2.11) is outside the supported range >= 0.3" in message
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+
+
 @pytest.mark.parametrize(
     ("files", "level"),
     [
@@ -308,3 +322,4 @@ def test_classic_entry_that_only_loads_route_files_gets_the_route_in_the_busiest
     assert "get '/api/intercom-jwt' do" in notes and "def intercom_signed_in_user" in notes
     assert "intercom_signed_in_user() in routes/notes.rb" in " ".join(result.stderr.split())
     assert "require 'jwt'" in (tmp_path / "notes.rb").read_text() and "api/intercom-jwt" not in (tmp_path / "routes/accounts.rb").read_text()
+

@@ -248,7 +248,10 @@ def _ruby_problems(tree: ProjectTree, path: str, text: str, result: CheckResult)
     if level is None:
         return problems
     # ActiveSupport (a Rails app's, or a Sinatra app's through ActiveRecord) adds Hash#compact and transform_* to old Rubies.
-    active_support = any(gem_version(tree, folder, "activesupport") is not None for folder in folders_up(folder_of(path)))
+    # Without a lockfile the Gemfile names rails or activerecord, which bring it.
+    active_support = any(
+        gem_version(tree, folder, gem) is not None for folder in folders_up(folder_of(path)) for gem in ("activesupport", "rails", "activerecord")
+    )
     return (problems or []) + newer_ruby(text, level.release, active_support=active_support)
 
 

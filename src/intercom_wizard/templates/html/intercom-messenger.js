@@ -61,7 +61,14 @@
   // hide_default_launcher, horizontal_padding, api_base, ...): `install --upgrade` moves a classic
   // snippet's settings here. Identity never comes from the page: only the server's JWT says who the user is
   // (so the ids, email, name, token and any *_hash, the deprecated HMAC, are dropped).
-  var PAGE_IDENTITY_KEYS = /^(app_id|user_id|email|name|intercom_user_jwt|[a-z_]*_hash)$/;
+  // (Every statement fits in 80 columns: a prettier configured for any width leaves it as it is.)
+  var PAGE_IDENTITY_KEY = /^(app_id|user_id|email|name|intercom_user_jwt)$/;
+  var PAGE_HASH_KEY = /^[a-z_]*_hash$/;
+
+  function fromPage(declared, key) {
+    var own = Object.prototype.hasOwnProperty.call(declared, key);
+    return own && !PAGE_IDENTITY_KEY.test(key) && !PAGE_HASH_KEY.test(key);
+  }
 
   function settings(extra) {
     var result = { app_id: APP_ID };
@@ -70,7 +77,7 @@
     }
     var declared = window.intercomMessengerSettings || {};
     for (var setting in declared) {
-      if (Object.prototype.hasOwnProperty.call(declared, setting) && !PAGE_IDENTITY_KEYS.test(setting)) {
+      if (fromPage(declared, setting)) {
         result[setting] = declared[setting];
       }
     }
@@ -169,7 +176,8 @@
       var value = JSON.parse(stored);
       var parts = ACCESS_TOKEN_FIELD.split('.');
       for (var i = 0; i < parts.length; i++) {
-        value = value !== null && typeof value === 'object' ? value[parts[i]] : undefined;
+        var isObject = value !== null && typeof value === 'object';
+        value = isObject ? value[parts[i]] : undefined;
       }
       return typeof value === 'string' && value ? value : null;
     } catch {
@@ -234,7 +242,8 @@
 
   function readClaims(token) {
     var payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-    return JSON.parse(window.atob(payload + '==='.slice((payload.length + 3) % 4)));
+    var padding = '==='.slice((payload.length + 3) % 4);
+    return JSON.parse(window.atob(payload + padding));
   }
 
   function shutdown() {
@@ -270,8 +279,10 @@
     if (sameIdentity(String(claims.user_id), onVisit)) {
       return;
     }
+    var userId = String(claims.user_id);
     var previous = bootedUser();
-    if ((previous !== null && previous !== String(claims.user_id)) || (booted && bootedIdentity !== String(claims.user_id))) {
+    var switched = previous !== null && previous !== userId;
+    if (switched || (booted && bootedIdentity !== userId)) {
       shutdown();
     }
     window.Intercom('boot', settings({ intercom_user_jwt: token }));
@@ -299,12 +310,14 @@
       },
       function (error) {
         if (error && error.endpointMissing) {
-          console.warn('Intercom Messenger: the ' + error.message + ', so this visitor is booted anonymously (as a lead).');
+          var lead = ', so this visitor is booted anonymously (as a lead).';
+          console.warn('Intercom Messenger: the ' + error.message + lead);
           bootAnonymous(onVisit === true);
           return;
         }
         // Never boot with a missing token: that would attach this visitor to the wrong identity.
-        console.warn('Intercom Messenger not started: could not get an identity token.', error);
+        var notStarted = 'Intercom Messenger not started:';
+        console.warn(notStarted + ' could not get an identity token.', error);
       }
     );
   }
