@@ -39,6 +39,18 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from corpus_touched import (
+    TouchedCheck,
+    TouchedCount,
+    TouchedSheetError,
+    markdown_rows,
+    named_files,
+    parse_touched,
+    planned_files,
+    touched_count_from_json,
+    update_touched_markdown,
+)
+
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_ROOT = Path("/work/scratch/corpus")
 SECRET_ENV = "INTERCOM_IDENTITY_SECRET"
@@ -55,7 +67,7 @@ LOOPBACK_PRELOAD = Path(__file__).resolve().parent / "corpus_loopback.cjs"
 
 Status = Literal["pass", "fail", "skip"]
 STAGES = ("detect", "dry_run", "build_before", "typecheck_before", "lint_before", "install",
-          "build_after", "typecheck_after", "lint_after", "start", "verify_anonymous", "verify_users",
+          "build_after", "typecheck_after", "lint_after", "touched", "start", "verify_anonymous", "verify_users",
           "uninstall")
 CHECKS = ("build", "typecheck", "lint")
 # The start stage's skip reason for an app that cannot run on this machine (sheet: offline_reason).
@@ -80,6 +92,16 @@ class SheetError(Exception):
 class User:
     username: str
     password: str
+
+
+@dataclass(frozen=True)
+class Service:
+    """A server the app needs (a database): started before the seed command, stopped by its PID after verify."""
+
+    name: str
+    command: str                     # shell command in the app folder; must bind 127.0.0.1 (SERVICE_PORT is set)
+    port: int
+    ready_timeout: int = 60
 
 
 @dataclass(frozen=True)
@@ -110,7 +132,9 @@ class Sheet:
     offline_reason: str = ""         # why the app cannot run here at all ("offline: no"): start and verify are skipped
     no_pages_reason: str = ""        # a JSON API with no page of its own: nothing for verify to open (start and verify skipped)
     ignore: tuple[str, ...] = ()     # more paths the app itself writes (databases, caches): not byte-checked
+    touched: tuple[TouchedCheck, ...] = ()  # its formatter/linter over the files the install writes ([[touched]])
     notes: str = ""
+    services: tuple[Service, ...] = ()  # servers the app needs ([[services]]), up from the seed to the end of verify
 
     @property
     def base_url(self) -> str:
@@ -146,7 +170,7 @@ def parse_sheet(source: Path) -> Sheet:
         raise SheetError(f"{source}: cannot read: {error}") from None
     if not isinstance(data, dict):
         raise SheetError(f"{source}: must be a table/object")
-    known = {"name", "repo", "commit", "framework", "subdir", "expect", "wizard", "commands", "start", "login", "ignore", "notes", "offline_reason", "no_pages_reason"}
+    known = {"name", "repo", "commit", "framework", "subdir", "expect", "wizard", "commands", "start", "login", "ignore", "notes", "offline_reason", "no_pages_reason", "services", "touched"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise SheetError(f"{source}: unknown field(s): {', '.join(unknown)}")
@@ -186,7 +210,12 @@ def parse_sheet(source: Path) -> Sheet:
     subdir = _text(data, "subdir", source, default="") or ""
     if subdir.startswith("/") or ".." in Path(subdir).parts:
         raise SheetError(f"{source}: 'subdir' must be a relative path inside the checkout")
+    try:
+        touched = parse_touched(data.get("touched"), source)
+    except TouchedSheetError as error:
+        raise SheetError(str(error)) from None
     return Sheet(
+        services=_services(data.get("services", []), source),
         name=_text(data, "name", source, default=source.stem) or source.stem,
         repo=_text(data, "repo", source, required=True) or "",
         commit=_text(data, "commit", source, required=True) or "",
@@ -213,8 +242,33 @@ def parse_sheet(source: Path) -> Sheet:
         offline_reason=_text(data, "offline_reason", source, default="") or "",
         no_pages_reason=_text(data, "no_pages_reason", source, default="") or "",
         ignore=_strings(data, "ignore", source),
+        touched=touched,
         notes=_text(data, "notes", source, default="") or "",
     )
+
+
+def _services(value: Any, source: Path) -> tuple[Service, ...]:
+    """`[[services]]`: name, command, port (and ready_timeout), each checked like the start section."""
+    if not isinstance(value, list):
+        raise SheetError(f"{source}: 'services' must be a list of tables ([[services]])")
+    services = []
+    for index, item in enumerate(value):
+        where = f"services[{index}]"
+        if not isinstance(item, dict):
+            raise SheetError(f"{source}: {where} must be a table")
+        unknown = sorted(set(item) - {"name", "command", "port", "ready_timeout"})
+        if unknown:
+            raise SheetError(f"{source}: unknown field(s) in {where}: {', '.join(unknown)}")
+        name, command, port = item.get("name"), item.get("command"), item.get("port")
+        if not isinstance(name, str) or not isinstance(command, str):
+            raise SheetError(f"{source}: {where} needs 'name' and 'command' strings")
+        if not (isinstance(port, int) and 0 < port < 65536):
+            raise SheetError(f"{source}: {where}.port must be a port number")
+        ready = item.get("ready_timeout", 60)
+        if not isinstance(ready, int):
+            raise SheetError(f"{source}: {where}.ready_timeout must be a number of seconds")
+        services.append(Service(name, command, port, ready))
+    return tuple(services)
 
 
 def load_sheets(folder: Path, only: Sequence[str] = ()) -> list[Sheet]:
@@ -251,6 +305,7 @@ class AppResult:
     outcome: str = ""                # complete / incomplete / anonymous-only / failed, from install
     manual_steps: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    touched: list[TouchedCount] = field(default_factory=list)  # the [[touched]] checks' counts
 
     def record(self, stage: str, status: Status, reason: str = "", seconds: float = 0.0) -> StageResult:
         if stage not in STAGES:
@@ -280,7 +335,8 @@ def app_from_json(data: dict[str, Any]) -> AppResult:
     """An AppResult back from the JSON this script writes."""
     stages = {name: StageResult(**stage) for name, stage in data.get("stages", {}).items()}
     return AppResult(data["name"], data["repo"], data["commit"], data["framework"], stages,
-                     data.get("outcome", ""), list(data.get("manual_steps", [])), list(data.get("notes", [])))
+                     data.get("outcome", ""), list(data.get("manual_steps", [])), list(data.get("notes", [])),
+                     [touched_count_from_json(count) for count in data.get("touched", [])])
 
 
 def one_line(text: str, limit: int = 160) -> str:
@@ -387,6 +443,43 @@ def stop_group(process: subprocess.Popen[Any]) -> None:
             return
         except subprocess.TimeoutExpired:
             continue
+
+
+class RunningServices:
+    """The sheet's `[[services]]`, each in its own process group, stopped by PID (last started, first stopped)."""
+
+    def __init__(self) -> None:
+        self.processes: list[subprocess.Popen[Any]] = []
+        self.sinks: list[Any] = []
+        self.problem = ""  # why a service did not come up: the start stage fails with it
+
+    def start(self, sheet: Sheet, root: Path, logs: Path, env: dict[str, str]) -> None:
+        logs.mkdir(parents=True, exist_ok=True)
+        for service in sheet.services:
+            if port_open(service.port):
+                self.problem = f"service {service.name}: port {service.port} is already in use"
+                return
+            log = logs / f"service-{service.name}.log"
+            sink = open(log, "w", encoding="utf-8")
+            self.sinks.append(sink)
+            process = subprocess.Popen(service.command, cwd=root, shell=True, env=env | {"SERVICE_PORT": str(service.port)},
+                                       stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+            self.processes.append(process)
+            started = time.monotonic()
+            while time.monotonic() - started < service.ready_timeout and process.poll() is None and not port_open(service.port):
+                time.sleep(0.5)
+            if not port_open(service.port):
+                sink.flush()
+                tail = Ran(process.poll(), log.read_text(encoding="utf-8", errors="replace"), 0).last_line()
+                self.problem = f"service {service.name} not listening on 127.0.0.1:{service.port}: {tail}"
+                return
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            stop_group(process)
+        for sink in self.sinks:
+            sink.close()
+        self.processes, self.sinks = [], []
 
 
 def port_open(port: int) -> bool:
@@ -501,24 +594,38 @@ class Scorer:
         copy_app(source, root)
         for check in CHECKS:
             self._check(result, sheet, root, logs, env, check, "before", deps_ready)
-        seed = sheet.commands.get("seed")
-        if seed and deps_ready:
-            ran = run(seed, root, logs / "seed.log", env=env, timeout=sheet.timeout)
-            if ran.code != 0:
-                result.notes.append(f"seeding failed: {ran.last_line()}")
-        git_commit_all(root)
-        generated = (*DEFAULT_GENERATED, *sheet.ignore)
-        baseline = snapshot(root, generated)
+        services = RunningServices()
+        try:
+            # The services (a database) are up for the seed and stay up until verify is done.
+            if not self.fast and sheet.start and not sheet.offline_reason and not sheet.no_pages_reason:
+                services.start(sheet, root, logs, env)
+            seed = sheet.commands.get("seed")
+            if seed and deps_ready and not services.problem:
+                ran = run(seed, root, logs / "seed.log", env=env, timeout=sheet.timeout)
+                if ran.code != 0:
+                    result.notes.append(f"seeding failed: {ran.last_line()}")
+            git_commit_all(root)
+            generated = (*DEFAULT_GENERATED, *sheet.ignore)
+            baseline = snapshot(root, generated)
 
-        self._detect(result, sheet, root, logs, env)
-        self._dry_run(result, sheet, root, logs, env)
-        installed = self._install(result, sheet, root, logs, env, run_package_manager=deps_ready)
-        for check in CHECKS:
-            if installed:
-                self._check(result, sheet, root, logs, env, check, "after", deps_ready)
+            self._detect(result, sheet, root, logs, env)
+            planned = self._dry_run(result, sheet, root, logs, env)
+            if sheet.touched and not self.fast:
+                result.touched = [self._touched_count(check, [path for path in planned if check.applies_to(path)], root, logs, env, "before")
+                                  for check in sheet.touched]
+            installed = self._install(result, sheet, root, logs, env, run_package_manager=deps_ready)
+            for check in CHECKS:
+                if installed:
+                    self._check(result, sheet, root, logs, env, check, "after", deps_ready)
+                else:
+                    result.record(f"{check}_after", "skip", "install did not apply")
+            self._touched_after(result, sheet, root, logs, env, installed)
+            if services.problem:
+                result.record("start", "fail", services.problem)
             else:
-                result.record(f"{check}_after", "skip", "install did not apply")
-        self._serve_and_verify(result, sheet, root, logs, env, installed, deps_ready)
+                self._serve_and_verify(result, sheet, root, logs, env, installed, deps_ready)
+        finally:
+            services.stop()
         for stage in ("verify_anonymous", "verify_users"):
             if stage not in result.stages:
                 result.record(stage, "skip", "no server running")
@@ -594,13 +701,56 @@ class Scorer:
     def _install_args(self, sheet: Sheet) -> list[str]:
         return ["install", ".", "--workspace-id", sheet.workspace_id, "--yes", "--json", *sheet.wizard_options]
 
-    def _dry_run(self, result: AppResult, sheet: Sheet, root: Path, logs: Path, env: dict[str, str]) -> None:
+    def _dry_run(self, result: AppResult, sheet: Sheet, root: Path, logs: Path, env: dict[str, str]) -> list[str]:
+        """Record the dry run; the files it plans to write (for the touched-files checks)."""
         ran = run(wizard_argv(*self._install_args(sheet), "--dry-run"), root, logs / "dry_run.log", env=env, timeout=300)
         if ran.code in (0, 4):
             plan = _json_tail(ran.output)
             result.record("dry_run", "pass", f"{len(plan.get('changes', []))} changes, {len(plan.get('manual_steps', []))} manual steps", ran.seconds)
+            return planned_files(plan)
+        result.record("dry_run", "fail", f"exit {ran.code}: {ran.last_line()}", ran.seconds)
+        return []
+
+    def _touched_count(self, check: TouchedCheck, files: list[str], root: Path, logs: Path, env: dict[str, str], when: str,
+                       count: TouchedCount | None = None) -> TouchedCount:
+        """Run one [[touched]] check over those of `files` that exist now; count the files its output names."""
+        count = count or TouchedCount(check.name, files)
+        present = [path for path in files if (root / path).is_file()]
+        named: list[str] = []
+        if present:
+            label = re.sub(r"[^\w.-]", "_", check.name)
+            log = logs / f"touched_{when}_{label}.log"
+            ran = run(check.command_for(present), root, log, env=env, timeout=600)
+            # The log's first line is the command itself, which names every file.
+            named = named_files(ran.output.split("\n", 1)[-1], present, root)
+            if ran.code != 0 and not named:
+                count.error = f"{when}: the check itself failed (exit {ran.code}): {one_line(ran.last_line(), 100)}"
+        if when == "before":
+            count.before = len(named)
         else:
-            result.record("dry_run", "fail", f"exit {ran.code}: {ran.last_line()}", ran.seconds)
+            count.after, count.named_after = len(named), named
+        return count
+
+    def _touched_after(self, result: AppResult, sheet: Sheet, root: Path, logs: Path, env: dict[str, str], installed: bool) -> None:
+        if not sheet.touched:
+            result.record("touched", "skip", "the sheet has no [[touched]] checks")
+            return
+        if self.fast:
+            result.record("touched", "skip", "--fast")
+            return
+        if not installed:
+            result.record("touched", "skip", "install did not apply")
+            return
+        for count, check in zip(result.touched, sheet.touched):
+            if not count.error:
+                self._touched_count(check, count.files, root, logs, env, "after", count)
+        summary = "; ".join(f"{count.check} {count.before} → {count.after}" for count in result.touched)
+        errors = [f"{count.check}: {count.error}" for count in result.touched if count.error]
+        worse = [f"{count.check} {count.before} → {count.after} ({', '.join(count.named_after or [])})" for count in result.touched if count.worse()]
+        if errors or worse:
+            result.record("touched", "fail", "; ".join((["worse: " + "; ".join(worse)] if worse else []) + errors))
+        else:
+            result.record("touched", "pass", f"files with problems before → after: {summary}")
 
     def _install(self, result: AppResult, sheet: Sheet, root: Path, logs: Path, env: dict[str, str], *, run_package_manager: bool) -> bool:
         args = self._install_args(sheet) + ([] if run_package_manager else ["--no-install"])
@@ -935,7 +1085,8 @@ def update_markdown(document: str, apps: Sequence[AppResult]) -> str:
         by_name[app.name] = markdown_row(app)
     ordered = [by_name[name] for name in sorted(by_name)]
     table = ["| " + " | ".join(HEADER) + " |", "|" + "|".join("---" for _ in HEADER) + "|", *ordered]
-    return head + TABLE_BEGIN + "\n" + "\n".join(table) + "\n\n" + "\n".join(totals_lines(ordered)) + "\n" + TABLE_END + tail
+    document = head + TABLE_BEGIN + "\n" + "\n".join(table) + "\n\n" + "\n".join(totals_lines(ordered)) + "\n" + TABLE_END + tail
+    return update_touched_markdown(document, {app.name: markdown_rows(app.name, app.touched) for app in apps if app.touched})
 
 
 def print_table(apps: Sequence[AppResult]) -> None:
@@ -964,6 +1115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", dest="json_out", type=Path, default=DEFAULT_ROOT / "results.json", help="JSON results (merged by app name)")
     parser.add_argument("--markdown", type=Path, help="rewrite the scoreboard table in this file (docs/corpus.md)")
     parser.add_argument("--from-json", type=Path, help="run nothing: put the apps of this results file (--only: some of them) in --markdown")
+    parser.add_argument("--touched-only", action="store_true",
+                        help="with --from-json: rewrite only the touched-files table (the scoreboard rows of these apps stay as they are)")
     args = parser.parse_args(argv)
     if args.from_json:
         if not args.markdown:
@@ -971,7 +1124,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         saved = [app_from_json(app) for app in json.loads(args.from_json.read_text(encoding="utf-8"))["apps"]]
         saved = [app for app in saved if not args.only or app.name in args.only]
-        args.markdown.write_text(update_markdown(args.markdown.read_text(encoding="utf-8"), saved), encoding="utf-8")
+        document = args.markdown.read_text(encoding="utf-8")
+        if args.touched_only:
+            document = update_touched_markdown(document, {app.name: markdown_rows(app.name, app.touched) for app in saved if app.touched})
+        else:
+            document = update_markdown(document, saved)
+        args.markdown.write_text(document, encoding="utf-8")
         return 0
     try:
         sheets = load_sheets(args.sheets, args.only)

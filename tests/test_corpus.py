@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -17,6 +18,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _load_corpus():
+    # corpus.py imports its sibling corpus_touched.py, as it does when run as bench/corpus.py.
+    sys.path.insert(0, str(REPO / "bench"))
     spec = importlib.util.spec_from_file_location("corpus", REPO / "bench" / "corpus.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -310,3 +313,159 @@ def test_a_verify_failure_after_an_incomplete_install_says_so() -> None:
     assert corpus.reason_class(reason) == "install incomplete: loader: window.Intercom is undefined"
     app.outcome = "complete"
     assert corpus.Scorer._in_context(app, ("fail", "loader: x")) == ("fail", "loader: x")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _service_app(tmp_path: Path, service_command: str, service_port: int, app_port: int) -> tuple[object, object]:
+    """A static site whose seed needs a service (a stand-in for a database server) to be listening."""
+    site = tmp_path / "apps" / "withdb"
+    site.mkdir(parents=True)
+    (site / "index.html").write_text("<!doctype html>\n<html>\n<body>\n<h1>Hi</h1>\n</body>\n</html>\n")
+    (tmp_path / "sheets").mkdir()
+    seed = f"python3 -c \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:{service_port}/')\" && echo ok > seeded.txt"
+    (tmp_path / "sheets" / "withdb.toml").write_text(
+        'repo = "me/withdb"\ncommit = "0"\nframework = "html"\nignore = ["seeded.txt"]\n'
+        '[wizard]\noptions = ["--frontend", "html", "--backend", "none", "--insecure"]\n'
+        f"[commands]\ndeps = \"true\"\nseed = '''{seed}'''\n"
+        f'[start]\ncommand = "exec python3 -m http.server $PORT --bind 127.0.0.1"\nport = {app_port}\nready_timeout = 20\n'
+        f'[[services]]\nname = "db"\ncommand = "{service_command}"\nport = {service_port}\nready_timeout = 20\n'
+    )
+    sheet = corpus.load_sheets(tmp_path / "sheets")[0]
+    return sheet, corpus.Scorer(tmp_path / "apps", tmp_path / "runs", user_option=False)
+
+
+def test_a_service_runs_from_the_seed_to_the_end_of_verify_and_is_stopped_by_its_pid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    service_port, app_port = _free_port(), _free_port()
+    sheet, scorer = _service_app(tmp_path, "exec python3 -m http.server $SERVICE_PORT --bind 127.0.0.1", service_port, app_port)
+    assert sheet.services == (corpus.Service("db", "exec python3 -m http.server $SERVICE_PORT --bind 127.0.0.1", service_port, 20),)
+    seen_during_verify = []
+
+    def fake_verify(self, result, sheet, root, logs, env):  # the browser is not needed to see the service's lifetime
+        seen_during_verify.append(corpus.port_open(service_port))
+        result.record("verify_anonymous", "pass")
+        result.record("verify_users", "skip", "the sheet has no users to sign in")
+
+    monkeypatch.setattr(corpus.Scorer, "_verify", fake_verify)
+    result = scorer.score(sheet)
+    copy = tmp_path / "runs" / "withdb" / "copy" / "withdb"
+    assert (copy / "seeded.txt").read_text() == "ok\n"  # the seed reached the service
+    assert result.stages["start"].status == "pass", result.stages["start"]
+    assert seen_during_verify == [True]
+    assert not corpus.port_open(service_port)  # stopped after verify, by its PID
+    assert result.stages["uninstall"].status == "pass", result.stages["uninstall"]
+
+
+def test_a_service_that_does_not_listen_fails_the_start_stage_and_skips_the_seed(tmp_path: Path) -> None:
+    service_port, app_port = _free_port(), _free_port()
+    sheet, scorer = _service_app(tmp_path, "echo 'mariadbd: cannot open data dir' && exit 1", service_port, app_port)
+    result = scorer.score(sheet)
+    assert result.stages["start"].status == "fail"
+    assert result.stages["start"].reason == f"service db not listening on 127.0.0.1:{service_port}: mariadbd: cannot open data dir"
+    assert not (tmp_path / "runs" / "withdb" / "copy" / "withdb" / "seeded.txt").exists()
+    assert result.stages["install"].status == "pass" and result.stages["uninstall"].status == "pass"
+
+
+@pytest.mark.parametrize(
+    ("services", "message"),
+    [
+        ('[[services]]\ncommand = "x"\nport = 5\n', "services[0] needs 'name' and 'command' strings"),
+        ('[[services]]\nname = "db"\ncommand = "x"\nport = 0\n', "services[0].port must be a port number"),
+        ('[[services]]\nname = "db"\ncommand = "x"\nport = 5\nhost = "0.0.0.0"\n', "unknown field(s) in services[0]: host"),
+        ('services = "mariadb"\n', "'services' must be a list of tables"),
+    ],
+)
+def test_service_mistakes_name_the_field(tmp_path: Path, services: str, message: str) -> None:
+    (tmp_path / "x.toml").write_text(f'repo = "o/x"\ncommit = "0"\nframework = "php"\n{services}')
+    with pytest.raises(corpus.SheetError, match=re.escape(message)):
+        corpus.parse_sheet(tmp_path / "x.toml")
+
+TOUCHED_CHECK = """\
+import sys
+# A stand-in linter: names each file holding the word it is given, as prettier/ruff name the files they reject.
+needle, names = sys.argv[1], sys.argv[2:]
+bad = [name for name in names if needle in open(name).read()]
+for name in bad:
+    print(f"[warn] {name}")
+sys.exit(1 if bad else 0)
+"""
+
+
+def _touched_app(tmp_path: Path, needle: str) -> tuple[Path, Path, Path]:
+    apps, sheets, work = tmp_path / "apps", tmp_path / "sheets", tmp_path / "runs"
+    site = apps / "tiny"
+    site.mkdir(parents=True)
+    (site / "index.html").write_text("<!doctype html>\n<html>\n<head><title>Tiny</title></head>\n<body>\n<h1>Hi</h1>\n</body>\n</html>\n")
+    (site / "other.html").write_text("<p>never touched: Intercom</p>\n")
+    (tmp_path / "check.py").write_text(TOUCHED_CHECK)
+    sheets.mkdir()
+    (sheets / "tiny.toml").write_text(
+        'repo = "me/tiny"\ncommit = "0000000"\nframework = "html"\n'
+        '[wizard]\noptions = ["--frontend", "html", "--backend", "none", "--insecure"]\n'
+        f'[[touched]]\nname = "words"\ncommand = "{sys.executable} {tmp_path / "check.py"} {needle} {{files}}"\nsuffixes = [".html", ".js"]\n'
+    )
+    return apps, sheets, work
+
+
+def test_touched_files_check_runs_over_exactly_the_installs_files_before_and_after(tmp_path: Path) -> None:
+    apps, sheets, work = _touched_app(tmp_path, "Tiny")
+    result = corpus.Scorer(apps, work, user_option=False).score(corpus.load_sheets(sheets)[0])
+    assert result.stages["touched"].status == "pass", result.stages["touched"]
+    [count] = result.touched
+    assert "index.html" in count.files and "other.html" not in count.files
+    # index.html has the word before and after; the created script does not.
+    assert (count.before, count.after, count.named_after) == (1, 1, ["index.html"])
+    assert "words 1 → 1" in result.stages["touched"].reason
+    document = "# Corpus\n\n" + corpus.TABLE_BEGIN + "\n" + corpus.TABLE_END + "\n\n" + sys.modules["corpus_touched"].TOUCHED_BEGIN + "\n" + sys.modules["corpus_touched"].TOUCHED_END + "\n"
+    rendered = corpus.update_markdown(document, [result])
+    assert f"| tiny | words | {len(count.files)} | 1 | 1 | index.html |" in rendered
+    # The saved JSON brings the counts back.
+    again = corpus.app_from_json(json.loads(json.dumps(result.to_json())))
+    assert again.touched == result.touched
+
+
+def test_touched_files_check_fails_when_the_install_adds_problems(tmp_path: Path) -> None:
+    # The word is in what the wizard writes (page tag and script), not in the page before: worse.
+    apps, sheets, work = _touched_app(tmp_path, "Intercom")
+    result = corpus.Scorer(apps, work, user_option=False).score(corpus.load_sheets(sheets)[0])
+    [count] = result.touched
+    assert count.before == 0 and count.after is not None and count.after >= 1
+    assert result.stages["touched"].status == "fail"
+    assert result.stages["touched"].reason.startswith("worse: words 0 → ")
+    assert corpus.markdown_rows("tiny", [count])[0].startswith(f"| tiny | words | {len(count.files)} | 0 | {count.after} |")
+
+
+def test_touched_check_that_cannot_run_is_an_error_not_clean(tmp_path: Path) -> None:
+    apps, sheets, work = _touched_app(tmp_path, "Tiny")
+    (tmp_path / "check.py").write_text("import sys\nprint('config is invalid')\nsys.exit(2)\n")
+    result = corpus.Scorer(apps, work, user_option=False).score(corpus.load_sheets(sheets)[0])
+    assert result.stages["touched"].status == "fail"
+    assert "the check itself failed (exit 2): config is invalid" in result.stages["touched"].reason
+
+
+def test_named_files_needs_the_whole_path() -> None:
+    root = Path("/app")
+    output = "lib/src/a.js:1:1 error\n/app/src/b.js\n  3:1  error  Missing semicolon\nWould reformat: c.py\n"
+    assert corpus.named_files(output, ["src/a.js", "src/b.js", "c.py", "c.pyi"], root) == ["src/b.js", "c.py"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ('[[touched]]\ncommand = "prettier --check"', "must be a shell command containing {files}"),
+        ('[[touched]]\ncommand = "prettier --check {files}"\nsuffixes = ["js"]', "'suffixes' must be a list"),
+        ('[[touched]]\ncommand = "prettier {files}"\nwhen = "after"', "unknown field(s): when"),
+        ('touched = "prettier {files}"', "must be an array of tables"),
+    ],
+)
+def test_touched_sheet_mistakes_name_the_field(tmp_path: Path, entry: str, message: str) -> None:
+    source = tmp_path / "bad.toml"
+    source.write_text('repo = "a/b"\ncommit = "c"\nframework = "x@1"\n' + entry)
+    with pytest.raises(corpus.SheetError, match=message.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)").replace("{", r"\{").replace("}", r"\}")):
+        corpus.parse_sheet(source)

@@ -5,11 +5,14 @@ scratch (never copied), and the assertion is what the wizard must do with it.
 """
 
 import json
+import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
 from conftest import WORKSPACE_ID, git, install_and_check_uninstall, snapshot, write_files
+
+from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
 
 
 def _project(root: Path, files: dict[str, str]) -> Path:
@@ -487,22 +490,97 @@ def test_sinatra_classic_app_split_over_files_is_one_app(tmp_path, cli):
 # --- plain PHP -------------------------------------------------------------------------------
 
 
-def test_php_pages_that_print_no_body_are_named_in_manual_steps(tmp_path, cli):
-    """Small login apps print fragments (browsers supply <body>): each view is named, never 'your base layout'."""
+PHP_LOGIN = (
+    "<?php\nfunction sign_in($db, $email, $password) {\n    $member = $db->query('SELECT id, email FROM members')->fetch();\n"
+    "    if ($member && password_verify($password, 'x')) {\n        $_SESSION['member_id'] = $member['id'];\n"
+    "        $_SESSION['member_email'] = $member['email'];\n    }\n}\n"
+)
+
+
+def test_php_pages_that_print_no_body_end_with_the_script_tag(tmp_path, cli):
+    """Small login apps print fragments (browsers supply <body>): the web root's scripts that print a page
+    (through an included view without <body>) get the tag at the end of their output, after a `?>`."""
     root = _project(
         tmp_path,
         {
-            "index.php": "<?php\nsession_start();\nrequire 'pages/guard.php';\nif (signed_in()) {\n    include 'views/home.php';\n} else {\n    include 'views/login.php';\n}\n",
-            "pages/guard.php": "<?php\nfunction signed_in() { return isset($_SESSION['member_id']); }\n",
+            "index.php": "<?php\nsession_start();\nrequire 'pages/login.php';\nif (isset($_SESSION['member_id'])) {\n    include 'views/home.php';\n} else {\n    include('views/login.php');\n}\n",
+            "signup.php": "<?php\nsession_start();\n?>\n<form method=\"post\"><input name=\"email\"></form>\n",
+            "pages/login.php": PHP_LOGIN,
             "views/home.php": "<h1>Hello</h1>\n<a href=\"index.php?logout\">Log out</a>\n",
             "views/login.php": "<form method=\"post\"><input name=\"email\"><input type=\"password\" name=\"password\"></form>\n",
         },
     )
+    result, after = install_and_check_uninstall(cli, root, "--no-install", exit_code=0)
+    tag = '<script src="/intercom-messenger.js" defer></script>\n'
+    assert after["index.php"].endswith("    include('views/login.php');\n}\n?>\n" + tag)  # PHP was still open: closed first
+    assert after["signup.php"].endswith("</form>\n" + tag)  # already in markup: the tag only
+    assert after["views/home.php"] == "<h1>Hello</h1>\n<a href=\"index.php?logout\">Log out</a>\n"  # one tag per page, in its entry
+    assert after["pages/login.php"] == PHP_LOGIN
+    assert "manual step" not in result.stderr
+
+
+def test_php_page_that_echoes_its_markup_ends_with_the_script_tag(tmp_path, cli):
+    """One file that echoes everything (no view, no <body>): the tag after the last statement is the page's
+    last output, and the browser runs it (the PHP still parses)."""
+    page = (
+        "<?php\nsession_start();\nclass App {\n    public function __construct() {\n"
+        "        $member = $this->find();\n        if ($member) { $_SESSION['member_id'] = $member['id']; }\n"
+        "        echo '<form method=\"post\"><input name=\"email\"><input type=\"password\" name=\"pw\"></form>';\n    }\n"
+        "    private function find() { return null; }\n}\n\n$app = new App();\n"
+    )
+    root = _project(tmp_path, {"index.php": page})
+    _, after = install_and_check_uninstall(cli, root, "--no-install", exit_code=0)
+    assert after["index.php"] == page + '?>\n<script src="/intercom-messenger.js" defer></script>\n'
+    install = cli("install", str(root), "--yes", "--no-install", "--workspace-id", WORKSPACE_ID)
+    assert install.exit_code == 0, install.stderr
+    port = free_port()
+    with running_server([shutil.which("php") or "php", "-S", f"127.0.0.1:{port}", "-t", str(root)], root, port, {}):
+        html = BrowserlessClient(f"http://127.0.0.1:{port}").get("/index.php").body
+    assert html.endswith('</form><script src="/intercom-messenger.js" defer></script>\n')
+
+
+MYSQL_USERS = """
+    CREATE DATABASE IF NOT EXISTS `club`;
+    CREATE TABLE IF NOT EXISTS `club`.`members` (
+      `member_id` int(11) NOT NULL AUTO_INCREMENT COMMENT 'the member''s id',
+      `login` varchar(64) COLLATE utf8_unicode_ci NOT NULL COMMENT 'member''s login name, unique',
+      `password_hash` varchar(255) NOT NULL,
+      PRIMARY KEY (`member_id`),
+      UNIQUE KEY `login` (`login`)
+    ) ENGINE=InnoDB DEFAULT CHARSET=utf8 COMMENT='members';
+"""
+SQLITE_USERS = """<?php
+$sql = 'CREATE TABLE IF NOT EXISTS `members` (
+        `member_id` INTEGER PRIMARY KEY,
+        `login` varchar(64),
+        `password_hash` varchar(255));
+        CREATE UNIQUE INDEX `login_UNIQUE` ON `members` (`login` ASC);';
+"""
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [{"install/schema.sql": MYSQL_USERS}, {"install/setup.php": SQLITE_USERS}],
+    ids=["mysql-database-qualified-table", "sqlite-unique-index-statement"],
+)
+def test_php_session_keeping_a_unique_login_of_a_table_with_an_id_is_an_exact_manual_step(tmp_path, cli, schema):
+    """The session keeps only the unique login name while the table has a primary key: incomplete (exit 4),
+    and the step names the login line and the same row's id (`$row->member_id`), never the name as the id."""
+    login = (
+        "<?php\nsession_start();\nfunction sign_in($db) {\n    $row = $db->query('SELECT login, password_hash FROM members')->fetchObject();\n"
+        "    if ($row && password_verify($_POST['pw'], $row->password_hash)) {\n        $_SESSION['login'] = $row->login;\n"
+        "        $_SESSION['signed_in'] = true;\n    }\n}\n?>\n<form method=\"post\"><input name=\"login\"><input type=\"password\" name=\"pw\"></form>\n"
+    )
+    root = _project(tmp_path, {"index.php": login, **{name: textwrap.dedent(text) for name, text in schema.items()}})
     code, plan = _dry_run(cli, root)
-    assert code == 4
-    files = {step["file"] for step in plan["manual_steps"]}
-    assert {"views/home.php", "views/login.php"} <= files
-    assert all((root / f).exists() or f in {c["path"] for c in plan["changes"]} for f in files)
+    assert code == 4 and plan["result"] == "incomplete"
+    [step] = plan["manual_steps"]
+    assert step["file"] == "api/intercom-jwt/index.php"
+    assert (
+        "the login code keeps only the user's login (index.php:6), which is unique in table members, whose primary key is "
+        "member_id: store $row->member_id in $_SESSION['user_id'] beside it, and select member_id in the query that loads that row"
+    ) in step["instruction"]
+    assert "$_SESSION['user_id'] = $row->member_id;" in step["snippet"]
 
 
 def test_flask_bootstrap_base_layout_gets_the_script_in_its_scripts_block(tmp_path, cli):

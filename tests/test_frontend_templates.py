@@ -44,11 +44,13 @@ VALUES = {
     "settings": '    api_base: "https://api-iam.eu.intercom.io",',
 }
 FOLDERS = ("nextjs", "react", "html")
+# `install --upgrade`'s route-change components (the other upgrade templates: tests of their own).
+UPGRADE_TEMPLATES = ("upgrade/IntercomRouteUpdate.tsx", "upgrade/intercom-route-update-next.tsx")
 
 
 
 def _names() -> list[str]:
-    return sorted(f"{folder}/{entry.name}" for folder in FOLDERS for entry in TEMPLATES.joinpath(folder).iterdir() if entry.is_file())
+    return sorted([f"{folder}/{entry.name}" for folder in FOLDERS for entry in TEMPLATES.joinpath(folder).iterdir() if entry.is_file()] + list(UPGRADE_TEMPLATES))
 
 
 def _variants(name: str) -> list[dict[str, str]]:

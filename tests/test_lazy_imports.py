@@ -60,3 +60,51 @@ def test_names_match_the_registry() -> None:
     assert tuple(registry.BACKENDS) == integrations.BACKEND_NAMES
     assert tuple(registry.FRONTENDS) == integrations.FRONTEND_NAMES
     assert integrations.BACKENDS is registry.BACKENDS
+
+
+def test_install_dry_run_coerces_its_options_without_pydantic(tmp_path) -> None:
+    """Typer builds a pydantic adapter per option; cli_coercion.PlainValuesGroup coerces plain values itself."""
+    project = tmp_path / "site"
+    project.mkdir()
+    (project / "index.html").write_text("<html><body><h1>Hi</h1></body></html>\n")
+    modules = _modules_after(
+        "import sys\n"
+        f"sys.argv = ['intercom-wizard', 'install', {str(project)!r}, '--workspace-id', 'abc12345', '--region', 'eu', '--dry-run', '--yes']\n"
+        "from intercom_wizard.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass"
+    )
+    assert "intercom_wizard.planner" in modules, "the install ran"
+    assert _loaded(modules, "pydantic", "typer._adapters") == []
+
+
+def test_detection_imports_only_the_back_ends_whose_pre_test_says_yes() -> None:
+    """registry.BACKENDS imports an integration on first look-up; presence.py's pre-tests keep Django & co. out of a Flask app."""
+    from conftest import FIXTURES
+
+    modules = _modules_after(f"from intercom_wizard.project import detect\ndetect(__import__('pathlib').Path({str(FIXTURES['flask_login_app'])!r}))")
+    backends = {m.split(".")[3] for m in _loaded(modules, "intercom_wizard.integrations.backends.") if m.count(".") >= 3}
+    assert backends - {"npm_common", "php_common", "python_common", "ruby_common"} == {"flask"}
+
+
+def test_importing_the_registry_imports_no_integration() -> None:
+    modules = _modules_after("import intercom_wizard.integrations.registry")
+    assert _loaded(modules, "intercom_wizard.integrations.backends.", "intercom_wizard.integrations.frontends.") == []
+
+
+def test_a_flask_install_imports_no_single_page_front_end_and_no_upgrade_planner(tmp_path) -> None:
+    """registry.COMPONENT_KINDS answers the shared scanners without importing the front ends; upgrade_plan
+    (with upgrade_next -> nextjs) loads only when there is something to upgrade."""
+    from conftest import FIXTURES
+
+    project = tmp_path / "app"
+    __import__("shutil").copytree(FIXTURES["flask_login_app"], project)
+    modules = _modules_after(
+        "import sys\n"
+        f"sys.argv = ['intercom-wizard', 'install', {str(project)!r}, '--workspace-id', 'abc12345', '--dry-run', '--yes']\n"
+        "from intercom_wizard.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass"
+    )
+    assert "intercom_wizard.integrations.backends.flask.plan" in modules, "the install planned"
+    frontends = ("nextjs", "angular", "ember", "vue", "react")
+    assert _loaded(modules, *(f"intercom_wizard.integrations.frontends.{name}" for name in frontends)) == []
+    assert _loaded(modules, "intercom_wizard.upgrade_plan", "intercom_wizard.upgrade_next", "intercom_wizard.upgrade_react") == []

@@ -124,3 +124,27 @@ def test_the_projects_own_typescript_decides(tmp_path: Path) -> None:
     found = problems(tmp_path, create("src/a.ts", code))
     assert found and found[0][0] == "src/a.ts" and found[0][1].startswith("1:")
     assert problems(tmp_path, create("src/b.ts", "export const b: number = 1;\n")) == []
+
+
+@pytest.mark.skipif(shutil.which("ruby") is None, reason="Debian's ruby is not installed")
+def test_ruby_newer_than_the_project_declares(tmp_path: Path) -> None:
+    # ruby -c on this machine's Ruby 3 accepts all of it; the project's Ruby 2.2 would not run it.
+    write_files(tmp_path, {".ruby-version": "2.2.10\n", "Gemfile": "source 'https://rubygems.org'\ngem 'sinatra', '~> 2.0'\n"})
+    route = "claims = { a: user&.email }.compact\nnames = users.filter_map { |u| u.name }\n"
+    assert problems(tmp_path, create("app.rb", route)) == [
+        ("app.rb", "line 1: Hash#compact needs Ruby 2.4 (the project declares 2.2.10)"),
+        ("app.rb", "line 1: safe navigation (&.) needs Ruby 2.3 (the project declares 2.2.10)"),
+        ("app.rb", "line 2: Enumerable#filter_map needs Ruby 2.7 (the project declares 2.2.10)"),
+    ]
+    # A Rails app has ActiveSupport's Hash#compact; an unchanged old use is not held against us.
+    write_files(tmp_path, {"Gemfile.lock": "GEM\n  specs:\n    activesupport (5.0.7.2)\n"})
+    assert problems(tmp_path, modify("app.rb", "x = y.then { 1 }\n", "x = y.then { 1 }\nz = { a: 1 }.compact\n")) == []
+
+
+def test_python_3_6_project(tmp_path: Path) -> None:
+    write_files(tmp_path, {"Dockerfile": "FROM python:3.6-alpine\n"})
+    assert problems(tmp_path, create("app/jwt.py", 'x = f"{1}"\n')) == []  # f-strings are 3.6
+    assert problems(tmp_path, create("app/jwt.py", "from __future__ import annotations\nx = 1\n")) == [
+        ("app/jwt.py", "line 1: `from __future__ import annotations` needs Python 3.7 (found 3.6)")
+    ]
+    assert "only supported in Python 3.8" in problems(tmp_path, create("app/jwt.py", "if (y := 1):\n    pass\n"))[0][1]

@@ -12,6 +12,7 @@ from intercom_wizard.integrations import registry
 from intercom_wizard.integrations.base import BackendDetails
 from intercom_wizard.integrations.registry import IntegrationContractError
 from intercom_wizard.project import detect
+from intercom_wizard.tree import ProjectTree
 
 REPO = Path(__file__).resolve().parents[1]
 REGISTERED = [(role, module) for role, (table, _protocol) in registry.ROLES.items() for module in table.values()]
@@ -72,6 +73,13 @@ def test_component_suffixes_are_the_front_ends_own_file_kinds() -> None:
     assert ".vue" not in formatting.JS_SUFFIXES and ".vue" not in existing.SCANNED_SUFFIXES, "derived, not listed twice"
 
 
+@pytest.mark.parametrize("name", list(registry.FRONTENDS))
+def test_the_written_out_component_kinds_are_what_source_suffixes_add(name: str) -> None:
+    """registry.COMPONENT_KINDS (read without importing the front ends) agrees with their declarations."""
+    module = registry.FRONTENDS[name]
+    assert registry.component_kinds(name, registry.declared("frontend", module, "SOURCE_SUFFIXES")) == registry.COMPONENT_KINDS.get(name, ())
+
+
 def test_only_single_page_front_ends_add_component_kinds() -> None:
     assert registry.component_kinds("vue", (".ts", ".js", ".mts", ".mjs", ".vue")) == (".vue",)
     assert registry.component_kinds("ember", (".ts", ".js")) == ()
@@ -83,3 +91,41 @@ def test_every_back_end_detection_is_typed(fixture: str) -> None:
     """Shared code reads `Detection[BackendDetails]` directly (no dict payloads, no translation)."""
     for detection in detect(FIXTURES[fixture]).backends:
         assert isinstance(detection.details, BackendDetails), (detection.name, type(detection.details))
+
+
+# Every app the tests install into: the fixtures and the bundled samples (the golden and band apps are
+# copies of these with other manifests, whose marker files are the same).
+SAMPLES = REPO / "src" / "intercom_wizard" / "samples"
+APPS = {**FIXTURES, **{f"samples/{path.name}": path for path in sorted(SAMPLES.iterdir()) if path.is_dir()}}
+
+
+def test_every_registered_integration_has_a_pre_test() -> None:
+    for table, _protocol in registry.ROLES.values():
+        assert list(table.pre_tests) == list(table), "one pre-test per registry line, in registry order"
+
+
+@pytest.mark.parametrize("app", sorted(APPS))
+def test_a_pre_test_never_says_no_to_an_app_its_detection_finds(app: str) -> None:
+    """Every integration's full detection runs here, whatever its pre-test says."""
+    tree = ProjectTree(APPS[app])
+    for role, (table, _protocol) in registry.ROLES.items():
+        for name in table:
+            if table[name].detect(tree):
+                assert table.may_apply(name, tree), f"{role} {name}: its pre-test says no, its detection finds {app}"
+
+
+def test_pre_tests_say_no_where_the_framework_is_absent() -> None:
+    """Otherwise they would save nothing: a Flask app is no Django, Rails or Express app."""
+    tree = ProjectTree(FIXTURES["flask_login_app"])
+    assert registry.BACKENDS.may_apply("flask", tree)
+    assert [name for name in registry.BACKENDS if registry.BACKENDS.may_apply(name, tree)] == ["flask"]
+    assert not any(registry.FRONTENDS.may_apply(name, tree) for name in registry.FRONTENDS if name != "html")
+
+
+def test_detection_still_finds_what_it_found_without_pre_tests() -> None:
+    """project.detect with the pre-tests equals running every detector (the fixtures' back ends and front ends)."""
+    for app, root in APPS.items():
+        project = detect(root)
+        tree = ProjectTree(root)
+        every = [d for module in registry.BACKENDS.values() for d in module.detect(tree)]
+        assert [(d.name, d.root, d.evidence) for d in project.backends] == [(d.name, d.root, d.evidence) for d in every], app

@@ -36,12 +36,12 @@ def test_range_text_and_bounds() -> None:
 
 def test_flask_below_the_range_is_refused_and_nothing_changes(app_copy: Callable[..., Path], cli: Callable[..., object]) -> None:
     root = app_copy("flask_login_app")
-    write_files(root, {"requirements.txt": "Flask==0.12.5\nFlask-Login==0.4.1\n"})
+    write_files(root, {"requirements.txt": "Flask==0.11.1\nFlask-Login==0.4.1\n"})
     before = snapshot(root)
     result = install_quietly(cli, root)
     assert result.exit_code == 2  # type: ignore[attr-defined]
     message = " ".join(result.stderr.split())  # type: ignore[attr-defined]
-    assert "Flask 0.12.5 (locked: requirements.txt ==0.12.5) is outside the supported range >= 1.0, < 4.0" in message
+    assert "Flask 0.11.1 (locked: requirements.txt ==0.11.1) is outside the supported range >= 0.12, < 4.0" in message
     assert "Traceback" not in message and snapshot(root) == before
 
 
@@ -69,7 +69,7 @@ def test_detect_reports_versions(app_copy: Callable[..., Path], cli: Callable[..
     assert result.exit_code == 0  # type: ignore[attr-defined]
     backend = json.loads(result.stdout)["backends"][0]  # type: ignore[attr-defined]
     assert backend["versions"]["Flask"] == {
-        "supported_range": ">= 1.0, < 4.0",
+        "supported_range": ">= 0.12, < 4.0",
         "kind": "python",
         "version": "2.2.0",
         "how": "declared",

@@ -38,14 +38,18 @@ def test_without_upgrade_the_sdk_call_is_named(app_copy, cli):
 def test_upgrade_boots_the_sdk_with_the_jwt_from_a_new_route_and_uninstall_restores_every_byte(app_copy, cli):
     root = app_copy(FIXTURE)
     before, after, changed = upgrade(cli, root)
-    assert changed == [".env.local", ".intercom-wizard.json", "app/api/intercom-jwt/route.ts", "app/intercom-messenger.tsx", "app/intercomUserJwt.ts", "package.json"]
+    assert changed == [".env.local", ".intercom-wizard.json", "app/api/intercom-jwt/route.ts", "app/intercom-messenger.tsx",
+                       "app/intercom-route-update.tsx", "app/intercomUserJwt.ts", "app/layout.tsx", "package.json"]
+    # The route-change update our integration does, which the app's component lacked: the SDK's update({}) on usePathname().
+    assert "          <IntercomMessenger />\n        </Providers>\n        <IntercomRouteUpdate />\n      </body>" in after["app/layout.tsx"].decode()
+    assert "    update({});\n" in after["app/intercom-route-update.tsx"].decode()
     component = after["app/intercom-messenger.tsx"].decode()
     assert EXPECTED_CALL in component and "import { fetchIntercomUserJwt } from './intercomUserJwt';\n" in component
     assert "user_id" not in component and "session.user.email" not in component and "      shutdown();\n" in component
     route = after["app/api/intercom-jwt/route.ts"].decode()
     assert "getServerSession(authOptions)" in route and SECRET not in route
     assert json.loads(after["package.json"])["dependencies"]["@intercom/messenger-js-sdk"] == "^0.0.14"
-    for path in ("app/intercom-messenger.tsx", "app/intercomUserJwt.ts", "app/api/intercom-jwt/route.ts"):
+    for path in ("app/intercom-messenger.tsx", "app/intercomUserJwt.ts", "app/api/intercom-jwt/route.ts", "app/intercom-route-update.tsx", "app/layout.tsx"):
         assert parse(after[path].decode(), "tsx").find(kind="ERROR") is None, path
     check_rerun_and_uninstall(cli, root, before, ("--upgrade",), ())
 

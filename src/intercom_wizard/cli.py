@@ -14,6 +14,7 @@ import typer
 from rich.markup import escape
 
 from intercom_wizard import __version__
+from intercom_wizard.cli_coercion import PlainValuesGroup
 from intercom_wizard.cli_output import err, fail, finish, show_detection, show_plan, show_summary
 from intercom_wizard.doctor.command import doctor
 from intercom_wizard.errors import EXIT_CODE_HELP, BadInput, ExitCode, WizardError
@@ -51,6 +52,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
+    cls=PlainValuesGroup,  # option values coerced without pydantic (start-up time, issue 14)
 )
 
 PathArg = Annotated[Path, typer.Argument(help="The project folder.", show_default=True)]

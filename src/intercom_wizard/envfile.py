@@ -6,8 +6,6 @@ import stat
 import subprocess
 from typing import TYPE_CHECKING
 
-import pathspec
-
 from intercom_wizard.edits import append_lines
 from intercom_wizard.plan import Insertion
 from intercom_wizard.tree import ProjectTree
@@ -114,6 +112,8 @@ def is_git_ignored(tree: ProjectTree, relative: str) -> bool:
         )
         return completed.returncode == 0
     # Without git there is no commit to leak into yet; still insist on an ignore rule being in place.
+    import pathspec  # only here: a git project asks git (start-up time, issue 14)
+
     for ignore_file in tree.named(".gitignore"):
         base = ignore_file.rpartition("/")[0]
         if base and not relative.startswith(base + "/"):

@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,12 +35,21 @@ from ast_grep_py import SgNode
 from intercom_wizard.edits import parse
 from intercom_wizard.errors import ApplyFailed
 from intercom_wizard.plan import FileChange
+from intercom_wizard.rubycompat import newer_ruby
 from intercom_wizard.tree import ProjectTree, folder_of
-from intercom_wizard.versions import Release, language_level
+from intercom_wizard.versions import Release, gem_version, language_level
 
 TYPESCRIPT_SYNTAX_SCRIPT = Path(__file__).with_name("typescript-syntax.cjs")
 SCRIPT_SUFFIXES = {".js": "javascript", ".jsx": "tsx", ".mjs": "javascript", ".cjs": "javascript", ".ts": "typescript", ".mts": "typescript", ".cts": "typescript", ".tsx": "tsx"}
-OLDEST_PARSER_LEVEL = (3, 7)  # the lowest feature_version ast.parse accepts
+# The lowest feature_version ast.parse accepts: (3, 4) up to Python 3.12, (3, 7) from 3.13 (below
+# that it is clamped, and python_3_7_problems still finds what 3.6 lacks).
+OLDEST_PARSER_LEVEL = (3, 4) if sys.version_info < (3, 13) else (3, 7)
+# What Python 3.7 added that a 3.6 parser or import rejects: (module, name or None for the module, what).
+PYTHON_3_7_IMPORTS = (
+    ("__future__", "annotations", "`from __future__ import annotations`"),
+    ("dataclasses", None, "the dataclasses module"),
+    ("contextvars", None, "the contextvars module"),
+)
 # PHP syntax by the version that introduced it: (tree-sitter-php node kind, what it is, version).
 PHP_FEATURES = (
     ("arrow_function", "an arrow function (fn)", (7, 4, 0)),
@@ -87,7 +97,7 @@ def check_changes(tree: ProjectTree, changes: list[FileChange]) -> CheckResult:
         elif suffix == ".php":
             _record(result, change, partial(_php_problems, tree, change.path, result=result))
         elif suffix == ".rb" or name in ("Gemfile", "Rakefile") or name.endswith(".ru"):
-            _record(result, change, lambda text: _external_problems(["ruby", "-c"], ".rb", text, result, "Ruby"))
+            _record(result, change, partial(_ruby_problems, tree, change.path, result=result))
         elif suffix in SCRIPT_SUFFIXES:
             scripts.append((change, change.path, change.after))
         elif suffix == ".vue":
@@ -141,7 +151,29 @@ def _python_problems(tree: ProjectTree, path: str, text: str) -> list[str]:
         module = ast.parse(text, filename=path, feature_version=feature)
     except SyntaxError as exc:
         return [f"line {exc.lineno}: {exc.msg} (Python {feature[0]}.{feature[1]})"]
-    return runtime_annotation_problems(module, feature) if level is not None else []
+    if level is None:
+        return []
+    return python_3_7_problems(module, (level[0], level[1])) + runtime_annotation_problems(module, (level[0], level[1]))
+
+
+def python_3_7_problems(module: ast.Module, level: tuple[int, int]) -> list[str]:
+    """Imports a Python 3.6 project cannot run: postponed annotations (a SyntaxError there), dataclasses, contextvars."""
+    if level >= (3, 7):
+        return []
+    problems = []
+    for node in ast.walk(module):
+        imported: list[tuple[str | None, str | None]]
+        if isinstance(node, ast.ImportFrom):
+            imported = [(node.module, alias.name) for alias in node.names]
+        elif isinstance(node, ast.Import):
+            imported = [(alias.name, None) for alias in node.names]
+        else:
+            continue
+        for module_name, name in imported:
+            for needs_module, needs_name, what in PYTHON_3_7_IMPORTS:
+                if module_name == needs_module and needs_name in (None, name):
+                    problems.append(f"line {node.lineno}: {what} needs Python 3.7 (found {level[0]}.{level[1]})")
+    return problems
 
 
 def runtime_annotation_problems(module: ast.Module, level: tuple[int, int]) -> list[str]:
@@ -204,6 +236,16 @@ def _php_problems(tree: ProjectTree, path: str, text: str, result: CheckResult) 
             if any(child.kind() in PHP_TYPE_KINDS for child in declaration.children()):
                 found.append(f"line {declaration.range().start.line + 1}: a typed property needs PHP 7.4 (the project declares {level.text})")
     return (problems or []) + found
+
+
+def _ruby_problems(tree: ProjectTree, path: str, text: str, result: CheckResult) -> list[str] | None:
+    """`ruby -c` (the machine's Ruby), plus syntax and core methods newer than the project's Ruby."""
+    problems = _external_problems(["ruby", "-c"], ".rb", text, result, "Ruby")
+    level = language_level(tree, folder_of(path), "ruby")
+    if level is None:
+        return problems
+    active_support = any(gem_version(tree, folder, "activesupport") is not None for folder in dict.fromkeys([folder_of(path), ""]))
+    return (problems or []) + newer_ruby(text, level.release, active_support=active_support)
 
 
 def _external_problems(command: list[str], suffix: str, text: str, result: CheckResult, language: str) -> list[str] | None:

@@ -24,7 +24,6 @@ from intercom_wizard.signin import find_sign_in
 from intercom_wizard.support import check_supported
 from intercom_wizard.tree import join
 from intercom_wizard.upgrade import for_backends, keeps_own_client, keeps_server_library, upgrade_steps
-from intercom_wizard.upgrade_plan import check_upgradable, plan_upgrade
 
 SUPPORTED_FRONTENDS = tuple(FRONTENDS)
 DetectionT = TypeVar("DetectionT", bound=Detection[Any])
@@ -117,6 +116,8 @@ def _single(role: str, candidates: list[DetectionT]) -> DetectionT:
 def make_plan(project: Project, options: InstallOptions, secret: str | None) -> Plan:
     steps = for_backends(upgrade_steps(project.tree, project.existing_intercom), [d.name for d in project.backends], [d.name for d in project.frontends])
     if steps and options.upgrade:
+        from intercom_wizard.upgrade_plan import check_upgradable  # only an upgrade loads its planners (start-up time)
+
         check_upgradable(steps)
     elif steps:
         listed = "\n  ".join(str(step) for step in steps[:10])
@@ -168,6 +169,8 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
     else:
         plan_pages(context, project, backend, host)
     if steps:
+        from intercom_wizard.upgrade_plan import plan_upgrade
+
         plan_upgrade(context, steps, frontend)
     ours = set(project.receipt.created) if project.receipt else set()
     policies = [path for path in csp.find_policies(project.tree) if path not in ours]  # not the proxy --csp-nonce wrote

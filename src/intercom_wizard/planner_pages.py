@@ -93,7 +93,7 @@ def plan_pages(context: PlanContext, project: Project, backend: Detection[Backen
         html.plan(context, host, token_url=options.endpoint.url if identified else None)
     elif host is not None:
         html.plan_insecure(context, host)
-    if host is not None and not host.layouts and not host.unsupported_layouts:
+    if host is not None and not host.layouts and not host.unsupported_layouts and not host.output_end_pages:
         _place_in_response_pages(context, project, backend, host)
     elif host is None and module is None:
         raise NothingDetected(

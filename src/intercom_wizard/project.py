@@ -51,8 +51,9 @@ def _auth_summary(detection: Detection[BackendDetails]) -> str:
 def detect(root: Path) -> Project:
     tree = ProjectTree(root)
     receipt = load_receipt(tree)
-    backends = [d for module in BACKENDS.values() for d in module.detect(tree)]
-    spas = [d for name, module in FRONTENDS.items() if name != "html" for d in module.detect(tree)]
+    # Only the integrations whose pre-test (integrations/presence.py) says they may be here are imported and run.
+    backends = [d for module in BACKENDS.detectors(tree) for d in module.detect(tree)]
+    spas = [d for module in FRONTENDS.detectors(tree, leaving_out="html") for d in module.detect(tree)]
     # Laravel's resources/js (Vite, Mix, Inertia) is the bundle its Blade layout loads, not a separate app.
     laravel_roots = {d.root for d in backends if d.name == "laravel"}
     spas = [d for d in spas if d.root not in laravel_roots]

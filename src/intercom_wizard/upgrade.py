@@ -62,6 +62,10 @@ RAILS_INITIALIZER = "intercom-rails-initializer"
 RAILS_INITIALIZER_PATH = "config/initializers/intercom.rb"
 RAILS_JWT_RELEASE = (1, 0, 5)
 RAILS_GEM_LINE = re.compile(r"""^[ \t]*gem[ \t]+["']intercom-rails["'][^\n]*""", re.MULTILINE)
+# Sign-out without the gem's shutdown: the Messenger's session cookie outlives the user's (intercom-rails'
+# README, "Shutdown"). A controller's `destroy` that ends the session is the app's sign-out.
+RAILS_SHUTDOWN = "intercom-rails-shutdown"
+SIGN_OUT = re.compile(r"\breset_session\b|\bsession\.delete\(|\bsession\[:\w+\]\s*=\s*nil\b|\bsign_out\b|<\s*Devise::SessionsController")
 OTHER = "other"
 
 
@@ -85,7 +89,7 @@ def upgrade_steps(tree: ProjectTree, findings: list[Finding]) -> list[UpgradeSte
     steps = []
     gemfiles = [path for path in tree.named("Gemfile") if RAILS_GEM_LINE.search(tree.text(path))]
     for gemfile in gemfiles:
-        steps += _rails_steps(tree, gemfile)
+        steps += _rails_steps(tree, gemfile) + _rails_shutdown_steps(tree, posixpath.dirname(gemfile))
     for path, found in by_path.items():
         if path in gemfiles or path in {posixpath.join(posixpath.dirname(g), RAILS_INITIALIZER_PATH) for g in gemfiles}:
             continue  # intercom-rails' own files: its steps above
@@ -260,6 +264,33 @@ def _rails_steps(tree: ProjectTree, gemfile: str) -> list[UpgradeStep]:
         RAILS_INITIALIZER, initializer, 1, "the intercom-rails initializer (user_hash identity verification)",
         f"config.jwt enabled with a 2-hour expiry and email/name signed, {secret}: the page boots with intercom_user_jwt "
         "instead of user_id, email, name and user_hash; your other settings are kept", True,
+    )]
+
+
+def rails_sign_out(tree: ProjectTree, root: str) -> tuple[str, int] | None:
+    """The controller whose `destroy` signs the user out, and that line; None when there is none, or when a
+    controller already calls intercom-rails' ShutdownHelper."""
+    controllers = [path for path in tree.glob(".rb", under=posixpath.join(root, "app/controllers"))]
+    if any("ShutdownHelper" in tree.text(path) for path in controllers):
+        return None
+    for path in controllers:
+        text = tree.text(path)
+        destroy = re.search(r"^[ \t]*def destroy\b", text, re.MULTILINE)
+        if destroy is not None and SIGN_OUT.search(text):
+            return path, text.count("\n", 0, destroy.start()) + 1
+    return None
+
+
+def _rails_shutdown_steps(tree: ProjectTree, root: str) -> list[UpgradeStep]:
+    found = rails_sign_out(tree, root)
+    if found is None:
+        return []
+    path, line = found
+    return [UpgradeStep(
+        RAILS_SHUTDOWN, path, line, "sign-out (destroy) without intercom-rails' shutdown",
+        "IntercomRails::ShutdownHelper.prepare_intercom_shutdown after destroy, and intercom_shutdown on the next "
+        "request (the gem's README, \"Shutdown\"): the Messenger's session cookie is cleared, so the next person on "
+        "this browser does not see the previous user's conversations", True,
     )]
 
 

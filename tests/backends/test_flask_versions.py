@@ -1,4 +1,4 @@
-"""Flask's old band for real: Flask 1.1 (and Flask-JWT-Extended 3 on PyJWT 1.x) in their own virtualenv.
+"""Flask's old bands for real: Flask 0.12 (a Python 3.6 app's pins), Flask 1.1 (and Flask-JWT-Extended 3 on PyJWT 1.x) in their own virtualenv.
 
 The current band (Flask 3, Flask-JWT-Extended 4) runs in tests/test_runtime.py on the dev extra. Here a
 virtualenv under the test's tmp dir gets the pins written down in docs/versions.md; the wizard writes
@@ -21,6 +21,12 @@ FLASK_1_PINS = (
     "flask==1.1.4", "werkzeug==1.0.1", "jinja2==2.11.3", "markupsafe==2.0.1", "itsdangerous==1.1.0",
     "click==7.1.2", "flask-login==0.5.0", "PyJWT==2.8.0", "python-dotenv==1.0.1",
 )
+# Flask 0.12 as a Python 3.6 app would have it: PyJWT 2.3 is what `PyJWT>=2.0,<2.4` installs there.
+# This machine has no Python 3.6, so it runs on 3.11 (werkzeug 0.16 and jinja2 2.11 still import there).
+FLASK_0_12_PINS = (
+    "flask==0.12.5", "werkzeug==0.16.1", "jinja2==2.11.3", "markupsafe==2.0.1", "itsdangerous==1.1.0",
+    "click==7.1.2", "flask-login==0.4.1", "PyJWT==2.3.0", "python-dotenv==0.10.5",
+)
 # Flask-JWT-Extended 3 requires PyJWT 1: a second folder on PYTHONPATH shadows the virtualenv's PyJWT.
 JWT_EXTENDED_3_PINS = ("flask-jwt-extended==3.25.1", "PyJWT==1.7.1", "six==1.16.0")
 
@@ -28,6 +34,11 @@ JWT_EXTENDED_3_PINS = ("flask-jwt-extended==3.25.1", "PyJWT==1.7.1", "six==1.16.
 @pytest.fixture(scope="module")
 def flask_1_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return pinned_python(tmp_path_factory, "flask-1.1-venv", FLASK_1_PINS)
+
+
+@pytest.fixture(scope="module")
+def flask_0_12_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return pinned_python(tmp_path_factory, "flask-0.12-venv", FLASK_0_12_PINS)
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +72,38 @@ def test_flask_1_1_login_app_signs_the_signed_in_user(flask_1_python: Path, app_
         assert (claims["user_id"], claims["email"]) == ("7", "bob@example.com")
         client.get("/logout")
         assert client.get("/api/intercom-jwt", follow=False).status == 401
+
+
+def test_flask_0_12_python_3_6_app_signs_two_users(flask_0_12_python: Path, app_copy, cli) -> None:  # type: ignore[no-untyped-def]
+    root = app_copy("flask_login_app")
+    (root / "pyproject.toml").unlink()
+    write_files(
+        root,
+        {
+            "requirements.txt": "-r requirements/common.txt\n",
+            "requirements/common.txt": "Flask==0.12.5\nFlask-Login==0.4.1\npython-dotenv==0.10.5\n",
+            "Dockerfile": "FROM python:3.6-alpine\n",
+        },
+    )
+    result = install_quietly(cli, root)
+    assert result.exit_code == 0, result.output
+    assert 'methods=["GET"]' in (root / "intercom_jwt.py").read_text() and "PyJWT>=2.0,<2.4" in (root / "requirements.txt").read_text()
+    port, server = _serve(flask_0_12_python, root, "app")
+    with server:
+        seen = []
+        for email, password in (("bob@example.com", "canwefixit"), ("wendy@example.com", "yes-we-can")):
+            client = BrowserlessClient(f"http://127.0.0.1:{port}")
+            assert client.get("/api/intercom-jwt", follow=False).status == 401
+            client.post_form("/login", {"email": email, "password": password})
+            signed_in = client.get("/api/intercom-jwt")
+            assert signed_in.status == 200, signed_in.body
+            assert "no-store" in signed_in.headers.get("Cache-Control", "")
+            claims = jwt.decode(json.loads(signed_in.body)["token"], SECRET, algorithms=["HS256"])
+            assert claims["email"] == email and claims["exp"] - claims["iat"] == 2 * 60 * 60
+            seen.append(claims["user_id"])
+            client.get("/logout")
+            assert client.get("/api/intercom-jwt", follow=False).status == 401
+        assert len(set(seen)) == 2 and all(seen), seen  # two users, two distinct ids
 
 
 JWT_3_API = textwrap.dedent(
@@ -133,5 +176,5 @@ def test_flask_jwt_extended_3_api_signs_the_token_holder(flask_1_python: Path, j
 
 def test_pins_are_written_down() -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs/versions.md").read_text()
-    assert all(pin in doc for pin in FLASK_1_PINS + JWT_EXTENDED_3_PINS), "docs/versions.md lists the pins the old-band test installs"
+    assert all(pin in doc for pin in FLASK_1_PINS + FLASK_0_12_PINS + JWT_EXTENDED_3_PINS), "docs/versions.md lists the pins the old-band test installs"
     assert sys.version_info >= (3, 11)

@@ -75,7 +75,8 @@ def test_flag_only_login_is_incomplete_with_the_adapter_to_fill_in(tmp_path, cli
     assert f"intercom_signed_in_user_claims() in {ENDPOINT_FILE} (line {line})" in step["instruction"]
     assert "login.php:16: session key 'user_login_status' is a flag" in step["instruction"]
     assert "login.php:14: session key 'user_name' holds a name or email address, not an id" in step["instruction"]
-    assert "$_SESSION['user_id'] = $row['user_id'];" in step["snippet"], "the schema's primary key is named"
+    assert "$_SESSION['user_id'] = $result_row->user_id;" in step["snippet"], "the same row's primary key, as the login code reads it"
+    assert "keeps only the user's user_name (login.php:14), which is unique in table users, whose primary key is user_id" in step["instruction"]
     assert "'user_id' => (string) $_SESSION['user_id']," in step["snippet"]
     completed = subprocess.run([PHP, "-l", str(root / ENDPOINT_FILE)], capture_output=True, text=True, check=False)
     assert completed.returncode == 0, completed.stdout

@@ -76,7 +76,7 @@ def test_every_plain_php_endpoint_variant_is_valid_php(tmp_path: Path, signer: s
 
 
 def test_plain_php_adapter_and_insecure_user_settings_are_valid_php(tmp_path: Path) -> None:
-    adapter = render("php/user-adapter.php", id_column="member_id")
+    adapter = render("php/user-adapter.php", id_expression="$row['member_id']")
     php_lint(tmp_path, "adapter.php", adapter)
     settings = render(
         "php/user-settings.php",
@@ -176,3 +176,10 @@ def test_every_sinatra_route_variant_is_valid_ruby(tmp_path: Path, auth: Sinatra
 
 def test_sinatra_adapter_snippet_is_valid_ruby(tmp_path: Path) -> None:
     ruby_check(tmp_path, "adapter.rb", render("sinatra/user_adapter.rb"))
+
+
+@pytest.mark.parametrize("api_secret", ["present", "missing"])
+def test_the_intercom_rails_upgrade_templates_are_valid_ruby(tmp_path: Path, api_secret: str) -> None:
+    """`install --upgrade` with intercom-rails: the initializer's JWT settings and the shutdown on sign-out."""
+    ruby_check(tmp_path, "intercom.rb", render("upgrade/intercom-rails-jwt.rb", {"api_secret": api_secret}))
+    ruby_check(tmp_path, "shutdown.rb", render("upgrade/intercom-rails-shutdown.rb"))

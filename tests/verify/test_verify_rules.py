@@ -172,6 +172,29 @@ def test_no_secrets_check_finds_insecure_boots_and_user_hash() -> None:
     assert any("uses user_hash (deprecated)" in line for line in evidence)
 
 
+def test_user_hash_in_a_response_fails_unless_a_script_only_names_the_key() -> None:
+    """react-use-intercom's bundle maps userHash to user_hash (a settings table, no hash): not a leak; a page
+    naming it, or a script or JSON answer holding a hash value, is."""
+    from intercom_wizard.verify.observe import Delivered
+
+    library = Delivered("anonymous", "http://127.0.0.1:5000/assets/index.js", 200, "text/javascript", b"{user_hash:e.userHash,intercom_user_jwt:e.intercomUserJwt}")
+    obs = Observations(options())
+    obs.responses.append(library)
+    result = check_no_secrets(obs)
+    assert result.status is Status.PASS, result.evidence
+    assert any("index.js names user_hash without a value" in line for line in result.evidence)
+    hashed = b'{"id": 7, "user_hash": "' + b"9f" * 32 + b'"}'
+    for leak in (
+        Delivered("signed-in", "http://127.0.0.1:5000/api/login", 200, "application/json", hashed),
+        Delivered("signed-in", "http://127.0.0.1:5000/assets/app.js", 200, "text/javascript", b"boot({user_hash:'" + b"ab" * 32 + b"'})"),
+        Delivered("signed-in", "http://127.0.0.1:5000/", 200, "text/html", b"<script>window.intercomSettings = { user_hash: hash };</script>"),
+    ):
+        obs = Observations(options())
+        obs.responses.append(leak)
+        result = check_no_secrets(obs)
+        assert result.status is Status.FAIL and any(f"user_hash in {leak.url}" in line for line in result.evidence), leak.url
+
+
 def test_checks_that_do_not_apply_are_skipped_and_the_report_serialises() -> None:
     obs = Observations(options(sign_in=SignIn(), logout=Logout()))
     results = {result.id: result.status for result in evaluate(obs)}

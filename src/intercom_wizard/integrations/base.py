@@ -75,6 +75,9 @@ class PageHost:
     layouts: tuple[str, ...]  # templates / pages that get the script tag before </body>
     template_prelude: str | None = None  # a line the layout needs first, e.g. Django's {% load static %}
     unsupported_layouts: tuple[str, ...] = ()  # layouts in an engine we cannot edit (e.g. Pug)
+    # Pages whose output is a whole document printed without <body> (browsers supply it): the tag ends
+    # the file, which ends the output. Each with the text that must come first (PHP's closing `?>`).
+    output_end_pages: tuple[tuple[str, str], ...] = ()
     # Template code writing the signed-in user's attributes into a JS object: only for --insecure.
     user_settings: str | None = None
     csp_nonce: NonceSource | None = None  # the app's own per-request CSP nonce, when it makes one

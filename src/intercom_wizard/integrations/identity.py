@@ -13,9 +13,8 @@ the key, the assigned expression, whether it is a literal, and how to resolve a 
 """
 
 import re
-import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from intercom_wizard.tree import ProjectTree
@@ -251,9 +250,11 @@ class UsersTable:
 
 
 USER_TABLE_NAMES = ("users", "user", "members", "member", "accounts", "account", "customers")
-_CREATE_TABLE = re.compile(r"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?[`\"\[]?(\w+)[`\"\]]?\s*\(", re.I)
+# The table's name, perhaps qualified by its database (MySQL's `login`.`users`, which SQLite would refuse).
+_SCHEMA_QUALIFIER = r"(?:[`\"\[]?\w+[`\"\]]?\.)?"
+_CREATE_TABLE = re.compile(rf"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?{_SCHEMA_QUALIFIER}[`\"\[]?(\w+)[`\"\]]?\s*\(", re.I)
 # MySQL spellings SQLite's parser does not take; they say nothing about keys.
-_MYSQL_ONLY = re.compile(r"\bAUTO_INCREMENT\b(\s*=\s*\d+)?|\bUNSIGNED\b|\bENGINE\s*=\s*\w+|\b(DEFAULT\s+)?CHARSET\s*=\s*\w+|\bCOLLATE\s*=?\s*\w+|\bCOMMENT\s+'[^']*'", re.I)
+_MYSQL_ONLY = re.compile(r"\bAUTO_INCREMENT\b(\s*=\s*\d+)?|\bUNSIGNED\b|\bENGINE\s*=\s*\w+|\b(DEFAULT\s+)?CHARSET\s*=\s*\w+|\bCOLLATE\s*=?\s*\w+|\bCOMMENT\s*=?\s*'(?:[^'\\]|''|\\.)*'", re.I)
 
 
 def users_table(tree: ProjectTree, suffixes: tuple[str, ...] = (".sql", ".php", ".py", ".rb", ".js", ".ts")) -> UsersTable | None:
@@ -266,8 +267,23 @@ def users_table(tree: ProjectTree, suffixes: tuple[str, ...] = (".sql", ".php", 
         for statement in _create_statements(text):
             table = _read_table(statement)
             if table is not None and table.name.lower() in USER_TABLE_NAMES:
-                return table
+                return _with_unique_indexes(table, text)
     return None
+
+
+_UNIQUE_INDEX = re.compile(
+    r"CREATE\s+UNIQUE\s+INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?[`\"\[]?\w+[`\"\]]?\s+ON\s+" + _SCHEMA_QUALIFIER + r"[`\"\[]?(\w+)[`\"\]]?\s*\(([^()]*)\)", re.I
+)
+
+
+def _with_unique_indexes(table: UsersTable, text: str) -> UsersTable:
+    """A one-column `CREATE UNIQUE INDEX ... ON users (user_name)` beside the table makes that column unique too."""
+    unique = set(table.unique)
+    for match in _UNIQUE_INDEX.finditer(text):
+        columns = [re.sub(r"[`\"\[\]]|\s+(?:ASC|DESC)\b", "", part, flags=re.I).strip() for part in match.group(2).split(",")]
+        if match.group(1).lower() == table.name.lower() and len(columns) == 1 and columns[0] in table.columns:
+            unique.add(columns[0])
+    return table if unique == table.unique else replace(table, unique=frozenset(unique))
 
 
 def _create_statements(text: str) -> list[str]:
@@ -278,7 +294,8 @@ def _create_statements(text: str) -> list[str]:
             depth += {"(": 1, ")": -1}.get(text[index], 0)
             index += 1
         if depth == 0:
-            statements.append(text[match.start() : index])
+            # Named without its database: the statement is read by an in-memory SQLite.
+            statements.append(f"CREATE TABLE {match.group(1)} (" + text[match.end() : index])
     return statements
 
 
@@ -294,6 +311,8 @@ def _sqlite_dialect(statement: str) -> str:
 
 
 def _read_table(statement: str) -> UsersTable | None:
+    import sqlite3  # only where a CREATE TABLE is read (start-up time, issue 14)
+
     database = sqlite3.connect(":memory:")
     try:
         database.execute(_sqlite_dialect(statement))

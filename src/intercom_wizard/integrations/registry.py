@@ -4,49 +4,94 @@ Each module declares the module-level interface of `FrontendIntegration` / `Back
 (base.py): NAME, SUPPORTED, PACKAGES, SOURCE_SUFFIXES (front ends), DOC, detect(), plan() and
 page_host() (back ends). Shared code reads those declarations here (`spa_packages()`,
 `component_suffixes()`) instead of keeping tables of its own, so adding a framework is its folder
-plus one line below. A missing declaration is reported by name (`IntegrationContractError`), and
-tests/test_registry_contract.py fails on one.
+plus one line below: its name and its pre-test (presence.py), a cheap necessary test that
+detection asks before importing the integration. A missing declaration is reported by name
+(`IntegrationContractError`), and tests/test_registry_contract.py fails on one.
 
+`BACKENDS` / `FRONTENDS` map each name to its module and import it on first look-up, so listing the
+names (help text, --backend checks) and skipping a framework whose pre-test says no import nothing.
 Imported on first use of `intercom_wizard.integrations.BACKENDS` / `FRONTENDS` (see __init__.py).
 """
 
 import functools
+import importlib
 import inspect
 import types
 import typing
+from collections.abc import Iterator, MutableMapping
 from typing import Any, get_type_hints
 
-from intercom_wizard.integrations.backends import django, express, fastapi, flask, laravel, php, rails, sinatra
+from intercom_wizard.integrations import presence
 from intercom_wizard.integrations.base import BackendIntegration, FrontendIntegration
-from intercom_wizard.integrations.frontends import angular, ember, html, nextjs, react, vue
+from intercom_wizard.integrations.presence import PreTest, always, code, files, named
+from intercom_wizard.tree import ProjectTree
 
-BACKENDS: dict[str, types.ModuleType] = {
-    module.NAME: module
-    for module in (
-        flask,
-        django,
-        express,
-        fastapi,
-        rails,
-        sinatra,
-        php,
-        laravel,
-    )
-}
+
+class Integrations(MutableMapping[str, types.ModuleType]):
+    """Name -> integration module, in registry order; a module is imported on its first look-up.
+
+    Iterating, `in` and `len` import nothing. Tests may put a module in or take one out, as with a dict.
+    """
+
+    def __init__(self, package: str, pre_tests: dict[str, PreTest]) -> None:
+        self.package = package
+        self.pre_tests = pre_tests
+        self._modules: dict[str, types.ModuleType | None] = dict.fromkeys(pre_tests)
+
+    def __getitem__(self, name: str) -> types.ModuleType:
+        module = self._modules[name]
+        if module is None:
+            module = self._modules[name] = importlib.import_module(f"{self.package}.{name}")
+        return module
+
+    def __setitem__(self, name: str, module: types.ModuleType) -> None:
+        self._modules[name] = module
+
+    def __delitem__(self, name: str) -> None:
+        del self._modules[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def may_apply(self, name: str, tree: ProjectTree) -> bool:
+        """The integration's pre-test (a module put in by a test has none: always asked)."""
+        return self.pre_tests.get(name, presence.always)(tree)
+
+    def detectors(self, tree: ProjectTree, *, leaving_out: str | None = None) -> Iterator[types.ModuleType]:
+        """The modules whose pre-test says they may be in `tree`, in registry order (imported here)."""
+        return (self[name] for name in self if name != leaving_out and self.may_apply(name, tree))
+
+
+BACKENDS = Integrations(
+    "intercom_wizard.integrations.backends",
+    {
+        "flask": code(".py", b"Flask("),
+        "django": named("manage.py"),
+        "express": named("package.json"),
+        "fastapi": code(".py", b"FastAPI("),
+        "rails": named("application.rb"),
+        "sinatra": files(".rb"),  # any Ruby file: a classic app may be named only in config.ru
+        "php": code(".php", b"session_start"),
+        "laravel": named("composer.json"),
+    },
+)
 # Most specific first: a framework built on another (Next.js on React) comes before it, because an
 # app's package.json names both and `spa_packages()` takes the first framework that matches.
-FRONTENDS: dict[str, types.ModuleType] = {
-    module.NAME: module
-    for module in (
-        html,
-        nextjs,
-        angular,
-        ember,
-        vue,
-        react,
-    )
-}
-ROLES: dict[str, tuple[dict[str, types.ModuleType], type[Any]]] = {
+FRONTENDS = Integrations(
+    "intercom_wizard.integrations.frontends",
+    {
+        "html": always,
+        "nextjs": named("package.json"),
+        "angular": named("package.json"),
+        "ember": named("package.json"),
+        "vue": named("package.json"),
+        "react": named("package.json"),
+    },
+)
+ROLES: dict[str, tuple[Integrations, type[Any]]] = {
     "frontend": (FRONTENDS, FrontendIntegration),
     "backend": (BACKENDS, BackendIntegration),
 }
@@ -58,6 +103,11 @@ ROLES: dict[str, tuple[dict[str, types.ModuleType], type[Any]]] = {
 SCRIPT_SUFFIXES = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
 MARKUP_SUFFIXES = (".html", ".htm")
 PAGES_FRONTEND = "html"
+# Those own file kinds, per front end, written out here: every run's shared scanners (existing
+# Intercom code, sign-in evidence) read them, and deriving them from SOURCE_SUFFIXES would import
+# every front end on a project that has none of them. tests/test_registry_contract.py fails when
+# this differs from what each front end's SOURCE_SUFFIXES adds (`component_kinds`).
+COMPONENT_KINDS: dict[str, tuple[str, ...]] = {"vue": (".vue",)}
 
 
 class IntegrationContractError(Exception):
@@ -138,8 +188,8 @@ def component_kinds(name: str, source_suffixes: tuple[str, ...]) -> tuple[str, .
 def component_suffixes() -> tuple[str, ...]:
     """The single-page front ends' own file kinds (".vue"): shared scanners read them beside scripts and pages."""
     found: list[str] = []
-    for name, module in FRONTENDS.items():
-        for suffix in component_kinds(name, declared("frontend", module, "SOURCE_SUFFIXES")):
+    for name in FRONTENDS:
+        for suffix in COMPONENT_KINDS.get(name, ()):
             if suffix not in found:
                 found.append(suffix)
     return tuple(found)

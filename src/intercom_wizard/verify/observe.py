@@ -103,7 +103,8 @@ class Ping:
 
 @dataclass
 class Probe:
-    """The token endpoint fetched directly with the browser's cookies, redirects not followed."""
+    """The token endpoint fetched directly with the browser's cookies (and the Authorization header the
+    page's own token request carried in that phase), redirects not followed."""
 
     phase: str
     url: str

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import jwt
 
+from intercom_wizard.verify.login_form import login_form
 from intercom_wizard.verify.observe import Call, Observations, VisitStep
 from intercom_wizard.verify.report import CheckResult, Status
 
@@ -73,17 +74,9 @@ def _click_step(visit: Visit, kind: str, path: str) -> None:
 def _submit_login(visit: Visit) -> None:
     sign_in = visit.options.sign_in
     page = visit.page
-    form = page.locator("form:has(input[type=password])").first
-    username = page.locator(sign_in.username_selector).first if sign_in.username_selector else form.locator(
-        "input:not([type]), input[type=text], input[type=email]"
-    ).first
-    password = page.locator(sign_in.password_selector).first if sign_in.password_selector else form.locator("input[type=password]").first
-    username.fill(sign_in.username or "", timeout=10_000)
-    password.fill(sign_in.password or "", timeout=10_000)
-    submit = page.locator(sign_in.submit_selector).first if sign_in.submit_selector else form.locator(
-        "button[type=submit], input[type=submit], button:not([type])"
-    ).first
-    submit.click(timeout=10_000)
+    form = login_form(page, sign_in)
+    form.fill(sign_in, 10_000)
+    form.send(10_000)
 
 
 def _step(visit: Visit, kind: str, target: str, action: Callable[[], object]) -> None:

@@ -15,16 +15,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from intercom_wizard.verify.browser import visit_context
+from intercom_wizard.verify.login_form import login_form
 from intercom_wizard.verify.observe import Delivered, Observations, PageState, Probe
 from intercom_wizard.verify.settings import SignIn, VerifyOptions
 from intercom_wizard.verify.violations import widget_blocked
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Dialog, Page
+    from playwright.sync_api import Browser, BrowserContext, Dialog, Page, Request
 
-PASSWORD_FORM = "form:has(input[type=password])"
-USERNAME_FIELDS = "input:not([type]), input[type=text], input[type=email], input[type=tel]"
-SUBMIT_BUTTONS = "button[type=submit], input[type=submit], button:not([type])"
 WIDGET_MARKER = "widget.intercom.io/widget/"
 QUIET_SECONDS = 0.3
 NAVIGATION_TIMEOUT_MS = 30_000
@@ -72,8 +70,16 @@ class Visit:
         # Every request the page itself sends to the token endpoint, tagged with the phase it was sent in
         # (counted when sent: a response may arrive too late to know its step, or never if superseded).
         endpoint = urlsplit(self.options.endpoint_url).path
-        self.page.on("request", lambda request: self.obs.token_requests.append(self.obs.phase) if urlsplit(request.url).path == endpoint else None)
+        self.page.on("request", lambda request: self._token_request(request) if urlsplit(request.url).path == endpoint else None)
+        # The Authorization header the page's own token request carried in a phase: a bearer-token app's
+        # endpoint answers 401 to the browser's cookies alone, so the probe sends what the page sent.
+        self.page_authorization: dict[str, str] = {}
         self.page.on("dialog", self._answer_dialog)
+
+    def _token_request(self, request: Request) -> None:
+        self.obs.token_requests.append(self.obs.phase)
+        if authorization := request.headers.get("authorization"):
+            self.page_authorization[self.obs.phase] = authorization
 
     def _answer_dialog(self, dialog: Dialog) -> None:
         """Answer alert/confirm/prompt as a person would: OK, with a name for a prompt.
@@ -170,10 +176,14 @@ class Visit:
         )
 
     def probe(self) -> None:
-        """GET the token endpoint with this browser's cookies, not following redirects."""
+        """GET the token endpoint with this browser's cookies (and the Authorization header the page sent
+        in this phase, if any), not following redirects."""
         url = self.options.endpoint_url
         try:
-            response = self.context.request.get(url, max_redirects=0, headers={"Accept": "application/json"}, fail_on_status_code=False, timeout=15_000)
+            headers = {"Accept": "application/json"}
+            if authorization := self.page_authorization.get(self.obs.phase):
+                headers["Authorization"] = authorization
+            response = self.context.request.get(url, max_redirects=0, headers=headers, fail_on_status_code=False, timeout=15_000)
             self.obs.probes.append(Probe(self.obs.phase, url, response.status, dict(response.headers), response.text()))
         except Exception as error:
             self.obs.probes.append(Probe(self.obs.phase, url, None, {}, "", error=_first_line(error)))
@@ -188,25 +198,16 @@ class Visit:
         except Exception as error:
             self.obs.fail_step(step, f"could not open the login page {login_url}: {_first_line(error)}")
             return
-        form = page.locator(PASSWORD_FORM).first
-        password = page.locator(sign_in.password_selector).first if sign_in.password_selector else form.locator("input[type=password]").first
-        if sign_in.username_selector:
-            username = page.locator(sign_in.username_selector).first
-        else:
-            username = form.locator(USERNAME_FIELDS).filter(visible=True).first
+        form = login_form(page, sign_in)
         try:
-            username.fill(sign_in.username, timeout=ACTION_TIMEOUT_MS)
-            password.fill(sign_in.password, timeout=ACTION_TIMEOUT_MS)
+            form.fill(sign_in, ACTION_TIMEOUT_MS)
         except Exception as error:
-            self.obs.fail_step(step, f"no login form with a username and a password field at {_path(login_url)}: {_first_line(error)}")
+            fields = "a name field (and no password field)" if sign_in.name_only else "a username and a password field"
+            self.obs.fail_step(step, f"no login form with {fields} at {_path(login_url)}: {_first_line(error)}")
             return
-        submit = page.locator(sign_in.submit_selector).first if sign_in.submit_selector else form.locator(SUBMIT_BUTTONS).first
         try:
             with page.expect_navigation(wait_until="load", timeout=15_000):
-                if sign_in.submit_selector or submit.count():
-                    submit.click(timeout=ACTION_TIMEOUT_MS)
-                else:
-                    password.press("Enter")
+                form.send(ACTION_TIMEOUT_MS)
             self.obs.note(step, f"submitted the login form at {_path(login_url)} as {sign_in.username}; landed on {_path(page.url)}")
             # Let the landing page's Messenger finish, so its calls are not mistaken for the next page's.
             self._wait_for_boot(3, report=False)

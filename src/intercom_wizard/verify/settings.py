@@ -31,10 +31,14 @@ def parse_cookie(value: str) -> tuple[str, str]:
 
 
 def parse_user(value: str) -> tuple[str, str]:
-    """`NAME:PASSWORD`, as given to --user (the password may contain colons; the name may not)."""
+    """`NAME:PASSWORD`, as given to --user (the password may contain colons; the name may not).
+    `NAME:` (an empty password) is a sign-in form with a name field only (iron-session's examples)."""
     name, sep, password = value.partition(":")
-    if not sep or not name.strip() or not password:
-        raise BadInput(f"--user {value.split(':', 1)[0]!r}... is not NAME:PASSWORD.", hint="For example: --user alice:wonderland --user bob:builder")
+    if not sep or not name.strip():
+        raise BadInput(
+            f"--user {value.split(':', 1)[0]!r}... is not NAME:PASSWORD.",
+            hint="For example: --user alice:wonderland --user bob:builder (NAME: with nothing after the colon for a form with no password field)",
+        )
     return name.strip(), password
 
 
@@ -58,6 +62,11 @@ class SignIn:
             raise BadInput("--username/--password need --login-url (the page with the login form).")
         if self.storage_state is not None and not self.storage_state.is_file():
             raise BadInput(f"--storage-state {self.storage_state} is not a file.", hint="Save one with Playwright: context.storage_state(path=...).")
+
+    @property
+    def name_only(self) -> bool:
+        """An empty password: the login form has a name field and no password field (none is filled)."""
+        return self.login_url is not None and self.password == ""
 
     @property
     def is_empty(self) -> bool:

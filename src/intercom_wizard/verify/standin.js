@@ -6,7 +6,7 @@
  * can be proven without reaching Intercom:
  * - on load it takes over the calls queued on the loader stub (window.Intercom.q), then replaces
  *   window.Intercom with the command API (boot, update, shutdown, show, hide, showNewMessage,
- *   trackEvent, getVisitorId, onShow, onHide, onUnreadCountChange, reattach_activator);
+ *   trackEvent, getVisitorId, onShow, onHide, onUnreadCountChange, onUserEmailSupplied, reattach_activator);
  * - with no boot queued, it boots from window.intercomSettings, as the widget does;
  * - on boot and update it POSTs a ping to api_base (default https://api-iam.intercom.io) with
  *   app_id and the user data, including intercom_user_jwt, like the real widget; the verifier
@@ -316,6 +316,10 @@
         return undefined;
       case 'onUnreadCountChange':
         handlers.unread.push(first);
+        return undefined;
+      case 'onUserEmailSupplied':
+        // Documented in Intercom's JavaScript API; react-use-intercom registers it on every load. The
+        // stand-in shows no email form, so the handler is never called.
         return undefined;
       case 'reattach_activator':
         renderLauncher();

@@ -1,12 +1,14 @@
 """Python distributions: the app's virtualenv, else poetry.lock / uv.lock / Pipfile.lock, else a requirement's floor."""
 
+import re
 import tomllib
 from pathlib import PurePosixPath
+from posixpath import normpath
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from intercom_wizard.tree import ProjectTree, join
+from intercom_wizard.tree import ProjectTree, folder_of, join
 from intercom_wizard.versions.common import VIRTUALENV_DIRS, Found, Release, folders_up, parse_release, read_json, read_toml, text_of, toml_table
 from intercom_wizard.versions.ranges import python_specifier_floor
 
@@ -57,9 +59,9 @@ def _pipfile_locked(tree: ProjectTree, path: str, wanted: str) -> Release | None
 
 def _python_declared(tree: ProjectTree, root: str, package: str, wanted: str) -> Found | None:
     for folder in folders_up(root):
-        for path in sorted(p for p in tree.in_folder(folder) if PurePosixPath(p).name.startswith("requirements") and p.endswith((".txt", ".in"))):
-            for line in text_of(tree, path).splitlines():
-                found = _requirement_floor(line.split("#", 1)[0].strip(), wanted)
+        for top in sorted(p for p in tree.in_folder(folder) if PurePosixPath(p).name.startswith("requirements") and p.endswith((".txt", ".in"))):
+            for path, line in _requirement_lines(tree, top, set()):
+                found = _requirement_floor(line, wanted)
                 if found is not None:
                     return Found(package, found[0], "locked" if found[1].startswith("==") else "declared", f"{path} {found[1]}".strip())
         pyproject = join(folder, "pyproject.toml")
@@ -77,6 +79,23 @@ def _python_declared(tree: ProjectTree, root: str, package: str, wanted: str) ->
                 if canonicalize_name(name) == wanted and isinstance(version, str) and (floor := python_specifier_floor(version)):
                     return Found(package, floor, "declared", f"{pyproject} {version} (lowest allowed)")
     return None
+
+
+def _requirement_lines(tree: ProjectTree, path: str, seen: set[str]) -> list[tuple[str, str]]:
+    """A requirements file's lines (comments stripped) with the files it includes (`-r other.txt`,
+    `--requirement`, relative to it) in place: `requirements.txt` is often just `-r requirements/prod.txt`."""
+    if path in seen or path.startswith(("../", "/")) or path == ".." or not tree.exists(path):
+        return []
+    seen.add(path)
+    lines: list[tuple[str, str]] = []
+    for raw in text_of(tree, path).splitlines():
+        line = re.split(r"\s#", raw, maxsplit=1)[0].strip() if not raw.lstrip().startswith("#") else ""
+        include = re.match(r"^(?:-r|--requirement)(?:\s+|=)(\S+)$", line)
+        if include:
+            lines += _requirement_lines(tree, normpath(join(folder_of(path), include[1])), seen)
+        elif line:
+            lines.append((path, line))
+    return lines
 
 
 def _requirement_floor(line: str, wanted: str) -> tuple[Release, str] | None:

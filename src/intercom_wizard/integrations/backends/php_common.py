@@ -58,6 +58,12 @@ def has_inline_html(text: str) -> bool:
     return any(kind == "html" and text[start:end].strip() for kind, start, end in _segments(text))
 
 
+def ends_in_php_code(text: str) -> bool:
+    """True when the file's last PHP block is left open (no closing `?>`): markup appended must close it first."""
+    kinds = [kind for kind, start, end in _segments(text) if kind != "html" or text[start:end].strip()]
+    return bool(kinds) and kinds[-1] in ("open", "code")
+
+
 def parse_php(text: str) -> SgNode:
     return parse(php_code(text), "php")
 

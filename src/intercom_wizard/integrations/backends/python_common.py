@@ -4,9 +4,7 @@ from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-import tomlkit
 from ast_grep_py import SgNode
-from tomlkit.exceptions import TOMLKitError
 
 from intercom_wizard.astgrep import field_text, required_field
 from intercom_wizard.edits import append_lines, insert_lines_after, insert_lines_before, last_import, parse
@@ -16,9 +14,12 @@ from intercom_wizard.integrations.base import PlanContext
 from intercom_wizard.plan import DependencyChange, Insertion
 from intercom_wizard.python_style import import_group, import_sort_key
 from intercom_wizard.tree import ProjectTree, join
+from intercom_wizard.versions import language_level
 
 PYJWT = "PyJWT"
 PYJWT_SPEC = ">=2.8"
+# PyJWT 2.4 dropped Python 3.6 (2.8 needs 3.7): a 3.6 app gets the last 2.x series that installs there.
+PYJWT_SPEC_PYTHON_3_6 = ">=2.0,<2.4"
 NAME_FIELDS = ("name", "full_name", "display_name", "username")
 # At run time a name is the first of these the user has (Django's get_full_name() included).
 DYNAMIC_NAME_FIELDS = ("name", "full_name", "get_full_name", "display_name", "username")
@@ -43,7 +44,9 @@ def python_resolver(node: SgNode) -> identity.Resolver:
 
 
 def declare_pyjwt(context: PlanContext, app_root: str) -> None:
-    declare_python_package(context, app_root, PYJWT, PYJWT_SPEC, "PyJWT signs the tokens")
+    level = language_level(context.tree, app_root, "python")
+    spec = PYJWT_SPEC_PYTHON_3_6 if level is not None and level.below(3, 7) else PYJWT_SPEC
+    declare_python_package(context, app_root, PYJWT, spec, "PyJWT signs the tokens")
 
 
 def declare_python_package(context: PlanContext, app_root: str, package: str, spec: str, reason: str) -> None:
@@ -97,6 +100,9 @@ def _mentions(package: str, requirements: list[str]) -> bool:
 
 
 def _declare_in_pyproject(context: PlanContext, path: str, package: str, spec: str, reason: str) -> bool:
+    import tomlkit  # only for a pyproject.toml (start-up time, issue 14)
+    from tomlkit.exceptions import TOMLKitError
+
     try:
         document = tomlkit.parse(context.tree.text(path))
     except TOMLKitError as exc:

@@ -10,10 +10,13 @@ from ast_grep_py import SgNode
 
 from intercom_wizard.edits import append_lines, insert_lines_after, insert_lines_before, parse
 from intercom_wizard.integrations.base import PlanContext
-from intercom_wizard.tree import ProjectTree, join
+from intercom_wizard.tree import ProjectTree, folder_of, join
+from intercom_wizard.versions import Found, language_level
 
 JWT_GEM = "jwt"
 JWT_GEM_SPEC = "~> 2.5"  # 2.5 is what Debian and Ubuntu package; JWT.encode is the same up to 3.x
+# jwt 2.4 and later require Ruby 2.5; 2.3.x is the last for Ruby 2.1-2.4 (same JWT.encode).
+JWT_GEM_SPEC_BEFORE_RUBY_2_5 = "~> 2.3.0"
 NAME_FIELDS = ("name", "full_name", "display_name", "username")
 EMAIL_FIELDS = ("email", "email_address")
 
@@ -104,8 +107,9 @@ def gem_names(tree: ProjectTree, gemfile: str | None) -> set[str]:
     return {name for call in calls if method_name(call) == "gem" and (name := string_value(first_argument(call)))}
 
 
-def add_jwt_gem(context: PlanContext, gemfile: str | None) -> None:
-    """`gem "jwt"` after the Gemfile's last top-level gem, in the file's own quote style."""
+def add_jwt_gem(context: PlanContext, gemfile: str | None, *, before_ruby_2_5: bool | None = None) -> None:
+    """`gem "jwt"` after the Gemfile's last top-level gem, in the file's own quote style; its series is
+    one the app's Ruby installs (`before_ruby_2_5` when the caller knows better than the declarations)."""
     tree, builder = context.tree, context.builder
     if gemfile is None:
         builder.note(
@@ -116,7 +120,7 @@ def add_jwt_gem(context: PlanContext, gemfile: str | None) -> None:
     if JWT_GEM in gem_names(tree, gemfile):
         return
     source = tree.read(gemfile)
-    line = requote(f'gem "{JWT_GEM}", "{_jwt_spec(tree, gemfile)}"', quote_style([source.text]))
+    line = requote(f'gem "{JWT_GEM}", "{_jwt_spec(tree, gemfile, before_ruby_2_5)}"', quote_style([source.text]))
     comment = "# Signs the Intercom Messenger's identity tokens\n"
     gems = top_level_calls(ruby(source.text), "gem")
     if gems:
@@ -127,8 +131,20 @@ def add_jwt_gem(context: PlanContext, gemfile: str | None) -> None:
     builder.insert(gemfile, [insertion], f"the {JWT_GEM} gem signs the tokens")
 
 
-def _jwt_spec(tree: ProjectTree, gemfile: str) -> str:
-    """`~> X.Y` of the jwt version already locked (another gem may pull it in), else JWT_GEM_SPEC."""
+def ruby_level(tree: ProjectTree, root: str) -> Found | None:
+    """The lowest Ruby the app declares (.ruby-version, the Gemfile's `ruby`, Gemfile.lock), None when unknown."""
+    return language_level(tree, root, "ruby")
+
+
+def before_ruby(tree: ProjectTree, root: str, *release: int) -> bool:
+    """Whether the app declares a Ruby older than `release`: the generated code then takes the older form."""
+    level = ruby_level(tree, root)
+    return level is not None and level.below(*release)
+
+
+def _jwt_spec(tree: ProjectTree, gemfile: str, before_ruby_2_5: bool | None) -> str:
+    """`~> X.Y` of the jwt version already locked (another gem may pull it in), else the newest
+    series the app's Ruby can install."""
     lock = f"{gemfile}.lock"
     if tree.exists(lock):
         for line in tree.text(lock).splitlines():
@@ -136,7 +152,9 @@ def _jwt_spec(tree: ProjectTree, gemfile: str) -> str:
                 version = line.split("(", 1)[1].rstrip(")").split(".")
                 if len(version) >= 2 and version[0].isdigit() and version[1].isdigit():
                     return f"~> {version[0]}.{version[1]}"
-    return JWT_GEM_SPEC
+    if before_ruby_2_5 is None:
+        before_ruby_2_5 = before_ruby(tree, folder_of(gemfile), 2, 5)
+    return JWT_GEM_SPEC_BEFORE_RUBY_2_5 if before_ruby_2_5 else JWT_GEM_SPEC
 
 
 # --- requires --------------------------------------------------------------------------------

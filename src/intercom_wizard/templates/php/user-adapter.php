@@ -1,6 +1,6 @@
 <?php
 // In the login code, once the password is verified (keep the row's primary key, not a flag):
-//     $_SESSION['user_id'] = $row['__IW_ID_COLUMN__'];
+//     $_SESSION['user_id'] = __IW_ID_EXPRESSION__;
 function intercom_signed_in_user_claims(): ?array
 {
     if (!isset($_SESSION['user_id'])) {

@@ -22,6 +22,11 @@ __IW_EMAIL_CLAIM__
 __IW_NAME_CLAIM__
     iat: now,
     exp: now + 2 * 60 * 60 # two hours
+# iw:if hash_compact=yes
   }.compact
+# iw:end
+# iw:if hash_compact=no
+  }.reject { |_claim, value| value.nil? } # Hash#compact needs Ruby 2.4
+# iw:end
   { token: JWT.encode(claims, secret, "HS256") }.to_json
 end

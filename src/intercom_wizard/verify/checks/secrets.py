@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import quote
 
 from intercom_wizard.verify.checks.common import (
@@ -11,6 +12,9 @@ from intercom_wizard.verify.checks.common import (
 )
 from intercom_wizard.verify.observe import Call, Observations
 from intercom_wizard.verify.report import CheckResult
+
+# A user_hash given a value (an HMAC is 40 or 64 hex digits) in a script or JSON: the hash reached the browser.
+HASH_WITH_VALUE = re.compile(rb"""user_hash["']?\s*[:=]\s*["'][0-9a-fA-F]{32,}["']""")
 
 
 def secret_forms(secret: str) -> list[bytes]:
@@ -23,13 +27,20 @@ def check_no_secrets(obs: Observations) -> CheckResult:
     title = "No secret, no user_hash, no insecure boot"
     problems: list[str] = []
     forms = secret_forms(obs.options.secret)
-    bodies = [(f"{item.url} ({item.phase})", item.body, item.from_intercom) for item in obs.responses]
-    bodies += [(f"{probe.url} ({probe.phase})", probe.body.encode(), False) for probe in obs.probes]
-    for where, body, from_intercom in bodies:
+    bodies = [(f"{item.url} ({item.phase})", item.body, item.from_intercom, _is_script(item.url, item.content_type, item.phase)) for item in obs.responses]
+    bodies += [(f"{probe.url} ({probe.phase})", probe.body.encode(), False, False) for probe in obs.probes]
+    named_only: set[str] = set()
+    for where, body, from_intercom, script in bodies:
         if any(form in body for form in forms):
             problems.append(f"the identity secret is in the response of {where}")
-        if not from_intercom and b"user_hash" in body:
-            problems.append(f"user_hash in {where}: the deprecated HMAC method; use JWT identity verification")
+        if from_intercom or b"user_hash" not in body:
+            continue
+        if script and not HASH_WITH_VALUE.search(body):
+            # A library's settings table (react-use-intercom maps userHash to user_hash) names the key without
+            # ever holding a hash; what a boot really sends is checked on the calls below.
+            named_only.add(where.split(" (")[0])
+            continue
+        problems.append(f"user_hash in {where}: the deprecated HMAC method; use JWT identity verification")
     for call in obs.calls:
         text = json.dumps(call.settings)
         if any(form.decode() in text for form in forms):
@@ -45,9 +56,14 @@ def check_no_secrets(obs: Observations) -> CheckResult:
         f"scanned {len(bodies)} response bodies ({pages} HTML, {scripts} JavaScript, {maps} source maps, {len(obs.probes)} token responses) for the secret and user_hash",
         f"{len(boots_in(obs.calls))} boot(s): none with user attributes but no JWT",
     ]
+    evidence += [f"{url} names user_hash without a value (a library's settings mapping); no boot sent one" for url in sorted(named_only)]
     if len(obs.options.secret) < 12:
         evidence.append("the secret is short: a leak scan for it may report false positives")
     return verdict("no-secrets", title, sorted(set(problems), key=problems.index), [] if problems else evidence)
+
+
+def _is_script(url: str, content_type: str, phase: str) -> bool:
+    return phase == "source-map" or "javascript" in content_type or url.split("?")[0].endswith((".js", ".mjs", ".map"))
 
 
 def _insecure_boots(calls: list[Call]) -> list[str]:

@@ -8,6 +8,7 @@ from ast_grep_py import SgNode
 from intercom_wizard.edits import parse
 from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.backends.express.details import ExpressDetails, SignedInUser
+from intercom_wizard.integrations.backends.express.jwt_middleware import claims_property
 from intercom_wizard.integrations.backends.express.session import JS_LITERALS, JS_SUFFIXES, TS_SUFFIXES, js_resolver, language_of, session_user
 from intercom_wizard.integrations.base import Detection, TokenAuth
 from intercom_wizard.integrations.package_json import dependencies_of, read_package_json
@@ -98,10 +99,10 @@ def detect(tree: ProjectTree) -> list[Detection[ExpressDetails]]:
 
 
 def _token_auth(tree: ProjectTree, root: str, dependencies: dict[str, str]) -> tuple[TokenAuth | None, SignedInUser | None]:
-    """Bearer-token APIs: express-jwt (claims in req.auth) or passport-jwt (req.user)."""
+    """Bearer-token APIs: express-jwt (claims in req.auth, req.user before express-jwt 7) or passport-jwt (req.user)."""
     if "express-jwt" in dependencies:
         token = TokenAuth(kind="express-jwt", identity_refused=tuple(_token_subjects_refused(tree, root)))
-        return token, SignedInUser(kind="express-jwt", expression="req.auth", id_field="sub")
+        return token, SignedInUser(kind="express-jwt", expression=f"req.{claims_property(tree, root)}", id_field="sub")
     if "passport-jwt" in dependencies:
         user = SignedInUser(kind="passport-jwt", expression="req.user", middleware="passport.authenticate('jwt', { session: false }), ")
         return TokenAuth(kind="passport-jwt"), user

@@ -2,6 +2,7 @@
 server), its mount after the session middleware, jsonwebtoken (and cors), the secret, and the
 manual step when no user is proven."""
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from intercom_wizard.envfile import plan_secret
 from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.backends.express.details import ExpressDetails, SignedInUser
 from intercom_wizard.integrations.backends.express.detect import find_creation
+from intercom_wizard.integrations.backends.express.jwt_middleware import JwtMiddleware, app_wide_uses, find_jwt_middleware, relative_specifier
 from intercom_wizard.integrations.backends.express.session import JS_SUFFIXES, TS_SUFFIXES, language_of
 from intercom_wizard.integrations.backends.npm_common import add_dependency
 from intercom_wizard.integrations.base import Detection, PlanContext
@@ -60,6 +62,15 @@ def plan(context: PlanContext, detection: Detection[ExpressDetails]) -> None:
     if context.options.frontend_origin:
         cors = "bearer" if route.by_token else "cookie"
         add_dependency(context, detection.root, "cors", "^2.8.5", "cors answers the pages' cross-origin requests")
+    module_file = MODULE_FILE.replace(".js", ".ts") if details.typescript else MODULE_FILE
+    route_file = join(folder_of(server_file), module_file)
+    jwt_helper = find_jwt_middleware(tree, detection.root, server_file, details.app_var) if user.kind == "express-jwt" else None
+    if jwt_helper is not None and jwt_helper.replaces_claims:
+        user = dataclasses.replace(user, id_field="id")
+    middleware = user.middleware
+    if jwt_helper is not None and jwt_helper.per_route and not (details.esm or details.typescript):
+        # The app guards its routes with its own helper (`authorize()`): the token route does the same.
+        middleware = f"require('{relative_specifier(route_file, jwt_helper.module)}')(), "
     module = render(
         "express/intercom-jwt.js",
         {"passport": "yes" if user.middleware.startswith("passport.") else "no", "cors": cors},
@@ -67,25 +78,25 @@ def plan(context: PlanContext, detection: Detection[ExpressDetails]) -> None:
         frontend_origin=context.options.frontend_origin or "",
         user=user.expression,
         id_field=user.id_field,
-        middleware=user.middleware,
+        middleware=middleware,
     )
-    module_file = MODULE_FILE
     if details.typescript:
         module = _as_typescript(module, default_imports=_uses_default_imports(tree.text(server_file)))
-        module_file = MODULE_FILE.replace(".js", ".ts")
         add_dependency(context, detection.root, "@types/jsonwebtoken", "^9.0.7", "the types of jsonwebtoken, for the TypeScript build")
     elif details.esm:
         module = _as_es_module(module)
-    route_file = join(folder_of(server_file), module_file)
     builder.create(route_file, module, f"GET {context.options.endpoint}: a signed Intercom JWT for the signed-in user, 401 otherwise")
-    _mount(context, detection)
+    _mount(context, detection, jwt_helper)
     add_dependency(context, detection.root, "jsonwebtoken", "^9.0.2", "jsonwebtoken signs the tokens")
     plan_secret(context, _env_file(tree, detection.root))
-    if user.kind == "express-jwt" and "expressjwt(" not in tree.text(server_file):
-        builder.note(
-            f"express-jwt is not applied app-wide in {server_file}, so req.auth is empty on the token route: "
-            "protect it with the same expressjwt({ ... }) middleware as your other API routes.",
-            "warning",
+    guarded = "expressjwt(" in tree.text(server_file) or (jwt_helper is not None and (jwt_helper.app_wide or middleware != user.middleware))
+    if user.kind == "express-jwt" and not guarded:
+        # Without express-jwt in front of it the route never sees a user: every request would get 401.
+        builder.manual(
+            server_file,
+            f"express-jwt is not applied app-wide here, so {user.expression} is empty on the token route: "
+            "mount the token route after the same express-jwt middleware that guards your other API routes:",
+            "app.use(expressjwt({ secret: /* your access-token secret */, algorithms: ['HS256'] }));\napp.use(intercomJwt);",
         )
     if user.kind == "none":
         snippet = render("express/user-adapter.js").strip()
@@ -141,7 +152,7 @@ def _import_specifier(tree: ProjectTree, detection: Detection[ExpressDetails]) -
     return "./intercom-jwt.js" if strict_resolution or detection.details.esm else "./intercom-jwt"
 
 
-def _mount(context: PlanContext, detection: Detection[ExpressDetails]) -> None:
+def _mount(context: PlanContext, detection: Detection[ExpressDetails], jwt_helper: JwtMiddleware | None) -> None:
     tree, builder, details = context.tree, context.builder, detection.details
     server_file, app_var = details.entry_file, details.app_var
     source = tree.read(server_file)
@@ -154,23 +165,26 @@ def _mount(context: PlanContext, detection: Detection[ExpressDetails]) -> None:
         statement = f"const intercomJwt = require('{specifier}');"
     imports = last_import(root, language)
     mount = f"{app_var}.use(intercomJwt);"
-    anchor = _after_session_middleware(root, app_var, language)
+    helper_uses = app_wide_uses(root, app_var, server_file, jwt_helper, detection.root) if jwt_helper is not None and jwt_helper.app_wide else []
+    anchor = _after_session_middleware(root, app_var, language, helper_uses)
     if imports is None or anchor is None:
         builder.manual(server_file, "Mount the token route after your session middleware:", f"{statement}\n{mount}")
         return
-    builder.insert(
-        server_file,
-        [
-            insert_lines_after(source, imports.range().end.index, statement),
-            insert_lines_after(source, anchor.range().end.index, mount),
-        ],
-        "mounts the token route after the session middleware",
-    )
+    imports_end, anchor_end = imports.range().end.index, anchor.range().end.index
+    if anchor_end <= imports_end:
+        # The app is created above its last require (cornflourblue's servers): mounting there would use
+        # intercomJwt before its `const` line runs (a ReferenceError at start-up), so both go after it.
+        insertions = [insert_lines_after(source, imports_end, f"{statement}\n{mount}")]
+    else:
+        insertions = [insert_lines_after(source, imports_end, statement), insert_lines_after(source, anchor_end, mount)]
+    builder.insert(server_file, insertions, "mounts the token route after the session middleware")
 
 
-def _after_session_middleware(root: SgNode, app_var: str, language: str = "javascript") -> SgNode | None:
-    """The last top-level statement that installs session (or passport) middleware, else the app's creation."""
+def _after_session_middleware(root: SgNode, app_var: str, language: str = "javascript", extra: list[SgNode] | None = None) -> SgNode | None:
+    """The last top-level statement that installs session (or passport, or express-jwt, also through
+    the app's own helper: `extra`) middleware, else the app's creation."""
     candidates = [match for pattern in AUTH_MIDDLEWARE for match in root.find_all(pattern=pattern.replace("$APP", app_var))]
+    candidates += extra or []
     if not candidates:
         created = find_creation(root, language)
         candidates = [created] if created is not None else []

@@ -25,6 +25,8 @@ __all__ = ["APP_PATTERNS", "MODULE_NAME", "NAME", "detect"]
 def detect(tree: ProjectTree) -> list[Detection[FastAPIDetails]]:
     found: list[Detection[FastAPIDetails]] = []
     for path in python_sources(tree):
+        if not tree.mentions(path, (b"FastAPI(",)):
+            continue  # an ASCII file without it (decided on its bytes, without decoding)
         text = tree.text(path)
         if "FastAPI(" not in text or "fastapi" not in text:
             continue

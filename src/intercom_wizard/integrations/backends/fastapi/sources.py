@@ -1,23 +1,25 @@
 """Small pieces every FastAPI module uses: which files are the app's own code, and pattern captures."""
 
-from pathlib import PurePosixPath
-
 from ast_grep_py import SgNode
 
 from intercom_wizard.tree import ProjectTree
 
 MODULE_NAME = "intercom_jwt"  # the router module the wizard writes beside the app module
+TEST_FOLDERS = frozenset({"tests", "test"})
 
 
 def python_sources(tree: ProjectTree, under: str = "") -> list[str]:
-    """The project's Python modules, without tests and without the module the wizard writes."""
-    return [
-        path
-        for path in tree.glob(".py", under=under)
-        if PurePosixPath(path).name != f"{MODULE_NAME}.py"
-        and not PurePosixPath(path).name.startswith("test_")
-        and not {"tests", "test"} & set(PurePosixPath(path).parts)
-    ]
+    """The project's Python modules, without tests and without the module the wizard writes.
+
+    The tree's paths are plain relative POSIX paths, so their parts are split from the string (called
+    per .py file on every detection: no Path objects)."""
+    sources = []
+    for path in tree.glob(".py", under=under):
+        parts = path.split("/")
+        name = parts[-1]
+        if name != f"{MODULE_NAME}.py" and not name.startswith("test_") and not TEST_FOLDERS.intersection(parts):
+            sources.append(path)
+    return sources
 
 
 def match_text(match: SgNode, variable: str) -> str:

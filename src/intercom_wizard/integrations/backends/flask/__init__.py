@@ -18,8 +18,8 @@ from intercom_wizard.support import Supported, SupportTable
 
 # The versions this integration generates code for (docs list the same table).
 SUPPORTED: SupportTable = (
-    Supported("Flask", "python", "flask", (1, 0), (4, 0)),
-    Supported("Python", "language", "python", (3, 8)),
+    Supported("Flask", "python", "flask", (0, 12), (4, 0)),  # 0.12: Blueprint.route(methods=), after_request, jsonify(**kwargs)
+    Supported("Python", "language", "python", (3, 6)),  # PyJWT 2.0-2.3 on 3.6
     Supported("Flask-JWT-Extended", "python", "flask-jwt-extended", (3, 0), (5, 0), optional=True),
 )
 

@@ -42,6 +42,10 @@ class NoSessionUser:
     reason: str
     rejected: tuple[str, ...] = ()
     table_id: str | None = None  # the users table's id column, for the adapter's example
+    # The login code keeps a unique column of a users table that has an id (`$_SESSION['user_name'] =
+    # $row->user_name`): the same row's id (`$row->user_id`), and the file:line to store it beside.
+    id_expression: str | None = None
+    store_beside: str | None = None
 
     kind: ClassVar[str] = "none"
 

@@ -70,7 +70,8 @@ def plan(context: PlanContext, detection: Detection[PhpDetails]) -> None:
 def _user_notes(context: PlanContext, user: SessionUser, target: str, content: str) -> None:
     """The manual step of a fail-closed adapter, or the warning for a key that is not an id."""
     if isinstance(user, NoSessionUser):
-        adapter = php_snippet("php/user-adapter.php", id_column=user.table_id or "id")
+        row_id = user.id_expression or f"$row['{user.table_id or 'id'}']"
+        adapter = php_snippet("php/user-adapter.php", id_expression=row_id)
         identity.adapter_step(context.builder, target, content, ADAPTER_FUNCTION, user.reason, adapter, user.rejected)
     if isinstance(user, SessionUserId) and user.not_an_id:
         context.builder.note(

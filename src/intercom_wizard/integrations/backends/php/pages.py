@@ -2,21 +2,23 @@
 closes the document, the script served from the web root, the app's own CSP nonce variable, and
 (for --insecure only) PHP printing the session user's attributes (templates/php/user-settings.php)."""
 
+import posixpath
 import re
 from pathlib import PurePosixPath
 
 from intercom_wizard import csp
 from intercom_wizard.integrations.backends.php.details import NoSessionUser, PhpDetails, SessionRecord, SessionUser
 from intercom_wizard.integrations.backends.php.endpoint import endpoint_file
-from intercom_wizard.integrations.backends.php_common import user_fields_literal
+from intercom_wizard.integrations.backends.php_common import ends_in_php_code, user_fields_literal
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends.layouts import body_end_tag
 from intercom_wizard.templates import render
-from intercom_wizard.tree import ProjectTree, join
+from intercom_wizard.tree import ProjectTree, folder_of, join
 
 SCRIPT_SRC = "/intercom-messenger.js"
 JSON_FLAGS = "JSON_HEX_TAG | JSON_HEX_AMP | JSON_HEX_APOS | JSON_HEX_QUOT"
 _HTML_TAG = re.compile(r"<(form|div|a|h[1-6]|p|table|ul|section|main)\b", re.I)
+_INCLUDE = re.compile(r"""\b(?:include|require)(?:_once)?\s*\(?\s*['"]([^'"$]+\.php)['"]""")
 _NONCE_VARIABLE = re.compile(r"(\$\w*nonce\w*)\s*=(?!=)", re.I)
 
 
@@ -30,16 +32,38 @@ def page_host(context: PlanContext, detection: Detection[PhpDetails]) -> PageHos
         text = tree.text(path)
         if "</body>" in text.lower() and body_end_tag(text) is not None:
             layouts.append(path)
+    output_end = () if layouts else _output_end_pages(tree, details.web_root, endpoint_target)
     return PageHost(
         static_dir=details.web_root,
         script_src=SCRIPT_SRC,
         layouts=tuple(layouts),
-        unsupported_layouts=() if layouts else _fragment_pages(tree, details.web_root, endpoint_target),
+        unsupported_layouts=() if layouts or output_end else _fragment_pages(tree, details.web_root, endpoint_target),
+        output_end_pages=output_end,
         user_settings=_template_user_settings(details.user),
         csp_nonce=_variable_nonce(tree, detection.root, layouts),
         csp_nonce_help="Set $cspNonce = base64_encode(random_bytes(16)) in the bootstrap file every page includes, and "
         "send `'nonce-$cspNonce'` in the policy's script-src.",
     )
+
+
+def _output_end_pages(tree: ProjectTree, web_root: str, endpoint_target: str) -> tuple[tuple[str, str], ...]:
+    """The web root's own scripts that print a page without `<body>` (small login apps: the markup is
+    echoed, or a view without <body> is included): the browser supplies <body>, and the end of the
+    script is the end of the output, so the tag is appended there (after a `?>` when PHP is still open)."""
+    pages = []
+    for path in tree.glob(".php", under=web_root):
+        if path == endpoint_target or folder_of(path) != web_root:
+            continue
+        text = tree.text(path)
+        if _HTML_TAG.search(text) or any(_HTML_TAG.search(tree.text(view)) for view in _included(tree, path, text)):
+            pages.append((path, "?>\n" if ends_in_php_code(text) else ""))
+    return tuple(pages)
+
+
+def _included(tree: ProjectTree, path: str, text: str) -> list[str]:
+    """The files `path` includes by a literal path (relative to its folder), that exist."""
+    found = (posixpath.normpath(join(folder_of(path), target)) for target in _INCLUDE.findall(text))
+    return [file for file in found if tree.exists(file)]
 
 
 def _fragment_pages(tree: ProjectTree, web_root: str, endpoint_target: str) -> tuple[str, ...]:

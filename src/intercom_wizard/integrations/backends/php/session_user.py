@@ -91,6 +91,17 @@ def _session_user_id(tree: ProjectTree, assignments: list[Assignment], record_ke
         unique_identifying=table.unique_identifying if table else frozenset(),
     )
     if choice.key is None:
+        unique_row = _row_of_a_unique_column(table, assignments) if table else None
+        if table is not None and unique_row is not None:
+            (path, line, column), expression = unique_row
+            reason = (
+                f"the login code keeps only the user's {column} ({path}:{line}), which is unique in table {table.name}, "
+                f"whose primary key is {table.id_column}: store {expression} in $_SESSION['user_id'] beside it, "
+                f"and select {table.id_column} in the query that loads that row"
+            )
+            return NoSessionUser(
+                reason=reason, rejected=choice.rejected, table_id=table.id_column, id_expression=expression, store_beside=f"{path}:{line}"
+            )
         return _no_evidence(tree, choice.reason, choice.rejected)
     match = next(a[3] for a in assignments if a[1] == choice.key)
     path = str(choice.file)
@@ -105,6 +116,26 @@ def _session_user_id(tree: ProjectTree, assignments: list[Assignment], record_ke
         not_an_id=choice.reason if choice.identifying else None,
         rejected=tuple(choice.rejected),
     )
+
+
+_ROW_FIELD = re.compile(r"""^(\$\w+)(?:->(\w+)|\[\s*(['"])(\w+)\3\s*\])$""")
+
+
+def _row_of_a_unique_column(table: identity.UsersTable, assignments: list[Assignment]) -> tuple[tuple[str, int, str], str] | None:
+    """A session key assigned a unique column of a users table that has an id (`$row->user_name`): where, and
+    the same row's id (`$row->user_id`, `$row['user_id']`), the exact line the login code is missing."""
+    id_column = table.id_column
+    if id_column is None or identity.is_identifying_name(id_column):  # the key itself is a name: no better id in the row
+        return None
+    for path, _key, value, match in assignments:
+        found = _ROW_FIELD.match(value.text())
+        if found is None:
+            continue
+        column = found.group(2) or found.group(4)
+        if column in table.unique and column != id_column:
+            expression = f"{found.group(1)}->{id_column}" if found.group(2) else f"{found.group(1)}[{found.group(3)}{id_column}{found.group(3)}]"
+            return (path, _line(match), column), expression
+    return None
 
 
 def _model_id_property(tree: ProjectTree) -> str | None:

@@ -27,7 +27,7 @@ DOC: str | None = None
 # The versions this integration generates code for (docs list the same table).
 SUPPORTED: SupportTable = (
     Supported("Rails", "ruby", "rails", (5, 0), (9, 0)),  # ActionController::API and before_action
-    Supported("Ruby", "language", "ruby", (2, 5)),  # the jwt gem's floor
+    Supported("Ruby", "language", "ruby", (2, 2)),  # Rails 5.0's floor; jwt 2.3.x below Ruby 2.5
 )
 
 __all__ = ["DOC", "PACKAGES", "CONTROLLER", "LAYOUTS", "NAME", "SUPPORTED", "RailsAuth", "RailsDetails", "detect", "page_host", "plan"]

@@ -9,6 +9,7 @@ from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.backends.rails.details import RailsAuth, RailsDetails
 from intercom_wizard.integrations.backends.ruby_common import (
     add_jwt_gem,
+    before_ruby,
     email_and_name,
     env_file,
     first_argument,
@@ -24,6 +25,8 @@ from intercom_wizard.tree import join
 
 CONTROLLER = "app/controllers/intercom_jwts_controller.rb"
 DYNAMIC_NAME = "%i[name full_name display_name username].lazy.filter_map { |field| user.try(field).presence }.first"
+# Enumerable#filter_map is Ruby 2.7: before it, map then compact (four fields, so no laziness needed).
+DYNAMIC_NAME_BEFORE_RUBY_2_7 = "%i[name full_name display_name username].map { |field| user.try(field).presence }.compact.first"
 ROUTE_METHODS = ("get", "match", "post", "put", "patch", "delete")
 
 
@@ -36,18 +39,14 @@ def plan(context: PlanContext, detection: Detection[RailsDetails]) -> None:
     neighbours = [tree.text(p) for p in tree.glob(".rb", under=join(root, "app/controllers"))]
     if tree.exists(join(root, "config/routes.rb")):
         neighbours.append(tree.text(join(root, "config/routes.rb")))
-    source = requote(_controller_source(auth, detection.details.version), quote_style(neighbours))
+    source = requote(_controller_source(auth, detection.details.version, old_ruby=before_ruby(tree, root, 2, 7)), quote_style(neighbours))
     endpoint = context.options.endpoint
     builder.create(controller, source, f"GET {endpoint}: a signed Intercom JWT for the signed-in user, 401 otherwise")
     _add_route(context, join(root, "config/routes.rb"), f'get "{endpoint}", to: "intercom_jwts#show"')
     gemfile = detection.details.gemfile
     add_jwt_gem(context, gemfile)
     plan_secret(context, env_file(tree, root, gemfile))
-    builder.note(
-        "The token is signed with ENV[\"INTERCOM_IDENTITY_SECRET\"]. To keep the secret in Rails credentials instead, "
-        "add `intercom: { identity_secret: ... }` with `bin/rails credentials:edit` and read "
-        "`Rails.application.credentials.dig(:intercom, :identity_secret)` in the controller."
-    )
+    builder.note(_secret_store_note(detection.details.version))
     builder.note(
         "Intercom's official intercom-rails gem is the alternative: it injects the Messenger from a middleware and "
         "signs identities itself. Use one or the other, never both."
@@ -65,7 +64,22 @@ def plan(context: PlanContext, detection: Detection[RailsDetails]) -> None:
         builder.note(f"Devise has more than one scope; the token is for `{auth.scope}` (not {', '.join(auth.other_scopes)}).")
 
 
-def _controller_source(auth: RailsAuth, version: tuple[int, ...] | None) -> str:
+def _secret_store_note(version: tuple[int, ...] | None) -> str:
+    """Where else the app could keep the secret: credentials from Rails 5.2, config/secrets.yml before."""
+    if version is not None and version < (5, 2):
+        return (
+            "The token is signed with ENV[\"INTERCOM_IDENTITY_SECRET\"]. To keep the secret in config/secrets.yml instead "
+            "(Rails before 5.2 has no credentials), add `intercom_identity_secret: <%= ENV[\"INTERCOM_IDENTITY_SECRET\"] %>` "
+            "under the environment and read `Rails.application.secrets.intercom_identity_secret` in the controller."
+        )
+    return (
+        "The token is signed with ENV[\"INTERCOM_IDENTITY_SECRET\"]. To keep the secret in Rails credentials instead, "
+        "add `intercom: { identity_secret: ... }` with `bin/rails credentials:edit` and read "
+        "`Rails.application.credentials.dig(:intercom, :identity_secret)` in the controller."
+    )
+
+
+def _controller_source(auth: RailsAuth, version: tuple[int, ...] | None, *, old_ruby: bool = False) -> str:
     filters = [f"  skip_before_action :{name}, only: :show" for name in auth.filters]
     adapter = ""
     if auth.kind == "devise" and auth.overridden:
@@ -95,7 +109,7 @@ def _controller_source(auth: RailsAuth, version: tuple[int, ...] | None) -> str:
         filters="\n".join(filters),
         user=user,
         email=f"user.{email_field}" if email_field else "user.try(:email)",
-        display_name=f"user.{name_field}" if name_field else DYNAMIC_NAME,
+        display_name=f"user.{name_field}" if name_field else DYNAMIC_NAME_BEFORE_RUBY_2_7 if old_ruby else DYNAMIC_NAME,
         no_store=no_store,
         signed_in=signed_in,
         adapter=adapter,

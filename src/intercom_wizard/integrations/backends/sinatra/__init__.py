@@ -20,8 +20,8 @@ PACKAGES: tuple[str, ...] = ("sinatra",)
 DOC: str | None = None
 # The versions this integration generates code for (docs list the same table).
 SUPPORTED: SupportTable = (
-    Supported("Sinatra", "ruby", "sinatra", (2, 0), (5, 0)),
-    Supported("Ruby", "language", "ruby", (2, 5)),
+    Supported("Sinatra", "ruby", "sinatra", (1, 4), (5, 0)),  # halt, cache_control, content_type :json: all in 1.4
+    Supported("Ruby", "language", "ruby", (2, 2)),  # jwt 2.3.x (Ruby >= 2.1) below 2.5, Hash#reject below 2.4
 )
 
 __all__ = ["DOC", "PACKAGES", "ADAPTER_HELPER", "NAME", "SUPPORTED", "SinatraAuth", "SinatraDetails", "detect", "page_host", "plan"]

@@ -2,17 +2,34 @@
 app's last route (inside the class for a modular app), `require "json"` / `require "jwt"`, the jwt
 gem, the secret, and the adapter step when no signed-in user was found."""
 
+from posixpath import normpath
+
 from ast_grep_py import SgNode
 
 from intercom_wizard.astgrep import field_text
 from intercom_wizard.edits import indent_unit, indentation_at, insert_lines_after, insert_lines_before
 from intercom_wizard.envfile import plan_secret
 from intercom_wizard.integrations import identity
-from intercom_wizard.integrations.backends.ruby_common import add_jwt_gem, add_requires, email_and_name, env_file, method_name, quote_style, requote, ruby
+from intercom_wizard.integrations.backends.ruby_common import (
+    add_jwt_gem,
+    add_requires,
+    email_and_name,
+    env_file,
+    first_argument,
+    method_name,
+    quote_style,
+    requote,
+    ruby,
+    ruby_level,
+    string_value,
+    top_level_calls,
+)
 from intercom_wizard.integrations.backends.sinatra.details import SinatraAuth, SinatraDetails
 from intercom_wizard.integrations.backends.sinatra.detect import ROUTE_METHODS, folder_setting, sets
 from intercom_wizard.integrations.base import Detection, PlanContext
 from intercom_wizard.templates import render
+from intercom_wizard.tree import ProjectTree, folder_of, join
+from intercom_wizard.versions import gem_version
 
 ADAPTER_HELPER = "intercom_signed_in_user"
 NAME_READERS = ":name, :full_name, :display_name, :username"
@@ -25,22 +42,26 @@ def plan(context: PlanContext, detection: Detection[SinatraDetails]) -> None:
     source = tree.read(app_file)
     quote = quote_style([source.text])
     add_requires(context, app_file, ["json", "jwt"], "loads the JWT library for the token route")
-    route = requote(_route_source(str(context.options.endpoint), details.auth), quote)
-    _add_route(context, detection, route)
-    add_jwt_gem(context, details.gemfile)
+    # Hash#compact only exists from Ruby 2.4 (and a Sinatra app has no ActiveSupport to add it).
+    hash_compact = not _ruby_before(tree, detection.root, 2, 4)
+    route = requote(_route_source(str(context.options.endpoint), details.auth, hash_compact=hash_compact), quote)
+    route_file = _add_route(context, detection, route)
+    add_jwt_gem(context, details.gemfile, before_ruby_2_5=_ruby_before(tree, detection.root, 2, 5))
     plan_secret(context, env_file(tree, detection.root, details.gemfile))
     if details.auth.kind == "none":
-        after = next((c.after for c in builder.changes() if c.path == app_file), None)
-        if after is not None:
+        after = next((c.after for c in builder.changes() if c.path == route_file), None)
+        if after is not None and ADAPTER_HELPER in after:
             identity.adapter_step(
                 builder,
-                app_file,
+                route_file,
                 after,
                 ADAPTER_HELPER,
                 details.auth.reason,
                 requote(render("sinatra/user_adapter.rb").split("\n", 1)[1].strip(), quote),
                 details.auth.rejected,
             )
+        else:  # the route itself is a manual step (its snippet holds the helper): say why it fails closed
+            builder.note(f"The token route fails closed until {ADAPTER_HELPER} returns the signed-in user: {details.auth.reason}.", "warning")
     for setting in ("public_folder", "views"):
         if sets(ruby(source.text), setting) and folder_setting(ruby(source.text), setting) is None:
             builder.note(
@@ -50,7 +71,17 @@ def plan(context: PlanContext, detection: Detection[SinatraDetails]) -> None:
             )
 
 
-def _route_source(endpoint: str, auth: SinatraAuth) -> str:
+def _ruby_before(tree: ProjectTree, root: str, *release: int) -> bool:
+    """The app's Ruby is older than `release`: declared so, or not declared beside a Sinatra 1.x, whose
+    apps ran on the Ruby of their years (2.0-2.3); the older form runs on every newer Ruby too."""
+    level = ruby_level(tree, root)
+    if level is not None:
+        return level.below(*release)
+    sinatra = gem_version(tree, root, "sinatra")
+    return sinatra is not None and sinatra.below(2, 0)
+
+
+def _route_source(endpoint: str, auth: SinatraAuth, *, hash_compact: bool = True) -> str:
     adapter = ""
     if auth.kind == "helper":
         user = "current_user"
@@ -71,6 +102,7 @@ def _route_source(endpoint: str, auth: SinatraAuth) -> str:
         name_claim = f"    name: {reader.format(name)}," if name else ""
     return adapter + render(
         "sinatra/intercom_jwt.rb",
+        {"hash_compact": "yes" if hash_compact else "no"},
         endpoint=endpoint,
         user=user,
         user_id=reader.format("id"),
@@ -88,7 +120,8 @@ def _routes(statements: list[SgNode]) -> list[SgNode]:
     ]
 
 
-def _add_route(context: PlanContext, detection: Detection[SinatraDetails], route: str) -> None:
+def _add_route(context: PlanContext, detection: Detection[SinatraDetails], route: str) -> str:
+    """Insert the route after the app's last route; the file it went to (or the manual step names)."""
     tree, builder = context.tree, context.builder
     app_file = detection.details.entry_file
     source = tree.read(app_file)
@@ -103,13 +136,34 @@ def _add_route(context: PlanContext, detection: Detection[SinatraDetails], route
             anchor = routes[-1]
             indent = indentation_at(source.text, anchor.range().start.index)
             builder.insert(app_file, [insert_lines_after(source, anchor.range().end.index, "\n" + route, indent)], reason)
-            return
+            return app_file
         end = klass.children()[-1]
         indent = indentation_at(source.text, klass.range().start.index) + indent_unit(source.text)
         builder.insert(app_file, [insert_lines_before(source, end.range().start.index, route, indent)], reason)
-        return
+        return app_file
     routes = _routes(root.children())
+    if not routes:
+        # The entry file only loads the routes (`require_relative 'routes/users'`): the token route joins
+        # the loaded file with the most of them.
+        loaded = [(path, _routes(ruby(tree.text(path)).children())) for path in _loaded_files(tree, app_file, root)]
+        app_file, routes = max(loaded, key=lambda entry: len(entry[1]), default=(app_file, []))
+        source = tree.read(app_file)
     if routes:
         builder.insert(app_file, [insert_lines_after(source, routes[-1].range().end.index, "\n" + route, "")], reason)
-        return
+        return app_file
+    app_file = detection.details.entry_file
     builder.manual(app_file, "Add this route where the app defines its routes:", route)
+    return app_file
+
+
+def _loaded_files(tree: ProjectTree, app_file: str, root: SgNode) -> list[str]:
+    """The project files a file loads at its top level: `require_relative "x"`, `require "./x"`."""
+    found = []
+    for call in top_level_calls(root, "require_relative", "require"):
+        target = string_value(first_argument(call))
+        if target is None or (method_name(call) == "require" and not target.startswith("./")):
+            continue
+        path = normpath(join(folder_of(app_file), target if target.endswith(".rb") else f"{target}.rb"))
+        if not path.startswith("../") and tree.exists(path):
+            found.append(path)
+    return found

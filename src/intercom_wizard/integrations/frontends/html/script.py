@@ -3,7 +3,7 @@ options, written where the page host says, and one `<script>` tag per layout (wi
 nonce where it makes one; in `<head>` when Turbo, htmx or Livewire swap the body). `--insecure`
 writes the seed's unsigned snippet instead."""
 
-from intercom_wizard.edits import indent_unit, indentation_at, insert_lines_before
+from intercom_wizard.edits import append_lines, indent_unit, indentation_at, insert_lines_before
 from intercom_wizard.errors import BadInput
 from intercom_wizard.integrations.base import PageHost, PlanContext
 from intercom_wizard.integrations.frontends.html.bundler import bundled_pages, import_specifier
@@ -63,6 +63,9 @@ def plan(context: PlanContext, host: PageHost, *, token_url: str | None) -> None
         _insert_script_tag(context, layout, placed, host.template_prelude, navigation=navigation)
     for layout in host.unsupported_layouts:
         builder.manual(layout, "Add the Messenger script at the end of the page body:", tag)
+    for page, before_tag in host.output_end_pages:
+        source = context.tree.read(page)
+        builder.insert(page, [append_lines(source, before_tag + tag + "\n")], "adds the Messenger script at the end of the page's output")
     # No layout at all: the planner looks for pages the app returns as strings (it knows the back end).
 
 

@@ -40,7 +40,7 @@ def plan_app_router(context: PlanContext, app: NextApp, core_path: str) -> None:
     _app_route(context, app)
 
 
-def _render_in_body(context: PlanContext, layout: str, element: str) -> bool:
+def _render_in_body(context: PlanContext, layout: str, element: str, reason: str = "renders the Messenger in the root layout") -> bool:
     """Put `element` last inside the root layout's <body> element."""
     source = context.tree.read(layout)
     text = source.text
@@ -56,9 +56,9 @@ def _render_in_body(context: PlanContext, layout: str, element: str) -> bool:
     at = closing.range().start.index
     if starts_line(text, at):
         indent = indentation_at(text, at) + indent_unit(text)
-        context.builder.insert(layout, [insert_lines_before(source, at, element, indent=indent)], "renders the Messenger in the root layout")
+        context.builder.insert(layout, [insert_lines_before(source, at, element, indent=indent)], reason)
     else:  # <body>{children}</body> on one line: keep it on one line
-        context.builder.insert(layout, [Insertion(at, element)], "renders the Messenger in the root layout")
+        context.builder.insert(layout, [Insertion(at, element)], reason)
     return True
 
 

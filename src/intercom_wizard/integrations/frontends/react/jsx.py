@@ -96,23 +96,23 @@ def first_child(source: SourceText, element: SgNode) -> Insertion:
     return Insertion(end, ELEMENT)
 
 
-def add_component_import(context: PlanContext, path: str, component_path: str) -> None:
+def add_component_import(context: PlanContext, path: str, component_path: str, component: str = COMPONENT, reason: str = MOUNT_REASON) -> None:
     """Import the component where it is rendered, written like the file's own imports."""
     source = context.tree.read(path)
     root = parse(source.text, language(path))
     specifier = import_path(path, component_path)
     if _uses_extensions(root):
         specifier += posixpath.splitext(component_path)[1]
-    statement = f"import {{ {COMPONENT} }} from '{specifier}';"
+    statement = f"import {{ {component} }} from '{specifier}';"
     if not _uses_semicolons(root):
         statement = statement[:-1]
     if _quote(root) == '"':
         statement = statement.replace("'", '"')
     anchor = last_import(root, "javascript")
     if anchor is None:
-        context.builder.insert(path, [Insertion(0, source.native(statement + "\n"))], MOUNT_REASON)
+        context.builder.insert(path, [Insertion(0, source.native(statement + "\n"))], reason)
         return
-    context.builder.insert(path, [insert_lines_after(source, anchor.range().end.index, statement)], MOUNT_REASON)
+    context.builder.insert(path, [insert_lines_after(source, anchor.range().end.index, statement)], reason)
 
 
 def _uses_extensions(root: SgNode) -> bool:

@@ -1,0 +1,53 @@
+"""Finding the app's login form and filling it, for the scenario and the page-visit steps alike.
+
+The form is the one with a password field, or, for an account given with an empty password
+(`--user NAME:`), the one with a name field and no password field: iron-session's examples sign in
+with a user name only, and typing a password into nothing would fail every sign-in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from intercom_wizard.verify.settings import SignIn
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
+
+PASSWORD_FORM = "form:has(input[type=password])"
+USERNAME_FIELDS = "input:not([type]), input[type=text], input[type=email], input[type=tel]"
+SUBMIT_BUTTONS = "button[type=submit], input[type=submit], button:not([type])"
+
+
+@dataclass(frozen=True)
+class LoginForm:
+    username: Locator
+    password: Locator | None  # None: a name-only form
+    submit: Locator
+    submit_given: bool  # the caller named the button: click it, never fall back to Enter
+
+    def fill(self, sign_in: SignIn, timeout_ms: int) -> None:
+        self.username.fill(sign_in.username or "", timeout=timeout_ms)
+        if self.password is not None:
+            self.password.fill(sign_in.password or "", timeout=timeout_ms)
+
+    def send(self, timeout_ms: int) -> None:
+        """Click the submit button, or press Enter in the last field when the form has none."""
+        if self.submit_given or self.submit.count():
+            self.submit.click(timeout=timeout_ms)
+        else:
+            (self.password or self.username).press("Enter", timeout=timeout_ms)
+
+
+def login_form(page: Page, sign_in: SignIn) -> LoginForm:
+    """The locators of the form `sign_in` fills (the sheet's selectors win over the guesses)."""
+    if sign_in.name_only:
+        form = page.locator("form").filter(has=page.locator(USERNAME_FIELDS)).filter(has_not=page.locator("input[type=password]")).first
+        password = None
+    else:
+        form = page.locator(PASSWORD_FORM).first
+        password = page.locator(sign_in.password_selector).first if sign_in.password_selector else form.locator("input[type=password]").first
+    username = page.locator(sign_in.username_selector).first if sign_in.username_selector else form.locator(USERNAME_FIELDS).filter(visible=True).first
+    submit = page.locator(sign_in.submit_selector).first if sign_in.submit_selector else form.locator(SUBMIT_BUTTONS).first
+    return LoginForm(username, password, submit, submit_given=sign_in.submit_selector is not None)
