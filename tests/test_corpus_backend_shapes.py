@@ -503,7 +503,8 @@ def test_php_pages_that_print_no_body_end_with_the_script_tag(tmp_path, cli):
     root = _project(
         tmp_path,
         {
-            "index.php": "<?php\nsession_start();\nrequire 'pages/login.php';\nif (isset($_SESSION['member_id'])) {\n    include 'views/home.php';\n} else {\n    include('views/login.php');\n}\n",
+            "helpers.php": "<?php\nfunction home_link() { return '<a href=\"/\">Home</a>'; }\n",
+            "index.php": "<?php\nrequire_once 'helpers.php';\nsession_start();\nrequire 'pages/login.php';\nif (isset($_SESSION['member_id'])) {\n    include 'views/home.php';\n} else {\n    include('views/login.php');\n}\n",
             "signup.php": "<?php\nsession_start();\n?>\n<form method=\"post\"><input name=\"email\"></form>\n",
             "pages/login.php": PHP_LOGIN,
             "views/home.php": "<h1>Hello</h1>\n<a href=\"index.php?logout\">Log out</a>\n",
@@ -516,6 +517,7 @@ def test_php_pages_that_print_no_body_end_with_the_script_tag(tmp_path, cli):
     assert after["signup.php"].endswith("</form>\n" + tag)  # already in markup: the tag only
     assert after["views/home.php"] == "<h1>Hello</h1>\n<a href=\"index.php?logout\">Log out</a>\n"  # one tag per page, in its entry
     assert after["pages/login.php"] == PHP_LOGIN
+    assert "intercom-messenger" not in after["helpers.php"]  # included before session_start(): not a page's end
     assert "manual step" not in result.stderr
 
 

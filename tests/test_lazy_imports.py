@@ -108,3 +108,4 @@ def test_a_flask_install_imports_no_single_page_front_end_and_no_upgrade_planner
     frontends = ("nextjs", "angular", "ember", "vue", "react")
     assert _loaded(modules, *(f"intercom_wizard.integrations.frontends.{name}" for name in frontends)) == []
     assert _loaded(modules, "intercom_wizard.upgrade_plan", "intercom_wizard.upgrade_next", "intercom_wizard.upgrade_react") == []
+    assert _loaded(modules, "intercom_wizard.checkbuild", "intercom_wizard.packages", "intercom_wizard.uninstall") == [], "a dry run without --check-build"

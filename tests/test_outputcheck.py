@@ -139,6 +139,15 @@ def test_ruby_newer_than_the_project_declares(tmp_path: Path) -> None:
     # A Rails app has ActiveSupport's Hash#compact; an unchanged old use is not held against us.
     write_files(tmp_path, {"Gemfile.lock": "GEM\n  specs:\n    activesupport (5.0.7.2)\n"})
     assert problems(tmp_path, modify("app.rb", "x = y.then { 1 }\n", "x = y.then { 1 }\nz = { a: 1 }.compact\n")) == []
+    # An app in a subfolder: its lockfile is found from the controller's folder, two levels down.
+    (tmp_path / "Gemfile.lock").unlink()
+    write_files(tmp_path, {"api/Gemfile.lock": "GEM\n  specs:\n    activesupport (5.0.7.2)\n"})
+    nested = "api/app/controllers/intercom_jwts_controller.rb"
+    assert problems(tmp_path, create(nested, "class A\n  def b\n    { a: 1 }.compact\n  end\nend\n")) == []
+    assert "Hash#compact needs Ruby 2.4" in problems(tmp_path, create("other/x.rb", "{ a: 1 }.compact\n"))[0][1]
+    # No lockfile yet: a Gemfile that names rails brings ActiveSupport too.
+    write_files(tmp_path, {"web/Gemfile": "source 'https://rubygems.org'\ngem 'rails', '~> 5.0.0'\n"})
+    assert problems(tmp_path, create("web/app/models/x.rb", "{ a: 1 }.compact\n")) == []
 
 
 def test_python_3_6_project(tmp_path: Path) -> None:

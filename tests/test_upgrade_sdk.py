@@ -23,7 +23,7 @@ EXPECTED_CALL = """    void fetchIntercomUserJwt().then((intercom_user_jwt) =>
         app_id: 'abc12345',
         alignment: 'left',
         custom_launcher_selector: '#help-button',
-        intercom_user_jwt,
+        ...(intercom_user_jwt === undefined ? {} : { intercom_user_jwt }),
       }),
     );
 """
@@ -39,7 +39,11 @@ def test_upgrade_boots_the_sdk_with_the_jwt_from_a_new_route_and_uninstall_resto
     root = app_copy(FIXTURE)
     before, after, changed = upgrade(cli, root)
     assert changed == [".env.local", ".intercom-wizard.json", "app/api/intercom-jwt/route.ts", "app/intercom-messenger.tsx",
-                       "app/intercom-route-update.tsx", "app/intercomUserJwt.ts", "app/layout.tsx", "package.json"]
+                       "app/intercom-route-update.tsx", "app/intercomUserJwt.ts", "app/layout.tsx", "app/page.tsx", "package.json"]
+    # next-auth's signOut() leaves the page before the component's shutdown() could run: the Messenger shuts down first.
+    page = after["app/page.tsx"].decode()
+    assert '<button id="logout" type="button" onClick={() => { shutdown(); return signOut(); }}>Sign out</button>' in page
+    assert "import { signIn, signOut, useSession } from 'next-auth/react';\nimport { shutdown } from '@intercom/messenger-js-sdk';\n" in page
     # The route-change update our integration does, which the app's component lacked: the SDK's update({}) on usePathname().
     assert "          <IntercomMessenger />\n        </Providers>\n        <IntercomRouteUpdate />\n      </body>" in after["app/layout.tsx"].decode()
     assert "    update({});\n" in after["app/intercom-route-update.tsx"].decode()
@@ -49,7 +53,7 @@ def test_upgrade_boots_the_sdk_with_the_jwt_from_a_new_route_and_uninstall_resto
     route = after["app/api/intercom-jwt/route.ts"].decode()
     assert "getServerSession(authOptions)" in route and SECRET not in route
     assert json.loads(after["package.json"])["dependencies"]["@intercom/messenger-js-sdk"] == "^0.0.14"
-    for path in ("app/intercom-messenger.tsx", "app/intercomUserJwt.ts", "app/api/intercom-jwt/route.ts", "app/intercom-route-update.tsx", "app/layout.tsx"):
+    for path in ("app/intercom-messenger.tsx", "app/intercomUserJwt.ts", "app/api/intercom-jwt/route.ts", "app/intercom-route-update.tsx", "app/layout.tsx", "app/page.tsx"):
         assert parse(after[path].decode(), "tsx").find(kind="ERROR") is None, path
     check_rerun_and_uninstall(cli, root, before, ("--upgrade",), ())
 

@@ -17,6 +17,8 @@ from test_version_bands import added_file
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
 from intercom_wizard.outputcheck import python_3_7_problems, runtime_annotation_problems
 from intercom_wizard.rubycompat import newer_ruby
+from intercom_wizard.tree import ProjectTree
+from intercom_wizard.versions import language_level
 
 SINATRA_14_LOCK = """\
 GEM
@@ -225,10 +227,44 @@ def test_flask_0_12_on_python_3_6(app_copy: Callable[..., Path], cli) -> None:  
 
 def test_flask_below_python_3_6_is_refused(app_copy: Callable[..., Path], cli) -> None:  # type: ignore[no-untyped-def]
     root = app_copy("flask_login_app")
-    write_files(root, {"Dockerfile": "FROM python:3.5-slim\n"})
+    (root / "pyproject.toml").unlink()  # its requires-python would outrank the Dockerfile
+    write_files(root, {"requirements.txt": "Flask==1.1.4\nFlask-Login==0.5.0\n", "Dockerfile": "FROM python:3.5-slim\n"})
     result = install_quietly(cli, root)
     assert result.exit_code == 2
     assert "Python 3.5.0 (declared: Dockerfile FROM python:3.5) is outside the supported range >= 3.6" in " ".join(result.stderr.split())
+
+
+def test_flask_login_before_0_3_is_refused(app_copy: Callable[..., Path], cli) -> None:  # type: ignore[no-untyped-def]
+    """Flask-Login 0.2's `is_authenticated()` is a method: `if not current_user.is_authenticated` would pass
+    for every visitor, so the endpoint would sign anonymous users. Refused, nothing changed."""
+    root = app_copy("flask_login_app")
+    (root / "pyproject.toml").unlink()
+    write_files(root, {"requirements.txt": "Flask==0.12.5\nFlask-Login==0.2.11\n"})
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    result = install_quietly(cli, root)
+    assert result.exit_code == 2
+    message = " ".join(result.stderr.split())
+    assert "Flask-Login 0.2.11 (locked: requirements.txt ==0.2.11) is outside the supported range >= 0.3" in message
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize(
+    ("files", "level"),
+    [
+        ({"Dockerfile": "FROM python:3.6-alpine\n"}, "3.6.0"),
+        # A Dockerfile is the weakest declaration: any other one in the folder outranks it.
+        ({"Dockerfile": "FROM python:3.6-alpine\n", ".python-version": "3.11.4\n"}, "3.11.4"),
+        ({"Dockerfile": "FROM python:3.6-alpine\n", "runtime.txt": "python-3.10.13\n"}, "3.10.13"),
+        ({"Dockerfile": "FROM python:3.6\n", "setup.py": "from setuptools import setup\nsetup(name='x', python_requires='>=3.7')\n"}, "3.7.0"),
+        ({"setup.cfg": "[options]\npython_requires = >=3.8\n"}, "3.8.0"),
+        # Declarations still take the lowest of themselves: the code must run on each.
+        ({".python-version": "3.12.1\n", "runtime.txt": "python-3.9.18\n"}, "3.9.18"),
+    ],
+)
+def test_python_level_evidence_and_its_precedence(tmp_path: Path, files: dict[str, str], level: str) -> None:
+    write_files(tmp_path, files)
+    found = language_level(ProjectTree(tmp_path), "", "python")
+    assert found is not None and found.text == level
 
 
 @pytest.mark.parametrize(
@@ -286,3 +322,4 @@ def test_classic_entry_that_only_loads_route_files_gets_the_route_in_the_busiest
     assert "get '/api/intercom-jwt' do" in notes and "def intercom_signed_in_user" in notes
     assert "intercom_signed_in_user() in routes/notes.rb" in " ".join(result.stderr.split())
     assert "require 'jwt'" in (tmp_path / "notes.rb").read_text() and "api/intercom-jwt" not in (tmp_path / "routes/accounts.rb").read_text()
+

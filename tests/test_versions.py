@@ -194,7 +194,12 @@ def test_python_level_is_the_lowest_declaration(tmp_path: Path) -> None:
     )
     level = language_level(ProjectTree(tmp_path), "", "python")
     assert level is not None and level.text == "3.9.0" and "requires-python" in level.source
+    # A Dockerfile (here a build-only stage) is the weakest evidence: the declarations above outrank it.
     write_files(tmp_path, {"Dockerfile": "FROM python:3.8-slim AS build\n"})
+    level = language_level(ProjectTree(tmp_path), "", "python")
+    assert level is not None and level.text == "3.9.0" and "requires-python" in level.source
+    for name in ("pyproject.toml", ".python-version", "runtime.txt"):
+        (tmp_path / name).unlink()
     level = language_level(ProjectTree(tmp_path), "", "python")
     assert level is not None and level.text == "3.8.0" and level.source == "Dockerfile FROM python:3.8"
 

@@ -12,6 +12,7 @@ from intercom_wizard.errors import AlreadyInstalled, BadInput
 from intercom_wizard.formatting import ProjectFormatter
 from intercom_wizard.plan import DependencyChange, FileChange, Insertion, ManualStep, Note, pure_insertions
 from intercom_wizard.python_style import first_party_modules, sort_python_imports
+from intercom_wizard.python_width import BLACK_DEFAULT, fit_module, python_line_length, wrap_long_lines
 from intercom_wizard.receipt import Receipt
 from intercom_wizard.style import JsStyle, infer_js_style, js_language, signature
 from intercom_wizard.tree import ProjectTree
@@ -26,7 +27,10 @@ class _PendingEdit:
 def _present(snippet: str, text: str) -> bool:
     """The snippet is in the file, as written or as the project's formatter rewrote it."""
     stripped = snippet.strip()
-    return stripped in text or signature(stripped) in signature(text)
+    if stripped in text or signature(stripped) in signature(text):
+        return True
+    # A comment of ours wrapped to the project's line length (python_width) has a `#` per line.
+    return "#" in stripped and signature(stripped).replace("#", "") in signature(text).replace("#", "")
 
 
 class PlanBuilder:
@@ -48,7 +52,10 @@ class PlanBuilder:
         if self.formatter.tools_for(path):
             return self.formatter.format_created(path, content)
         if path.endswith(".py"):  # no ruff/isort installed: our import block sorted as they would sort it
-            content = sort_python_imports(content, first_party_modules(self.tree) | self.formatter.new_modules)
+            length = python_line_length(self.tree, path)
+            content = sort_python_imports(content, first_party_modules(self.tree) | self.formatter.new_modules, length or BLACK_DEFAULT)
+            if length is not None and length < BLACK_DEFAULT:
+                content = fit_module(content, length)
         return content
 
     def style_of(self, path: str, *, new: bool = False) -> JsStyle:
@@ -151,6 +158,9 @@ class PlanBuilder:
             style = self.style_of(path)
             insertions = [Insertion(i.offset, style.restyle(i.text, language, reindent=False)) for i in insertions]
         if not self.formatter.tools_for(path):
+            length = python_line_length(self.tree, path) if path.endswith(".py") else None
+            if length is not None and length < BLACK_DEFAULT:
+                insertions = [Insertion(i.offset, wrap_long_lines(i.text, length)) for i in insertions]
             return insertions
         formatted = self.formatter.format_modified(path, before, apply_insertions(before, insertions))
         return formatted if formatted is not None else insertions

@@ -36,6 +36,7 @@ from intercom_wizard.options import (
     LoadStrategy,
     Region,
     TokenEncoding,
+    parse_folder,
     parse_origin,
     parse_storage_key,
     parse_workspace_id,
@@ -82,6 +83,7 @@ def install(
     endpoint: Annotated[str, typer.Option(help="Path of the token endpoint, or its full http(s) URL when the front end calls an API on another origin.")] = "/api/intercom-jwt",
     frontend: Annotated[Optional[str], typer.Option(help=f"Front end to install (skips detection): {', '.join(FRONTEND_NAMES)}.")] = None,
     backend: Annotated[Optional[str], typer.Option(help=f"Back end to install (skips detection): {', '.join(BACKEND_NAMES)}, none.")] = None,
+    frontend_root: Annotated[Optional[str], typer.Option(metavar="FOLDER", help="Which detected front end to install when there are several: its folder, e.g. apps/web in a monorepo.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan and diff; write nothing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable plan and result on stdout.")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="No prompts: apply, or fail where a choice is needed.")] = False,
@@ -101,7 +103,6 @@ def install(
 ) -> None:
     """Plan the installation, show the diff, and apply it when confirmed (or with --yes)."""
     from intercom_wizard.apply import apply_changes
-    from intercom_wizard.checkbuild import BuildBroken, BuildCheck
     from intercom_wizard.gitstate import ensure_clean
     from intercom_wizard.outputcheck import ensure_parses
     from intercom_wizard.plan import Note
@@ -127,6 +128,7 @@ def install(
             endpoint=Endpoint.parse(endpoint),
             mode=AuthMode.INSECURE if insecure else AuthMode.SECURE,
             frontend=frontend,
+            frontend_root=parse_folder(frontend_root) if frontend_root is not None else None,
             backend=backend,
             frontend_origin=parse_origin(frontend_origin) if frontend_origin else None,
             auth=auth,
@@ -174,7 +176,11 @@ def install(
         if not allow_dirty:
             ensure_clean(project.tree, [c.path for c in plan.changes if c.action == "modify"])
         checked = ensure_parses(project.tree, plan.changes)  # our own output, before anything is written
-        builds = BuildCheck.start(project.tree, plan.changes) if check_build else None
+        builds = None
+        if check_build:  # checkbuild (with the package installer and uninstall) loads only for --check-build
+            from intercom_wizard.checkbuild import BuildCheck
+
+            builds = BuildCheck.start(project.tree, plan.changes)
         applied = apply_changes(project.tree, plan.changes)
     except WizardError as error:
         fail(error)
@@ -186,6 +192,8 @@ def install(
         for line in builds.report():
             err.print(escape(line))
         if builds.rolled_back:
+            from intercom_wizard.checkbuild import BuildBroken
+
             if as_json:
                 print(json.dumps(result | {"applied": False, "status": "rolled back: the install made the build fail", "check_build": builds.to_json()}, indent=2))
             fail(BuildBroken("The install made the project's build fail, so it was undone: every file is as it was.", hint="The output above names the error; please report it with `intercom-wizard detect` output."))

@@ -1,5 +1,6 @@
 """Reading a JavaScript project's own config files: which ESLint/prettier files apply to a path,
-the ESLint config as one text to read rules from, and the `@/` alias its tsconfig/jsconfig maps.
+the ESLint config as one text to read rules from, and the import aliases (`@/`, `~/`...) its
+tsconfig/jsconfig `paths` or Vite config `resolve.alias` map.
 
 Kept apart from style.py (which infers the style from them) so both stay small; every reader here
 treats an unreadable file as no evidence, never as an error.
@@ -7,6 +8,7 @@ treats an unreadable file as no evidence, never as an error.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import PurePosixPath
 
@@ -36,23 +38,82 @@ def read_config(tree: ProjectTree, path: str) -> str | None:
         return None
 
 
-def alias_specifier(tree: ProjectTree, from_file: str, module_file: str) -> str | None:
-    """`@/intercom/messenger` where the importing file already imports through the project's `@/` alias
-    (tsconfig/jsconfig `paths` `"@/*"`) and the module lies under the folder it maps to; else None."""
-    if not re.search(r"""from\s+['"]@/""", tree.text(from_file)):
-        return None
+VITE_CONFIGS = tuple(f"vite.config.{suffix}" for suffix in ("ts", "js", "mts", "mjs", "cts", "cjs"))
+# What an alias maps to in a Vite config: fileURLToPath(new URL('./src', import.meta.url)),
+# path.resolve(__dirname, 'src') / resolve(__dirname, './src') / path.join(...), or a '/src' string.
+_VITE_TARGET = (
+    r"""(?:fileURLToPath\(\s*new\s+URL\(\s*['"](?P<url>[^'"]+)['"]\s*,\s*import\.meta\.url\s*\)\s*\)"""
+    r"""|(?:path\.)?(?:resolve|join)\(\s*(?:__dirname|process\.cwd\(\))\s*,\s*['"](?P<joined>[^'"]+)['"]\s*\)"""
+    r"""|['"](?P<plain>\.?/[^'"]*)['"])"""
+)
+_VITE_ENTRY = re.compile(
+    r"""(?:['"](?P<key>[^'"\s/]+)['"]|(?P<bare>[A-Za-z_$][\w$]*))\s*:\s*""" + _VITE_TARGET
+    + r"""|find\s*:\s*['"](?P<found>[^'"\s/]+)['"]\s*,\s*replacement\s*:\s*""" + _VITE_TARGET.replace("?P<", "?P<r_")
+)
+_TS_PATH = re.compile(r""""(?P<key>[^"*\s]+)/\*"\s*:\s*\[\s*"(?P<target>[^"*]*)\*"\s*\]""")
+
+
+def project_aliases(tree: ProjectTree, from_file: str) -> list[tuple[str, str]]:
+    """(prefix, folder) pairs the project resolves, nearest config first: tsconfig/jsconfig `paths`
+    such as `"@/*": ["./src/*"]` (from `baseUrl`), and Vite's `resolve.alias` (`'@': ...`, or the
+    `{ find, replacement }` list form)."""
+    aliases: list[tuple[str, str]] = []
     for folder in folders_up(from_file):
         for name in ("tsconfig.app.json", "tsconfig.json", "jsconfig.json"):
             raw = read_config(tree, join_path(folder, name))
             if raw is None:
                 continue
-            match = re.search(r""""@/\*"\s*:\s*\[\s*"\.?/?([^"*]*)\*"\s*\]""", raw)
-            if not match:
-                continue
-            target = join_path(folder, match.group(1).rstrip("/")) if match.group(1).rstrip("/") else folder
-            prefix = f"{target}/" if target else ""
-            if module_file.startswith(prefix):
-                return "@/" + str(PurePosixPath(module_file[len(prefix):]).with_suffix(""))
+            base = re.search(r'"baseUrl"\s*:\s*"([^"]*)"', raw)
+            base_folder = _joined(folder, base.group(1)) if base else folder
+            aliases.extend((match["key"], _joined(base_folder, match["target"])) for match in _TS_PATH.finditer(raw))
+        for name in VITE_CONFIGS:
+            raw = read_config(tree, join_path(folder, name))
+            for match in _VITE_ENTRY.finditer(_alias_block(raw or "")):
+                key = match["key"] or match["bare"] or match["found"]
+                target = next(filter(None, (match[group] for group in ("url", "joined", "plain", "r_url", "r_joined", "r_plain"))), None)
+                if key and target is not None:
+                    aliases.append((key, _joined(folder, target.lstrip("/") if target.startswith("/") else target)))
+    return aliases
+
+
+def _alias_block(config: str) -> str:
+    """The `{...}` or `[...]` after `alias:` in a Vite config (brackets balanced), or ""."""
+    start = re.search(r"\balias\s*:\s*([\[{])", config)
+    if start is None:
+        return ""
+    depth = 0
+    for index in range(start.start(1), len(config)):
+        depth += {"{": 1, "[": 1, "(": 1, "}": -1, "]": -1, ")": -1}.get(config[index], 0)
+        if depth == 0:
+            return config[start.start(1) : index + 1]
+    return ""
+
+
+def _joined(folder: str, relative: str) -> str:
+    """`relative` (./src, src/, ., ../x) from `folder`, as a project path ("" for the root)."""
+    joined = posixpath.normpath(posixpath.join(folder or ".", relative.rstrip("/") or "."))
+    return "" if joined == "." else joined
+
+
+def alias_target(tree: ProjectTree, importer: str, module: str) -> str | None:
+    """The project path (without suffix) an aliased specifier such as `@/App` names, or None."""
+    for prefix, folder in project_aliases(tree, importer):
+        if module.startswith(f"{prefix}/"):
+            return join_path(folder, module[len(prefix) + 1 :])
+    return None
+
+
+def alias_specifier(tree: ProjectTree, from_file: str, module_file: str) -> str | None:
+    """`@/intercom/messenger` where the importing file already imports through one of the project's
+    aliases (tsconfig/jsconfig `paths`, Vite's `resolve.alias`) and the module lies under the folder
+    that alias maps to; else None (the caller writes a relative path)."""
+    text = tree.text(from_file)
+    for prefix, folder in project_aliases(tree, from_file):
+        if not re.search(r"""(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\(\s*)['"]""" + re.escape(prefix) + "/", text):
+            continue
+        under = f"{folder}/" if folder else ""
+        if module_file.startswith(under):
+            return f"{prefix}/" + str(PurePosixPath(module_file[len(under):]).with_suffix(""))
     return None
 
 

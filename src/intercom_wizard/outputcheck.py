@@ -3,14 +3,16 @@
 Called by `install` after planning and before the transaction renames anything into place. Each
 created or modified file is parsed the way the project's toolchain would:
 
-- Python: `ast.parse(..., feature_version=...)` at the project's Python level (the versions package), plus
+- Python: `ast.parse(..., feature_version=...)` at the project's Python level (the versions package; a 3.6
+  project also has `from __future__ import annotations`, dataclasses and contextvars refused), plus
   the annotations that are *evaluated* at import time (`X | Y` before 3.10, `dict[...]` before
   3.9, unless the module has `from __future__ import annotations`), which parse but raise TypeError;
 - JavaScript/TypeScript (also a Vue file's `<script>`): the project's own `typescript` package when
   it is installed (run with Node), else ast-grep's tree-sitter grammar (error nodes);
 - PHP: `php -l`, plus the syntax newer than the project's PHP level (arrow functions and typed
   properties need 7.4, `match`/`?->`/promoted constructor parameters 8.0, enums/readonly 8.1), since
-  the machine's PHP is newer than many projects'; Ruby: `ruby -c`; JSON: Python's parser.
+  the machine's PHP is newer than many projects'; Ruby: `ruby -c`, plus the syntax and core methods
+  newer than the project's Ruby (`rubycompat.py`: the machine's Ruby 3 accepts them all); JSON: Python's parser.
 
 A file that already failed before the plan touched it is not held against us: only problems the
 plan introduces count. Any such problem stops the install (exit 6) with the file and the error; a
@@ -38,6 +40,7 @@ from intercom_wizard.plan import FileChange
 from intercom_wizard.rubycompat import newer_ruby
 from intercom_wizard.tree import ProjectTree, folder_of
 from intercom_wizard.versions import Release, gem_version, language_level
+from intercom_wizard.versions.common import folders_up
 
 TYPESCRIPT_SYNTAX_SCRIPT = Path(__file__).with_name("typescript-syntax.cjs")
 SCRIPT_SUFFIXES = {".js": "javascript", ".jsx": "tsx", ".mjs": "javascript", ".cjs": "javascript", ".ts": "typescript", ".mts": "typescript", ".cts": "typescript", ".tsx": "tsx"}
@@ -244,7 +247,11 @@ def _ruby_problems(tree: ProjectTree, path: str, text: str, result: CheckResult)
     level = language_level(tree, folder_of(path), "ruby")
     if level is None:
         return problems
-    active_support = any(gem_version(tree, folder, "activesupport") is not None for folder in dict.fromkeys([folder_of(path), ""]))
+    # ActiveSupport (a Rails app's, or a Sinatra app's through ActiveRecord) adds Hash#compact and transform_* to old Rubies.
+    # Without a lockfile the Gemfile names rails or activerecord, which bring it.
+    active_support = any(
+        gem_version(tree, folder, gem) is not None for folder in folders_up(folder_of(path)) for gem in ("activesupport", "rails", "activerecord")
+    )
     return (problems or []) + newer_ruby(text, level.release, active_support=active_support)
 
 

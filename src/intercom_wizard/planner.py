@@ -12,6 +12,7 @@ from intercom_wizard.integrations import BACKENDS, FRONTENDS
 from intercom_wizard.integrations.base import BackendDetails, Detection, FrontendDetails, PlanContext
 from intercom_wizard.integrations.frontends import html
 from intercom_wizard.integrations.frontends.client_auth import find_token_storage, sends_cookies
+from intercom_wizard.integrations.package_json import manifest_of
 from intercom_wizard.options import AuthMode, ClientAuth, InstallOptions, TokenEncoding
 from intercom_wizard.phpcompat import fit_created_php
 from intercom_wizard.plan import FileChange, Plan
@@ -22,7 +23,6 @@ from intercom_wizard.receipt import RECEIPT_PATH, Receipt
 from intercom_wizard.remote_endpoint import require_token_endpoint_elsewhere
 from intercom_wizard.signin import find_sign_in
 from intercom_wizard.support import check_supported
-from intercom_wizard.tree import join
 from intercom_wizard.upgrade import for_backends, keeps_own_client, keeps_server_library, upgrade_steps
 
 SUPPORTED_FRONTENDS = tuple(FRONTENDS)
@@ -54,7 +54,13 @@ def choose_frontend(project: Project, options: InstallOptions) -> Detection[Any]
         if chosen:  # picked from the detected apps (interactive choice): that app, at its folder
             return chosen[0]
         # No detection of its own: the base details say so, and the integration reads its own from the tree.
-        return Detection(options.frontend, "frontend", "", ("chosen with --frontend",), FrontendDetails())
+        return Detection(options.frontend, "frontend", options.frontend_root or "", ("chosen with --frontend",), FrontendDetails())
+    if options.frontend_root is not None:  # --frontend-root: one of the detected apps, by its folder
+        matches = [d for d in project.frontends if d.root == options.frontend_root]
+        if not matches:
+            found = ", ".join(d.root or "." for d in project.frontends) or "none"
+            raise BadInput(f"No front end was detected in {options.frontend_root or '.'} (detected: {found}).", hint="Give one of the detected folders to --frontend-root.")
+        return _single("frontend", matches)
     return _single("frontend", project.frontends) if project.frontends else None
 
 
@@ -109,7 +115,11 @@ def _single(role: str, candidates: list[DetectionT]) -> DetectionT:
         role,
         listed,
         f"Found more than one {role}: " + "; ".join(c.display for c in listed) + ".",
-        hint=f"Say which with --{role} NAME (and run the wizard in that app's folder).",
+        hint=(
+            "Say which with --frontend-root FOLDER (one of the folders above)."
+            if role == "frontend" and len({d.root for d in candidates}) == len(candidates)
+            else f"Say which with --{role} NAME (and run the wizard in that app's folder)."
+        ),
     )
 
 
@@ -223,7 +233,7 @@ def _plan_single_page_app(
     elif not getattr(FRONTENDS[frontend.name], "SERVES_TOKENS", False):
         # Its users sign in, but no endpoint can be written here to sign their tokens: a part left to do.
         evidence = find_sign_in(project.tree, None, project.receipt)
-        require_token_endpoint_elsewhere(context, frontend.name, evidence, join(frontend.root, "package.json"))
+        require_token_endpoint_elsewhere(context, frontend.name, evidence, manifest_of(project.tree, frontend.root))
     if not own_client:  # `install --upgrade` keeps the app's react-use-intercom (upgrade_react.py)
         FRONTENDS[frontend.name].plan(context, frontend)
     nonce_note = getattr(FRONTENDS[frontend.name], "CSP_NONCE_NOTE", None)

@@ -6,7 +6,7 @@ classes) must still pass the project's `ruff check` / `isort --check`. The resul
 default isort settings produce: sections `__future__`, standard library, third party, first party
 (the project's own top-level packages), relative; `import x` lines before `from x import y` lines
 in each section, modules compared case-insensitively, names ordered constants, classes, then the
-rest, one `from` line per module, wrapped black-style past 88 columns.
+rest, one `from` line per module, wrapped black-style past the project's line length (88 by default).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ class _Section:
     names: dict[str, set[str]] = field(default_factory=dict)  # module -> `name` / `name as alias`
 
 
-def sort_python_imports(text: str, first_party: Collection[str]) -> str:
+def sort_python_imports(text: str, first_party: Collection[str], line_length: int = LINE_LENGTH) -> str:
     """`text` with its leading import block sorted; unchanged when the block holds comments or
     anything but imports (we never move code we cannot read completely)."""
     lines = text.splitlines(keepends=True)
@@ -56,7 +56,7 @@ def sort_python_imports(text: str, first_party: Collection[str]) -> str:
             names.update(_alias(alias) for alias in statement.names)
         else:
             return text
-    rendered = "\n\n".join(_render(sections[rank]) for rank in sorted(sections))
+    rendered = "\n\n".join(_render(sections[rank], line_length) for rank in sorted(sections))
     return "".join(lines[:start]) + rendered + "\n" + "".join(lines[end:])
 
 
@@ -115,21 +115,21 @@ def _name_key(name: str) -> tuple[int, str, str]:
     return kind, bare.lower(), name
 
 
-def _render(section: _Section) -> str:
+def _render(section: _Section, line_length: int) -> str:
     lines = [f"import {name}" for name in sorted(section.plain, key=_module_key)]
     for module in sorted(section.names, key=lambda m: _module_key(m.lstrip(".")) if not m.startswith(".") else ("", m)):
         names = sorted(section.names[module], key=_name_key)
         plain = [name for name in names if " as " not in name]
         if plain:
-            lines.append(_from_line(module, plain))
+            lines.append(_from_line(module, plain, line_length))
         # ruff's combine-as-imports is off by default: each `name as alias` has a line of its own.
-        lines.extend(_from_line(module, [name]) for name in names if " as " in name)
+        lines.extend(_from_line(module, [name], line_length) for name in names if " as " in name)
     return "\n".join(lines)
 
 
-def _from_line(module: str, names: list[str]) -> str:
+def _from_line(module: str, names: list[str], line_length: int) -> str:
     one_line = f"from {module} import {', '.join(names)}"
-    if len(one_line) <= LINE_LENGTH:
+    if len(one_line) <= line_length:
         return one_line
     inner = "".join(f"    {name},\n" for name in names)
     return f"from {module} import (\n{inner})"

@@ -11,7 +11,8 @@ for syntax and core methods that need a newer Ruby than the project declares:
   a hash literal (Hash#compact, 2.4; Array#compact is older, so only a literal receiver counts).
 
 ActiveSupport defines Hash#compact, `transform_keys` and `transform_values` for older Rubies
-(Rails 4.x/5.x), so in a project that has it those three are not problems.
+(Rails 4.x/5.x), so in a project that has it (the caller decides) those three are not problems.
+No Ruby older than 3.1 runs on this machine: this table is what stands for an old Ruby's parser.
 """
 
 import re

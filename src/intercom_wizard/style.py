@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -52,6 +53,7 @@ class JsStyle:
     indent: str = "  "
     allows_void: bool = True
     trailing_commas: str | None = None  # "all", "es5", "none"; None: our lists as written
+    commas_configured: bool = False  # trailing_commas comes from prettier/ESLint configuration, not code
     import_order: ImportOrder | None = None  # ESLint's import order rule: how a created file's imports are laid out
 
     def restyle(self, text: str, language: str, *, reindent: bool = True) -> str:
@@ -76,9 +78,10 @@ class _Evidence:
     indent: str | None = None
     allows_void: bool | None = None
     trailing_commas: str | None = None
+    commas_configured: bool | None = None
 
     def fill(self, other: _Evidence) -> None:
-        for name in ("quote", "semicolons", "indent", "allows_void", "trailing_commas"):
+        for name in ("quote", "semicolons", "indent", "allows_void", "trailing_commas", "commas_configured"):
             if getattr(self, name) is None:
                 setattr(self, name, getattr(other, name))
 
@@ -100,6 +103,7 @@ def infer_js_style(tree: ProjectTree, path: str, *, ours: frozenset[str] = froze
         indent=evidence.indent or "  ",
         allows_void=True if evidence.allows_void is None else evidence.allows_void,
         trailing_commas=evidence.trailing_commas,
+        commas_configured=bool(evidence.commas_configured),
         import_order=order_from_lint(eslint_config_text(tree, path)),
     )
 
@@ -129,6 +133,7 @@ def _config_evidence(tree: ProjectTree, folder: str) -> _Evidence:
         else:
             evidence.indent = "  "
         evidence.trailing_commas = trailing_comma_from_prettier(prettier, manifest)
+        evidence.commas_configured = True
     lint = " ".join(filter(None, (read_config(tree, join_path(folder, name)) for name in ESLINT_FILES)))
     lint += " " + json.dumps(manifest.get("eslintConfig", ""))
     dependencies = {**(manifest.get("dependencies") or {}), **(manifest.get("devDependencies") or {})}
@@ -142,6 +147,7 @@ def _config_evidence(tree: ProjectTree, folder: str) -> _Evidence:
         evidence.quote = "'" if quotes.group(2) == "single" else '"'
     if evidence.trailing_commas is None:
         evidence.trailing_commas = trailing_comma_from_eslint(lint)
+        evidence.commas_configured = evidence.trailing_commas is not None or None
     if re.search(r"['\"]no-void['\"]\s*:\s*\[?\s*['\"]?(error|warn|2|1)\b", lint):
         evidence.allows_void = False
     return evidence
@@ -224,12 +230,19 @@ def restyle_js(text: str, language: str, style: JsStyle, *, reindent: bool = Tru
     if style.quote != DEFAULT_QUOTE:
         edits += _quote_edits(root, style.quote)
     if not style.semicolons:
-        edits += _semicolon_edits(root, text)
+        # prettier's `semi: false`: a statement that starts with `(`, `[` or a template literal gets a
+        # leading `;` (the line before then loses its own, like every other).
+        hazards = {statement.range().start.index for statement in _walk(root)
+                   if statement.kind() == "expression_statement" and statement.text().startswith(ASI_HAZARDS)
+                   and not _after_empty_statement(statement)}
+        edits += [(start, start, ";") for start in sorted(hazards)]
+        edits += _semicolon_edits(root, text, hazards)
     if style.trailing_commas is not None:
         # A plain script (no import/export) may run unbundled in old browsers: commas after call
-        # arguments and parameters are ES2017 syntax, so only the ES5 ones there.
+        # arguments and parameters are ES2017 syntax, so only the ES5 ones there - unless the
+        # project's prettier/ESLint configuration asks for them (its own check would flag ours).
         plain = language == "javascript" and root.find(kind="import_statement") is None and root.find(kind="export_statement") is None
-        if plain and style.trailing_commas == "all":
+        if plain and style.trailing_commas == "all" and not style.commas_configured:
             edits += trailing_comma_edits(root, "es5", remove=False)
         else:
             edits += trailing_comma_edits(root, style.trailing_commas)
@@ -275,7 +288,15 @@ def _quote_edits(root: SgNode, quote: str) -> list[tuple[int, int, str]]:
     return edits
 
 
-def _semicolon_edits(root: SgNode, text: str) -> list[tuple[int, int, str]]:
+def _after_empty_statement(statement: SgNode) -> bool:
+    """`;[1].map(f)`: the statement has its leading `;` already (an empty statement before it)."""
+    before = statement.prev()
+    return before is not None and before.kind() == "empty_statement"
+
+
+def _semicolon_edits(root: SgNode, text: str, guarded: Collection[int] = ()) -> list[tuple[int, int, str]]:
+    """Statement-ending semicolons to remove; one before an ASI hazard stays unless that statement
+    (its start in `guarded`) gets a leading `;` of its own."""
     edits = []
     for statement in _walk(root):
         children = statement.children()
@@ -287,7 +308,8 @@ def _semicolon_edits(root: SgNode, text: str) -> list[tuple[int, int, str]]:
         same_line = text[end : len(text) if newline == -1 else newline].strip()
         if same_line and not same_line.startswith("//"):
             continue  # more code follows on the same line
-        if _next_code(text, end).startswith(ASI_HAZARDS):
+        following = _next_code(text, end)
+        if following.startswith(ASI_HAZARDS) and len(text) - len(following) not in guarded:
             continue
         edits.append((node.range().start.index, end, ""))
     return edits

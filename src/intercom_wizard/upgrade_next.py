@@ -13,10 +13,9 @@ from typing import Any
 from intercom_wizard.envfile import plan_secret
 from intercom_wizard.integrations.backends.npm_common import add_dependency
 from intercom_wizard.integrations.base import Detection, PlanContext
-from intercom_wizard.integrations.frontends.nextjs import JOSE_SPEC
 from intercom_wizard.integrations.frontends.nextjs.app_router import _app_route
 from intercom_wizard.integrations.frontends.nextjs.detect import next_app
-from intercom_wizard.integrations.frontends.nextjs.pages_router import _pages_route
+from intercom_wizard.integrations.frontends.nextjs.pages_router import _pages_route, jose_spec
 
 
 def plan_next_token_route(context: PlanContext, frontend: Detection[Any]) -> None:
@@ -25,5 +24,5 @@ def plan_next_token_route(context: PlanContext, frontend: Detection[Any]) -> Non
         return
     # The route planners are the Next.js integration's own (private to its package, reused, not copied).
     (_app_route if app.router == "app" else _pages_route)(context, app)
-    add_dependency(context, app.spa.root, "jose", JOSE_SPEC, "signs the Intercom identity JWT (Node.js and Edge runtimes)")
+    add_dependency(context, app.spa.root, "jose", jose_spec(context.tree, app), "signs the Intercom identity JWT (Node.js and Edge runtimes)")
     plan_secret(context, join(app.spa.root, ".env.local"))

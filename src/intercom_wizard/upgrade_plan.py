@@ -27,6 +27,7 @@ from intercom_wizard.upgrade_next import plan_next_token_route
 from intercom_wizard.upgrade_rails import plan_rails
 from intercom_wizard.upgrade_react import plan_react
 from intercom_wizard.upgrade_routes import plan_route_updates
+from intercom_wizard.upgrade_sign_out import plan_sdk_sign_out
 
 SCRIPT_BLOCK = re.compile(r"<script\b[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
 # A template engine's control line around the identifying settings, dropped with them: Jinja/Django
@@ -60,6 +61,7 @@ def plan_upgrade(context: PlanContext, steps: list[UpgradeStep], frontend: Detec
     if frontend is not None and frontend.name == "nextjs" and any(step.kind == SDK_BOOT for step in steps):
         plan_next_token_route(context, frontend)
     plan_route_updates(context, steps, frontend)
+    plan_sdk_sign_out(context, steps)
     plan_rails(builder, tree, steps)
     if hash_variables:
         builder.note(

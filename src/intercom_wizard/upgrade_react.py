@@ -48,6 +48,14 @@ class Library:
     identity: tuple[str, ...]  # the boot properties the JWT's claims replace
     jwt: str  # the boot property that carries the JWT
 
+    @property
+    def jwt_property(self) -> str:
+        """The JWT in the boot's settings. The SDK copies every key into window.intercomSettings, so a signed-out
+        visitor's boot must not carry the key at all (react-use-intercom drops undefined properties itself)."""
+        if self.boot_kind == REACT_BOOT:
+            return self.jwt
+        return f"...({self.jwt} === undefined ? {{}} : {{ {self.jwt} }})"
+
     def callees(self, text: str) -> set[str]:
         if self.boot_kind == REACT_BOOT:
             return {"boot"}
@@ -130,7 +138,7 @@ def _rewrite_boots(builder: PlanBuilder, tree: ProjectTree, path: str, helper: s
             f"void {HELPER_FUNCTION}().then(({library.jwt}) =>\n"
             f"{inner}{callee}({{\n"
             + "".join(f"{innermost}{prop},\n" for prop in kept)
-            + f"{innermost}{library.jwt},\n{inner}}}),\n{indent});"
+            + f"{innermost}{library.jwt_property},\n{inner}}}),\n{indent});"
         )
         builder.replace(path, start, text[start : statement.range().end.index], source.native(replacement), _boot_reason(library))
         rewritten += 1

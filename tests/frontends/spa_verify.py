@@ -23,7 +23,7 @@ def verify_built_app(dist: Path, cwd: Path, navigate: str = "/about") -> tuple[R
             workspace_id=WORKSPACE_ID,
             secret=SECRET,
             sign_in=SignIn(login_url="/login", username="grace", password="hopper-1906"),
-            logout=Logout(selector="#logout"),
+            logout=Logout(selectors=("#logout",)),
             navigate=navigate,
         )
     console = Console(record=True, width=160)

@@ -43,6 +43,6 @@ def test_ember_before_3_6_is_refused_with_the_range(tmp_path: Path, cli) -> None
     before = snapshot(root)
     result = cli("install", str(root), "--workspace-id", "abc12345", "--yes", "--no-install", "--backend", "none")
     assert result.exit_code == 2, result.output
-    assert "Ember 3.4.8" in " ".join(result.stderr.split()) and ">= 3.6, < 7.0" in result.stderr
+    assert "Ember 3.4.8" in " ".join(result.stderr.split()) and ">= 3.6, < 8.0" in result.stderr
     assert snapshot(root) == before
     assert json.loads((root / "package.json").read_text())["devDependencies"]["ember-source"] == "~3.4.8"

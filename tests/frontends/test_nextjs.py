@@ -656,7 +656,7 @@ def test_end_to_end(scaffold: Path, cli) -> None:
             workspace_id=WORKSPACE_ID,
             secret=SECRET,
             sign_in=SignIn(login_url="/login", username="grace", password="hopper-1906"),
-            logout=Logout(selector="#logout"),
+            logout=Logout(selectors=("#logout",)),
             navigate="/account",
         )
     console = Console(width=160, record=True)
@@ -724,7 +724,7 @@ def test_end_to_end_csp_nonce(scaffold: Path, cli) -> None:
             workspace_id=WORKSPACE_ID,
             secret=SECRET,
             sign_in=SignIn(login_url="/login", username="grace", password="hopper-1906"),
-            logout=Logout(selector="#logout"),
+            logout=Logout(selectors=("#logout",)),
             navigate="/account",
         )
     console = Console(width=160, record=True)

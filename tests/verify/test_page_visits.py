@@ -5,7 +5,8 @@ renders it with that framework's visit events; `verify --visit` then clicks thro
 one tab, signs in through the (Turbo/htmx-submitted) login form and out with the sign-out button,
 and counts: one boot per identity, one update and no token request per visit. The control is the
 script as it was before (no once-per-tab guard, tag in the body, pushState wrapping): it fails the
-check with the counts.
+check with the counts. A sign-out through a plain GET link (no form) is noticed on that visit too:
+the script asks the token endpoint after a visit to a sign-out path.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ BUILDS = {
 ESBUILD = "esbuild@0.25.10"
 VISITS = ("/notes", "/about")
 SIGN_IN = SignIn(login_url="/login", username="erin@example.com", password="no-full-loads")
-SIGN_OUT = Logout(selector="#logout button")
+SIGN_OUT = Logout(selectors=("#logout button",))
+# A plain <a href="/sign-out"> (GET, no form): the framework visits it like any link.
+SIGN_OUT_LINK = Logout(selectors=("#sign-out-link",))
 
 
 @pytest.fixture(scope="module")
@@ -84,14 +87,14 @@ def _app(framework: str, destination: Path, builds: Path) -> Path:
     return root
 
 
-def _verify(root: Path, browser: object, framework: str) -> Report:
+def _verify(root: Path, browser: object, framework: str, logout: Logout = SIGN_OUT) -> Report:
     port = free_port()
     command = [sys.executable, "-m", "flask", "--app", "app", "run", "--host", "127.0.0.1", "--port", str(port)]
     environment = {"INTERCOM_IDENTITY_SECRET": SECRET, "INERTIA": "1" if framework == "inertia" else "0"}
     with running_server(command, root, port, environment):
         return run_verification(
             f"http://127.0.0.1:{port}/", workspace_id=WORKSPACE_ID, secret=SECRET, region=Region.EU,
-            sign_in=SIGN_IN, logout=SIGN_OUT, visits=VISITS, browser=browser,
+            sign_in=SIGN_IN, logout=logout, visits=VISITS, browser=browser,
         )
 
 
@@ -133,3 +136,24 @@ def test_a_script_that_runs_again_on_every_swap_fails_with_the_counts(tmp_path, 
     problems = "\n".join(visits.evidence)
     assert "booted anonymous again, already booted in this tab (a duplicate boot)" in problems, problems
     assert "expected exactly 1 update and no boot" in problems, problems
+
+
+@pytest.mark.parametrize("framework", ["turbo", "htmx"])
+def test_a_sign_out_through_a_plain_link_is_noticed_on_that_visit(framework, tmp_path, browser, navigation_builds):
+    root = _app(framework, tmp_path, navigation_builds)
+    report = _verify(root, browser, framework, SIGN_OUT_LINK)
+    visits = _check(report, "page-visits")
+    print(f"{framework}: " + json.dumps(visits.evidence, indent=1))
+    assert visits.status is Status.PASS, report.dumps()
+    assert "7 link visit(s): 7 update(s); boots: anonymous x2, user '31' x1; token requests: 3" in visits.evidence[0]
+    assert report.passed, report.dumps()
+
+
+def test_without_the_sign_out_path_a_link_sign_out_fails_the_check(tmp_path, browser, navigation_builds):
+    """The control: the script as it was (only form submissions re-ask) keeps the signed-out tab booted as the user."""
+    root = _app("turbo", tmp_path, navigation_builds)
+    edit(root / "static/intercom-messenger.js", "        visitTo(event.detail && event.detail.url)\n", "")
+    report = _verify(root, browser, "turbo", SIGN_OUT_LINK)
+    sign_out = _check(report, "logout")
+    assert sign_out.status is Status.FAIL, report.dumps()
+    assert "no anonymous boot after signing out" in sign_out.evidence, sign_out.evidence

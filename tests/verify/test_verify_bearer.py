@@ -102,7 +102,7 @@ def test_bearer_token_app_passes_signed_in_logout_and_identity(browser: Any) -> 
         report = run_verification(
             url + "/", workspace_id=WORKSPACE_ID, secret=SECRET, browser=browser,
             users=(SignIn(login_url="/login", username="ann", password="ann-password"), SignIn(login_url="/login", username="ben", password="ben-password")),
-            logout=Logout(selector="#logout"),
+            logout=Logout(selectors=("#logout",)),
         )
     assert report.passed, report.dumps()
     signed_in = "\n".join(report.check("signed-in").evidence)

@@ -133,7 +133,7 @@ def test_the_same_user_id_for_everyone_fails_identity(browser: Any) -> None:
     with tiny_app(shared_user_id=True) as url:
         report = run_verification(
             url + "/", workspace_id=WORKSPACE_ID, secret=SECRET, browser=browser,
-            users=two_users("/login", ("ann", "ann-password"), ("ben", "ben-password")), logout=Logout(selector="#logout button"),
+            users=two_users("/login", ("ann", "ann-password"), ("ben", "ben-password")), logout=Logout(selectors=("#logout button",)),
         )
     identity = report.check("identity")
     assert identity.status is Status.FAIL, report.dumps()
@@ -148,7 +148,7 @@ def test_each_user_their_own_id_passes_identity(browser: Any) -> None:
     with tiny_app(shared_user_id=False) as url:
         report = run_verification(
             url + "/", workspace_id=WORKSPACE_ID, secret=SECRET, browser=browser,
-            users=two_users("/login", ("ann", "ann-password"), ("ben", "ben-password")), logout=Logout(selector="#logout button"),
+            users=two_users("/login", ("ann", "ann-password"), ("ben", "ben-password")), logout=Logout(selectors=("#logout button",)),
         )
     identity = report.check("identity")
     assert identity.status is Status.PASS, report.dumps()
@@ -188,7 +188,7 @@ def test_php_fixture_with_two_members_passes_every_check(tmp_path: Path, browser
         report = run_verification(
             f"http://127.0.0.1:{port}/", workspace_id=WORKSPACE_ID, secret=SECRET, browser=browser,
             users=two_users("/login.php", ("ada@example.com", "correct-horse-battery"), ("grace@example.com", "tardis-blue-box")),
-            logout=Logout(selector="form[action='/logout.php'] button"),
+            logout=Logout(selectors=("form[action='/logout.php'] button",)),
         )
     assert report.passed, report.dumps()
     assert report.check("identity").status is Status.PASS

@@ -136,7 +136,7 @@ def test_anonymous_only_refuses_sign_in_options() -> None:
 
 def test_logout_url_and_selector_together_are_a_confirmation_page_and_its_button() -> None:
     # Corpus: django-allauth asks "Are you sure you want to sign out?" on GET /accounts/logout/.
-    logout = Logout(url="/accounts/logout/", selector="form[action='/accounts/logout/'] button[type=submit]")
+    logout = Logout(url="/accounts/logout/", selectors=("form[action='/accounts/logout/'] button[type=submit]",))
     assert not logout.is_empty
     assert options(logout=logout).logout == logout
 

@@ -42,7 +42,13 @@ def verify(
     cookie: Annotated[Optional[list[str]], typer.Option(help="Sign in with a session cookie NAME=VALUE (repeatable).")] = None,
     storage_state: Annotated[Optional[Path], typer.Option(help="Sign in with a Playwright storage state file.")] = None,
     logout_url: Annotated[Optional[str], typer.Option(help="URL that signs out (opened like a link).")] = None,
-    logout_selector: Annotated[Optional[str], typer.Option(help="CSS selector of the sign-out button or link (with --logout-url: the button on that sign-out page).")] = None,
+    logout_selector: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            help="CSS selector of the sign-out button or link (with --logout-url: the button on that sign-out page). "
+            "Repeatable: clicked in order, e.g. an account menu, then its Log out item."
+        ),
+    ] = None,
     navigate: Annotated[Optional[str], typer.Option(help="Path for a client-side route change (history.pushState); expects an update.")] = None,
     visit: Annotated[
         Optional[list[str]],
@@ -93,7 +99,7 @@ def verify(
                 cookies=tuple(parse_cookie(value) for value in cookie or ()),
                 storage_state=storage_state,
             ),
-            logout=Logout(url=logout_url, selector=logout_selector),
+            logout=Logout(url=logout_url, selectors=tuple(logout_selector or ())),
             navigate=navigate,
             visits=tuple(visit or ()),
             live=live,

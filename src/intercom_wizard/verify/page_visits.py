@@ -10,6 +10,7 @@ boot with a JWT, a sign-out exactly one anonymous boot; no identity is booted tw
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -53,12 +54,17 @@ def run_page_visits(visit: Visit) -> None:
         _step(visit, "sign-in", options.sign_in.login_url, lambda: _submit_login(visit))
         for path in options.visits:
             _click_step(visit, "visit", path)
-        if (logout_selector := options.logout.selector) is not None:
-            _step(visit, "sign-out", logout_selector, lambda: visit.page.locator(logout_selector).first.click(timeout=10_000))
+        if options.logout.selectors:
+            for selector in options.logout.selectors:
+                _step(visit, "sign-out", selector, functools.partial(_click, visit, selector))
             for path in options.visits:
                 _click_step(visit, "visit", path)
         elif options.logout.url is not None:
             obs.note("visits", "sign-out was given as a URL: in one tab only a control (--logout-selector) signs out the way a person does")
+
+
+def _click(visit: Visit, selector: str) -> None:
+    visit.page.locator(selector).first.click(timeout=10_000)
 
 
 def _click_step(visit: Visit, kind: str, path: str) -> None:

@@ -241,7 +241,7 @@ class Visit:
         if logout.url is not None:
             url = self.options.resolve(logout.url)
             phase = self.obs.phase
-            if logout.selector is not None:
+            if logout.selectors:
                 # A sign-out confirmation page: the user is still signed in there (an identified boot is
                 # right); only what follows the click is the signed-out state the checks look at.
                 self.obs.phase = f"{phase}:sign-out-page"
@@ -251,17 +251,17 @@ class Visit:
                 self.obs.phase = phase
                 self.obs.fail_step(self.obs.phase, f"could not open {url}: {_first_line(error)}")
                 return
-            if logout.selector is not None:
+            if logout.selectors:
                 self._wait_for_boot(report=False)
                 self.obs.phase = phase
             self.obs.note(self.obs.phase, f"opened {_path(url)}; landed on {_path(self.page.url)}")
-        if logout.selector is not None:
+        for selector in logout.selectors:  # in order: a menu, then its item
             try:
-                self.page.locator(logout.selector).first.click(timeout=ACTION_TIMEOUT_MS)
+                self.page.locator(selector).first.click(timeout=ACTION_TIMEOUT_MS)
             except Exception as error:
-                self.obs.fail_step(self.obs.phase, f"could not click {logout.selector!r}: {_first_line(error)}")
+                self.obs.fail_step(self.obs.phase, f"could not click {selector!r}: {_first_line(error)}")
                 return
-            self.obs.note(self.obs.phase, f"clicked {logout.selector!r}")
+            self.obs.note(self.obs.phase, f"clicked {selector!r}")
         booted = self.settle(self._booted_here, self.options.boot_timeout)
         if not booted and self._lands_outside_the_app():
             # Signing out landed on a page that has no Messenger at all (wagtail's admin login after

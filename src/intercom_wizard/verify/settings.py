@@ -83,13 +83,14 @@ class SignIn:
 @dataclass(frozen=True)
 class Logout:
     # Both given: the URL is a sign-out confirmation page (django-allauth's, say) and the selector its
-    # button: open the page, then click.
+    # button: open the page, then click. Several selectors are clicked in order: an account menu that
+    # must be opened first, then its sign-out item (Wagtail's admin sidebar, which signs out by POST only).
     url: str | None = None
-    selector: str | None = None
+    selectors: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
-        return self.url is None and self.selector is None
+        return self.url is None and not self.selectors
 
 
 @dataclass(frozen=True)

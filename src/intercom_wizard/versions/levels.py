@@ -42,15 +42,13 @@ def _python_levels(tree: ProjectTree, root: str) -> list[Found]:
                 if key.strip() in ("version", "version_info"):
                     add(parse_release(value), "installed", join(root, f"{venv}/pyvenv.cfg"))
                     break
+    installed = len(found)  # the virtualenv's Python: no declaration, so it does not silence a Dockerfile
     for folder in folders_up(root):
         if tree.exists(join(folder, ".python-version")):
             first = text_of(tree, join(folder, ".python-version")).strip().splitlines()
             add(parse_release(first[0]) if first else None, "declared", join(folder, ".python-version"))
         if tree.exists(join(folder, "runtime.txt")):
             add(parse_release(text_of(tree, join(folder, "runtime.txt")).strip().removeprefix("python-")), "declared", join(folder, "runtime.txt"))
-        for dockerfile in (p for p in tree.in_folder(folder) if PurePosixPath(p).name.startswith("Dockerfile")):
-            for match in re.finditer(r"^\s*FROM\s+(?:\S+/)?python:(\d+\.\d+)", text_of(tree, dockerfile), re.MULTILINE | re.IGNORECASE):
-                add(parse_release(match[1]), "declared", f"{dockerfile} FROM python:{match[1]}")
         pyproject = join(folder, "pyproject.toml")
         if tree.exists(pyproject):
             data = read_toml(tree, pyproject)
@@ -65,7 +63,18 @@ def _python_levels(tree: ProjectTree, root: str) -> list[Found]:
             pinned = re.search(r"""^python_(?:full_)?version\s*=\s*["']([\d.]+)["']""", text_of(tree, pipfile), re.MULTILINE)
             if pinned:
                 add(parse_release(pinned[1]), "declared", f"{pipfile} python_version {pinned[1]}")
-        if found:
+        for setup in (join(folder, "setup.py"), join(folder, "setup.cfg")):
+            if tree.exists(setup):
+                requires = re.search(r"""python_requires\s*[=:]\s*["']?([^"'\n,)]+)""", text_of(tree, setup))
+                if requires:
+                    add(python_specifier_floor(requires[1].strip()), "declared", f"{setup} python_requires {requires[1].strip()}")
+        if len(found) == installed:
+            # A Dockerfile's base image is the weakest declaration (often stale, or a build-only stage): it
+            # counts only where no .python-version, runtime.txt, requires-python, python_requires or Pipfile does.
+            for dockerfile in (p for p in tree.in_folder(folder) if PurePosixPath(p).name.startswith("Dockerfile")):
+                for match in re.finditer(r"^\s*FROM\s+(?:\S+/)?python:(\d+\.\d+)", text_of(tree, dockerfile), re.MULTILINE | re.IGNORECASE):
+                    add(parse_release(match[1]), "declared", f"{dockerfile} FROM python:{match[1]}")
+        if len(found) > installed:
             break  # the nearest folder that declares a level speaks for the app
     return found
 

@@ -38,6 +38,8 @@ BASE64_WRITES = (
 )
 BASE64_READS = ("atob($S.getItem($KEY))", "window.atob($S.getItem($KEY))")
 # The value an Authorization header is built from: `Bearer ${user.token}`, 'Bearer ' + user?.accessToken.
+# The member chain an expression ends with (`store.getState().auth.user?.token` -> `auth.user?.token`).
+MEMBER_CHAIN_END = re.compile(r"[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)+$")
 AUTHORIZATION_VALUE = re.compile(r"""(Bearer|Token) ?(?:\$\{\s*|['"]\s*\+\s*)([A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)*)""")
 
 
@@ -79,6 +81,8 @@ def find_token_storage(tree: ProjectTree) -> list[TokenStorage]:
             for match in AUTHORIZATION_VALUE.finditer(text):
                 header_scheme = match.group(1)
                 expression = match.group(2).replace("?.", ".")
+                if "." not in expression:
+                    expression = _traced_value(_sources(text, _language(path)), expression)
                 if "." in expression:
                     header_fields.add(expression.rsplit(".", 1)[1])
                     header_objects.add(expression.rsplit(".", 2)[-2].lower())
@@ -119,6 +123,22 @@ def find_token_storage(tree: ProjectTree) -> list[TokenStorage]:
     storage, path = json_keys[keys[0]]
     encoding = "base64" if keys[0] in base64_keys else "raw"
     return [TokenStorage(keys[0], header_scheme, path, storage, next(iter(header_fields)), encoding)]
+
+
+def _traced_value(roots: list[SgNode], name: str) -> str:
+    """The member chain a header's bare variable holds, followed through the file: `const token =
+    authToken()` with `function authToken() { return store.getState().auth.user?.token; }` (the Redux
+    store that the login fills from localStorage) gives `auth.user.token`; the name itself otherwise."""
+    for root in roots:
+        declared = root.find(pattern=f"const {name} = $VALUE")
+        value = declared.get_match("VALUE") if declared is not None else None
+        if value is not None and value.kind() == "call_expression" and (callee := value.field("function")) is not None:
+            returned = root.find(pattern=f"function {callee.text()}() {{ return $RETURNED; }}") or root.find(pattern=f"const {callee.text()} = () => $RETURNED")
+            value = returned.get_match("RETURNED") if returned is not None else None
+        chain = MEMBER_CHAIN_END.search(value.text()) if value is not None else None
+        if chain is not None:
+            return chain.group(0).replace("?.", ".")
+    return name
 
 
 # Front-end code that sends the app's cookies on its API calls, even across origins.

@@ -1,12 +1,12 @@
 import { __IW_CORE_IMPORTS__ } from '@angular/core';
 import { isPlatformBrowser } from '@angular/common';
-// iw:if router=plain|teardown
+// iw:if router=plain|teardown|constructor
 import { NavigationEnd, Router } from '@angular/router';
 // iw:end
 // iw:if router=teardown
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 // iw:end
-// iw:if router=plain|teardown
+// iw:if router=plain|teardown|constructor
 import { filter } from '__IW_RXJS_OPERATORS__';
 // iw:end
 
@@ -19,8 +19,10 @@ import { __IW_MESSENGER_IMPORTS__ } from '__IW_CORE_MODULE__';
  */
 @Injectable({ providedIn: 'root' })
 export class IntercomMessengerService {
+  // iw:if injection=function
   private readonly platformId = inject(PLATFORM_ID);
-  // iw:if zone=yes
+  // iw:end
+  // iw:if zone=function
   private readonly zone = inject(NgZone);
   // iw:end
   // iw:if router=plain|teardown
@@ -30,6 +32,20 @@ export class IntercomMessengerService {
   private readonly destroyRef = inject(DestroyRef);
   // iw:end
   private started = false;
+  // iw:if injection=constructor
+
+  constructor(
+    @Inject(PLATFORM_ID) private readonly platformId: object,
+  // iw:end
+  // iw:if zone=constructor
+    private readonly zone: NgZone,
+  // iw:end
+  // iw:if router=constructor
+    private readonly router: Router,
+  // iw:end
+  // iw:if injection=constructor
+  ) {}
+  // iw:end
 
   /** Loads the Messenger and boots it as the signed-in user, or anonymously. */
   start(): void {
@@ -37,14 +53,14 @@ export class IntercomMessengerService {
       return;
     }
     this.started = true;
-    // iw:if zone=yes
+    // iw:if zone=function|constructor
     // The widget's timers and listeners need no change detection.
     this.zone.runOutsideAngular(() => startIntercomMessenger());
     // iw:end
     // iw:if zone=no
     startIntercomMessenger();
     // iw:end
-    // iw:if router=plain|teardown
+    // iw:if router=plain|teardown|constructor
     this.router.events
       .pipe(
         filter((event) => event instanceof NavigationEnd),
@@ -52,7 +68,7 @@ export class IntercomMessengerService {
     // iw:if router=teardown
         takeUntilDestroyed(this.destroyRef),
     // iw:end
-    // iw:if router=plain|teardown
+    // iw:if router=plain|teardown|constructor
       )
       .subscribe(() => intercomPageChanged());
     // iw:end

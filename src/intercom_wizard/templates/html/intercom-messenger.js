@@ -10,7 +10,8 @@
  * Apps that swap the page body without a full load (Turbo Drive, htmx's hx-boost,
  * Inertia, Livewire's wire:navigate) keep this one instance for the whole tab:
  * one boot per identity, one update per visit, and a new token request only
- * after a form submission (which may have signed the user in or out).
+ * after a form submission or a visit to a sign-out URL such as a plain
+ * <a href="/logout"> (either may have signed the user in or out).
  */
 (function () {
   'use strict';
@@ -52,12 +53,22 @@
   var visitPending = false;
   // After a form submission the user may have signed in or out: the next visit asks the token endpoint.
   var identityMayHaveChanged = false;
+  // A visit to such a path (a sign-out link, GET /logout, /users/sign_out, /accounts/logout/) may have
+  // ended the session without any form: the visit's end asks the token endpoint, which decides.
+  var SIGN_OUT_PATH = /\/(log|sign)[-_]?(out|off)(\/|\.[a-z]+)?$/i;
 
   // Messenger settings the page declares before this script runs (custom_launcher_selector, alignment,
   // hide_default_launcher, horizontal_padding, api_base, ...): `install --upgrade` moves a classic
   // snippet's settings here. Identity never comes from the page: only the server's JWT says who the user is
   // (so the ids, email, name, token and any *_hash, the deprecated HMAC, are dropped).
-  var PAGE_IDENTITY_KEYS = /^(app_id|user_id|email|name|intercom_user_jwt|[a-z_]*_hash)$/;
+  // (Every statement fits in 80 columns: a prettier configured for any width leaves it as it is.)
+  var PAGE_IDENTITY_KEY = /^(app_id|user_id|email|name|intercom_user_jwt)$/;
+  var PAGE_HASH_KEY = /^[a-z_]*_hash$/;
+
+  function fromPage(declared, key) {
+    var own = Object.prototype.hasOwnProperty.call(declared, key);
+    return own && !PAGE_IDENTITY_KEY.test(key) && !PAGE_HASH_KEY.test(key);
+  }
 
   function settings(extra) {
     var result = { app_id: APP_ID };
@@ -66,7 +77,7 @@
     }
     var declared = window.intercomMessengerSettings || {};
     for (var setting in declared) {
-      if (Object.prototype.hasOwnProperty.call(declared, setting) && !PAGE_IDENTITY_KEYS.test(setting)) {
+      if (fromPage(declared, setting)) {
         result[setting] = declared[setting];
       }
     }
@@ -165,7 +176,8 @@
       var value = JSON.parse(stored);
       var parts = ACCESS_TOKEN_FIELD.split('.');
       for (var i = 0; i < parts.length; i++) {
-        value = value !== null && typeof value === 'object' ? value[parts[i]] : undefined;
+        var isObject = value !== null && typeof value === 'object';
+        value = isObject ? value[parts[i]] : undefined;
       }
       return typeof value === 'string' && value ? value : null;
     } catch {
@@ -230,7 +242,8 @@
 
   function readClaims(token) {
     var payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-    return JSON.parse(window.atob(payload + '==='.slice((payload.length + 3) % 4)));
+    var padding = '==='.slice((payload.length + 3) % 4);
+    return JSON.parse(window.atob(payload + padding));
   }
 
   function shutdown() {
@@ -266,8 +279,10 @@
     if (sameIdentity(String(claims.user_id), onVisit)) {
       return;
     }
+    var userId = String(claims.user_id);
     var previous = bootedUser();
-    if ((previous !== null && previous !== String(claims.user_id)) || (booted && bootedIdentity !== String(claims.user_id))) {
+    var switched = previous !== null && previous !== userId;
+    if (switched || (booted && bootedIdentity !== userId)) {
       shutdown();
     }
     window.Intercom('boot', settings({ intercom_user_jwt: token }));
@@ -295,12 +310,14 @@
       },
       function (error) {
         if (error && error.endpointMissing) {
-          console.warn('Intercom Messenger: the ' + error.message + ', so this visitor is booted anonymously (as a lead).');
+          var lead = ', so this visitor is booted anonymously (as a lead).';
+          console.warn('Intercom Messenger: the ' + error.message + lead);
           bootAnonymous(onVisit === true);
           return;
         }
         // Never boot with a missing token: that would attach this visitor to the wrong identity.
-        console.warn('Intercom Messenger not started: could not get an identity token.', error);
+        var notStarted = 'Intercom Messenger not started:';
+        console.warn(notStarted + ' could not get an identity token.', error);
       }
     );
   }
@@ -345,6 +362,14 @@
     identityMayHaveChanged = true;
   }
 
+  // A visit's URL (string or URL object): a sign-out path counts as a submission.
+  function visitTo(url) {
+    var path = url ? String(url.pathname || url).split(/[?#]/)[0] : '';
+    if (SIGN_OUT_PATH.test(path.replace(/^[a-z]+:\/\/[^/]+/i, ''))) {
+      formSubmitted();
+    }
+  }
+
   function on(name, listener) {
     document.addEventListener(name, listener);
   }
@@ -352,7 +377,10 @@
   var FRAMEWORK_EVENTS = {
     // Turbo Drive: turbo:visit starts every visit (links, redirects after forms, back/forward).
     turbo: function () {
-      on('turbo:visit', visitStarted);
+      on('turbo:visit', function (event) {
+        visitStarted();
+        visitTo(event.detail && event.detail.url);
+      });
       on('turbo:load', visitDone);
       on('turbo:submit-end', function (event) {
         if (!event.detail || event.detail.success !== false) {
@@ -366,6 +394,8 @@
         var config = event.detail && event.detail.requestConfig;
         if (config && String(config.verb).toLowerCase() !== 'get') {
           formSubmitted();
+        } else if (config) {
+          visitTo(config.path);
         }
       });
       on('htmx:afterSettle', function (event) {
@@ -386,6 +416,8 @@
         var visit = event.detail && event.detail.visit;
         if (visit && String(visit.method).toLowerCase() !== 'get') {
           formSubmitted();
+        } else if (visit) {
+          visitTo(visit.url);
         }
       });
       on('inertia:navigate', visitDone);
@@ -401,7 +433,10 @@
     },
     // Livewire 3's wire:navigate; any component request may have signed the user in or out.
     livewire: function () {
-      on('livewire:navigate', visitStarted);
+      on('livewire:navigate', function (event) {
+        visitStarted();
+        visitTo(event.detail && event.detail.url);
+      });
       on('livewire:navigated', visitDone);
       window.addEventListener('popstate', visitStarted);
       var hookRequests = function () {

@@ -4,7 +4,7 @@
  * Added by intercom-wizard. The Messenger fetches this token and boots with it, so Intercom
  * can trust who the user is. The signing secret is read from INTERCOM_IDENTITY_SECRET (set it in
  * .env.local or the host's environment; never as a NEXT_PUBLIC_ variable) and never leaves the
- * server. Signed with jose, which runs in both the Node.js and the Edge runtime.
+ * server. Signed with jose.
  */
 import type { NextApiRequest, NextApiResponse } from 'next';
 import { SignJWT } from 'jose';
@@ -18,6 +18,7 @@ import { getAuth } from '@clerk/nextjs/server';
 
 const TOKEN_LIFETIME_SECONDS = 2 * 60 * 60;
 
+// iw:if key=webcrypto
 // The signing key, imported once from the secret: given the secret's bytes, jose imports a new key
 // on every call (about half of each token's cost). Imported on first use, when the environment is
 // complete. Web Crypto, so it works in both the Node.js and the Edge runtime.
@@ -33,6 +34,24 @@ function identitySigningKey(): Promise<CryptoKey> | null {
   }
   return signingKey;
 }
+// iw:end
+// iw:if key=bytes
+// The secret's bytes, read on first use, when the environment is complete. Next.js 11 runs API
+// routes on Node.js 12.22 and newer, where there is no global Web Crypto: jose 4 signs with the
+// bytes through node:crypto.
+let signingKey: Uint8Array | null = null;
+
+function identitySigningKey(): Uint8Array | null {
+  if (signingKey === null) {
+    const secret = process.env.INTERCOM_IDENTITY_SECRET;
+    if (!secret) {
+      return null;
+    }
+    signingKey = new TextEncoder().encode(secret);
+  }
+  return signingKey;
+}
+// iw:end
 
 type IntercomUser = { id: string | number; email?: string | null; name?: string | null };
 
@@ -86,6 +105,6 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuedAt(now)
     .setExpirationTime(now + TOKEN_LIFETIME_SECONDS)
-    .sign(await key);
+    .sign(__IW_SIGNING_KEY__);
   res.status(200).json({ token });
 }

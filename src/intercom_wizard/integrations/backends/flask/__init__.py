@@ -21,6 +21,9 @@ SUPPORTED: SupportTable = (
     Supported("Flask", "python", "flask", (0, 12), (4, 0)),  # 0.12: Blueprint.route(methods=), after_request, jsonify(**kwargs)
     Supported("Python", "language", "python", (3, 6)),  # PyJWT 2.0-2.3 on 3.6
     Supported("Flask-JWT-Extended", "python", "flask-jwt-extended", (3, 0), (5, 0), optional=True),
+    # Before 0.3 `is_authenticated` is a method (always truthy when not called): the endpoint would sign
+    # anonymous visitors. Apps of Flask 0.12's years can still pin 0.2.x.
+    Supported("Flask-Login", "python", "flask-login", (0, 3), optional=True),
 )
 
 # The package that identifies it (what the registry derives its tables from).

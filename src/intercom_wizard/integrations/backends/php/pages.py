@@ -50,9 +50,13 @@ def _output_end_pages(tree: ProjectTree, web_root: str, endpoint_target: str) ->
     """The web root's own scripts that print a page without `<body>` (small login apps: the markup is
     echoed, or a view without <body> is included): the browser supplies <body>, and the end of the
     script is the end of the output, so the tag is appended there (after a `?>` when PHP is still open)."""
+    scripts = tree.glob(".php", under=web_root)
+    # A file another script includes is not where a request's output ends (and markup printed by a
+    # helper included before session_start() or header() would break them).
+    included = {file for path in scripts for file in _included(tree, path, tree.text(path))}
     pages = []
-    for path in tree.glob(".php", under=web_root):
-        if path == endpoint_target or folder_of(path) != web_root:
+    for path in scripts:
+        if path == endpoint_target or folder_of(path) != web_root or path in included:
             continue
         text = tree.text(path)
         if _HTML_TAG.search(text) or any(_HTML_TAG.search(tree.text(view)) for view in _included(tree, path, text)):

@@ -50,7 +50,7 @@ from intercom_wizard.integrations.base import Detection, PlanContext
 from intercom_wizard.integrations.frontends.nextjs.app_router import COMPONENT, plan_app_router
 from intercom_wizard.integrations.frontends.nextjs.csp_nonce import plan_csp_nonce
 from intercom_wizard.integrations.frontends.nextjs.detect import NAME, NextApp, NextjsDetails, detect, next_app
-from intercom_wizard.integrations.frontends.nextjs.pages_router import HOOK, plan_pages_router
+from intercom_wizard.integrations.frontends.nextjs.pages_router import HOOK, jose_spec, plan_pages_router
 from intercom_wizard.integrations.frontends.spa_common import core_module, wire_auth_hooks
 from intercom_wizard.support import Supported, SupportTable
 from intercom_wizard.tree import join
@@ -59,14 +59,13 @@ __all__ = ["DOC", "COMPONENT", "HOOK", "NAME", "PACKAGES", "SERVES_TOKENS", "SOU
 
 # The versions this integration generates code for (docs list the same table).
 SUPPORTED: SupportTable = (
-    Supported("Next.js", "npm", "next", (12, 0), (17, 0)),
+    Supported("Next.js", "npm", "next", (11, 0), (17, 0)),  # 11: Pages Router, jose 4 (pages_router.py)
     Supported("TypeScript", "npm", "typescript", (4, 5), optional=True),  # Next.js' own floor
 )
 DOC: str | None = "docs/frontends-nextjs.md"  # its page under docs/
 PACKAGES: tuple[str, ...] = ("next",)  # the package.json dependency that makes an app a Next.js app
 SOURCE_SUFFIXES: tuple[str, ...] = (".ts", ".tsx", ".js", ".jsx", ".mjs")  # what it creates and edits
 SERVES_TOKENS = True
-JOSE_SPEC = "^6.1.0"
 
 
 def plan(context: PlanContext, detection: Detection[NextjsDetails]) -> None:
@@ -87,7 +86,7 @@ def plan(context: PlanContext, detection: Detection[NextjsDetails]) -> None:
     if options.csp_nonce:
         plan_csp_nonce(context, app)
     if not context.anonymous_only:  # no sign-in: no token route, nothing to sign
-        add_dependency(context, app.spa.root, "jose", JOSE_SPEC, "signs the Intercom identity JWT (Node.js and Edge runtimes)")
+        add_dependency(context, app.spa.root, "jose", jose_spec(tree, app), "signs the Intercom identity JWT (Node.js and Edge runtimes)")
         plan_secret(context, join(app.spa.root, ".env.local"))
     auth_file = join(lib, "auth" + app.spa.extension)
     wire_auth_hooks(context, app.spa, core_path, likely_file=auth_file if tree.exists(auth_file) else core_path)

@@ -1,5 +1,11 @@
 """The Pages Router: a `useIntercomMessenger()` hook called first in the custom App (`pages/_app`),
-listening to `router.events`, and the token endpoint as the API route `pages/api/<endpoint>`."""
+listening to `router.events`, and the token endpoint as the API route `pages/api/<endpoint>`.
+
+Next.js 11 (React 17, webpack 5, Node.js 12.22 and newer): the same hook and route, but the route
+signs with jose 4 (CommonJS and ESM, Node.js 12.20+) from the secret's bytes, since that Node has no
+global Web Crypto and jose 6 is ESM-only for Node.js 20.19+; newer Next.js gets jose 6 and a Web
+Crypto key (which also runs on the Edge runtime).
+"""
 
 from intercom_wizard.edits import parse
 from intercom_wizard.integrations.base import PlanContext
@@ -8,9 +14,23 @@ from intercom_wizard.integrations.frontends.nextjs.detect import NextApp
 from intercom_wizard.integrations.frontends.nextjs.source import default_function, existing, first_statement, language, specifier
 from intercom_wizard.integrations.frontends.spa_common import add_import
 from intercom_wizard.templates import render
-from intercom_wizard.tree import join
+from intercom_wizard.tree import ProjectTree, join
+from intercom_wizard.versions import npm_version
 
 HOOK = "useIntercomMessenger"
+FIRST_WITH_JOSE_6 = (12, 0)  # Next.js 11 may run on Node.js 12.22: no global Web Crypto, no require(esm)
+JOSE_SPEC = "^6.1.0"
+NEXT_11_JOSE_SPEC = "^4.15.9"  # the last jose that runs on Node.js 12 (CommonJS and ESM builds)
+
+
+def before_next_12(tree: ProjectTree, app: NextApp) -> bool:
+    """Next.js 11: its API routes may run on Node.js 12.22, which jose 6 and Web Crypto need newer."""
+    next_version = npm_version(tree, app.spa.root, "next")
+    return next_version is not None and not next_version.at_least(*FIRST_WITH_JOSE_6)
+
+
+def jose_spec(tree: ProjectTree, app: NextApp) -> str:
+    return NEXT_11_JOSE_SPEC if before_next_12(tree, app) else JOSE_SPEC
 
 
 def plan_pages_router(context: PlanContext, app: NextApp, core_path: str) -> None:
@@ -67,6 +87,8 @@ def _pages_route(context: PlanContext, app: NextApp) -> None:
         below_api = "intercom-jwt"
     path = join(app.base, f"pages/api/{below_api}" + app.spa.extension)
     lookup = pages_user_lookup(context, app, path)
-    content = language(render("nextjs/api-route.ts", lookup.choices, auth_module=lookup.module), app)
+    key = "bytes" if before_next_12(context.tree, app) else "webcrypto"
+    signing_key = "key" if key == "bytes" else "await key"  # a Uint8Array, or the Web Crypto key's promise
+    content = language(render("nextjs/api-route.ts", lookup.choices | {"key": key}, auth_module=lookup.module, signing_key=signing_key), app)
     context.builder.create(path, content, f"GET {endpoint}: the signed-in user's Intercom JWT")
     adapter_step(context, path, content, lookup)

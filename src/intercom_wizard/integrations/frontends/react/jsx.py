@@ -12,6 +12,7 @@ from intercom_wizard.edits import indent_unit, indentation_at, insert_lines_afte
 from intercom_wizard.integrations.base import PlanContext
 from intercom_wizard.integrations.frontends.react.detect import SOURCE_SUFFIXES
 from intercom_wizard.integrations.frontends.spa_common import import_path
+from intercom_wizard.js_config import alias_specifier
 from intercom_wizard.plan import Insertion
 from intercom_wizard.sourcefile import SourceText
 from intercom_wizard.tree import ProjectTree
@@ -43,12 +44,13 @@ def element_name(node: SgNode) -> str | None:
 
 
 def local_imports(root: SgNode) -> dict[str, str]:
-    """Names imported from the app's own modules: {'App': './App.tsx'}."""
+    """Names imported from the app's own modules: {'App': './App.tsx'}; an alias path (`@/App`,
+    `~/App`: no package name starts that way) is the app's own too."""
     found = {}
     for statement in root.find_all(kind="import_statement"):
         source = statement.field("source")
         module = source.text()[1:-1] if source is not None else ""
-        if not module.startswith("."):
+        if not module.startswith((".", "@/", "~/")):
             continue
         clause = next((c for c in statement.children() if c.kind() == "import_clause"), None)
         for name in clause.find_all(kind="identifier") if clause else []:
@@ -100,7 +102,7 @@ def add_component_import(context: PlanContext, path: str, component_path: str, c
     """Import the component where it is rendered, written like the file's own imports."""
     source = context.tree.read(path)
     root = parse(source.text, language(path))
-    specifier = import_path(path, component_path)
+    specifier = alias_specifier(context.tree, path, component_path) or import_path(path, component_path)
     if _uses_extensions(root):
         specifier += posixpath.splitext(component_path)[1]
     statement = f"import {{ {component} }} from '{specifier}';"

@@ -22,6 +22,7 @@ from intercom_wizard.integrations.frontends.react.jsx import (
     local_imports,
 )
 from intercom_wizard.integrations.frontends.spa_common import SpaApp
+from intercom_wizard.js_config import alias_target
 from intercom_wizard.plan import Insertion
 from intercom_wizard.sourcefile import SourceText
 from intercom_wizard.tree import ProjectTree, join
@@ -116,7 +117,7 @@ def _route_component(route: SgNode) -> str | None:
 
 
 def _resolve(tree: ProjectTree, importer: str, module: str) -> str | None:
-    base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), module))
+    base = alias_target(tree, importer, module) or posixpath.normpath(posixpath.join(posixpath.dirname(importer), module))
     candidates = [base] if base.endswith(SOURCE_SUFFIXES) else [base + s for s in SOURCE_SUFFIXES]
     candidates += [join(base, "index" + s) for s in SOURCE_SUFFIXES]
     return next((c for c in candidates if tree.exists(c)), None)

@@ -21,6 +21,7 @@ from intercom_wizard.integrations.frontends.spa_common.auth_functions import (
 from intercom_wizard.integrations.frontends.spa_common.core import SpaApp, import_path
 from intercom_wizard.integrations.frontends.spa_common.imports import import_insertion, in_file_style, language_of
 from intercom_wizard.integrations.frontends.spa_common.success import SuccessPoint, success_point
+from intercom_wizard.integrations.frontends.spa_common.token_write import TokenWrite, indentation_of, token_write
 from intercom_wizard.js_config import alias_specifier
 from intercom_wizard.plan import Insertion
 from intercom_wizard.style import infer_js_style
@@ -43,7 +44,7 @@ def wire_auth_hooks(context: PlanContext, app: SpaApp, core_path: str, *, likely
     """
     if context.anonymous_only:
         return  # no sign-in to hook into
-    calls: dict[str, list[tuple[str, AuthFunction, str]]] = {}
+    calls: dict[str, list[tuple[str, AuthFunction | TokenWrite, str]]] = {}
     for hook, pattern, position in (("intercomLogout", LOGOUT_NAME, "first"), ("intercomLogin", LOGIN_NAME, "last")):
         call = hook_call(context.tree, likely_file, hook)
         found_functions = [f for f in find_auth_functions(context.tree, app, pattern) if not is_server_module(context.tree, f.file)]
@@ -53,6 +54,12 @@ def wire_auth_hooks(context: PlanContext, app: SpaApp, core_path: str, *, likely
             problem = _success_problem(context, candidates[0])
         if len(candidates) == 1 and problem is None:
             calls.setdefault(candidates[0].file, []).append((hook, candidates[0], position))
+            continue
+        stored = token_write(context, app, removal=hook == "intercomLogout")
+        if stored is not None:
+            # No single function with a certain place, but the one statement that stores (removes) the
+            # access token the Messenger sends: right after (before) it, the app is signed in (out).
+            calls.setdefault(stored.file, []).append((hook, stored, "stored"))
             continue
         action = "logout" if hook == "intercomLogout" else "login"
         moment = "before it clears the session" if action == "logout" else "after the user is signed in"
@@ -89,7 +96,7 @@ def _success_problem(context: PlanContext, function: AuthFunction) -> str | None
     return point if isinstance(point, str) else None
 
 
-def _wire_file(context: PlanContext, path: str, hooks: list[tuple[str, AuthFunction, str]], core_path: str) -> None:
+def _wire_file(context: PlanContext, path: str, hooks: list[tuple[str, AuthFunction | TokenWrite, str]], core_path: str) -> None:
     names = sorted(hook for hook, _, _ in hooks)
     specifier = alias_specifier(context.tree, path, core_path) or import_path(path, core_path)
     statement = in_file_style(context.tree, path, f"import {{ {', '.join(names)} }} from '{specifier}';")
@@ -102,10 +109,15 @@ def _wire_file(context: PlanContext, path: str, hooks: list[tuple[str, AuthFunct
     context.builder.insert(path, [imported, *calls], "calls the Messenger's login/logout hooks from the app's own")
 
 
-def _call_insertions(context: PlanContext, function: AuthFunction, hook: str, position: str) -> list[Insertion]:
+def _call_insertions(context: PlanContext, function: AuthFunction | TokenWrite, hook: str, position: str) -> list[Insertion]:
     source = context.tree.read(function.file)
     text = source.text
     call = hook_call(context.tree, function.file, hook)
+    if isinstance(function, TokenWrite):
+        if function.removal:
+            return [Insertion(line_start(text, function.statement_start), source.native(f"{indentation_of(text, function)}{call}\n"))]
+        end = text.find("\n", function.statement_end)
+        return [Insertion(len(text) if end == -1 else end + 1, source.native(f"{indentation_of(text, function)}{call}\n"))]
     if position == "first":
         statements = [c for c in function.body.children() if c.kind() not in ("{", "}")]
         if statements:

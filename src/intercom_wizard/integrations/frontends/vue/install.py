@@ -9,15 +9,17 @@ from intercom_wizard.edits import insert_lines_after, insert_lines_before, last_
 from intercom_wizard.integrations.base import PlanContext
 from intercom_wizard.integrations.frontends.spa_common import import_path
 from intercom_wizard.integrations.frontends.vue.entry import Mount, chain_base
+from intercom_wizard.js_config import alias_specifier
 from intercom_wizard.plan import Insertion
 from intercom_wizard.sourcefile import SourceText
+from intercom_wizard.tree import ProjectTree
 
 PLUGIN = "intercomMessenger"
 
 
 def install_plugin(context: PlanContext, mount: Mount, plugin_path: str, use_call: str) -> None:
     source = context.tree.read(mount.file)
-    plugin_import, semicolon = import_plugin(source, mount.root, mount.file, plugin_path)
+    plugin_import, semicolon = import_plugin(source, mount.root, mount.file, plugin_path, context.tree)
     if mount.app_variable is None:
         use = _chained_use(source, mount, use_call)
     else:
@@ -25,14 +27,15 @@ def install_plugin(context: PlanContext, mount: Mount, plugin_path: str, use_cal
     context.builder.insert(mount.file, [use, plugin_import], "installs the Messenger plugin on the Vue app before it is mounted")
 
 
-def import_plugin(source: SourceText, root: SgNode, file: str, plugin_path: str) -> tuple[Insertion, str]:
+def import_plugin(source: SourceText, root: SgNode, file: str, plugin_path: str, tree: ProjectTree | None = None) -> tuple[Insertion, str]:
     """The plugin's import after the file's last import, and the file's statement ending (`;` or none)."""
     # The new import follows the file's own style: its quotes and whether statements end with `;`.
     anchor = last_import(root, "typescript")
     anchor_source = anchor.field("source") if anchor is not None else None
     quote = '"' if anchor_source is not None and anchor_source.text().startswith('"') else "'"
     semicolon = ";" if anchor is not None and anchor.text().rstrip().endswith(";") else ""
-    specifier = import_path(file, plugin_path)
+    # Through the project's alias (`@/...`) where this file's own imports use it.
+    specifier = (alias_specifier(tree, file, plugin_path) if tree else None) or import_path(file, plugin_path)
     statement = f"import {{ {PLUGIN} }} from {quote}{specifier}{quote}{semicolon}"
     if anchor is not None:
         return insert_lines_after(source, anchor.range().end.index, statement), semicolon

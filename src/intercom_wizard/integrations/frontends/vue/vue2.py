@@ -49,7 +49,7 @@ def find_root_instance(tree: ProjectTree, path: str) -> RootInstance | None:
 def install_vue2_plugin(context: PlanContext, instance: RootInstance, plugin_path: str) -> None:
     """The plugin's import, and `Vue.use(intercomMessenger[, { router }])` above `new Vue(...)`."""
     source = context.tree.read(instance.file)
-    plugin_import, semicolon = import_plugin(source, instance.root, instance.file, plugin_path)
+    plugin_import, semicolon = import_plugin(source, instance.root, instance.file, plugin_path, context.tree)
     line = f"{instance.vue}.{use_call(instance)}"
     previous = _last_use_before(instance)
     if previous is not None:
