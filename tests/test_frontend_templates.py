@@ -24,6 +24,7 @@ TEMPLATES = resources.files("intercom_wizard.templates")
 VALUES = {
     "core_import": "@/lib/intercom-messenger",
     "hook_import": "@/lib/use-intercom-messenger",
+    "signing_key": "key",
     "auth_module": "@/lib/session",
     "next_server_import": "import { connection, NextResponse } from 'next/server';",
     "response": "NextResponse",
