@@ -23,7 +23,7 @@ from intercom_wizard.integrations.frontends.ember.javascript import strip_ember_
 from intercom_wizard.integrations.frontends.ember.modules import module_prefix, module_specifier
 from intercom_wizard.integrations.frontends.spa import framework_apps, uses_typescript
 from intercom_wizard.integrations.frontends.spa_common import SpaApp, core_module, spa_app, wire_auth_hooks
-from intercom_wizard.integrations.package_json import read_package_json
+from intercom_wizard.integrations.package_json import manifest_of, read_package_json
 from intercom_wizard.support import Supported, SupportTable
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
@@ -70,7 +70,7 @@ def detect(tree: ProjectTree) -> list[Detection[EmberDetails]]:
 
 def details_of(tree: ProjectTree, root: str) -> EmberDetails:
     """What detection knows of the Ember app in `root`."""
-    manifest = read_package_json(tree, join(root, "package.json"))
+    manifest = read_package_json(tree, manifest_of(tree, root))
     return EmberDetails(typescript=uses_typescript(tree, root, manifest), module_prefix=module_prefix(tree, root, manifest.get("name")))
 
 

@@ -12,7 +12,7 @@ from intercom_wizard.integrations.backends.npm_common import add_dependency
 from intercom_wizard.integrations.base import Detection, PlanContext
 from intercom_wizard.integrations.frontends.api_base import ApiBase, find_api_base
 from intercom_wizard.integrations.frontends.spa import uses_typescript
-from intercom_wizard.integrations.package_json import dependencies_of, read_package_json
+from intercom_wizard.integrations.package_json import dependencies_of, manifest_of, read_package_json
 from intercom_wizard.options import ClientAuth, InstallOptions, TokenEncoding
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
@@ -40,7 +40,7 @@ class SpaApp:
 
 def spa_app(tree: ProjectTree, detection: Detection[Any], source_dir: str = "src") -> SpaApp:
     root = detection.root
-    manifest = read_package_json(tree, join(root, "package.json"))
+    manifest = read_package_json(tree, manifest_of(tree, root))
     typescript = uses_typescript(tree, root, manifest)
     return SpaApp(root, join(root, source_dir), typescript, manifest)
 
@@ -72,7 +72,14 @@ def core_module(
                 "warning",
             )
     source = core_source(context.options, anonymous_only=context.anonymous_only, sdk_import=sdk_import, app_api=api_base, module_file=path)
-    source = source if path.endswith((".ts", ".tsx")) else strip_types(source)
+    if not path.endswith((".ts", ".tsx")):
+        source = strip_types(source)
+        # Imported here: babel_runtime reads SpaApp from this module.
+        from intercom_wizard.integrations.frontends.spa_common.babel_runtime import RUNTIME_IMPORT, RUNTIME_PACKAGE, needs_regenerator_runtime, runtime_spec
+
+        if needs_regenerator_runtime(context.tree, app):
+            source = RUNTIME_IMPORT + source
+            add_dependency(context, app.root, RUNTIME_PACKAGE, runtime_spec(context.tree, app), "regeneratorRuntime for the async functions the app's Babel compiles")
     context.builder.create(
         path,
         fit(source) if fit is not None else source,
