@@ -196,3 +196,22 @@ def test_where_the_body_is_swapped_the_tag_ends_head_with_the_navigation_attribu
     assert tag == "script(src='/intercom-messenger.js', data-turbo-track=\"reload\", defer)"
     edited = _apply(text, pug.script_tag_insertion(SourceText(text, "\n", False), tag, in_head=True))
     assert edited == f"doctype html\nhtml\n  head\n    title Shop\n    {tag}\n  body\n    block content\n"
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["cp -R src/static dist/", "cpx 'src/static/**' dist/static", "shx cp -r ./src/static dist", 'copyfiles -u 1 "src/static/**" dist'],
+)
+def test_a_copy_command_in_package_json_is_where_the_script_goes(tmp_path: Path, cli, command: str) -> None:  # type: ignore[no-untyped-def]
+    site = dict(PUG_LAYOUT_SITE)
+    site["tools/build.js"] = site["tools/build.js"].replace("fs.cpSync('src/static', 'dist/static', { recursive: true });\n", "")
+    manifest = json.loads(site["package.json"])
+    manifest["scripts"] = {"build": f"node tools/build.js && {command}"}
+    site["package.json"] = json.dumps(manifest, indent=2) + "\n"
+    write_files(tmp_path, site)
+    _commit(tmp_path)
+    result = cli("install", str(tmp_path), "--workspace-id", "abc12345", "--yes", "--no-install", "--dry-run", "--json")
+    assert result.exit_code == 0, result.stderr
+    plan = json.loads(result.stdout)
+    assert "src/static/intercom-messenger.js" in {change["path"] for change in plan["changes"]}
+    assert "+\t\tscript(src='static/intercom-messenger.js', defer)\n" in plan["diff"]

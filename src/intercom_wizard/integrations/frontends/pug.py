@@ -115,7 +115,9 @@ def find_pug_site(tree: ProjectTree) -> PugSite | None:
     if not layouts:
         return None
     scripts = _build_scripts(tree, manifest)
-    source, url = _copied_assets(tree, scripts)
+    source, url = _copied_by_command(tree, manifest)
+    if source is None:
+        source, url = _copied_assets(tree, scripts)
     return PugSite(tuple(layouts), scripts[0] if scripts else "package.json", source, url)
 
 
@@ -126,6 +128,21 @@ def _build_scripts(tree: ProjectTree, manifest: dict[str, object]) -> list[str]:
     found = [posixpath.normpath(p) for p in named if tree.exists(posixpath.normpath(p))]
     beside = [p for folder in dict.fromkeys(folder_of(p) for p in found) for p in tree.glob(".js", ".cjs", ".mjs", under=folder) if folder]
     return list(dict.fromkeys(found + beside))
+
+
+# `cp -R src/assets dist`, `cpx "src/static/**" dist/static`, `copyfiles -u 1 "src/img/**" dist`.
+_COPY_COMMAND = re.compile(r"""(?:^|[;&|]\s*)(?:cp|cpx|cpy|ncp|copyfiles|shx\s+cp)\b[^;&|]*?['"]?(?:\./)?(src/[\w.-]+)""")
+
+
+def _copied_by_command(tree: ProjectTree, manifest: dict[str, object]) -> tuple[str | None, str | None]:
+    """A folder an npm script copies with a copy command (no build script of its own)."""
+    commands = manifest.get("scripts")
+    for command in commands.values() if isinstance(commands, dict) else []:
+        for match in _COPY_COMMAND.finditer(command if isinstance(command, str) else ""):
+            folder = match.group(1)
+            if tree.resolve(folder).is_dir():
+                return folder, posixpath.basename(folder)
+    return None, None
 
 
 def _copied_assets(tree: ProjectTree, scripts: list[str]) -> tuple[str | None, str | None]:
