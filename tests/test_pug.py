@@ -215,3 +215,16 @@ def test_a_copy_command_in_package_json_is_where_the_script_goes(tmp_path: Path,
     plan = json.loads(result.stdout)
     assert "src/static/intercom-messenger.js" in {change["path"] for change in plan["changes"]}
     assert "+\t\tscript(src='static/intercom-messenger.js', defer)\n" in plan["diff"]
+
+
+@NEEDS_NPM
+def test_insecure_on_a_pug_site_is_script_text_blocks_that_compile(tmp_path: Path, cli, pug_package: Path) -> None:  # type: ignore[no-untyped-def]
+    write_files(tmp_path, PUG_LAYOUT_SITE)
+    _commit(tmp_path)
+    result, files = install_and_check_uninstall(cli, tmp_path, "--insecure", exit_code=0)
+    layout = files["src/views/layouts/base.pug"]
+    assert "\t\tfooter Made here\n\t\tscript.\n\t\t\t  // INSECURE" in layout, layout
+    (tmp_path / "src/views/layouts/base.pug").write_text(layout)  # uninstall restored it: render the installed one
+    html = _render(pug_package, tmp_path / "src/views/index.pug")
+    assert html.endswith("})();</script></body></html>"), html
+    assert "<footer>Made here</footer><script>  // INSECURE" in html and 'app_id: "abc12345"' in html

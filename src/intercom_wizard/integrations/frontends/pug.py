@@ -58,8 +58,20 @@ def script_tag(src: str, *, nonce: str | None = None, attributes: str = "") -> s
     return f"script(src='{src}'{extra}, defer)"
 
 
+def text_blocks(html: str, unit: str) -> str:
+    """HTML `<script>...</script>` blocks as Pug `script.` text blocks (their JS one `unit` deeper)."""
+    lines: list[str] = []
+    for line in html.splitlines():
+        stripped = line.strip()
+        if stripped == "<script>":
+            lines.append("script.")
+        elif stripped and stripped != "</script>":
+            lines.append(unit + line)
+    return "\n".join(lines)
+
+
 def script_tag_insertion(source: SourceText, tag: str, *, in_head: bool = False) -> Insertion | None:
-    """One line after the last line inside the `body` (or `head`) element, at its children's indentation;
+    """The tag's line(s) after the last line inside the `body` (or `head`) element, at its children's indentation;
     None when the file has no such element of its own (a fragment, or `body: ...` on one line)."""
     text = source.text
     match = (_HEAD if in_head else _BODY).search(text)
@@ -68,7 +80,8 @@ def script_tag_insertion(source: SourceText, tag: str, *, in_head: bool = False)
     body_indent = match.group(1)
     line_end = text.find("\n", match.start())
     if line_end == -1:  # `body` is the file's last line, without a newline
-        return Insertion(len(text), source.native("\n" + body_indent + indent_unit(text) + tag + "\n"))
+        child = body_indent + indent_unit(text)
+        return Insertion(len(text), source.native("\n" + "".join(child + line + "\n" for line in tag.splitlines())))
     position, child_indent = line_end + 1, None
     insert_at = position
     while position < len(text):
@@ -85,7 +98,7 @@ def script_tag_insertion(source: SourceText, tag: str, *, in_head: bool = False)
     if child_indent is None:
         child_indent = body_indent + indent_unit(text)
     lead = "" if insert_at == 0 or text[insert_at - 1] == "\n" else "\n"
-    return Insertion(insert_at, source.native(lead + child_indent + tag + "\n"))
+    return Insertion(insert_at, source.native(lead + "".join(child_indent + line + "\n" for line in tag.splitlines())))
 
 
 @dataclass(frozen=True)
