@@ -23,6 +23,7 @@ from intercom_wizard.integrations.frontends import pug
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
 from intercom_wizard.plan import Insertion
 from intercom_wizard.sourcefile import SourceText
+from intercom_wizard.verify.browser import chromium_available
 
 PUG_VERSION = "3.0.3"
 TAG = "script(src='/intercom-messenger.js', defer)"
@@ -170,6 +171,15 @@ def test_express_generator_app_with_pug_views_runs_signed_out_and_with_two_users
         assert page.status == 200 and page.body.endswith('<script src="/intercom-messenger.js" defer></script></body></html>'), page.body
         assert BrowserlessClient(base).get("/intercom-messenger.js").status == 200
         a, b = check_two_users(base, SECRET, rimmer, cat, sign_in, sign_out)
+        if chromium_available():  # and in Chromium: signed out, both users through the Pug login form, sign-out
+            verified = cli(
+                "verify", base + "/", "--workspace-id", "abc12345", "--login-url", "/login",
+                "--user", "rimmer@example.com:hologram", "--user", "cat@example.com:looking-good",
+                "--logout-selector", "form[action='/logout'] button", "--json",
+            )  # fmt: skip
+            checks = {check["id"]: check["status"] for check in json.loads(verified.stdout)["checks"]}
+            assert verified.exit_code == 0, checks
+            assert [checks[name] for name in ("anonymous", "signed-in", "identity", "logout")] == ["pass"] * 4, checks
     assert (a["user_id"], b["user_id"]) == ("7", "8")
 
 
