@@ -6,8 +6,11 @@
   pages and the built dist/ do not), the script goes where the build copies its assets, byte-exact
   uninstall; a build that copies no assets: exit 4 with a manual step naming the build script;
 - the edited templates compiled by the real `pug` package (pinned): the script tag ends the rendered <body>;
+- the assets folder from a copy command in package.json's scripts (cp, cpx, shx cp, copyfiles);
 - an express-generator-shaped app with Pug views and a session sign-in, run for real: the rendered
-  pages carry the tag, the token endpoint answers 401 signed out and distinct ids for two users.
+  pages carry the tag, the token endpoint answers 401 signed out and distinct ids for two users, and
+  `verify` passes in Chromium; its layout prints res.locals.cspNonce (`nonce=cspNonce`) under --csp-nonce;
+- the tag ends `head` where the body is swapped (Turbo); --insecure writes `script.` blocks that compile.
 """
 
 import json
