@@ -212,6 +212,14 @@ class ClientAuth(str, Enum):
     BEARER = "bearer"  # an access token kept by the front end, sent in the Authorization header
 
 
+def parse_folder(value: str) -> str:
+    """A folder inside the project as detection names it: relative, `/`-separated, "" for the root."""
+    parts = [part for part in value.strip().replace("\\", "/").split("/") if part not in ("", ".")]
+    if value.strip().startswith("/") or ".." in parts:
+        raise BadInput(f"--frontend-root {value!r} is not a folder inside the project.", hint="Give it relative to the project, e.g. apps/web.")
+    return "/".join(parts)
+
+
 def parse_origin(value: str) -> str:
     """A browser origin: scheme, host and port only; https unless the host is this machine. Normalised
     (lowercase, default port dropped), because CORS compares it with the Origin header byte for byte."""

@@ -8,9 +8,10 @@ from intercom_wizard.existing import Finding, find_existing_intercom
 from intercom_wizard.integrations import BACKENDS, FRONTENDS
 from intercom_wizard.integrations.backends.npm_common import package_manager
 from intercom_wizard.integrations.base import BackendDetails, Detection
+from intercom_wizard.integrations.package_json import manifest_of
 from intercom_wizard.receipt import Receipt, load_receipt
 from intercom_wizard.support import versions_json
-from intercom_wizard.tree import ProjectTree, join
+from intercom_wizard.tree import ProjectTree
 
 
 @dataclass
@@ -58,5 +59,5 @@ def detect(root: Path) -> Project:
     laravel_roots = {d.root for d in backends if d.name == "laravel"}
     spas = [d for d in spas if d.root not in laravel_roots]
     frontends = spas or FRONTENDS["html"].detect(tree)
-    managers = {d.root or ".": package_manager(tree, d.root) for d in backends + frontends if tree.exists(join(d.root, "package.json"))}
+    managers = {d.root or ".": package_manager(tree, d.root) for d in backends + frontends if tree.exists(manifest_of(tree, d.root))}
     return Project(tree, frontends, backends, receipt, find_existing_intercom(tree, receipt), managers)

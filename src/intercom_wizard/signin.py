@@ -27,6 +27,13 @@ MAX_BYTES = 500_000
 # Folders whose code is not the app's own sign-in (its tests may log a fake user in).
 SKIPPED_PARTS = frozenset({"test", "tests", "spec", "specs", "__tests__", "e2e", "cypress", "fixtures", "migrations"})
 
+
+def _in_test_folder(path: PurePosixPath) -> bool:
+    """Under a test folder, or an Nx end-to-end project (`apps/cart-e2e`: Nx names them `<app>-e2e`)."""
+    folders = path.parts[:-1]
+    return bool(set(folders) & SKIPPED_PARTS) or any(folder.endswith("-e2e") for folder in folders)
+
+
 AUTH_PACKAGES = re.compile(
     r"""["'\s^](?:flask[-_]login|flask[-_]jwt[-_]extended|flask[-_]security\S*|flask[-_]httpauth|django[-_]allauth|
     djangorestframework[-_]simplejwt|fastapi[-_]users|authlib|python[-_]jose|passport(?:-[\w-]+)?|express[-_]jwt|
@@ -75,7 +82,7 @@ def find_sign_in(tree: ProjectTree, backend: Detection[BackendDetails] | None, r
     code_suffixes = (*CODE_SUFFIXES, *component_suffixes())  # and the front ends' own kinds (.vue)
     for path in tree.files:
         name = PurePosixPath(path)
-        if path in ours or path == RECEIPT_PATH or "intercom" in name.name.lower() or set(name.parts[:-1]) & SKIPPED_PARTS:
+        if path in ours or path == RECEIPT_PATH or "intercom" in name.name.lower() or _in_test_folder(name):
             continue
         patterns = (AUTH_PACKAGES,) if name.name in MANIFESTS else (CODE_EVIDENCE, AUTH_PACKAGES) if path.endswith(code_suffixes) else ()
         if not patterns or ".test." in name.name or ".spec." in name.name:

@@ -45,3 +45,22 @@ def dependencies_of(manifest: dict[str, Any]) -> dict[str, str]:
         if isinstance(section, dict):
             merged.update(section)
     return merged
+
+
+def manifest_folder(tree: ProjectTree, folder: str) -> str:
+    """The folder whose package.json holds the dependencies of the code in `folder`: its own, else the
+    nearest one above it (an Nx integrated repository's apps have only a project.json; the workspace
+    root's package.json declares their dependencies and is where npm installs go)."""
+    current = folder
+    while True:
+        if tree.exists(f"{current}/package.json" if current else "package.json"):
+            return current
+        if not current:
+            return folder
+        current = current.rsplit("/", 1)[0] if "/" in current else ""
+
+
+def manifest_of(tree: ProjectTree, folder: str) -> str:
+    """The path of the package.json that declares the dependencies of the app in `folder`."""
+    found = manifest_folder(tree, folder)
+    return f"{found}/package.json" if found else "package.json"

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
+from intercom_wizard.integrations.package_json import manifest_folder
 from intercom_wizard.tree import ProjectTree, join
 from intercom_wizard.versions.common import Found, Release, folders_up, parse_release, read_json, text_of
 from intercom_wizard.versions.ranges import npm_range_floor
@@ -23,7 +24,7 @@ def npm_version(tree: ProjectTree, root: str, package: str) -> Found | None:
         if locked is not None:
             return locked
     if spec is not None and (floor := npm_range_floor(spec)) is not None:
-        return Found(package, floor, "declared", f"{join(root, 'package.json')} range {spec} (lowest allowed)")
+        return Found(package, floor, "declared", f"{join(manifest_folder(tree, root), 'package.json')} range {spec} (lowest allowed)")
     return None
 
 
@@ -37,6 +38,7 @@ def _json_version(path: Path) -> Release | None:
 
 
 def _npm_spec(tree: ProjectTree, root: str, package: str) -> str | None:
+    root = manifest_folder(tree, root)  # an Nx app without a package.json: the workspace root's
     manifest = read_json(tree, join(root, "package.json")) if tree.exists(join(root, "package.json")) else None
     if not isinstance(manifest, dict):
         return None
@@ -115,5 +117,6 @@ def module_system(tree: ProjectTree, root: str, entry: str | None = None) -> Lit
         return "esm"
     if entry is not None and entry.endswith((".cjs", ".cts")):
         return "commonjs"
+    root = manifest_folder(tree, root)
     manifest = read_json(tree, join(root, "package.json")) if tree.exists(join(root, "package.json")) else None
     return "esm" if isinstance(manifest, dict) and manifest.get("type") == "module" else "commonjs"

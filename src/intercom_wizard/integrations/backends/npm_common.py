@@ -3,7 +3,7 @@
 import posixpath
 
 from intercom_wizard.integrations.base import PlanContext
-from intercom_wizard.integrations.package_json import read_package_json
+from intercom_wizard.integrations.package_json import manifest_folder, read_package_json
 from intercom_wizard.jsonedit import insert_into_section, member_entry
 from intercom_wizard.plan import DependencyChange
 from intercom_wizard.tree import ProjectTree, join
@@ -36,9 +36,11 @@ def package_manager(tree: ProjectTree, root: str) -> str:
 
 
 def add_dependency(context: PlanContext, root: str, package: str, spec: str, reason: str) -> None:
-    """Insert `"package": "spec"` into dependencies, in npm's alphabetical order, keeping the indentation."""
-    path = join(root, "package.json")
+    """Insert `"package": "spec"` into dependencies, in npm's alphabetical order, keeping the indentation
+    (into the workspace root's package.json for an app that has none of its own)."""
     tree = context.tree
+    root = manifest_folder(tree, root)
+    path = join(root, "package.json")
     manifest = read_package_json(tree, path)
     context.builder.dependencies.append(DependencyChange("npm", package, spec, path, package_manager(tree, root)))
     section = manifest.get("dependencies")

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from intercom_wizard.integrations.nx import NxProject, declares_apps_below, frontend_framework, nx_applications
 from intercom_wizard.integrations.package_json import dependencies_of, read_package_json
 from intercom_wizard.tree import ProjectTree, folder_of, join
 
@@ -62,16 +63,19 @@ class FrameworkApp:
     manifest_path: str
     package: str  # the dependency that identified the framework
     manifest: dict[str, Any]  # the parsed package.json (read once here, for the details)
+    nx_project: str | None = None  # an Nx app's project.json, when the manifest is its workspace's
 
     @property
     def evidence(self) -> tuple[str, ...]:
-        return (f"{self.manifest_path}: depends on {self.package}",)
+        declared = f"{self.manifest_path}: depends on {self.package}"
+        return (declared,) if self.nx_project is None else (f"{self.nx_project}: an Nx application", declared)
 
 
 def framework_apps(tree: ProjectTree, name: str) -> list[FrameworkApp]:
     """Apps whose package.json makes them `name` apps (most specific framework first); in a
     workspace, only the packages that something serves."""
     found = []
+    nx_apps = nx_applications(tree)
     for path in tree.named("package.json"):
         manifest = read_package_json(tree, path)
         framework = framework_of(manifest)
@@ -80,7 +84,28 @@ def framework_apps(tree: ProjectTree, name: str) -> list[FrameworkApp]:
         folder = folder_of(path)
         if folder and is_workspace_member(tree, folder) and not is_served(tree, folder, manifest):
             continue
+        if declares_apps_below(tree, folder, nx_apps):
+            continue  # an Nx integrated repo's root: it declares its apps' dependencies, its apps are below
         found.append(FrameworkApp(folder, path, framework[1], manifest))
+    return found + _nx_framework_apps(tree, name, nx_apps)
+
+
+def _nx_framework_apps(tree: ProjectTree, name: str, nx_apps: list[NxProject]) -> list[FrameworkApp]:
+    """Nx applications (project.json only) built with `name`; the workspace root's package.json
+    declares the framework and stands as their manifest."""
+    # Imported here for the same reason as in framework_of.
+    from intercom_wizard.integrations.registry import spa_packages
+
+    found = []
+    for project in nx_apps:
+        if frontend_framework(tree, project) != name:
+            continue
+        manifest_path = join(project.workspace, "package.json")
+        manifest = read_package_json(tree, manifest_path)
+        dependencies = dependencies_of(manifest)
+        package = next((package for package, framework in spa_packages() if framework == name and package in dependencies), None)
+        if package is not None:
+            found.append(FrameworkApp(project.folder, manifest_path, package, manifest, project.project_json))
     return found
 
 

@@ -2,6 +2,7 @@
 bearer-token libraries it authenticates API calls with (the session user is session.py's job)."""
 
 import re
+from typing import Any
 
 from ast_grep_py import SgNode
 
@@ -11,6 +12,7 @@ from intercom_wizard.integrations.backends.express.details import ExpressDetails
 from intercom_wizard.integrations.backends.express.jwt_middleware import claims_property
 from intercom_wizard.integrations.backends.express.session import JS_LITERALS, JS_SUFFIXES, TS_SUFFIXES, js_resolver, language_of, session_user
 from intercom_wizard.integrations.base import Detection, TokenAuth
+from intercom_wizard.integrations.nx import frontend_framework, nx_applications
 from intercom_wizard.integrations.package_json import dependencies_of, read_package_json
 from intercom_wizard.tree import ProjectTree, folder_of, join
 
@@ -62,40 +64,51 @@ def detect(tree: ProjectTree) -> list[Detection[ExpressDetails]]:
         dependencies = dependencies_of(manifest)
         if "express" not in dependencies:
             continue
-        root = folder_of(manifest_path)
-        nested = {folder_of(other) for other in tree.named("package.json") if other != manifest_path and folder_of(other).startswith(f"{root}/" if root else "")}
-        candidates = []
-        for path in tree.glob(*JS_SUFFIXES, *TS_SUFFIXES, under=root):
-            relative = path[len(root) + 1 :] if root else path
-            if NOT_SERVED.search(relative) or _is_ember_cli_server(root, dependencies, path):
-                continue
-            if any(path.startswith(f"{package}/") for package in nested):
-                continue  # belongs to a workspace package of its own
-            text = tree.text(path)
-            if "express()" not in text:
-                continue
-            created = find_creation(parse(text, language_of(path)), language_of(path))
-            if created is not None:
-                candidates.append((path, created))
-        if not candidates:
-            continue
-        # One server per package: the shallowest, best-named module that creates the app.
-        path, created = min(candidates, key=lambda candidate: _server_rank(root, candidate[0]))
-        user = session_user(tree, root)
-        token_auth, token_user = _token_auth(tree, root, dependencies)
-        app_var = created.get_match("APP")
-        details = ExpressDetails(
-            entry_file=path,
-            app_var=app_var.text() if app_var is not None else "app",
-            sign_in=None if user.kind == "none" else user.kind,
-            token_auth=token_auth,
-            esm=manifest.get("type") == "module" or path.endswith(".mjs"),
-            typescript=path.endswith(TS_SUFFIXES),
-            user=user,
-            token_user=token_user,
-        )
-        found.append(Detection(NAME, "backend", root, (f"{manifest_path}: depends on express", f"{path}: {created.text()}"), details))
+        workspace = folder_of(manifest_path)
+        nested = {folder_of(other) for other in tree.named("package.json") if other != manifest_path and folder_of(other).startswith(f"{workspace}/" if workspace else "")}
+        # An Nx integrated repo: each Node application (project.json only) is a server of its own.
+        servers = [project.folder for project in nx_applications(tree, workspace) if frontend_framework(tree, project) is None] or [workspace]
+        for root in servers:
+            detection = _server(tree, manifest_path, manifest, root, nested)
+            if detection is not None:
+                found.append(detection)
     return found
+
+
+def _server(tree: ProjectTree, manifest_path: str, manifest: dict[str, Any], root: str, nested: set[str]) -> Detection[ExpressDetails] | None:
+    """The Express app served from `root` (a package, or an Nx application), if one is created there."""
+    dependencies = dependencies_of(manifest)
+    candidates = []
+    for path in tree.glob(*JS_SUFFIXES, *TS_SUFFIXES, under=root):
+        relative = path[len(root) + 1 :] if root else path
+        if NOT_SERVED.search(relative) or _is_ember_cli_server(root, dependencies, path):
+            continue
+        if any(path.startswith(f"{package}/") for package in nested):
+            continue  # belongs to a workspace package of its own
+        text = tree.text(path)
+        if "express()" not in text:
+            continue
+        created = find_creation(parse(text, language_of(path)), language_of(path))
+        if created is not None:
+            candidates.append((path, created))
+    if not candidates:
+        return None
+    # One server per package: the shallowest, best-named module that creates the app.
+    path, created = min(candidates, key=lambda candidate: _server_rank(root, candidate[0]))
+    user = session_user(tree, root)
+    token_auth, token_user = _token_auth(tree, root, dependencies)
+    app_var = created.get_match("APP")
+    details = ExpressDetails(
+        entry_file=path,
+        app_var=app_var.text() if app_var is not None else "app",
+        sign_in=None if user.kind == "none" else user.kind,
+        token_auth=token_auth,
+        esm=manifest.get("type") == "module" or path.endswith(".mjs"),
+        typescript=path.endswith(TS_SUFFIXES),
+        user=user,
+        token_user=token_user,
+    )
+    return Detection(NAME, "backend", root, (f"{manifest_path}: depends on express", f"{path}: {created.text()}"), details)
 
 
 def _token_auth(tree: ProjectTree, root: str, dependencies: dict[str, str]) -> tuple[TokenAuth | None, SignedInUser | None]:

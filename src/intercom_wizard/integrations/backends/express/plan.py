@@ -17,6 +17,7 @@ from intercom_wizard.integrations.backends.express.jwt_middleware import JwtMidd
 from intercom_wizard.integrations.backends.express.session import JS_SUFFIXES, TS_SUFFIXES, language_of
 from intercom_wizard.integrations.backends.npm_common import add_dependency
 from intercom_wizard.integrations.base import Detection, PlanContext
+from intercom_wizard.integrations.package_json import manifest_of
 from intercom_wizard.options import ClientAuth
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
@@ -195,7 +196,7 @@ def _after_session_middleware(root: SgNode, app_var: str, language: str = "javas
 
 
 def _env_file(tree: ProjectTree, root: str) -> str | None:
-    for path in [*tree.glob(*JS_SUFFIXES, *TS_SUFFIXES, under=root), join(root, "package.json")]:
+    for path in [*tree.glob(*JS_SUFFIXES, *TS_SUFFIXES, under=root), manifest_of(tree, root)]:
         text = tree.text(path)
         if "dotenv" in text or "--env-file" in text:
             return join(root, ".env")

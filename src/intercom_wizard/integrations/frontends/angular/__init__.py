@@ -31,7 +31,7 @@ from intercom_wizard.integrations.frontends.angular.workspace import (
 )
 from intercom_wizard.integrations.frontends.spa import framework_apps, uses_typescript
 from intercom_wizard.integrations.frontends.spa_common import core_module, spa_app, wire_auth_hooks
-from intercom_wizard.integrations.package_json import read_package_json
+from intercom_wizard.integrations.package_json import manifest_of, read_package_json
 from intercom_wizard.support import Supported, SupportTable
 from intercom_wizard.tree import ProjectTree, join
 
@@ -63,7 +63,7 @@ def detect(tree: ProjectTree) -> list[Detection[AngularDetails]]:
 
 def details_of(tree: ProjectTree, root: str) -> AngularDetails:
     """What detection knows of the Angular app in `root`."""
-    manifest = read_package_json(tree, join(root, "package.json"))
+    manifest = read_package_json(tree, manifest_of(tree, root))
     return AngularDetails(typescript=uses_typescript(tree, root, manifest), workspace=read_workspace(tree, root))
 
 
@@ -102,7 +102,7 @@ def plan(context: PlanContext, detection: Detection[AngularDetails]) -> None:
     else:
         add_initializer(context, initializer_file, bootstrap.providers_owner, major, service_path)
     if workspace.project is not None:
-        allow_commonjs_sdk(context, join(detection.root, "angular.json"), workspace.project)
+        allow_commonjs_sdk(context, join(detection.root, workspace.config_file), workspace.project, workspace.nx)
     likely = next((p for p in tree.glob(".ts", under=app.source_dir) if "auth" in posixpath.basename(p).lower() and ".spec." not in p), None)
     # A manual step names a file that exists: the auth service, else the root component, else main.ts.
     fallback = next((p for p in (join(app_dir, f"app{s}") for s in (".component.ts", ".ts")) if tree.exists(p)), None)

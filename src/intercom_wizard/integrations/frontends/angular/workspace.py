@@ -26,6 +26,11 @@ class AngularWorkspace:
     project: str | None = None  # its name; None = no application project was found
     source_root: str = "src"  # relative to the app's root
     main: str | None = None  # the build's `browser` (or older `main`) entry point
+    nx: bool = False  # read from an Nx app's project.json (its paths are relative to the Nx workspace)
+
+    @property
+    def config_file(self) -> str:
+        return "project.json" if self.nx else "angular.json"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,7 +42,7 @@ def read_workspace(tree: ProjectTree, root: str) -> AngularWorkspace:
     """sourceRoot and the browser entry point of the first application in angular.json."""
     path = join(root, "angular.json")
     if not tree.exists(path):
-        return AngularWorkspace()
+        return _nx_project(tree, root) if tree.exists(join(root, "project.json")) else AngularWorkspace()
     try:
         config = json.loads(tree.text(path))
     except ValueError:
@@ -57,11 +62,37 @@ def read_workspace(tree: ProjectTree, root: str) -> AngularWorkspace:
     return AngularWorkspace()
 
 
-def allow_commonjs_sdk(context: PlanContext, path: str, project: str) -> None:
+def _nx_project(tree: ProjectTree, root: str) -> AngularWorkspace:
+    """An Nx app's project.json: the same facts, its paths relative to the Nx workspace's root."""
+    try:
+        config = json.loads(tree.text(join(root, "project.json")))
+    except ValueError:
+        return AngularWorkspace()
+    if not isinstance(config, dict) or config.get("projectType", "application") != "application":
+        return AngularWorkspace()
+
+    def below_root(value: object) -> str | None:
+        if not isinstance(value, str):
+            return None
+        path = posixpath.normpath(value)
+        return path[len(root) + 1 :] if root and path.startswith(f"{root}/") else path
+
+    options = ((config.get("targets") or {}).get("build") or {}).get("options") or {}
+    name = config.get("name")
+    return AngularWorkspace(
+        project=name if isinstance(name, str) else posixpath.basename(root),
+        source_root=below_root(config.get("sourceRoot")) or "src",
+        main=below_root(options.get("browser") or options.get("main")),
+        nx=True,
+    )
+
+
+def allow_commonjs_sdk(context: PlanContext, path: str, project: str, nx: bool = False) -> None:
     """The SDK ships CommonJS only: list it in `allowedCommonJsDependencies`, as Angular's docs advise,
-    so the build does not warn about it."""
+    so the build does not warn about it (in angular.json, or an Nx app's project.json)."""
     source = context.tree.read(path)
-    node = object_at(source.text, "projects", project, ("architect", "targets"), "build", "options")
+    steps: tuple[str | tuple[str, ...], ...] = ("targets", "build", "options") if nx else ("projects", project, ("architect", "targets"), "build", "options")
+    node = object_at(source.text, *steps)
     if node is None:
         context.builder.note(
             f"{SDK_PACKAGE} is a CommonJS package: add it to allowedCommonJsDependencies in {path} to silence the build's warning."

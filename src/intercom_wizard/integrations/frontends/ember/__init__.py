@@ -23,7 +23,7 @@ from intercom_wizard.integrations.frontends.ember.javascript import strip_ember_
 from intercom_wizard.integrations.frontends.ember.modules import module_prefix, module_specifier
 from intercom_wizard.integrations.frontends.spa import framework_apps, uses_typescript
 from intercom_wizard.integrations.frontends.spa_common import SpaApp, core_module, spa_app, wire_auth_hooks
-from intercom_wizard.integrations.package_json import read_package_json
+from intercom_wizard.integrations.package_json import manifest_of, read_package_json
 from intercom_wizard.support import Supported, SupportTable
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
@@ -52,6 +52,11 @@ INITIALIZER_TEMPLATE = "ember/intercom-messenger-initializer.ts"
 MODULE_NAME = "intercom-messenger"
 AUTH_SERVICE_NAMES = ("session", "auth", "authentication", "current-user")
 SOURCE_DIR = "app"
+# Ember 7's blueprint lints with eslint-plugin-warp-drive, whose rule sends every fetch() through the
+# store: the token endpoint is not a store resource, so the core's one fetch says why it is exempt.
+WARP_DRIVE_LINT = "eslint-plugin-warp-drive"
+TOKEN_FETCH = "const response = await fetch(url, request);"
+WARP_DRIVE_EXEMPTION = "// eslint-disable-next-line warp-drive/no-external-request-patterns -- the token endpoint is not a store resource"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,7 +70,7 @@ def detect(tree: ProjectTree) -> list[Detection[EmberDetails]]:
 
 def details_of(tree: ProjectTree, root: str) -> EmberDetails:
     """What detection knows of the Ember app in `root`."""
-    manifest = read_package_json(tree, join(root, "package.json"))
+    manifest = read_package_json(tree, manifest_of(tree, root))
     return EmberDetails(typescript=uses_typescript(tree, root, manifest), module_prefix=module_prefix(tree, root, manifest.get("name")))
 
 
@@ -85,7 +90,7 @@ def plan(context: PlanContext, detection: Detection[EmberDetails]) -> None:
     initializer_path = join(app.source_dir, f"instance-initializers/{MODULE_NAME}{extension}")
 
     # ember-auto-import (the classic build) leaves `import('@intercom/messenger-js-sdk')` unresolved.
-    core_module(context, app, core_path, sdk_import="static")
+    core_module(context, app, core_path, sdk_import="static", fit=_warp_drive_lint if app.depends_on(WARP_DRIVE_LINT) else None)
     prefix = _details(context.tree, detection).module_prefix
     core_specifier = module_specifier(context.tree, app, prefix, service_path, core_path)
     context.builder.create(
@@ -126,6 +131,17 @@ def _service_decorator(tree: ProjectTree, app: SpaApp) -> str:
     if ember is None or ember.at_least(4, 1):
         return "service"
     return "inject" if ember.at_least(*FIRST_WITH_DECORATORS) else "classic"
+
+
+def _warp_drive_lint(core: str) -> str:
+    """The core with the lint exemption above its token fetch, indented like it."""
+    lines = core.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        if line.strip() == TOKEN_FETCH:
+            indent = line[: len(line) - len(line.lstrip())]
+            lines.insert(index, f"{indent}{WARP_DRIVE_EXEMPTION}\n")
+            break
+    return "".join(lines)
 
 
 def _for_app(typescript: str, app: SpaApp) -> str:

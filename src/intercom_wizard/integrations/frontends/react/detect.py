@@ -6,7 +6,7 @@ from typing import Any
 
 from intercom_wizard.integrations.base import Detection, FrontendDetails
 from intercom_wizard.integrations.frontends.spa import framework_apps, uses_typescript
-from intercom_wizard.integrations.package_json import dependencies_of, read_package_json
+from intercom_wizard.integrations.package_json import dependencies_of, manifest_of, read_package_json
 from intercom_wizard.tree import ProjectTree, join
 
 NAME = "react"
@@ -29,7 +29,7 @@ def details_of(tree: ProjectTree, detection: Detection[Any]) -> ReactDetails:
     (made by the planner, without details of ours) is read as."""
     if isinstance(detection.details, ReactDetails):
         return detection.details
-    return _details(tree, detection.root, read_package_json(tree, join(detection.root, "package.json")))
+    return _details(tree, detection.root, read_package_json(tree, manifest_of(tree, detection.root)))
 
 
 def _details(tree: ProjectTree, root: str, manifest: dict[str, Any]) -> ReactDetails:

@@ -4,6 +4,7 @@ framework modules share (`SpaApp`: its folder, source folder, TypeScript or not,
 """
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +12,7 @@ from intercom_wizard.integrations.backends.npm_common import add_dependency
 from intercom_wizard.integrations.base import Detection, PlanContext
 from intercom_wizard.integrations.frontends.api_base import ApiBase, find_api_base
 from intercom_wizard.integrations.frontends.spa import uses_typescript
-from intercom_wizard.integrations.package_json import dependencies_of, read_package_json
+from intercom_wizard.integrations.package_json import dependencies_of, manifest_of, read_package_json
 from intercom_wizard.options import ClientAuth, InstallOptions, TokenEncoding
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
@@ -39,7 +40,7 @@ class SpaApp:
 
 def spa_app(tree: ProjectTree, detection: Detection[Any], source_dir: str = "src") -> SpaApp:
     root = detection.root
-    manifest = read_package_json(tree, join(root, "package.json"))
+    manifest = read_package_json(tree, manifest_of(tree, root))
     typescript = uses_typescript(tree, root, manifest)
     return SpaApp(root, join(root, source_dir), typescript, manifest)
 
@@ -48,8 +49,11 @@ def token_url(options: InstallOptions) -> str:
     return options.endpoint.url
 
 
-def core_module(context: PlanContext, app: SpaApp, path: str, *, sdk_import: str = "dynamic") -> None:
-    """Write the Messenger core to `path` (.ts or .js) and declare the official SDK."""
+def core_module(
+    context: PlanContext, app: SpaApp, path: str, *, sdk_import: str = "dynamic", fit: Callable[[str], str] | None = None
+) -> None:
+    """Write the Messenger core to `path` (.ts or .js) and declare the official SDK; `fit` adapts the
+    finished source to the app (an integration's lint directives)."""
     api_base = None
     # Next.js serves the token endpoint from its own route handler, on the pages' origin; a full
     # --endpoint URL is the user's own answer.
@@ -76,7 +80,11 @@ def core_module(context: PlanContext, app: SpaApp, path: str, *, sdk_import: str
         if needs_regenerator_runtime(context.tree, app):
             source = RUNTIME_IMPORT + source
             add_dependency(context, app.root, RUNTIME_PACKAGE, runtime_spec(context.tree, app), "regeneratorRuntime for the async functions the app's Babel compiles")
-    context.builder.create(path, source, "the Messenger: boots signed-in users with the server's JWT, everyone else as leads")
+    context.builder.create(
+        path,
+        fit(source) if fit is not None else source,
+        "the Messenger: boots signed-in users with the server's JWT, everyone else as leads",
+    )
     add_dependency(context, app.root, SDK_PACKAGE, SDK_SPEC, "the official Intercom Messenger SDK")
 
 

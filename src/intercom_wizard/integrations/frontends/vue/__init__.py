@@ -38,7 +38,7 @@ from intercom_wizard.integrations.frontends.vue.vue2 import (
     install_vue2_plugin,
     use_call,
 )
-from intercom_wizard.integrations.package_json import read_package_json
+from intercom_wizard.integrations.package_json import manifest_of, read_package_json
 from intercom_wizard.support import Supported, SupportTable
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
@@ -79,7 +79,7 @@ def detect(tree: ProjectTree) -> list[Detection[VueDetails]]:
 
 def details_of(tree: ProjectTree, root: str) -> VueDetails:
     """What detection knows of the Vue app in `root`."""
-    manifest = read_package_json(tree, join(root, "package.json"))
+    manifest = read_package_json(tree, manifest_of(tree, root))
     return VueDetails(typescript=uses_typescript(tree, root, manifest), entry=find_entry(tree, root, join(root, SOURCE_DIR)))
 
 
