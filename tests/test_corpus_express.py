@@ -199,7 +199,7 @@ def test_one_server_per_package_and_workspace_packages_are_their_own(tmp_path: P
 
 def test_static_dirname_and_views_set_elsewhere(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     # The pages sit beside the server, served by express.static(__dirname); the views folder is set
-    # relative to src/ and holds a Pug layout (a manual step naming that existing file).
+    # relative to src/ and holds a Pug layout (which gets the script as its body's last line).
     write_files(tmp_path, {
         "package.json": MANIFEST,
         "src/server.js": """
@@ -227,7 +227,8 @@ def test_static_dirname_and_views_set_elsewhere(tmp_path: Path, cli) -> None:  #
     plan = json.loads(result.stdout)
     assert "src/intercom-messenger.js" in [change["path"] for change in plan["changes"]]
     assert '<div id="todos"></div>\n+  <script src="/intercom-messenger.js" defer></script>\n </body>' in plan["diff"]
-    assert [step["file"] for step in plan["manual_steps"]] == ["views/layout.pug"]
+    assert "+    script(src='/intercom-messenger.js', defer)\n" in plan["diff"]
+    assert plan["manual_steps"] == []
 
 
 def test_an_api_without_pages_names_the_script_it_wrote(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]

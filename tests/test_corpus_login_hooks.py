@@ -34,7 +34,8 @@ def _app(root: Path, auth: str, extra: dict[str, str] | None = None) -> Path:
         "index.html": '<!doctype html>\n<html>\n  <body>\n    <div id="root"></div>\n    <script type="module" src="/src/main.tsx"></script>\n  </body>\n</html>\n',
         "src/main.tsx": MAIN,
         "src/App.tsx": "export default function App() {\n  return <h1>Hello</h1>\n}\n",
-        "src/api.ts": "export function postJson(url: string, body?: unknown) {\n  return fetch(url, { method: 'POST', body: JSON.stringify(body) })\n}\n",
+        # `credentials: 'include'`: the API calls send the session cookie (the evidence for cookie auth).
+        "src/api.ts": "export function postJson(url: string, body?: unknown) {\n  return fetch(url, { method: 'POST', credentials: 'include', body: JSON.stringify(body) })\n}\n",
         "src/auth.ts": auth + LOGOUT,
         **(extra or {}),
     })

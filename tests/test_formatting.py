@@ -99,7 +99,8 @@ def _react_project(root: Path, node_modules: Path) -> Path:
         "index.html": '<!doctype html>\n<html lang="en">\n  <body>\n    <div id="root"></div>\n    <script type="module" src="/src/main.tsx"></script>\n  </body>\n</html>\n',
         "src/main.tsx": MAIN,
         "src/App.tsx": "export default function App() {\n  return <h1>Hello</h1>\n}\n",
-        "src/api.ts": "export function postJson(url: string, body?: unknown) {\n  return fetch(url, { method: 'POST', body: JSON.stringify(body) })\n}\n",
+        # `credentials: 'include'`: the app's API calls send its session cookie (the evidence for cookie auth).
+        "src/api.ts": "export function postJson(url: string, body?: unknown) {\n  return fetch(url, { method: 'POST', credentials: 'include', body: JSON.stringify(body) })\n}\n",
         "src/auth.ts": AUTH,
     }
     for name, text in files.items():
@@ -242,7 +243,7 @@ def test_style_follows_prettier_config_then_the_code(tmp_path):
     tree = ProjectTree(tmp_path)
     assert infer_js_style(tree, "src/new.ts") == JsStyle(quote='"', semicolons=True, indent="    ")
     (tmp_path / "package.json").write_text('{"prettier": {"semi": false, "singleQuote": true, "useTabs": true}}\n')
-    assert infer_js_style(ProjectTree(tmp_path), "src/new.ts") == JsStyle(quote="'", semicolons=False, indent="\t", trailing_commas="all")
+    assert infer_js_style(ProjectTree(tmp_path), "src/new.ts") == JsStyle(quote="'", semicolons=False, indent="\t", trailing_commas="all", commas_configured=True)
 
 
 def test_restyle_keeps_strings_and_template_literals(tmp_path):

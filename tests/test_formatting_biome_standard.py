@@ -66,7 +66,8 @@ def _project(root: Path, node_modules: Path, tool: str) -> Path:
         "index.html": '<!doctype html>\n<html lang="en">\n  <body>\n    <div id="root"></div>\n    <script type="module" src="/src/main.jsx"></script>\n  </body>\n</html>\n',
         "src/main.jsx": MAIN_JSX,
         "src/App.jsx": "export default function App () {\n  return <h1>Hello</h1>\n}\n",
-        "src/api.js": "export function postJson (url, body) {\n  return fetch(url, { method: 'POST', body: JSON.stringify(body) })\n}\n",
+        # `credentials: 'include'`: the API calls send the session cookie (the evidence for cookie auth).
+        "src/api.js": "export function postJson (url, body) {\n  return fetch(url, { method: 'POST', credentials: 'include', body: JSON.stringify(body) })\n}\n",
         "src/auth.js": AUTH_JS,
     }
     if tool == "biome":

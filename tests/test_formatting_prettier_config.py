@@ -129,3 +129,12 @@ def test_lines_inserted_into_the_projects_files_pass_prettier_at_printwidth_40(t
     assert _unformatted(prettier, root, modified) == []
     assert cli("uninstall", str(root), "--yes").exit_code == 0
     assert snapshot(root) == before
+
+
+def test_semi_false_puts_prettiers_semicolon_before_a_hazardous_statement() -> None:
+    from intercom_wizard.style import JsStyle
+
+    style = JsStyle(semicolons=False)
+    assert style.restyle("(function () {\n  f();\n})();\n", "javascript") == ";(function () {\n  f()\n})()\n"
+    assert style.restyle("a();\n[1].map(f);\n", "javascript") == "a()\n;[1].map(f)\n"
+    assert style.restyle("a();\n;[1].map(f);\n", "javascript") == "a()\n;[1].map(f)\n"  # it has one already

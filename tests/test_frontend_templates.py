@@ -42,6 +42,7 @@ VALUES = {
     "auth_scheme": "Bearer",
     "navigation": "['turbo']",
     "settings": '    api_base: "https://api-iam.eu.intercom.io",',
+    "signing_key": "await key",
 }
 FOLDERS = ("nextjs", "react", "html")
 # `install --upgrade`'s route-change components (the other upgrade templates: tests of their own).

@@ -199,7 +199,8 @@ APP_FILES = {
     "src/main.jsx": "import { StrictMode } from 'react'\nimport { createRoot } from 'react-dom/client'\n\nimport App from './App'\n\n"
     "createRoot(document.getElementById('root')).render(\n  <StrictMode>\n    <App />\n  </StrictMode>,\n)\n",
     "src/App.jsx": "export default function App() {\n  return <h1>Hello</h1>\n}\n",
-    "src/api.js": "export function postJson(url, body) {\n  return fetch(url, { method: 'POST', body: JSON.stringify(body) })\n}\n",
+    # `credentials: 'include'`: the API calls send the session cookie (the evidence for cookie auth).
+    "src/api.js": "export function postJson(url, body) {\n  return fetch(url, { method: 'POST', credentials: 'include', body: JSON.stringify(body) })\n}\n",
     "src/zone.js": "export const zone = 'eu'\n",
     "src/auth.js": "import { postJson } from './api'\nimport { zone } from './zone'\n\n"
     "export async function login(username, password) {\n  await postJson('/api/login', { username, password, zone })\n}\n\n"

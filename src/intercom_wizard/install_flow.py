@@ -16,7 +16,7 @@ from rich.markup import escape
 
 from intercom_wizard.cli_output import err
 from intercom_wizard.errors import Ambiguous, BadInput, Candidate
-from intercom_wizard.options import AuthMode, InstallOptions, parse_secret
+from intercom_wizard.options import AuthMode, ClientAuth, InstallOptions, parse_secret
 
 if TYPE_CHECKING:
     from intercom_wizard.plan import Plan
@@ -83,6 +83,8 @@ def plan_with_choices(project: "Project", options: InstallOptions, secret: str |
         try:
             return make_plan(project, options, secret)
         except Ambiguous as ambiguous:
+            if not interactive and ambiguous.role == "auth":  # an option the user must give: bad input
+                raise BadInput(ambiguous.message, hint=ambiguous.hint) from None
             if not interactive:
                 raise
             options = apply_choice(options, ask_choice(ambiguous))
@@ -107,6 +109,8 @@ def apply_choice(options: InstallOptions, chosen: Candidate) -> InstallOptions:
         return replace(options, backend=chosen.name, backend_root=chosen.root)
     if chosen.kind == "frontend":
         return replace(options, frontend=chosen.name, frontend_root=chosen.root)
+    if chosen.kind == "auth":
+        return replace(options, auth=ClientAuth(chosen.name))
     return replace(options, token_storage_key=chosen.name)
 
 

@@ -11,7 +11,7 @@ from intercom_wizard.errors import AlreadyInstalled, Ambiguous, BadInput, Candid
 from intercom_wizard.integrations import BACKENDS, FRONTENDS
 from intercom_wizard.integrations.base import BackendDetails, Detection, FrontendDetails, PlanContext
 from intercom_wizard.integrations.frontends import html
-from intercom_wizard.integrations.frontends.client_auth import find_token_storage
+from intercom_wizard.integrations.frontends.client_auth import find_token_storage, sends_cookies
 from intercom_wizard.integrations.package_json import manifest_of
 from intercom_wizard.options import AuthMode, ClientAuth, InstallOptions, TokenEncoding
 from intercom_wizard.phpcompat import fit_created_php
@@ -64,13 +64,26 @@ def choose_frontend(project: Project, options: InstallOptions) -> Detection[Any]
     return _single("frontend", project.frontends) if project.frontends else None
 
 
-def resolve_client_auth(project: Project, options: InstallOptions, backend: Detection[BackendDetails] | None, *, has_pages: bool) -> InstallOptions:
-    """Cookie or bearer: what the back end's auth implies, and for bearer where the front end keeps its token."""
+def resolve_client_auth(
+    project: Project, options: InstallOptions, backend: Detection[BackendDetails] | None, *, has_pages: bool, cookies_unproven: bool = False
+) -> InstallOptions:
+    """Cookie or bearer: what the back end's auth implies, and for bearer where the front end keeps its token.
+
+    Cookie auth needs evidence: a back end in this project with session auth, or front-end calls that
+    send cookies. A front end that signs users in with neither is asked (`--yes`: exit 2)."""
     auth = options.auth
     token_auth = backend.details.token_auth if backend is not None else None
     declared = token_auth.scheme if token_auth is not None else None
     if declared and options.auth_scheme == "Bearer":  # the back end's own scheme (JWT_HEADER_TYPE, DRF's Token)
         options = replace(options, auth_scheme=str(declared))
+    if auth is None and token_auth is None and backend is None and cookies_unproven and not sends_cookies(project.tree):
+        raise Ambiguous(
+            "auth",
+            [Candidate("auth", "cookie", "", "cookie: the browser's session cookie"), Candidate("auth", "bearer", "", "bearer: an access token the front end keeps")],
+            "The app signs users in, but nothing in this project says how its API calls prove it: no back end with "
+            "session auth here, and no front-end call that sends cookies (credentials: 'include', withCredentials: true).",
+            hint="Say which with --auth cookie or --auth bearer (with --token-storage-key KEY where the front end keeps its token).",
+        )
     if auth is None:
         auth = ClientAuth.BEARER if token_auth is not None else ClientAuth.COOKIE
     if auth is ClientAuth.COOKIE:
@@ -154,7 +167,10 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
     # Options and client auth are settled here, once, before any integration plans: every plan() reads
     # the same frozen context. (Where pages take the script decides whether the front end's token
     # storage is looked for, so page_host, which reads only the endpoint, comes first.)
-    resolved = resolve_client_auth(project, options, backend, has_pages=single_page_app or host is not None)
+    # Evidence of cookies without looking further: pages sign in with forms the server answers with a
+    # session cookie; Next.js signs its tokens in its own route handler, with the app's own session.
+    cookies_unproven = secure and not anonymous_only and single_page_app and frontend is not None and frontend.name != "nextjs"
+    resolved = resolve_client_auth(project, options, backend, has_pages=single_page_app or host is not None, cookies_unproven=cookies_unproven)
     context = PlanContext(project.tree, resolved, builder, secret, anonymous_only=anonymous_only)
     if keeps_server_library(project.tree):
         pass  # intercom-rails puts the Messenger in the pages and signs the JWT itself (upgrade_rails.py)

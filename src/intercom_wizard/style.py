@@ -233,7 +233,8 @@ def restyle_js(text: str, language: str, style: JsStyle, *, reindent: bool = Tru
         # prettier's `semi: false`: a statement that starts with `(`, `[` or a template literal gets a
         # leading `;` (the line before then loses its own, like every other).
         hazards = {statement.range().start.index for statement in _walk(root)
-                   if statement.kind() == "expression_statement" and statement.text().startswith(ASI_HAZARDS)}
+                   if statement.kind() == "expression_statement" and statement.text().startswith(ASI_HAZARDS)
+                   and not _after_empty_statement(statement)}
         edits += [(start, start, ";") for start in sorted(hazards)]
         edits += _semicolon_edits(root, text, hazards)
     if style.trailing_commas is not None:
@@ -285,6 +286,12 @@ def _quote_edits(root: SgNode, quote: str) -> list[tuple[int, int, str]]:
         span = node.range()
         edits.append((span.start.index, span.end.index, quote + body + quote))
     return edits
+
+
+def _after_empty_statement(statement: SgNode) -> bool:
+    """`;[1].map(f)`: the statement has its leading `;` already (an empty statement before it)."""
+    before = statement.prev()
+    return before is not None and before.kind() == "empty_statement"
 
 
 def _semicolon_edits(root: SgNode, text: str, guarded: Collection[int] = ()) -> list[tuple[int, int, str]]:

@@ -376,7 +376,7 @@ def test_end_to_end_build_verify_uninstall(scaffold, cli):
 
     app = scaffold
     original = source_files(app)
-    result = cli("install", str(app), "--workspace-id", WORKSPACE_ID, "--yes")
+    result = cli("install", str(app), "--workspace-id", WORKSPACE_ID, "--yes", "--auth", "cookie")
     assert only_the_api_is_left(result), result.output  # the API is spa_server.py, not in the app
     assert "src/app/auth.service.ts" in result.output
     build(app)

@@ -104,7 +104,7 @@ def test_angular_16_ngmodule_app_builds_verifies_and_uninstalls(angular_16_app, 
     app = angular_16_app
     assert json.loads((app / "node_modules/@angular/core/package.json").read_text())["version"].startswith("16.")
     original = source_files(app)
-    result = cli("install", str(app), "--workspace-id", WORKSPACE_ID, "--yes")
+    result = cli("install", str(app), "--workspace-id", WORKSPACE_ID, "--yes", "--auth", "cookie")
     assert only_the_api_is_left(result), result.output  # the API is spa_server.py, not in the app
     module = (app / "src/app/app.module.ts").read_text()
     assert "APP_INITIALIZER" in module and "provideAppInitializer" not in module

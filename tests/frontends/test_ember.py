@@ -399,9 +399,9 @@ def ember_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unty
 
         runner = CliRunner()
         env = {"INTERCOM_IDENTITY_SECRET": SECRET}
-        installed = runner.invoke(wizard_app, ["install", str(app), "--workspace-id", WORKSPACE_ID, "--yes"], env=env, catch_exceptions=False)
+        installed = runner.invoke(wizard_app, ["install", str(app), "--workspace-id", WORKSPACE_ID, "--yes", "--auth", "cookie"], env=env, catch_exceptions=False)
         assert only_the_api_is_left(installed), installed.output  # the API is spa_server.py, not in the app
-        again = runner.invoke(wizard_app, ["install", str(app), "--workspace-id", WORKSPACE_ID, "--yes", "--allow-dirty"], env=env, catch_exceptions=False)
+        again = runner.invoke(wizard_app, ["install", str(app), "--workspace-id", WORKSPACE_ID, "--yes", "--allow-dirty", "--auth", "cookie"], env=env, catch_exceptions=False)
         build = _run(["npm", "run", "build"], app)
         lint = _run(["npx", "eslint", "--max-warnings=0", f"{SERVICE}.js", f"{INITIALIZER}.js", f"{CORE}.js", "app/services/auth.js"], app)
         prettier = subprocess.run(

@@ -67,7 +67,7 @@ def ember_3_28_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no
     before = _scaffold_files(app)
     runner = CliRunner()
     env = {"INTERCOM_IDENTITY_SECRET": SECRET}
-    installed = runner.invoke(wizard_app, ["install", str(app), "--workspace-id", WORKSPACE_ID, "--yes"], env=env, catch_exceptions=False)
+    installed = runner.invoke(wizard_app, ["install", str(app), "--workspace-id", WORKSPACE_ID, "--yes", "--auth", "cookie"], env=env, catch_exceptions=False)
     assert only_the_api_is_left(installed), installed.output  # the API is spa_server.py, not in the app
     build = _run(["npm", "run", "build"], app, timeout=BUILD_TIMEOUT)
     return app, before, build
@@ -106,7 +106,7 @@ def test_ember_3_28_on_embroider_builds_and_verifies(ember_3_28_app) -> None:  #
     git(app, "add", "-A")
     git(app, "commit", "-qm", "embroider")
     env = {"INTERCOM_IDENTITY_SECRET": SECRET}
-    installed = CliRunner().invoke(wizard_app, ["install", str(app), "--workspace-id", WORKSPACE_ID, "--yes"], env=env, catch_exceptions=False)
+    installed = CliRunner().invoke(wizard_app, ["install", str(app), "--workspace-id", WORKSPACE_ID, "--yes", "--auth", "cookie"], env=env, catch_exceptions=False)
     assert only_the_api_is_left(installed), installed.output
     build = _run(["npm", "run", "build"], app, timeout=BUILD_TIMEOUT)
     assert "Built project successfully" in build.stdout

@@ -16,7 +16,7 @@ from test_version_bands_spa import _pin
 def test_ember_3_10_to_4_0_native_class_with_inject(tmp_path: Path, cli, ember: str, decorator: str) -> None:  # type: ignore[no-untyped-def]
     root = write_app(tmp_path)
     _pin(root, "devDependencies", "ember-source", ember)
-    result = cli("install", str(root), "--workspace-id", "abc12345", "--dry-run", "--backend", "none")
+    result = cli("install", str(root), "--workspace-id", "abc12345", "--dry-run", "--backend", "none", "--auth", "cookie")
     assert f"+import Service, {{ {decorator} }} from '@ember/service';" in result.stdout, result.output
     assert "export default class IntercomMessengerService extends Service {" in result.stdout
 
@@ -24,7 +24,7 @@ def test_ember_3_10_to_4_0_native_class_with_inject(tmp_path: Path, cli, ember: 
 def test_ember_3_8_gets_a_classic_service(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     root = write_app(tmp_path)
     _pin(root, "devDependencies", "ember-source", "~3.8.3")
-    diff = band_diff(cli, root, "ember-3.8", "--backend", "none", exit_code=4)  # its API is elsewhere
+    diff = band_diff(cli, root, "ember-3.8", "--backend", "none", "--auth", "cookie", exit_code=4)  # its API is elsewhere
     assert "+export default Service.extend({" in diff and "+  router: service()," in diff
     assert "@service" not in diff and "class IntercomMessengerService" not in diff
 
@@ -32,7 +32,7 @@ def test_ember_3_8_gets_a_classic_service(tmp_path: Path, cli) -> None:  # type:
 def test_typescript_ember_3_8_classic_service_is_javascript(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     root = write_app(tmp_path, typescript=True)
     _pin(root, "devDependencies", "ember-source", "~3.8.3")
-    result = cli("install", str(root), "--workspace-id", "abc12345", "--dry-run", "--backend", "none")
+    result = cli("install", str(root), "--workspace-id", "abc12345", "--dry-run", "--backend", "none", "--auth", "cookie")
     assert "+++ b/app/services/intercom-messenger.js" in result.stdout, result.output
     assert "+++ b/app/utils/intercom-messenger.ts" in result.stdout and "+++ b/app/services/intercom-messenger.ts" not in result.stdout
 

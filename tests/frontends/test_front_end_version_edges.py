@@ -138,3 +138,16 @@ def test_ember_8_is_refused_with_the_range(tmp_path: Path, cli) -> None:  # type
     root = copy_app("ember7_vite_app", tmp_path, commit=False)
     _pin(root, "devDependencies", "ember-source", "~8.0.0")
     _refused(cli, root, "Ember 8.0.0", ">= 3.6, < 8.0")
+
+
+def test_ember_7_with_warp_drive_lint_exempts_the_token_fetch(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """The blueprint's eslint-plugin-warp-drive wants store.request() for every fetch(): the core's token
+    fetch (not a store resource) carries the rule's exemption, and only in apps that lint with it."""
+    root = copy_app("ember7_vite_app", tmp_path, commit=False)
+    exemption = "+  // eslint-disable-next-line warp-drive/no-external-request-patterns -- the token endpoint is not a store resource\n"
+    plain = cli("install", str(root), "--workspace-id", "abc12345", "--dry-run")
+    assert plain.exit_code == 0 and "warp-drive" not in plain.stdout
+    _pin(root, "devDependencies", "eslint-plugin-warp-drive", "^5.8.2")
+    result = cli("install", str(root), "--workspace-id", "abc12345", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count(exemption + "+  const response = await fetch(url, request);\n") == 1

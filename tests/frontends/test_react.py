@@ -73,7 +73,7 @@ def vite_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyp
     git(app, "commit", "-qm", "scaffold")
     before = _scaffold_files(app)
 
-    installed = _wizard("install", str(app), "--workspace-id", WORKSPACE_ID, "--yes")
+    installed = _wizard("install", str(app), "--workspace-id", WORKSPACE_ID, "--yes", "--auth", "cookie")
     assert only_the_api_is_left(installed), installed.stdout + installed.stderr  # the API is spa_server.py, not in the app
     build = _npm(app, "run", "build")
     lint = _npm(app, "run", "lint")
@@ -117,7 +117,7 @@ def test_built_app_passes_verification_in_chromium(vite_app):
 
 def test_second_install_is_empty_and_uninstall_restores_the_scaffold(vite_app):
     app, before, _, _, _ = vite_app
-    again = _wizard("install", str(app), "--workspace-id", WORKSPACE_ID, "--yes")
+    again = _wizard("install", str(app), "--workspace-id", WORKSPACE_ID, "--yes", "--auth", "cookie")
     assert again.returncode == 4 and "Nothing to do" in again.stdout + again.stderr, again.stdout + again.stderr
     removed = _wizard("uninstall", str(app), "--yes")
     assert removed.returncode == 0, removed.stdout + removed.stderr

@@ -37,7 +37,7 @@ def react_16_7_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no
     git(app, "add", "-A")
     git(app, "commit", "-qm", "react 16.7 app")
     before = _scaffold_files(app)
-    installed = _wizard("install", str(app), "--workspace-id", WORKSPACE_ID, "--yes")
+    installed = _wizard("install", str(app), "--workspace-id", WORKSPACE_ID, "--yes", "--auth", "cookie")
     assert only_the_api_is_left(installed), installed.stdout + installed.stderr  # the API is spa_server.py, not in the app
     return app, before, _npm(app, "run", "build")
 

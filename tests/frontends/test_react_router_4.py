@@ -28,7 +28,7 @@ def router_4_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-u
     git(app, "add", "-A")
     git(app, "commit", "-qm", "react router 4 app")
     before = _scaffold_files(app)
-    installed = _wizard("install", str(app), "--workspace-id", WORKSPACE_ID, "--yes")
+    installed = _wizard("install", str(app), "--workspace-id", WORKSPACE_ID, "--yes", "--auth", "cookie")
     assert only_the_api_is_left(installed), installed.stdout + installed.stderr  # the API is spa_server.py, not in the app
     return app, before, _npm(app, "run", "build")
 

@@ -43,7 +43,7 @@ def test_typescript_5_2_keeps_response_json(tmp_path: Path, cli) -> None:  # typ
 def test_ember_service_decorator_by_version(tmp_path: Path, cli, ember: str, decorator: str) -> None:  # type: ignore[no-untyped-def]
     root = write_ember_app(tmp_path, typescript=True)
     _pin(root, "devDependencies", "ember-source", ember)
-    result = cli("install", str(root), "--workspace-id", "abc12345", "--dry-run", "--backend", "none")
+    result = cli("install", str(root), "--workspace-id", "abc12345", "--dry-run", "--backend", "none", "--auth", "cookie")
     assert only_the_api_is_left(result), result.output
     assert f"+import Service, {{ {decorator} }} from '@ember/service';" in result.stdout
 
@@ -51,7 +51,7 @@ def test_ember_service_decorator_by_version(tmp_path: Path, cli, ember: str, dec
 def test_ember_3_28_golden(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     root = write_ember_app(tmp_path)
     _pin(root, "devDependencies", "ember-source", "~3.28.8")
-    band_diff(cli, root, "ember-3.28", "--backend", "none", exit_code=4)  # its API is elsewhere
+    band_diff(cli, root, "ember-3.28", "--backend", "none", "--auth", "cookie", exit_code=4)  # its API is elsewhere
 
 
 # ---- React Router 4 / 5.0: withRouter(), and v4's single-child <Router> ---------------------------
@@ -82,7 +82,8 @@ def _router_app(root: Path, router: str, *, typescript: bool) -> Path:
         "index.html": VITE_HTML.format(ext=extension),
         f"src/main.{extension}": ROUTER_4_INDEX,
         f"src/App.{extension}": "import React from 'react';\n\nexport default function App() {\n  return <h1>Hello</h1>;\n}\n",
-        f"src/api.{extension[:2]}": "export function postJson(url, body) {\n  return fetch(url, { method: 'POST', body: JSON.stringify(body) })\n}\n",
+        # `credentials: 'include'`: the API calls send the session cookie (the evidence for cookie auth).
+        f"src/api.{extension[:2]}": "export function postJson(url, body) {\n  return fetch(url, { method: 'POST', credentials: 'include', body: JSON.stringify(body) })\n}\n",
         f"src/auth.{extension[:2]}": TS_AUTH if typescript else TS_AUTH.replace("username: string, password: string): Promise<void>", "username, password)").replace("(): Promise<void>", "()"),
     })
 

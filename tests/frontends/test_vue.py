@@ -553,7 +553,7 @@ def vue_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
     git(app, "commit", "-qm", "scaffold")
     before = _scaffold_files(app)
 
-    installed = _wizard("install", str(app), "--workspace-id", WORKSPACE_ID, "--yes")
+    installed = _wizard("install", str(app), "--workspace-id", WORKSPACE_ID, "--yes", "--auth", "cookie")
     assert only_the_api_is_left(installed), installed.stdout + installed.stderr  # the API is spa_server.py, not in the app
     build = _npm(app, "run", "build")  # vue-tsc --build and vite build, in parallel
     return app, before, installed, build
@@ -601,7 +601,7 @@ def test_built_app_passes_verification_in_chromium(vue_app):
 
 def test_second_install_is_empty_and_uninstall_restores_the_scaffold(vue_app):
     app, before, _, _ = vue_app
-    again = _wizard("install", str(app), "--workspace-id", WORKSPACE_ID, "--yes")
+    again = _wizard("install", str(app), "--workspace-id", WORKSPACE_ID, "--yes", "--auth", "cookie")
     assert again.exit_code == 4 and "Nothing to do" in again.stderr, again.stdout + again.stderr
     removed = _wizard("uninstall", str(app), "--yes")
     assert removed.exit_code == 0, removed.stdout + removed.stderr

@@ -40,7 +40,7 @@ def babel6_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unt
     git(app, "add", "-A")
     git(app, "commit", "-qm", "vue 2.6 babel 6 app")
     before = _scaffold_files(app)
-    installed = _wizard("install", str(app), "--workspace-id", WORKSPACE_ID, "--yes")
+    installed = _wizard("install", str(app), "--workspace-id", WORKSPACE_ID, "--yes", "--auth", "cookie")
     assert only_the_api_is_left(installed), installed.output  # the API is spa_server.py, not in the app
     return app, before, _build(app)
 

@@ -74,7 +74,11 @@ class PageHost:
     script_src: str  # what goes in src="...": a URL or the template engine's static-URL expression
     layouts: tuple[str, ...]  # templates / pages that get the script tag before </body>
     template_prelude: str | None = None  # a line the layout needs first, e.g. Django's {% load static %}
-    unsupported_layouts: tuple[str, ...] = ()  # layouts in an engine we cannot edit (e.g. Pug)
+    unsupported_layouts: tuple[str, ...] = ()  # layouts in an engine we cannot edit
+    # A site rendered by its own build script (Pug sources): False when no step of that build copies
+    # static_dir into its output, so the script file would never reach the built pages (a manual step).
+    copied_by_build: bool = True
+    build_script: str | None = None
     # Pages whose output is a whole document printed without <body> (browsers supply it): the tag ends
     # the file, which ends the output. Each with the text that must come first (PHP's closing `?>`).
     output_end_pages: tuple[tuple[str, str], ...] = ()

@@ -18,13 +18,15 @@ _BLOCK_END = re.compile(r"\s*(?://|#) iw:end\s*")
 # Values a template can do without: the plain-JS script's NAVIGATION is an empty list (pushState
 # routers) unless the page host found Turbo, htmx, Inertia or Livewire.
 DEFAULTS: dict[str, dict[str, str]] = {"html/intercom-messenger.js": {"navigation": "[]"}}
+# Variants a template can do without: the plain-JS script reads a raw token unless told it is base64.
+DEFAULT_CHOICES: dict[str, dict[str, str]] = {"html/intercom-messenger.js": {"encoding": "raw"}}
 
 
 def render(name: str, choices: Mapping[str, str] | None = None, **values: str) -> str:
     """Fill in the placeholders; a placeholder alone on its line vanishes with the line when empty."""
     values = DEFAULTS.get(name, {}) | values
     text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
-    text = _select_blocks(name, text, choices or {})
+    text = _select_blocks(name, text, DEFAULT_CHOICES.get(name, {}) | dict(choices or {}))
     for key, value in values.items():
         placeholder = f"__IW_{key.upper()}__"
         if not value:

@@ -141,6 +141,21 @@ def _traced_value(roots: list[SgNode], name: str) -> str:
     return name
 
 
+# Front-end code that sends the app's cookies on its API calls, even across origins.
+COOKIE_CREDENTIALS = re.compile(r"""credentials\s*:\s*['"]include['"]|withCredentials\s*[:=]\s*true""")
+
+
+def sends_cookies(tree: ProjectTree) -> str | None:
+    """The first front-end file whose API calls carry cookies (`credentials: 'include'`,
+    `withCredentials: true`): the evidence that cookie auth is what the app uses."""
+    for path in tree.glob(*SCRIPT_SUFFIXES, *component_suffixes()):
+        if tree.size(path) > MAX_BYTES or path.endswith(("intercom-messenger.js", "intercom-messenger.ts")):
+            continue
+        if COOKIE_CREDENTIALS.search(tree.text(path)):
+            return path
+    return None
+
+
 def _string_value(root: SgNode, node: SgNode | None) -> str | None:
     """A string literal, or a constant declared with one in the same file (const TOKEN_KEY = 'token')."""
     if node is None:

@@ -1,4 +1,4 @@
-"""Express's pages: static files under `express.static(...)` and EJS/Handlebars layouts in the views
+"""Express's pages: static files under `express.static(...)` and EJS/Handlebars/Pug layouts in the views
 folder get the Messenger script (served from the static folder), with the res.locals nonce in views."""
 
 import posixpath
@@ -11,6 +11,7 @@ from intercom_wizard.edits import parse
 from intercom_wizard.integrations.backends.express.details import ExpressDetails
 from intercom_wizard.integrations.backends.express.session import JS_SUFFIXES, language_of
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
+from intercom_wizard.integrations.frontends import pug
 from intercom_wizard.integrations.frontends.layouts import find_layouts
 from intercom_wizard.tree import ProjectTree, folder_of, join
 
@@ -33,8 +34,7 @@ def page_host(context: PlanContext, detection: Detection[ExpressDetails]) -> Pag
         static_dir=static_dir if static_dir is not None else join(folder, "public"),
         script_src="/intercom-messenger.js",
         # "" is the project root (express.static(__dirname) in a root-level server): still a folder.
-        layouts=tuple((find_layouts(tree, static_dir) if static_dir is not None else []) + find_layouts(tree, views)),
-        unsupported_layouts=tuple(p for p in tree.glob(".pug", under=views) if "layout" in p),
+        layouts=tuple((find_layouts(tree, static_dir) if static_dir is not None else []) + find_layouts(tree, views) + pug.find_layouts(tree, views)),
         csp_nonce=_locals_nonce(tree, folder),
         csp_nonce_help="A middleware that sets res.locals.cspNonce = crypto.randomBytes(16).toString('base64') and puts "
         "`'nonce-${res.locals.cspNonce}'` in helmet's scriptSrc makes one (helmet's README shows it); views print it.",
@@ -66,5 +66,6 @@ def _locals_nonce(tree: ProjectTree, folder: str) -> csp.NonceSource | None:
     name = match.group(1)
     return csp.NonceSource(
         f"res.locals.{name} ({path})",
-        ((".ejs", f"<%= {name} %>"), (".hbs", f"{{{{{name}}}}}"), (".handlebars", f"{{{{{name}}}}}")),
+        # Pug: an attribute's value is an expression, so the variable itself (`nonce=cspNonce`).
+        ((".ejs", f"<%= {name} %>"), (".hbs", f"{{{{{name}}}}}"), (".handlebars", f"{{{{{name}}}}}"), (".pug", name)),
     )

@@ -52,6 +52,11 @@ INITIALIZER_TEMPLATE = "ember/intercom-messenger-initializer.ts"
 MODULE_NAME = "intercom-messenger"
 AUTH_SERVICE_NAMES = ("session", "auth", "authentication", "current-user")
 SOURCE_DIR = "app"
+# Ember 7's blueprint lints with eslint-plugin-warp-drive, whose rule sends every fetch() through the
+# store: the token endpoint is not a store resource, so the core's one fetch says why it is exempt.
+WARP_DRIVE_LINT = "eslint-plugin-warp-drive"
+TOKEN_FETCH = "const response = await fetch(url, request);"
+WARP_DRIVE_EXEMPTION = "// eslint-disable-next-line warp-drive/no-external-request-patterns -- the token endpoint is not a store resource"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -85,7 +90,7 @@ def plan(context: PlanContext, detection: Detection[EmberDetails]) -> None:
     initializer_path = join(app.source_dir, f"instance-initializers/{MODULE_NAME}{extension}")
 
     # ember-auto-import (the classic build) leaves `import('@intercom/messenger-js-sdk')` unresolved.
-    core_module(context, app, core_path, sdk_import="static")
+    core_module(context, app, core_path, sdk_import="static", fit=_warp_drive_lint if app.depends_on(WARP_DRIVE_LINT) else None)
     prefix = _details(context.tree, detection).module_prefix
     core_specifier = module_specifier(context.tree, app, prefix, service_path, core_path)
     context.builder.create(
@@ -126,6 +131,17 @@ def _service_decorator(tree: ProjectTree, app: SpaApp) -> str:
     if ember is None or ember.at_least(4, 1):
         return "service"
     return "inject" if ember.at_least(*FIRST_WITH_DECORATORS) else "classic"
+
+
+def _warp_drive_lint(core: str) -> str:
+    """The core with the lint exemption above its token fetch, indented like it."""
+    lines = core.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        if line.strip() == TOKEN_FETCH:
+            indent = line[: len(line) - len(line.lstrip())]
+            lines.insert(index, f"{indent}{WARP_DRIVE_EXEMPTION}\n")
+            break
+    return "".join(lines)
 
 
 def _for_app(typescript: str, app: SpaApp) -> str:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from intercom_wizard.integrations.base import Detection, FrontendDetails, PageHost
+from intercom_wizard.integrations.frontends import pug
 from intercom_wizard.integrations.frontends.layouts import PAGE_SUFFIXES, find_layouts
 from intercom_wizard.tree import ProjectTree
 
@@ -21,7 +22,11 @@ class HtmlDetails(FrontendDetails):
 
 
 def detect(tree: ProjectTree) -> list[Detection[HtmlDetails]]:
-    """Static pages (outside any back end's templates) or server-rendered templates with a <body>."""
+    """Static pages (outside any back end's templates) or server-rendered templates with a <body>,
+    or Pug sources a site's own build renders (its built pages are output, not the site)."""
+    site = pug.find_pug_site(tree)
+    if site is not None:
+        return [Detection(NAME, "frontend", "", ("package.json: pug", *site.layouts[:5]), HtmlDetails())]
     # The byte test decides ASCII files without decoding them; any other file goes to the text test.
     pages = [p for p in tree.glob(*PAGE_SUFFIXES) if tree.mentions(p, (b"</body>",), ignore_case=True) and "</body>" in tree.text(p).lower()]
     if not pages:
@@ -31,7 +36,19 @@ def detect(tree: ProjectTree) -> list[Detection[HtmlDetails]]:
 
 
 def static_site_host(tree: ProjectTree) -> PageHost | None:
-    """For a site with no back end: the first folder holding full HTML pages."""
+    """For a site with no back end: its Pug sources when its build renders Pug, else the first folder
+    holding full HTML pages."""
+    site = pug.find_pug_site(tree)
+    if site is not None:
+        static_dir, script_src = pug.script_location(site, SCRIPT_NAME)
+        return PageHost(
+            static_dir=static_dir,
+            script_src=script_src,
+            layouts=site.layouts,
+            csp_nonce_help="Pages built once are the same bytes for every visitor, so they cannot carry a per-request nonce.",
+            copied_by_build=site.assets_source is not None,
+            build_script=site.build_script,
+        )
     for folder in STATIC_SITE_FOLDERS:
         pages = [p for p in find_layouts(tree, folder) if PurePosixPath(p).parent.as_posix() in (folder or ".")]
         if pages:

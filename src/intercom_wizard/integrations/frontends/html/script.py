@@ -6,6 +6,7 @@ writes the seed's unsigned snippet instead."""
 from intercom_wizard.edits import append_lines, indent_unit, indentation_at, insert_lines_before
 from intercom_wizard.errors import BadInput
 from intercom_wizard.integrations.base import PageHost, PlanContext
+from intercom_wizard.integrations.frontends import pug
 from intercom_wizard.integrations.frontends.html.bundler import bundled_pages, import_specifier
 from intercom_wizard.integrations.frontends.html.detect import SCRIPT_NAME
 from intercom_wizard.integrations.frontends.html.navigation import Navigation, detect_navigation
@@ -59,10 +60,21 @@ def plan(context: PlanContext, host: PageHost, *, token_url: str | None) -> None
         if layout in bundled:  # a bundler's template: the build emits only what the entry imports
             _import_from_entry(context, bundled[layout], script, layout)
             continue
+        if pug.is_pug(layout):
+            nonce = host.csp_nonce.expression_for(layout) if host.csp_nonce else None
+            _insert_pug_tag(context, layout, pug.script_tag(host.script_src, nonce=nonce, attributes=navigation.tag_attributes), navigation)
+            continue
         placed = tag.replace(" defer>", f"{nonces[layout]}{navigation.tag_attributes} defer>")
         _insert_script_tag(context, layout, placed, host.template_prelude, navigation=navigation)
     for layout in host.unsupported_layouts:
         builder.manual(layout, "Add the Messenger script at the end of the page body:", tag)
+    if not host.copied_by_build and host.build_script is not None:
+        builder.manual(
+            host.build_script,
+            f"No step of this build copies {host.static_dir or 'the project root'}/ into its output, so the built pages "
+            f"would not find {script}. Copy it beside the built pages (the tag loads {host.script_src!r}), e.g.:",
+            f"fs.copyFileSync('{script}', 'dist/{host.script_src}');",
+        )
     for page, before_tag in host.output_end_pages:
         source = context.tree.read(page)
         builder.insert(page, [append_lines(source, before_tag + tag + "\n")], "adds the Messenger script at the end of the page's output")
@@ -89,6 +101,9 @@ def plan_insecure(context: PlanContext, host: PageHost) -> None:
     )
     nonces = _nonce_attributes(context, host)
     for layout in host.layouts:
+        if pug.is_pug(layout):
+            context.builder.manual(layout, "Add the unsigned Messenger snippet at the end of the page body (as a `script.` block):", block)
+            continue
         tagged = block.replace("<script>", f"<script{nonces[layout]}>")
         _insert_script_tag(context, layout, tagged, None, reason="adds the unsigned Messenger snippet (--insecure)")
     # No layout at all: the planner looks for pages the app returns as strings (it knows the back end).
@@ -128,6 +143,17 @@ def _nonce_attributes(context: PlanContext, host: PageHost) -> dict[str, str]:
     if nonce and any(attributes.values()):
         context.builder.note(f"The Messenger's script tag carries the request's CSP nonce, made by {nonce.provider}.")
     return attributes
+
+
+def _insert_pug_tag(context: PlanContext, layout: str, tag: str, navigation: Navigation) -> None:
+    """A Pug layout: the tag as the body's (or, where the body is swapped, the head's) last child line."""
+    source = context.tree.read(layout)
+    insertion = pug.script_tag_insertion(source, tag, in_head=navigation.in_head) if navigation.in_head else None
+    insertion = insertion or pug.script_tag_insertion(source, tag)
+    if insertion is None:
+        context.builder.manual(layout, "Add the Messenger script as the last line inside `body`:", tag)
+        return
+    context.builder.insert(layout, [insertion], "adds the Messenger script to every page")
 
 
 def _insert_script_tag(

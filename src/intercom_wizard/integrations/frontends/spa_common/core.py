@@ -4,6 +4,7 @@ framework modules share (`SpaApp`: its folder, source folder, TypeScript or not,
 """
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,8 +49,11 @@ def token_url(options: InstallOptions) -> str:
     return options.endpoint.url
 
 
-def core_module(context: PlanContext, app: SpaApp, path: str, *, sdk_import: str = "dynamic") -> None:
-    """Write the Messenger core to `path` (.ts or .js) and declare the official SDK."""
+def core_module(
+    context: PlanContext, app: SpaApp, path: str, *, sdk_import: str = "dynamic", fit: Callable[[str], str] | None = None
+) -> None:
+    """Write the Messenger core to `path` (.ts or .js) and declare the official SDK; `fit` adapts the
+    finished source to the app (an integration's lint directives)."""
     api_base = None
     # Next.js serves the token endpoint from its own route handler, on the pages' origin; a full
     # --endpoint URL is the user's own answer.
@@ -68,9 +72,17 @@ def core_module(context: PlanContext, app: SpaApp, path: str, *, sdk_import: str
                 "warning",
             )
     source = core_source(context.options, anonymous_only=context.anonymous_only, sdk_import=sdk_import, app_api=api_base, module_file=path)
+    if not path.endswith((".ts", ".tsx")):
+        source = strip_types(source)
+        # Imported here: babel_runtime reads SpaApp from this module.
+        from intercom_wizard.integrations.frontends.spa_common.babel_runtime import RUNTIME_IMPORT, RUNTIME_PACKAGE, needs_regenerator_runtime, runtime_spec
+
+        if needs_regenerator_runtime(context.tree, app):
+            source = RUNTIME_IMPORT + source
+            add_dependency(context, app.root, RUNTIME_PACKAGE, runtime_spec(context.tree, app), "regeneratorRuntime for the async functions the app's Babel compiles")
     context.builder.create(
         path,
-        source if path.endswith((".ts", ".tsx")) else strip_types(source),
+        fit(source) if fit is not None else source,
         "the Messenger: boots signed-in users with the server's JWT, everyone else as leads",
     )
     add_dependency(context, app.root, SDK_PACKAGE, SDK_SPEC, "the official Intercom Messenger SDK")
