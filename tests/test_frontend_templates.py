@@ -23,6 +23,8 @@ TEMPLATES = resources.files("intercom_wizard.templates")
 # A value for every placeholder these templates use, of the kind the integrations put there.
 VALUES = {
     "core_import": "@/lib/intercom-messenger",
+    "hook_import": "@/lib/use-intercom-messenger",
+    "signing_key": "key",
     "auth_module": "@/lib/session",
     "next_server_import": "import { connection, NextResponse } from 'next/server';",
     "response": "NextResponse",
@@ -42,7 +44,6 @@ VALUES = {
     "auth_scheme": "Bearer",
     "navigation": "['turbo']",
     "settings": '    api_base: "https://api-iam.eu.intercom.io",',
-    "signing_key": "await key",
 }
 FOLDERS = ("nextjs", "react", "html")
 # `install --upgrade`'s route-change components (the other upgrade templates: tests of their own).

@@ -2,7 +2,7 @@
 jose 4 from the secret's bytes), Angular 10 - 13 (NgModule, constructor injection: no `inject()`
 before 14) and Ember 7 on Vite (Embroider's `@embroider/vite` blueprint). Golden diffs per band on
 fixtures of our own writing in each version's shape; the builds with the real packages are
-test_next_11_build.py, test_angular_10_build.py and test_ember_7_vite_build.py."""
+test_next_11_build.py and test_ember_7_vite_build.py (Angular 10: the corpus app angular10-jwt-refresh)."""
 
 import json
 from pathlib import Path
