@@ -195,5 +195,6 @@ def test_express_passport_jwt_route_uses_the_same_strategy(tmp_path, cli):
     _, after = install_and_check_uninstall(cli, tmp_path, "--auth", "bearer", "--token-storage-key", "jwt", exit_code=0)
     module = after["intercom-jwt.js"]
     assert "const passport = require('passport');" in module
-    assert "router.get('/api/intercom-jwt', passport.authenticate('jwt', { session: false }), (req, res) => {" in module
+    assert "const auth = passport.authenticate('jwt', { session: false });" in module
+    assert "router.get('/api/intercom-jwt', auth, (req, res) => {" in module
     assert "app.use(passport.initialize());\napp.use(intercomJwt);\n" in after["server.js"]

@@ -43,7 +43,7 @@ def test_flag_only_session_is_incomplete_with_the_adapter(tmp_path, cli):
     result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", "--json")
     assert result.exit_code == 4, result.stderr
     module = (root / "intercom-jwt.js").read_text()
-    assert "  return null /* no evidence of the signed-in user's id: see the manual step */;\n" in module
+    assert "  // No evidence of the signed-in user's id: see the manual step.\n  return null;\n" in module
     assert "loggedIn" not in module and "userEmail" not in module
     line = module.splitlines().index("function signedInUser(req) {") + 1
     [step] = [s for s in json.loads(result.stdout)["manual_steps"] if s["file"] == "intercom-jwt.js"]

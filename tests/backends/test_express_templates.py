@@ -17,7 +17,7 @@ USERS = {
     "passport": ("req.isAuthenticated() ? req.user : null", ""),
     "passport-jwt": ("req.user", "passport.authenticate('jwt', { session: false }), "),
     "passport-per-route": ("req.user || null", "passport.authenticate('session'), "),
-    "none": ("null /* no evidence of the signed-in user's id: see the manual step */", ""),
+    "none": ("null", ""),
 }
 
 
@@ -29,12 +29,14 @@ def _route(kind: str, cors: str) -> str:
     expression, middleware = USERS[kind]
     return render(
         "express/intercom-jwt.js",
-        {"passport": "yes" if middleware.startswith("passport.") else "no", "cors": cors},
+        {"passport": "yes" if middleware.startswith("passport.") else "no", "cors": cors, "user": "none" if kind == "none" else "proven",
+         "middleware": "yes" if middleware else "no"},
         endpoint="/api/intercom-jwt",
         frontend_origin="https://app.example.com",
         user=expression,
         id_field="id",
-        middleware=middleware,
+        middleware=middleware.removesuffix(", "),
+        route_middleware="auth, " if middleware else "",
     )
 
 

@@ -15,6 +15,9 @@ const cors = require('cors');
 // iw:end
 
 const TOKEN_LIFETIME_SECONDS = 2 * 60 * 60;
+// Where apps keep the user's name, in this order.
+const FULL_NAMES = ['name', 'fullName', 'full_name'];
+const DISPLAY_NAMES = ['displayName', 'display_name', 'username'];
 
 // The signing key, made once from the secret. Given a string, jsonwebtoken first tries to parse it
 // as a PEM key on every call (about 1 ms of a failed parse per token); a secret KeyObject skips that.
@@ -35,24 +38,32 @@ function identitySigningKey() {
 const router = express.Router();
 // iw:if cors=cookie|bearer
 
-// The pages are served from another origin: allow exactly that one.
+// The pages are served from another origin: allow exactly that one. (One
+// property a line: prettier keeps the object so, whatever the origin's length.)
+const corsOptions = {
+  origin: '__IW_FRONTEND_ORIGIN__',
 // iw:end
 // iw:if cors=cookie
-router.use('__IW_ENDPOINT__', cors({ origin: '__IW_FRONTEND_ORIGIN__', credentials: true }));
+  credentials: true,
 // iw:end
-// iw:if cors=bearer
-router.use('__IW_ENDPOINT__', cors({ origin: '__IW_FRONTEND_ORIGIN__' }));
+// iw:if cors=cookie|bearer
+};
+router.use('__IW_ENDPOINT__', cors(corsOptions));
 // iw:end
 
 // The signed-in user (an object with the id Intercom gets as user_id), or null.
 function signedInUser(req) {
+  // iw:if user=none
+  // No evidence of the signed-in user's id: see the manual step.
+  // iw:end
   return __IW_USER__;
 }
 
 // The first of `names` the user has a value for: read at run time, so getters and plain objects count.
 function userAttribute(user, ...names) {
   for (const name of names) {
-    const value = typeof user?.[name] === 'function' ? user[name]() : user?.[name];
+    const field = user?.[name];
+    const value = typeof field === 'function' ? field.call(user) : field;
     if (value) {
       return String(value);
     }
@@ -60,7 +71,12 @@ function userAttribute(user, ...names) {
   return undefined;
 }
 
-router.get('__IW_ENDPOINT__', __IW_MIDDLEWARE__(req, res) => {
+// iw:if middleware=yes
+// The app's own authentication, run first on the token route too.
+const auth = __IW_MIDDLEWARE__;
+
+// iw:end
+router.get('__IW_ENDPOINT__', __IW_ROUTE_MIDDLEWARE__(req, res) => {
   res.set('Cache-Control', 'no-store');
   const user = signedInUser(req);
   if (!user || user.__IW_ID_FIELD__ == null) {
@@ -68,15 +84,18 @@ router.get('__IW_ENDPOINT__', __IW_MIDDLEWARE__(req, res) => {
   }
   const key = identitySigningKey();
   if (!key) {
-    console.error('INTERCOM_IDENTITY_SECRET is not set: cannot sign Intercom identity tokens');
-    return res.status(500).json({ error: 'Identity verification is not configured' });
+    console.error(
+      'INTERCOM_IDENTITY_SECRET is not set: cannot sign Intercom identity tokens',
+    );
+    const error = 'Identity verification is not configured';
+    return res.status(500).json({ error });
   }
   const now = Math.floor(Date.now() / 1000);
   const token = jwt.sign(
     {
       user_id: String(user.__IW_ID_FIELD__),
       email: userAttribute(user, 'email'),
-      name: userAttribute(user, 'name', 'fullName', 'full_name', 'displayName', 'display_name', 'username'),
+      name: userAttribute(user, ...FULL_NAMES, ...DISPLAY_NAMES),
       iat: now,
       exp: now + TOKEN_LIFETIME_SECONDS,
     },

@@ -11,7 +11,9 @@ from intercom_wizard.integrations.base import BackendDetails
 
 UserKind = Literal["passport", "session", "session-id", "express-jwt", "passport-jwt", "none"]
 # What the generated signedInUser() returns when nothing proves who the user is: the route answers 401.
-NO_USER = "null /* no evidence of the signed-in user's id: see the manual step */"
+# (The template's `user=none` block puts the comment that says why on its own line above the return:
+# a comment inside `return null /* ... */;` is one prettier moves after the semicolon.)
+NO_USER = "null"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -74,12 +74,15 @@ def plan(context: PlanContext, detection: Detection[ExpressDetails]) -> None:
         middleware = f"require('{relative_specifier(route_file, jwt_helper.module)}')(), "
     module = render(
         "express/intercom-jwt.js",
-        {"passport": "yes" if user.middleware.startswith("passport.") else "no", "cors": cors},
+        {"passport": "yes" if user.middleware.startswith("passport.") else "no", "cors": cors, "user": "none" if user.kind == "none" else "proven",
+         "middleware": "yes" if middleware else "no"},
         endpoint=str(context.options.endpoint),
         frontend_origin=context.options.frontend_origin or "",
         user=user.expression,
         id_field=user.id_field,
-        middleware=middleware,
+        # A const above the route (so the registration fits 80 columns), named in the route's arguments.
+        middleware=middleware.removesuffix(", "),
+        route_middleware="auth, " if middleware else "",
     )
     if details.typescript:
         module = _as_typescript(module, default_imports=_uses_default_imports(tree.text(server_file)))
@@ -126,12 +129,14 @@ def _as_typescript(module: str, *, default_imports: bool) -> str:
     module = module.replace("import crypto from 'crypto';", "import * as crypto from 'crypto';")
     if not default_imports:
         module = re.sub(r"^import (\w+) from '(?!\.)", r"import * as \1 from '", module, flags=re.M)
-    any_type = " // eslint-disable-line @typescript-eslint/no-explicit-any"
+    # On the line before, where prettier keeps it (a `// eslint-disable-line` after `{` is moved into the body).
+    any_type = "// eslint-disable-next-line @typescript-eslint/no-explicit-any\n"
     replacements = (
         ("let signingKey = null;", "let signingKey: crypto.KeyObject | null = null;"),
-        ("function signedInUser(req) {", "function signedInUser(req: any): any {" + any_type),
-        ("function userAttribute(user, ...names) {", "function userAttribute(user: any, ...names: string[]): string | undefined {" + any_type),
-        ("(req, res) => {", "(req: any, res: express.Response) => {" + any_type),
+        ("function signedInUser(req) {", any_type + "function signedInUser(req: any): any {"),
+        ("function userAttribute(user, ...names) {", any_type + "function userAttribute(user: any, ...names: string[]): string | undefined {"),
+        ("\nrouter.get(", "\n" + any_type + "router.get("),
+        ("(req, res) => {", "(req: any, res: express.Response) => {"),
     )
     for javascript, typescript in replacements:
         module = module.replace(javascript, typescript)
