@@ -23,6 +23,8 @@ TEMPLATES = resources.files("intercom_wizard.templates")
 # A value for every placeholder these templates use, of the kind the integrations put there.
 VALUES = {
     "core_import": "@/lib/intercom-messenger",
+    "hook_import": "@/lib/use-intercom-messenger",
+    "signing_key": "key",
     "auth_module": "@/lib/session",
     "next_server_import": "import { connection, NextResponse } from 'next/server';",
     "response": "NextResponse",

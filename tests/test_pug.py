@@ -6,8 +6,11 @@
   pages and the built dist/ do not), the script goes where the build copies its assets, byte-exact
   uninstall; a build that copies no assets: exit 4 with a manual step naming the build script;
 - the edited templates compiled by the real `pug` package (pinned): the script tag ends the rendered <body>;
+- the assets folder from a copy command in package.json's scripts (cp, cpx, shx cp, copyfiles);
 - an express-generator-shaped app with Pug views and a session sign-in, run for real: the rendered
-  pages carry the tag, the token endpoint answers 401 signed out and distinct ids for two users.
+  pages carry the tag, the token endpoint answers 401 signed out and distinct ids for two users, and
+  `verify` passes in Chromium; its layout prints res.locals.cspNonce (`nonce=cspNonce`) under --csp-nonce;
+- the tag ends `head` where the body is swapped (Turbo); --insecure writes `script.` blocks that compile.
 """
 
 import json
@@ -23,6 +26,7 @@ from intercom_wizard.integrations.frontends import pug
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
 from intercom_wizard.plan import Insertion
 from intercom_wizard.sourcefile import SourceText
+from intercom_wizard.verify.browser import chromium_available
 
 PUG_VERSION = "3.0.3"
 TAG = "script(src='/intercom-messenger.js', defer)"
@@ -170,6 +174,15 @@ def test_express_generator_app_with_pug_views_runs_signed_out_and_with_two_users
         assert page.status == 200 and page.body.endswith('<script src="/intercom-messenger.js" defer></script></body></html>'), page.body
         assert BrowserlessClient(base).get("/intercom-messenger.js").status == 200
         a, b = check_two_users(base, SECRET, rimmer, cat, sign_in, sign_out)
+        if chromium_available():  # and in Chromium: signed out, both users through the Pug login form, sign-out
+            verified = cli(
+                "verify", base + "/", "--workspace-id", "abc12345", "--login-url", "/login",
+                "--user", "rimmer@example.com:hologram", "--user", "cat@example.com:looking-good",
+                "--logout-selector", "form[action='/logout'] button", "--json",
+            )  # fmt: skip
+            checks = {check["id"]: check["status"] for check in json.loads(verified.stdout)["checks"]}
+            assert verified.exit_code == 0, checks
+            assert [checks[name] for name in ("anonymous", "signed-in", "identity", "logout")] == ["pass"] * 4, checks
     assert (a["user_id"], b["user_id"]) == ("7", "8")
 
 
@@ -196,3 +209,35 @@ def test_where_the_body_is_swapped_the_tag_ends_head_with_the_navigation_attribu
     assert tag == "script(src='/intercom-messenger.js', data-turbo-track=\"reload\", defer)"
     edited = _apply(text, pug.script_tag_insertion(SourceText(text, "\n", False), tag, in_head=True))
     assert edited == f"doctype html\nhtml\n  head\n    title Shop\n    {tag}\n  body\n    block content\n"
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["cp -R src/static dist/", "cpx 'src/static/**' dist/static", "shx cp -r ./src/static dist", 'copyfiles -u 1 "src/static/**" dist'],
+)
+def test_a_copy_command_in_package_json_is_where_the_script_goes(tmp_path: Path, cli, command: str) -> None:  # type: ignore[no-untyped-def]
+    site = dict(PUG_LAYOUT_SITE)
+    site["tools/build.js"] = site["tools/build.js"].replace("fs.cpSync('src/static', 'dist/static', { recursive: true });\n", "")
+    manifest = json.loads(site["package.json"])
+    manifest["scripts"] = {"build": f"node tools/build.js && {command}"}
+    site["package.json"] = json.dumps(manifest, indent=2) + "\n"
+    write_files(tmp_path, site)
+    _commit(tmp_path)
+    result = cli("install", str(tmp_path), "--workspace-id", "abc12345", "--yes", "--no-install", "--dry-run", "--json")
+    assert result.exit_code == 0, result.stderr
+    plan = json.loads(result.stdout)
+    assert "src/static/intercom-messenger.js" in {change["path"] for change in plan["changes"]}
+    assert "+\t\tscript(src='static/intercom-messenger.js', defer)\n" in plan["diff"]
+
+
+@NEEDS_NPM
+def test_insecure_on_a_pug_site_is_script_text_blocks_that_compile(tmp_path: Path, cli, pug_package: Path) -> None:  # type: ignore[no-untyped-def]
+    write_files(tmp_path, PUG_LAYOUT_SITE)
+    _commit(tmp_path)
+    result, files = install_and_check_uninstall(cli, tmp_path, "--insecure", exit_code=0)
+    layout = files["src/views/layouts/base.pug"]
+    assert "\t\tfooter Made here\n\t\tscript.\n\t\t\t  // INSECURE" in layout, layout
+    (tmp_path / "src/views/layouts/base.pug").write_text(layout)  # uninstall restored it: render the installed one
+    html = _render(pug_package, tmp_path / "src/views/index.pug")
+    assert html.endswith("})();</script></body></html>"), html
+    assert "<footer>Made here</footer><script>  // INSECURE" in html and 'app_id: "abc12345"' in html

@@ -12,7 +12,8 @@ import subprocess
 
 import jwt
 import pytest
-from conftest import SECRET, install_quietly, snapshot
+from conftest import SECRET, install_quietly
+from library_upgrade import check_rerun_and_uninstall, refused_without_upgrade, run_harness, upgrade
 
 from intercom_wizard.edits import parse
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
@@ -34,24 +35,15 @@ def parses(text: str, language: str) -> bool:
 
 
 def test_without_upgrade_each_part_and_what_upgrade_does(app_copy, cli):
-    root = app_copy(FIXTURE)
-    before = snapshot(root)
-    result = install_quietly(cli, root)
-    assert result.exit_code == 7
-    assert "the react-use-intercom package in package.json:11 → raised to ^5.5.0, the first release whose boot takes the JWT (intercomUserJwt)" in result.stderr
-    assert "react-use-intercom's boot(...) in src/App.tsx:2 → each boot(...) call boots with intercomUserJwt" in result.stderr
-    assert "react-use-intercom's provider in src/main.tsx:3 → kept as it is" in result.stderr
-    assert snapshot(root) == before
+    said = refused_without_upgrade(cli, app_copy(FIXTURE))
+    assert "the react-use-intercom package in package.json:11 → raised to ^5.5.0, the first release whose boot takes the JWT (intercomUserJwt)" in said
+    assert "react-use-intercom's boot(...) in src/App.tsx:2 → each boot(...) call boots with intercomUserJwt" in said
+    assert "react-use-intercom's provider in src/main.tsx:3 → kept as it is" in said
 
 
 def test_upgrade_keeps_the_library_boots_with_the_jwt_and_uninstall_restores_every_byte(app_copy, cli):
     root = app_copy(FIXTURE)
-    before = snapshot(root)
-    result = install_quietly(cli, root, "--upgrade")
-    assert result.exit_code == 0, result.stderr
-    assert result.stderr.rstrip().endswith("result: complete")
-    after = snapshot(root)
-    changed = sorted(path for path in after if before.get(path) != after[path])
+    before, after, changed = upgrade(cli, root)
     assert changed == [".intercom-wizard.json", "intercom-jwt.js", "package.json", "server.js", "src/App.tsx", "src/intercomUserJwt.ts"]
     assert json.loads(after["package.json"])["dependencies"]["react-use-intercom"] == "^5.5.0"
     app = after["src/App.tsx"].decode()
@@ -63,13 +55,7 @@ def test_upgrade_keeps_the_library_boots_with_the_jwt_and_uninstall_restores_eve
     helper = after["src/intercomUserJwt.ts"].decode()
     assert "const TOKEN_URL = '/api/intercom-jwt';" in helper and SECRET not in helper
     assert parses(app, "tsx") and parses(helper, "typescript")
-
-    installed = snapshot(root)
-    again = install_quietly(cli, root, "--upgrade")
-    assert again.exit_code == 0 and "Nothing to do" in again.stderr, again.stderr
-    assert snapshot(root) == installed
-    assert cli("uninstall", str(root), "--yes").exit_code == 0
-    assert snapshot(root) == before
+    check_rerun_and_uninstall(cli, root, before, ("--upgrade",))
 
 
 def test_a_range_that_already_has_the_jwt_property_is_kept(app_copy, cli):
@@ -115,7 +101,7 @@ def test_a_boot_argument_the_wizard_cannot_read_is_a_manual_step(app_copy, cli):
 
 HARNESS = """
 const calls = [];
-const [base, cookie] = process.argv.slice(2);
+const [helper, base, cookie] = process.argv.slice(2);
 const realFetch = globalThis.fetch;
 // The browser sends the session cookie with `credentials: 'include'`; Node's fetch needs it spelled out.
 globalThis.fetch = (url, init) => realFetch(new URL(url, base), { ...init, headers: { ...init.headers, Cookie: cookie } });
@@ -126,7 +112,7 @@ globalThis.document = { readyState: 'complete', createElement: () => ({ setAttri
 const { createElement } = await import('react');
 const { renderToString } = await import('react-dom/server');
 const { IntercomProvider, useIntercom } = await import('react-use-intercom');
-const { fetchIntercomUserJwt } = await import(process.argv[4]);
+const { fetchIntercomUserJwt } = await import(helper);
 
 const intercomUserJwt = await fetchIntercomUserJwt();
 function Booter() {
@@ -144,17 +130,12 @@ process.exit(0);
 def test_runtime_token_round_trip_through_the_helper_and_the_real_library(app_copy, cli, tmp_path):
     """The Express server signs the signed-in user's JWT; the generated helper fetches it, and react-use-intercom
     (the release the upgraded range installs) boots with it as intercom_user_jwt and without user attributes."""
-    from intercom_wizard.typescript import strip_types
-
     root = app_copy(FIXTURE)
     assert install_quietly(cli, root, "--upgrade").exit_code == 0
     subprocess.run(["npm", "install", "--omit=dev", "--no-audit", "--no-fund", "--silent"], cwd=root, check=True, timeout=300)
     installed = json.loads((root / "node_modules/react-use-intercom/package.json").read_text())["version"]
     assert tuple(int(part) for part in installed.split(".")[:2]) >= (5, 5)
-    helper = root / "intercom-user-jwt-check.mjs"
-    helper.write_text(strip_types((root / "src/intercomUserJwt.ts").read_text()))
-    harness = root / "harness.mjs"
-    harness.write_text(HARNESS)
+    helper = (root / "src/intercomUserJwt.ts").read_text()
 
     port = free_port()
     with running_server(["node", "server.js"], root, port, {"PORT": str(port), "INTERCOM_IDENTITY_SECRET": SECRET}):
@@ -164,14 +145,11 @@ def test_runtime_token_round_trip_through_the_helper_and_the_real_library(app_co
         signed_in = client.request("/api/login", body=credentials, headers={"Content-Type": "application/json"}, method="POST")
         assert signed_in.status == 200, signed_in.body
         cookie = "; ".join(f"{c.name}={c.value}" for c in client.cookies)
-        run = subprocess.run(["node", str(harness), base, cookie, str(helper)], cwd=root, capture_output=True, text=True, timeout=60, check=False)
-        assert run.returncode == 0, run.stderr
-        [boot] = json.loads(run.stdout)
+        [boot] = run_harness(root, HARNESS, helper, base, cookie)  # type: ignore[misc]
         settings = boot[1]
         claims = jwt.decode(settings.pop("intercom_user_jwt"), SECRET, algorithms=["HS256"])
         assert (claims["user_id"], claims["email"], claims["name"]) == ("11", "amy@example.com", "Amy Wong")
         assert settings == {"app_id": "abc12345", "alignment": "left", "custom_launcher_selector": "#help-button"}
 
-        anonymous = subprocess.run(["node", str(harness), base, "", str(helper)], cwd=root, capture_output=True, text=True, timeout=60, check=False)
-        assert anonymous.returncode == 0, anonymous.stderr
-        assert json.loads(anonymous.stdout) == [["boot", {"app_id": "abc12345", "alignment": "left", "custom_launcher_selector": "#help-button"}]]
+        anonymous = run_harness(root, HARNESS, helper, base, "")
+        assert anonymous == [["boot", {"app_id": "abc12345", "alignment": "left", "custom_launcher_selector": "#help-button"}]]

@@ -9,9 +9,11 @@ TypeScript grammar, and the SDK itself is run under Node to show the JWT reaches
 import json
 import shutil
 import subprocess
+from typing import Any
 
 import pytest
-from conftest import SECRET, install_quietly, snapshot
+from conftest import SECRET, install_quietly
+from library_upgrade import check_rerun_and_uninstall, refused_without_upgrade, run_harness, upgrade
 
 from intercom_wizard.edits import parse
 
@@ -28,23 +30,14 @@ EXPECTED_CALL = """    void fetchIntercomUserJwt().then((intercom_user_jwt) =>
 
 
 def test_without_upgrade_the_sdk_call_is_named(app_copy, cli):
-    root = app_copy(FIXTURE)
-    before = snapshot(root)
-    result = install_quietly(cli, root)
-    assert result.exit_code == 7
-    assert "the SDK's Intercom(...) with user attributes in app/intercom-messenger.tsx:5 → each Intercom(...)/boot(...) call boots with intercom_user_jwt" in result.stderr
-    assert "the official Messenger SDK in package.json:9 → kept: its settings carry intercom_user_jwt" in result.stderr
-    assert snapshot(root) == before
+    said = refused_without_upgrade(cli, app_copy(FIXTURE))
+    assert "the SDK's Intercom(...) with user attributes in app/intercom-messenger.tsx:5 → each Intercom(...)/boot(...) call boots with intercom_user_jwt" in said
+    assert "the official Messenger SDK in package.json:9 → kept: its settings carry intercom_user_jwt" in said
 
 
 def test_upgrade_boots_the_sdk_with_the_jwt_from_a_new_route_and_uninstall_restores_every_byte(app_copy, cli):
     root = app_copy(FIXTURE)
-    before = snapshot(root)
-    result = install_quietly(cli, root, "--upgrade")
-    assert result.exit_code == 0, result.stderr
-    assert result.stderr.rstrip().endswith("result: complete")
-    after = snapshot(root)
-    changed = sorted(path for path in after if before.get(path) != after[path])
+    before, after, changed = upgrade(cli, root)
     assert changed == [".env.local", ".intercom-wizard.json", "app/api/intercom-jwt/route.ts", "app/intercom-messenger.tsx",
                        "app/intercom-route-update.tsx", "app/intercomUserJwt.ts", "app/layout.tsx", "app/page.tsx", "package.json"]
     # next-auth's signOut() leaves the page before the component's shutdown() could run: the Messenger shuts down first.
@@ -62,14 +55,7 @@ def test_upgrade_boots_the_sdk_with_the_jwt_from_a_new_route_and_uninstall_resto
     assert json.loads(after["package.json"])["dependencies"]["@intercom/messenger-js-sdk"] == "^0.0.14"
     for path in ("app/intercom-messenger.tsx", "app/intercomUserJwt.ts", "app/api/intercom-jwt/route.ts", "app/intercom-route-update.tsx", "app/layout.tsx", "app/page.tsx"):
         assert parse(after[path].decode(), "tsx").find(kind="ERROR") is None, path
-
-    installed = snapshot(root)
-    for extra in (("--upgrade",), ()):
-        again = install_quietly(cli, root, *extra)
-        assert again.exit_code == 0 and "Nothing to do" in again.stderr, again.stderr
-    assert snapshot(root) == installed
-    assert cli("uninstall", str(root), "--yes").exit_code == 0
-    assert snapshot(root) == before
+    check_rerun_and_uninstall(cli, root, before, ("--upgrade",), ())
 
 
 HARNESS = """
@@ -81,10 +67,10 @@ globalThis.document = {
   createElement: () => ({}),
   getElementsByTagName: () => [{ parentNode: { insertBefore: (script) => inserted.push(script.src) } }],
 };
-const token = process.argv[3];
+const [helper, token] = process.argv.slice(2);
 globalThis.fetch = async () => ({ status: 200, ok: true, json: async () => ({ token }) });
 window.atob = (s) => Buffer.from(s, 'base64').toString('binary');
-const { fetchIntercomUserJwt } = await import(process.argv[2]);
+const { fetchIntercomUserJwt } = await import(helper);
 // The package is CommonJS: Node names its exports (the bundlers the app uses also give the default).
 const { Intercom } = await import('@intercom/messenger-js-sdk');
 const intercom_user_jwt = await fetchIntercomUserJwt();
@@ -98,8 +84,6 @@ process.exit(0);
 def test_the_sdk_hands_the_fetched_jwt_to_the_messenger(app_copy, cli, tmp_path):
     import jwt
 
-    from intercom_wizard.typescript import strip_types
-
     root = app_copy(FIXTURE)
     assert install_quietly(cli, root, "--upgrade").exit_code == 0
     runner = tmp_path / "sdk-check"
@@ -107,12 +91,8 @@ def test_the_sdk_hands_the_fetched_jwt_to_the_messenger(app_copy, cli, tmp_path)
     (runner / "package.json").write_text('{"name": "sdk-check", "private": true, "type": "module"}\n')
     spec = json.loads((root / "package.json").read_text())["dependencies"]["@intercom/messenger-js-sdk"]
     subprocess.run(["npm", "install", f"@intercom/messenger-js-sdk@{spec}", "--no-audit", "--no-fund", "--silent"], cwd=runner, check=True, timeout=300)
-    (runner / "helper.mjs").write_text(strip_types((root / "app/intercomUserJwt.ts").read_text()))
-    (runner / "harness.mjs").write_text(HARNESS)
     token = jwt.encode({"user_id": "31", "email": "hermes@example.com", "exp": 4102444800}, SECRET, algorithm="HS256")
-    run = subprocess.run(["node", "harness.mjs", str(runner / "helper.mjs"), token], cwd=runner, capture_output=True, text=True, timeout=60, check=False)
-    assert run.returncode == 0, run.stderr
-    result = json.loads(run.stdout)
+    result: dict[str, Any] = run_harness(runner, HARNESS, (root / "app/intercomUserJwt.ts").read_text(), token)  # type: ignore[assignment]
     assert result["settings"]["intercom_user_jwt"] == token
     assert not {"user_id", "email", "name", "user_hash"} & set(result["settings"])
     assert result["inserted"] == ["https://widget.intercom.io/widget/abc12345"]

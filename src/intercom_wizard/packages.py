@@ -143,27 +143,50 @@ def _tool_job(ecosystem: str, packages: tuple[str, ...], manifest: str, folder: 
     return InstallJob(ecosystem, packages, manifest, folder, tuple(commands), _shown(folder, commands), missing)
 
 
-def _python_job(root: Path, packages: tuple[str, ...], manifest: str, folder: str) -> InstallJob:
+@dataclass(frozen=True)
+class PythonEnvironment:
+    """Where the app's Python packages go: the tool that owns the nearest lock file, or a virtual environment."""
+
+    tool: str  # "uv", "poetry", "pipenv" or "venv"
+    place: str  # the folder holding the lock file or the venv, relative to the root
+    venv: str = ""  # ".venv" or "venv" when tool is "venv"
+
+    @property
+    def python(self) -> str:
+        """The venv's interpreter as typed from the project root."""
+        return str(PurePosixPath(self.place) / self.venv / "bin" / "python") if self.place else f"{self.venv}/bin/python"
+
+
+def python_environment(root: Path, folder: str) -> PythonEnvironment | None:
     """The environment the app's own tooling manages: the nearest lock file of uv, Poetry or Pipenv, or
-    virtual environment folder, from the manifest's folder up to the project root."""
-    quoted = [shlex.quote(p.replace(" ", "")) for p in packages]
-    is_requirements = PurePosixPath(manifest).name.startswith("requirements")
+    virtual environment folder, from `folder` up to the project root."""
     for place in _folders_up(folder):
         here = root / place
-        if (here / "uv.lock").is_file():
+        for lock, tool in (("uv.lock", "uv"), ("poetry.lock", "poetry"), ("Pipfile.lock", "pipenv")):
+            if (here / lock).is_file():
+                return PythonEnvironment(tool, place)
+        for name in VENV_FOLDERS:
+            if (here / name / "pyvenv.cfg").is_file() and (here / name / "bin" / "python").exists():
+                return PythonEnvironment("venv", place, name)
+    return None
+
+
+def _python_job(root: Path, packages: tuple[str, ...], manifest: str, folder: str) -> InstallJob:
+    quoted = [shlex.quote(p.replace(" ", "")) for p in packages]
+    is_requirements = PurePosixPath(manifest).name.startswith("requirements")
+    environment = python_environment(root, folder)
+    if environment is not None and environment.tool == "venv":
+        python = root / environment.place / environment.venv / "bin" / "python"
+        command = (str(python), "-m", "pip", "install", "--disable-pip-version-check", "--no-input", *packages)
+        return InstallJob("python", packages, manifest, "", (command,), f"{environment.python} -m pip install {' '.join(quoted)}")
+    if environment is not None:
+        place = environment.place
+        if environment.tool == "uv":
             sync = ("uv", "sync") if not is_requirements else ("uv", "pip", "install", *packages)
             return _tool_job("python", packages, manifest, place, "uv", [sync], "uv")
-        if (here / "poetry.lock").is_file():
+        if environment.tool == "poetry":
             return _tool_job("python", packages, manifest, place, "poetry", [_poetry_lock(), ("poetry", "install")], "Poetry")
-        if (here / "Pipfile.lock").is_file():
-            return _tool_job("python", packages, manifest, place, "pipenv", [("pipenv", "install", *packages)], "Pipenv")
-        for name in VENV_FOLDERS:
-            python = here / name / "bin" / "python"
-            if (here / name / "pyvenv.cfg").is_file() and python.exists():
-                command = (str(python), "-m", "pip", "install", "--disable-pip-version-check", "--no-input", *packages)
-                relative = str(PurePosixPath(place) / name / "bin" / "python") if place else f"{name}/bin/python"
-                shown = f"{relative} -m pip install {' '.join(quoted)}"
-                return InstallJob("python", packages, manifest, "", (command,), shown)
+        return _tool_job("python", packages, manifest, place, "pipenv", [("pipenv", "install", *packages)], "Pipenv")
     by_hand = f"python -m pip install -r {manifest}" if is_requirements else f"python -m pip install {' '.join(quoted)}"
     return InstallJob(
         "python",
@@ -175,6 +198,36 @@ def _python_job(root: Path, packages: tuple[str, ...], manifest: str, folder: st
         unavailable=f"no virtual environment of the app (.venv or venv in {folder or 'the project root'} or above) and no uv, "
         "Poetry or Pipenv lock file was found, and the wizard does not install into an interpreter it cannot tell is the app's",
     )
+
+
+@dataclass(frozen=True)
+class AddCommand:
+    """How a library the project does not declare yet gets declared and installed, with the project's own tool."""
+
+    shown: str  # as typed from the project root
+    declares: bool  # the command also writes the manifest (npm install, uv add, bundle add, composer require...)
+
+
+# The npm family's command that installs a package and writes it into package.json.
+ADD_COMMANDS = {"npm": ("npm", "install"), "yarn": ("yarn", "add"), "pnpm": ("pnpm", "add"), "bun": ("bun", "add")}
+PYTHON_ADD_COMMANDS = {"uv": ("uv", "add"), "poetry": ("poetry", "add"), "pipenv": ("pipenv", "install")}
+
+
+def add_command(root: Path, ecosystem: str, package: str, folder: str, package_manager: str | None = None) -> AddCommand:
+    """The command that adds `package` to the project whose manifest is in `folder`: the same tools
+    `plan_installs` runs (the npm family's lockfile, Bundler, Composer, uv/Poetry/Pipenv or the app's venv)."""
+    if ecosystem == "npm":
+        return AddCommand(_shown(folder, [(*ADD_COMMANDS.get(package_manager or "npm", ADD_COMMANDS["npm"]), package)]), True)
+    if ecosystem == "ruby":
+        return AddCommand(_shown(folder, [("bundle", "add", package)]), True)
+    if ecosystem == "php":
+        return AddCommand(_shown(folder, [("composer", "require", package)]), True)
+    environment = python_environment(root, folder)
+    if environment is None:
+        return AddCommand(f"python -m pip install {shlex.quote(package)}", False)
+    if environment.tool == "venv":
+        return AddCommand(f"{environment.python} -m pip install {shlex.quote(package)}", False)
+    return AddCommand(_shown(environment.place, [(*PYTHON_ADD_COMMANDS[environment.tool], package)]), True)
 
 
 def _poetry_lock() -> tuple[str, ...]:

@@ -70,3 +70,39 @@ def test_front_end_imports_are_not_a_dependency_problem(tmp_path):
     """jsonwebtoken in the browser is a secret leak (reported elsewhere), not a missing server dependency."""
     root = write(tmp_path, {"static/app.js": "import jwt from 'jsonwebtoken';\n", "package.json": "{}"})
     assert with_id(diagnose(root), "jwt-library-missing") == []
+
+
+# The fix is the project's own command (packages.add_command: the tools `install` runs), from the project
+# root; a command that does not write the manifest (pip into the app's venv) also names the manifest.
+VENV = {".venv/pyvenv.cfg": "home = /usr/bin\n", ".venv/bin/python": ""}
+FIX_COMMANDS = {
+    "python, no environment": ({"app.py": PY_ENDPOINT, "requirements.txt": "flask\n"}, "`python -m pip install PyJWT`, and add PyJWT to requirements.txt."),
+    "python venv": ({"app.py": PY_ENDPOINT, "requirements.txt": "flask\n", **VENV}, "`.venv/bin/python -m pip install PyJWT`, and add PyJWT to requirements.txt."),
+    "python venv beside a back end in a folder": (
+        {"api/app.py": PY_ENDPOINT, "api/requirements.txt": "flask\n", **{f"api/{k}": v for k, v in VENV.items()}},
+        "`api/.venv/bin/python -m pip install PyJWT`, and add PyJWT to api/requirements.txt.",
+    ),
+    "uv": ({"app.py": PY_ENDPOINT, "pyproject.toml": '[project]\nname = "x"\ndependencies = ["flask"]\n', "uv.lock": ""}, "`uv add PyJWT`."),
+    "poetry in a folder": (
+        {"api/app.py": PY_ENDPOINT, "api/pyproject.toml": '[tool.poetry.dependencies]\nflask = "^3"\n', "api/poetry.lock": ""},
+        "`cd api && poetry add PyJWT`.",
+    ),
+    "pipenv": ({"app.py": PY_ENDPOINT, "Pipfile": '[packages]\nflask = "*"\n', "Pipfile.lock": "{}"}, "`pipenv install PyJWT`."),
+    "npm": ({"server.js": JS_SERVER, "package.json": '{"dependencies": {"express": "^4"}}', "package-lock.json": "{}"}, "`npm install jsonwebtoken`."),
+    "yarn": ({"server.js": JS_SERVER, "package.json": '{"dependencies": {"express": "^4"}}', "yarn.lock": ""}, "`yarn add jsonwebtoken`."),
+    "pnpm workspace member": (
+        {"apps/api/server.js": JS_SERVER, "apps/api/package.json": '{"dependencies": {"express": "^4"}}', "pnpm-lock.yaml": "", "package.json": "{}"},
+        "`cd apps/api && pnpm add jsonwebtoken`.",
+    ),
+    "composer in a folder": ({"server/token.php": PHP_ENDPOINT, "server/composer.json": '{"require": {"php": ">=8.1"}}'}, "`cd server && composer require firebase/php-jwt`."),
+    "bundler": ({"app.rb": RUBY_ENDPOINT, "Gemfile": "gem 'sinatra'\n"}, "`bundle add jwt`."),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FIX_COMMANDS))
+def test_the_fix_is_the_projects_own_command(case, tmp_path):
+    files, expected = FIX_COMMANDS[case]
+    [finding] = with_id(diagnose(write(tmp_path, files)), "jwt-library-missing")
+    assert finding.fix is not None and finding.fix.endswith(expected), finding.fix
+    declares = "add PyJWT to" not in expected
+    assert finding.fix.startswith("Declare and install it" if declares else "Install it"), finding.fix

@@ -63,7 +63,8 @@ def served(upgraded_app):  # type: ignore[no-untyped-def]
     base = f"http://127.0.0.1:{port}"
     # .env.local (written by the upgrade) gives `next start` the identity secret; next-auth needs its own.
     env = {"NEXTAUTH_URL": base, "NEXTAUTH_SECRET": "next-auth-test-session-secret-0123456789"}
-    with running_server(["npx", "next", "start", "-H", "127.0.0.1", "-p", str(port)], app, port, env):
+    # next's own bin, not npx: stopping the server's PID must stop the server itself (npx leaves it running).
+    with running_server([str(app / "node_modules/.bin/next"), "start", "-H", "127.0.0.1", "-p", str(port)], app, port, env):
         yield base
 
 

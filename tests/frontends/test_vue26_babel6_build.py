@@ -9,9 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import WORKSPACE_ID, git, only_the_api_is_left
-from spa_verify import verify_built_app
-from test_vue import _npm, _scaffold_files, _tools_missing, _wizard
+from built_spa import BuiltApp, build_installed_app, check_verifies_in_chromium
+from test_vue import _npm, _scaffold_files, _wizard
 from vue26_babel6_support import FILES
 
 
@@ -24,43 +23,24 @@ def _build(app: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def babel6_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    missing = _tools_missing()
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"{missing} (required in CI)")
-        pytest.skip(missing)
-    app = tmp_path_factory.mktemp("vue-2.6-babel-6") / "app"
-    for name, text in FILES.items():
-        (app / name).parent.mkdir(parents=True, exist_ok=True)
-        (app / name).write_text(text)
-    _npm(app, "install", "--no-audit", "--no-fund", "--prefer-offline")
-    _build(app)  # the app builds before the wizard touches it
-    git(app, "init", "-q")
-    git(app, "add", "-A")
-    git(app, "commit", "-qm", "vue 2.6 babel 6 app")
-    before = _scaffold_files(app)
-    installed = _wizard("install", str(app), "--workspace-id", WORKSPACE_ID, "--yes", "--auth", "cookie")
-    assert only_the_api_is_left(installed), installed.output  # the API is spa_server.py, not in the app
-    return app, before, _build(app)
+def babel6_app(tmp_path_factory: pytest.TempPathFactory) -> BuiltApp:
+    return build_installed_app(tmp_path_factory, "vue-2.6-babel-6", FILES, _build)
 
 
-def test_babel_6_builds_the_downlevelled_core(babel6_app) -> None:  # type: ignore[no-untyped-def]
-    app, _, build = babel6_app
+def test_babel_6_builds_the_downlevelled_core(babel6_app: BuiltApp) -> None:
+    app, build = babel6_app.root, babel6_app.build
     assert "ERROR" not in build.stdout
     assert (app / "src/main.js").read_text().startswith("import 'regenerator-runtime/runtime';\n")
     assert "});\n\nVue.use(intercomMessenger, { router });\nnew Vue({" in (app / "src/main.js").read_text()  # below the router
     assert "?." not in (app / "src/intercom/messenger.js").read_text()
 
 
-def test_babel_6_app_passes_verification_in_chromium(babel6_app) -> None:  # type: ignore[no-untyped-def]
-    app, _, _ = babel6_app
-    report, text = verify_built_app(app / "dist", app)
-    assert report.exit_code == 0, text
+def test_babel_6_app_passes_verification_in_chromium(babel6_app: BuiltApp) -> None:
+    check_verifies_in_chromium(babel6_app)
 
 
-def test_babel_6_uninstall_restores_the_app(babel6_app) -> None:  # type: ignore[no-untyped-def]
-    app, before, _ = babel6_app
+def test_babel_6_uninstall_restores_the_app(babel6_app: BuiltApp) -> None:
+    app, before = babel6_app.root, babel6_app.before
     removed = _wizard("uninstall", str(app), "--yes")
     assert removed.exit_code == 0, removed.output
     _npm(app, "install", "--no-audit", "--no-fund", "--prefer-offline")  # npm prunes the added packages from its lockfile

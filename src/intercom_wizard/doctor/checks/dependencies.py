@@ -20,6 +20,8 @@ from intercom_wizard.doctor.findings import Finding, Severity
 from intercom_wizard.doctor.sources import CodeUnit, Side
 from intercom_wizard.doctor.syntax import call_parts, calls, imported_modules, literal_text, positional
 from intercom_wizard.errors import BadInput
+from intercom_wizard.integrations.backends.npm_common import package_manager
+from intercom_wizard.packages import add_command
 from intercom_wizard.tree import ProjectTree, folder_of, join
 from intercom_wizard.versions.common import folders_up
 
@@ -29,8 +31,8 @@ _REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 @dataclass(frozen=True)
 class Ecosystem:
     language: str
+    kind: str  # the package ecosystem, as packages.py names it: python, npm, php, ruby
     package: str
-    install: str
     manifests: str  # for messages
     imports: Callable[[CodeUnit], list[SgNode]]
     declares: Callable[[ProjectTree, str], bool | None]  # None: no manifest of this kind in the folder
@@ -45,27 +47,39 @@ def check_jwt_library(context: StaticContext) -> Iterable[Finding]:
         nodes = ecosystem.imports(unit)
         if not nodes:
             continue
-        seen_manifest = False
+        manifest_folder: str | None = None  # the nearest folder with a manifest of this ecosystem
         declared = False
         for folder in folders_up(folder_of(unit.path)):
             result = ecosystem.declares(tree, folder)
-            seen_manifest = seen_manifest or result is not None
+            if result is not None and manifest_folder is None:
+                manifest_folder = folder
             if result:
                 declared = True
                 break
         if declared:
             continue
-        where = f"in {ecosystem.manifests}" if seen_manifest else f"anywhere: the project has no {ecosystem.manifests}"
+        where = f"in {ecosystem.manifests}" if manifest_folder is not None else f"anywhere: the project has no {ecosystem.manifests}"
         yield Finding(
             "jwt-library-missing",
             Severity.ERROR,
             f"{unit.path} uses the JWT library, but {ecosystem.package} is not declared {where}.",
             "A fresh install of the app (CI, a new server, a container build) will not have it, so the token "
             "endpoint crashes on import and the Messenger never gets a token.",
-            f"Install it and declare it: `{ecosystem.install}`, and add {ecosystem.package} to {ecosystem.manifests}.",
+            _fix(tree, ecosystem, folder_of(unit.path) if manifest_folder is None else manifest_folder),
             unit.path,
             unit.line_of(nodes[0]),
         )
+
+
+def _fix(tree: ProjectTree, ecosystem: "Ecosystem", folder: str) -> str:
+    """The project's own command (the tools `install` runs: packages.add_command), from the manifest's folder."""
+    manager = package_manager(tree, folder) if ecosystem.kind == "npm" else None
+    command = add_command(tree.root, ecosystem.kind, ecosystem.package, folder, manager)
+    if command.declares:
+        return f"Declare and install it with the project's own tool, from the project root: `{command.shown}`."
+    named = [join(folder, name) for name in ecosystem.manifests.split(" / ") if tree.exists(join(folder, name))]
+    manifest = named[0] if named else ecosystem.manifests
+    return f"Install it with the project's own tool, from the project root: `{command.shown}`, and add {ecosystem.package} to {manifest}."
 
 
 # --- what counts as using the library -------------------------------------------------------------
@@ -189,9 +203,9 @@ def _gem_declares(tree: ProjectTree, folder: str) -> bool | None:
 
 
 ECOSYSTEMS = {
-    "python": Ecosystem("python", "PyJWT", "pip install PyJWT", "requirements.txt / pyproject.toml", _python_imports, _python_declares),
-    "javascript": Ecosystem("javascript", "jsonwebtoken", "npm install jsonwebtoken", "package.json", _node_imports, _node_declares),
-    "php": Ecosystem("php", "firebase/php-jwt", "composer require firebase/php-jwt", "composer.json", _php_imports, _composer_declares),
-    "ruby": Ecosystem("ruby", "jwt", "bundle add jwt", "Gemfile", _ruby_imports, _gem_declares),
+    "python": Ecosystem("python", "python", "PyJWT", "requirements.txt / pyproject.toml", _python_imports, _python_declares),
+    "javascript": Ecosystem("javascript", "npm", "jsonwebtoken", "package.json", _node_imports, _node_declares),
+    "php": Ecosystem("php", "php", "firebase/php-jwt", "composer.json", _php_imports, _composer_declares),
+    "ruby": Ecosystem("ruby", "ruby", "jwt", "Gemfile", _ruby_imports, _gem_declares),
 }
 ECOSYSTEMS["typescript"] = ECOSYSTEMS["tsx"] = ECOSYSTEMS["javascript"]

@@ -58,8 +58,20 @@ def script_tag(src: str, *, nonce: str | None = None, attributes: str = "") -> s
     return f"script(src='{src}'{extra}, defer)"
 
 
+def text_blocks(html: str, unit: str) -> str:
+    """HTML `<script>...</script>` blocks as Pug `script.` text blocks (their JS one `unit` deeper)."""
+    lines: list[str] = []
+    for line in html.splitlines():
+        stripped = line.strip()
+        if stripped == "<script>":
+            lines.append("script.")
+        elif stripped and stripped != "</script>":
+            lines.append(unit + line)
+    return "\n".join(lines)
+
+
 def script_tag_insertion(source: SourceText, tag: str, *, in_head: bool = False) -> Insertion | None:
-    """One line after the last line inside the `body` (or `head`) element, at its children's indentation;
+    """The tag's line(s) after the last line inside the `body` (or `head`) element, at its children's indentation;
     None when the file has no such element of its own (a fragment, or `body: ...` on one line)."""
     text = source.text
     match = (_HEAD if in_head else _BODY).search(text)
@@ -68,7 +80,8 @@ def script_tag_insertion(source: SourceText, tag: str, *, in_head: bool = False)
     body_indent = match.group(1)
     line_end = text.find("\n", match.start())
     if line_end == -1:  # `body` is the file's last line, without a newline
-        return Insertion(len(text), source.native("\n" + body_indent + indent_unit(text) + tag + "\n"))
+        child = body_indent + indent_unit(text)
+        return Insertion(len(text), source.native("\n" + "".join(child + line + "\n" for line in tag.splitlines())))
     position, child_indent = line_end + 1, None
     insert_at = position
     while position < len(text):
@@ -85,7 +98,7 @@ def script_tag_insertion(source: SourceText, tag: str, *, in_head: bool = False)
     if child_indent is None:
         child_indent = body_indent + indent_unit(text)
     lead = "" if insert_at == 0 or text[insert_at - 1] == "\n" else "\n"
-    return Insertion(insert_at, source.native(lead + child_indent + tag + "\n"))
+    return Insertion(insert_at, source.native(lead + "".join(child_indent + line + "\n" for line in tag.splitlines())))
 
 
 @dataclass(frozen=True)
@@ -115,7 +128,9 @@ def find_pug_site(tree: ProjectTree) -> PugSite | None:
     if not layouts:
         return None
     scripts = _build_scripts(tree, manifest)
-    source, url = _copied_assets(tree, scripts)
+    source, url = _copied_by_command(tree, manifest)
+    if source is None:
+        source, url = _copied_assets(tree, scripts)
     return PugSite(tuple(layouts), scripts[0] if scripts else "package.json", source, url)
 
 
@@ -126,6 +141,21 @@ def _build_scripts(tree: ProjectTree, manifest: dict[str, object]) -> list[str]:
     found = [posixpath.normpath(p) for p in named if tree.exists(posixpath.normpath(p))]
     beside = [p for folder in dict.fromkeys(folder_of(p) for p in found) for p in tree.glob(".js", ".cjs", ".mjs", under=folder) if folder]
     return list(dict.fromkeys(found + beside))
+
+
+# `cp -R src/assets dist`, `cpx "src/static/**" dist/static`, `copyfiles -u 1 "src/img/**" dist`.
+_COPY_COMMAND = re.compile(r"""(?:^|[;&|]\s*)(?:cp|cpx|cpy|ncp|copyfiles|shx\s+cp)\b[^;&|]*?['"]?(?:\./)?(src/[\w.-]+)""")
+
+
+def _copied_by_command(tree: ProjectTree, manifest: dict[str, object]) -> tuple[str | None, str | None]:
+    """A folder an npm script copies with a copy command (no build script of its own)."""
+    commands = manifest.get("scripts")
+    for command in commands.values() if isinstance(commands, dict) else []:
+        for match in _COPY_COMMAND.finditer(command if isinstance(command, str) else ""):
+            folder = match.group(1)
+            if tree.resolve(folder).is_dir():
+                return folder, posixpath.basename(folder)
+    return None, None
 
 
 def _copied_assets(tree: ProjectTree, scripts: list[str]) -> tuple[str | None, str | None]:

@@ -102,7 +102,13 @@ def plan_insecure(context: PlanContext, host: PageHost) -> None:
     nonces = _nonce_attributes(context, host)
     for layout in host.layouts:
         if pug.is_pug(layout):
-            context.builder.manual(layout, "Add the unsigned Messenger snippet at the end of the page body (as a `script.` block):", block)
+            source = context.tree.read(layout)
+            pug_block = pug.text_blocks(block, indent_unit(source.text))
+            insertion = pug.script_tag_insertion(source, pug_block)
+            if insertion is None:
+                context.builder.manual(layout, "Add the unsigned Messenger snippet as the last lines inside `body`:", pug_block)
+            else:
+                context.builder.insert(layout, [insertion], "adds the unsigned Messenger snippet (--insecure)")
             continue
         tagged = block.replace("<script>", f"<script{nonces[layout]}>")
         _insert_script_tag(context, layout, tagged, None, reason="adds the unsigned Messenger snippet (--insecure)")

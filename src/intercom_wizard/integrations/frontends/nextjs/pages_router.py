@@ -39,17 +39,27 @@ def plan_pages_router(context: PlanContext, app: NextApp, core_path: str) -> Non
     source = render("nextjs/use-intercom-messenger.ts", core_import=specifier(tree, app, hook_path, core_path))
     builder.create(hook_path, language(source, app), "starts the Messenger in the browser and reports routeChangeComplete")
     app_file = existing(tree, join(app.base, "pages/_app"))
+    if app_file is None:
+        _create_app(context, app, hook_path)
+        _pages_route(context, app)
+        return
     call = f"{HOOK}();"
-    statement = f"import {{ {HOOK} }} from '{specifier(tree, app, app_file or join(app.base, 'pages/_app.tsx'), hook_path)}';"
-    if app_file is None or not _call_in_app(context, app_file, call):
-        builder.manual(
-            app_file or join(app.base, "pages/_app.tsx"),
-            f"Call the Messenger hook first thing in your custom App component, importing it with `{statement}`:",
-            call,
-        )
+    statement = f"import {{ {HOOK} }} from '{specifier(tree, app, app_file, hook_path)}';"
+    if not _call_in_app(context, app_file, call):
+        builder.manual(app_file, f"Call the Messenger hook first thing in your custom App component, importing it with `{statement}`:", call)
     else:
         add_import(context, app_file, statement, "imports the Messenger hook")
     _pages_route(context, app)
+
+
+def _create_app(context: PlanContext, app: NextApp, hook_path: str) -> None:
+    """No custom App: write the standard one (the page rendered with its props) that calls the hook, in the
+    pages' own language and extension (.tsx; .jsx when the pages use it, else .js)."""
+    pages = join(app.base, "pages")
+    jsx_pages = bool(context.tree.glob(".jsx", under=pages))
+    path = join(pages, "_app" + (".tsx" if app.ts else ".jsx" if jsx_pages else ".js"))
+    source = render("nextjs/_app.tsx", hook_import=specifier(context.tree, app, path, hook_path))
+    context.builder.create(path, language(source, app, jsx=True), "the custom App: renders each page and starts the Messenger (the app had none)")
 
 
 def _call_in_app(context: PlanContext, path: str, call: str) -> bool:
