@@ -3,7 +3,8 @@
 //
 // usage: node client_contract.mjs <plain|spa> <client file> <scenario.json>
 // The scenario: {"storage": {...}, "env": {...}, "location": "http://...", "responses": [{"status": 200, "body": {...}} | {"status": 500} | ...],
-//                "steps": ["start" | "settle" | "route" | "login" | "logout" | ["tick", ms] | ["storage", key, value]]}
+//                "steps": ["start" | "settle" | "route" | "login" | "logout" | ["tick", ms] | ["storage", key, value]
+//                          | ["together", name, ...]]}
 // Responses are consumed one per token request; the last one repeats.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -152,6 +153,12 @@ for (const step of scenario.steps) {
     await tick(args[0]);
   } else if (name === 'storage') {
     storage.setItem(args[0], args[1]);
+  } else if (name === 'together') {
+    // Several calls with nothing settled between them (a login page that signs out while loading).
+    for (const call of args) {
+      log.push(`-- ${call}`);
+      client[call]();
+    }
   } else if (name !== 'settle') {
     log.push(`-- ${name}`);
     client[name]();

@@ -84,7 +84,8 @@ def test_angular_project_json_app(app_copy, cli) -> None:  # type: ignore[no-unt
     original = snapshot(root)
     report = json.loads(cli("detect", str(root), "--json").stdout)
     assert [(f["name"], f["root"]) for f in report["frontends"]] == [("angular", "apps/shop")]
-    result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", "--json")
+    # Same-origin HttpClient calls carry no cookie evidence of their own: --auth cookie says so.
+    result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", "--json", "--auth", "cookie")
     # It signs users in, but no back end is in the repository: the endpoint is a manual step.
     assert result.exit_code == 4, result.stderr
     plan = json.loads(result.stdout)
@@ -115,18 +116,18 @@ def test_several_front_ends_are_chosen_by_folder(app_copy, cli) -> None:  # type
     root = app_copy("nx_angular_app")
     _second_app(root)
     original = snapshot(root)
-    ambiguous = install_quietly(cli, root)
+    ambiguous = install_quietly(cli, root, "--auth", "cookie")
     assert ambiguous.exit_code == 3, ambiguous.stderr
     assert "angular in apps/admin; angular in apps/shop" in ambiguous.stderr
     assert "--frontend-root" in ambiguous.stderr
     assert snapshot(root) == original
-    wrong = install_quietly(cli, root, "--frontend-root", "apps/none")
+    wrong = install_quietly(cli, root, "--auth", "cookie", "--frontend-root", "apps/none")
     assert wrong.exit_code == 2, wrong.stderr
     assert "No front end was detected in apps/none (detected: apps/admin, apps/shop)" in wrong.stderr
-    outside = install_quietly(cli, root, "--frontend-root", "../elsewhere")
+    outside = install_quietly(cli, root, "--auth", "cookie", "--frontend-root", "../elsewhere")
     assert outside.exit_code == 2, outside.stderr
     assert snapshot(root) == original
-    chosen = install_quietly(cli, root, "--frontend-root", "./apps/admin/")
+    chosen = install_quietly(cli, root, "--auth", "cookie", "--frontend-root", "./apps/admin/")
     assert chosen.exit_code == 4, chosen.stderr
     assert (root / "apps/admin/src/app/intercom-messenger.service.ts").is_file()
     assert not (root / "apps/shop/src/app/intercom-messenger.service.ts").exists()
@@ -143,10 +144,13 @@ def type_packages(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize(
-    ("name", "configs", "exit_code"),
-    [("nx_react_express", ["apps/api/tsconfig.app.json", "apps/web/tsconfig.app.json"], 0), ("nx_angular_app", ["apps/shop/tsconfig.app.json"], 4)],
+    ("name", "configs", "extra", "exit_code"),
+    [
+        ("nx_react_express", ["apps/api/tsconfig.app.json", "apps/web/tsconfig.app.json"], [], 0),
+        ("nx_angular_app", ["apps/shop/tsconfig.app.json"], ["--auth", "cookie"], 4),
+    ],
 )
-def test_created_typescript_type_checks_with_the_apps_own_tsconfig(app_copy, cli, type_packages: Path, name: str, configs: list[str], exit_code: int) -> None:  # type: ignore[no-untyped-def]
+def test_created_typescript_type_checks_with_the_apps_own_tsconfig(app_copy, cli, type_packages: Path, name: str, configs: list[str], extra: list[str], exit_code: int) -> None:  # type: ignore[no-untyped-def]
     root = app_copy(name)
     (root / "node_modules").symlink_to(type_packages, target_is_directory=True)
     tsc = str(type_packages / ".bin/tsc")
@@ -156,7 +160,7 @@ def test_created_typescript_type_checks_with_the_apps_own_tsconfig(app_copy, cli
         return [run.stdout + run.stderr for run in runs if run.returncode != 0]
 
     assert type_check() == [], "the fixture type-checks before the install"
-    result = install_quietly(cli, root)
+    result = install_quietly(cli, root, *extra)
     assert result.exit_code == exit_code, result.stderr
     assert type_check() == []
     assert SECRET not in "".join(p.read_text(errors="replace") for p in (root / "apps").rglob("*.ts*"))

@@ -56,6 +56,9 @@ let sdk: MessengerSdk | undefined;
 let loaded = false;
 let booted = false;
 let shutdownPending = false;
+// Boots asked for while the SDK loads: only the last one runs (the app may sign out, and boot again,
+// before the first boot's SDK import has finished: a login page that resets the session on load).
+let bootRequests = 0;
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
 function inBrowser(): boolean {
@@ -144,9 +147,14 @@ async function loadSdk(): Promise<MessengerSdk> {
   return sdk;
 }
 
-async function bootMessenger(token?: string): Promise<void> {
+/** Resolves true when this boot ran, false when a later boot request superseded it. */
+async function bootMessenger(token?: string): Promise<boolean> {
+  const request = ++bootRequests;
   // The named export, not `default`: `default` is module.exports under some bundlers' interop.
   const { Intercom, boot, shutdown } = await loadSdk();
+  if (request !== bootRequests) {
+    return false;
+  }
   const wanted = settings(token);
   if (loaded) {
     boot(wanted);
@@ -162,6 +170,7 @@ async function bootMessenger(token?: string): Promise<void> {
   }
   shutdownPending = false;
   booted = true;
+  return true;
 }
 
 function shutdownMessenger(): void {
@@ -274,7 +283,9 @@ async function bootIdentified(token: string): Promise<void> {
   if (previous !== null && previous !== String(claims.user_id)) {
     shutdownMessenger();
   }
-  await bootMessenger(token);
+  if (!(await bootMessenger(token))) {
+    return; // superseded (signed out meanwhile): nobody to remember
+  }
   writeStorage(BOOTED_USER_KEY, String(claims.user_id));
   const refreshIn = claims.exp * 1000 - Date.now() - REFRESH_BEFORE_EXPIRY_MS;
   const delay = Math.max(refreshIn, MIN_REFRESH_DELAY_MS);
