@@ -218,8 +218,10 @@ def uninstall(
     """Remove exactly what install added; files edited since are reported, not clobbered."""
     from intercom_wizard.apply import apply_changes
     from intercom_wizard.integrations.backends.npm_common import LOCKFILES, package_manager
+    from intercom_wizard.lockfiles import restore_lockfiles
     from intercom_wizard.packages import run_install
     from intercom_wizard.plan import DependencyChange
+    from intercom_wizard.receipt import load_receipt
     from intercom_wizard.tree import ProjectTree, folder_of, join
     from intercom_wizard.uninstall import make_uninstall_plan
 
@@ -227,6 +229,7 @@ def uninstall(
         guard_project(None if dry_run else ctx, path)
         tree = ProjectTree(path)
         plan = make_uninstall_plan(tree)
+        original_lockfiles = receipt.lockfiles if (receipt := load_receipt(tree)) else {}
     except WizardError as error:
         fail(error)
     if as_json:
@@ -252,6 +255,8 @@ def uninstall(
             continue
         ok, output = run_install(tree.root, change)
         err.print(f"{change.package_manager} install (prunes the removed dependency): " + ("[green]done[/]" if ok else f"[red]failed[/]\n{escape(output)}"))
+    for line in restore_lockfiles(tree, original_lockfiles):  # after the prune: what it rewrote goes back too
+        err.print(escape(line))
     if not as_json:
         err.print("[green]Uninstalled.[/]")
 

@@ -15,7 +15,7 @@ from intercom_wizard.integrations.frontends.client_auth import find_token_storag
 from intercom_wizard.integrations.package_json import manifest_of
 from intercom_wizard.options import AuthMode, ClientAuth, InstallOptions, TokenEncoding
 from intercom_wizard.phpcompat import fit_created_php
-from intercom_wizard.plan import FileChange, Plan
+from intercom_wizard.plan import DependencyChange, FileChange, Plan
 from intercom_wizard.planner_pages import check_cookie_auth, page_host, plan_pages
 from intercom_wizard.project import Project
 from intercom_wizard.pythoncompat import fit_created_python
@@ -204,7 +204,7 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
         identifies_users=not context.anonymous_only,
     )
     if changes:
-        plan.changes.append(_receipt_change(project, settings, changes))
+        plan.changes.append(_receipt_change(project, settings, changes, builder.dependencies))
     return plan
 
 
@@ -254,8 +254,12 @@ def _settings(options: InstallOptions) -> dict[str, str]:
     } | ({"csp_nonce": "yes"} if options.csp_nonce else {})
 
 
-def _receipt_change(project: Project, settings: dict[str, str], changes: list[FileChange]) -> FileChange:
+def _receipt_change(project: Project, settings: dict[str, str], changes: list[FileChange], dependencies: list[DependencyChange]) -> FileChange:
     receipt = project.receipt or Receipt()
+    if project.receipt is None:  # only the first install sees the lockfile as the user had it
+        from intercom_wizard.lockfiles import pristine_lockfile_blobs
+
+        receipt.lockfiles = pristine_lockfile_blobs(project.tree, dependencies)
     receipt.settings = settings
     for change in changes:
         receipt.record(change)

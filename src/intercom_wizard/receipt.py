@@ -6,6 +6,7 @@ secret: an inserted secret line is remembered only by its variable name.
 
 import hashlib
 import json
+import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Any, NotRequired, TypedDict
@@ -18,6 +19,7 @@ from intercom_wizard.tree import ProjectTree
 RECEIPT_PATH = ".intercom-wizard.json"
 SECRET_NAME = "INTERCOM_IDENTITY_SECRET"  # the one variable the wizard writes into env files
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+GIT_BLOB = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # SHA-1 or SHA-256 object names
 
 
 def sha256(data: bytes) -> str:
@@ -41,6 +43,9 @@ class Receipt:
     # Env files whose secret line install put after a newline of its own (the file had no final newline):
     # uninstall takes back exactly that newline, and no other.
     env_newline: list[str] = field(default_factory=list)
+    # Lockfiles git held unmodified before the package manager ran: path -> git blob id of that original,
+    # which uninstall writes back (lockfiles.py).
+    lockfiles: dict[str, str] = field(default_factory=dict)
 
     @property
     def paths(self) -> set[str]:
@@ -76,7 +81,7 @@ class Receipt:
             "created": dict(sorted(self.created.items())),
             "inserted": dict(sorted(self.inserted.items())),
             "env_lines": dict(sorted(self.env_lines.items())),
-        } | ({"env_newline": sorted(self.env_newline)} if self.env_newline else {})
+        } | ({"env_newline": sorted(self.env_newline)} if self.env_newline else {}) | ({"lockfiles": dict(sorted(self.lockfiles.items()))} if self.lockfiles else {})
         return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -87,7 +92,7 @@ def load_receipt(tree: ProjectTree) -> Receipt | None:
     try:
         data = json.loads(tree.text(RECEIPT_PATH))
         receipt = _receipt_from(data)
-        for path in receipt.paths | set(receipt.env_newline):
+        for path in receipt.paths | set(receipt.env_newline) | set(receipt.lockfiles):
             tree.resolve(path)  # a symlink on the way must not lead outside the project
     except (ValueError, TypeError, AttributeError) as exc:  # json.JSONDecodeError included
         raise BadInput(
@@ -142,10 +147,18 @@ def _receipt_from(data: object) -> Receipt:
     env_newline = body.get("env_newline", [])
     if not isinstance(env_newline, list) or any(path not in env_lines for path in env_newline):
         raise ValueError("env_newline: must list env files of env_lines")
+    from intercom_wizard.integrations.backends.npm_common import LOCKFILES  # here: keeps this module's imports light
+
+    lockfile_names = {name for name, _ in LOCKFILES}  # a receipt may give back nothing but a lockfile
+    lockfiles: dict[str, str] = {}
+    for path, blob in _mapping(body.get("lockfiles", {}), "lockfiles").items():
+        if not (isinstance(blob, str) and GIT_BLOB.fullmatch(blob)) or posixpath.basename(path) not in lockfile_names:
+            raise ValueError(f"lockfiles[{path!r}]: a package manager's lockfile and the git blob id of its original")
+        lockfiles[_project_path(path)] = blob
     for path, digest in created.items():
         if digest is None and path not in env_lines:
             raise ValueError(f"created[{path!r}]: only an env file holding the secret has no hash")
-    return Receipt(settings={key: str(value) for key, value in settings.items()}, created=created, inserted=inserted, env_lines=env_lines, env_newline=list(env_newline))
+    return Receipt(settings={key: str(value) for key, value in settings.items()}, created=created, inserted=inserted, env_lines=env_lines, env_newline=list(env_newline), lockfiles=lockfiles)
 
 
 def _mapping(value: object, where: str) -> dict[str, Any]:
