@@ -3,18 +3,17 @@ Python 3.6. Each app is written here in that version's shape (lockfiles of the t
 `-r` requirements layout, a Dockerfile's Python); the golden diff is in tests/golden/bands/."""
 
 import ast
-import json
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-import jwt
 import pytest
 from bands import band_diff
 from conftest import SECRET, install_quietly, write_files
+from identity_checks import AppUser, check_two_users
 from test_version_bands import added_file
 
-from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
+from intercom_wizard.localserver import free_port, running_server
 from intercom_wizard.outputcheck import python_3_7_problems, runtime_annotation_problems
 from intercom_wizard.rubycompat import newer_ruby
 from intercom_wizard.tree import ProjectTree
@@ -115,20 +114,13 @@ def test_sinatra_1_4_shaped_app_runs_on_debians_sinatra_with_two_users(tmp_path:
     command = ["rackup", "-o", "127.0.0.1", "-p", str(port), "config.ru"]
     # Rack 2's cookie sessions want a 64-byte secret; the app reads it from the environment.
     with running_server(command, tmp_path, port, {"INTERCOM_IDENTITY_SECRET": SECRET, "SESSION_SECRET": "s" * 64}):
-        ids = []
-        for email, password in (("ada@example.org", "engine"), ("grace@example.org", "cobol")):
-            client = BrowserlessClient(f"http://127.0.0.1:{port}")
-            assert client.get("/api/intercom-jwt", follow=False).status == 401
-            client.post_form("/login", {"email": email, "password": password})
-            reply = client.get("/api/intercom-jwt")
-            assert reply.status == 200, reply.body
-            assert "no-store" in reply.headers.get("Cache-Control", "")
-            claims = jwt.decode(json.loads(reply.body)["token"], SECRET, algorithms=["HS256"])
-            assert claims["email"] == email and claims["exp"] - claims["iat"] == 2 * 60 * 60
-            ids.append(claims["user_id"])
-            client.get("/logout")
-            assert client.get("/api/intercom-jwt", follow=False).status == 401
-    assert ids == ["11", "12"]
+        ada, grace = check_two_users(
+            f"http://127.0.0.1:{port}", SECRET,
+            AppUser("ada@example.org", "engine", "ada@example.org"), AppUser("grace@example.org", "cobol", "grace@example.org"),
+            lambda client, user: client.post_form("/login", {"email": user.login, "password": user.password}),
+            lambda client: client.get("/logout"),
+        )
+    assert (ada["user_id"], grace["user_id"]) == ("11", "12")
 
 
 def test_sinatra_2_on_a_declared_ruby_2_3_takes_the_old_forms_too(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]

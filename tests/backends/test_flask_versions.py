@@ -13,6 +13,7 @@ from pathlib import Path
 import jwt
 import pytest
 from conftest import SECRET, install_quietly, write_files
+from identity_checks import AppUser, check_two_users
 from venv_support import pinned_python, pip_install
 
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
@@ -30,6 +31,17 @@ FLASK_0_12_PINS = (
 # Flask-JWT-Extended 3 requires PyJWT 1: a second folder on PYTHONPATH shadows the virtualenv's PyJWT.
 JWT_EXTENDED_3_PINS = ("flask-jwt-extended==3.25.1", "PyJWT==1.7.1", "six==1.16.0")
 
+
+BOB = AppUser("bob@example.com", "canwefixit", "bob@example.com")
+WENDY = AppUser("wendy@example.com", "yes-we-can", "wendy@example.com")
+
+
+def _sign_in(client: BrowserlessClient, user: AppUser) -> None:
+    client.post_form("/login", {"email": user.login, "password": user.password})
+
+
+def _sign_out(client: BrowserlessClient) -> None:
+    client.get("/logout")
 
 @pytest.fixture(scope="module")
 def flask_1_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -90,20 +102,12 @@ def test_flask_0_12_python_3_6_app_signs_two_users(flask_0_12_python: Path, app_
     assert 'methods=["GET"]' in (root / "intercom_jwt.py").read_text() and "PyJWT>=2.0,<2.4" in (root / "requirements.txt").read_text()
     port, server = _serve(flask_0_12_python, root, "app")
     with server:
-        seen = []
-        for email, password in (("bob@example.com", "canwefixit"), ("wendy@example.com", "yes-we-can")):
-            client = BrowserlessClient(f"http://127.0.0.1:{port}")
-            assert client.get("/api/intercom-jwt", follow=False).status == 401
-            client.post_form("/login", {"email": email, "password": password})
-            signed_in = client.get("/api/intercom-jwt")
-            assert signed_in.status == 200, signed_in.body
-            assert "no-store" in signed_in.headers.get("Cache-Control", "")
-            claims = jwt.decode(json.loads(signed_in.body)["token"], SECRET, algorithms=["HS256"])
-            assert claims["email"] == email and claims["exp"] - claims["iat"] == 2 * 60 * 60
-            seen.append(claims["user_id"])
-            client.get("/logout")
-            assert client.get("/api/intercom-jwt", follow=False).status == 401
-        assert len(set(seen)) == 2 and all(seen), seen  # two users, two distinct ids
+        base = f"http://127.0.0.1:{port}"
+        bob, wendy = check_two_users(base, SECRET, BOB, WENDY, _sign_in, _sign_out)
+        assert bob["exp"] - bob["iat"] == 2 * 60 * 60
+        client = BrowserlessClient(base)
+        _sign_in(client, BOB)
+        assert "no-store" in client.get("/api/intercom-jwt").headers.get("Cache-Control", "")  # Flask 0.12's Response API
 
 
 JWT_3_API = textwrap.dedent(
