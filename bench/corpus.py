@@ -67,18 +67,26 @@ LOOPBACK_PRELOAD = Path(__file__).resolve().parent / "corpus_loopback.cjs"
 
 Status = Literal["pass", "fail", "skip"]
 STAGES = ("detect", "dry_run", "build_before", "typecheck_before", "lint_before", "install",
-          "build_after", "typecheck_after", "lint_after", "touched", "start", "verify_anonymous", "verify_users",
+          "build_after", "typecheck_after", "lint_after", "touched", "manual", "start", "verify_anonymous", "verify_users",
           "uninstall")
 CHECKS = ("build", "typecheck", "lint")
 # The start stage's skip reason for an app that cannot run on this machine (sheet: offline_reason).
 OFFLINE_NO = "offline: no"
 # ... and for a JSON API without a page of its own (sheet: no_pages_reason): verify opens pages.
 NO_PAGES = "no pages"
-NOT_RUN_HERE = (OFFLINE_NO, NO_PAGES)
+# ... and for a single-page app whose sign-in is a fake back end inside the browser (sheet:
+# no_server_reason): no server whose session a token endpoint could trust; the front-end half of an
+# app, as a `no pages` row is the API half.
+NO_SERVER = "no server"
+NOT_RUN_HERE = (OFFLINE_NO, NO_PAGES, NO_SERVER)
+# The verify cell of an app verified after the scorer did the wizard's printed manual steps ([manual] patch).
+AFTER_MANUAL = "pass (after its manual steps)"
 # verify_users' skip reason when the sheet says why its sign-in cannot be used here (login.offline_reason).
 NO_SIGN_IN = "sign-in not verifiable here"
 # A verify failure after an install that ended incomplete (the scorer does not do the manual steps).
 INCOMPLETE_PREFIX = "install incomplete (its manual steps not done): "
+# ... and one after the scorer did them ([manual] patch).
+AFTER_MANUAL_PREFIX = "after its manual steps: "
 
 
 class SheetError(Exception):
@@ -131,6 +139,8 @@ class Sheet:
     signin_offline_reason: str = ""  # why it does not (login.offline_reason)
     offline_reason: str = ""         # why the app cannot run here at all ("offline: no"): start and verify are skipped
     no_pages_reason: str = ""        # a JSON API with no page of its own: nothing for verify to open (start and verify skipped)
+    no_server_reason: str = ""       # a SPA signing in against a fake back end in the browser: no server (start and verify skipped)
+    manual_patch: str = ""           # [manual] patch: the wizard's printed manual steps as a diff, applied after install, reverted before uninstall
     ignore: tuple[str, ...] = ()     # more paths the app itself writes (databases, caches): not byte-checked
     touched: tuple[TouchedCheck, ...] = ()  # its formatter/linter over the files the install writes ([[touched]])
     notes: str = ""
@@ -139,6 +149,14 @@ class Sheet:
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def not_run_here(self) -> str:
+        """The start stage's skip reason when the sheet says the app is not verified here ("" otherwise)."""
+        for kind, reason in ((OFFLINE_NO, self.offline_reason), (NO_PAGES, self.no_pages_reason), (NO_SERVER, self.no_server_reason)):
+            if reason:
+                return f"{kind}: {reason}"
+        return ""
 
 
 def _text(data: dict[str, Any], key: str, source: Path, *, required: bool = False, default: str | None = None) -> str | None:
@@ -170,17 +188,18 @@ def parse_sheet(source: Path) -> Sheet:
         raise SheetError(f"{source}: cannot read: {error}") from None
     if not isinstance(data, dict):
         raise SheetError(f"{source}: must be a table/object")
-    known = {"name", "repo", "commit", "framework", "subdir", "expect", "wizard", "commands", "start", "login", "ignore", "notes", "offline_reason", "no_pages_reason", "services", "touched"}
+    known = {"name", "repo", "commit", "framework", "subdir", "expect", "wizard", "commands", "start", "login", "ignore", "notes", "offline_reason", "no_pages_reason", "no_server_reason", "manual", "services", "touched"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise SheetError(f"{source}: unknown field(s): {', '.join(unknown)}")
-    sections = {key: data.get(key, {}) for key in ("expect", "wizard", "commands", "start", "login")}
+    sections = {key: data.get(key, {}) for key in ("expect", "wizard", "commands", "start", "login", "manual")}
     section_fields = {
         "expect": {"frontend", "backend"},
         "wizard": {"options", "workspace_id"},
         "commands": {"deps", "seed", "build", "typecheck", "lint", "timeout"},
         "start": {"command", "port", "path", "ready_timeout", "env"},
         "login": {"url", "logout_url", "logout_selector", "users", "verify_options", "offline", "offline_reason"},
+        "manual": {"patch"},
     }
     for key, section in sections.items():
         if not isinstance(section, dict):
@@ -210,6 +229,12 @@ def parse_sheet(source: Path) -> Sheet:
     subdir = _text(data, "subdir", source, default="") or ""
     if subdir.startswith("/") or ".." in Path(subdir).parts:
         raise SheetError(f"{source}: 'subdir' must be a relative path inside the checkout")
+    manual_patch = _text(sections["manual"], "patch", source, default="") or ""
+    if manual_patch and not Path(manual_patch).is_absolute():
+        raise SheetError(f"{source}: 'manual.patch' must be an absolute path (a scratch file, never committed)")
+    not_run = [key for key in ("offline_reason", "no_pages_reason", "no_server_reason") if data.get(key)]
+    if len(not_run) > 1:
+        raise SheetError(f"{source}: only one of {', '.join(not_run)} can say why the app is not verified")
     try:
         touched = parse_touched(data.get("touched"), source)
     except TouchedSheetError as error:
@@ -241,6 +266,8 @@ def parse_sheet(source: Path) -> Sheet:
         signin_offline_reason=_text(login, "offline_reason", source, default="") or "",
         offline_reason=_text(data, "offline_reason", source, default="") or "",
         no_pages_reason=_text(data, "no_pages_reason", source, default="") or "",
+        no_server_reason=_text(data, "no_server_reason", source, default="") or "",
+        manual_patch=manual_patch,
         ignore=_strings(data, "ignore", source),
         touched=touched,
         notes=_text(data, "notes", source, default="") or "",
@@ -272,7 +299,17 @@ def _services(value: Any, source: Path) -> tuple[Service, ...]:
 
 
 def load_sheets(folder: Path, only: Sequence[str] = ()) -> list[Sheet]:
-    sheets = [parse_sheet(path) for path in sorted(folder.iterdir()) if path.suffix in (".toml", ".json")]
+    sheets = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix not in (".toml", ".json"):
+            continue
+        try:
+            sheets.append(parse_sheet(path))
+        except SheetError:
+            # With --only, a sheet of another app that this scorer cannot read (a newer field) does not stop the run.
+            if only and path.stem not in only:
+                continue
+            raise
     names = [sheet.name for sheet in sheets]
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
@@ -508,6 +545,7 @@ def copy_app(source: Path, target: Path) -> None:
     """A fresh copy of the app: its files copied, its dependency folders hard-linked, no .git."""
     if target.exists():
         shutil.rmtree(target)
+    source = source.resolve()
 
     def ignore(folder: str, names: list[str]) -> list[str]:
         return [name for name in names if name in LINKED_FOLDERS or name == ".git"]
@@ -519,6 +557,36 @@ def copy_app(source: Path, target: Path) -> None:
             destination = target / Path(folder).relative_to(source) / name
             subprocess.run(["cp", "-al", os.path.join(folder, name), str(destination)], check=True)
         dirs[:] = [name for name in dirs if name not in LINKED_FOLDERS and name != ".git"]
+    relink_outside_links(source, target)
+
+
+def relink_outside_links(source: Path, target: Path) -> None:
+    """Point the copy's relative symlinks that leave the copied folder at what they name in the checkout.
+
+    A member of a pnpm workspace (an example under `examples/next`) has a `node_modules` of relative
+    links into the workspace root's `node_modules/.pnpm` (`next -> ../../../node_modules/.pnpm/...`)
+    and to sibling packages (`iron-session -> ../../..`): copied alone, they name nothing. Links that
+    stay inside the copy are kept as they are. Inside a dependency folder only its top level, its
+    `@scope` folders and `.bin` are looked at (pnpm's links are there; npm's folders are real ones).
+    """
+    for folder, dirs, names in os.walk(target):
+        here = Path(folder)
+        relative_folder = here.relative_to(target)
+        in_dependencies = any(part in LINKED_FOLDERS for part in relative_folder.parts)
+        for name in [*dirs, *names]:
+            link = here / name
+            if not link.is_symlink():
+                continue
+            pointed = os.readlink(link)
+            if os.path.isabs(pointed):
+                continue
+            inside_copy = os.path.normpath(here / pointed)
+            if inside_copy == str(target) or inside_copy.startswith(str(target) + os.sep):
+                continue
+            link.unlink()
+            link.symlink_to(os.path.normpath(source / relative_folder / pointed))
+        if in_dependencies:
+            dirs[:] = [name for name in dirs if name.startswith("@") or name == ".bin"]
 
 
 def git_commit_all(root: Path) -> None:
@@ -595,9 +663,10 @@ class Scorer:
         for check in CHECKS:
             self._check(result, sheet, root, logs, env, check, "before", deps_ready)
         services = RunningServices()
+        patched = False
         try:
             # The services (a database) are up for the seed and stay up until verify is done.
-            if not self.fast and sheet.start and not sheet.offline_reason and not sheet.no_pages_reason:
+            if not self.fast and sheet.start and not sheet.not_run_here:
                 services.start(sheet, root, logs, env)
             seed = sheet.commands.get("seed")
             if seed and deps_ready and not services.problem:
@@ -620,8 +689,11 @@ class Scorer:
                 else:
                     result.record(f"{check}_after", "skip", "install did not apply")
             self._touched_after(result, sheet, root, logs, env, installed)
+            patched = self._manual_steps(result, sheet, root, logs, env, installed)
             if services.problem:
                 result.record("start", "fail", services.problem)
+            elif result.stages["manual"].status == "fail":
+                result.record("start", "skip", "the manual steps could not be done")
             else:
                 self._serve_and_verify(result, sheet, root, logs, env, installed, deps_ready)
         finally:
@@ -629,6 +701,8 @@ class Scorer:
         for stage in ("verify_anonymous", "verify_users"):
             if stage not in result.stages:
                 result.record(stage, "skip", "no server running")
+        if patched and not self._revert_manual_steps(result, sheet, root, logs, env):
+            installed = False  # uninstall over the app's own edits would prove nothing: recorded as failed above
         self._uninstall(result, root, logs, env, baseline, generated, installed, run_package_manager=deps_ready)
         result.skip_rest("not run")
         for outcome in result.stages.values():
@@ -783,12 +857,32 @@ class Scorer:
             result.stages["install"] = StageResult("fail", "the identity secret appeared in the wizard's output", result.stages["install"].seconds)
         return applied
 
+    def _manual_steps(self, result: AppResult, sheet: Sheet, root: Path, logs: Path, env: dict[str, str], installed: bool) -> bool:
+        """[manual] patch: do the wizard's printed manual steps (a diff over the installed copy) before verify."""
+        if not sheet.manual_patch:
+            result.record("manual", "skip", "the sheet has no manual steps to do")
+            return False
+        if not installed or result.outcome != "incomplete":
+            result.record("manual", "skip", "install did not end incomplete" if installed else "install did not apply")
+            return False
+        ran = run(["git", "apply", "--whitespace=nowarn", sheet.manual_patch], root, logs / "manual.log", env=env, timeout=60)
+        if ran.code != 0:
+            result.record("manual", "fail", f"the patch does not apply: {ran.last_line()}", ran.seconds)
+            return False
+        result.record("manual", "pass", f"done by {Path(sheet.manual_patch).name}", ran.seconds)
+        return True
+
+    def _revert_manual_steps(self, result: AppResult, sheet: Sheet, root: Path, logs: Path, env: dict[str, str]) -> bool:
+        """Undo the manual steps before uninstall, so that the byte check still proves the uninstall alone."""
+        ran = run(["git", "apply", "-R", "--whitespace=nowarn", sheet.manual_patch], root, logs / "manual_revert.log", env=env, timeout=60)
+        if ran.code != 0:
+            result.record("uninstall", "fail", f"the manual steps' patch does not revert: {ran.last_line()}", ran.seconds)
+            return False
+        return True
+
     def _serve_and_verify(self, result: AppResult, sheet: Sheet, root: Path, logs: Path, env: dict[str, str], installed: bool, deps_ready: bool) -> None:
-        if sheet.offline_reason:
-            result.record("start", "skip", f"{OFFLINE_NO}: {sheet.offline_reason}")
-            return
-        if sheet.no_pages_reason:
-            result.record("start", "skip", f"{NO_PAGES}: {sheet.no_pages_reason}")
+        if sheet.not_run_here:
+            result.record("start", "skip", sheet.not_run_here)
             return
         if not sheet.start:
             result.record("start", "skip", "the sheet has no start command")
@@ -860,8 +954,8 @@ class Scorer:
                           root, logs / f"verify_user{index + 1}.log", env=env, timeout=300)
                 outcomes.append((_verify_outcome(ran), ran.seconds))
         failed = [f"user {index + 1}: {reason}" for index, ((status, reason), _) in enumerate(outcomes) if status != "pass"]
-        if failed and result.outcome == "incomplete":
-            failed[0] = f"{INCOMPLETE_PREFIX}{failed[0]}"
+        if failed:
+            failed[0] = self._in_context(result, ("fail", failed[0]))[1]
         seconds = sum(seconds for _, seconds in outcomes)
         if failed:
             result.record("verify_users", "fail", "; ".join(failed), seconds)
@@ -870,11 +964,15 @@ class Scorer:
 
     @staticmethod
     def _in_context(result: AppResult, outcome: tuple[Status, str]) -> tuple[Status, str]:
-        """A verify failure after an incomplete install says so: its manual steps were not done."""
+        """A verify failure after an incomplete install says whether its manual steps were done."""
         status, reason = outcome
-        return (status, f"{INCOMPLETE_PREFIX}{reason}") if status == "fail" and result.outcome == "incomplete" else outcome
+        if status != "fail" or result.outcome != "incomplete":
+            return outcome
+        return status, (AFTER_MANUAL_PREFIX if result.passed("manual") else INCOMPLETE_PREFIX) + reason
 
     def _uninstall(self, result: AppResult, root: Path, logs: Path, env: dict[str, str], baseline: dict[str, str], generated: Sequence[str], installed: bool, *, run_package_manager: bool) -> None:
+        if "uninstall" in result.stages:
+            return
         if not installed:
             result.record("uninstall", "skip", "install did not apply")
             return
@@ -966,14 +1064,15 @@ def column_cells(app: AppResult) -> dict[str, str]:
             cells[check] = "skip"
     verify_stages = [app.stages.get(stage, StageResult("skip")) for stage in ("start", "verify_anonymous", "verify_users")]
     not_run = next((kind for kind in NOT_RUN_HERE if verify_stages[0].reason.startswith(kind)), None)
+    manual = app.stages.get("manual", StageResult("skip"))
     if verify_stages[0].status == "skip" and not_run:
         cells["verify"] = f"skip ({not_run})"
-    elif any(stage.status == "fail" for stage in verify_stages):
+    elif manual.status == "fail" or any(stage.status == "fail" for stage in verify_stages):
         cells["verify"] = "fail"
     elif verify_stages[1].status == "pass" and verify_stages[2].status == "pass":
-        cells["verify"] = "pass"
+        cells["verify"] = AFTER_MANUAL if manual.status == "pass" else "pass"
     elif verify_stages[1].status == "pass":
-        cells["verify"] = "pass (signed out only)"
+        cells["verify"] = "pass (signed out only, after its manual steps)" if manual.status == "pass" else "pass (signed out only)"
     else:
         cells["verify"] = "skip"
     return cells
@@ -1009,6 +1108,9 @@ def totals_lines(rows: Sequence[str]) -> list[str]:
             if word in counts[column]:
                 counts[column][word] += 1
     parts = [f"{column}: {c['pass']} pass / {c['fail']} fail / {c['skip']} skip" for column, c in counts.items()]
+    not_run = {kind: sum(_row_cells(row)[4 + COLUMNS.index("verify")] == f"skip ({kind})" for row in rows) for kind in NOT_RUN_HERE}
+    verify_index = COLUMNS.index("verify")
+    parts[verify_index] += " (of the skips: " + ", ".join(f"{count} {kind}" for kind, count in not_run.items()) + ")"
     return [f"Totals over {len(rows)} apps — " + "; ".join(parts) + ".", "", *rates_lines(rows)]
 
 
@@ -1042,18 +1144,22 @@ def _stage_reasons(cell: str) -> list[tuple[str, str]]:
 
 def rates_lines(rows: Sequence[str]) -> list[str]:
     """The issue's measures: install success rate, verify rate over the apps that can run here, reasons by stage."""
-    installs = verified = signed_out_only = offline = no_pages = 0
+    installs = verified = signed_out_only = after_manual = offline = 0
+    not_run = dict.fromkeys(NOT_RUN_HERE, 0)
     reasons: dict[tuple[str, str], int] = {}
     for row in rows:
         cells = _row_cells(row)
         by_column = dict(zip(COLUMNS, cells[4 : 4 + len(COLUMNS)]))
         installs += by_column.get("install", "").startswith("pass")
-        if by_column.get("verify") == f"skip ({NO_PAGES})":
-            no_pages += 1
-        elif by_column.get("verify") != f"skip ({OFFLINE_NO})":
+        verify = by_column.get("verify", "")
+        kind = next((kind for kind in NOT_RUN_HERE if verify == f"skip ({kind})"), None)
+        if kind:
+            not_run[kind] += 1
+        else:
             offline += 1
-            verified += by_column.get("verify", "").startswith("pass")
-            signed_out_only += by_column.get("verify", "") == "pass (signed out only)"
+            verified += verify.startswith("pass")
+            signed_out_only += verify.startswith("pass (signed out only")
+            after_manual += verify.endswith("after its manual steps)")
         for stage, reason in _stage_reasons(cells[-1]):
             if reason.startswith((*NOT_RUN_HERE, NO_SIGN_IN, "sign-in needs network access")):
                 continue
@@ -1062,9 +1168,16 @@ def rates_lines(rows: Sequence[str]) -> list[str]:
     lines = [
         f"Install complete or incomplete (manual steps naming existing files): {_percent(installs, len(rows))}.",
         f"Verify passed (signed out, and both users where the sign-in can be used here) on {_percent(verified, offline)} of the apps that can run offline, "
-        f"{signed_out_only} of them signed out only (no sign-in, or one that cannot be used here: the row says why). "
-        f"Not counted: {len(rows) - offline - no_pages} that cannot run here (`offline: no`, the reason in their row) and "
-        f"{no_pages} JSON APIs with no page to open (`no pages`).",
+        f"{signed_out_only} of them signed out only (no sign-in, or one that cannot be used here: the row says why), "
+        f"{after_manual} of them after its manual steps (install `incomplete`; the scorer did exactly the wizard's printed steps "
+        f"before verify and undid them before uninstall; {_percent(verified - after_manual, offline)} without those). "
+        f"Not counted: {not_run[OFFLINE_NO]} that cannot run here (`offline: no`, the reason in their row), "
+        f"{not_run[NO_PAGES]} JSON APIs with no page to open (`no pages`) and "
+        f"{not_run[NO_SERVER]} single-page apps whose sign-in is a fake back end inside the browser, with no server whose session "
+        f"a token endpoint could trust (`no server`: the front-end half of an app, as a `no pages` row is the API half; "
+        f"where the same app is also run with its author's real API, the row names that row).",
+        f"Counted as not verified, the {not_run[NO_SERVER]} `no server` rows would make it "
+        f"{_percent(verified, offline + not_run[NO_SERVER])}.",
     ]
     if reasons:
         ranked = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
