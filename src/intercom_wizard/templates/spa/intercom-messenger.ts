@@ -195,7 +195,7 @@ function delay(ms: number): Promise<void> {
 function tokenRequest(): RequestInit | null {
   const headers: Record<string, string> = { Accept: 'application/json' };
   // iw:if auth=cookie
-  return { credentials: 'include', headers };
+  return { method: 'GET', credentials: 'include', headers };
   // iw:end
   // iw:if auth=bearer
   const accessToken = readAccessToken(ACCESS_TOKEN_KEY);
@@ -203,7 +203,7 @@ function tokenRequest(): RequestInit | null {
     return null;
   }
   headers['Authorization'] = `${AUTH_SCHEME} ${accessToken}`;
-  return { credentials: 'same-origin', headers };
+  return { method: 'GET', credentials: 'same-origin', headers };
   // iw:end
 }
 
