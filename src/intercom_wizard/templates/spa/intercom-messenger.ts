@@ -175,7 +175,9 @@ async function bootMessenger(token?: string): Promise<boolean> {
 
 function shutdownMessenger(): void {
   if (loaded) {
-    sdk?.shutdown();
+    if (sdk) {
+      sdk.shutdown();
+    }
   } else {
     shutdownPending = true;
   }
@@ -263,7 +265,7 @@ function tokenUrl(path: string): string {
 
 function readClaims(token: string): { user_id: string; exp: number } {
   // (Every statement fits in 80 columns: a prettier configured for any width leaves it as it is.)
-  const encoded = token.split('.')[1] ?? '';
+  const encoded = token.split('.')[1] || '';
   const payload = encoded.replace(/-/g, '+').replace(/_/g, '/');
   const padding = '==='.slice((payload.length + 3) % 4);
   const claims: unknown = JSON.parse(window.atob(payload + padding));
@@ -361,8 +363,8 @@ export function startIntercomMessenger(): void {
 
 /** After client-side navigation: lets the Messenger see the new page. */
 export function intercomPageChanged(): void {
-  if (inBrowser() && booted) {
-    sdk?.update({ last_request_at: Math.floor(Date.now() / 1000) });
+  if (inBrowser() && booted && sdk) {
+    sdk.update({ last_request_at: Math.floor(Date.now() / 1000) });
   }
 }
 
