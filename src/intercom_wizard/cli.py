@@ -102,9 +102,8 @@ def install(
     secret: Annotated[Optional[str], typer.Option("--secret", "--identity-secret", hidden=True)] = None,
 ) -> None:
     """Plan the installation, show the diff, and apply it when confirmed (or with --yes)."""
-    from intercom_wizard.apply import apply_changes
-    from intercom_wizard.gitstate import ensure_clean
-    from intercom_wizard.outputcheck import ensure_parses
+    # apply, gitstate and outputcheck (which loads the version tables and `packaging`) are imported
+    # below, once the command is past --dry-run: a dry run never needs them (issue 14).
     from intercom_wizard.plan import Note
     from intercom_wizard.project import detect
     from intercom_wizard.tree import MAX_FILE_BYTES
@@ -172,6 +171,10 @@ def install(
         if not typer.confirm("Apply these changes?", default=True):
             err.print("Nothing was changed.")
             raise typer.Exit(int(ExitCode.OK))
+    from intercom_wizard.apply import apply_changes
+    from intercom_wizard.gitstate import ensure_clean
+    from intercom_wizard.outputcheck import ensure_parses
+
     try:
         if not allow_dirty:
             ensure_clean(project.tree, [c.path for c in plan.changes if c.action == "modify"])
