@@ -65,6 +65,7 @@ class ProjectTree:
         # containment is checked once per folder, not once per file and path component.
         self._real_folders: dict[str, str] = {"": str(self.root)}
         self._resolved: dict[str, Path] = {}
+        self._globbed: dict[tuple[tuple[str, ...], str], list[str]] = {}
         root_text = str(self.root)
         self._inside_prefix = root_text if root_text.endswith(os.sep) else root_text + os.sep
 
@@ -78,10 +79,10 @@ class ProjectTree:
         if self.is_git_repo:
             listed = _git(self.root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
         if listed is not None:
-            root = str(self.root)
             names = {name for name in listed.split("\0") if name and PRUNED_DIRS.isdisjoint(name.split("/"))}
-            # git lists paths from a deleted-but-staged file too; keep what exists.
-            return tuple(sorted(n for n in names if self._listable(n, os.path.join(root, n))))
+            # git lists paths from a deleted-but-staged file too; keep what exists. (git's names are
+            # relative and normalised, so the root's prefix is joined without os.path.join.)
+            return tuple(sorted(n for n in names if self._listable(n, self._inside_prefix + n)))
         return tuple(sorted(self._walk()))
 
     def _listable(self, relative: str, path: str) -> bool:
@@ -143,8 +144,14 @@ class ProjectTree:
         return list(self._by_folder.get(folder, ()))
 
     def glob(self, *suffixes: str, under: str = "") -> list[str]:
-        prefix = f"{under.rstrip('/')}/" if under else ""
-        return [f for f in self.files if f.startswith(prefix) and f.endswith(suffixes)]
+        # Detectors ask the same few questions ("every .py file") several times: each is answered by
+        # one pass over `files` per tree (the listing never changes), and the caller gets its own list.
+        key = (suffixes, under)
+        found = self._globbed.get(key)
+        if found is None:
+            prefix = f"{under.rstrip('/')}/" if under else ""
+            found = self._globbed[key] = [f for f in self.files if f.startswith(prefix) and f.endswith(suffixes)]
+        return list(found)
 
     def named(self, name: str) -> list[str]:
         return list(self._by_name.get(name, ()))
