@@ -1,5 +1,7 @@
 """The app's own login and logout functions: functions, methods, object members and class fields
-named like logout/signOut or login/signIn, in .ts/.js files and Vue components' <script> blocks.
+named like logout/signOut or login/signIn, in .ts/.js files and Vue components' <script> blocks;
+failing those, the functions that send the request to a login/logout URL (a form's `submit`
+handler that posts to `/auth/login`).
 """
 
 import re
@@ -63,6 +65,58 @@ def find_auth_functions(tree: ProjectTree, app: SpaApp, pattern: re.Pattern[str]
 
 # A React Query / tRPC mutation hook: `useSignIn`, `useLogout` ... (`use` + a login/logout name).
 MUTATION_HOOK_NAME = re.compile(r"^use((?:Log|Sign)_?(?:In|Out))$")
+
+
+# The last path segment of a sign-in (sign-out) URL: /auth/login, /api/sign-in, /users/signin ...
+LOGIN_URL = re.compile(r"/(?:log|sign)[-_]?in/?$", re.IGNORECASE)
+LOGOUT_URL = re.compile(r"/(?:log|sign)[-_]?out/?$", re.IGNORECASE)
+URL_ARGUMENT_KINDS = ("string", "template_string")
+# A call that sends a request (not `navigate('/login')` or `router.push('/login')`, which only move).
+REQUEST_CALLEE = re.compile(r"(?:^|\.)(?:fetch|axios|ajax|request|post|get|put|patch|delete)$")
+
+
+def find_request_functions(tree: ProjectTree, app: SpaApp, url_pattern: re.Pattern[str]) -> list[AuthFunction]:
+    """Functions of any name whose own body (not a nested function's) sends a request to a URL
+    matching `url_pattern` as its first argument: `api.post("/auth/login", ...)`, `fetch('/api/login')`.
+
+    The fallback when no function is named like login/logout: a component's `submit` handler is
+    where that app signs in, and its success path is found like a named login's."""
+    found: dict[tuple[str, int], AuthFunction] = {}
+    for path in tree.glob(*source_suffixes(), under=app.source_dir):
+        if "intercom" in path.lower() or ".spec." in path or ".test." in path:
+            continue
+        for text, offset, language in scripts(tree.text(path), path):
+            if not re.search(r"(?i)(log|sign)[-_]?(out|in)", text):
+                continue
+            for call in parse(text, language).find_all(kind="call_expression"):
+                if not REQUEST_CALLEE.search(field_text(call, "function") or ""):
+                    continue
+                arguments = call.field("arguments")
+                first = next((c for c in arguments.children() if c.kind() not in ("(", ")", ",", "comment")), None) if arguments else None
+                if first is None or first.kind() not in URL_ARGUMENT_KINDS or not url_pattern.search(first.text().strip("'\"`")):
+                    continue
+                function = _enclosing_function(call)
+                if function is None:
+                    continue
+                name, body = _named_body(function)
+                if name and body is not None:
+                    found.setdefault((path, body.range().start.index), AuthFunction(path, name, body, offset))
+    return list(found.values())
+
+
+def _enclosing_function(node: SgNode) -> SgNode | None:
+    """The declaration (function, method, `const name = () => {}`, object member, class field) of the
+    innermost function around `node`; None when that function is anonymous (a callback)."""
+    for ancestor in node.ancestors():
+        kind = ancestor.kind()
+        if kind in ("function_declaration", "method_definition"):
+            return ancestor
+        if kind in FUNCTION_VALUE_KINDS:
+            holder = ancestor.parent()
+            if holder is not None and holder.kind() in ("variable_declarator", "pair", "public_field_definition", "field_definition"):
+                return holder
+            return None
+    return None
 
 
 def _hook_of(name: str, pattern: re.Pattern[str]) -> bool:

@@ -12,9 +12,12 @@ from intercom_wizard.errors import WizardError
 from intercom_wizard.integrations.base import PlanContext
 from intercom_wizard.integrations.frontends.spa_common.auth_functions import (
     LOGIN_NAME,
+    LOGIN_URL,
     LOGOUT_NAME,
+    LOGOUT_URL,
     AuthFunction,
     find_auth_functions,
+    find_request_functions,
     is_server_module,
     without_delegates,
     without_unused,
@@ -46,9 +49,12 @@ def wire_auth_hooks(context: PlanContext, app: SpaApp, core_path: str, *, likely
     if context.anonymous_only:
         return  # no sign-in to hook into
     calls: dict[str, list[tuple[str, AuthFunction | TokenWrite, str]]] = {}
-    for hook, pattern, position in (("intercomLogout", LOGOUT_NAME, "first"), ("intercomLogin", LOGIN_NAME, "last")):
+    for hook, pattern, url, position in (("intercomLogout", LOGOUT_NAME, LOGOUT_URL, "first"), ("intercomLogin", LOGIN_NAME, LOGIN_URL, "last")):
         call = hook_call(context.tree, likely_file, hook)
         found_functions = [f for f in find_auth_functions(context.tree, app, pattern) if not is_server_module(context.tree, f.file)]
+        if not found_functions:
+            # No function named like it: the ones that send the sign-in (sign-out) request themselves.
+            found_functions = [f for f in find_request_functions(context.tree, app, url) if not is_server_module(context.tree, f.file)]
         candidates = without_unused(context.tree, app, without_delegates(found_functions, pattern))
         problem = None
         if len(candidates) == 1 and position == "last":
