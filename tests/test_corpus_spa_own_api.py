@@ -181,3 +181,69 @@ def test_a_url_literal_is_a_base_only_for_an_authenticated_client(tmp_path: Path
     write_files(tmp_path, {"src/http.js": API_CLIENT})
     chosen = find_api_base(ProjectTree(tmp_path), "").chosen
     assert chosen is not None and chosen.expression == "'http://localhost:4100/api'" and chosen.file == "src/http.js"
+
+
+# A Next.js App Router app that keeps its session in a jose-signed cookie, with login/logout in a
+# module that reads the cookies through `next/headers` (shape of next14-jose-login): those functions
+# run on the server only (called from inline 'use server' form actions), so a Messenger hook there is
+# dead code. Before the fix the wizard wired both hooks into that module.
+NEXT_SESSION_MODULE = """\
+import { SignJWT } from 'jose'
+import { cookies } from 'next/headers'
+
+const key = new TextEncoder().encode('dev')
+
+export async function login(formData: FormData) {
+  const user = { email: String(formData.get('email')) }
+  const session = await new SignJWT({ user }).setProtectedHeader({ alg: 'HS256' }).sign(key)
+  cookies().set('session', session, { httpOnly: true })
+}
+
+export async function logout() {
+  cookies().set('session', '', { expires: new Date(0) })
+}
+"""
+
+NEXT_LOGIN_PAGE = """\
+import { redirect } from 'next/navigation'
+import { login } from '@/session'
+
+export default function Page() {
+  return (
+    <form
+      action={async (formData) => {
+        'use server'
+        await login(formData)
+        redirect('/')
+      }}
+    >
+      <input type='email' name='email' />
+      <button type='submit'>Login</button>
+    </form>
+  )
+}
+"""
+
+
+def test_login_in_a_module_that_imports_next_headers_gets_no_hook(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    write_files(tmp_path, {
+        "package.json": json.dumps({"name": "site", "private": True,
+                                    "dependencies": {"jose": "^5.2.4", "next": "14.1.4", "react": "^18", "react-dom": "^18"}}, indent=2) + "\n",
+        "tsconfig.json": json.dumps({"compilerOptions": {"paths": {"@/*": ["./*"]}}}) + "\n",
+        "app/layout.tsx": "export default function RootLayout({ children }: { children: React.ReactNode }) {\n  return (\n    <html lang=\"en\">\n      <body>{children}</body>\n    </html>\n  )\n}\n",
+        "app/page.tsx": "export default function Page() {\n  return <h1>Hi</h1>\n}\n",
+        "app/login/page.tsx": NEXT_LOGIN_PAGE,
+        "session.ts": NEXT_SESSION_MODULE,
+    })
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "app")
+    before = snapshot(tmp_path)
+    result = install_quietly(cli, tmp_path)
+    # Incomplete: the session keeps no id (the route's adapter), and the hooks have no client-side place.
+    assert result.exit_code == 4, result.output
+    assert (tmp_path / "session.ts").read_text() == NEXT_SESSION_MODULE
+    output = " ".join(result.output.split())
+    assert "Call the Messenger hook from your login code" in output and "Call the Messenger hook from your logout code" in output
+    assert cli("uninstall", str(tmp_path), "--yes").exit_code == 0
+    assert snapshot(tmp_path) == before

@@ -177,9 +177,18 @@ def _named_body(node: SgNode) -> tuple[str | None, SgNode | None]:
     return key.text().strip("'\""), body if body is not None and body.kind() == "statement_block" else None
 
 
+# Imports that only server code can make (Next.js refuses them in a client component): a module that
+# reads the request's cookies through `next/headers`, or is marked `server-only`, runs on the server.
+SERVER_ONLY_IMPORT = re.compile(r"""^\s*import\b[^;]*?['"](?:next/headers|server-only)['"]""", re.M)
+
+
 def is_server_module(tree: ProjectTree, path: str) -> bool:
-    """A module whose first statement is 'use server': its functions are Server Actions."""
-    return re.match(r"""\s*(//[^\n]*\n\s*|/\*.*?\*/\s*)*['"]use server['"]""", tree.text(path), re.S) is not None
+    """A module whose first statement is 'use server' (its functions are Server Actions), or one that
+    imports server-only modules (`next/headers`, `server-only`): a hook there would run on the server."""
+    text = tree.text(path)
+    if re.match(r"""\s*(//[^\n]*\n\s*|/\*.*?\*/\s*)*['"]use server['"]""", text, re.S) is not None:
+        return True
+    return SERVER_ONLY_IMPORT.search(text) is not None
 
 
 def without_delegates(candidates: list[AuthFunction], pattern: re.Pattern[str]) -> list[AuthFunction]:
