@@ -247,3 +247,94 @@ def test_login_in_a_module_that_imports_next_headers_gets_no_hook(tmp_path: Path
     assert "Call the Messenger hook from your login code" in output and "Call the Messenger hook from your logout code" in output
     assert cli("uninstall", str(tmp_path), "--yes").exit_code == 0
     assert snapshot(tmp_path) == before
+
+
+# An SPA and its passport API (shape of vite-react-passport-sqlite): the session strategy is installed
+# app-wide with `app.use(passport.authenticate('session'))` and the login route is passport's own
+# `passport.authenticate('local')` (no req.login() in the app's code): before the fix no sign-in was
+# recognised ("auth": "none", a fail-closed adapter). The client signs out in a component handler
+# named `handleSignOut` (no function named logout): before the fix, a manual step.
+PASSPORT_SERVER = """\
+var express = require('express');
+var session = require('express-session');
+var passport = require('passport');
+var LocalStrategy = require('passport-local');
+
+var people = [{ id: 3, username: 'ann', password: 'pw' }];
+
+passport.use(new LocalStrategy(function verify(username, password, cb) {
+  var person = people.find(function (p) { return p.username === username && p.password === password; });
+  return cb(null, person || false);
+}));
+passport.serializeUser(function (user, cb) { cb(null, { id: user.id, username: user.username }); });
+passport.deserializeUser(function (user, cb) { cb(null, user); });
+
+var app = express();
+app.use(express.json());
+app.use(session({ secret: 'dev', resave: false, saveUninitialized: false }));
+app.use(passport.authenticate('session'));
+
+app.post('/login', passport.authenticate('local'), function (req, res) {
+  res.json({ user: req.user.username });
+});
+
+module.exports = app;
+app.listen(4200);
+"""
+
+PASSPORT_CLIENT_AUTH = """\
+import http from "./http";
+
+export async function login(details) {
+  const { data } = await http.post("login", details);
+  return data;
+}
+"""
+
+PASSPORT_CLIENT_MENU = """\
+import { useNavigate } from "react-router-dom";
+
+export default function Menu() {
+  const navigate = useNavigate();
+
+  const handleSignOut = () => {
+    localStorage.clear();
+    navigate("/login", { replace: true });
+  };
+
+  return <button onClick={handleSignOut}>Sign out</button>;
+}
+"""
+
+
+def test_passport_session_strategy_app_wide_and_a_sign_out_handler(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    root = tmp_path / "app"
+    write_files(root, {
+        "api/package.json": json.dumps({"name": "api", "private": True, "main": "app.js",
+                                        "dependencies": {"express": "^4.21.0", "express-session": "^1.18.0", "passport": "^0.7.0", "passport-local": "^1.0.0"}}, indent=2) + "\n",
+        "api/app.js": PASSPORT_SERVER,
+        "web/package.json": json.dumps({"name": "web", "private": True, "type": "module",
+                                        "dependencies": {"axios": "^1.7.0", "react": "^18.3.1", "react-dom": "^18.3.1", "react-router-dom": "^6.26.0"},
+                                        "devDependencies": {"vite": "^5.4.0"}}, indent=2) + "\n",
+        "web/index.html": '<!doctype html>\n<html>\n  <body>\n    <div id="root"></div>\n    <script type="module" src="/src/main.jsx"></script>\n  </body>\n</html>\n',
+        "web/src/main.jsx": MAIN.replace("./App", "./Menu").replace("<App />", "<Menu />").replace("import App", "import Menu"),
+        "web/src/http.js": API_CLIENT.replace("http://localhost:4100/api", "http://localhost:4200/"),
+        "web/src/auth.js": PASSPORT_CLIENT_AUTH,
+        "web/src/Menu.jsx": PASSPORT_CLIENT_MENU,
+    })
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "app")
+    detected = json.loads(cli("detect", str(root), "--json").stdout)
+    assert [backend["auth"] for backend in detected["backends"]] == ["passport"]
+    before = snapshot(root)
+    result = install_quietly(cli, root)
+    assert result.exit_code == 0, result.output
+    route = (root / "api/intercom-jwt.js").read_text()
+    assert "req.user" in route
+    menu = (root / "web/src/Menu.jsx").read_text()
+    assert menu.index("intercomLogout()") < menu.index("localStorage.clear()")
+    auth = (root / "web/src/auth.js").read_text()
+    assert auth.index("await http.post") < auth.index("intercomLogin()") < auth.index("return data")
+    assert cli("uninstall", str(root), "--yes").exit_code == 0
+    assert snapshot(root) == before

@@ -29,6 +29,10 @@ def source_suffixes() -> tuple[str, ...]:
 # logout, logOut, log_out, signout, signOut, sign_out (not SignOut: that is a component).
 LOGOUT_NAME = re.compile(r"^(log|sign)_?[oO]ut$")
 LOGIN_NAME = re.compile(r"^(log|sign)_?[iI]n$")
+# A component's event handler for it (handleSignOut, onLogout): asked only when no function has the
+# plain name, since a handler usually calls that function and would make two candidates.
+LOGOUT_HANDLER_NAME = re.compile(r"^(handle|on)_?(Log|Sign)_?[oO]ut$")
+LOGIN_HANDLER_NAME = re.compile(r"^(handle|on)_?(Log|Sign)_?[iI]n$")
 FUNCTION_KINDS = ("function_declaration", "method_definition", "variable_declarator", "pair")
 CLASS_FIELD_KIND = {"javascript": "field_definition", "typescript": "public_field_definition", "tsx": "public_field_definition"}
 FUNCTION_VALUE_KINDS = ("arrow_function", "function_expression", "function")
