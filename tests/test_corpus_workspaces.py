@@ -90,11 +90,3 @@ def test_a_member_run_on_its_own_uses_the_manager_of_the_workspace_above_it(tmp_
     plan = cli("install", str(member), "--workspace-id", "abc12345", "--yes", "--dry-run", "--json", "--no-install")
     assert plan.exit_code == 0, plan.stderr  # a site without sign-in: anonymous-only
     assert {change["package_manager"] for change in json.loads(plan.stdout)["dependencies"]} == {manager}
-
-
-def test_a_package_outside_any_workspace_above_keeps_npm(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    # A yarn workspace higher up that does not list the folder decides nothing.
-    write_files(tmp_path, {"package.json": '{\n  "private": true,\n  "workspaces": ["packages/*"]\n}\n', "yarn.lock": "# yarn lockfile v1\n",
-                           "sites/web/package.json": WEB, "sites/web/app/layout.tsx": MEMBER_PAGE["src/app/layout.tsx"]})
-    report = json.loads(cli("detect", str(tmp_path / "sites" / "web"), "--json").stdout)
-    assert report["package_managers"] == {".": "npm"}
