@@ -6,8 +6,9 @@ Seen in the corpus: the test app's `config/ember-try.js` is a symlink to its sib
 ("resolves to ..., outside the project; refusing to touch it") because the Express detector reads every
 script of a package that depends on express (the ember-cli mock server's). And the package has no
 lockfile of its own: the wizard chose npm for a pnpm workspace, whose `workspace:`/`link:` versions npm
-cannot install. A link into a sibling package is now left out (with a note), the workspace's package
-manager is used, and a link that leaves the workspace is still refused.
+cannot install, and uninstall never pruned the workspace's lockfile (none in the package's folder). A link
+into a sibling package is now left out (with a note), the workspace's package manager is used and prunes
+on uninstall, and a link that leaves the workspace is still refused.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from conftest import git, snapshot, write_files
+
+from intercom_wizard import packages
 
 MEMBER = "packages/test-app"
 PACKAGE_JSON = """{
@@ -84,8 +88,11 @@ def test_a_workspace_package_linking_a_sibling_file_is_detected_with_the_workspa
     assert report["package_managers"] == {".": "pnpm"}
 
 
-def test_install_on_the_package_leaves_the_linked_file_alone_and_uninstalls_exactly(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_install_on_the_package_leaves_the_linked_file_alone_and_uninstalls_exactly(tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     member = _workspace(tmp_path)
+    pruned: list[tuple[Path, str, str | None]] = []
+    # Uninstall's prune of the workspace's lockfile (two folders above the package), recorded instead of run.
+    monkeypatch.setattr(packages, "run_install", lambda root, change: (pruned.append((root, change.manifest, change.package_manager)), (True, ""))[1])
     before = snapshot(tmp_path)
     dry = cli("install", str(member), "--workspace-id", "abc12345", "--dry-run", "--yes", "--json")
     assert dry.exit_code == 0, dry.stderr
@@ -98,9 +105,10 @@ def test_install_on_the_package_leaves_the_linked_file_alone_and_uninstalls_exac
     installed = cli("install", str(member), "--workspace-id", "abc12345", "--yes", "--no-install")
     assert installed.exit_code == 0, installed.stderr
     assert (tmp_path / "packages/test-esa/config/ember-try.js").read_text() == SHARED_TRY_CONFIG
-    uninstalled = cli("uninstall", str(member), "--yes", "--no-install")
+    uninstalled = cli("uninstall", str(member), "--yes")
     assert uninstalled.exit_code == 0, uninstalled.stderr
     assert snapshot(tmp_path) == before
+    assert pruned == [(member.resolve(), "package.json", "pnpm")]
 
 
 def test_a_link_leaving_the_workspace_is_still_refused(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
