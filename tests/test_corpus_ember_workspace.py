@@ -40,8 +40,9 @@ PACKAGE_JSON = """{
 SHARED_TRY_CONFIG = "'use strict';\n\nmodule.exports = async function () {\n  return { scenarios: [] };\n};\n"
 
 
-def _workspace(root: Path) -> Path:
+def _workspace(root: Path, more: dict[str, str] | None = None) -> Path:
     write_files(root, {
+        **(more or {}),
         "package.json": '{\n  "private": true,\n  "packageManager": "pnpm@10.34.3"\n}\n',
         "pnpm-workspace.yaml": "packages:\n  - 'packages/*'\n",
         "pnpm-lock.yaml": "lockfileVersion: '9.0'\n",
@@ -120,3 +121,27 @@ def test_a_link_leaving_the_workspace_is_still_refused(tmp_path: Path, cli) -> N
     assert result.exit_code == 2
     assert "config/secrets.js resolves to" in result.stderr and "outside the project" in result.stderr
     assert snapshot(tmp_path / "repo") == before
+
+
+def test_from_the_workspace_root_the_step_names_the_front_ends_own_sign_in(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    # Run at the workspace root with --frontend-root: the sign-in evidence the step names was the docs
+    # package's page (which links ember-simple-auth), sorted before the test app; it is the app's adapter.
+    _workspace(tmp_path, {
+        "packages/docs/index.html": '<!doctype html>\n<html>\n<body>\n<p>The guides of ember-simple-auth and its API docs.</p>\n</body>\n</html>\n',
+        f"{MEMBER}/app/adapters/application.js": (
+            "import JSONAPIAdapter from '@ember-data/adapter/json-api';\nimport { service } from '@ember/service';\n\n"
+            "export default class ApplicationAdapter extends JSONAPIAdapter {\n  @service session;\n\n  get headers() {\n"
+            "    let headers = {};\n    if (this.session.isAuthenticated) {\n"
+            "      headers['Authorization'] = `Bearer ${this.session.data.authenticated.access_token}`;\n    }\n    return headers;\n  }\n}\n"
+        ),
+    })
+    result = cli(
+        "install", str(tmp_path), "--workspace-id", "abc12345", "--dry-run", "--yes", "--json", "--frontend-root", MEMBER,
+        "--auth", "bearer", "--token-storage-key", "ember_simple_auth-session",
+    )
+    assert result.exit_code == 4, result.stderr
+    plan = json.loads(result.stdout)
+    assert plan["result"] == "incomplete"
+    steps = [step for step in plan["manual_steps"] if "signs users in" in step["instruction"]]
+    assert [step["file"] for step in steps] == [f"{MEMBER}/app/adapters/application.js"]
+    assert f"({MEMBER}/app/adapters/application.js, line 9: `isAuthenticated`)" in steps[0]["instruction"]
