@@ -227,12 +227,12 @@ def uninstall(
 ) -> None:
     """Remove exactly what install added; files edited since are reported, not clobbered."""
     from intercom_wizard.apply import apply_changes
-    from intercom_wizard.integrations.backends.npm_common import LOCKFILES, package_manager
-    from intercom_wizard.lockfiles import restore_lockfiles
+    from intercom_wizard.integrations.backends.npm_common import package_manager
+    from intercom_wizard.lockfiles import keeps_a_lockfile, restore_lockfiles
     from intercom_wizard.packages import run_install
     from intercom_wizard.plan import DependencyChange
     from intercom_wizard.receipt import load_receipt
-    from intercom_wizard.tree import ProjectTree, folder_of, join
+    from intercom_wizard.tree import ProjectTree, folder_of
     from intercom_wizard.uninstall import make_uninstall_plan
 
     try:
@@ -257,7 +257,7 @@ def uninstall(
     manifests = [c.path for c in plan.changes if c.action == "modify" and Path(c.path).name == "package.json"]
     for manifest in manifests:
         folder = folder_of(manifest)
-        if not any(tree.exists(join(folder, lockfile)) for lockfile, _ in LOCKFILES):
+        if not keeps_a_lockfile(tree, manifest):
             continue  # no lockfile to bring back in line
         change = DependencyChange("npm", "", "", manifest, package_manager(tree, folder))
         if no_install:

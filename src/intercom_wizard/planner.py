@@ -232,7 +232,9 @@ def _plan_single_page_app(
         BACKENDS[backend.name].plan(context, backend)
     elif not getattr(FRONTENDS[frontend.name], "SERVES_TOKENS", False):
         # Its users sign in, but no endpoint can be written here to sign their tokens: a part left to do.
-        evidence = find_sign_in(project.tree, None, project.receipt)
+        # The step names the sign-in in the front end's own folder when it has one (a workspace: ember-simple-auth's
+        # test-app, not the docs package beside it), else wherever the project shows it.
+        evidence = find_sign_in(project.tree, None, project.receipt, under=frontend.root) or find_sign_in(project.tree, None, project.receipt)
         require_token_endpoint_elsewhere(context, frontend.name, evidence, manifest_of(project.tree, frontend.root))
     if not own_client:  # `install --upgrade` keeps the app's react-use-intercom (upgrade_react.py)
         # The front end knows the back end's folder: a Next.js app whose users sign in on it uses its endpoint.

@@ -74,8 +74,9 @@ class SignInEvidence:
         return f"{self.file}:{self.line}: {self.what}"
 
 
-def find_sign_in(tree: ProjectTree, backend: Detection[BackendDetails] | None, receipt: Receipt | None) -> list[SignInEvidence]:
-    """Every place that shows the app signs users in (the first few are enough to decide)."""
+def find_sign_in(tree: ProjectTree, backend: Detection[BackendDetails] | None, receipt: Receipt | None, *, under: str = "") -> list[SignInEvidence]:
+    """Every place that shows the app signs users in (the first few are enough to decide); with `under`,
+    only in that folder (a workspace's front end: a sibling package's docs page is not its sign-in)."""
     found: list[SignInEvidence] = []
     if backend is not None:
         details = backend.details
@@ -85,7 +86,10 @@ def find_sign_in(tree: ProjectTree, backend: Detection[BackendDetails] | None, r
             found.append(SignInEvidence(backend.root or ".", 0, f"{backend.name} token authentication"))
     ours = set(receipt.created) if receipt else set()
     code_suffixes = (*CODE_SUFFIXES, *component_suffixes())  # and the front ends' own kinds (.vue)
+    prefix = f"{under.rstrip('/')}/" if under and under != "." else ""
     for path in tree.files:
+        if not path.startswith(prefix):
+            continue
         name = PurePosixPath(path)
         if path in ours or path == RECEIPT_PATH or "intercom" in name.name.lower() or _in_test_folder(name):
             continue
