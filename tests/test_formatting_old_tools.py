@@ -19,6 +19,8 @@ import pytest
 from conftest import install_quietly
 from test_corpus_react import CONNECTED_ENTRY, _react_app
 
+from intercom_wizard.formatting import Tool, _run_eslint
+
 PRETTIER_1 = "prettier@1.17.0"  # react-boilerplate's; 1.19 no longer lists the folder
 
 
@@ -54,3 +56,21 @@ def test_prettier_1_formats_files_created_in_a_new_folder(tmp_path: Path, cli, p
     created = ["app/intercom/messenger.js", "app/intercom/IntercomMessenger.jsx"]
     checked = subprocess.run([str(prettier_1 / ".bin/prettier"), "--list-different", *created], cwd=root, capture_output=True, text=True, check=False)
     assert (checked.returncode, checked.stdout) == (0, ""), checked.stdout + checked.stderr
+
+
+def test_eslint_json_after_a_plugin_warning_on_stdout_is_read(tmp_path: Path) -> None:
+    """Nx's ESLint plugin prints "No cached ProjectGraph is available" to stdout before ESLint's JSON
+    (nx-nest-next-starter, ESLint 9 + @nx/eslint-plugin 19): every file was "left as generated"."""
+    eslint = tmp_path / "node_modules" / ".bin" / "eslint"
+    eslint.parent.mkdir(parents=True)
+    # A stand-in that prints what the Nx plugin and ESLint's json formatter print, in that order.
+    result = [{"filePath": str(tmp_path / "app.ts"), "messages": [], "output": "export const a = 1;\n"}]
+    eslint.write_text(
+        "#!/bin/sh\ncat > /dev/null\n"
+        "echo 'warning No cached ProjectGraph is available. The rule will be skipped.'\n"
+        "echo '          @nx/enforce-module-boundaries'\n"
+        f"printf '%s\\n' '{json.dumps(result)}'\n"
+    )
+    eslint.chmod(0o755)
+    tool = Tool("eslint", eslint, tmp_path, _run_eslint)
+    assert tool.fix(tmp_path / "app.ts", "export const a = 1\n") == "export const a = 1;\n"

@@ -301,8 +301,8 @@ def _run_prettier(tool: Tool, absolute: Path, text: str, new_modules: tuple[str,
 def _run_eslint(tool: Tool, absolute: Path, text: str, new_modules: tuple[str, ...]) -> str:
     # Exit 1 only means problems remain that --fix cannot fix; 2 is a crash or a broken config.
     output = _execute(tool, ["--fix-dry-run", "--format", "json", "--stdin", "--stdin-filename", str(absolute)], text, ok=(0, 1))
-    try:
-        results = json.loads(output)
+    try:  # the JSON is the last line: plugins may print before it (Nx's "No cached ProjectGraph is available")
+        results = json.loads(output.strip().rsplit("\n", 1)[-1])
     except ValueError:
         raise ToolFailed("unreadable output") from None
     if not results:
