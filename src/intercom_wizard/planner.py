@@ -41,6 +41,12 @@ def choose_backend(project: Project, options: InstallOptions) -> Detection[Backe
         if not matches:
             raise NothingDetected(f"--backend {options.backend} was given, but no {options.backend} app was found in {project.tree.root}.")
         return _single("backend", matches)
+    if options.backend_root is not None:  # --backend-root: one of the detected back ends, by its folder
+        matches = [d for d in project.backends if d.root == options.backend_root]
+        if not matches:
+            found = ", ".join(d.root or "." for d in project.backends) or "none"
+            raise BadInput(f"No back end was detected in {options.backend_root or '.'} (detected: {found}).", hint="Give one of the detected folders to --backend-root.")
+        return _single("backend", matches)
     return _single("backend", project.backends) if project.backends else None
 
 
@@ -117,8 +123,8 @@ def _single(role: str, candidates: list[DetectionT]) -> DetectionT:
         listed,
         f"Found more than one {role}: " + "; ".join(c.display for c in listed) + ".",
         hint=(
-            "Say which with --frontend-root FOLDER (one of the folders above)."
-            if role == "frontend" and len({d.root for d in candidates}) == len(candidates)
+            f"Say which with --{role}-root FOLDER (one of the folders above)."
+            if len({d.root for d in candidates}) == len(candidates)
             else f"Say which with --{role} NAME (and run the wizard in that app's folder)."
         ),
     )
