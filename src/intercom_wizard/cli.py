@@ -16,7 +16,6 @@ from rich.markup import escape
 from intercom_wizard import __version__
 from intercom_wizard.cli_coercion import PlainValuesGroup
 from intercom_wizard.cli_output import err, fail, finish, show_detection, show_plan, show_summary
-from intercom_wizard.doctor.command import doctor
 from intercom_wizard.errors import EXIT_CODE_HELP, BadInput, ExitCode, WizardError
 from intercom_wizard.install_flow import (
     SECRET_ENV,
@@ -41,20 +40,27 @@ from intercom_wizard.options import (
     parse_storage_key,
     parse_workspace_id,
 )
-from intercom_wizard.verify.command import verify
 
 # Only what every command needs is imported above: the pipeline (detection, planning, ast-grep),
 # PyJWT and rich.syntax are imported inside the commands (and install_flow's steps) that use them, so `--help` stays quick
 # (and `--version` is answered by intercom_wizard.entry before this module is imported at all).
 
-app = typer.Typer(
-    help="Install the Intercom Messenger with server-signed JWT identity verification.",
-    epilog=EXIT_CODE_HELP,
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    cls=PlainValuesGroup,  # option values coerced without pydantic (start-up time, issue 14)
-)
+
+
+def _new_app() -> typer.Typer:
+    return typer.Typer(
+        help="Install the Intercom Messenger with server-signed JWT identity verification.",
+        epilog=EXIT_CODE_HELP,
+        no_args_is_help=True,
+        add_completion=False,
+        rich_markup_mode=None,
+        cls=PlainValuesGroup,  # option values coerced without pydantic (start-up time, issue 14)
+    )
+
+
+# This module's own commands; `app` (below) is all of them with verify and doctor, whose modules load
+# only when one of them runs, `--help` lists them, or something imports `app`.
+wizard = _new_app()
 
 PathArg = Annotated[Path, typer.Argument(help="The project folder.", show_default=True)]
 
@@ -74,7 +80,7 @@ def is_interactive(yes: bool) -> bool:
     return not yes and sys.stdin.isatty()
 
 
-@app.command(epilog=EXIT_CODE_HELP)
+@wizard.command(epilog=EXIT_CODE_HELP)
 def install(
     ctx: typer.Context,
     path: PathArg = Path("."),
@@ -102,9 +108,8 @@ def install(
     secret: Annotated[Optional[str], typer.Option("--secret", "--identity-secret", hidden=True)] = None,
 ) -> None:
     """Plan the installation, show the diff, and apply it when confirmed (or with --yes)."""
-    from intercom_wizard.apply import apply_changes
-    from intercom_wizard.gitstate import ensure_clean
-    from intercom_wizard.outputcheck import ensure_parses
+    # apply, gitstate and outputcheck (which loads the version tables and `packaging`) are imported
+    # below, once the command is past --dry-run: a dry run never needs them (issue 14).
     from intercom_wizard.plan import Note
     from intercom_wizard.project import detect
     from intercom_wizard.tree import MAX_FILE_BYTES
@@ -148,6 +153,7 @@ def install(
             Note(f"{skipped} was not read: {size // (1024 * 1024)} MiB is over the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit for project files.")
             for skipped, size in project.tree.skipped_large
         ]
+        plan.notes += [Note(f"{link} was not read: it links to {target}, a file of another package of the workspace.") for link, target in project.tree.skipped_links]
     except WizardError as error:
         fail(error)
     if as_json:
@@ -172,6 +178,10 @@ def install(
         if not typer.confirm("Apply these changes?", default=True):
             err.print("Nothing was changed.")
             raise typer.Exit(int(ExitCode.OK))
+    from intercom_wizard.apply import apply_changes
+    from intercom_wizard.gitstate import ensure_clean
+    from intercom_wizard.outputcheck import ensure_parses
+
     try:
         if not allow_dirty:
             ensure_clean(project.tree, [c.path for c in plan.changes if c.action == "modify"])
@@ -206,7 +216,7 @@ def install(
     finish(plan, as_json=as_json)
 
 
-@app.command()
+@wizard.command()
 def uninstall(
     ctx: typer.Context,
     path: PathArg = Path("."),
@@ -261,7 +271,7 @@ def uninstall(
         err.print("[green]Uninstalled.[/]")
 
 
-@app.command("detect")
+@wizard.command("detect")
 def detect_command(
     path: PathArg = Path("."),
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
@@ -281,7 +291,7 @@ def detect_command(
     show_detection(report)
 
 
-@app.command()
+@wizard.command()
 def token(
     user_id: Annotated[str, typer.Option(help="The user_id claim.")],
     email: Annotated[Optional[str], typer.Option(help="The email claim.")] = None,
@@ -297,7 +307,7 @@ def token(
     print(mint(secret, user_id, email, name, expires_in))
 
 
-@app.command()
+@wizard.command()
 def demo(
     keep: Annotated[bool, typer.Option(help="Keep the sample app's folder and print where it is.")] = False,
 ) -> None:
@@ -307,8 +317,44 @@ def demo(
     raise typer.Exit(run_demo(err, keep=keep))
 
 
-app.command("verify", epilog=EXIT_CODE_HELP)(verify)
-app.command("doctor", epilog=EXIT_CODE_HELP)(doctor)
+def full_app() -> typer.Typer:
+    """Every command, verify and doctor included (registered once, after this module's own)."""
+    if not any(info.name == "verify" for info in wizard.registered_commands):
+        from intercom_wizard.doctor.command import doctor
+        from intercom_wizard.verify.command import verify
+
+        wizard.command("verify", epilog=EXIT_CODE_HELP)(verify)
+        wizard.command("doctor", epilog=EXIT_CODE_HELP)(doctor)
+    return wizard
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """`intercom_wizard.cli.app`: the full app, built on first use (PEP 562)."""
+    if name == "app":
+        return full_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def app_for(arguments: list[str]) -> typer.Typer:
+    """The app to run `arguments` with: only the invoked command when it is one of this module's.
+
+    Typer builds the options of every registered command before it parses anything (about 10 ms for
+    all seven here, 2 ms for one), and verify and doctor import their modules (about 15 ms). A group
+    with the one command and the same root callback parses, helps and fails exactly as the full app
+    does for that command; anything else (no command, an option first, an unknown name) gets the full app.
+    """
+    if arguments and not arguments[0].startswith("-"):
+        own = [info for info in wizard.registered_commands if _command_name(info) == arguments[0]]
+        if own:
+            single = _new_app()
+            single.registered_commands = own
+            single.registered_callback = wizard.registered_callback
+            return single
+    return full_app()
+
+
+def _command_name(info: typer.models.CommandInfo) -> str:
+    return info.name or (info.callback.__name__.replace("_", "-") if info.callback else "")
 
 
 def version_callback(value: bool) -> None:
@@ -317,7 +363,7 @@ def version_callback(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@wizard.callback()
 def root(
     version: Annotated[Optional[bool], typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version.")] = None,
 ) -> None:
@@ -325,4 +371,4 @@ def root(
 
 
 def main() -> None:
-    app()
+    app_for(sys.argv[1:])()

@@ -21,7 +21,6 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -370,6 +369,8 @@ def _run_rubocop(tool: Tool, absolute: Path, text: str, new_modules: tuple[str, 
 def _in_mirror(tool: Tool, absolute: Path, text: str, configs: tuple[str, ...], arguments: Callable[[Path], list[str]], ok: tuple[int, ...] = (0,)) -> str:
     """For tools without stdin: fix a copy at the same relative path in a private temporary folder
     that holds the project's configuration files, and read it back."""
+    import tempfile  # only Pint and PHP-CS-Fixer need a mirror folder (start-up time, issue 14)
+
     relative = absolute.relative_to(tool.cwd)
     with tempfile.TemporaryDirectory(prefix="intercom-wizard-format-") as scratch:
         mirror = Path(scratch)

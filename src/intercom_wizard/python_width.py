@@ -19,7 +19,6 @@ comment/string wrapping (reformatting the user's module is never an option).
 from __future__ import annotations
 
 import ast
-import configparser
 import re
 import textwrap
 import tomllib
@@ -63,6 +62,8 @@ def _configured_length(tree: ProjectTree, folder: str) -> int | None:
                 return value if isinstance(value, int) else BLACK_DEFAULT
     for name in ("setup.cfg", "tox.ini", ".flake8"):
         if tree.exists(at(name)):
+            import configparser  # only a project with one of these files pays for it (start-up time, issue 14)
+
             parser = configparser.ConfigParser(interpolation=None)
             try:
                 parser.read_string(tree.text(at(name)))

@@ -13,7 +13,6 @@ import ast
 from collections.abc import Iterator
 from dataclasses import replace
 
-from intercom_wizard.outputcheck import evaluated_annotations
 from intercom_wizard.plan import FileChange
 from intercom_wizard.tree import ProjectTree, folder_of
 from intercom_wizard.versions import language_level
@@ -63,6 +62,8 @@ def downlevel(source: str, level: tuple[int, int]) -> str:
     """`source` with its evaluated annotations spelled for Python `level` (unchanged from 3.10 on)."""
     if level >= (3, 10):
         return source
+    from intercom_wizard.outputcheck import evaluated_annotations  # outputcheck loads `packaging`: only for old Pythons
+
     try:
         module = ast.parse(source)
     except SyntaxError:

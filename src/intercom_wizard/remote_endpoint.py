@@ -7,8 +7,6 @@ run the wizard on the API's code. `--frontend-origin` says the pages and the API
 origins: the step then carries it, so the API's endpoint allows exactly this origin.
 """
 
-import shlex
-
 from intercom_wizard.integrations.base import PlanContext
 from intercom_wizard.options import DEFAULT_ENDPOINT, Region
 from intercom_wizard.signin import SignInEvidence
@@ -49,4 +47,6 @@ def api_install_command(context: PlanContext) -> str:
         arguments += ["--endpoint", options.endpoint.path]
     if options.frontend_origin:
         arguments += ["--frontend-origin", options.frontend_origin]
+    import shlex  # only this message needs it (start-up time, issue 14)
+
     return f"intercom-wizard install {API_FOLDER} {shlex.join(arguments)}"

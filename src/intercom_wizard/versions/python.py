@@ -5,12 +5,27 @@ import tomllib
 from pathlib import PurePosixPath
 from posixpath import normpath
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from intercom_wizard.tree import ProjectTree, folder_of, join
 from intercom_wizard.versions.common import VIRTUALENV_DIRS, Found, Release, folders_up, parse_release, read_json, read_toml, text_of, toml_table
 from intercom_wizard.versions.ranges import python_specifier_floor
+
+# A requirement line that is a name and plain version specifiers ("flask>=3.0", "Django >=4.2, <5") is
+# read without `packaging.requirements`, whose grammar (with markers and platform tags) costs about
+# 0.02 s to import; anything else (extras, markers, URLs, parentheses, spaces after an operator) is
+# packaging's. tests/test_requirement_fast_path.py compares both readings line by line.
+_SPECIFIER = r"(?:===|[=!<>~]=|[<>])[A-Za-z0-9.*+!_-]+"
+_PLAIN_REQUIREMENT = re.compile(rf"([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)[ \t]*({_SPECIFIER}(?:[ \t]*,[ \t]*{_SPECIFIER})*)?")
+
+
+def canonicalize_name(name: str) -> str:
+    """packaging.utils.canonicalize_name (PEP 503 normalisation), without importing packaging.utils:
+    it loads packaging.tags (platform and libc probing) that reading a version never needs."""
+    value = name.lower().replace("_", "-").replace(".", "-")
+    while "--" in value:
+        value = value.replace("--", "-")
+    return value
 
 
 def python_version(tree: ProjectTree, root: str, package: str) -> Found | None:
@@ -101,12 +116,24 @@ def _requirement_lines(tree: ProjectTree, path: str, seen: set[str]) -> list[tup
 def _requirement_floor(line: str, wanted: str) -> tuple[Release, str] | None:
     if not line or line.startswith("-"):
         return None
-    try:
-        requirement = Requirement(line)
-    except InvalidRequirement:
-        return None
-    if canonicalize_name(requirement.name) != wanted:
-        return None
-    spec = str(requirement.specifier)
+    plain = _PLAIN_REQUIREMENT.fullmatch(line)
+    if plain is not None:
+        name, specifiers = plain[1], plain[2] or ""
+        if canonicalize_name(name) != wanted:
+            return None
+        try:
+            spec = str(SpecifierSet(specifiers))
+        except InvalidSpecifier:
+            return None
+    else:
+        from packaging.requirements import InvalidRequirement, Requirement
+
+        try:
+            requirement = Requirement(line)
+        except InvalidRequirement:
+            return None
+        if canonicalize_name(requirement.name) != wanted:
+            return None
+        spec = str(requirement.specifier)
     floor = python_specifier_floor(spec) if spec else None
     return (floor, spec) if floor is not None else None

@@ -157,6 +157,8 @@ def model_fields(tree: ProjectTree, base_class: str) -> set[str] | None:
     assignments; properties count too. None when the class is not found: the lookup is then dynamic.
     """
     for path in tree.glob(".py"):
+        if not tree.mentions(path, (base_class.encode(),)):
+            continue  # an ASCII file without the name is not decoded (issue 14)
         text = tree.text(path)
         if base_class not in text:
             continue

@@ -190,14 +190,14 @@
   function tokenRequest() {
     var headers = { Accept: 'application/json' };
     if (!ACCESS_TOKEN_KEY) {
-      return { credentials: 'include', headers: headers };
+      return { method: 'GET', credentials: 'include', headers: headers };
     }
     var accessToken = readAccessToken();
     if (!accessToken) {
       return null;
     }
     headers.Authorization = AUTH_SCHEME + ' ' + accessToken;
-    return { credentials: 'same-origin', headers: headers };
+    return { method: 'GET', credentials: 'same-origin', headers: headers };
   }
 
   // Resolves with the token, or null when nobody is signed in; rejects on any other failure.

@@ -180,7 +180,9 @@ async function bootMessenger(token?: string): Promise<boolean> {
 
 function shutdownMessenger(): void {
   if (loaded) {
-    sdk?.shutdown();
+    if (sdk) {
+      sdk.shutdown();
+    }
   } else {
     shutdownPending = true;
   }
@@ -200,7 +202,7 @@ function delay(ms: number): Promise<void> {
 function tokenRequest(): RequestInit | null {
   const headers: Record<string, string> = { Accept: 'application/json' };
   // iw:if auth=cookie
-  return { credentials: 'include', headers };
+  return { method: 'GET', credentials: 'include', headers };
   // iw:end
   // iw:if auth=bearer
   const accessToken = readAccessToken(ACCESS_TOKEN_KEY);
@@ -208,7 +210,7 @@ function tokenRequest(): RequestInit | null {
     return null;
   }
   headers['Authorization'] = `${AUTH_SCHEME} ${accessToken}`;
-  return { credentials: 'same-origin', headers };
+  return { method: 'GET', credentials: 'same-origin', headers };
   // iw:end
 }
 
@@ -267,7 +269,7 @@ function tokenUrl(path: string): string {
 // iw:end
 
 function readClaims(token: string): { user_id: string; exp: number } {
-  const encoded = token.split('.')[1] ?? '';
+  const encoded = token.split('.')[1] || '';
   const payload = encoded.replace(/-/g, '+').replace(/_/g, '/');
   const padding = '==='.slice((payload.length + 3) % 4);
   const claims: unknown = JSON.parse(window.atob(payload + padding));
@@ -365,8 +367,8 @@ export function startIntercomMessenger(): void {
 
 /** After client-side navigation: lets the Messenger see the new page. */
 export function intercomPageChanged(): void {
-  if (inBrowser() && booted) {
-    sdk?.update({ last_request_at: Math.floor(Date.now() / 1000) });
+  if (inBrowser() && booted && sdk) {
+    sdk.update({ last_request_at: Math.floor(Date.now() / 1000) });
   }
 }
 

@@ -11,7 +11,6 @@ from intercom_wizard.integrations.frontends.html.bundler import bundled_pages, i
 from intercom_wizard.integrations.frontends.html.detect import SCRIPT_NAME
 from intercom_wizard.integrations.frontends.html.navigation import Navigation, detect_navigation
 from intercom_wizard.integrations.frontends.layouts import body_end_offset, head_end_tag
-from intercom_wizard.integrations.frontends.spa_common import add_import
 from intercom_wizard.options import ClientAuth, InstallOptions, TokenEncoding
 from intercom_wizard.plan import Insertion
 from intercom_wizard.templates import render
@@ -118,6 +117,9 @@ def plan_insecure(context: PlanContext, host: PageHost) -> None:
 
 def _import_from_entry(context: PlanContext, entry: str, script: str, page: str) -> None:
     """The script as a side-effect import of the bundle's entry, for a page the bundler renders."""
+    # The single-page apps' package (core, nx, TypeScript stripping) loads only for a bundled page (issue 14).
+    from intercom_wizard.integrations.frontends.spa_common import add_import
+
     add_import(context, entry, f"import '{import_specifier(entry, script)}';", "loads the Messenger script with the bundle")
     context.builder.note(
         f"{page} is the template webpack's HtmlWebpackPlugin renders, and the build emits only what {entry} imports: "
