@@ -200,6 +200,8 @@ def _find_tools(tree: ProjectTree, folder: str, suffix: str) -> list[Tool]:
         return _php_tools(folders)
     if suffix == ".rb" or suffix == ".rake":
         return _ruby_tools(folders)
+    if suffix == ".json":  # JSON is laid out by Biome or prettier (`biome check .` covers the receipt too)
+        return [tool for tool in _javascript_tools(folders) if tool.name in ("biome", "prettier")]
     return []
 
 

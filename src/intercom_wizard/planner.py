@@ -292,7 +292,10 @@ def _receipt_change(project: Project, settings: dict[str, str], changes: list[Fi
     receipt.settings = settings
     for change in changes:
         receipt.record(change)
-    text = receipt.to_text()
+    from intercom_wizard.formatting import ProjectFormatter
+
+    # Laid out as the project's Biome or prettier writes JSON, so its own check of `.` stays clean.
+    text = ProjectFormatter(project.tree).format_created(RECEIPT_PATH, receipt.to_text())
     if project.receipt is None:
         return FileChange(RECEIPT_PATH, "create", "what the wizard added, for `intercom-wizard uninstall`", after=text)
     source = project.tree.read(RECEIPT_PATH)
