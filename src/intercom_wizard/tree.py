@@ -75,10 +75,11 @@ class ProjectTree:
 
     @cached_property
     def files(self) -> tuple[str, ...]:
-        listed = None
-        if self.is_git_repo:
-            listed = _git(self.root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+        # git's listing is asked for directly: it fails outside a work tree, and succeeding means the
+        # project is in one, which `is_git_repo` then knows without a second git process (issue 14).
+        listed = _git(self.root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
         if listed is not None:
+            self.__dict__["is_git_repo"] = True  # the cached_property's own slot
             names = {name for name in listed.split("\0") if name and PRUNED_DIRS.isdisjoint(name.split("/"))}
             # git lists paths from a deleted-but-staged file too; keep what exists. (git's names are
             # relative and normalised, so the root's prefix is joined without os.path.join.)
