@@ -84,8 +84,14 @@ if (scenario.location) {
 globalThis.console.warn = () => {}; // the clients warn on failures; the log records what they did
 
 let responseIndex = 0;
-globalThis.fetch = async (url, init = {}) => {
-  const headers = init.headers || {};
+// Pages patch window.fetch (fake back ends, polyfills, API clients) and read the options of every call
+// (`opts.headers['Authorization']`, `opts.method`): the token request is shaped like an ordinary call.
+globalThis.fetch = async (url, init) => {
+  const headers = init && init.headers;
+  if (!headers || typeof init.method !== 'string' || init.method.toUpperCase() !== 'GET' || !init.credentials) {
+    log.push(`fetch ${url} without method, headers and credentials: ${JSON.stringify(init)}`);
+    throw new TypeError('Cannot read properties of undefined');
+  }
   log.push(`fetch ${url} ${init.credentials} ${headers.Authorization || '-'}`);
   const responses = scenario.responses;
   const response = responses[Math.min(responseIndex, responses.length - 1)];

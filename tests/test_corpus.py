@@ -298,7 +298,8 @@ def test_totals_give_the_install_rate_the_verify_rate_over_runnable_apps_and_rea
     text = corpus.update_markdown(document, apps)
     assert "Install complete or incomplete (manual steps naming existing files): 4/5 = 80 %." in text
     assert "on 1/4 = 25 % of the apps that can run offline, 0 of them signed out only" in text
-    assert "Not counted: 1 that cannot run here (`offline: no`, the reason in their row) and 0 JSON APIs with no page to open" in text
+    assert "Not counted: 1 that cannot run here (`offline: no`, the reason in their row), 0 JSON APIs with no page to open" in text
+    assert "verify: 1 pass / 2 fail / 2 skip (of the skips: 1 offline: no, 0 no pages, 0 no server)" in text
     assert "- verify_anonymous: anonymous: GET PATH -> N: expected N ×2" in text
     assert "- verify_users: logout: no shutdown after signing out ×2" in text
     assert "- detect: nothing detected ×1" in text

@@ -65,6 +65,18 @@ def test_a_plain_script_gets_only_es5_commas_and_keeps_its_own():
     assert JsStyle(trailing_commas="all").restyle(written, "javascript") == written
 
 
+def test_typescript_object_types_keep_their_semicolons_and_get_no_comma() -> None:
+    """The core's multi-line `type Settings = {...}` read `intercom_user_jwt?: string,;` under prettier 3's
+    default "all" (a syntax error prettier reported); its members end in `;`, or nothing with `semi: false`."""
+    source = "type Settings = {\n  app_id: string;\n  api_base?: string; // the region's\n};\ninterface A {\n  b: number;\n}\n"
+    assert JsStyle(trailing_commas="all").restyle(source, "typescript") == source
+    assert JsStyle(trailing_commas="all", semicolons=False).restyle(source, "typescript") == (
+        "type Settings = {\n  app_id: string\n  api_base?: string // the region's\n}\ninterface A {\n  b: number\n}\n"
+    )
+    one_line = "type Claims = { user_id: string; exp: number };\n"  # prettier keeps the inner `;` there
+    assert JsStyle(semicolons=False).restyle(one_line, "typescript") == "type Claims = { user_id: string; exp: number }\n"
+
+
 COMMA_DANGLE = {
     "none": '"never"',
     "all": '"always-multiline"',

@@ -153,6 +153,7 @@ def install(
             Note(f"{skipped} was not read: {size // (1024 * 1024)} MiB is over the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit for project files.")
             for skipped, size in project.tree.skipped_large
         ]
+        plan.notes += [Note(f"{link} was not read: it links to {target}, a file of another package of the workspace.") for link, target in project.tree.skipped_links]
     except WizardError as error:
         fail(error)
     if as_json:

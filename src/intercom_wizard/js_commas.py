@@ -16,8 +16,10 @@ from ast_grep_py import SgNode
 
 from intercom_wizard.edits import parse
 
-# Lists where ES5 already allowed a trailing comma (prettier's "es5").
-ES5_LISTS = frozenset({"object", "array", "named_imports", "export_clause", "object_pattern", "array_pattern", "object_type"})
+# Lists where ES5 already allowed a trailing comma (prettier's "es5"). Not TypeScript's object types:
+# their members end in `;` (prettier's separator there, whatever trailingComma says), so a comma
+# after the last one would read `string,;`.
+ES5_LISTS = frozenset({"object", "array", "named_imports", "export_clause", "object_pattern", "array_pattern"})
 # Lists prettier's "all" adds: call arguments and parameters (ES2017), type parameters/arguments.
 ALL_LISTS = ES5_LISTS | {"arguments", "formal_parameters", "type_arguments", "type_parameters"}
 # After a rest element nothing may follow, not even a comma.

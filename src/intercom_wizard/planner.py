@@ -235,7 +235,8 @@ def _plan_single_page_app(
         evidence = find_sign_in(project.tree, None, project.receipt)
         require_token_endpoint_elsewhere(context, frontend.name, evidence, manifest_of(project.tree, frontend.root))
     if not own_client:  # `install --upgrade` keeps the app's react-use-intercom (upgrade_react.py)
-        FRONTENDS[frontend.name].plan(context, frontend)
+        # The front end knows the back end's folder: a Next.js app whose users sign in on it uses its endpoint.
+        FRONTENDS[frontend.name].plan(replace(context, backend_root=backend.root if backend is not None else None), frontend)
     nonce_note = getattr(FRONTENDS[frontend.name], "CSP_NONCE_NOTE", None)
     if context.options.csp_nonce and nonce_note:
         context.builder.note(

@@ -49,7 +49,8 @@ CODE_EVIDENCE = re.compile(
     |\bsession\s*\[\s*["'](?:user|uid|account|member|logged|auth|login)
     |\$_SESSION\s*\[\s*["'](?:user|uid|account|member|logged|auth|login|id)
     |\breq\.session\.(?:user|uid|account|auth|logged|login)
-    |\b(?:current_user|currentUser|request\.user|req\.user|g\.user|isAuthenticated|is_authenticated|login_required|
+    |(?:auth|session)\w*(?:\(\))?\s*\.\s*currentUser\b|\)\s*\.\s*currentUser\b  # auth.currentUser, getAuth().currentUser
+    |\b(?:current_user|request\.user|req\.user|g\.user|isAuthenticated|is_authenticated|login_required|
        authenticate_user!|has_secure_password|password_verify|check_password_hash|check_password|LoginView|
        getServerSession|useSession|AUTH_USER_MODEL|LoginManager)\b
     |["']django\.contrib\.auth["']                                     # Django's users (and its admin sign-in)
@@ -57,6 +58,10 @@ CODE_EVIDENCE = re.compile(
     |["']Authorization["']""",
     re.IGNORECASE | re.VERBOSE,
 )
+# In code a bare `currentUser` is any variable (react-boilerplate keeps the GitHub name it looks up
+# under that key of its Redux state); in a template it is the page's signed-in user.
+TEMPLATE_SUFFIXES = (".html", ".htm", ".hbs", ".handlebars", ".ejs", ".erb", ".haml", ".slim", ".pug", ".twig", ".jinja", ".jinja2", ".j2")
+TEMPLATE_EVIDENCE = re.compile(r"\bcurrentUser\b")
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,11 @@ def find_sign_in(tree: ProjectTree, backend: Detection[BackendDetails] | None, r
         name = PurePosixPath(path)
         if path in ours or path == RECEIPT_PATH or "intercom" in name.name.lower() or _in_test_folder(name):
             continue
-        patterns = (AUTH_PACKAGES,) if name.name in MANIFESTS else (CODE_EVIDENCE, AUTH_PACKAGES) if path.endswith(code_suffixes) else ()
+        patterns: tuple[re.Pattern[str], ...] = (
+            (AUTH_PACKAGES,) if name.name in MANIFESTS else (CODE_EVIDENCE, AUTH_PACKAGES) if path.endswith(code_suffixes) else ()
+        )
+        if path.endswith(TEMPLATE_SUFFIXES):
+            patterns = (*patterns, TEMPLATE_EVIDENCE)
         if not patterns or ".test." in name.name or ".spec." in name.name:
             continue
         text = _text(tree, path)

@@ -236,7 +236,7 @@ def restyle_js(text: str, language: str, style: JsStyle, *, reindent: bool = Tru
                    if statement.kind() == "expression_statement" and statement.text().startswith(ASI_HAZARDS)
                    and not _after_empty_statement(statement)}
         edits += [(start, start, ";") for start in sorted(hazards)]
-        edits += _semicolon_edits(root, text, hazards)
+        edits += _semicolon_edits(root, text, hazards) + _member_semicolon_edits(root, text)
     if style.trailing_commas is not None:
         # A plain script (no import/export) may run unbundled in old browsers: commas after call
         # arguments and parameters are ES2017 syntax, so only the ES5 ones there - unless the
@@ -312,6 +312,21 @@ def _semicolon_edits(root: SgNode, text: str, guarded: Collection[int] = ()) -> 
         if following.startswith(ASI_HAZARDS) and len(text) - len(following) not in guarded:
             continue
         edits.append((node.range().start.index, end, ""))
+    return edits
+
+
+def _member_semicolon_edits(root: SgNode, text: str) -> list[tuple[int, int, str]]:
+    """A TypeScript object type's or interface's `;` at the end of a member's line (prettier's
+    `semi: false` writes its multi-line members with none; `{ a: string; b: number }` keeps them)."""
+    edits = []
+    for node in _walk(root):
+        if node.kind() in ("object_type", "interface_body"):
+            for separator in (child for child in node.children() if child.kind() == ";"):
+                end = separator.range().end.index
+                line_end = text.find("\n", end)
+                rest = text[end : len(text) if line_end == -1 else line_end].strip()
+                if not rest or rest.startswith("//"):
+                    edits.append((separator.range().start.index, end, ""))
     return edits
 
 

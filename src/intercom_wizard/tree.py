@@ -2,12 +2,14 @@
 
 import errno
 import functools
+import json
 import os
 import re
 import stat
 import subprocess
 from functools import cached_property
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from intercom_wizard.errors import BadInput
 from intercom_wizard.sourcefile import SourceText, decode
@@ -21,6 +23,9 @@ PRUNED_DIRS = frozenset(
     }
 )
 
+
+# Files that make a folder a workspace of packages (besides a package.json with "workspaces").
+WORKSPACE_MARKERS = ("pnpm-workspace.yaml", "turbo.json", "nx.json", "lerna.json")
 
 # Larger files are generated or vendored (bundles, dumps), never where the wizard edits: skipped.
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -61,6 +66,8 @@ class ProjectTree:
         self._texts: dict[str, SourceText] = {}
         self._bytes: dict[str, bytes] = {}
         self.skipped_large: list[tuple[str, int]] = []  # (path, size) left out of `files`
+        # (path, target) of links into another package of the workspace the project belongs to, left out of `files`
+        self.skipped_links: list[tuple[str, str]] = []
         # Real path of each folder already checked to be inside the root ('' is the root itself):
         # containment is checked once per folder, not once per file and path component.
         self._real_folders: dict[str, str] = {"": str(self.root)}
@@ -93,7 +100,11 @@ class ProjectTree:
         there, and opening it would hang. Sockets are skipped: dev servers leave them (tmp/puma.sock).
         """
         try:
-            info = os.stat(path)
+            info = os.lstat(path)
+            if stat.S_ISLNK(info.st_mode):
+                if self._links_into_sibling_package(relative, path):
+                    return False
+                info = os.stat(path)
         except OSError:
             return False
         if stat.S_ISREG(info.st_mode):
@@ -104,6 +115,32 @@ class ProjectTree:
         if not stat.S_ISSOCK(info.st_mode) and not stat.S_ISDIR(info.st_mode):
             check_readable_file(Path(path), relative)
         return False
+
+    def _links_into_sibling_package(self, relative: str, path: str) -> bool:
+        """A link that leaves the project for another package of its workspace (pnpm/npm/yarn, Nx, Turborepo,
+        Lerna): ember-simple-auth's test app links `config/ember-try.js` to its sibling test-esa's. That
+        file is the sibling's, never edited here, so it is left out (noted) rather than refused; a link
+        anywhere else outside the project stays listed, and reading it is refused (exit 2)."""
+        workspace = self.enclosing_workspace
+        if workspace is None:
+            return False
+        target = os.path.realpath(path)
+        if target == str(self.root) or target.startswith(self._inside_prefix):
+            return False
+        if not target.startswith(str(workspace) + os.sep):
+            return False
+        self.skipped_links.append((relative, os.path.relpath(target, self.root)))
+        return True
+
+    @cached_property
+    def enclosing_workspace(self) -> Path | None:
+        """The nearest folder above the root that declares a workspace the project is a package of."""
+        for folder in self.root.parents:
+            if any((folder / marker).is_file() for marker in WORKSPACE_MARKERS):
+                return folder
+            if _declares_workspaces(folder / "package.json"):
+                return folder
+        return None
 
     def _walk(self) -> list[str]:
         found: list[str] = []
@@ -293,6 +330,23 @@ def _any_of(needles: tuple[bytes, ...]) -> re.Pattern[bytes]:
     """One regex search for several literals: scanners ask the same few tuples of every file, and one
     pass over the bytes costs less than a Python loop of `in` tests (about 3x on the bench tree)."""
     return re.compile(b"|".join(re.escape(needle) for needle in needles))
+
+
+def _declares_workspaces(manifest: Path) -> bool:
+    """A package.json above the project with a "workspaces" member (npm, yarn, bun workspaces)."""
+    return "workspaces" in manifest_outside(manifest)
+
+
+def manifest_outside(manifest: Path) -> dict[str, Any]:
+    """A package.json above the project (its workspace's), parsed; {} when absent, unreadable or not
+    an object: it is only evidence (which package manager), never edited, so nothing is refused."""
+    try:
+        if not manifest.is_file() or manifest.stat().st_size > MAX_FILE_BYTES:
+            return {}
+        data = json.loads(manifest.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 # Opening with O_NOFOLLOW refuses a final symlink (ELOOP), so a plain file costs one open, one fstat and

@@ -25,18 +25,19 @@ def _syntax_errors(text: str, language: str) -> list[str]:
     return [node.text()[:60] for node in parse(text, language).find_all(kind="ERROR")]
 
 
-def _route(kind: str, cors: str) -> str:
+def _route(kind: str, cors: str, script: str = "static") -> str:
     expression, middleware = USERS[kind]
     return render(
         "express/intercom-jwt.js",
         {"passport": "yes" if middleware.startswith("passport.") else "no", "cors": cors, "user": "none" if kind == "none" else "proven",
-         "middleware": "yes" if middleware else "no"},
+         "middleware": "yes" if middleware else "no", "script": script},
         endpoint="/api/intercom-jwt",
         frontend_origin="https://app.example.com",
         user=expression,
         id_field="id",
         middleware=middleware.removesuffix(", "),
         route_middleware="auth, " if middleware else "",
+        script_folder="public",
     )
 
 
@@ -55,6 +56,15 @@ def test_route_parses_in_every_variant(kind, cors):
     assert _syntax_errors(_as_es_module(module), "javascript") == []
     for default_imports in (True, False):
         assert _syntax_errors(_as_typescript(module, default_imports=default_imports), "typescript") == []
+
+
+@pytest.mark.parametrize("kind", list(USERS))
+def test_route_that_serves_the_script_parses(kind):
+    module = _route(kind, "none", script="route")
+    assert "iw:" not in module and "__IW_" not in module
+    assert "const path = require('path');" in module
+    assert "router.get('/intercom-messenger.js'" in module
+    assert _syntax_errors(module, "javascript") == []
 
 
 def test_user_adapter_parses():

@@ -125,7 +125,7 @@ def test_standalone_with_router_cookie_auth_and_logout_found(tmp_path, cli):
     assert read(root, "src/app/intercom-messenger.service.ts") == EXPECTED_SERVICE
     assert read(root, "src/app/auth.service.ts") == EXPECTED_AUTH_SERVICE
     core = read(root, "src/app/intercom-messenger.ts")
-    assert "const APP_ID = 'abc12345';" in core and "return { credentials: 'include', headers };" in core
+    assert "const APP_ID = 'abc12345';" in core and "return { method: 'GET', credentials: 'include', headers };" in core
     assert "const REGION: 'eu' | 'ap' | undefined = undefined;" in core and "// --load immediate:" in core
     assert '"@intercom/messenger-js-sdk": "^0.0.20",' in read(root, "package.json")
     changed = {name for name, data in snapshot(root).items() if original.get(name) != data}

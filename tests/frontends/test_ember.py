@@ -232,7 +232,7 @@ CASES = {
     "js-cookie-us-immediate": (
         {},
         ("--auth", "cookie"),
-        ("const REGION = undefined;", "const API_BASE = undefined;", "return { credentials: 'include', headers };", "// --load immediate:"),
+        ("const REGION = undefined;", "const API_BASE = undefined;", "return { method: 'GET', credentials: 'include', headers };", "// --load immediate:"),
     ),
     "ts-bearer-eu-idle": (
         {"typescript": True},
@@ -249,7 +249,7 @@ CASES = {
     "ts-cookie-au-immediate-no-router-map": (
         {"typescript": True, "router": False},
         ("--auth", "cookie", "--region", "au"),
-        ("const REGION: 'eu' | 'ap' | undefined = 'ap';", "return { credentials: 'include', headers };"),
+        ("const REGION: 'eu' | 'ap' | undefined = 'ap';", "return { method: 'GET', credentials: 'include', headers };"),
     ),
 }
 

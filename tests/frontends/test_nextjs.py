@@ -219,7 +219,7 @@ def test_app_router_typescript_golden(tmp_path, cli):
     assert "NEXT_PUBLIC_INTERCOM" not in "".join(files.values())
     assert '"@intercom/messenger-js-sdk": "^0.0.20",\n    "jose": "^6.1.0",\n    "next"' in files["package.json"]
     core = files["src/lib/intercom-messenger.ts"]
-    assert "const APP_ID = 'abc12345';" in core and "return { credentials: 'include', headers };" in core
+    assert "const APP_ID = 'abc12345';" in core and "return { method: 'GET', credentials: 'include', headers };" in core
     assert SECRET not in "".join(v for k, v in files.items() if k != ".env.local")
     assert not any(name.endswith(("proxy.ts", "middleware.ts")) for name in files)  # only --csp-nonce writes one
 

@@ -313,7 +313,7 @@ def test_typescript_app_with_react_router_cookie_auth(tmp_path, cli):
     assert "import { useLocation } from 'react-router-dom'" in component
     assert "intercomPageChanged()\n  }, [location])" in component
     core = (root / "src/intercom/messenger.ts").read_text()
-    assert "return { credentials: 'include', headers }" in core and "const REGION: 'eu' | 'ap' | undefined = undefined" in core
+    assert "return { method: 'GET', credentials: 'include', headers }" in core and "const REGION: 'eu' | 'ap' | undefined = undefined" in core
     assert "// --load immediate:" in core
     assert '"@intercom/messenger-js-sdk": "^0.0.20"' in (root / "package.json").read_text()
     assert SECRET not in "".join(p.read_text() for p in (root / "src").rglob("*.ts*"))

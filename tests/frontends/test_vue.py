@@ -167,7 +167,7 @@ def test_typescript_app_with_router_gets_the_plugin_in_main(tmp_path, cli):
     assert "__IW_" not in plugin
     core = after["src/intercom/messenger.ts"]
     assert "const APP_ID = 'abc12345'" in core
-    assert "return { credentials: 'include', headers }" in core  # cookie auth by default
+    assert "return { method: 'GET', credentials: 'include', headers }" in core  # cookie auth by default
     assert "// --load immediate:" in core
     assert '"@intercom/messenger-js-sdk": "^0.0.20",\n    "vue": "^3.5.0"' in after["package.json"]
     # No logout/login in this app: the exact lines and the likely file are printed.

@@ -27,13 +27,14 @@ from intercom_wizard.verify import Logout, SignIn, Status, launched_browser, run
 
 USERS = {"ann": ("ann-password", "ann@example.com", "Ann Smith", "201"), "ben": ("ben-password", "ben@example.com", "Ben Jones", "202")}
 ENDPOINT = "/api/intercom-jwt"
-LOGIN_PAGE = b"""<!doctype html><html><body>
+LOGIN_PAGE = b"""<!doctype html><html><head>PAGE_SCRIPT</head><body>
 <form id="login"><input name="username"><input type="password" name="password"><button type="submit">Sign in</button></form>
 <script>
 document.getElementById('login').addEventListener('submit', async (event) => {
   event.preventDefault();
   const fields = new FormData(event.target);
-  const response = await fetch('/api/login', { method: 'POST', body: JSON.stringify(Object.fromEntries(fields)) });
+  const body = JSON.stringify(Object.fromEntries(fields));
+  const response = await fetch('/api/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
   if (response.ok) {
     localStorage.setItem('user', JSON.stringify(await response.json()));
     location.href = '/';
@@ -41,7 +42,7 @@ document.getElementById('login').addEventListener('submit', async (event) => {
 });
 </script>
 <script src="/intercom-messenger.js" defer></script></body></html>"""
-HOME_PAGE = b"""<!doctype html><html><body><h1>Home</h1>
+HOME_PAGE = b"""<!doctype html><html><head>PAGE_SCRIPT</head><body><h1>Home</h1>
 <button id="logout" onclick="localStorage.removeItem('user'); location.href = '/login';">Sign out</button>
 <script src="/intercom-messenger.js" defer></script></body></html>"""
 
@@ -53,7 +54,9 @@ def browser() -> Iterator[Any]:
         yield launched
 
 
-def bearer_app() -> Any:
+def bearer_app(page_script: bytes = b"") -> Any:
+    """The app on a test server; `page_script` goes into each page's head, before any other script."""
+    login_page, home_page = (page.replace(b"PAGE_SCRIPT", page_script) for page in (LOGIN_PAGE, HOME_PAGE))
     access_tokens: dict[str, str] = {}
     options = InstallOptions(workspace=parse_workspace_id(WORKSPACE_ID), auth=ClientAuth.BEARER, token_storage_key="user", token_storage_field="token")
     script = script_source(options, token_url=ENDPOINT).encode()
@@ -82,7 +85,7 @@ def bearer_app() -> Any:
                 _, email, name, user_id = USERS[user]
                 self.send(200, json.dumps({"token": mint(SECRET, user_id, email, name)}).encode(), "application/json")
             else:
-                self.send(200, LOGIN_PAGE if self.path == "/login" else HOME_PAGE)
+                self.send(200, login_page if self.path == "/login" else home_page)
 
         def do_POST(self) -> None:
             fields = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"{}")

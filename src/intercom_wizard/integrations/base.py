@@ -99,6 +99,8 @@ class PlanContext:
     secret: str | None
     # The app has no sign-in at all: no token endpoint, no token fetch, no login/logout hooks.
     anonymous_only: bool = False
+    # The folder of the back end planned beside a framework front end (its endpoint signs tokens), if any.
+    backend_root: str | None = None
 
 
 class FrontendIntegration(Protocol):

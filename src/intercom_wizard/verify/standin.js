@@ -153,7 +153,15 @@
     var entry = { source: source, url: apiBase(settings) + '/messenger/web/ping', status: null, body: null };
     state.pings.push(entry);
     state.pending += 1;
-    return fetch(entry.url, { method: 'POST', body: body })
+    // Shaped like any ordinary call (method, headers, credentials, body): pages wrap window.fetch (fake
+    // back ends, polyfills, API clients) and read opts.headers or opts.method of every request.
+    var request = {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded;charset=UTF-8' },
+      credentials: 'same-origin',
+      body: body.toString(),
+    };
+    return fetch(entry.url, request)
       .then(function (response) {
         entry.status = response.status;
         return response.json().catch(function () {

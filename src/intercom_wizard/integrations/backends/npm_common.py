@@ -1,12 +1,13 @@
 """What the Node back ends (and later the npm front ends) share: package.json and package managers."""
 
 import posixpath
+from typing import Any
 
 from intercom_wizard.integrations.base import PlanContext
 from intercom_wizard.integrations.package_json import manifest_folder, read_package_json
 from intercom_wizard.jsonedit import insert_into_section, member_entry
 from intercom_wizard.plan import DependencyChange
-from intercom_wizard.tree import ProjectTree, join
+from intercom_wizard.tree import ProjectTree, join, manifest_outside
 
 LOCKFILES = (
     ("pnpm-lock.yaml", "pnpm"),
@@ -23,16 +24,38 @@ def package_manager(tree: ProjectTree, root: str) -> str:
     folder: str | None = root
     while folder is not None:
         manifest = read_package_json(tree, join(folder, "package.json")) if tree.exists(join(folder, "package.json")) else {}
-        declared = manifest.get("packageManager")
-        if isinstance(declared, str) and declared.split("@")[0] in {"npm", "yarn", "pnpm", "bun"}:
-            return declared.split("@")[0]
+        declared = _declared_manager(manifest)
+        if declared is not None:
+            return declared
         for lockfile, manager in LOCKFILES:
             if tree.exists(join(folder, lockfile)):
                 return manager
         if tree.exists(join(folder, "pnpm-workspace.yaml")):
             return "pnpm"
         folder = None if not folder else posixpath.dirname(folder)
-    return "npm"
+    return _enclosing_workspace_manager(tree) or "npm"
+
+
+def _enclosing_workspace_manager(tree: ProjectTree) -> str | None:
+    """The manager of the workspace the project itself is a package of (the wizard run on
+    `packages/test-app` of a pnpm workspace): its lockfile and manifest sit above the project."""
+    workspace = tree.enclosing_workspace
+    if workspace is None:
+        return None
+    declared = _declared_manager(manifest_outside(workspace / "package.json"))
+    if declared is not None:
+        return declared
+    for lockfile, manager in LOCKFILES:
+        if (workspace / lockfile).is_file():
+            return manager
+    return "pnpm" if (workspace / "pnpm-workspace.yaml").is_file() else None
+
+
+def _declared_manager(manifest: dict[str, Any]) -> str | None:
+    """package.json's `"packageManager": "pnpm@10.34.3"` (Corepack), when it names one we know."""
+    declared = manifest.get("packageManager")
+    name = declared.split("@")[0] if isinstance(declared, str) else None
+    return name if name in {"npm", "yarn", "pnpm", "bun"} else None
 
 
 def add_dependency(context: PlanContext, root: str, package: str, spec: str, reason: str) -> None:

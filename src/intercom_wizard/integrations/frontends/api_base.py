@@ -2,11 +2,13 @@
 
 An SPA whose API is on another origin builds its URLs from a base the bundler inlines:
 `import.meta.env.VITE_API_URL` (Vite), `process.env.NEXT_PUBLIC_API_URL` (Next.js),
-`process.env.REACT_APP_API_URL` (Create React App) or Angular's `environment.apiUrl`. The Messenger
+`process.env.REACT_APP_API_URL` (Create React App), Angular's `environment.apiUrl`, or t3-env's
+`env.NEXT_PUBLIC_API_URL` (read by the core as `process.env.NEXT_PUBLIC_API_URL`). The Messenger
 core must call the token endpoint on that same base, read the same way, so that the URL follows the
 app from development to production. Only evidence counts: the expression must feed the app's API
-client (`axios.create({ baseURL: ... })`, a `fetch(`${API_URL}/...`)` call, or a constant such a
-call uses); when several bases do, the one the authenticated calls use wins, else none is chosen.
+client (`axios.create({ baseURL: ... })`, a `fetch(`${API_URL}/...`)` call, a constant such a
+call uses, or a `${API_URL}...` template in a module that sends the requests: a fetch wrapper, a tRPC
+link); when several bases do, the one the authenticated calls use wins, else none is chosen.
 """
 
 import posixpath
@@ -24,6 +26,12 @@ ENV_EXPRESSION = re.compile(
 # Names that say "the API's address" (not a feature flag or a key).
 BASE_NAME = re.compile(r"API|URL|BASE|BACKEND|SERVER|HOST|ENDPOINT", re.IGNORECASE)
 AUTHENTICATED = re.compile(r"Authorization|withCredentials\s*:\s*true|credentials\s*:\s*['\"]include['\"]")
+# t3-env (`@t3-oss/env-nextjs`): the app reads `env.NEXT_PUBLIC_X` from its own `createEnv` module, whose
+# client values are `process.env.NEXT_PUBLIC_X`, inlined by Next.js: the core reads that directly.
+T3_ENV_EXPRESSION = re.compile(r"(?<![\w.$])env\.(NEXT_PUBLIC_\w+)")
+ENV_IMPORT = re.compile(r"""import\s*\{[^}]*\benv\b[^}]*\}\s*from\s*['"]""")
+# A file that sends requests: a URL template it starts with the base is the API client's.
+SENDS_REQUESTS = re.compile(r"\bfetch\(|\baxios\b|\bhttp(?:Batch(?:Stream)?)?Link\(")
 ANGULAR_ENVIRONMENT_IMPORT = re.compile(r"""import\s*\{[^}]*\benvironment\b[^}]*\}\s*from\s*['"]([^'"]*environments/environment)['"]""")
 
 
@@ -51,7 +59,19 @@ def _used_as_base(text: str, expression: str) -> bool:
             return True
         if re.search(rf"(?:fetch|axios(?:\.\w+)?|\.(?:get|post|put|patch|delete)(?:<[^>]*>)?)\(\s*(?:`\$\{{\s*{name}\s*\}}|{name}\s*\+)", text):
             return True
+        # `${base}${path}` or `${base}/trpc` built in a module that sends the requests (a fetch wrapper, a tRPC link).
+        if SENDS_REQUESTS.search(text) and re.search(rf"`\$\{{\s*{name}\s*\}}", text):
+            return True
     return False
+
+
+def _expressions(text: str) -> dict[str, str]:
+    """Each env expression the module reads, as written there -> as the core reads it."""
+    found = {match.group(0): match.group(0) for match in ENV_EXPRESSION.finditer(text)}
+    if ENV_IMPORT.search(text):
+        for match in T3_ENV_EXPRESSION.finditer(text):
+            found.setdefault(match.group(0), f"process.env.{match.group(1)}")
+    return found
 
 
 def _environment_file(tree: ProjectTree, importer: str, specifier: str) -> str | None:
@@ -69,8 +89,8 @@ def find_api_base(tree: ProjectTree, root: str) -> ApiBaseSearch:
         if tree.size(path) > MAX_BYTES:
             continue
         text = tree.text(path)
-        for expression in dict.fromkeys(match.group(0) for match in ENV_EXPRESSION.finditer(text)):
-            if not BASE_NAME.search(expression.rsplit(".", 1)[1]) or not _used_as_base(text, expression):
+        for written, expression in _expressions(text).items():
+            if not BASE_NAME.search(expression.rsplit(".", 1)[1]) or not _used_as_base(text, written):
                 continue
             environment_module = None
             if expression.startswith("environment."):

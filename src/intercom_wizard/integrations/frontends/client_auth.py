@@ -69,6 +69,7 @@ def find_token_storage(tree: ProjectTree) -> list[TokenStorage]:
     header_objects: set[str] = set()  # `user` in `Bearer ${user.token}`
     header_scheme = "Bearer"
     base64_keys: set[str] = set()
+    list_keys: set[str] = set()  # keys holding a JSON array (a fake back end's users): never a token's object
     for path in tree.glob(*SCRIPT_SUFFIXES, *component_suffixes()):
         if path.endswith("intercom-messenger.js") or tree.resolve(path).stat().st_size > MAX_BYTES:
             continue
@@ -98,6 +99,13 @@ def find_token_storage(tree: ProjectTree) -> list[TokenStorage]:
                     name = _string_value(root, call.get_match("KEY"))
                     if name is not None:
                         json_keys.setdefault(name, (storage, path))
+                        if _holds_array(root, call.get_match("VALUE")):
+                            list_keys.add(name)
+                for pattern in (f"JSON.parse({storage}.getItem($KEY)) || []", f"JSON.parse({storage}.getItem($KEY)) ?? []"):
+                    for call in root.find_all(pattern=pattern):
+                        name = _string_value(root, call.get_match("KEY"))
+                        if name is not None:
+                            list_keys.add(name)
                 for pattern in (*BASE64_WRITES, *BASE64_READS):
                     for call in root.find_all(pattern=pattern.replace("$S", storage)):
                         name = _string_value(root, call.get_match("KEY"))
@@ -116,6 +124,9 @@ def find_token_storage(tree: ProjectTree) -> list[TokenStorage]:
         return [replace(item, encoding="base64") if item.key in base64_keys else item for item in found.values()]
     if len(header_fields) != 1:
         return []
+    # A header built from `user.token` reads an object's field: a key that holds a list (a fake back end's
+    # users with their passwords, kept in localStorage) cannot be where that token lives.
+    json_keys = {key: where for key, where in json_keys.items() if key not in list_keys}
     # Several JSON values (a users list, settings): the one named like the header's object.
     keys = list(json_keys) if len(json_keys) == 1 else [key for key in json_keys if key.lower() in header_objects]
     if len(keys) != 1:
@@ -123,6 +134,23 @@ def find_token_storage(tree: ProjectTree) -> list[TokenStorage]:
     storage, path = json_keys[keys[0]]
     encoding = "base64" if keys[0] in base64_keys else "raw"
     return [TokenStorage(keys[0], header_scheme, path, storage, next(iter(header_fields)), encoding)]
+
+
+def _holds_array(root: SgNode, value: SgNode | None) -> bool:
+    """The value stored is an array: a literal, or a variable declared as one (`const users = [...]`,
+    `JSON.parse(localStorage.getItem(key)) || []`) in the same file."""
+    if value is None:
+        return False
+    if value.kind() == "array":
+        return True
+    if value.kind() != "identifier":
+        return False
+    for keyword in ("const", "let", "var"):
+        declared = root.find(pattern=f"{keyword} {value.text()} = $INIT")
+        init = declared.get_match("INIT") if declared is not None else None
+        if init is not None:
+            return init.kind() == "array" or re.search(r"(\|\||\?\?)\s*\[\s*\]$", init.text()) is not None
+    return False
 
 
 def _traced_value(roots: list[SgNode], name: str) -> str:

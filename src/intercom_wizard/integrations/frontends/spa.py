@@ -13,7 +13,7 @@ from typing import Any
 
 from intercom_wizard.integrations.nx import NxProject, declares_apps_below, frontend_framework, nx_applications
 from intercom_wizard.integrations.package_json import dependencies_of, read_package_json
-from intercom_wizard.tree import ProjectTree, folder_of, join
+from intercom_wizard.tree import WORKSPACE_MARKERS, ProjectTree, folder_of, join
 
 
 def framework_of(manifest: dict[str, Any]) -> tuple[str, str] | None:
@@ -30,7 +30,6 @@ SERVING_TOOLS = re.compile(
     r"(^|[\s;&|(/])(next|vite|react-scripts|craco|ng|ember|vue-cli-service|webpack(-dev-server)?|parcel|rsbuild|rspack|"
     r"nuxt|remix|react-router|gatsby|astro|expo|umi|turbopack)(\s|$)"
 )
-WORKSPACE_MARKERS = ("pnpm-workspace.yaml", "turbo.json", "nx.json", "lerna.json")
 
 
 def is_workspace_member(tree: ProjectTree, folder: str) -> bool:

@@ -7,6 +7,9 @@
 const crypto = require('crypto');
 const express = require('express');
 const jwt = require('jsonwebtoken');
+// iw:if script=route
+const path = require('path');
+// iw:end
 // iw:if passport=yes
 const passport = require('passport');
 // iw:end
@@ -104,5 +107,15 @@ router.get('__IW_ENDPOINT__', __IW_ROUTE_MIDDLEWARE__(req, res) => {
   );
   return res.json({ token });
 });
+
+// iw:if script=route
+
+// The app serves no static folder, so this route serves the Messenger script its
+// pages load (and nothing else from that folder).
+router.get('/intercom-messenger.js', (req, res) => {
+  const file = 'intercom-messenger.js';
+  res.sendFile(path.join(__dirname, '__IW_SCRIPT_FOLDER__', file));
+});
+// iw:end
 
 module.exports = router;

@@ -61,7 +61,6 @@
   // hide_default_launcher, horizontal_padding, api_base, ...): `install --upgrade` moves a classic
   // snippet's settings here. Identity never comes from the page: only the server's JWT says who the user is
   // (so the ids, email, name, token and any *_hash, the deprecated HMAC, are dropped).
-  // (Every statement fits in 80 columns: a prettier configured for any width leaves it as it is.)
   var PAGE_IDENTITY_KEY = /^(app_id|user_id|email|name|intercom_user_jwt)$/;
   var PAGE_HASH_KEY = /^[a-z_]*_hash$/;
 
@@ -189,14 +188,14 @@
   function tokenRequest() {
     var headers = { Accept: 'application/json' };
     if (!ACCESS_TOKEN_KEY) {
-      return { credentials: 'include', headers: headers };
+      return { method: 'GET', credentials: 'include', headers: headers };
     }
     var accessToken = readAccessToken();
     if (!accessToken) {
       return null;
     }
     headers.Authorization = AUTH_SCHEME + ' ' + accessToken;
-    return { credentials: 'same-origin', headers: headers };
+    return { method: 'GET', credentials: 'same-origin', headers: headers };
   }
 
   // Resolves with the token, or null when nobody is signed in; rejects on any other failure.

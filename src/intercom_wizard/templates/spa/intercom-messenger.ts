@@ -19,7 +19,11 @@ import * as bundledSdk from '@intercom/messenger-js-sdk';
 import { environment } from '__IW_ENVIRONMENT_MODULE__';
 // iw:end
 type MessengerSdk = typeof import('@intercom/messenger-js-sdk');
-type Settings = { app_id: string; api_base?: string; intercom_user_jwt?: string };
+type Settings = {
+  app_id: string;
+  api_base?: string;
+  intercom_user_jwt?: string;
+};
 
 const APP_ID = '__IW_WORKSPACE_ID__';
 // null when the app has no sign-in: every visitor is booted as a lead.
@@ -38,7 +42,8 @@ const API_BASE: string | undefined = __IW_API_BASE__;
 // `AUTH_SCHEME <token>`: the value itself, or the ACCESS_TOKEN_FIELD of the JSON object stored there
 // (e.g. `user` = {"token": ...}).
 const ACCESS_TOKEN_KEY = '__IW_ACCESS_TOKEN_KEY__';
-const ACCESS_TOKEN_STORAGE: 'localStorage' | 'sessionStorage' = '__IW_ACCESS_TOKEN_STORAGE__';
+type TokenStorage = 'localStorage' | 'sessionStorage';
+const ACCESS_TOKEN_STORAGE: TokenStorage = '__IW_ACCESS_TOKEN_STORAGE__';
 const ACCESS_TOKEN_FIELD: string | null = __IW_ACCESS_TOKEN_FIELD__;
 const AUTH_SCHEME = '__IW_AUTH_SCHEME__';
 // iw:end
@@ -106,8 +111,8 @@ function readAccessToken(key: string): string | null {
     return null; // not JSON: nobody the app would recognise is signed in
   }
 }
-// iw:end
 
+// iw:end
 function writeStorage(key: string, value: string | null): void {
   try {
     if (value === null) {
@@ -175,7 +180,9 @@ async function bootMessenger(token?: string): Promise<boolean> {
 
 function shutdownMessenger(): void {
   if (loaded) {
-    sdk?.shutdown();
+    if (sdk) {
+      sdk.shutdown();
+    }
   } else {
     shutdownPending = true;
   }
@@ -195,7 +202,7 @@ function delay(ms: number): Promise<void> {
 function tokenRequest(): RequestInit | null {
   const headers: Record<string, string> = { Accept: 'application/json' };
   // iw:if auth=cookie
-  return { credentials: 'include', headers };
+  return { method: 'GET', credentials: 'include', headers };
   // iw:end
   // iw:if auth=bearer
   const accessToken = readAccessToken(ACCESS_TOKEN_KEY);
@@ -203,7 +210,7 @@ function tokenRequest(): RequestInit | null {
     return null;
   }
   headers['Authorization'] = `${AUTH_SCHEME} ${accessToken}`;
-  return { credentials: 'same-origin', headers };
+  return { method: 'GET', credentials: 'same-origin', headers };
   // iw:end
 }
 
@@ -262,8 +269,7 @@ function tokenUrl(path: string): string {
 // iw:end
 
 function readClaims(token: string): { user_id: string; exp: number } {
-  // (Every statement fits in 80 columns: a prettier configured for any width leaves it as it is.)
-  const encoded = token.split('.')[1] ?? '';
+  const encoded = token.split('.')[1] || '';
   const payload = encoded.replace(/-/g, '+').replace(/_/g, '/');
   const padding = '==='.slice((payload.length + 3) % 4);
   const claims: unknown = JSON.parse(window.atob(payload + padding));
@@ -361,8 +367,8 @@ export function startIntercomMessenger(): void {
 
 /** After client-side navigation: lets the Messenger see the new page. */
 export function intercomPageChanged(): void {
-  if (inBrowser() && booted) {
-    sdk?.update({ last_request_at: Math.floor(Date.now() / 1000) });
+  if (inBrowser() && booted && sdk) {
+    sdk.update({ last_request_at: Math.floor(Date.now() / 1000) });
   }
 }
 

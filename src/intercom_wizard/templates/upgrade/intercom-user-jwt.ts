@@ -24,7 +24,9 @@ export async function fetchIntercomUserJwt(): Promise<string | undefined> {
 }
 
 async function requestToken(): Promise<string | undefined> {
-  const response = await fetch(TOKEN_URL, { credentials: 'include', headers: { Accept: 'application/json' } });
+  const headers = { Accept: 'application/json' };
+  const request: RequestInit = { method: 'GET', credentials: 'include', headers };
+  const response = await fetch(TOKEN_URL, request);
   if (response.status === 401 || response.status === 403) {
     return undefined;
   }

@@ -14,6 +14,7 @@ from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.backends.express.details import ExpressDetails, SignedInUser
 from intercom_wizard.integrations.backends.express.detect import find_creation
 from intercom_wizard.integrations.backends.express.jwt_middleware import JwtMiddleware, app_wide_uses, find_jwt_middleware, relative_specifier
+from intercom_wizard.integrations.backends.express.pages import SCRIPT_FOLDER, serves_script_from_route
 from intercom_wizard.integrations.backends.express.session import JS_SUFFIXES, TS_SUFFIXES, language_of
 from intercom_wizard.integrations.backends.npm_common import add_dependency
 from intercom_wizard.integrations.base import Detection, PlanContext
@@ -75,7 +76,7 @@ def plan(context: PlanContext, detection: Detection[ExpressDetails]) -> None:
     module = render(
         "express/intercom-jwt.js",
         {"passport": "yes" if user.middleware.startswith("passport.") else "no", "cors": cors, "user": "none" if user.kind == "none" else "proven",
-         "middleware": "yes" if middleware else "no"},
+         "middleware": "yes" if middleware else "no", "script": "route" if serves_script_from_route(context, details) else "static"},
         endpoint=str(context.options.endpoint),
         frontend_origin=context.options.frontend_origin or "",
         user=user.expression,
@@ -83,6 +84,7 @@ def plan(context: PlanContext, detection: Detection[ExpressDetails]) -> None:
         # A const above the route (so the registration fits 80 columns), named in the route's arguments.
         middleware=middleware.removesuffix(", "),
         route_middleware="auth, " if middleware else "",
+        script_folder=SCRIPT_FOLDER,
     )
     if details.typescript:
         module = _as_typescript(module, default_imports=_uses_default_imports(tree.text(server_file)))

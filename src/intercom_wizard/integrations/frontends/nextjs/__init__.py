@@ -24,6 +24,9 @@ The endpoint uses the project's own authentication when it recognises it (the us
 - the app's own session helper (e.g. iron-session wrapped in a function): an exported
   `getSession()` in `lib/session.*` or `lib/auth.*` (root or `src/`) whose result has `user`
   (App Router).
+A Next.js app whose users sign in on the project's separate back end (its API client sends credentials
+to an env-provided base such as `NEXT_PUBLIC_API_URL`) gets no route of its own: the back end's endpoint
+signs the tokens and the Messenger fetches it on that base (`backend_tokens`).
 Anything else gets a clearly named fail-closed adapter, `getSignedInUser()` returning null (the
 endpoint answers 401, visitors are booted as leads) and a warning saying where to fill it in.
 The secret goes into `.env.local` (which Next.js loads) only when git ignores that file; it is never
@@ -48,6 +51,7 @@ from intercom_wizard.errors import NothingDetected
 from intercom_wizard.integrations.backends.npm_common import add_dependency
 from intercom_wizard.integrations.base import Detection, PlanContext
 from intercom_wizard.integrations.frontends.nextjs.app_router import COMPONENT, plan_app_router
+from intercom_wizard.integrations.frontends.nextjs.backend_tokens import backend_token_api
 from intercom_wizard.integrations.frontends.nextjs.csp_nonce import plan_csp_nonce
 from intercom_wizard.integrations.frontends.nextjs.detect import NAME, NextApp, NextjsDetails, detect, next_app
 from intercom_wizard.integrations.frontends.nextjs.pages_router import HOOK, jose_spec, plan_pages_router
@@ -78,14 +82,17 @@ def plan(context: PlanContext, detection: Detection[NextjsDetails]) -> None:
         )
     lib = join(app.base, "lib")
     core_path = join(lib, "intercom-messenger" + app.spa.extension)
-    core_module(context, app.spa, core_path)
+    # Users who sign in on the project's separate back end get their tokens from its endpoint.
+    backend_api = backend_token_api(context, app)
+    core_module(context, app.spa, core_path, app_api=backend_api)
+    token_route = backend_api is None
     if app.router == "app":
-        plan_app_router(context, app, core_path)
+        plan_app_router(context, app, core_path, token_route=token_route)
     else:
-        plan_pages_router(context, app, core_path)
+        plan_pages_router(context, app, core_path, token_route=token_route)
     if options.csp_nonce:
         plan_csp_nonce(context, app)
-    if not context.anonymous_only:  # no sign-in: no token route, nothing to sign
+    if not context.anonymous_only and token_route:  # no sign-in (or the back end signs): nothing to sign here
         add_dependency(context, app.spa.root, "jose", jose_spec(tree, app), "signs the Intercom identity JWT (Node.js and Edge runtimes)")
         plan_secret(context, join(app.spa.root, ".env.local"))
     auth_file = join(lib, "auth" + app.spa.extension)

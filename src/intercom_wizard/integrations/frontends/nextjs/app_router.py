@@ -17,7 +17,7 @@ from intercom_wizard.versions import npm_version
 COMPONENT = "IntercomMessenger"
 
 
-def plan_app_router(context: PlanContext, app: NextApp, core_path: str) -> None:
+def plan_app_router(context: PlanContext, app: NextApp, core_path: str, *, token_route: bool = True) -> None:
     builder = context.builder
     component_path = join(app.base, "components/intercom-messenger" + (".tsx" if app.ts else ".jsx"))
     source = render("nextjs/intercom-messenger.tsx", core_import=specifier(context.tree, app, component_path, core_path))
@@ -37,7 +37,8 @@ def plan_app_router(context: PlanContext, app: NextApp, core_path: str) -> None:
         )
     else:
         add_import(context, layout, statement, "imports the Messenger component")
-    _app_route(context, app)
+    if token_route:
+        _app_route(context, app)
 
 
 def _render_in_body(context: PlanContext, layout: str, element: str, reason: str = "renders the Messenger in the root layout") -> bool:

@@ -40,7 +40,7 @@ def app_user_lookup(context: PlanContext, app: NextApp, route: str) -> UserLooku
     """App Router: Auth.js's auth(), NextAuth's getServerSession(authOptions), Clerk's currentUser(),
     or the app's own getSession() in lib/session or lib/auth."""
     tree = context.tree
-    authjs = _exporting(tree, [join(app.base, f"auth{s}") for s in (".ts", ".js")] + [join(app.spa.root, f"auth{s}") for s in (".ts", ".js")], "auth")
+    authjs = _authjs_module(tree, app)
     if authjs:
         _auth_note(context, f"Auth.js: auth() from {authjs}")
         _require_session_id(context, authjs)
@@ -53,11 +53,26 @@ def app_user_lookup(context: PlanContext, app: NextApp, route: str) -> UserLooku
     if app.spa.depends_on("@clerk/nextjs"):
         _auth_note(context, "Clerk: currentUser()")
         return UserLookup("clerk")
-    session_module = _exporting(tree, [join(app.base, f"lib/{name}{s}") for name in ("session", "auth") for s in (".ts", ".js")], "getSession")
+    session_module = _session_module(tree, app)
     if session_module:
         _auth_note(context, f"the app's getSession() from {session_module}")
         return UserLookup("session", specifier(tree, app, route, session_module))
     return UserLookup("none")
+
+
+def has_own_auth(tree: ProjectTree, app: NextApp) -> bool:
+    """The app signs users in itself, in a way the token route can read (what the lookups below find)."""
+    if _auth_options(tree, app) or app.spa.depends_on("@clerk/nextjs"):
+        return True
+    return app.router == "app" and bool(_authjs_module(tree, app) or _session_module(tree, app))
+
+
+def _authjs_module(tree: ProjectTree, app: NextApp) -> str | None:
+    return _exporting(tree, [join(folder, f"auth{s}") for folder in (app.base, app.spa.root) for s in (".ts", ".js")], "auth")
+
+
+def _session_module(tree: ProjectTree, app: NextApp) -> str | None:
+    return _exporting(tree, [join(app.base, f"lib/{name}{s}") for name in ("session", "auth") for s in (".ts", ".js")], "getSession")
 
 
 def pages_user_lookup(context: PlanContext, app: NextApp, route: str) -> UserLookup:

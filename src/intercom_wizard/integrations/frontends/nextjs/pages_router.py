@@ -33,7 +33,7 @@ def jose_spec(tree: ProjectTree, app: NextApp) -> str:
     return NEXT_11_JOSE_SPEC if before_next_12(tree, app) else JOSE_SPEC
 
 
-def plan_pages_router(context: PlanContext, app: NextApp, core_path: str) -> None:
+def plan_pages_router(context: PlanContext, app: NextApp, core_path: str, *, token_route: bool = True) -> None:
     builder, tree = context.builder, context.tree
     hook_path = join(app.base, "lib/use-intercom-messenger" + app.spa.extension)
     source = render("nextjs/use-intercom-messenger.ts", core_import=specifier(tree, app, hook_path, core_path))
@@ -41,7 +41,8 @@ def plan_pages_router(context: PlanContext, app: NextApp, core_path: str) -> Non
     app_file = existing(tree, join(app.base, "pages/_app"))
     if app_file is None:
         _create_app(context, app, hook_path)
-        _pages_route(context, app)
+        if token_route:
+            _pages_route(context, app)
         return
     call = f"{HOOK}();"
     statement = f"import {{ {HOOK} }} from '{specifier(tree, app, app_file, hook_path)}';"
@@ -49,7 +50,8 @@ def plan_pages_router(context: PlanContext, app: NextApp, core_path: str) -> Non
         builder.manual(app_file, f"Call the Messenger hook first thing in your custom App component, importing it with `{statement}`:", call)
     else:
         add_import(context, app_file, statement, "imports the Messenger hook")
-    _pages_route(context, app)
+    if token_route:
+        _pages_route(context, app)
 
 
 def _create_app(context: PlanContext, app: NextApp, hook_path: str) -> None:

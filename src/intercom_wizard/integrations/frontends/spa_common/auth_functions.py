@@ -54,7 +54,59 @@ def find_auth_functions(tree: ProjectTree, app: SpaApp, pattern: re.Pattern[str]
                 name, body = _named_body(node)
                 if name and body is not None and pattern.match(name):
                     found.append(AuthFunction(path, name, body, offset))
+                elif name and body is not None and _hook_of(name, pattern):
+                    callback = mutation_success_callback(body)
+                    if callback is not None:
+                        found.append(AuthFunction(path, name, callback, offset))
     return found
+
+
+# A React Query / tRPC mutation hook: `useSignIn`, `useLogout` ... (`use` + a login/logout name).
+MUTATION_HOOK_NAME = re.compile(r"^use((?:Log|Sign)_?(?:In|Out))$")
+
+
+def _hook_of(name: str, pattern: re.Pattern[str]) -> bool:
+    matched = MUTATION_HOOK_NAME.match(name)
+    return matched is not None and pattern.match(matched.group(1)[0].lower() + matched.group(1)[1:]) is not None
+
+
+def mutation_success_callback(body: SgNode) -> SgNode | None:
+    """The body of `onSuccess` in the hook's `useMutation({ ... })` (React Query, tRPC's
+    `trpc.auth.signIn.useMutation`): it runs once the request has succeeded, wherever the hook is used."""
+    for call in body.find_all(kind="call_expression"):
+        function = field_text(call, "function") or ""
+        arguments = call.field("arguments")
+        if not function.endswith("useMutation") or arguments is None:
+            continue
+        for pair in arguments.find_all(kind="pair"):
+            value = pair.field("value")
+            if field_text(pair, "key") == "onSuccess" and value is not None and value.kind() in FUNCTION_VALUE_KINDS:
+                callback = value.field("body")
+                if callback is not None and callback.kind() == "statement_block":
+                    return callback
+    return None
+
+
+def without_unused(tree: ProjectTree, app: SpaApp, candidates: list[AuthFunction]) -> list[AuthFunction]:
+    """Drop exported functions that nothing imports or calls (a fetch helper left beside the mutation
+    hook the components use): a hook there would never run. Only module-level exports are judged
+    (methods are reached through objects); kept as they are when that would drop them all."""
+    if len(candidates) < 2:
+        return candidates
+    texts = {path: tree.text(path) for path in tree.glob(*source_suffixes(), under=app.source_dir) if "intercom" not in path.lower()}
+
+    def unused(function: AuthFunction) -> bool:
+        name = re.escape(function.name)
+        if not re.search(rf"export\s+(?:const|let|(?:async\s+)?function)\s+{name}\b", texts.get(function.file, "")):
+            return False
+        # Its own module refers to it (not as `x.name` or a `name:` key) beyond the declaration.
+        if len(re.findall(rf"(?<![.\w$]){name}\b(?!\s*:)", texts[function.file])) > 1:
+            return False
+        imported = re.compile(rf"\bimport\s[^;]*?\b{name}\b[^;]*?\bfrom\b|\brequire\(")
+        return not any(imported.search(text) for path, text in texts.items() if path != function.file)
+
+    kept = [c for c in candidates if not unused(c)]
+    return kept or candidates
 
 
 def _named_body(node: SgNode) -> tuple[str | None, SgNode | None]:

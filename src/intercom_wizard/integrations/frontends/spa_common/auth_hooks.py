@@ -17,6 +17,7 @@ from intercom_wizard.integrations.frontends.spa_common.auth_functions import (
     find_auth_functions,
     is_server_module,
     without_delegates,
+    without_unused,
 )
 from intercom_wizard.integrations.frontends.spa_common.core import SpaApp, import_path
 from intercom_wizard.integrations.frontends.spa_common.imports import import_insertion, in_file_style, language_of
@@ -48,7 +49,7 @@ def wire_auth_hooks(context: PlanContext, app: SpaApp, core_path: str, *, likely
     for hook, pattern, position in (("intercomLogout", LOGOUT_NAME, "first"), ("intercomLogin", LOGIN_NAME, "last")):
         call = hook_call(context.tree, likely_file, hook)
         found_functions = [f for f in find_auth_functions(context.tree, app, pattern) if not is_server_module(context.tree, f.file)]
-        candidates = without_delegates(found_functions, pattern)
+        candidates = without_unused(context.tree, app, without_delegates(found_functions, pattern))
         problem = None
         if len(candidates) == 1 and position == "last":
             problem = _success_problem(context, candidates[0])

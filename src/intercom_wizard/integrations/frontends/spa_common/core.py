@@ -50,14 +50,21 @@ def token_url(options: InstallOptions) -> str:
 
 
 def core_module(
-    context: PlanContext, app: SpaApp, path: str, *, sdk_import: str = "dynamic", fit: Callable[[str], str] | None = None
+    context: PlanContext,
+    app: SpaApp,
+    path: str,
+    *,
+    sdk_import: str = "dynamic",
+    fit: Callable[[str], str] | None = None,
+    app_api: ApiBase | None = None,
 ) -> None:
     """Write the Messenger core to `path` (.ts or .js) and declare the official SDK; `fit` adapts the
-    finished source to the app (an integration's lint directives)."""
-    api_base = None
+    finished source to the app (an integration's lint directives); `app_api`: the API base the
+    integration already chose (a Next.js app whose users sign in on the project's back end)."""
+    api_base = app_api
     # Next.js serves the token endpoint from its own route handler, on the pages' origin; a full
     # --endpoint URL is the user's own answer.
-    if not context.anonymous_only and not app.depends_on("next") and context.options.endpoint.origin is None:
+    if api_base is None and not context.anonymous_only and not app.depends_on("next") and context.options.endpoint.origin is None:
         search = find_api_base(context.tree, app.root)
         api_base = search.chosen
         if api_base is not None:

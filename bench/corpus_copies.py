@@ -1,0 +1,132 @@
+"""Fresh copies of a corpus app and the byte check: the app's files copied (its dependency folders
+hard-linked, links into a pnpm workspace root kept reachable), committed to a new git repository,
+and every file's sha256 + executable bit compared after uninstall."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import stat
+import subprocess
+from collections.abc import Iterable
+from pathlib import Path
+
+GIT_IDENTITY = ("-c", "user.name=corpus", "-c", "user.email=corpus@example.invalid", "-c", "commit.gpgsign=false")
+# Never part of the byte check: dependencies and the app's own build output (which its build
+# rewrites after the install) — the wizard must not touch them either way.
+DEFAULT_GENERATED = ("node_modules", ".next", "dist", "build", "out", ".angular", ".nuxt", ".svelte-kit",
+                     "coverage", "tmp", ".cache", ".turbo", "__pycache__", ".parcel-cache", "vendor/bundle",
+                     # the app's own linters' and test runners' caches (its lint stage writes them)
+                     ".ruff_cache", ".mypy_cache", ".pytest_cache", ".eslintcache")
+
+
+def _generated(relative: str, generated: Iterable[str]) -> bool:
+    parts = relative.split("/")
+    for name in generated:
+        name_parts = name.split("/")
+        for index in range(len(parts) - len(name_parts) + 1):
+            if parts[index : index + len(name_parts)] == name_parts:
+                return True
+    return False
+
+
+def snapshot(root: Path, generated: Iterable[str] = DEFAULT_GENERATED) -> dict[str, str]:
+    """sha256 + executable bit of every file (and symlink target) outside .git and generated folders."""
+    generated = tuple(generated)
+    files: dict[str, str] = {}
+    for folder, dirs, names in os.walk(root):
+        relative_folder = Path(folder).relative_to(root).as_posix()
+        keep = []
+        for name in dirs:
+            relative = name if relative_folder == "." else f"{relative_folder}/{name}"
+            if name == ".git" or _generated(relative, generated):
+                continue
+            if (Path(folder) / name).is_symlink():
+                files[relative] = "link:" + os.readlink(Path(folder) / name)
+                continue
+            keep.append(name)
+        dirs[:] = keep
+        for name in names:
+            path = Path(folder) / name
+            relative = name if relative_folder == "." else f"{relative_folder}/{name}"
+            if _generated(relative, generated):
+                continue
+            if path.is_symlink():
+                files[relative] = "link:" + os.readlink(path)
+                continue
+            mode = os.lstat(path).st_mode
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            files[relative] = f"{digest}:{'x' if mode & stat.S_IXUSR else '-'}"
+    return files
+
+
+def compare_snapshots(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """Differences as 'changed: a', 'added: b', 'removed: c' (sorted); empty when byte-identical."""
+    differences = [f"changed: {path}" for path in sorted(before.keys() & after.keys()) if before[path] != after[path]]
+    differences += [f"added: {path}" for path in sorted(after.keys() - before.keys())]
+    differences += [f"removed: {path}" for path in sorted(before.keys() - after.keys())]
+    return differences
+
+
+# Dependency folders are hard-linked into each fresh copy instead of copied: fast, and package
+# managers replace files rather than editing them in place, so the checkout's copy stays intact.
+LINKED_FOLDERS = ("node_modules", ".venv", "venv")
+
+
+def copy_app(source: Path, target: Path) -> None:
+    """A fresh copy of the app: its files copied, its dependency folders hard-linked, no .git."""
+    if target.exists():
+        shutil.rmtree(target)
+    source = source.resolve()
+
+    def ignore(folder: str, names: list[str]) -> list[str]:
+        return [name for name in names if name in LINKED_FOLDERS or name == ".git"]
+
+    shutil.copytree(source, target, symlinks=True, ignore=ignore)
+    for folder, dirs, _ in os.walk(source):
+        linked = [name for name in dirs if name in LINKED_FOLDERS]
+        for name in linked:
+            destination = target / Path(folder).relative_to(source) / name
+            subprocess.run(["cp", "-al", os.path.join(folder, name), str(destination)], check=True)
+        dirs[:] = [name for name in dirs if name not in LINKED_FOLDERS and name != ".git"]
+    relink_outside_links(source, target)
+
+
+def relink_outside_links(source: Path, target: Path) -> None:
+    """Point the copy's relative symlinks that leave the copied folder at what they name in the checkout.
+
+    A member of a pnpm workspace (an example under `examples/next`) has a `node_modules` of relative
+    links into the workspace root's `node_modules/.pnpm` (`next -> ../../../node_modules/.pnpm/...`)
+    and to sibling packages (`iron-session -> ../../..`): copied alone, they name nothing. Links that
+    stay inside the copy are kept as they are. Inside a dependency folder only its top level, its
+    `@scope` folders and `.bin` are looked at (pnpm's links are there; npm's folders are real ones).
+    """
+    for folder, dirs, names in os.walk(target):
+        here = Path(folder)
+        relative_folder = here.relative_to(target)
+        in_dependencies = any(part in LINKED_FOLDERS for part in relative_folder.parts)
+        for name in [*dirs, *names]:
+            link = here / name
+            if not link.is_symlink():
+                continue
+            pointed = os.readlink(link)
+            if os.path.isabs(pointed):
+                continue
+            inside_copy = os.path.normpath(here / pointed)
+            if inside_copy == str(target) or inside_copy.startswith(str(target) + os.sep):
+                continue
+            link.unlink()
+            link.symlink_to(os.path.normpath(source / relative_folder / pointed))
+        if in_dependencies:
+            dirs[:] = [name for name in dirs if name.startswith("@") or name == ".bin"]
+
+
+def git_commit_all(root: Path) -> None:
+    exclude = root / ".git" / "info" / "exclude"
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    exclude.parent.mkdir(parents=True, exist_ok=True)
+    # Dependencies are never committed, whatever the app's own .gitignore says.
+    exclude.write_text("node_modules/\n", encoding="utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    subprocess.run(["git", *GIT_IDENTITY, "commit", "-q", "--allow-empty", "-m", "corpus baseline"], cwd=root, check=True)

@@ -1,0 +1,134 @@
+"""Running things for the corpus scorer: commands with a log and a timeout, servers and the sheet's
+services, each in its own process group and stopped by its PID; the wizard's own command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from corpus_sheets import Sheet
+
+
+@dataclass
+class Ran:
+    code: int | None                 # None: timed out
+    output: str
+    seconds: float
+
+    def last_line(self) -> str:
+        lines = [line for line in self.output.splitlines() if line.strip()]
+        errors = [line for line in lines if re.search(r"\berror\b|ERR!|Error:", line)]
+        return (errors or lines or ["(no output)"])[-1].strip()
+
+
+def run(command: Sequence[str] | str, cwd: Path, log: Path, *, env: dict[str, str] | None = None, timeout: int = 900) -> Ran:
+    """Run a command in its own process group; on timeout the whole group is killed by its PID."""
+    started = time.monotonic()
+    log.parent.mkdir(parents=True, exist_ok=True)
+    shell = isinstance(command, str)
+    with open(log, "w", encoding="utf-8") as sink:
+        sink.write(f"$ {command if shell else shlex.join(command)}\n")
+        sink.flush()
+        process = subprocess.Popen(command, cwd=cwd, shell=shell, env=env, stdout=sink, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            code: int | None = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            stop_group(process)
+            code = None
+    output = log.read_text(encoding="utf-8", errors="replace")
+    return Ran(code, output, time.monotonic() - started)
+
+
+def stop_group(process: subprocess.Popen[Any]) -> None:
+    """Stop a process we started (and its children, in the group it leads) by its PID."""
+    if process.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+class RunningServices:
+    """The sheet's `[[services]]`, each in its own process group, stopped by PID (last started, first stopped)."""
+
+    def __init__(self) -> None:
+        self.processes: list[subprocess.Popen[Any]] = []
+        self.sinks: list[Any] = []
+        self.problem = ""  # why a service did not come up: the start stage fails with it
+
+    def start(self, sheet: Sheet, root: Path, logs: Path, env: dict[str, str]) -> None:
+        logs.mkdir(parents=True, exist_ok=True)
+        for service in sheet.services:
+            if port_open(service.port):
+                self.problem = f"service {service.name}: port {service.port} is already in use"
+                return
+            log = logs / f"service-{service.name}.log"
+            sink = open(log, "w", encoding="utf-8")
+            self.sinks.append(sink)
+            process = subprocess.Popen(service.command, cwd=root, shell=True, env=env | {"SERVICE_PORT": str(service.port)},
+                                       stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+            self.processes.append(process)
+            started = time.monotonic()
+            while time.monotonic() - started < service.ready_timeout and process.poll() is None and not port_open(service.port):
+                time.sleep(0.5)
+            if not port_open(service.port):
+                sink.flush()
+                tail = Ran(process.poll(), log.read_text(encoding="utf-8", errors="replace"), 0).last_line()
+                self.problem = f"service {service.name} not listening on 127.0.0.1:{service.port}: {tail}"
+                return
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            stop_group(process)
+        for sink in self.sinks:
+            sink.close()
+        self.processes, self.sinks = [], []
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def wizard_argv(*args: str) -> list[str]:
+    return [sys.executable, "-m", "intercom_wizard", *args]
+
+
+def verify_supports_user_option() -> bool:
+    """`verify --user NAME:PASSWORD` (repeatable) is newer than --username/--password."""
+    help_text = subprocess.run(wizard_argv("verify", "--help"), capture_output=True, text=True,
+                               env=os.environ | {"COLUMNS": "200"}).stdout
+    return re.search(r"--user\b(?!name)", help_text) is not None
+
+
+def _json_tail(output: str) -> dict[str, Any]:
+    """The first JSON object a `--json` command printed on a line of its own (stderr chatter around it is ignored)."""
+    decoder = json.JSONDecoder()
+    for match in re.finditer(r"^\{", output, re.MULTILINE):
+        try:
+            value, _ = decoder.raw_decode(output[match.start() :])
+        except json.JSONDecodeError:
+            continue
+        if isinstance(value, dict):
+            return value
+    return {}

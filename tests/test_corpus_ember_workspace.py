@@ -1,0 +1,114 @@
+"""The wizard run on one package of a pnpm workspace (ember-simple-auth's `packages/test-app`, docs/corpus.md),
+rebuilt as a small repository of our own.
+
+Seen in the corpus: the test app's `config/ember-try.js` is a symlink to its sibling package's
+(`../../test-esa/config/ember-try.js`). Run on the package, `detect` and `install` stopped with exit 2
+("resolves to ..., outside the project; refusing to touch it") because the Express detector reads every
+script of a package that depends on express (the ember-cli mock server's). And the package has no
+lockfile of its own: the wizard chose npm for a pnpm workspace, whose `workspace:`/`link:` versions npm
+cannot install. A link into a sibling package is now left out (with a note), the workspace's package
+manager is used, and a link that leaves the workspace is still refused.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import git, snapshot, write_files
+
+MEMBER = "packages/test-app"
+PACKAGE_JSON = """{
+  "name": "test-app",
+  "private": true,
+  "scripts": {
+    "start": "ember serve",
+    "build": "ember build"
+  },
+  "devDependencies": {
+    "ember-cli": "6.8.1",
+    "my-engine": "workspace:*",
+    "ember-source": "6.8.1",
+    "express": "5.1.0"
+  }
+}
+"""
+SHARED_TRY_CONFIG = "'use strict';\n\nmodule.exports = async function () {\n  return { scenarios: [] };\n};\n"
+
+
+def _workspace(root: Path) -> Path:
+    write_files(root, {
+        "package.json": '{\n  "private": true,\n  "packageManager": "pnpm@10.34.3"\n}\n',
+        "pnpm-workspace.yaml": "packages:\n  - 'packages/*'\n",
+        "pnpm-lock.yaml": "lockfileVersion: '9.0'\n",
+        "packages/my-engine/package.json": '{\n  "name": "my-engine",\n  "version": "0.0.0"\n}\n',
+        "packages/test-esa/config/ember-try.js": SHARED_TRY_CONFIG,
+        f"{MEMBER}/package.json": PACKAGE_JSON,
+        f"{MEMBER}/app/app.js": (
+            "import Application from '@ember/application';\nimport Resolver from 'ember-resolver';\n"
+            "import config from 'test-app/config/environment';\n\n"
+            "export default class App extends Application {\n  modulePrefix = config.modulePrefix;\n  Resolver = Resolver;\n}\n"
+        ),
+        f"{MEMBER}/app/router.js": (
+            "import EmberRouter from '@ember/routing/router';\nimport config from 'test-app/config/environment';\n\n"
+            "export default class Router extends EmberRouter {\n  location = config.locationType;\n  rootURL = config.rootURL;\n}\n\n"
+            "Router.map(function () {\n  this.route('about');\n});\n"
+        ),
+        f"{MEMBER}/app/index.html": "<!DOCTYPE html>\n<html>\n  <head>\n    {{content-for \"head\"}}\n  </head>\n  <body>\n    {{content-for \"body\"}}\n  </body>\n</html>\n",
+        f"{MEMBER}/config/environment.js": (
+            "'use strict';\n\nmodule.exports = function (environment) {\n"
+            "  return { modulePrefix: 'test-app', environment, rootURL: '/', locationType: 'history', APP: {} };\n};\n"
+        ),
+        # ember-cli's mock server: Express middleware that `ember serve` loads in development only.
+        f"{MEMBER}/server/index.js": "module.exports = function (app) {\n  require('./mocks/token')(app);\n};\n",
+        f"{MEMBER}/server/mocks/token.js": (
+            "module.exports = function (app) {\n  var express = require('express');\n  var router = express.Router();\n"
+            "  router.post('/token', function (req, res) {\n    res.send({ access_token: 'fixed', account_id: 1 });\n  });\n"
+            "  app.use('/', router);\n};\n"
+        ),
+    })
+    (root / MEMBER / "config/ember-try.js").symlink_to("../../test-esa/config/ember-try.js")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "workspace")
+    return root / MEMBER
+
+
+def test_a_workspace_package_linking_a_sibling_file_is_detected_with_the_workspace_manager(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    member = _workspace(tmp_path)
+    result = cli("detect", str(member), "--json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [(f["name"], f["root"]) for f in report["frontends"]] == [("ember", ".")]
+    assert report["backends"] == []  # the mock server is not the app's back end
+    assert report["package_managers"] == {".": "pnpm"}
+
+
+def test_install_on_the_package_leaves_the_linked_file_alone_and_uninstalls_exactly(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    member = _workspace(tmp_path)
+    before = snapshot(tmp_path)
+    dry = cli("install", str(member), "--workspace-id", "abc12345", "--dry-run", "--yes", "--json")
+    assert dry.exit_code == 0, dry.stderr
+    plan = json.loads(dry.stdout)
+    assert plan["result"] == "anonymous-only"
+    assert "config/ember-try.js" not in {change["path"] for change in plan["changes"]}
+    assert any("config/ember-try.js was not read: it links to ../test-esa/config/ember-try.js" in note["text"] for note in plan["notes"])
+    assert {(d["package"], d["package_manager"]) for d in plan["dependencies"]} == {("@intercom/messenger-js-sdk", "pnpm")}
+
+    installed = cli("install", str(member), "--workspace-id", "abc12345", "--yes", "--no-install")
+    assert installed.exit_code == 0, installed.stderr
+    assert (tmp_path / "packages/test-esa/config/ember-try.js").read_text() == SHARED_TRY_CONFIG
+    uninstalled = cli("uninstall", str(member), "--yes", "--no-install")
+    assert uninstalled.exit_code == 0, uninstalled.stderr
+    assert snapshot(tmp_path) == before
+
+
+def test_a_link_leaving_the_workspace_is_still_refused(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    member = _workspace(tmp_path / "repo")
+    write_files(tmp_path, {"elsewhere/secrets.js": "module.exports = 'not the project';\n"})
+    (member / "config/secrets.js").symlink_to(tmp_path / "elsewhere/secrets.js")
+    before = snapshot(tmp_path / "repo")
+    result = cli("install", str(member), "--workspace-id", "abc12345", "--yes", "--no-install")
+    assert result.exit_code == 2
+    assert "config/secrets.js resolves to" in result.stderr and "outside the project" in result.stderr
+    assert snapshot(tmp_path / "repo") == before

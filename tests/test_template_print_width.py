@@ -1,0 +1,123 @@
+"""The Messenger scripts we create fit prettier's default print width (80 columns), in every variant.
+
+A project that configures prettier without installing it gets our files in the style its
+configuration infers (no tool to run): if a statement were wider than 80 columns, its own
+`prettier --check` would fail on our file (measured on the corpus: html-mdn-beginner-scripted had 7
+such statements, react-boilerplate's stripped core 6, and the TypeScript-only `type Settings = {...}`
+line of the core was 82 columns). So every code line of each rendered variant - the plain-JS script
+(cookie or bearer, raw or base64 token, each page-navigation framework, no sign-in) and the SPA core
+(TypeScript and the JavaScript stripped from it, each auth mode, load strategy, SDK import, API base
+and region) - is at most 80 columns; then the real prettier (npm, in a folder of its own) checks the
+same files under its defaults and under `semi: false` + `singleQuote`, after the style adaptation an
+install makes.
+
+Comment lines may be longer: prettier never re-wraps comments. This is why the templates need no
+note about the width in the code they write into someone else's project.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from test_formatting_prettier_config import prettier  # noqa: F401  (the session fixture: prettier in a folder of its own)
+
+from intercom_wizard.integrations.frontends.api_base import ApiBase
+from intercom_wizard.integrations.frontends.html.navigation import Navigation
+from intercom_wizard.integrations.frontends.html.script import script_source
+from intercom_wizard.integrations.frontends.spa_common.core import core_source
+from intercom_wizard.options import ClientAuth, InstallOptions, LoadStrategy, Region, TokenEncoding, parse_workspace_id
+from intercom_wizard.style import infer_js_style
+from intercom_wizard.tree import ProjectTree
+from intercom_wizard.typescript import strip_types
+
+PRINT_WIDTH = 80
+NAVIGATIONS = [(), ("turbo",), ("htmx",), ("inertia",), ("livewire",), ("turbo", "htmx", "inertia", "livewire")]
+# The app's own API base as its bundler fills it in (the longest shapes api_base.py finds).
+API_BASES = [None, ApiBase("import.meta.env.VITE_API_URL", "src/api.ts"),
+             ApiBase("environment.apiUrl", "src/app/api.service.ts", "src/environments/environment.ts")]
+
+
+def _options(bearer: bool, encoding: TokenEncoding = TokenEncoding.RAW, load: LoadStrategy = LoadStrategy.IDLE,
+             region: Region = Region.US) -> InstallOptions:
+    return InstallOptions(
+        workspace=parse_workspace_id("abc12345"), load=load, region=region,
+        auth=ClientAuth.BEARER if bearer else None,
+        token_storage_key="access_token" if bearer else None, token_storage_encoding=encoding,
+        token_storage="sessionStorage" if bearer else "localStorage", token_storage_field="token" if bearer else None,
+    )
+
+
+def _plain_scripts() -> dict[str, str]:
+    files = {}
+    for bearer, encoding, navigation in itertools.product([False, True], list(TokenEncoding), NAVIGATIONS):
+        if encoding is TokenEncoding.BASE64 and not bearer:
+            continue
+        name = f"plain-{'bearer' if bearer else 'cookie'}-{encoding.value}-{'-'.join(navigation) or 'full-loads'}.js"
+        files[name] = script_source(_options(bearer, encoding), token_url="/api/intercom-jwt", navigation=Navigation(navigation))
+    files["plain-anonymous.js"] = script_source(_options(False), token_url=None)
+    return files
+
+
+def _cores() -> dict[str, str]:
+    files = {}
+    for bearer, load, sdk, base, region in itertools.product([False, True], list(LoadStrategy), ["dynamic", "static"],
+                                                            range(len(API_BASES)), [Region.US, Region.AU]):
+        options = _options(bearer, TokenEncoding.BASE64 if bearer else TokenEncoding.RAW, load, region)
+        source = core_source(options, sdk_import=sdk, app_api=API_BASES[base], module_file="src/app/intercom-messenger.ts")
+        name = f"core-{'bearer' if bearer else 'cookie'}-{load.value}-{sdk}-base{base}-{region.value}"
+        files[f"{name}.ts"] = source
+        files[f"{name}.js"] = strip_types(source)
+    for load in LoadStrategy:
+        source = core_source(_options(False, load=load), anonymous_only=True)
+        files[f"core-anonymous-{load.value}.ts"] = source
+        files[f"core-anonymous-{load.value}.js"] = strip_types(source)
+    return files
+
+
+def _code_lines_over(text: str, width: int) -> list[str]:
+    """Lines wider than `width` that are not comment lines (prettier leaves comments as they are)."""
+    return [line for line in text.splitlines()
+            if len(line) > width and not line.lstrip().startswith(("//", "/*", "*"))]
+
+
+def test_every_code_line_of_every_variant_fits_80_columns() -> None:
+    files = {**_plain_scripts(), **_cores()}
+    assert len(files) > 100, len(files)
+    too_wide = {name: lines for name, text in files.items() if (lines := _code_lines_over(text, PRINT_WIDTH))}
+    assert too_wide == {}
+
+
+def test_the_width_check_sees_a_wide_type_line() -> None:
+    """The check above can fail: the core's former `type Settings` line (82 columns) is caught."""
+    wide = "type Settings = { app_id: string; api_base?: string; intercom_user_jwt?: string };\n"
+    assert _code_lines_over("// " + "x" * 100 + "\n" + wide, PRINT_WIDTH) == [wide.rstrip("\n")]
+
+
+CONFIGS: dict[str, dict[str, object]] = {
+    "defaults": {},
+    "semi-false-single-quote": {"semi": False, "singleQuote": True},
+}
+
+
+@pytest.mark.parametrize("config", sorted(CONFIGS))
+def test_every_variant_passes_prettier_check(tmp_path: Path, prettier: Path, config: str) -> None:  # noqa: F811
+    (tmp_path / ".prettierrc.json").write_text(json.dumps(CONFIGS[config]) + "\n")
+    files = {**_plain_scripts(), **_cores()}
+    for name, text in files.items():
+        # Our style adaptation, as an install makes it: the style inferred from the configuration.
+        style = infer_js_style(ProjectTree(tmp_path), name)
+        (tmp_path / name).write_text(style.restyle(text, "typescript" if name.endswith(".ts") else "javascript"))
+    completed = subprocess.run([str(prettier), "--list-different", *sorted(files)], cwd=tmp_path,
+                               capture_output=True, text=True, check=False)
+    assert completed.returncode in (0, 1), completed.stderr  # 1: some file differs (listed below)
+    rejected = completed.stdout.split()
+    diffs = {}
+    for name in rejected[:3]:  # what prettier would change, to read in the failure
+        formatted = subprocess.run([str(prettier), name], cwd=tmp_path, capture_output=True, text=True, check=False).stdout
+        diffs[name] = subprocess.run(["diff", "-u", name, "-"], cwd=tmp_path, input=formatted,
+                                     capture_output=True, text=True, check=False).stdout
+    assert (rejected, completed.returncode) == ([], 0), (len(rejected), len(files), diffs)
