@@ -23,7 +23,10 @@ from intercom_wizard.receipt import Receipt
 INSTALL_COMMANDS = {
     "npm": ["npm", "install"],
     "yarn": ["yarn", "install"],
-    "pnpm": ["pnpm", "install"],
+    # pnpm takes --frozen-lockfile by default under CI=1: the dependency install adds to package.json must
+    # be allowed into the lockfile (ember-simple-auth's workspace, scored with CI=1, failed "specifiers in the
+    # lockfile don't match specifiers in package.json").
+    "pnpm": ["pnpm", "install", "--no-frozen-lockfile"],
     "bun": ["bun", "install"],
 }
 SECRET_ENV = "INTERCOM_IDENTITY_SECRET"
