@@ -23,7 +23,8 @@ from intercom_wizard.receipt import Receipt
 INSTALL_COMMANDS = {
     "npm": ["npm", "install"],
     "yarn": ["yarn", "install"],
-    # The plan has just changed the manifest: under CI=true pnpm would refuse the now outdated lockfile.
+    # The plan has just changed the manifest: under CI=true pnpm would refuse the now outdated lockfile
+    # ("specifiers in the lockfile don't match specifiers in package.json").
     "pnpm": ["pnpm", "install", "--no-frozen-lockfile"],
     "bun": ["bun", "install"],
 }
