@@ -226,6 +226,11 @@ def _javascript_tools(folders: list[Path]) -> list[Tool]:
     prettier = _node_tool(
         folders, "prettier", lambda folder, manifest: _has_any(folder, PRETTIER_CONFIGS) or "prettier" in manifest or _declares(manifest, "prettier")
     )
+    installed = _installed(folders, "node_modules/.bin/prettier")
+    if prettier is None and installed is not None and any(_has_any(folder, PRETTIER_CONFIGS) for folder in folders):
+        # Prettier resolves its configuration upwards from the file, past package boundaries: a workspace
+        # root's .prettierrc applies to a member whose own prettier is only a peer (eslint-plugin-prettier).
+        prettier = installed
     if prettier is not None:
         tools.append(Tool("prettier", prettier[0], prettier[1], _run_prettier))
     eslint = _node_tool(folders, "eslint", lambda folder, manifest: _has_any(folder, ESLINT_CONFIGS) or "eslintConfig" in manifest)
