@@ -94,6 +94,8 @@ def detect_navigation(tree: ProjectTree) -> Navigation:
     for path in tree.glob(*TEMPLATE_SUFFIXES):
         if len(found) == len(ORDER):
             break
+        if not tree.mentions(path, (b"hx-boost", b"turbo")):
+            continue  # an ASCII template with neither word is not decoded (issue 14)
         text = tree.text(path)
         if "hx-boost" in text and HX_BOOST.search(text):
             found.add("htmx")
