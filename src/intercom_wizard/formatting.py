@@ -37,10 +37,8 @@ PRETTIER_CONFIGS = (
     ".prettierrc", ".prettierrc.json", ".prettierrc.json5", ".prettierrc.yaml", ".prettierrc.yml", ".prettierrc.toml", ".prettierrc.js",
     ".prettierrc.cjs", ".prettierrc.mjs", ".prettierrc.ts", "prettier.config.js", "prettier.config.cjs", "prettier.config.mjs", "prettier.config.ts",
 )
-ESLINT_CONFIGS = (
-    "eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts", "eslint.config.mts",
-    ".eslintrc", ".eslintrc.js", ".eslintrc.cjs", ".eslintrc.json", ".eslintrc.yaml", ".eslintrc.yml",
-)
+ESLINT_CONFIGS = ("eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts", "eslint.config.mts",
+                  ".eslintrc", ".eslintrc.js", ".eslintrc.cjs", ".eslintrc.json", ".eslintrc.yaml", ".eslintrc.yml")
 BIOME_CONFIGS = ("biome.json", "biome.jsonc")
 PHP_CS_FIXER_CONFIGS = (".php-cs-fixer.php", ".php-cs-fixer.dist.php")
 VENV_DIRS = (".venv", "venv", "env", ".env")
@@ -200,9 +198,8 @@ def _find_tools(tree: ProjectTree, folder: str, suffix: str) -> list[Tool]:
         return _php_tools(folders)
     if suffix == ".rb" or suffix == ".rake":
         return _ruby_tools(folders)
-    if suffix == ".json":  # JSON is laid out by Biome or prettier (`biome check .` covers the receipt too)
-        return [tool for tool in _javascript_tools(folders) if tool.name in ("biome", "prettier")]
-    return []
+    # JSON (the receipt) is laid out by Biome or prettier: `biome check .` covers it too.
+    return [tool for tool in _javascript_tools(folders) if tool.name in ("biome", "prettier")] if suffix == ".json" else []
 
 
 def _node_tool(folders: list[Path], name: str, used: Callable[[Path, dict[str, Any]], bool]) -> tuple[Path, Path] | None:
