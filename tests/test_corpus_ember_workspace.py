@@ -6,8 +6,9 @@ Seen in the corpus: the test app's `config/ember-try.js` is a symlink to its sib
 ("resolves to ..., outside the project; refusing to touch it") because the Express detector reads every
 script of a package that depends on express (the ember-cli mock server's). And the package has no
 lockfile of its own: the wizard chose npm for a pnpm workspace, whose `workspace:`/`link:` versions npm
-cannot install. A link into a sibling package is now left out (with a note), the workspace's package
-manager is used, and a link that leaves the workspace is still refused.
+cannot install, and uninstall never pruned the workspace's lockfile (none in the package's folder). A link
+into a sibling package is now left out (with a note), the workspace's package manager is used and prunes
+on uninstall, and a link that leaves the workspace is still refused.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from conftest import git, snapshot, write_files
+
+from intercom_wizard import packages
 
 MEMBER = "packages/test-app"
 PACKAGE_JSON = """{
@@ -36,8 +40,9 @@ PACKAGE_JSON = """{
 SHARED_TRY_CONFIG = "'use strict';\n\nmodule.exports = async function () {\n  return { scenarios: [] };\n};\n"
 
 
-def _workspace(root: Path) -> Path:
+def _workspace(root: Path, more: dict[str, str] | None = None) -> Path:
     write_files(root, {
+        **(more or {}),
         "package.json": '{\n  "private": true,\n  "packageManager": "pnpm@10.34.3"\n}\n',
         "pnpm-workspace.yaml": "packages:\n  - 'packages/*'\n",
         "pnpm-lock.yaml": "lockfileVersion: '9.0'\n",
@@ -84,8 +89,11 @@ def test_a_workspace_package_linking_a_sibling_file_is_detected_with_the_workspa
     assert report["package_managers"] == {".": "pnpm"}
 
 
-def test_install_on_the_package_leaves_the_linked_file_alone_and_uninstalls_exactly(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_install_on_the_package_leaves_the_linked_file_alone_and_uninstalls_exactly(tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     member = _workspace(tmp_path)
+    pruned: list[tuple[Path, str, str | None]] = []
+    # Uninstall's prune of the workspace's lockfile (two folders above the package), recorded instead of run.
+    monkeypatch.setattr(packages, "run_install", lambda root, change: (pruned.append((root, change.manifest, change.package_manager)), (True, ""))[1])
     before = snapshot(tmp_path)
     dry = cli("install", str(member), "--workspace-id", "abc12345", "--dry-run", "--yes", "--json")
     assert dry.exit_code == 0, dry.stderr
@@ -98,9 +106,10 @@ def test_install_on_the_package_leaves_the_linked_file_alone_and_uninstalls_exac
     installed = cli("install", str(member), "--workspace-id", "abc12345", "--yes", "--no-install")
     assert installed.exit_code == 0, installed.stderr
     assert (tmp_path / "packages/test-esa/config/ember-try.js").read_text() == SHARED_TRY_CONFIG
-    uninstalled = cli("uninstall", str(member), "--yes", "--no-install")
+    uninstalled = cli("uninstall", str(member), "--yes")
     assert uninstalled.exit_code == 0, uninstalled.stderr
     assert snapshot(tmp_path) == before
+    assert pruned == [(member.resolve(), "package.json", "pnpm")]
 
 
 def test_a_link_leaving_the_workspace_is_still_refused(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
@@ -112,3 +121,27 @@ def test_a_link_leaving_the_workspace_is_still_refused(tmp_path: Path, cli) -> N
     assert result.exit_code == 2
     assert "config/secrets.js resolves to" in result.stderr and "outside the project" in result.stderr
     assert snapshot(tmp_path / "repo") == before
+
+
+def test_from_the_workspace_root_the_step_names_the_front_ends_own_sign_in(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    # Run at the workspace root with --frontend-root: the sign-in evidence the step names was the docs
+    # package's page (which links ember-simple-auth), sorted before the test app; it is the app's adapter.
+    _workspace(tmp_path, {
+        "packages/docs/index.html": '<!doctype html>\n<html>\n<body>\n<p>The guides of ember-simple-auth and its API docs.</p>\n</body>\n</html>\n',
+        f"{MEMBER}/app/adapters/application.js": (
+            "import JSONAPIAdapter from '@ember-data/adapter/json-api';\nimport { service } from '@ember/service';\n\n"
+            "export default class ApplicationAdapter extends JSONAPIAdapter {\n  @service session;\n\n  get headers() {\n"
+            "    let headers = {};\n    if (this.session.isAuthenticated) {\n"
+            "      headers['Authorization'] = `Bearer ${this.session.data.authenticated.access_token}`;\n    }\n    return headers;\n  }\n}\n"
+        ),
+    })
+    result = cli(
+        "install", str(tmp_path), "--workspace-id", "abc12345", "--dry-run", "--yes", "--json", "--frontend-root", MEMBER,
+        "--auth", "bearer", "--token-storage-key", "ember_simple_auth-session",
+    )
+    assert result.exit_code == 4, result.stderr
+    plan = json.loads(result.stdout)
+    assert plan["result"] == "incomplete"
+    steps = [step for step in plan["manual_steps"] if "signs users in" in step["instruction"]]
+    assert [step["file"] for step in steps] == [f"{MEMBER}/app/adapters/application.js"]
+    assert f"({MEMBER}/app/adapters/application.js, line 9: `isAuthenticated`)" in steps[0]["instruction"]

@@ -90,6 +90,7 @@ def install(
     frontend: Annotated[Optional[str], typer.Option(help=f"Front end to install (skips detection): {', '.join(FRONTEND_NAMES)}.")] = None,
     backend: Annotated[Optional[str], typer.Option(help=f"Back end to install (skips detection): {', '.join(BACKEND_NAMES)}, none.")] = None,
     frontend_root: Annotated[Optional[str], typer.Option(metavar="FOLDER", help="Which detected front end to install when there are several: its folder, e.g. apps/web in a monorepo.")] = None,
+    backend_root: Annotated[Optional[str], typer.Option(metavar="FOLDER", help="Which detected back end gets the token endpoint when there are several: its folder, e.g. apps/api in a monorepo.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan and diff; write nothing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable plan and result on stdout.")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="No prompts: apply, or fail where a choice is needed.")] = False,
@@ -135,6 +136,7 @@ def install(
             frontend=frontend,
             frontend_root=parse_folder(frontend_root) if frontend_root is not None else None,
             backend=backend,
+            backend_root=parse_folder(backend_root, "--backend-root") if backend_root is not None else None,
             frontend_origin=parse_origin(frontend_origin) if frontend_origin else None,
             auth=auth,
             token_storage_key=parse_storage_key(token_storage_key) if token_storage_key else None,
@@ -227,12 +229,12 @@ def uninstall(
 ) -> None:
     """Remove exactly what install added; files edited since are reported, not clobbered."""
     from intercom_wizard.apply import apply_changes
-    from intercom_wizard.integrations.backends.npm_common import LOCKFILES, package_manager
-    from intercom_wizard.lockfiles import restore_lockfiles
+    from intercom_wizard.integrations.backends.npm_common import package_manager
+    from intercom_wizard.lockfiles import keeps_a_lockfile, restore_lockfiles
     from intercom_wizard.packages import run_install
     from intercom_wizard.plan import DependencyChange
     from intercom_wizard.receipt import load_receipt
-    from intercom_wizard.tree import ProjectTree, folder_of, join
+    from intercom_wizard.tree import ProjectTree, folder_of
     from intercom_wizard.uninstall import make_uninstall_plan
 
     try:
@@ -257,7 +259,7 @@ def uninstall(
     manifests = [c.path for c in plan.changes if c.action == "modify" and Path(c.path).name == "package.json"]
     for manifest in manifests:
         folder = folder_of(manifest)
-        if not any(tree.exists(join(folder, lockfile)) for lockfile, _ in LOCKFILES):
+        if not keeps_a_lockfile(tree, manifest):
             continue  # no lockfile to bring back in line
         change = DependencyChange("npm", "", "", manifest, package_manager(tree, folder))
         if no_install:

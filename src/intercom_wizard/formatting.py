@@ -34,9 +34,8 @@ from intercom_wizard.tree import ProjectTree
 TOOL_TIMEOUT_SECONDS = 120
 JS_SUFFIXES = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
 PRETTIER_CONFIGS = (
-    ".prettierrc", ".prettierrc.json", ".prettierrc.json5", ".prettierrc.yaml", ".prettierrc.yml", ".prettierrc.toml",
-    ".prettierrc.js", ".prettierrc.cjs", ".prettierrc.mjs", ".prettierrc.ts", "prettier.config.js", "prettier.config.cjs",
-    "prettier.config.mjs", "prettier.config.ts",
+    ".prettierrc", ".prettierrc.json", ".prettierrc.json5", ".prettierrc.yaml", ".prettierrc.yml", ".prettierrc.toml", ".prettierrc.js",
+    ".prettierrc.cjs", ".prettierrc.mjs", ".prettierrc.ts", "prettier.config.js", "prettier.config.cjs", "prettier.config.mjs", "prettier.config.ts",
 )
 ESLINT_CONFIGS = (
     "eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts", "eslint.config.mts",
@@ -142,10 +141,16 @@ class ProjectFormatter:
 
     def _run(self, tool: Tool, path: str, text: str) -> str | None:
         try:
-            return tool.fix(self.tree.root / path, text, tuple(sorted(self.new_modules)))
+            return tool.fix(self._named_path(path), text, tuple(sorted(self.new_modules)))
         except ToolFailed as error:
             self.report.failures.append(f"{path}: {tool.name} failed ({error}); left as generated")
             return None
+
+    def _named_path(self, path: str) -> Path:
+        """The file, or for one created in a folder not there yet, its name in the nearest existing folder (the same
+        configuration): prettier 1 and ESLint 5 list the file's folder for it and fail on a missing one (react-boilerplate)."""
+        absolute = self.tree.root / path
+        return next(folder for folder in absolute.parents if folder.is_dir() or folder == self.tree.root) / absolute.name
 
 
 # -- finding the project's tools ----------------------------------------------------------------
@@ -195,6 +200,8 @@ def _find_tools(tree: ProjectTree, folder: str, suffix: str) -> list[Tool]:
         return _php_tools(folders)
     if suffix == ".rb" or suffix == ".rake":
         return _ruby_tools(folders)
+    if suffix == ".json":  # JSON is laid out by Biome or prettier (`biome check .` covers the receipt too)
+        return [tool for tool in _javascript_tools(folders) if tool.name in ("biome", "prettier")]
     return []
 
 
@@ -295,8 +302,8 @@ def _run_prettier(tool: Tool, absolute: Path, text: str, new_modules: tuple[str,
 def _run_eslint(tool: Tool, absolute: Path, text: str, new_modules: tuple[str, ...]) -> str:
     # Exit 1 only means problems remain that --fix cannot fix; 2 is a crash or a broken config.
     output = _execute(tool, ["--fix-dry-run", "--format", "json", "--stdin", "--stdin-filename", str(absolute)], text, ok=(0, 1))
-    try:
-        results = json.loads(output)
+    try:  # the JSON is the last line: plugins may print before it (Nx's "No cached ProjectGraph is available")
+        results = json.loads(output.strip().rsplit("\n", 1)[-1])
     except ValueError:
         raise ToolFailed("unreadable output") from None
     if not results:

@@ -37,6 +37,16 @@ def _lockfiles_for(tree: ProjectTree, manifest: str) -> list[str]:
     return []
 
 
+def keeps_a_lockfile(tree: ProjectTree, manifest: str) -> bool:
+    """Whether the package manager keeps a lockfile for `manifest`, which uninstall's prune brings back in
+    line: its folder's, the nearest above in the project, or that of the workspace the project is a
+    package of (ember-simple-auth's `packages/test-app`: the pnpm-lock.yaml two folders up)."""
+    if _lockfiles_for(tree, manifest):
+        return True
+    workspace = tree.enclosing_workspace
+    return workspace is not None and any((workspace / name).is_file() for name, _ in LOCKFILES)
+
+
 def pristine_lockfile_blobs(tree: ProjectTree, dependencies: list[DependencyChange]) -> dict[str, str]:
     """path -> git blob id of each lockfile the npm-family installs of `dependencies` will touch, when git
     tracks it and it has no uncommitted change (then the blob is the committed, original content)."""

@@ -23,7 +23,8 @@ from intercom_wizard.receipt import Receipt
 INSTALL_COMMANDS = {
     "npm": ["npm", "install"],
     "yarn": ["yarn", "install"],
-    "pnpm": ["pnpm", "install"],
+    # The plan has just changed the manifest: under CI=true pnpm would refuse the now outdated lockfile.
+    "pnpm": ["pnpm", "install", "--no-frozen-lockfile"],
     "bun": ["bun", "install"],
 }
 SECRET_ENV = "INTERCOM_IDENTITY_SECRET"

@@ -28,7 +28,7 @@ MAX_BYTES = 500_000
 SKIPPED_PARTS = frozenset({"test", "tests", "spec", "specs", "__tests__", "e2e", "cypress", "fixtures", "migrations"})
 
 
-def _in_test_folder(path: PurePosixPath) -> bool:
+def in_test_folder(path: PurePosixPath) -> bool:
     """Under a test folder, or an Nx end-to-end project (`apps/cart-e2e`: Nx names them `<app>-e2e`)."""
     folders = path.parts[:-1]
     return bool(set(folders) & SKIPPED_PARTS) or any(folder.endswith("-e2e") for folder in folders)
@@ -74,8 +74,9 @@ class SignInEvidence:
         return f"{self.file}:{self.line}: {self.what}"
 
 
-def find_sign_in(tree: ProjectTree, backend: Detection[BackendDetails] | None, receipt: Receipt | None) -> list[SignInEvidence]:
-    """Every place that shows the app signs users in (the first few are enough to decide)."""
+def find_sign_in(tree: ProjectTree, backend: Detection[BackendDetails] | None, receipt: Receipt | None, *, under: str = "") -> list[SignInEvidence]:
+    """Every place that shows the app signs users in (the first few are enough to decide); with `under`,
+    only in that folder (a workspace's front end: a sibling package's docs page is not its sign-in)."""
     found: list[SignInEvidence] = []
     if backend is not None:
         details = backend.details
@@ -85,9 +86,12 @@ def find_sign_in(tree: ProjectTree, backend: Detection[BackendDetails] | None, r
             found.append(SignInEvidence(backend.root or ".", 0, f"{backend.name} token authentication"))
     ours = set(receipt.created) if receipt else set()
     code_suffixes = (*CODE_SUFFIXES, *component_suffixes())  # and the front ends' own kinds (.vue)
+    prefix = f"{under.rstrip('/')}/" if under and under != "." else ""
     for path in tree.files:
+        if not path.startswith(prefix):
+            continue
         name = PurePosixPath(path)
-        if path in ours or path == RECEIPT_PATH or "intercom" in name.name.lower() or _in_test_folder(name):
+        if path in ours or path == RECEIPT_PATH or "intercom" in name.name.lower() or in_test_folder(name):
             continue
         patterns: tuple[re.Pattern[str], ...] = (
             (AUTH_PACKAGES,) if name.name in MANIFESTS else (CODE_EVIDENCE, AUTH_PACKAGES) if path.endswith(code_suffixes) else ()

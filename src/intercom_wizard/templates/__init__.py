@@ -16,8 +16,8 @@ _BLOCK_END = re.compile(r"\s*(?://|#) iw:end\s*")
 
 
 # Values a template can do without: the plain-JS script's NAVIGATION is an empty list (pushState
-# routers) unless the page host found Turbo, htmx, Inertia or Livewire.
-DEFAULTS: dict[str, dict[str, str]] = {"html/intercom-messenger.js": {"navigation": "[]"}}
+# routers) unless the page host found Turbo, htmx, Inertia or Livewire; so is SIGN_OUT_ROUTES.
+DEFAULTS: dict[str, dict[str, str]] = {"html/intercom-messenger.js": {"navigation": "[]", "sign_out_routes": "[]"}}
 # Variants a template can do without: the plain-JS script reads a raw token unless told it is base64.
 DEFAULT_CHOICES: dict[str, dict[str, str]] = {"html/intercom-messenger.js": {"encoding": "raw"}}
 

@@ -34,6 +34,7 @@ def script_source(options: InstallOptions, *, token_url: str | None, navigation:
         access_token_field=f"'{options.token_storage_field}'" if bearer and options.token_storage_field else "null",
         auth_scheme=options.auth_scheme,
         navigation=navigation.script_value,
+        sign_out_routes=navigation.sign_out_routes_value,
     )
 
 
