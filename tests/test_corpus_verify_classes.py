@@ -212,3 +212,16 @@ def test_a_workspace_member_is_scored_in_a_copy_of_its_whole_workspace(tmp_path:
     assert (work / "mono" / "copy" / "mono" / "examples" / "site" / ".git").is_dir()
     assert result.stages["uninstall"].status == "pass", result.stages["uninstall"]
     assert corpus.is_workspace_root(checkout) and not corpus.is_workspace_root(checkout / "examples" / "site")
+
+
+def test_the_stages_skipped_for_want_of_a_server_are_not_the_no_server_class() -> None:
+    spa = corpus.AppResult("spa", "o/spa", "0", "angular@14")
+    spa.record("start", "skip", "no server: an HTTP interceptor")
+    spa.record("verify_anonymous", "skip", "no server running")
+    spa.record("verify_users", "skip", "no server running")
+    spa.skip_rest("not run")
+    assert corpus.failure_reasons(spa) == "start: no server: an HTTP interceptor"
+    broken = corpus.AppResult("broken", "o/broken", "0", "php")
+    broken.record("start", "skip", "no server running")  # not a sheet's reason: counted in the rate
+    broken.skip_rest("not run")
+    assert corpus.column_cells(broken)["verify"] == "skip"
