@@ -107,7 +107,6 @@ router.get('__IW_ENDPOINT__', __IW_ROUTE_MIDDLEWARE__(req, res) => {
   );
   return res.json({ token });
 });
-
 // iw:if script=route
 
 // The app serves no static folder, so this route serves the Messenger script its
