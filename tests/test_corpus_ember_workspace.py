@@ -14,6 +14,7 @@ on uninstall, and a link that leaves the workspace is still refused.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,33 @@ def test_from_the_workspace_root_the_step_names_the_front_ends_own_sign_in(tmp_p
     steps = [step for step in plan["manual_steps"] if "signs users in" in step["instruction"]]
     assert [step["file"] for step in steps] == [f"{MEMBER}/app/adapters/application.js"]
     assert f"({MEMBER}/app/adapters/application.js, line 9: `isAuthenticated`)" in steps[0]["instruction"]
+
+
+FAKE_PNPM = """#!/bin/sh
+# Stands in for pnpm 10 here: records its arguments and, like pnpm under CI=1, refuses to change the
+# lockfile unless told --no-frozen-lockfile (pnpm's own message).
+echo "$PWD $*" >> "$PNPM_CALLS"
+case " $* " in *" --no-frozen-lockfile "*) exit 0 ;; esac
+if [ -n "$CI" ]; then
+  echo "ERR_PNPM_OUTDATED_LOCKFILE  Cannot install with \\"frozen-lockfile\\" because pnpm-lock.yaml is not up to date" >&2
+  exit 1
+fi
+"""
+
+
+def test_pnpm_under_ci_may_update_the_lockfile(tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    member = _workspace(tmp_path / "repo")
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    (tools / "pnpm").write_text(FAKE_PNPM)
+    (tools / "pnpm").chmod(0o755)
+    calls = tmp_path / "pnpm-calls.txt"
+    monkeypatch.setenv("PATH", f"{tools}:{os.environ['PATH']}")
+    monkeypatch.setenv("CI", "1")
+    monkeypatch.setenv("PNPM_CALLS", str(calls))
+    result = cli("install", str(member), "--workspace-id", "abc12345", "--yes", "--json")
+    assert result.exit_code == 0, result.stderr
+    installed = json.loads(result.stdout)["package_manager"]
+    assert [(job["command"], job["outcome"]) for job in installed] == [("pnpm install --no-frozen-lockfile", "installed")]
+    assert cli("uninstall", str(member), "--yes").exit_code == 0
+    assert calls.read_text().splitlines() == [f"{member.resolve()} install --no-frozen-lockfile"] * 2

@@ -37,10 +37,8 @@ PRETTIER_CONFIGS = (
     ".prettierrc", ".prettierrc.json", ".prettierrc.json5", ".prettierrc.yaml", ".prettierrc.yml", ".prettierrc.toml", ".prettierrc.js",
     ".prettierrc.cjs", ".prettierrc.mjs", ".prettierrc.ts", "prettier.config.js", "prettier.config.cjs", "prettier.config.mjs", "prettier.config.ts",
 )
-ESLINT_CONFIGS = (
-    "eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts", "eslint.config.mts",
-    ".eslintrc", ".eslintrc.js", ".eslintrc.cjs", ".eslintrc.json", ".eslintrc.yaml", ".eslintrc.yml",
-)
+ESLINT_CONFIGS = ("eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts", "eslint.config.mts",
+                  ".eslintrc", ".eslintrc.js", ".eslintrc.cjs", ".eslintrc.json", ".eslintrc.yaml", ".eslintrc.yml")
 BIOME_CONFIGS = ("biome.json", "biome.jsonc")
 PHP_CS_FIXER_CONFIGS = (".php-cs-fixer.php", ".php-cs-fixer.dist.php")
 VENV_DIRS = (".venv", "venv", "env", ".env")
@@ -200,9 +198,8 @@ def _find_tools(tree: ProjectTree, folder: str, suffix: str) -> list[Tool]:
         return _php_tools(folders)
     if suffix == ".rb" or suffix == ".rake":
         return _ruby_tools(folders)
-    if suffix == ".json":  # JSON is laid out by Biome or prettier (`biome check .` covers the receipt too)
-        return [tool for tool in _javascript_tools(folders) if tool.name in ("biome", "prettier")]
-    return []
+    # JSON (the receipt) is laid out by Biome or prettier: `biome check .` covers it too.
+    return [tool for tool in _javascript_tools(folders) if tool.name in ("biome", "prettier")] if suffix == ".json" else []
 
 
 def _node_tool(folders: list[Path], name: str, used: Callable[[Path, dict[str, Any]], bool]) -> tuple[Path, Path] | None:
@@ -226,6 +223,11 @@ def _javascript_tools(folders: list[Path]) -> list[Tool]:
     prettier = _node_tool(
         folders, "prettier", lambda folder, manifest: _has_any(folder, PRETTIER_CONFIGS) or "prettier" in manifest or _declares(manifest, "prettier")
     )
+    installed = _installed(folders, "node_modules/.bin/prettier")
+    if prettier is None and installed is not None and any(_has_any(folder, PRETTIER_CONFIGS) for folder in folders):
+        # Prettier resolves its configuration upwards from the file, past package boundaries: a workspace
+        # root's .prettierrc applies to a member whose own prettier is only a peer (eslint-plugin-prettier).
+        prettier = installed
     if prettier is not None:
         tools.append(Tool("prettier", prettier[0], prettier[1], _run_prettier))
     eslint = _node_tool(folders, "eslint", lambda folder, manifest: _has_any(folder, ESLINT_CONFIGS) or "eslintConfig" in manifest)

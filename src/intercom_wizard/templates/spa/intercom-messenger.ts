@@ -198,8 +198,16 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+type TokenRequest = {
+  // Not the DOM's RequestInit: ESLint's no-undef, where a config applies it
+  // to TypeScript (ember-simple-auth's), does not know the DOM's types.
+  method: 'GET';
+  credentials: 'include' | 'same-origin';
+  headers: Record<string, string>;
+};
+
 // The request options the app itself uses, or null when its access token says nobody is signed in.
-function tokenRequest(): RequestInit | null {
+function tokenRequest(): TokenRequest | null {
   const headers: Record<string, string> = { Accept: 'application/json' };
   // iw:if auth=cookie
   return { method: 'GET', credentials: 'include', headers };
