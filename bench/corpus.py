@@ -28,7 +28,16 @@ from typing import Any
 
 # The scorer's parts, imported here too so that `import corpus` (the tests, the integrator's
 # `corpus.update_markdown(text, results)`) reaches all of them through this one module.
-from corpus_copies import DEFAULT_GENERATED, GIT_IDENTITY, compare_snapshots, copy_app, git_commit_all, relink_outside_links, snapshot
+from corpus_copies import (
+    DEFAULT_GENERATED,
+    GIT_IDENTITY,
+    compare_snapshots,
+    copy_app,
+    git_commit_all,
+    is_workspace_root,
+    relink_outside_links,
+    snapshot,
+)
 from corpus_processes import Ran, RunningServices, _json_tail, port_open, run, stop_group, wizard_argv
 from corpus_results import (
     AFTER_MANUAL,
@@ -85,7 +94,7 @@ __all__ = [
     "NOT_RUN_HERE", "OFFLINE_NO", "SECRET_ENV", "STAGES", "TABLE_BEGIN", "TABLE_END", "WIZARD_RECEIPT", "AppResult",
     "Ran", "RunningServices", "Scorer", "ServeAndVerify", "Service", "Sheet", "SheetError", "StageResult", "Status",
     "TouchedCheck", "TouchedCount", "TouchedSheetError", "User", "_json_tail", "_names_existing_file", "_row_cells", "_row_key", "_verify_outcome", "app_from_json",
-    "column_cells", "compare_snapshots", "copy_app", "failure_reasons", "git_commit_all", "load_sheets", "main",
+    "column_cells", "compare_snapshots", "copy_app", "failure_reasons", "git_commit_all", "is_workspace_root", "load_sheets", "main",
     "markdown_row", "markdown_rows", "named_files", "one_line", "parse_sheet", "parse_touched", "planned_files", "port_open", "print_table", "rates_lines", "reason_class",
     "relink_outside_links", "run", "snapshot", "stop_group", "totals_lines", "update_markdown", "update_touched_markdown", "wizard_argv",
 ]

@@ -5,6 +5,7 @@ and every file's sha256 + executable bit compared after uninstall."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import stat
@@ -21,7 +22,14 @@ DEFAULT_GENERATED = ("node_modules", ".next", "dist", "build", "out", ".angular"
                      ".ruff_cache", ".mypy_cache", ".pytest_cache", ".eslintcache")
 
 
+# Files named like this are the app's own build output too, wherever they are (`tsc --incremental`
+# rewrites tsconfig.tsbuildinfo on every type check, before and after the install alike).
+GENERATED_SUFFIXES = (".tsbuildinfo",)
+
+
 def _generated(relative: str, generated: Iterable[str]) -> bool:
+    if relative.endswith(GENERATED_SUFFIXES):
+        return True
     parts = relative.split("/")
     for name in generated:
         name_parts = name.split("/")
@@ -130,3 +138,14 @@ def git_commit_all(root: Path) -> None:
     exclude.write_text("node_modules/\n", encoding="utf-8")
     subprocess.run(["git", "add", "-A"], cwd=root, check=True)
     subprocess.run(["git", *GIT_IDENTITY, "commit", "-q", "--allow-empty", "-m", "corpus baseline"], cwd=root, check=True)
+
+
+def is_workspace_root(folder: Path) -> bool:
+    """A JavaScript workspace root: pnpm-workspace.yaml, or a package.json with `workspaces`."""
+    if (folder / "pnpm-workspace.yaml").is_file():
+        return True
+    try:
+        manifest = json.loads((folder / "package.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return isinstance(manifest, dict) and "workspaces" in manifest

@@ -26,6 +26,9 @@ COLUMNS = ("detect", "dry_run", "install", "build", "typecheck", "lint", "verify
 TABLE_BEGIN = "<!-- corpus-table:begin -->"
 TABLE_END = "<!-- corpus-table:end -->"
 HEADER = ("app", "repo", "commit", "framework", *COLUMNS, "failure reasons")
+# Skip reasons a row states, though they are no failure: why the app, or its sign-in, is not verified
+# here ("no server: ..." with its colon, never the stages' own "no server running").
+SAID_IN_THE_ROW = (*(f"{kind}: " for kind in NOT_RUN_HERE), NO_SIGN_IN, "sign-in needs network access")
 
 
 def column_cells(app: AppResult) -> dict[str, str]:
@@ -47,7 +50,7 @@ def column_cells(app: AppResult) -> dict[str, str]:
         else:
             cells[check] = "skip"
     verify_stages = [app.stages.get(stage, StageResult("skip")) for stage in ("start", "verify_anonymous", "verify_users")]
-    not_run = next((kind for kind in NOT_RUN_HERE if verify_stages[0].reason.startswith(kind)), None)
+    not_run = next((kind for kind in NOT_RUN_HERE if verify_stages[0].reason.startswith(f"{kind}: ")), None)
     manual = app.stages.get("manual", StageResult("skip"))
     if verify_stages[0].status == "skip" and not_run:
         cells["verify"] = f"skip ({not_run})"
@@ -66,7 +69,7 @@ def failure_reasons(app: AppResult) -> str:
     """Every failed stage with its reason, and why an app or its sign-in could not run offline."""
     return "; ".join(f"{stage}: {result.reason}" for stage, result in app.stages.items()
                      if result.status == "fail"
-                     or (result.status == "skip" and result.reason.startswith((*NOT_RUN_HERE, NO_SIGN_IN, "sign-in needs network access"))))
+                     or (result.status == "skip" and result.reason.startswith(SAID_IN_THE_ROW)))
 
 
 def markdown_row(app: AppResult) -> str:
@@ -145,7 +148,7 @@ def rates_lines(rows: Sequence[str]) -> list[str]:
             signed_out_only += verify.startswith("pass (signed out only")
             after_manual += verify.endswith("after its manual steps)")
         for stage, reason in _stage_reasons(cells[-1]):
-            if reason.startswith((*NOT_RUN_HERE, NO_SIGN_IN, "sign-in needs network access")):
+            if reason.startswith(SAID_IN_THE_ROW):
                 continue
             key = (stage, reason_class(reason))
             reasons[key] = reasons.get(key, 0) + 1

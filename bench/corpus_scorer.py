@@ -12,7 +12,7 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from corpus_copies import DEFAULT_GENERATED, compare_snapshots, copy_app, git_commit_all, snapshot
+from corpus_copies import DEFAULT_GENERATED, compare_snapshots, copy_app, git_commit_all, is_workspace_root, snapshot
 from corpus_processes import RunningServices, _json_tail, run, verify_supports_user_option, wizard_argv
 from corpus_results import CHECKS, AppResult, StageResult, Status, one_line
 from corpus_sheets import Sheet
@@ -75,12 +75,21 @@ class Scorer(ServeAndVerify):
     def _score(self, sheet: Sheet, result: AppResult, source: Path) -> AppResult:
         # The copy keeps the checkout's folder name: npm names a package without "name" after its
         # folder, so a copy under another name would have its lockfile's name rewritten by npm.
-        root = self.work / sheet.name / "copy" / source.resolve().name
+        copies = self.work / sheet.name / "copy"
+        checkout = self.apps / sheet.name
         logs = self.work / sheet.name / "logs"
         shutil.rmtree(logs, ignore_errors=True)
         env = self.env(sheet)
         deps_ready = self._dependencies(result, sheet, source, logs, env)
-        copy_app(source, root)
+        shutil.rmtree(copies, ignore_errors=True)
+        if sheet.subdir and is_workspace_root(checkout):
+            # A workspace member is copied with its workspace (the root's manifest, lockfile and
+            # node_modules, its sibling packages): its package manager and its links need them.
+            root = copies / checkout.resolve().name / sheet.subdir
+            copy_app(checkout, copies / checkout.resolve().name)
+        else:
+            root = copies / source.resolve().name
+            copy_app(source, root)
         for check in CHECKS:
             self._check(result, sheet, root, logs, env, check, "before", deps_ready)
         services = RunningServices()

@@ -5,8 +5,9 @@ Runs `python -m intercom_wizard install APP --workspace-id abc12345 --dry-run --
 the code under test and once with OLD_SRC first on PYTHONPATH (e.g. `git archive main src | tar -x -C
 DIR`, then DIR/src), on every fixture in tests/fixtures, the bundled samples and any extra folders
 given (the bench's generated 100,000-file tree), with the same identity secret, and compares exit
-code, stdout and stderr byte for byte. Each app is copied into a temporary folder first (git-committed
-as a user's project would be), and the copy is checked to be unchanged after both runs.
+code, stdout and stderr byte for byte. Each app is copied into a temporary folder twice, once
+git-committed as a user's project would be and once without git (the wizard then walks the folder
+itself), and each copy is checked to be unchanged after both runs.
 
 Usage: python bench/dry_run_compare.py OLD_SRC [EXTRA_APP ...]
 Exit status 1 when any output differs (the differing apps are named on stderr).
@@ -42,8 +43,14 @@ def snapshot(root: Path) -> dict[str, bytes]:
     }
 
 
+def plain_copy(app: Path, into: Path) -> Path:
+    copy = into / "plain" / app.name
+    shutil.copytree(app, copy, symlinks=True, ignore=shutil.ignore_patterns("node_modules", ".venv", "__pycache__"))
+    return copy
+
+
 def committed_copy(app: Path, into: Path, env: dict[str, str]) -> Path:
-    copy = into / app.name
+    copy = into / "git" / app.name
     shutil.copytree(app, copy, symlinks=True, ignore=shutil.ignore_patterns("node_modules", ".venv", "__pycache__"))
     for argv in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "-qm", "app"]):
         subprocess.run(argv, cwd=copy, env=env, check=True, capture_output=True)
@@ -61,14 +68,16 @@ def main(argv: list[str]) -> int:
     differing: list[str] = []
     with tempfile.TemporaryDirectory(prefix="iw-dry-run-compare-") as scratch:
         env["GIT_CEILING_DIRECTORIES"] = old_env["GIT_CEILING_DIRECTORIES"] = scratch
-        apps = [committed_copy(app, Path(scratch), env) for app in APPS] + extras
+        copies = [committed_copy(app, Path(scratch), env) for app in APPS] + [plain_copy(app, Path(scratch)) for app in APPS]
+        apps = copies + extras
         for app in apps:
-            before = snapshot(app) if app.parent == Path(scratch) else None
+            before = snapshot(app) if app in copies else None
             new, old = dry_run(app, env), dry_run(app, old_env)
             same = new == old and (before is None or snapshot(app) == before)
-            print(f"{'same' if same else 'DIFFERENT'}  exit {new[0]}  {len(new[1]):7d} B json  {app.name}")
+            label = f"{app.parent.name}/{app.name}" if app in copies else str(app)
+            print(f"{'same' if same else 'DIFFERENT'}  exit {new[0]}  {len(new[1]):7d} B json  {label}")
             if not same:
-                differing.append(app.name)
+                differing.append(label)
     print(f"{len(apps) - len(differing)} of {len(apps)} apps: identical exit code, stdout and stderr")
     if differing:
         print("different: " + ", ".join(differing), file=sys.stderr)

@@ -81,6 +81,46 @@ def test_the_base_the_api_client_uses_is_found(tmp_path: Path, files: dict[str, 
     assert search.chosen.file == next(iter(files)) and search.chosen.environment_module is None
 
 
+T3_ENV_FETCH_WRAPPER = """\
+import { env } from '@/config/env';
+
+export async function request(path: string) {
+  const url = buildUrl(`${env.NEXT_PUBLIC_EXTERNAL_SERVER_URL}${path}`);
+  return fetch(url, { credentials: 'include' });
+}
+"""
+T3_ENV_TRPC_LINK = """\
+import { env } from '@/config/env';
+import { httpBatchLink } from '@trpc/client';
+
+const getUrl = () => {
+  const base = env.NEXT_PUBLIC_API_URL;
+  return `${base}/trpc`;
+};
+
+export const link = httpBatchLink({ url: getUrl() });
+"""
+
+
+@pytest.mark.parametrize(
+    ("source", "expression"),
+    [(T3_ENV_FETCH_WRAPPER, "process.env.NEXT_PUBLIC_EXTERNAL_SERVER_URL"), (T3_ENV_TRPC_LINK, "process.env.NEXT_PUBLIC_API_URL")],
+    ids=["fetch-wrapper", "trpc-link"],
+)
+def test_t3_env_bases_in_url_templates_are_read_as_process_env(tmp_path: Path, source: str, expression: str) -> None:
+    """t3-env's `env.NEXT_PUBLIC_X` (turbo-next-express) starting a URL template in a module that sends requests."""
+    assert find_api_base(_tree(tmp_path, {"src/lib/api.ts": source}), "").chosen == ApiBase(expression, "src/lib/api.ts")
+
+
+def test_a_url_template_in_a_module_that_sends_no_request_is_no_evidence(tmp_path: Path) -> None:
+    files = {
+        "src/image.ts": "import { env } from '@/config/env';\n\nexport const logo = `${env.NEXT_PUBLIC_CDN_URL}/logo.png`;\n",
+        # Not t3-env's object: a local `env` nobody imported.
+        "src/local.ts": "const env = { NEXT_PUBLIC_API_URL: '' };\nexport const get = () => fetch(`${env.NEXT_PUBLIC_API_URL}/x`);\n",
+    }
+    assert find_api_base(_tree(tmp_path, files), "").chosen is None
+
+
 def test_angular_environment_api_url_names_its_environment_module(tmp_path: Path) -> None:
     tree = _tree(tmp_path, {"src/app/auth/auth.service.ts": ANGULAR_SERVICE, "src/environments/environment.ts": ANGULAR_ENVIRONMENT})
     assert find_api_base(tree, "").chosen == ApiBase("environment.apiUrl", "src/app/auth/auth.service.ts", "src/environments/environment.ts")

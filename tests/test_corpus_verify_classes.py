@@ -179,3 +179,49 @@ def test_with_only_a_sheet_of_another_app_that_cannot_be_read_does_not_stop_the_
         corpus.load_sheets(tmp_path)
     with pytest.raises(corpus.SheetError, match="unknown field"):
         corpus.load_sheets(tmp_path, ["theirs"])
+
+
+def test_a_workspace_member_is_scored_in_a_copy_of_its_whole_workspace(tmp_path: Path) -> None:
+    apps, sheets, work = tmp_path / "apps", tmp_path / "sheets", tmp_path / "runs"
+    checkout = apps / "mono"
+    write = {
+        "pnpm-workspace.yaml": "packages:\n  - examples/*\n",
+        "package.json": '{\n  "name": "lib",\n  "packageManager": "pnpm@9.6.0"\n}\n',
+        "node_modules/.pnpm/tool@1/node_modules/tool/index.js": "module.exports = 1\n",
+        "examples/site/index.html": "<!doctype html>\n<html>\n<body>\n<h1>Hi</h1>\n</body>\n</html>\n",
+        "examples/site/check.sh": "#!/bin/sh\ntest -f node_modules/tool/index.js && date +%s%N > tsconfig.tsbuildinfo\n",
+    }
+    for relative, text in write.items():
+        (checkout / relative).parent.mkdir(parents=True, exist_ok=True)
+        (checkout / relative).write_text(text)
+    (checkout / "examples/site/check.sh").chmod(0o755)
+    (checkout / "examples/site/node_modules").mkdir()
+    os.symlink("../../../node_modules/.pnpm/tool@1/node_modules/tool", checkout / "examples/site/node_modules/tool")
+    sheets.mkdir()
+    # The check passes only when the member's link into the workspace root resolves in the copy; it
+    # writes tsconfig.tsbuildinfo (as `tsc --incremental` does) before and after the install.
+    (sheets / "mono-site.toml").write_text(
+        'name = "mono"\nrepo = "me/mono"\ncommit = "0"\nframework = "html"\nsubdir = "examples/site"\n'
+        '[wizard]\noptions = ["--frontend", "html", "--backend", "none", "--insecure", "--no-install"]\n'
+        '[commands]\ndeps = "true"\ntypecheck = "./check.sh"\n'
+    )
+    result = corpus.Scorer(apps, work, user_option=False).score(corpus.load_sheets(sheets)[0])
+    assert result.stages["typecheck_before"].status == "pass", result.stages["typecheck_before"]
+    assert result.stages["typecheck_after"].status == "pass", result.stages["typecheck_after"]
+    assert (work / "mono" / "copy" / "mono" / "pnpm-workspace.yaml").is_file()
+    assert (work / "mono" / "copy" / "mono" / "examples" / "site" / ".git").is_dir()
+    assert result.stages["uninstall"].status == "pass", result.stages["uninstall"]
+    assert corpus.is_workspace_root(checkout) and not corpus.is_workspace_root(checkout / "examples" / "site")
+
+
+def test_the_stages_skipped_for_want_of_a_server_are_not_the_no_server_class() -> None:
+    spa = corpus.AppResult("spa", "o/spa", "0", "angular@14")
+    spa.record("start", "skip", "no server: an HTTP interceptor")
+    spa.record("verify_anonymous", "skip", "no server running")
+    spa.record("verify_users", "skip", "no server running")
+    spa.skip_rest("not run")
+    assert corpus.failure_reasons(spa) == "start: no server: an HTTP interceptor"
+    broken = corpus.AppResult("broken", "o/broken", "0", "php")
+    broken.record("start", "skip", "no server running")  # not a sheet's reason: counted in the rate
+    broken.skip_rest("not run")
+    assert corpus.column_cells(broken)["verify"] == "skip"

@@ -62,3 +62,31 @@ def test_a_standalone_package_needs_no_serving_script(tmp_path: Path, cli) -> No
     write_files(tmp_path, {"package.json": UI, "src/button.tsx": "export function Button() {\n  return <button />\n}\n"})
     report = json.loads(cli("detect", str(tmp_path), "--json").stdout)
     assert [(f["name"], f["root"]) for f in report["frontends"]] == [("react", ".")]
+
+
+# iron-session's examples/next: a pnpm workspace member (`"iron-session": "workspace:*"`) run on its own,
+# beside a stale package-lock.json that create-next-app left: npm was chosen and refused the protocol.
+MEMBER = '{\n  "name": "next",\n  "scripts": {"dev": "next dev", "build": "next build"},\n  "dependencies": {"iron-session": "workspace:*", "next": "14.2.3", "react": "^18", "react-dom": "^18"}\n}\n'
+MEMBER_PAGE = {"src/app/layout.tsx": "export default function RootLayout({ children }: { children: React.ReactNode }) {\n  return <html><body>{children}</body></html>\n}\n"}
+
+
+@pytest.mark.parametrize(
+    ("layout", "manager"),
+    [
+        ({"package.json": '{\n  "name": "lib",\n  "packageManager": "pnpm@9.6.0"\n}\n', "pnpm-workspace.yaml": "packages:\n  - 'examples/*'\n",
+          "examples/next/package-lock.json": '{\n  "lockfileVersion": 3\n}\n'}, "pnpm"),
+        ({"package.json": '{\n  "private": true,\n  "workspaces": {"packages": ["examples/*"]}\n}\n', "yarn.lock": "# yarn lockfile v1\n"}, "yarn"),
+        # No workspace above names the folder: the protocol alone says it is not npm's.
+        ({"package.json": '{\n  "private": true,\n  "workspaces": ["packages/*"]\n}\n', "package-lock.json": "{}\n"}, "pnpm"),
+    ],
+    ids=["pnpm-member-with-a-stale-npm-lockfile", "yarn-workspace-above", "no-workspace-names-it"],
+)
+def test_a_member_run_on_its_own_uses_the_manager_of_the_workspace_above_it(tmp_path: Path, cli, layout: dict[str, str], manager: str) -> None:  # type: ignore[no-untyped-def]
+    write_files(tmp_path, {"examples/next/package.json": MEMBER, **{f"examples/next/{path}": text for path, text in MEMBER_PAGE.items()}, **layout})
+    member = tmp_path / "examples" / "next"
+    git(member, "init", "-q")
+    report = json.loads(cli("detect", str(member), "--json").stdout)
+    assert report["package_managers"] == {".": manager}
+    plan = cli("install", str(member), "--workspace-id", "abc12345", "--yes", "--dry-run", "--json", "--no-install")
+    assert plan.exit_code == 0, plan.stderr  # a site without sign-in: anonymous-only
+    assert {change["package_manager"] for change in json.loads(plan.stdout)["dependencies"]} == {manager}

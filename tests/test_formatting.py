@@ -266,6 +266,25 @@ def test_no_tool_means_no_formatting(tmp_path):
     assert formatter.tools_for("src/a.ts") == []  # declared but not installed: never installed for the user
 
 
+def test_a_workspace_root_prettier_config_applies_to_a_member_with_a_peer_prettier(tmp_path):
+    """turbo-next-express: the root's .prettierrc, and apps/api has prettier only as eslint-plugin-prettier's
+    peer (its own bin, nothing declared): prettier would apply the root config to apps/api's files, so the
+    created Express route is formatted with it (before, the search stopped at apps/api and left it as generated)."""
+    (tmp_path / ".prettierrc").write_text('{ "printWidth": 120 }\n')
+    (tmp_path / "package.json").write_text('{"private": true, "devDependencies": {"prettier": "^3.4.2"}}\n')
+    (tmp_path / "apps/api").mkdir(parents=True)
+    (tmp_path / "apps/api/package.json").write_text('{"devDependencies": {"eslint-plugin-prettier": "^5.2.2"}}\n')
+    binary = tmp_path / "apps/api/node_modules/.bin/prettier"
+    binary.parent.mkdir(parents=True)
+    binary.write_text("#!/bin/sh\n")
+    binary.chmod(0o755)
+    [tool] = ProjectFormatter(ProjectTree(tmp_path)).tools_for("apps/api/src/intercom-jwt.ts")
+    assert (tool.name, tool.binary) == ("prettier", binary)
+    (tmp_path / ".prettierrc").unlink()  # no configuration anywhere and nothing declared here: not the member's tool
+    (tmp_path / "package.json").write_text('{"private": true}\n')
+    assert ProjectFormatter(ProjectTree(tmp_path)).tools_for("apps/api/src/intercom-jwt.ts") == []
+
+
 def test_a_file_not_clean_under_prettier_keeps_its_own_lines(tmp_path, cli, node_tools):
     """auth.ts breaks the project's prettier config before install: only our lines are added, in its style."""
     (tmp_path / "app").mkdir()

@@ -121,3 +121,27 @@ def test_project_check_is_never_worse_after_install(tmp_path, cli, biome_and_sta
     assert created and _problems(root, tool, created) == 0  # our own modules pass the project's tool
     assert cli("uninstall", str(root), "--yes").exit_code == 0
     assert snapshot(root) == before
+
+
+def test_the_receipt_is_laid_out_as_biome_writes_json(tmp_path, cli, biome_and_standard):
+    """express-typescript-2024 (corpus): Biome's defaults indent JSON with tabs, so `biome format` over the
+    touched files went 0 -> 1 on `.intercom-wizard.json` (json.dumps' two spaces). The receipt now goes
+    through the project's Biome like every file we create."""
+    root = _project(tmp_path / "app", biome_and_standard, "biome")
+    (root / "biome.json").write_text("{}\n")  # Biome's defaults: tabs
+    git(root, "commit", "-qam", "defaults")
+    before = snapshot(root)
+    result = install_quietly(cli, root)
+    assert result.exit_code == 4, result.output  # incomplete: no back end here signs the tokens
+    written = (root / ".intercom-wizard.json").read_text()
+    biome = str(root / "node_modules/.bin/biome")
+    done = subprocess.run([biome, "format", ".intercom-wizard.json"], cwd=root, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert written.startswith('{\n\t"generator": ') and json.loads(written)["created"]
+    # The control: the receipt as json.dumps writes it is what Biome rejected.
+    (root / "plain.json").write_text(json.dumps(json.loads(written), indent=2) + "\n")
+    done = subprocess.run([biome, "format", "plain.json"], cwd=root, capture_output=True, text=True, check=False)
+    assert done.returncode == 1, done.stdout + done.stderr
+    (root / "plain.json").unlink()
+    assert cli("uninstall", str(root), "--yes").exit_code == 0
+    assert snapshot(root) == before

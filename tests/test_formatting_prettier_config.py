@@ -138,3 +138,44 @@ def test_semi_false_puts_prettiers_semicolon_before_a_hazardous_statement() -> N
     assert style.restyle("(function () {\n  f();\n})();\n", "javascript") == ";(function () {\n  f()\n})()\n"
     assert style.restyle("a();\n[1].map(f);\n", "javascript") == "a()\n;[1].map(f)\n"
     assert style.restyle("a();\n;[1].map(f);\n", "javascript") == "a()\n;[1].map(f)\n"  # it has one already
+
+
+
+VUE_APP = {
+    "package.json": json.dumps({"name": "v", "private": True, "type": "module",
+                                "dependencies": {"vue": "^3.5.13", "vue-router": "^4.5.0"},
+                                "devDependencies": {"vite": "^6.0.0"}}, indent=2) + "\n",
+    "index.html": '<!doctype html>\n<html>\n  <body>\n    <div id="app"></div>\n    <script type="module" src="/src/main.js"></script>\n  </body>\n</html>\n',
+    "src/main.js": "import { createApp } from 'vue'\nimport App from './App.vue'\nimport router from './router'\n\ncreateApp(App).use(router).mount('#app')\n",
+    "src/router/index.js": "import { createRouter, createWebHistory } from 'vue-router'\n\nexport default createRouter({\n  history: createWebHistory(),\n  routes: [],\n})\n",
+    "src/App.vue": "<template>\n  <RouterView />\n</template>\n",
+}
+WIDTH_CONFIGS = {
+    "defaults": {},
+    "wide": {"printWidth": 120, "singleQuote": True},
+    "no-commas": {"semi": False, "singleQuote": True, "trailingComma": "none"},
+}
+
+
+@pytest.mark.parametrize("config", sorted(WIDTH_CONFIGS))
+def test_created_vue_plugin_passes_prettier_at_the_configured_width(tmp_path: Path, cli, prettier: Path, config: str) -> None:  # type: ignore[no-untyped-def]
+    """The plugin's `import { intercomPageChanged, startIntercomMessenger } from '../intercom/messenger';` is
+    84 columns: prettier (80) breaks it one name per line, and at printWidth 120 keeps it on one line."""
+    root = tmp_path / "app"
+    for name, text in VUE_APP.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    (root / ".prettierrc.json").write_text(json.dumps(WIDTH_CONFIGS[config]) + "\n")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "app")
+    before = snapshot(root)
+    result = install_signed_in_app(cli, root)
+    assert result.exit_code == 4, result.output  # no API in the project: its endpoint is a manual step
+    created = sorted(name for name in json.loads((root / ".intercom-wizard.json").read_text())["created"] if name.endswith(".js"))
+    assert created == ["src/intercom/messenger.js", "src/plugins/intercom.js"], created
+    text = (root / "src/plugins/intercom.js").read_text()
+    assert ("import {\n  intercomPageChanged,\n  startIntercomMessenger" in text) is (config != "wide"), text[:700]
+    assert _unformatted(prettier, root, created) == []
+    assert cli("uninstall", str(root), "--yes").exit_code == 0
+    assert snapshot(root) == before

@@ -116,3 +116,17 @@ def test_created_files_keep_the_projects_trailing_comma(tmp_path, cli, node_tool
     # The generated modules keep their lists on one line today; the restyled sample proves the edits
     # themselves match the rule (objects, arrays, imports, call arguments, parameters).
     assert sample_problems == [], f"comma-dangle ({mode}) on our restyled sample: {sample_problems}"
+
+
+def test_a_named_import_wider_than_prettiers_width_is_broken_as_prettier_breaks_it() -> None:
+    line = "import { intercomPageChanged, startIntercomMessenger } from '../intercom/messenger';\n"  # 84 columns
+    assert JsStyle(print_width=80, trailing_commas="all").restyle(line, "javascript") == (
+        "import {\n  intercomPageChanged,\n  startIntercomMessenger,\n} from '../intercom/messenger';\n"
+    )
+    assert JsStyle(print_width=120, trailing_commas="all").restyle(line, "javascript") == line
+    assert JsStyle(print_width=80, trailing_commas="none", semicolons=False, indent="\t").restyle(line, "javascript") == (
+        "import {\n\tintercomPageChanged,\n\tstartIntercomMessenger\n} from '../intercom/messenger'\n"
+    )
+    one_name = "import { aVeryLongNameThatTheMessengerCoreExportsForThisTest } from '../intercom/messenger';\n"
+    assert JsStyle(print_width=80).restyle(one_name, "javascript") == one_name  # prettier keeps a single name
+    assert JsStyle().restyle(line, "javascript") == line  # no prettier configuration: nobody checks the width

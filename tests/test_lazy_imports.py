@@ -109,3 +109,40 @@ def test_a_flask_install_imports_no_single_page_front_end_and_no_upgrade_planner
     assert _loaded(modules, *(f"intercom_wizard.integrations.frontends.{name}" for name in frontends)) == []
     assert _loaded(modules, "intercom_wizard.upgrade_plan", "intercom_wizard.upgrade_next", "intercom_wizard.upgrade_react") == []
     assert _loaded(modules, "intercom_wizard.checkbuild", "intercom_wizard.packages", "intercom_wizard.uninstall") == [], "a dry run without --check-build"
+
+
+def test_a_flask_dry_run_leaves_apply_verify_doctor_and_their_libraries_alone(tmp_path) -> None:
+    """Issue 14, fourth round: what a dry run never uses is not imported. apply, gitstate and outputcheck
+    (which loads `packaging.requirements` with its markers and platform tags) wait for a real install;
+    verify and doctor load only for themselves (cli.app_for builds only the invoked command);
+    plain requirement lines are read without packaging.requirements; the HTML front end leaves the
+    single-page apps' package to bundled pages; templates are read without importlib.resources (zipfile)."""
+    from conftest import FIXTURES
+
+    project = tmp_path / "app"
+    __import__("shutil").copytree(FIXTURES["flask_requirements_app"], project)
+    modules = _modules_after(
+        "import sys\n"
+        f"sys.argv = ['intercom-wizard', 'install', {str(project)!r}, '--workspace-id', 'abc12345', '--dry-run', '--yes']\n"
+        "from intercom_wizard.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass"
+    )
+    assert "intercom_wizard.integrations.backends.flask.plan" in modules, "the install planned"
+    assert "intercom_wizard.versions.python" in modules, "the requirement lines were read"
+    assert _loaded(modules, "intercom_wizard.apply", "intercom_wizard.gitstate", "intercom_wizard.outputcheck", "intercom_wizard.rubycompat") == []
+    assert _loaded(modules, "intercom_wizard.doctor", "intercom_wizard.verify") == []
+    assert _loaded(modules, "intercom_wizard.integrations.frontends.spa_common", "intercom_wizard.integrations.nx") == []
+    assert _loaded(modules, "packaging.requirements", "packaging.markers", "packaging.tags", "packaging.utils") == []
+    assert _loaded(modules, "shlex", "configparser", "tempfile", "zipfile", "importlib.resources") == []
+
+
+def test_the_full_app_still_has_every_command() -> None:
+    """`intercom_wizard.cli.app` (for importers and tests) and `--help` are the full app, verify and doctor included."""
+    from intercom_wizard import cli
+
+    names = [info.name or (info.callback.__name__ if info.callback else "") for info in cli.app.registered_commands]
+    assert names == ["install", "uninstall", "detect", "token", "demo", "verify", "doctor"]
+    assert cli.app_for(["install", "--dry-run"]).registered_commands[0].callback is cli.install
+    assert cli.app_for(["--help"]) is cli.app
+    doctor = cli.app_for(["doctor", "--help"]).registered_commands  # registered by now: doctor alone, as it runs
+    assert [info.name for info in doctor] == ["doctor"]

@@ -147,11 +147,33 @@ def test_express_res_send_pages_get_the_script(tmp_path, cli):
 # -- incomplete ------------------------------------------------------------------------------------
 
 
-def test_page_not_served_by_the_app_is_incomplete_and_names_the_server_file(tmp_path, cli):
-    """express_send_html_app without its express.static(): the script could not be served."""
-    root = copy_app("express_send_html_app", tmp_path, commit=False)
+def _without_static_folder(root: Path, *, es_module: bool) -> None:
+    """express_send_html_app without its express.static(); as an ES module (no `__dirname` for the token
+    route's module to serve the script from), the script cannot be served without a manual step."""
     server = root / "server.js"
-    server.write_text(server.read_text().replace("app.use(express.static('public'));\n", ""))
+    text = server.read_text().replace("app.use(express.static('public'));\n", "")
+    if es_module:
+        for name, module in (("crypto", "crypto"), ("express", "express"), ("session", "express-session")):
+            text = text.replace(f"const {name} = require('{module}');", f"import {name} from '{module}';")
+        manifest = root / "package.json"
+        manifest.write_text(manifest.read_text().replace('"private": true,', '"private": true,\n  "type": "module",'))
+    server.write_text(text)
+
+
+def test_page_not_served_by_a_common_js_app_is_served_by_the_token_route(tmp_path, cli):
+    """express_send_html_app without its express.static(): the token route's module serves the script."""
+    root = copy_app("express_send_html_app", tmp_path, commit=False)
+    _without_static_folder(root, es_module=False)
+    result = install_quietly(cli, root, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["manual_steps"] == []
+    assert "router.get('/intercom-messenger.js'" in (root / "intercom-jwt.js").read_text()
+
+
+def test_page_not_served_by_the_app_is_incomplete_and_names_the_server_file(tmp_path, cli):
+    """express_send_html_app without its express.static(), as an ES module: the script could not be served."""
+    root = copy_app("express_send_html_app", tmp_path, commit=False)
+    _without_static_folder(root, es_module=True)
     result = install_quietly(cli, root, "--json")
     assert result.exit_code == 4, result.stderr
     report = json.loads(result.stdout)
@@ -162,8 +184,7 @@ def test_page_not_served_by_the_app_is_incomplete_and_names_the_server_file(tmp_
 
 def test_dry_run_reports_the_result_the_install_would_have(tmp_path, cli):
     root = copy_app("express_send_html_app", tmp_path, commit=False)
-    server = root / "server.js"
-    server.write_text(server.read_text().replace("app.use(express.static('public'));\n", ""))
+    _without_static_folder(root, es_module=True)
     text = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--dry-run")
     assert text.exit_code == 4 and last_line(text).startswith("result: would be incomplete - 1 part left to do by hand")
     as_json = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--dry-run", "--json")

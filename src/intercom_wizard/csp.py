@@ -185,9 +185,17 @@ class NonceSource:
         return next((expression for suffix, expression in self.expressions if layout.endswith(suffix)), None)
 
 
-def search_code(tree: ProjectTree, paths: list[str], pattern: re.Pattern[str]) -> tuple[str, re.Match[str]] | None:
-    """The first match of `pattern` on a line of code (not a comment) in `paths`: (path, match)."""
+def search_code(
+    tree: ProjectTree, paths: list[str], pattern: re.Pattern[str], needles: tuple[bytes, ...] = ()
+) -> tuple[str, re.Match[str]] | None:
+    """The first match of `pattern` on a line of code (not a comment) in `paths`: (path, match).
+
+    `needles`: byte strings one of which every match contains (`ProjectTree.mentions`, case-sensitive):
+    a file without any is not decoded.
+    """
     for path in paths:
+        if needles and not tree.mentions(path, needles):
+            continue
         try:
             text = tree.text(path)
         except BadInput:

@@ -34,14 +34,11 @@ from intercom_wizard.tree import ProjectTree
 TOOL_TIMEOUT_SECONDS = 120
 JS_SUFFIXES = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
 PRETTIER_CONFIGS = (
-    ".prettierrc", ".prettierrc.json", ".prettierrc.json5", ".prettierrc.yaml", ".prettierrc.yml", ".prettierrc.toml",
-    ".prettierrc.js", ".prettierrc.cjs", ".prettierrc.mjs", ".prettierrc.ts", "prettier.config.js", "prettier.config.cjs",
-    "prettier.config.mjs", "prettier.config.ts",
+    ".prettierrc", ".prettierrc.json", ".prettierrc.json5", ".prettierrc.yaml", ".prettierrc.yml", ".prettierrc.toml", ".prettierrc.js",
+    ".prettierrc.cjs", ".prettierrc.mjs", ".prettierrc.ts", "prettier.config.js", "prettier.config.cjs", "prettier.config.mjs", "prettier.config.ts",
 )
-ESLINT_CONFIGS = (
-    "eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts", "eslint.config.mts",
-    ".eslintrc", ".eslintrc.js", ".eslintrc.cjs", ".eslintrc.json", ".eslintrc.yaml", ".eslintrc.yml",
-)
+ESLINT_CONFIGS = ("eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts", "eslint.config.mts",
+                  ".eslintrc", ".eslintrc.js", ".eslintrc.cjs", ".eslintrc.json", ".eslintrc.yaml", ".eslintrc.yml")
 BIOME_CONFIGS = ("biome.json", "biome.jsonc")
 PHP_CS_FIXER_CONFIGS = (".php-cs-fixer.php", ".php-cs-fixer.dist.php")
 VENV_DIRS = (".venv", "venv", "env", ".env")
@@ -142,10 +139,16 @@ class ProjectFormatter:
 
     def _run(self, tool: Tool, path: str, text: str) -> str | None:
         try:
-            return tool.fix(self.tree.root / path, text, tuple(sorted(self.new_modules)))
+            return tool.fix(self._named_path(path), text, tuple(sorted(self.new_modules)))
         except ToolFailed as error:
             self.report.failures.append(f"{path}: {tool.name} failed ({error}); left as generated")
             return None
+
+    def _named_path(self, path: str) -> Path:
+        """The file, or for one created in a folder not there yet, its name in the nearest existing folder (the same
+        configuration): prettier 1 and ESLint 5 list the file's folder for it and fail on a missing one (react-boilerplate)."""
+        absolute = self.tree.root / path
+        return next(folder for folder in absolute.parents if folder.is_dir() or folder == self.tree.root) / absolute.name
 
 
 # -- finding the project's tools ----------------------------------------------------------------
@@ -195,7 +198,8 @@ def _find_tools(tree: ProjectTree, folder: str, suffix: str) -> list[Tool]:
         return _php_tools(folders)
     if suffix == ".rb" or suffix == ".rake":
         return _ruby_tools(folders)
-    return []
+    # JSON (the receipt) is laid out by Biome or prettier: `biome check .` covers it too.
+    return [tool for tool in _javascript_tools(folders) if tool.name in ("biome", "prettier")] if suffix == ".json" else []
 
 
 def _node_tool(folders: list[Path], name: str, used: Callable[[Path, dict[str, Any]], bool]) -> tuple[Path, Path] | None:
@@ -219,6 +223,11 @@ def _javascript_tools(folders: list[Path]) -> list[Tool]:
     prettier = _node_tool(
         folders, "prettier", lambda folder, manifest: _has_any(folder, PRETTIER_CONFIGS) or "prettier" in manifest or _declares(manifest, "prettier")
     )
+    installed = _installed(folders, "node_modules/.bin/prettier")
+    if prettier is None and installed is not None and any(_has_any(folder, PRETTIER_CONFIGS) for folder in folders):
+        # Prettier resolves its configuration upwards from the file, past package boundaries: a workspace
+        # root's .prettierrc applies to a member whose own prettier is only a peer (eslint-plugin-prettier).
+        prettier = installed
     if prettier is not None:
         tools.append(Tool("prettier", prettier[0], prettier[1], _run_prettier))
     eslint = _node_tool(folders, "eslint", lambda folder, manifest: _has_any(folder, ESLINT_CONFIGS) or "eslintConfig" in manifest)
@@ -295,8 +304,8 @@ def _run_prettier(tool: Tool, absolute: Path, text: str, new_modules: tuple[str,
 def _run_eslint(tool: Tool, absolute: Path, text: str, new_modules: tuple[str, ...]) -> str:
     # Exit 1 only means problems remain that --fix cannot fix; 2 is a crash or a broken config.
     output = _execute(tool, ["--fix-dry-run", "--format", "json", "--stdin", "--stdin-filename", str(absolute)], text, ok=(0, 1))
-    try:
-        results = json.loads(output)
+    try:  # the JSON is the last line: plugins may print before it (Nx's "No cached ProjectGraph is available")
+        results = json.loads(output.strip().rsplit("\n", 1)[-1])
     except ValueError:
         raise ToolFailed("unreadable output") from None
     if not results:

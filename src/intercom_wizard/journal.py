@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import secrets
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -36,9 +35,15 @@ def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _random_hex() -> str:
+    """What secrets.token_hex(4) returns (os.urandom, in hex), without importing secrets, hmac and base64
+    into every command that only checks for a journal (start-up time, issue 14)."""
+    return os.urandom(4).hex()
+
+
 def transient_name(kind: Literal["new", "old"], name: str) -> str:
     """A temporary (new content) or backup (original) file's name: the shared prefix, then the target's."""
-    return f"{TRANSIENT_PREFIX}{kind}~{secrets.token_hex(4)}~{name}"
+    return f"{TRANSIENT_PREFIX}{kind}~{_random_hex()}~{name}"
 
 
 @dataclass
@@ -61,7 +66,7 @@ class Journal:
         """Write the journal in one rename, so it is always whole."""
         self.state = state
         body = {"version": 1, "state": state, "created_dirs": self.created_dirs, "entries": [asdict(e) for e in self.entries]}
-        temp = self.root / f"{_JOURNAL_TEMP}{secrets.token_hex(4)}"
+        temp = self.root / f"{_JOURNAL_TEMP}{_random_hex()}"
         _write_new_file(temp, (json.dumps(body, indent=2) + "\n").encode(), 0o600, "journal write")
         try:
             checkpoint("journal rename")

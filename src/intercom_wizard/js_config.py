@@ -8,9 +8,11 @@ treats an unreadable file as no evidence, never as an error.
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from pathlib import PurePosixPath
+from typing import Any
 
 from intercom_wizard.tree import ProjectTree
 
@@ -127,3 +129,17 @@ def eslint_config_text(tree: ProjectTree, path: str) -> str:
         if manifest and '"eslintConfig"' in manifest:
             texts.append(manifest)
     return "\n".join(texts)
+
+
+def loose_prettier_config(text: str) -> dict[str, Any]:
+    """prettier's JSON or YAML config, read just enough for the options style.py follows."""
+    try:
+        loaded = json.loads(text)
+        return loaded if isinstance(loaded, dict) else {}
+    except ValueError:
+        pass
+    config: dict[str, Any] = {}
+    for key, value in re.findall(r"^\s*['\"]?(\w+)['\"]?\s*[:=]\s*([^\s,#]+)", text, re.MULTILINE):
+        value = value.strip("'\"")
+        config[key] = {"true": True, "false": False}.get(value, int(value) if value.isdigit() else value)
+    return config

@@ -212,11 +212,11 @@ class ClientAuth(str, Enum):
     BEARER = "bearer"  # an access token kept by the front end, sent in the Authorization header
 
 
-def parse_folder(value: str) -> str:
+def parse_folder(value: str, option: str = "--frontend-root") -> str:
     """A folder inside the project as detection names it: relative, `/`-separated, "" for the root."""
     parts = [part for part in value.strip().replace("\\", "/").split("/") if part not in ("", ".")]
     if value.strip().startswith("/") or ".." in parts:
-        raise BadInput(f"--frontend-root {value!r} is not a folder inside the project.", hint="Give it relative to the project, e.g. apps/web.")
+        raise BadInput(f"{option} {value!r} is not a folder inside the project.", hint="Give it relative to the project, e.g. apps/web.")
     return "/".join(parts)
 
 

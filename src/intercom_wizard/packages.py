@@ -23,9 +23,9 @@ from intercom_wizard.receipt import Receipt
 INSTALL_COMMANDS = {
     "npm": ["npm", "install"],
     "yarn": ["yarn", "install"],
-    # pnpm takes --frozen-lockfile by default under CI=1: the dependency install adds to package.json must
-    # be allowed into the lockfile (ember-simple-auth's workspace, scored with CI=1, failed "specifiers in the
-    # lockfile don't match specifiers in package.json").
+    # The wizard has just changed package.json: the lockfile must follow it, also where CI=true would
+    # make pnpm (and Yarn 2+, see _environment) refuse any change to it ("specifiers in the lockfile don't
+    # match specifiers in package.json").
     "pnpm": ["pnpm", "install", "--no-frozen-lockfile"],
     "bun": ["bun", "install"],
 }
@@ -261,8 +261,9 @@ def _shown(folder: str, commands: Sequence[Sequence[str]]) -> str:
 
 def _environment() -> dict[str, str]:
     """The wizard's environment without the identity secret: no package manager needs it, and its scripts
-    (npm lifecycle scripts, gem extensions, Composer plugins) must not be able to read it."""
-    return {key: value for key, value in os.environ.items() if key != SECRET_ENV}
+    (npm lifecycle scripts, gem extensions, Composer plugins) must not be able to read it. Yarn 2+ may update
+    the lockfile for the manifest the wizard changed, also under CI=true (Yarn 1 ignores the variable)."""
+    return {key: value for key, value in os.environ.items() if key != SECRET_ENV} | {"YARN_ENABLE_IMMUTABLE_INSTALLS": "false"}
 
 
 def _redacted(text: str, secret: str | None) -> str:

@@ -23,6 +23,7 @@ from intercom_wizard.receipt import RECEIPT_PATH, Receipt
 from intercom_wizard.remote_endpoint import require_token_endpoint_elsewhere
 from intercom_wizard.signin import find_sign_in
 from intercom_wizard.support import check_supported
+from intercom_wizard.unsupported_servers import UnsupportedServer, endpoint_contract, find_unsupported_servers
 from intercom_wizard.upgrade import for_backends, keeps_own_client, keeps_server_library, upgrade_steps
 
 SUPPORTED_FRONTENDS = tuple(FRONTENDS)
@@ -39,6 +40,12 @@ def choose_backend(project: Project, options: InstallOptions) -> Detection[Backe
         matches = [d for d in project.backends if d.name == options.backend and options.backend_root in (None, d.root)]
         if not matches:
             raise NothingDetected(f"--backend {options.backend} was given, but no {options.backend} app was found in {project.tree.root}.")
+        return _single("backend", matches)
+    if options.backend_root is not None:  # --backend-root: one of the detected back ends, by its folder
+        matches = [d for d in project.backends if d.root == options.backend_root]
+        if not matches:
+            found = ", ".join(d.root or "." for d in project.backends) or "none"
+            raise BadInput(f"No back end was detected in {options.backend_root or '.'} (detected: {found}).", hint="Give one of the detected folders to --backend-root.")
         return _single("backend", matches)
     return _single("backend", project.backends) if project.backends else None
 
@@ -116,8 +123,8 @@ def _single(role: str, candidates: list[DetectionT]) -> DetectionT:
         listed,
         f"Found more than one {role}: " + "; ".join(c.display for c in listed) + ".",
         hint=(
-            "Say which with --frontend-root FOLDER (one of the folders above)."
-            if role == "frontend" and len({d.root for d in candidates}) == len(candidates)
+            f"Say which with --{role}-root FOLDER (one of the folders above)."
+            if len({d.root for d in candidates}) == len(candidates)
             else f"Say which with --{role} NAME (and run the wizard in that app's folder)."
         ),
     )
@@ -182,6 +189,8 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
         from intercom_wizard.upgrade_plan import plan_upgrade
 
         plan_upgrade(context, steps, frontend)
+    for server in find_unsupported_servers(project.tree):
+        builder.note(_unsupported_server_note(server, context, backend, frontend), "warning")
     ours = set(project.receipt.created) if project.receipt else set()
     policies = [path for path in csp.find_policies(project.tree) if path not in ours]  # not the proxy --csp-nonce wrote
     if policies:
@@ -206,6 +215,23 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
     if changes:
         plan.changes.append(_receipt_change(project, settings, changes, builder.dependencies))
     return plan
+
+
+def _unsupported_server_note(
+    server: UnsupportedServer, context: PlanContext, backend: Detection[BackendDetails] | None, frontend: Detection[Any] | None
+) -> str:
+    """What the install did and did not do, with a server in the project the wizard does not install into."""
+    done = f" The Messenger was installed in {frontend.root or '.'} ({frontend.name})" if frontend is not None else ""
+    if backend is not None:
+        return f"{server.nothing_changed()}{done}; its token endpoint is in {backend.root or '.'} ({backend.name})."
+    if context.anonymous_only:
+        return (
+            f"{server.nothing_changed()}{done} and boots every visitor as a lead. When this API signs users in, it needs "
+            f"the token endpoint written by hand ({endpoint_contract(context.options)}); then install again with --auth."
+        )
+    if frontend is not None and frontend.name == "nextjs":
+        return f"{server.nothing_changed()}{done}; Next.js signs the tokens in its own route handler, with its own session."
+    return f"{server.nothing_changed()}{done}; see the manual step for the token endpoint."
 
 
 def _check_versions(project: Project, backend: Detection[BackendDetails] | None, frontend: Detection[Any] | None) -> None:
@@ -266,7 +292,10 @@ def _receipt_change(project: Project, settings: dict[str, str], changes: list[Fi
     receipt.settings = settings
     for change in changes:
         receipt.record(change)
-    text = receipt.to_text()
+    from intercom_wizard.formatting import ProjectFormatter
+
+    # Laid out as the project's Biome or prettier writes JSON, so its own check of `.` stays clean.
+    text = ProjectFormatter(project.tree).format_created(RECEIPT_PATH, receipt.to_text())
     if project.receipt is None:
         return FileChange(RECEIPT_PATH, "create", "what the wizard added, for `intercom-wizard uninstall`", after=text)
     source = project.tree.read(RECEIPT_PATH)

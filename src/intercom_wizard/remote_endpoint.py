@@ -10,6 +10,7 @@ origins: the step then carries it, so the API's endpoint allows exactly this ori
 from intercom_wizard.integrations.base import PlanContext
 from intercom_wizard.options import DEFAULT_ENDPOINT, Region
 from intercom_wizard.signin import SignInEvidence
+from intercom_wizard.unsupported_servers import endpoint_contract, find_unsupported_servers
 
 API_FOLDER = "<the folder with the API's code>"
 
@@ -29,6 +30,15 @@ def require_token_endpoint_elsewhere(context: PlanContext, framework: str, evide
         )
     else:
         elsewhere = f"No back end is in this project, so nothing signs its Intercom tokens: {options.endpoint} does not exist yet"
+    servers = find_unsupported_servers(context.tree)
+    if servers:  # its API is here, in a framework the wizard does not install into: the endpoint is written by hand
+        context.builder.manual(
+            found.file if found is not None else fallback_file,
+            f"This {framework} app signs users in{where}. {servers[0].nothing_changed()} Signed-in users are booted as "
+            f"leads until that API answers {options.endpoint}; write it there by hand:",
+            endpoint_contract(options),
+        )
+        return
     context.builder.manual(
         found.file if found is not None else fallback_file,
         f"This {framework} app signs users in{where}. {elsewhere}, and signed-in users are booted as leads until it "

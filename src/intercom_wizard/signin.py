@@ -28,7 +28,7 @@ MAX_BYTES = 500_000
 SKIPPED_PARTS = frozenset({"test", "tests", "spec", "specs", "__tests__", "e2e", "cypress", "fixtures", "migrations"})
 
 
-def _in_test_folder(path: PurePosixPath) -> bool:
+def in_test_folder(path: PurePosixPath) -> bool:
     """Under a test folder, or an Nx end-to-end project (`apps/cart-e2e`: Nx names them `<app>-e2e`)."""
     folders = path.parts[:-1]
     return bool(set(folders) & SKIPPED_PARTS) or any(folder.endswith("-e2e") for folder in folders)
@@ -91,7 +91,7 @@ def find_sign_in(tree: ProjectTree, backend: Detection[BackendDetails] | None, r
         if not path.startswith(prefix):
             continue
         name = PurePosixPath(path)
-        if path in ours or path == RECEIPT_PATH or "intercom" in name.name.lower() or _in_test_folder(name):
+        if path in ours or path == RECEIPT_PATH or "intercom" in name.name.lower() or in_test_folder(name):
             continue
         patterns: tuple[re.Pattern[str], ...] = (
             (AUTH_PACKAGES,) if name.name in MANIFESTS else (CODE_EVIDENCE, AUTH_PACKAGES) if path.endswith(code_suffixes) else ()

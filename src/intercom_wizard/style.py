@@ -27,8 +27,9 @@ from intercom_wizard.js_commas import (
     trailing_comma_from_eslint,
     trailing_comma_from_prettier,
 )
-from intercom_wizard.js_config import ESLINT_FILES, PRETTIER_FILES, eslint_config_text, folders_up, join_path, read_config
+from intercom_wizard.js_config import ESLINT_FILES, PRETTIER_FILES, eslint_config_text, folders_up, join_path, loose_prettier_config, read_config
 from intercom_wizard.js_import_order import ImportOrder, arrange_imports, order_from_lint
+from intercom_wizard.js_wrap import wrap_long_imports
 from intercom_wizard.tree import ProjectTree
 
 DEFAULT_QUOTE = "'"
@@ -55,6 +56,7 @@ class JsStyle:
     trailing_commas: str | None = None  # "all", "es5", "none"; None: our lists as written
     commas_configured: bool = False  # trailing_commas comes from prettier/ESLint configuration, not code
     import_order: ImportOrder | None = None  # ESLint's import order rule: how a created file's imports are laid out
+    print_width: int | None = None  # prettier's printWidth where a configuration names prettier (js_wrap.py)
 
     def restyle(self, text: str, language: str, *, reindent: bool = True) -> str:
         return restyle_js(text, language, self, reindent=reindent)
@@ -79,9 +81,10 @@ class _Evidence:
     allows_void: bool | None = None
     trailing_commas: str | None = None
     commas_configured: bool | None = None
+    print_width: int | None = None
 
     def fill(self, other: _Evidence) -> None:
-        for name in ("quote", "semicolons", "indent", "allows_void", "trailing_commas", "commas_configured"):
+        for name in ("quote", "semicolons", "indent", "allows_void", "trailing_commas", "commas_configured", "print_width"):
             if getattr(self, name) is None:
                 setattr(self, name, getattr(other, name))
 
@@ -105,6 +108,7 @@ def infer_js_style(tree: ProjectTree, path: str, *, ours: frozenset[str] = froze
         trailing_commas=evidence.trailing_commas,
         commas_configured=bool(evidence.commas_configured),
         import_order=order_from_lint(eslint_config_text(tree, path)),
+        print_width=evidence.print_width,
     )
 
 
@@ -122,7 +126,7 @@ def _config_evidence(tree: ProjectTree, folder: str) -> _Evidence:
     for name in PRETTIER_FILES:
         text = read_config(tree, join_path(folder, name))
         if text is not None and prettier is None:
-            prettier = _loose_prettier_config(text)
+            prettier = loose_prettier_config(text)
     if prettier is not None:
         evidence.semicolons = bool(prettier.get("semi", True))
         evidence.quote = "'" if prettier.get("singleQuote") else '"'
@@ -134,6 +138,7 @@ def _config_evidence(tree: ProjectTree, folder: str) -> _Evidence:
             evidence.indent = "  "
         evidence.trailing_commas = trailing_comma_from_prettier(prettier, manifest)
         evidence.commas_configured = True
+        evidence.print_width = prettier["printWidth"] if isinstance(prettier.get("printWidth"), int) else 80
     lint = " ".join(filter(None, (read_config(tree, join_path(folder, name)) for name in ESLINT_FILES)))
     lint += " " + json.dumps(manifest.get("eslintConfig", ""))
     dependencies = {**(manifest.get("dependencies") or {}), **(manifest.get("devDependencies") or {})}
@@ -151,20 +156,6 @@ def _config_evidence(tree: ProjectTree, folder: str) -> _Evidence:
     if re.search(r"['\"]no-void['\"]\s*:\s*\[?\s*['\"]?(error|warn|2|1)\b", lint):
         evidence.allows_void = False
     return evidence
-
-
-def _loose_prettier_config(text: str) -> dict[str, Any]:
-    """prettier's JSON or YAML config, read just enough for the four options we follow."""
-    try:
-        loaded = json.loads(text)
-        return loaded if isinstance(loaded, dict) else {}
-    except ValueError:
-        pass
-    config: dict[str, Any] = {}
-    for key, value in re.findall(r"^\s*['\"]?(\w+)['\"]?\s*[:=]\s*([^\s,#]+)", text, re.MULTILINE):
-        value = value.strip("'\"")
-        config[key] = {"true": True, "false": False}.get(value, int(value) if value.isdigit() else value)
-    return config
 
 
 def _sample(tree: ProjectTree, path: str) -> list[str]:
@@ -251,6 +242,8 @@ def restyle_js(text: str, language: str, style: JsStyle, *, reindent: bool = Tru
         result = arrange_imports(result, language, style.import_order)
     if reindent and style.indent != "  ":
         result = _reindent(result, language, style.indent)
+    if reindent and style.print_width:  # a whole file we create: its imports as prettier lays them out
+        result = wrap_long_imports(result, style.print_width, indent=style.indent, trailing_comma=style.trailing_commas in ("all", "es5"))
     return result
 
 

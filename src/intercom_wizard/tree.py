@@ -12,6 +12,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from intercom_wizard.errors import BadInput
+
+# Re-exported (`X as X`): callers and tests use them from here; tests replace `tree.read_file_bytes`.
+from intercom_wizard.filereads import MAX_FILE_BYTES as MAX_FILE_BYTES
+from intercom_wizard.filereads import NO_FOLLOW, NotPlainFile
+from intercom_wizard.filereads import check_readable_file as check_readable_file
+from intercom_wizard.filereads import read_file_bytes as read_file_bytes
+from intercom_wizard.filereads import special_kind as special_kind
 from intercom_wizard.sourcefile import SourceText, decode
 
 # Directories that never hold the user's own source, pruned when git cannot list files for us.
@@ -26,33 +33,6 @@ PRUNED_DIRS = frozenset(
 
 # Files that make a folder a workspace of packages (besides a package.json with "workspaces").
 WORKSPACE_MARKERS = ("pnpm-workspace.yaml", "turbo.json", "nx.json", "lerna.json")
-
-# Larger files are generated or vendored (bundles, dumps), never where the wizard edits: skipped.
-MAX_FILE_BYTES = 4 * 1024 * 1024
-_SPECIAL_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
-
-
-def special_kind(mode: int) -> str | None:
-    """What a non-regular, non-directory file is (opening a FIFO would hang), or None."""
-    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
-        return None
-    return next((name for test, name in _SPECIAL_KINDS if test(mode)), None)
-
-
-def check_readable_file(path: Path, label: str) -> os.stat_result:
-    """Stat `path` without opening it; refuse a FIFO, socket or device (exit 2, the path named)."""
-    try:
-        info = path.stat()
-    except OSError as exc:
-        raise BadInput(f"Cannot read {label}: {exc.strerror or exc}.") from None
-    kind = special_kind(info.st_mode)
-    if kind is not None:
-        raise BadInput(
-            f"{label} is {kind}, not a regular file; the wizard did not open it.",
-            hint="Replace it with a regular file, or move it out of the project.",
-        )
-    return info
-
 
 class ProjectTree:
     """Read-only view of a project directory; all paths are POSIX-style and relative to the root."""
@@ -82,10 +62,11 @@ class ProjectTree:
 
     @cached_property
     def files(self) -> tuple[str, ...]:
-        listed = None
-        if self.is_git_repo:
-            listed = _git(self.root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+        # git's listing is asked for directly: it fails outside a work tree, and succeeding means the
+        # project is in one, which `is_git_repo` then knows without a second git process (issue 14).
+        listed = _git(self.root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
         if listed is not None:
+            self.__dict__["is_git_repo"] = True  # the cached_property's own slot
             names = {name for name in listed.split("\0") if name and PRUNED_DIRS.isdisjoint(name.split("/"))}
             # git lists paths from a deleted-but-staged file too; keep what exists. (git's names are
             # relative and normalised, so the root's prefix is joined without os.path.join.)
@@ -256,7 +237,7 @@ class ProjectTree:
 
     def _read_plain(self, relative: str) -> bytes:
         parts = relative.split("/")
-        if _NO_FOLLOW and not relative.startswith("/") and not any(part in ("", ".", "..") for part in parts):
+        if NO_FOLLOW and not relative.startswith("/") and not any(part in ("", ".", "..") for part in parts):
             folder, _, name = relative.rpartition("/")
             try:
                 return read_file_bytes(os.path.join(self._real_folder(folder), name))
@@ -346,39 +327,6 @@ def manifest_outside(manifest: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
-
-
-# Opening with O_NOFOLLOW refuses a final symlink (ELOOP), so a plain file costs one open, one fstat and
-# one read, with no lstat before it: about 10 us less per file than lstat + open() + read() (issue 14).
-# O_NONBLOCK keeps a FIFO from blocking the open; it is refused after the fstat, before any read.
-_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_OPEN_FLAGS = os.O_RDONLY | _NO_FOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
-
-
-class NotPlainFile(OSError):
-    """The path is not a regular file within the size limit: nothing was read."""
-
-
-def read_file_bytes(path: str) -> bytes:
-    """Every read of a project file goes through here (one open, one fstat, one read; tests inject
-    failures here). A link (ELOOP where O_NOFOLLOW exists), a folder, a FIFO, a device or a file over
-    MAX_FILE_BYTES raises before anything is read."""
-    descriptor = os.open(path, _OPEN_FLAGS)
-    try:
-        info = os.fstat(descriptor)
-        if stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
-            raise NotPlainFile(errno.EINVAL, "not a regular file within the size limit", path)
-        data = os.read(descriptor, info.st_size + 1)
-        if len(data) <= info.st_size:
-            return data  # a short read of a regular file is its end
-        parts = [data]  # the file grew since the fstat: read to its end, as open().read() would
-        while chunk := os.read(descriptor, 1 << 16):
-            parts.append(chunk)
-        return b"".join(parts)
-    finally:
-        os.close(descriptor)
 
 
 def _resolved(relative: str, path: Path) -> Path:

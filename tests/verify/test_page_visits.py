@@ -66,9 +66,14 @@ def navigation_builds(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "node_modules"
 
 
-def _app(framework: str, destination: Path, builds: Path) -> Path:
-    """The fixture with the framework's real build served from static/, as the app's own layout loads it."""
-    root = copy_app("flask_navigation_app", destination, commit=False)
+def _app(framework: str, destination: Path, builds: Path, source: Path | None = None) -> Path:
+    """The fixture (or `source`, an edited copy of it) with the framework's real build served from
+    static/, as the app's own layout loads it."""
+    if source is None:
+        root = copy_app("flask_navigation_app", destination, commit=False)
+    else:
+        root = destination / "flask_navigation_app"
+        shutil.copytree(source, root)
     spec, build, name = BUILDS[framework]
     (root / "static").mkdir()
     if framework == "inertia":
@@ -154,6 +159,35 @@ def test_without_the_sign_out_path_a_link_sign_out_fails_the_check(tmp_path, bro
     root = _app("turbo", tmp_path, navigation_builds)
     edit(root / "static/intercom-messenger.js", "        visitTo(event.detail && event.detail.url)\n", "")
     report = _verify(root, browser, "turbo", SIGN_OUT_LINK)
+    sign_out = _check(report, "logout")
+    assert sign_out.status is Status.FAIL, report.dumps()
+    assert "no anonymous boot after signing out" in sign_out.evidence, sign_out.evidence
+
+
+@pytest.mark.parametrize("framework", ["turbo", "htmx"])
+def test_a_sign_out_link_to_a_route_named_otherwise_is_noticed(framework, tmp_path, browser, navigation_builds):
+    """The app's GET sign-out is /bye, which the script's pattern does not know: the install finds the
+    route in app.py (it calls logout_user()) and renders it into SIGN_OUT_ROUTES."""
+    root = copy_app("flask_navigation_app", tmp_path / "source", commit=False)
+    edit(root / "app.py", '@app.route("/sign-out")', '@app.route("/bye")')
+    edit(root / "templates/layout.html", 'href="/sign-out"', 'href="/bye"')
+    built = _app(framework, tmp_path, navigation_builds, source=root)
+    assert "var SIGN_OUT_ROUTES = ['/bye']" in (built / "static/intercom-messenger.js").read_text()
+    report = _verify(built, browser, framework, SIGN_OUT_LINK)
+    visits = _check(report, "page-visits")
+    assert visits.status is Status.PASS, report.dumps()
+    assert "7 link visit(s): 7 update(s); boots: anonymous x2, user '31' x1; token requests: 3" in visits.evidence[0]
+    assert report.passed, report.dumps()
+
+
+def test_without_the_found_route_a_sign_out_to_bye_fails_the_check(tmp_path, browser, navigation_builds):
+    """The control: the same app with an empty SIGN_OUT_ROUTES stays booted as the user after /bye."""
+    root = copy_app("flask_navigation_app", tmp_path / "source", commit=False)
+    edit(root / "app.py", '@app.route("/sign-out")', '@app.route("/bye")')
+    edit(root / "templates/layout.html", 'href="/sign-out"', 'href="/bye"')
+    built = _app("turbo", tmp_path, navigation_builds, source=root)
+    edit(built / "static/intercom-messenger.js", "var SIGN_OUT_ROUTES = ['/bye']", "var SIGN_OUT_ROUTES = []")
+    report = _verify(built, browser, "turbo", SIGN_OUT_LINK)
     sign_out = _check(report, "logout")
     assert sign_out.status is Status.FAIL, report.dumps()
     assert "no anonymous boot after signing out" in sign_out.evidence, sign_out.evidence

@@ -129,6 +129,29 @@ def test_anonymous_only_page_that_asks_a_token_endpoint_fails() -> None:
     assert check_anonymous(plain).status is Status.FAIL
 
 
+def test_anonymous_only_site_whose_server_answers_every_path_with_its_page_passes() -> None:
+    # Corpus: react-boilerplate, whose Express server sends index.html for every GET (`app.get('*')`):
+    # the endpoint's path answers 200 with the page, no token. With sign-in expected that is still a failure.
+    page = Probe("anonymous", "http://127.0.0.1:3000/api/intercom-jwt", 200, {"content-type": "text/html; charset=UTF-8"}, "<!doctype html><html></html>")
+    obs = Observations(options(sign_in=SignIn(), logout=Logout(), anonymous_only=True))
+    obs.calls.append(call("anonymous", "boot", BOOT))
+    obs.probes.append(page)
+    result = check_anonymous(obs)
+    assert result.status is Status.PASS, result.evidence
+    assert result.evidence[-1] == (
+        "GET /api/intercom-jwt -> 200 with no token (text/html; charset=UTF-8): no token endpoint, as an anonymous-only install has none"
+    )
+    plain = Observations(options(sign_in=SignIn(), logout=Logout()))
+    plain.calls.append(call("anonymous", "boot", BOOT))
+    plain.probes.append(page)
+    assert check_anonymous(plain).status is Status.FAIL
+    # A token handed out is a failure either way.
+    handing = Observations(options(sign_in=SignIn(), logout=Logout(), anonymous_only=True))
+    handing.calls.append(call("anonymous", "boot", BOOT))
+    handing.probes.append(Probe("anonymous", page.url, 200, {"content-type": "application/json"}, '{"token": "a.b.c"}'))
+    assert "the endpoint hands out tokens without authentication" in " ".join(check_anonymous(handing).evidence)
+
+
 def test_anonymous_only_refuses_sign_in_options() -> None:
     with pytest.raises(BadInput, match="--anonymous-only is for sites without sign-in"):
         options(anonymous_only=True)

@@ -6,9 +6,9 @@ an option that was not chosen. The marker lines are comments, so the template st
 `// iw:...` in JavaScript, TypeScript and PHP, `# iw:...` in Python and Ruby.
 """
 
+import os
 import re
 from collections.abc import Mapping
-from importlib import resources
 
 _PLACEHOLDER = re.compile(r"__IW_[A-Z0-9_]+__")
 _BLOCK_START = re.compile(r"\s*(?://|#) iw:if (\w+)=([\w|-]+)\s*")
@@ -16,8 +16,8 @@ _BLOCK_END = re.compile(r"\s*(?://|#) iw:end\s*")
 
 
 # Values a template can do without: the plain-JS script's NAVIGATION is an empty list (pushState
-# routers) unless the page host found Turbo, htmx, Inertia or Livewire.
-DEFAULTS: dict[str, dict[str, str]] = {"html/intercom-messenger.js": {"navigation": "[]"}}
+# routers) unless the page host found Turbo, htmx, Inertia or Livewire; so is SIGN_OUT_ROUTES.
+DEFAULTS: dict[str, dict[str, str]] = {"html/intercom-messenger.js": {"navigation": "[]", "sign_out_routes": "[]"}}
 # Variants a template can do without: the plain-JS script reads a raw token unless told it is base64.
 DEFAULT_CHOICES: dict[str, dict[str, str]] = {"html/intercom-messenger.js": {"encoding": "raw"}}
 
@@ -25,7 +25,7 @@ DEFAULT_CHOICES: dict[str, dict[str, str]] = {"html/intercom-messenger.js": {"en
 def render(name: str, choices: Mapping[str, str] | None = None, **values: str) -> str:
     """Fill in the placeholders; a placeholder alone on its line vanishes with the line when empty."""
     values = DEFAULTS.get(name, {}) | values
-    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    text = _template_text(name)
     text = _select_blocks(name, text, DEFAULT_CHOICES.get(name, {}) | dict(choices or {}))
     for key, value in values.items():
         placeholder = f"__IW_{key.upper()}__"
@@ -36,6 +36,18 @@ def render(name: str, choices: Mapping[str, str] | None = None, **values: str) -
     if leftover:
         raise KeyError(f"template {name} needs a value for {leftover.group(0)}")
     return text
+
+
+def _template_text(name: str) -> str:
+    """The template file's text. Read beside this module when the package is installed as files (the
+    usual case): importlib.resources loads zipfile, lzma and bz2 with it, for a zipped install only."""
+    try:
+        with open(os.path.join(os.path.dirname(__file__), *name.split("/")), encoding="utf-8") as handle:
+            return handle.read()
+    except (FileNotFoundError, NotADirectoryError):
+        from importlib import resources
+
+        return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
 def _select_blocks(name: str, text: str, choices: Mapping[str, str]) -> str:

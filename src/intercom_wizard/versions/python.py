@@ -1,5 +1,6 @@
 """Python distributions: the app's virtualenv, else poetry.lock / uv.lock / Pipfile.lock, else a requirement's floor."""
 
+import os
 import re
 import tomllib
 from pathlib import PurePosixPath
@@ -32,6 +33,8 @@ def python_version(tree: ProjectTree, root: str, package: str) -> Found | None:
     """A Python distribution's version: the app's virtualenv, else poetry.lock / uv.lock / Pipfile.lock, else its requirement's floor."""
     wanted = canonicalize_name(package)
     for venv in VIRTUALENV_DIRS:
+        if not os.path.isdir(tree.root / root / venv):
+            continue  # what the glob below would find first; a pathlib glob costs more than this stat
         for dist_info in sorted((tree.root / root).glob(f"{venv}/lib/python*/site-packages/*.dist-info")):
             name, _, version = dist_info.name.removesuffix(".dist-info").rpartition("-")
             if canonicalize_name(name) == wanted and (release := parse_release(version)) is not None:

@@ -20,20 +20,32 @@ LOCKFILES = (
 
 def package_manager(tree: ProjectTree, root: str) -> str:
     """The package's own manager, else its workspace's: a workspace member (npm/yarn/pnpm workspaces,
-    Turborepo, Nx) has no lockfile of its own; the workspace root's decides."""
+    Turborepo, Nx) has no lockfile of its own; the workspace root's decides. A package whose
+    dependencies use the `workspace:` protocol is never npm's (npm refuses it: EUNSUPPORTEDPROTOCOL),
+    whatever stale package-lock.json lies beside it (iron-session's examples/next)."""
+    not_npm = _uses_workspace_protocol(tree, root)
     folder: str | None = root
     while folder is not None:
         manifest = read_package_json(tree, join(folder, "package.json")) if tree.exists(join(folder, "package.json")) else {}
-        declared = _declared_manager(manifest)
-        if declared is not None:
-            return declared
-        for lockfile, manager in LOCKFILES:
-            if tree.exists(join(folder, lockfile)):
-                return manager
-        if tree.exists(join(folder, "pnpm-workspace.yaml")):
-            return "pnpm"
+        found = _declared_manager(manifest) or next((manager for lockfile, manager in LOCKFILES if tree.exists(join(folder, lockfile))), None)
+        if found is None and tree.exists(join(folder, "pnpm-workspace.yaml")):
+            found = "pnpm"
+        if found is not None and not (not_npm and found == "npm"):
+            return found
         folder = None if not folder else posixpath.dirname(folder)
-    return _enclosing_workspace_manager(tree) or "npm"
+    enclosing = _enclosing_workspace_manager(tree)
+    if not_npm and enclosing in (None, "npm"):
+        return "pnpm"  # the protocol's own manager (yarn and bun, which also read it, name themselves by lockfile)
+    return enclosing or "npm"
+
+
+def _uses_workspace_protocol(tree: ProjectTree, root: str) -> bool:
+    path = join(root, "package.json")
+    manifest = read_package_json(tree, path) if tree.exists(path) else {}
+    return any(
+        isinstance(section, dict) and any(isinstance(spec, str) and spec.startswith("workspace:") for spec in section.values())
+        for section in (manifest.get("dependencies"), manifest.get("devDependencies"))
+    )
 
 
 def _enclosing_workspace_manager(tree: ProjectTree) -> str | None:

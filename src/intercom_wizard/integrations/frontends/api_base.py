@@ -9,6 +9,9 @@ app from development to production. Only evidence counts: the expression must fe
 client (`axios.create({ baseURL: ... })`, a `fetch(`${API_URL}/...`)` call, a constant such a
 call uses, or a `${API_URL}...` template in a module that sends the requests: a fetch wrapper, a tRPC
 link); when several bases do, the one the authenticated calls use wins, else none is chosen.
+An absolute URL written as a literal (`axios.create({ baseURL: "http://localhost:5000/api",
+withCredentials: true })`) counts too when the client sending to it is authenticated: the core
+builds its token URL on that same literal.
 """
 
 import posixpath
@@ -32,6 +35,8 @@ T3_ENV_EXPRESSION = re.compile(r"(?<![\w.$])env\.(NEXT_PUBLIC_\w+)")
 ENV_IMPORT = re.compile(r"""import\s*\{[^}]*\benv\b[^}]*\}\s*from\s*['"]""")
 # A file that sends requests: a URL template it starts with the base is the API client's.
 SENDS_REQUESTS = re.compile(r"\bfetch\(|\baxios\b|\bhttp(?:Batch(?:Stream)?)?Link\(")
+# An absolute URL literal: a string (or a template without substitutions) starting with http(s)://.
+URL_LITERAL = re.compile(r"""(['"`])(https?://[^'"`$\s]+)\1""")
 ANGULAR_ENVIRONMENT_IMPORT = re.compile(r"""import\s*\{[^}]*\benvironment\b[^}]*\}\s*from\s*['"]([^'"]*environments/environment)['"]""")
 
 
@@ -65,9 +70,25 @@ def _used_as_base(text: str, expression: str) -> bool:
     return False
 
 
+def _literal_bases(text: str) -> dict[str, str]:
+    """Absolute URL literals used as the base of authenticated calls, as written -> as a core literal."""
+    if not AUTHENTICATED.search(text):
+        return {}
+    found = {}
+    for match in URL_LITERAL.finditer(text):
+        written = match.group(0)
+        used = re.search(rf"baseURL\s*:\s*{re.escape(written)}", text) or re.search(
+            rf"(?:const|let|var)\s+(\w+)\s*(?::\s*\w+\s*)?=\s*{re.escape(written)}", text
+        )
+        if used is not None and (used.lastindex is None or _used_as_base(text, used.group(1))):
+            found[written] = "'" + match.group(2).replace("\\", "\\\\").replace("'", "\\'") + "'"
+    return found
+
+
 def _expressions(text: str) -> dict[str, str]:
-    """Each env expression the module reads, as written there -> as the core reads it."""
+    """Each env expression (or absolute URL literal) the module reads, as written there -> as the core reads it."""
     found = {match.group(0): match.group(0) for match in ENV_EXPRESSION.finditer(text)}
+    found.update(_literal_bases(text))
     if ENV_IMPORT.search(text):
         for match in T3_ENV_EXPRESSION.finditer(text):
             found.setdefault(match.group(0), f"process.env.{match.group(1)}")
@@ -90,7 +111,8 @@ def find_api_base(tree: ProjectTree, root: str) -> ApiBaseSearch:
             continue
         text = tree.text(path)
         for written, expression in _expressions(text).items():
-            if not BASE_NAME.search(expression.rsplit(".", 1)[1]) or not _used_as_base(text, written):
+            literal = expression.startswith("'")
+            if not literal and (not BASE_NAME.search(expression.rsplit(".", 1)[1]) or not _used_as_base(text, written)):
                 continue
             environment_module = None
             if expression.startswith("environment."):

@@ -56,6 +56,8 @@
   // A visit to such a path (a sign-out link, GET /logout, /users/sign_out, /accounts/logout/) may have
   // ended the session without any form: the visit's end asks the token endpoint, which decides.
   var SIGN_OUT_PATH = /\/(log|sign)[-_]?(out|off)(\/|\.[a-z]+)?$/i;
+  // The app's own sign-out routes named otherwise, found in its code (a path ending in one).
+  var SIGN_OUT_ROUTES = __IW_SIGN_OUT_ROUTES__;
 
   // Messenger settings the page declares before this script runs (custom_launcher_selector, alignment,
   // hide_default_launcher, horizontal_padding, api_base, ...): `install --upgrade` moves a classic
@@ -364,9 +366,16 @@
   // A visit's URL (string or URL object): a sign-out path counts as a submission.
   function visitTo(url) {
     var path = url ? String(url.pathname || url).split(/[?#]/)[0] : '';
-    if (SIGN_OUT_PATH.test(path.replace(/^[a-z]+:\/\/[^/]+/i, ''))) {
+    path = path.replace(/^[a-z]+:\/\/[^/]+/i, '');
+    if (SIGN_OUT_PATH.test(path) || isSignOutRoute(path.replace(/\/$/, ''))) {
       formSubmitted();
     }
+  }
+
+  function isSignOutRoute(path) {
+    return SIGN_OUT_ROUTES.some(function (route) {
+      return path.slice(-route.length) === route;
+    });
   }
 
   function on(name, listener) {

@@ -96,6 +96,11 @@ def check_anonymous(obs: Observations) -> CheckResult:
         evidence.append(f"{probe.describe()} (fails closed)")
     elif probe.status == 403:
         evidence.append(f"{probe.describe()} (fails closed; the client treats 403 as signed out, 401 is the contract)")
+    elif probe.status == 200 and probe.token is None and obs.options.anonymous_only:
+        # A single-page app's server answers every path with its page (react-boilerplate's `app.get('*')`).
+        evidence.append(f"{probe.describe()} with no token ({probe.headers.get('content-type', 'no content type')}): no token endpoint, as an anonymous-only install has none")
+    elif probe.status == 200 and probe.token is None:
+        problems.append(f"{probe.describe()} with no token ({probe.headers.get('content-type', 'no content type')}), the app's page for any path?: expected 401")
     elif probe.status == 200:
         problems.append(f"{probe.describe()} without a signed-in user: the endpoint hands out tokens without authentication")
     elif 300 <= probe.status < 400:

@@ -31,7 +31,9 @@ def session_user(tree: ProjectTree, root: str) -> SignedInUser:
     """passport's user when the app uses passport sessions, else the session's user record or id."""
     sources = [tree.text(path) for path in tree.glob(*JS_SUFFIXES, *TS_SUFFIXES, under=root)]
     for text in sources:
-        if "passport" in text and ("passport.session()" in text or "req.login(" in text or "req.logIn(" in text):
+        # The session strategy installed app-wide is evidence too: a login route that is only
+        # `passport.authenticate('local')` (no req.login() of the app's own) starts that session.
+        if "passport" in text and ("passport.session()" in text or "req.login(" in text or "req.logIn(" in text or APP_WIDE_PASSPORT.search(text)):
             if not any(APP_WIDE_PASSPORT.search(other) for other in sources) and any(PER_ROUTE_PASSPORT.search(other) for other in sources):
                 # passport's own examples run the session strategy per route (todos-react-express): the
                 # token route does the same, then reads req.user like the app's routes do.

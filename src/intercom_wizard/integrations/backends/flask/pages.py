@@ -30,7 +30,8 @@ def page_host(context: PlanContext, detection: Detection[FlaskDetails]) -> PageH
 
 def _talisman_nonce(tree: ProjectTree, root: str) -> csp.NonceSource | None:
     """Flask-Talisman's per-request nonce, which it only makes for the sections named in nonce_in."""
-    found = csp.search_code(tree, tree.glob(".py", under=root), re.compile(r"content_security_policy_nonce_in\s*="))
+    pattern = re.compile(r"content_security_policy_nonce_in\s*=")
+    found = csp.search_code(tree, tree.glob(".py", under=root), pattern, (b"content_security_policy_nonce_in",))
     if found is None:
         return None
     return csp.NonceSource.everywhere(f"Flask-Talisman ({found[0]})", "{{ csp_nonce() }}")

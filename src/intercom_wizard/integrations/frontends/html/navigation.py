@@ -15,6 +15,7 @@ import json
 import re
 from dataclasses import dataclass
 
+from intercom_wizard.integrations.frontends.html.sign_out_routes import find_sign_out_routes
 from intercom_wizard.integrations.frontends.layouts import PAGE_SUFFIXES
 from intercom_wizard.tree import ProjectTree
 
@@ -29,11 +30,17 @@ TEMPLATE_SUFFIXES = (*PAGE_SUFFIXES, ".php")  # Blade templates end in .blade.ph
 @dataclass(frozen=True)
 class Navigation:
     frameworks: tuple[str, ...] = ()
+    sign_out_routes: tuple[str, ...] = ()  # the app's GET sign-out routes named unlike /logout (sign_out_routes.py)
 
     @property
     def script_value(self) -> str:
         """The `NAVIGATION` list for the script, e.g. ['turbo']."""
         return "[" + ", ".join(f"'{name}'" for name in self.frameworks) + "]"
+
+    @property
+    def sign_out_routes_value(self) -> str:
+        """The `SIGN_OUT_ROUTES` list for the script, e.g. ['/bye'] (quote-free paths)."""
+        return "[" + ", ".join(f"'{route}'" for route in self.sign_out_routes) + "]"
 
     @property
     def in_head(self) -> bool:
@@ -87,9 +94,13 @@ def detect_navigation(tree: ProjectTree) -> Navigation:
     for path in tree.glob(*TEMPLATE_SUFFIXES):
         if len(found) == len(ORDER):
             break
+        if not tree.mentions(path, (b"hx-boost", b"turbo")):
+            continue  # an ASCII template with neither word is not decoded (issue 14)
         text = tree.text(path)
         if "hx-boost" in text and HX_BOOST.search(text):
             found.add("htmx")
         if "turbo" in text and path.endswith(PAGE_SUFFIXES) and TURBO_SCRIPT.search(text):
             found.add("turbo")
-    return Navigation(tuple(name for name in ORDER if name in found))
+    if not found:
+        return Navigation()  # full page loads: every visit runs the script again, which asks the endpoint
+    return Navigation(tuple(name for name in ORDER if name in found), find_sign_out_routes(tree))

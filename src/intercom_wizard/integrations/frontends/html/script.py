@@ -6,7 +6,7 @@ writes the seed's unsigned snippet instead."""
 from intercom_wizard.edits import append_lines, indent_unit, indentation_at, insert_lines_before
 from intercom_wizard.errors import BadInput
 from intercom_wizard.integrations.base import PageHost, PlanContext
-from intercom_wizard.integrations.frontends import pug
+from intercom_wizard.integrations.frontends import pug, slim
 from intercom_wizard.integrations.frontends.html.bundler import bundled_pages, import_specifier
 from intercom_wizard.integrations.frontends.html.detect import SCRIPT_NAME
 from intercom_wizard.integrations.frontends.html.navigation import Navigation, detect_navigation
@@ -34,6 +34,7 @@ def script_source(options: InstallOptions, *, token_url: str | None, navigation:
         access_token_field=f"'{options.token_storage_field}'" if bearer and options.token_storage_field else "null",
         auth_scheme=options.auth_scheme,
         navigation=navigation.script_value,
+        sign_out_routes=navigation.sign_out_routes_value,
     )
 
 
@@ -62,6 +63,12 @@ def plan(context: PlanContext, host: PageHost, *, token_url: str | None) -> None
         if pug.is_pug(layout):
             nonce = host.csp_nonce.expression_for(layout) if host.csp_nonce else None
             _insert_pug_tag(context, layout, pug.script_tag(host.script_src, nonce=nonce, attributes=navigation.tag_attributes), navigation)
+            continue
+        if slim.is_slim(layout):
+            if host.csp_nonce is None:  # the app's nonce is known as ERB code only: a Slim layout takes it by hand
+                _insert_pug_tag(context, layout, slim.script_tag(host.script_src, attributes=navigation.tag_attributes), navigation)
+            else:
+                builder.manual(layout, "Add the Messenger script, with the request's CSP nonce, as the last line inside `body`:", tag)
             continue
         placed = tag.replace(" defer>", f"{nonces[layout]}{navigation.tag_attributes} defer>")
         _insert_script_tag(context, layout, placed, host.template_prelude, navigation=navigation)
@@ -154,7 +161,7 @@ def _nonce_attributes(context: PlanContext, host: PageHost) -> dict[str, str]:
 
 
 def _insert_pug_tag(context: PlanContext, layout: str, tag: str, navigation: Navigation) -> None:
-    """A Pug layout: the tag as the body's (or, where the body is swapped, the head's) last child line."""
+    """A Pug or Slim layout: the tag as the body's (or, where the body is swapped, the head's) last child line."""
     source = context.tree.read(layout)
     insertion = pug.script_tag_insertion(source, tag, in_head=navigation.in_head) if navigation.in_head else None
     insertion = insertion or pug.script_tag_insertion(source, tag)

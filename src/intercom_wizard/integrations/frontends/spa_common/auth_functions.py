@@ -1,5 +1,7 @@
 """The app's own login and logout functions: functions, methods, object members and class fields
-named like logout/signOut or login/signIn, in .ts/.js files and Vue components' <script> blocks.
+named like logout/signOut or login/signIn, in .ts/.js files and Vue components' <script> blocks;
+failing those, the functions that send the request to a login/logout URL (a form's `submit`
+handler that posts to `/auth/login`).
 """
 
 import re
@@ -27,6 +29,10 @@ def source_suffixes() -> tuple[str, ...]:
 # logout, logOut, log_out, signout, signOut, sign_out (not SignOut: that is a component).
 LOGOUT_NAME = re.compile(r"^(log|sign)_?[oO]ut$")
 LOGIN_NAME = re.compile(r"^(log|sign)_?[iI]n$")
+# A component's event handler for it (handleSignOut, onLogout): asked only when no function has the
+# plain name, since a handler usually calls that function and would make two candidates.
+LOGOUT_HANDLER_NAME = re.compile(r"^(handle|on)_?(Log|Sign)_?[oO]ut$")
+LOGIN_HANDLER_NAME = re.compile(r"^(handle|on)_?(Log|Sign)_?[iI]n$")
 FUNCTION_KINDS = ("function_declaration", "method_definition", "variable_declarator", "pair")
 CLASS_FIELD_KIND = {"javascript": "field_definition", "typescript": "public_field_definition", "tsx": "public_field_definition"}
 FUNCTION_VALUE_KINDS = ("arrow_function", "function_expression", "function")
@@ -63,6 +69,58 @@ def find_auth_functions(tree: ProjectTree, app: SpaApp, pattern: re.Pattern[str]
 
 # A React Query / tRPC mutation hook: `useSignIn`, `useLogout` ... (`use` + a login/logout name).
 MUTATION_HOOK_NAME = re.compile(r"^use((?:Log|Sign)_?(?:In|Out))$")
+
+
+# The last path segment of a sign-in (sign-out) URL: /auth/login, /api/sign-in, /users/signin ...
+LOGIN_URL = re.compile(r"/(?:log|sign)[-_]?in/?$", re.IGNORECASE)
+LOGOUT_URL = re.compile(r"/(?:log|sign)[-_]?out/?$", re.IGNORECASE)
+URL_ARGUMENT_KINDS = ("string", "template_string")
+# A call that sends a request (not `navigate('/login')` or `router.push('/login')`, which only move).
+REQUEST_CALLEE = re.compile(r"(?:^|\.)(?:fetch|axios|ajax|request|post|get|put|patch|delete)$")
+
+
+def find_request_functions(tree: ProjectTree, app: SpaApp, url_pattern: re.Pattern[str]) -> list[AuthFunction]:
+    """Functions of any name whose own body (not a nested function's) sends a request to a URL
+    matching `url_pattern` as its first argument: `api.post("/auth/login", ...)`, `fetch('/api/login')`.
+
+    The fallback when no function is named like login/logout: a component's `submit` handler is
+    where that app signs in, and its success path is found like a named login's."""
+    found: dict[tuple[str, int], AuthFunction] = {}
+    for path in tree.glob(*source_suffixes(), under=app.source_dir):
+        if "intercom" in path.lower() or ".spec." in path or ".test." in path:
+            continue
+        for text, offset, language in scripts(tree.text(path), path):
+            if not re.search(r"(?i)(log|sign)[-_]?(out|in)", text):
+                continue
+            for call in parse(text, language).find_all(kind="call_expression"):
+                if not REQUEST_CALLEE.search(field_text(call, "function") or ""):
+                    continue
+                arguments = call.field("arguments")
+                first = next((c for c in arguments.children() if c.kind() not in ("(", ")", ",", "comment")), None) if arguments else None
+                if first is None or first.kind() not in URL_ARGUMENT_KINDS or not url_pattern.search(first.text().strip("'\"`")):
+                    continue
+                function = _enclosing_function(call)
+                if function is None:
+                    continue
+                name, body = _named_body(function)
+                if name and body is not None:
+                    found.setdefault((path, body.range().start.index), AuthFunction(path, name, body, offset))
+    return list(found.values())
+
+
+def _enclosing_function(node: SgNode) -> SgNode | None:
+    """The declaration (function, method, `const name = () => {}`, object member, class field) of the
+    innermost function around `node`; None when that function is anonymous (a callback)."""
+    for ancestor in node.ancestors():
+        kind = ancestor.kind()
+        if kind in ("function_declaration", "method_definition"):
+            return ancestor
+        if kind in FUNCTION_VALUE_KINDS:
+            holder = ancestor.parent()
+            if holder is not None and holder.kind() in ("variable_declarator", "pair", "public_field_definition", "field_definition"):
+                return holder
+            return None
+    return None
 
 
 def _hook_of(name: str, pattern: re.Pattern[str]) -> bool:
@@ -123,9 +181,18 @@ def _named_body(node: SgNode) -> tuple[str | None, SgNode | None]:
     return key.text().strip("'\""), body if body is not None and body.kind() == "statement_block" else None
 
 
+# Imports that only server code can make (Next.js refuses them in a client component): a module that
+# reads the request's cookies through `next/headers`, or is marked `server-only`, runs on the server.
+SERVER_ONLY_IMPORT = re.compile(r"""^\s*import\b[^;]*?['"](?:next/headers|server-only)['"]""", re.M)
+
+
 def is_server_module(tree: ProjectTree, path: str) -> bool:
-    """A module whose first statement is 'use server': its functions are Server Actions."""
-    return re.match(r"""\s*(//[^\n]*\n\s*|/\*.*?\*/\s*)*['"]use server['"]""", tree.text(path), re.S) is not None
+    """A module whose first statement is 'use server' (its functions are Server Actions), or one that
+    imports server-only modules (`next/headers`, `server-only`): a hook there would run on the server."""
+    text = tree.text(path)
+    if re.match(r"""\s*(//[^\n]*\n\s*|/\*.*?\*/\s*)*['"]use server['"]""", text, re.S) is not None:
+        return True
+    return SERVER_ONLY_IMPORT.search(text) is not None
 
 
 def without_delegates(candidates: list[AuthFunction], pattern: re.Pattern[str]) -> list[AuthFunction]:

@@ -11,10 +11,15 @@ from intercom_wizard.edits import indent_unit, indentation_at, line_start, parse
 from intercom_wizard.errors import WizardError
 from intercom_wizard.integrations.base import PlanContext
 from intercom_wizard.integrations.frontends.spa_common.auth_functions import (
+    LOGIN_HANDLER_NAME,
     LOGIN_NAME,
+    LOGIN_URL,
+    LOGOUT_HANDLER_NAME,
     LOGOUT_NAME,
+    LOGOUT_URL,
     AuthFunction,
     find_auth_functions,
+    find_request_functions,
     is_server_module,
     without_delegates,
     without_unused,
@@ -46,9 +51,16 @@ def wire_auth_hooks(context: PlanContext, app: SpaApp, core_path: str, *, likely
     if context.anonymous_only:
         return  # no sign-in to hook into
     calls: dict[str, list[tuple[str, AuthFunction | TokenWrite, str]]] = {}
-    for hook, pattern, position in (("intercomLogout", LOGOUT_NAME, "first"), ("intercomLogin", LOGIN_NAME, "last")):
+    actions = (("intercomLogout", LOGOUT_NAME, LOGOUT_HANDLER_NAME, LOGOUT_URL, "first"), ("intercomLogin", LOGIN_NAME, LOGIN_HANDLER_NAME, LOGIN_URL, "last"))
+    for hook, pattern, handler, url, position in actions:
         call = hook_call(context.tree, likely_file, hook)
         found_functions = [f for f in find_auth_functions(context.tree, app, pattern) if not is_server_module(context.tree, f.file)]
+        if not found_functions:
+            # No function named like it: a component's handler for it (handleSignOut), else the
+            # functions that send the sign-in (sign-out) request themselves.
+            found_functions = [f for f in find_auth_functions(context.tree, app, handler) if not is_server_module(context.tree, f.file)]
+        if not found_functions:
+            found_functions = [f for f in find_request_functions(context.tree, app, url) if not is_server_module(context.tree, f.file)]
         candidates = without_unused(context.tree, app, without_delegates(found_functions, pattern))
         problem = None
         if len(candidates) == 1 and position == "last":
