@@ -244,7 +244,9 @@ class ProjectTree:
             except NotPlainFile:
                 pass  # a FIFO, device, folder or oversized file: the checks below refuse it in their words
             except OSError as exc:
-                if exc.errno != errno.ELOOP:  # ELOOP: the file is a link (O_NOFOLLOW), resolved below
+                # ELOOP: the file is a link (O_NOFOLLOW), resolved below; ENXIO: open() of a socket, which
+                # the checks below refuse by its kind rather than as "No such device or address".
+                if exc.errno not in (errno.ELOOP, errno.ENXIO):
                     raise BadInput(f"Cannot read {relative}: {exc.strerror or exc}.") from None
         path, info = self._real_stat(relative)
         if not stat.S_ISREG(info.st_mode) and special_kind(info.st_mode) is not None:
