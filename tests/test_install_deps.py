@@ -152,16 +152,6 @@ def test_the_nearest_environment_of_the_app_decides(tmp_path, monkeypatch):
     assert packages.plan_installs(tmp_path, toml)[0].shown == "poetry lock --no-update && poetry install"
 
 
-def test_pnpm_installs_the_changed_manifest_under_ci(tmp_path, monkeypatch):
-    """pnpm defaults to --frozen-lockfile when CI is set, and refuses the lockfile the new dependency made
-    outdated (turbo-next-express in the corpus scorer): the job asks for the lockfile to be updated."""
-    monkeypatch.setenv("CI", "1")
-    sdk = [DependencyChange("npm", "@intercom/messenger-js-sdk", "^0.0.20", "apps/web/package.json", "pnpm")]
-    [job] = packages.plan_installs(tmp_path, sdk)
-    assert job.commands == (("pnpm", "install", "--no-frozen-lockfile"),)
-    assert job.shown == "cd apps/web && pnpm install --no-frozen-lockfile"
-
-
 # -- Ruby -----------------------------------------------------------------------------------------
 
 
