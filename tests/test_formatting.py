@@ -246,7 +246,7 @@ def test_style_follows_prettier_config_then_the_code(tmp_path):
     tree = ProjectTree(tmp_path)
     assert infer_js_style(tree, "src/new.ts") == JsStyle(quote='"', semicolons=True, indent="    ")
     (tmp_path / "package.json").write_text('{"prettier": {"semi": false, "singleQuote": true, "useTabs": true}}\n')
-    assert infer_js_style(ProjectTree(tmp_path), "src/new.ts") == JsStyle(quote="'", semicolons=False, indent="\t", trailing_commas="all", commas_configured=True)
+    assert infer_js_style(ProjectTree(tmp_path), "src/new.ts") == JsStyle(quote="'", semicolons=False, indent="\t", trailing_commas="all", commas_configured=True, print_width=80)
 
 
 def test_restyle_keeps_strings_and_template_literals(tmp_path):
