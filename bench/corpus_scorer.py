@@ -9,10 +9,12 @@ import os
 import re
 import secrets
 import shutil
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from corpus_copies import DEFAULT_GENERATED, compare_snapshots, copy_app, git_commit_all, is_workspace_root, snapshot
+from corpus_lock import LOCK_NAME, ScoringLock
 from corpus_processes import RunningServices, _json_tail, run, verify_supports_user_option, wizard_argv
 from corpus_results import CHECKS, AppResult, StageResult, Status, one_line
 from corpus_sheets import Sheet
@@ -58,19 +60,16 @@ class Scorer(ServeAndVerify):
             result.skip_rest(f"no checkout at {source}")
             return result
         (self.work / sheet.name).mkdir(parents=True, exist_ok=True)
-        lock = self.work / sheet.name / "scoring.lock"
-        try:
-            # Two scorer runs (two people, or a background run) must not share one fresh copy.
-            descriptor = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            result.skip_rest(f"another scorer run holds {lock}")
-            return result
-        os.write(descriptor, str(os.getpid()).encode())
-        os.close(descriptor)
+        # Two scorer runs (two people, or a background run) must not share one fresh copy: LockHeld
+        # (corpus_lock.py) goes to the caller, which keeps that app's saved results as they are.
+        lock = ScoringLock.acquire(self.work / sheet.name / LOCK_NAME)
+        if lock.taken_over:
+            print(f"   {lock.taken_over}", file=sys.stderr, flush=True)
+            result.notes.append(lock.taken_over)
         try:
             return self._score(sheet, result, source)
         finally:
-            lock.unlink(missing_ok=True)
+            lock.release()
 
     def _score(self, sheet: Sheet, result: AppResult, source: Path) -> AppResult:
         # The copy keeps the checkout's folder name: npm names a package without "name" after its
