@@ -17,7 +17,7 @@ from corpus_copies import DEFAULT_GENERATED, compare_snapshots, copy_app, git_co
 from corpus_lock import LOCK_NAME, ScoringLock
 from corpus_processes import RunningServices, _json_tail, run, verify_supports_user_option, wizard_argv
 from corpus_results import CHECKS, AppResult, StageResult, Status, one_line
-from corpus_sheets import Sheet
+from corpus_sheets import SEED_AFTER_CHECKS, SEED_BEFORE_CHECKS, Sheet
 from corpus_touched import TouchedCheck, TouchedCount, named_files, planned_files
 from corpus_verify_stages import ServeAndVerify
 
@@ -89,19 +89,22 @@ class Scorer(ServeAndVerify):
         else:
             root = copies / source.resolve().name
             copy_app(source, root)
-        for check in CHECKS:
-            self._check(result, sheet, root, logs, env, check, "before", deps_ready)
         services = RunningServices()
         patched = False
         try:
             # The services (a database) are up for the seed and stay up until verify is done.
             if not self.fast and sheet.start and not sheet.not_run_here:
                 services.start(sheet, root, logs, env)
-            seed = sheet.commands.get("seed")
-            if seed and deps_ready and not services.problem:
-                ran = run(seed, root, logs / "seed.log", env=env, timeout=sheet.timeout)
-                if ran.code != 0:
-                    result.notes.append(f"seeding failed: {ran.last_line()}")
+            # The seed prepares the app (its .env, database, users, the edits that point it at
+            # 127.0.0.1): by default before the checks, so the build before the install builds the
+            # same app as the one after it; `seed_order = "after-checks"` for a seed that needs the
+            # build's output.
+            if sheet.seed_order == SEED_BEFORE_CHECKS:
+                self._seed(result, sheet, root, logs, env, deps_ready, services)
+            for check in CHECKS:
+                self._check(result, sheet, root, logs, env, check, "before", deps_ready)
+            if sheet.seed_order == SEED_AFTER_CHECKS:
+                self._seed(result, sheet, root, logs, env, deps_ready, services)
             git_commit_all(root)
             generated = (*DEFAULT_GENERATED, *sheet.ignore)
             baseline = snapshot(root, generated)
@@ -137,6 +140,13 @@ class Scorer(ServeAndVerify):
         for outcome in result.stages.values():
             outcome.reason = outcome.reason.replace(f"{root}/", "").replace(str(root), ".")
         return result
+
+    def _seed(self, result: AppResult, sheet: Sheet, root: Path, logs: Path, env: dict[str, str], deps_ready: bool, services: RunningServices) -> None:
+        seed = sheet.commands.get("seed")
+        if seed and deps_ready and not services.problem:
+            ran = run(seed, root, logs / "seed.log", env=env, timeout=sheet.timeout)
+            if ran.code != 0:
+                result.notes.append(f"seeding failed: {ran.last_line()}")
 
     def _dependencies(self, result: AppResult, sheet: Sheet, source: Path, logs: Path, env: dict[str, str]) -> bool:
         """Install the app's dependencies once, in the checkout itself (a stamp records the command)."""
