@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from corpus_results import strip_ansi
 from corpus_sheets import Sheet
 
 
@@ -47,7 +48,8 @@ def run(command: Sequence[str] | str, cwd: Path, log: Path, *, env: dict[str, st
         except subprocess.TimeoutExpired:
             stop_group(process)
             code = None
-    output = log.read_text(encoding="utf-8", errors="replace")
+    # The log keeps what the command printed; what the scorer reads from it has no escape sequences.
+    output = strip_ansi(log.read_text(encoding="utf-8", errors="replace"))
     return Ran(code, output, time.monotonic() - started)
 
 

@@ -42,6 +42,9 @@ class Scorer(ServeAndVerify):
 
     def env(self, sheet: Sheet) -> dict[str, str]:
         env = dict(os.environ)
+        # No colours from the app's tools (or the wizard): their escape codes would land in the
+        # failure reasons (they are stripped there too). A sheet's start.env may still set these.
+        env.update(NO_COLOR="1", FORCE_COLOR="0")
         env.update(sheet.env)
         env[SECRET_ENV] = self.secret
         env.setdefault("CI", "1")
