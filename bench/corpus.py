@@ -29,14 +29,19 @@ from typing import Any
 # The scorer's parts, imported here too so that `import corpus` (the tests, the integrator's
 # `corpus.update_markdown(text, results)`) reaches all of them through this one module.
 from corpus_copies import (
+    ABSENT,
     DEFAULT_GENERATED,
     GIT_IDENTITY,
     compare_snapshots,
     copy_app,
+    dependency_folders,
     git_commit_all,
+    is_dependency_folder,
     is_workspace_root,
+    left_out,
     relink_outside_links,
     snapshot,
+    touched_states,
 )
 from corpus_lock import LOCK_NAME, LockHeld, ScoringLock, parse_owner
 from corpus_processes import Ran, RunningServices, _json_tail, port_open, run, stop_group, wizard_argv
@@ -56,6 +61,7 @@ from corpus_results import (
     Status,
     app_from_json,
     one_line,
+    strip_ansi,
 )
 from corpus_scoreboard import (
     COLUMNS,
@@ -93,6 +99,7 @@ DEFAULT_ROOT = Path("/work/scratch/corpus")
 EXIT_HELD = 3
 
 __all__ = [
+    "ABSENT", "dependency_folders", "is_dependency_folder", "left_out", "touched_states", "strip_ansi",
     "AFTER_MANUAL", "AFTER_MANUAL_PREFIX", "EXIT_HELD", "LOCK_NAME", "LockHeld", "ScoringLock", "parse_owner", "CHECKS", "COLUMNS", "DEFAULT_GENERATED", "DEFAULT_ROOT", "DEFAULT_WORKSPACE",
     "GIT_IDENTITY", "HEADER", "INCOMPLETE_PREFIX", "LOOPBACK_PRELOAD", "NO_PAGES", "NO_SERVER", "NO_SIGN_IN",
     "NOT_RUN_HERE", "OFFLINE_NO", "SECRET_ENV", "STAGES", "TABLE_BEGIN", "TABLE_END", "WIZARD_RECEIPT", "AppResult",

@@ -5,6 +5,7 @@ the byte check (docs/corpus.md says what each stage passes on)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -13,7 +14,17 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from corpus_copies import DEFAULT_GENERATED, compare_snapshots, copy_app, git_commit_all, is_workspace_root, snapshot
+from corpus_copies import (
+    ABSENT,
+    DEFAULT_GENERATED,
+    compare_snapshots,
+    copy_app,
+    git_commit_all,
+    is_workspace_root,
+    left_out,
+    snapshot,
+    touched_states,
+)
 from corpus_lock import LOCK_NAME, ScoringLock
 from corpus_processes import RunningServices, _json_tail, run, verify_supports_user_option, wizard_argv
 from corpus_results import CHECKS, AppResult, StageResult, Status, one_line
@@ -117,7 +128,11 @@ class Scorer(ServeAndVerify):
             if sheet.touched and not self.fast:
                 result.touched = [self._touched_count(check, [path for path in planned if check.applies_to(path)], root, logs, env, "before")
                                   for check in sheet.touched]
+            # The files the wizard writes where the snapshot does not look (a build or dependency folder)
+            # are compared on their own: the byte check covers the app's files plus what the wizard touched.
+            outside = touched_states(root, [path for path in planned if left_out(root, path, generated)])
             installed = self._install(result, sheet, root, logs, env, run_package_manager=deps_ready)
+            outside |= {path: ABSENT for path in _receipt_created(root) if path not in outside and left_out(root, path, generated)}
             for check in CHECKS:
                 if installed:
                     self._check(result, sheet, root, logs, env, check, "after", deps_ready)
@@ -138,7 +153,7 @@ class Scorer(ServeAndVerify):
                 result.record(stage, "skip", "no server running")
         if patched and not self._revert_manual_steps(result, sheet, root, logs, env):
             installed = False  # uninstall over the app's own edits would prove nothing: recorded as failed above
-        self._uninstall(result, root, logs, env, baseline, generated, installed, run_package_manager=deps_ready)
+        self._uninstall(result, root, logs, env, baseline, generated, installed, run_package_manager=deps_ready, outside=outside)
         result.skip_rest("not run")
         for outcome in result.stages.values():
             outcome.reason = outcome.reason.replace(f"{root}/", "").replace(str(root), ".")
@@ -299,7 +314,8 @@ class Scorer(ServeAndVerify):
             result.stages["install"] = StageResult("fail", "the identity secret appeared in the wizard's output", result.stages["install"].seconds)
         return applied
 
-    def _uninstall(self, result: AppResult, root: Path, logs: Path, env: dict[str, str], baseline: dict[str, str], generated: Sequence[str], installed: bool, *, run_package_manager: bool) -> None:
+    def _uninstall(self, result: AppResult, root: Path, logs: Path, env: dict[str, str], baseline: dict[str, str], generated: Sequence[str], installed: bool, *,
+                   run_package_manager: bool, outside: dict[str, str] | None = None) -> None:
         if "uninstall" in result.stages:
             return
         if not installed:
@@ -311,11 +327,22 @@ class Scorer(ServeAndVerify):
             result.record("uninstall", "fail", f"exit {ran.code}: {ran.last_line()}", ran.seconds)
             return
         differences = compare_snapshots(baseline, snapshot(root, generated))
+        if outside:
+            differences += compare_snapshots(outside, touched_states(root, outside))
         if differences:
             more = f" (+{len(differences) - 3} more)" if len(differences) > 3 else ""
             result.record("uninstall", "fail", "not byte-identical: " + ", ".join(differences[:3]) + more, ran.seconds)
         else:
             result.record("uninstall", "pass", "byte-identical", ran.seconds)
+
+
+def _receipt_created(root: Path) -> list[str]:
+    """The files the install's receipt says it created (none when there is no readable receipt)."""
+    try:
+        created = json.loads((root / WIZARD_RECEIPT).read_text(encoding="utf-8")).get("created", {})
+    except (OSError, ValueError, AttributeError):
+        return []
+    return sorted(path for path in created if isinstance(path, str)) if isinstance(created, dict) else []
 
 
 def _names_existing_file(root: Path, name: str) -> bool:
