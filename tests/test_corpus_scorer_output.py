@@ -47,3 +47,19 @@ def test_results_saved_with_escape_codes_lose_them_on_the_scoreboard(tmp_path: P
     assert app.stages["lint_before"].reason == "10:14  Error: x"
     assert app.notes == ["warn"] and app.manual_steps == ["a.js: do"]
     assert corpus.one_line("\x1b[2K\x1b[1G\x1b[32m✓\x1b[39m built\r\n") == "✓ built"
+
+
+def test_a_reason_is_the_line_that_says_what_failed_not_a_summary_or_a_header() -> None:
+    eslint = ("$ npx eslint src\n/app/src/a.tsx\n  6:1  error  File name \"A.tsx\" is not kebab-case  check-file/filename-naming-convention\n"
+              "  9:1  error  `@/b` import should occur before import of `@/c`  import/order\n\n✖ 2 problems (2 errors, 0 warnings)\n"
+              "  1 error and 0 warnings potentially fixable with the `--fix` option.\n")
+    assert corpus.Ran(1, eslint, 0).last_line() == "9:1  error  `@/b` import should occur before import of `@/c`  import/order"
+    fonts = ("Failed to compile.\n\nsrc/app/layout.tsx\n`next/font` error:\nFailed to fetch `Inter` from Google Fonts.\n\n"
+             "> Build failed because of webpack errors\n ELIFECYCLE  Command failed with exit code 1.\n")
+    assert corpus.Ran(1, fonts, 0).last_line() == "`next/font` error: Failed to fetch `Inter` from Google Fonts."
+    tsc = "src/x.ts(3,1): error TS2304: Cannot find name 'y'.\n\nFound 1 error in src/x.ts:3\n"
+    assert corpus.Ran(1, tsc, 0).last_line() == "src/x.ts(3,1): error TS2304: Cannot find name 'y'."
+    # Nothing but wrappers: the last of them still says something.
+    wrapped = "@app/api:lint: ERROR: command finished with error: exited (2)\n ERROR  run failed: command  exited (2)\n"
+    assert corpus.Ran(1, wrapped, 0).last_line() == "@app/api:lint: ERROR: command finished with error: exited (2)"
+    assert corpus.Ran(1, "done\n", 0).last_line() == "done"
