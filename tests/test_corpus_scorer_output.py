@@ -21,7 +21,7 @@ def test_failure_reasons_carry_no_escape_codes_and_tools_are_asked_for_no_colour
     (tmp_path / "sheets").mkdir()
     (tmp_path / "sheets" / "coloured.toml").write_text(
         'repo = "me/coloured"\ncommit = "0"\nframework = "html"\n'
-        '[wizard]\noptions = ["--frontend", "html", "--backend", "none", "--insecure"]\n'
+        '[wizard]\noptions = ["--frontend", "html", "--backend", "none", "--insecure", "--endpoint", "no-slash"]\n'
         f"[commands]\ndeps = \"true\"\nbuild = '''{COLOURED_BUILD}'''\n"
     )
     results, document = tmp_path / "results.json", tmp_path / "corpus.md"
@@ -37,6 +37,10 @@ def test_failure_reasons_carry_no_escape_codes_and_tools_are_asked_for_no_colour
     assert "\x1b" not in document.read_text()
     # The log keeps the command's own bytes.
     assert "\x1b[31m" in (tmp_path / "runs" / "coloured" / "logs" / "build_before.log").read_text()
+    # The wizard (Rich) is not given FORCE_COLOR=0, which Rich takes for a terminal: its error is plain.
+    install_log = (tmp_path / "runs" / "coloured" / "logs" / "install.log").read_text()
+    assert "error:" in install_log and "\x1b" not in install_log
+    assert app["stages"]["install"]["status"] == "fail" and app["stages"]["install"]["reason"].startswith("exit 2: error:")
 
 
 def test_results_saved_with_escape_codes_lose_them_on_the_scoreboard(tmp_path: Path) -> None:
