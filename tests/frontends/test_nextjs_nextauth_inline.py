@@ -104,6 +104,15 @@ def test_app_router_handler_shape_with_its_own_secret_variable_and_a_jwt_callbac
     assert "await getToken({ req: request, secret: process.env.AUTH_SIGNING_SECRET });" in files["app/api/intercom-jwt/route.ts"]
 
 
+def test_options_declared_in_the_route_but_not_exported(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    root = copy_app(FIXTURE, tmp_path, commit=False)
+    _with_config(root, "export default NextAuth({", "const options: NextAuthOptions = {")
+    _with_config(root, "  pages: { signIn: '/login' },\n});\n", "  pages: { signIn: '/login' },\n};\n\nexport default NextAuth(options);\n")
+    _with_config(root, "import NextAuth from 'next-auth';", "import NextAuth, { type NextAuthOptions } from 'next-auth';")
+    _, files = install_and_check_uninstall(cli, root, exit_code=0)
+    assert "await getToken({ req: request, secret: process.env.NEXTAUTH_SECRET });" in files["app/api/intercom-jwt/route.ts"]
+
+
 @pytest.mark.parametrize(
     ("old", "new", "why"),
     [

@@ -1,6 +1,6 @@
 """NextAuth v4 configured inline — `export default NextAuth({ ... })` in `pages/api/auth/[...nextauth]`,
 or `const handler = NextAuth({ ... }); export { handler as GET, handler as POST }` in
-`app/api/auth/[...nextauth]/route` — and its client calls `signIn`/`signOut` from `next-auth/react`.
+`app/api/auth/[...nextauth]/route`, or an options object declared in that route and not exported — and its client calls `signIn`/`signOut` from `next-auth/react`.
 
 With no exported `authOptions` the token endpoint cannot call `getServerSession(authOptions)`, but
 NextAuth v4 offers `getToken({ req, secret })` from `next-auth/jwt` for exactly this: it decodes the
@@ -89,6 +89,20 @@ def _inline_object(root: SgNode) -> SgNode | None:
         values = [c for c in arguments.children() if c.kind() not in ("(", ")", ",", "comment")] if arguments else []
         if len(values) == 1 and values[0].kind() == "object":
             return values[0]
+        if len(values) == 1 and values[0].kind() == "identifier":
+            return _declared_object(root, values[0].text())  # `const options = {...}` kept in the route, not exported
+    return None
+
+
+def _declared_object(root: SgNode, name: str) -> SgNode | None:
+    """The object literal a module-level `const name = {...}` (typed, or `satisfies ...`) declares."""
+    for declarator in root.find_all(kind="variable_declarator"):
+        value = declarator.field("value")
+        if field_text(declarator, "name") != name or value is None:
+            continue
+        if value.kind() in ("satisfies_expression", "as_expression"):
+            value = value.child(0)
+        return value if value is not None and value.kind() == "object" else None
     return None
 
 
