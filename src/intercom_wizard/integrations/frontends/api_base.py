@@ -11,7 +11,9 @@ call uses, or a `${API_URL}...` template in a module that sends the requests: a 
 link); when several bases do, the one the authenticated calls use wins, else none is chosen.
 An absolute URL written as a literal (`axios.create({ baseURL: "http://localhost:5000/api",
 withCredentials: true })`) counts too when the client sending to it is authenticated: the core
-builds its token URL on that same literal.
+builds its token URL on that same literal. So does a whole request URL written out in an
+authenticated call (`fetch("http://localhost:8000/api/login/", { credentials: "include" })`,
+`this.http.post('http://localhost:3030/api/login', body, { withCredentials: true })`): its origin.
 """
 
 import posixpath
@@ -37,6 +39,9 @@ ENV_IMPORT = re.compile(r"""import\s*\{[^}]*\benv\b[^}]*\}\s*from\s*['"]""")
 SENDS_REQUESTS = re.compile(r"\bfetch\(|\baxios\b|\bhttp(?:Batch(?:Stream)?)?Link\(")
 # An absolute URL literal: a string (or a template without substitutions) starting with http(s)://.
 URL_LITERAL = re.compile(r"""(['"`])(https?://[^'"`$\s]+)\1""")
+URL_ORIGIN = re.compile(r"https?://[^/?#]+")
+# A request sent by fetch, axios or an HTTP client's method (Angular's HttpClient, an axios instance).
+REQUEST_CALL = r"(?:\bfetch|\baxios(?:\.\w+)?|\.(?:get|post|put|patch|delete|request)(?:<[^>]*>)?)"
 ANGULAR_ENVIRONMENT_IMPORT = re.compile(r"""import\s*\{[^}]*\benvironment\b[^}]*\}\s*from\s*['"]([^'"]*environments/environment)['"]""")
 
 
@@ -81,8 +86,19 @@ def _literal_bases(text: str) -> dict[str, str]:
             rf"(?:const|let|var)\s+(\w+)\s*(?::\s*\w+\s*)?=\s*{re.escape(written)}", text
         )
         if used is not None and (used.lastindex is None or _used_as_base(text, used.group(1))):
-            found[written] = "'" + match.group(2).replace("\\", "\\\\").replace("'", "\\'") + "'"
+            found[written] = _core_literal(match.group(2))
+        elif re.search(rf"{REQUEST_CALL}\(\s*{re.escape(written)}", text):
+            # A whole request URL written out in an authenticated call (`this.http.post('http://host:3030/api/login',
+            # body, { withCredentials: true })`, `fetch("http://host:8000/api/login/", { credentials: "include" })`):
+            # the API's origin is the base, since the core's token path is absolute.
+            origin = URL_ORIGIN.match(match.group(2))
+            if origin is not None:
+                found[written] = _core_literal(origin.group(0))
     return found
+
+
+def _core_literal(url: str) -> str:
+    return "'" + url.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def _expressions(text: str) -> dict[str, str]:
