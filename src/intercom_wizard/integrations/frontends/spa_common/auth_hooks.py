@@ -23,6 +23,7 @@ from intercom_wizard.integrations.frontends.spa_common.auth_functions import (
     find_request_functions,
     is_server_module,
     without_delegates,
+    without_store_mutations,
     without_unused,
 )
 from intercom_wizard.integrations.frontends.spa_common.core import SpaApp, import_path
@@ -75,7 +76,7 @@ def wire_auth_hooks(
             continue
         if not found_functions:
             found_functions = [f for f in find_request_functions(context.tree, app, url) if not is_server_module(context.tree, f.file)]
-        candidates = without_unused(context.tree, app, without_delegates(found_functions, pattern))
+        candidates = without_unused(context.tree, app, without_delegates(without_store_mutations(found_functions), pattern))
         problem = None
         if len(candidates) == 1 and position == "last":
             problem = _success_problem(context, candidates[0])
