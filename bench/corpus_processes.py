@@ -27,6 +27,7 @@ SUMMARY_LINE = re.compile(
     r"^✖?\s*\d+ problems? \(\d+ errors?|\d+ errors? and \d+ warnings? potentially fixable|^Found \d+ errors?\b"
     r"|command finished with error|ERROR\s+run failed|ELIFECYCLE|Command failed with exit code|^npm ERR! (?:A complete log|code|errno|Lifecycle|Exit status|Failed at|This is probably|path|command)"
     r"|^error Command failed|Build error occurred|^at \S|ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL"
+    r"|^The last overload gave the following error"  # tsc's continuation under "error TS2769: No overload matches this call."
 )
 # A line whose message is on the next line (next's "`next/font` error:", "Error: next/font: error:").
 HEADER_LINE = re.compile(r"\berror:$", re.IGNORECASE)

@@ -61,8 +61,9 @@ def test_a_reason_is_the_line_that_says_what_failed_not_a_summary_or_a_header() 
     fonts = ("Failed to compile.\n\nsrc/app/layout.tsx\n`next/font` error:\nFailed to fetch `Inter` from Google Fonts.\n\n"
              "> Build failed because of webpack errors\n ELIFECYCLE  Command failed with exit code 1.\n")
     assert corpus.Ran(1, fonts, 0).last_line() == "`next/font` error: Failed to fetch `Inter` from Google Fonts."
-    tsc = "src/x.ts(3,1): error TS2304: Cannot find name 'y'.\n\nFound 1 error in src/x.ts:3\n"
-    assert corpus.Ran(1, tsc, 0).last_line() == "src/x.ts(3,1): error TS2304: Cannot find name 'y'."
+    tsc = ("src/x.ts(3,1): error TS2304: Cannot find name 'y'.\nsrc/r.ts(9,2): error TS2769: No overload matches this call.\n"
+           "  The last overload gave the following error.\n    Argument of type 'x' is not assignable.\n\nFound 2 errors in 2 files.\n")
+    assert corpus.Ran(1, tsc, 0).last_line() == "src/r.ts(9,2): error TS2769: No overload matches this call."
     # Nothing but wrappers: the last of them still says something.
     wrapped = "@app/api:lint: ERROR: command finished with error: exited (2)\n ERROR  run failed: command  exited (2)\n"
     assert corpus.Ran(1, wrapped, 0).last_line() == "@app/api:lint: ERROR: command finished with error: exited (2)"
