@@ -139,6 +139,67 @@ def test_install_into_the_bulletproof_shape_keeps_its_lint_clean(tmp_path, cli, 
     assert snapshot(root) == before
 
 
+NEXT_LAYOUT = """import { Inter } from 'next/font/google';
+
+import { AppProvider } from '@/app/provider';
+import { siteName } from '@/lib/site';
+
+import '@/styles/globals.css';
+
+const inter = Inter({ subsets: ['latin'] });
+
+export default function RootLayout({ children }) {
+  return (
+    <html lang="en">
+      <body className={inter.className}>
+        <AppProvider>{children}</AppProvider>
+        <footer>{siteName}</footer>
+      </body>
+    </html>
+  );
+}
+"""
+NEXT_APP = {
+    "package.json": json.dumps({"name": "next-shape", "private": True, "dependencies": {"next": "14.2.3", "react": "^18.3.1", "react-dom": "^18.3.1"}}),
+    ".gitignore": "node_modules\n",
+    "jsconfig.json": APP["jsconfig.json"],
+    "src/app/layout.jsx": NEXT_LAYOUT,
+    "src/app/page.jsx": "export default function Page() {\n  return <h1>Hello</h1>;\n}\n",
+    "src/app/provider.jsx": "'use client';\n\nexport function AppProvider({ children }) {\n  return children;\n}\n",
+    "src/lib/site.js": "export const siteName = 'Shape';\n",
+    "src/styles/globals.css": "body {\n  margin: 0;\n}\n",
+}
+
+
+def test_the_next_layout_import_joins_its_group_without_an_empty_line(tmp_path, cli, lint_packages):
+    """nextjs-app's root layout: `@/` imports, then a blank line and a side-effect CSS import."""
+    root = tmp_path / "next"
+    for name, text in {**NEXT_APP, "eslint.config.js": CONFIGS["resolver"]}.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    (root / "node_modules").symlink_to(lint_packages, target_is_directory=True)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "app")
+    assert _eslint(root) == (0, [])
+    before = snapshot(root)
+
+    result = install_quietly(cli, root)
+    assert result.exit_code == 0, result.output  # no sign-in anywhere: anonymous-only
+    assert (
+        (root / "src/app/layout.jsx")
+        .read_text()
+        .startswith(
+            "import { Inter } from 'next/font/google';\n\nimport { AppProvider } from '@/app/provider';\n"
+            "import IntercomMessenger from '@/components/intercom-messenger';\nimport { siteName } from '@/lib/site';\n\n"
+            "import '@/styles/globals.css';\n"
+        )
+    )
+    assert _eslint(root) == (0, [])
+    assert cli("uninstall", str(root), "--yes").exit_code == 0
+    assert snapshot(root) == before
+
+
 def test_the_kebab_case_rule_is_real(tmp_path, lint_packages):
     """The control: the same config rejects the PascalCase name the wizard used to write."""
     root = _app(tmp_path / "app", CONFIGS["resolver"], lint_packages)
