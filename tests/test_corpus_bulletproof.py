@@ -133,6 +133,9 @@ def test_install_into_the_bulletproof_shape_keeps_its_lint_clean(tmp_path, cli, 
         )
     )
     assert _eslint(root) == (0, [])
+    installed = snapshot(root)
+    again = install_quietly(cli, root)  # the second plan names the file the same way: nothing to do
+    assert "Nothing to do" in again.stderr and snapshot(root) == installed, again.stderr
 
     removed = cli("uninstall", str(root), "--yes")
     assert removed.exit_code == 0, removed.output
