@@ -23,6 +23,7 @@ ESLINT_FILES = (
     "eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts", ".eslintrc", ".eslintrc.js",
     ".eslintrc.cjs", ".eslintrc.json", ".eslintrc.yaml", ".eslintrc.yml",
 )
+BIOME_FILES = ("biome.json", "biome.jsonc")
 
 
 def folders_up(path: str) -> list[str]:

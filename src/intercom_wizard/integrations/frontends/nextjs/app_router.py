@@ -77,6 +77,7 @@ def _app_route(context: PlanContext, app: NextApp) -> None:
         {**lookup.choices, "request": per_request},
         next_server_import=_next_server_import(connection=per_request == "connection", next_response=response == "NextResponse"),
         auth_module=lookup.module,
+        nextauth_secret=lookup.secret,
         response=response,
     )
     content = language(source, app)
