@@ -33,6 +33,9 @@ AUTH_MIDDLEWARE = (
     "$APP.use(expressjwt($$$))",
     "$APP.use(expressjwt($$$).unless($$$))",
 )
+# The app's own CORS middleware for its single-page front end on another origin: a route mounted above
+# it answers without Access-Control-Allow-Origin, so the browser hides the token from the page.
+CORS_MIDDLEWARE = ("$APP.use(cors($$$))",)
 
 
 @dataclass(frozen=True)
@@ -211,8 +214,9 @@ def _mount(context: PlanContext, detection: Detection[ExpressDetails], jwt_helpe
 
 def _after_session_middleware(root: SgNode, app_var: str, language: str = "javascript", extra: list[SgNode] | None = None) -> SgNode | None:
     """The last top-level statement that installs session (or passport, or express-jwt, also through
-    the app's own helper: `extra`) middleware, else the app's creation."""
-    candidates = [match for pattern in AUTH_MIDDLEWARE for match in root.find_all(pattern=pattern.replace("$APP", app_var))]
+    the app's own helper: `extra`) or app-wide CORS middleware, else the app's creation."""
+    patterns = (*AUTH_MIDDLEWARE, *CORS_MIDDLEWARE)
+    candidates = [match for pattern in patterns for match in root.find_all(pattern=pattern.replace("$APP", app_var))]
     candidates += extra or []
     if not candidates:
         created = find_creation(root, language)
