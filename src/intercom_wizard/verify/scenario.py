@@ -70,7 +70,11 @@ class Visit:
         # Every request the page itself sends to the token endpoint, tagged with the phase it was sent in
         # (counted when sent: a response may arrive too late to know its step, or never if superseded).
         endpoint = urlsplit(self.options.endpoint_url).path
-        self.page.on("request", lambda request: self._token_request(request) if urlsplit(request.url).path == endpoint else None)
+        self.page.on("request", lambda request: self._token_request(request) if _is_token_path(urlsplit(request.url).path, endpoint) else None)
+        # Where the page itself asks for its token: an SPA whose API lives on another origin or under a
+        # path prefix (VITE_API_URL, environment.apiUrl) builds the URL from that base at run time, so
+        # unless --endpoint gave a whole URL the probes follow the page there.
+        self.page_token_url: str | None = None
         # The Authorization header the page's own token request carried in a phase: a bearer-token app's
         # endpoint answers 401 to the browser's cookies alone, so the probe sends what the page sent.
         self.page_authorization: dict[str, str] = {}
@@ -78,6 +82,8 @@ class Visit:
 
     def _token_request(self, request: Request) -> None:
         self.obs.token_requests.append(self.obs.phase)
+        asked = urlsplit(request.url)
+        self.page_token_url = f"{asked.scheme}://{asked.netloc}{asked.path}"
         if authorization := request.headers.get("authorization"):
             self.page_authorization[self.obs.phase] = authorization
 
@@ -179,6 +185,10 @@ class Visit:
         """GET the token endpoint with this browser's cookies (and the Authorization header the page sent
         in this phase, if any), not following redirects."""
         url = self.options.endpoint_url
+        if self.page_token_url is not None and not self.options.endpoint_is_url:
+            url = self.page_token_url
+            if url != self.options.endpoint_url:
+                self.obs.note(self.obs.phase, f"the page asks for its token at {url} (the app's API base): probed there")
         try:
             headers = {"Accept": "application/json"}
             if authorization := self.page_authorization.get(self.obs.phase):
@@ -380,3 +390,8 @@ def _page_visits(browser: Browser, options: VerifyOptions, obs: Observations) ->
 
     with visit_context(browser, obs) as context:
         run_page_visits(Visit(context, obs))
+
+
+def _is_token_path(path: str, endpoint: str) -> bool:
+    """The token endpoint's path, or the same path below the API base's own prefix (`/v1/api/intercom-jwt`)."""
+    return path == endpoint or path.endswith(endpoint)
