@@ -122,6 +122,8 @@ def _balanced_end(text: str, start: int) -> int:
 
 @dataclass(frozen=True)
 class _Import:
+    """One import statement of a module, with the specifier it imports."""
+
     node: SgNode
     specifier: str
     side_effect: bool

@@ -28,6 +28,8 @@ TEMPLATE_SUFFIXES = (*PAGE_SUFFIXES, ".php")  # Blade templates end in .blade.ph
 
 @dataclass(frozen=True)
 class Navigation:
+    """The client-side navigation libraries the site uses, and its sign-out routes."""
+
     frameworks: tuple[str, ...] = ()
     sign_out_routes: tuple[str, ...] = ()  # the app's GET sign-out routes named unlike /logout (sign_out_routes.py)
 
