@@ -167,3 +167,22 @@ def test_the_full_app_still_has_every_command() -> None:
     assert cli.app_for(["--help"]) is cli.app
     doctor = cli.app_for(["doctor", "--help"]).registered_commands  # registered by now: doctor alone, as it runs
     assert [info.name for info in doctor] == ["doctor"]
+
+
+def test_a_json_dry_run_never_imports_rich(tmp_path) -> None:
+    """cli_output's consoles are made on first use: a `--dry-run --json` that succeeds prints only JSON,
+    so Rich is not imported at all (issue 14); the same run without --json prints through it."""
+    from conftest import FIXTURES
+
+    project = tmp_path / "app"
+    __import__("shutil").copytree(FIXTURES["flask_requirements_app"], project)
+    run = (
+        "import sys\n"
+        f"sys.argv = ['intercom-wizard', 'install', {str(project)!r}, '--workspace-id', 'abc12345', '--dry-run', '--yes'{{json}}]\n"
+        "from intercom_wizard.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass"
+    )
+    as_json = _modules_after(run.format(json=", '--json'"))
+    assert "intercom_wizard.integrations.backends.flask.plan" in as_json, "the install planned"
+    assert _loaded(as_json, "rich") == []
+    assert "rich.console" in _modules_after(run.format(json=""))
