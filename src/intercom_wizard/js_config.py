@@ -8,12 +8,14 @@ treats an unreadable file as no evidence, never as an error.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import posixpath
 import re
 from pathlib import PurePosixPath
 from typing import Any
 
+from intercom_wizard.js_import_order import ImportOrder, order_from_lint
 from intercom_wizard.tree import ProjectTree
 
 PRETTIER_FILES = (".prettierrc", ".prettierrc.json", ".prettierrc.json5", ".prettierrc.yaml", ".prettierrc.yml")
@@ -21,6 +23,7 @@ ESLINT_FILES = (
     "eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts", ".eslintrc", ".eslintrc.js",
     ".eslintrc.cjs", ".eslintrc.json", ".eslintrc.yaml", ".eslintrc.yml",
 )
+BIOME_FILES = ("biome.json", "biome.jsonc")
 
 
 def folders_up(path: str) -> list[str]:
@@ -129,6 +132,21 @@ def eslint_config_text(tree: ProjectTree, path: str) -> str:
         if manifest and '"eslintConfig"' in manifest:
             texts.append(manifest)
     return "\n".join(texts)
+
+
+# An import resolver that reads tsconfig `paths` (eslint-import-resolver-typescript, also set by eslint-config-next)
+# or an alias map: eslint-plugin-import then classes `@/...` imports as "internal", not "unknown".
+_ALIAS_RESOLVER = re.compile(r"""import(?:-x)?/resolver['"]?\s*:\s*\{[^}]*\b(?:typescript|alias)\b|['"]next(?:/core-web-vitals)?['"]""")
+
+
+def project_import_order(tree: ProjectTree, path: str) -> ImportOrder | None:
+    """The ESLint import order that applies to `path`, aliases its resolver resolves counted as internal."""
+    lint = eslint_config_text(tree, path)
+    order = order_from_lint(lint)
+    if order is None or order.source != "import/order" or not _ALIAS_RESOLVER.search(lint):
+        return order
+    prefixes = tuple(dict.fromkeys(prefix for prefix, _ in project_aliases(tree, path)))
+    return dataclasses.replace(order, internal_prefixes=prefixes)
 
 
 def loose_prettier_config(text: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from intercom_wizard import csp
 from intercom_wizard.builder import PlanBuilder
 from intercom_wizard.errors import AlreadyInstalled, Ambiguous, BadInput, Candidate, NothingDetected
 from intercom_wizard.integrations import BACKENDS, FRONTENDS
-from intercom_wizard.integrations.base import BackendDetails, Detection, FrontendDetails, PlanContext
+from intercom_wizard.integrations.base import HAND_WRITTEN_JWT, BackendDetails, Detection, FrontendDetails, PlanContext
 from intercom_wizard.integrations.frontends import html
 from intercom_wizard.integrations.frontends.client_auth import find_token_storage, sends_cookies
 from intercom_wizard.integrations.package_json import manifest_of
@@ -98,6 +98,10 @@ def resolve_client_auth(
     if options.token_storage_key or not has_pages:
         return replace(options, auth=auth)
     candidates = find_token_storage(project.tree)
+    if not candidates and options.auth is None and token_auth is not None and token_auth.kind == HAND_WRITTEN_JWT:
+        # The app's own jwt.verify middleware, fed from somewhere the Messenger cannot read (a js-cookie
+        # cookie): cookies are sent, and check_cookie_auth's manual step says what the route needs.
+        return replace(options, auth=ClientAuth.COOKIE)
     if len(candidates) == 1:
         found = candidates[0]
         encoding = options.token_storage_encoding or TokenEncoding(found.encoding)

@@ -8,7 +8,7 @@ functions carry out the pages branch of that decision and name the existing file
 
 from intercom_wizard.errors import NothingDetected
 from intercom_wizard.integrations import BACKENDS
-from intercom_wizard.integrations.base import BackendDetails, Detection, PageHost, PlanContext
+from intercom_wizard.integrations.base import HAND_WRITTEN_JWT, BackendDetails, Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends import html, response_pages
 from intercom_wizard.integrations.frontends.client_auth import find_token_storage
 from intercom_wizard.integrations.frontends.response_pages import find_response_pages
@@ -31,7 +31,9 @@ def check_cookie_auth(context: PlanContext, project: Project, backend: Detection
         context.builder.manual(
             where,
             f"The API authenticates with an Authorization header ({kind}), but the Messenger was set to send cookies "
-            "(--auth cookie), so the token endpoint would answer 401 for everyone. Install again with the app's token:",
+            + ("(the front end keeps the app's token in no localStorage/sessionStorage key the Messenger can read)"
+               if kind == HAND_WRITTEN_JWT else "(--auth cookie)")
+            + ", so the token endpoint would answer 401 for everyone. Install again with the app's token:",
             "intercom-wizard uninstall && intercom-wizard install --auth bearer --token-storage-key <the localStorage key of the app's access token>",
         )
         return

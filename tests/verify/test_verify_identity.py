@@ -45,9 +45,10 @@ def browser() -> Iterator[Any]:
         yield launched
 
 
-def tiny_app(*, shared_user_id: bool, name_only: bool = False) -> Any:
+def tiny_app(*, shared_user_id: bool, name_only: bool = False, second_field: str | None = None) -> Any:
     """A server-rendered app with real sessions; `shared_user_id` makes its endpoint sign "1" for everyone;
-    `name_only`: its login form has a name field and no password field (iron-session's examples)."""
+    `name_only`: its login form has a name field and no password field (iron-session's examples);
+    `second_field`: a second required text field, which must hold "<user>-<field>" (a name + room form)."""
     sessions: dict[str, str] = {}
     script = script_source(InstallOptions(workspace=parse_workspace_id(WORKSPACE_ID)), token_url=ENDPOINT).encode()
 
@@ -80,7 +81,8 @@ def tiny_app(*, shared_user_id: bool, name_only: bool = False) -> Any:
                 self.send(200, json.dumps({"token": token}).encode(), "application/json", {"Cache-Control": "no-store"})
             elif self.path == "/login":
                 password = b"" if name_only else b'<input type="password" name="password">'
-                form = b'<form method="post" action="/login"><input name="username">' + password + b'<button type="submit">Sign in</button></form>'
+                second = f'<input name="{second_field}" required>'.encode() if second_field else b""
+                form = b'<form method="post" action="/login"><input name="username" required>' + second + password + b'<button type="submit">Sign in</button></form>'
                 self.send(200, b"<!doctype html><html><body>" + form + b'<script src="/intercom-messenger.js" defer></script></body></html>')
             else:
                 logout = b'<form id="logout" method="post" action="/logout"><button type="submit">Sign out</button></form>' if user else b""
@@ -90,7 +92,8 @@ def tiny_app(*, shared_user_id: bool, name_only: bool = False) -> Any:
             fields = parse_qs(self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode())
             if self.path == "/login":
                 name = fields.get("username", [""])[0]
-                if name in USERS and (name_only or fields.get("password", [""])[0] == USERS[name][0]):
+                second_ok = second_field is None or fields.get(second_field, [""])[0] == f"{name}-{second_field}"
+                if name in USERS and second_ok and (name_only or fields.get("password", [""])[0] == USERS[name][0]):
                     sid = secrets.token_hex(16)
                     sessions[sid] = name
                     self.send(303, b"", headers={"Location": "/", "Set-Cookie": f"sid={sid}; Path=/; HttpOnly"})

@@ -14,6 +14,7 @@ from intercom_wizard.tree import ProjectTree
 
 JS_SUFFIXES = (".js", ".cjs", ".mjs")
 TS_SUFFIXES = (".ts", ".mts", ".cts")
+SCOPE_KINDS = ("function_declaration", "function_expression", "arrow_function", "method_definition", "program")
 JS_LITERALS = frozenset({"number", "string", "true", "false", "null", "undefined", "template_string"})
 
 
@@ -43,12 +44,9 @@ def session_user(tree: ProjectTree, root: str) -> SignedInUser:
     assignments: list[identity.SessionAssignment] = []
     for path in tree.glob(*JS_SUFFIXES, *TS_SUFFIXES, under=root):
         text = tree.text(path)
-        if "req.session." not in text:
+        if "req.session" not in text:
             continue
-        for match in parse(text, language_of(path)).find_all(pattern="req.session.$KEY = $VALUE"):
-            key_node, value = match.get_match("KEY"), match.get_match("VALUE")
-            if key_node is None or value is None:
-                continue
+        for match, key_node, value in _session_writes(parse(text, language_of(path))):
             key = key_node.text()
             record = _session_record(key, value, match)
             if record is not None:
@@ -64,6 +62,27 @@ def session_user(tree: ProjectTree, root: str) -> SignedInUser:
         return SignedInUser(kind="session-id", expression=f"req.session.{choice.key} != null ? {{ id: req.session.{choice.key} }} : null")
     reason = choice.reason if assignments else "no passport or session login was found"
     return SignedInUser.none(reason, tuple(choice.rejected))
+
+
+def _session_writes(program: SgNode) -> list[tuple[SgNode, SgNode, SgNode]]:
+    """Every `req.session.KEY = VALUE`, and the same written through a local name for the session
+    (`var currentSession = req.session; currentSession.userid = user.id`, seen in a real login route)."""
+    writes = []
+    for match in program.find_all(pattern="req.session.$KEY = $VALUE"):
+        key_node, value = match.get_match("KEY"), match.get_match("VALUE")
+        if key_node is not None and value is not None:
+            writes.append((match, key_node, value))
+    for keyword in ("const", "let", "var"):
+        for declaration in program.find_all(pattern=f"{keyword} $ALIAS = req.session"):
+            alias = declaration.get_match("ALIAS")
+            scope = next((a for a in declaration.ancestors() if a.kind() in SCOPE_KINDS), None)
+            if alias is None or alias.kind() != "identifier" or scope is None:
+                continue
+            for match in scope.find_all(pattern=f"{alias.text()}.$KEY = $VALUE"):
+                key_node, value = match.get_match("KEY"), match.get_match("VALUE")
+                if key_node is not None and value is not None and match.range().start.index > declaration.range().start.index:
+                    writes.append((match, key_node, value))
+    return writes
 
 
 def _serialized_id_field(tree: ProjectTree, root: str) -> str:
@@ -108,7 +127,7 @@ def _session_record(key: str, value: SgNode, match: SgNode) -> SignedInUser | No
 
 def js_resolver(node: SgNode) -> identity.Resolver:
     """The values a name was assigned before `node`, in its function (identity.py follows them)."""
-    scope = next((a for a in node.ancestors() if a.kind() in ("function_declaration", "function_expression", "arrow_function", "method_definition", "program")), None)
+    scope = next((a for a in node.ancestors() if a.kind() in SCOPE_KINDS), None)
 
     def resolve(name: str) -> list[tuple[str, bool]]:
         if scope is None:
