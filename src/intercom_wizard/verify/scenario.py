@@ -156,9 +156,7 @@ class Visit:
             self.page.goto(url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
         except Exception as error:
             interrupted = _INTERRUPTED_BY.search(str(error))
-            if interrupted is not None and urljoin(url, interrupted.group(1)) != url:
-                raise
-            if interrupted is None and f"net::ERR_ABORTED at {url}" not in str(error):
+            if (urljoin(url, interrupted.group(1)) if interrupted else None) != url and f"net::ERR_ABORTED at {url}" not in str(error):
                 raise
             try:  # Chromium aborts ours for the page's own when they overlap: the page is loading it anyway
                 self.page.wait_for_url(url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
