@@ -49,6 +49,9 @@ INSPECT_PAGE = """() => {
 STANDIN_IDLE = "() => document.readyState === 'complete' && !!window.__intercomStandIn && window.__intercomStandIn.ready && window.__intercomStandIn.pending === 0"
 
 
+_INTERRUPTED_BY = re.compile(r'is interrupted by another navigation to "([^"]+)"')
+
+
 def _first_line(error: BaseException) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
@@ -144,13 +147,27 @@ class Visit:
 
     def open(self, url: str) -> bool:
         try:
-            self.page.goto(url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
+            self._goto(url)
         except Exception as error:
             self.obs.fail_step(self.obs.phase, f"could not open {url}: {_first_line(error)}")
             return False
         self._wait_for_boot()
         self.inspect()
         return True
+
+    def _goto(self, url: str) -> None:
+        """page.goto, except that the page's own script navigating to that same URL meanwhile (a sign-in
+        handled in script sets location.href once its request is done) is the page we asked for: wait for it."""
+        try:
+            self.page.goto(url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
+        except Exception as error:
+            interrupted = _INTERRUPTED_BY.search(str(error))
+            if (urljoin(url, interrupted.group(1)) if interrupted else None) != url and f"net::ERR_ABORTED at {url}" not in str(error):
+                raise
+            try:  # Chromium aborts ours for the page's own when they overlap: the page is loading it anyway
+                self.page.wait_for_url(url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
+            except Exception:
+                raise error from None
 
     def inspect(self) -> None:
         state = self._evaluate(INSPECT_PAGE)
