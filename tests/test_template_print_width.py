@@ -5,7 +5,7 @@ configuration infers (no tool to run): if a statement were wider than 80 columns
 `prettier --check` would fail on our file (measured on the corpus: html-mdn-beginner-scripted had 7
 such statements, react-boilerplate's stripped core 6, and the TypeScript-only `type Settings = {...}`
 line of the core was 82 columns). So every code line of each rendered variant - the plain-JS script
-(cookie or bearer, raw or base64 token, each page-navigation framework, no sign-in) and the SPA core
+in ES5-era and modern syntax (cookie or bearer, raw or base64 token, each page-navigation framework, no sign-in) and the SPA core
 (TypeScript and the JavaScript stripped from it, each auth mode, load strategy, SDK import, API base
 and region) - is at most 80 columns; then the real prettier (npm, in a folder of its own) checks the
 same files under its defaults and under `semi: false` + `singleQuote`, after the style adaptation an
@@ -51,15 +51,21 @@ def _options(bearer: bool, encoding: TokenEncoding = TokenEncoding.RAW, load: Lo
     )
 
 
-def _plain_scripts() -> dict[str, str]:
+def plain_scripts(*, modern: bool = False) -> dict[str, str]:
+    """Every variant of the plain-JS script (or of its modern-syntax form), by file name."""
     files = {}
+    prefix = "modern" if modern else "plain"
     for bearer, encoding, navigation in itertools.product([False, True], list(TokenEncoding), NAVIGATIONS):
         if encoding is TokenEncoding.BASE64 and not bearer:
             continue
-        name = f"plain-{'bearer' if bearer else 'cookie'}-{encoding.value}-{'-'.join(navigation) or 'full-loads'}.js"
-        files[name] = script_source(_options(bearer, encoding), token_url="/api/intercom-jwt", navigation=Navigation(navigation))
-    files["plain-anonymous.js"] = script_source(_options(False), token_url=None)
+        name = f"{prefix}-{'bearer' if bearer else 'cookie'}-{encoding.value}-{'-'.join(navigation) or 'full-loads'}.js"
+        files[name] = script_source(_options(bearer, encoding), token_url="/api/intercom-jwt", navigation=Navigation(navigation), modern=modern)
+    files[f"{prefix}-anonymous.js"] = script_source(_options(False), token_url=None, modern=modern)
     return files
+
+
+def _plain_scripts() -> dict[str, str]:
+    return {**plain_scripts(), **plain_scripts(modern=True)}
 
 
 def _cores() -> dict[str, str]:

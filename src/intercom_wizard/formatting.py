@@ -21,13 +21,13 @@ import json
 import os
 import shutil
 import subprocess
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from intercom_wizard.integrations import component_suffixes
+from intercom_wizard.js_created_modules import order_rules_off
 from intercom_wizard.plan import Insertion, pure_insertions
 from intercom_wizard.tree import ProjectTree
 
@@ -79,11 +79,14 @@ class ProjectFormatter:
         self._clean: dict[tuple[str, str], bool] = {}
         # Top-level Python modules the plan creates: not on disk yet, but first-party for import sorting.
         self.new_modules: set[str] = set()
+        self.new_scripts: set[str] = set()  # JS/TS files the plan creates: ESLint cannot resolve them yet
 
     def created(self, path: str) -> None:
         parts = PurePosixPath(path)
         if parts.suffix == ".py":
             self.new_modules.add(parts.stem)
+        elif parts.suffix in JS_SUFFIXES:
+            self.new_scripts.add(path)
 
     def tools_for(self, path: str) -> list[Tool]:
         suffix = PurePosixPath(path).suffix
@@ -139,7 +142,8 @@ class ProjectFormatter:
 
     def _run(self, tool: Tool, path: str, text: str) -> str | None:
         try:
-            return tool.fix(self._named_path(path), text, tuple(sorted(self.new_modules)))
+            created = self.new_scripts if tool.name == "eslint" else self.new_modules  # each tool's own notion of new modules
+            return tool.fix(self._named_path(path), text, tuple(sorted(created)))
         except ToolFailed as error:
             self.report.failures.append(f"{path}: {tool.name} failed ({error}); left as generated")
             return None
@@ -303,7 +307,8 @@ def _run_prettier(tool: Tool, absolute: Path, text: str, new_modules: tuple[str,
 
 def _run_eslint(tool: Tool, absolute: Path, text: str, new_modules: tuple[str, ...]) -> str:
     # Exit 1 only means problems remain that --fix cannot fix; 2 is a crash or a broken config.
-    output = _execute(tool, ["--fix-dry-run", "--format", "json", "--stdin", "--stdin-filename", str(absolute)], text, ok=(0, 1))
+    arguments = ["--fix-dry-run", "--format", "json", *order_rules_off(text, new_modules), "--stdin", "--stdin-filename", str(absolute)]
+    output = _execute(tool, arguments, text, ok=(0, 1))
     try:  # the JSON is the last line: plugins may print before it (Nx's "No cached ProjectGraph is available")
         results = json.loads(output.strip().rsplit("\n", 1)[-1])
     except ValueError:
@@ -339,6 +344,7 @@ def _run_ruff_imports(tool: Tool, absolute: Path, text: str, new_modules: tuple[
 
 def _ruff_known_first_party(folder: Path) -> list[str]:
     """The project's own `known-first-party` list, which a --config override would otherwise replace."""
+    import tomllib  # tomllib (with its regexes) only where a TOML file is read (start-up time, issue 14)
     for name, prefix in (("ruff.toml", ()), (".ruff.toml", ()), ("pyproject.toml", ("tool", "ruff"))):
         try:
             data = tomllib.loads((folder / name).read_text(encoding="utf-8"))

@@ -1,6 +1,6 @@
 """The front end never waits forever: in Chromium, a token endpoint that answers 404 or a page that is
-not JSON makes both client templates (the plain script and the single-page core, its JavaScript
-form) boot the visitor anonymously after the bounded retries, with exactly one console warning that
+not JSON makes every client template (the plain script, its modern-syntax variant and the single-page
+core, its JavaScript form) boot the visitor anonymously after the bounded retries, with exactly one console warning that
 names the endpoint. A 500 stays a failure: nobody is booted (never a boot without a proven identity).
 
 The widget is never loaded here: the plain script's calls stay in its `Intercom.q` queue, and the
@@ -38,6 +38,8 @@ SPA_PAGE = b"""<!doctype html><html><head>
 <script type="module">import { startIntercomMessenger } from '/core.js'; startIntercomMessenger();</script>
 </head><body><p>spa</p></body></html>"""
 PLAIN_PAGE = b'<!doctype html><html><head><script src="/intercom-messenger.js" defer></script></head><body><p>page</p></body></html>'
+MODERN_PAGE = PLAIN_PAGE.replace(b"intercom-messenger.js", b"intercom-messenger.modern.js")
+PAGES = {"plain script": "/", "modern plain script": "/modern", "single-page core": "/spa"}
 ANSWERS = {
     "404": (404, "text/html", b"<!doctype html><h1>Not Found</h1>"),
     "not JSON": (200, "text/html; charset=utf-8", b"<!doctype html><html><body>the app's own page</body></html>"),
@@ -49,8 +51,8 @@ def _options() -> InstallOptions:
     return InstallOptions(workspace=parse_workspace_id(WORKSPACE_ID), endpoint=Endpoint(ENDPOINT))
 
 
-def _plain_script() -> bytes:
-    return script_source(_options(), token_url=ENDPOINT).encode()
+def _plain_script(modern: bool = False) -> bytes:
+    return script_source(_options(), token_url=ENDPOINT, modern=modern).encode()
 
 
 def _spa_core() -> bytes:
@@ -67,8 +69,10 @@ def browser() -> Iterator[Any]:
 def _serve(answer: tuple[int, str, bytes], requests: list[str]):  # type: ignore[no-untyped-def]
     files = {
         "/": (200, "text/html", PLAIN_PAGE),
+        "/modern": (200, "text/html", MODERN_PAGE),
         "/spa": (200, "text/html", SPA_PAGE),
         "/intercom-messenger.js": (200, "text/javascript", _plain_script()),
+        "/intercom-messenger.modern.js": (200, "text/javascript", _plain_script(modern=True)),
         "/core.js": (200, "text/javascript", _spa_core()),
         "/sdk.js": (200, "text/javascript", SDK_STANDIN),
         ENDPOINT: answer,
@@ -110,11 +114,11 @@ def _run(browser: Any, base: str, path: str) -> tuple[list[str], Any]:
 
 
 @pytest.mark.parametrize("answer", ["404", "not JSON"])
-@pytest.mark.parametrize("client", ["plain script", "single-page core"])
+@pytest.mark.parametrize("client", list(PAGES))
 def test_missing_endpoint_boots_anonymously_with_one_warning(browser, client, answer):
     requests: list[str] = []
     with _serve(ANSWERS[answer], requests) as base:
-        warnings, calls = _run(browser, base, "/" if client == "plain script" else "/spa")
+        warnings, calls = _run(browser, base, PAGES[client])
     assert requests.count(ENDPOINT) == 4, requests  # the first request and the three bounded retries
     assert len(warnings) == 1, warnings
     assert ENDPOINT in warnings[0] and "anonymously" in warnings[0]
@@ -122,12 +126,12 @@ def test_missing_endpoint_boots_anonymously_with_one_warning(browser, client, an
     assert len(boots) == 1 and boots[0]["app_id"] == WORKSPACE_ID and "intercom_user_jwt" not in boots[0], calls
 
 
-@pytest.mark.parametrize("client", ["plain script", "single-page core"])
+@pytest.mark.parametrize("client", list(PAGES))
 def test_server_error_still_never_boots(browser, client):
     """The control: a 500 is not a missing endpoint; after the retries nobody is booted."""
     requests: list[str] = []
     with _serve(ANSWERS["500"], requests) as base:
-        warnings, calls = _run(browser, base, "/" if client == "plain script" else "/spa")
+        warnings, calls = _run(browser, base, PAGES[client])
     assert requests.count(ENDPOINT) == 4, requests
     assert len(warnings) == 1 and "not started" in warnings[0], warnings
     assert not [c for c in calls if c[0] in ("boot", "load")], calls

@@ -66,9 +66,10 @@ def navigation_builds(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "node_modules"
 
 
-def _app(framework: str, destination: Path, builds: Path, source: Path | None = None) -> Path:
+def _app(framework: str, destination: Path, builds: Path, source: Path | None = None, *, modern: bool = False) -> Path:
     """The fixture (or `source`, an edited copy of it) with the framework's real build served from
-    static/, as the app's own layout loads it."""
+    static/, as the app's own layout loads it; `modern`: the app lints with Biome, so the install writes
+    the modern-syntax script."""
     if source is None:
         root = copy_app("flask_navigation_app", destination, commit=False)
     else:
@@ -87,6 +88,8 @@ def _app(framework: str, destination: Path, builds: Path, source: Path | None = 
         edit(root / "templates/layout.html", "</title>\n", f'</title>\n    <script src="/static/{name}"></script>\n')
     if framework == "htmx":
         edit(root / "templates/layout.html", "  <body>\n", '  <body hx-boost="true">\n')
+    if modern:
+        (root / "biome.json").write_text('{ "linter": { "rules": { "recommended": true } } }\n')
     plan = make_plan(detect(root), InstallOptions(workspace=parse_workspace_id(WORKSPACE_ID), region=Region.EU), SECRET)
     apply_changes(detect(root).tree, plan.changes)
     return root
@@ -107,16 +110,18 @@ def _check(report: Report, check_id: str):  # type: ignore[no-untyped-def]
     return next(check for check in report.checks if check.id == check_id)
 
 
+@pytest.mark.parametrize("syntax", ["es5", "modern"])
 @pytest.mark.parametrize("framework", ["turbo", "htmx", "inertia"])
-def test_one_boot_per_identity_and_one_update_per_visit(framework, tmp_path, browser, navigation_builds):
-    root = _app(framework, tmp_path, navigation_builds)
+def test_one_boot_per_identity_and_one_update_per_visit(framework, syntax, tmp_path, browser, navigation_builds):
+    root = _app(framework, tmp_path, navigation_builds, modern=syntax == "modern")
     layout = (root / ("templates/inertia.html" if framework == "inertia" else "templates/layout.html")).read_text()
     head = layout.split("</head>")[0]
     # Turbo and htmx swap the body but keep <head>; Inertia renders its root template once.
     assert ("intercom-messenger.js" in head) is (framework != "inertia") and "intercom-messenger.js" in layout
     if framework == "turbo":
         assert 'data-turbo-track="reload"' in head
-    assert f"var NAVIGATION = ['{framework}']" in (root / "static/intercom-messenger.js").read_text()
+    declaration = "const" if syntax == "modern" else "var"
+    assert f"{declaration} NAVIGATION = ['{framework}']" in (root / "static/intercom-messenger.js").read_text()
     report = _verify(root, browser, framework)
     visits = _check(report, "page-visits")
     print(f"{framework}: " + json.dumps(visits.evidence, indent=1))

@@ -17,9 +17,11 @@ _BLOCK_END = re.compile(r"\s*(?://|#) iw:end\s*")
 
 # Values a template can do without: the plain-JS script's NAVIGATION is an empty list (pushState
 # routers) unless the page host found Turbo, htmx, Inertia or Livewire; so is SIGN_OUT_ROUTES.
-DEFAULTS: dict[str, dict[str, str]] = {"html/intercom-messenger.js": {"navigation": "[]", "sign_out_routes": "[]"}}
+# The same for its modern-syntax variant (intercom-messenger.modern.js, built from it).
+PLAIN_SCRIPTS = ("html/intercom-messenger.js", "html/intercom-messenger.modern.js")
+DEFAULTS: dict[str, dict[str, str]] = {name: {"navigation": "[]", "sign_out_routes": "[]"} for name in PLAIN_SCRIPTS}
 # Variants a template can do without: the plain-JS script reads a raw token unless told it is base64.
-DEFAULT_CHOICES: dict[str, dict[str, str]] = {"html/intercom-messenger.js": {"encoding": "raw"}}
+DEFAULT_CHOICES: dict[str, dict[str, str]] = {name: {"encoding": "raw"} for name in PLAIN_SCRIPTS}
 
 
 def render(name: str, choices: Mapping[str, str] | None = None, **values: str) -> str:

@@ -66,9 +66,8 @@
   var PAGE_IDENTITY_KEY = /^(app_id|user_id|email|name|intercom_user_jwt)$/;
   var PAGE_HASH_KEY = /^[a-z_]*_hash$/;
 
-  function fromPage(declared, key) {
-    var own = Object.prototype.hasOwnProperty.call(declared, key);
-    return own && !PAGE_IDENTITY_KEY.test(key) && !PAGE_HASH_KEY.test(key);
+  function fromPage(key) {
+    return !PAGE_IDENTITY_KEY.test(key) && !PAGE_HASH_KEY.test(key);
   }
 
   function settings(extra) {
@@ -77,9 +76,11 @@
       result.api_base = API_BASE;
     }
     var declared = window.intercomMessengerSettings || {};
-    for (var setting in declared) {
-      if (fromPage(declared, setting)) {
-        result[setting] = declared[setting];
+    // Own settings only (Object.keys): nothing inherited from a prototype.
+    var names = Object.keys(declared);
+    for (var i = 0; i < names.length; i++) {
+      if (fromPage(names[i])) {
+        result[names[i]] = declared[names[i]];
       }
     }
     for (var key in extra) {

@@ -35,11 +35,12 @@ def session_user(tree: ProjectTree, root: str) -> SignedInUser:
         # The session strategy installed app-wide is evidence too: a login route that is only
         # `passport.authenticate('local')` (no req.login() of the app's own) starts that session.
         if "passport" in text and ("passport.session()" in text or "req.login(" in text or "req.logIn(" in text or APP_WIDE_PASSPORT.search(text)):
+            id_field = _serialized_id_field(tree, root)
             if not any(APP_WIDE_PASSPORT.search(other) for other in sources) and any(PER_ROUTE_PASSPORT.search(other) for other in sources):
                 # passport's own examples run the session strategy per route (todos-react-express): the
                 # token route does the same, then reads req.user like the app's routes do.
-                return SignedInUser(kind="passport", expression="req.user || null", middleware="passport.authenticate('session'), ")
-            return SignedInUser(kind="passport", expression="req.isAuthenticated() ? req.user : null")
+                return SignedInUser(kind="passport", expression="req.user || null", id_field=id_field, middleware="passport.authenticate('session'), ")
+            return SignedInUser(kind="passport", expression="req.isAuthenticated() ? req.user : null", id_field=id_field)
     assignments: list[identity.SessionAssignment] = []
     for path in tree.glob(*JS_SUFFIXES, *TS_SUFFIXES, under=root):
         text = tree.text(path)
@@ -82,6 +83,27 @@ def _session_writes(program: SgNode) -> list[tuple[SgNode, SgNode, SgNode]]:
                 if key_node is not None and value is not None and match.range().start.index > declaration.range().start.index:
                     writes.append((match, key_node, value))
     return writes
+
+
+def _serialized_id_field(tree: ProjectTree, root: str) -> str:
+    """The user's property passport keeps in the session: `passport.serializeUser((user, done) => done(null,
+    user.uid))` names the id (a Sequelize model whose primary key is `uid` has no `user.id`); `id` otherwise."""
+    for path in tree.glob(*JS_SUFFIXES, *TS_SUFFIXES, under=root):
+        text = tree.text(path)
+        if "serializeUser" not in text:
+            continue
+        for match in parse(text, language_of(path)).find_all(pattern="passport.serializeUser($FN)"):
+            function = match.get_match("FN")
+            parameters = function.field("parameters") if function is not None else None
+            names = [p.text().split(":")[0].strip() for p in parameters.children() if p.is_named()] if parameters is not None else []
+            if function is None or len(names) < 2:
+                continue
+            user, done = names[0], names[1]
+            for call in function.find_all(pattern=f"{done}(null, {user}.$FIELD)"):
+                field = call.get_match("FIELD")
+                if field is not None and identity.is_id_name(field.text()):
+                    return field.text()
+    return "id"
 
 
 def _session_record(key: str, value: SgNode, match: SgNode) -> SignedInUser | None:

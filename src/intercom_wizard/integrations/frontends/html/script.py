@@ -1,5 +1,5 @@
 """The Messenger script and its tags: `intercom-messenger.js` rendered from one template for these
-options, written where the page host says, and one `<script>` tag per layout (with the app's CSP
+options (in modern syntax where the project lints for it: script_syntax.py), written where the page host says, and one `<script>` tag per layout (with the app's CSP
 nonce where it makes one; in `<head>` when Turbo, htmx or Livewire swap the body). `--insecure`
 writes the seed's unsigned snippet instead."""
 
@@ -10,6 +10,7 @@ from intercom_wizard.integrations.frontends import pug, slim
 from intercom_wizard.integrations.frontends.html.bundler import bundled_pages, import_specifier
 from intercom_wizard.integrations.frontends.html.detect import SCRIPT_NAME
 from intercom_wizard.integrations.frontends.html.navigation import Navigation, detect_navigation
+from intercom_wizard.integrations.frontends.html.script_syntax import wants_modern_syntax
 from intercom_wizard.integrations.frontends.layouts import body_end_offset, head_end_tag
 from intercom_wizard.options import ClientAuth, InstallOptions, TokenEncoding
 from intercom_wizard.plan import Insertion
@@ -17,14 +18,17 @@ from intercom_wizard.templates import render
 from intercom_wizard.tree import join
 
 SCRIPT_TEMPLATE = "html/" + SCRIPT_NAME
+# The same script in modern syntax (const/let, arrow functions, template literals, optional chaining),
+# built from SCRIPT_TEMPLATE by scripts/build-modern-script.
+MODERN_SCRIPT_TEMPLATE = "html/intercom-messenger.modern.js"
 
 
-def script_source(options: InstallOptions, *, token_url: str | None, navigation: Navigation = Navigation()) -> str:
+def script_source(options: InstallOptions, *, token_url: str | None, navigation: Navigation = Navigation(), modern: bool = False) -> str:
     """The plain-JS Messenger script for these options (no token URL: visitors boot anonymously)."""
     api_base = options.region.api_base
     bearer = options.auth is ClientAuth.BEARER
     return render(
-        SCRIPT_TEMPLATE,
+        MODERN_SCRIPT_TEMPLATE if modern else SCRIPT_TEMPLATE,
         {"encoding": "base64" if bearer and options.token_storage_encoding is TokenEncoding.BASE64 else "raw"},
         workspace_id=options.workspace_id,
         token_url=f"'{token_url}'" if token_url else "null",
@@ -41,10 +45,12 @@ def script_source(options: InstallOptions, *, token_url: str | None, navigation:
 def plan(context: PlanContext, host: PageHost, *, token_url: str | None) -> None:
     builder = context.builder
     navigation = detect_navigation(context.tree)
+    modern = wants_modern_syntax(context.tree, join(host.static_dir, SCRIPT_NAME))
     builder.create(
         join(host.static_dir, SCRIPT_NAME),
-        script_source(context.options, token_url=token_url, navigation=navigation),
-        "loads the Messenger and boots it with the signed-in user's JWT (anonymously otherwise)",
+        script_source(context.options, token_url=token_url, navigation=navigation, modern=modern),
+        "loads the Messenger and boots it with the signed-in user's JWT (anonymously otherwise)"
+        + (" (modern syntax, as this project's linter asks)" if modern else ""),
     )
     tag = f'<script src="{host.script_src}" defer></script>'
     nonces = _nonce_attributes(context, host)
