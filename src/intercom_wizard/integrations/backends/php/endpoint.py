@@ -154,6 +154,7 @@ def _claims_function(user: SessionUser) -> str:
     else:
         entries = [("user_id", f"(string) $_SESSION['{user.key}']")]
         entries += [(claim, f"$_SESSION['{key}'] ?? null") for claim, key in (("email", user.email_key), ("name", user.name_key)) if key]
-        style, id_field = "id", ""
+        style, id_field = ("guarded" if user.signed_in_when else "id"), ""
     claims = "\n".join(f"        '{key}' => {value}," for key, value in entries)
-    return php_snippet("php/session-user-claims.php", {"style": style}, file=user.file, key=user.key, id_field=id_field, claims=claims)
+    guard = {"guard": user.signed_in_when or "", "guard_why": user.signed_in_why or ""} if isinstance(user, SessionUserId) else {}
+    return php_snippet("php/session-user-claims.php", {"style": style}, file=user.file, key=user.key, id_field=id_field, claims=claims, **guard)
