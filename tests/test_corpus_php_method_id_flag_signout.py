@@ -23,7 +23,7 @@ ENDPOINT_FILE = "api/intercom-jwt/index.php"
 GUARD = "isset($_SESSION['login_state']) && $_SESSION['login_state'] == 'active'"
 
 
-def _app(root: Path, *, returned: str = "$found['account_no']", guard: str = GUARD) -> Path:
+def _app(root: Path, *, returned: str = "$found['account_no']", guard: str = GUARD, sign_out: str = "$_SESSION['login_state'] = 'gone';") -> Path:
     write_files(
         root,
         {
@@ -85,10 +85,11 @@ def _app(root: Path, *, returned: str = "$found['account_no']", guard: str = GUA
                 (new Store())->join($_POST['handle'], $_POST['secret']);
                 echo 'joined';
             """,
-            "signout.php": """
+            "signout.php": f"""
                 <?php
                 session_start();
-                $_SESSION['login_state'] = 'gone';
+                {sign_out}
+                // session_destroy(); (a comment does not sign anyone out)
                 header('Location: index.php');
             """,
             "index.php": f"""
@@ -117,6 +118,15 @@ def test_the_method_returning_the_primary_key_makes_the_key_the_id_and_the_flag_
     assert "'user_id' => (string) $_SESSION['accountId']," in endpoint
     assert "if (!isset($_SESSION['accountId']) || !(($_SESSION['login_state'] ?? null) === 'active')) {" in endpoint
     assert "signout.php:3 signs out by clearing $_SESSION['login_state']" in endpoint
+
+
+def test_a_sign_out_that_takes_the_id_away_needs_no_flag(tmp_path, cli):
+    for sign_out in ("session_destroy();", "unset($_SESSION['accountId'], $_SESSION['login_state']);", "$_SESSION['login_state'] = ''; $_SESSION = [];"):
+        root = _app(tmp_path / f"club{len(sign_out)}", sign_out=sign_out)
+        _, files = install_and_check_uninstall(cli, root, exit_code=0)
+        endpoint = files[ENDPOINT_FILE]
+        assert "    if (!isset($_SESSION['accountId'])) {" in endpoint, sign_out
+        assert "login_state" not in endpoint, sign_out
 
 
 def test_a_method_returning_another_column_is_no_evidence(tmp_path, cli):

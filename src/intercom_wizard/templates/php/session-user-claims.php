@@ -23,7 +23,7 @@ function intercom_signed_in_user_claims(): ?array
     if (!isset($_SESSION['__IW_KEY__'])) {
 // iw:end
 // iw:if style=guarded
-    // __IW_GUARD_WHY__: signed in only while the pages' condition holds.
+    // __IW_GUARD_WHY__
     if (!isset($_SESSION['__IW_KEY__']) || !(__IW_GUARD__)) {
 // iw:end
         return null;

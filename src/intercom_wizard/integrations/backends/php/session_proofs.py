@@ -24,8 +24,10 @@ LITERAL_KINDS = frozenset({"integer", "float", "boolean", "string", "encapsed_st
 _FETCHED = re.compile(r"->\s*(fetch|fetchArray|fetch_assoc|fetch_array|fetchObject|fetch_object)\s*\(")
 _COLUMN_FETCH = re.compile(r"^\$\w+->\s*fetchColumn\s*\(\s*0?\s*\)$")
 _ROW_COLUMN = re.compile(r"""^(\$\w+)(?:->(\w+)|\[\s*(['"])(\w+)\3\s*\])$""")
+_SIGN_OUT_NAME = re.compile(r"(log|sign)[-_ ]?(out|off)", re.I)
 # Sign-out calls that take the whole session away, the id included.
-_WHOLE_SESSION_CLEARED = re.compile(r"\bsession_(destroy|unset|regenerate_id)\s*\(|\$_SESSION\s*=\s*(array\s*\(\s*\)|\[\s*\])")
+WHOLE_SESSION_CLEARED = ("session_destroy", "session_unset")
+FALSY_KINDS = frozenset({"null", "boolean", "integer", "string", "encapsed_string"})
 
 
 def _line(node: SgNode) -> int:
@@ -185,22 +187,45 @@ def _path_of(roots: dict[str, SgNode], node: SgNode) -> str:
 def _clears_only_the_flag(roots: dict[str, SgNode], flag: str, signed_in: str, id_key: str) -> str | None:
     """`file:line` of code that sets the flag to another value (or unsets it) in a function that leaves
     the id in the session, else None."""
-    quoted = re.compile(rf"""\$_SESSION\[\s*(['"]){re.escape(id_key)}\1\s*\]""")
+    found: list[tuple[bool, str]] = []
     for path, root in roots.items():
         stores = [m for m in root.find_all(pattern="$_SESSION[$KEY] = $VALUE") if string_value(m.get_match("KEY")) == flag]
-        stores += [m for m in root.find_all(pattern="unset($$$ARGS)") if re.search(rf"""\[\s*(['"]){re.escape(flag)}\1\s*\]""", m.text())]
+        stores += [m for m in root.find_all(kind="unset_statement") if _session_key_in(m.text(), flag)]
         for store in stores:
             value = store.get_match("VALUE")
             if value is not None and value.text() == signed_in:
                 continue
             scope = _scope(store)
-            scope_text = scope.text() if scope is not None else ""
-            id_cleared = any(
-                quoted.search(m.text()) for m in (scope.find_all(pattern="unset($$$ARGS)") if scope is not None else [])
-            ) or re.search(rf"""{quoted.pattern}\s*=\s*(null|''|""|0|false)\b""", scope_text, re.I)
-            if not id_cleared and not _WHOLE_SESSION_CLEARED.search(scope_text):
-                return f"{path}:{_line(store)}"
-    return None
+            if scope is not None and not _takes_the_id_away(scope, id_key):
+                named = scope.field("name") if scope is not None and scope.kind() != "program" else None
+                found.append((not _SIGN_OUT_NAME.search(f"{path} {named.text() if named else ''}"), f"{path}:{_line(store)}"))
+    # The app's sign-out (log_out.php, logOutUser()) first: it names the place a reader looks for.
+    return min(found)[1] if found else None
+
+
+def _session_key_in(text: str, key: str) -> bool:
+    return re.search(rf"""\$_SESSION\[\s*(['"]){re.escape(key)}\1\s*\]""", text) is not None
+
+
+def _takes_the_id_away(scope: SgNode, id_key: str) -> bool:
+    """The code (comments aside) ends the session, unsets the id or empties it: `session_destroy()`,
+    `session_unset()`, `$_SESSION = []`, `unset($_SESSION['id'])`, `$_SESSION['id'] = null`."""
+    for call in scope.find_all(kind="function_call_expression"):
+        function = call.field("function")
+        if function is not None and function.text().lower() in WHOLE_SESSION_CLEARED:
+            return True
+    if any(_session_key_in(u.text(), id_key) for u in scope.find_all(kind="unset_statement")):
+        return True
+    for store in scope.find_all(pattern="$_SESSION = $VALUE"):
+        value = store.get_match("VALUE")
+        if value is not None and value.kind() == "array_creation_expression" and not value.find(kind="array_element_initializer"):
+            return True
+    for store in scope.find_all(pattern="$_SESSION[$KEY] = $VALUE"):
+        value = store.get_match("VALUE")
+        if string_value(store.get_match("KEY")) == id_key and value is not None and value.kind() in FALSY_KINDS:
+            if value.text().strip("'\"").lower() in ("", "null", "false", "0"):
+                return True
+    return False
 
 
 def _pages_guard(roots: dict[str, SgNode], flag: str, signed_in: SgNode) -> str | None:
