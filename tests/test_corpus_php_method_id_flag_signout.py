@@ -71,6 +71,8 @@ def _app(root: Path, *, returned: str = "$found['account_no']", guard: str = GUA
                     if ($secret !== null && password_verify($_POST['secret'], $secret)) {
                         $_SESSION['accountId'] = $store->accountNumber($_POST['handle']);
                         $_SESSION['login_state'] = 'active';
+                        $_SESSION['is_admin'] = $_POST['handle'] === 'ada';
+                        $_SESSION['can_post'] = true;
                         $_SESSION['username'] = $_POST['handle'];
                         header('Location: index.php');
                         exit;
@@ -78,6 +80,11 @@ def _app(root: Path, *, returned: str = "$found['account_no']", guard: str = GUA
                 }
                 ?>
                 <form method="post"><input name="handle"><input type="password" name="secret"><button>Sign in</button></form>
+            """,
+            "mute.php": """
+                <?php
+                session_start();
+                $_SESSION['can_post'] = false; // a role flag reset by a page that signs nobody out
             """,
             "join.php": """
                 <?php
@@ -127,6 +134,12 @@ def test_a_sign_out_that_takes_the_id_away_needs_no_flag(tmp_path, cli):
         endpoint = files[ENDPOINT_FILE]
         assert "    if (!isset($_SESSION['accountId'])) {" in endpoint, sign_out
         assert "login_state" not in endpoint, sign_out
+
+
+def test_a_role_flag_cleared_beside_the_pages_flag_does_not_hide_it(tmp_path, cli):
+    root = _app(tmp_path / "club", sign_out="$_SESSION['can_post'] = false; $_SESSION['login_state'] = 'gone';")
+    _, files = install_and_check_uninstall(cli, root, exit_code=0)
+    assert "!(($_SESSION['login_state'] ?? null) === 'active')" in files[ENDPOINT_FILE]
 
 
 def test_a_method_returning_another_column_is_no_evidence(tmp_path, cli):

@@ -159,6 +159,7 @@ def signed_in_guard(roots: dict[str, SgNode], id_key: str, id_store: SgNode) -> 
     block = statement.parent() if statement is not None else None
     stores = block.find_all(pattern="$_SESSION[$KEY] = $VALUE") if block is not None else []
     beside = [match for match in stores if _scope(match) == _scope(id_store)]
+    unproven: SignedInGuard | None = None
     for store in beside:
         flag, value = string_value(store.get_match("KEY")), store.get_match("VALUE")
         if flag is None or value is None or flag == id_key or not identity.is_flag_name(flag) or value.kind() not in LITERAL_KINDS - {"null"}:
@@ -169,14 +170,14 @@ def signed_in_guard(roots: dict[str, SgNode], id_key: str, id_store: SgNode) -> 
         login = f"{_path_of(roots, store)}:{_line(store)}"
         guard = _pages_guard(roots, flag, value)
         signed_out = f"{clearing} signs out by clearing $_SESSION['{flag}'] and leaves $_SESSION['{id_key}'] in the session"
-        if guard is None:
-            return SignedInGuard(
-                None,
-                f"{signed_out}, and no page compares $_SESSION['{flag}'] with {value.text()} (the value {login} gives it), so the "
-                f"wizard cannot tell which condition means signed in: return null from the claims function unless it holds",
-            )
-        return SignedInGuard(f"($_SESSION['{flag}'] ?? null) === {value.text()}", f"{signed_out}; the pages check it ({guard})")
-    return None
+        if guard is not None:  # one proven condition is enough (another flag, a role, may be cleared beside it)
+            return SignedInGuard(f"($_SESSION['{flag}'] ?? null) === {value.text()}", f"{signed_out}; the pages check it ({guard})")
+        unproven = unproven or SignedInGuard(
+            None,
+            f"{signed_out}, and no page compares $_SESSION['{flag}'] with {value.text()} (the value {login} gives it), so the "
+            f"wizard cannot tell which condition means signed in: return null from the claims function unless it holds",
+        )
+    return unproven
 
 
 def _path_of(roots: dict[str, SgNode], node: SgNode) -> str:
@@ -185,9 +186,9 @@ def _path_of(roots: dict[str, SgNode], node: SgNode) -> str:
 
 
 def _clears_only_the_flag(roots: dict[str, SgNode], flag: str, signed_in: str, id_key: str) -> str | None:
-    """`file:line` of code that sets the flag to another value (or unsets it) in a function that leaves
-    the id in the session, else None."""
-    found: list[tuple[bool, str]] = []
+    """`file:line` of sign-out code (a file or function named so) that sets the flag to another value (or
+    unsets it) and leaves the id in the session, else None."""
+    found: list[str] = []
     for path, root in roots.items():
         stores = [m for m in root.find_all(pattern="$_SESSION[$KEY] = $VALUE") if string_value(m.get_match("KEY")) == flag]
         stores += [m for m in root.find_all(kind="unset_statement") if _session_key_in(m.text(), flag)]
@@ -196,11 +197,11 @@ def _clears_only_the_flag(roots: dict[str, SgNode], flag: str, signed_in: str, i
             if value is not None and value.text() == signed_in:
                 continue
             scope = _scope(store)
-            if scope is not None and not _takes_the_id_away(scope, id_key):
-                named = scope.field("name") if scope is not None and scope.kind() != "program" else None
-                found.append((not _SIGN_OUT_NAME.search(f"{path} {named.text() if named else ''}"), f"{path}:{_line(store)}"))
-    # The app's sign-out (log_out.php, logOutUser()) first: it names the place a reader looks for.
-    return min(found)[1] if found else None
+            named = scope.field("name") if scope is not None and scope.kind() != "program" else None
+            # Only the app's sign-out (log_out.php, logOutUser()): a page that resets a role flag signs nobody out.
+            if scope is not None and _SIGN_OUT_NAME.search(f"{path} {named.text() if named else ''}") and not _takes_the_id_away(scope, id_key):
+                found.append(f"{path}:{_line(store)}")
+    return found[0] if found else None
 
 
 def _session_key_in(text: str, key: str) -> bool:
