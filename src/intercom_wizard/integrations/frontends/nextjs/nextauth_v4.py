@@ -216,14 +216,12 @@ def _own(node: SgNode, function: SgNode) -> bool:
 
 @dataclass(frozen=True)
 class ClientCalls:
-    """The app's next-auth/react calls: login/logout places found, and whether any needs a hook that
-    has no certain place (each such call's file, for the manual step)."""
+    """The app's next-auth/react calls that need a hook: the login and logout places found, and the
+    files of redirect-less signIn calls whose success the code never checks (manual steps)."""
 
     login: list[AuthFunction]
     logout: list[AuthFunction]
     login_unplaced: list[str]
-    any_sign_in: bool
-    any_sign_out: bool
 
 
 def client_calls(tree: ProjectTree, app: NextApp) -> ClientCalls | None:
@@ -255,7 +253,7 @@ def client_calls(tree: ProjectTree, app: NextApp) -> ClientCalls | None:
                     logout.append(place)
     if not (any_in or any_out):
         return None
-    return ClientCalls(login, logout, unplaced, any_in, any_out)
+    return ClientCalls(login, logout, unplaced)
 
 
 def _imported(root: SgNode) -> dict[str, str]:
