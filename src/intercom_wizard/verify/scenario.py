@@ -49,6 +49,9 @@ INSPECT_PAGE = """() => {
 STANDIN_IDLE = "() => document.readyState === 'complete' && !!window.__intercomStandIn && window.__intercomStandIn.ready && window.__intercomStandIn.pending === 0"
 
 
+_INTERRUPTED_BY = re.compile(r'is interrupted by another navigation to "([^"]+)"')
+
+
 def _first_line(error: BaseException) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
@@ -70,7 +73,11 @@ class Visit:
         # Every request the page itself sends to the token endpoint, tagged with the phase it was sent in
         # (counted when sent: a response may arrive too late to know its step, or never if superseded).
         endpoint = urlsplit(self.options.endpoint_url).path
-        self.page.on("request", lambda request: self._token_request(request) if urlsplit(request.url).path == endpoint else None)
+        self.page.on("request", lambda request: self._token_request(request) if _is_token_path(urlsplit(request.url).path, endpoint) else None)
+        # Where the page itself asks for its token: an SPA whose API lives on another origin or under a
+        # path prefix (VITE_API_URL, environment.apiUrl) builds the URL from that base at run time, so
+        # unless --endpoint gave a whole URL the probes follow the page there.
+        self.page_token_url: str | None = None
         # The Authorization header the page's own token request carried in a phase: a bearer-token app's
         # endpoint answers 401 to the browser's cookies alone, so the probe sends what the page sent.
         self.page_authorization: dict[str, str] = {}
@@ -78,6 +85,8 @@ class Visit:
 
     def _token_request(self, request: Request) -> None:
         self.obs.token_requests.append(self.obs.phase)
+        asked = urlsplit(request.url)
+        self.page_token_url = f"{asked.scheme}://{asked.netloc}{asked.path}"
         if authorization := request.headers.get("authorization"):
             self.page_authorization[self.obs.phase] = authorization
 
@@ -138,13 +147,27 @@ class Visit:
 
     def open(self, url: str) -> bool:
         try:
-            self.page.goto(url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
+            self._goto(url)
         except Exception as error:
             self.obs.fail_step(self.obs.phase, f"could not open {url}: {_first_line(error)}")
             return False
         self._wait_for_boot()
         self.inspect()
         return True
+
+    def _goto(self, url: str) -> None:
+        """page.goto, except that the page's own script navigating to that same URL meanwhile (a sign-in
+        handled in script sets location.href once its request is done) is the page we asked for: wait for it."""
+        try:
+            self.page.goto(url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
+        except Exception as error:
+            interrupted = _INTERRUPTED_BY.search(str(error))
+            if (urljoin(url, interrupted.group(1)) if interrupted else None) != url and f"net::ERR_ABORTED at {url}" not in str(error):
+                raise
+            try:  # Chromium aborts ours for the page's own when they overlap: the page is loading it anyway
+                self.page.wait_for_url(url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
+            except Exception:
+                raise error from None
 
     def inspect(self) -> None:
         state = self._evaluate(INSPECT_PAGE)
@@ -179,6 +202,10 @@ class Visit:
         """GET the token endpoint with this browser's cookies (and the Authorization header the page sent
         in this phase, if any), not following redirects."""
         url = self.options.endpoint_url
+        if self.page_token_url is not None and not self.options.endpoint_is_url:
+            url = self.page_token_url
+            if url != self.options.endpoint_url:
+                self.obs.note(self.obs.phase, f"the page asks for its token at {url} (the app's API base): probed there")
         try:
             headers = {"Accept": "application/json"}
             if authorization := self.page_authorization.get(self.obs.phase):
@@ -380,3 +407,8 @@ def _page_visits(browser: Browser, options: VerifyOptions, obs: Observations) ->
 
     with visit_context(browser, obs) as context:
         run_page_visits(Visit(context, obs))
+
+
+def _is_token_path(path: str, endpoint: str) -> bool:
+    """The token endpoint's path, or the same path below the API base's own prefix (`/v1/api/intercom-jwt`)."""
+    return path == endpoint or path.endswith(endpoint)
