@@ -143,7 +143,13 @@ def _judge(path: str, config: SgNode) -> InlineConfig:
     if "secret" in members:
         value = members["secret"]
         if value.kind() != "member_expression" or not _ENV_READ.match(value.text()):
-            return InlineConfig(path, problem="its secret is not read from an environment variable, and the token endpoint will not copy it")
+            return InlineConfig(
+                path,
+                problem=(
+                    "its secret is written in the code, which the token endpoint will not copy: read it from NEXTAUTH_SECRET "
+                    "(`secret: process.env.NEXTAUTH_SECRET`) and run the wizard again"
+                ),
+            )
         secret = value.text()
     callbacks = members.get("callbacks")
     jwt_callback = _members(callbacks).get("jwt") if callbacks is not None and callbacks.kind() == "object" else None
@@ -345,7 +351,7 @@ def _sign_in_success(path: str, call: SgNode) -> AuthFunction | None:
 
 
 def _checks(condition: str, result: str) -> str | None:
-    """"success" for `(res.ok)`, `(res?.ok)`, `(!res.error)`, `(!res?.error)`, `(res && !res.error)`;
+    """Returns "success" for `(res.ok)`, `(res?.ok)`, `(!res.error)`, `(!res?.error)`, `(res && !res.error)`;
     "failure" for `(res?.error)`, `(!res.ok)`, `(!res?.ok)`; None for anything else."""
     text = re.sub(r"\s+", "", condition.strip()).removeprefix("(").removesuffix(")")
     name = re.escape(result)
