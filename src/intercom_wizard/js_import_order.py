@@ -235,7 +235,9 @@ def place_import(root: SgNode, text: str, statement: str, language: str, order: 
         return None  # import/order leaves unassigned imports where they are; so do we
     ranks = _ranks(imports, order)
     rank = order.rank(new.specifier, new.side_effect)
-    same = [(item, r) for item, r in zip(imports, ranks, strict=True) if r == rank]
+    # A side-effect import counted in a group (`import '@/styles/globals.css'` after a blank line) is no
+    # neighbour to sort against: going before it would open an empty line inside the group (bulletproof _app.tsx).
+    same = [(item, r) for item, r in zip(imports, ranks, strict=True) if r == rank and (not item.side_effect or new.side_effect)]
     alphabetize = order.alphabetize or (order.source == "file" and _sorted([item for item, _ in same]))
     if same:
         if alphabetize:
