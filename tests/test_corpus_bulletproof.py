@@ -133,9 +133,73 @@ def test_install_into_the_bulletproof_shape_keeps_its_lint_clean(tmp_path, cli, 
         )
     )
     assert _eslint(root) == (0, [])
+    installed = snapshot(root)
+    again = install_quietly(cli, root)  # the second plan names the file the same way: nothing to do
+    assert "Nothing to do" in again.stderr and snapshot(root) == installed, again.stderr
 
     removed = cli("uninstall", str(root), "--yes")
     assert removed.exit_code == 0, removed.output
+    assert snapshot(root) == before
+
+
+NEXT_LAYOUT = """import { Inter } from 'next/font/google';
+
+import { AppProvider } from '@/app/provider';
+import { siteName } from '@/lib/site';
+
+import '@/styles/globals.css';
+
+const inter = Inter({ subsets: ['latin'] });
+
+export default function RootLayout({ children }) {
+  return (
+    <html lang="en">
+      <body className={inter.className}>
+        <AppProvider>{children}</AppProvider>
+        <footer>{siteName}</footer>
+      </body>
+    </html>
+  );
+}
+"""
+NEXT_APP = {
+    "package.json": json.dumps({"name": "next-shape", "private": True, "dependencies": {"next": "14.2.3", "react": "^18.3.1", "react-dom": "^18.3.1"}}),
+    ".gitignore": "node_modules\n",
+    "jsconfig.json": APP["jsconfig.json"],
+    "src/app/layout.jsx": NEXT_LAYOUT,
+    "src/app/page.jsx": "export default function Page() {\n  return <h1>Hello</h1>;\n}\n",
+    "src/app/provider.jsx": "'use client';\n\nexport function AppProvider({ children }) {\n  return children;\n}\n",
+    "src/lib/site.js": "export const siteName = 'Shape';\n",
+    "src/styles/globals.css": "body {\n  margin: 0;\n}\n",
+}
+
+
+def test_the_next_layout_import_joins_its_group_without_an_empty_line(tmp_path, cli, lint_packages):
+    """nextjs-app's root layout: `@/` imports, then a blank line and a side-effect CSS import."""
+    root = tmp_path / "next"
+    for name, text in {**NEXT_APP, "eslint.config.js": CONFIGS["resolver"]}.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    (root / "node_modules").symlink_to(lint_packages, target_is_directory=True)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "app")
+    assert _eslint(root) == (0, [])
+    before = snapshot(root)
+
+    result = install_quietly(cli, root)
+    assert result.exit_code == 0, result.output  # no sign-in anywhere: anonymous-only
+    assert (
+        (root / "src/app/layout.jsx")
+        .read_text()
+        .startswith(
+            "import { Inter } from 'next/font/google';\n\nimport { AppProvider } from '@/app/provider';\n"
+            "import IntercomMessenger from '@/components/intercom-messenger';\nimport { siteName } from '@/lib/site';\n\n"
+            "import '@/styles/globals.css';\n"
+        )
+    )
+    assert _eslint(root) == (0, [])
+    assert cli("uninstall", str(root), "--yes").exit_code == 0
     assert snapshot(root) == before
 
 

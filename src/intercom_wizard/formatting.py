@@ -21,7 +21,6 @@ import json
 import os
 import shutil
 import subprocess
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -345,6 +344,7 @@ def _run_ruff_imports(tool: Tool, absolute: Path, text: str, new_modules: tuple[
 
 def _ruff_known_first_party(folder: Path) -> list[str]:
     """The project's own `known-first-party` list, which a --config override would otherwise replace."""
+    import tomllib  # tomllib (with its regexes) only where a TOML file is read (start-up time, issue 14)
     for name, prefix in (("ruff.toml", ()), (".ruff.toml", ()), ("pyproject.toml", ("tool", "ruff"))):
         try:
             data = tomllib.loads((folder / name).read_text(encoding="utf-8"))

@@ -38,8 +38,10 @@ from intercom_wizard.integrations.frontends.spa_common.auth_functions import (
     FUNCTION_VALUE_KINDS,
     LOGIN_HANDLER_NAME,
     LOGIN_NAME,
+    LOGIN_URL,
     AuthFunction,
     find_auth_functions,
+    find_request_functions,
     is_server_module,
 )
 from intercom_wizard.integrations.frontends.spa_common.auth_hooks import hook_call
@@ -375,8 +377,10 @@ def nextauth_hook_places(context: PlanContext, app: NextApp, core_path: str) -> 
     calls = client_calls(context.tree, app)
     if calls is None:
         return {"intercomLogin": [], "intercomLogout": []}
-    # A function named like login (or its handler) is wired by name first; the library's places only stand in for none.
-    named = any(find_auth_functions(context.tree, app.spa, pattern) for pattern in (LOGIN_NAME, LOGIN_HANDLER_NAME))
+    # A function named like login (its handler, or one that posts to a login URL) is wired first; the library's places stand in for none.
+    named = any(find_auth_functions(context.tree, app.spa, pattern) for pattern in (LOGIN_NAME, LOGIN_HANDLER_NAME)) or bool(
+        find_request_functions(context.tree, app.spa, LOGIN_URL)
+    )
     for path in [] if named else dict.fromkeys(calls.login_unplaced):
         context.builder.manual(
             path,
