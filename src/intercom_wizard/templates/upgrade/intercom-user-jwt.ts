@@ -28,7 +28,12 @@ export async function fetchIntercomUserJwt(): Promise<string | undefined> {
 
 async function requestToken(): Promise<string | undefined> {
   const headers = { Accept: 'application/json' };
-  const request: RequestInit = { credentials: 'include', headers };
+  // method too: pages that patch fetch (fake back ends) read opts.method.
+  const request: RequestInit = {
+    method: 'GET',
+    credentials: 'include',
+    headers,
+  };
   const response = await fetch(TOKEN_URL, request);
   if (response.status === 401 || response.status === 403) {
     return undefined;
