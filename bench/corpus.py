@@ -29,15 +29,21 @@ from typing import Any
 # The scorer's parts, imported here too so that `import corpus` (the tests, the integrator's
 # `corpus.update_markdown(text, results)`) reaches all of them through this one module.
 from corpus_copies import (
+    ABSENT,
     DEFAULT_GENERATED,
     GIT_IDENTITY,
     compare_snapshots,
     copy_app,
+    dependency_folders,
     git_commit_all,
+    is_dependency_folder,
     is_workspace_root,
+    left_out,
     relink_outside_links,
     snapshot,
+    touched_states,
 )
+from corpus_lock import LOCK_NAME, LockHeld, ScoringLock, parse_owner
 from corpus_processes import Ran, RunningServices, _json_tail, port_open, run, stop_group, wizard_argv
 from corpus_results import (
     AFTER_MANUAL,
@@ -55,6 +61,7 @@ from corpus_results import (
     Status,
     app_from_json,
     one_line,
+    strip_ansi,
 )
 from corpus_scoreboard import (
     COLUMNS,
@@ -87,9 +94,13 @@ from corpus_touched import (
 from corpus_verify_stages import LOOPBACK_PRELOAD, ServeAndVerify, _verify_outcome
 
 DEFAULT_ROOT = Path("/work/scratch/corpus")
+# The exit code when some app was not scored because another live scorer run holds it (2: a bad sheet
+# or option; 0: every app asked for was scored, whatever its stages ended).
+EXIT_HELD = 3
 
 __all__ = [
-    "AFTER_MANUAL", "AFTER_MANUAL_PREFIX", "CHECKS", "COLUMNS", "DEFAULT_GENERATED", "DEFAULT_ROOT", "DEFAULT_WORKSPACE",
+    "ABSENT", "dependency_folders", "is_dependency_folder", "left_out", "touched_states", "strip_ansi",
+    "AFTER_MANUAL", "AFTER_MANUAL_PREFIX", "EXIT_HELD", "LOCK_NAME", "LockHeld", "ScoringLock", "parse_owner", "CHECKS", "COLUMNS", "DEFAULT_GENERATED", "DEFAULT_ROOT", "DEFAULT_WORKSPACE",
     "GIT_IDENTITY", "HEADER", "INCOMPLETE_PREFIX", "LOOPBACK_PRELOAD", "NO_PAGES", "NO_SERVER", "NO_SIGN_IN",
     "NOT_RUN_HERE", "OFFLINE_NO", "SECRET_ENV", "STAGES", "TABLE_BEGIN", "TABLE_END", "WIZARD_RECEIPT", "AppResult",
     "Ran", "RunningServices", "Scorer", "ServeAndVerify", "Service", "Sheet", "SheetError", "StageResult", "Status",
@@ -134,14 +145,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     scorer = Scorer(args.apps, args.work, fast=args.fast, reinstall_deps=args.reinstall_deps)
     results = []
+    held = []
     for sheet in sheets:
         print(f"== {sheet.name}", file=sys.stderr, flush=True)
-        result = scorer.score(sheet)
+        try:
+            result = scorer.score(sheet)
+        except LockHeld as error:
+            # Not scored: its saved results (JSON, scoreboard row) are left as they are.
+            print(f"   not scored: {error}", file=sys.stderr, flush=True)
+            held.append(sheet.name)
+            continue
         results.append(result)
         for stage in STAGES:
             outcome = result.stages[stage]
             print(f"   {stage:18} {outcome.status:5} {outcome.reason}", file=sys.stderr, flush=True)
-    print_table(results)
+    if results:
+        print_table(results)
     previous: dict[str, Any] = {}
     if args.json_out.exists():
         try:
@@ -153,6 +172,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.json_out.write_text(json.dumps({"apps": [previous[name] for name in sorted(previous)]}, indent=2) + "\n", encoding="utf-8")
     if args.markdown:
         args.markdown.write_text(update_markdown(args.markdown.read_text(encoding="utf-8"), results), encoding="utf-8")
+    if held:
+        print(f"error: not scored, another scorer run holds them: {', '.join(held)}", file=sys.stderr)
+        return EXIT_HELD
     return 0
 
 

@@ -27,6 +27,21 @@ DEFAULT_GENERATED = ("node_modules", ".next", "dist", "build", "out", ".angular"
 GENERATED_SUFFIXES = (".tsbuildinfo",)
 
 
+def is_virtualenv(folder: Path) -> bool:
+    """A Python virtual environment (`python -m venv`, virtualenv, uv), whatever its name: it has pyvenv.cfg."""
+    return (folder / "pyvenv.cfg").is_file() and not (folder / "pyvenv.cfg").is_symlink()
+
+
+def is_dependency_folder(folder: Path) -> bool:
+    """What a sheet's deps command makes: `node_modules` and virtual environments (`.venv`, `venv`, `env`, ...).
+
+    They are hard-linked into each copy, never committed in its baseline and never byte-checked: the
+    wizard installs its JWT library into them, and they are not the app's files. (A file the wizard
+    itself writes inside one is still compared: `touched_states`.)
+    """
+    return folder.name in LINKED_FOLDERS or is_virtualenv(folder)
+
+
 def _generated(relative: str, generated: Iterable[str]) -> bool:
     if relative.endswith(GENERATED_SUFFIXES):
         return True
@@ -40,7 +55,8 @@ def _generated(relative: str, generated: Iterable[str]) -> bool:
 
 
 def snapshot(root: Path, generated: Iterable[str] = DEFAULT_GENERATED) -> dict[str, str]:
-    """sha256 + executable bit of every file (and symlink target) outside .git and generated folders."""
+    """sha256 + executable bit of every file (and symlink target) of the app: tracked or not, outside
+    .git, generated folders and dependency folders (node_modules, virtual environments)."""
     generated = tuple(generated)
     files: dict[str, str] = {}
     for folder, dirs, names in os.walk(root):
@@ -53,20 +69,40 @@ def snapshot(root: Path, generated: Iterable[str] = DEFAULT_GENERATED) -> dict[s
             if (Path(folder) / name).is_symlink():
                 files[relative] = "link:" + os.readlink(Path(folder) / name)
                 continue
+            if is_dependency_folder(Path(folder) / name):
+                continue
             keep.append(name)
         dirs[:] = keep
         for name in names:
-            path = Path(folder) / name
             relative = name if relative_folder == "." else f"{relative_folder}/{name}"
-            if _generated(relative, generated):
-                continue
-            if path.is_symlink():
-                files[relative] = "link:" + os.readlink(path)
-                continue
-            mode = os.lstat(path).st_mode
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            files[relative] = f"{digest}:{'x' if mode & stat.S_IXUSR else '-'}"
+            if not _generated(relative, generated):
+                files[relative] = _state(Path(folder) / name)
     return files
+
+
+def _state(path: Path) -> str:
+    if path.is_symlink():
+        return "link:" + os.readlink(path)
+    mode = os.lstat(path).st_mode
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return f"{digest}:{'x' if mode & stat.S_IXUSR else '-'}"
+
+
+ABSENT = "absent"
+
+
+def left_out(root: Path, relative: str, generated: Iterable[str] = DEFAULT_GENERATED) -> bool:
+    """Whether `snapshot` leaves this path out (a generated or dependency folder, or .git)."""
+    parts = relative.split("/")
+    if ".git" in parts[:-1] or _generated(relative, tuple(generated)):
+        return True
+    return any(is_dependency_folder(root.joinpath(*parts[:index])) for index in range(1, len(parts)))
+
+
+def touched_states(root: Path, paths: Iterable[str]) -> dict[str, str]:
+    """The state of each of these files (`absent` when there is none): the files the wizard writes
+    that `snapshot` leaves out, compared on their own."""
+    return {path: _state(root / path) if (root / path).is_symlink() or (root / path).is_file() else ABSENT for path in paths}
 
 
 def compare_snapshots(before: dict[str, str], after: dict[str, str]) -> list[str]:
@@ -89,15 +125,15 @@ def copy_app(source: Path, target: Path) -> None:
     source = source.resolve()
 
     def ignore(folder: str, names: list[str]) -> list[str]:
-        return [name for name in names if name in LINKED_FOLDERS or name == ".git"]
+        return [name for name in names if name == ".git" or is_dependency_folder(Path(folder) / name)]
 
     shutil.copytree(source, target, symlinks=True, ignore=ignore)
     for folder, dirs, _ in os.walk(source):
-        linked = [name for name in dirs if name in LINKED_FOLDERS]
+        linked = [name for name in dirs if is_dependency_folder(Path(folder) / name) and not (Path(folder) / name).is_symlink()]
         for name in linked:
             destination = target / Path(folder).relative_to(source) / name
             subprocess.run(["cp", "-al", os.path.join(folder, name), str(destination)], check=True)
-        dirs[:] = [name for name in dirs if name not in LINKED_FOLDERS and name != ".git"]
+        dirs[:] = [name for name in dirs if name not in linked and name != ".git"]
     relink_outside_links(source, target)
 
 
@@ -134,10 +170,28 @@ def git_commit_all(root: Path) -> None:
     exclude = root / ".git" / "info" / "exclude"
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
     exclude.parent.mkdir(parents=True, exist_ok=True)
-    # Dependencies are never committed, whatever the app's own .gitignore says.
-    exclude.write_text("node_modules/\n", encoding="utf-8")
+    # Dependencies (node_modules, the sheet's virtual environments) are never committed, whatever the
+    # app's own .gitignore says: the baseline holds the app's files, tracked or untracked by the app.
+    exclude.write_text("".join(line + "\n" for line in ["node_modules/", *dependency_folders(root)]), encoding="utf-8")
     subprocess.run(["git", "add", "-A"], cwd=root, check=True)
     subprocess.run(["git", *GIT_IDENTITY, "commit", "-q", "--allow-empty", "-m", "corpus baseline"], cwd=root, check=True)
+
+
+def dependency_folders(root: Path) -> list[str]:
+    """The dependency folders under root other than node_modules, as git exclude patterns (`/backend/.venv/`)."""
+    found = []
+    for folder, dirs, _ in os.walk(root):
+        here = Path(folder)
+        kept = []
+        for name in dirs:
+            if name in (".git", "node_modules") or (here / name).is_symlink():
+                continue
+            if is_dependency_folder(here / name):
+                found.append("/" + (here / name).relative_to(root).as_posix() + "/")
+            else:
+                kept.append(name)
+        dirs[:] = kept
+    return sorted(found)
 
 
 def is_workspace_root(folder: Path) -> bool:

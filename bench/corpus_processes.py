@@ -17,7 +17,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from corpus_results import strip_ansi
 from corpus_sheets import Sheet
+
+ERROR_LINE = re.compile(r"\berror\b|ERR!|Error:")
+# Lines that say that something failed, not what: linters' and compilers' counts, package managers'
+# and task runners' wrappers around a failed script, stack frames.
+SUMMARY_LINE = re.compile(
+    r"^✖?\s*\d+ problems? \(\d+ errors?|\d+ errors? and \d+ warnings? potentially fixable|^Found \d+ errors?\b"
+    r"|command finished with error|ERROR\s+run failed|ELIFECYCLE|Command failed with exit code|^npm ERR! (?:A complete log|code|errno|Lifecycle|Exit status|Failed at|This is probably|path|command)"
+    r"|^error Command failed|Build error occurred|^at \S|ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL"
+    r"|^The last overload gave the following error"  # tsc's continuation under "error TS2769: No overload matches this call."
+)
+# A line whose message is on the next line (next's "`next/font` error:", "Error: next/font: error:").
+HEADER_LINE = re.compile(r"\berror:$", re.IGNORECASE)
 
 
 @dataclass
@@ -27,9 +40,17 @@ class Ran:
     seconds: float
 
     def last_line(self) -> str:
-        lines = [line for line in self.output.splitlines() if line.strip()]
-        errors = [line for line in lines if re.search(r"\berror\b|ERR!|Error:", line)]
-        return (errors or lines or ["(no output)"])[-1].strip()
+        """The line that says what went wrong: the last error line that is not a tool's summary or
+        wrapper line, joined with the next line when it is only a header (`next/font` error:)."""
+        lines = [line.strip() for line in self.output.splitlines() if line.strip()]
+        errors = [index for index, line in enumerate(lines) if ERROR_LINE.search(line)]
+        telling = [index for index in errors if not SUMMARY_LINE.search(lines[index])]
+        if telling:
+            index = telling[-1]
+            if HEADER_LINE.search(lines[index]) and index + 1 < len(lines):
+                return f"{lines[index]} {lines[index + 1]}"
+            return lines[index]
+        return lines[errors[-1]] if errors else (lines or ["(no output)"])[-1]
 
 
 def run(command: Sequence[str] | str, cwd: Path, log: Path, *, env: dict[str, str] | None = None, timeout: int = 900) -> Ran:
@@ -37,6 +58,8 @@ def run(command: Sequence[str] | str, cwd: Path, log: Path, *, env: dict[str, st
     started = time.monotonic()
     log.parent.mkdir(parents=True, exist_ok=True)
     shell = isinstance(command, str)
+    if env is not None and not shell and list(command[:3]) == wizard_argv():
+        env = wizard_env(env)
     with open(log, "w", encoding="utf-8") as sink:
         sink.write(f"$ {command if shell else shlex.join(command)}\n")
         sink.flush()
@@ -47,7 +70,8 @@ def run(command: Sequence[str] | str, cwd: Path, log: Path, *, env: dict[str, st
         except subprocess.TimeoutExpired:
             stop_group(process)
             code = None
-    output = log.read_text(encoding="utf-8", errors="replace")
+    # The log keeps what the command printed; what the scorer reads from it has no escape sequences.
+    output = strip_ansi(log.read_text(encoding="utf-8", errors="replace"))
     return Ran(code, output, time.monotonic() - started)
 
 
@@ -112,6 +136,12 @@ def port_open(port: int) -> bool:
 
 def wizard_argv(*args: str) -> list[str]:
     return [sys.executable, "-m", "intercom_wizard", *args]
+
+
+def wizard_env(env: dict[str, str]) -> dict[str, str]:
+    """The environment for the wizard's own runs: without FORCE_COLOR=0, which the app's Node tools read
+    as "no colours" but Rich reads as "a terminal", so the wizard would print bold and dim codes."""
+    return {name: value for name, value in env.items() if not (name == "FORCE_COLOR" and value == "0")}
 
 
 def verify_supports_user_option() -> bool:

@@ -3,6 +3,7 @@ its reason, and the words the scoreboard counts by (bench/corpus.py runs them; d
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -77,12 +78,24 @@ class AppResult:
 
 def app_from_json(data: dict[str, Any]) -> AppResult:
     """An AppResult back from the JSON this script writes."""
-    stages = {name: StageResult(**stage) for name, stage in data.get("stages", {}).items()}
+    # Results saved before the scorer stripped escape sequences lose them here too.
+    stages = {name: StageResult(**{**stage, "reason": strip_ansi(stage.get("reason", ""))}) for name, stage in data.get("stages", {}).items()}
     return AppResult(data["name"], data["repo"], data["commit"], data["framework"], stages,
-                     data.get("outcome", ""), list(data.get("manual_steps", [])), list(data.get("notes", [])),
+                     data.get("outcome", ""), [strip_ansi(step) for step in data.get("manual_steps", [])],
+                     [strip_ansi(note) for note in data.get("notes", [])],
                      [touched_count_from_json(count) for count in data.get("touched", [])])
 
 
+# Terminal escape sequences: CSI (colours, cursor moves: ESC [ ... final byte), OSC (hyperlinks,
+# titles: ESC ] ... BEL or ESC \\) and the two-byte ones. Tools colour their output even under CI
+# (the scorer also sets NO_COLOR=1 and FORCE_COLOR=0 for them); a reason never carries them.
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]|\x1b")
+
+
+def strip_ansi(text: str) -> str:
+    return ANSI_ESCAPE.sub("", text)
+
+
 def one_line(text: str, limit: int = 160) -> str:
-    line = " ".join(text.split())
+    line = " ".join(strip_ansi(text).split())
     return line if len(line) <= limit else line[: limit - 1] + "…"

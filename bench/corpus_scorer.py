@@ -5,17 +5,30 @@ the byte check (docs/corpus.md says what each stage passes on)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
 import shutil
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from corpus_copies import DEFAULT_GENERATED, compare_snapshots, copy_app, git_commit_all, is_workspace_root, snapshot
+from corpus_copies import (
+    ABSENT,
+    DEFAULT_GENERATED,
+    compare_snapshots,
+    copy_app,
+    git_commit_all,
+    is_workspace_root,
+    left_out,
+    snapshot,
+    touched_states,
+)
+from corpus_lock import LOCK_NAME, ScoringLock
 from corpus_processes import RunningServices, _json_tail, run, verify_supports_user_option, wizard_argv
 from corpus_results import CHECKS, AppResult, StageResult, Status, one_line
-from corpus_sheets import Sheet
+from corpus_sheets import SEED_AFTER_CHECKS, SEED_BEFORE_CHECKS, Sheet
 from corpus_touched import TouchedCheck, TouchedCount, named_files, planned_files
 from corpus_verify_stages import ServeAndVerify
 
@@ -40,6 +53,10 @@ class Scorer(ServeAndVerify):
 
     def env(self, sheet: Sheet) -> dict[str, str]:
         env = dict(os.environ)
+        # No colours from the app's tools: their escape codes would land in the failure reasons (they
+        # are stripped there too). NO_COLOR: picocolors (next, vite), which CI=1 turns colours on for,
+        # and Rich; FORCE_COLOR=0: chalk (never given to the wizard: wizard_env). start.env may set them.
+        env.update(NO_COLOR="1", FORCE_COLOR="0")
         env.update(sheet.env)
         env[SECRET_ENV] = self.secret
         env.setdefault("CI", "1")
@@ -58,19 +75,16 @@ class Scorer(ServeAndVerify):
             result.skip_rest(f"no checkout at {source}")
             return result
         (self.work / sheet.name).mkdir(parents=True, exist_ok=True)
-        lock = self.work / sheet.name / "scoring.lock"
-        try:
-            # Two scorer runs (two people, or a background run) must not share one fresh copy.
-            descriptor = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            result.skip_rest(f"another scorer run holds {lock}")
-            return result
-        os.write(descriptor, str(os.getpid()).encode())
-        os.close(descriptor)
+        # Two scorer runs (two people, or a background run) must not share one fresh copy: LockHeld
+        # (corpus_lock.py) goes to the caller, which keeps that app's saved results as they are.
+        lock = ScoringLock.acquire(self.work / sheet.name / LOCK_NAME)
+        if lock.taken_over:
+            print(f"   {lock.taken_over}", file=sys.stderr, flush=True)
+            result.notes.append(lock.taken_over)
         try:
             return self._score(sheet, result, source)
         finally:
-            lock.unlink(missing_ok=True)
+            lock.release()
 
     def _score(self, sheet: Sheet, result: AppResult, source: Path) -> AppResult:
         # The copy keeps the checkout's folder name: npm names a package without "name" after its
@@ -90,19 +104,22 @@ class Scorer(ServeAndVerify):
         else:
             root = copies / source.resolve().name
             copy_app(source, root)
-        for check in CHECKS:
-            self._check(result, sheet, root, logs, env, check, "before", deps_ready)
         services = RunningServices()
         patched = False
         try:
             # The services (a database) are up for the seed and stay up until verify is done.
             if not self.fast and sheet.start and not sheet.not_run_here:
                 services.start(sheet, root, logs, env)
-            seed = sheet.commands.get("seed")
-            if seed and deps_ready and not services.problem:
-                ran = run(seed, root, logs / "seed.log", env=env, timeout=sheet.timeout)
-                if ran.code != 0:
-                    result.notes.append(f"seeding failed: {ran.last_line()}")
+            # The seed prepares the app (its .env, database, users, the edits that point it at
+            # 127.0.0.1): by default before the checks, so the build before the install builds the
+            # same app as the one after it; `seed_order = "after-checks"` for a seed that needs the
+            # build's output.
+            if sheet.seed_order == SEED_BEFORE_CHECKS:
+                self._seed(result, sheet, root, logs, env, deps_ready, services)
+            for check in CHECKS:
+                self._check(result, sheet, root, logs, env, check, "before", deps_ready)
+            if sheet.seed_order == SEED_AFTER_CHECKS:
+                self._seed(result, sheet, root, logs, env, deps_ready, services)
             git_commit_all(root)
             generated = (*DEFAULT_GENERATED, *sheet.ignore)
             baseline = snapshot(root, generated)
@@ -112,7 +129,11 @@ class Scorer(ServeAndVerify):
             if sheet.touched and not self.fast:
                 result.touched = [self._touched_count(check, [path for path in planned if check.applies_to(path)], root, logs, env, "before")
                                   for check in sheet.touched]
+            # The files the wizard writes where the snapshot does not look (a build or dependency folder)
+            # are compared on their own: the byte check covers the app's files plus what the wizard touched.
+            outside = touched_states(root, [path for path in planned if left_out(root, path, generated)])
             installed = self._install(result, sheet, root, logs, env, run_package_manager=deps_ready)
+            outside |= {path: ABSENT for path in _receipt_created(root) if path not in outside and left_out(root, path, generated)}
             for check in CHECKS:
                 if installed:
                     self._check(result, sheet, root, logs, env, check, "after", deps_ready)
@@ -133,11 +154,18 @@ class Scorer(ServeAndVerify):
                 result.record(stage, "skip", "no server running")
         if patched and not self._revert_manual_steps(result, sheet, root, logs, env):
             installed = False  # uninstall over the app's own edits would prove nothing: recorded as failed above
-        self._uninstall(result, root, logs, env, baseline, generated, installed, run_package_manager=deps_ready)
+        self._uninstall(result, root, logs, env, baseline, generated, installed, run_package_manager=deps_ready, outside=outside)
         result.skip_rest("not run")
         for outcome in result.stages.values():
             outcome.reason = outcome.reason.replace(f"{root}/", "").replace(str(root), ".")
         return result
+
+    def _seed(self, result: AppResult, sheet: Sheet, root: Path, logs: Path, env: dict[str, str], deps_ready: bool, services: RunningServices) -> None:
+        seed = sheet.commands.get("seed")
+        if seed and deps_ready and not services.problem:
+            ran = run(seed, root, logs / "seed.log", env=env, timeout=sheet.timeout)
+            if ran.code != 0:
+                result.notes.append(f"seeding failed: {ran.last_line()}")
 
     def _dependencies(self, result: AppResult, sheet: Sheet, source: Path, logs: Path, env: dict[str, str]) -> bool:
         """Install the app's dependencies once, in the checkout itself (a stamp records the command)."""
@@ -287,7 +315,8 @@ class Scorer(ServeAndVerify):
             result.stages["install"] = StageResult("fail", "the identity secret appeared in the wizard's output", result.stages["install"].seconds)
         return applied
 
-    def _uninstall(self, result: AppResult, root: Path, logs: Path, env: dict[str, str], baseline: dict[str, str], generated: Sequence[str], installed: bool, *, run_package_manager: bool) -> None:
+    def _uninstall(self, result: AppResult, root: Path, logs: Path, env: dict[str, str], baseline: dict[str, str], generated: Sequence[str], installed: bool, *,
+                   run_package_manager: bool, outside: dict[str, str] | None = None) -> None:
         if "uninstall" in result.stages:
             return
         if not installed:
@@ -299,11 +328,22 @@ class Scorer(ServeAndVerify):
             result.record("uninstall", "fail", f"exit {ran.code}: {ran.last_line()}", ran.seconds)
             return
         differences = compare_snapshots(baseline, snapshot(root, generated))
+        if outside:
+            differences += compare_snapshots(outside, touched_states(root, outside))
         if differences:
             more = f" (+{len(differences) - 3} more)" if len(differences) > 3 else ""
             result.record("uninstall", "fail", "not byte-identical: " + ", ".join(differences[:3]) + more, ran.seconds)
         else:
             result.record("uninstall", "pass", "byte-identical", ran.seconds)
+
+
+def _receipt_created(root: Path) -> list[str]:
+    """The files the install's receipt says it created (none when there is no readable receipt)."""
+    try:
+        created = json.loads((root / WIZARD_RECEIPT).read_text(encoding="utf-8")).get("created", {})
+    except (OSError, ValueError, AttributeError):
+        return []
+    return sorted(path for path in created if isinstance(path, str)) if isinstance(created, dict) else []
 
 
 def _names_existing_file(root: Path, name: str) -> bool:

@@ -16,6 +16,10 @@ from corpus_results import NO_PAGES, NO_SERVER, OFFLINE_NO
 from corpus_touched import TouchedCheck, TouchedSheetError, parse_touched
 
 DEFAULT_WORKSPACE = "abc12345"
+# commands.seed_order: when the seed runs, relative to the build / type check / lint before the install.
+SEED_BEFORE_CHECKS = "before-checks"  # the default: the checks see the app as it is run (.env, database, local URLs)
+SEED_AFTER_CHECKS = "after-checks"    # for a seed that needs the build's output
+SEED_ORDERS = (SEED_BEFORE_CHECKS, SEED_AFTER_CHECKS)
 
 
 class SheetError(Exception):
@@ -49,8 +53,9 @@ class Sheet:
     expect_backend: str | None = None
     wizard_options: tuple[str, ...] = ()
     workspace_id: str = DEFAULT_WORKSPACE
-    commands: dict[str, str] = field(default_factory=dict)  # deps, build, typecheck, lint
+    commands: dict[str, str] = field(default_factory=dict)  # deps, seed, build, typecheck, lint
     timeout: int = 900
+    seed_order: str = SEED_BEFORE_CHECKS  # commands.seed_order: the seed before the checks before the install, or after them
     start: str | None = None
     port: int | None = None
     path: str = "/"                  # page verify opens
@@ -122,7 +127,7 @@ def parse_sheet(source: Path) -> Sheet:
     section_fields = {
         "expect": {"frontend", "backend"},
         "wizard": {"options", "workspace_id"},
-        "commands": {"deps", "seed", "build", "typecheck", "lint", "timeout"},
+        "commands": {"deps", "seed", "seed_order", "build", "typecheck", "lint", "timeout"},
         "start": {"command", "port", "path", "ready_timeout", "env"},
         "login": {"url", "logout_url", "logout_selector", "users", "verify_options", "offline", "offline_reason"},
         "manual": {"patch"},
@@ -137,6 +142,9 @@ def parse_sheet(source: Path) -> Sheet:
     timeout = commands.pop("timeout", 900) if isinstance(commands.get("timeout", 900), int) else None
     if timeout is None:
         raise SheetError(f"{source}: 'commands.timeout' must be a number of seconds")
+    seed_order = commands.pop("seed_order", SEED_BEFORE_CHECKS)
+    if seed_order not in SEED_ORDERS:
+        raise SheetError(f"{source}: 'commands.seed_order' must be one of {', '.join(repr(order) for order in SEED_ORDERS)}")
     for key, value in commands.items():
         if not isinstance(value, str):
             raise SheetError(f"{source}: commands.{key} must be a shell command (a string)")
@@ -178,6 +186,7 @@ def parse_sheet(source: Path) -> Sheet:
         workspace_id=_text(sections["wizard"], "workspace_id", source, default=DEFAULT_WORKSPACE) or DEFAULT_WORKSPACE,
         commands=dict(commands),
         timeout=timeout,
+        seed_order=seed_order,
         start=_text(start, "command", source),
         port=port,
         path=_text(start, "path", source, default="/") or "/",

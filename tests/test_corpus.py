@@ -217,17 +217,6 @@ def test_scores_a_fake_app_end_to_end_offline(tmp_path: Path) -> None:
     assert sorted(p.name for p in site.iterdir()) == ["build.sh", "index.html"]
 
 
-def test_an_app_held_by_another_run_is_skipped(tmp_path: Path) -> None:
-    (tmp_path / "apps" / "tiny").mkdir(parents=True)
-    (tmp_path / "runs" / "tiny").mkdir(parents=True)
-    (tmp_path / "runs" / "tiny" / "scoring.lock").write_text("12345")
-    sheet = corpus.Sheet(name="tiny", repo="me/tiny", commit="0", framework="html")
-    result = corpus.Scorer(tmp_path / "apps", tmp_path / "runs", user_option=False).score(sheet)
-    assert {outcome.status for outcome in result.stages.values()} == {"skip"}
-    assert "another scorer run holds" in result.stages["detect"].reason
-    assert (tmp_path / "runs" / "tiny" / "scoring.lock").read_text() == "12345"
-
-
 def test_ignored_paths_are_not_byte_checked(tmp_path: Path) -> None:
     (tmp_path / "var" / "db").mkdir(parents=True)
     (tmp_path / "var" / "db" / "todos.db").write_bytes(b"1")

@@ -22,7 +22,7 @@ RELATIVE = "import { useIntercomMessenger } from './intercom/messenger';"
 
 
 def added(text: str, statement: str, lint: str = "", language: str = "typescript") -> str | None:
-    insertion = ordered_import(lint, SourceText(text, "\n", False), (text, 0, language), parse(text, language), statement)
+    insertion = ordered_import(order_from_lint(lint), SourceText(text, "\n", False), (text, 0, language), parse(text, language), statement)
     return None if insertion is None else apply_insertions(text, [insertion])
 
 

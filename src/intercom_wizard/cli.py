@@ -4,6 +4,7 @@ The Typer commands and their options live here; what they print is in cli_output
 `install` (project guard, secret, choices, package installs) in install_flow.py.
 """
 
+import gc
 import json
 import os
 import sys
@@ -11,11 +12,10 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.markup import escape
 
 from intercom_wizard import __version__
 from intercom_wizard.cli_coercion import PlainValuesGroup
-from intercom_wizard.cli_output import err, fail, finish, show_detection, show_plan, show_summary
+from intercom_wizard.cli_output import err, escape, fail, finish, show_detection, show_plan, show_summary
 from intercom_wizard.errors import EXIT_CODE_HELP, BadInput, ExitCode, WizardError
 from intercom_wizard.install_flow import (
     SECRET_ENV,
@@ -373,4 +373,12 @@ def root(
 
 
 def main() -> None:
-    app_for(sys.argv[1:])()
+    try:
+        app_for(sys.argv[1:])()
+    finally:
+        # The process ends here: moving every object into the permanent generation spares the
+        # interpreter's garbage collections at shutdown over the tens of thousands of objects the run
+        # made (about 0.03 s of CPU on the bench tree, issue 14); the exit frees the memory all the same.
+        # Nothing of ours relies on a finaliser those collections would run (files close in `with`,
+        # the project lock is released by the command's context).
+        gc.freeze()

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from intercom_wizard.formatting_runs import Tool, ToolFailed
-from intercom_wizard.formatting_tools import find_tools
+from intercom_wizard.formatting_tools import JS_SUFFIXES, find_tools
 from intercom_wizard.plan import Insertion, pure_insertions
 from intercom_wizard.tree import ProjectTree
 
@@ -47,11 +47,14 @@ class ProjectFormatter:
         self._clean: dict[tuple[str, str], bool] = {}
         # Top-level Python modules the plan creates: not on disk yet, but first-party for import sorting.
         self.new_modules: set[str] = set()
+        self.new_scripts: set[str] = set()  # JS/TS files the plan creates: ESLint cannot resolve them yet
 
     def created(self, path: str) -> None:
         parts = PurePosixPath(path)
         if parts.suffix == ".py":
             self.new_modules.add(parts.stem)
+        elif parts.suffix in JS_SUFFIXES:
+            self.new_scripts.add(path)
 
     def tools_for(self, path: str) -> list[Tool]:
         suffix = PurePosixPath(path).suffix
@@ -107,7 +110,8 @@ class ProjectFormatter:
 
     def _run(self, tool: Tool, path: str, text: str) -> str | None:
         try:
-            return tool.fix(self._named_path(path), text, tuple(sorted(self.new_modules)))
+            created = self.new_scripts if tool.name == "eslint" else self.new_modules  # each tool's own notion of new modules
+            return tool.fix(self._named_path(path), text, tuple(sorted(created)))
         except ToolFailed as error:
             self.report.failures.append(f"{path}: {tool.name} failed ({error}); left as generated")
             return None

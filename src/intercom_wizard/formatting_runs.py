@@ -11,10 +11,11 @@ import json
 import os
 import shutil
 import subprocess
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from intercom_wizard.js_created_modules import order_rules_off
 
 TOOL_TIMEOUT_SECONDS = 120
 PHP_CS_FIXER_CONFIGS = (".php-cs-fixer.php", ".php-cs-fixer.dist.php")
@@ -63,7 +64,8 @@ def run_prettier(tool: Tool, absolute: Path, text: str, new_modules: tuple[str, 
 
 def run_eslint(tool: Tool, absolute: Path, text: str, new_modules: tuple[str, ...]) -> str:
     # Exit 1 only means problems remain that --fix cannot fix; 2 is a crash or a broken config.
-    output = _execute(tool, ["--fix-dry-run", "--format", "json", "--stdin", "--stdin-filename", str(absolute)], text, ok=(0, 1))
+    arguments = ["--fix-dry-run", "--format", "json", *order_rules_off(text, new_modules), "--stdin", "--stdin-filename", str(absolute)]
+    output = _execute(tool, arguments, text, ok=(0, 1))
     try:  # the JSON is the last line: plugins may print before it (Nx's "No cached ProjectGraph is available")
         results = json.loads(output.strip().rsplit("\n", 1)[-1])
     except ValueError:
@@ -99,6 +101,7 @@ def run_ruff_imports(tool: Tool, absolute: Path, text: str, new_modules: tuple[s
 
 def _ruff_known_first_party(folder: Path) -> list[str]:
     """The project's own `known-first-party` list, which a --config override would otherwise replace."""
+    import tomllib  # tomllib (with its regexes) only where a TOML file is read (start-up time, issue 14)
     for name, prefix in (("ruff.toml", ()), (".ruff.toml", ()), ("pyproject.toml", ("tool", "ruff"))):
         try:
             data = tomllib.loads((folder / name).read_text(encoding="utf-8"))

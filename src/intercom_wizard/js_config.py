@@ -8,12 +8,14 @@ treats an unreadable file as no evidence, never as an error.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import posixpath
 import re
 from pathlib import PurePosixPath
 from typing import Any
 
+from intercom_wizard.js_import_order import ImportOrder, order_from_lint
 from intercom_wizard.tree import ProjectTree
 
 PRETTIER_FILES = (".prettierrc", ".prettierrc.json", ".prettierrc.json5", ".prettierrc.yaml", ".prettierrc.yml")
@@ -49,11 +51,12 @@ _VITE_TARGET = (
     r"""|(?:path\.)?(?:resolve|join)\(\s*(?:__dirname|process\.cwd\(\))\s*,\s*['"](?P<joined>[^'"]+)['"]\s*\)"""
     r"""|['"](?P<plain>\.?/[^'"]*)['"])"""
 )
-_VITE_ENTRY = re.compile(
+# Patterns as text, compiled by `re` on first use (its cache): most projects have no alias to read (issue 14).
+_VITE_ENTRY = (
     r"""(?:['"](?P<key>[^'"\s/]+)['"]|(?P<bare>[A-Za-z_$][\w$]*))\s*:\s*""" + _VITE_TARGET
     + r"""|find\s*:\s*['"](?P<found>[^'"\s/]+)['"]\s*,\s*replacement\s*:\s*""" + _VITE_TARGET.replace("?P<", "?P<r_")
 )
-_TS_PATH = re.compile(r""""(?P<key>[^"*\s]+)/\*"\s*:\s*\[\s*"(?P<target>[^"*]*)\*"\s*\]""")
+_TS_PATH = r""""(?P<key>[^"*\s]+)/\*"\s*:\s*\[\s*"(?P<target>[^"*]*)\*"\s*\]"""
 
 
 def project_aliases(tree: ProjectTree, from_file: str) -> list[tuple[str, str]]:
@@ -68,10 +71,10 @@ def project_aliases(tree: ProjectTree, from_file: str) -> list[tuple[str, str]]:
                 continue
             base = re.search(r'"baseUrl"\s*:\s*"([^"]*)"', raw)
             base_folder = _joined(folder, base.group(1)) if base else folder
-            aliases.extend((match["key"], _joined(base_folder, match["target"])) for match in _TS_PATH.finditer(raw))
+            aliases.extend((match["key"], _joined(base_folder, match["target"])) for match in re.finditer(_TS_PATH, raw))
         for name in VITE_CONFIGS:
             raw = read_config(tree, join_path(folder, name))
-            for match in _VITE_ENTRY.finditer(_alias_block(raw or "")):
+            for match in re.finditer(_VITE_ENTRY, _alias_block(raw or "")):
                 key = match["key"] or match["bare"] or match["found"]
                 target = next(filter(None, (match[group] for group in ("url", "joined", "plain", "r_url", "r_joined", "r_plain"))), None)
                 if key and target is not None:
@@ -130,6 +133,21 @@ def eslint_config_text(tree: ProjectTree, path: str) -> str:
         if manifest and '"eslintConfig"' in manifest:
             texts.append(manifest)
     return "\n".join(texts)
+
+
+# An import resolver that reads tsconfig `paths` (eslint-import-resolver-typescript, also set by eslint-config-next)
+# or an alias map: eslint-plugin-import then classes `@/...` imports as "internal", not "unknown".
+_ALIAS_RESOLVER = re.compile(r"""import(?:-x)?/resolver['"]?\s*:\s*\{[^}]*\b(?:typescript|alias)\b|['"]next(?:/core-web-vitals)?['"]""")
+
+
+def project_import_order(tree: ProjectTree, path: str) -> ImportOrder | None:
+    """The ESLint import order that applies to `path`, aliases its resolver resolves counted as internal."""
+    lint = eslint_config_text(tree, path)
+    order = order_from_lint(lint)
+    if order is None or order.source != "import/order" or not _ALIAS_RESOLVER.search(lint):
+        return order
+    prefixes = tuple(dict.fromkeys(prefix for prefix, _ in project_aliases(tree, path)))
+    return dataclasses.replace(order, internal_prefixes=prefixes)
 
 
 def loose_prettier_config(text: str) -> dict[str, Any]:

@@ -1,6 +1,8 @@
 """Where an import we add goes among a JavaScript/TypeScript file's own imports (issue 13).
 
-The project's order decides: ESLint's `import/order` (its `groups`, `alphabetize`, `newlines-between`)
+The project's order decides: ESLint's `import/order` (its `groups`, `pathGroups`, `alphabetize`,
+`newlines-between`; an alias its resolver resolves, such as tsconfig's `@/*` under
+eslint-import-resolver-typescript, is "internal": `internal_prefixes`, filled by js_project_order.py)
 or `simple-import-sort` (side effects, node:, packages, other such as `@/`, relative; sorted, groups
 apart), else the file's own grouping (packages, then aliases such as `@/`/`~/`, then relative paths,
 in the order the file already has them; blank lines between groups kept; alphabetical within a group
@@ -41,6 +43,9 @@ class ImportOrder:
     alphabetize: bool = False
     separated: bool = False
     internal_regex: str | None = None  # eslint-plugin-import's `import/internal-regex` setting (e.g. "^@/")
+    internal_prefixes: tuple[str, ...] = ()  # aliases the project's resolver resolves to its own files ("@")
+    path_groups: tuple[PathGroup, ...] = ()
+    path_groups_excluded: tuple[str, ...] = ("builtin", "external", "object")  # `pathGroupsExcludedImportTypes`
 
     def rank(self, specifier: str, side_effect: bool) -> int:
         if self.source == "simple-import-sort":
@@ -51,11 +56,36 @@ class ImportOrder:
             if re.match(r"^@?\w", specifier):
                 return 2
             return 4 if specifier.startswith(".") else 3
-        internal = _matches(self.internal_regex, specifier)
+        internal = _matches(self.internal_regex, specifier) or any(specifier.startswith(f"{prefix}/") for prefix in self.internal_prefixes)
         kind = "internal" if internal else specifier_kind(specifier)
         if self.source == "file":
             kind = COARSE[kind]
-        return next((index for index, group in enumerate(self.groups) if kind in group), len(self.groups))
+        offset = 0
+        if kind not in self.path_groups_excluded:
+            # eslint-plugin-import: the first pathGroup whose pattern matches decides; `position` puts it
+            # just before or after that group's other imports (a distinct group of its own).
+            for index, path_group in enumerate(self.path_groups):
+                if path_group.matches(specifier):
+                    kind = path_group.group
+                    offset = {"before": index - len(self.path_groups), "after": index + 1}.get(path_group.position or "", 0)
+                    break
+        group = next((index for index, group in enumerate(self.groups) if kind in group), len(self.groups))
+        return group * GROUP_STRIDE + offset
+
+
+GROUP_STRIDE = 1000  # room for pathGroups positioned before/after a group between two groups' ranks
+
+
+@dataclass(frozen=True)
+class PathGroup:
+    """One of import/order's `pathGroups`: imports whose specifier matches `pattern` (minimatch) rank with `group`."""
+
+    pattern: str
+    group: str
+    position: str | None = None  # "before" / "after" the group's other imports
+
+    def matches(self, specifier: str) -> bool:
+        return glob_regex(self.pattern).fullmatch(specifier) is not None
 
 
 def _matches(pattern: str | None, specifier: str) -> bool:
@@ -88,13 +118,13 @@ def order_from_lint(lint: str) -> ImportOrder | None:
     if rule is None:
         return None
     # Only `["error", { ...options }]`: a bare severity has no options (the text after it is another rule).
-    options = lint[rule.end() - 1 : _balanced_end(lint, rule.end() - 1)] if rule.group(1) and rule.group(3) else ""
+    options = lint[rule.end() - 1 : balanced_end(lint, rule.end() - 1)] if rule.group(1) and rule.group(3) else ""
     groups = IMPORT_ORDER_DEFAULT_GROUPS
     found = re.search(r"['\"]?groups['\"]?\s*:\s*\[", options)
     if found:
         start = found.end() - 1
         try:
-            raw = json.loads(re.sub(r",\s*]", "]", options[start : _balanced_end(options, start)].replace("'", '"')))
+            raw = json.loads(re.sub(r",\s*]", "]", options[start : balanced_end(options, start)].replace("'", '"')))
             groups = tuple((item,) if isinstance(item, str) else tuple(item) for item in raw)
         except ValueError:
             return None  # a computed groups list: no opinion rather than a wrong one
@@ -102,10 +132,63 @@ def order_from_lint(lint: str) -> ImportOrder | None:
     separated = re.search(r"['\"]newlines-between['\"]\s*:\s*['\"]always['\"]", options) is not None
     internal = re.search(r"['\"]import(?:-x)?/internal-regex['\"]\s*:\s*['\"]([^'\"]+)['\"]", lint)
     regex = internal.group(1).replace("\\\\", "\\") if internal else None
-    return ImportOrder("import/order", groups=groups, alphabetize=alphabetize, separated=separated, internal_regex=regex)
+    excluded = re.search(r"['\"]?pathGroupsExcludedImportTypes['\"]?\s*:\s*\[([^\]]*)\]", options)
+    return ImportOrder(
+        "import/order", groups=groups, alphabetize=alphabetize, separated=separated, internal_regex=regex, path_groups=_path_groups(options),
+        **({"path_groups_excluded": tuple(re.findall(r"['\"]([\w-]+)['\"]", excluded.group(1)))} if excluded else {}),
+    )
 
 
-def _balanced_end(text: str, start: int) -> int:
+def _path_groups(options: str) -> tuple[PathGroup, ...]:
+    """import/order's `pathGroups: [{ pattern: '@/**', group: 'internal', position: 'after' }, ...]`."""
+    found = re.search(r"['\"]?pathGroups['\"]?\s*:\s*\[", options)
+    if found is None:
+        return ()
+    block = options[found.end() - 1 : balanced_end(options, found.end() - 1)]
+    groups = []
+    for entry in re.findall(r"\{[^{}]*\}", block):
+        values = dict(re.findall(r"['\"]?(pattern|group|position)['\"]?\s*:\s*['\"]([^'\"]+)['\"]", entry))
+        if "pattern" in values and "group" in values:
+            groups.append(PathGroup(values["pattern"], values["group"], values.get("position")))
+    return tuple(groups)
+
+
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """A minimatch/micromatch glob as a regular expression: `**`, `*`, `?`, `{a,b}`, `!(x)`, `@(x|y)`."""
+    return re.compile(_glob_body(pattern))
+
+
+def _glob_body(pattern: str) -> str:
+    out: list[str] = []
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if pattern.startswith("**/", index):
+            out.append("(?:[^/]*/)*")
+            index += 3
+            continue
+        if pattern.startswith("**", index):
+            out.append(".*")
+            index += 2
+            continue
+        if char in "!@+*?" and pattern.startswith("(", index + 1):  # extglob: !(a|b), @(a|b), +(a), *(a), ?(a)
+            end = balanced_end(pattern, index + 1)
+            inner = "|".join(_glob_body(part) for part in pattern[index + 2 : end - 1].split("|"))
+            out.append({"!": f"(?!(?:{inner})(?:/|$))[^/]*", "@": f"(?:{inner})", "+": f"(?:{inner})+",
+                        "*": f"(?:{inner})*", "?": f"(?:{inner})?"}[char])  # fmt: skip
+            index = end
+            continue
+        if char == "{":
+            end = balanced_end(pattern, index)
+            out.append("(?:" + "|".join(_glob_body(part) for part in pattern[index + 1 : end - 1].split(",")) + ")")
+            index = end
+            continue
+        out.append({"*": "[^/]*", "?": "[^/]"}.get(char, re.escape(char)))
+        index += 1
+    return "".join(out)
+
+
+def balanced_end(text: str, start: int) -> int:
     """The offset just past the bracket that closes the one at `start` (len(text) if it never closes)."""
     if start < 0:
         return 0
@@ -122,6 +205,8 @@ def _balanced_end(text: str, start: int) -> int:
 
 @dataclass(frozen=True)
 class _Import:
+    """One import statement of a module, with the specifier it imports."""
+
     node: SgNode
     specifier: str
     side_effect: bool

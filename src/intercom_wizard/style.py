@@ -27,8 +27,8 @@ from intercom_wizard.js_commas import (
     trailing_comma_from_eslint,
     trailing_comma_from_prettier,
 )
-from intercom_wizard.js_config import ESLINT_FILES, PRETTIER_FILES, eslint_config_text, folders_up, join_path, loose_prettier_config, read_config
-from intercom_wizard.js_import_order import ImportOrder, arrange_imports, order_from_lint
+from intercom_wizard.js_config import ESLINT_FILES, PRETTIER_FILES, folders_up, join_path, loose_prettier_config, project_import_order, read_config
+from intercom_wizard.js_import_order import ImportOrder, arrange_imports
 from intercom_wizard.js_wrap import wrap_long_imports
 from intercom_wizard.tree import ProjectTree
 
@@ -49,6 +49,8 @@ STATEMENT_END_PARENTS = frozenset(
 
 @dataclass(frozen=True)
 class JsStyle:
+    """How the project writes JavaScript/TypeScript: what our created and inserted code follows."""
+
     quote: str = DEFAULT_QUOTE
     semicolons: bool = True
     indent: str = "  "
@@ -75,6 +77,8 @@ class JsStyle:
 
 @dataclass
 class _Evidence:
+    """What the project's configuration and code say of each style point; None where nothing does."""
+
     quote: str | None = None
     semicolons: bool | None = None
     indent: str | None = None
@@ -107,7 +111,7 @@ def infer_js_style(tree: ProjectTree, path: str, *, ours: frozenset[str] = froze
         allows_void=True if evidence.allows_void is None else evidence.allows_void,
         trailing_commas=evidence.trailing_commas,
         commas_configured=bool(evidence.commas_configured),
-        import_order=order_from_lint(eslint_config_text(tree, path)),
+        import_order=project_import_order(tree, path),
         print_width=evidence.print_width,
     )
 

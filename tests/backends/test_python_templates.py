@@ -15,13 +15,15 @@ VALUES = {
     "users_object": "fastapi_users",
     "user_type": "User | None",
     "session_key": "user",
+    "cookie": "access_token",
     "scheme": "OAuth2PasswordBearer",
     "user_id": "str(user.id)",
     "email": "user.email",
     "display_name": "user.name",
 }
 CLAIMS_CHOICES = {
-    "lookup": ("optional", "required", "session_record", "session_id", "bearer_stub", "stub"),
+    "lookup": ("optional", "required", "session_record", "session_id", "bearer_stub", "stub", "cookie"),
+    "cookie_call": ("none", "await_token", "token", "await_request", "request"),
     "users_object": ("yes", "no"),
     "claims": ("dict", "no_id", "none"),
     "email": ("yes", "no"),
@@ -35,7 +37,9 @@ def _variants(choices: dict[str, tuple[str, ...]]) -> list[dict[str, str]]:
 
 def _valid_claims(choice: dict[str, str]) -> bool:
     """The combinations claims.py asks for: a returned dict only for the lookups that end in one."""
-    ends_in_dict = choice["lookup"] in ("optional", "required", "session_record")
+    ends_in_dict = choice["lookup"] in ("optional", "required", "session_record", "cookie")
+    if (choice["cookie_call"] != "none") != (choice["lookup"] == "cookie"):
+        return False
     if ends_in_dict != (choice["claims"] != "none"):
         return False
     if choice["claims"] != "dict" and (choice["email"], choice["name"]) != ("no", "no"):

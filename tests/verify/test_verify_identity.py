@@ -45,11 +45,14 @@ def browser() -> Iterator[Any]:
         yield launched
 
 
-def tiny_app(*, shared_user_id: bool, name_only: bool = False) -> Any:
+def tiny_app(*, shared_user_id: bool, name_only: bool = False, second_field: str | None = None, token_url: str | None = None, sessions: dict[str, str] | None = None) -> Any:
     """A server-rendered app with real sessions; `shared_user_id` makes its endpoint sign "1" for everyone;
-    `name_only`: its login form has a name field and no password field (iron-session's examples)."""
-    sessions: dict[str, str] = {}
-    script = script_source(InstallOptions(workspace=parse_workspace_id(WORKSPACE_ID)), token_url=ENDPOINT).encode()
+    `name_only`: its login form has a name field and no password field (iron-session's examples);
+    `second_field`: a second required text field, which must hold "<user>-<field>" (a name + room form);
+    `token_url`: the pages ask their token there (an API on another origin, sharing `sessions`), and this
+    server has no token endpoint of its own."""
+    sessions = {} if sessions is None else sessions
+    script = script_source(InstallOptions(workspace=parse_workspace_id(WORKSPACE_ID)), token_url=token_url or ENDPOINT).encode()
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args: Any) -> None:
@@ -71,16 +74,19 @@ def tiny_app(*, shared_user_id: bool, name_only: bool = False) -> Any:
             user = self.user()
             if self.path == "/intercom-messenger.js":
                 self.send(200, script, "text/javascript")
-            elif self.path == ENDPOINT:
+            elif self.path == ENDPOINT and token_url is None:
                 if user is None:
                     self.send(401, b'{"error": "not signed in"}', "application/json", {"Cache-Control": "no-store"})
                     return
                 _, email, name, user_id = USERS[user]
                 token = mint(SECRET, "1" if shared_user_id else user_id, email, name)
                 self.send(200, json.dumps({"token": token}).encode(), "application/json", {"Cache-Control": "no-store"})
+            elif self.path == ENDPOINT:
+                self.send(404, b"no token endpoint here: the API is elsewhere", "text/plain")
             elif self.path == "/login":
                 password = b"" if name_only else b'<input type="password" name="password">'
-                form = b'<form method="post" action="/login"><input name="username">' + password + b'<button type="submit">Sign in</button></form>'
+                second = f'<input name="{second_field}" required>'.encode() if second_field else b""
+                form = b'<form method="post" action="/login"><input name="username" required>' + second + password + b'<button type="submit">Sign in</button></form>'
                 self.send(200, b"<!doctype html><html><body>" + form + b'<script src="/intercom-messenger.js" defer></script></body></html>')
             else:
                 logout = b'<form id="logout" method="post" action="/logout"><button type="submit">Sign out</button></form>' if user else b""
@@ -90,7 +96,8 @@ def tiny_app(*, shared_user_id: bool, name_only: bool = False) -> Any:
             fields = parse_qs(self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode())
             if self.path == "/login":
                 name = fields.get("username", [""])[0]
-                if name in USERS and (name_only or fields.get("password", [""])[0] == USERS[name][0]):
+                second_ok = second_field is None or fields.get(second_field, [""])[0] == f"{name}-{second_field}"
+                if name in USERS and second_ok and (name_only or fields.get("password", [""])[0] == USERS[name][0]):
                     sid = secrets.token_hex(16)
                     sessions[sid] = name
                     self.send(303, b"", headers={"Location": "/", "Set-Cookie": f"sid={sid}; Path=/; HttpOnly"})

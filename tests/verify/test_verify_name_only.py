@@ -59,3 +59,28 @@ def test_a_name_only_account_on_a_password_form_fails() -> None:
         exit_code, checks, output = _verify(url, "ann:", "ben:")
     assert exit_code == 1, output
     assert "no login form with a name field (and no password field)" in output
+
+
+def test_every_value_of_a_name_only_account_fills_its_field() -> None:
+    assert SignIn(login_url="/login", username="ann@example.com| Ann ", password="").name_values == ("ann@example.com", "Ann")
+    assert SignIn(login_url="/login", username="a|b", password="pw").name_values == ("a|b",)  # a password form: NAME is one value
+
+
+def test_a_two_field_name_only_form_gets_both_values() -> None:
+    """next14-jose-login's shape: two required text fields and no password. Before, only the first was
+    typed into, so the browser never submitted the form and every sign-in failed."""
+    require_chromium()
+    with tiny_app(shared_user_id=False, name_only=True, second_field="room") as url:
+        exit_code, checks, output = _verify(url, "ann|ann-room:", "ben|ben-room:")
+    assert exit_code == 0, output
+    assert checks["identity"]["status"] == "pass", output
+
+
+def test_one_value_fills_every_required_field_and_the_app_decides() -> None:
+    """The control: with NAME alone the second required field gets NAME too; this app wants its own room
+    value there, refuses the sign-in, and verify fails (exit 1)."""
+    require_chromium()
+    with tiny_app(shared_user_id=False, name_only=True, second_field="room") as url:
+        exit_code, checks, output = _verify(url, "ann:", "ben:")
+    assert exit_code == 1, output
+    assert checks["identity"]["status"] != "pass", output

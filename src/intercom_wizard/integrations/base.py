@@ -9,6 +9,9 @@ from intercom_wizard.options import InstallOptions
 from intercom_wizard.support import SupportTable
 from intercom_wizard.tree import ProjectTree
 
+# TokenAuth.kind of an app's own middleware around jsonwebtoken's jwt.verify (no auth library).
+HAND_WRITTEN_JWT = "jwt.verify middleware"
+
 
 @dataclass(frozen=True)
 class TokenAuth:
@@ -56,6 +59,8 @@ DetailsT = TypeVar("DetailsT")
 
 @dataclass(frozen=True)
 class Detection(Generic[DetailsT]):
+    """One integration found in the project: where, on what evidence, and its own details."""
+
     name: str
     role: str  # "frontend" | "backend"
     root: str  # folder of that app inside the project ("" = the project root)

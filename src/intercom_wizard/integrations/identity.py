@@ -229,6 +229,8 @@ def _column_matches(column: str, unique: frozenset[str]) -> bool:
 
 @dataclass(frozen=True)
 class UsersTable:
+    """A users table read from the app's SQL: its columns, primary key and unique columns."""
+
     name: str
     columns: tuple[str, ...]
     primary_key: tuple[str, ...]

@@ -3,6 +3,10 @@
 The form is the one with a password field, or, for an account given with an empty password
 (`--user NAME:`), the one with a name field and no password field: iron-session's examples sign in
 with a user name only, and typing a password into nothing would fail every sign-in.
+
+A name-only form may ask for more than one text field (email + name, name + room): the account's
+NAME then lists one value per field, in the form's order, separated by `|` (`--user "ann@example.com|Ann:"`),
+and every required text field beyond the values listed gets the first one.
 """
 
 from __future__ import annotations
@@ -26,11 +30,26 @@ class LoginForm:
     password: Locator | None  # None: a name-only form
     submit: Locator
     submit_given: bool  # the caller named the button: click it, never fall back to Enter
+    # A name-only form's visible text fields in order (None: fill `username` only).
+    text_fields: Locator | None = None
 
     def fill(self, sign_in: SignIn, timeout_ms: int) -> None:
-        self.username.fill(sign_in.username or "", timeout=timeout_ms)
         if self.password is not None:
+            self.username.fill(sign_in.username or "", timeout=timeout_ms)
             self.password.fill(sign_in.password or "", timeout=timeout_ms)
+            return
+        values = sign_in.name_values
+        # The first field first: it waits for the form (a single-page app renders it late), and failing
+        # here is the scenario's "no login form" message.
+        self.username.fill(values[0], timeout=timeout_ms)
+        if self.text_fields is None:
+            return
+        for index in range(1, self.text_fields.count()):
+            field = self.text_fields.nth(index)
+            if index < len(values):
+                field.fill(values[index], timeout=timeout_ms)
+            elif field.get_attribute("required", timeout=timeout_ms) is not None:
+                field.fill(values[0], timeout=timeout_ms)
 
     def send(self, timeout_ms: int) -> None:
         """Click the submit button, or press Enter in the last field when the form has none."""
@@ -48,6 +67,9 @@ def login_form(page: Page, sign_in: SignIn) -> LoginForm:
     else:
         form = page.locator(PASSWORD_FORM).first
         password = page.locator(sign_in.password_selector).first if sign_in.password_selector else form.locator("input[type=password]").first
-    username = page.locator(sign_in.username_selector).first if sign_in.username_selector else form.locator(USERNAME_FIELDS).filter(visible=True).first
+    text_fields = form.locator(USERNAME_FIELDS).filter(visible=True)
+    username = page.locator(sign_in.username_selector).first if sign_in.username_selector else text_fields.first
     submit = page.locator(sign_in.submit_selector).first if sign_in.submit_selector else form.locator(SUBMIT_BUTTONS).first
-    return LoginForm(username, password, submit, submit_given=sign_in.submit_selector is not None)
+    # A name-only form is filled field by field, unless the caller named the one field to fill.
+    every_field = sign_in.name_only and not sign_in.username_selector
+    return LoginForm(username, password, submit, submit_given=sign_in.submit_selector is not None, text_fields=text_fields if every_field else None)

@@ -69,6 +69,12 @@ class SignIn:
         return self.login_url is not None and self.password == ""
 
     @property
+    def name_values(self) -> tuple[str, ...]:
+        """What a name-only form's text fields get, in order: NAME split at `|` (`ann@example.com|Ann`)."""
+        name = self.username or ""
+        return tuple(value.strip() for value in name.split("|")) if self.name_only else (name,)
+
+    @property
     def is_empty(self) -> bool:
         return self.login_url is None and not self.cookies and self.storage_state is None
 
@@ -156,6 +162,11 @@ class VerifyOptions:
     @property
     def endpoint_url(self) -> str:
         return self.resolve(self.endpoint)
+
+    @property
+    def endpoint_is_url(self) -> bool:
+        """--endpoint gave the whole URL: probe exactly there, wherever the page asks."""
+        return _is_http_url(self.endpoint)
 
     @property
     def origin(self) -> str:

@@ -6,12 +6,14 @@ An SPA whose API is on another origin builds its URLs from a base the bundler in
 `env.NEXT_PUBLIC_API_URL` (read by the core as `process.env.NEXT_PUBLIC_API_URL`). The Messenger
 core must call the token endpoint on that same base, read the same way, so that the URL follows the
 app from development to production. Only evidence counts: the expression must feed the app's API
-client (`axios.create({ baseURL: ... })`, a `fetch(`${API_URL}/...`)` call, a constant such a
+client (`axios.create({ baseURL: ... })` or `axios.defaults.baseURL = ...`, a `fetch(`${API_URL}/...`)` call, a constant such a
 call uses, or a `${API_URL}...` template in a module that sends the requests: a fetch wrapper, a tRPC
 link); when several bases do, the one the authenticated calls use wins, else none is chosen.
 An absolute URL written as a literal (`axios.create({ baseURL: "http://localhost:5000/api",
 withCredentials: true })`) counts too when the client sending to it is authenticated: the core
-builds its token URL on that same literal.
+builds its token URL on that same literal. So does a whole request URL written out in an
+authenticated call (`fetch("http://localhost:8000/api/login/", { credentials: "include" })`,
+`this.http.post('http://localhost:3030/api/login', body, { withCredentials: true })`): its origin.
 """
 
 import posixpath
@@ -28,7 +30,7 @@ ENV_EXPRESSION = re.compile(
 )
 # Names that say "the API's address" (not a feature flag or a key).
 BASE_NAME = re.compile(r"API|URL|BASE|BACKEND|SERVER|HOST|ENDPOINT", re.IGNORECASE)
-AUTHENTICATED = re.compile(r"Authorization|withCredentials\s*:\s*true|credentials\s*:\s*['\"]include['\"]")
+AUTHENTICATED = re.compile(r"Authorization|withCredentials\s*[:=]\s*true|credentials\s*:\s*['\"]include['\"]")
 # t3-env (`@t3-oss/env-nextjs`): the app reads `env.NEXT_PUBLIC_X` from its own `createEnv` module, whose
 # client values are `process.env.NEXT_PUBLIC_X`, inlined by Next.js: the core reads that directly.
 T3_ENV_EXPRESSION = re.compile(r"(?<![\w.$])env\.(NEXT_PUBLIC_\w+)")
@@ -37,6 +39,9 @@ ENV_IMPORT = re.compile(r"""import\s*\{[^}]*\benv\b[^}]*\}\s*from\s*['"]""")
 SENDS_REQUESTS = re.compile(r"\bfetch\(|\baxios\b|\bhttp(?:Batch(?:Stream)?)?Link\(")
 # An absolute URL literal: a string (or a template without substitutions) starting with http(s)://.
 URL_LITERAL = re.compile(r"""(['"`])(https?://[^'"`$\s]+)\1""")
+URL_ORIGIN = re.compile(r"https?://[^/?#]+")
+# A request sent by fetch, axios or an HTTP client's method (Angular's HttpClient, an axios instance).
+REQUEST_CALL = r"(?:\bfetch|\baxios(?:\.\w+)?|\.(?:get|post|put|patch|delete|request)(?:<[^>]*>)?)"
 ANGULAR_ENVIRONMENT_IMPORT = re.compile(r"""import\s*\{[^}]*\benvironment\b[^}]*\}\s*from\s*['"]([^'"]*environments/environment)['"]""")
 
 
@@ -60,7 +65,7 @@ def _used_as_base(text: str, expression: str) -> bool:
     for constant in re.finditer(rf"(?:const|let|var|export const)\s+(\w+)\s*(?::\s*\w+\s*)?=\s*{re.escape(expression)}\b", text):
         names.append(re.escape(constant.group(1)))
     for name in names:
-        if re.search(rf"baseURL\s*:\s*{name}\b", text):
+        if re.search(rf"(?:baseURL\s*:|\.defaults\.baseURL\s*=)\s*{name}\b", text):
             return True
         if re.search(rf"(?:fetch|axios(?:\.\w+)?|\.(?:get|post|put|patch|delete)(?:<[^>]*>)?)\(\s*(?:`\$\{{\s*{name}\s*\}}|{name}\s*\+)", text):
             return True
@@ -77,12 +82,23 @@ def _literal_bases(text: str) -> dict[str, str]:
     found = {}
     for match in URL_LITERAL.finditer(text):
         written = match.group(0)
-        used = re.search(rf"baseURL\s*:\s*{re.escape(written)}", text) or re.search(
+        used = re.search(rf"(?:baseURL\s*:|\.defaults\.baseURL\s*=)\s*{re.escape(written)}", text) or re.search(
             rf"(?:const|let|var)\s+(\w+)\s*(?::\s*\w+\s*)?=\s*{re.escape(written)}", text
         )
         if used is not None and (used.lastindex is None or _used_as_base(text, used.group(1))):
-            found[written] = "'" + match.group(2).replace("\\", "\\\\").replace("'", "\\'") + "'"
+            found[written] = _core_literal(match.group(2))
+        elif re.search(rf"{REQUEST_CALL}\(\s*{re.escape(written)}", text):
+            # A whole request URL written out in an authenticated call (`this.http.post('http://host:3030/api/login',
+            # body, { withCredentials: true })`, `fetch("http://host:8000/api/login/", { credentials: "include" })`):
+            # the API's origin is the base, since the core's token path is absolute.
+            origin = URL_ORIGIN.match(match.group(2))
+            if origin is not None:
+                found[written] = _core_literal(origin.group(0))
     return found
+
+
+def _core_literal(url: str) -> str:
+    return "'" + url.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def _expressions(text: str) -> dict[str, str]:

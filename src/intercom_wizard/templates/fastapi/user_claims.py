@@ -1,6 +1,7 @@
 # The signed_in_user_claims() dependency of intercom_jwt.py, one variant per way the app knows its
-# user (`lookup`); `claims` picks the returned dict (or None when the user has no id field). The
-# first two lines are dropped.
+# user (`lookup`; `cookie_call` says how the cookie variant calls the app's function); `claims`
+# picks the returned dict (or None when the user has no id field). These opening comment lines
+# are dropped.
 # iw:if users_object=yes
 __IW_DEPENDENCY__ = __IW_USERS_OBJECT__.current_user(active=True)
 
@@ -26,6 +27,37 @@ async def signed_in_user_claims(
 async def signed_in_user_claims(request: Request) -> dict[str, Any] | None:
     """Identity claims for the user the app keeps in its session, or None."""
     user = request.session.get("__IW_SESSION_KEY__")
+    if user is None:
+        return None
+# iw:end
+# iw:if lookup=cookie
+async def signed_in_user_claims(request: Request) -> dict[str, Any] | None:
+    """Identity claims for the user the app's own pages find with __IW_DEPENDENCY__()
+    in their cookie, or None when nobody is signed in."""
+# iw:end
+# iw:if cookie_call=await_token|token
+    token = request.cookies.get("__IW_COOKIE__")
+    if not token:
+        return None
+# iw:end
+# iw:if lookup=cookie
+    try:
+# iw:end
+# iw:if cookie_call=await_token
+        user = await __IW_DEPENDENCY__(token)
+# iw:end
+# iw:if cookie_call=token
+        user = __IW_DEPENDENCY__(token)
+# iw:end
+# iw:if cookie_call=await_request
+        user = await __IW_DEPENDENCY__(request)
+# iw:end
+# iw:if cookie_call=request
+        user = __IW_DEPENDENCY__(request)
+# iw:end
+# iw:if lookup=cookie
+    except HTTPException:
+        return None  # an expired or forged token: nobody is signed in
     if user is None:
         return None
 # iw:end

@@ -12,6 +12,9 @@ import { SignJWT } from 'jose';
 import { getServerSession } from 'next-auth/next';
 import { authOptions } from '__IW_AUTH_MODULE__';
 // iw:end
+// iw:if auth=nextauth-token
+import { getToken } from 'next-auth/jwt';
+// iw:end
 // iw:if auth=clerk
 import { getAuth } from '@clerk/nextjs/server';
 // iw:end
@@ -74,6 +77,15 @@ async function getSignedInUser(
   const user = session?.user;
   const id = user && 'id' in user && user.id ? String(user.id) : null;
   return user && id ? { id, email: user.email, name: user.name } : null;
+}
+// iw:end
+// iw:if auth=nextauth-token
+// NextAuth is configured inline (no authOptions to pass to getServerSession): read the session's JWT
+// from the request's cookie with the secret NextAuth signs it with. NextAuth put the user's id in `sub`.
+async function getSignedInUser(req: NextApiRequest, _res: NextApiResponse): Promise<IntercomUser | null> {
+  const token = await getToken({ req, secret: __IW_NEXTAUTH_SECRET__ });
+  const id = token?.sub;
+  return token && id ? { id, email: token.email, name: token.name } : null;
 }
 // iw:end
 // iw:if auth=clerk

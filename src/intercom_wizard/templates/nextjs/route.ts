@@ -15,6 +15,10 @@ import { auth } from '__IW_AUTH_MODULE__';
 import { getServerSession } from 'next-auth';
 import { authOptions } from '__IW_AUTH_MODULE__';
 // iw:end
+// iw:if auth=nextauth-token
+import type { NextRequest } from 'next/server';
+import { getToken } from 'next-auth/jwt';
+// iw:end
 // iw:if auth=clerk
 import { currentUser } from '@clerk/nextjs/server';
 // iw:end
@@ -73,6 +77,15 @@ async function getSignedInUser(): Promise<IntercomUser | null> {
   return user && id ? { id, email: user.email, name: user.name } : null;
 }
 // iw:end
+// iw:if auth=nextauth-token
+// NextAuth is configured inline (no authOptions to pass to getServerSession): read the session's JWT
+// from the request's cookie with the secret NextAuth signs it with. NextAuth put the user's id in `sub`.
+async function getSignedInUser(request: NextRequest): Promise<IntercomUser | null> {
+  const token = await getToken({ req: request, secret: __IW_NEXTAUTH_SECRET__ });
+  const id = token?.sub;
+  return token && id ? { id, email: token.email, name: token.name } : null;
+}
+// iw:end
 // iw:if auth=clerk
 async function getSignedInUser(): Promise<IntercomUser | null> {
   const user = await currentUser();
@@ -98,11 +111,21 @@ async function getSignedInUser(): Promise<IntercomUser | null> {
 }
 // iw:end
 
+// iw:if auth=nextauth-token
+export async function GET(request: NextRequest): Promise<Response> {
+// iw:end
+// iw:if auth=authjs|nextauth|clerk|session|none
 export async function GET(): Promise<Response> {
+// iw:end
   // iw:if request=connection
   await connection(); // per user and per request: never prerendered
   // iw:end
+  // iw:if auth=nextauth-token
+  const user = await getSignedInUser(request);
+  // iw:end
+  // iw:if auth=authjs|nextauth|clerk|session|none
   const user = await getSignedInUser();
+  // iw:end
   if (!user || user.id == null || user.id === '') {
     return __IW_RESPONSE__.json(
       { error: 'Not signed in' },

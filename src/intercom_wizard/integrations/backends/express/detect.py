@@ -11,7 +11,8 @@ from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.backends.express.details import ExpressDetails, SignedInUser
 from intercom_wizard.integrations.backends.express.jwt_middleware import claims_property
 from intercom_wizard.integrations.backends.express.session import JS_LITERALS, JS_SUFFIXES, TS_SUFFIXES, js_resolver, language_of, session_user
-from intercom_wizard.integrations.base import Detection, TokenAuth
+from intercom_wizard.integrations.backends.express.verify_middleware import find_verify_middleware
+from intercom_wizard.integrations.base import HAND_WRITTEN_JWT, Detection, TokenAuth
 from intercom_wizard.integrations.nx import frontend_framework, nx_applications
 from intercom_wizard.integrations.package_json import dependencies_of, read_package_json
 from intercom_wizard.tree import ProjectTree, folder_of, join
@@ -97,6 +98,11 @@ def _server(tree: ProjectTree, manifest_path: str, manifest: dict[str, Any], roo
     path, created = min(candidates, key=lambda candidate: _server_rank(root, candidate[0]))
     user = session_user(tree, root)
     token_auth, token_user = _token_auth(tree, root, dependencies)
+    verify = find_verify_middleware(tree, root) if token_auth is None and "jsonwebtoken" in dependencies else None
+    if verify is not None and verify.reads_header:
+        token_auth, token_user = TokenAuth(kind=HAND_WRITTEN_JWT), verify.user
+    elif verify is not None and user.kind == "none":
+        user = verify.user  # the token rides in a cookie: the browser sends it, as a session's would
     app_var = created.get_match("APP")
     details = ExpressDetails(
         entry_file=path,
@@ -107,6 +113,7 @@ def _server(tree: ProjectTree, manifest_path: str, manifest: dict[str, Any], roo
         typescript=path.endswith(TS_SUFFIXES),
         user=user,
         token_user=token_user,
+        verify_middleware=verify,
     )
     return Detection(NAME, "backend", root, (f"{manifest_path}: depends on express", f"{path}: {created.text()}"), details)
 

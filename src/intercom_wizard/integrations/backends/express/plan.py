@@ -11,7 +11,7 @@ from ast_grep_py import SgNode
 from intercom_wizard.edits import insert_lines_after, last_import, parse
 from intercom_wizard.envfile import plan_secret
 from intercom_wizard.integrations import identity
-from intercom_wizard.integrations.backends.express.details import ExpressDetails, SignedInUser
+from intercom_wizard.integrations.backends.express.details import ExpressDetails, SignedInUser, VerifyMiddleware
 from intercom_wizard.integrations.backends.express.detect import find_creation
 from intercom_wizard.integrations.backends.express.jwt_middleware import JwtMiddleware, app_wide_uses, find_jwt_middleware, relative_specifier
 from intercom_wizard.integrations.backends.express.pages import SCRIPT_FOLDER, serves_script_from_route
@@ -33,6 +33,9 @@ AUTH_MIDDLEWARE = (
     "$APP.use(expressjwt($$$))",
     "$APP.use(expressjwt($$$).unless($$$))",
 )
+# The app's own CORS middleware for its single-page front end on another origin: a route mounted above
+# it answers without Access-Control-Allow-Origin, so the browser hides the token from the page.
+CORS_MIDDLEWARE = ("$APP.use(cors($$$))",)
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,11 @@ class RouteUser:
 
 
 def route_user(context: PlanContext, details: ExpressDetails) -> RouteUser:
+    verify = details.verify_middleware
+    if verify is not None and verify.reads_header:
+        # The app's own middleware reads the header: the route reads the user where it puts it, whatever
+        # the client was set to send (cookie mode gets the planner's step to send the app's token).
+        return RouteUser(verify.user, by_token=context.options.auth is ClientAuth.BEARER)
     token_user = details.token_user if context.options.auth is ClientAuth.BEARER else None
     if token_user is None:
         return RouteUser(details.user, by_token=False)
@@ -73,6 +81,14 @@ def plan(context: PlanContext, detection: Detection[ExpressDetails]) -> None:
     if jwt_helper is not None and jwt_helper.per_route and not (details.esm or details.typescript):
         # The app guards its routes with its own helper (`authorize()`): the token route does the same.
         middleware = f"require('{relative_specifier(route_file, jwt_helper.module)}')(), "
+    verify = details.verify_middleware
+    if verify is not None and (verify.reads_header or details.user == verify.user):
+        if details.esm or details.typescript:
+            # The route is written as a module of imports: mounting the app's middleware there is the step.
+            user = SignedInUser.none(f"{verify.name}() at {verify.where} authenticates the app's routes, and an ES-module or TypeScript route is not mounted behind it automatically")
+        else:
+            member = f".{verify.export}" if verify.export else ""
+            middleware = f"require('{relative_specifier(route_file, verify.module)}'){member}, "
     module = render(
         "express/intercom-jwt.js",
         {"passport": "yes" if user.middleware.startswith("passport.") else "no", "cors": cors, "user": "none" if user.kind == "none" else "proven",
@@ -105,8 +121,16 @@ def plan(context: PlanContext, detection: Detection[ExpressDetails]) -> None:
             "app.use(expressjwt({ secret: /* your access-token secret */, algorithms: ['HS256'] }));\napp.use(intercomJwt);",
         )
     if user.kind == "none":
-        snippet = render("express/user-adapter.js").strip()
+        snippet = _verify_adapter(verify) if verify is not None and user.reason.startswith(verify.name) else render("express/user-adapter.js").strip()
         identity.adapter_step(builder, route_file, module, "signedInUser", user.reason, snippet, user.rejected)
+
+
+def _verify_adapter(verify: VerifyMiddleware) -> str:
+    """The adapter to fill in when the app's own jwt.verify middleware is there: it names the middleware
+    (file and line), never a session the app does not have."""
+    return render(
+        "express/verify-adapter.js", {}, middleware_name=verify.name, middleware_file=verify.module, middleware_line=str(verify.line),
+    ).strip()
 
 
 def _as_es_module(module: str) -> str:
@@ -190,8 +214,9 @@ def _mount(context: PlanContext, detection: Detection[ExpressDetails], jwt_helpe
 
 def _after_session_middleware(root: SgNode, app_var: str, language: str = "javascript", extra: list[SgNode] | None = None) -> SgNode | None:
     """The last top-level statement that installs session (or passport, or express-jwt, also through
-    the app's own helper: `extra`) middleware, else the app's creation."""
-    candidates = [match for pattern in AUTH_MIDDLEWARE for match in root.find_all(pattern=pattern.replace("$APP", app_var))]
+    the app's own helper: `extra`) or app-wide CORS middleware, else the app's creation."""
+    patterns = (*AUTH_MIDDLEWARE, *CORS_MIDDLEWARE)
+    candidates = [match for pattern in patterns for match in root.find_all(pattern=pattern.replace("$APP", app_var))]
     candidates += extra or []
     if not candidates:
         created = find_creation(root, language)

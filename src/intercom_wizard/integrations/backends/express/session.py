@@ -14,6 +14,7 @@ from intercom_wizard.tree import ProjectTree
 
 JS_SUFFIXES = (".js", ".cjs", ".mjs")
 TS_SUFFIXES = (".ts", ".mts", ".cts")
+SCOPE_KINDS = ("function_declaration", "function_expression", "arrow_function", "method_definition", "program")
 JS_LITERALS = frozenset({"number", "string", "true", "false", "null", "undefined", "template_string"})
 
 
@@ -34,20 +35,18 @@ def session_user(tree: ProjectTree, root: str) -> SignedInUser:
         # The session strategy installed app-wide is evidence too: a login route that is only
         # `passport.authenticate('local')` (no req.login() of the app's own) starts that session.
         if "passport" in text and ("passport.session()" in text or "req.login(" in text or "req.logIn(" in text or APP_WIDE_PASSPORT.search(text)):
+            id_field = _serialized_id_field(tree, root)
             if not any(APP_WIDE_PASSPORT.search(other) for other in sources) and any(PER_ROUTE_PASSPORT.search(other) for other in sources):
                 # passport's own examples run the session strategy per route (todos-react-express): the
                 # token route does the same, then reads req.user like the app's routes do.
-                return SignedInUser(kind="passport", expression="req.user || null", middleware="passport.authenticate('session'), ")
-            return SignedInUser(kind="passport", expression="req.isAuthenticated() ? req.user : null")
+                return SignedInUser(kind="passport", expression="req.user || null", id_field=id_field, middleware="passport.authenticate('session'), ")
+            return SignedInUser(kind="passport", expression="req.isAuthenticated() ? req.user : null", id_field=id_field)
     assignments: list[identity.SessionAssignment] = []
     for path in tree.glob(*JS_SUFFIXES, *TS_SUFFIXES, under=root):
         text = tree.text(path)
-        if "req.session." not in text:
+        if "req.session" not in text:
             continue
-        for match in parse(text, language_of(path)).find_all(pattern="req.session.$KEY = $VALUE"):
-            key_node, value = match.get_match("KEY"), match.get_match("VALUE")
-            if key_node is None or value is None:
-                continue
+        for match, key_node, value in _session_writes(parse(text, language_of(path))):
             key = key_node.text()
             record = _session_record(key, value, match)
             if record is not None:
@@ -63,6 +62,48 @@ def session_user(tree: ProjectTree, root: str) -> SignedInUser:
         return SignedInUser(kind="session-id", expression=f"req.session.{choice.key} != null ? {{ id: req.session.{choice.key} }} : null")
     reason = choice.reason if assignments else "no passport or session login was found"
     return SignedInUser.none(reason, tuple(choice.rejected))
+
+
+def _session_writes(program: SgNode) -> list[tuple[SgNode, SgNode, SgNode]]:
+    """Every `req.session.KEY = VALUE`, and the same written through a local name for the session
+    (`var currentSession = req.session; currentSession.userid = user.id`, seen in a real login route)."""
+    writes = []
+    for match in program.find_all(pattern="req.session.$KEY = $VALUE"):
+        key_node, value = match.get_match("KEY"), match.get_match("VALUE")
+        if key_node is not None and value is not None:
+            writes.append((match, key_node, value))
+    for keyword in ("const", "let", "var"):
+        for declaration in program.find_all(pattern=f"{keyword} $ALIAS = req.session"):
+            alias = declaration.get_match("ALIAS")
+            scope = next((a for a in declaration.ancestors() if a.kind() in SCOPE_KINDS), None)
+            if alias is None or alias.kind() != "identifier" or scope is None:
+                continue
+            for match in scope.find_all(pattern=f"{alias.text()}.$KEY = $VALUE"):
+                key_node, value = match.get_match("KEY"), match.get_match("VALUE")
+                if key_node is not None and value is not None and match.range().start.index > declaration.range().start.index:
+                    writes.append((match, key_node, value))
+    return writes
+
+
+def _serialized_id_field(tree: ProjectTree, root: str) -> str:
+    """The user's property passport keeps in the session: `passport.serializeUser((user, done) => done(null,
+    user.uid))` names the id (a Sequelize model whose primary key is `uid` has no `user.id`); `id` otherwise."""
+    for path in tree.glob(*JS_SUFFIXES, *TS_SUFFIXES, under=root):
+        text = tree.text(path)
+        if "serializeUser" not in text:
+            continue
+        for match in parse(text, language_of(path)).find_all(pattern="passport.serializeUser($FN)"):
+            function = match.get_match("FN")
+            parameters = function.field("parameters") if function is not None else None
+            names = [p.text().split(":")[0].strip() for p in parameters.children() if p.is_named()] if parameters is not None else []
+            if function is None or len(names) < 2:
+                continue
+            user, done = names[0], names[1]
+            for call in function.find_all(pattern=f"{done}(null, {user}.$FIELD)"):
+                field = call.get_match("FIELD")
+                if field is not None and identity.is_id_name(field.text()):
+                    return field.text()
+    return "id"
 
 
 def _session_record(key: str, value: SgNode, match: SgNode) -> SignedInUser | None:
@@ -86,7 +127,7 @@ def _session_record(key: str, value: SgNode, match: SgNode) -> SignedInUser | No
 
 def js_resolver(node: SgNode) -> identity.Resolver:
     """The values a name was assigned before `node`, in its function (identity.py follows them)."""
-    scope = next((a for a in node.ancestors() if a.kind() in ("function_declaration", "function_expression", "arrow_function", "method_definition", "program")), None)
+    scope = next((a for a in node.ancestors() if a.kind() in SCOPE_KINDS), None)
 
     def resolve(name: str) -> list[tuple[str, bool]]:
         if scope is None:

@@ -23,7 +23,8 @@ from intercom_wizard.support import Supported, SupportTable
 
 # The versions this integration generates code for (docs list the same table).
 SUPPORTED: SupportTable = (
-    Supported("FastAPI", "python", "fastapi", (0, 95)),  # Annotated[..., Depends(...)] parameters
+    # Annotated[..., Depends(...)] parameters from 0.95; before it, `= Depends(...)` defaults (plan.py).
+    Supported("FastAPI", "python", "fastapi", (0, 88)),
     Supported("Python", "language", "python", (3, 8)),
 )
 

@@ -1,5 +1,6 @@
-"""How a FastAPI app knows who is signed in, best evidence first: fastapi-users, a current-user
-dependency, a user kept in Starlette's session, a bearer scheme alone, or nothing.
+"""How a FastAPI app knows who is signed in, best evidence first: fastapi-users, the function its pages
+find their user with in a cookie, a current-user dependency, a user kept in Starlette's session, a
+bearer scheme alone, or nothing.
 
 Each finding is a typed value from details.py, with the user's type and fields where the code shows
 them, so the endpoint reads only attributes the user really has (identity.py decides what an id is).
@@ -13,7 +14,15 @@ from ast_grep_py import SgNode
 from intercom_wizard.astgrep import field_text, required_field
 from intercom_wizard.edits import parse
 from intercom_wizard.integrations import identity
-from intercom_wizard.integrations.backends.fastapi.details import AuthEvidence, BearerScheme, NoUser, SessionUser, UserDependency, UserType
+from intercom_wizard.integrations.backends.fastapi.details import (
+    AuthEvidence,
+    BearerScheme,
+    CookieToken,
+    NoUser,
+    SessionUser,
+    UserDependency,
+    UserType,
+)
 from intercom_wizard.integrations.backends.fastapi.sources import match_text, python_sources
 from intercom_wizard.integrations.backends.python_common import PYTHON_LITERALS
 from intercom_wizard.tree import ProjectTree
@@ -25,6 +34,7 @@ BEARER_SCHEMES = ("OAuth2PasswordBearer", "OAuth2AuthorizationCodeBearer", "HTTP
 # Stand-ins for an id only when the app declares them unique (identity.py): Column(unique=True), or the
 # key of its users dict (`users_db = {"frank": User(username="frank", ...)}`).
 IDENTIFYING_FIELDS = ("username", "email")
+_COOKIE_NAME = re.compile(r"[\w.-]+")  # written into a string literal of the generated module
 _UNIQUE_COLUMN = re.compile(r"\b(\w+)\s*(?::[^=\n]*)?=\s*(?:Column|mapped_column|Field)\([^\n]*\bunique\s*=\s*True")
 
 
@@ -32,7 +42,7 @@ def auth_style(tree: ProjectTree, app_root: str) -> AuthEvidence:
     """How the app knows who is signed in, best evidence first."""
     sources = {path: tree.text(path) for path in python_sources(tree, app_root)}
     roots = {path: parse(text, "python") for path, text in sources.items() if "user" in text.lower() or "Bearer" in text or "session" in text}
-    return _fastapi_users(roots) or _user_dependency(roots) or _session_user(roots) or _bearer_scheme(roots) or NoUser()
+    return _fastapi_users(roots) or _cookie_user(roots) or _user_dependency(roots) or _session_user(roots) or _bearer_scheme(roots) or NoUser()
 
 
 def _fastapi_users(roots: dict[str, SgNode]) -> UserDependency | None:
@@ -76,6 +86,82 @@ def _module_functions(root: SgNode) -> list[SgNode]:
     return functions
 
 
+def _cookie_user(roots: dict[str, SgNode]) -> UserDependency | None:
+    """The function the app's own pages find their user with in a cookie holding a JWT (the Jinja pages of
+    many FastAPI apps, whose API routes take the same token from a bearer header): `await
+    get_current_user(request.cookies.get("access_token"))` hands it the cookie's token, `await
+    get_user_from_cookie(request)` reads the cookie itself. Only a module-level function that decodes a JWT
+    and returns a user counts; the endpoint then calls it the same way."""
+    decoders = {name: (path, function) for file, root in roots.items() for name, path, function in _jwt_decoders(file, root)}
+    for root in roots.values():
+        for call in root.find_all(kind="call"):
+            callee, arguments = call.field("function"), call.field("arguments")
+            if callee is None or arguments is None or callee.text() not in decoders:
+                continue
+            passed = [a for a in arguments.children() if a.is_named() and a.kind() != "comment"]
+            if len(passed) != 1:
+                continue
+            path, function = decoders[callee.text()]
+            cookie = _cookie_read(passed[0])
+            if cookie is not None:
+                return _cookie_dependency(roots, path, function, CookieToken(cookie=cookie, passes="token", awaited=_is_async(function)))
+            read_inside = next((c for c in map(_cookie_read, required_field(function, "body").find_all(kind="call")) if c is not None), None)
+            if read_inside is not None and passed[0].kind() == "identifier":
+                return _cookie_dependency(roots, path, function, CookieToken(cookie=read_inside, passes="request", awaited=_is_async(function)))
+    return None
+
+
+def _jwt_decoders(path: str, root: SgNode) -> list[tuple[str, str, SgNode]]:
+    """Module-level functions whose body decodes a JWT."""
+    return [
+        (required_field(function, "name").text(), path, function)
+        for function in _module_functions(root)
+        if (body := function.field("body")) is not None and (body.find(pattern="jwt.decode($$$)") or body.find(pattern="decode($$$)"))
+    ]
+
+
+def _cookie_read(node: SgNode) -> str | None:
+    """The cookie `request.cookies.get("name")` (or `request.cookies["name"]`) reads, else None."""
+    if node.kind() == "call" and (field_text(node, "function") or "").endswith(".cookies.get"):
+        arguments = [a for a in required_field(node, "arguments").children() if a.is_named()]
+        key = arguments[0] if arguments else None
+    elif node.kind() == "subscript" and (field_text(node, "value") or "").endswith(".cookies"):
+        key = node.field("subscript")
+    else:
+        return None
+    if key is None or key.kind() != "string":
+        return None
+    name = ast.literal_eval(key.text())
+    return name if isinstance(name, str) and _COOKIE_NAME.fullmatch(name) else None
+
+
+def _is_async(function: SgNode) -> bool:
+    return function.text().startswith("async")
+
+
+def _cookie_dependency(roots: dict[str, SgNode], path: str, function: SgNode, cookie: CookieToken) -> UserDependency:
+    """The pages' cookie lookup as the user dependency: a visitor is None (it is called, not depended on)."""
+    name = required_field(function, "name").text()
+    annotation = field_text(function, "return_type") or _annotation_in_use(roots, name)
+    user = _returned_record(function) or (_user_type(roots, annotation) if annotation else None) or UserType()
+    return UserDependency(kind="dependency", name=name, file=path, optional=True, user=user, bearer=None, cookie=cookie)
+
+
+def _returned_record(function: SgNode) -> UserType | None:
+    """A function that returns dict literals (`{"username": sub, "id": user_id}`): a mapping with their keys."""
+    values = [r.children()[1] for r in required_field(function, "body").find_all(kind="return_statement") if len(r.children()) > 1]
+    records = [v for v in values if v.kind() != "none"]
+    if not records or any(v.kind() != "dictionary" for v in records):
+        return None
+    keys = {
+        str(ast.literal_eval(key.text()))
+        for record in records
+        for pair in record.children()
+        if pair.kind() == "pair" and (key := pair.field("key")) is not None and key.kind() == "string"
+    }
+    return UserType(mapping=True, fields={key: "" for key in sorted(keys)}) if keys else None
+
+
 def _user_dependency(roots: dict[str, SgNode]) -> UserDependency | None:
     """A module-level `get_current_user`-style function, preferring one the app uses with Depends()."""
     functions = [
@@ -112,15 +198,13 @@ def _jwt_user_dependencies(path: str, root: SgNode) -> list[tuple[str, str, SgNo
     """Module-level functions taking a Depends(...) parameter that decode a JWT and return a looked-up user
     (not the raw payload or token, which carry no user object)."""
     found = []
-    for function in _module_functions(root):
-        parameters, body = function.field("parameters"), function.field("body")
-        if parameters is None or body is None or parameters.find(pattern="Depends($$$)") is None:
-            continue
-        if body.find(pattern="jwt.decode($$$)") is None and body.find(pattern="decode($$$)") is None:
+    for name, _, function in _jwt_decoders(path, root):
+        parameters, body = function.field("parameters"), required_field(function, "body")
+        if parameters is None or parameters.find(pattern="Depends($$$)") is None:
             continue
         values = [r.children()[1].text() for r in body.find_all(kind="return_statement") if len(r.children()) > 1]
         if values and all(v not in ("None", "payload", "token", "data") and not v.startswith(("payload", "{")) for v in values):
-            found.append((required_field(function, "name").text(), path, function))
+            found.append((name, path, function))
     return found
 
 

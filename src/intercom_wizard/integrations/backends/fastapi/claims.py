@@ -38,6 +38,10 @@ def user_claims(auth: AuthEvidence) -> UserClaims:
             user_type = f"{user.class_name} | None" if user.class_name else "Any"
         else:
             user_type = user.class_name or "Any"
+        if auth.cookie is not None:  # the pages' own cookie lookup, called the way they call it
+            call = ("await_" if auth.cookie.awaited else "") + auth.cookie.passes
+            code = _render("cookie", claims, has_dict=True, cookie_call=call, dependency=auth.name, cookie=auth.cookie.cookie)
+            return UserClaims(code, sources, has_id=claims is not None)
         code = _render(
             "optional" if auth.optional else "required",
             claims,
@@ -57,9 +61,10 @@ def user_claims(auth: AuthEvidence) -> UserClaims:
     return UserClaims(_render("stub", None))
 
 
-def _render(lookup: str, claims: ClaimEntries | None, *, has_dict: bool = False, **values: str) -> str:
+def _render(lookup: str, claims: ClaimEntries | None, *, has_dict: bool = False, cookie_call: str = "none", **values: str) -> str:
     choices = {
         "lookup": lookup,
+        "cookie_call": cookie_call,
         "users_object": "yes" if values.get("users_object") else "no",
         "claims": "dict" if claims is not None else "no_id" if has_dict else "none",
     }

@@ -24,6 +24,16 @@ class UserType:
 
 
 @dataclass(frozen=True, kw_only=True)
+class CookieToken:
+    """How the app's own pages find their user in a cookie: `await get_current_user(request.cookies.get(
+    "access_token"))` (the cookie's token handed over) or `get_user_from_cookie(request)` (it reads it)."""
+
+    cookie: str  # the cookie's name ("" when the function reads it itself and the name is not a literal)
+    passes: Literal["token", "request"]
+    awaited: bool  # the function is `async def`
+
+
+@dataclass(frozen=True, kw_only=True)
 class UserDependency:
     """The app's current-user dependency (`get_current_user`-style, or fastapi-users')."""
 
@@ -35,6 +45,9 @@ class UserDependency:
     bearer: str | None  # the bearer scheme its token comes from (the front end sends a header)
     # fastapi-users' FastAPIUsers object, when the app defines no current-user dependency of its own.
     users_object: str | None = None
+    # Set when the pages read their user from a cookie holding a JWT: the endpoint does the same (and the
+    # browser sends that cookie), even where the API's own routes take the token from a bearer header.
+    cookie: CookieToken | None = None
 
     @property
     def sign_in_name(self) -> str | None:

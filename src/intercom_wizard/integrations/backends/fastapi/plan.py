@@ -2,6 +2,7 @@
 PyJWT, the secret, CORS for a front end on another origin, and the notes on what was assumed.
 """
 
+import re
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 
@@ -20,6 +21,7 @@ from intercom_wizard.integrations.base import Detection, PlanContext
 from intercom_wizard.options import ClientAuth
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, folder_of, join
+from intercom_wizard.versions import python_version
 
 INCLUDE_REASON = "includes the token endpoint's router"
 
@@ -38,6 +40,8 @@ def plan(context: PlanContext, detection: Detection[FastAPIDetails]) -> None:
         endpoint=str(context.options.endpoint),
         frontend_origin=context.options.frontend_origin or "",
     )
+    if _before_annotated_dependencies(tree, detection.root):
+        module = default_value_dependencies(module)
     builder.create(router_file, module, f"GET {context.options.endpoint}: a signed Intercom JWT for the signed-in user, 401 otherwise")
     if app_file in claims.sources:
         _include_after_definitions(context, detection)  # the router imports from the app's own module
@@ -185,6 +189,8 @@ def _explain(context: PlanContext, detection: Detection[FastAPIDetails], router_
     builder, details = context.builder, detection.details
     auth = details.auth
     adapter_snippet = render("fastapi/user_adapter.py").split("\n", 1)[1].strip()
+    if _before_annotated_dependencies(context.tree, detection.root):
+        adapter_snippet = default_value_dependencies(adapter_snippet)
 
     def adapter(reason: str, rejected: tuple[str, ...] = ()) -> None:
         identity.adapter_step(builder, router_file, module, "signed_in_user_claims", reason, adapter_snippet, rejected)
@@ -229,3 +235,22 @@ def _run_as_script(tree: ProjectTree, details: FastAPIDetails) -> bool:
     root = parse(tree.text(details.entry_file), "python")
     runs = root.find_all(pattern="uvicorn.run($FIRST, $$$)") + root.find_all(pattern="uvicorn.run($FIRST)")
     return any(match_text(run, "FIRST") == details.app_var for run in runs)
+
+
+# `name: Annotated[T, Depends(dep)],` as one parameter line of the templates (T may hold brackets and commas).
+ANNOTATED_DEPENDENCY = re.compile(r"^(?P<indent>[ \t]*)(?P<name>\w+): Annotated\[(?P<type>.+), Depends\((?P<dependency>[\w.()=, ]+)\)\],$", re.MULTILINE)
+
+
+def _before_annotated_dependencies(tree: ProjectTree, app_root: str) -> bool:
+    """FastAPI before 0.95 reads no `Annotated[..., Depends(...)]` parameters: the dependency is then
+    the parameter's default value, the idiom of those versions (testdriven.io's fastapi-vue, 0.88)."""
+    found = python_version(tree, app_root, "fastapi")
+    return found is not None and found.below(0, 95)
+
+
+def default_value_dependencies(code: str) -> str:
+    """The generated code in the idiom of FastAPI before 0.95: `name: T = Depends(dep)`."""
+    code = ANNOTATED_DEPENDENCY.sub(lambda m: f"{m['indent']}{m['name']}: {m['type']} = Depends({m['dependency']}),", code)
+    if "Annotated[" not in code:
+        code = code.replace("from typing import Annotated, Any\n", "from typing import Any\n")
+    return code

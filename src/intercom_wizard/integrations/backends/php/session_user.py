@@ -61,13 +61,18 @@ def session_user(tree: ProjectTree, files: list[str]) -> SessionUser:
             return SessionRecord(file=path, key=key, style="array", id_field=id_field, fields=tuple(sorted(fields)))
         why = evidence.reason if evidence is not None else "has no id field"
         return _no_evidence(tree, f"{path}:{_line(match)} stores $_SESSION['{key}'] whose id {why}")
-    for path, key, value, _match in records:
+    table = identity.users_table(tree)
+    for path, key, value, match in records:
         if value.kind() in LITERAL_KINDS:
             continue
         style, record_fields = _record_usage(roots, key, value)
         id_field = _id_field(record_fields) or (_model_id_property(tree) if style == "object" else None)
         if style is not None and id_field is not None:
             return SessionRecord(file=path, key=key, style=style, id_field=id_field, fields=tuple(sorted(record_fields)))
+        row = _users_row(table, value, match) if table is not None else None
+        if table is not None and row is not None:  # the whole row the login query fetched: it holds the table's primary key
+            row_style, row_id = row
+            return SessionRecord(file=path, key=key, style=row_style, id_field=row_id, fields=tuple(sorted(record_fields | set(table.columns))))
     return _session_user_id(tree, assignments, {r[1] for r in records})
 
 
@@ -135,6 +140,33 @@ def _row_of_a_unique_column(table: identity.UsersTable, assignments: list[Assign
         if column in table.unique and column != id_column:
             expression = f"{found.group(1)}->{id_column}" if found.group(2) else f"{found.group(1)}[{found.group(3)}{id_column}{found.group(3)}]"
             return (path, _line(match), column), expression
+    return None
+
+
+_FETCH = re.compile(r"->\s*(fetch|fetchArray|fetch_assoc|fetch_array|fetchObject|fetch_object)\s*\(([^)]*)\)")
+_OBJECT_FETCH = re.compile(r"fetchObject|fetch_object|FETCH_OBJ")
+
+
+def _users_row(table: identity.UsersTable, value: SgNode, store: SgNode) -> tuple[Literal["array", "object"], str] | None:
+    """`$_SESSION['user'] = $user` where, earlier in the same function (or script), `$user = $stmt->fetch(...)`
+    loads a row of the users table through a query that selects `*` or its primary key: the record's id
+    field is that key ("array", or "object" for FETCH_OBJ/fetchObject)."""
+    id_column = table.id_column
+    scope = next((a for a in store.ancestors() if a.kind() in FUNCTION_SCOPES), None)
+    if id_column is None or scope is None or value.kind() != "variable_name":
+        return None
+    fetched = [
+        found
+        for assignment in scope.find_all(pattern=f"{value.text()} = $ROW")
+        if assignment.range().start.index < store.range().start.index
+        and (row := assignment.get_match("ROW")) is not None
+        and (found := _FETCH.search(row.text())) is not None
+    ]
+    selects = re.compile(rf"\bSELECT\s+(.+?)\s+FROM\s+[`\"\[]?{re.escape(table.name)}[`\"\]]?(?![\w.])", re.I | re.S)
+    for query in selects.finditer(scope.text()[: store.range().start.index - scope.range().start.index]):
+        columns = {c.strip().strip('`"[]').rpartition(".")[2] for c in query.group(1).split(",")}
+        if fetched and ("*" in columns or id_column in columns):
+            return ("object" if _OBJECT_FETCH.search(fetched[-1].group(0)) else "array"), id_column
     return None
 
 

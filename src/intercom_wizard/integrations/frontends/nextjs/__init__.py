@@ -10,7 +10,8 @@ rendered inside `<body>` of the root layout; it starts the Messenger once and ca
 Pages Router (`pages/` or `src/pages/`): a `useIntercomMessenger()` hook called from `pages/_app`,
 listening to `router.events` `routeChangeComplete`; the endpoint is the API route
 `pages/api/intercom-jwt.ts`. A project with both `app/` and `pages/` gets the App Router integration
-(the root layout wins), and the plan says so.
+(the root layout and its route handler) and, when pages/ has pages of its own (not only API routes),
+the hook in `pages/_app` too: the Pages Router's pages do not use the root layout.
 
 The JWT is signed with `jose` rather than `jsonwebtoken`: it runs in the Node.js and the Edge runtime
 alike (a route or middleware moved to Edge keeps working), ships its own types (no `@types/…` dev
@@ -19,7 +20,9 @@ dependency) and has no native or Node-only dependencies.
 The endpoint uses the project's own authentication when it recognises it (the user must be a
 `{ id, email?, name? }` object):
 - Auth.js v5: `auth` exported from `auth.ts|js` (project root or `src/`) → `(await auth())?.user`;
-- NextAuth v4: `authOptions` exported from a module → `getServerSession(authOptions)`;
+- NextAuth v4: `authOptions` exported from a module → `getServerSession(authOptions)`; configured
+  inline in its `[...nextauth]` route → `getToken({ req, secret })` from `next-auth/jwt`, the id from
+  the JWT's `sub` when the config provably keeps it there (`nextauth_v4`);
 - Clerk (`@clerk/nextjs`) → `currentUser()` (App Router) or `getAuth(req)` (Pages Router);
 - the app's own session helper (e.g. iron-session wrapped in a function): an exported
   `getSession()` in `lib/session.*` or `lib/auth.*` (root or `src/`) whose result has `user`
@@ -54,7 +57,8 @@ from intercom_wizard.integrations.frontends.nextjs.app_router import COMPONENT, 
 from intercom_wizard.integrations.frontends.nextjs.backend_tokens import backend_token_api
 from intercom_wizard.integrations.frontends.nextjs.csp_nonce import plan_csp_nonce
 from intercom_wizard.integrations.frontends.nextjs.detect import NAME, NextApp, NextjsDetails, detect, next_app
-from intercom_wizard.integrations.frontends.nextjs.pages_router import HOOK, jose_spec, plan_pages_router
+from intercom_wizard.integrations.frontends.nextjs.nextauth_v4 import nextauth_hook_places
+from intercom_wizard.integrations.frontends.nextjs.pages_router import HOOK, has_pages, jose_spec, plan_pages_router
 from intercom_wizard.integrations.frontends.spa_common import core_module, wire_auth_hooks
 from intercom_wizard.support import Supported, SupportTable
 from intercom_wizard.tree import join
@@ -88,6 +92,9 @@ def plan(context: PlanContext, detection: Detection[NextjsDetails]) -> None:
     token_route = backend_api is None
     if app.router == "app":
         plan_app_router(context, app, core_path, token_route=token_route)
+        if app.both and has_pages(tree, app):
+            # pages/ does not use the root layout: its custom App starts the Messenger too (one token route, the App Router's).
+            plan_pages_router(context, app, core_path, token_route=False)
     else:
         plan_pages_router(context, app, core_path, token_route=token_route)
     if options.csp_nonce:
@@ -96,12 +103,11 @@ def plan(context: PlanContext, detection: Detection[NextjsDetails]) -> None:
         add_dependency(context, app.spa.root, "jose", jose_spec(tree, app), "signs the Intercom identity JWT (Node.js and Edge runtimes)")
         plan_secret(context, join(app.spa.root, ".env.local"))
     auth_file = join(lib, "auth" + app.spa.extension)
-    wire_auth_hooks(context, app.spa, core_path, likely_file=auth_file if tree.exists(auth_file) else core_path)
-    if app.both:
+    library_places = nextauth_hook_places(context, app, core_path)
+    wire_auth_hooks(context, app.spa, core_path, likely_file=auth_file if tree.exists(auth_file) else core_path, library_places=library_places)
+    if app.both and has_pages(tree, app):
         builder.note(
-            "This project has both app/ and pages/: the Messenger was added to the App Router's root layout, "
-            f"which pages under pages/ do not use. To show it there too, call {HOOK}() from pages/_app "
-            f"(see {core_path} for the functions to call)."
+            f"This project has both app/ and pages/: the Messenger starts from the App Router's root layout and, for pages under pages/, from {HOOK}() in pages/_app."
         )
     if options.auth is not None and options.auth.value == "bearer":
         builder.note(

@@ -4,6 +4,7 @@ the token endpoint as the route handler `app/<endpoint>/route.ts`, dynamic at re
 
 from intercom_wizard.astgrep import field_text
 from intercom_wizard.edits import indent_unit, indentation_at, insert_lines_before, parse, starts_line
+from intercom_wizard.file_names import conventional_path
 from intercom_wizard.integrations.base import PlanContext
 from intercom_wizard.integrations.frontends.nextjs.auth import adapter_step, app_user_lookup
 from intercom_wizard.integrations.frontends.nextjs.detect import NextApp, cache_components
@@ -19,7 +20,7 @@ COMPONENT = "IntercomMessenger"
 
 def plan_app_router(context: PlanContext, app: NextApp, core_path: str, *, token_route: bool = True) -> None:
     builder = context.builder
-    component_path = join(app.base, "components/intercom-messenger" + (".tsx" if app.ts else ".jsx"))
+    component_path = conventional_path(context.tree, join(app.base, "components/intercom-messenger" + (".tsx" if app.ts else ".jsx")))
     source = render("nextjs/intercom-messenger.tsx", core_import=specifier(context.tree, app, component_path, core_path))
     builder.create(
         component_path,
@@ -76,6 +77,7 @@ def _app_route(context: PlanContext, app: NextApp) -> None:
         {**lookup.choices, "request": per_request},
         next_server_import=_next_server_import(connection=per_request == "connection", next_response=response == "NextResponse"),
         auth_module=lookup.module,
+        nextauth_secret=lookup.secret,
         response=response,
     )
     content = language(source, app)

@@ -15,11 +15,12 @@ from intercom_wizard.edits import parse
 from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.base import PlanContext
 from intercom_wizard.integrations.frontends.nextjs.detect import NextApp
+from intercom_wizard.integrations.frontends.nextjs.nextauth_v4 import inline_config
 from intercom_wizard.integrations.frontends.nextjs.source import specifier
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
 
-AuthKind = Literal["authjs", "nextauth", "clerk", "session", "none"]
+AuthKind = Literal["authjs", "nextauth", "nextauth-token", "clerk", "session", "none"]
 # `session.user.id = token.sub` / `id: token.sub` / `id: user.id` in the session callback.
 _SESSION_ID = re.compile(r"session\.user\.id\s*=(?!=)|\bid\s*:\s*(?:String\()?\s*(?:token\.(?:sub|id)|user\.id)\b")
 
@@ -30,6 +31,8 @@ class UserLookup:
 
     auth: AuthKind
     module: str = ""
+    secret: str = ""  # nextauth-token: the expression getToken() decodes the session cookie with
+    reason: str = ""  # none: why no lookup was recognised (the adapter step says it)
 
     @property
     def choices(self) -> dict[str, str]:
@@ -50,6 +53,9 @@ def app_user_lookup(context: PlanContext, app: NextApp, route: str) -> UserLooku
         _auth_note(context, f"NextAuth: getServerSession(authOptions) from {options_module}")
         _require_session_id(context, options_module)
         return UserLookup("nextauth", specifier(tree, app, route, options_module))
+    inline = _inline_lookup(context, app)
+    if inline is not None:
+        return inline
     if app.spa.depends_on("@clerk/nextjs"):
         _auth_note(context, "Clerk: currentUser()")
         return UserLookup("clerk")
@@ -62,7 +68,7 @@ def app_user_lookup(context: PlanContext, app: NextApp, route: str) -> UserLooku
 
 def has_own_auth(tree: ProjectTree, app: NextApp) -> bool:
     """The app signs users in itself, in a way the token route can read (what the lookups below find)."""
-    if _auth_options(tree, app) or app.spa.depends_on("@clerk/nextjs"):
+    if _auth_options(tree, app) or app.spa.depends_on("@clerk/nextjs") or inline_config(tree, app) is not None:
         return True
     return app.router == "app" and bool(_authjs_module(tree, app) or _session_module(tree, app))
 
@@ -83,10 +89,30 @@ def pages_user_lookup(context: PlanContext, app: NextApp, route: str) -> UserLoo
         _auth_note(context, f"NextAuth: getServerSession(req, res, authOptions) from {options_module}")
         _require_session_id(context, options_module)
         return UserLookup("nextauth", specifier(tree, app, route, options_module))
+    inline = _inline_lookup(context, app)
+    if inline is not None:
+        return inline
     if app.spa.depends_on("@clerk/nextjs"):
         _auth_note(context, "Clerk: getAuth(req)")
         return UserLookup("clerk")
     return UserLookup("none")
+
+
+def _inline_lookup(context: PlanContext, app: NextApp) -> UserLookup | None:
+    """NextAuth v4 configured inline in its [...nextauth] route (no authOptions to import): the id in the
+    session's JWT through getToken(), when the config provably keeps it there (nextauth_v4.py)."""
+    config = inline_config(context.tree, app)
+    if config is None:
+        return None
+    if config.problem is not None:
+        return UserLookup("none", reason=f"NextAuth is configured inline in {config.path}, but {config.problem}")
+    _auth_note(context, f"NextAuth: getToken() from next-auth/jwt (the session's JWT; its config is inline in {config.path}, its id in `sub`)")
+    variable = config.secret.removeprefix("process.env.")
+    context.builder.note(
+        f"getToken() decodes the session cookie with {variable}: set it wherever the app runs, development too "
+        "(without it NextAuth v4 makes up a development secret that getToken() cannot know, and the endpoint answers 401)."
+    )
+    return UserLookup("nextauth-token", secret=config.secret)
 
 
 def adapter_step(context: PlanContext, path: str, content: str, lookup: UserLookup) -> None:
@@ -97,7 +123,7 @@ def adapter_step(context: PlanContext, path: str, content: str, lookup: UserLook
             path,
             content,
             "getSignedInUser",
-            "no Auth.js, NextAuth, Clerk or getSession() in lib/session was found",
+            lookup.reason or "no Auth.js, NextAuth, Clerk or getSession() in lib/session was found",
             render("nextjs/user-adapter.ts").split("\n", 1)[1].strip(),
         )
 

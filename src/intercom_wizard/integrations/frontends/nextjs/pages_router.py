@@ -33,6 +33,16 @@ def jose_spec(tree: ProjectTree, app: NextApp) -> str:
     return NEXT_11_JOSE_SPEC if before_next_12(tree, app) else JOSE_SPEC
 
 
+def has_pages(tree: ProjectTree, app: NextApp) -> bool:
+    """pages/ renders pages of its own (not only API routes, `_app`, `_document`, `_error`)."""
+    pages = join(app.base, "pages")
+    for path in tree.glob(".tsx", ".ts", ".jsx", ".js", ".mdx", under=pages):
+        inside = path[len(pages) :].lstrip("/")
+        if not inside.startswith("api/") and inside.split(".")[0] not in ("_app", "_document", "_error"):
+            return True
+    return False
+
+
 def plan_pages_router(context: PlanContext, app: NextApp, core_path: str, *, token_route: bool = True) -> None:
     builder, tree = context.builder, context.tree
     hook_path = join(app.base, "lib/use-intercom-messenger" + app.spa.extension)
@@ -91,6 +101,6 @@ def _pages_route(context: PlanContext, app: NextApp) -> None:
     lookup = pages_user_lookup(context, app, path)
     key = "bytes" if before_next_12(context.tree, app) else "webcrypto"
     signing_key = "key" if key == "bytes" else "await key"  # a Uint8Array, or the Web Crypto key's promise
-    content = language(render("nextjs/api-route.ts", lookup.choices | {"key": key}, auth_module=lookup.module, signing_key=signing_key), app)
+    content = language(render("nextjs/api-route.ts", lookup.choices | {"key": key}, auth_module=lookup.module, nextauth_secret=lookup.secret, signing_key=signing_key), app)
     context.builder.create(path, content, f"GET {endpoint}: the signed-in user's Intercom JWT")
     adapter_step(context, path, content, lookup)

@@ -16,6 +16,7 @@ The package: `detect` (typed detection, `ReactDetails`), `entry` (where the app 
 (React Router placements) and `jsx` (reading and editing JSX modules); templates in templates/react/.
 """
 
+from intercom_wizard.file_names import conventional_path
 from intercom_wizard.integrations.base import Detection, PlanContext
 from intercom_wizard.integrations.frontends.react.before_hooks import class_component_template
 from intercom_wizard.integrations.frontends.react.detect import NAME, SOURCE_SUFFIXES, ReactDetails, details_of, detect
@@ -54,7 +55,8 @@ def plan(context: PlanContext, detection: Detection[ReactDetails]) -> None:
     app = spa_app(tree, detection, source_dir=details.source_dir)
     folder = join(app.source_dir, "intercom")
     core_path = join(folder, "messenger" + app.extension)
-    component_path = join(folder, COMPONENT + (".tsx" if app.typescript else ".jsx"))
+    # Named as the project names its files (check-file's lint rule, else its own files): kebab-case in bulletproof-react.
+    component_path = conventional_path(tree, join(folder, COMPONENT + (".tsx" if app.typescript else ".jsx")))
     router = details.router_package
 
     core_module(context, app, core_path)

@@ -201,6 +201,8 @@ def without_delegates(candidates: list[AuthFunction], pattern: re.Pattern[str]) 
     if len(candidates) < 2:
         return candidates
     def delegates(function: AuthFunction) -> bool:
+        if _dispatches_store_action(function, pattern):
+            return True
         statements = [c for c in function.body.children() if c.kind() not in ("{", "}", "comment")]
         if len(statements) != 1:
             return False
@@ -211,3 +213,30 @@ def without_delegates(candidates: list[AuthFunction], pattern: re.Pattern[str]) 
     return kept or candidates
 
 
+def _dispatches_store_action(function: AuthFunction, pattern: re.Pattern[str]) -> bool:
+    """A component method that dispatches the store's own action for it (`this.$store.dispatch('logOut')`,
+    `store.dispatch('auth/logout')`): the action does the work (and is what the app's other callers,
+    an HTTP interceptor's 401 handler, dispatch too), so the hook belongs there."""
+    for call in function.body.find_all(kind="call_expression"):
+        callee = field_text(call, "function") or ""
+        arguments = call.field("arguments")
+        first = next((a for a in arguments.children() if a.kind() not in ("(", ")", ",")), None) if arguments is not None else None
+        if callee.endswith("dispatch") and first is not None and first.kind() == "string":
+            if pattern.match(first.text().strip("'\"`").rsplit("/", 1)[-1]):
+                return True
+    return False
+
+
+def without_store_mutations(candidates: list[AuthFunction]) -> list[AuthFunction]:
+    """Drop Vuex mutations (`const mutations = { logout(state) {...} }`, or a store's `mutations:`):
+    synchronous state setters the app's actions commit, never where a sign-in or sign-out happens."""
+    def mutation(function: AuthFunction) -> bool:
+        member = function.body.parent()
+        holder = member.parent() if member is not None else None
+        owner = holder.parent() if holder is not None and holder.kind() == "object" else None
+        if owner is None:
+            return False
+        name = owner.field("name") if owner.kind() == "variable_declarator" else owner.field("key") if owner.kind() == "pair" else None
+        return name is not None and name.text().strip("'\"") == "mutations"
+    kept = [c for c in candidates if not mutation(c)]
+    return kept or candidates

@@ -4,6 +4,7 @@ certain.
 """
 
 import re
+from collections.abc import Mapping
 
 from ast_grep_py import SgNode
 
@@ -22,6 +23,7 @@ from intercom_wizard.integrations.frontends.spa_common.auth_functions import (
     find_request_functions,
     is_server_module,
     without_delegates,
+    without_store_mutations,
     without_unused,
 )
 from intercom_wizard.integrations.frontends.spa_common.core import SpaApp, import_path
@@ -41,12 +43,17 @@ def hook_call(tree: ProjectTree, path: str, hook: str) -> str:
     return infer_js_style(tree, path).floating_call(f"{hook}()")
 
 
-def wire_auth_hooks(context: PlanContext, app: SpaApp, core_path: str, *, likely_file: str) -> None:
+def wire_auth_hooks(
+    context: PlanContext, app: SpaApp, core_path: str, *, likely_file: str, library_places: Mapping[str, list[AuthFunction]] | None = None
+) -> None:
     """Call intercomLogout() first thing in the app's logout, intercomLogin() where its login succeeds.
 
     Only a single, clearly named function is edited, and a login only where its success path is
     certain (see _success_insertions); otherwise the exact line and the file are printed for the
     user to place. Server modules ('use server') never get a hook: it would run on the server.
+    `library_places`: when no function is named like it or sends its request, the places an auth library's own calls give
+    for a hook (NextAuth's `signIn(..., { redirect: false })` success block); every one is wired, and
+    an empty list means the library's calls need none (they load a new page).
     """
     if context.anonymous_only:
         return  # no sign-in to hook into
@@ -61,7 +68,10 @@ def wire_auth_hooks(context: PlanContext, app: SpaApp, core_path: str, *, likely
             found_functions = [f for f in find_auth_functions(context.tree, app, handler) if not is_server_module(context.tree, f.file)]
         if not found_functions:
             found_functions = [f for f in find_request_functions(context.tree, app, url) if not is_server_module(context.tree, f.file)]
-        candidates = without_unused(context.tree, app, without_delegates(found_functions, pattern))
+        if not found_functions and library_places is not None and hook in library_places:
+            _wire_library_places(context, calls, library_places[hook], hook, position, core_path)
+            continue
+        candidates = without_unused(context.tree, app, without_delegates(without_store_mutations(found_functions), pattern))
         problem = None
         if len(candidates) == 1 and position == "last":
             problem = _success_problem(context, candidates[0])
@@ -95,6 +105,23 @@ def wire_auth_hooks(context: PlanContext, app: SpaApp, core_path: str, *, likely
         )
     for path, hooks in calls.items():
         _wire_file(context, path, hooks, core_path)
+
+
+def _wire_library_places(
+    context: PlanContext, calls: dict[str, list[tuple[str, AuthFunction | TokenWrite, str]]], places: list[AuthFunction], hook: str, position: str, core_path: str
+) -> None:
+    """Every place an auth library's calls give gets the hook (each is certain on its own); a login place
+    without a certain success point is a manual step in its file."""
+    for place in places:
+        problem = _success_problem(context, place) if position == "last" else None
+        if problem is None:
+            calls.setdefault(place.file, []).append((hook, place, position))
+            continue
+        context.builder.manual(
+            place.file,
+            f"Call the Messenger hook where {place.name}() in {place.file} has signed the user in ({problem}); import it from {core_path}:",
+            hook_call(context.tree, place.file, hook),
+        )
 
 
 def _is_existing_file(tree: ProjectTree, path: str) -> bool:

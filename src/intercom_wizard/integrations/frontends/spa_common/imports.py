@@ -6,8 +6,8 @@ from ast_grep_py import SgNode
 
 from intercom_wizard.edits import insert_lines_after, insert_lines_before, last_import, parse
 from intercom_wizard.integrations.base import PlanContext
-from intercom_wizard.js_config import eslint_config_text
-from intercom_wizard.js_import_order import order_from_lint, place_import
+from intercom_wizard.js_config import project_import_order
+from intercom_wizard.js_import_order import ImportOrder, place_import
 from intercom_wizard.plan import Insertion
 from intercom_wizard.sourcefile import SourceText
 from intercom_wizard.style import infer_js_style, js_language
@@ -67,17 +67,17 @@ def import_insertion(context: PlanContext, path: str, offset: int, statement: st
                 return insert_lines_after(source, script_offset + directives[-1].range().end.index, "\n" + statement)
             at = text_line_after(source.text, script_offset) if is_component(path) else script_offset
             return Insertion(at, source.native(statement + "\n\n"))
-        lint = eslint_config_text(context.tree, path)
-        placed = ordered_import(lint, source, (text, script_offset, language), root, statement)
+        order = project_import_order(context.tree, path)
+        placed = ordered_import(order, source, (text, script_offset, language), root, statement)
         return placed or insert_lines_after(source, script_offset + anchor.range().end.index, statement)
     return None
 
 
-def ordered_import(lint: str, source: SourceText, script: tuple[str, int, str], root: SgNode, statement: str) -> Insertion | None:
+def ordered_import(order: ImportOrder | None, source: SourceText, script: tuple[str, int, str], root: SgNode, statement: str) -> Insertion | None:
     """Among the script's imports where the project's order (ESLint's rule, else the file's own
     grouping) puts it; None when the file keeps no order we can follow."""
     text, script_offset, language = script
-    placement = place_import(root, text, statement, language, order_from_lint(lint))
+    placement = place_import(root, text, statement, language, order)
     if placement is None:
         return None
     if placement.after is not None:
