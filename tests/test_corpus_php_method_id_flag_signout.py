@@ -23,7 +23,9 @@ ENDPOINT_FILE = "api/intercom-jwt/index.php"
 GUARD = "isset($_SESSION['login_state']) && $_SESSION['login_state'] == 'active'"
 
 
-def _app(root: Path, *, returned: str = "$found['account_no']", guard: str = GUARD, sign_out: str = "$_SESSION['login_state'] = 'gone';") -> Path:
+def _app(
+    root: Path, *, returned: str = "$found['account_no']", guard: str = GUARD, sign_out: str = "$_SESSION['login_state'] = 'gone';", signed_in: str = "'active'"
+) -> Path:
     write_files(
         root,
         {
@@ -61,23 +63,23 @@ def _app(root: Path, *, returned: str = "$found['account_no']", guard: str = GUA
                     }}
                 }}
             """,
-            "signin.php": """
+            "signin.php": f"""
                 <?php
                 session_start();
                 require_once 'lib/store.php';
-                if ($_SERVER['REQUEST_METHOD'] === 'POST') {
+                if ($_SERVER['REQUEST_METHOD'] === 'POST') {{
                     $store = new Store();
                     $secret = $store->secretOf($_POST['handle']);
-                    if ($secret !== null && password_verify($_POST['secret'], $secret)) {
+                    if ($secret !== null && password_verify($_POST['secret'], $secret)) {{
                         $_SESSION['accountId'] = $store->accountNumber($_POST['handle']);
-                        $_SESSION['login_state'] = 'active';
+                        $_SESSION['login_state'] = {signed_in};
                         $_SESSION['is_admin'] = $_POST['handle'] === 'ada';
                         $_SESSION['can_post'] = true;
                         $_SESSION['username'] = $_POST['handle'];
                         header('Location: index.php');
                         exit;
-                    }
-                }
+                    }}
+                }}
                 ?>
                 <form method="post"><input name="handle"><input type="password" name="secret"><button>Sign in</button></form>
             """,
@@ -140,6 +142,18 @@ def test_a_role_flag_cleared_beside_the_pages_flag_does_not_hide_it(tmp_path, cl
     root = _app(tmp_path / "club", sign_out="$_SESSION['can_post'] = false; $_SESSION['login_state'] = 'gone';")
     _, files = install_and_check_uninstall(cli, root, exit_code=0)
     assert "!(($_SESSION['login_state'] ?? null) === 'active')" in files[ENDPOINT_FILE]
+
+
+def test_a_true_flag_the_pages_test_with_empty_is_required_when_the_sign_out_makes_it_false(tmp_path, cli):
+    truthy = {"signed_in": "true", "guard": "!empty($_SESSION['login_state'])"}
+    root = _app(tmp_path / "club", sign_out="$_SESSION['login_state'] = false;", **truthy)
+    _, files = install_and_check_uninstall(cli, root, exit_code=0)
+    assert "if (!isset($_SESSION['accountId']) || !(!empty($_SESSION['login_state']))) {" in files[ENDPOINT_FILE]
+    # set to another true value on sign-out, emptiness tells nothing: incomplete
+    root = _app(tmp_path / "club2", sign_out="$_SESSION['login_state'] = 'no';", **truthy)
+    result = install_quietly(cli, root)
+    assert result.exit_code == 4, result.stdout + result.stderr
+    assert "(string) $_SESSION['accountId']" not in (root / ENDPOINT_FILE).read_text()
 
 
 def test_a_method_returning_another_column_is_no_evidence(tmp_path, cli):

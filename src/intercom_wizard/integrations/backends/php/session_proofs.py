@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ast_grep_py import SgNode
 
 from intercom_wizard.integrations import identity
+from intercom_wizard.integrations.backends.php.endpoint import ADAPTER_FUNCTION
 from intercom_wizard.integrations.backends.php_common import parse_php, string_value
 from intercom_wizard.tree import ProjectTree
 
@@ -164,14 +165,21 @@ def signed_in_guard(roots: dict[str, SgNode], id_key: str, id_store: SgNode) -> 
         flag, value = string_value(store.get_match("KEY")), store.get_match("VALUE")
         if flag is None or value is None or flag == id_key or not identity.is_flag_name(flag) or value.kind() not in LITERAL_KINDS - {"null"}:
             continue
-        clearing = _clears_only_the_flag(roots, flag, value.text(), id_key)
-        if clearing is None:
+        cleared = _clears_only_the_flag(roots, flag, value.text(), id_key)
+        if cleared is None:
             continue
+        clearing, cleared_to = cleared
         login = f"{_path_of(roots, store)}:{_line(store)}"
-        guard = _pages_guard(roots, flag, value)
         signed_out = f"{clearing} signs out by clearing $_SESSION['{flag}'] and leaves $_SESSION['{id_key}'] in the session"
-        if guard is not None:  # one proven condition is enough (another flag, a role, may be cleared beside it)
+        # One proven condition is enough (another flag, a role, may be cleared beside it).
+        guard = _pages_guard(roots, flag, value)
+        if guard is not None:
             return SignedInGuard(f"($_SESSION['{flag}'] ?? null) === {value.text()}", f"{signed_out}; the pages check it ({guard})")
+        # `if (empty($_SESSION['logged_in']))`: the pages test the flag's truth, which tells the two apart
+        # only when the login sets a truthy value and the sign-out a falsy one (or unsets it).
+        emptiness = _pages_empty_check(roots, flag)
+        if emptiness is not None and not _is_falsy(value.text()) and (cleared_to is None or _is_falsy(cleared_to)):
+            return SignedInGuard(f"!empty($_SESSION['{flag}'])", f"{signed_out}; the pages check it ({emptiness})")
         unproven = unproven or SignedInGuard(
             None,
             f"{signed_out}, and no page compares $_SESSION['{flag}'] with {value.text()} (the value {login} gives it), so the "
@@ -185,10 +193,10 @@ def _path_of(roots: dict[str, SgNode], node: SgNode) -> str:
     return next((path for path, root in roots.items() if root == top), "?")
 
 
-def _clears_only_the_flag(roots: dict[str, SgNode], flag: str, signed_in: str, id_key: str) -> str | None:
+def _clears_only_the_flag(roots: dict[str, SgNode], flag: str, signed_in: str, id_key: str) -> tuple[str, str | None] | None:
     """`file:line` of sign-out code (a file or function named so) that sets the flag to another value (or
-    unsets it) and leaves the id in the session, else None."""
-    found: list[str] = []
+    unsets it) and leaves the id in the session, with the value it sets (None: unset), else None."""
+    found: list[tuple[str, str | None]] = []
     for path, root in roots.items():
         stores = [m for m in root.find_all(pattern="$_SESSION[$KEY] = $VALUE") if string_value(m.get_match("KEY")) == flag]
         stores += [m for m in root.find_all(kind="unset_statement") if _session_key_in(m.text(), flag)]
@@ -200,7 +208,7 @@ def _clears_only_the_flag(roots: dict[str, SgNode], flag: str, signed_in: str, i
             named = scope.field("name") if scope is not None and scope.kind() != "program" else None
             # Only the app's sign-out (log_out.php, logOutUser()): a page that resets a role flag signs nobody out.
             if scope is not None and _SIGN_OUT_NAME.search(f"{path} {named.text() if named else ''}") and not _takes_the_id_away(scope, id_key):
-                found.append(f"{path}:{_line(store)}")
+                found.append((f"{path}:{_line(store)}", value.text() if value is not None else None))
     return found[0] if found else None
 
 
@@ -223,16 +231,39 @@ def _takes_the_id_away(scope: SgNode, id_key: str) -> bool:
             return True
     for store in scope.find_all(pattern="$_SESSION[$KEY] = $VALUE"):
         value = store.get_match("VALUE")
-        if string_value(store.get_match("KEY")) == id_key and value is not None and value.kind() in FALSY_KINDS:
-            if value.text().strip("'\"").lower() in ("", "null", "false", "0"):
-                return True
+        if string_value(store.get_match("KEY")) == id_key and value is not None and value.kind() in FALSY_KINDS and _is_falsy(value.text()):
+            return True
     return False
+
+
+def _is_falsy(literal: str) -> bool:
+    """PHP's falsy literals: '', '0', 0, 0.0, false, null (the string 'false' is true)."""
+    text = literal.strip()
+    if text[:1] in ("'", '"'):
+        return text[1:-1] in ("", "0")
+    return text.lower() in ("0", "0.0", "false", "null")
+
+
+def _pages_empty_check(roots: dict[str, SgNode], flag: str) -> str | None:
+    """`file:line` of `empty($_SESSION[flag])` in the app's code (a guard on the flag's truth)."""
+    for path, root in _app_code(roots):
+        for call in root.find_all(kind="function_call_expression"):
+            function, arguments = call.field("function"), call.field("arguments")
+            if function is not None and function.text().lower() == "empty" and arguments is not None:
+                if re.fullmatch(rf"""\(\s*\$_SESSION\[\s*(['"]){re.escape(flag)}\1\s*\]\s*\)""", arguments.text()):
+                    return f"{path}:{_line(call)}"
+    return None
+
+
+def _app_code(roots: dict[str, SgNode]) -> list[tuple[str, SgNode]]:
+    """The app's own files: not the endpoint an earlier install wrote (its check is ours, not the pages')."""
+    return [(path, root) for path, root in roots.items() if f"function {ADAPTER_FUNCTION}(" not in root.text()]
 
 
 def _pages_guard(roots: dict[str, SgNode], flag: str, signed_in: SgNode) -> str | None:
     """`file:line` of a comparison of $_SESSION[flag] with the login code's value (`===`, `==`, `!=`, `!==`)."""
     wanted = string_value(signed_in)
-    for path, root in roots.items():
+    for path, root in _app_code(roots):
         for comparison in root.find_all(kind="binary_expression"):
             parts = comparison.children()
             if len(parts) != 3 or parts[1].text() not in ("===", "==", "!==", "!="):
