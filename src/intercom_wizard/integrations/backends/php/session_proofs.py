@@ -94,7 +94,10 @@ def _method_declaration(tree: ProjectTree, class_name: str, method: str) -> tupl
     """The one declaration of `class_name::method` in the project's PHP files."""
     declares = re.compile(rf"\bclass\s+{re.escape(class_name)}\b", re.I)
     found = []
+    needle = class_name.lower().encode("ascii", "ignore")
     for path in tree.glob(".php"):
+        if not tree.mentions(path, (needle,), ignore_case=True):
+            continue  # an ASCII file without the name is not decoded (issue 14)
         text = tree.text(path)
         if not declares.search(text):
             continue
