@@ -24,7 +24,8 @@ GUARD = "isset($_SESSION['login_state']) && $_SESSION['login_state'] == 'active'
 
 
 def _app(
-    root: Path, *, returned: str = "$found['account_no']", guard: str = GUARD, sign_out: str = "$_SESSION['login_state'] = 'gone';", signed_in: str = "'active'"
+    root: Path, *, returned: str = "$found['account_no']", guard: str = GUARD, sign_out: str = "$_SESSION['login_state'] = 'gone';", signed_in: str = "'active'",
+    id_call: str = "$store->accountNumber($_POST['handle'])",
 ) -> Path:
     write_files(
         root,
@@ -71,7 +72,7 @@ def _app(
                     $store = new Store();
                     $secret = $store->secretOf($_POST['handle']);
                     if ($secret !== null && password_verify($_POST['secret'], $secret)) {{
-                        $_SESSION['accountId'] = $store->accountNumber($_POST['handle']);
+                        $_SESSION['accountId'] = {id_call};
                         $_SESSION['login_state'] = {signed_in};
                         $_SESSION['is_admin'] = $_POST['handle'] === 'ada';
                         $_SESSION['can_post'] = true;
@@ -154,6 +155,13 @@ def test_a_true_flag_the_pages_test_with_empty_is_required_when_the_sign_out_mak
     result = install_quietly(cli, root)
     assert result.exit_code == 4, result.stdout + result.stderr
     assert "(string) $_SESSION['accountId']" not in (root / ENDPOINT_FILE).read_text()
+
+
+def test_an_auth_library_id_method_keeps_the_ordinary_rule(tmp_path, cli):
+    # `getId()` is an id by its name (identity.ID_METHODS), as before: following methods only adds evidence.
+    root = _app(tmp_path / "club", id_call="$store->getId()")
+    _, files = install_and_check_uninstall(cli, root, exit_code=0)
+    assert "'user_id' => (string) $_SESSION['accountId']," in files[ENDPOINT_FILE]
 
 
 def test_a_method_returning_another_column_is_no_evidence(tmp_path, cli):

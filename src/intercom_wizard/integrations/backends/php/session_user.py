@@ -90,7 +90,7 @@ def _session_user_id(tree: ProjectTree, roots: dict[str, SgNode], assignments: l
                 literal=value.kind() in LITERAL_KINDS,
                 is_null=value.kind() == "null",
                 resolve=_variable_resolver(match),
-                evidence=method_evidence(tree, value, table),
+                evidence=_method_proof(tree, value, table, match),
             )
             for path, key, value, match in assignments
             if key not in record_keys or identity.is_user_session_key(key)
@@ -128,6 +128,13 @@ def _session_user_id(tree: ProjectTree, roots: dict[str, SgNode], assignments: l
         signed_in_when=guard.condition if guard is not None else None,
         signed_in_why=guard.reason if guard is not None else None,
     )
+
+
+def _method_proof(tree: ProjectTree, value: SgNode, table: identity.UsersTable | None, store: SgNode) -> identity.ValueEvidence | None:
+    """What following `$object->method(...)` into the app's class proves, when the ordinary rules do not
+    already take the value (an auth library's `getId()` stays theirs)."""
+    ordinary = identity.value_evidence(value.text(), literal=value.kind() in LITERAL_KINDS, resolve=_variable_resolver(store))
+    return None if ordinary.is_id else method_evidence(tree, value, table)
 
 
 _ROW_FIELD = re.compile(r"""^(\$\w+)(?:->(\w+)|\[\s*(['"])(\w+)\3\s*\])$""")
