@@ -1,4 +1,4 @@
-"""The sign-out route finder (integrations/frontends/html/sign_out_routes.py) in a browser on Django.
+"""The sign-out route finder (integrations/frontends/html/sign_out_routes.py) in a browser on Django and Sinatra.
 
 Our django_site fixture with Turbo Drive 8 or htmx 2's hx-boost (the real builds from npm, served
 by the app) and a GET sign-out that the script's own pattern does not know: `/leave/`, a view of
@@ -6,7 +6,8 @@ ours that calls `logout(request)`, reached through a plain `<a href>` in the lay
 finds the route in notes/urls.py + notes/views.py and renders it into SIGN_OUT_ROUTES; `verify`
 then signs carol in through the (framework-submitted) login form, visits pages, follows the link
 and must see the anonymous boot that follows the sign-out (the `logout` check). The control: the
-same install with SIGN_OUT_ROUTES emptied stays booted as carol.
+same install with SIGN_OUT_ROUTES emptied stays booted as carol. The same on our
+sinatra_classic_app (Debian's ruby-sinatra) with `get "/so-long"` clearing the session.
 
 Flask had this test first (tests/verify/test_page_visits.py). Laravel stays static here (no
 Composer to install the framework); plain PHP's finder is checked on files only.
@@ -104,3 +105,44 @@ def test_without_the_found_route_the_django_sign_out_fails_the_check(tmp_path, b
     sign_out = _check(report, "logout")
     assert sign_out.status is Status.FAIL, report.dumps()
     assert "no anonymous boot after signing out" in sign_out.evidence, sign_out.evidence
+
+
+def _sinatra_app(framework: str, destination: Path, builds: Path) -> Path:
+    root = copy_app("sinatra_classic_app", destination, commit=False)
+    edit(root / "app.rb", 'get "/login" do\n', 'get "/about" do\n  erb :index\nend\n\nget "/so-long" do\n  session.clear\n'
+         '  redirect to("/")\nend\n\nget "/login" do\n')
+    layout = root / "views/layout.erb"
+    edit(layout, '<form action="/logout" method="post"><button>Sign out</button></form>',
+         '<a id="sign-out-link" href="/so-long">Sign out</a>')
+    edit(layout, "    <header>\n", '    <header>\n      <a href="/">Home</a> <a href="/about">About</a>\n')  # links to visit
+    _, build, name = BUILDS[framework]
+    shutil.copy(builds / build, root / "public" / name)
+    edit(layout, "</title>\n", f'</title>\n    <script src="/{name}"></script>\n')
+    if framework == "htmx":
+        edit(layout, "<body>\n", '<body hx-boost="true">\n')
+    plan = make_plan(detect(root), InstallOptions(workspace=parse_workspace_id(WORKSPACE_ID), region=Region.EU), SECRET)
+    apply_changes(detect(root).tree, plan.changes)
+    return root
+
+
+@pytest.mark.parametrize("framework", ["turbo", "htmx"])
+def test_a_sinatra_sign_out_route_named_otherwise_is_noticed(framework, tmp_path, browser, navigation_builds):  # noqa: F811
+    if shutil.which("ruby") is None:
+        pytest.skip("needs Ruby (Debian's ruby-sinatra)")
+    root = _sinatra_app(framework, tmp_path, navigation_builds)
+    script = (root / "public/intercom-messenger.js").read_text()
+    assert "var SIGN_OUT_ROUTES = ['/so-long']" in script
+    port = free_port()
+    command = ["ruby", "app.rb", "-o", "127.0.0.1", "-p", str(port)]
+    with running_server(command, root, port, {"INTERCOM_IDENTITY_SECRET": SECRET, "APP_ENV": "development"}):
+        report = run_verification(
+            f"http://127.0.0.1:{port}/", workspace_id=WORKSPACE_ID, secret=SECRET, region=Region.EU,
+            sign_in=SignIn(login_url="/login", username="frank@example.com", password="rum-ham"),
+            logout=SIGN_OUT_LINK, visits=("/about", "/"), browser=browser,
+        )
+    visits = _check(report, "page-visits")
+    print(f"{framework}: " + "; ".join(visits.evidence))
+    assert visits.status is Status.PASS, report.dumps()
+    assert "7 link visit(s): 7 update(s); boots: anonymous x2, user '3' x1; token requests: 3" in visits.evidence[0]
+    assert _check(report, "logout").status is Status.PASS, report.dumps()
+    assert report.passed, report.dumps()
