@@ -32,7 +32,6 @@ from intercom_wizard.integrations.frontends.api_base import ApiBase
 from intercom_wizard.integrations.frontends.html.navigation import Navigation
 from intercom_wizard.integrations.frontends.html.script import script_source
 from intercom_wizard.integrations.frontends.nextjs.csp_nonce import _directives
-from intercom_wizard.integrations.frontends.nextjs.nextauth_v4 import DEFAULT_SECRET as NEXTAUTH_SECRET
 from intercom_wizard.integrations.frontends.spa_common.core import core_source
 from intercom_wizard.integrations.shared.javascript import to_javascript
 from intercom_wizard.options import ClientAuth, InstallOptions, LoadStrategy, Region, TokenEncoding, parse_workspace_id
@@ -107,12 +106,12 @@ def _next_and_upgrade_files() -> dict[str, str]:
         for imports, response in [("", "Response"), ("import { connection, NextResponse } from 'next/server';", "NextResponse")]:
             typescript[f"next-route-{number}-{response}.ts"] = render(
                 "nextjs/route.ts", choices, next_server_import=imports, auth_module="@/lib/auth", response=response,
-                nextauth_secret=NEXTAUTH_SECRET)
+                nextauth_secret="process.env.NEXTAUTH_SECRET")
     for number, choices in enumerate(_every_choice("nextjs/api-route.ts")):
         signing_key = "key" if choices["key"] == "bytes" else "await key"
         typescript[f"next-api-route-{number}.ts"] = render(
             "nextjs/api-route.ts", choices, auth_module="../../lib/auth", signing_key=signing_key,
-            nextauth_secret=NEXTAUTH_SECRET)
+            nextauth_secret="process.env.NEXTAUTH_SECRET")
     for region, function in itertools.product([Region.US, Region.EU, Region.AU], ["middleware", "proxy"]):
         typescript[f"next-{function}-{region.value}.ts"] = render(
             "nextjs/proxy.ts", rendering="Only pages rendered per request (with getServerSideProps) carry a nonce.",
