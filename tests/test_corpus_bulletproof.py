@@ -25,9 +25,12 @@ from pathlib import Path
 import pytest
 from conftest import git, install_quietly, only_the_api_is_left, snapshot
 
+from intercom_wizard.edits import apply_insertions, parse
 from intercom_wizard.file_names import conventional_path, folder_case, words_of
+from intercom_wizard.integrations.frontends.spa_common.imports import ordered_import
 from intercom_wizard.js_created_modules import imports_created_by_alias, order_rules_off
 from intercom_wizard.js_import_order import glob_regex, order_from_lint
+from intercom_wizard.sourcefile import SourceText
 from intercom_wizard.tree import ProjectTree
 
 LINT_PACKAGES = ["eslint@9.36.0", "eslint-plugin-import@2.31.0", "eslint-plugin-check-file@2.8.0", "eslint-import-resolver-typescript@3.10.1"]
@@ -265,6 +268,21 @@ def test_globs_and_path_groups():
     assert order is not None
     ranks = [order.rank(specifier, False) for specifier in ("react", "@/lib/auth", "../up", "./side")]
     assert ranks == sorted(ranks) and len(set(ranks)) == 4
+
+
+def test_an_import_sorting_after_the_groups_own_imports_goes_before_the_side_effect_import():
+    """bulletproof-nextjs-pages' _app.tsx: the hook's import went before `import '@/styles/globals.css'`,
+    after the blank line that ends the `@/` group (an empty line inside the group)."""
+    text = "import { ReactNode } from 'react';\n\nimport { AppProvider } from '@/app/provider';\n\nimport '@/styles/globals.css';\n\nexport {};\n"
+    statement = "import { useIntercomMessenger } from '@/lib/use-intercom-messenger';"
+    order = order_from_lint("'import/order': ['error', { " + ORDER + " }]")
+    insertion = ordered_import(order, SourceText(text, "\n", False), (text, 0, "typescript"), parse(text, "typescript"), statement)
+    assert insertion is not None
+    assert apply_insertions(text, [insertion]) == (
+        "import { ReactNode } from 'react';\n\nimport { AppProvider } from '@/app/provider';\n"
+        + statement
+        + "\n\nimport '@/styles/globals.css';\n\nexport {};\n"
+    )
 
 
 def test_only_alias_imports_of_created_modules_switch_the_rule_off():

@@ -237,7 +237,10 @@ def place_import(root: SgNode, text: str, statement: str, language: str, order: 
         return None  # import/order leaves unassigned imports where they are; so do we
     ranks = _ranks(imports, order)
     rank = order.rank(new.specifier, new.side_effect)
-    same = [(item, r) for item, r in zip(imports, ranks, strict=True) if r == rank]
+    # A side-effect import set apart by a blank line (`import '@/styles/globals.css'` below the `@/` group) is no
+    # neighbour of the group's: ours next to it would open an empty line inside the group (bulletproof _app.tsx).
+    apart = {index for index in range(1, len(imports)) if imports[index].side_effect and _blank_between(imports[index - 1], imports[index], text)}
+    same = [(item, r) for index, (item, r) in enumerate(zip(imports, ranks, strict=True)) if r == rank and index not in apart]
     alphabetize = order.alphabetize or (order.source == "file" and _sorted([item for item, _ in same]))
     if same:
         if alphabetize:
@@ -251,6 +254,10 @@ def place_import(root: SgNode, text: str, statement: str, language: str, order: 
     if lower:
         return Placement(after=lower[-1].node, before=None, blank_before=separated)
     return Placement(after=None, before=imports[0].node, blank_after=separated)
+
+
+def _blank_between(first: _Import, second: _Import, text: str) -> bool:
+    return "\n\n" in text[first.node.range().end.index : second.node.range().start.index].replace("\r", "")
 
 
 def _imports(root: SgNode) -> list[_Import]:

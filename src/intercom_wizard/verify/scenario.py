@@ -7,7 +7,6 @@ cannot be carried out is recorded as such and fails its check, it never raises.
 
 from __future__ import annotations
 
-import base64
 import re
 import time
 from collections.abc import Callable
@@ -16,8 +15,9 @@ from urllib.parse import urljoin, urlsplit
 
 from intercom_wizard.verify.browser import visit_context
 from intercom_wizard.verify.login_form import login_form
-from intercom_wizard.verify.observe import Delivered, Observations, PageState, Probe
+from intercom_wizard.verify.observe import Observations, PageState, Probe
 from intercom_wizard.verify.settings import SignIn, VerifyOptions
+from intercom_wizard.verify.source_maps import collect_source_maps
 from intercom_wizard.verify.violations import widget_blocked
 
 if TYPE_CHECKING:
@@ -29,7 +29,6 @@ NAVIGATION_TIMEOUT_MS = 30_000
 ACTION_TIMEOUT_MS = 10_000
 # What verify types into a page's prompt() (a name, say): any answer lets such a page go on.
 DIALOG_ANSWER = "verify"
-SOURCE_MAP = re.compile(rb"[#@] sourceMappingURL=(\S+)\s*$")
 
 INSPECT_PAGE = """() => {
   const standIn = window.__intercomStandIn;
@@ -312,35 +311,6 @@ class Visit:
         except Exception as error:
             self.obs.note(self.obs.phase, f"screenshot failed: {_first_line(error)}")
 
-    def collect_source_maps(self) -> None:
-        """Source maps are delivered to anyone who asks: scan them too (external and inline ones)."""
-        seen = {item.url for item in self.obs.responses}
-        for item in list(self.obs.responses):
-            if item.from_intercom or not (item.url.split("?")[0].endswith(".js") or "javascript" in item.content_type):
-                continue
-            match = SOURCE_MAP.search(item.body[-4096:])
-            if not match:
-                continue
-            reference = match.group(1).decode("utf-8", "replace")
-            if reference.startswith("data:"):
-                _, _, payload = reference.partition(",")
-                try:
-                    decoded = base64.b64decode(payload + "===") if ";base64" in reference.split(",")[0] else payload.encode()
-                except ValueError:
-                    continue
-                self.obs.responses.append(Delivered("source-map", f"{item.url} (inline source map)", 200, "application/json", decoded))
-                continue
-            map_url = urljoin(item.url, reference)
-            if map_url in seen:
-                continue
-            seen.add(map_url)
-            try:
-                response = self.context.request.get(map_url, timeout=15_000, fail_on_status_code=False)
-            except Exception:
-                continue
-            if response.status == 200:
-                self.obs.responses.append(Delivered("source-map", map_url, 200, response.headers.get("content-type", ""), response.body()))
-
 
 def run_scenario(browser: Browser, options: VerifyOptions) -> Observations:
     obs = Observations(options)
@@ -355,7 +325,7 @@ def run_scenario(browser: Browser, options: VerifyOptions) -> Observations:
             if options.navigate is not None:
                 obs.phase = "navigate"
                 visit.navigate(options.navigate)
-        visit.collect_source_maps()
+        collect_source_maps(visit.context, obs)
     if not signs_in:
         _page_visits(browser, options, obs)
         return obs
@@ -377,7 +347,7 @@ def run_scenario(browser: Browser, options: VerifyOptions) -> Observations:
             obs.phase = "logout"
             visit.log_out()
             visit.probe()
-        visit.collect_source_maps()
+        collect_source_maps(visit.context, obs)
     if len(options.users) > 1:
         _switch_users(browser, obs)
     _page_visits(browser, options, obs)

@@ -33,7 +33,13 @@ function identitySigningKey(): Promise<CryptoKey> | null {
     if (!secret) {
       return null;
     }
-    signingKey = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    signingKey = crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
   }
   return signingKey;
 }
@@ -56,10 +62,17 @@ function identitySigningKey(): Uint8Array | null {
 }
 // iw:end
 
-type IntercomUser = { id: string | number; email?: string | null; name?: string | null };
+type IntercomUser = {
+  id: string | number;
+  email?: string | null;
+  name?: string | null;
+};
 
 // iw:if auth=nextauth
-async function getSignedInUser(req: NextApiRequest, res: NextApiResponse): Promise<IntercomUser | null> {
+async function getSignedInUser(
+  req: NextApiRequest,
+  res: NextApiResponse,
+): Promise<IntercomUser | null> {
   const session = await getServerSession(req, res, authOptions);
   const user = session?.user;
   const id = user && 'id' in user && user.id ? String(user.id) : null;
@@ -69,14 +82,19 @@ async function getSignedInUser(req: NextApiRequest, res: NextApiResponse): Promi
 // iw:if auth=nextauth-token
 // NextAuth is configured inline (no authOptions to pass to getServerSession): read the session's JWT
 // from the request's cookie with the secret NextAuth signs it with. NextAuth put the user's id in `sub`.
-async function getSignedInUser(req: NextApiRequest, _res: NextApiResponse): Promise<IntercomUser | null> {
+async function getSignedInUser(
+  req: NextApiRequest,
+  _res: NextApiResponse,
+): Promise<IntercomUser | null> {
   const token = await getToken({ req, secret: __IW_NEXTAUTH_SECRET__ });
   const id = token?.sub;
   return token && id ? { id, email: token.email, name: token.name } : null;
 }
 // iw:end
 // iw:if auth=clerk
-async function getSignedInUser(req: NextApiRequest): Promise<IntercomUser | null> {
+async function getSignedInUser(
+  req: NextApiRequest,
+): Promise<IntercomUser | null> {
   const { userId } = getAuth(req);
   return userId ? { id: userId } : null;
 }
@@ -85,12 +103,18 @@ async function getSignedInUser(req: NextApiRequest): Promise<IntercomUser | null
 // Fail-closed adapter: no authentication was recognised in this app, so nobody counts as signed in
 // and this answers 401 for everyone. Return the signed-in user ({ id, email, name }) from your
 // session here, with the user's primary key as id: never a flag, a literal or a name.
-async function getSignedInUser(_req: NextApiRequest, _res: NextApiResponse): Promise<IntercomUser | null> {
+async function getSignedInUser(
+  _req: NextApiRequest,
+  _res: NextApiResponse,
+): Promise<IntercomUser | null> {
   return null;
 }
 // iw:end
 
-export default async function handler(req: NextApiRequest, res: NextApiResponse): Promise<void> {
+export default async function handler(
+  req: NextApiRequest,
+  res: NextApiResponse,
+): Promise<void> {
   res.setHeader('Cache-Control', 'no-store');
   if (req.method !== 'GET') {
     res.setHeader('Allow', 'GET');
@@ -104,7 +128,9 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse)
   }
   const key = identitySigningKey();
   if (!key) {
-    console.error('INTERCOM_IDENTITY_SECRET is not set: cannot sign Intercom identity tokens');
+    console.error(
+      'INTERCOM_IDENTITY_SECRET is not set: cannot sign Intercom identity tokens',
+    );
     res.status(500).json({ error: 'Identity verification is not configured' });
     return;
   }
