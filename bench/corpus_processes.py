@@ -27,6 +27,7 @@ SUMMARY_LINE = re.compile(
     r"^✖?\s*\d+ problems? \(\d+ errors?|\d+ errors? and \d+ warnings? potentially fixable|^Found \d+ errors?\b"
     r"|command finished with error|ERROR\s+run failed|ELIFECYCLE|Command failed with exit code|^npm ERR! (?:A complete log|code|errno|Lifecycle|Exit status|Failed at|This is probably|path|command)"
     r"|^error Command failed|Build error occurred|^at \S|ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL"
+    r"|^The last overload gave the following error"  # tsc's continuation under "error TS2769: No overload matches this call."
 )
 # A line whose message is on the next line (next's "`next/font` error:", "Error: next/font: error:").
 HEADER_LINE = re.compile(r"\berror:$", re.IGNORECASE)
@@ -57,6 +58,8 @@ def run(command: Sequence[str] | str, cwd: Path, log: Path, *, env: dict[str, st
     started = time.monotonic()
     log.parent.mkdir(parents=True, exist_ok=True)
     shell = isinstance(command, str)
+    if env is not None and not shell and list(command[:3]) == wizard_argv():
+        env = wizard_env(env)
     with open(log, "w", encoding="utf-8") as sink:
         sink.write(f"$ {command if shell else shlex.join(command)}\n")
         sink.flush()
@@ -133,6 +136,12 @@ def port_open(port: int) -> bool:
 
 def wizard_argv(*args: str) -> list[str]:
     return [sys.executable, "-m", "intercom_wizard", *args]
+
+
+def wizard_env(env: dict[str, str]) -> dict[str, str]:
+    """The environment for the wizard's own runs: without FORCE_COLOR=0, which the app's Node tools read
+    as "no colours" but Rich reads as "a terminal", so the wizard would print bold and dim codes."""
+    return {name: value for name, value in env.items() if not (name == "FORCE_COLOR" and value == "0")}
 
 
 def verify_supports_user_option() -> bool:

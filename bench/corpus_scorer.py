@@ -53,8 +53,9 @@ class Scorer(ServeAndVerify):
 
     def env(self, sheet: Sheet) -> dict[str, str]:
         env = dict(os.environ)
-        # No colours from the app's tools (or the wizard): their escape codes would land in the
-        # failure reasons (they are stripped there too). A sheet's start.env may still set these.
+        # No colours from the app's tools: their escape codes would land in the failure reasons (they
+        # are stripped there too). NO_COLOR: picocolors (next, vite), which CI=1 turns colours on for,
+        # and Rich; FORCE_COLOR=0: chalk (never given to the wizard: wizard_env). start.env may set them.
         env.update(NO_COLOR="1", FORCE_COLOR="0")
         env.update(sheet.env)
         env[SECRET_ENV] = self.secret

@@ -411,6 +411,24 @@ def test_requirements_in_utf16_is_a_manual_step_not_an_error(tmp_path, cli):
     assert [step["file"] for step in plan["manual_steps"]] == ["requirements.txt"]
 
 
+def test_requirements_in_utf16_that_already_declare_pyjwt_need_nothing(tmp_path, cli):
+    """django-allauth-email (g10new2): its UTF-16 requirements.txt (with a BOM, CRLF) pins PyJWT already, which
+    pip reads; the install was incomplete anyway ("add this line"). Now it is complete and the file untouched."""
+    root = tmp_path
+    (root / "main.py").write_text(
+        "from fastapi import Depends, FastAPI\nfrom fastapi.security import OAuth2PasswordBearer\n\n"
+        "app = FastAPI()\nbearer = OAuth2PasswordBearer(tokenUrl='login')\n\n\n"
+        "def get_current_user(token: str = Depends(bearer)) -> dict:\n    return {'id': 1, 'email': 'a@example.com'}\n"
+    )
+    frozen = "fastapi==0.78.0\r\nPyJWT==2.1.0\r\n".encode("utf-16")
+    (root / "requirements.txt").write_bytes(frozen)
+    _project(root, {})
+    code, plan = _dry_run(cli, root)
+    assert code == 0, plan["manual_steps"]
+    assert "requirements.txt" not in plan["diff"]
+    assert (root / "requirements.txt").read_bytes() == frozen
+
+
 # --- Laravel ---------------------------------------------------------------------------------
 
 LARAVEL_BASE = {

@@ -129,3 +129,23 @@ def test_fastapi_older_than_0_88_is_still_refused_with_nothing_changed(tmp_path:
     assert result.exit_code == 2, result.output
     assert ">= 0.88" in " ".join(result.output.split())
     assert snapshot(tmp_path) == before
+
+
+def test_a_namespace_package_run_as_src_main_is_imported_by_its_name(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """fastapi-vue's layout: services/backend/src has no __init__.py, its modules import `src.*`, and it
+    runs as `uvicorn src.main:app` from services/backend. Before the fix the wizard took src/ for the
+    app's root: `import intercom_jwt` and `from auth import ...` (ModuleNotFoundError at start-up) and
+    a new src/requirements.txt for PyJWT."""
+    write_files(tmp_path, {
+        "backend/requirements.txt": "fastapi==0.88.0\n",
+        "backend/src/auth.py": DEPENDENCY,
+        "backend/src/main.py": MAIN.replace("from src.auth import get_current_user\n", "from src.auth import get_current_user  # noqa: F401\n"),
+    })
+    _, after = install_and_check_uninstall(cli, tmp_path, exit_code=0)
+    assert "from src import intercom_jwt\n" in after["backend/src/main.py"]
+    assert "from src.auth import get_current_user\n" in after["backend/src/intercom_jwt.py"]
+    assert after["backend/requirements.txt"] == "fastapi==0.88.0\nPyJWT>=2.8\n"
+    assert "backend/src/requirements.txt" not in after
+    assert install_quietly(cli, tmp_path).exit_code == 0
+    status, body = _call(tmp_path / "backend", "cookie-of-ann")
+    assert status == 200 and jwt.decode(str(body["token"]), SECRET, algorithms=["HS256"])["user_id"] == "41"

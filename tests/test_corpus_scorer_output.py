@@ -21,7 +21,7 @@ def test_failure_reasons_carry_no_escape_codes_and_tools_are_asked_for_no_colour
     (tmp_path / "sheets").mkdir()
     (tmp_path / "sheets" / "coloured.toml").write_text(
         'repo = "me/coloured"\ncommit = "0"\nframework = "html"\n'
-        '[wizard]\noptions = ["--frontend", "html", "--backend", "none", "--insecure"]\n'
+        '[wizard]\noptions = ["--frontend", "html", "--backend", "none", "--insecure", "--endpoint", "no-slash"]\n'
         f"[commands]\ndeps = \"true\"\nbuild = '''{COLOURED_BUILD}'''\n"
     )
     results, document = tmp_path / "results.json", tmp_path / "corpus.md"
@@ -37,6 +37,10 @@ def test_failure_reasons_carry_no_escape_codes_and_tools_are_asked_for_no_colour
     assert "\x1b" not in document.read_text()
     # The log keeps the command's own bytes.
     assert "\x1b[31m" in (tmp_path / "runs" / "coloured" / "logs" / "build_before.log").read_text()
+    # The wizard (Rich) is not given FORCE_COLOR=0, which Rich takes for a terminal: its error is plain.
+    install_log = (tmp_path / "runs" / "coloured" / "logs" / "install.log").read_text()
+    assert "error:" in install_log and "\x1b" not in install_log
+    assert app["stages"]["install"]["status"] == "fail" and app["stages"]["install"]["reason"].startswith("exit 2: error:")
 
 
 def test_results_saved_with_escape_codes_lose_them_on_the_scoreboard(tmp_path: Path) -> None:
@@ -57,8 +61,9 @@ def test_a_reason_is_the_line_that_says_what_failed_not_a_summary_or_a_header() 
     fonts = ("Failed to compile.\n\nsrc/app/layout.tsx\n`next/font` error:\nFailed to fetch `Inter` from Google Fonts.\n\n"
              "> Build failed because of webpack errors\n ELIFECYCLE  Command failed with exit code 1.\n")
     assert corpus.Ran(1, fonts, 0).last_line() == "`next/font` error: Failed to fetch `Inter` from Google Fonts."
-    tsc = "src/x.ts(3,1): error TS2304: Cannot find name 'y'.\n\nFound 1 error in src/x.ts:3\n"
-    assert corpus.Ran(1, tsc, 0).last_line() == "src/x.ts(3,1): error TS2304: Cannot find name 'y'."
+    tsc = ("src/x.ts(3,1): error TS2304: Cannot find name 'y'.\nsrc/r.ts(9,2): error TS2769: No overload matches this call.\n"
+           "  The last overload gave the following error.\n    Argument of type 'x' is not assignable.\n\nFound 2 errors in 2 files.\n")
+    assert corpus.Ran(1, tsc, 0).last_line() == "src/r.ts(9,2): error TS2769: No overload matches this call."
     # Nothing but wrappers: the last of them still says something.
     wrapped = "@app/api:lint: ERROR: command finished with error: exited (2)\n ERROR  run failed: command  exited (2)\n"
     assert corpus.Ran(1, wrapped, 0).last_line() == "@app/api:lint: ERROR: command finished with error: exited (2)"

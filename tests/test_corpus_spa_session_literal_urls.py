@@ -168,3 +168,39 @@ def test_a_whole_url_is_a_base_only_in_an_authenticated_request(tmp_path: Path) 
     })
     chosen = find_api_base(ProjectTree(tmp_path), "").chosen
     assert chosen is not None and chosen.expression == "'http://localhost:3030'" and chosen.file == "src/app/auth.service.ts"
+
+
+# Angular's HttpClient in the corpus app's shape: the login sends the request and handles its answer in
+# `.subscribe(...)`. Before the fix the hook went after that statement, which runs as soon as the
+# request is sent (the user not signed in yet: the token request got 401 and the boot stayed anonymous).
+SUBSCRIBED_LOGIN = """\
+class AuthService {
+  login(form: any) {
+    this.http.post('http://localhost:3030/api/login', form, { withCredentials: true }).subscribe((data: any) => {
+      this.session = data.session;
+      if (data.session.userid) {
+        this.router.navigate(['/']);
+      }
+    });
+  }
+  loginWithObserver(form: any) {
+    this.http.post('/api/login', form).subscribe({ next: (data: any) => { this.session = data; }, error: () => {} });
+  }
+  loginUnobserved(form: any) {
+    this.http.post('/api/login', form).subscribe();
+  }
+}
+"""
+
+
+def test_a_subscribed_login_gets_the_hook_inside_its_success_callback() -> None:
+    from intercom_wizard.edits import parse
+    from intercom_wizard.integrations.frontends.spa_common.success import SuccessPoint, success_point
+
+    methods = {m.field("name").text(): m.field("body") for m in parse(SUBSCRIBED_LOGIN, "typescript").find_all(kind="method_definition")}  # type: ignore[union-attr]
+    point = success_point(methods["login"])  # type: ignore[arg-type]
+    assert isinstance(point, SuccessPoint) and point.after is not None
+    assert point.after.text().startswith("if (data.session.userid)")
+    observer = success_point(methods["loginWithObserver"])  # type: ignore[arg-type]
+    assert isinstance(observer, SuccessPoint) and observer.after is not None and observer.after.text() == "this.session = data;"
+    assert success_point(methods["loginUnobserved"]) == "returns its request unfinished: call it where that request succeeds"  # type: ignore[arg-type]

@@ -181,3 +181,60 @@ def test_axios_defaults_base_counts_only_with_credentials_or_a_token(tmp_path: P
     write_files(tmp_path, {"src/main.js": 'import axios from "axios";\naxios.defaults.withCredentials = true;\naxios.defaults.baseURL = import.meta.env.VITE_API_URL;\n'})
     chosen = find_api_base(ProjectTree(tmp_path), "").chosen
     assert chosen is not None and chosen.expression == "import.meta.env.VITE_API_URL"
+
+
+# vue3-flask-token (gaotianchi/login-register-vue-flask, tried in the g10new round): no function is named
+# like login, and the step for the login hook named `components/icons/UserAvatar.vue`, an SVG icon,
+# because its path says "user". The likely file must be code that speaks of signing in.
+ICON = """\
+<template>
+  <svg viewBox="0 0 16 16"><circle cx="8" cy="8" r="4" /></svg>
+</template>
+"""
+
+AUTH_PANEL = """\
+<template>
+  <form @submit.prevent="submit">
+    <input v-model="name" />
+    <input v-model="password" type="password" />
+  </form>
+</template>
+
+<script setup>
+import { ref } from "vue";
+import { postToken } from "../api";
+
+const name = ref("");
+const password = ref("");
+
+async function submit() {
+  const answer = await postToken(name.value, password.value);
+  localStorage.setItem("token", answer.accessToken);
+}
+</script>
+"""
+
+
+def test_the_likely_login_file_is_code_that_signs_in_not_an_icon_named_user(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    from conftest import install_signed_in_app
+
+    write_files(tmp_path, {
+        "package.json": json.dumps({"name": "site", "private": True, "dependencies": {"vue": "^3.4.0"}, "devDependencies": {"vite": "^5.4.0"}}, indent=2) + "\n",
+        "index.html": '<!doctype html>\n<html>\n  <body>\n    <div id="app"></div>\n    <script type="module" src="/src/main.js"></script>\n  </body>\n</html>\n',
+        "src/main.js": 'import { createApp } from "vue";\nimport App from "./App.vue";\n\ncreateApp(App).mount("#app");\n',
+        "src/App.vue": "<template>\n  <AuthPanel />\n</template>\n\n<script setup>\nimport AuthPanel from \"./views/AuthPanel.vue\";\n</script>\n",
+        "src/api.js": 'export async function postToken(name, password) {\n  const r = await fetch("/account/token", { method: "POST", body: JSON.stringify({ name, password }) });\n  return r.json();\n}\n',
+        "src/components/icons/UserAvatar.vue": ICON,
+        "src/views/AuthPanel.vue": AUTH_PANEL,
+    })
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "app")
+    before = snapshot(tmp_path)
+    result = install_signed_in_app(cli, tmp_path)
+    assert result.exit_code == 4, result.output
+    output = " ".join(result.output.split())
+    assert "manual step in src/views/AuthPanel.vue: Call the Messenger hook from your login code" in output
+    assert "UserAvatar" not in output
+    assert cli("uninstall", str(tmp_path), "--yes").exit_code == 0
+    assert snapshot(tmp_path) == before

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from conftest import copy_app, git, install_quietly, only_the_api_is_left, snapshot
 
-from intercom_wizard.formatting import ProjectFormatter, Tool, _run_pint, pure_insertions
+from intercom_wizard.formatting import ProjectFormatter, Tool, pure_insertions
+from intercom_wizard.formatting_runs import run_pint
 from intercom_wizard.style import JsStyle, infer_js_style
 from intercom_wizard.tree import ProjectTree
 
@@ -313,6 +314,6 @@ def test_a_tool_without_stdin_fixes_a_private_copy_read_back_byte_for_byte(tmp_p
     (tmp_path / "pint.json").write_text('{"preset": "laravel"}\n')
     (tmp_path / "app").mkdir()
     source = tmp_path / "app" / "intercom.php"
-    tool = Tool("pint", pint, tmp_path, _run_pint)
+    tool = Tool("pint", pint, tmp_path, run_pint)
     assert tool.fix(source, "<?php\r\n$claims = array();\r\n") == "<?php\r\n$claims = [];\r\n"
     assert not source.exists()  # the project's own file is never the one fixed

@@ -19,7 +19,7 @@ import pytest
 from conftest import install_quietly
 from test_corpus_react import CONNECTED_ENTRY, _react_app
 
-from intercom_wizard.formatting import Tool, _run_eslint
+from intercom_wizard.formatting_runs import Tool, run_eslint
 
 PRETTIER_1 = "prettier@1.17.0"  # react-boilerplate's; 1.19 no longer lists the folder
 
@@ -72,5 +72,5 @@ def test_eslint_json_after_a_plugin_warning_on_stdout_is_read(tmp_path: Path) ->
         f"printf '%s\\n' '{json.dumps(result)}'\n"
     )
     eslint.chmod(0o755)
-    tool = Tool("eslint", eslint, tmp_path, _run_eslint)
+    tool = Tool("eslint", eslint, tmp_path, run_eslint)
     assert tool.fix(tmp_path / "app.ts", "export const a = 1\n") == "export const a = 1;\n"

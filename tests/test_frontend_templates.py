@@ -26,6 +26,7 @@ VALUES = {
     "hook_import": "@/lib/use-intercom-messenger",
     "signing_key": "key",
     "auth_module": "@/lib/session",
+    "nextauth_secret": "process.env.NEXTAUTH_SECRET",
     "next_server_import": "import { connection, NextResponse } from 'next/server';",
     "response": "NextResponse",
     "rendering": "Only pages rendered per request carry a nonce.",

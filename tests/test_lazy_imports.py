@@ -136,6 +136,27 @@ def test_a_flask_dry_run_leaves_apply_verify_doctor_and_their_libraries_alone(tm
     assert _loaded(modules, "shlex", "configparser", "tempfile", "zipfile", "importlib.resources") == []
 
 
+def test_a_flask_dry_run_leaves_toml_and_the_front_end_call_scanners_alone(tmp_path) -> None:
+    """Issue 14, fifth round: a project without TOML files never imports tomllib; with layouts to carry the
+    script and a back end whose auth decides cookie or bearer, the front-end call scanner (client_auth),
+    the response-pages scanner and the sign-out route finder (only for client-side navigation) stay unloaded."""
+    from conftest import FIXTURES
+
+    project = tmp_path / "app"
+    __import__("shutil").copytree(FIXTURES["flask_requirements_app"], project)
+    assert not any(path.suffix == ".toml" for path in project.rglob("*")), "the fixture has no TOML file"
+    modules = _modules_after(
+        "import sys\n"
+        f"sys.argv = ['intercom-wizard', 'install', {str(project)!r}, '--workspace-id', 'abc12345', '--dry-run', '--yes']\n"
+        "from intercom_wizard.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass"
+    )
+    assert "intercom_wizard.integrations.frontends.html.navigation" in modules, "the pages were planned"
+    assert _loaded(modules, "tomllib") == []
+    frontend_scanners = ("client_auth", "response_pages", "html.sign_out_routes")
+    assert _loaded(modules, *(f"intercom_wizard.integrations.frontends.{name}" for name in frontend_scanners)) == []
+
+
 def test_the_full_app_still_has_every_command() -> None:
     """`intercom_wizard.cli.app` (for importers and tests) and `--help` are the full app, verify and doctor included."""
     from intercom_wizard import cli
@@ -146,3 +167,22 @@ def test_the_full_app_still_has_every_command() -> None:
     assert cli.app_for(["--help"]) is cli.app
     doctor = cli.app_for(["doctor", "--help"]).registered_commands  # registered by now: doctor alone, as it runs
     assert [info.name for info in doctor] == ["doctor"]
+
+
+def test_a_json_dry_run_never_imports_rich(tmp_path) -> None:
+    """cli_output's consoles are made on first use: a `--dry-run --json` that succeeds prints only JSON,
+    so Rich is not imported at all (issue 14); the same run without --json prints through it."""
+    from conftest import FIXTURES
+
+    project = tmp_path / "app"
+    __import__("shutil").copytree(FIXTURES["flask_requirements_app"], project)
+    run = (
+        "import sys\n"
+        f"sys.argv = ['intercom-wizard', 'install', {str(project)!r}, '--workspace-id', 'abc12345', '--dry-run', '--yes'{{json}}]\n"
+        "from intercom_wizard.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass"
+    )
+    as_json = _modules_after(run.format(json=", '--json'"))
+    assert "intercom_wizard.integrations.backends.flask.plan" in as_json, "the install planned"
+    assert _loaded(as_json, "rich") == []
+    assert "rich.console" in _modules_after(run.format(json=""))

@@ -68,9 +68,9 @@ def test_spa_packages_is_derived_from_the_registry_in_the_order_detection_needs(
 
 def test_component_suffixes_are_the_front_ends_own_file_kinds() -> None:
     assert registry.component_suffixes() == (".vue",)
-    from intercom_wizard import existing, formatting
+    from intercom_wizard import existing, formatting_tools
 
-    assert ".vue" not in formatting.JS_SUFFIXES and ".vue" not in existing.SCANNED_SUFFIXES, "derived, not listed twice"
+    assert ".vue" not in formatting_tools.JS_SUFFIXES and ".vue" not in existing.SCANNED_SUFFIXES, "derived, not listed twice"
 
 
 @pytest.mark.parametrize("name", list(registry.FRONTENDS))

@@ -19,18 +19,24 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import copy_app, install_signed_in_app
 from test_formatting_prettier_config import prettier  # noqa: F401  (the session fixture: prettier in a folder of its own)
 
+from intercom_wizard import csp
 from intercom_wizard.integrations.frontends.api_base import ApiBase
 from intercom_wizard.integrations.frontends.html.navigation import Navigation
 from intercom_wizard.integrations.frontends.html.script import script_source
+from intercom_wizard.integrations.frontends.nextjs.csp_nonce import _directives
 from intercom_wizard.integrations.frontends.spa_common.core import core_source
+from intercom_wizard.integrations.shared.javascript import to_javascript
 from intercom_wizard.options import ClientAuth, InstallOptions, LoadStrategy, Region, TokenEncoding, parse_workspace_id
 from intercom_wizard.style import infer_js_style
+from intercom_wizard.templates import _template_text, render
 from intercom_wizard.tree import ProjectTree
 from intercom_wizard.typescript import strip_types
 
@@ -84,14 +90,50 @@ def _cores() -> dict[str, str]:
     return files
 
 
+def _every_choice(name: str) -> list[dict[str, str]]:
+    """Every combination of the template's `iw:if KEY=VALUE` variants."""
+    options: dict[str, set[str]] = {}
+    for key, values in re.findall(r"// iw:if (\w+)=([\w|-]+)", _template_text(name)):
+        options.setdefault(key, set()).update(values.split("|"))
+    return [dict(zip(options, combo, strict=True)) for combo in itertools.product(*(sorted(v) for v in options.values()))]
+
+
+def _next_and_upgrade_files() -> dict[str, str]:
+    """The Next.js files we create (route handler, API route, proxy/middleware, getServerSideProps, the
+    adapter snippet) and the upgrade's token helper, in every variant, TypeScript and JavaScript."""
+    typescript = {}
+    for number, choices in enumerate(_every_choice("nextjs/route.ts")):
+        for imports, response in [("", "Response"), ("import { connection, NextResponse } from 'next/server';", "NextResponse")]:
+            typescript[f"next-route-{number}-{response}.ts"] = render(
+                "nextjs/route.ts", choices, next_server_import=imports, auth_module="@/lib/auth", response=response)
+    for number, choices in enumerate(_every_choice("nextjs/api-route.ts")):
+        signing_key = "key" if choices["key"] == "bytes" else "await key"
+        typescript[f"next-api-route-{number}.ts"] = render(
+            "nextjs/api-route.ts", choices, auth_module="../../lib/auth", signing_key=signing_key)
+    for region, function in itertools.product([Region.US, Region.EU, Region.AU], ["middleware", "proxy"]):
+        typescript[f"next-{function}-{region.value}.ts"] = render(
+            "nextjs/proxy.ts", rendering="Only pages rendered per request (with getServerSideProps) carry a nonce.",
+            region=region.value.upper(), help_url=csp.HELP_URL, directives=_directives(csp.intercom_sources(region)),
+            function=function)
+    typescript["next-user-adapter.ts"] = render("nextjs/user-adapter.ts").split("\n", 1)[1]
+    files = {**typescript, **{name[:-3] + ".js": to_javascript(text) for name, text in typescript.items()}}
+    helper = render("upgrade/intercom-user-jwt.ts", token_url="/api/intercom-jwt")
+    files |= {"upgrade-intercom-user-jwt.ts": helper, "upgrade-intercom-user-jwt.js": strip_types(helper)}  # as upgrade_react.py writes it
+    for language in ("ts", "js"):
+        files[f"next-get-server-side-props.{language}"] = render("nextjs/get-server-side-props.ts", {"language": language})
+    return files
+
+
 def _code_lines_over(text: str, width: int) -> list[str]:
-    """Lines wider than `width` that are not comment lines (prettier leaves comments as they are)."""
+    """Lines wider than `width` that are neither comment lines (prettier leaves comments as they are)
+    nor a lone string argument (prettier never splits a string)."""
     return [line for line in text.splitlines()
-            if len(line) > width and not line.lstrip().startswith(("//", "/*", "*"))]
+            if len(line) > width and not line.lstrip().startswith(("//", "/*", "*"))
+            and not re.fullmatch(r"\s*'[^']*',?", line)]
 
 
 def test_every_code_line_of_every_variant_fits_80_columns() -> None:
-    files = {**_plain_scripts(), **_cores()}
+    files = {**_plain_scripts(), **_cores(), **_next_and_upgrade_files()}
     assert len(files) > 100, len(files)
     too_wide = {name: lines for name, text in files.items() if (lines := _code_lines_over(text, PRINT_WIDTH))}
     assert too_wide == {}
@@ -112,7 +154,7 @@ CONFIGS: dict[str, dict[str, object]] = {
 @pytest.mark.parametrize("config", sorted(CONFIGS))
 def test_every_variant_passes_prettier_check(tmp_path: Path, prettier: Path, config: str) -> None:  # noqa: F811
     (tmp_path / ".prettierrc.json").write_text(json.dumps(CONFIGS[config]) + "\n")
-    files = {**_plain_scripts(), **_cores()}
+    files = {**_plain_scripts(), **_cores(), **_next_and_upgrade_files()}
     for name, text in files.items():
         # Our style adaptation, as an install makes it: the style inferred from the configuration.
         style = infer_js_style(ProjectTree(tmp_path), name)
@@ -127,3 +169,15 @@ def test_every_variant_passes_prettier_check(tmp_path: Path, prettier: Path, con
         diffs[name] = subprocess.run(["diff", "-u", name, "-"], cwd=tmp_path, input=formatted,
                                      capture_output=True, text=True, check=False).stdout
     assert (rejected, completed.returncode) == ([], 0), (len(rejected), len(files), diffs)
+
+
+def test_the_angular_app_initializer_fits_80_columns_and_prettier(tmp_path: Path, cli, prettier: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """Angular before 19: the APP_INITIALIZER provider (113 columns on one line) goes into the NgModule's
+    `providers: []` one property per line, as prettier lays it out."""
+    root = copy_app("angular10_ngmodule_app", tmp_path)
+    install_signed_in_app(cli, root)
+    module = (root / "src/app/app.module.ts").read_text()
+    assert "provide: APP_INITIALIZER" in module and _code_lines_over(module, PRINT_WIDTH) == []
+    completed = subprocess.run([str(prettier), "--check", "--single-quote", "src/app/app.module.ts"], cwd=root,
+                               capture_output=True, text=True, check=False)
+    assert completed.returncode == 0, completed.stdout + completed.stderr

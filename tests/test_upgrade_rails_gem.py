@@ -129,3 +129,20 @@ def test_a_gem_on_jwt_with_its_shutdown_already_is_left_alone(tmp_path, cli):
     result = install_quietly(cli, root, "--upgrade")
     assert result.exit_code == 0 and "Nothing to do" in result.stderr, result.stderr
     assert snapshot(root) == before
+
+
+def test_a_config_block_inside_a_condition_gets_the_jwt_lines_at_its_indentation(tmp_path, cli):
+    # The shape of Maybe's initializer (maybe-finance/maybe): the block only runs when its variables are set.
+    nested = 'if ENV["INTERCOM_APP_ID"].present?\n' + "".join("  " + line if line.strip() else line for line in INITIALIZER.splitlines(keepends=True)) + "end\n"
+    root = rails_with_gem(tmp_path, initializer=nested)
+    before = snapshot(root)
+    result = install_quietly(cli, root, "--upgrade")
+    assert result.exit_code == 0, result.stderr
+    jwt_lines = "".join("  " + line if line.strip() else line for line in JWT_LINES.splitlines(keepends=True))
+    assert (root / "config/initializers/intercom.rb").read_text() == nested.replace(
+        "    config.inbox.style = :custom\n", "    config.inbox.style = :custom\n" + jwt_lines)
+    ruby_c(root, "config/initializers/intercom.rb")
+    again = install_quietly(cli, root, "--upgrade")
+    assert again.exit_code == 0 and "Nothing to do" in again.stderr, again.stderr
+    assert cli("uninstall", str(root), "--yes").exit_code == 0
+    assert snapshot(root) == before

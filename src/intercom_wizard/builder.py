@@ -20,6 +20,8 @@ from intercom_wizard.tree import ProjectTree
 
 @dataclass
 class _PendingEdit:
+    """The insertions planned for one existing file, and why, until the builder fits them."""
+
     insertions: list[Insertion] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
 

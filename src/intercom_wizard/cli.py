@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.markup import escape
 
 from intercom_wizard import __version__
 from intercom_wizard.cli_coercion import PlainValuesGroup
-from intercom_wizard.cli_output import err, fail, finish, show_detection, show_plan, show_summary
+from intercom_wizard.cli_output import err, escape, fail, finish, show_detection, show_plan, show_summary
 from intercom_wizard.errors import EXIT_CODE_HELP, BadInput, ExitCode, WizardError
 from intercom_wizard.install_flow import (
     SECRET_ENV,

@@ -2,23 +2,49 @@
 the result line with its exit code, and the `detect` report.
 
 Kept apart from cli.py (the Typer commands and their options) so each command reads as its steps; like
-cli.py it imports only Typer and Rich at import time (rich.syntax only when a diff is coloured).
+cli.py it imports only Typer at import time: Rich loads when something is printed through it (a `--json`
+run that succeeds prints only JSON and never imports it), rich.syntax only when a diff is coloured.
 """
 
 import sys
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from intercom_wizard.errors import ExitCode, WizardError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from intercom_wizard.plan import Plan
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+
+class _ConsoleOnFirstUse:
+    """A Rich `Console` made with `options` the first time it is used: importing Rich costs about 25 ms
+    of CPU, which `install --dry-run --json` never needs (issue 14). Made on first use rather than at
+    import, it reads the same stream, terminal and environment: nothing of the run changes them."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
+err = cast("Console", _ConsoleOnFirstUse(stderr=True, highlight=False, soft_wrap=True))
+out = cast("Console", _ConsoleOnFirstUse(highlight=False, soft_wrap=True))
+
+
+def escape(text: str) -> str:
+    """Rich's markup escape (`[` that would start a tag), imported with Rich on first use."""
+    from rich.markup import escape as escape_markup
+
+    return escape_markup(text)
 
 
 def fail(error: WizardError) -> NoReturn:

@@ -27,6 +27,8 @@ MAX_SCANNED_BYTES = 1_000_000
 
 @dataclass(frozen=True)
 class Finding:
+    """Intercom code already in the project: where, the sign found, and what it means."""
+
     path: str
     line: int
     sign: str

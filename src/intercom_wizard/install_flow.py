@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.markup import escape
 
-from intercom_wizard.cli_output import err
+from intercom_wizard.cli_output import err, escape
 from intercom_wizard.errors import Ambiguous, BadInput, Candidate
 from intercom_wizard.options import AuthMode, ClientAuth, InstallOptions, parse_secret
 

@@ -48,6 +48,8 @@ def transient_name(kind: Literal["new", "old"], name: str) -> str:
 
 @dataclass
 class Entry:
+    """One file of a transaction: where its new content and the original's backup are kept."""
+
     path: str  # relative to the project root
     action: Literal["create", "modify", "delete"]
     temp: str | None  # file name beside the target holding the new content
@@ -57,6 +59,8 @@ class Entry:
 
 @dataclass
 class Journal:
+    """The transaction on disk: enough to finish or roll back an interrupted install or uninstall."""
+
     root: Path
     entries: list[Entry]
     created_dirs: list[str] = field(default_factory=list)  # relative, parents first

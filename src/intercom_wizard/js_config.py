@@ -51,11 +51,12 @@ _VITE_TARGET = (
     r"""|(?:path\.)?(?:resolve|join)\(\s*(?:__dirname|process\.cwd\(\))\s*,\s*['"](?P<joined>[^'"]+)['"]\s*\)"""
     r"""|['"](?P<plain>\.?/[^'"]*)['"])"""
 )
-_VITE_ENTRY = re.compile(
+# Patterns as text, compiled by `re` on first use (its cache): most projects have no alias to read (issue 14).
+_VITE_ENTRY = (
     r"""(?:['"](?P<key>[^'"\s/]+)['"]|(?P<bare>[A-Za-z_$][\w$]*))\s*:\s*""" + _VITE_TARGET
     + r"""|find\s*:\s*['"](?P<found>[^'"\s/]+)['"]\s*,\s*replacement\s*:\s*""" + _VITE_TARGET.replace("?P<", "?P<r_")
 )
-_TS_PATH = re.compile(r""""(?P<key>[^"*\s]+)/\*"\s*:\s*\[\s*"(?P<target>[^"*]*)\*"\s*\]""")
+_TS_PATH = r""""(?P<key>[^"*\s]+)/\*"\s*:\s*\[\s*"(?P<target>[^"*]*)\*"\s*\]"""
 
 
 def project_aliases(tree: ProjectTree, from_file: str) -> list[tuple[str, str]]:
@@ -70,10 +71,10 @@ def project_aliases(tree: ProjectTree, from_file: str) -> list[tuple[str, str]]:
                 continue
             base = re.search(r'"baseUrl"\s*:\s*"([^"]*)"', raw)
             base_folder = _joined(folder, base.group(1)) if base else folder
-            aliases.extend((match["key"], _joined(base_folder, match["target"])) for match in _TS_PATH.finditer(raw))
+            aliases.extend((match["key"], _joined(base_folder, match["target"])) for match in re.finditer(_TS_PATH, raw))
         for name in VITE_CONFIGS:
             raw = read_config(tree, join_path(folder, name))
-            for match in _VITE_ENTRY.finditer(_alias_block(raw or "")):
+            for match in re.finditer(_VITE_ENTRY, _alias_block(raw or "")):
                 key = match["key"] or match["bare"] or match["found"]
                 target = next(filter(None, (match[group] for group in ("url", "joined", "plain", "r_url", "r_joined", "r_plain"))), None)
                 if key and target is not None:

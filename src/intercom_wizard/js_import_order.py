@@ -205,6 +205,8 @@ def balanced_end(text: str, start: int) -> int:
 
 @dataclass(frozen=True)
 class _Import:
+    """One import statement of a module, with the specifier it imports."""
+
     node: SgNode
     specifier: str
     side_effect: bool

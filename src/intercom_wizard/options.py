@@ -36,6 +36,8 @@ class Region(str, Enum):
 
 @dataclass(frozen=True)
 class Workspace:
+    """The Intercom workspace (app) id, and the region its URL named, if any."""
+
     id: str
     region_hint: Region | None = None
 
@@ -291,6 +293,8 @@ class AuthMode(str, Enum):
 
 @dataclass(frozen=True)
 class InstallOptions:
+    """Everything the user chose for `install`, validated; the planner settles what is left open."""
+
     workspace: Workspace
     region: Region = Region.US
     endpoint: Endpoint = DEFAULT_ENDPOINT  # validated when made (Endpoint(...) raises BadInput)

@@ -24,6 +24,8 @@ class Insertion:
 
 @dataclass(frozen=True)
 class FileChange:
+    """One file the install creates, modifies or deletes, with its whole new text."""
+
     path: str
     action: Literal["create", "modify", "delete"]
     reason: str
@@ -57,6 +59,8 @@ def _secret_names(change: FileChange) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class DependencyChange:
+    """A package the install adds to a manifest, and the package manager that installs it."""
+
     ecosystem: Literal["python", "npm", "ruby", "php"]
     package: str
     spec: str
@@ -75,6 +79,8 @@ class ManualStep:
 
 @dataclass(frozen=True)
 class Note:
+    """A sentence shown with the plan: information, or a warning."""
+
     text: str
     level: Literal["info", "warning"] = "info"
 
@@ -87,6 +93,8 @@ ANONYMOUS_ONLY = "anonymous-only"
 
 @dataclass
 class Plan:
+    """What an install or uninstall would do: file changes, dependencies, manual steps and notes."""
+
     root: str
     frontend: str | None
     backend: str | None

@@ -11,7 +11,6 @@ from intercom_wizard.errors import AlreadyInstalled, Ambiguous, BadInput, Candid
 from intercom_wizard.integrations import BACKENDS, FRONTENDS
 from intercom_wizard.integrations.base import HAND_WRITTEN_JWT, BackendDetails, Detection, FrontendDetails, PlanContext
 from intercom_wizard.integrations.frontends import html
-from intercom_wizard.integrations.frontends.client_auth import find_token_storage, sends_cookies
 from intercom_wizard.integrations.package_json import manifest_of
 from intercom_wizard.options import AuthMode, ClientAuth, InstallOptions, TokenEncoding
 from intercom_wizard.phpcompat import fit_created_php
@@ -83,20 +82,26 @@ def resolve_client_auth(
     declared = token_auth.scheme if token_auth is not None else None
     if declared and options.auth_scheme == "Bearer":  # the back end's own scheme (JWT_HEADER_TYPE, DRF's Token)
         options = replace(options, auth_scheme=str(declared))
-    if auth is None and token_auth is None and backend is None and cookies_unproven and not sends_cookies(project.tree):
-        raise Ambiguous(
-            "auth",
-            [Candidate("auth", "cookie", "", "cookie: the browser's session cookie"), Candidate("auth", "bearer", "", "bearer: an access token the front end keeps")],
-            "The app signs users in, but nothing in this project says how its API calls prove it: no back end with "
-            "session auth here, and no front-end call that sends cookies (credentials: 'include', withCredentials: true).",
-            hint="Say which with --auth cookie or --auth bearer (with --token-storage-key KEY where the front end keeps its token).",
-        )
+    # client_auth (ast-grep queries over the front end's calls) loads only where they are looked at (start-up time, issue 14).
+    if auth is None and token_auth is None and backend is None and cookies_unproven:
+        from intercom_wizard.integrations.frontends.client_auth import sends_cookies
+
+        if not sends_cookies(project.tree):
+            raise Ambiguous(
+                "auth",
+                [Candidate("auth", "cookie", "", "cookie: the browser's session cookie"), Candidate("auth", "bearer", "", "bearer: an access token the front end keeps")],
+                "The app signs users in, but nothing in this project says how its API calls prove it: no back end with "
+                "session auth here, and no front-end call that sends cookies (credentials: 'include', withCredentials: true).",
+                hint="Say which with --auth cookie or --auth bearer (with --token-storage-key KEY where the front end keeps its token).",
+            )
     if auth is None:
         auth = ClientAuth.BEARER if token_auth is not None else ClientAuth.COOKIE
     if auth is ClientAuth.COOKIE:
         return replace(options, auth=auth)
     if options.token_storage_key or not has_pages:
         return replace(options, auth=auth)
+    from intercom_wizard.integrations.frontends.client_auth import find_token_storage
+
     candidates = find_token_storage(project.tree)
     if not candidates and options.auth is None and token_auth is not None and token_auth.kind == HAND_WRITTEN_JWT:
         # The app's own jwt.verify middleware, fed from somewhere the Messenger cannot read (a js-cookie

@@ -9,9 +9,7 @@ functions carry out the pages branch of that decision and name the existing file
 from intercom_wizard.errors import NothingDetected
 from intercom_wizard.integrations import BACKENDS
 from intercom_wizard.integrations.base import HAND_WRITTEN_JWT, BackendDetails, Detection, PageHost, PlanContext
-from intercom_wizard.integrations.frontends import html, response_pages
-from intercom_wizard.integrations.frontends.client_auth import find_token_storage
-from intercom_wizard.integrations.frontends.response_pages import find_response_pages
+from intercom_wizard.integrations.frontends import html
 from intercom_wizard.options import AuthMode, ClientAuth
 from intercom_wizard.project import Project
 from intercom_wizard.signin import find_sign_in
@@ -38,6 +36,8 @@ def check_cookie_auth(context: PlanContext, project: Project, backend: Detection
         )
         return
     if backend is None:
+        from intercom_wizard.integrations.frontends.client_auth import find_token_storage  # only here (start-up time, issue 14)
+
         storage = find_token_storage(project.tree)
         if storage:
             context.builder.manual(
@@ -81,7 +81,7 @@ def plan_pages(context: PlanContext, project: Project, backend: Detection[Backen
                 "the folder that holds the server's code and these pages instead:",
                 "intercom-wizard uninstall . && intercom-wizard install <the folder with the server's code>",
             )
-    if host is None and backend is not None and find_response_pages(project.tree, backend.root):
+    if host is None and backend is not None and _returns_pages(project, backend.root):
         # No templates, but the app returns pages as strings: the script is served from its static folder.
         static = backend.details.static
         if static is not None:
@@ -110,10 +110,19 @@ def plan_pages(context: PlanContext, project: Project, backend: Detection[Backen
         )
 
 
+def _returns_pages(project: Project, root: str) -> bool:
+    """Whether the app returns pages as strings; the scanner loads only when no layout carries the script (issue 14)."""
+    from intercom_wizard.integrations.frontends.response_pages import find_response_pages
+
+    return bool(find_response_pages(project.tree, root))
+
+
 def _place_in_response_pages(context: PlanContext, project: Project, backend: Detection[BackendDetails] | None, host: PageHost) -> None:
     """No layout was found: put the tag into the pages the app returns as strings, or say exactly where it goes."""
+    from intercom_wizard.integrations.frontends import response_pages
+
     builder = context.builder
-    pages = find_response_pages(project.tree, backend.root if backend is not None else "")
+    pages = response_pages.find_response_pages(project.tree, backend.root if backend is not None else "")
     tag = response_pages.script_tag(host.script_src)
     secure = context.options.mode is AuthMode.SECURE
     for page in pages:

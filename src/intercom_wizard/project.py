@@ -16,6 +16,8 @@ from intercom_wizard.tree import ProjectTree
 
 @dataclass
 class Project:
+    """What detection found in the project: its front ends, back ends, receipt and existing Intercom code."""
+
     tree: ProjectTree
     frontends: list[Detection[Any]]
     backends: list[Detection[BackendDetails]]

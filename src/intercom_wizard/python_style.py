@@ -25,6 +25,8 @@ LINE_LENGTH = 88  # black's and ruff's default
 
 @dataclass
 class _Section:
+    """The imports of one section of an import block (standard library, third party, first party)."""
+
     plain: set[str] = field(default_factory=set)  # `import x` / `import x as y`
     names: dict[str, set[str]] = field(default_factory=dict)  # module -> `name` / `name as alias`
 

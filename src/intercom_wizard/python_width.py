@@ -21,7 +21,6 @@ from __future__ import annotations
 import ast
 import re
 import textwrap
-import tomllib
 from pathlib import PurePosixPath
 
 from intercom_wizard.tree import ProjectTree
@@ -77,6 +76,8 @@ def _configured_length(tree: ProjectTree, folder: str) -> int | None:
 
 
 def _toml(tree: ProjectTree, path: str) -> dict[str, object]:
+    import tomllib  # tomllib (with its regexes) only where a TOML file is read (start-up time, issue 14)
+
     try:
         return tomllib.loads(tree.text(path))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError):

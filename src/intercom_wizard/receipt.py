@@ -36,6 +36,8 @@ class InsertedSnippet(TypedDict):
 
 @dataclass
 class Receipt:
+    """What install wrote, kept in the project (`.intercom-wizard.json`) so uninstall removes exactly that."""
+
     settings: dict[str, str] = field(default_factory=dict)
     created: dict[str, str | None] = field(default_factory=dict)  # path -> sha256 (None: holds a secret)
     inserted: dict[str, list[InsertedSnippet]] = field(default_factory=dict)  # path -> its snippets

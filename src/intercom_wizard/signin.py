@@ -66,6 +66,8 @@ TEMPLATE_EVIDENCE = re.compile(r"\bcurrentUser\b")
 
 @dataclass(frozen=True)
 class SignInEvidence:
+    """Where the app signs users in: a file, a line and what was found there."""
+
     file: str
     line: int
     what: str

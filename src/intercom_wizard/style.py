@@ -49,6 +49,8 @@ STATEMENT_END_PARENTS = frozenset(
 
 @dataclass(frozen=True)
 class JsStyle:
+    """How the project writes JavaScript/TypeScript: what our created and inserted code follows."""
+
     quote: str = DEFAULT_QUOTE
     semicolons: bool = True
     indent: str = "  "
@@ -75,6 +77,8 @@ class JsStyle:
 
 @dataclass
 class _Evidence:
+    """What the project's configuration and code say of each style point; None where nothing does."""
+
     quote: str | None = None
     semicolons: bool | None = None
     indent: str | None = None

@@ -21,6 +21,8 @@ NEST_PACKAGE = b'"@nestjs/core"'
 
 @dataclass(frozen=True)
 class UnsupportedServer:
+    """A server framework the wizard cannot add the token endpoint to, and where it is."""
+
     framework: str
     folder: str  # the server's own project folder (its project.json or package.json)
     file: str  # where it starts

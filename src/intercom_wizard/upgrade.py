@@ -71,6 +71,8 @@ OTHER = "other"
 
 @dataclass(frozen=True)
 class UpgradeStep:
+    """One piece of hand-written Intercom code and what `install --upgrade` does with it."""
+
     kind: str
     path: str
     line: int

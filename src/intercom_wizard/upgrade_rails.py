@@ -29,7 +29,8 @@ from intercom_wizard.upgrade import RAILS_GEM, RAILS_GEM_LINE, RAILS_INITIALIZER
 
 GEM_RANGE = ("~> 1.0", ">= 1.0.5")
 VERSION_ARGUMENT = re.compile(r"""\s*,\s*(["'])[~><=! ]*[0-9][^"']*\1""")
-CONFIG_BLOCK = re.compile(r"^IntercomRails\.config do \|(\w+)\|\s*$", re.MULTILINE)
+# The block may be indented: Maybe's initializer wraps it in `if ENV["INTERCOM_APP_ID"].present? ...`.
+CONFIG_BLOCK = re.compile(r"^([ \t]*)IntercomRails\.config do \|(\w+)\|[ \t]*$", re.MULTILINE)
 GEM_REASON = "intercom-rails signs intercom_user_jwt from 1.0.5 on"
 JWT_REASON = "intercom-rails boots the Messenger with a signed JWT instead of user_id and user_hash"
 SHUTDOWN_REASON = "intercom-rails shuts the Messenger down after sign-out (ShutdownHelper)"
@@ -63,12 +64,14 @@ def _enable_jwt(builder: PlanBuilder, tree: ProjectTree, initializer: str) -> No
     source = tree.read(initializer)
     text = source.text
     block = CONFIG_BLOCK.search(text)
-    closing = re.search(r"^end\s*$", text[block.end() :], re.MULTILINE) if block else None
+    closing = re.search(rf"^{re.escape(block.group(1))}end[ \t]*$", text[block.end() :], re.MULTILINE) if block else None
     if block is None or closing is None:
         builder.manual(initializer, "intercom-rails' `IntercomRails.config do |config| ... end` block was not found: add these lines inside it.", _settings("config", text))
         return
     at = block.end() + closing.start()
-    builder.insert(initializer, [Insertion(at, source.native("\n" + _settings(block.group(1), text)))], JWT_REASON)
+    indent = block.group(1)
+    lines = "".join(indent + line if line.strip() else line for line in _settings(block.group(2), text).splitlines(keepends=True))
+    builder.insert(initializer, [Insertion(at, source.native("\n" + lines))], JWT_REASON)
 
 
 def _settings(variable: str, text: str) -> str:

@@ -117,3 +117,37 @@ def test_runtime_two_members_get_their_own_tokens(tmp_path, cli):
             ids.append(jwt.decode(json.loads(reply.body)["token"], SECRET, algorithms=["HS256"])["user_id"])
     assert ids == ["501", "502", "501"]
     assert cli("uninstall", str(root), "--yes").exit_code == 0
+
+
+def test_an_exports_member_assigned_a_function_is_followed(tmp_path, cli):
+    root = copy_app(APP, tmp_path)
+    middleware = root / MIDDLEWARE
+    text = middleware.read_text().replace("const requireToken = (req, res, next) => {", "exports.requireToken = (req, res, next) => {")
+    middleware.write_text(text.replace("\nmodule.exports = requireToken;\n", "\n"))
+    routes = root / "routes/api.js"
+    routes.write_text(routes.read_text().replace("const requireToken = require('../middleware/auth');", "const { requireToken } = require('../middleware/auth');"))
+    result = _install(cli, root, "--allow-dirty")
+    assert result.exit_code == 0, result.stderr
+    assert "const auth = require('./middleware/auth').requireToken;\n" in (root / "intercom-jwt.js").read_text()
+
+
+def test_an_es_module_server_keeps_a_step_that_names_the_middleware(tmp_path, cli):
+    """The route module is written with imports there: mounting the app's middleware stays by hand (exit 4)."""
+    root = copy_app(APP, tmp_path)
+    manifest = root / "package.json"
+    manifest.write_text(manifest.read_text().replace('"private": true,', '"private": true,\n  "type": "module",'))
+    middleware = root / MIDDLEWARE
+    text = middleware.read_text().replace("const jwt = require('jsonwebtoken');", "import jwt from 'jsonwebtoken';")
+    middleware.write_text(text.replace("module.exports = requireToken;", "export default requireToken;"))
+    routes = root / "routes/api.js"
+    text = routes.read_text().replace("const crypto = require('crypto');", "import crypto from 'crypto';").replace("const express = require('express');", "import express from 'express';")
+    text = text.replace("const jwt = require('jsonwebtoken');", "import jwt from 'jsonwebtoken';").replace("const requireToken = require('../middleware/auth');", "import requireToken from '../middleware/auth.js';")
+    routes.write_text(text.replace("module.exports = router;", "export default router;"))
+    server = root / "server.js"
+    text = server.read_text().replace("const path = require('path');", "import path from 'path';").replace("const express = require('express');", "import express from 'express';")
+    server.write_text(text.replace("const apiRoutes = require('./routes/api');", "import apiRoutes from './routes/api.js';"))
+    result = _install(cli, root, "--allow-dirty")
+    assert result.exit_code == 4, result.stderr
+    [step] = [s for s in json.loads(result.stdout)["manual_steps"] if s["file"] == "intercom-jwt.js"]
+    assert f"requireToken() at {MIDDLEWARE}:" in step["instruction"] and "req.session" not in step["snippet"]
+    assert f"requireToken() in {MIDDLEWARE} (line " in step["snippet"]

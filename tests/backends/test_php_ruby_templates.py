@@ -44,6 +44,13 @@ CLAIMS = {
     "array": {"style": "array", "claims": "        'user_id' => (string) $user['id'],\n        'email' => $user['email'] ?? null,"},
     "object": {"style": "object", "claims": "        'user_id' => (string) $user->id,\n        'name' => $user->name ?? null,"},
     "id": {"style": "id", "claims": "        'user_id' => (string) $_SESSION['user_id'],\n        'email' => $_SESSION['email'] ?? null,"},
+    # A sign-out that clears only a flag: the pages' own condition on it as well (php-ltw-polls).
+    "guarded": {
+        "style": "guarded",
+        "claims": "        'user_id' => (string) $_SESSION['user_id'],",
+        "guard": "($_SESSION['status'] ?? null) === 'authorized'",
+        "guard_why": "log_out.php:3 signs out by clearing $_SESSION['status'];\n    // the pages check it (header.php:28)",
+    },
 }
 
 
@@ -51,12 +58,13 @@ def php_claims(variant: str) -> str:
     if variant == "stub":
         return php_snippet("php/user-adapter-stub.php")
     values = CLAIMS[variant]
-    return php_snippet("php/session-user-claims.php", {"style": values["style"]}, file="login.php", key="user", id_field="id", claims=values["claims"])
+    guard = {key: values[key] for key in ("guard", "guard_why") if key in values}
+    return php_snippet("php/session-user-claims.php", {"style": values["style"]}, file="login.php", key="user", id_field="id", claims=values["claims"], **guard)
 
 
 @pytest.mark.parametrize(
     ("signer", "bootstrap", "cors", "claims"),
-    list(itertools.product(("firebase", "hmac"), ("yes", "no"), ("yes", "no"), ("array", "object", "id", "stub"))),
+    list(itertools.product(("firebase", "hmac"), ("yes", "no"), ("yes", "no"), ("array", "object", "id", "guarded", "stub"))),
 )
 def test_every_plain_php_endpoint_variant_is_valid_php(tmp_path: Path, signer: str, bootstrap: str, cors: str, claims: str) -> None:
     text = render(

@@ -234,8 +234,9 @@ def test_angular_18_uses_app_initializer(tmp_path, cli):
     config = read(root, "src/app/app.config.ts")
     assert "import { ApplicationConfig, provideBrowserGlobalErrorListeners, APP_INITIALIZER } from '@angular/core';" in config
     assert (
-        "    provideRouter(routes),\n    { provide: APP_INITIALIZER, useFactory: (messenger: IntercomMessengerService) => () => "
-        "messenger.start(), deps: [IntercomMessengerService], multi: true }\n  ]"
+        "    provideRouter(routes),\n    {\n      provide: APP_INITIALIZER,\n"
+        "      useFactory: (service: IntercomMessengerService) => () => service.start(),\n"
+        "      deps: [IntercomMessengerService],\n      multi: true,\n    }\n  ]"
     ) in config
     assert cli("uninstall", str(root), "--yes").exit_code == 0
     assert snapshot(root) == original

@@ -119,7 +119,7 @@ def test_options_declared_in_the_route_but_not_exported(tmp_path: Path, cli) -> 
         ("  pages: { signIn: '/login' },", "  pages: { signIn: '/login' },\n  callbacks: {\n    jwt({ user }) {\n      return { uid: user?.id };\n    },\n  },", "its jwt callback does not visibly return the token"),
         ("  pages: { signIn: '/login' },", "  pages: { signIn: '/login' },\n  session: { strategy: 'database' },", "its sessions are kept in a database"),
         ("  pages: { signIn: '/login' },", "  pages: { signIn: '/login' },\n  cookies: {},", "its config sets cookies"),
-        ("  pages: { signIn: '/login' },", "  pages: { signIn: '/login' },\n  secret: 'written-into-the-code',", "its secret is not read from an environment variable"),
+        ("  pages: { signIn: '/login' },", "  pages: { signIn: '/login' },\n  secret: 'written-into-the-code',", "its secret is written in the code, which the token endpoint will not copy"),
     ],
 )
 def test_an_id_that_is_not_provably_in_the_token_is_the_fail_closed_adapter(tmp_path: Path, cli, old: str, new: str, why: str) -> None:  # type: ignore[no-untyped-def]

@@ -45,12 +45,14 @@ def browser() -> Iterator[Any]:
         yield launched
 
 
-def tiny_app(*, shared_user_id: bool, name_only: bool = False, second_field: str | None = None) -> Any:
+def tiny_app(*, shared_user_id: bool, name_only: bool = False, second_field: str | None = None, token_url: str | None = None, sessions: dict[str, str] | None = None) -> Any:
     """A server-rendered app with real sessions; `shared_user_id` makes its endpoint sign "1" for everyone;
     `name_only`: its login form has a name field and no password field (iron-session's examples);
-    `second_field`: a second required text field, which must hold "<user>-<field>" (a name + room form)."""
-    sessions: dict[str, str] = {}
-    script = script_source(InstallOptions(workspace=parse_workspace_id(WORKSPACE_ID)), token_url=ENDPOINT).encode()
+    `second_field`: a second required text field, which must hold "<user>-<field>" (a name + room form);
+    `token_url`: the pages ask their token there (an API on another origin, sharing `sessions`), and this
+    server has no token endpoint of its own."""
+    sessions = {} if sessions is None else sessions
+    script = script_source(InstallOptions(workspace=parse_workspace_id(WORKSPACE_ID)), token_url=token_url or ENDPOINT).encode()
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args: Any) -> None:
@@ -72,13 +74,15 @@ def tiny_app(*, shared_user_id: bool, name_only: bool = False, second_field: str
             user = self.user()
             if self.path == "/intercom-messenger.js":
                 self.send(200, script, "text/javascript")
-            elif self.path == ENDPOINT:
+            elif self.path == ENDPOINT and token_url is None:
                 if user is None:
                     self.send(401, b'{"error": "not signed in"}', "application/json", {"Cache-Control": "no-store"})
                     return
                 _, email, name, user_id = USERS[user]
                 token = mint(SECRET, "1" if shared_user_id else user_id, email, name)
                 self.send(200, json.dumps({"token": token}).encode(), "application/json", {"Cache-Control": "no-store"})
+            elif self.path == ENDPOINT:
+                self.send(404, b"no token endpoint here: the API is elsewhere", "text/plain")
             elif self.path == "/login":
                 password = b"" if name_only else b'<input type="password" name="password">'
                 second = f'<input name="{second_field}" required>'.encode() if second_field else b""

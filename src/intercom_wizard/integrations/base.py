@@ -59,6 +59,8 @@ DetailsT = TypeVar("DetailsT")
 
 @dataclass(frozen=True)
 class Detection(Generic[DetailsT]):
+    """One integration found in the project: where, on what evidence, and its own details."""
+
     name: str
     role: str  # "frontend" | "backend"
     root: str  # folder of that app inside the project ("" = the project root)

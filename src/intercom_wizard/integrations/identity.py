@@ -166,6 +166,8 @@ class SessionAssignment:
     literal: bool
     is_null: bool = False  # `= null` / `None` / `nil`: signing out, not evidence either way
     resolve: Resolver | None = None
+    # What the back end proved about the value itself (a method of the app followed to its query), if anything.
+    evidence: ValueEvidence | None = None
 
 
 @dataclass(frozen=True)
@@ -199,7 +201,7 @@ def choose_session_key(assignments: Iterable[SessionAssignment], *, unique_ident
         if is_flag_name(key):
             rejected.append(f"{where}: session key '{key}' is a flag (who is signed in is not in it)")
             continue
-        evidence = [value_evidence(a.value, literal=a.literal, resolve=a.resolve) for a in found]
+        evidence = [a.evidence or value_evidence(a.value, literal=a.literal, resolve=a.resolve) for a in found]
         if is_user_session_key(key):
             failed = next((e for e in evidence if not e.is_id), None)
             if failed is None:
@@ -229,6 +231,8 @@ def _column_matches(column: str, unique: frozenset[str]) -> bool:
 
 @dataclass(frozen=True)
 class UsersTable:
+    """A users table read from the app's SQL: its columns, primary key and unique columns."""
+
     name: str
     columns: tuple[str, ...]
     primary_key: tuple[str, ...]

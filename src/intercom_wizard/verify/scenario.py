@@ -7,7 +7,6 @@ cannot be carried out is recorded as such and fails its check, it never raises.
 
 from __future__ import annotations
 
-import base64
 import re
 import time
 from collections.abc import Callable
@@ -16,8 +15,9 @@ from urllib.parse import urljoin, urlsplit
 
 from intercom_wizard.verify.browser import visit_context
 from intercom_wizard.verify.login_form import login_form
-from intercom_wizard.verify.observe import Delivered, Observations, PageState, Probe
+from intercom_wizard.verify.observe import Observations, PageState, Probe
 from intercom_wizard.verify.settings import SignIn, VerifyOptions
+from intercom_wizard.verify.source_maps import collect_source_maps
 from intercom_wizard.verify.violations import widget_blocked
 
 if TYPE_CHECKING:
@@ -29,7 +29,6 @@ NAVIGATION_TIMEOUT_MS = 30_000
 ACTION_TIMEOUT_MS = 10_000
 # What verify types into a page's prompt() (a name, say): any answer lets such a page go on.
 DIALOG_ANSWER = "verify"
-SOURCE_MAP = re.compile(rb"[#@] sourceMappingURL=(\S+)\s*$")
 
 INSPECT_PAGE = """() => {
   const standIn = window.__intercomStandIn;
@@ -47,6 +46,9 @@ INSPECT_PAGE = """() => {
   };
 }"""
 STANDIN_IDLE = "() => document.readyState === 'complete' && !!window.__intercomStandIn && window.__intercomStandIn.ready && window.__intercomStandIn.pending === 0"
+
+
+_INTERRUPTED_BY = re.compile(r'is interrupted by another navigation to "([^"]+)"')
 
 
 def _first_line(error: BaseException) -> str:
@@ -70,7 +72,11 @@ class Visit:
         # Every request the page itself sends to the token endpoint, tagged with the phase it was sent in
         # (counted when sent: a response may arrive too late to know its step, or never if superseded).
         endpoint = urlsplit(self.options.endpoint_url).path
-        self.page.on("request", lambda request: self._token_request(request) if urlsplit(request.url).path == endpoint else None)
+        self.page.on("request", lambda request: self._token_request(request) if _is_token_path(urlsplit(request.url).path, endpoint) else None)
+        # Where the page itself asks for its token: an SPA whose API lives on another origin or under a
+        # path prefix (VITE_API_URL, environment.apiUrl) builds the URL from that base at run time, so
+        # unless --endpoint gave a whole URL the probes follow the page there.
+        self.page_token_url: str | None = None
         # The Authorization header the page's own token request carried in a phase: a bearer-token app's
         # endpoint answers 401 to the browser's cookies alone, so the probe sends what the page sent.
         self.page_authorization: dict[str, str] = {}
@@ -78,6 +84,8 @@ class Visit:
 
     def _token_request(self, request: Request) -> None:
         self.obs.token_requests.append(self.obs.phase)
+        asked = urlsplit(request.url)
+        self.page_token_url = f"{asked.scheme}://{asked.netloc}{asked.path}"
         if authorization := request.headers.get("authorization"):
             self.page_authorization[self.obs.phase] = authorization
 
@@ -138,13 +146,27 @@ class Visit:
 
     def open(self, url: str) -> bool:
         try:
-            self.page.goto(url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
+            self._goto(url)
         except Exception as error:
             self.obs.fail_step(self.obs.phase, f"could not open {url}: {_first_line(error)}")
             return False
         self._wait_for_boot()
         self.inspect()
         return True
+
+    def _goto(self, url: str) -> None:
+        """page.goto, except that the page's own script navigating to that same URL meanwhile (a sign-in
+        handled in script sets location.href once its request is done) is the page we asked for: wait for it."""
+        try:
+            self.page.goto(url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
+        except Exception as error:
+            interrupted = _INTERRUPTED_BY.search(str(error))
+            if (urljoin(url, interrupted.group(1)) if interrupted else None) != url and f"net::ERR_ABORTED at {url}" not in str(error):
+                raise
+            try:  # Chromium aborts ours for the page's own when they overlap: the page is loading it anyway
+                self.page.wait_for_url(url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
+            except Exception:
+                raise error from None
 
     def inspect(self) -> None:
         state = self._evaluate(INSPECT_PAGE)
@@ -179,6 +201,10 @@ class Visit:
         """GET the token endpoint with this browser's cookies (and the Authorization header the page sent
         in this phase, if any), not following redirects."""
         url = self.options.endpoint_url
+        if self.page_token_url is not None and not self.options.endpoint_is_url:
+            url = self.page_token_url
+            if url != self.options.endpoint_url:
+                self.obs.note(self.obs.phase, f"the page asks for its token at {url} (the app's API base): probed there")
         try:
             headers = {"Accept": "application/json"}
             if authorization := self.page_authorization.get(self.obs.phase):
@@ -285,35 +311,6 @@ class Visit:
         except Exception as error:
             self.obs.note(self.obs.phase, f"screenshot failed: {_first_line(error)}")
 
-    def collect_source_maps(self) -> None:
-        """Source maps are delivered to anyone who asks: scan them too (external and inline ones)."""
-        seen = {item.url for item in self.obs.responses}
-        for item in list(self.obs.responses):
-            if item.from_intercom or not (item.url.split("?")[0].endswith(".js") or "javascript" in item.content_type):
-                continue
-            match = SOURCE_MAP.search(item.body[-4096:])
-            if not match:
-                continue
-            reference = match.group(1).decode("utf-8", "replace")
-            if reference.startswith("data:"):
-                _, _, payload = reference.partition(",")
-                try:
-                    decoded = base64.b64decode(payload + "===") if ";base64" in reference.split(",")[0] else payload.encode()
-                except ValueError:
-                    continue
-                self.obs.responses.append(Delivered("source-map", f"{item.url} (inline source map)", 200, "application/json", decoded))
-                continue
-            map_url = urljoin(item.url, reference)
-            if map_url in seen:
-                continue
-            seen.add(map_url)
-            try:
-                response = self.context.request.get(map_url, timeout=15_000, fail_on_status_code=False)
-            except Exception:
-                continue
-            if response.status == 200:
-                self.obs.responses.append(Delivered("source-map", map_url, 200, response.headers.get("content-type", ""), response.body()))
-
 
 def run_scenario(browser: Browser, options: VerifyOptions) -> Observations:
     obs = Observations(options)
@@ -328,7 +325,7 @@ def run_scenario(browser: Browser, options: VerifyOptions) -> Observations:
             if options.navigate is not None:
                 obs.phase = "navigate"
                 visit.navigate(options.navigate)
-        visit.collect_source_maps()
+        collect_source_maps(visit.context, obs)
     if not signs_in:
         _page_visits(browser, options, obs)
         return obs
@@ -350,7 +347,7 @@ def run_scenario(browser: Browser, options: VerifyOptions) -> Observations:
             obs.phase = "logout"
             visit.log_out()
             visit.probe()
-        visit.collect_source_maps()
+        collect_source_maps(visit.context, obs)
     if len(options.users) > 1:
         _switch_users(browser, obs)
     _page_visits(browser, options, obs)
@@ -380,3 +377,8 @@ def _page_visits(browser: Browser, options: VerifyOptions, obs: Observations) ->
 
     with visit_context(browser, obs) as context:
         run_page_visits(Visit(context, obs))
+
+
+def _is_token_path(path: str, endpoint: str) -> bool:
+    """The token endpoint's path, or the same path below the API base's own prefix (`/v1/api/intercom-jwt`)."""
+    return path == endpoint or path.endswith(endpoint)

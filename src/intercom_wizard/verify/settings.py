@@ -164,6 +164,11 @@ class VerifyOptions:
         return self.resolve(self.endpoint)
 
     @property
+    def endpoint_is_url(self) -> bool:
+        """--endpoint gave the whole URL: probe exactly there, wherever the page asks."""
+        return _is_http_url(self.endpoint)
+
+    @property
     def origin(self) -> str:
         return _origin(self.url)
 

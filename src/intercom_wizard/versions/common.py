@@ -2,7 +2,6 @@
 
 import json
 import re
-import tomllib
 from dataclasses import dataclass
 from typing import Any, Literal, TypeGuard, get_args
 
@@ -96,6 +95,8 @@ def toml_table(data: object, *keys: str) -> dict[str, Any]:
 
 def read_toml(tree: ProjectTree, path: str) -> dict[str, Any]:
     """A TOML file's tables, {} when it cannot be parsed (a malformed file is no evidence)."""
+    import tomllib  # tomllib (with its regexes) only where a TOML file is read (start-up time, issue 14)
+
     try:
         return tomllib.loads(text_of(tree, path))
     except tomllib.TOMLDecodeError:

@@ -2,7 +2,6 @@
 
 import os
 import re
-import tomllib
 from pathlib import PurePosixPath
 from posixpath import normpath
 
@@ -51,6 +50,8 @@ def python_version(tree: ProjectTree, root: str, package: str) -> Found | None:
 
 
 def _toml_locked(tree: ProjectTree, path: str, wanted: str) -> Release | None:
+    import tomllib  # tomllib (with its regexes) only where a TOML file is read (start-up time, issue 14)
+
     try:
         data = tomllib.loads(text_of(tree, path))
     except (tomllib.TOMLDecodeError, ValueError):

@@ -1,5 +1,6 @@
 """What the Python back ends share: declaring PyJWT, finding the user's fields, placing imports."""
 
+import codecs
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -56,7 +57,11 @@ def declare_python_package(context: PlanContext, app_root: str, package: str, sp
         prefix = f"{folder}/" if folder else ""
         requirements = f"{prefix}requirements.txt"
         if tree.exists(requirements) and not _is_utf8(tree, requirements):
-            # `pip freeze > requirements.txt` in Windows PowerShell writes UTF-16: not ours to re-encode.
+            # `pip freeze > requirements.txt` in Windows PowerShell writes UTF-16: not ours to re-encode. pip
+            # reads it by its byte-order mark; when it already declares the package nothing is left to do.
+            if _mentions(package, _decoded_by_bom(tree, requirements).splitlines()):
+                builder.dependencies.append(DependencyChange("python", package, spec, requirements))
+                return
             builder.manual(requirements, f"{requirements} is not UTF-8, so the wizard leaves it alone; add this line to it:", f"{package}{spec}")
             return
         if tree.exists(requirements):
@@ -84,6 +89,13 @@ def _is_utf8(tree: ProjectTree, path: str) -> bool:
     except BadInput:
         return False
     return True
+
+
+def _decoded_by_bom(tree: ProjectTree, path: str) -> str:
+    """A UTF-16/UTF-32 file decoded by its byte-order mark, as pip reads requirements files ("" without one)."""
+    data = tree.resolve(path).read_bytes()
+    boms = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+    return next((data.decode(codec, errors="replace") for bom, codec in boms if data.startswith(bom)), "")
 
 
 def _normalised(name: str) -> str:

@@ -1,6 +1,7 @@
 """TypeScript templates as the JavaScript a JavaScript project gets, for the front ends that write
 .ts/.tsx templates (Next.js, React): `strip_types` removes the type syntax, and this also drops the
-type-only imports it keeps (`import type ...`, `type X` specifiers), which JavaScript does not have."""
+type-only imports it keeps (`import type ...`, `type X` specifiers), which JavaScript does not have,
+and puts back on one line a parameter list that only its types made wider than 80 columns."""
 
 import re
 
@@ -15,7 +16,22 @@ def to_javascript(source: str, *, jsx: bool = False) -> str:
         if node.text().startswith("import type "):
             start, end = node.range().start.index, node.range().end.index
             javascript = javascript[:start] + javascript[end:].removeprefix("\n")
-    return javascript
+    return _rejoined_parameters(javascript)
+
+
+PRINT_WIDTH = 80  # prettier's default: the templates break a signature only past it
+# A parameter list laid out one name per line (`f(\n  req,\n  res,\n) {`), as the TypeScript was.
+_BROKEN_PARAMETERS = re.compile(r"^(?P<head>[^\n]*\()\n(?P<names>(?:[ \t]+[\w$]+,?\n)+)[ \t]*\)(?P<tail>[^\n]*)$", re.MULTILINE)
+
+
+def _rejoined_parameters(javascript: str) -> str:
+    """Each parameter list that fits on one line without its types, on one line (as prettier puts it)."""
+    def rejoin(match: re.Match[str]) -> str:
+        names = [name.strip().rstrip(",") for name in match["names"].splitlines()]
+        line = f"{match['head']}{', '.join(names)}){match['tail']}"
+        return line if len(line) <= PRINT_WIDTH else match.group(0)
+
+    return _BROKEN_PARAMETERS.sub(rejoin, javascript)
 
 
 def _without_type_specifiers(source: str, grammar: str) -> str:

@@ -33,7 +33,13 @@ function identitySigningKey(): Promise<CryptoKey> | null {
     if (!secret) {
       return null;
     }
-    signingKey = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    signingKey = crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
   }
   return signingKey;
 }
@@ -56,10 +62,17 @@ function identitySigningKey(): Uint8Array | null {
 }
 // iw:end
 
-type IntercomUser = { id: string | number; email?: string | null; name?: string | null };
+type IntercomUser = {
+  id: string | number;
+  email?: string | null;
+  name?: string | null;
+};
 
 // iw:if auth=nextauth
-async function getSignedInUser(req: NextApiRequest, res: NextApiResponse): Promise<IntercomUser | null> {
+async function getSignedInUser(
+  req: NextApiRequest,
+  res: NextApiResponse,
+): Promise<IntercomUser | null> {
   const session = await getServerSession(req, res, authOptions);
   const user = session?.user;
   const id = user && 'id' in user && user.id ? String(user.id) : null;
@@ -76,7 +89,9 @@ async function getSignedInUser(req: NextApiRequest, _res: NextApiResponse): Prom
 }
 // iw:end
 // iw:if auth=clerk
-async function getSignedInUser(req: NextApiRequest): Promise<IntercomUser | null> {
+async function getSignedInUser(
+  req: NextApiRequest,
+): Promise<IntercomUser | null> {
   const { userId } = getAuth(req);
   return userId ? { id: userId } : null;
 }
@@ -90,7 +105,10 @@ async function getSignedInUser(): Promise<IntercomUser | null> {
 }
 // iw:end
 
-export default async function handler(req: NextApiRequest, res: NextApiResponse): Promise<void> {
+export default async function handler(
+  req: NextApiRequest,
+  res: NextApiResponse,
+): Promise<void> {
   res.setHeader('Cache-Control', 'no-store');
   if (req.method !== 'GET') {
     res.setHeader('Allow', 'GET');
@@ -109,7 +127,9 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse)
   }
   const key = identitySigningKey();
   if (!key) {
-    console.error('INTERCOM_IDENTITY_SECRET is not set: cannot sign Intercom identity tokens');
+    console.error(
+      'INTERCOM_IDENTITY_SECRET is not set: cannot sign Intercom identity tokens',
+    );
     res.status(500).json({ error: 'Identity verification is not configured' });
     return;
   }

@@ -17,7 +17,8 @@ __IW_DIRECTIVES__
 function contentSecurityPolicy(nonce: string): string {
   const scriptSrc = ["'self'", `'nonce-${nonce}'`, "'strict-dynamic'"];
   if (process.env.NODE_ENV === 'development') {
-    scriptSrc.push("'unsafe-eval'"); // React rebuilds server error stacks with eval in development only
+    // React rebuilds server error stacks with eval, in development only.
+    scriptSrc.push("'unsafe-eval'");
   }
   return Object.entries({ ...DIRECTIVES, 'script-src': scriptSrc })
     .map(([directive, sources]) => [directive, ...sources].join(' '))

@@ -40,7 +40,13 @@ function identitySigningKey(): Promise<CryptoKey> | null {
     if (!secret) {
       return null;
     }
-    signingKey = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    signingKey = crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
   }
   return signingKey;
 }
@@ -50,7 +56,11 @@ function identitySigningKey(): Promise<CryptoKey> | null {
 export const dynamic = 'force-dynamic';
 // iw:end
 
-type IntercomUser = { id: string | number; email?: string | null; name?: string | null };
+type IntercomUser = {
+  id: string | number;
+  email?: string | null;
+  name?: string | null;
+};
 
 // iw:if auth=authjs|nextauth
 async function getSignedInUser(): Promise<IntercomUser | null> {
@@ -79,7 +89,11 @@ async function getSignedInUser(request: NextRequest): Promise<IntercomUser | nul
 // iw:if auth=clerk
 async function getSignedInUser(): Promise<IntercomUser | null> {
   const user = await currentUser();
-  return user ? { id: user.id, email: user.primaryEmailAddress?.emailAddress, name: user.fullName } : null;
+  if (!user) {
+    return null;
+  }
+  const email = user.primaryEmailAddress?.emailAddress;
+  return { id: user.id, email, name: user.fullName };
 }
 // iw:end
 // iw:if auth=session
@@ -113,12 +127,20 @@ export async function GET(): Promise<Response> {
   const user = await getSignedInUser();
   // iw:end
   if (!user || user.id == null || user.id === '') {
-    return __IW_RESPONSE__.json({ error: 'Not signed in' }, { status: 401, headers: NO_STORE });
+    return __IW_RESPONSE__.json(
+      { error: 'Not signed in' },
+      { status: 401, headers: NO_STORE },
+    );
   }
   const key = identitySigningKey();
   if (!key) {
-    console.error('INTERCOM_IDENTITY_SECRET is not set: cannot sign Intercom identity tokens');
-    return __IW_RESPONSE__.json({ error: 'Identity verification is not configured' }, { status: 500, headers: NO_STORE });
+    console.error(
+      'INTERCOM_IDENTITY_SECRET is not set: cannot sign Intercom identity tokens',
+    );
+    return __IW_RESPONSE__.json(
+      { error: 'Identity verification is not configured' },
+      { status: 500, headers: NO_STORE },
+    );
   }
   const now = Math.floor(Date.now() / 1000);
   const token = await new SignJWT({

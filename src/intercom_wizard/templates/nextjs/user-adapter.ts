@@ -1,5 +1,8 @@
 // What getSignedInUser() should be; the first line is dropped. getSessionUser: your own session lookup.
 async function getSignedInUser(): Promise<IntercomUser | null> {
   const user = await getSessionUser(); // the signed-in user's record, or null
-  return user ? { id: String(user.id), email: user.email, name: user.name } : null;
+  if (!user) {
+    return null;
+  }
+  return { id: String(user.id), email: user.email, name: user.name };
 }

@@ -4,7 +4,7 @@
  * Identity claims for the user __IW_FILE__ keeps in $_SESSION['__IW_KEY__'], or null.
  */
 // iw:end
-// iw:if style=id
+// iw:if style=id|guarded
 /**
  * Identity claims for the signed-in user, whom __IW_FILE__ identifies by $_SESSION['__IW_KEY__'], or null.
  */
@@ -21,6 +21,10 @@ function intercom_signed_in_user_claims(): ?array
 // iw:end
 // iw:if style=id
     if (!isset($_SESSION['__IW_KEY__'])) {
+// iw:end
+// iw:if style=guarded
+    // __IW_GUARD_WHY__
+    if (!isset($_SESSION['__IW_KEY__']) || !(__IW_GUARD__)) {
 // iw:end
         return null;
     }

@@ -10,7 +10,10 @@ const RETRY_DELAYS_MS = [1000, 3000, 10000];
 const REFRESH_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
 const MIN_REFRESH_DELAY_MS = 30 * 1000;
 
-type IntercomCommand = (command: 'update', settings: { intercom_user_jwt: string }) => void;
+type IntercomCommand = (
+  command: 'update',
+  settings: { intercom_user_jwt: string },
+) => void;
 
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -25,17 +28,26 @@ export async function fetchIntercomUserJwt(): Promise<string | undefined> {
 
 async function requestToken(): Promise<string | undefined> {
   const headers = { Accept: 'application/json' };
-  const request: RequestInit = { method: 'GET', credentials: 'include', headers };
+  // method too: pages that patch fetch (fake back ends) read opts.method.
+  const request: RequestInit = {
+    method: 'GET',
+    credentials: 'include',
+    headers,
+  };
   const response = await fetch(TOKEN_URL, request);
   if (response.status === 401 || response.status === 403) {
     return undefined;
   }
   if (!response.ok) {
-    throw new Error(`Intercom token endpoint ${TOKEN_URL} answered HTTP ${response.status}`);
+    throw new Error(
+      `Intercom token endpoint ${TOKEN_URL} answered HTTP ${response.status}`,
+    );
   }
   const body = (await response.json()) as { token?: unknown } | null;
   if (!body || typeof body.token !== 'string' || !body.token) {
-    throw new Error(`Intercom token endpoint ${TOKEN_URL} answered without a token`);
+    throw new Error(
+      `Intercom token endpoint ${TOKEN_URL} answered without a token`,
+    );
   }
   return body.token;
 }
@@ -64,12 +76,16 @@ function scheduleRefresh(token: string | undefined): void {
   if (token === undefined) {
     return;
   }
-  const payload = (token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/');
-  const claims = JSON.parse(window.atob(payload + '==='.slice((payload.length + 3) % 4))) as { exp: number };
-  const wait = Math.max(claims.exp * 1000 - Date.now() - REFRESH_BEFORE_EXPIRY_MS, MIN_REFRESH_DELAY_MS);
+  const payload = token.split('.')[1] ?? '';
+  const base64 = payload.replace(/-/g, '+').replace(/_/g, '/');
+  const padding = '==='.slice((base64.length + 3) % 4);
+  const claims = JSON.parse(window.atob(base64 + padding)) as { exp: number };
+  const refreshIn = claims.exp * 1000 - Date.now() - REFRESH_BEFORE_EXPIRY_MS;
+  const wait = Math.max(refreshIn, MIN_REFRESH_DELAY_MS);
   refreshTimer = setTimeout(() => {
     void fetchIntercomUserJwt().then((fresh) => {
-      const intercom = (window as unknown as { Intercom?: IntercomCommand }).Intercom;
+      const page = window as unknown as { Intercom?: IntercomCommand };
+      const intercom = page.Intercom;
       if (fresh !== undefined && intercom) {
         intercom('update', { intercom_user_jwt: fresh });
       }

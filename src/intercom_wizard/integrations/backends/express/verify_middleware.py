@@ -48,8 +48,10 @@ def _middleware_of(call: SgNode, program: SgNode, path: str, signed: dict[str, l
     function = next((a for a in call.ancestors() if a.kind() in FUNCTION_KINDS and _is_middleware(a)), None)
     if function is None:
         return None
-    name = _function_name(function)
-    export = _export_of(program, name) if name else None
+    name, export = _assigned_export(function)
+    if name is None:
+        name = _function_name(function)
+        export = _export_of(program, name) if name else None
     if name is None or export is None:
         return None
     decoded = _decoded_names(call)
@@ -87,6 +89,18 @@ def _function_name(function: SgNode) -> str | None:
     return None
 
 
+def _assigned_export(function: SgNode) -> tuple[str | None, str | None]:
+    """`module.exports = (req, res, next) => ...` (the module itself) or `exports.verifyToken = ...` (a member)."""
+    parent = function.parent()
+    left = parent.field("left") if parent is not None and parent.kind() == "assignment_expression" else None
+    if left is None:
+        return None, None
+    if left.text() == "module.exports":
+        return "module.exports", ""
+    member = re.fullmatch(r"(?:module\.)?exports\.(\w+)", left.text())
+    return (member.group(1), member.group(1)) if member is not None else (None, None)
+
+
 def _export_of(program: SgNode, name: str) -> str | None:
     """How the module exports `name`: "" as the module itself, the member's name, or None (not exported)."""
     if program.find(pattern=f"module.exports = {name}") is not None or program.find(pattern=f"export default {name}") is not None:
@@ -96,6 +110,9 @@ def _export_of(program: SgNode, name: str) -> str | None:
         matched = member.get_match("M") if member is not None else None
         if matched is not None:
             return matched.text()
+    declared = program.find(pattern=f"export const {name} = $VALUE") or program.find(pattern=f"export function {name}($$$ARGS) {{ $$$BODY }}")
+    if declared is not None:
+        return name
     for exported in program.find_all(pattern="module.exports = { $$$ }"):
         if re.search(rf"(?<![\w.]){re.escape(name)}(?![\w])", exported.text()):
             return name

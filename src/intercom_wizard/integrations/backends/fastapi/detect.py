@@ -35,7 +35,9 @@ def detect(tree: ProjectTree) -> list[Detection[FastAPIDetails]]:
             for match in root.find_all(pattern=pattern):
                 folder = folder_of(path)
                 relative = _uses_relative_imports(root)
-                package = bool(folder) and (tree.exists(join(folder, "__init__.py")) or relative)
+                # A namespace package (no __init__.py) counts when the module imports its folder by name:
+                # `from src.routes import users` in src/main.py, run as `uvicorn src.main:app` (fastapi-vue).
+                package = bool(folder) and (tree.exists(join(folder, "__init__.py")) or relative or _imports_folder_by_name(root, folder))
                 app_root = _app_root(tree, folder) if package else folder
                 factory = next((a for a in match.ancestors() if a.kind() == "function_definition"), None)
                 details = fastapi_details(
@@ -66,6 +68,16 @@ def _imports_own_package(root: SgNode, folder: str, app_root: str) -> bool:
     for statement in root.find_all(kind="import_from_statement"):
         module = field_text(statement, "module_name")
         if module is not None and module.split(".")[0] == package:
+            return True
+    return False
+
+
+def _imports_folder_by_name(root: SgNode, folder: str) -> bool:
+    """The module imports a submodule of its own folder by the folder's name (`from src.auth import x`)."""
+    name = PurePosixPath(folder).name
+    for statement in root.find_all(kind="import_from_statement"):
+        module = field_text(statement, "module_name")
+        if module is not None and module.startswith(f"{name}."):
             return True
     return False
 

@@ -56,6 +56,8 @@ FlaskAuth = FlaskLogin | GUser | SessionKey | NoLogin
 
 @dataclass(frozen=True, kw_only=True)
 class FlaskDetails(BackendDetails):
+    """What Flask detection found: the app and how its requests name their user."""
+
     entry_file: str  # the module creating the app
     factory: str | None = None  # the app factory, when the app is not created at module level
     auth: FlaskAuth  # how cookie-authenticated requests name their user

@@ -31,6 +31,9 @@ class SessionUserId:
     # The key holds an email or username (a users table without an id declares it unique): why it was used.
     not_an_id: str | None = None
     rejected: tuple[str, ...] = ()  # other keys seen and why they were not used
+    # Signing out clears only a flag beside the id: the pages' own condition on it (PHP), and where both are.
+    signed_in_when: str | None = None
+    signed_in_why: str | None = None
 
     kind: ClassVar[str] = "session-user-id"
 

@@ -3,6 +3,7 @@ its claims function for the session user detection found, firebase/php-jwt, the 
 manual steps when something stands in the endpoint's way."""
 
 import re
+import textwrap
 
 from intercom_wizard.envfile import SECRET_ENV, plan_secret
 from intercom_wizard.integrations import identity
@@ -154,6 +155,10 @@ def _claims_function(user: SessionUser) -> str:
     else:
         entries = [("user_id", f"(string) $_SESSION['{user.key}']")]
         entries += [(claim, f"$_SESSION['{key}'] ?? null") for claim, key in (("email", user.email_key), ("name", user.name_key)) if key]
-        style, id_field = "id", ""
+        style, id_field = ("guarded" if user.signed_in_when else "id"), ""
     claims = "\n".join(f"        '{key}' => {value}," for key, value in entries)
-    return php_snippet("php/session-user-claims.php", {"style": style}, file=user.file, key=user.key, id_field=id_field, claims=claims)
+    guard = {}
+    if isinstance(user, SessionUserId):
+        why = textwrap.wrap(f"{user.signed_in_why}: signed in only while the pages' condition holds.", 96) if user.signed_in_why else []
+        guard = {"guard": user.signed_in_when or "", "guard_why": "\n    // ".join(why)}
+    return php_snippet("php/session-user-claims.php", {"style": style}, file=user.file, key=user.key, id_field=id_field, claims=claims, **guard)

@@ -12,6 +12,7 @@ from ast_grep_py import SgNode
 
 from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.backends.php.details import NoSessionUser, SessionRecord, SessionUser, SessionUserId
+from intercom_wizard.integrations.backends.php.session_proofs import method_evidence, signed_in_guard
 from intercom_wizard.integrations.backends.php_common import array_string_keys, parse_php, string_value
 from intercom_wizard.tree import ProjectTree
 
@@ -73,10 +74,10 @@ def session_user(tree: ProjectTree, files: list[str]) -> SessionUser:
         if table is not None and row is not None:  # the whole row the login query fetched: it holds the table's primary key
             row_style, row_id = row
             return SessionRecord(file=path, key=key, style=row_style, id_field=row_id, fields=tuple(sorted(record_fields | set(table.columns))))
-    return _session_user_id(tree, assignments, {r[1] for r in records})
+    return _session_user_id(tree, roots, assignments, {r[1] for r in records})
 
 
-def _session_user_id(tree: ProjectTree, assignments: list[Assignment], record_keys: set[str]) -> SessionUserId | NoSessionUser:
+def _session_user_id(tree: ProjectTree, roots: dict[str, SgNode], assignments: list[Assignment], record_keys: set[str]) -> SessionUserId | NoSessionUser:
     """The key the login code assigns the user's id to, with the email and name keys set beside it."""
     table = identity.users_table(tree)
     choice = identity.choose_session_key(
@@ -89,6 +90,7 @@ def _session_user_id(tree: ProjectTree, assignments: list[Assignment], record_ke
                 literal=value.kind() in LITERAL_KINDS,
                 is_null=value.kind() == "null",
                 resolve=_variable_resolver(match),
+                evidence=_method_proof(tree, value, table, match),
             )
             for path, key, value, match in assignments
             if key not in record_keys or identity.is_user_session_key(key)
@@ -113,6 +115,9 @@ def _session_user_id(tree: ProjectTree, assignments: list[Assignment], record_ke
     beside = [a[1] for a in assignments if a[0] == path and a[1] != choice.key and _same_block(a[3], match)]
     email_key = choice.key if choice.identifying and "mail" in choice.identifying else next((k for k in beside if "email" in k.lower()), None)
     name_key = next((k for k in beside if k.lower() in NAME_KEYS), None)
+    guard = signed_in_guard(roots, choice.key, match)
+    if guard is not None and guard.condition is None:
+        return _no_evidence(tree, guard.reason, choice.rejected)
     return SessionUserId(
         file=path,
         key=choice.key,
@@ -120,7 +125,16 @@ def _session_user_id(tree: ProjectTree, assignments: list[Assignment], record_ke
         name_key=name_key,
         not_an_id=choice.reason if choice.identifying else None,
         rejected=tuple(choice.rejected),
+        signed_in_when=guard.condition if guard is not None else None,
+        signed_in_why=guard.reason if guard is not None else None,
     )
+
+
+def _method_proof(tree: ProjectTree, value: SgNode, table: identity.UsersTable | None, store: SgNode) -> identity.ValueEvidence | None:
+    """What following `$object->method(...)` into the app's class proves, when the ordinary rules do not
+    already take the value (an auth library's `getId()` stays theirs)."""
+    ordinary = identity.value_evidence(value.text(), literal=value.kind() in LITERAL_KINDS, resolve=_variable_resolver(store))
+    return None if ordinary.is_id else method_evidence(tree, value, table)
 
 
 _ROW_FIELD = re.compile(r"""^(\$\w+)(?:->(\w+)|\[\s*(['"])(\w+)\3\s*\])$""")

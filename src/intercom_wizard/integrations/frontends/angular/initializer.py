@@ -7,7 +7,7 @@ needs. Where the providers are not an array literal, the exact provider is print
 from ast_grep_py import SgNode
 
 from intercom_wizard.astgrep import field_text
-from intercom_wizard.edits import insert_lines_after, last_import, parse
+from intercom_wizard.edits import indent_unit, insert_lines_after, last_import, parse
 from intercom_wizard.integrations.base import PlanContext
 from intercom_wizard.integrations.frontends.angular.bootstrap import BootstrapKind
 from intercom_wizard.integrations.frontends.angular.workspace import FIRST_WITH_PROVIDE_APP_INITIALIZER, indentation
@@ -17,14 +17,32 @@ from intercom_wizard.sourcefile import SourceText
 
 SERVICE_CLASS = "IntercomMessengerService"
 SERVICE_NAME = "intercom-messenger.service.ts"
+# The APP_INITIALIZER provider's properties (before Angular 19): one line when printed, one property
+# per line where it goes into a multi-line list (on one line it is 113 columns; prettier breaks it so).
+APP_INITIALIZER_PROPERTIES = (
+    "provide: APP_INITIALIZER",
+    f"useFactory: (service: {SERVICE_CLASS}) => () => service.start()",
+    f"deps: [{SERVICE_CLASS}]",
+    "multi: true",
+)
 
 
 def initializer(major: int) -> tuple[str, list[str]]:
     """The provider expression and the @angular/core names it needs."""
     if major >= FIRST_WITH_PROVIDE_APP_INITIALIZER:
         return f"provideAppInitializer(() => inject({SERVICE_CLASS}).start())", ["inject", "provideAppInitializer"]
-    factory = f"(messenger: {SERVICE_CLASS}) => () => messenger.start()"
-    return f"{{ provide: APP_INITIALIZER, useFactory: {factory}, deps: [{SERVICE_CLASS}], multi: true }}", ["APP_INITIALIZER"]
+    return "{ " + ", ".join(APP_INITIALIZER_PROPERTIES) + " }", ["APP_INITIALIZER"]
+
+
+def _laid_out(provider: str, indent: str, unit: str, *, indented: bool = True) -> str:
+    """The provider as prettier lays it out at this indentation: the APP_INITIALIZER object one
+    property per line (with trailing commas) when its one line would pass 80 columns. `indented`:
+    its later lines carry `indent` (else the caller indents every line)."""
+    if not provider.startswith("{ ") or len(indent) + len(provider) + 1 <= 80:
+        return provider
+    base = indent if indented else ""
+    lines = "".join(f"{base}{unit}{item},\n" for item in APP_INITIALIZER_PROPERTIES)
+    return "{\n" + lines + base + "}"
 
 
 def manual_initializer(context: PlanContext, file: str, kind: BootstrapKind, major: int) -> None:
@@ -85,16 +103,23 @@ def _provider_insertion(source: SourceText, owner: SgNode, providers: SgNode | N
             return Insertion(last.range().end.index, source.native(f",\n{indent}providers: [{provider}]"))
         return Insertion(last.range().end.index, f", providers: [{provider}]")
     elements = [c for c in providers.children() if c.is_named() and c.kind() != "comment"]
+    unit = indent_unit(text) or "  "
     if not elements:
-        return Insertion(providers.range().start.index + 1, provider)
+        outer = indentation(text, providers.range().start.index)
+        laid_out = _laid_out(provider, outer + unit, unit)
+        if laid_out == provider:
+            return Insertion(providers.range().start.index + 1, provider)
+        # `providers: []` with an element wider than the line: the list opens, as prettier opens it.
+        return Insertion(providers.range().start.index + 1, source.native(f"\n{outer}{unit}{laid_out},\n{outer}"))
     last = elements[-1]
     after = last.next()
     multiline = "\n" in providers.text()
     if not multiline:
         return Insertion(last.range().end.index, f", {provider}")
+    indent = indentation(text, last.range().start.index)
     if after is not None and after.text() == ",":
-        return insert_lines_after(source, after.range().end.index, f"{provider},", indent=indentation(text, last.range().start.index))
-    return Insertion(last.range().end.index, source.native(f",\n{indentation(text, last.range().start.index)}{provider}"))
+        return insert_lines_after(source, after.range().end.index, f"{_laid_out(provider, indent, unit, indented=False)},", indent=indent)
+    return Insertion(last.range().end.index, source.native(f",\n{indent}{_laid_out(provider, indent, unit)}"))
 
 
 def _core_name_insertions(source: SourceText, root: SgNode, names: list[str]) -> list[Insertion]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from intercom_wizard.integrations.base import Detection, FrontendDetails, PlanContext
 from intercom_wizard.integrations.frontends.ember.javascript import strip_ember_declarations
 from intercom_wizard.integrations.frontends.ember.modules import module_prefix, module_specifier
+from intercom_wizard.integrations.frontends.ember.simple_auth import wire_session_service
 from intercom_wizard.integrations.frontends.spa import framework_apps, uses_typescript
 from intercom_wizard.integrations.frontends.spa_common import SpaApp, core_module, spa_app, wire_auth_hooks
 from intercom_wizard.integrations.package_json import manifest_of, read_package_json
@@ -103,6 +104,8 @@ def plan(context: PlanContext, detection: Detection[EmberDetails]) -> None:
         initializer_source(app),
         "starts the intercom-messenger service when the app boots in a browser (not under FastBoot)",
     )
+    if not context.anonymous_only and wire_session_service(context, app, core_path, core_specifier):
+        return  # ember-simple-auth's session service runs the hooks, whoever signs in or out
     wire_auth_hooks(context, app, core_path, likely_file=_likely_auth_file(context.tree, app))
     if app.depends_on("ember-simple-auth"):
         context.builder.note(

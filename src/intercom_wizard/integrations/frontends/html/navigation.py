@@ -15,7 +15,6 @@ import json
 import re
 from dataclasses import dataclass
 
-from intercom_wizard.integrations.frontends.html.sign_out_routes import find_sign_out_routes
 from intercom_wizard.integrations.frontends.layouts import PAGE_SUFFIXES
 from intercom_wizard.tree import ProjectTree
 
@@ -29,6 +28,8 @@ TEMPLATE_SUFFIXES = (*PAGE_SUFFIXES, ".php")  # Blade templates end in .blade.ph
 
 @dataclass(frozen=True)
 class Navigation:
+    """The client-side navigation libraries the site uses, and its sign-out routes."""
+
     frameworks: tuple[str, ...] = ()
     sign_out_routes: tuple[str, ...] = ()  # the app's GET sign-out routes named unlike /logout (sign_out_routes.py)
 
@@ -103,4 +104,6 @@ def detect_navigation(tree: ProjectTree) -> Navigation:
             found.add("turbo")
     if not found:
         return Navigation()  # full page loads: every visit runs the script again, which asks the endpoint
+    from intercom_wizard.integrations.frontends.html.sign_out_routes import find_sign_out_routes  # only here (issue 14)
+
     return Navigation(tuple(name for name in ORDER if name in found), find_sign_out_routes(tree))

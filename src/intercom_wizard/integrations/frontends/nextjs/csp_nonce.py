@@ -47,7 +47,7 @@ PROXY_STEMS = ("proxy", "middleware")  # middleware.* is the name before Next.js
 PROXY_SUFFIXES = (".ts", ".js", ".mjs")
 NONCE = re.compile(r"nonce", re.IGNORECASE)
 INSTANT_SINCE = (16, 3)  # `export const instant` (allowing a page to block) is stable from 16.3
-LINE_WIDTH = 100
+LINE_WIDTH = 80  # prettier's default print width: a directive past it is one source per line
 
 
 def plan_csp_nonce(context: PlanContext, app: NextApp) -> None:

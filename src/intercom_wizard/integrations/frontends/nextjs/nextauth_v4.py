@@ -38,8 +38,10 @@ from intercom_wizard.integrations.frontends.spa_common.auth_functions import (
     FUNCTION_VALUE_KINDS,
     LOGIN_HANDLER_NAME,
     LOGIN_NAME,
+    LOGIN_URL,
     AuthFunction,
     find_auth_functions,
+    find_request_functions,
     is_server_module,
 )
 from intercom_wizard.integrations.frontends.spa_common.auth_hooks import hook_call
@@ -141,7 +143,13 @@ def _judge(path: str, config: SgNode) -> InlineConfig:
     if "secret" in members:
         value = members["secret"]
         if value.kind() != "member_expression" or not _ENV_READ.match(value.text()):
-            return InlineConfig(path, problem="its secret is not read from an environment variable, and the token endpoint will not copy it")
+            return InlineConfig(
+                path,
+                problem=(
+                    "its secret is written in the code, which the token endpoint will not copy: read it from NEXTAUTH_SECRET "
+                    "(`secret: process.env.NEXTAUTH_SECRET`) and run the wizard again"
+                ),
+            )
         secret = value.text()
     callbacks = members.get("callbacks")
     jwt_callback = _members(callbacks).get("jwt") if callbacks is not None and callbacks.kind() == "object" else None
@@ -214,14 +222,12 @@ def _own(node: SgNode, function: SgNode) -> bool:
 
 @dataclass(frozen=True)
 class ClientCalls:
-    """The app's next-auth/react calls: login/logout places found, and whether any needs a hook that
-    has no certain place (each such call's file, for the manual step)."""
+    """The app's next-auth/react calls that need a hook: the login and logout places found, and the
+    files of redirect-less signIn calls whose success the code never checks (manual steps)."""
 
     login: list[AuthFunction]
     logout: list[AuthFunction]
     login_unplaced: list[str]
-    any_sign_in: bool
-    any_sign_out: bool
 
 
 def client_calls(tree: ProjectTree, app: NextApp) -> ClientCalls | None:
@@ -253,7 +259,7 @@ def client_calls(tree: ProjectTree, app: NextApp) -> ClientCalls | None:
                     logout.append(place)
     if not (any_in or any_out):
         return None
-    return ClientCalls(login, logout, unplaced, any_in, any_out)
+    return ClientCalls(login, logout, unplaced)
 
 
 def _imported(root: SgNode) -> dict[str, str]:
@@ -345,7 +351,7 @@ def _sign_in_success(path: str, call: SgNode) -> AuthFunction | None:
 
 
 def _checks(condition: str, result: str) -> str | None:
-    """"success" for `(res.ok)`, `(res?.ok)`, `(!res.error)`, `(!res?.error)`, `(res && !res.error)`;
+    """Returns "success" for `(res.ok)`, `(res?.ok)`, `(!res.error)`, `(!res?.error)`, `(res && !res.error)`;
     "failure" for `(res?.error)`, `(!res.ok)`, `(!res?.ok)`; None for anything else."""
     text = re.sub(r"\s+", "", condition.strip()).removeprefix("(").removesuffix(")")
     name = re.escape(result)
@@ -375,8 +381,10 @@ def nextauth_hook_places(context: PlanContext, app: NextApp, core_path: str) -> 
     calls = client_calls(context.tree, app)
     if calls is None:
         return {"intercomLogin": [], "intercomLogout": []}
-    # A function named like login (or its handler) is wired by name first; the library's places only stand in for none.
-    named = any(find_auth_functions(context.tree, app.spa, pattern) for pattern in (LOGIN_NAME, LOGIN_HANDLER_NAME))
+    # A function named like login (its handler, or one that posts to a login URL) is wired first; the library's places stand in for none.
+    named = any(find_auth_functions(context.tree, app.spa, pattern) for pattern in (LOGIN_NAME, LOGIN_HANDLER_NAME)) or bool(
+        find_request_functions(context.tree, app.spa, LOGIN_URL)
+    )
     for path in [] if named else dict.fromkeys(calls.login_unplaced):
         context.builder.manual(
             path,

@@ -51,7 +51,7 @@ def wire_auth_hooks(
     Only a single, clearly named function is edited, and a login only where its success path is
     certain (see _success_insertions); otherwise the exact line and the file are printed for the
     user to place. Server modules ('use server') never get a hook: it would run on the server.
-    `library_places`: when no function is named like it, the places an auth library's own calls give
+    `library_places`: when no function is named like it or sends its request, the places an auth library's own calls give
     for a hook (NextAuth's `signIn(..., { redirect: false })` success block); every one is wired, and
     an empty list means the library's calls need none (they load a new page).
     """
@@ -66,16 +66,11 @@ def wire_auth_hooks(
             # No function named like it: a component's handler for it (handleSignOut), else the
             # functions that send the sign-in (sign-out) request themselves.
             found_functions = [f for f in find_auth_functions(context.tree, app, handler) if not is_server_module(context.tree, f.file)]
-        if not found_functions and library_places is not None and hook in library_places:
-            for place in library_places[hook]:
-                problem = _success_problem(context, place) if position == "last" else None
-                if problem is None:
-                    calls.setdefault(place.file, []).append((hook, place, position))
-                else:
-                    context.builder.manual(place.file, f"Call the Messenger hook where {place.name}() in {place.file} has signed the user in ({problem}); import it from {core_path}:", hook_call(context.tree, place.file, hook))
-            continue
         if not found_functions:
             found_functions = [f for f in find_request_functions(context.tree, app, url) if not is_server_module(context.tree, f.file)]
+        if not found_functions and library_places is not None and hook in library_places:
+            _wire_library_places(context, calls, library_places[hook], hook, position, core_path)
+            continue
         candidates = without_unused(context.tree, app, without_delegates(without_store_mutations(found_functions), pattern))
         problem = None
         if len(candidates) == 1 and position == "last":
@@ -110,6 +105,23 @@ def wire_auth_hooks(
         )
     for path, hooks in calls.items():
         _wire_file(context, path, hooks, core_path)
+
+
+def _wire_library_places(
+    context: PlanContext, calls: dict[str, list[tuple[str, AuthFunction | TokenWrite, str]]], places: list[AuthFunction], hook: str, position: str, core_path: str
+) -> None:
+    """Every place an auth library's calls give gets the hook (each is certain on its own); a login place
+    without a certain success point is a manual step in its file."""
+    for place in places:
+        problem = _success_problem(context, place) if position == "last" else None
+        if problem is None:
+            calls.setdefault(place.file, []).append((hook, place, position))
+            continue
+        context.builder.manual(
+            place.file,
+            f"Call the Messenger hook where {place.name}() in {place.file} has signed the user in ({problem}); import it from {core_path}:",
+            hook_call(context.tree, place.file, hook),
+        )
 
 
 def _is_existing_file(tree: ProjectTree, path: str) -> bool:

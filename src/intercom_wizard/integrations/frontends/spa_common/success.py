@@ -1,11 +1,13 @@
 """Where a login function has certainly succeeded: the end of its success path (inside `try`, in a
-`.then(...)` callback, before its `return`), an Observable's `.pipe(...)`, or why there is none.
+`.then(...)` callback, before its `return`), an Observable's `.pipe(...)` or its `.subscribe(...)`
+success callback (Angular's `this.http.post(...).subscribe((data) => ...)`), or why there is none.
 """
 
 from dataclasses import dataclass
 
 from ast_grep_py import SgNode
 
+from intercom_wizard.astgrep import field_text
 from intercom_wizard.integrations.frontends.spa_common.auth_functions import FUNCTION_VALUE_KINDS
 
 
@@ -50,7 +52,7 @@ def catch_ends(statement: SgNode) -> bool:
 
 
 def call_chain_tail(expression: SgNode) -> tuple[str, SgNode] | None:
-    """For `a.b(...).then(cb)` / `x.pipe(...)`: ("then", its arguments) / ("pipe", ...) of the outermost call."""
+    """For `a.b(...).then(cb)` / `x.pipe(...)` / `x.subscribe(cb)`: the outermost call's method and arguments."""
     if expression.kind() == "await_expression":
         return None
     if expression.kind() != "call_expression":
@@ -60,7 +62,7 @@ def call_chain_tail(expression: SgNode) -> tuple[str, SgNode] | None:
     if function is None or arguments is None or function.kind() != "member_expression":
         return None
     method = function.field("property")
-    if method is not None and method.text() in ("then", "pipe"):
+    if method is not None and method.text() in ("then", "pipe", "subscribe"):
         return method.text(), arguments
     return None
 
@@ -88,6 +90,9 @@ def success_point(block: SgNode) -> SuccessPoint | str:
                 return SuccessPoint(pipe_arguments=arguments)
             callbacks = [c for c in arguments.children() if c.kind() not in ("(", ")", ",", "comment")]
             success = callbacks[0] if callbacks else None
+            if method == "subscribe" and success is not None and success.kind() == "object":
+                # `.subscribe({ next: (data) => ..., error: ... })`: the observer's next is the success path.
+                success = next((pair.field("value") for pair in success.children() if pair.kind() == "pair" and field_text(pair, "key") == "next"), None)
             body = success.field("body") if success is not None and success.kind() in FUNCTION_VALUE_KINDS else None
             if body is not None and body.kind() == "statement_block":
                 return success_point(body)

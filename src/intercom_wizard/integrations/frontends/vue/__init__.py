@@ -20,6 +20,7 @@ installs), `install` (the edit to the entry), `vue2` (the Vue 2 entry); the plug
 templates/vue/.
 """
 
+import re
 from dataclasses import dataclass
 
 from intercom_wizard.edits import parse
@@ -192,12 +193,19 @@ def without_type_imports(javascript: str) -> str:
     return javascript
 
 
+# Code that signs users in or out, or keeps what proves it (a token, a session).
+SIGN_IN_WORDS = re.compile(r"log_?in|log_?out|sign_?in|sign_?out|token|session", re.IGNORECASE)
+
+
 def likely_auth_file(tree: ProjectTree, app: SpaApp, entry: str | None) -> str:
-    """Where a logout/login most likely lives when none was found: an auth/user store, else App.vue."""
+    """Where a logout/login most likely lives when none was found: an auth/user store, else App.vue.
+    Only a module whose code speaks of signing in or out counts (not an icon named `UserAvatar.vue`)."""
     candidates = [
         path
         for path in tree.glob(".ts", ".js", ".vue", under=app.source_dir)
-        if "intercom" not in path and any(word in path.lower() for word in ("auth", "session", "user", "account"))
+        if "intercom" not in path
+        and any(word in path.lower() for word in ("auth", "session", "user", "account"))
+        and SIGN_IN_WORDS.search(tree.text(path))
     ]
     stores = [path for path in candidates if "/stores/" in path or "/store/" in path]
     if stores or candidates:
