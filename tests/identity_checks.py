@@ -27,6 +27,19 @@ SignIn = Callable[[BrowserlessClient, AppUser], None]
 SignOut = Callable[[BrowserlessClient], None]
 
 
+def form_sign_in_out(login: str = "/login", logout: str = "/logout") -> tuple[SignIn, SignOut]:
+    """Sign-in by posting the app's email + password form, sign-out by posting to its logout route
+    (the Express apps' shape: passport-local with `usernameField: 'email'`)."""
+
+    def sign_in(client: BrowserlessClient, user: AppUser) -> None:
+        client.post_form(login, {"email": user.login, "password": user.password})
+
+    def sign_out(client: BrowserlessClient) -> None:
+        client.post_form(logout, {})
+
+    return sign_in, sign_out
+
+
 def token_claims(client: BrowserlessClient, secret: str, endpoint: str = "/api/intercom-jwt", headers: dict[str, str] | None = None) -> dict[str, object]:
     reply = client.get(endpoint, follow=False, headers={"Accept": "application/json", **(headers or {})})
     assert reply.status == 200, f"{reply.status}: {reply.body}"

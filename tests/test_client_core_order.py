@@ -45,3 +45,14 @@ def test_login_then_logout_before_the_sdk_loads_remembers_nobody(tmp_path: Path)
     log = _log(tmp_path, {"responses": [ok("42")], "steps": [["together", "start", "logout"]]})
     assert not _boots_without_shutdown_between(log), log
     assert f"fetch {URL} include -" in log
+
+
+def test_logout_while_the_first_token_request_is_in_flight_boots_nobody_identified(tmp_path: Path) -> None:
+    """angular13-express-session (g10new round): verify opened its /logout page while signed in. The
+    core's first token request was in flight when the page's own logout() called intercomLogout(); the
+    token came back afterwards and the user was booted again (verify: "boot(app_id, intercom_user_jwt)
+    on /logout after signing out: an identity was still sent"). A sign-out now supersedes it."""
+    log = _log(tmp_path, {"responses": [ok("42")], "steps": [["together", "start", "logout"]]})
+    boots = [entry for entry in log if entry.startswith(("load ", "boot "))]
+    assert boots and boots[-1] in ("boot anonymous", "load anonymous"), log
+    assert not any(entry.endswith(" 42") for entry in log if entry.startswith(("load ", "boot "))), log

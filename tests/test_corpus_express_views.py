@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SECRET, WORKSPACE_ID, git, install_and_check_uninstall, write_files
-from identity_checks import AppUser, check_two_users
+from identity_checks import AppUser, check_two_users, form_sign_in_out
 
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
 
@@ -142,12 +142,7 @@ def test_runtime_whole_page_views_and_the_served_script_with_two_users(tmp_path:
     assert result.exit_code == 0, result.stderr
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-
-    def sign_in(client: BrowserlessClient, user: AppUser) -> None:
-        client.post_form("/login", {"email": user.login, "password": user.password})
-
-    def sign_out(client: BrowserlessClient) -> None:
-        client.post_form("/logout", {})
+    sign_in, sign_out = form_sign_in_out()
 
     ann = AppUser("ann@example.com", "pw-ann", "ann@example.com", "Ann")
     ben = AppUser("ben@example.com", "pw-ben", "ben@example.com", "Ben")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SECRET, copy_app, git, install_and_check_uninstall, write_files
-from identity_checks import AppUser, check_two_users
+from identity_checks import AppUser, check_two_users, form_sign_in_out
 
 from intercom_wizard.integrations.frontends import pug
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
@@ -160,12 +160,7 @@ def test_express_generator_app_with_pug_views_runs_signed_out_and_with_two_users
     assert (root / "views/layout.pug").read_text().endswith(f"  body\n    block content\n    {TAG}\n")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-
-    def sign_in(client: BrowserlessClient, user: AppUser) -> None:
-        client.post_form("/login", {"email": user.login, "password": user.password})
-
-    def sign_out(client: BrowserlessClient) -> None:
-        client.post_form("/logout", {})
+    sign_in, sign_out = form_sign_in_out()
 
     rimmer = AppUser("rimmer@example.com", "hologram", "rimmer@example.com", "Arnold Rimmer")
     cat = AppUser("cat@example.com", "looking-good", "cat@example.com", "Cat")

@@ -33,7 +33,12 @@ APP_FILES = {
                     "    path('quit/', auth_views.LogoutView.as_view()),\n    path('about/', views.about),\n]\n",
     "shop/views.py": "def leave(request):\n    logout(request)\n    return redirect('/')\n\n\ndef about(request):\n    return render(request, 'about.html')\n",
     "web/exit.php": "<?php\nsession_start();\nsession_destroy();\nheader('Location: /');\n",
-    "app.rb": "get '/cya' do\n  session.clear\n  redirect '/'\nend\n\nget '/notes' do\n  erb :notes\nend\n",
+    # A GET handler ends at the next route of any method: `post "/login"` clears the session, not `get "/login"`
+    # (sinatra_classic_app's shape, found in Chromium: /login was taken for a sign-out).
+    "app.rb": "get '/cya' do\n  session.clear\n  redirect '/'\nend\n\nget '/notes' do\n  erb :notes\nend\n\n"
+              'get "/login" do\n  erb :login\nend\n\npost "/login" do\n  session.clear\n  session[:user_id] = 3\nend\n',
+    "server.mjs": "app.get('/signin', (req, res) => res.render('signin'))\napp.post('/signin', (req, res) => {\n"
+                  "  req.session.destroy(() => res.redirect('/'))\n})\n",
     "routes/web.php": "<?php\nRoute::get('/adios', function () { Auth::logout(); return redirect('/'); });\n"
                       "Route::get('/user/{id}/quit', [UserController::class, 'logout']);\n"
                       "Route::get('/dashboard', [DashboardController::class, 'index']);\n",

@@ -105,11 +105,13 @@ def _next_and_upgrade_files() -> dict[str, str]:
     for number, choices in enumerate(_every_choice("nextjs/route.ts")):
         for imports, response in [("", "Response"), ("import { connection, NextResponse } from 'next/server';", "NextResponse")]:
             typescript[f"next-route-{number}-{response}.ts"] = render(
-                "nextjs/route.ts", choices, next_server_import=imports, auth_module="@/lib/auth", response=response)
+                "nextjs/route.ts", choices, next_server_import=imports, auth_module="@/lib/auth", response=response,
+                nextauth_secret="process.env.NEXTAUTH_SECRET")
     for number, choices in enumerate(_every_choice("nextjs/api-route.ts")):
         signing_key = "key" if choices["key"] == "bytes" else "await key"
         typescript[f"next-api-route-{number}.ts"] = render(
-            "nextjs/api-route.ts", choices, auth_module="../../lib/auth", signing_key=signing_key)
+            "nextjs/api-route.ts", choices, auth_module="../../lib/auth", signing_key=signing_key,
+            nextauth_secret="process.env.NEXTAUTH_SECRET")
     for region, function in itertools.product([Region.US, Region.EU, Region.AU], ["middleware", "proxy"]):
         typescript[f"next-{function}-{region.value}.ts"] = render(
             "nextjs/proxy.ts", rendering="Only pages rendered per request (with getServerSideProps) carry a nonce.",

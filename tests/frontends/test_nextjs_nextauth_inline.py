@@ -57,7 +57,7 @@ def test_inline_config_is_read_with_get_token_and_hooks_land_in_the_success_path
     assert "result: complete" in result.stderr, result.stderr
     route = files["app/api/intercom-jwt/route.ts"]  # the App Router's route serves both routers' pages
     assert "import { getToken } from 'next-auth/jwt';" in route
-    assert "const token = await getToken({ req: request, secret: process.env.NEXTAUTH_SECRET });" in route
+    assert "const token = await getToken({\n    req: request,\n    secret: process.env.NEXTAUTH_SECRET,\n  });" in route
     assert "const id = token?.sub;" in route and "export async function GET(request: NextRequest)" in route
     assert "getServerSession(" not in route and "pages/api/intercom-jwt.ts" not in files
     # The login hook inside `if (res?.ok) {`, not after the if/else (which also runs on a wrong password).
@@ -101,7 +101,7 @@ def test_app_router_handler_shape_with_its_own_secret_variable_and_a_jwt_callbac
     (root / NEXTAUTH_ROUTE).unlink()
     write_files(root, {"app/api/auth/[...nextauth]/route.ts": APP_ROUTER_HANDLER})
     _, files = install_and_check_uninstall(cli, root, exit_code=0)
-    assert "await getToken({ req: request, secret: process.env.AUTH_SIGNING_SECRET });" in files["app/api/intercom-jwt/route.ts"]
+    assert "await getToken({\n    req: request,\n    secret: process.env.AUTH_SIGNING_SECRET,\n  });" in files["app/api/intercom-jwt/route.ts"]
 
 
 def test_options_declared_in_the_route_but_not_exported(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
@@ -110,7 +110,7 @@ def test_options_declared_in_the_route_but_not_exported(tmp_path: Path, cli) -> 
     _with_config(root, "  pages: { signIn: '/login' },\n});\n", "  pages: { signIn: '/login' },\n};\n\nexport default NextAuth(options);\n")
     _with_config(root, "import NextAuth from 'next-auth';", "import NextAuth, { type NextAuthOptions } from 'next-auth';")
     _, files = install_and_check_uninstall(cli, root, exit_code=0)
-    assert "await getToken({ req: request, secret: process.env.NEXTAUTH_SECRET });" in files["app/api/intercom-jwt/route.ts"]
+    assert "await getToken({\n    req: request,\n    secret: process.env.NEXTAUTH_SECRET,\n  });" in files["app/api/intercom-jwt/route.ts"]
 
 
 @pytest.mark.parametrize(
@@ -194,7 +194,7 @@ def test_javascript_corpus_shape(tmp_path: Path, cli) -> None:  # type: ignore[n
     })
     result, files = install_and_check_uninstall(cli, root, exit_code=0)
     route = files["app/api/intercom-jwt/route.js"]
-    assert "const token = await getToken({ req: request, secret: process.env.NEXTAUTH_SECRET });" in route and "NextRequest" not in route
+    assert "const token = await getToken({\n    req: request,\n    secret: process.env.NEXTAUTH_SECRET,\n  });" in route and "NextRequest" not in route
     assert "    if (result.ok) {\n      window.location.href = \"/dashboard\";\n      void intercomLogin();\n    } else {" in files["pages/login.js"]
     assert "function MyApp({ Component, pageProps }) {\n  useIntercomMessenger();\n" in files["pages/_app.js"]
     # No signOut() anywhere: NextAuth's own sign-out page posts a form and loads a new page.

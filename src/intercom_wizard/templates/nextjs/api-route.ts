@@ -82,7 +82,10 @@ async function getSignedInUser(
 // iw:if auth=nextauth-token
 // NextAuth is configured inline (no authOptions to pass to getServerSession): read the session's JWT
 // from the request's cookie with the secret NextAuth signs it with. NextAuth put the user's id in `sub`.
-async function getSignedInUser(req: NextApiRequest, _res: NextApiResponse): Promise<IntercomUser | null> {
+async function getSignedInUser(
+  req: NextApiRequest,
+  _res: NextApiResponse,
+): Promise<IntercomUser | null> {
   const token = await getToken({ req, secret: __IW_NEXTAUTH_SECRET__ });
   const id = token?.sub;
   return token && id ? { id, email: token.email, name: token.name } : null;

@@ -80,8 +80,13 @@ async function getSignedInUser(): Promise<IntercomUser | null> {
 // iw:if auth=nextauth-token
 // NextAuth is configured inline (no authOptions to pass to getServerSession): read the session's JWT
 // from the request's cookie with the secret NextAuth signs it with. NextAuth put the user's id in `sub`.
-async function getSignedInUser(request: NextRequest): Promise<IntercomUser | null> {
-  const token = await getToken({ req: request, secret: __IW_NEXTAUTH_SECRET__ });
+async function getSignedInUser(
+  request: NextRequest,
+): Promise<IntercomUser | null> {
+  const token = await getToken({
+    req: request,
+    secret: __IW_NEXTAUTH_SECRET__,
+  });
   const id = token?.sub;
   return token && id ? { id, email: token.email, name: token.name } : null;
 }

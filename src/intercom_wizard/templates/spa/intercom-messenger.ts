@@ -64,6 +64,9 @@ let shutdownPending = false;
 // Boots asked for while the SDK loads: only the last one runs (the app may sign out, and boot again,
 // before the first boot's SDK import has finished: a login page that resets the session on load).
 let bootRequests = 0;
+// Token requests: a sign-in or sign-out while one is in flight supersedes it
+// (a page that signs out on load must not boot that user when it answers).
+let identifyRequests = 0;
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
 function inBrowser(): boolean {
@@ -308,6 +311,7 @@ async function bootIdentified(token: string): Promise<void> {
 
 async function identify(): Promise<void> {
   clearTimeout(refreshTimer);
+  const request = ++identifyRequests;
   if (!TOKEN_URL) {
     bootAnonymous();
     return;
@@ -331,6 +335,9 @@ async function identify(): Promise<void> {
     const notStarted = 'Intercom Messenger not started:';
     console.warn(`${notStarted} could not get an identity token.`, error);
     return;
+  }
+  if (request !== identifyRequests) {
+    return; // superseded by a later sign-in or sign-out
   }
   if (token) {
     await bootIdentified(token);
@@ -395,6 +402,7 @@ export function intercomLogout(): void {
     return;
   }
   clearTimeout(refreshTimer);
+  identifyRequests += 1;
   shutdownMessenger();
   void bootMessenger();
 }

@@ -34,6 +34,12 @@ ROUTE = re.compile(
     r"""\s*["'](/[^"'\s]*)["']""",
     re.MULTILINE,
 )
+# Where a GET route's handler ends: the next route declaration of any method (a `post "/login"` that
+# clears the session right after `get "/login"` is not part of the GET handler).
+ANY_ROUTE = re.compile(
+    r"""\.(?:get|post|put|patch|delete|all|route|api_route)\s*\(|^[ \t]*(?:get|post|put|patch|delete)[ \t]+\(?\s*["']|Route::\w+\s*\(""",
+    re.MULTILINE,
+)
 SIGN_OUT = re.compile(
     r"""\b(?:logout_user|logout|logOut|log_out|sign_out|signout|signOut|session_destroy)\s*\("""
     r"""|\bsession\s*\.\s*(?:clear|destroy|flush|invalidate)\b|\.session\s*=\s*null\b"""
@@ -52,8 +58,9 @@ def find_sign_out_routes(tree: ProjectTree) -> tuple[str, ...]:
                          for match in PYTHON_FUNCTION.finditer(text) if SIGN_OUT.search(match.group(0))}
     for path, text in sources.items():
         declarations = list(ROUTE.finditer(text))
-        for index, declaration in enumerate(declarations):
-            end = declarations[index + 1].start() if index + 1 < len(declarations) else len(text)
+        for declaration in declarations:
+            following = ANY_ROUTE.search(text, declaration.end())
+            end = following.start() if following else len(text)
             if SIGN_OUT.search(text, declaration.end(), end):
                 found.append(declaration.group(1))
         if path.endswith(".py") and "path(" in text:
