@@ -103,10 +103,7 @@ async function getSignedInUser(
 // Fail-closed adapter: no authentication was recognised in this app, so nobody counts as signed in
 // and this answers 401 for everyone. Return the signed-in user ({ id, email, name }) from your
 // session here, with the user's primary key as id: never a flag, a literal or a name.
-async function getSignedInUser(
-  _req: NextApiRequest,
-  _res: NextApiResponse,
-): Promise<IntercomUser | null> {
+async function getSignedInUser(): Promise<IntercomUser | null> {
   return null;
 }
 // iw:end
@@ -121,7 +118,12 @@ export default async function handler(
     res.status(405).json({ error: 'Method not allowed' });
     return;
   }
+  // iw:if auth=nextauth|nextauth-token|clerk
   const user = await getSignedInUser(req, res);
+  // iw:end
+  // iw:if auth=none
+  const user = await getSignedInUser();
+  // iw:end
   if (!user || user.id == null || user.id === '') {
     res.status(401).json({ error: 'Not signed in' });
     return;
