@@ -51,7 +51,7 @@ get "/api/intercom-jwt" do
     email: user[:email],
     name: user[:name],
     iat: now,
-    exp: now + 2 * 60 * 60 # two hours
+    exp: now + (2 * 60 * 60) # two hours
   }.compact
   { token: JWT.encode(claims, secret, "HS256") }.to_json
 end
@@ -85,7 +85,7 @@ MODULAR_ROUTE = '''\
       email: user.email,
       name: user.name,
       iat: now,
-      exp: now + 2 * 60 * 60 # two hours
+      exp: now + (2 * 60 * 60) # two hours
     }.compact
     { token: JWT.encode(claims, secret, 'HS256') }.to_json
   end

@@ -1,3 +1,5 @@
+# frozen_string_literal: true
+
 # Intercom identity verification: a short-lived JWT for the signed-in user.
 #
 # Added by intercom-wizard. The Messenger script on each page fetches this token
@@ -16,19 +18,22 @@ __IW_FILTERS__
       return render json: { error: "Identity verification is not configured" }, status: :internal_server_error
     end
 
-    user = __IW_USER__
+    render json: { token: JWT.encode(claims(__IW_USER__), secret, "HS256") }
+  end
+
+  private
+
+  # The user's primary key; email and name read safely (nil claims are left out).
+  def claims(user)
     now = Time.current.to_i
-    payload = {
+    {
       user_id: user.id.to_s,
       email: __IW_EMAIL__,
       name: __IW_DISPLAY_NAME__,
       iat: now,
       exp: now + TOKEN_LIFETIME.to_i
     }.compact
-    render json: { token: JWT.encode(payload, secret, "HS256") }
   end
-
-  private
 
   def prevent_caching
     __IW_NO_STORE__

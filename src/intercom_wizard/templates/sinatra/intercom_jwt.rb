@@ -21,7 +21,7 @@ __IW_READER__
 __IW_EMAIL_CLAIM__
 __IW_NAME_CLAIM__
     iat: now,
-    exp: now + 2 * 60 * 60 # two hours
+    exp: now + (2 * 60 * 60) # two hours
 # iw:if hash_compact=yes
   }.compact
 # iw:end

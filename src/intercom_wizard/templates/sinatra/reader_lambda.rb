@@ -1,4 +1,8 @@
   read = lambda do |*names|
-    names.map { |n| user.is_a?(Hash) ? (user[n] || user[n.to_s]) : (user.respond_to?(n) ? user.public_send(n) : nil) }
-         .find { |value| !value.to_s.empty? }
+    values = names.map do |n|
+      next user[n] || user[n.to_s] if user.is_a?(Hash)
+
+      user.public_send(n) if user.respond_to?(n)
+    end
+    values.find { |value| !value.to_s.empty? }
   end
