@@ -35,7 +35,7 @@ from intercom_wizard.integrations.frontends.nextjs.csp_nonce import _directives
 from intercom_wizard.integrations.frontends.spa_common.core import core_source
 from intercom_wizard.integrations.shared.javascript import to_javascript
 from intercom_wizard.options import ClientAuth, InstallOptions, LoadStrategy, Region, TokenEncoding, parse_workspace_id
-from intercom_wizard.style import infer_js_style
+from intercom_wizard.style import infer_js_style, js_language
 from intercom_wizard.templates import _template_text, render
 from intercom_wizard.tree import ProjectTree
 from intercom_wizard.typescript import strip_types
@@ -126,6 +126,45 @@ def _next_and_upgrade_files() -> dict[str, str]:
     return files
 
 
+# The core module as the created component names it: beside it in React apps (react/__init__.py), the
+# `@/` alias or a relative path in Next.js apps (nextjs/source.py's specifier), the longest shapes too.
+CORE_IMPORTS = ["./messenger", "@/lib/intercom-messenger", "../lib/intercom-messenger", "../lib/intercom/intercom-messenger"]
+ROUTER_PACKAGES = ["react-router-dom", "react-router"]
+REACT_AND_NEXT_TEMPLATES = [
+    "react/IntercomMessenger.tsx", "react/IntercomMessengerClass.tsx", "react/IntercomMessengerRouter.tsx",
+    "react/IntercomMessengerWithRouter.tsx", "react/IntercomMessengerClassWithRouter.tsx",
+    "nextjs/intercom-messenger.tsx", "nextjs/use-intercom-messenger.ts", "nextjs/_document.tsx",
+]
+
+
+def _react_and_next_components() -> dict[str, str]:
+    """The React components (function and class, with each React Router shape and package), the Next.js
+    client component and Pages Router hook, and the custom Document snippet: every core import path,
+    TypeScript and the JavaScript an install writes for a JavaScript app."""
+    files = {}
+    for template in REACT_AND_NEXT_TEMPLATES:
+        text = _template_text(template)
+        cores = CORE_IMPORTS if "__IW_CORE_IMPORT__" in text else CORE_IMPORTS[:1]
+        routers = ROUTER_PACKAGES if "__IW_ROUTER_PACKAGE__" in text else ROUTER_PACKAGES[:1]
+        stem, suffix = template.replace("/", "-").rsplit(".", 1)
+        for (number, core), router in itertools.product(enumerate(cores), routers):
+            source = render(template, None, core_import=core, router_package=router)
+            name = f"{stem}-{number}-{router}"
+            files[f"{name}.{suffix}"] = source
+            files[f"{name}.{'jsx' if suffix == 'tsx' else 'js'}"] = to_javascript(source, jsx=suffix == "tsx")
+    return files
+
+
+def _restyled(folder: Path, files: dict[str, str]) -> dict[str, str]:
+    """The files as an install creates them in a project whose prettier configuration is in `folder`
+    (builder.fit: the inferred style, imports wider than its printWidth broken as prettier breaks them)."""
+    restyled = {}
+    for name, text in files.items():
+        language = js_language(name) or "javascript"
+        restyled[name] = infer_js_style(ProjectTree(folder), name).restyle(text, language)
+    return restyled
+
+
 def _code_lines_over(text: str, width: int) -> list[str]:
     """Lines wider than `width` that are neither comment lines (prettier leaves comments as they are)
     nor a lone string argument (prettier never splits a string)."""
@@ -139,6 +178,21 @@ def test_every_code_line_of_every_variant_fits_80_columns() -> None:
     assert len(files) > 100, len(files)
     too_wide = {name: lines for name, text in files.items() if (lines := _code_lines_over(text, PRINT_WIDTH))}
     assert too_wide == {}
+
+
+def test_every_react_and_next_component_fits_80_columns(tmp_path: Path) -> None:
+    """Under prettier's defaults (configured, not installed): the core import, 87 columns with
+    `@/lib/intercom-messenger`, is broken one name per line; every other line fits as written."""
+    (tmp_path / ".prettierrc.json").write_text("{}\n")
+    files = _react_and_next_components()
+    assert len(files) == 82, len(files)
+    wide_imports = [name for name, text in files.items() if any(len(line) > PRINT_WIDTH for line in text.splitlines() if line.startswith("import"))]
+    assert len(wide_imports) == 48, wide_imports  # three of the four paths, in the five templates that import two names
+    restyled = _restyled(tmp_path, files)
+    too_wide = {name: lines for name, text in restyled.items() if (lines := _code_lines_over(text, PRINT_WIDTH))}
+    assert too_wide == {}
+    raw = {name: lines for name, text in files.items() if (lines := _code_lines_over(text, PRINT_WIDTH))}
+    assert set(raw) == set(wide_imports), "only the path-dependent import is wider before the restyling"
 
 
 def test_the_width_check_sees_a_wide_type_line() -> None:
@@ -161,6 +215,10 @@ def test_every_variant_passes_prettier_check(tmp_path: Path, prettier: Path, con
         # Our style adaptation, as an install makes it: the style inferred from the configuration.
         style = infer_js_style(ProjectTree(tmp_path), name)
         (tmp_path / name).write_text(style.restyle(text, "typescript" if name.endswith(".ts") else "javascript"))
+    components = _restyled(tmp_path, _react_and_next_components())
+    for name, text in components.items():
+        (tmp_path / name).write_text(text)
+    files |= components
     completed = subprocess.run([str(prettier), "--list-different", *sorted(files)], cwd=tmp_path,
                                capture_output=True, text=True, check=False)
     assert completed.returncode in (0, 1), completed.stderr  # 1: some file differs (listed below)

@@ -1,4 +1,5 @@
-import { Head, Html, Main, NextScript, type DocumentProps } from 'next/document';
+import { Head, Html, Main, NextScript } from 'next/document';
+import type { DocumentProps } from 'next/document';
 
 // Next.js hands the Document the nonce of the request's Content-Security-Policy: pass it on to the
 // tags Next.js renders, as its built-in Document does.
