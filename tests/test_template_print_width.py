@@ -24,7 +24,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import copy_app, install_signed_in_app
+from conftest import copy_app, install_quietly, install_signed_in_app
 from test_formatting_prettier_config import prettier  # noqa: F401  (the session fixture: prettier in a folder of its own)
 
 from intercom_wizard import csp
@@ -240,4 +240,19 @@ def test_the_angular_app_initializer_fits_80_columns_and_prettier(tmp_path: Path
     assert "provide: APP_INITIALIZER" in module and _code_lines_over(module, PRINT_WIDTH) == []
     completed = subprocess.run([str(prettier), "--check", "--single-quote", "src/app/app.module.ts"], cwd=root,
                                capture_output=True, text=True, check=False)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_a_next_app_with_prettier_configured_gets_its_component_in_80_columns(tmp_path: Path, cli, prettier: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """End to end: create-next-app's `@/*` alias makes the component's core import 87 columns; with a
+    `.prettierrc.json` and no prettier installed, the install breaks it as prettier does."""
+    root = copy_app("next_app_no_sign_in", tmp_path)
+    (root / ".prettierrc.json").write_text("{}\n")
+    result = install_quietly(cli, root)
+    assert result.exit_code == 0, result.stderr  # anonymous-only: the app has no sign-in
+    component = (root / "components/intercom-messenger.tsx").read_text()
+    assert 'import {\n  intercomPageChanged,\n  startIntercomMessenger,\n} from "@/lib/intercom-messenger";\n' in component
+    created = ["components/intercom-messenger.tsx", "lib/intercom-messenger.ts"]
+    assert {name: _code_lines_over((root / name).read_text(), PRINT_WIDTH) for name in created} == {name: [] for name in created}
+    completed = subprocess.run([str(prettier), "--check", *created], cwd=root, capture_output=True, text=True, check=False)
     assert completed.returncode == 0, completed.stdout + completed.stderr
