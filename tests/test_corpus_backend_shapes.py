@@ -254,7 +254,7 @@ def test_rails_current_attributes_user_is_the_signed_in_user(tmp_path, cli):
     code, plan = _dry_run(cli, root)
     assert code == 0
     controller = _controller(plan)
-    assert "claims(Current.user)" in controller and "skip_before_action :restore_visit" not in controller
+    assert "intercom_claims(Current.user)" in controller and "skip_before_action :restore_visit" not in controller
 
 
 def test_rails_instance_variable_set_by_before_action(tmp_path, cli):
@@ -276,7 +276,7 @@ def test_rails_instance_variable_set_by_before_action(tmp_path, cli):
     root = _project(tmp_path, files)
     assert _backends(cli, root)[0]["auth"] == "instance-variable"
     controller = _controller(_dry_run(cli, root)[1])
-    assert "claims(@current_user)" in controller
+    assert "intercom_claims(@current_user)" in controller
     assert "skip_before_action :authenticate_member" not in controller
 
 
@@ -296,7 +296,7 @@ def test_rails_attr_reader_current_user_keeps_its_setter_filter(tmp_path, cli):
         """,
     }
     controller = _controller(_dry_run(cli, _project(tmp_path, files))[1])
-    assert "claims(current_user)" in controller
+    assert "intercom_claims(current_user)" in controller
     assert "skip_before_action :authenticate_request" not in controller
 
 
@@ -314,7 +314,7 @@ def test_devise_with_an_overridden_current_user_asks_warden(tmp_path, cli):
         """,
     }
     controller = _controller(_dry_run(cli, _project(tmp_path, files))[1])
-    assert "claims(warden.authenticate(scope: :user))" in controller
+    assert "intercom_claims(warden.authenticate(scope: :user))" in controller
     assert "user_signed_in?" not in controller
 
 
@@ -344,7 +344,7 @@ def test_rails_8_authentication_generator_in_any_concern(folder, tmp_path, cli):
     }
     root = _project(tmp_path, files)
     assert _backends(cli, root)[0]["auth"] == "rails-authentication"
-    assert "claims(Current.user)" in _controller(_dry_run(cli, root)[1])
+    assert "intercom_claims(Current.user)" in _controller(_dry_run(cli, root)[1])
 
 
 # --- Flask and Python dependency files -------------------------------------------------------

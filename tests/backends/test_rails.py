@@ -52,13 +52,14 @@ class IntercomJwtsController < ApplicationController
       return render json: { error: "Identity verification is not configured" }, status: :internal_server_error
     end
 
-    render json: { token: JWT.encode(claims(current_user), secret, "HS256") }
+    render json: { token: JWT.encode(intercom_claims(current_user), secret, "HS256") }
   end
 
   private
 
-  # The user's primary key; email and name read safely (nil claims are left out).
-  def claims(user)
+  # The user's primary key; email and name read safely (nil claims are left out). A name of its own:
+  # ApplicationController may have a `claims` of its own (token-based sign-in) that its filters call.
+  def intercom_claims(user)
     now = Time.current.to_i
     {
       user_id: user.id.to_s,
@@ -158,7 +159,7 @@ def test_devise_fixture_golden(tmp_path, cli):
     controller = after[CONTROLLER]
     # Devise's authenticate_user! would redirect a */* request and drop the no-store header on its 401.
     assert "  skip_before_action :authenticate_user!, only: :show\n  before_action :prevent_caching\n" in controller
-    assert "status: :unauthorized unless user_signed_in?\n" in controller and "JWT.encode(claims(current_user), secret" in controller
+    assert "status: :unauthorized unless user_signed_in?\n" in controller and "JWT.encode(intercom_claims(current_user), secret" in controller
     assert "      email: user.email,\n      name: user.name,\n" in controller
     assert after["config/routes.rb"] == (
         'Rails.application.routes.draw do\n  devise_for :users\n\n  root "home#index"\n'
@@ -223,7 +224,7 @@ def test_devise_app_uses_user_signed_in_and_skips_the_global_filter(tmp_path, cl
     controller = after[CONTROLLER]
     assert "  skip_before_action :authenticate_user!, only: :show\n  before_action :prevent_caching\n" in controller
     assert "unless user_signed_in?\n" in controller
-    assert "JWT.encode(claims(current_user), secret" in controller
+    assert "JWT.encode(intercom_claims(current_user), secret" in controller
     assert "      email: user.email,\n      name: user.full_name,\n" in controller
     assert "  def prevent_caching\n    no_store\n  end\n" in controller, "Rails 7.1+ has no_store"
     assert after["Gemfile"].endswith('gem "devise", "~> 4.9"\n# Signs the Intercom Messenger\'s identity tokens\ngem "jwt", "~> 2.5"\n')
@@ -284,7 +285,7 @@ def test_rails_8_authentication_generator_answers_401_instead_of_redirecting(tmp
     _, after = install_and_check_uninstall(cli, tmp_path, exit_code=0)
     controller = after[CONTROLLER]
     assert "  allow_unauthenticated_access only: :show\n  before_action :prevent_caching\n  before_action :require_signed_in_user\n" in controller
-    assert "unless authenticated?\n" in controller and "JWT.encode(claims(Current.user), secret" in controller
+    assert "unless authenticated?\n" in controller and "JWT.encode(intercom_claims(Current.user), secret" in controller
     assert (
         "      user_id: user.id.to_s,\n      email: user.email_address,\n"
         "      name: %i[name full_name display_name username].lazy.filter_map { |field| user.try(field).presence }.first,\n"
@@ -305,7 +306,7 @@ def test_no_sign_in_fails_closed_with_a_named_adapter(tmp_path, cli):
     result, after = install_and_check_uninstall(cli, tmp_path, exit_code=4)
     assert result.exit_code == 4, "the Haml layout is a manual step"
     controller = after[CONTROLLER]
-    assert "unless signed_in_user\n" in controller and "JWT.encode(claims(signed_in_user), secret" in controller
+    assert "unless signed_in_user\n" in controller and "JWT.encode(intercom_claims(signed_in_user), secret" in controller
     assert "  def signed_in_user\n    nil\n  end\n" in controller
     assert (
         "email: user.try(:email),\n      name: %i[name full_name display_name username].lazy.filter_map { |field| user.try(field).presence }.first,"

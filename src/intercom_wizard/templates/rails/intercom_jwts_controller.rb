@@ -18,13 +18,14 @@ __IW_FILTERS__
       return render json: { error: "Identity verification is not configured" }, status: :internal_server_error
     end
 
-    render json: { token: JWT.encode(claims(__IW_USER__), secret, "HS256") }
+    render json: { token: JWT.encode(intercom_claims(__IW_USER__), secret, "HS256") }
   end
 
   private
 
-  # The user's primary key; email and name read safely (nil claims are left out).
-  def claims(user)
+  # The user's primary key; email and name read safely (nil claims are left out). A name of its own:
+  # ApplicationController may have a `claims` of its own (token-based sign-in) that its filters call.
+  def intercom_claims(user)
     now = Time.current.to_i
     {
       user_id: user.id.to_s,
