@@ -12,9 +12,8 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from conftest import SECRET, WORKSPACE_ID, threaded_server
-from verify_support import require_chromium
+from verify_support import anonymous_messenger_script, require_chromium
 
-from intercom_wizard.templates import render
 from intercom_wizard.verify import Status, VerifyOptions
 from intercom_wizard.verify.browser import launched_browser
 from intercom_wizard.verify.runner import verify_options
@@ -31,17 +30,7 @@ PROMPTING_PAGE = b"""<!doctype html><html><head><title>Welcome</title></head><bo
 <script src="/intercom-messenger.js" defer></script>
 </body></html>"""
 
-SCRIPT = render(
-    "html/intercom-messenger.js",
-    {"encoding": "raw"},
-    workspace_id=WORKSPACE_ID,
-    token_url="null",
-    api_base="null",
-    access_token_key="null",
-    access_token_storage="localStorage",
-    access_token_field="null",
-    auth_scheme="Bearer",
-).encode()
+SCRIPT = anonymous_messenger_script()
 
 
 class StaticSite(BaseHTTPRequestHandler):

@@ -23,9 +23,25 @@ from intercom_wizard.localserver import free_port, running_server
 from intercom_wizard.options import InstallOptions, Region, parse_workspace_id
 from intercom_wizard.planner import make_plan
 from intercom_wizard.project import detect
+from intercom_wizard.templates import render
 from intercom_wizard.verify import Logout, SignIn, chromium_available
 
 PY = sys.executable
+
+
+def anonymous_messenger_script() -> bytes:
+    """The plain-JS Messenger script of an anonymous-only install (no token endpoint), for static pages."""
+    return render(
+        "html/intercom-messenger.js",
+        {"encoding": "raw"},
+        workspace_id=WORKSPACE_ID,
+        token_url="null",
+        api_base="null",
+        access_token_key="null",
+        access_token_storage="localStorage",
+        access_token_field="null",
+        auth_scheme="Bearer",
+    ).encode()
 
 
 def require_chromium() -> None:
