@@ -42,6 +42,7 @@ RECEIVERS = {
     "factory-function": ("", "", "db()->memberNumber($login)"),
     "factory-variable": ("", "", "$store = db(); $_SESSION['memberId'] = $store->memberNumber($login)"),
     "chained-static-factory": ("", "", "Database::getInstance()->memberNumber($login)"),
+    "a-variable-holding-the-call": ("extends Controller", "", "$number = $this->db->memberNumber($login); $_SESSION['memberId'] = $number"),
     "promoted-parameter": ("", "public function __construct(private Database $db = new Database()) {}", "$this->db->memberNumber($login)"),
 }
 

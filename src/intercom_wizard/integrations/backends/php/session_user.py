@@ -134,7 +134,29 @@ def _method_proof(tree: ProjectTree, value: SgNode, table: identity.UsersTable |
     """What following `$object->method(...)` into the app's class proves, when the ordinary rules do not
     already take the value (an auth library's `getId()` stays theirs)."""
     ordinary = identity.value_evidence(value.text(), literal=value.kind() in LITERAL_KINDS, resolve=_variable_resolver(store))
-    return None if ordinary.is_id else method_evidence(tree, value, table)
+    if ordinary.is_id:
+        return None
+    if value.kind() == "variable_name" and value.text() != "$this":
+        return _variable_method_proof(tree, value, table, store)
+    return method_evidence(tree, value, table)
+
+
+def _variable_method_proof(tree: ProjectTree, variable: SgNode, table: identity.UsersTable | None, store: SgNode) -> identity.ValueEvidence | None:
+    """`$id = $this->model->login($name, $password); ... $_SESSION['user_id'] = $id;`: the calls assigned to
+    the variable before the store (in the same function) are followed like a direct call; every one must
+    be proven. None when something other than a call is assigned (the ordinary rules apply)."""
+    scope = next((a for a in store.ancestors() if a.kind() in FUNCTION_SCOPES), None)
+    assigned = [
+        value
+        for assignment in (scope.find_all(pattern=f"{variable.text()} = $VALUE") if scope is not None else [])
+        if assignment.range().start.index < store.range().start.index and (value := assignment.get_match("VALUE")) is not None
+    ]
+    proofs = [method_evidence(tree, value, table) for value in assigned]
+    if not proofs or any(proof is None for proof in proofs):
+        return None
+    failed = next((proof for proof in proofs if proof is not None and not proof.is_id), None)
+    chosen = failed or proofs[0]
+    return identity.ValueEvidence(chosen.is_id, f"assigned {variable.text()}, {chosen.reason}") if chosen is not None else None
 
 
 _ROW_FIELD = re.compile(r"""^(\$\w+)(?:->(\w+)|\[\s*(['"])(\w+)\3\s*\])$""")
