@@ -135,10 +135,34 @@ def _method_proof(tree: ProjectTree, value: SgNode, table: identity.UsersTable |
     already take the value (an auth library's `getId()` stays theirs)."""
     ordinary = identity.value_evidence(value.text(), literal=value.kind() in LITERAL_KINDS, resolve=_variable_resolver(store))
     if ordinary.is_id:
-        return None
+        return _another_things_id(table, value, store)
     if value.kind() == "variable_name" and value.text() != "$this":
         return _variable_method_proof(tree, value, table, store)
     return method_evidence(tree, value, table)
+
+
+# `$item->id`, `$item['id']`, `(int) $post->id`: the bare `id` field of some variable.
+_BARE_ID_FIELD = re.compile(r"""^(?:\(\s*(?:int|integer|string)\s*\)\s*)?(\$\w+)(?:->id|\[\s*(['"])id\2\s*\])$""", re.I)
+# Names a variable holding the signed-in user's row has (`$user`, `$row`, `$result_row`, `$account`...).
+USER_ROW_WORDS = USER_KEY_WORDS + ("row", "result", "record", "login", "auth", "person", "profile")
+
+
+def _another_things_id(table: identity.UsersTable | None, value: SgNode, store: SgNode) -> identity.ValueEvidence | None:
+    """`$_SESSION['id'] = $item->id` in a page that shows an item (php-ltw-retreasure): a bare `id` is the
+    user's only when the variable is named for the user or its row, or holds a row the users table's query
+    fetched before the store (same function); anything else's id would become every visitor's identity.
+    None when the ordinary rule stands."""
+    found = _BARE_ID_FIELD.match(value.text().strip())
+    if found is None:
+        return None
+    variable = found.group(1)
+    if any(word in variable.lower() for word in USER_ROW_WORDS):
+        return None
+    variable_node = value.find(kind="variable_name")
+    if table is not None and variable_node is not None and _users_row(table, variable_node, store) is not None:
+        return None
+    users = f"no query of table {table.name} fetched it" if table is not None else "the app's SQL declares no users table"
+    return identity.ValueEvidence(False, f"assigned {value.text()}, the id of {variable}, which is not the user's row ({users})")
 
 
 def _variable_method_proof(tree: ProjectTree, variable: SgNode, table: identity.UsersTable | None, store: SgNode) -> identity.ValueEvidence | None:
