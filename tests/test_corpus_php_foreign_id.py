@@ -68,7 +68,9 @@ def test_an_items_id_kept_in_the_session_is_not_the_users(tmp_path, cli):
     result = install_quietly(cli, root)
     assert result.exit_code == 4, result.stdout + result.stderr  # was 0, with user_id = $_SESSION['id']: the lamp's number
     output = " ".join((result.stdout + result.stderr).split())
-    assert "lamp.php:5: session key 'id' is assigned $lamp->id, the id of $lamp, which is not the user's row (no query of table customers fetched it)" in output, output
+    assert (
+        "lamp.php:5: session key 'id' is assigned $lamp->id, the id of $lamp, which is not the user's row (no query of table customers fetched it)" in output
+    ), output
     assert "$_SESSION['id']" not in (root / ENDPOINT_FILE).read_text()
 
 

@@ -191,7 +191,9 @@ def test_the_id_method_is_found_through_the_object_the_login_reaches(tmp_path, c
 def test_a_property_set_to_two_classes_is_no_evidence(tmp_path, cli):
     root = _app(tmp_path / "members")
     controller = root / "lib/Controller.php"
-    controller.write_text(controller.read_text().replace("Database::getInstance();", "Database::getInstance();\n        if (getenv('AUDIT')) { $this->db = new AuditLog(); }"))
+    controller.write_text(
+        controller.read_text().replace("Database::getInstance();", "Database::getInstance();\n        if (getenv('AUDIT')) { $this->db = new AuditLog(); }")
+    )
     (root / "lib/AuditLog.php").write_text("<?php\nclass AuditLog { public function memberNumber($login) { return $login; } }\n")
     result = install_quietly(cli, root)
     assert result.exit_code == 4, result.stdout + result.stderr
