@@ -126,6 +126,19 @@ def test_angular_environment_api_url_names_its_environment_module(tmp_path: Path
     assert find_api_base(tree, "").chosen == ApiBase("environment.apiUrl", "src/app/auth/auth.service.ts", "src/environments/environment.ts")
 
 
+def test_angular_environment_imported_through_a_tsconfig_alias_is_found(tmp_path: Path) -> None:
+    # The shape of cornflourblue's Angular examples: `"@environments/*": ["src/environments/*"]` in
+    # tsconfig.json's paths (from baseUrl), imported as '@environments/environment'.
+    service = ANGULAR_SERVICE.replace("'../../environments/environment'", "'@environments/environment'")
+    tsconfig = '{\n  "compilerOptions": {\n    "baseUrl": "./",\n    "paths": { "@environments/*": ["src/environments/*"] }\n  }\n}\n'
+    files = {"src/app/auth/auth.service.ts": service, "src/environments/environment.ts": ANGULAR_ENVIRONMENT, "tsconfig.json": tsconfig}
+    tree = _tree(tmp_path, files)
+    assert find_api_base(tree, "").chosen == ApiBase("environment.apiUrl", "src/app/auth/auth.service.ts", "src/environments/environment.ts")
+    # Without the alias the import names no module of the project: not Angular's environment, no base.
+    del files["tsconfig.json"]
+    assert find_api_base(_tree(tmp_path / "no-alias", files), "").chosen is None
+
+
 def test_an_env_value_that_is_not_an_api_base_is_no_evidence(tmp_path: Path) -> None:
     files = {
         "src/analytics.ts": "export const trackingId = import.meta.env.VITE_GA_ID\n",

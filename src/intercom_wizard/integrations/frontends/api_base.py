@@ -20,6 +20,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from intercom_wizard.js_config import alias_target
 from intercom_wizard.tree import ProjectTree
 
 CODE_SUFFIXES = (".js", ".mjs", ".jsx", ".ts", ".tsx", ".vue")
@@ -112,8 +113,14 @@ def _expressions(text: str) -> dict[str, str]:
 
 
 def _environment_file(tree: ProjectTree, importer: str, specifier: str) -> str | None:
-    module = posixpath.normpath(posixpath.join(posixpath.dirname(importer), specifier)) + ".ts"
-    return module if tree.exists(module) else None
+    """The environment module an import names: relative, or through a tsconfig `paths` alias
+    (`'@environments/environment'`, as Angular tutorials configure it)."""
+    if specifier.startswith("."):
+        target: str | None = posixpath.normpath(posixpath.join(posixpath.dirname(importer), specifier))
+    else:
+        target = alias_target(tree, importer, specifier)
+    module = f"{target}.ts" if target is not None else None
+    return module if module is not None and tree.exists(module) else None
 
 
 def find_api_base(tree: ProjectTree, root: str) -> ApiBaseSearch:
