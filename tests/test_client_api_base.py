@@ -45,6 +45,16 @@ export async function getPosts() {
   return response.json();
 }
 """
+# A constant holding a URL under the base, passed to the app's own request helper (a store's `baseUrl`).
+STORE_URL_UNDER_BASE = """\
+import { request } from '@/helpers/request';
+
+const accountsUrl = `${import.meta.env.VITE_API_URL}/accounts`;
+
+export async function signIn(email, password) {
+  return request.post(`${accountsUrl}/sign-in`, { email, password });
+}
+"""
 ANGULAR_SERVICE = """\
 import { HttpClient } from '@angular/common/http';
 import { Injectable } from '@angular/core';
@@ -73,6 +83,7 @@ def _tree(root: Path, files: dict[str, str]) -> ProjectTree:
         ({"src/api.ts": VITE_AXIOS}, "import.meta.env.VITE_API_URL"),
         ({"src/api.js": CRA_CONSTANT}, "process.env.REACT_APP_API_URL"),
         ({"lib/posts.ts": NEXT_FETCH}, "process.env.NEXT_PUBLIC_API_URL"),
+        ({"src/stores/session.js": STORE_URL_UNDER_BASE}, "import.meta.env.VITE_API_URL"),
     ],
 )
 def test_the_base_the_api_client_uses_is_found(tmp_path: Path, files: dict[str, str], expression: str) -> None:

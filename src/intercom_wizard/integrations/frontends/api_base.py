@@ -63,7 +63,10 @@ class ApiBaseSearch:
 def _used_as_base(text: str, expression: str) -> bool:
     """The expression (or a constant holding it) is a `baseURL`, or starts a fetch/axios URL."""
     names = [re.escape(expression)]
-    for constant in re.finditer(rf"(?:const|let|var|export const)\s+(\w+)\s*(?::\s*\w+\s*)?=\s*{re.escape(expression)}\b", text):
+    # A constant holding the base, or a URL under it (`const baseUrl = `${import.meta.env.VITE_API_URL}/users``,
+    # cornflourblue's stores): the API's origin is the same, and the core's token path is absolute.
+    held = rf"(?:{re.escape(expression)}\b|`\$\{{\s*{re.escape(expression)}\s*\}})"
+    for constant in re.finditer(rf"(?:const|let|var|export const)\s+(\w+)\s*(?::\s*\w+\s*)?=\s*{held}", text):
         names.append(re.escape(constant.group(1)))
     for name in names:
         if re.search(rf"(?:baseURL\s*:|\.defaults\.baseURL\s*=)\s*{name}\b", text):
