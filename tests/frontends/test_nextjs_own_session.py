@@ -106,8 +106,13 @@ def test_iron_session_without_an_id_names_what_its_sign_in_writes(tmp_path: Path
 def test_own_jwt_session_helper_without_an_id_names_the_login_line_and_imports_the_helper(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     root = _app(tmp_path, {"lib.ts": JOSE_LIB, "app/login/page.tsx": JOSE_PAGE}, ',\n    "jose": "5.2.3"')
     step = _adapter_step(cli, root)
-    install_and_check_uninstall(cli, root, "--auth", "cookie", exit_code=4)
+    result, _ = install_and_check_uninstall(cli, root, "--auth", "cookie", exit_code=4)
     said = " ".join(step["instruction"].split())
+    # The sign-in runs on the server (lib.ts imports next/headers): the login hook's step names the form
+    # whose server action calls it, not the Messenger's own module.
+    printed = " ".join(result.output.split())
+    assert "signIn() in lib.ts runs on the server; app/login/page.tsx:6 calls it from a server action of a form: render that form in a client component ('use client')" in printed
+    assert "manual step in app/login/page.tsx" in printed
     assert "getSession() in lib.ts returns the session its login signs, whose user is { email, name } (lib.ts:7): no id" in said
     assert "not used: lib.ts:7: the session's user.email holds a name or email address, not an id" in said
     snippet = step["snippet"]
