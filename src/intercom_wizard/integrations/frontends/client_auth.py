@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from ast_grep_py import SgNode
 
+from intercom_wizard.astgrep import field_text
 from intercom_wizard.edits import parse
 from intercom_wizard.integrations import component_suffixes
 from intercom_wizard.tree import ProjectTree
@@ -161,12 +162,26 @@ def _traced_value(roots: list[SgNode], name: str) -> str:
         declared = root.find(pattern=f"const {name} = $VALUE")
         value = declared.get_match("VALUE") if declared is not None else None
         if value is not None and value.kind() == "call_expression" and (callee := value.field("function")) is not None:
-            returned = root.find(pattern=f"function {callee.text()}() {{ return $RETURNED; }}") or root.find(pattern=f"const {callee.text()} = () => $RETURNED")
-            value = returned.get_match("RETURNED") if returned is not None else None
+            value = _returned_by(root, callee)
         chain = MEMBER_CHAIN_END.search(value.text()) if value is not None else None
         if chain is not None:
             return chain.group(0).replace("?.", ".")
     return name
+
+
+def _returned_by(root: SgNode, callee: SgNode) -> SgNode | None:
+    """What the called function returns: a same-file `function f()` / `const f = () =>`, or, for
+    `this.getToken()` (a Vue method, a class method), the `return` of the method of that name.
+    Only a plain name can go into a pattern: a member callee in one made ast-grep raise (a traceback)."""
+    if callee.kind() == "identifier":
+        returned = root.find(pattern=f"function {callee.text()}() {{ return $RETURNED; }}") or root.find(pattern=f"const {callee.text()} = () => $RETURNED")
+        return returned.get_match("RETURNED") if returned is not None else None
+    method = field_text(callee, "property") if callee.kind() == "member_expression" and field_text(callee, "object") == "this" else None
+    for definition in root.find_all(kind="method_definition") if method else []:
+        if field_text(definition, "name") == method:
+            statement = definition.find(kind="return_statement")
+            return next((c for c in statement.children() if c.kind() not in ("return", ";")), None) if statement is not None else None
+    return None
 
 
 # Front-end code that sends the app's cookies on its API calls, even across origins.
