@@ -68,6 +68,11 @@ def _used_as_base(text: str, expression: str) -> bool:
     held = rf"(?:{re.escape(expression)}\b|`\$\{{\s*{re.escape(expression)}\s*\}})"
     for constant in re.finditer(rf"(?:const|let|var|export const)\s+(\w+)\s*(?::\s*\w+\s*)?=\s*{held}", text):
         names.append(re.escape(constant.group(1)))
+    # One step further: the base copied into a variable or a field that starts the URLs
+    # (`this.base_url = BASE_API_URL + '/api'`, then `fetch(this.base_url + options.url, ...)`).
+    for name in list(names):
+        for derived in re.finditer(rf"(?:(?:const|let|var)\s+(\w+)|\b(this\.\w+))\s*=\s*(?:{name}\s*\+|`\$\{{\s*{name}\s*\}})", text):
+            names.append(re.escape(derived.group(1) or derived.group(2)))
     for name in names:
         if re.search(rf"(?:baseURL\s*:|\.defaults\.baseURL\s*=)\s*{name}\b", text):
             return True
