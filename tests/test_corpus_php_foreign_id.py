@@ -85,3 +85,13 @@ def test_a_variable_named_for_the_user_keeps_the_ordinary_rule(tmp_path, cli):
     root = _shop(tmp_path / "shop", item_page_store="", login_store=store)
     _, files = install_and_check_uninstall(cli, root, exit_code=0)
     assert "'user_id' => (string) $_SESSION['id']," in files[ENDPOINT_FILE]
+
+
+def test_this_id_is_the_users_only_in_a_class_named_for_the_user(tmp_path, cli):
+    for class_name, exit_code in (("Customer", 0), ("Lamp", 4)):
+        root = _shop(tmp_path / class_name, item_page_store="")
+        (root / "lib.php").write_text(
+            f"<?php\nclass {class_name}\n{{\n    public $id;\n\n    public function remember()\n    {{\n        $_SESSION['id'] = $this->id;\n    }}\n}}\n"
+        )
+        result = install_quietly(cli, root)
+        assert result.exit_code == exit_code, (class_name, result.stdout + result.stderr)

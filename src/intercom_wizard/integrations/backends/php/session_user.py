@@ -156,7 +156,11 @@ def _another_things_id(table: identity.UsersTable | None, value: SgNode, store: 
     if found is None:
         return None
     variable = found.group(1)
-    if any(word in variable.lower() for word in USER_ROW_WORDS):
+    # `$this->id` in `class User`/`class Member`: the class names whose id it is.
+    around = next((a for a in store.ancestors() if a.kind() == "class_declaration"), None) if variable == "$this" else None
+    name = around.field("name") if around is not None else None
+    owner = name.text() if name is not None else variable
+    if any(word in owner.lower() for word in USER_ROW_WORDS):
         return None
     variable_node = value.find(kind="variable_name")
     if table is not None and variable_node is not None and _users_row(table, variable_node, store) is not None:
