@@ -258,3 +258,15 @@ def test_two_members_get_their_numbers_and_signing_out_ends_the_tokens(tmp_path,
             assert "enrolled" in BrowserlessClient(base).post_form("/enrol.php", {"login": user.login, "password": user.password}).body
         first, second = check_two_users(base, SECRET, ann, ben, sign_in, sign_out)
     assert (first["user_id"], second["user_id"]) == ("1", "2"), "the members' primary keys"
+
+
+def test_a_flag_the_sign_out_unsets_is_guarded_by_the_pages_isset(tmp_path, cli):
+    root = _app(tmp_path / "members", guard="isset($_SESSION['signed_in'])")
+    auth = root / "lib/Auth.php"
+    auth.write_text(auth.read_text().replace("$_SESSION['signed_in'] = false;", "unset($_SESSION['signed_in']);"))
+    _, files = install_and_check_uninstall(cli, root, exit_code=0)
+    assert "if (!isset($_SESSION['memberId']) || !(isset($_SESSION['signed_in']))) {" in files[ENDPOINT_FILE]
+    # made false instead, the flag is still set: isset() tells nothing
+    root = _app(tmp_path / "members2", guard="isset($_SESSION['signed_in'])")
+    result = install_quietly(cli, root)
+    assert result.exit_code == 4, result.stdout + result.stderr
