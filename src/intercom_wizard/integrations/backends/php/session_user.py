@@ -144,7 +144,7 @@ def _method_proof(tree: ProjectTree, value: SgNode, table: identity.UsersTable |
 # `$item->id`, `$item['id']`, `(int) $post->id`: the bare `id` field of some variable.
 _BARE_ID_FIELD = re.compile(r"""^(?:\(\s*(?:int|integer|string)\s*\)\s*)?(\$\w+)(?:->id|\[\s*(['"])id\2\s*\])$""", re.I)
 # Names a variable holding the signed-in user's row has (`$user`, `$row`, `$result_row`, `$account`...).
-USER_ROW_WORDS = USER_KEY_WORDS + ("row", "result", "record", "login", "auth", "person", "profile")
+USER_ROW_WORDS = USER_KEY_WORDS + ("row", "result", "record", "login", "person", "profile")  # not "auth": `$author`
 
 
 def _another_things_id(table: identity.UsersTable | None, value: SgNode, store: SgNode) -> identity.ValueEvidence | None:
