@@ -220,3 +220,29 @@ def test_an_api_that_clears_its_cookie_in_a_sign_out_route_the_store_calls_is_co
     result = install_quietly(cli, root, "--frontend-origin", "http://localhost:8080", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["manual_steps"] == []
+
+
+def test_the_apis_own_route_declaration_inside_the_spas_folder_is_no_call_of_the_spa(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """The SPA at the repository's root, its API in server/ below it: the API's `app.post('/logout', ...)`
+    names the path, but it is not the SPA's code."""
+    root = tmp_path / "app"
+    write_files(root, {
+        "package.json": json.dumps({"name": "ui", "private": True, "type": "module",
+                                    "dependencies": {"axios": "^1.7.0", "react": "^18.3.1", "react-dom": "^18.3.1", "react-router-dom": "^6.26.0"},
+                                    "devDependencies": {"vite": "^5.4.0"}}, indent=2) + "\n",
+        "index.html": '<!doctype html>\n<html>\n  <body>\n    <div id="root"></div>\n    <script type="module" src="/src/main.jsx"></script>\n  </body>\n</html>\n',
+        "src/main.jsx": MAIN,
+        "src/http.js": CLIENT_HTTP,
+        "src/session.js": CLIENT_SESSION,
+        "src/Header.jsx": CLIENT_HEADER,
+        "server/package.json": json.dumps({"name": "server", "private": True, "main": "app.js",
+                                           "dependencies": {"express": "^4.21.0", "express-session": "^1.18.0", "passport": "^0.7.0", "passport-local": "^1.0.0"}}, indent=2) + "\n",
+        "server/app.js": SERVER,
+    })
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "app")
+    result = install_quietly(cli, root, "--json")
+    assert result.exit_code == 4, result.output
+    [step] = json.loads(result.stdout)["manual_steps"]
+    assert "POST /logout (server/app.js:23)" in step["instruction"]

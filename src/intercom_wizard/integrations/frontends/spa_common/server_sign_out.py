@@ -111,14 +111,18 @@ def unclearable_cookie(tree: ProjectTree, backend_root: str, app: SpaApp) -> tup
     return found
 
 
-def client_names_route(tree: ProjectTree, app: SpaApp, route: ServerSignOut) -> bool:
-    """Whether any code of the SPA names the route's path where a request could use it."""
+def client_names_route(tree: ProjectTree, app: SpaApp, route: ServerSignOut, backend_root: str = "") -> bool:
+    """Whether any code of the SPA names the route's path where a request could use it (the API's own
+    folder, when it lies inside the SPA's, is not the SPA's code: its route declaration names the path)."""
+    server = backend_root.rstrip("/") + "/" if backend_root and backend_root != app.root else None
     # The route's last segment: the client may name it under a mount prefix or a base URL that holds part of
     # the path (`/auth/logout` on a base ending in `/api` for the API's `/api/auth/logout`).
     last = route.path.rstrip("/").lower().rsplit("/", 1)[-1]
     last_segment = last.encode()
     for path in tree.glob(*source_suffixes(), ".html", under=app.root):
-        if "intercom" in path.lower() or tree.size(path) > MAX_BYTES or not tree.mentions(path, (last_segment,), ignore_case=True):
+        if "intercom" in path.lower() or (server is not None and path.startswith(server)) or tree.size(path) > MAX_BYTES:
+            continue
+        if not tree.mentions(path, (last_segment,), ignore_case=True):
             continue
         text = tree.text(path)
         for literal in STRING.finditer(text):
@@ -153,7 +157,7 @@ def report_unreached_sign_out(context: PlanContext, app: SpaApp, file: str, name
                 clear,
             )
         return
-    if any(client_names_route(context.tree, app, route) for route in routes):
+    if any(client_names_route(context.tree, app, route, context.backend_root) for route in routes):
         return
     declared = ", ".join(f"{route.method} {route.path} ({route.file}:{route.line})" for route in routes)
     route = routes[0]
