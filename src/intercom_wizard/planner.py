@@ -114,7 +114,16 @@ def resolve_client_auth(
             options, auth=auth, token_storage_key=found.key, auth_scheme=found.scheme, token_storage=found.storage,
             token_storage_field=found.field, token_storage_encoding=encoding,
         )
-    listed = "; ".join(f"{c.key!r} in {c.file}" for c in candidates) or "no localStorage/sessionStorage key read next to an Authorization header"
+    unreadable = ""
+    if not candidates:
+        from intercom_wizard.integrations.frontends.axios_header import axios_default_header
+
+        header, unreadable = axios_default_header(project.tree)
+        if header is not None:  # kept only in memory, on axios' defaults: the core reads that header
+            return replace(options, auth=auth, auth_scheme=header.scheme, token_axios_headers=header.member)
+    listed = "; ".join(f"{c.key!r} in {c.file}" for c in candidates) or unreadable or (
+        "no localStorage/sessionStorage key read next to an Authorization header, and none set on axios' defaults"
+    )
     raise Ambiguous(
         "token_storage_key",
         [Candidate("token_storage_key", c.key, c.file, f"{c.key!r} in {c.file}") for c in candidates],

@@ -58,6 +58,8 @@ def find_auth_functions(tree: ProjectTree, app: SpaApp, pattern: re.Pattern[str]
             kinds = (*FUNCTION_KINDS, CLASS_FIELD_KIND[language])
             for node in parse(text, language).find_all(any=[{"kind": kind} for kind in kinds]):
                 name, body = _named_body(node)
+                if name and _in_context_default(node):
+                    continue
                 if name and body is not None and pattern.match(name):
                     found.append(AuthFunction(path, name, body, offset))
                 elif name and body is not None and _hook_of(name, pattern):
@@ -65,6 +67,15 @@ def find_auth_functions(tree: ProjectTree, app: SpaApp, pattern: re.Pattern[str]
                     if callback is not None:
                         found.append(AuthFunction(path, name, callback, offset))
     return found
+
+
+def _in_context_default(node: SgNode) -> bool:
+    """A member of React's `createContext({ login: async () => ..., logout: () => {} })` default value:
+    used only where no provider is rendered, never the app's sign-in (its provider's functions are)."""
+    for ancestor in node.ancestors():
+        if ancestor.kind() == "call_expression" and (field_text(ancestor, "function") or "").split(".")[-1] == "createContext":
+            return True
+    return False
 
 
 # A React Query / tRPC mutation hook: `useSignIn`, `useLogout` ... (`use` + a login/logout name).
