@@ -58,6 +58,9 @@ def wire_auth_hooks(
     """
     if context.anonymous_only:
         return  # no sign-in to hook into
+    # Imported here: the back end's sign-out route finder loads only where a logout hook is placed.
+    from intercom_wizard.integrations.frontends.spa_common.server_sign_out import report_unreached_sign_out
+
     calls: dict[str, list[tuple[str, AuthFunction | TokenWrite, str]]] = {}
     actions = (("intercomLogout", LOGOUT_NAME, LOGOUT_HANDLER_NAME, LOGOUT_URL, "first"), ("intercomLogin", LOGIN_NAME, LOGIN_HANDLER_NAME, LOGIN_URL, "last"))
     for hook, pattern, handler, url, position in actions:
@@ -80,9 +83,14 @@ def wire_auth_hooks(
             problem = _success_problem(context, candidates[0])
         if len(candidates) == 1 and problem is None:
             calls.setdefault(candidates[0].file, []).append((hook, candidates[0], position))
+            if hook == "intercomLogout":
+                place = candidates[0]
+                report_unreached_sign_out(context, app, place.file, f"{place.name}()", place.offset + place.body.range().start.index)
             continue
         stored = token_write(context, app, removal=hook == "intercomLogout")
         if stored is not None:
+            if hook == "intercomLogout":
+                report_unreached_sign_out(context, app, stored.file, stored.name, stored.statement_start)
             # No single function with a certain place, but the one statement that stores (removes) the
             # access token the Messenger sends: right after (before) it, the app is signed in (out).
             calls.setdefault(stored.file, []).append((hook, stored, "stored"))
