@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from ast_grep_py import SgNode
 
+from intercom_wizard.astgrep import field_text
 from intercom_wizard.edits import parse
 from intercom_wizard.integrations import component_suffixes
 from intercom_wizard.tree import ProjectTree
@@ -70,11 +71,12 @@ def find_token_storage(tree: ProjectTree) -> list[TokenStorage]:
     header_scheme = "Bearer"
     base64_keys: set[str] = set()
     list_keys: set[str] = set()  # keys holding a JSON array (a fake back end's users): never a token's object
+    persisted: dict[str, tuple[str, str, str]] = {}  # a store a plugin keeps in storage: key -> (storage, file, its code)
     for path in tree.glob(*SCRIPT_SUFFIXES, *component_suffixes()):
         if path.endswith("intercom-messenger.js") or tree.resolve(path).stat().st_size > MAX_BYTES:
             continue
         text = tree.text(path)
-        if "Storage" not in text and "Authorization" not in text:
+        if "Storage" not in text and "Authorization" not in text and "persist" not in text:
             continue
         builds_header = "Authorization" in text
         scheme = "Token" if "'Token '" in text or '"Token "' in text or "`Token ${" in text else "Bearer"
@@ -89,12 +91,15 @@ def find_token_storage(tree: ProjectTree) -> list[TokenStorage]:
                     header_objects.add(expression.rsplit(".", 2)[-2].lower())
         for root in _sources(text, _language(path)):
             for storage in STORAGES:
-                if storage not in text:
+                if storage not in text and not (storage == "localStorage" and "persist" in text):
                     continue
                 for call in root.find_all(pattern=f"JSON.parse({storage}.getItem($KEY))"):
                     name = _string_value(root, call.get_match("KEY"))
                     if name is not None:
                         json_keys.setdefault(name, (storage, path))
+                for name, kept_in, state in _persisted_stores(root):
+                    if kept_in == storage:
+                        persisted.setdefault(name, (storage, path, state))
                 for call in root.find_all(pattern=f"{storage}.setItem($KEY, JSON.stringify($VALUE))"):
                     name = _string_value(root, call.get_match("KEY"))
                     if name is not None:
@@ -127,6 +132,11 @@ def find_token_storage(tree: ProjectTree) -> list[TokenStorage]:
     # A header built from `user.token` reads an object's field: a key that holds a list (a fake back end's
     # users with their passwords, kept in localStorage) cannot be where that token lives.
     json_keys = {key: where for key, where in json_keys.items() if key not in list_keys}
+    # A persisted store counts when its state has the header's field (not every persisted store holds it).
+    field = next(iter(header_fields))
+    for key, (storage, path, state) in persisted.items():
+        if re.search(rf"\b{re.escape(field)}\b", state):
+            json_keys.setdefault(key, (storage, path))
     # Several JSON values (a users list, settings): the one named like the header's object.
     keys = list(json_keys) if len(json_keys) == 1 else [key for key in json_keys if key.lower() in header_objects]
     if len(keys) != 1:
@@ -134,6 +144,33 @@ def find_token_storage(tree: ProjectTree) -> list[TokenStorage]:
     storage, path = json_keys[keys[0]]
     encoding = "base64" if keys[0] in base64_keys else "raw"
     return [TokenStorage(keys[0], header_scheme, path, storage, next(iter(header_fields)), encoding)]
+
+
+def _persisted_stores(root: SgNode) -> list[tuple[str, str, str]]:
+    """State a plugin keeps as JSON in storage, by key: a Pinia store with `persist` (pinia-plugin-
+    persistedstate: the store's id, or `persist: { key, storage }`) and Vuex's `createPersistedState()`
+    (vuex-persistedstate: `vuex`, or its `key`/`storage` options), with the code that declares the
+    state. The header then reads a field of it (`'Bearer ' + this.store.access_token`)."""
+    found = []
+    for call in root.find_all(pattern="defineStore($ID, $$$REST)"):
+        name = _string_value(root, call.get_match("ID"))
+        persist = next((p.field("value") for p in call.find_all(kind="pair") if field_text(p, "key") == "persist"), None)
+        if name is not None and persist is not None and persist.kind() in ("true", "object"):
+            found.append((*_persist_options(root, persist, name), call.text()))
+    for call in root.find_all(pattern="createPersistedState($$$OPTIONS)"):
+        options = call.find(kind="object")
+        # Vuex persists the whole store: its state is the module's code.
+        found.append((*(_persist_options(root, options, "vuex") if options is not None else ("vuex", "localStorage")), root.text()))
+    return found
+
+
+def _persist_options(root: SgNode, options: SgNode, default_key: str) -> tuple[str, str]:
+    """The storage key and storage an options object names (`{ key: 'auth', storage: sessionStorage }`)."""
+    pairs = {field_text(p, "key"): p.field("value") for p in options.find_all(kind="pair")} if options.kind() == "object" else {}
+    key = _string_value(root, pairs.get("key")) or default_key
+    storage_value = pairs.get("storage")
+    storage = "sessionStorage" if storage_value is not None and "sessionStorage" in storage_value.text() else "localStorage"
+    return key, storage
 
 
 def _holds_array(root: SgNode, value: SgNode | None) -> bool:
@@ -161,12 +198,26 @@ def _traced_value(roots: list[SgNode], name: str) -> str:
         declared = root.find(pattern=f"const {name} = $VALUE")
         value = declared.get_match("VALUE") if declared is not None else None
         if value is not None and value.kind() == "call_expression" and (callee := value.field("function")) is not None:
-            returned = root.find(pattern=f"function {callee.text()}() {{ return $RETURNED; }}") or root.find(pattern=f"const {callee.text()} = () => $RETURNED")
-            value = returned.get_match("RETURNED") if returned is not None else None
+            value = _returned_by(root, callee)
         chain = MEMBER_CHAIN_END.search(value.text()) if value is not None else None
         if chain is not None:
             return chain.group(0).replace("?.", ".")
     return name
+
+
+def _returned_by(root: SgNode, callee: SgNode) -> SgNode | None:
+    """What the called function returns: a same-file `function f()` / `const f = () =>`, or, for
+    `this.getToken()` (a Vue method, a class method), the `return` of the method of that name.
+    Only a plain name can go into a pattern: a member callee in one made ast-grep raise (a traceback)."""
+    if callee.kind() == "identifier":
+        returned = root.find(pattern=f"function {callee.text()}() {{ return $RETURNED; }}") or root.find(pattern=f"const {callee.text()} = () => $RETURNED")
+        return returned.get_match("RETURNED") if returned is not None else None
+    method = field_text(callee, "property") if callee.kind() == "member_expression" and field_text(callee, "object") == "this" else None
+    for definition in root.find_all(kind="method_definition") if method else []:
+        if field_text(definition, "name") == method:
+            statement = definition.find(kind="return_statement")
+            return next((c for c in statement.children() if c.kind() not in ("return", ";")), None) if statement is not None else None
+    return None
 
 
 # Front-end code that sends the app's cookies on its API calls, even across origins.

@@ -393,6 +393,17 @@ export async function intercomLogin(): Promise<void> {
     return;
   }
   shutdownMessenger();
+  // iw:if auth=bearer
+  if (tokenRequest() === null) {
+    // The app's store may write the token to storage just after this call, in the same turn: Pinia's
+    // persisted-state plugin saves on Vue's scheduler, whose queued jobs run before this continues.
+    const request = identifyRequests;
+    await Promise.resolve();
+    if (request !== identifyRequests) {
+      return; // signed out meanwhile
+    }
+  }
+  // iw:end
   await identify();
 }
 

@@ -71,8 +71,10 @@ def find_auth_functions(tree: ProjectTree, app: SpaApp, pattern: re.Pattern[str]
 MUTATION_HOOK_NAME = re.compile(r"^use((?:Log|Sign)_?(?:In|Out))$")
 
 
-# The last path segment of a sign-in (sign-out) URL: /auth/login, /api/sign-in, /users/signin ...
-LOGIN_URL = re.compile(r"/(?:log|sign)[-_]?in/?$", re.IGNORECASE)
+# The last path segment of a sign-in (sign-out) URL: /auth/login, /api/sign-in, /users/signin ...,
+# or of an endpoint that hands out the API's token for a password: DRF's /api-token-auth/, SimpleJWT's
+# /api/token/, djoser's /jwt/create/, OAuth2's /token, /authenticate (a refresh URL ends otherwise).
+LOGIN_URL = re.compile(r"/(?:(?:log|sign)[-_]?in|(?:api[-_])?token[-_]auth|tokens?|jwt/create|authenticate)/?$", re.IGNORECASE)
 LOGOUT_URL = re.compile(r"/(?:log|sign)[-_]?out/?$", re.IGNORECASE)
 URL_ARGUMENT_KINDS = ("string", "template_string")
 # A call that sends a request (not `navigate('/login')` or `router.push('/login')`, which only move).

@@ -52,7 +52,8 @@ def catch_ends(statement: SgNode) -> bool:
 
 
 def call_chain_tail(expression: SgNode) -> tuple[str, SgNode] | None:
-    """For `a.b(...).then(cb)` / `x.pipe(...)` / `x.subscribe(cb)`: the outermost call's method and arguments."""
+    """For `a.b(...).then(cb)` / `x.pipe(...)` / `x.subscribe(cb)` (followed by `.catch(...)`/`.finally(...)` or
+    not): the method and arguments of the call whose callback is the success path."""
     if expression.kind() == "await_expression":
         return None
     if expression.kind() != "call_expression":
@@ -64,6 +65,10 @@ def call_chain_tail(expression: SgNode) -> tuple[str, SgNode] | None:
     method = function.field("property")
     if method is not None and method.text() in ("then", "pipe", "subscribe"):
         return method.text(), arguments
+    inner = function.field("object")
+    if method is not None and method.text() in ("catch", "finally") and inner is not None:
+        # `api.post(...).then(cb).catch(report)`: the success path is still the `.then` callback's.
+        return call_chain_tail(inner)
     return None
 
 
@@ -77,6 +82,11 @@ def success_point(block: SgNode) -> SuccessPoint | str:
         body = last.field("body")
         # Inside try, after the awaited request: a catch that swallows the error must not sign in.
         return success_point(body) if body is not None else "has an empty try block"
+    consequence = last.field("consequence") if last.kind() == "if_statement" and last.field("alternative") is None else None
+    if consequence is not None and consequence.kind() == "statement_block":
+        # `if (this.$refs.form.validate()) { try { await api.post(...) } catch ... }`: the sign-in happens
+        # only inside the guard; after it, the code also runs when the form was refused.
+        return success_point(consequence)
     expression = None
     if last.kind() == "return_statement":
         expression = next((c for c in last.children() if c.kind() not in ("return", ";")), None)
