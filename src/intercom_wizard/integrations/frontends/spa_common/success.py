@@ -83,9 +83,10 @@ def success_point(block: SgNode) -> SuccessPoint | str:
         # Inside try, after the awaited request: a catch that swallows the error must not sign in.
         return success_point(body) if body is not None else "has an empty try block"
     consequence = last.field("consequence") if last.kind() == "if_statement" and last.field("alternative") is None else None
-    if consequence is not None and consequence.kind() == "statement_block":
+    if consequence is not None and consequence.kind() == "statement_block" and not always_returns(consequence):
         # `if (this.$refs.form.validate()) { try { await api.post(...) } catch ... }`: the sign-in happens
-        # only inside the guard; after it, the code also runs when the form was refused.
+        # only inside the guard; after it, the code also runs when the form was refused. A guard clause
+        # (`if (!response.ok) { throw ... }`) is the opposite: the success path is what follows it.
         return success_point(consequence)
     expression = None
     if last.kind() == "return_statement":
