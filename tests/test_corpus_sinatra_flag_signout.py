@@ -189,3 +189,16 @@ def test_a_before_filter_for_one_path_or_a_variable_not_named_as_a_user_is_no_ev
     files["app.rb"] = files["app.rb"].replace("@signed_in_user = TICKETS", "@ticket_holder = TICKETS")
     write_files(tmp_path / "name", files)
     assert install_quietly(cli, tmp_path / "name").exit_code == 4
+
+
+def test_a_user_a_before_filter_reads_from_the_request_is_no_evidence(tmp_path, cli):
+    """Seen on sinatra-portfolio-api: `before do @user = user_data end`, where `user_data` parses the
+    request body: that is what the client sent, so signing it would let anyone name any user."""
+    for name, value in (("body", "JSON.parse(request.body.read)"), ("helper", "member_from_body"), ("params", "PLAYERS[params[:handle]]")):
+        files = dict(TOKEN_APP)
+        files["app.rb"] = files["app.rb"].replace("@signed_in_user = TICKETS[session[:ticket]]", f"@signed_in_user = {value}")
+        assert value in files["app.rb"]
+        write_files(tmp_path / name, files)
+        result = install_quietly(cli, tmp_path / name)
+        assert result.exit_code == 4, (name, result.stderr)
+        assert "@signed_in_user" not in (tmp_path / name / "app.rb").read_text().split("/api/intercom-jwt")[1]

@@ -60,17 +60,29 @@ def auth_style(tree: ProjectTree, folder: str) -> SinatraAuth:
 
 def _user_set_by_before_filter(sources: list[SgNode]) -> str | None:
     """`@logged_in_user` of `before do @logged_in_user = ... end`: a filter for every route (no path)
-    assigning an instance variable named as the user (`@current_user`, `@user`, `@logged_in_user`)."""
+    assigning an instance variable named as the user (`@current_user`, `@user`, `@logged_in_user`),
+    every time from the session (`find_by_session(session[:token])`) or nil. A value from the request
+    (`JSON.parse(request.body.read)`, `params`, a helper that reads them) is what the client sent, never
+    who is signed in: anyone could name any user."""
     for source in sources:
         for call in source.find_all(kind="call"):
             block = call.field("block")
             if method_name(call) != "before" or call.field("receiver") is not None or call.field("arguments") is not None or block is None:
                 continue
+            values: dict[str, list[SgNode]] = {}
             for assignment in block.find_all(kind="assignment"):
-                left = assignment.field("left")
-                if left is not None and left.kind() == "instance_variable" and identity.words(left.text().lstrip("@"))[-1:] == ["user"]:
-                    return left.text()
+                left, right = assignment.field("left"), assignment.field("right")
+                if left is not None and right is not None and left.kind() == "instance_variable" and identity.words(left.text().lstrip("@"))[-1:] == ["user"]:
+                    values.setdefault(left.text(), []).append(right)
+            for variable, assigned in values.items():
+                if all(value.kind() == "nil" or _reads_only_the_session(value) for value in assigned):
+                    return variable
     return None
+
+
+def _reads_only_the_session(value: SgNode) -> bool:
+    names = {n.text() for n in value.find_all(kind="identifier")} | ({value.text()} if value.kind() == "identifier" else set())
+    return "session" in names and not names & {"params", "request", "env"}
 
 
 def _ruby_resolver(node: SgNode) -> identity.Resolver:
