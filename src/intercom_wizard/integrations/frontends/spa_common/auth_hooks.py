@@ -190,6 +190,14 @@ def _tap_insertions(context: PlanContext, function: AuthFunction, arguments: SgN
     closing = function.offset + arguments.range().end.index - 1
     operator = f"tap(() => void {hook}())"
     added = Insertion(closing, f", {operator}" if operands else operator)
+    children = [c for c in arguments.children() if c.kind() != "comment"]
+    if operands and len(children) >= 2 and children[-2].kind() == ",":
+        # A trailing comma (`map(...),\n    )`): ours goes on its own line after it, with one of its own;
+        # before `)` it would make `, ,`, a syntax error.
+        comma_end = function.offset + children[-2].range().end.index
+        last = function.offset + operands[-1].range().start.index
+        indent = indentation_at(source.text, line_start(source.text, last))
+        added = Insertion(comma_end, f"{source.newline}{indent}{operator},")
     if re.search(r"import\s*\{[^}]*\btap\b[^}]*\}\s*from\s*['\"]rxjs(/operators)?['\"]", source.text):
         return [added]
     root = parse(source.text, language_of(function.file))

@@ -83,9 +83,11 @@ def success_point(block: SgNode) -> SuccessPoint | str:
         # Inside try, after the awaited request: a catch that swallows the error must not sign in.
         return success_point(body) if body is not None else "has an empty try block"
     consequence = last.field("consequence") if last.kind() == "if_statement" and last.field("alternative") is None else None
-    if consequence is not None and consequence.kind() == "statement_block":
+    sends = consequence is not None and (consequence.find(kind="await_expression") is not None or consequence.find(kind="try_statement") is not None)
+    if consequence is not None and consequence.kind() == "statement_block" and sends:
         # `if (this.$refs.form.validate()) { try { await api.post(...) } catch ... }`: the sign-in happens
-        # only inside the guard; after it, the code also runs when the form was refused.
+        # only inside the guard; after it, the code also runs when the form was refused. (An `if` that
+        # only checks the answer, after the request, stays a statement the hook follows.)
         return success_point(consequence)
     expression = None
     if last.kind() == "return_statement":
