@@ -152,11 +152,13 @@ def test_a_token_stored_by_a_module_that_sends_no_sign_in_request_is_no_evidence
     from intercom_wizard.tree import ProjectTree
 
     write_files(tmp_path, {"src/prefs.ts": "export function keep(prefs: { token: string }) {\n  localStorage.setItem('prefs', prefs.token);\n}\n"})
-    assert find_token_storage(ProjectTree(tmp_path)) == []
+    assert find_token_storage(ProjectTree(tmp_path), stored_at_sign_in=True) == []
     write_files(
         tmp_path,
         {
             "src/prefs.ts": "export async function login() {\n  const r = await (await fetch('/api/login', { method: 'POST' })).json();\n  localStorage.setItem('prefs', r.token);\n}\n"
         },
     )
-    assert [found.key for found in find_token_storage(ProjectTree(tmp_path))] == ["prefs"]
+    assert [found.key for found in find_token_storage(ProjectTree(tmp_path), stored_at_sign_in=True)] == ["prefs"]
+    # Without a bearer API, a token the sign-in stores is no evidence that the app sends it.
+    assert find_token_storage(ProjectTree(tmp_path)) == []

@@ -57,12 +57,14 @@ def _sources(text: str, language: str) -> list[SgNode]:
     return [parse(block.text(), "javascript") for block in parse(text, "html").find_all(kind="raw_text")]
 
 
-def find_token_storage(tree: ProjectTree) -> list[TokenStorage]:
+def find_token_storage(tree: ProjectTree, *, stored_at_sign_in: bool = False) -> list[TokenStorage]:
     """Where the front end keeps the access token its API calls send in an Authorization header.
 
     The plain shape: a storage key read (as is) by code that builds the header. The JSON shape, from
     real apps: the login saves the whole response, `localStorage.setItem('user', JSON.stringify(user))`,
     and the header is built from one of its fields (`Bearer ${user.token}`), often in another module.
+    `stored_at_sign_in` (the API is known to take bearer tokens): with no header anywhere, the one key
+    the sign-in writes a response's token field to counts too; it is no evidence that the app sends it.
     """
     found: dict[str, TokenStorage] = {}
     json_keys: dict[str, tuple[str, str]] = {}  # key -> (storage, file)
@@ -130,7 +132,7 @@ def find_token_storage(tree: ProjectTree) -> list[TokenStorage]:
                         found.setdefault(name, TokenStorage(name, scheme, path, storage))
     if found:
         return [replace(item, encoding="base64") if item.key in base64_keys else item for item in found.values()]
-    if not header_fields and len(login_tokens) == 1:
+    if stored_at_sign_in and not header_fields and len(login_tokens) == 1:
         # No call of the app sends the token yet (a page that only guards its routes with it): the one key
         # its sign-in stores the API's access token under is where the Messenger reads it.
         key, (storage, path) = next(iter(login_tokens.items()))
