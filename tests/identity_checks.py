@@ -27,15 +27,17 @@ SignIn = Callable[[BrowserlessClient, AppUser], None]
 SignOut = Callable[[BrowserlessClient], None]
 
 
-def form_sign_in_out(login: str = "/login", logout: str = "/logout") -> tuple[SignIn, SignOut]:
-    """Sign-in by posting the app's email + password form, sign-out by posting to its logout route
-    (the Express apps' shape: passport-local with `usernameField: 'email'`)."""
+def form_sign_in_out(login: str = "/login", logout: str = "/logout", *, login_field: str = "email", csrf_from: tuple[str, str] | None = None) -> tuple[SignIn, SignOut]:
+    """Sign-in by posting the app's login form (`login_field` + password), sign-out by posting to its
+    logout route (the Express apps' shape: passport-local with `usernameField: 'email'`). `csrf_from`:
+    the pages whose form carries the CSRF token to send back, for the login post and the logout post."""
+    login_csrf, logout_csrf = csrf_from or (None, None)
 
     def sign_in(client: BrowserlessClient, user: AppUser) -> None:
-        client.post_form(login, {"email": user.login, "password": user.password})
+        client.post_form(login, {login_field: user.login, "password": user.password}, csrf_from=login_csrf)
 
     def sign_out(client: BrowserlessClient) -> None:
-        client.post_form(logout, {})
+        client.post_form(logout, {}, csrf_from=logout_csrf)
 
     return sign_in, sign_out
 

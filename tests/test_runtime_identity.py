@@ -6,9 +6,9 @@ import subprocess
 import sys
 
 from conftest import SECRET, copy_app, install_quietly
-from identity_checks import AppUser, check_two_users
+from identity_checks import AppUser, check_two_users, form_sign_in_out
 
-from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
+from intercom_wizard.localserver import free_port, running_server
 
 PY = sys.executable
 
@@ -18,12 +18,7 @@ def test_django_two_users(tmp_path, cli):
     assert install_quietly(cli, root).exit_code == 0
     subprocess.run([PY, "manage.py", "migrate", "-v", "0"], cwd=root, check=True)
 
-    def sign_in(client: BrowserlessClient, user: AppUser) -> None:
-        client.post_form("/accounts/login/", {"username": user.login, "password": user.password}, csrf_from="/accounts/login/")
-
-    def sign_out(client: BrowserlessClient) -> None:
-        client.post_form("/accounts/logout/", {}, csrf_from="/")
-
+    sign_in, sign_out = form_sign_in_out("/accounts/login/", "/accounts/logout/", login_field="username", csrf_from=("/accounts/login/", "/"))
     carol = AppUser("carol", "pass-carol-123", "carol@example.com", "Carol Danvers")
     monica = AppUser("monica", "pass-monica-456", "monica@example.com", "Monica Rambeau")
     port = free_port()
@@ -37,12 +32,7 @@ def test_fastapi_session_app_two_users(tmp_path, cli):
     root = copy_app("fastapi_session_app", tmp_path)
     assert install_quietly(cli, root).exit_code == 0
 
-    def sign_in(client: BrowserlessClient, user: AppUser) -> None:
-        client.post_form("/login", {"email": user.login, "password": user.password})
-
-    def sign_out(client: BrowserlessClient) -> None:
-        client.post_form("/logout", {})
-
+    sign_in, sign_out = form_sign_in_out()
     erin = AppUser("erin@example.com", "reception-desk", "erin@example.com", "Erin Hannon")
     jim = AppUser("jim@example.com", "beet-farm", "jim@example.com", "Jim Halpert")
     port = free_port()

@@ -12,9 +12,9 @@ import shutil
 
 import pytest
 from conftest import SECRET, WORKSPACE_ID, copy_app, write_files
-from identity_checks import AppUser, check_two_users
+from identity_checks import AppUser, check_two_users, form_sign_in_out
 
-from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
+from intercom_wizard.localserver import free_port, running_server
 
 FLAG_APP = {
     "package.json": '{"name": "flag-app", "private": true, "dependencies": {"express": "^4.19.2", "express-session": "^1.18.0"}}\n',
@@ -69,13 +69,7 @@ def test_runtime_express_app_two_users(tmp_path, cli):
     result = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes")  # npm install of jsonwebtoken
     assert result.exit_code == 0, result.stderr
     port = free_port()
-
-    def sign_in(client: BrowserlessClient, user: AppUser) -> None:
-        client.post_form("/login", {"email": user.login, "password": user.password})
-
-    def sign_out(client: BrowserlessClient) -> None:
-        client.post_form("/logout", {})
-
+    sign_in, sign_out = form_sign_in_out()
     dave = AppUser("dave@example.com", "smeghead", "dave@example.com", "Dave Lister")
     kryten = AppUser("kryten@example.com", "series-4000", "kryten@example.com", "Kryten")
     with running_server(["node", "server.js"], root, port, {"PORT": str(port), "HOST": "127.0.0.1", "INTERCOM_IDENTITY_SECRET": SECRET}):

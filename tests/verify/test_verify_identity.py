@@ -13,36 +13,26 @@ from __future__ import annotations
 import json
 import secrets
 import shutil
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
 
 import pytest
 from conftest import SECRET, WORKSPACE_ID, copy_app, threaded_server
 from typer.testing import CliRunner
-from verify_support import require_chromium
+from verify_support import ENDPOINT, SessionAppHandler, cookie_messenger_script, module_browser, require_chromium
 
 from intercom_wizard.apply import apply_changes
 from intercom_wizard.cli import app as cli_app
-from intercom_wizard.integrations.frontends.html import script_source
 from intercom_wizard.localserver import free_port, running_server
 from intercom_wizard.options import InstallOptions, Region, parse_workspace_id
 from intercom_wizard.planner import make_plan
 from intercom_wizard.project import detect
-from intercom_wizard.tokens import mint
-from intercom_wizard.verify import Logout, SignIn, Status, launched_browser, run_verification
+from intercom_wizard.verify import Logout, SignIn, Status, run_verification
 
 USERS = {"ann": ("ann-password", "ann@example.com", "Ann Smith", "101"), "ben": ("ben-password", "ben@example.com", "Ben Jones", "102")}
-ENDPOINT = "/api/intercom-jwt"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require_chromium()
-    with launched_browser() as launched:
-        yield launched
+browser = module_browser()
 
 
 def tiny_app(*, shared_user_id: bool, name_only: bool = False, second_field: str | None = None, token_url: str | None = None, sessions: dict[str, str] | None = None) -> Any:
@@ -52,35 +42,15 @@ def tiny_app(*, shared_user_id: bool, name_only: bool = False, second_field: str
     `token_url`: the pages ask their token there (an API on another origin, sharing `sessions`), and this
     server has no token endpoint of its own."""
     sessions = {} if sessions is None else sessions
-    script = script_source(InstallOptions(workspace=parse_workspace_id(WORKSPACE_ID)), token_url=token_url or ENDPOINT).encode()
+    script = cookie_messenger_script(token_url or ENDPOINT)
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
-
-        def user(self) -> str | None:
-            cookie = self.headers.get("Cookie", "")
-            sid = next((part.split("=", 1)[1] for part in cookie.split("; ") if part.startswith("sid=")), None)
-            return sessions.get(sid or "")
-
-        def send(self, status: int, body: bytes, content_type: str = "text/html; charset=utf-8", headers: dict[str, str] | None = None) -> None:
-            self.send_response(status)
-            for name, value in {"Content-Type": content_type, "Content-Length": str(len(body)), **(headers or {})}.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(body)
-
+    class Handler(SessionAppHandler):
         def do_GET(self) -> None:
-            user = self.user()
+            user = sessions.get(self.session_id() or "")
             if self.path == "/intercom-messenger.js":
                 self.send(200, script, "text/javascript")
             elif self.path == ENDPOINT and token_url is None:
-                if user is None:
-                    self.send(401, b'{"error": "not signed in"}', "application/json", {"Cache-Control": "no-store"})
-                    return
-                _, email, name, user_id = USERS[user]
-                token = mint(SECRET, "1" if shared_user_id else user_id, email, name)
-                self.send(200, json.dumps({"token": token}).encode(), "application/json", {"Cache-Control": "no-store"})
+                self.send_token(USERS[user] if user else None, user_id="1" if shared_user_id else None)
             elif self.path == ENDPOINT:
                 self.send(404, b"no token endpoint here: the API is elsewhere", "text/plain")
             elif self.path == "/login":
@@ -93,22 +63,19 @@ def tiny_app(*, shared_user_id: bool, name_only: bool = False, second_field: str
                 self.send(200, b"<!doctype html><html><body><h1>Home</h1>" + logout + b'<script src="/intercom-messenger.js" defer></script></body></html>')
 
         def do_POST(self) -> None:
-            fields = parse_qs(self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode())
+            fields = self.form_fields()
             if self.path == "/login":
                 name = fields.get("username", [""])[0]
                 second_ok = second_field is None or fields.get(second_field, [""])[0] == f"{name}-{second_field}"
                 if name in USERS and second_ok and (name_only or fields.get("password", [""])[0] == USERS[name][0]):
                     sid = secrets.token_hex(16)
                     sessions[sid] = name
-                    self.send(303, b"", headers={"Location": "/", "Set-Cookie": f"sid={sid}; Path=/; HttpOnly"})
+                    self.redirect("/", status=303, sid=sid)
                 else:
                     self.send(403, b"wrong password")
             elif self.path == "/logout":
-                cookie = self.headers.get("Cookie", "")
-                for part in cookie.split("; "):
-                    if part.startswith("sid="):
-                        sessions.pop(part.split("=", 1)[1], None)
-                self.send(303, b"", headers={"Location": "/", "Set-Cookie": "sid=; Path=/; Max-Age=0"})
+                sessions.pop(self.session_id() or "", None)
+                self.redirect("/", status=303, sid="")
             else:
                 self.send(404, b"no")
 

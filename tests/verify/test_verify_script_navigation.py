@@ -12,67 +12,36 @@ server answers slowly, while verify (after its 3 s wait for a boot there) is ope
 
 from __future__ import annotations
 
-import json
 import secrets
 import time
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from typing import Any
-from urllib.parse import parse_qs
 
-import pytest
 from conftest import SECRET, WORKSPACE_ID, threaded_server
-from verify_support import require_chromium
+from verify_support import ENDPOINT, SessionAppHandler, cookie_messenger_script, module_browser, report_evidence
 
-from intercom_wizard.integrations.frontends.html import script_source
-from intercom_wizard.options import InstallOptions, parse_workspace_id
-from intercom_wizard.tokens import mint
-from intercom_wizard.verify import Logout, SignIn, launched_browser, run_verification
+from intercom_wizard.verify import Logout, SignIn, run_verification
 
 USERS = {"ann": ("ann-password", "ann@example.com", "Ann Smith", "301"), "ben": ("ben-password", "ben@example.com", "Ben Jones", "302")}
-ENDPOINT = "/api/intercom-jwt"
 MESSENGER = b'<script src="/intercom-messenger.js" defer></script>'
 # Where the sign-in lands: no Messenger, and a script that moves on to the todos page by itself.
 WELCOME = b"<!doctype html><html><body><p>Welcome</p><script>setTimeout(function () { location.href = '/todos/'; }, 3500);</script></body></html>"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require_chromium()
-    with launched_browser() as launched:
-        yield launched
+browser = module_browser()
 
 
 def self_navigating_app() -> Any:
     sessions: dict[str, str] = {}
-    script = script_source(InstallOptions(workspace=parse_workspace_id(WORKSPACE_ID)), token_url=ENDPOINT).encode()
+    script = cookie_messenger_script()
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
-
-        def user(self) -> tuple[str | None, str | None]:
-            cookie = self.headers.get("Cookie", "")
-            sid = next((part.split("=", 1)[1] for part in cookie.split("; ") if part.startswith("sid=")), None)
-            return sid, sessions.get(sid or "")
-
-        def send(self, status: int, body: bytes, content_type: str = "text/html; charset=utf-8", headers: dict[str, str] | None = None) -> None:
-            self.send_response(status)
-            for name, value in {"Content-Type": content_type, "Content-Length": str(len(body)), **(headers or {})}.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(body)
-
+    class Handler(SessionAppHandler):
         def do_GET(self) -> None:
-            sid, user = self.user()
+            sid = self.session_id()
+            user = sessions.get(sid or "")
             if self.path == "/intercom-messenger.js":
                 self.send(200, script, "text/javascript")
             elif self.path == ENDPOINT:
-                if user is None:
-                    self.send(401, b'{"error": "not signed in"}', "application/json", {"Cache-Control": "no-store"})
-                    return
-                _, email, name, user_id = USERS[user]
-                self.send(200, json.dumps({"token": mint(SECRET, user_id, email, name)}).encode(), "application/json", {"Cache-Control": "no-store"})
+                self.send_token(USERS[user] if user else None)
             elif self.path == "/login":
                 form = b'<form method="post" action="/login"><input name="username"><input type="password" name="password"><button>Sign in</button></form>'
                 self.send(200, b"<!doctype html><html><body>" + form + MESSENGER + b"</body></html>")
@@ -80,7 +49,7 @@ def self_navigating_app() -> Any:
                 self.send(200, WELCOME)
             elif self.path == "/logout":
                 sessions.pop(sid or "", None)
-                self.send(302, b"", headers={"Location": "/login", "Set-Cookie": "sid=; Path=/; Max-Age=0"})
+                self.redirect("/login", sid="")
             elif self.path == "/todos/":
                 time.sleep(1.5)  # slow enough that the page's own navigation starts while verify's is in flight
                 who = (user or "visitor").encode()
@@ -89,12 +58,12 @@ def self_navigating_app() -> Any:
                 self.send(404, b"not found")
 
         def do_POST(self) -> None:
-            fields = parse_qs(self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode())
+            fields = self.form_fields()
             name = fields.get("username", [""])[0]
             if self.path == "/login" and name in USERS and fields.get("password", [""])[0] == USERS[name][0]:
                 sid = secrets.token_hex(16)
                 sessions[sid] = name
-                self.send(302, b"", headers={"Location": "/welcome", "Set-Cookie": f"sid={sid}; Path=/; HttpOnly"})
+                self.redirect("/welcome", sid=sid)
             else:
                 self.send(403, b"wrong password")
 
@@ -105,7 +74,7 @@ def test_the_page_navigating_itself_to_the_page_under_test_is_waited_for(browser
     with self_navigating_app() as url:
         users = tuple(SignIn(login_url="/login", username=name, password=USERS[name][0]) for name in ("ann", "ben"))
         report = run_verification(url + "/todos/", workspace_id=WORKSPACE_ID, secret=SECRET, browser=browser, users=users, logout=Logout(url="/logout"))
-    evidence = [line for check in json.loads(report.dumps())["checks"] for line in check["evidence"]]
+    evidence = report_evidence(report)
     assert not any("interrupted by another navigation" in line for line in evidence), evidence
     assert report.passed, report.dumps()
     identity = "\n".join(report.check("identity").evidence)

@@ -1,11 +1,14 @@
-"""Helpers for the verify tests: Chromium or a skip (never in CI), fixture apps installed and served.
+"""Helpers for the verify tests: Chromium or a skip (never in CI), fixture apps installed and served,
+and the server side of the tiny cookie-session apps the tests write for one shape each.
 
 Apps are installed programmatically (plan + apply) on copies in tmp dirs, then served by their own
-server on 127.0.0.1 through `running_server`, which stops them when the block ends.
+server on 127.0.0.1 through `running_server`, which stops them when the block ends. A tiny app is a
+`SessionAppHandler` subclass served by `conftest.threaded_server`.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -13,20 +16,26 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 from conftest import SECRET, WORKSPACE_ID, copy_app
 
 from intercom_wizard.apply import apply_changes
+from intercom_wizard.integrations.frontends.html import script_source
 from intercom_wizard.localserver import free_port, running_server
 from intercom_wizard.options import InstallOptions, Region, parse_workspace_id
 from intercom_wizard.planner import make_plan
 from intercom_wizard.project import detect
 from intercom_wizard.templates import render
-from intercom_wizard.verify import Logout, SignIn, chromium_available
+from intercom_wizard.tokens import mint
+from intercom_wizard.verify import Logout, SignIn, chromium_available, launched_browser
 
 PY = sys.executable
+ENDPOINT = "/api/intercom-jwt"
 
 
 def anonymous_messenger_script() -> bytes:
@@ -51,6 +60,66 @@ def require_chromium() -> None:
     if os.environ.get("CI"):
         pytest.fail("/usr/bin/chromium is missing in CI: .ci/run must apt-get install -y chromium")
     pytest.skip("/usr/bin/chromium is missing (apt-get install -y chromium)")
+
+
+def module_browser() -> Any:
+    """A module-scoped `browser` fixture (`browser = module_browser()` in a test module): Chromium
+    launched once for the module's tests, or a skip where it is missing."""
+
+    @pytest.fixture(scope="module", name="browser")
+    def browser() -> Iterator[Any]:
+        require_chromium()
+        with launched_browser() as launched:
+            yield launched
+
+    return browser
+
+
+def report_evidence(report: Any) -> list[str]:
+    """Every evidence line of a verify report, all checks together."""
+    return [line for check in json.loads(report.dumps())["checks"] for line in check["evidence"]]
+
+
+def cookie_messenger_script(token_url: str = ENDPOINT) -> bytes:
+    """The plain-JS Messenger script an install renders for a cookie-session app, asking `token_url`."""
+    return script_source(InstallOptions(workspace=parse_workspace_id(WORKSPACE_ID)), token_url=token_url).encode()
+
+
+class SessionAppHandler(BaseHTTPRequestHandler):
+    """The server side every tiny cookie-session app shares: no request log, the `sid` cookie, a reply,
+    and the token endpoint's two answers. A subclass holds only the pages of its shape."""
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def session_id(self) -> str | None:
+        cookie = self.headers.get("Cookie", "")
+        return next((part.split("=", 1)[1] for part in cookie.split("; ") if part.startswith("sid=")), None)
+
+    def form_fields(self) -> dict[str, list[str]]:
+        return parse_qs(self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode())
+
+    def send(self, status: int, body: bytes, content_type: str = "text/html; charset=utf-8", headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        for name, value in {"Content-Type": content_type, "Content-Length": str(len(body)), **(headers or {})}.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def redirect(self, location: str, *, status: int = 302, sid: str | None = None) -> None:
+        """A redirect; `sid` starts that session in the cookie, an empty `sid` ends the session."""
+        cookie = {} if sid is None else {"Set-Cookie": f"sid={sid}; Path=/; HttpOnly" if sid else "sid=; Path=/; Max-Age=0"}
+        self.send(status, b"", headers={"Location": location, **cookie})
+
+    def send_token(self, account: tuple[str, str, str, str] | None, *, user_id: str | None = None) -> None:
+        """The token endpoint: 401 signed out (`account` None), else the JWT of `account`, given as the
+        tests' USERS hold one, (password, email, name, user_id), `user_id` replacing its id; never cached."""
+        if account is None:
+            self.send(401, b'{"error": "not signed in"}', "application/json", {"Cache-Control": "no-store"})
+            return
+        _, email, name, own_id = account
+        token = mint(SECRET, own_id if user_id is None else user_id, email, name)
+        self.send(200, json.dumps({"token": token}).encode(), "application/json", {"Cache-Control": "no-store"})
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 from intercom_wizard.verify.browser import visit_context
 from intercom_wizard.verify.login_form import login_form
 from intercom_wizard.verify.observe import Observations, PageState, Probe
-from intercom_wizard.verify.settings import SignIn, VerifyOptions
+from intercom_wizard.verify.settings import SignIn, VerifyOptions, is_token_path
 from intercom_wizard.verify.source_maps import collect_source_maps
 from intercom_wizard.verify.violations import widget_blocked
 
@@ -72,7 +72,7 @@ class Visit:
         # Every request the page itself sends to the token endpoint, tagged with the phase it was sent in
         # (counted when sent: a response may arrive too late to know its step, or never if superseded).
         endpoint = urlsplit(self.options.endpoint_url).path
-        self.page.on("request", lambda request: self._token_request(request) if _is_token_path(urlsplit(request.url).path, endpoint) else None)
+        self.page.on("request", lambda request: self._token_request(request) if is_token_path(urlsplit(request.url).path, endpoint) else None)
         # Where the page itself asks for its token: an SPA whose API lives on another origin or under a
         # path prefix (VITE_API_URL, environment.apiUrl) builds the URL from that base at run time, so
         # unless --endpoint gave a whole URL the probes follow the page there.
@@ -377,8 +377,3 @@ def _page_visits(browser: Browser, options: VerifyOptions, obs: Observations) ->
 
     with visit_context(browser, obs) as context:
         run_page_visits(Visit(context, obs))
-
-
-def _is_token_path(path: str, endpoint: str) -> bool:
-    """The token endpoint's path, or the same path below the API base's own prefix (`/v1/api/intercom-jwt`)."""
-    return path == endpoint or path.endswith(endpoint)

@@ -173,6 +173,13 @@ class VerifyOptions:
         return _origin(self.url)
 
 
+def is_token_path(path: str, endpoint: str) -> bool:
+    """The token endpoint's path, or the same path below the API base's own prefix (`/v1/api/intercom-jwt`):
+    the install records only the path, and an SPA builds the URL from its API base at run time."""
+    path, endpoint = path.rstrip("/"), endpoint.rstrip("/")
+    return path == endpoint or path.endswith(endpoint)
+
+
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"

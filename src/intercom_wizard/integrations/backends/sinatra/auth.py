@@ -9,6 +9,7 @@ from ast_grep_py import SgNode
 from intercom_wizard.astgrep import field_text
 from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.backends.ruby_common import method_name, ruby, string_value
+from intercom_wizard.integrations.backends.sinatra import flag_sign_out
 from intercom_wizard.integrations.backends.sinatra.details import SinatraAuth
 from intercom_wizard.tree import ProjectTree, join
 
@@ -37,7 +38,14 @@ def auth_style(tree: ProjectTree, folder: str) -> SinatraAuth:
                 )
     choice = identity.choose_session_key(assignments)
     if choice.key is not None:
-        return SinatraAuth(kind="session", key=choice.key, access="index", fields=("id",))
+        # A sign-out that clears only a flag beside the id: the route requires the flag as the pages do.
+        guard = flag_sign_out.signed_in_guard(dict(zip(tree.glob(".rb", under=folder), sources)), choice.key)
+        if guard is not None and guard.condition is None:
+            return SinatraAuth(kind="none", access="index", reason=guard.reason, rejected=tuple(choice.rejected))
+        return SinatraAuth(
+            kind="session", key=choice.key, access="index", fields=("id",),
+            signed_in=guard.condition if guard else None, signed_in_reason=guard.comment if guard else "",
+        )
     reason = choice.reason if assignments else "no current_user helper and no session login was found"
     return SinatraAuth(kind="none", access="index", reason=reason, rejected=tuple(choice.rejected))
 

@@ -17,6 +17,9 @@ class SinatraAuth:
     key: str | None = None  # session: the key holding the user's id
     reason: str = ""  # none: why no user was found
     rejected: tuple[str, ...] = ()  # none: session keys seen and why they were not used
+    # session: the condition the app's pages require beside the id (its sign-out clears only that flag)
+    signed_in: str | None = None
+    signed_in_reason: str = ""  # why, for the route's comment
 
 
 @dataclass(frozen=True, kw_only=True)

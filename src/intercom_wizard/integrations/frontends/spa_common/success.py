@@ -84,10 +84,11 @@ def success_point(block: SgNode) -> SuccessPoint | str:
         return success_point(body) if body is not None else "has an empty try block"
     consequence = last.field("consequence") if last.kind() == "if_statement" and last.field("alternative") is None else None
     sends = consequence is not None and (consequence.find(kind="await_expression") is not None or consequence.find(kind="try_statement") is not None)
-    if consequence is not None and consequence.kind() == "statement_block" and sends:
+    if consequence is not None and consequence.kind() == "statement_block" and sends and not always_returns(consequence):
         # `if (this.$refs.form.validate()) { try { await api.post(...) } catch ... }`: the sign-in happens
-        # only inside the guard; after it, the code also runs when the form was refused. (An `if` that
-        # only checks the answer, after the request, stays a statement the hook follows.)
+        # only inside the guard; after it, the code also runs when the form was refused. An `if` that
+        # only checks the answer stays a statement the hook follows, and a guard clause
+        # (`if (!response.ok) { throw ... }`) is the opposite: the success path is what follows it.
         return success_point(consequence)
     expression = None
     if last.kind() == "return_statement":
