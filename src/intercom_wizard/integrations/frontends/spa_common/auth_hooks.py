@@ -28,6 +28,7 @@ from intercom_wizard.integrations.frontends.spa_common.auth_functions import (
 )
 from intercom_wizard.integrations.frontends.spa_common.core import SpaApp, import_path
 from intercom_wizard.integrations.frontends.spa_common.imports import import_insertion, in_file_style, language_of
+from intercom_wizard.integrations.frontends.spa_common.sagas import saga_workers
 from intercom_wizard.integrations.frontends.spa_common.server_actions import server_action_caller
 from intercom_wizard.integrations.frontends.spa_common.success import SuccessPoint, success_point
 from intercom_wizard.integrations.frontends.spa_common.token_write import TokenWrite, indentation_of, token_write
@@ -65,7 +66,8 @@ def wire_auth_hooks(
     actions = (("intercomLogout", LOGOUT_NAME, LOGOUT_HANDLER_NAME, LOGOUT_URL, "first"), ("intercomLogin", LOGIN_NAME, LOGIN_HANDLER_NAME, LOGIN_URL, "last"))
     for hook, pattern, handler, url, position in actions:
         call = hook_call(context.tree, likely_file, hook)
-        named = find_auth_functions(context.tree, app, pattern)
+        # A component that only dispatches the action a redux-saga worker takes: the worker signs in (out).
+        named = saga_workers(context.tree, app, find_auth_functions(context.tree, app, pattern))
         found_functions = [f for f in named if not is_server_module(context.tree, f.file)]
         server_only = [f for f in named if f not in found_functions]
         if not found_functions:
