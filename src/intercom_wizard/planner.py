@@ -102,7 +102,7 @@ def resolve_client_auth(
         return replace(options, auth=auth)
     from intercom_wizard.integrations.frontends.client_auth import find_token_storage
 
-    candidates = find_token_storage(project.tree)
+    candidates = find_token_storage(project.tree, stored_at_sign_in=True)
     if not candidates and options.auth is None and token_auth is not None and token_auth.kind == HAND_WRITTEN_JWT:
         # The app's own jwt.verify middleware, fed from somewhere the Messenger cannot read (a js-cookie
         # cookie): cookies are sent, and check_cookie_auth's manual step says what the route needs.

@@ -33,9 +33,9 @@ LOGIN_NAME = re.compile(r"^(log|sign)_?[iI]n$")
 # plain name, since a handler usually calls that function and would make two candidates.
 LOGOUT_HANDLER_NAME = re.compile(r"^(handle|on)_?(Log|Sign)_?[oO]ut$")
 LOGIN_HANDLER_NAME = re.compile(r"^(handle|on)_?(Log|Sign)_?[iI]n$")
-FUNCTION_KINDS = ("function_declaration", "method_definition", "variable_declarator", "pair")
+FUNCTION_KINDS = ("function_declaration", "generator_function_declaration", "method_definition", "variable_declarator", "pair")
 CLASS_FIELD_KIND = {"javascript": "field_definition", "typescript": "public_field_definition", "tsx": "public_field_definition"}
-FUNCTION_VALUE_KINDS = ("arrow_function", "function_expression", "function")
+FUNCTION_VALUE_KINDS = ("arrow_function", "function_expression", "function", "generator_function")
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ def _enclosing_function(node: SgNode) -> SgNode | None:
     innermost function around `node`; None when that function is anonymous (a callback)."""
     for ancestor in node.ancestors():
         kind = ancestor.kind()
-        if kind in ("function_declaration", "method_definition"):
+        if kind in ("function_declaration", "generator_function_declaration", "method_definition"):
             return ancestor
         if kind in FUNCTION_VALUE_KINDS:
             holder = ancestor.parent()
@@ -182,7 +182,7 @@ def without_unused(tree: ProjectTree, app: SpaApp, candidates: list[AuthFunction
 
 def _named_body(node: SgNode) -> tuple[str | None, SgNode | None]:
     kind = node.kind()
-    if kind in ("function_declaration", "method_definition"):
+    if kind in ("function_declaration", "generator_function_declaration", "method_definition"):
         name, body = node.field("name"), node.field("body")
         return (name.text() if name else None), body
     value = node.field("value")
