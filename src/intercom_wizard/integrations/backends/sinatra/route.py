@@ -86,6 +86,8 @@ def _route_source(endpoint: str, auth: SinatraAuth, *, hash_compact: bool = True
     adapter = ""
     if auth.kind == "helper":
         user = "current_user"
+    elif auth.kind == "filter" and auth.key is not None:
+        user = auth.key  # the app's `before` filter has set it when this route runs
     elif auth.kind == "session" and auth.signed_in is not None:
         # The id outlives the app's sign-out, which clears only a flag: require it as the pages do
         # (a ternary: `false` from `&&` is not `nil`, and the route's 401 test asks `user.nil?`).
@@ -97,7 +99,7 @@ def _route_source(endpoint: str, auth: SinatraAuth, *, hash_compact: bool = True
         adapter = render("sinatra/user_adapter_stub.rb").strip() + "\n\n"
     reader = "user[:{}]" if auth.access == "index" else "user.{}"
     lookup = ""
-    if auth.fields is None and auth.kind == "helper":
+    if auth.fields is None and auth.kind in ("helper", "filter"):
         # The model is not certain: read email and name at run time, from a Hash or any object.
         email_claim, name_claim = "    email: read.call(:email),", f"    name: read.call({NAME_READERS}),"
         lookup = render("sinatra/reader_lambda.rb").rstrip("\n")
