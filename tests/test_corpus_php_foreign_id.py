@@ -74,6 +74,14 @@ def test_an_items_id_kept_in_the_session_is_not_the_users(tmp_path, cli):
     assert "$_SESSION['id']" not in (root / ENDPOINT_FILE).read_text()
 
 
+def test_an_items_id_passed_through_a_variable_is_not_the_users_either(tmp_path, cli):
+    root = _shop(tmp_path / "shop", item_page_store="$shown = $lamp->id; $_SESSION['id'] = $shown;")
+    result = install_quietly(cli, root)
+    assert result.exit_code == 4, result.stdout + result.stderr
+    output = " ".join((result.stdout + result.stderr).split())
+    assert "session key 'id' is assigned $shown, assigned $lamp->id, the id of $lamp, which is not the user's row" in output, output
+
+
 def test_the_row_the_users_query_fetched_keeps_its_id_under_any_name(tmp_path, cli):
     root = _shop(tmp_path / "shop", item_page_store="", login_store="$_SESSION['id'] = $found['id'];")
     _, files = install_and_check_uninstall(cli, root, exit_code=0)

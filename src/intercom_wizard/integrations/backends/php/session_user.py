@@ -153,6 +153,16 @@ def _another_things_id(table: identity.UsersTable | None, value: SgNode, store: 
     fetched before the store (same function); anything else's id would become every visitor's identity.
     None when the ordinary rule stands."""
     found = _BARE_ID_FIELD.match(value.text().strip())
+    if found is None and value.kind() == "variable_name":
+        # `$lampId = $lamp->id; $_SESSION['id'] = $lampId;`: what the variable was assigned before the store
+        scope = next((a for a in store.ancestors() if a.kind() in FUNCTION_SCOPES), None)
+        for assignment in scope.find_all(pattern=f"{value.text()} = $VALUE") if scope is not None else []:
+            assigned = assignment.get_match("VALUE")
+            if assigned is not None and assignment.range().start.index < store.range().start.index and _BARE_ID_FIELD.match(assigned.text().strip()):
+                refused = _another_things_id(table, assigned, store)
+                if refused is not None:
+                    return identity.ValueEvidence(False, f"assigned {value.text()}, {refused.reason}")
+        return None
     if found is None:
         return None
     variable = found.group(1)
