@@ -42,6 +42,7 @@ RECEIVERS = {
     "factory-function": ("", "", "db()->memberNumber($login)"),
     "factory-variable": ("", "", "$store = db(); $_SESSION['memberId'] = $store->memberNumber($login)"),
     "chained-static-factory": ("", "", "Database::getInstance()->memberNumber($login)"),
+    "a-variable-holding-the-call": ("extends Controller", "", "$number = $this->db->memberNumber($login); $_SESSION['memberId'] = $number"),
     "promoted-parameter": ("", "public function __construct(private Database $db = new Database()) {}", "$this->db->memberNumber($login)"),
 }
 
@@ -190,7 +191,9 @@ def test_the_id_method_is_found_through_the_object_the_login_reaches(tmp_path, c
 def test_a_property_set_to_two_classes_is_no_evidence(tmp_path, cli):
     root = _app(tmp_path / "members")
     controller = root / "lib/Controller.php"
-    controller.write_text(controller.read_text().replace("Database::getInstance();", "Database::getInstance();\n        if (getenv('AUDIT')) { $this->db = new AuditLog(); }"))
+    controller.write_text(
+        controller.read_text().replace("Database::getInstance();", "Database::getInstance();\n        if (getenv('AUDIT')) { $this->db = new AuditLog(); }")
+    )
     (root / "lib/AuditLog.php").write_text("<?php\nclass AuditLog { public function memberNumber($login) { return $login; } }\n")
     result = install_quietly(cli, root)
     assert result.exit_code == 4, result.stdout + result.stderr
@@ -255,3 +258,15 @@ def test_two_members_get_their_numbers_and_signing_out_ends_the_tokens(tmp_path,
             assert "enrolled" in BrowserlessClient(base).post_form("/enrol.php", {"login": user.login, "password": user.password}).body
         first, second = check_two_users(base, SECRET, ann, ben, sign_in, sign_out)
     assert (first["user_id"], second["user_id"]) == ("1", "2"), "the members' primary keys"
+
+
+def test_a_flag_the_sign_out_unsets_is_guarded_by_the_pages_isset(tmp_path, cli):
+    root = _app(tmp_path / "members", guard="isset($_SESSION['signed_in'])")
+    auth = root / "lib/Auth.php"
+    auth.write_text(auth.read_text().replace("$_SESSION['signed_in'] = false;", "unset($_SESSION['signed_in']);"))
+    _, files = install_and_check_uninstall(cli, root, exit_code=0)
+    assert "if (!isset($_SESSION['memberId']) || !(isset($_SESSION['signed_in']))) {" in files[ENDPOINT_FILE]
+    # made false instead, the flag is still set: isset() tells nothing
+    root = _app(tmp_path / "members2", guard="isset($_SESSION['signed_in'])")
+    result = install_quietly(cli, root)
+    assert result.exit_code == 4, result.stdout + result.stderr

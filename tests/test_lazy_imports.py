@@ -155,6 +155,9 @@ def test_a_flask_dry_run_leaves_toml_and_the_front_end_call_scanners_alone(tmp_p
     assert _loaded(modules, "tomllib") == []
     frontend_scanners = ("client_auth", "response_pages", "html.sign_out_routes")
     assert _loaded(modules, *(f"intercom_wizard.integrations.frontends.{name}" for name in frontend_scanners)) == []
+    # Sixth round: without an ESLint configuration there is no import order rule to read or follow.
+    assert not any(path.name.startswith(".eslintrc") or path.name.startswith("eslint.config") for path in project.rglob("*"))
+    assert _loaded(modules, "intercom_wizard.js_import_order") == []
 
 
 def test_the_full_app_still_has_every_command() -> None:

@@ -214,7 +214,8 @@ class Visit:
         except Exception as error:
             self.obs.probes.append(Probe(self.obs.phase, url, None, {}, "", error=_first_line(error)))
 
-    def sign_in_with_form(self, sign_in: SignIn | None = None, step: str = "sign-in") -> None:
+    def sign_in_with_form(self, sign_in: SignIn | None = None, step: str = "sign-in", then: str | None = None) -> None:
+        """Fill and send the login form; `then`: the phase of what follows the submission (--no-reload)."""
         sign_in = sign_in or self.options.sign_in
         assert sign_in.login_url is not None and sign_in.username is not None and sign_in.password is not None
         page = self.page
@@ -231,6 +232,8 @@ class Visit:
             fields = "a name field (and no password field)" if sign_in.name_only else "a username and a password field"
             self.obs.fail_step(step, f"no login form with {fields} at {_path(login_url)}: {_first_line(error)}")
             return
+        if then is not None:
+            self.obs.phase = then
         try:
             with page.expect_navigation(wait_until="load", timeout=15_000):
                 form.send(ACTION_TIMEOUT_MS)
@@ -241,6 +244,13 @@ class Visit:
             self.obs.note(step, f"submitted the login form; no page load followed ({_first_line(error)}): client-side sign-in?")
         if page.locator("input[type=password]").filter(visible=True).count():
             self.obs.note(step, f"a password field is still shown on {_path(page.url)}: were the credentials accepted?")
+
+    def stay(self) -> None:
+        """--no-reload: the signed-in page is the one the sign-in left; wait for its boot with a token."""
+        phase = self.obs.phase
+        if not self.settle(lambda _: any(c.command == "boot" and c.phase == phase and c.jwt for c in self.obs.calls), self.options.boot_timeout):
+            self.obs.note(phase, f"no boot with a token on {_path(self.page.url)} within {self.options.boot_timeout:g} s of the sign-in")
+        self.inspect()
 
     def navigate(self, target: str) -> None:
         """Change route the way a client-side router does: history.pushState (then popstate, for back/forward)."""
@@ -333,11 +343,12 @@ def run_scenario(browser: Browser, options: VerifyOptions) -> Observations:
         if options.sign_in.cookies:
             context.add_cookies([{"name": name, "value": value, "url": options.origin} for name, value in options.sign_in.cookies])
         visit = Visit(context, obs)
+        stays = options.no_reload and options.sign_in.login_url is not None
         if options.sign_in.login_url is not None:
             obs.phase = "sign-in"
-            visit.sign_in_with_form()
+            visit.sign_in_with_form(then="signed-in" if stays else None)
         obs.phase = "signed-in"
-        visit.open(options.url)
+        visit.stay() if stays else visit.open(options.url)
         visit.probe()
         visit.screenshot()
         if options.navigate is not None:
@@ -366,7 +377,10 @@ def _switch_users(browser: Browser, obs: Observations) -> None:
                 visit.log_out()
             obs.phase = f"identity:{number}"
             visit.sign_in_with_form(user, step=obs.phase)
-            visit.open(obs.options.url)
+            if obs.options.no_reload:
+                visit.stay()
+            else:
+                visit.open(obs.options.url)
 
 
 def _page_visits(browser: Browser, options: VerifyOptions, obs: Observations) -> None:

@@ -109,6 +109,10 @@ class VerifyOptions:
     sign_in: SignIn = field(default_factory=SignIn)
     logout: Logout = field(default_factory=Logout)
     navigate: str | None = None
+    # The app keeps its sign-in only in memory (a Vuex store, React state, axios' default headers): a page
+    # load signs it out, so after each form sign-in the signed-in state is checked on the page the sign-in
+    # left (calls from the submission on count as signed in) instead of loading the page under test again.
+    no_reload: bool = False
     # Pages to reach by clicking their links, as a person would on a Turbo/htmx/Inertia/Livewire app.
     visits: tuple[str, ...] = ()
     live: bool = False

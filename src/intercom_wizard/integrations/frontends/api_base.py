@@ -73,6 +73,10 @@ def _used_as_base(text: str, expression: str) -> bool:
     for name in list(names):
         for derived in re.finditer(rf"(?:(?:const|let|var)\s+(\w+)|\b(this\.\w+))\s*=\s*(?:{name}\s*\+|`\$\{{\s*{name}\s*\}})", text):
             names.append(re.escape(derived.group(1) or derived.group(2)))
+        # A class field (`private readonly baseUrl = `${environment.apiUrl}/auth``), read as `this.baseUrl`.
+        field = rf"^\s*(?:(?:private|public|protected|readonly|static)\s+)+(\w+)\s*(?::\s*\w+\s*)?=\s*(?:{name}\s*\+|`\$\{{\s*{name}\s*\}})"
+        for derived in re.finditer(field, text, re.MULTILINE):
+            names.append(re.escape(f"this.{derived.group(1)}"))
     for name in names:
         if re.search(rf"(?:baseURL\s*:|\.defaults\.baseURL\s*=)\s*{name}\b", text):
             return True

@@ -57,12 +57,14 @@ def _sources(text: str, language: str) -> list[SgNode]:
     return [parse(block.text(), "javascript") for block in parse(text, "html").find_all(kind="raw_text")]
 
 
-def find_token_storage(tree: ProjectTree) -> list[TokenStorage]:
+def find_token_storage(tree: ProjectTree, *, stored_at_sign_in: bool = False) -> list[TokenStorage]:
     """Where the front end keeps the access token its API calls send in an Authorization header.
 
     The plain shape: a storage key read (as is) by code that builds the header. The JSON shape, from
     real apps: the login saves the whole response, `localStorage.setItem('user', JSON.stringify(user))`,
     and the header is built from one of its fields (`Bearer ${user.token}`), often in another module.
+    `stored_at_sign_in` (the API is known to take bearer tokens): with no header anywhere, the one key
+    the sign-in writes a response's token field to counts too; it is no evidence that the app sends it.
     """
     found: dict[str, TokenStorage] = {}
     json_keys: dict[str, tuple[str, str]] = {}  # key -> (storage, file)
@@ -71,6 +73,7 @@ def find_token_storage(tree: ProjectTree) -> list[TokenStorage]:
     header_scheme = "Bearer"
     base64_keys: set[str] = set()
     list_keys: set[str] = set()  # keys holding a JSON array (a fake back end's users): never a token's object
+    login_tokens: dict[str, tuple[str, str]] = {}  # keys the sign-in writes the API's access token to
     persisted: dict[str, tuple[str, str, str]] = {}  # a store a plugin keeps in storage: key -> (storage, file, its code)
     for path in tree.glob(*SCRIPT_SUFFIXES, *component_suffixes()):
         if path.endswith("intercom-messenger.js") or tree.resolve(path).stat().st_size > MAX_BYTES:
@@ -94,32 +97,34 @@ def find_token_storage(tree: ProjectTree) -> list[TokenStorage]:
                 if storage not in text and not (storage == "localStorage" and "persist" in text):
                     continue
                 for call in root.find_all(pattern=f"JSON.parse({storage}.getItem($KEY))"):
-                    name = _string_value(root, call.get_match("KEY"))
+                    name = string_value(root, call.get_match("KEY"))
                     if name is not None:
                         json_keys.setdefault(name, (storage, path))
                 for name, kept_in, state in _persisted_stores(root):
                     if kept_in == storage:
                         persisted.setdefault(name, (storage, path, state))
                 for call in root.find_all(pattern=f"{storage}.setItem($KEY, JSON.stringify($VALUE))"):
-                    name = _string_value(root, call.get_match("KEY"))
+                    name = string_value(root, call.get_match("KEY"))
                     if name is not None:
                         json_keys.setdefault(name, (storage, path))
                         if _holds_array(root, call.get_match("VALUE")):
                             list_keys.add(name)
                 for pattern in (f"JSON.parse({storage}.getItem($KEY)) || []", f"JSON.parse({storage}.getItem($KEY)) ?? []"):
                     for call in root.find_all(pattern=pattern):
-                        name = _string_value(root, call.get_match("KEY"))
+                        name = string_value(root, call.get_match("KEY"))
                         if name is not None:
                             list_keys.add(name)
                 for pattern in (*BASE64_WRITES, *BASE64_READS):
                     for call in root.find_all(pattern=pattern.replace("$S", storage)):
-                        name = _string_value(root, call.get_match("KEY"))
+                        name = string_value(root, call.get_match("KEY"))
                         if name is not None:
                             base64_keys.add(name)
+                for name in _stored_login_tokens(root, text, storage):
+                    login_tokens.setdefault(name, (storage, path))
                 if not builds_header:
                     continue
                 for call in root.find_all(pattern=f"{storage}.getItem($KEY)"):
-                    name = _string_value(root, call.get_match("KEY"))
+                    name = string_value(root, call.get_match("KEY"))
                     parent = call.parent()
                     outer = parent.parent() if parent is not None and parent.kind() == "arguments" else None
                     wrapped = outer is not None and outer.text().startswith("JSON.parse(")
@@ -127,6 +132,11 @@ def find_token_storage(tree: ProjectTree) -> list[TokenStorage]:
                         found.setdefault(name, TokenStorage(name, scheme, path, storage))
     if found:
         return [replace(item, encoding="base64") if item.key in base64_keys else item for item in found.values()]
+    if stored_at_sign_in and not header_fields and len(login_tokens) == 1:
+        # No call of the app sends the token yet (a page that only guards its routes with it): the one key
+        # its sign-in stores the API's access token under is where the Messenger reads it.
+        key, (storage, path) = next(iter(login_tokens.items()))
+        return [TokenStorage(key, header_scheme, path, storage, encoding="base64" if key in base64_keys else "raw")]
     if len(header_fields) != 1:
         return []
     # A header built from `user.token` reads an object's field: a key that holds a list (a fake back end's
@@ -146,6 +156,26 @@ def find_token_storage(tree: ProjectTree) -> list[TokenStorage]:
     return [TokenStorage(keys[0], header_scheme, path, storage, next(iter(header_fields)), encoding)]
 
 
+# The field of a sign-in response that holds the API's token: `response.access_token`, `res.data.token`.
+ACCESS_TOKEN_FIELDS = ("access_token", "accessToken", "token", "jwt", "access", "auth_token", "authToken")
+SIGN_IN_REQUEST = re.compile(r"""['"`/](?:log|sign)[-_]?in\b|/(?:api[-_])?token[-_]auth\b|/jwt/create\b|/tokens?\b""", re.IGNORECASE)
+
+
+def _stored_login_tokens(root: SgNode, text: str, storage: str) -> list[str]:
+    """Keys a module that sends a sign-in request writes a response's token field to
+    (`localStorage.setItem(this.tokenKey, response.access_token)`)."""
+    if not SIGN_IN_REQUEST.search(text):
+        return []
+    keys = []
+    for call in root.find_all(pattern=f"{storage}.setItem($KEY, $VALUE)"):
+        value = call.get_match("VALUE")
+        if value is not None and value.kind() == "member_expression" and field_text(value, "property") in ACCESS_TOKEN_FIELDS:
+            name = string_value(root, call.get_match("KEY"))
+            if name is not None:
+                keys.append(name)
+    return keys
+
+
 def _persisted_stores(root: SgNode) -> list[tuple[str, str, str]]:
     """State a plugin keeps as JSON in storage, by key: a Pinia store with `persist` (pinia-plugin-
     persistedstate: the store's id, or `persist: { key, storage }`) and Vuex's `createPersistedState()`
@@ -153,7 +183,7 @@ def _persisted_stores(root: SgNode) -> list[tuple[str, str, str]]:
     state. The header then reads a field of it (`'Bearer ' + this.store.access_token`)."""
     found = []
     for call in root.find_all(pattern="defineStore($ID, $$$REST)"):
-        name = _string_value(root, call.get_match("ID"))
+        name = string_value(root, call.get_match("ID"))
         persist = next((p.field("value") for p in call.find_all(kind="pair") if field_text(p, "key") == "persist"), None)
         if name is not None and persist is not None and persist.kind() in ("true", "object"):
             found.append((*_persist_options(root, persist, name), call.text()))
@@ -167,7 +197,7 @@ def _persisted_stores(root: SgNode) -> list[tuple[str, str, str]]:
 def _persist_options(root: SgNode, options: SgNode, default_key: str) -> tuple[str, str]:
     """The storage key and storage an options object names (`{ key: 'auth', storage: sessionStorage }`)."""
     pairs = {field_text(p, "key"): p.field("value") for p in options.find_all(kind="pair")} if options.kind() == "object" else {}
-    key = _string_value(root, pairs.get("key")) or default_key
+    key = string_value(root, pairs.get("key")) or default_key
     storage_value = pairs.get("storage")
     storage = "sessionStorage" if storage_value is not None and "sessionStorage" in storage_value.text() else "localStorage"
     return key, storage
@@ -235,13 +265,19 @@ def sends_cookies(tree: ProjectTree) -> str | None:
     return None
 
 
-def _string_value(root: SgNode, node: SgNode | None) -> str | None:
-    """A string literal, or a constant declared with one in the same file (const TOKEN_KEY = 'token')."""
+def string_value(root: SgNode, node: SgNode | None) -> str | None:
+    """A string literal, or a constant or class field declared with one in the same file
+    (`const TOKEN_KEY = 'token'`, `private readonly tokenKey = 'auth_token'` read as `this.tokenKey`)."""
     if node is None:
         return None
     if node.kind() == "identifier":
         declaration = root.find(pattern=f"const {node.text()} = $VALUE")
         node = declaration.get_match("VALUE") if declaration is not None else None
+    elif node.kind() == "member_expression" and field_text(node, "object") == "this":
+        # `this.tokenKey` with a class field `private readonly tokenKey = 'auth_token'`.
+        name = field_text(node, "property")
+        field = next((f for f in root.find_all(kind="public_field_definition") if field_text(f, "name") == name), None)
+        node = field.field("value") if field is not None else None
     if node is None or node.kind() != "string":
         return None
     return str(ast.literal_eval(node.text()))

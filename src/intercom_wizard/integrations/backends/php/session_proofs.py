@@ -170,6 +170,10 @@ def signed_in_guard(roots: dict[str, SgNode], id_key: str, id_store: SgNode) -> 
         truth_test = _pages_truth_check(roots, flag)
         if truth_test is not None and not _is_falsy(value.text()) and (cleared_to is None or _is_falsy(cleared_to)):
             return SignedInGuard(f"!empty($_SESSION['{flag}'])", f"{signed_out}; the pages check it ({truth_test})")
+        # `unset($_SESSION['logged_in'])` on sign-out and `isset($_SESSION['logged_in'])` on the pages.
+        presence = _pages_isset_check(roots, flag) if cleared_to is None else None
+        if presence is not None:
+            return SignedInGuard(f"isset($_SESSION['{flag}'])", f"{signed_out}; the pages check it ({presence})")
         unproven = unproven or SignedInGuard(
             None,
             f"{signed_out}, and no page compares $_SESSION['{flag}'] with {value.text()} (the value {login} gives it), so the "
@@ -247,6 +251,18 @@ def _pages_truth_check(roots: dict[str, SgNode], flag: str) -> str | None:
         for subscript in root.find_all(kind="subscript_expression"):
             if key.fullmatch(subscript.text()) and _is_truth_test(subscript):
                 return f"{path}:{_line(subscript)}"
+    return None
+
+
+def _pages_isset_check(roots: dict[str, SgNode], flag: str) -> str | None:
+    """`file:line` of `isset($_SESSION[flag])` in the app's code (a guard on the flag's presence)."""
+    key = re.compile(rf"""\$_SESSION\[\s*(['"]){re.escape(flag)}\1\s*\]""")
+    for path, root in _app_code(roots):
+        for call in root.find_all(kind="function_call_expression"):
+            function, arguments = call.field("function"), call.field("arguments")
+            if function is not None and function.text().lower() == "isset" and arguments is not None:
+                if re.fullmatch(rf"\(\s*{key.pattern}\s*\)", arguments.text()):
+                    return f"{path}:{_line(call)}"
     return None
 
 

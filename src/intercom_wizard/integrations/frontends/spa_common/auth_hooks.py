@@ -28,6 +28,7 @@ from intercom_wizard.integrations.frontends.spa_common.auth_functions import (
 )
 from intercom_wizard.integrations.frontends.spa_common.core import SpaApp, import_path
 from intercom_wizard.integrations.frontends.spa_common.imports import import_insertion, in_file_style, language_of
+from intercom_wizard.integrations.frontends.spa_common.sagas import saga_workers
 from intercom_wizard.integrations.frontends.spa_common.server_actions import server_action_caller
 from intercom_wizard.integrations.frontends.spa_common.success import SuccessPoint, success_point
 from intercom_wizard.integrations.frontends.spa_common.token_write import TokenWrite, indentation_of, token_write
@@ -65,7 +66,8 @@ def wire_auth_hooks(
     actions = (("intercomLogout", LOGOUT_NAME, LOGOUT_HANDLER_NAME, LOGOUT_URL, "first"), ("intercomLogin", LOGIN_NAME, LOGIN_HANDLER_NAME, LOGIN_URL, "last"))
     for hook, pattern, handler, url, position in actions:
         call = hook_call(context.tree, likely_file, hook)
-        named = find_auth_functions(context.tree, app, pattern)
+        # A component that only dispatches the action a redux-saga worker takes: the worker signs in (out).
+        named = saga_workers(context.tree, app, find_auth_functions(context.tree, app, pattern))
         found_functions = [f for f in named if not is_server_module(context.tree, f.file)]
         server_only = [f for f in named if f not in found_functions]
         if not found_functions:
@@ -217,6 +219,14 @@ def _tap_insertions(context: PlanContext, function: AuthFunction, arguments: SgN
     closing = function.offset + arguments.range().end.index - 1
     operator = f"tap(() => void {hook}())"
     added = Insertion(closing, f", {operator}" if operands else operator)
+    children = [c for c in arguments.children() if c.kind() != "comment"]
+    if operands and len(children) >= 2 and children[-2].kind() == ",":
+        # A trailing comma (`map(...),\n    )`): ours goes on its own line after it, with one of its own;
+        # before `)` it would make `, ,`, a syntax error.
+        comma_end = function.offset + children[-2].range().end.index
+        last = function.offset + operands[-1].range().start.index
+        indent = indentation_at(source.text, line_start(source.text, last))
+        added = Insertion(comma_end, f"{source.newline}{indent}{operator},")
     if re.search(r"import\s*\{[^}]*\btap\b[^}]*\}\s*from\s*['\"]rxjs(/operators)?['\"]", source.text):
         return [added]
     root = parse(source.text, language_of(function.file))
