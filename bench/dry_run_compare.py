@@ -7,9 +7,10 @@ DIR`, then DIR/src), on every fixture in tests/fixtures, the bundled samples and
 given (the bench's generated 100,000-file tree), with the same identity secret, and compares exit
 code, stdout and stderr byte for byte. Each app is copied into a temporary folder twice, once
 git-committed as a user's project would be and once without git (the wizard then walks the folder
-itself), and each copy is checked to be unchanged after both runs.
+itself), and each copy is checked to be unchanged after both runs. With `--plain`, each app is also run
+without `--json` (the plan, the diff and the result line as a user reads them, written to pipes).
 
-Usage: python bench/dry_run_compare.py OLD_SRC [EXTRA_APP ...]
+Usage: python bench/dry_run_compare.py [--plain] OLD_SRC [EXTRA_APP ...]
 Exit status 1 when any output differs (the differing apps are named on stderr).
 """
 
@@ -27,11 +28,12 @@ REPO = Path(__file__).resolve().parent.parent
 APPS = sorted(p for p in (REPO / "tests" / "fixtures").iterdir() if p.is_dir()) + sorted(
     p for p in (REPO / "src" / "intercom_wizard" / "samples").iterdir() if p.is_dir()
 )
-ARGS = ("--workspace-id", "abc12345", "--dry-run", "--yes", "--json")
+ARGS = ("--workspace-id", "abc12345", "--dry-run", "--yes")
 
 
-def dry_run(app: Path, env: dict[str, str]) -> tuple[int, bytes, bytes]:
-    completed = subprocess.run([sys.executable, "-m", "intercom_wizard", "install", str(app), *ARGS], env=env, capture_output=True, check=False)
+def dry_run(app: Path, env: dict[str, str], output: tuple[str, ...]) -> tuple[int, bytes, bytes]:
+    argv = [sys.executable, "-m", "intercom_wizard", "install", str(app), *ARGS, *output]
+    completed = subprocess.run(argv, env=env, capture_output=True, check=False)
     return completed.returncode, completed.stdout, completed.stderr
 
 
@@ -58,6 +60,9 @@ def committed_copy(app: Path, into: Path, env: dict[str, str]) -> Path:
 
 
 def main(argv: list[str]) -> int:
+    outputs: list[tuple[str, ...]] = [("--json",)]
+    if argv[:1] == ["--plain"]:
+        argv, outputs = argv[1:], [("--json",), ()]
     if not argv:
         print(__doc__, file=sys.stderr)
         return 2
@@ -70,15 +75,17 @@ def main(argv: list[str]) -> int:
         env["GIT_CEILING_DIRECTORIES"] = old_env["GIT_CEILING_DIRECTORIES"] = scratch
         copies = [committed_copy(app, Path(scratch), env) for app in APPS] + [plain_copy(app, Path(scratch)) for app in APPS]
         apps = copies + extras
-        for app in apps:
+        runs = [(app, output) for app in apps for output in outputs]
+        for app, output in runs:
             before = snapshot(app) if app in copies else None
-            new, old = dry_run(app, env), dry_run(app, old_env)
+            new, old = dry_run(app, env, output), dry_run(app, old_env, output)
             same = new == old and (before is None or snapshot(app) == before)
             label = f"{app.parent.name}/{app.name}" if app in copies else str(app)
-            print(f"{'same' if same else 'DIFFERENT'}  exit {new[0]}  {len(new[1]):7d} B json  {label}")
+            kind = "json " if output else "plain"
+            print(f"{'same' if same else 'DIFFERENT'}  exit {new[0]}  {len(new[1]):7d} B {kind} {label}")
             if not same:
-                differing.append(label)
-    print(f"{len(apps) - len(differing)} of {len(apps)} apps: identical exit code, stdout and stderr")
+                differing.append(f"{label} ({kind.strip()})")
+    print(f"{len(runs) - len(differing)} of {len(runs)} runs: identical exit code, stdout and stderr")
     if differing:
         print("different: " + ", ".join(differing), file=sys.stderr)
     return 1 if differing else 0

@@ -4,7 +4,7 @@
 // usage: node client_contract.mjs <plain|spa> <client file> <scenario.json>
 // The scenario: {"storage": {...}, "env": {...}, "location": "http://...", "responses": [{"status": 200, "body": {...}} | {"status": 500} | ...],
 //                "steps": ["start" | "settle" | "route" | "login" | "logout" | ["tick", ms] | ["storage", key, value]
-//                          | ["together", name, ...]]}
+//                          | ["together", name | ["storage", key, value], ...]]}
 // Responses are consumed one per token request; the last one repeats.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -162,6 +162,11 @@ for (const step of scenario.steps) {
   } else if (name === 'together') {
     // Several calls with nothing settled between them (a login page that signs out while loading).
     for (const call of args) {
+      if (Array.isArray(call)) {
+        // ["storage", key, value]: the app's store writing its token in the same turn as the call before.
+        storage.setItem(call[1], call[2]);
+        continue;
+      }
       log.push(`-- ${call}`);
       client[call]();
     }

@@ -45,6 +45,16 @@ export async function getPosts() {
   return response.json();
 }
 """
+# A constant holding a URL under the base, passed to the app's own request helper (a store's `baseUrl`).
+STORE_URL_UNDER_BASE = """\
+import { request } from '@/helpers/request';
+
+const accountsUrl = `${import.meta.env.VITE_API_URL}/accounts`;
+
+export async function signIn(email, password) {
+  return request.post(`${accountsUrl}/sign-in`, { email, password });
+}
+"""
 ANGULAR_SERVICE = """\
 import { HttpClient } from '@angular/common/http';
 import { Injectable } from '@angular/core';
@@ -73,6 +83,7 @@ def _tree(root: Path, files: dict[str, str]) -> ProjectTree:
         ({"src/api.ts": VITE_AXIOS}, "import.meta.env.VITE_API_URL"),
         ({"src/api.js": CRA_CONSTANT}, "process.env.REACT_APP_API_URL"),
         ({"lib/posts.ts": NEXT_FETCH}, "process.env.NEXT_PUBLIC_API_URL"),
+        ({"src/stores/session.js": STORE_URL_UNDER_BASE}, "import.meta.env.VITE_API_URL"),
     ],
 )
 def test_the_base_the_api_client_uses_is_found(tmp_path: Path, files: dict[str, str], expression: str) -> None:
@@ -124,6 +135,19 @@ def test_a_url_template_in_a_module_that_sends_no_request_is_no_evidence(tmp_pat
 def test_angular_environment_api_url_names_its_environment_module(tmp_path: Path) -> None:
     tree = _tree(tmp_path, {"src/app/auth/auth.service.ts": ANGULAR_SERVICE, "src/environments/environment.ts": ANGULAR_ENVIRONMENT})
     assert find_api_base(tree, "").chosen == ApiBase("environment.apiUrl", "src/app/auth/auth.service.ts", "src/environments/environment.ts")
+
+
+def test_angular_environment_imported_through_a_tsconfig_alias_is_found(tmp_path: Path) -> None:
+    # The shape of cornflourblue's Angular examples: `"@environments/*": ["src/environments/*"]` in
+    # tsconfig.json's paths (from baseUrl), imported as '@environments/environment'.
+    service = ANGULAR_SERVICE.replace("'../../environments/environment'", "'@environments/environment'")
+    tsconfig = '{\n  "compilerOptions": {\n    "baseUrl": "./",\n    "paths": { "@environments/*": ["src/environments/*"] }\n  }\n}\n'
+    files = {"src/app/auth/auth.service.ts": service, "src/environments/environment.ts": ANGULAR_ENVIRONMENT, "tsconfig.json": tsconfig}
+    tree = _tree(tmp_path, files)
+    assert find_api_base(tree, "").chosen == ApiBase("environment.apiUrl", "src/app/auth/auth.service.ts", "src/environments/environment.ts")
+    # Without the alias the import names no module of the project: not Angular's environment, no base.
+    del files["tsconfig.json"]
+    assert find_api_base(_tree(tmp_path / "no-alias", files), "").chosen is None
 
 
 def test_an_env_value_that_is_not_an_api_base_is_no_evidence(tmp_path: Path) -> None:

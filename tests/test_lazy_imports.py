@@ -7,10 +7,10 @@ from intercom_wizard import __version__, integrations
 from intercom_wizard.integrations import registry
 
 
-def _modules_after(code: str) -> set[str]:
+def _modules_after(code: str, env: dict[str, str] | None = None) -> set[str]:
     listing = subprocess.run(
         [sys.executable, "-c", f"{code}\nimport sys\nprint('\\n'.join(sys.modules))"],
-        capture_output=True, text=True, check=True, timeout=60,
+        capture_output=True, text=True, check=True, timeout=60, env=env,
     ).stdout
     return set(listing.split())
 
@@ -155,6 +155,9 @@ def test_a_flask_dry_run_leaves_toml_and_the_front_end_call_scanners_alone(tmp_p
     assert _loaded(modules, "tomllib") == []
     frontend_scanners = ("client_auth", "response_pages", "html.sign_out_routes")
     assert _loaded(modules, *(f"intercom_wizard.integrations.frontends.{name}" for name in frontend_scanners)) == []
+    # Sixth round: without an ESLint configuration there is no import order rule to read or follow.
+    assert not any(path.name.startswith(".eslintrc") or path.name.startswith("eslint.config") for path in project.rglob("*"))
+    assert _loaded(modules, "intercom_wizard.js_import_order") == []
 
 
 def test_the_full_app_still_has_every_command() -> None:
@@ -169,9 +172,11 @@ def test_the_full_app_still_has_every_command() -> None:
     assert [info.name for info in doctor] == ["doctor"]
 
 
-def test_a_json_dry_run_never_imports_rich(tmp_path) -> None:
+def test_a_dry_run_into_pipes_never_imports_rich(tmp_path) -> None:
     """cli_output's consoles are made on first use: a `--dry-run --json` that succeeds prints only JSON,
-    so Rich is not imported at all (issue 14); the same run without --json prints through it."""
+    so Rich is not imported at all (issue 14). Without --json, the plan's plain lines are written as Rich
+    would write them to a pipe, without Rich (sixth round); a variable that makes Rich colour a pipe
+    (FORCE_COLOR) sends them through Rich."""
     from conftest import FIXTURES
 
     project = tmp_path / "app"
@@ -185,4 +190,7 @@ def test_a_json_dry_run_never_imports_rich(tmp_path) -> None:
     as_json = _modules_after(run.format(json=", '--json'"))
     assert "intercom_wizard.integrations.backends.flask.plan" in as_json, "the install planned"
     assert _loaded(as_json, "rich") == []
-    assert "rich.console" in _modules_after(run.format(json=""))
+    plain = _modules_after(run.format(json=""))
+    assert "intercom_wizard.integrations.backends.flask.plan" in plain, "the install planned"
+    assert _loaded(plain, "rich") == []
+    assert "rich.console" in _modules_after(run.format(json=""), env=dict(__import__("os").environ, FORCE_COLOR="1"))

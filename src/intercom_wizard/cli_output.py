@@ -6,6 +6,8 @@ cli.py it imports only Typer at import time: Rich loads when something is printe
 run that succeeds prints only JSON and never imports it), rich.syntax only when a diff is coloured.
 """
 
+import os
+import re
 import sys
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
@@ -19,21 +21,69 @@ if TYPE_CHECKING:
     from intercom_wizard.plan import Plan
 
 
-class _ConsoleOnFirstUse:
-    """A Rich `Console` made with `options` the first time it is used: importing Rich costs about 25 ms
-    of CPU, which `install --dry-run --json` never needs (issue 14). Made on first use rather than at
-    import, it reads the same stream, terminal and environment: nothing of the run changes them."""
+# The style tags this module's own messages use. A line made of these around plain text is written as
+# Rich would write it to a stream that is not a terminal: the text alone (see `_plain_text`).
+_OWN_TAGS = re.compile(r"\[(?:/|bold|dim|red|yellow|green|bold red|bold yellow|bold green)\]")
+# What Rich would change in the remaining text even without colour: markup and escapes (`[`, `]`, `\`),
+# emoji codes (`:name:`), and the control characters and tabs its Text strips or expands.
+_RICH_WOULD_CHANGE = re.compile(r"[\[\]\\\x00-\x09\x0b-\x1f\x7f]|:\S*:")
 
-    def __init__(self, **options: Any) -> None:
-        self._options = options
+
+def _plain_text(markup: str) -> str | None:
+    """What Rich prints for `markup` on a stream it does not treat as a terminal (no colour, soft wrap),
+    when that is simply the text without our own style tags; None when Rich has more to do (escapes,
+    emoji codes, control characters, non-ASCII text)."""
+    open_tags = 0
+    for tag in _OWN_TAGS.findall(markup):
+        open_tags += -1 if tag == "[/]" else 1
+        if open_tags < 0:
+            return None  # a `[/]` with nothing to close: Rich's error, not ours to hide
+    text = _OWN_TAGS.sub("", markup)
+    if not text.isascii() or _RICH_WOULD_CHANGE.search(text):
+        return None
+    return text
+
+
+class _ConsoleOnFirstUse:
+    """A Rich `Console` made with `options` the first time it is needed: importing Rich costs about 25 ms
+    of CPU (issue 14). A `--json` run that succeeds prints only JSON and never imports it; a run whose
+    output is not a terminal prints its plain lines itself (`print`), exactly as Rich would write them.
+    Made on first use rather than at import, it reads the same stream, terminal and environment."""
+
+    def __init__(self, *, stderr: bool = False, **options: Any) -> None:
+        self._options = dict(options, stderr=stderr)
+        self._stderr = stderr
         self._console: Console | None = None
 
-    def __getattr__(self, name: str) -> Any:
+    def _rich(self) -> "Console":
         if self._console is None:
             from rich.console import Console
 
             self._console = Console(**self._options)
-        return getattr(self._console, name)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._rich(), name)
+
+    @property
+    def is_terminal(self) -> bool:
+        """Rich's answer, without Rich when no environment variable overrides it: whether the stream is a tty."""
+        if "TTY_COMPATIBLE" in os.environ or "FORCE_COLOR" in os.environ:
+            return self._rich().is_terminal
+        stream = sys.stderr if self._stderr else sys.stdout
+        try:
+            return stream.isatty()
+        except ValueError:  # a closed stream, as Rich answers it
+            return False
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        plain = _plain_text(objects[0]) if len(objects) == 1 and not options and isinstance(objects[0], str) else None
+        if plain is None or self.is_terminal:
+            self._rich().print(*objects, **options)
+            return
+        stream = sys.stderr if self._stderr else sys.stdout
+        stream.write(plain + "\n")
+        stream.flush()  # as Rich flushes after each print
 
 
 err = cast("Console", _ConsoleOnFirstUse(stderr=True, highlight=False, soft_wrap=True))
@@ -41,7 +91,10 @@ out = cast("Console", _ConsoleOnFirstUse(highlight=False, soft_wrap=True))
 
 
 def escape(text: str) -> str:
-    """Rich's markup escape (`[` that would start a tag), imported with Rich on first use."""
+    """Rich's markup escape (`[` that would start a tag), imported with Rich when the text needs it: Rich
+    changes nothing in a text without `[` that does not end in a backslash."""
+    if "[" not in text and not text.endswith("\\"):
+        return text
     from rich.markup import escape as escape_markup
 
     return escape_markup(text)

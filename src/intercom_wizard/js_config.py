@@ -13,10 +13,12 @@ import json
 import posixpath
 import re
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from intercom_wizard.js_import_order import ImportOrder, order_from_lint
 from intercom_wizard.tree import ProjectTree
+
+if TYPE_CHECKING:
+    from intercom_wizard.js_import_order import ImportOrder
 
 PRETTIER_FILES = (".prettierrc", ".prettierrc.json", ".prettierrc.json5", ".prettierrc.yaml", ".prettierrc.yml")
 ESLINT_FILES = (
@@ -143,6 +145,10 @@ _ALIAS_RESOLVER = re.compile(r"""import(?:-x)?/resolver['"]?\s*:\s*\{[^}]*\b(?:t
 def project_import_order(tree: ProjectTree, path: str) -> ImportOrder | None:
     """The ESLint import order that applies to `path`, aliases its resolver resolves counted as internal."""
     lint = eslint_config_text(tree, path)
+    if not lint:
+        return None  # no ESLint configuration, so no rule: its reader (4 classes, a dozen patterns) is not even imported (issue 14)
+    from intercom_wizard.js_import_order import order_from_lint
+
     order = order_from_lint(lint)
     if order is None or order.source != "import/order" or not _ALIAS_RESOLVER.search(lint):
         return order

@@ -314,6 +314,9 @@ class InstallOptions:
     token_storage_field: str | None = None
     token_storage_encoding: TokenEncoding | None = None  # None: detected next to the key (raw if nothing says otherwise)
     auth_scheme: str = "Bearer"
+    # The token lives only in memory, on axios' default headers: the member the core reads it from,
+    # "defaults.headers.common" or "defaults.headers" (integrations/frontends/axios_header.py).
+    token_axios_headers: str | None = None
     load: LoadStrategy = LoadStrategy.IMMEDIATE
     csp_nonce: bool = False  # the page sends a nonce-based Content Security Policy: our script tag must carry it
     upgrade: bool = False  # convert a hand-written Intercom installation in place (install --upgrade)

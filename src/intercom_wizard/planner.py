@@ -102,7 +102,7 @@ def resolve_client_auth(
         return replace(options, auth=auth)
     from intercom_wizard.integrations.frontends.client_auth import find_token_storage
 
-    candidates = find_token_storage(project.tree)
+    candidates = find_token_storage(project.tree, stored_at_sign_in=True)
     if not candidates and options.auth is None and token_auth is not None and token_auth.kind == HAND_WRITTEN_JWT:
         # The app's own jwt.verify middleware, fed from somewhere the Messenger cannot read (a js-cookie
         # cookie): cookies are sent, and check_cookie_auth's manual step says what the route needs.
@@ -114,7 +114,16 @@ def resolve_client_auth(
             options, auth=auth, token_storage_key=found.key, auth_scheme=found.scheme, token_storage=found.storage,
             token_storage_field=found.field, token_storage_encoding=encoding,
         )
-    listed = "; ".join(f"{c.key!r} in {c.file}" for c in candidates) or "no localStorage/sessionStorage key read next to an Authorization header"
+    unreadable = ""
+    if not candidates:
+        from intercom_wizard.integrations.frontends.axios_header import axios_default_header
+
+        header, unreadable = axios_default_header(project.tree)
+        if header is not None:  # kept only in memory, on axios' defaults: the core reads that header
+            return replace(options, auth=auth, auth_scheme=header.scheme, token_axios_headers=header.member)
+    listed = "; ".join(f"{c.key!r} in {c.file}" for c in candidates) or unreadable or (
+        "no localStorage/sessionStorage key read next to an Authorization header, and none set on axios' defaults"
+    )
     raise Ambiguous(
         "token_storage_key",
         [Candidate("token_storage_key", c.key, c.file, f"{c.key!r} in {c.file}") for c in candidates],

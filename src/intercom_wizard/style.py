@@ -16,7 +16,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ast_grep_py import SgNode
 
@@ -28,9 +28,11 @@ from intercom_wizard.js_commas import (
     trailing_comma_from_prettier,
 )
 from intercom_wizard.js_config import ESLINT_FILES, PRETTIER_FILES, folders_up, join_path, loose_prettier_config, project_import_order, read_config
-from intercom_wizard.js_import_order import ImportOrder, arrange_imports
 from intercom_wizard.js_wrap import wrap_long_imports
 from intercom_wizard.tree import ProjectTree
+
+if TYPE_CHECKING:
+    from intercom_wizard.js_import_order import ImportOrder
 
 DEFAULT_QUOTE = "'"
 SAMPLE_FILES = 20
@@ -243,6 +245,8 @@ def restyle_js(text: str, language: str, style: JsStyle, *, reindent: bool = Tru
             edits += trailing_comma_edits(root, style.trailing_commas)
     result = _apply(text, edits)
     if reindent and style.import_order is not None:  # a whole file we create (snippets come with reindent=False)
+        from intercom_wizard.js_import_order import arrange_imports  # only with an import order rule (issue 14)
+
         result = arrange_imports(result, language, style.import_order)
     if reindent and style.indent != "  ":
         result = _reindent(result, language, style.indent)

@@ -291,10 +291,12 @@ class ProjectTree:
         re.IGNORECASE) stay the caller's. So does an unreadable file, whose read reports it as before.
         With `ignore_case`, `needles` are lower-case ASCII.
         """
-        try:
-            data = self._read_bytes(relative)
-        except BadInput:
-            return True
+        data = self._bytes.get(relative)  # asked of every file by several scanners: the kept bytes without a call
+        if data is None:
+            try:
+                data = self._read_bytes(relative)
+            except BadInput:
+                return True
         if not data.isascii():
             return True
         if ignore_case:

@@ -26,15 +26,15 @@ from intercom_wizard.verify import run_verification
 
 TIMEOUT = 900
 NODE_ENV = {**os.environ, "NODE_OPTIONS": "--openssl-legacy-provider", "NEXT_TELEMETRY_DISABLED": "1", "CI": "1"}
-# The fail-closed adapter takes no parameters (an unused `req` fails a strict no-unused-vars lint)...
-ADAPTER = "async function getSignedInUser() {\n  return null;\n}"
-ADAPTER_CALL = "await getSignedInUser();"
-# ...so the manual step is done as an app would: the signed-in user from its own cookie, with `req` passed in.
+# The fail-closed adapter takes none of the (req, res) it is called with (an unused parameter fails a
+# strict no-unused-vars lint)...
+ADAPTER = "const getSignedInUser = async () => null;"
+ADAPTER_CALL = "await getSignedInUser(req, res);"
+# ...so the manual step is done as an app would: the signed-in user from its own cookie, taking `req`.
 FILLED_ADAPTER = (
-    "async function getSignedInUser(req) {\n  const id = req.cookies.session;\n"
-    "  return id ? { id, email: `${id}@example.com`, name: 'Grace' } : null;\n}"
+    "const getSignedInUser = async (req) => {\n  const id = req.cookies.session;\n"
+    "  return id ? { id, email: `${id}@example.com`, name: 'Grace' } : null;\n};"
 )
-FILLED_CALL = "await getSignedInUser(req);"
 
 
 @pytest.fixture(autouse=True)
@@ -110,7 +110,7 @@ def test_next_11_route_signs_with_jose_4_once_the_adapter_is_filled(next_11_app:
     route = app / "pages/api/intercom-jwt.js"
     text = route.read_text()
     assert text.count(ADAPTER) == 1 and text.count(ADAPTER_CALL) == 1, text
-    route.write_text(text.replace(ADAPTER, FILLED_ADAPTER).replace(ADAPTER_CALL, FILLED_CALL))
+    route.write_text(text.replace(ADAPTER, FILLED_ADAPTER))
     _run(["npx", "next", "build"], app)
     port = free_port()
     with running_server(["node_modules/.bin/next", "start", "-H", "127.0.0.1", "-p", str(port)], app, port,

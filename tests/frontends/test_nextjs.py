@@ -289,8 +289,17 @@ def test_pages_router_javascript_fails_closed(tmp_path, cli):
     assert files["pages/_app.js"].startswith("import { useIntercomMessenger } from '../lib/use-intercom-messenger';\n\nfunction MyApp({ Component, pageProps }) {\n  useIntercomMessenger();\n")
     route = files["pages/api/intercom-jwt.js"]
     assert "import type" not in route and "NextApiRequest" not in route
-    assert "async function getSignedInUser() {\n  return null;\n}" in route and "await getSignedInUser();" in route
-    assert "answers 401 for everyone" in " ".join(result.output.split())
+    # The adapter is a lookup of (req, res) that fails closed: called as every lookup is, taking nothing
+    # it does not use (a strict no-unused-vars lint fails the build on an unused parameter).
+    assert "const getSignedInUser = async () => null;" in route and "await getSignedInUser(req, res);" in route
+    said = " ".join(result.output.split())
+    assert "answers 401 for everyone" in said
+    # The step's snippet is the JavaScript lookup taking what it is called with.
+    assert "const getSignedInUser = async (req, res) => {" in said and "SignedInUserLookup" not in said
+    if shutil.which("node"):
+        (tmp_path / "check.mjs").write_text(route)
+        checked = subprocess.run(["node", "--check", str(tmp_path / "check.mjs")], check=False, capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stderr
 
 
 def test_app_and_pages_root_layout_wins(tmp_path, cli):

@@ -162,7 +162,8 @@ def test_typescript_app_with_router_gets_the_plugin_in_main(tmp_path, cli):
     plugin = after["src/plugins/intercom.ts"]
     assert "import type { Router } from 'vue-router'" in plugin
     assert "import { intercomPageChanged, startIntercomMessenger } from '../intercom/messenger'" in plugin
-    assert "install(_app: App, { router }: IntercomMessengerOptions = {}): void {" in plugin
+    assert "install(app: App, options: IntercomMessengerOptions = {}): void {" in plugin
+    assert "const router: Router | undefined = options.router ?? app.config.globalProperties.$router" in plugin
     assert "router?.afterEach((_to, _from, failure) => {" in plugin
     assert "__IW_" not in plugin
     core = after["src/intercom/messenger.ts"]
@@ -207,7 +208,7 @@ def test_javascript_app_chained_on_create_app(tmp_path, cli):
     assert "src/plugins/intercom.ts" not in after and "src/intercom/messenger.ts" not in after
     for type_only in ("import type", ": App", "IntercomMessengerOptions", ": void", "interface "):
         assert type_only not in plugin
-    assert "install(_app, { router } = {}) {" in plugin
+    assert "install(app, options = {}) {" in plugin
     assert "import { intercomPageChanged, startIntercomMessenger } from '../intercom/messenger';" in plugin
     assert "// --load immediate:" in after["src/intercom/messenger.js"]
 

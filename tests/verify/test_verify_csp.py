@@ -99,6 +99,7 @@ def test_report_only_violations_are_notes_not_failures() -> None:
         violation("inline"),  # an inline script that has nothing to do with Intercom
         violation("https://fonts.googleapis.com/css", "style-src-elem"),
         violation("eval", "script-src", source_file="https://cdn.example.com/lib.js"),
+        violation("http://127.0.0.1:4000/v1/users", "connect-src", "connect-src 'self'"),  # the app's own API, not its token
     ],
 )
 def test_violations_of_other_resources_are_ignored(unrelated: Violation) -> None:
@@ -149,6 +150,12 @@ def test_violations_of_other_resources_are_ignored(unrelated: Violation) -> None
             "add 'self' to connect-src: the Messenger script fetches the signed-in user's token from /api/intercom-jwt",
         ),
         (
+            "http://127.0.0.1:4000/v1/api/intercom-jwt",
+            {"effective_directive": "connect-src", "violated_directive": "connect-src", "policy": "connect-src 'self'"},
+            "CSP blocked http://127.0.0.1:4000/v1/api/intercom-jwt (connect-src)",
+            "add http://127.0.0.1:4000 to connect-src: the Messenger script fetches the signed-in user's token from /v1/api/intercom-jwt",
+        ),
+        (
             "inline",
             {"policy": "script-src 'nonce-r4nd0m'", "source_file": PAGE, "mentions_intercom": True},
             "CSP blocked an inline <script> that loads the Messenger (script-src)",
@@ -167,7 +174,17 @@ def test_violations_of_other_resources_are_ignored(unrelated: Violation) -> None
             "add wss://nexus-websocket-a.intercom.io to connect-src",
         ),
     ],
-    ids=["ping under default-src", "strict-dynamic without the nonce", "script-src-elem", "our script without the nonce", "token endpoint", "inline loader", "inline styles", "websocket"],
+    ids=[
+        "ping under default-src",
+        "strict-dynamic without the nonce",
+        "script-src-elem",
+        "our script without the nonce",
+        "token endpoint",
+        "token endpoint on the API's origin",
+        "inline loader",
+        "inline styles",
+        "websocket",
+    ],
 )
 def test_each_kind_of_block_names_its_directive_and_fix(blocked: str, changes: dict[str, Any], described: str, fix: str) -> None:
     obs = booted(observations())
@@ -212,10 +229,11 @@ def browser() -> Iterator[Any]:
 
 
 @contextmanager
-def page_with_policy(header: str, policy: str) -> Iterator[str]:
-    """A page with the generated Messenger script (tag carrying a nonce) and `header: policy`."""
+def page_with_policy(header: str, policy: str, token_url: str = "/api/intercom-jwt") -> Iterator[str]:
+    """A page with the generated Messenger script (tag carrying a nonce) and `header: policy`; the script
+    asks its token at `token_url` (a whole URL: an API on another origin, as an SPA builds it at run time)."""
     options = InstallOptions(workspace=parse_workspace_id(WORKSPACE_ID), region=Region.EU)
-    script = script_source(options, token_url="/api/intercom-jwt").encode()
+    script = script_source(options, token_url=token_url).encode()
     html = f'<!doctype html><html><head><title>csp</title><script nonce="{NONCE}" src="{SCRIPT}"></script></head><body><p>page</p></body></html>'.encode()
 
     class Handler(BaseHTTPRequestHandler):
@@ -266,3 +284,18 @@ def test_a_report_only_policy_is_a_note(browser: Any) -> None:
         report = run_verification(url, workspace_id=WORKSPACE_ID, secret=SECRET, region=Region.EU, browser=browser)
     assert report.passed, report.dumps()
     assert f"CSP (report-only) would block {WIDGET} (script-src) on / (anonymous); before enforcing that policy, {WIDGET_FIX[5:]}" in report.notes
+
+
+def test_a_blocked_token_request_to_the_apis_own_origin_is_the_messengers(browser: Any) -> None:
+    """The install records only the endpoint's path; an SPA builds the token URL from its API base at run
+    time (another origin, a path prefix). A policy that refuses that request is the Messenger's problem,
+    though the URL is not the configured endpoint on the page's origin."""
+    with threaded_server(BaseHTTPRequestHandler) as api:
+        token_url = f"{api}/v1/api/intercom-jwt"
+        policy = "connect-src 'self' https://api-iam.eu.intercom.io"
+        with page_with_policy("Content-Security-Policy", policy, token_url=token_url) as url:
+            report = run_verification(url, workspace_id=WORKSPACE_ID, secret=SECRET, region=Region.EU, browser=browser)
+    anonymous = report.check("anonymous")
+    assert anonymous.status is Status.FAIL, report.dumps()
+    assert f"CSP blocked {token_url} (connect-src) on / (anonymous)" in anonymous.evidence, report.dumps()
+    assert f"fix: add {api} to connect-src: the Messenger script fetches the signed-in user's token from /v1/api/intercom-jwt" in anonymous.evidence

@@ -50,6 +50,14 @@ def verify(
         ),
     ] = None,
     navigate: Annotated[Optional[str], typer.Option(help="Path for a client-side route change (history.pushState); expects an update.")] = None,
+    no_reload: Annotated[
+        bool,
+        typer.Option(
+            "--no-reload",
+            help="The app keeps its sign-in only in memory (a store, React state), so a page load signs it out: after each "
+            "form sign-in, check the page the sign-in left instead of loading the page again.",
+        ),
+    ] = False,
     visit: Annotated[
         Optional[list[str]],
         typer.Option(help="Path to reach by clicking its link, in one tab (repeatable): Turbo/htmx/Inertia/Livewire apps; expects one boot per identity and one update per visit."),
@@ -101,6 +109,7 @@ def verify(
             ),
             logout=Logout(url=logout_url, selectors=tuple(logout_selector or ())),
             navigate=navigate,
+            no_reload=no_reload,
             visits=tuple(visit or ()),
             live=live,
             api_token=api_token or os.environ.get(ACCESS_TOKEN_ENV) or None,

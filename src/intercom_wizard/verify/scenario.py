@@ -16,7 +16,9 @@ from urllib.parse import urljoin, urlsplit
 from intercom_wizard.verify.browser import visit_context
 from intercom_wizard.verify.login_form import login_form, other_kind_only
 from intercom_wizard.verify.observe import Observations, PageState, Probe
-from intercom_wizard.verify.settings import SignIn, VerifyOptions
+from intercom_wizard.verify.settings import SignIn, VerifyOptions, is_token_path
+from intercom_wizard.verify.settings import first_line as _first_line
+from intercom_wizard.verify.settings import url_path as _path
 from intercom_wizard.verify.source_maps import collect_source_maps
 from intercom_wizard.verify.violations import widget_blocked
 
@@ -52,16 +54,6 @@ STANDIN_IDLE = "() => document.readyState === 'complete' && !!window.__intercomS
 _INTERRUPTED_BY = re.compile(r'is interrupted by another navigation to "([^"]+)"')
 
 
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
-
-
-def _path(url: str) -> str:
-    parts = urlsplit(url)
-    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
-
-
 class Visit:
     """Drives one page of one browser context through the steps, feeding Observations."""
 
@@ -73,7 +65,7 @@ class Visit:
         # Every request the page itself sends to the token endpoint, tagged with the phase it was sent in
         # (counted when sent: a response may arrive too late to know its step, or never if superseded).
         endpoint = urlsplit(self.options.endpoint_url).path
-        self.page.on("request", lambda request: self._token_request(request) if _is_token_path(urlsplit(request.url).path, endpoint) else None)
+        self.page.on("request", lambda request: self._token_request(request) if is_token_path(urlsplit(request.url).path, endpoint) else None)
         # Where the page itself asks for its token: an SPA whose API lives on another origin or under a
         # path prefix (VITE_API_URL, environment.apiUrl) builds the URL from that base at run time, so
         # unless --endpoint gave a whole URL the probes follow the page there.
@@ -222,7 +214,8 @@ class Visit:
         except Exception as error:
             self.obs.probes.append(Probe(self.obs.phase, url, None, {}, "", error=_first_line(error)))
 
-    def sign_in_with_form(self, sign_in: SignIn | None = None, step: str = "sign-in") -> None:
+    def sign_in_with_form(self, sign_in: SignIn | None = None, step: str = "sign-in", then: str | None = None) -> None:
+        """Fill and send the login form; `then`: the phase of what follows the submission (--no-reload)."""
         sign_in = sign_in or self.options.sign_in
         assert sign_in.login_url is not None and sign_in.username is not None and sign_in.password is not None
         page = self.page
@@ -243,6 +236,8 @@ class Visit:
             self.obs.fail_step(step, f"no login form with {fields} at {_path(login_url)}: {_first_line(error)}")
             return
         self.sign_in_failed = False
+        if then is not None:
+            self.obs.phase = then
         try:
             with page.expect_navigation(wait_until="load", timeout=15_000):
                 form.send(ACTION_TIMEOUT_MS)
@@ -253,6 +248,13 @@ class Visit:
             self.obs.note(step, f"submitted the login form; no page load followed ({_first_line(error)}): client-side sign-in?")
         if page.locator("input[type=password]").filter(visible=True).count():
             self.obs.note(step, f"a password field is still shown on {_path(page.url)}: were the credentials accepted?")
+
+    def stay(self) -> None:
+        """--no-reload: the signed-in page is the one the sign-in left; wait for its boot with a token."""
+        phase = self.obs.phase
+        if not self.settle(lambda _: any(c.command == "boot" and c.phase == phase and c.jwt for c in self.obs.calls), self.options.boot_timeout):
+            self.obs.note(phase, f"no boot with a token on {_path(self.page.url)} within {self.options.boot_timeout:g} s of the sign-in")
+        self.inspect()
 
     def navigate(self, target: str) -> None:
         """Change route the way a client-side router does: history.pushState (then popstate, for back/forward)."""
@@ -348,11 +350,12 @@ def run_scenario(browser: Browser, options: VerifyOptions) -> Observations:
         if options.sign_in.cookies:
             context.add_cookies([{"name": name, "value": value, "url": options.origin} for name, value in options.sign_in.cookies])
         visit = Visit(context, obs)
+        stays = options.no_reload and options.sign_in.login_url is not None
         if options.sign_in.login_url is not None:
             obs.phase = "sign-in"
-            visit.sign_in_with_form()
+            visit.sign_in_with_form(then="signed-in" if stays else None)
         obs.phase = "signed-in"
-        visit.open(options.url)
+        visit.stay() if stays else visit.open(options.url)
         visit.probe()
         visit.screenshot()
         if options.navigate is not None:
@@ -381,7 +384,10 @@ def _switch_users(browser: Browser, obs: Observations) -> None:
                 visit.log_out()
             obs.phase = f"identity:{number}"
             visit.sign_in_with_form(user, step=obs.phase)
-            visit.open(obs.options.url)
+            if obs.options.no_reload:
+                visit.stay()
+            else:
+                visit.open(obs.options.url)
 
 
 def _page_visits(browser: Browser, options: VerifyOptions, obs: Observations) -> None:
@@ -392,8 +398,3 @@ def _page_visits(browser: Browser, options: VerifyOptions, obs: Observations) ->
 
     with visit_context(browser, obs) as context:
         run_page_visits(Visit(context, obs))
-
-
-def _is_token_path(path: str, endpoint: str) -> bool:
-    """The token endpoint's path, or the same path below the API base's own prefix (`/v1/api/intercom-jwt`)."""
-    return path == endpoint or path.endswith(endpoint)

@@ -109,6 +109,10 @@ class VerifyOptions:
     sign_in: SignIn = field(default_factory=SignIn)
     logout: Logout = field(default_factory=Logout)
     navigate: str | None = None
+    # The app keeps its sign-in only in memory (a Vuex store, React state, axios' default headers): a page
+    # load signs it out, so after each form sign-in the signed-in state is checked on the page the sign-in
+    # left (calls from the submission on count as signed in) instead of loading the page under test again.
+    no_reload: bool = False
     # Pages to reach by clicking their links, as a person would on a Turbo/htmx/Inertia/Livewire app.
     visits: tuple[str, ...] = ()
     live: bool = False
@@ -173,6 +177,25 @@ class VerifyOptions:
         return _origin(self.url)
 
 
+def is_token_path(path: str, endpoint: str) -> bool:
+    """The token endpoint's path, or the same path below the API base's own prefix (`/v1/api/intercom-jwt`):
+    the install records only the path, and an SPA builds the URL from its API base at run time."""
+    path, endpoint = path.rstrip("/"), endpoint.rstrip("/")
+    return path == endpoint or path.endswith(endpoint)
+
+
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def first_line(error: BaseException) -> str:
+    """An error's first line (Playwright's messages go on with a call log), or its type's name."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def url_path(url: str) -> str:
+    """A URL's path, query and fragment: how the report names a page of the app."""
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")

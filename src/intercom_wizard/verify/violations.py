@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from intercom_wizard.csp import governing_directive, intercom_sources, parse_policy
 from intercom_wizard.verify.observe import Observations, Violation, is_intercom_host
+from intercom_wizard.verify.settings import is_token_path
 
 NONCE_FIX = "`intercom-wizard install --csp-nonce`"
 
@@ -58,8 +59,11 @@ def is_messenger_script(url: str, obs: Observations) -> bool:
 
 
 def is_token_endpoint(url: str, obs: Observations) -> bool:
-    blocked, endpoint = urlsplit(url), urlsplit(obs.options.endpoint_url)
-    return (blocked.netloc, blocked.path.rstrip("/")) == (endpoint.netloc, endpoint.path.rstrip("/"))
+    """The page's token request: on whatever origin, since an SPA builds the URL from its API base at run
+    time (another origin, a path prefix) and a request the policy refused never reaches the verifier's
+    request hook; matched by path, as the hook matches the requests it sees."""
+    blocked = urlsplit(url)
+    return blocked.scheme in ("http", "https") and is_token_path(blocked.path, urlsplit(obs.options.endpoint_url).path)
 
 
 def _origin(url: str) -> str:

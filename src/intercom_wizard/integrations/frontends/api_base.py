@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from intercom_wizard.file_names import named_as
+from intercom_wizard.js_config import alias_target
 from intercom_wizard.tree import ProjectTree
 
 CODE_SUFFIXES = (".js", ".mjs", ".jsx", ".ts", ".tsx", ".vue")
@@ -63,8 +64,20 @@ class ApiBaseSearch:
 def _used_as_base(text: str, expression: str) -> bool:
     """The expression (or a constant holding it) is a `baseURL`, or starts a fetch/axios URL."""
     names = [re.escape(expression)]
-    for constant in re.finditer(rf"(?:const|let|var|export const)\s+(\w+)\s*(?::\s*\w+\s*)?=\s*{re.escape(expression)}\b", text):
+    # A constant holding the base, or a URL under it (`const baseUrl = `${import.meta.env.VITE_API_URL}/users``,
+    # cornflourblue's stores): the API's origin is the same, and the core's token path is absolute.
+    held = rf"(?:{re.escape(expression)}\b|`\$\{{\s*{re.escape(expression)}\s*\}})"
+    for constant in re.finditer(rf"(?:const|let|var|export const)\s+(\w+)\s*(?::\s*\w+\s*)?=\s*{held}", text):
         names.append(re.escape(constant.group(1)))
+    # One step further: the base copied into a variable or a field that starts the URLs
+    # (`this.base_url = BASE_API_URL + '/api'`, then `fetch(this.base_url + options.url, ...)`).
+    for name in list(names):
+        for derived in re.finditer(rf"(?:(?:const|let|var)\s+(\w+)|\b(this\.\w+))\s*=\s*(?:{name}\s*\+|`\$\{{\s*{name}\s*\}})", text):
+            names.append(re.escape(derived.group(1) or derived.group(2)))
+        # A class field (`private readonly baseUrl = `${environment.apiUrl}/auth``), read as `this.baseUrl`.
+        field = rf"^\s*(?:(?:private|public|protected|readonly|static)\s+)+(\w+)\s*(?::\s*\w+\s*)?=\s*(?:{name}\s*\+|`\$\{{\s*{name}\s*\}})"
+        for derived in re.finditer(field, text, re.MULTILINE):
+            names.append(re.escape(f"this.{derived.group(1)}"))
     for name in names:
         if re.search(rf"(?:baseURL\s*:|\.defaults\.baseURL\s*=)\s*{name}\b", text):
             return True
@@ -113,8 +126,14 @@ def _expressions(text: str) -> dict[str, str]:
 
 
 def _environment_file(tree: ProjectTree, importer: str, specifier: str) -> str | None:
-    module = posixpath.normpath(posixpath.join(posixpath.dirname(importer), specifier)) + ".ts"
-    return module if tree.exists(module) else None
+    """The environment module an import names: relative, or through a tsconfig `paths` alias
+    (`'@environments/environment'`, as Angular tutorials configure it)."""
+    if specifier.startswith("."):
+        target: str | None = posixpath.normpath(posixpath.join(posixpath.dirname(importer), specifier))
+    else:
+        target = alias_target(tree, importer, specifier)
+    module = f"{target}.ts" if target is not None else None
+    return module if module is not None and tree.exists(module) else None
 
 
 def find_api_base(tree: ProjectTree, root: str) -> ApiBaseSearch:

@@ -42,6 +42,9 @@ __IW_USER_CLAIMS__
 # iw:if token=jwt_optional
 @jwt_optional
 # iw:end
+# iw:if token=httpauth
+@__IW_AUTH_VAR__.login_required(optional=True)
+# iw:end
 def intercom_jwt():
     claims = signed_in_user_claims()
     if claims is None:

@@ -32,7 +32,15 @@ def signed_in_user_claims():
     if session.get("__IW_SESSION_KEY__") is None:
         return None
 # iw:end
-# iw:if lookup=flask_login|jwt_user|g_user|session
+# iw:if lookup=httpauth
+def signed_in_user_claims():
+    """Identity claims for the user the app's __IW_AUTH_VAR__.verify_token returned for the
+    request's bearer token (Flask-HTTPAuth), or None."""
+    user = __IW_AUTH_VAR__.current_user()
+    if not user:  # None without a token; False when verify_token refused it
+        return None
+# iw:end
+# iw:if lookup=flask_login|jwt_user|g_user|session|httpauth
     return {
         "user_id": __IW_USER_ID__,
 # iw:end
@@ -42,6 +50,6 @@ def signed_in_user_claims():
 # iw:if name=yes
         "name": __IW_DISPLAY_NAME__,
 # iw:end
-# iw:if lookup=flask_login|jwt_user|g_user|session
+# iw:if lookup=flask_login|jwt_user|g_user|session|httpauth
     }
 # iw:end

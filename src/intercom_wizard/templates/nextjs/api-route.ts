@@ -68,44 +68,42 @@ type IntercomUser = {
   name?: string | null;
 };
 
-// iw:if auth=nextauth
-async function getSignedInUser(
+// getSignedInUser(req, res): the signed-in user of an API request, or null. Like a NextApiHandler it is
+// given the request and the response, and takes what its session lookup reads of them.
+type SignedInUserLookup = (
   req: NextApiRequest,
   res: NextApiResponse,
-): Promise<IntercomUser | null> {
+) => Promise<IntercomUser | null>;
+
+// iw:if auth=nextauth
+const getSignedInUser: SignedInUserLookup = async (req, res) => {
   const session = await getServerSession(req, res, authOptions);
   const user = session?.user;
   const id = user && 'id' in user && user.id ? String(user.id) : null;
   return user && id ? { id, email: user.email, name: user.name } : null;
-}
+};
 // iw:end
 // iw:if auth=nextauth-token
 // NextAuth is configured inline (no authOptions to pass to getServerSession): read the session's JWT
 // from the request's cookie with the secret NextAuth signs it with. NextAuth put the user's id in `sub`.
-async function getSignedInUser(
-  req: NextApiRequest,
-  _res: NextApiResponse,
-): Promise<IntercomUser | null> {
+const getSignedInUser: SignedInUserLookup = async (req) => {
   const token = await getToken({ req, secret: __IW_NEXTAUTH_SECRET__ });
   const id = token?.sub;
   return token && id ? { id, email: token.email, name: token.name } : null;
-}
+};
 // iw:end
 // iw:if auth=clerk
-async function getSignedInUser(
-  req: NextApiRequest,
-): Promise<IntercomUser | null> {
+const getSignedInUser: SignedInUserLookup = async (req) => {
   const { userId } = getAuth(req);
   return userId ? { id: userId } : null;
-}
+};
 // iw:end
 // iw:if auth=none
 // Fail-closed adapter: no authentication was recognised in this app, so nobody counts as signed in
 // and this answers 401 for everyone. Return the signed-in user ({ id, email, name }) from your
-// session here, with the user's primary key as id: never a flag, a literal or a name.
-async function getSignedInUser(): Promise<IntercomUser | null> {
-  return null;
-}
+// session here, with the user's primary key as id: never a flag, a literal or a name. It is called
+// with (req, res): read the session cookie from req.cookies, or give both to your session library.
+const getSignedInUser: SignedInUserLookup = async () => null;
 // iw:end
 
 export default async function handler(
@@ -118,12 +116,7 @@ export default async function handler(
     res.status(405).json({ error: 'Method not allowed' });
     return;
   }
-  // iw:if auth=nextauth|nextauth-token|clerk
   const user = await getSignedInUser(req, res);
-  // iw:end
-  // iw:if auth=none
-  const user = await getSignedInUser();
-  // iw:end
   if (!user || user.id == null || user.id === '') {
     res.status(401).json({ error: 'Not signed in' });
     return;

@@ -110,7 +110,8 @@ async function getSignedInUser(): Promise<IntercomUser | null> {
 // iw:if auth=none
 // Fail-closed adapter: no authentication was recognised in this app, so nobody counts as signed in
 // and this answers 401 for everyone. Return the signed-in user ({ id, email, name }) from your
-// session here, with the user's primary key as id: never a flag, a literal or a name.
+// session here, with the user's primary key as id: never a flag, a literal or a name. A route
+// handler reads the request's cookies with `await cookies()` from next/headers.
 async function getSignedInUser(): Promise<IntercomUser | null> {
   return null;
 }

@@ -18,6 +18,9 @@ import * as bundledSdk from '@intercom/messenger-js-sdk';
 // iw:if base=angular
 import { environment } from '__IW_ENVIRONMENT_MODULE__';
 // iw:end
+// iw:if auth=axios
+import axios from 'axios';
+// iw:end
 type MessengerSdk = typeof import('@intercom/messenger-js-sdk');
 type Settings = {
   app_id: string;
@@ -113,6 +116,16 @@ function readAccessToken(key: string): string | null {
   } catch {
     return null; // not JSON: nobody the app would recognise is signed in
   }
+}
+
+// iw:end
+// iw:if auth=axios
+// The app keeps its access token only in memory: its sign-in sets it on axios' default headers (and
+// its sign-out deletes it). The same header is read where the app's own requests take it from; the
+// token request itself goes through fetch, so the app's axios interceptors never see its 401.
+function appAuthorization(): string | null {
+  const value: unknown = axios.__IW_AXIOS_HEADERS__['Authorization'];
+  return typeof value === 'string' && value ? value : null;
 }
 
 // iw:end
@@ -221,6 +234,14 @@ function tokenRequest(): TokenRequest | null {
     return null;
   }
   headers['Authorization'] = `${AUTH_SCHEME} ${accessToken}`;
+  return { method: 'GET', credentials: 'same-origin', headers };
+  // iw:end
+  // iw:if auth=axios
+  const authorization = appAuthorization();
+  if (!authorization) {
+    return null;
+  }
+  headers['Authorization'] = authorization;
   return { method: 'GET', credentials: 'same-origin', headers };
   // iw:end
 }
@@ -393,6 +414,17 @@ export async function intercomLogin(): Promise<void> {
     return;
   }
   shutdownMessenger();
+  // iw:if auth=bearer
+  if (tokenRequest() === null) {
+    // The app's store may write the token to storage just after this call, in the same turn: Pinia's
+    // persisted-state plugin saves on Vue's scheduler, whose queued jobs run before this continues.
+    const request = identifyRequests;
+    await Promise.resolve();
+    if (request !== identifyRequests) {
+      return; // signed out meanwhile
+    }
+  }
+  // iw:end
   await identify();
 }
 

@@ -1,9 +1,10 @@
 /*
  * The Intercom Messenger as a Vue plugin, added by intercom-wizard.
  *
- * Installed in the app's entry with `app.use(intercomMessenger, { router })`: it
- * starts the Messenger in the browser (never during server-side rendering) and
- * tells it about every client-side navigation of the router. The sign-in and
+ * Installed in the app's entry with `app.use(intercomMessenger, { router })` (or
+ * after the app's own plugins installed its router): it starts the Messenger in the
+ * browser (never during server-side rendering) and tells it about every client-side
+ * navigation of the router. The sign-in and
  * sign-out hooks, intercomLogin() and intercomLogout(), are in __IW_CORE_IMPORT__.
  */
 import type { App } from 'vue';
@@ -17,7 +18,10 @@ export interface IntercomMessengerOptions {
 }
 
 export const intercomMessenger = {
-  install(_app: App, { router }: IntercomMessengerOptions = {}): void {
+  install(app: App, options: IntercomMessengerOptions = {}): void {
+    // Without the option: the router the app installed before this plugin (in a plugins function
+    // of its own, as Vuetify's template does), which vue-router puts on the app as $router.
+    const router: Router | undefined = options.router ?? app.config.globalProperties.$router;
     router?.afterEach((_to, _from, failure) => {
       if (!failure) {
         intercomPageChanged();

@@ -11,6 +11,7 @@ from ast_grep_py import SgNode
 from intercom_wizard.edits import insert_lines_after, last_import, parse
 from intercom_wizard.envfile import plan_secret
 from intercom_wizard.integrations import identity
+from intercom_wizard.integrations.backends.express.auth_setup import auth_setup_statements
 from intercom_wizard.integrations.backends.express.details import ExpressDetails, SignedInUser, VerifyMiddleware
 from intercom_wizard.integrations.backends.express.detect import find_creation
 from intercom_wizard.integrations.backends.express.jwt_middleware import JwtMiddleware, app_wide_uses, find_jwt_middleware, relative_specifier
@@ -198,6 +199,7 @@ def _mount(context: PlanContext, detection: Detection[ExpressDetails], jwt_helpe
     imports = last_import(root, language)
     mount = f"{app_var}.use(intercomJwt);"
     helper_uses = app_wide_uses(root, app_var, server_file, jwt_helper, detection.root) if jwt_helper is not None and jwt_helper.app_wide else []
+    helper_uses += auth_setup_statements(tree, server_file, root, app_var)
     anchor = _after_session_middleware(root, app_var, language, helper_uses)
     if imports is None or anchor is None:
         builder.manual(server_file, "Mount the token route after your session middleware:", f"{statement}\n{mount}")

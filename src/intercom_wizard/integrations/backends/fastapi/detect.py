@@ -38,6 +38,9 @@ def detect(tree: ProjectTree) -> list[Detection[FastAPIDetails]]:
                 # A namespace package (no __init__.py) counts when the module imports its folder by name:
                 # `from src.routes import users` in src/main.py, run as `uvicorn src.main:app` (fastapi-vue).
                 package = bool(folder) and (tree.exists(join(folder, "__init__.py")) or relative or _imports_folder_by_name(root, folder))
+                # An __init__.py beside a module that imports its siblings by their bare names (`import models`,
+                # `from database import engine`) and never relatively: it runs from its own folder (`uvicorn main:app`).
+                package = package and (relative or _imports_folder_by_name(root, folder) or not _imports_siblings_by_name(tree, root, folder))
                 app_root = _app_root(tree, folder) if package else folder
                 factory = next((a for a in match.ancestors() if a.kind() == "function_definition"), None)
                 details = fastapi_details(
@@ -78,6 +81,18 @@ def _imports_folder_by_name(root: SgNode, folder: str) -> bool:
     for statement in root.find_all(kind="import_from_statement"):
         module = field_text(statement, "module_name")
         if module is not None and module.startswith(f"{name}."):
+            return True
+    return False
+
+
+def _imports_siblings_by_name(tree: ProjectTree, root: SgNode, folder: str) -> bool:
+    """The module imports a module of its own folder by its bare name (`import models`, `from database import x`)."""
+    names = [field_text(statement, "module_name") for statement in root.find_all(kind="import_from_statement")]
+    for statement in root.find_all(kind="import_statement"):  # `import models, schemas as s`
+        names.extend(part.split(" as ")[0] for part in statement.text().removeprefix("import").replace("\\", "").split(","))
+    for name in names:
+        first = (name or "").split(".")[0].strip()
+        if first and (tree.exists(join(folder, f"{first}.py")) or tree.exists(join(folder, f"{first}/__init__.py"))):
             return True
     return False
 

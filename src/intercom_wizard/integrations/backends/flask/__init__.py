@@ -24,6 +24,8 @@ SUPPORTED: SupportTable = (
     # Before 0.3 `is_authenticated` is a method (always truthy when not called): the endpoint would sign
     # anonymous visitors. Apps of Flask 0.12's years can still pin 0.2.x.
     Supported("Flask-Login", "python", "flask-login", (0, 3), optional=True),
+    # 4.0 added `login_required(optional=True)` and `current_user()`, which the token route uses.
+    Supported("Flask-HTTPAuth", "python", "flask-httpauth", (4, 0), optional=True),
 )
 
 # The package that identifies it (what the registry derives its tables from).

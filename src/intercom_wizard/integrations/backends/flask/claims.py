@@ -17,10 +17,22 @@ class AccessToken:
     user_lookup: bool  # the app's user_lookup_loader makes get_current_user() return the user
 
 
-def user_lookup(auth: FlaskAuth | AccessToken) -> tuple[list[str], str]:
+@dataclass(frozen=True)
+class HttpAuthUser:
+    """The user Flask-HTTPAuth's `@var.verify_token` returned for the request's bearer token."""
+
+    var: str  # the HTTPTokenAuth object, e.g. "token_auth"
+    module: str  # where the blueprint module imports it from (".auth", "auth", "api.auth")
+
+
+def user_lookup(auth: FlaskAuth | AccessToken | HttpAuthUser) -> tuple[list[str], str]:
     """The import lines and the `signed_in_user_claims()` function for the app's login system."""
+    if isinstance(auth, HttpAuthUser):
+        claims = claim_entries(lambda f: f"user.{f}", "str(user.id)", None, dynamic="user")
+        return [FLASK_IMPORTS, f"from {auth.module} import {auth.var}"], _render("httpauth", claims, auth_var=auth.var)
     if isinstance(auth, FlaskLogin):
-        claims = claim_entries(lambda f: f"current_user.{f}", "current_user.get_id()", auth.fields, dynamic="current_user")
+        # str(): Flask-Login asks get_id() for a str, but apps of its 0.2 era return the integer key.
+        claims = claim_entries(lambda f: f"current_user.{f}", "str(current_user.get_id())", auth.fields, dynamic="current_user")
         return [FLASK_IMPORTS, "from flask_login import current_user"], _render("flask_login", claims)
     if isinstance(auth, AccessToken):
         names = "get_current_user, get_jwt_identity, jwt_required" if auth.user_lookup else "get_jwt_identity, jwt_required"

@@ -55,6 +55,14 @@ FlaskAuth = FlaskLogin | GUser | SessionKey | NoLogin
 
 
 @dataclass(frozen=True, kw_only=True)
+class HttpAuthToken:
+    """Flask-HTTPAuth's `HTTPTokenAuth`: `var.current_user()` is what its `@var.verify_token` returned."""
+
+    file: str  # the module defining the HTTPTokenAuth object
+    var: str  # its variable, e.g. "token_auth"
+
+
+@dataclass(frozen=True, kw_only=True)
 class FlaskDetails(BackendDetails):
     """What Flask detection found: the app and how its requests name their user."""
 
@@ -62,3 +70,5 @@ class FlaskDetails(BackendDetails):
     factory: str | None = None  # the app factory, when the app is not created at module level
     auth: FlaskAuth  # how cookie-authenticated requests name their user
     jwt_user_lookup: bool = False  # Flask-JWT-Extended has a user_lookup_loader (get_current_user works)
+    package_module: bool = False  # the app's module is in a package (its folder has __init__.py): `from . import`
+    httpauth: HttpAuthToken | None = None  # the bearer tokens are Flask-HTTPAuth's (token_auth above names them)

@@ -1,5 +1,5 @@
 """Finding a Flask app: the module creating it (module level or in a factory), its user evidence
-(auth.py) and Flask-JWT-Extended's access tokens when the API takes bearer tokens."""
+(auth.py) and Flask-JWT-Extended's (or Flask-HTTPAuth's, httpauth.py) tokens when the API takes bearer tokens."""
 
 import re
 
@@ -10,6 +10,7 @@ from intercom_wizard.edits import parse
 from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.backends.flask.auth import auth_style
 from intercom_wizard.integrations.backends.flask.details import FlaskDetails
+from intercom_wizard.integrations.backends.flask.httpauth import httpauth_token
 from intercom_wizard.integrations.backends.python_common import PYTHON_LITERALS, python_resolver
 from intercom_wizard.integrations.base import Detection, TokenAuth
 from intercom_wizard.tree import ProjectTree, folder_of
@@ -29,6 +30,9 @@ def detect(tree: ProjectTree) -> list[Detection[FlaskDetails]]:
             factory = next((a for a in match.ancestors() if a.kind() == "function_definition"), None)
             auth = auth_style(tree)
             token_auth, user_lookup = _token_auth(tree)
+            httpauth = httpauth_token(tree) if token_auth is None else None
+            if httpauth is not None:
+                token_auth = httpauth[0]
             app_var = match.get_match("APP")
             details = FlaskDetails(
                 entry_file=path,
@@ -38,9 +42,22 @@ def detect(tree: ProjectTree) -> list[Detection[FlaskDetails]]:
                 factory=required_field(factory, "name").text() if factory else None,
                 auth=auth,
                 jwt_user_lookup=user_lookup,
+                httpauth=httpauth[1] if httpauth is not None else None,
+                package_module=_package_module(tree, path, text),
             )
             found.append(Detection(NAME, "backend", _app_root(tree, folder_of(path)), (f"{path}: {match.text()}",), details))
     return found
+
+
+def _package_module(tree: ProjectTree, path: str, text: str) -> bool:
+    """The app's module (not `__init__.py`) is imported as `package.module`: its folder has `__init__.py`
+    and the module imports its own package, relatively or by name (`from api.errors import ...`).
+    A bare `import intercom_jwt` would not be found there; a script run from its own folder keeps it."""
+    folder = folder_of(path)
+    if not folder or path.endswith("__init__.py") or not tree.exists(f"{folder}/__init__.py"):
+        return False
+    package = folder.rsplit("/", 1)[-1]
+    return re.search(rf"^\s*(from\s+\.|from\s+{re.escape(package)}[\s.]|import\s+{re.escape(package)}\.)", text, re.MULTILINE) is not None
 
 
 def _app_root(tree: ProjectTree, package_dir: str) -> str:

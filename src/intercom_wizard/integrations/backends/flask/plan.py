@@ -4,9 +4,11 @@ secret, and the manual step when no user is proven."""
 
 from dataclasses import dataclass
 
+from intercom_wizard.astgrep import field_text
+from intercom_wizard.edits import parse
 from intercom_wizard.envfile import plan_secret
 from intercom_wizard.integrations import identity
-from intercom_wizard.integrations.backends.flask.claims import AccessToken, user_lookup
+from intercom_wizard.integrations.backends.flask.claims import AccessToken, HttpAuthUser, user_lookup
 from intercom_wizard.integrations.backends.flask.details import FlaskAuth, FlaskDetails, NoLogin
 from intercom_wizard.integrations.backends.python_common import AppObject, add_import, attach_to_app, declare_pyjwt, declare_python_package
 from intercom_wizard.integrations.base import Detection, PlanContext
@@ -26,10 +28,10 @@ class EndpointUser:
     identity was refused turned into NoLogin)."""
 
     auth: FlaskAuth
-    token: AccessToken | None
+    token: AccessToken | HttpAuthUser | None
 
 
-def endpoint_user(context: PlanContext, details: FlaskDetails) -> EndpointUser:
+def endpoint_user(context: PlanContext, details: FlaskDetails, app_root: str = "") -> EndpointUser:
     token_auth = details.token_auth if context.options.auth is ClientAuth.BEARER else None
     if token_auth is None:
         return EndpointUser(details.auth, None)
@@ -37,17 +39,34 @@ def endpoint_user(context: PlanContext, details: FlaskDetails) -> EndpointUser:
         # The tokens carry a name or an untraceable value as their identity: no evidence of the user's id.
         refused = NoLogin(reason="the access tokens' identity is not the user's id", rejected=token_auth.identity_refused, token=True)
         return EndpointUser(refused, None)
+    if details.httpauth is not None:
+        return EndpointUser(details.auth, HttpAuthUser(details.httpauth.var, _import_module(details, details.httpauth.file, app_root)))
     return EndpointUser(details.auth, AccessToken(user_lookup=details.jwt_user_lookup))
+
+
+def _import_module(details: FlaskDetails, path: str, app_root: str) -> str:
+    """How the blueprint module (beside the app's module) imports `path`: relatively inside a package,
+    by its bare name beside a script, else by its dotted path from the app's root."""
+    module, folder = path.removesuffix(".py").rsplit("/", 1)[-1], folder_of(path)
+    if folder == folder_of(details.entry_file):
+        return f".{module}" if app_in_package(details) else module
+    inside = path[len(app_root) + 1 :] if app_root and path.startswith(f"{app_root}/") else path
+    return inside.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+
+
+def app_in_package(details: FlaskDetails) -> bool:
+    """The app's module is part of a package (its folder has `__init__.py`), imported as `pkg.module`."""
+    return details.entry_file.endswith("__init__.py") or details.package_module
 
 
 def plan(context: PlanContext, detection: Detection[FlaskDetails]) -> None:
     tree, builder, details = context.tree, context.builder, detection.details
     app_file, app_var = details.entry_file, details.app_var
     module_file = join(folder_of(app_file), f"{MODULE_NAME}.py")
-    user = endpoint_user(context, details)
+    user = endpoint_user(context, details, detection.root)
     imports, claims = user_lookup(user.token or user.auth)
     jwt_3 = _jwt_extended_3(context, detection)
-    if user.token is not None and jwt_3:
+    if isinstance(user.token, AccessToken) and jwt_3:
         imports = [line.replace("jwt_required", "jwt_optional") for line in imports]
     cors = "none"
     if context.options.frontend_origin:
@@ -59,7 +78,7 @@ def plan(context: PlanContext, detection: Detection[FlaskDetails]) -> None:
         "cors": cors,
         "route": "route" if flask_version is not None and flask_version.below(2, 0) else "get",  # @bp.get from Flask 2.0
         # No or a bad token: Flask-JWT-Extended answers 401 itself; an optional token lets ours say "not signed in".
-        "token": "none" if user.token is None else "jwt_optional" if jwt_3 else "jwt_required",
+        "token": "none" if user.token is None else "httpauth" if isinstance(user.token, HttpAuthUser) else "jwt_optional" if jwt_3 else "jwt_required",
         "pyjwt": "1" if _pyjwt_1(context, detection) else "2",
     }
     module = render(
@@ -69,14 +88,19 @@ def plan(context: PlanContext, detection: Detection[FlaskDetails]) -> None:
         user_claims=claims,
         endpoint=str(context.options.endpoint),
         frontend_origin=context.options.frontend_origin or "",
+        auth_var=user.token.var if isinstance(user.token, HttpAuthUser) else "",
     )
     builder.create(module_file, module, f"GET {context.options.endpoint}: a signed Intercom JWT for the signed-in user, 401 otherwise")
-    in_package = app_file.endswith("__init__.py")
-    add_import(context, app_file, f"from . import {MODULE_NAME}" if in_package else f"import {MODULE_NAME}")
+    import_line = f"from . import {MODULE_NAME}" if app_in_package(details) else f"import {MODULE_NAME}"
+    # A factory that imports its blueprints inside itself does so to avoid circular imports (their
+    # modules import the app's module): ours imports the app's auth too, so it is imported there as well.
+    local = _factory_imports_locally(tree, details)
+    if not local:
+        add_import(context, app_file, import_line)
     attach_to_app(
         context,
         AppObject(app_file, app_var, details.factory),
-        f"{app_var}.register_blueprint({MODULE_NAME}.bp)",
+        f"{import_line}\n{app_var}.register_blueprint({MODULE_NAME}.bp)" if local else f"{app_var}.register_blueprint({MODULE_NAME}.bp)",
         registration="register_blueprint",
         created=("$APP = Flask($$$)",),
         reason="registers the token endpoint's blueprint",
@@ -98,6 +122,17 @@ def plan(context: PlanContext, detection: Detection[FlaskDetails]) -> None:
             f"who changes it becomes a new Intercom user. Return the user's id from signed_in_user_claims() when you can.",
             "warning",
         )
+
+
+def _factory_imports_locally(tree: ProjectTree, details: FlaskDetails) -> bool:
+    """The app factory registers a blueprint it imported inside its own body (`from api.x import x`)."""
+    if details.factory is None:
+        return False
+    root = parse(tree.text(details.entry_file), "python")
+    factory = next((f for f in root.find_all(kind="function_definition") if field_text(f, "name") == details.factory), None)
+    if factory is None or not factory.find_all(pattern=f"{details.app_var}.register_blueprint($$$)"):
+        return False
+    return factory.find(kind="import_from_statement") is not None or factory.find(kind="import_statement") is not None
 
 
 def _jwt_extended_3(context: PlanContext, detection: Detection[FlaskDetails]) -> bool:

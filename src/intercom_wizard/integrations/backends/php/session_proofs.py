@@ -17,7 +17,8 @@ from ast_grep_py import SgNode
 
 from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.backends.php.endpoint import ADAPTER_FUNCTION
-from intercom_wizard.integrations.backends.php_common import parse_php, string_value
+from intercom_wizard.integrations.backends.php.receiver_class import class_declarations, expression_class, method_in_class, scope_class
+from intercom_wizard.integrations.backends.php_common import string_value
 from intercom_wizard.tree import ProjectTree
 
 SCOPES = ("function_definition", "method_declaration", "anonymous_function", "anonymous_function_creation_expression", "arrow_function", "program")
@@ -44,16 +45,17 @@ def _scope(node: SgNode) -> SgNode | None:
 
 def method_evidence(tree: ProjectTree, value: SgNode, table: identity.UsersTable | None) -> identity.ValueEvidence | None:
     """Whether `$object->method(...)` (or `Class::method(...)`) returns the users table's primary key;
-    None when `value` is no such call (the ordinary rules apply)."""
+    None when `value` is no such call (the ordinary rules apply). The object's class is resolved by
+    receiver_class.py: `new X()`, `$this`, `$this->db`, a typed parameter or property, a factory."""
     if value.kind() == "member_call_expression":
         receiver, method = value.field("object"), value.field("name")
-        class_name = _receiver_class(value, receiver.text()) if receiver is not None and receiver.kind() == "variable_name" else None
+        class_name = expression_class(tree, receiver) if receiver is not None else None
     elif value.kind() == "scoped_call_expression":
-        scope_node, method = value.field("scope"), value.field("name")
-        class_name = scope_node.text() if scope_node is not None and scope_node.kind() == "name" else None
+        method = value.field("name")
+        class_name = scope_class(value)
     else:
         return None
-    if method is None:
+    if method is None or method.kind() != "name":
         return None
     call = value.text()
     if class_name is None:
@@ -71,45 +73,12 @@ def method_evidence(tree: ProjectTree, value: SgNode, table: identity.UsersTable
     return identity.ValueEvidence(True, f"assigned {call}; {where} returns {table.id_column}, the primary key of table {table.name}")
 
 
-def _receiver_class(call: SgNode, variable: str) -> str | None:
-    """The class of `$variable` from `$variable = new Class(...)` before the call, in the same function."""
-    scope = _scope(call)
-    if scope is None:
-        return None
-    classes = set()
-    for assignment in scope.find_all(pattern=f"{variable} = $VALUE"):
-        created = assignment.get_match("VALUE")
-        if assignment.range().start.index > call.range().start.index or created is None:
-            continue
-        if created.kind() != "object_creation_expression":
-            return None  # assigned something else too: the class is not known
-        name = next((c for c in created.children() if c.kind() in ("name", "qualified_name")), None)
-        if name is None:
-            return None
-        classes.add(name.text().rpartition("\\")[2])
-    return classes.pop() if len(classes) == 1 else None
-
-
 def _method_declaration(tree: ProjectTree, class_name: str, method: str) -> tuple[str, SgNode] | None:
-    """The one declaration of `class_name::method` in the project's PHP files."""
-    declares = re.compile(rf"\bclass\s+{re.escape(class_name)}\b", re.I)
-    found = []
-    needle = class_name.lower().encode("ascii", "ignore")
-    for path in tree.glob(".php"):
-        if not tree.mentions(path, (needle,), ignore_case=True):
-            continue  # an ASCII file without the name is not decoded (issue 14)
-        text = tree.text(path)
-        if not declares.search(text):
-            continue
-        for declaration in parse_php(text).find_all(kind="class_declaration"):
-            name = declaration.field("name")
-            if name is None or name.text().lower() != class_name.lower():
-                continue
-            for candidate in declaration.find_all(kind="method_declaration"):
-                method_name = candidate.field("name")
-                if method_name is not None and method_name.text().lower() == method.lower():
-                    found.append((path, candidate))
-    return found[0] if len(found) == 1 else None
+    """The declaration of `class_name::method` (in the class or a base class), the class declared once in the project."""
+    classes = class_declarations(tree, class_name)
+    if len(classes) != 1:
+        return None
+    return method_in_class(tree, *classes[0], method)
 
 
 def _returns_primary_key(method: SgNode, table: str, id_column: str) -> str | None:
@@ -127,14 +96,32 @@ def _returns_primary_key(method: SgNode, table: str, id_column: str) -> str | No
         return "returns nothing"
     for statement in returns:
         value = next((c for c in statement.children() if c.kind() not in ("return", ";")), None)
-        if value is None or value.kind() == "null":
-            continue  # no user: the session key stays empty, the endpoint answers 401
-        if _COLUMN_FETCH.match(value.text()) and any(columns == {id_column} for columns in queries):
-            continue
-        column = _ROW_COLUMN.match(value.text())
-        if column is None or (column.group(2) or column.group(4)) != id_column or not _fetched_in(method, column.group(1), statement):
-            return f"returns {value.text()} (line {_line(statement)}), not the {id_column} column of a fetched row"
+        # `$row ? $row['id'] : null`, `$row['id'] ?? null`: each value it can return
+        for returned in _returned_values(value) if value is not None else []:
+            if returned.kind() == "null":
+                continue  # no user: the session key stays empty, the endpoint answers 401
+            if _COLUMN_FETCH.match(returned.text()) and any(columns == {id_column} for columns in queries):
+                continue
+            column = _ROW_COLUMN.match(returned.text())
+            if column is None or (column.group(2) or column.group(4)) != id_column or not _fetched_in(method, column.group(1), statement):
+                return f"returns {returned.text()} (line {_line(statement)}), not the {id_column} column of a fetched row"
     return None
+
+
+def _returned_values(value: SgNode) -> list[SgNode]:
+    """The values a returned expression can take: both branches of `?:`, both sides of `??`."""
+    if value.kind() == "conditional_expression":
+        branches = [value.field("body"), value.field("alternative")]
+        if branches[0] is None:  # `$a ?: $b` returns $a itself
+            branches[0] = value.field("condition")
+        return [v for branch in branches if branch is not None for v in _returned_values(branch)]
+    operator = value.field("operator") if value.kind() == "binary_expression" else None
+    if operator is not None and operator.text() == "??":
+        return [v for side in (value.field("left"), value.field("right")) if side is not None for v in _returned_values(side)]
+    if value.kind() == "parenthesized_expression":
+        inner = next((c for c in value.children() if c.kind() not in ("(", ")")), None)
+        return _returned_values(inner) if inner is not None else []
+    return [value]
 
 
 def _fetched_in(method: SgNode, variable: str, before: SgNode) -> bool:
@@ -178,11 +165,15 @@ def signed_in_guard(roots: dict[str, SgNode], id_key: str, id_store: SgNode) -> 
         guard = _pages_guard(roots, flag, value)
         if guard is not None:
             return SignedInGuard(f"($_SESSION['{flag}'] ?? null) === {value.text()}", f"{signed_out}; the pages check it ({guard})")
-        # `if (empty($_SESSION['logged_in']))`: the pages test the flag's truth, which tells the two apart
+        # `if (empty($_SESSION['logged_in']))`, `if ($_SESSION['logged_in'])`: the pages test the flag's truth, which tells the two apart
         # only when the login sets a truthy value and the sign-out a falsy one (or unsets it).
-        emptiness = _pages_empty_check(roots, flag)
-        if emptiness is not None and not _is_falsy(value.text()) and (cleared_to is None or _is_falsy(cleared_to)):
-            return SignedInGuard(f"!empty($_SESSION['{flag}'])", f"{signed_out}; the pages check it ({emptiness})")
+        truth_test = _pages_truth_check(roots, flag)
+        if truth_test is not None and not _is_falsy(value.text()) and (cleared_to is None or _is_falsy(cleared_to)):
+            return SignedInGuard(f"!empty($_SESSION['{flag}'])", f"{signed_out}; the pages check it ({truth_test})")
+        # `unset($_SESSION['logged_in'])` on sign-out and `isset($_SESSION['logged_in'])` on the pages.
+        presence = _pages_isset_check(roots, flag) if cleared_to is None else None
+        if presence is not None:
+            return SignedInGuard(f"isset($_SESSION['{flag}'])", f"{signed_out}; the pages check it ({presence})")
         unproven = unproven or SignedInGuard(
             None,
             f"{signed_out}, and no page compares $_SESSION['{flag}'] with {value.text()} (the value {login} gives it), so the "
@@ -247,15 +238,57 @@ def _is_falsy(literal: str) -> bool:
     return text.lower() in ("0", "0.0", "false", "null")
 
 
-def _pages_empty_check(roots: dict[str, SgNode], flag: str) -> str | None:
-    """`file:line` of `empty($_SESSION[flag])` in the app's code (a guard on the flag's truth)."""
+def _pages_truth_check(roots: dict[str, SgNode], flag: str) -> str | None:
+    """`file:line` of a test of the flag's truth in the app's code: `empty($_SESSION[flag])`, or the flag
+    itself as a condition (`if ($_SESSION['logged_in'])`, `!$_SESSION[...]`, `... && ($_SESSION[...])`, `?:`)."""
+    key = re.compile(rf"""\$_SESSION\[\s*(['"]){re.escape(flag)}\1\s*\]""")
     for path, root in _app_code(roots):
         for call in root.find_all(kind="function_call_expression"):
             function, arguments = call.field("function"), call.field("arguments")
             if function is not None and function.text().lower() == "empty" and arguments is not None:
-                if re.fullmatch(rf"""\(\s*\$_SESSION\[\s*(['"]){re.escape(flag)}\1\s*\]\s*\)""", arguments.text()):
+                if re.fullmatch(rf"\(\s*{key.pattern}\s*\)", arguments.text()):
+                    return f"{path}:{_line(call)}"
+        for subscript in root.find_all(kind="subscript_expression"):
+            if key.fullmatch(subscript.text()) and _is_truth_test(subscript):
+                return f"{path}:{_line(subscript)}"
+    return None
+
+
+def _pages_isset_check(roots: dict[str, SgNode], flag: str) -> str | None:
+    """`file:line` of `isset($_SESSION[flag])` in the app's code (a guard on the flag's presence)."""
+    key = re.compile(rf"""\$_SESSION\[\s*(['"]){re.escape(flag)}\1\s*\]""")
+    for path, root in _app_code(roots):
+        for call in root.find_all(kind="function_call_expression"):
+            function, arguments = call.field("function"), call.field("arguments")
+            if function is not None and function.text().lower() == "isset" and arguments is not None:
+                if re.fullmatch(rf"\(\s*{key.pattern}\s*\)", arguments.text()):
                     return f"{path}:{_line(call)}"
     return None
+
+
+def _is_truth_test(node: SgNode) -> bool:
+    """Whether PHP reads `node` only for its truth: the condition of an if/elseif/while/`?:`, the operand
+    of `!`, `&&`, `||`, `and`, `or` (parentheses around it aside)."""
+    child, parent = node, node.parent()
+    while parent is not None and parent.kind() == "parenthesized_expression":
+        child, parent = parent, parent.parent()
+    if parent is None:
+        return False
+    # `$_SESSION['logged_in'] ?? false`: the same truth, without the undefined-key warning
+    if parent.kind() == "binary_expression" and _defaults_to_false(parent, child):
+        return _is_truth_test(parent)
+    kind = parent.kind()
+    if kind in ("if_statement", "else_if_clause", "while_statement", "do_statement", "conditional_expression"):
+        return parent.field("condition") == child
+    operator = parent.field("operator")
+    if kind in ("unary_op_expression", "binary_expression") and operator is not None:
+        return operator.text().lower() in ("!", "&&", "||", "and", "or")
+    return False
+
+
+def _defaults_to_false(coalescing: SgNode, left: SgNode) -> bool:
+    operator, right = coalescing.field("operator"), coalescing.field("right")
+    return operator is not None and operator.text() == "??" and coalescing.field("left") == left and right is not None and _is_falsy(right.text())
 
 
 def _app_code(roots: dict[str, SgNode]) -> list[tuple[str, SgNode]]:

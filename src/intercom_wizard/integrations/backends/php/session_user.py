@@ -134,7 +134,67 @@ def _method_proof(tree: ProjectTree, value: SgNode, table: identity.UsersTable |
     """What following `$object->method(...)` into the app's class proves, when the ordinary rules do not
     already take the value (an auth library's `getId()` stays theirs)."""
     ordinary = identity.value_evidence(value.text(), literal=value.kind() in LITERAL_KINDS, resolve=_variable_resolver(store))
-    return None if ordinary.is_id else method_evidence(tree, value, table)
+    if ordinary.is_id:
+        return _another_things_id(table, value, store)
+    if value.kind() == "variable_name" and value.text() != "$this":
+        return _variable_method_proof(tree, value, table, store)
+    return method_evidence(tree, value, table)
+
+
+# `$item->id`, `$item['id']`, `(int) $post->id`: the bare `id` field of some variable.
+_BARE_ID_FIELD = re.compile(r"""^(?:\(\s*(?:int|integer|string)\s*\)\s*)?(\$\w+)(?:->id|\[\s*(['"])id\2\s*\])$""", re.I)
+# Names a variable holding the signed-in user's row has (`$user`, `$row`, `$result_row`, `$account`...).
+USER_ROW_WORDS = USER_KEY_WORDS + ("row", "result", "record", "login", "person", "profile")  # not "auth": `$author`
+
+
+def _another_things_id(table: identity.UsersTable | None, value: SgNode, store: SgNode) -> identity.ValueEvidence | None:
+    """`$_SESSION['id'] = $item->id` in a page that shows an item (php-ltw-retreasure): a bare `id` is the
+    user's only when the variable is named for the user or its row, or holds a row the users table's query
+    fetched before the store (same function); anything else's id would become every visitor's identity.
+    None when the ordinary rule stands."""
+    found = _BARE_ID_FIELD.match(value.text().strip())
+    if found is None and value.kind() == "variable_name":
+        # `$lampId = $lamp->id; $_SESSION['id'] = $lampId;`: what the variable was assigned before the store
+        scope = next((a for a in store.ancestors() if a.kind() in FUNCTION_SCOPES), None)
+        for assignment in scope.find_all(pattern=f"{value.text()} = $VALUE") if scope is not None else []:
+            assigned = assignment.get_match("VALUE")
+            if assigned is not None and assignment.range().start.index < store.range().start.index and _BARE_ID_FIELD.match(assigned.text().strip()):
+                refused = _another_things_id(table, assigned, store)
+                if refused is not None:
+                    return identity.ValueEvidence(False, f"assigned {value.text()}, {refused.reason}")
+        return None
+    if found is None:
+        return None
+    variable = found.group(1)
+    # `$this->id` in `class User`/`class Member`: the class names whose id it is.
+    around = next((a for a in store.ancestors() if a.kind() == "class_declaration"), None) if variable == "$this" else None
+    name = around.field("name") if around is not None else None
+    owner = name.text() if name is not None else variable
+    if any(word in owner.lower() for word in USER_ROW_WORDS):
+        return None
+    variable_node = value.find(kind="variable_name")
+    if table is not None and variable_node is not None and _users_row(table, variable_node, store) is not None:
+        return None
+    users = f"no query of table {table.name} fetched it" if table is not None else "the app's SQL declares no users table"
+    return identity.ValueEvidence(False, f"assigned {value.text()}, the id of {variable}, which is not the user's row ({users})")
+
+
+def _variable_method_proof(tree: ProjectTree, variable: SgNode, table: identity.UsersTable | None, store: SgNode) -> identity.ValueEvidence | None:
+    """`$id = $this->model->login($name, $password); ... $_SESSION['user_id'] = $id;`: the calls assigned to
+    the variable before the store (in the same function) are followed like a direct call; every one must
+    be proven. None when something other than a call is assigned (the ordinary rules apply)."""
+    scope = next((a for a in store.ancestors() if a.kind() in FUNCTION_SCOPES), None)
+    assigned = [
+        value
+        for assignment in (scope.find_all(pattern=f"{variable.text()} = $VALUE") if scope is not None else [])
+        if assignment.range().start.index < store.range().start.index and (value := assignment.get_match("VALUE")) is not None
+    ]
+    proofs = [method_evidence(tree, value, table) for value in assigned]
+    if not proofs or any(proof is None for proof in proofs):
+        return None
+    failed = next((proof for proof in proofs if proof is not None and not proof.is_id), None)
+    chosen = failed or proofs[0]
+    return identity.ValueEvidence(chosen.is_id, f"assigned {variable.text()}, {chosen.reason}") if chosen is not None else None
 
 
 _ROW_FIELD = re.compile(r"""^(\$\w+)(?:->(\w+)|\[\s*(['"])(\w+)\3\s*\])$""")

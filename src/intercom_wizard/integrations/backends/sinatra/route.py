@@ -2,6 +2,7 @@
 app's last route (inside the class for a modular app), `require "json"` / `require "jwt"`, the jwt
 gem, the secret, and the adapter step when no signed-in user was found."""
 
+import textwrap
 from posixpath import normpath
 
 from ast_grep_py import SgNode
@@ -85,6 +86,12 @@ def _route_source(endpoint: str, auth: SinatraAuth, *, hash_compact: bool = True
     adapter = ""
     if auth.kind == "helper":
         user = "current_user"
+    elif auth.kind == "filter" and auth.key is not None:
+        user = auth.key  # the app's `before` filter has set it when this route runs
+    elif auth.kind == "session" and auth.signed_in is not None:
+        # The id outlives the app's sign-out, which clears only a flag: require it as the pages do
+        # (a ternary: `false` from `&&` is not `nil`, and the route's 401 test asks `user.nil?`).
+        user = f"session[:{auth.key}] && {auth.signed_in} ? {{ id: session[:{auth.key}] }} : nil"
     elif auth.kind == "session":
         user = f"session[:{auth.key}] && {{ id: session[:{auth.key}] }}"
     else:
@@ -92,7 +99,7 @@ def _route_source(endpoint: str, auth: SinatraAuth, *, hash_compact: bool = True
         adapter = render("sinatra/user_adapter_stub.rb").strip() + "\n\n"
     reader = "user[:{}]" if auth.access == "index" else "user.{}"
     lookup = ""
-    if auth.fields is None and auth.kind == "helper":
+    if auth.fields is None and auth.kind in ("helper", "filter"):
         # The model is not certain: read email and name at run time, from a Hash or any object.
         email_claim, name_claim = "    email: read.call(:email),", f"    name: read.call({NAME_READERS}),"
         lookup = render("sinatra/reader_lambda.rb").rstrip("\n")
@@ -100,7 +107,7 @@ def _route_source(endpoint: str, auth: SinatraAuth, *, hash_compact: bool = True
         email, name = email_and_name(set(auth.fields) if auth.fields else None)
         email_claim = f"    email: {reader.format(email)}," if email else ""
         name_claim = f"    name: {reader.format(name)}," if name else ""
-    return adapter + render(
+    route = render(
         "sinatra/intercom_jwt.rb",
         {"hash_compact": "yes" if hash_compact else "no"},
         endpoint=endpoint,
@@ -110,6 +117,10 @@ def _route_source(endpoint: str, auth: SinatraAuth, *, hash_compact: bool = True
         email_claim=email_claim,
         name_claim=name_claim,
     )
+    if auth.kind == "session" and auth.signed_in is not None:
+        why = textwrap.wrap(f"Signed in only while {auth.signed_in} holds: {auth.signed_in_reason}.", 96)
+        route = route.replace("\n  user = ", "".join(f"\n  # {line}" for line in why) + "\n  user = ", 1)
+    return adapter + route
 
 
 def _routes(statements: list[SgNode]) -> list[SgNode]:

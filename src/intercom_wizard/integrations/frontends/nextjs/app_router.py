@@ -82,7 +82,7 @@ def _app_route(context: PlanContext, app: NextApp) -> None:
     )
     content = language(source, app)
     context.builder.create(path, content, f"GET {endpoint}: the signed-in user's Intercom JWT")
-    adapter_step(context, path, content, lookup)
+    adapter_step(context, app, path, content, lookup, "app")
 
 
 def _response_class(tree: ProjectTree, app: NextApp) -> str:

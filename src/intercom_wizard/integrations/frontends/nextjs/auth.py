@@ -16,7 +16,8 @@ from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.base import PlanContext
 from intercom_wizard.integrations.frontends.nextjs.detect import NextApp
 from intercom_wizard.integrations.frontends.nextjs.nextauth_v4 import inline_config
-from intercom_wizard.integrations.frontends.nextjs.source import specifier
+from intercom_wizard.integrations.frontends.nextjs.session_evidence import OWN_HELPER_READ, SessionEvidence, session_evidence
+from intercom_wizard.integrations.frontends.nextjs.source import language, specifier
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree, join
 
@@ -115,17 +116,45 @@ def _inline_lookup(context: PlanContext, app: NextApp) -> UserLookup | None:
     return UserLookup("nextauth-token", secret=config.secret)
 
 
-def adapter_step(context: PlanContext, path: str, content: str, lookup: UserLookup) -> None:
-    """No recognised auth: getSignedInUser() returns null, and the user fills it in (exact line)."""
-    if lookup.auth == "none":
-        identity.adapter_step(
-            context.builder,
-            path,
-            content,
-            "getSignedInUser",
-            lookup.reason or "no Auth.js, NextAuth, Clerk or getSession() in lib/session was found",
-            render("nextjs/user-adapter.ts").split("\n", 1)[1].strip(),
-        )
+def adapter_step(context: PlanContext, app: NextApp, path: str, content: str, lookup: UserLookup, router: Literal["app", "pages"]) -> None:
+    """No recognised auth: getSignedInUser() returns null, and the user fills it in (exact line), in the
+    route's own form: a function of nothing (App Router: `cookies()`), or the Pages Router's (req, res).
+    When the app keeps a session of its own (iron-session, a getSession() helper), the step says what its
+    sign-in writes there, why none of it is an id, and starts from the app's own read of it."""
+    if lookup.auth != "none":
+        return
+    evidence = None if lookup.reason else session_evidence(context.tree, app, router)
+    if evidence is not None and evidence.read:
+        own_helper = evidence.read == OWN_HELPER_READ  # imported from its module, not copied from a file
+        source = f"import {{ getSession }} from '{specifier(context.tree, app, path, evidence.read_file)}';" if own_helper else ""
+        snippet = _own_session_snippet(evidence, router, source)
+    else:
+        snippet = render("nextjs/user-adapter.ts", {"router": router}).split("\n", 1)[1].strip()
+    identity.adapter_step(
+        context.builder,
+        path,
+        content,
+        "getSignedInUser",
+        lookup.reason or (evidence.reason if evidence else "no Auth.js, NextAuth, Clerk or getSession() in lib/session was found"),
+        language(snippet, app),
+        evidence.rejected if evidence else (),
+    )
+
+
+def _own_session_snippet(evidence: SessionEvidence, router: Literal["app", "pages"], source: str) -> str:
+    """getSignedInUser() reading the app's own session as the app reads it, with the id the sign-in must keep."""
+    read = " ".join(evidence.read.split()).replace("( ", "(").replace(", )", ")").replace(",)", ")")
+    keep = f"// {evidence.keep}\n" if evidence.keep else ""
+    head = f"{keep}{source}\n" if source else f"{keep}// The session read as in {evidence.read_file}: import what that file imports for it.\n"
+    body = f"  {read}\n  const id = {evidence.id_expression};\n  return id ? {{ id: String(id) }} : null;\n"
+    if router == "pages":
+        parameters = _READ_ARGUMENTS.search(read)
+        names = f"{parameters.group(1)}, {parameters.group(2)}" if parameters else ""
+        return f"{head}const getSignedInUser: SignedInUserLookup = async ({names}) => {{\n{body}}};"
+    return f"{head}async function getSignedInUser(): Promise<IntercomUser | null> {{\n{body}}}"
+
+
+_READ_ARGUMENTS = re.compile(r"getIronSession(?:<[^>]*>)?\((\w+), (\w+),")
 
 
 def _require_session_id(context: PlanContext, config: str) -> None:

@@ -104,4 +104,4 @@ def _pages_route(context: PlanContext, app: NextApp) -> None:
     signing_key = "key" if key == "bytes" else "await key"  # a Uint8Array, or the Web Crypto key's promise
     content = language(render("nextjs/api-route.ts", lookup.choices | {"key": key}, auth_module=lookup.module, nextauth_secret=lookup.secret, signing_key=signing_key), app)
     context.builder.create(path, content, f"GET {endpoint}: the signed-in user's Intercom JWT")
-    adapter_step(context, path, content, lookup)
+    adapter_step(context, app, path, content, lookup, "pages")

@@ -33,9 +33,9 @@ LOGIN_NAME = re.compile(r"^(log|sign)_?[iI]n$")
 # plain name, since a handler usually calls that function and would make two candidates.
 LOGOUT_HANDLER_NAME = re.compile(r"^(handle|on)_?(Log|Sign)_?[oO]ut$")
 LOGIN_HANDLER_NAME = re.compile(r"^(handle|on)_?(Log|Sign)_?[iI]n$")
-FUNCTION_KINDS = ("function_declaration", "method_definition", "variable_declarator", "pair")
+FUNCTION_KINDS = ("function_declaration", "generator_function_declaration", "method_definition", "variable_declarator", "pair")
 CLASS_FIELD_KIND = {"javascript": "field_definition", "typescript": "public_field_definition", "tsx": "public_field_definition"}
-FUNCTION_VALUE_KINDS = ("arrow_function", "function_expression", "function")
+FUNCTION_VALUE_KINDS = ("arrow_function", "function_expression", "function", "generator_function")
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,8 @@ def find_auth_functions(tree: ProjectTree, app: SpaApp, pattern: re.Pattern[str]
             kinds = (*FUNCTION_KINDS, CLASS_FIELD_KIND[language])
             for node in parse(text, language).find_all(any=[{"kind": kind} for kind in kinds]):
                 name, body = _named_body(node)
+                if name and _in_context_default(node):
+                    continue
                 if name and body is not None and pattern.match(name):
                     found.append(AuthFunction(path, name, body, offset))
                 elif name and body is not None and _hook_of(name, pattern):
@@ -67,12 +69,23 @@ def find_auth_functions(tree: ProjectTree, app: SpaApp, pattern: re.Pattern[str]
     return found
 
 
+def _in_context_default(node: SgNode) -> bool:
+    """A member of React's `createContext({ login: async () => ..., logout: () => {} })` default value:
+    used only where no provider is rendered, never the app's sign-in (its provider's functions are)."""
+    for ancestor in node.ancestors():
+        if ancestor.kind() == "call_expression" and (field_text(ancestor, "function") or "").split(".")[-1] == "createContext":
+            return True
+    return False
+
+
 # A React Query / tRPC mutation hook: `useSignIn`, `useLogout` ... (`use` + a login/logout name).
 MUTATION_HOOK_NAME = re.compile(r"^use((?:Log|Sign)_?(?:In|Out))$")
 
 
-# The last path segment of a sign-in (sign-out) URL: /auth/login, /api/sign-in, /users/signin ...
-LOGIN_URL = re.compile(r"/(?:log|sign)[-_]?in/?$", re.IGNORECASE)
+# The last path segment of a sign-in (sign-out) URL: /auth/login, /api/sign-in, /users/signin ...,
+# or of an endpoint that hands out the API's token for a password: DRF's /api-token-auth/, SimpleJWT's
+# /api/token/, djoser's /jwt/create/, OAuth2's /token, /authenticate (a refresh URL ends otherwise).
+LOGIN_URL = re.compile(r"/(?:(?:log|sign)[-_]?in|(?:api[-_])?token[-_]auth|tokens?|jwt/create|authenticate)/?$", re.IGNORECASE)
 LOGOUT_URL = re.compile(r"/(?:log|sign)[-_]?out/?$", re.IGNORECASE)
 URL_ARGUMENT_KINDS = ("string", "template_string")
 # A call that sends a request (not `navigate('/login')` or `router.push('/login')`, which only move).
@@ -113,7 +126,7 @@ def _enclosing_function(node: SgNode) -> SgNode | None:
     innermost function around `node`; None when that function is anonymous (a callback)."""
     for ancestor in node.ancestors():
         kind = ancestor.kind()
-        if kind in ("function_declaration", "method_definition"):
+        if kind in ("function_declaration", "generator_function_declaration", "method_definition"):
             return ancestor
         if kind in FUNCTION_VALUE_KINDS:
             holder = ancestor.parent()
@@ -169,7 +182,7 @@ def without_unused(tree: ProjectTree, app: SpaApp, candidates: list[AuthFunction
 
 def _named_body(node: SgNode) -> tuple[str | None, SgNode | None]:
     kind = node.kind()
-    if kind in ("function_declaration", "method_definition"):
+    if kind in ("function_declaration", "generator_function_declaration", "method_definition"):
         name, body = node.field("name"), node.field("body")
         return (name.text() if name else None), body
     value = node.field("value")

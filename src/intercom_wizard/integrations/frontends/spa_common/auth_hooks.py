@@ -28,6 +28,8 @@ from intercom_wizard.integrations.frontends.spa_common.auth_functions import (
 )
 from intercom_wizard.integrations.frontends.spa_common.core import SpaApp, import_path
 from intercom_wizard.integrations.frontends.spa_common.imports import import_insertion, in_file_style, language_of
+from intercom_wizard.integrations.frontends.spa_common.sagas import saga_workers
+from intercom_wizard.integrations.frontends.spa_common.server_actions import server_action_caller
 from intercom_wizard.integrations.frontends.spa_common.success import SuccessPoint, success_point
 from intercom_wizard.integrations.frontends.spa_common.token_write import TokenWrite, indentation_of, token_write
 from intercom_wizard.js_config import alias_specifier
@@ -57,11 +59,17 @@ def wire_auth_hooks(
     """
     if context.anonymous_only:
         return  # no sign-in to hook into
+    # Imported here: the back end's sign-out route finder loads only where a logout hook is placed.
+    from intercom_wizard.integrations.frontends.spa_common.server_sign_out import report_unreached_sign_out
+
     calls: dict[str, list[tuple[str, AuthFunction | TokenWrite, str]]] = {}
     actions = (("intercomLogout", LOGOUT_NAME, LOGOUT_HANDLER_NAME, LOGOUT_URL, "first"), ("intercomLogin", LOGIN_NAME, LOGIN_HANDLER_NAME, LOGIN_URL, "last"))
     for hook, pattern, handler, url, position in actions:
         call = hook_call(context.tree, likely_file, hook)
-        found_functions = [f for f in find_auth_functions(context.tree, app, pattern) if not is_server_module(context.tree, f.file)]
+        # A component that only dispatches the action a redux-saga worker takes: the worker signs in (out).
+        named = saga_workers(context.tree, app, find_auth_functions(context.tree, app, pattern))
+        found_functions = [f for f in named if not is_server_module(context.tree, f.file)]
+        server_only = [f for f in named if f not in found_functions]
         if not found_functions:
             # No function named like it: a component's handler for it (handleSignOut), else the
             # functions that send the sign-in (sign-out) request themselves.
@@ -77,9 +85,14 @@ def wire_auth_hooks(
             problem = _success_problem(context, candidates[0])
         if len(candidates) == 1 and problem is None:
             calls.setdefault(candidates[0].file, []).append((hook, candidates[0], position))
+            if hook == "intercomLogout":
+                place = candidates[0]
+                report_unreached_sign_out(context, app, place.file, f"{place.name}()", place.offset + place.body.range().start.index)
             continue
         stored = token_write(context, app, removal=hook == "intercomLogout")
         if stored is not None:
+            if hook == "intercomLogout":
+                report_unreached_sign_out(context, app, stored.file, stored.name, stored.statement_start)
             # No single function with a certain place, but the one statement that stores (removes) the
             # access token the Messenger sends: right after (before) it, the app is signed in (out).
             calls.setdefault(stored.file, []).append((hook, stored, "stored"))
@@ -95,9 +108,17 @@ def wire_auth_hooks(
         # A step names a file that exists: the function's, the likely one, else the hooks' own module
         # (the likely place is still mentioned).
         likely_exists = _is_existing_file(context.tree, likely_file)
-        if not candidates and not likely_exists:
+        caller = server_action_caller(context.tree, app, server_only) if not candidates else None
+        if caller is not None:
+            # The app's own login/logout runs on the server, called from a form's server action: the hook
+            # belongs in the browser, where that form is submitted.
+            found = (
+                f"{caller.function}() in {caller.module} runs on the server; {caller.file}:{caller.line} calls it from a server action "
+                f"of a form: render that form in a client component ('use client') and call the hook there {_AFTER_ACTION[action]}"
+            )
+        elif not candidates and not likely_exists:
             found += f"; the usual place is {likely_file}"
-        target = candidates[0].file if candidates else likely_file if likely_exists else core_path
+        target = candidates[0].file if candidates else caller.file if caller is not None else likely_file if likely_exists else core_path
         context.builder.manual(
             target,
             f"Call the Messenger hook from your {action} code {moment} ({found}); import it from {core_path}:",
@@ -105,6 +126,14 @@ def wire_auth_hooks(
         )
     for path, hooks in calls.items():
         _wire_file(context, path, hooks, core_path)
+
+
+# When the browser can tell: before a sign-out's action starts; after a sign-in's action has returned (one that
+# ends in redirect() never returns to its caller, so the client navigates instead, after the hook).
+_AFTER_ACTION = {
+    "logout": "as the form is submitted",
+    "login": "after the action has returned (an action that ends in redirect() never returns: navigate on the client after the hook instead)",
+}
 
 
 def _wire_library_places(
@@ -190,6 +219,14 @@ def _tap_insertions(context: PlanContext, function: AuthFunction, arguments: SgN
     closing = function.offset + arguments.range().end.index - 1
     operator = f"tap(() => void {hook}())"
     added = Insertion(closing, f", {operator}" if operands else operator)
+    children = [c for c in arguments.children() if c.kind() != "comment"]
+    if operands and len(children) >= 2 and children[-2].kind() == ",":
+        # A trailing comma (`map(...),\n    )`): ours goes on its own line after it, with one of its own;
+        # before `)` it would make `, ,`, a syntax error.
+        comma_end = function.offset + children[-2].range().end.index
+        last = function.offset + operands[-1].range().start.index
+        indent = indentation_at(source.text, line_start(source.text, last))
+        added = Insertion(comma_end, f"{source.newline}{indent}{operator},")
     if re.search(r"import\s*\{[^}]*\btap\b[^}]*\}\s*from\s*['\"]rxjs(/operators)?['\"]", source.text):
         return [added]
     root = parse(source.text, language_of(function.file))

@@ -113,10 +113,12 @@ def core_source(
     api_base = options.region.api_base
     storage_key = options.token_storage_key if options.auth is ClientAuth.BEARER else None
     bearer = bool(storage_key)
+    # A token kept only in memory, on axios' default headers: the core reads that header (auth=axios).
+    axios_headers = options.token_axios_headers if options.auth is ClientAuth.BEARER and not bearer else None
     return render(
         CORE_TEMPLATE,
         # Only the chosen variants are written: no dead branches for the bundler to keep.
-        {"auth": "bearer" if bearer else "cookie", "load": options.load.value, "sdk": sdk_import, "base": _base_choice(app_api, anonymous_only),
+        {"auth": "bearer" if bearer else "axios" if axios_headers else "cookie", "load": options.load.value, "sdk": sdk_import, "base": _base_choice(app_api, anonymous_only),
          "encoding": "base64" if bearer and options.token_storage_encoding is TokenEncoding.BASE64 else "raw"},
         workspace_id=options.workspace_id,
         token_url="null" if anonymous_only else f"'{token_url(options)}'",
@@ -126,6 +128,7 @@ def core_source(
         access_token_storage=options.token_storage if bearer else "",
         access_token_field=f"'{options.token_storage_field}'" if bearer and options.token_storage_field else "null",
         auth_scheme=options.auth_scheme if bearer else "",
+        axios_headers=axios_headers or "",
         app_api_base=app_api.expression if app_api else "",
         environment_module=import_path(module_file, app_api.environment_module) if app_api and app_api.environment_module else "",
     )

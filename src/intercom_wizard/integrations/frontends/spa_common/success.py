@@ -3,12 +3,16 @@
 success callback (Angular's `this.http.post(...).subscribe((data) => ...)`), or why there is none.
 """
 
+import re
 from dataclasses import dataclass
 
 from ast_grep_py import SgNode
 
 from intercom_wizard.astgrep import field_text
 from intercom_wizard.integrations.frontends.spa_common.auth_functions import FUNCTION_VALUE_KINDS
+
+# A condition that the sign-in request succeeded: `response.ok`, `res.status === 200`.
+RESPONSE_OK = re.compile(r"^\(?\s*[\w.$]+\.ok\s*\)?$|\.status\s*===?\s*20\d")
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,8 @@ def catch_ends(statement: SgNode) -> bool:
 
 
 def call_chain_tail(expression: SgNode) -> tuple[str, SgNode] | None:
-    """For `a.b(...).then(cb)` / `x.pipe(...)` / `x.subscribe(cb)`: the outermost call's method and arguments."""
+    """For `a.b(...).then(cb)` / `x.pipe(...)` / `x.subscribe(cb)` (followed by `.catch(...)`/`.finally(...)` or
+    not): the method and arguments of the call whose callback is the success path."""
     if expression.kind() == "await_expression":
         return None
     if expression.kind() != "call_expression":
@@ -64,6 +69,10 @@ def call_chain_tail(expression: SgNode) -> tuple[str, SgNode] | None:
     method = function.field("property")
     if method is not None and method.text() in ("then", "pipe", "subscribe"):
         return method.text(), arguments
+    inner = function.field("object")
+    if method is not None and method.text() in ("catch", "finally") and inner is not None:
+        # `api.post(...).then(cb).catch(report)`: the success path is still the `.then` callback's.
+        return call_chain_tail(inner)
     return None
 
 
@@ -77,6 +86,17 @@ def success_point(block: SgNode) -> SuccessPoint | str:
         body = last.field("body")
         # Inside try, after the awaited request: a catch that swallows the error must not sign in.
         return success_point(body) if body is not None else "has an empty try block"
+    consequence = last.field("consequence") if last.kind() == "if_statement" and last.field("alternative") is None else None
+    condition = last.field("condition") if consequence is not None else None
+    sends = consequence is not None and (consequence.find(kind="await_expression") is not None or consequence.find(kind="try_statement") is not None)
+    succeeded = condition is not None and RESPONSE_OK.search(condition.text()) is not None
+    if consequence is not None and consequence.kind() == "statement_block" and (sends or succeeded) and not always_returns(consequence):
+        # `if (this.$refs.form.validate()) { try { await api.post(...) } catch ... }`: the sign-in happens
+        # only inside the guard; after it, the code also runs when the form was refused. So does
+        # `if (response.ok) { ... }`: only its branch has signed in. An `if` on some other field of the
+        # answer stays a statement the hook follows, and a guard clause (`if (!response.ok) { throw ... }`)
+        # is the opposite: the success path is what follows it.
+        return success_point(consequence)
     expression = None
     if last.kind() == "return_statement":
         expression = next((c for c in last.children() if c.kind() not in ("return", ";")), None)

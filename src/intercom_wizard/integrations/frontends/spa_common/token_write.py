@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from intercom_wizard.edits import indentation_at, parse
 from intercom_wizard.integrations.base import PlanContext
+from intercom_wizard.integrations.frontends.client_auth import string_value
 from intercom_wizard.integrations.frontends.spa_common.auth_functions import source_suffixes
 from intercom_wizard.integrations.frontends.spa_common.core import SpaApp
 from intercom_wizard.integrations.frontends.spa_common.imports import scripts
@@ -48,9 +49,10 @@ def token_write(context: PlanContext, app: SpaApp, *, removal: bool = False) -> 
         if key not in text or method not in text:
             continue
         for script, offset, language in scripts(text, path):
-            for call in parse(script, language).find_all(pattern=f"{options.token_storage}.{method}($KEY{'' if removal else ', $$$'})"):
-                stored = call.get_match("KEY")
-                if stored is None or stored.kind() != "string" or stored.text()[1:-1] != key:
+            root = parse(script, language)
+            for call in root.find_all(pattern=f"{options.token_storage}.{method}($KEY{'' if removal else ', $$$'})"):
+                # A literal, or a constant/class field holding it (`removeItem(this.tokenKey)`).
+                if string_value(root, call.get_match("KEY")) != key:
                     continue
                 statement = call.parent()
                 in_function = any(a.kind() in ("statement_block",) for a in call.ancestors())

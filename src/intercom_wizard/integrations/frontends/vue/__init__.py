@@ -129,8 +129,10 @@ def plan(context: PlanContext, detection: Detection[VueDetails]) -> None:
         install_plugin(context, mount, plugin_path, use_call)
         if router is None and has_router:
             context.builder.note(
-                f"vue-router is a dependency, but no router is installed on the app in {mount.file}; the Messenger "
-                "is started without page-change updates. Once the app uses a router, install the plugin with "
+                f"vue-router is a dependency, but no router is installed on the app in {mount.file}: the plugin reports "
+                "the navigations of a router installed on the app before it elsewhere (`app.config.globalProperties"
+                ".$router`, e.g. by a plugins function), else the Messenger is started without page-change updates. "
+                "Once the app uses a router, install the plugin with "
                 f"`app.use({PLUGIN}, {{ router }})` instead (the plugin in {plugin_path} accepts it).",
                 "warning",
             )
