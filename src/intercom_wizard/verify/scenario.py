@@ -17,6 +17,8 @@ from intercom_wizard.verify.browser import visit_context
 from intercom_wizard.verify.login_form import login_form, other_kind_only
 from intercom_wizard.verify.observe import Observations, PageState, Probe
 from intercom_wizard.verify.settings import SignIn, VerifyOptions, is_token_path
+from intercom_wizard.verify.settings import first_line as _first_line
+from intercom_wizard.verify.settings import url_path as _path
 from intercom_wizard.verify.source_maps import collect_source_maps
 from intercom_wizard.verify.violations import widget_blocked
 
@@ -50,16 +52,6 @@ STANDIN_IDLE = "() => document.readyState === 'complete' && !!window.__intercomS
 
 
 _INTERRUPTED_BY = re.compile(r'is interrupted by another navigation to "([^"]+)"')
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
-
-
-def _path(url: str) -> str:
-    parts = urlsplit(url)
-    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
 
 
 class Visit:
@@ -243,9 +235,9 @@ class Visit:
             fields = "a name field (and no password field)" if sign_in.name_only else "a username and a password field"
             self.obs.fail_step(step, f"no login form with {fields} at {_path(login_url)}: {_first_line(error)}")
             return
+        self.sign_in_failed = False
         if then is not None:
             self.obs.phase = then
-        self.sign_in_failed = False
         try:
             with page.expect_navigation(wait_until="load", timeout=15_000):
                 form.send(ACTION_TIMEOUT_MS)
