@@ -48,10 +48,22 @@ def words_of(name: str) -> list[str]:
     return [word.lower() for word in spaced.split()]
 
 
-def conventional_path(tree: ProjectTree, path: str) -> str:
-    """`path` (a file the plan creates) with its name written in the project's convention."""
+def named_as(path: str, stem: str, suffixes: tuple[str, ...]) -> bool:
+    """`path` is a `stem` file in any convention (`lib/intercomMessenger.ts` for `intercom-messenger`), one
+    of `suffixes`: how the scans for the app's own evidence pass over the modules an install created."""
+    name = PurePosixPath(path).name
+    return name.endswith(suffixes) and words_of(name.split(".")[0]) == words_of(stem)
+
+
+def conventional_path(tree: ProjectTree, path: str, *, component: bool = True) -> str:
+    """`path` (a file the plan creates) with its name written in the project's convention. A module that
+    is not a component (`component=False`: the core, a hook) follows the lint rule, and its folder's
+    names except PascalCase: there those are components' names (`App.js`), not the folder's style."""
     parts = PurePosixPath(path)
-    case = lint_case(tree, path) or folder_case(tree, parts.parent.as_posix(), parts.suffix)
+    case = lint_case(tree, path)
+    if case is None:
+        case = folder_case(tree, parts.parent.as_posix(), parts.suffix)
+        case = None if case == "PASCAL_CASE" and not component else case
     if case is None:
         return path
     stem = CASES[case](words_of(parts.stem))

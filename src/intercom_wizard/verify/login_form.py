@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 PASSWORD_FORM = "form:has(input[type=password])"
 USERNAME_FIELDS = "input:not([type]), input[type=text], input[type=email], input[type=tel]"
 SUBMIT_BUTTONS = "button[type=submit], input[type=submit], button:not([type])"
+# How long a page that shows a login form of the other kind gets to render the one asked for.
+LATE_FORM_GRACE_MS = 3_000
 
 
 @dataclass(frozen=True)
@@ -59,13 +61,37 @@ class LoginForm:
             (self.password or self.username).press("Enter", timeout=timeout_ms)
 
 
+def _forms(page: Page, name_only: bool) -> Locator:
+    """The page's forms of one kind: with a name field and no password field, or with a password field."""
+    if name_only:
+        return page.locator("form").filter(has=page.locator(USERNAME_FIELDS)).filter(has_not=page.locator("input[type=password]"))
+    return page.locator(PASSWORD_FORM)
+
+
+def other_kind_only(page: Page, sign_in: SignIn) -> str | None:
+    """Why no form of `sign_in`'s kind will come: the page shows only login forms of the other kind (a
+    password form for a name-only account, or the reverse), and none of its kind appears within
+    LATE_FORM_GRACE_MS (a single-page app rendering its form late). Filling would only wait out the
+    whole action timeout. None when the form may come, and when the caller named the fields."""
+    if sign_in.username_selector or sign_in.password_selector:
+        return None
+    wanted, other = _forms(page, sign_in.name_only), _forms(page, not sign_in.name_only)
+    if wanted.count() or not other.count():
+        return None
+    try:
+        wanted.first.wait_for(state="attached", timeout=LATE_FORM_GRACE_MS)
+        return None
+    except Exception:
+        pass
+    return "the page's login form has a password field" if sign_in.name_only else "the page's login form has no password field"
+
+
 def login_form(page: Page, sign_in: SignIn) -> LoginForm:
     """The locators of the form `sign_in` fills (the sheet's selectors win over the guesses)."""
+    form = _forms(page, sign_in.name_only).first
     if sign_in.name_only:
-        form = page.locator("form").filter(has=page.locator(USERNAME_FIELDS)).filter(has_not=page.locator("input[type=password]")).first
         password = None
     else:
-        form = page.locator(PASSWORD_FORM).first
         password = page.locator(sign_in.password_selector).first if sign_in.password_selector else form.locator("input[type=password]").first
     text_fields = form.locator(USERNAME_FIELDS).filter(visible=True)
     username = page.locator(sign_in.username_selector).first if sign_in.username_selector else text_fields.first

@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from intercom_wizard.verify.browser import visit_context
-from intercom_wizard.verify.login_form import login_form
+from intercom_wizard.verify.login_form import login_form, other_kind_only
 from intercom_wizard.verify.observe import Observations, PageState, Probe
 from intercom_wizard.verify.settings import SignIn, VerifyOptions, is_token_path
+from intercom_wizard.verify.settings import first_line as _first_line
+from intercom_wizard.verify.settings import url_path as _path
 from intercom_wizard.verify.source_maps import collect_source_maps
 from intercom_wizard.verify.violations import widget_blocked
 
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 
 WIDGET_MARKER = "widget.intercom.io/widget/"
 QUIET_SECONDS = 0.3
+NO_MESSENGER_SECONDS = 4.0  # past the SPA core's --load idle bound (3 s after the page loaded)
 NAVIGATION_TIMEOUT_MS = 30_000
 ACTION_TIMEOUT_MS = 10_000
 # What verify types into a page's prompt() (a name, say): any answer lets such a page go on.
@@ -51,16 +54,6 @@ STANDIN_IDLE = "() => document.readyState === 'complete' && !!window.__intercomS
 _INTERRUPTED_BY = re.compile(r'is interrupted by another navigation to "([^"]+)"')
 
 
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
-
-
-def _path(url: str) -> str:
-    parts = urlsplit(url)
-    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
-
-
 class Visit:
     """Drives one page of one browser context through the steps, feeding Observations."""
 
@@ -81,6 +74,7 @@ class Visit:
         # endpoint answers 401 to the browser's cookies alone, so the probe sends what the page sent.
         self.page_authorization: dict[str, str] = {}
         self.page.on("dialog", self._answer_dialog)
+        self.sign_in_failed = False  # the last sign-in found no form to fill: no one to sign out
 
     def _token_request(self, request: Request) -> None:
         self.obs.token_requests.append(self.obs.phase)
@@ -113,11 +107,10 @@ class Visit:
             return self._evaluate("() => document.readyState === 'complete'") is True
         return self._evaluate(STANDIN_IDLE) is True
 
-    def settle(self, wanted: Callable[[str | None], bool], timeout: float) -> bool:
+    def settle(self, wanted: Callable[[str | None], bool], timeout: float, *, outside_the_app: bool = False) -> bool:
         """Wait until `wanted(current load id)` holds, the Messenger is idle and nothing new happened for a moment."""
-        deadline = time.monotonic() + timeout
-        seen = -1
-        quiet_since = time.monotonic()
+        started = quiet_since = time.monotonic()
+        deadline, seen = started + timeout, -1
         while time.monotonic() < deadline:
             count = len(self.obs.calls) + len(self.obs.pings)
             if count != seen:
@@ -130,8 +123,15 @@ class Visit:
                     except Exception:  # a page that keeps polling never goes idle; what we have is enough
                         pass
                 return True
+            if outside_the_app and self._without_messenger(started):
+                return False  # no Messenger is coming on this page: the caller goes on
             self.page.wait_for_timeout(50)
         return False
+
+    def _without_messenger(self, since: float) -> bool:  # (an --load interaction core waits for a click: no wait helps)
+        """A page other than the one under test, NO_MESSENGER_SECONDS on, with no window.Intercom and no token asked."""
+        waited = time.monotonic() - since >= NO_MESSENGER_SECONDS and self.obs.phase not in self.obs.token_requests
+        return waited and _path(self.page.url) != _path(self.options.url) and self._evaluate("() => typeof window.Intercom") == "undefined"
 
     def _booted_here(self, load_id: str | None) -> bool:
         phase = self.obs.phase
@@ -139,7 +139,7 @@ class Visit:
 
     def _wait_for_boot(self, timeout: float | None = None, *, report: bool = True) -> None:
         timeout = self.options.boot_timeout if timeout is None else timeout
-        if not self.settle(self._booted_here, timeout) and report:
+        if not self.settle(self._booted_here, timeout, outside_the_app=not report) and report:
             self.obs.note(self.obs.phase, f"no Messenger boot on {_path(self.page.url)} within {timeout:g} s")
 
     # -- steps ---------------------------------------------------------------------------------
@@ -220,6 +220,7 @@ class Visit:
         assert sign_in.login_url is not None and sign_in.username is not None and sign_in.password is not None
         page = self.page
         login_url = self.options.resolve(sign_in.login_url)
+        self.sign_in_failed = True  # until the form is filled
         try:
             page.goto(login_url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
         except Exception as error:
@@ -227,11 +228,14 @@ class Visit:
             return
         form = login_form(page, sign_in)
         try:
+            if wrong_form := other_kind_only(page, sign_in):
+                raise LookupError(wrong_form)
             form.fill(sign_in, ACTION_TIMEOUT_MS)
         except Exception as error:
             fields = "a name field (and no password field)" if sign_in.name_only else "a username and a password field"
             self.obs.fail_step(step, f"no login form with {fields} at {_path(login_url)}: {_first_line(error)}")
             return
+        self.sign_in_failed = False
         if then is not None:
             self.obs.phase = then
         try:
@@ -274,6 +278,9 @@ class Visit:
 
     def log_out(self) -> None:
         logout = self.options.logout
+        if self.sign_in_failed and not (self.options.sign_in.storage_state or self.options.sign_in.cookies):
+            self.obs.fail_step(self.obs.phase, "not attempted: the sign-in before it failed")  # no control to wait for
+            return
         if logout.url is not None:
             url = self.options.resolve(logout.url)
             phase = self.obs.phase
@@ -298,7 +305,7 @@ class Visit:
                 self.obs.fail_step(self.obs.phase, f"could not click {selector!r}: {_first_line(error)}")
                 return
             self.obs.note(self.obs.phase, f"clicked {selector!r}")
-        booted = self.settle(self._booted_here, self.options.boot_timeout)
+        booted = self.settle(self._booted_here, self.options.boot_timeout, outside_the_app=True)
         if not booted and self._lands_outside_the_app():
             # Signing out landed on a page that has no Messenger at all (wagtail's admin login after
             # /admin/logout/): the signed-out state is seen on the page under test, as a person going back would.
@@ -360,27 +367,12 @@ def run_scenario(browser: Browser, options: VerifyOptions) -> Observations:
             visit.probe()
         collect_source_maps(visit.context, obs)
     if len(options.users) > 1:
-        _switch_users(browser, obs)
+        from intercom_wizard.verify.user_switch import switch_users
+
+        with visit_context(browser, obs) as context:
+            switch_users(Visit(context, obs))
     _page_visits(browser, options, obs)
     return obs
-
-
-def _switch_users(browser: Browser, obs: Observations) -> None:
-    """In one browser: sign in as A, sign out, in as B, sign out, in as A again (phases identity:1..3),
-    so the identity check can compare the user_id each boot carried, and see the shutdowns between."""
-    first, second = obs.options.users[0], obs.options.users[1]
-    with visit_context(browser, obs) as context:
-        visit = Visit(context, obs)
-        for number, user in enumerate((first, second, first), start=1):
-            if number > 1:
-                obs.phase = f"identity:logout-{number - 1}"
-                visit.log_out()
-            obs.phase = f"identity:{number}"
-            visit.sign_in_with_form(user, step=obs.phase)
-            if obs.options.no_reload:
-                visit.stay()
-            else:
-                visit.open(obs.options.url)
 
 
 def _page_visits(browser: Browser, options: VerifyOptions, obs: Observations) -> None:

@@ -187,3 +187,15 @@ def is_token_path(path: str, endpoint: str) -> bool:
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def first_line(error: BaseException) -> str:
+    """An error's first line (Playwright's messages go on with a call log), or its type's name."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def url_path(url: str) -> str:
+    """A URL's path, query and fragment: how the report names a page of the app."""
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")

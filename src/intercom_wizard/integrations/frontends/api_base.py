@@ -20,6 +20,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from intercom_wizard.file_names import named_as
 from intercom_wizard.js_config import alias_target
 from intercom_wizard.tree import ProjectTree
 
@@ -140,7 +141,7 @@ def find_api_base(tree: ProjectTree, root: str) -> ApiBaseSearch:
     candidates: dict[str, ApiBase] = {}
     authenticated: set[str] = set()
     for path in tree.glob(*CODE_SUFFIXES, under=root):
-        if "/environments/" in path or path.endswith(("intercom-messenger.ts", "intercom-messenger.js")):
+        if "/environments/" in path or named_as(path, "intercom-messenger", (".ts", ".js")):
             continue
         if tree.size(path) > MAX_BYTES:
             continue

@@ -12,6 +12,7 @@ from ast_grep_py import SgNode
 
 from intercom_wizard.astgrep import field_text
 from intercom_wizard.edits import parse
+from intercom_wizard.file_names import named_as
 from intercom_wizard.integrations import component_suffixes
 from intercom_wizard.tree import ProjectTree
 
@@ -258,7 +259,7 @@ def sends_cookies(tree: ProjectTree) -> str | None:
     """The first front-end file whose API calls carry cookies (`credentials: 'include'`,
     `withCredentials: true`): the evidence that cookie auth is what the app uses."""
     for path in tree.glob(*SCRIPT_SUFFIXES, *component_suffixes()):
-        if tree.size(path) > MAX_BYTES or path.endswith(("intercom-messenger.js", "intercom-messenger.ts")):
+        if tree.size(path) > MAX_BYTES or named_as(path, "intercom-messenger", (".js", ".ts")):
             continue
         if COOKIE_CREDENTIALS.search(tree.text(path)):
             return path

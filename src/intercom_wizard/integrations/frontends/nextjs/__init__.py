@@ -51,6 +51,7 @@ app's modules); generated code is in templates/nextjs/.
 
 from intercom_wizard.envfile import plan_secret
 from intercom_wizard.errors import NothingDetected
+from intercom_wizard.file_names import conventional_path
 from intercom_wizard.integrations.backends.npm_common import add_dependency
 from intercom_wizard.integrations.base import Detection, PlanContext
 from intercom_wizard.integrations.frontends.nextjs.app_router import COMPONENT, plan_app_router
@@ -85,7 +86,7 @@ def plan(context: PlanContext, detection: Detection[NextjsDetails]) -> None:
             hint="Run the wizard on the Next.js app's own folder, or pass --frontend html to add the plain script to its pages instead.",
         )
     lib = join(app.base, "lib")
-    core_path = join(lib, "intercom-messenger" + app.spa.extension)
+    core_path = conventional_path(tree, join(lib, "intercom-messenger" + app.spa.extension), component=False)  # the project's file-name convention
     # Users who sign in on the project's separate back end get their tokens from its endpoint.
     backend_api = backend_token_api(context, app)
     core_module(context, app.spa, core_path, app_api=backend_api)

@@ -8,6 +8,7 @@ Crypto key (which also runs on the Edge runtime).
 """
 
 from intercom_wizard.edits import parse
+from intercom_wizard.file_names import conventional_path
 from intercom_wizard.integrations.base import PlanContext
 from intercom_wizard.integrations.frontends.nextjs.auth import adapter_step, pages_user_lookup
 from intercom_wizard.integrations.frontends.nextjs.detect import NextApp
@@ -45,7 +46,7 @@ def has_pages(tree: ProjectTree, app: NextApp) -> bool:
 
 def plan_pages_router(context: PlanContext, app: NextApp, core_path: str, *, token_route: bool = True) -> None:
     builder, tree = context.builder, context.tree
-    hook_path = join(app.base, "lib/use-intercom-messenger" + app.spa.extension)
+    hook_path = conventional_path(tree, join(app.base, "lib/use-intercom-messenger" + app.spa.extension), component=False)
     source = render("nextjs/use-intercom-messenger.ts", core_import=specifier(tree, app, hook_path, core_path))
     builder.create(hook_path, language(source, app), "starts the Messenger in the browser and reports routeChangeComplete")
     app_file = existing(tree, join(app.base, "pages/_app"))

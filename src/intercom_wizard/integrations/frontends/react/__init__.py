@@ -54,8 +54,8 @@ def plan(context: PlanContext, detection: Detection[ReactDetails]) -> None:
     details = details_of(tree, detection)
     app = spa_app(tree, detection, source_dir=details.source_dir)
     folder = join(app.source_dir, "intercom")
-    core_path = join(folder, "messenger" + app.extension)
     # Named as the project names its files (check-file's lint rule, else its own files): kebab-case in bulletproof-react.
+    core_path = conventional_path(tree, join(folder, "messenger" + app.extension), component=False)
     component_path = conventional_path(tree, join(folder, COMPONENT + (".tsx" if app.typescript else ".jsx")))
     router = details.router_package
 
