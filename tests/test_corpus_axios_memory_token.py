@@ -214,3 +214,19 @@ def test_the_core_sends_the_header_on_axios_defaults(tmp_path: Path, scenario: d
     run = subprocess.run(["node", str(HARNESS), "spa", str(tmp_path / "messenger.mjs"), str(tmp_path / "scenario.json")], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["log"] == expected
+
+
+def test_two_lockfiles_the_manager_that_installed_node_modules_decides(tmp_path: Path) -> None:
+    """react-fastapi-jwt-memory's frontend/ ships package-lock.json and pnpm-lock.yaml (its README: `npm
+    install`): the install job used pnpm, which is not installed here, and the SDK was never installed."""
+    from intercom_wizard.integrations.backends.npm_common import package_manager
+    from intercom_wizard.tree import ProjectTree
+
+    write_files(tmp_path, {"web/package.json": '{"name": "web"}\n', "web/package-lock.json": "{}\n", "web/pnpm-lock.yaml": "lockfileVersion: '6.0'\n"})
+    assert package_manager(ProjectTree(tmp_path), "web") == "pnpm"  # nothing installed: the lockfiles' order
+    (tmp_path / "web/node_modules").mkdir()
+    (tmp_path / "web/node_modules/.package-lock.json").write_text("{}\n")
+    assert package_manager(ProjectTree(tmp_path), "web") == "npm"
+    (tmp_path / "web/node_modules/.package-lock.json").unlink()
+    (tmp_path / "web/node_modules/.pnpm").mkdir()
+    assert package_manager(ProjectTree(tmp_path), "web") == "pnpm"

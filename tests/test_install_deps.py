@@ -150,6 +150,8 @@ def test_the_nearest_environment_of_the_app_decides(tmp_path, monkeypatch):
     (tmp_path / "uv.lock").unlink()
     (tmp_path / "poetry.lock").write_text("")
     assert packages.plan_installs(tmp_path, toml)[0].shown == "poetry lock --no-update && poetry install"
+    # Poetry never installs a requirements file: PyJWT added to one goes in with the venv's pip.
+    assert packages.plan_installs(tmp_path, pyjwt)[0].shown == "venv/bin/python -m pip install 'PyJWT>=2.8'"
 
 
 # -- Ruby -----------------------------------------------------------------------------------------

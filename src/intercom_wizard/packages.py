@@ -160,12 +160,17 @@ class PythonEnvironment:
         return str(PurePosixPath(self.place) / self.venv / "bin" / "python") if self.place else f"{self.venv}/bin/python"
 
 
-def python_environment(root: Path, folder: str) -> PythonEnvironment | None:
+def python_environment(root: Path, folder: str, *, requirements: bool = False) -> PythonEnvironment | None:
     """The environment the app's own tooling manages: the nearest lock file of uv, Poetry or Pipenv, or
-    virtual environment folder, from `folder` up to the project root."""
+    virtual environment folder, from `folder` up to the project root. For a requirements file
+    (`requirements=True`) Poetry's lock does not count: `poetry install` installs pyproject.toml's
+    dependencies, never the requirements file's (react-fastapi-jwt-memory has both, and a venv its
+    requirements.txt is installed into)."""
+    every_lock = (("uv.lock", "uv"), ("poetry.lock", "poetry"), ("Pipfile.lock", "pipenv"))
+    locks = [lock for lock in every_lock if not (requirements and lock[1] == "poetry")]
     for place in _folders_up(folder):
         here = root / place
-        for lock, tool in (("uv.lock", "uv"), ("poetry.lock", "poetry"), ("Pipfile.lock", "pipenv")):
+        for lock, tool in locks:
             if (here / lock).is_file():
                 return PythonEnvironment(tool, place)
         for name in VENV_FOLDERS:
@@ -177,7 +182,7 @@ def python_environment(root: Path, folder: str) -> PythonEnvironment | None:
 def _python_job(root: Path, packages: tuple[str, ...], manifest: str, folder: str) -> InstallJob:
     quoted = [shlex.quote(p.replace(" ", "")) for p in packages]
     is_requirements = PurePosixPath(manifest).name.startswith("requirements")
-    environment = python_environment(root, folder)
+    environment = python_environment(root, folder, requirements=is_requirements)
     if environment is not None and environment.tool == "venv":
         python = root / environment.place / environment.venv / "bin" / "python"
         command = (str(python), "-m", "pip", "install", "--disable-pip-version-check", "--no-input", *packages)

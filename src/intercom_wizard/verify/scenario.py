@@ -355,27 +355,12 @@ def run_scenario(browser: Browser, options: VerifyOptions) -> Observations:
             visit.probe()
         collect_source_maps(visit.context, obs)
     if len(options.users) > 1:
-        _switch_users(browser, obs)
+        from intercom_wizard.verify.user_switch import switch_users
+
+        with visit_context(browser, obs) as context:
+            switch_users(Visit(context, obs))
     _page_visits(browser, options, obs)
     return obs
-
-
-def _switch_users(browser: Browser, obs: Observations) -> None:
-    """In one browser: sign in as A, sign out, in as B, sign out, in as A again (phases identity:1..3),
-    so the identity check can compare the user_id each boot carried, and see the shutdowns between."""
-    first, second = obs.options.users[0], obs.options.users[1]
-    with visit_context(browser, obs) as context:
-        visit = Visit(context, obs)
-        for number, user in enumerate((first, second, first), start=1):
-            if number > 1:
-                obs.phase = f"identity:logout-{number - 1}"
-                visit.log_out()
-            obs.phase = f"identity:{number}"
-            visit.sign_in_with_form(user, step=obs.phase)
-            if obs.options.no_reload:
-                visit.stay()
-            else:
-                visit.open(obs.options.url)
 
 
 def _page_visits(browser: Browser, options: VerifyOptions, obs: Observations) -> None:

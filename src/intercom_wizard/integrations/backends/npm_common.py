@@ -27,7 +27,7 @@ def package_manager(tree: ProjectTree, root: str) -> str:
     folder: str | None = root
     while folder is not None:
         manifest = read_package_json(tree, join(folder, "package.json")) if tree.exists(join(folder, "package.json")) else {}
-        found = _declared_manager(manifest) or next((manager for lockfile, manager in LOCKFILES if tree.exists(join(folder, lockfile))), None)
+        found = _declared_manager(manifest) or _lockfile_manager(tree, folder)
         if found is None and tree.exists(join(folder, "pnpm-workspace.yaml")):
             found = "pnpm"
         if found is not None and not (not_npm and found == "npm"):
@@ -37,6 +37,22 @@ def package_manager(tree: ProjectTree, root: str) -> str:
     if not_npm and enclosing in (None, "npm"):
         return "pnpm"  # the protocol's own manager (yarn and bun, which also read it, name themselves by lockfile)
     return enclosing or "npm"
+
+
+# What each manager leaves in the node_modules it installed (npm's hidden lockfile, pnpm's store links, yarn 1).
+INSTALLED_BY = (("pnpm", ".pnpm"), ("npm", ".package-lock.json"), ("yarn", ".yarn-integrity"))
+
+
+def _lockfile_manager(tree: ProjectTree, folder: str) -> str | None:
+    """The manager of the folder's lockfile; with several (react-fastapi-jwt-memory ships package-lock.json and
+    pnpm-lock.yaml, its README says `npm install`), the one whose mark is in the folder's installed node_modules."""
+    managers = [manager for lockfile, manager in LOCKFILES if tree.exists(join(folder, lockfile))]
+    if len(set(managers)) > 1:
+        installed = tree.root / folder / "node_modules"
+        marked = [manager for manager, mark in INSTALLED_BY if manager in managers and (installed / mark).exists()]
+        if len(marked) == 1:
+            return marked[0]
+    return managers[0] if managers else None
 
 
 def _uses_workspace_protocol(tree: ProjectTree, root: str) -> bool:
