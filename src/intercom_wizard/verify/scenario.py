@@ -286,12 +286,20 @@ class Visit:
                 self._wait_for_boot(report=False)
                 self.obs.phase = phase
             self.obs.note(self.obs.phase, f"opened {_path(url)}; landed on {_path(self.page.url)}")
-        for selector in logout.selectors:  # in order: a menu, then its item
+        phase = self.obs.phase
+        for index, selector in enumerate(logout.selectors):  # in order: a menu, then its item
+            last, before = index == len(logout.selectors) - 1, _path(self.page.url)
+            if not last:  # a click before the last may open a confirmation page, still signed in (as above)
+                self.obs.phase = f"{phase}:sign-out-page"
             try:
                 self.page.locator(selector).first.click(timeout=ACTION_TIMEOUT_MS)
             except Exception as error:
+                self.obs.phase = phase
                 self.obs.fail_step(self.obs.phase, f"could not click {selector!r}: {_first_line(error)}")
                 return
+            if not last and _path(self.page.url) != before:
+                self._wait_for_boot(report=False)
+            self.obs.phase = phase
             self.obs.note(self.obs.phase, f"clicked {selector!r}")
         booted = self.settle(self._booted_here, self.options.boot_timeout, outside_the_app=True)
         if not booted and self._lands_outside_the_app():
