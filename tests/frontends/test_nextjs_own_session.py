@@ -126,3 +126,41 @@ def test_a_user_object_with_an_id_is_no_evidence_of_a_missing_one(tmp_path: Path
                 ',\n    "jose": "5.2.3"')
     said = " ".join(_adapter_step(cli, root)["instruction"].split())
     assert "getSession() in lib.ts" not in said and "no Auth.js, NextAuth, Clerk or getSession() in lib/session was found" in said
+
+
+PAGES_LOGIN = """import type { NextApiRequest, NextApiResponse } from 'next';
+import { getIronSession } from 'iron-session';
+import { SessionData, sessionOptions } from '../../lib/session';
+
+export default async function handler(request: NextApiRequest, response: NextApiResponse) {
+  const session = await getIronSession<SessionData>(
+    request,
+    response,
+    sessionOptions,
+  );
+  session.signedIn = true;
+  session.nickname = request.body.nickname;
+  await session.save();
+  response.json(session);
+}
+"""
+
+
+def test_pages_router_iron_session_step_is_a_lookup_of_the_request_and_response(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """The Pages Router's adapter is a SignedInUserLookup: the step's snippet takes the names the app's own
+    getIronSession(request, response, ...) call uses, and reads the session as that call does."""
+    root = _app(tmp_path, {"lib/session.ts": IRON_LIB, "pages/api/login.ts": PAGES_LOGIN, "pages/index.tsx": "export default function Home() {\n  return null;\n}\n"},
+                ',\n    "iron-session": "8.0.1"')
+    for name in ("app/layout.tsx", "app/page.tsx"):
+        (root / name).unlink()
+    (root / "app").rmdir()
+    planned = cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", "--auth", "cookie", "--dry-run", "--json")
+    assert planned.exit_code == 4, planned.stdout + planned.stderr
+    step = next(s for s in json.loads(planned.stdout)["manual_steps"] if s["file"] == "pages/api/intercom-jwt.ts")
+    assert "not used: pages/api/login.ts:11: session key 'signedIn' is a flag" in " ".join(step["instruction"].split())
+    assert step["snippet"].endswith(
+        "const getSignedInUser: SignedInUserLookup = async (request, response) => {\n"
+        "  const session = await getIronSession<SessionData>(request, response, sessionOptions);\n"
+        "  const id = session.userId;\n  return id ? { id: String(id) } : null;\n};"
+    )
+    install_and_check_uninstall(cli, root, "--auth", "cookie", exit_code=4)

@@ -91,3 +91,5 @@ def test_one_value_fills_every_required_field_and_the_app_decides() -> None:
         exit_code, checks, output = _verify(url, "ann:", "ben:")
     assert exit_code == 1, output
     assert checks["identity"]["status"] != "pass", output
+    # The app's 403 answer is the sign-in refused, said as such; no sign-out is waited for after it.
+    assert "the login form was answered 403" in output and "not attempted: the sign-in before it failed" in output, output

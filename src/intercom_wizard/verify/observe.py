@@ -135,6 +135,24 @@ class Probe:
         return f"GET {urlsplit(self.url).path} -> {self.status}{extra}"
 
 
+# What `Visit.inspect` reads off a page into a PageState.
+INSPECT_PAGE = """() => {
+  const standIn = window.__intercomStandIn;
+  const launcher = document.querySelector(
+    '.intercom-lightweight-app-launcher, .intercom-launcher, iframe[name="intercom-launcher-frame"]');
+  return {
+    url: location.href,
+    loadId: window.__intercomWizardLoadId || null,
+    intercomType: typeof window.Intercom,
+    scripts: Array.from(document.scripts).map((s, i) => s.src
+      ? { index: i, src: s.src }
+      : { index: i, inlineLoader: s.text.indexOf('widget.intercom.io/widget') >= 0 }),
+    standIn: standIn ? { loads: standIn.loads, warnings: standIn.warnings.slice(), launcherVisible: standIn.launcherVisible } : null,
+    launcher: !!launcher && launcher.getBoundingClientRect().width > 0,
+  };
+}"""
+
+
 @dataclass
 class PageState:
     """The page after the Messenger settled: what loads it and what window.Intercom is."""

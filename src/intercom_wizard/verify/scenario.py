@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from intercom_wizard.verify.browser import visit_context
 from intercom_wizard.verify.login_form import login_form, other_kind_only
-from intercom_wizard.verify.observe import Observations, PageState, Probe
+from intercom_wizard.verify.observe import INSPECT_PAGE, Observations, PageState, Probe
 from intercom_wizard.verify.settings import SignIn, VerifyOptions, is_token_path
 from intercom_wizard.verify.settings import first_line as _first_line
 from intercom_wizard.verify.settings import url_path as _path
@@ -33,21 +33,6 @@ ACTION_TIMEOUT_MS = 10_000
 # What verify types into a page's prompt() (a name, say): any answer lets such a page go on.
 DIALOG_ANSWER = "verify"
 
-INSPECT_PAGE = """() => {
-  const standIn = window.__intercomStandIn;
-  const launcher = document.querySelector(
-    '.intercom-lightweight-app-launcher, .intercom-launcher, iframe[name="intercom-launcher-frame"]');
-  return {
-    url: location.href,
-    loadId: window.__intercomWizardLoadId || null,
-    intercomType: typeof window.Intercom,
-    scripts: Array.from(document.scripts).map((s, i) => s.src
-      ? { index: i, src: s.src }
-      : { index: i, inlineLoader: s.text.indexOf('widget.intercom.io/widget') >= 0 }),
-    standIn: standIn ? { loads: standIn.loads, warnings: standIn.warnings.slice(), launcherVisible: standIn.launcherVisible } : null,
-    launcher: !!launcher && launcher.getBoundingClientRect().width > 0,
-  };
-}"""
 STANDIN_IDLE = "() => document.readyState === 'complete' && !!window.__intercomStandIn && window.__intercomStandIn.ready && window.__intercomStandIn.pending === 0"
 
 
@@ -239,9 +224,12 @@ class Visit:
         if then is not None:
             self.obs.phase = then
         try:
-            with page.expect_navigation(wait_until="load", timeout=15_000):
+            with page.expect_navigation(wait_until="load", timeout=15_000) as landing:
                 form.send(ACTION_TIMEOUT_MS)
             self.obs.note(step, f"submitted the login form at {_path(login_url)} as {sign_in.username}; landed on {_path(page.url)}")
+            if (answer := landing.value) is not None and 400 <= answer.status < 500:  # refused: nobody to sign out
+                self.sign_in_failed = True
+                self.obs.fail_step(step, f"the login form was answered {answer.status} {answer.status_text}: the app refused the sign-in")
             # Let the landing page's Messenger finish, so its calls are not mistaken for the next page's.
             self._wait_for_boot(3, report=False)
         except Exception as error:

@@ -175,8 +175,31 @@ def _another_things_id(table: identity.UsersTable | None, value: SgNode, store: 
     variable_node = value.find(kind="variable_name")
     if table is not None and variable_node is not None and _users_row(table, variable_node, store) is not None:
         return None
+    if variable != "$this" and _password_checked(variable, store):
+        return None
     users = f"no query of table {table.name} fetched it" if table is not None else "the app's SQL declares no users table"
     return identity.ValueEvidence(False, f"assigned {value.text()}, the id of {variable}, which is not the user's row ({users})")
+
+
+# The record's password field: `$reader['password']`, `$account->password_hash`.
+_PASSWORD_FIELD = r"""(?:->\w*pass\w*|\[\s*['"]\w*pass\w*['"]\s*\])"""
+
+
+def _password_checked(variable: str, store: SgNode) -> bool:
+    """`hash_equals($reader['password'], $_POST['password'])` or `password_verify($pw, $row->hash_pass)` before
+    the store, in the same function: the record whose password the sign-in checks is the user's own,
+    whatever the variable is called (`$reader`, `$member`)."""
+    scope = next((a for a in store.ancestors() if a.kind() in FUNCTION_SCOPES), None)
+    if scope is None:
+        return False
+    field = re.compile(re.escape(variable) + _PASSWORD_FIELD, re.I)
+    checks = [
+        call
+        for call in scope.find_all(kind="function_call_expression")
+        if (call.field("function") is not None and call.text().split("(", 1)[0].strip().lower() in ("password_verify", "hash_equals"))
+    ]
+    checks += [comparison for comparison in scope.find_all(kind="binary_expression") if any(op in comparison.text() for op in ("==", "!="))]
+    return any(check.range().start.index < store.range().start.index and field.search(check.text()) for check in checks)
 
 
 def _variable_method_proof(tree: ProjectTree, variable: SgNode, table: identity.UsersTable | None, store: SgNode) -> identity.ValueEvidence | None:
