@@ -186,7 +186,7 @@ def test_flask_httpauth_tokens_sign_the_verified_user_and_the_core_follows_the_c
     assert "    user = token_auth.current_user()\n" in module
     assert '"user_id": str(user.id),' in module
     # Imported where the factory imports its own blueprints, relatively (api/app.py is `api.app`).
-    registered = '    app.register_blueprint(posts, url_prefix="/api")\n    from . import intercom_jwt\n    app.register_blueprint(intercom_jwt.bp)\n'
+    registered = '    app.register_blueprint(posts, url_prefix="/api")\n    from . import intercom_jwt\n\n    app.register_blueprint(intercom_jwt.bp)\n'
     assert registered in after["api/api/app.py"]
     assert "import intercom_jwt" not in after["api/api/app.py"].split("def create_app")[0]
     core = next(text for path, text in after.items() if path.startswith("client/src/intercom/messenger"))

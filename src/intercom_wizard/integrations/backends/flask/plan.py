@@ -94,13 +94,13 @@ def plan(context: PlanContext, detection: Detection[FlaskDetails]) -> None:
     import_line = f"from . import {MODULE_NAME}" if app_in_package(details) else f"import {MODULE_NAME}"
     # A factory that imports its blueprints inside itself does so to avoid circular imports (their
     # modules import the app's module): ours imports the app's auth too, so it is imported there as well.
-    local = _factory_imports_locally(tree, details)
+    local = _factory_imports_locally(tree, details)  # then the import goes above the registration, Black's blank line after it
     if not local:
         add_import(context, app_file, import_line)
     attach_to_app(
         context,
         AppObject(app_file, app_var, details.factory),
-        f"{import_line}\n{app_var}.register_blueprint({MODULE_NAME}.bp)" if local else f"{app_var}.register_blueprint({MODULE_NAME}.bp)",
+        f"{import_line}\n\n{app_var}.register_blueprint({MODULE_NAME}.bp)" if local else f"{app_var}.register_blueprint({MODULE_NAME}.bp)",
         registration="register_blueprint",
         created=("$APP = Flask($$$)",),
         reason="registers the token endpoint's blueprint",
