@@ -1,5 +1,6 @@
-"""FastAPI's pages: apps rendering `Jinja2Templates` with a `StaticFiles` mount get the Messenger script
-in their base layouts (served from the mount, with the app's CSP nonce when a middleware makes one);
+"""FastAPI's pages: apps rendering `Jinja2Templates` get the Messenger script in their base layouts
+(with the app's CSP nonce when a middleware makes one), served from their `StaticFiles` mount, or, with
+none, by a route of the wizard's own token router (the file beside it: both go away on uninstall);
 API-only apps leave the page to the SPA integration, and HTMLResponse strings to the planner.
 """
 
@@ -12,14 +13,18 @@ from intercom_wizard.integrations.backends.python_common import NAME_FIELDS, jin
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends.layouts import find_layouts
 from intercom_wizard.integrations.frontends.response_pages import find_response_pages
-from intercom_wizard.tree import ProjectTree
+from intercom_wizard.options import AuthMode
+from intercom_wizard.tree import ProjectTree, folder_of
 
 SCRIPT_NAME = "intercom-messenger.js"
+ROUTER_SCRIPT_PATH = f"/{SCRIPT_NAME}"  # where the token router serves the script when there is no mount
 
 
 def page_host(context: PlanContext, detection: Detection[FastAPIDetails]) -> PageHost | None:
     templates, static = detection.details.templates, detection.details.static_files
-    if templates is None or static is None:
+    if serves_script_itself(context, detection):
+        static_dir, src = folder_of(detection.details.entry_file), ROUTER_SCRIPT_PATH
+    elif templates is None or static is None:
         missing = "Jinja2Templates" if templates is None else "StaticFiles mount"
         if find_response_pages(context.tree, detection.root):
             return None  # its pages are HTMLResponse strings: the planner puts the script there
@@ -28,12 +33,13 @@ def page_host(context: PlanContext, detection: Detection[FastAPIDetails]) -> Pag
             f"(the SPA integration) loads the Messenger and calls {context.options.endpoint} with the app's own credentials."
         )
         return None
-    if static.name:
-        src = f"{{{{ url_for('{static.name}', path='{SCRIPT_NAME}') }}}}"
+    elif static.name:
+        static_dir, src = static.dir, f"{{{{ url_for('{static.name}', path='{SCRIPT_NAME}') }}}}"
     else:
-        src = f"{static.path}/{SCRIPT_NAME}"
+        static_dir, src = static.dir, f"{static.path}/{SCRIPT_NAME}"
+    assert templates is not None
     return PageHost(
-        static_dir=static.dir,
+        static_dir=static_dir,
         script_src=src,
         layouts=tuple(find_layouts(context.tree, templates, extends_marker="{% extends")),
         user_settings=_template_user_settings(context.tree, templates, detection.details.auth),
@@ -41,6 +47,15 @@ def page_host(context: PlanContext, detection: Detection[FastAPIDetails]) -> Pag
         csp_nonce_help="A middleware that sets request.state.csp_nonce = secrets.token_urlsafe(16) and sends "
         "`'nonce-…'` in the policy's script-src makes one; templates print it from the request.",
     )
+
+
+def serves_script_itself(context: PlanContext, detection: Detection[FastAPIDetails]) -> bool:
+    """Jinja pages with no StaticFiles mount, in an install that writes the token router: that router
+    serves the script file written beside it (a mount the wizard added to the app would be one more edit of
+    the app's module; the router is the wizard's own file)."""
+    details = detection.details
+    identified = context.options.mode is AuthMode.SECURE and not context.anonymous_only
+    return identified and details.templates is not None and details.static_files is None
 
 
 def _state_nonce(tree: ProjectTree, root: str) -> csp.NonceSource | None:
