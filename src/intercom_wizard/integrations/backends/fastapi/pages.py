@@ -9,6 +9,8 @@ import re
 from intercom_wizard import csp
 from intercom_wizard.integrations.backends.fastapi.claims import ID_FIELDS
 from intercom_wizard.integrations.backends.fastapi.details import AuthEvidence, FastAPIDetails, SessionUser, UserDependency
+from intercom_wizard.integrations.backends.fastapi.fragments import rendered_templates, shared_partial
+from intercom_wizard.integrations.backends.fastapi.sources import python_sources
 from intercom_wizard.integrations.backends.python_common import NAME_FIELDS, jinja_user_settings
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends.layouts import find_layouts
@@ -38,10 +40,16 @@ def page_host(context: PlanContext, detection: Detection[FastAPIDetails]) -> Pag
     else:
         static_dir, src = static.dir, f"{static.path}/{SCRIPT_NAME}"
     assert templates is not None
+    layouts = tuple(find_layouts(context.tree, templates, extends_marker="{% extends"))
+    fragment_pages = () if layouts else _fragment_pages(context.tree, detection.root, templates)
+    partial = shared_partial(context.tree, templates, list(fragment_pages))
     return PageHost(
         static_dir=static_dir,
         script_src=src,
-        layouts=tuple(find_layouts(context.tree, templates, extends_marker="{% extends")),
+        layouts=layouts,
+        # Every page a fragment: the partial they all include carries the tag, else each page is named.
+        output_end_pages=((partial, ""),) if partial else (),
+        unsupported_layouts=() if partial else fragment_pages,
         user_settings=_template_user_settings(context.tree, templates, detection.details.auth),
         csp_nonce=_state_nonce(context.tree, detection.root),
         csp_nonce_help="A middleware that sets request.state.csp_nonce = secrets.token_urlsafe(16) and sends "
@@ -56,6 +64,12 @@ def serves_script_itself(context: PlanContext, detection: Detection[FastAPIDetai
     details = detection.details
     identified = context.options.mode is AuthMode.SECURE and not context.anonymous_only
     return identified and details.templates is not None and details.static_files is None
+
+
+def _fragment_pages(tree: ProjectTree, root: str, templates: str) -> tuple[str, ...]:
+    """The rendered templates, when none of them extends a layout (each prints a fragment of a page)."""
+    pages = rendered_templates(tree, python_sources(tree, root), templates)
+    return tuple(pages) if not any("{% extends" in tree.text(page) for page in pages) else ()
 
 
 def _state_nonce(tree: ProjectTree, root: str) -> csp.NonceSource | None:
