@@ -7,8 +7,10 @@ secret, and that email and name are present when the app's user model has them.
 """
 
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import jwt
 
@@ -76,3 +78,40 @@ def check_two_users(base_url: str, secret: str, a: AppUser, b: AppUser, sign_in:
         if user.name is not None:
             assert claims.get("name") == user.name, claims
     return first_a, claims_b
+
+
+@dataclass(frozen=True)
+class PhpPages:
+    """A plain-PHP fixture's pages: where users register (and what it answers), sign in and sign out, and
+    the sign-in form's field names. The signed-in page greets `Hello <login>`; a signed-out one offers `Sign in`."""
+
+    register: str
+    registered: str
+    sign_in: str
+    sign_out: str
+    login_field: str
+    password_field: str
+
+
+def php_two_users(sessions: Path, root: Path, pages: PhpPages, a: AppUser, b: AppUser, secret: str) -> tuple[dict, dict]:
+    """Serve `root` with `php -S` (sessions kept in `sessions`), register both users through the app's own
+    page, then `check_two_users` over its sign-in and sign-out pages."""
+    from intercom_wizard.localserver import free_port, running_server
+
+    port = free_port()
+    sessions.mkdir()
+    command = [shutil.which("php") or "php", "-d", f"session.save_path={sessions}", "-S", f"127.0.0.1:{port}", "-t", str(root)]
+
+    def sign_in(client: BrowserlessClient, user: AppUser) -> None:
+        page = client.post_form(pages.sign_in, {pages.login_field: user.login, pages.password_field: user.password})
+        assert f"Hello {user.login}" in page.body, page.body
+
+    def sign_out(client: BrowserlessClient) -> None:
+        assert "Sign in" in client.get(pages.sign_out).body
+
+    with running_server(command, root, port, {"INTERCOM_IDENTITY_SECRET": secret}):
+        base = f"http://127.0.0.1:{port}"
+        for user in (a, b):
+            answer = BrowserlessClient(base).post_form(pages.register, {pages.login_field: user.login, pages.password_field: user.password})
+            assert pages.registered in answer.body, answer.body
+        return check_two_users(base, secret, a, b, sign_in, sign_out)

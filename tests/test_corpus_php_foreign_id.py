@@ -103,3 +103,56 @@ def test_this_id_is_the_users_only_in_a_class_named_for_the_user(tmp_path, cli):
         )
         result = install_quietly(cli, root)
         assert result.exit_code == exit_code, (class_name, result.stdout + result.stderr)
+
+
+def _reading_room(root: Path, *, check: str) -> Path:
+    """Readers kept in a constant (no SQL), the login's record named for neither a user nor a row."""
+    write_files(
+        root,
+        {
+            "session.php": """
+                <?php
+                session_start();
+                const READERS = ['kim@example.com' => ['id' => 61, 'password' => 'kim-pass-1']];
+            """,
+            "login.php": f"""
+                <?php
+                require __DIR__ . '/session.php';
+                $reader = READERS[strtolower($_POST['email'] ?? '')] ?? null;
+                if ($reader !== null && {check}) {{
+                    $_SESSION['user_id'] = $reader['id'];
+                    header('Location: /');
+                }}
+            """,
+            "index.php": """
+                <?php require __DIR__ . '/session.php'; ?>
+                <!DOCTYPE html>
+                <html>
+                <body>
+                  <?php if (isset($_SESSION['user_id'])) { ?><a href="logout.php">Sign out</a><?php } ?>
+                </body>
+                </html>
+            """,
+            "logout.php": """
+                <?php
+                require __DIR__ . '/session.php';
+                session_destroy();
+                header('Location: /');
+            """,
+        },
+    )
+    return root
+
+
+def test_the_record_whose_password_the_login_checks_is_the_users_under_any_name(tmp_path, cli):
+    for check in ("hash_equals($reader['password'], $_POST['password'] ?? '')", "password_verify($_POST['password'], $reader['password'])"):
+        root = _reading_room(tmp_path / check[:9], check=check)
+        _, files = install_and_check_uninstall(cli, root, exit_code=0)
+        assert "'user_id' => (string) $_SESSION['user_id']," in files[ENDPOINT_FILE], check
+
+
+def test_a_record_whose_password_nobody_checks_is_not_taken_for_the_user(tmp_path, cli):
+    root = _reading_room(tmp_path / "room", check="$_POST['remember'] === 'yes'")
+    result = install_quietly(cli, root)
+    assert result.exit_code == 4, result.stdout + result.stderr
+    assert "the id of $reader, which is not the user's row" in " ".join((result.stdout + result.stderr).split())

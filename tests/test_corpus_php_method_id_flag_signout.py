@@ -10,15 +10,11 @@ reading only the id would keep signing tokens after sign-out, so it requires the
 pages' guard checks, or stays incomplete naming the sign-out's file and line. Fixtures of our own writing.
 """
 
-import shutil
 from pathlib import Path
 
 from conftest import SECRET, install_and_check_uninstall, install_quietly, write_files
-from identity_checks import AppUser, check_two_users
+from identity_checks import AppUser, PhpPages, php_two_users
 
-from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
-
-PHP = shutil.which("php") or "php"
 ENDPOINT_FILE = "api/intercom-jwt/index.php"
 GUARD = "isset($_SESSION['login_state']) && $_SESSION['login_state'] == 'active'"
 
@@ -185,22 +181,7 @@ def test_a_flag_no_page_compares_leaves_the_install_incomplete(tmp_path, cli):
 def test_two_accounts_get_their_numbers_and_signing_out_ends_the_tokens(tmp_path, cli):
     root = _app(tmp_path / "club")
     assert install_quietly(cli, root).exit_code == 0
-    port = free_port()
-    sessions = tmp_path / "sessions"
-    sessions.mkdir()
-    command = [PHP, "-d", f"session.save_path={sessions}", "-S", f"127.0.0.1:{port}", "-t", str(root)]
-
-    def sign_in(client: BrowserlessClient, user: AppUser) -> None:
-        page = client.post_form("/signin.php", {"handle": user.login, "secret": user.password})
-        assert f"Hello {user.login}" in page.body, page.body
-
-    def sign_out(client: BrowserlessClient) -> None:
-        assert "Sign in" in client.get("/signout.php").body  # the flag is cleared; the id stays in the session
-
-    ada, grace = AppUser("ada", "pw-ada-123"), AppUser("grace", "pw-grace-123")
-    with running_server(command, root, port, {"INTERCOM_IDENTITY_SECRET": SECRET}):
-        base = f"http://127.0.0.1:{port}"
-        for user in (ada, grace):
-            assert "joined" in BrowserlessClient(base).post_form("/join.php", {"handle": user.login, "secret": user.password}).body
-        first, second = check_two_users(base, SECRET, ada, grace, sign_in, sign_out)
+    # signout.php clears the flag; the id stays in the session
+    pages = PhpPages(register="/join.php", registered="joined", sign_in="/signin.php", sign_out="/signout.php", login_field="handle", password_field="secret")
+    first, second = php_two_users(tmp_path / "sessions", root, pages, AppUser("ada", "pw-ada-123"), AppUser("grace", "pw-grace-123"), SECRET)
     assert (first["user_id"], second["user_id"]) == ("1", "2"), "the accounts' primary keys"

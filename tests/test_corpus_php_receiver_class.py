@@ -11,16 +11,12 @@ method must still select the users table's primary key. Their pages test `if ($_
 endpoint then requires `!empty($_SESSION['signed_in'])`. Fixtures of our own writing.
 """
 
-import shutil
 from pathlib import Path
 
 import pytest
 from conftest import SECRET, install_and_check_uninstall, install_quietly, write_files
-from identity_checks import AppUser, check_two_users
+from identity_checks import AppUser, PhpPages, php_two_users
 
-from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
-
-PHP = shutil.which("php") or "php"
 ENDPOINT_FILE = "api/intercom-jwt/index.php"
 BASE_CONTROLLER = """
     <?php
@@ -239,24 +235,9 @@ def test_a_flag_read_only_for_display_is_no_truth_test(tmp_path, cli):
 def test_two_members_get_their_numbers_and_signing_out_ends_the_tokens(tmp_path, cli):
     root = _app(tmp_path / "members")
     assert install_quietly(cli, root).exit_code == 0
-    port = free_port()
-    sessions = tmp_path / "sessions"
-    sessions.mkdir()
-    command = [PHP, "-d", f"session.save_path={sessions}", "-S", f"127.0.0.1:{port}", "-t", str(root)]
-
-    def sign_in(client: BrowserlessClient, user: AppUser) -> None:
-        page = client.post_form("/login.php", {"login": user.login, "password": user.password})
-        assert f"Hello {user.login}" in page.body, page.body
-
-    def sign_out(client: BrowserlessClient) -> None:
-        assert "Sign in" in client.get("/logout.php").body  # the flag is false; the member id stays in the session
-
-    ann, ben = AppUser("ann", "pw-ann-123"), AppUser("ben", "pw-ben-123")
-    with running_server(command, root, port, {"INTERCOM_IDENTITY_SECRET": SECRET}):
-        base = f"http://127.0.0.1:{port}"
-        for user in (ann, ben):
-            assert "enrolled" in BrowserlessClient(base).post_form("/enrol.php", {"login": user.login, "password": user.password}).body
-        first, second = check_two_users(base, SECRET, ann, ben, sign_in, sign_out)
+    # logout.php makes the flag false; the member id stays in the session
+    pages = PhpPages(register="/enrol.php", registered="enrolled", sign_in="/login.php", sign_out="/logout.php", login_field="login", password_field="password")
+    first, second = php_two_users(tmp_path / "sessions", root, pages, AppUser("ann", "pw-ann-123"), AppUser("ben", "pw-ben-123"), SECRET)
     assert (first["user_id"], second["user_id"]) == ("1", "2"), "the members' primary keys"
 
 
