@@ -47,22 +47,26 @@ def _valid_claims(choice: dict[str, str]) -> bool:
     return choice["users_object"] == "no" or choice["lookup"] in ("optional", "required")
 
 
+@pytest.mark.parametrize("serve_script", ["no", "yes"])
 @pytest.mark.parametrize("cors", ["none", "cookie", "bearer"])
 @pytest.mark.parametrize("claims", [c for c in _variants(CLAIMS_CHOICES) if _valid_claims(c)], ids=lambda c: "-".join(c.values()))
-def test_fastapi_router_module_compiles_in_every_variant(cors, claims):
+def test_fastapi_router_module_compiles_in_every_variant(cors, claims, serve_script):
     user_claims = render("fastapi/user_claims.py", claims, **VALUES)
     compile(user_claims, "user_claims.py", "exec")
     module = render(
         "fastapi/intercom_jwt.py",
-        {"cors": cors},
+        {"cors": cors, "serve_script": serve_script},
         imports="\nfrom .deps import get_current_user\n",
         user_claims=user_claims,
         endpoint="/api/intercom-jwt",
         frontend_origin="https://app.example.com",
+        script_name="intercom-messenger.js",
+        script_path="/intercom-messenger.js",
     )
     compile(module, "intercom_jwt.py", "exec")
     assert ("FRONTEND_ORIGIN" in module) is (cors != "none")
     assert ("intercom_jwt_preflight" in module) is (cors == "bearer")
+    assert ("FileResponse(MESSENGER_SCRIPT" in module) is (serve_script == "yes")
     assert "iw:" not in module
 
 

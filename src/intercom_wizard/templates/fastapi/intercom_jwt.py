@@ -9,11 +9,17 @@ import logging
 import os
 import time
 from collections.abc import Callable, Coroutine
+# iw:if serve_script=yes
+from pathlib import Path
+# iw:end
 from typing import Annotated, Any
 
 import jwt
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.exception_handlers import http_exception_handler
+# iw:if serve_script=yes
+from fastapi.responses import FileResponse
+# iw:end
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 __IW_IMPORTS__
@@ -101,4 +107,24 @@ def intercom_jwt_preflight() -> Response:
             "Access-Control-Allow-Headers": "Authorization",
         },
     )
+# iw:end
+# iw:if serve_script=yes
+
+
+# The app has no StaticFiles mount, so this router serves the Messenger script its pages load (the
+# file beside this module). A plain APIRoute: the script may be cached, unlike the token.
+MESSENGER_SCRIPT = Path(__file__).parent / "__IW_SCRIPT_NAME__"
+
+
+async def intercom_messenger_script() -> FileResponse:
+    return FileResponse(MESSENGER_SCRIPT, media_type="text/javascript")
+
+
+router.add_api_route(
+    "__IW_SCRIPT_PATH__",
+    intercom_messenger_script,
+    methods=["GET"],
+    include_in_schema=False,
+    route_class_override=APIRoute,
+)
 # iw:end

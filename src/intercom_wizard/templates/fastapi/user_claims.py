@@ -40,6 +40,10 @@ async def signed_in_user_claims(request: Request) -> dict[str, Any] | None:
     if not token:
         return None
 # iw:end
+# iw:if cookie_call=await_request|request
+    if not request.cookies.get("__IW_COOKIE__"):
+        return None  # a visitor: the app's own lookup may not expect a missing cookie
+# iw:end
 # iw:if lookup=cookie
     try:
 # iw:end

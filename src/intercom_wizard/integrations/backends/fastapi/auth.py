@@ -23,6 +23,7 @@ from intercom_wizard.integrations.backends.fastapi.details import (
     UserDependency,
     UserType,
 )
+from intercom_wizard.integrations.backends.fastapi.lookup import decodes_jwt, jwt_decoders, module_functions, string_constants
 from intercom_wizard.integrations.backends.fastapi.sources import match_text, python_sources
 from intercom_wizard.integrations.backends.python_common import PYTHON_LITERALS
 from intercom_wizard.tree import ProjectTree
@@ -76,23 +77,14 @@ def _fastapi_users(roots: dict[str, SgNode]) -> UserDependency | None:
     return UserDependency(kind="fastapi-users", name="current_active_user", users_object=owner[0], file=owner[1], optional=False, user=user, bearer=bearer)
 
 
-def _module_functions(root: SgNode) -> list[SgNode]:
-    """Module-level function definitions, decorated ones included."""
-    functions = []
-    for statement in root.children():
-        function = statement if statement.kind() == "function_definition" else statement.find(kind="function_definition")
-        if function is not None and function.parent() in (root, statement):
-            functions.append(function)
-    return functions
-
-
 def _cookie_user(roots: dict[str, SgNode]) -> UserDependency | None:
     """The function the app's own pages find their user with in a cookie holding a JWT (the Jinja pages of
     many FastAPI apps, whose API routes take the same token from a bearer header): `await
     get_current_user(request.cookies.get("access_token"))` hands it the cookie's token, `await
     get_user_from_cookie(request)` reads the cookie itself. Only a module-level function that decodes a JWT
     and returns a user counts; the endpoint then calls it the same way."""
-    decoders = {name: (path, function) for file, root in roots.items() for name, path, function in _jwt_decoders(file, root)}
+    decoders = jwt_decoders(roots)  # decoding in their own body or one project call deep (lookup.py)
+    constants = string_constants(roots)  # `request.cookies.get(settings.COOKIE_NAME)`
     for root in roots.values():
         for call in root.find_all(kind="call"):
             callee, arguments = call.field("function"), call.field("arguments")
@@ -102,10 +94,11 @@ def _cookie_user(roots: dict[str, SgNode]) -> UserDependency | None:
             if len(passed) != 1:
                 continue
             path, function = decoders[callee.text()]
-            cookie = _cookie_read(passed[0])
+            cookie = _cookie_read(passed[0], constants)
             if cookie is not None:
                 return _cookie_dependency(roots, path, function, CookieToken(cookie=cookie, passes="token", awaited=_is_async(function)))
-            read_inside = next((c for c in map(_cookie_read, required_field(function, "body").find_all(kind="call")) if c is not None), None)
+            calls = required_field(function, "body").find_all(kind="call")
+            read_inside = next((c for c in (_cookie_read(call, constants) for call in calls) if c is not None), None)
             if read_inside is not None and passed[0].kind() == "identifier":
                 return _cookie_dependency(roots, path, function, CookieToken(cookie=read_inside, passes="request", awaited=_is_async(function)))
     return None
@@ -113,15 +106,12 @@ def _cookie_user(roots: dict[str, SgNode]) -> UserDependency | None:
 
 def _jwt_decoders(path: str, root: SgNode) -> list[tuple[str, str, SgNode]]:
     """Module-level functions whose body decodes a JWT."""
-    return [
-        (required_field(function, "name").text(), path, function)
-        for function in _module_functions(root)
-        if (body := function.field("body")) is not None and (body.find(pattern="jwt.decode($$$)") or body.find(pattern="decode($$$)"))
-    ]
+    return [(required_field(function, "name").text(), path, function) for function in module_functions(root) if decodes_jwt(function)]
 
 
-def _cookie_read(node: SgNode) -> str | None:
-    """The cookie `request.cookies.get("name")` (or `request.cookies["name"]`) reads, else None."""
+def _cookie_read(node: SgNode, constants: dict[str, str]) -> str | None:
+    """The cookie `request.cookies.get("name")` (or `request.cookies["name"]`, or the name kept in a
+    class's string constant, `settings.COOKIE_NAME`) reads, else None."""
     if node.kind() == "call" and (field_text(node, "function") or "").endswith(".cookies.get"):
         arguments = [a for a in required_field(node, "arguments").children() if a.is_named()]
         key = arguments[0] if arguments else None
@@ -129,9 +119,12 @@ def _cookie_read(node: SgNode) -> str | None:
         key = node.field("subscript")
     else:
         return None
-    if key is None or key.kind() != "string":
+    if key is not None and key.kind() == "attribute" and key.text() in constants:
+        name: object = constants[key.text()]
+    elif key is None or key.kind() != "string":
         return None
-    name = ast.literal_eval(key.text())
+    else:
+        name = ast.literal_eval(key.text())
     return name if isinstance(name, str) and _COOKIE_NAME.fullmatch(name) else None
 
 
@@ -167,7 +160,7 @@ def _user_dependency(roots: dict[str, SgNode]) -> UserDependency | None:
     functions = [
         (name, path, function)
         for path, root in roots.items()
-        for function in _module_functions(root)
+        for function in module_functions(root)
         if USER_DEPENDENCY_NAME.fullmatch(name := required_field(function, "name").text())
     ]
     if not functions:

@@ -1,5 +1,6 @@
-"""FastAPI's pages: apps rendering `Jinja2Templates` with a `StaticFiles` mount get the Messenger script
-in their base layouts (served from the mount, with the app's CSP nonce when a middleware makes one);
+"""FastAPI's pages: apps rendering `Jinja2Templates` get the Messenger script in their base layouts
+(with the app's CSP nonce when a middleware makes one), served from their `StaticFiles` mount, or, with
+none, by a route of the wizard's own token router (the file beside it: both go away on uninstall);
 API-only apps leave the page to the SPA integration, and HTMLResponse strings to the planner.
 """
 
@@ -8,18 +9,24 @@ import re
 from intercom_wizard import csp
 from intercom_wizard.integrations.backends.fastapi.claims import ID_FIELDS
 from intercom_wizard.integrations.backends.fastapi.details import AuthEvidence, FastAPIDetails, SessionUser, UserDependency
+from intercom_wizard.integrations.backends.fastapi.fragments import rendered_templates, shared_partial
+from intercom_wizard.integrations.backends.fastapi.sources import python_sources
 from intercom_wizard.integrations.backends.python_common import NAME_FIELDS, jinja_user_settings
 from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends.layouts import find_layouts
 from intercom_wizard.integrations.frontends.response_pages import find_response_pages
-from intercom_wizard.tree import ProjectTree
+from intercom_wizard.options import AuthMode
+from intercom_wizard.tree import ProjectTree, folder_of
 
 SCRIPT_NAME = "intercom-messenger.js"
+ROUTER_SCRIPT_PATH = f"/{SCRIPT_NAME}"  # where the token router serves the script when there is no mount
 
 
 def page_host(context: PlanContext, detection: Detection[FastAPIDetails]) -> PageHost | None:
     templates, static = detection.details.templates, detection.details.static_files
-    if templates is None or static is None:
+    if serves_script_itself(context, detection):
+        static_dir, src = folder_of(detection.details.entry_file), ROUTER_SCRIPT_PATH
+    elif templates is None or static is None:
         missing = "Jinja2Templates" if templates is None else "StaticFiles mount"
         if find_response_pages(context.tree, detection.root):
             return None  # its pages are HTMLResponse strings: the planner puts the script there
@@ -28,19 +35,41 @@ def page_host(context: PlanContext, detection: Detection[FastAPIDetails]) -> Pag
             f"(the SPA integration) loads the Messenger and calls {context.options.endpoint} with the app's own credentials."
         )
         return None
-    if static.name:
-        src = f"{{{{ url_for('{static.name}', path='{SCRIPT_NAME}') }}}}"
+    elif static.name:
+        static_dir, src = static.dir, f"{{{{ url_for('{static.name}', path='{SCRIPT_NAME}') }}}}"
     else:
-        src = f"{static.path}/{SCRIPT_NAME}"
+        static_dir, src = static.dir, f"{static.path}/{SCRIPT_NAME}"
+    assert templates is not None
+    layouts = tuple(find_layouts(context.tree, templates, extends_marker="{% extends"))
+    fragment_pages = () if layouts else _fragment_pages(context.tree, detection.root, templates)
+    partial = shared_partial(context.tree, templates, list(fragment_pages))
     return PageHost(
-        static_dir=static.dir,
+        static_dir=static_dir,
         script_src=src,
-        layouts=tuple(find_layouts(context.tree, templates, extends_marker="{% extends")),
+        layouts=layouts,
+        # Every page a fragment: the partial they all include carries the tag, else each page is named.
+        output_end_pages=((partial, ""),) if partial else (),
+        unsupported_layouts=() if partial else fragment_pages,
         user_settings=_template_user_settings(context.tree, templates, detection.details.auth),
         csp_nonce=_state_nonce(context.tree, detection.root),
         csp_nonce_help="A middleware that sets request.state.csp_nonce = secrets.token_urlsafe(16) and sends "
         "`'nonce-…'` in the policy's script-src makes one; templates print it from the request.",
     )
+
+
+def serves_script_itself(context: PlanContext, detection: Detection[FastAPIDetails]) -> bool:
+    """Jinja pages with no StaticFiles mount, in an install that writes the token router: that router
+    serves the script file written beside it (a mount the wizard added to the app would be one more edit of
+    the app's module; the router is the wizard's own file)."""
+    details = detection.details
+    identified = context.options.mode is AuthMode.SECURE and not context.anonymous_only
+    return identified and details.templates is not None and details.static_files is None
+
+
+def _fragment_pages(tree: ProjectTree, root: str, templates: str) -> tuple[str, ...]:
+    """The rendered templates, when none of them extends a layout (each prints a fragment of a page)."""
+    pages = rendered_templates(tree, python_sources(tree, root), templates)
+    return tuple(pages) if not any("{% extends" in tree.text(page) for page in pages) else ()
 
 
 def _state_nonce(tree: ProjectTree, root: str) -> csp.NonceSource | None:

@@ -15,6 +15,7 @@ from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.backends.fastapi.claims import ID_FIELDS, id_field_of, user_claims
 from intercom_wizard.integrations.backends.fastapi.details import FastAPIDetails, UserDependency
 from intercom_wizard.integrations.backends.fastapi.detect import APP_PATTERNS
+from intercom_wizard.integrations.backends.fastapi.pages import ROUTER_SCRIPT_PATH, SCRIPT_NAME, serves_script_itself
 from intercom_wizard.integrations.backends.fastapi.sources import MODULE_NAME, match_text, python_sources
 from intercom_wizard.integrations.backends.python_common import AppObject, add_import, attach_to_app, declare_pyjwt
 from intercom_wizard.integrations.base import Detection, PlanContext
@@ -34,8 +35,10 @@ def plan(context: PlanContext, detection: Detection[FastAPIDetails]) -> None:
     imports = _imports(detection, router_file, claims.sources)
     module = render(
         "fastapi/intercom_jwt.py",
-        {"cors": _cors(context, detection)},
+        {"cors": _cors(context, detection), "serve_script": "yes" if serves_script_itself(context, detection) else "no"},
         imports=f"\n{imports}\n" if imports else "",
+        script_name=SCRIPT_NAME,
+        script_path=ROUTER_SCRIPT_PATH,
         user_claims=claims.code,
         endpoint=str(context.options.endpoint),
         frontend_origin=context.options.frontend_origin or "",
