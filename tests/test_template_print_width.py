@@ -117,7 +117,8 @@ def _next_and_upgrade_files() -> dict[str, str]:
             "nextjs/proxy.ts", rendering="Only pages rendered per request (with getServerSideProps) carry a nonce.",
             region=region.value.upper(), help_url=csp.HELP_URL, directives=_directives(csp.intercom_sources(region)),
             function=function)
-    typescript["next-user-adapter.ts"] = render("nextjs/user-adapter.ts").split("\n", 1)[1]
+    for choices in _every_choice("nextjs/user-adapter.ts"):
+        typescript[f"next-user-adapter-{choices['router']}.ts"] = render("nextjs/user-adapter.ts", choices).split("\n", 1)[1]
     files = {**typescript, **{name[:-3] + ".js": to_javascript(text) for name, text in typescript.items()}}
     helper = render("upgrade/intercom-user-jwt.ts", token_url="/api/intercom-jwt")
     files |= {"upgrade-intercom-user-jwt.ts": helper, "upgrade-intercom-user-jwt.js": strip_types(helper)}  # as upgrade_react.py writes it

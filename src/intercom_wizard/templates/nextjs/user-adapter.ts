@@ -10,7 +10,8 @@ async function getSignedInUser(): Promise<IntercomUser | null> {
 // iw:end
 // iw:if router=pages
 const getSignedInUser: SignedInUserLookup = async (req, res) => {
-  const user = await getSessionUser(req, res); // the signed-in user's record, or null
+  // the signed-in user's record, or null
+  const user = await getSessionUser(req, res);
   if (!user) {
     return null;
   }
