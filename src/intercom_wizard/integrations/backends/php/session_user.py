@@ -10,6 +10,7 @@ from typing import Literal
 
 from ast_grep_py import SgNode
 
+from intercom_wizard.astgrep import field_text
 from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.backends.php.details import NoSessionUser, SessionRecord, SessionUser, SessionUserId
 from intercom_wizard.integrations.backends.php.session_proofs import method_evidence, signed_in_guard
@@ -193,12 +194,8 @@ def _password_checked(variable: str, store: SgNode) -> bool:
     if scope is None:
         return False
     field = re.compile(re.escape(variable) + _PASSWORD_FIELD, re.I)
-    checks = [
-        call
-        for call in scope.find_all(kind="function_call_expression")
-        if (call.field("function") is not None and call.text().split("(", 1)[0].strip().lower() in ("password_verify", "hash_equals"))
-    ]
-    checks += [comparison for comparison in scope.find_all(kind="binary_expression") if any(op in comparison.text() for op in ("==", "!="))]
+    checks = [call for call in scope.find_all(kind="function_call_expression") if (field_text(call, "function") or "").lower() in ("password_verify", "hash_equals")]
+    checks += [comparison for comparison in scope.find_all(kind="binary_expression") if field_text(comparison, "operator") in ("==", "===", "!=", "!==")]
     return any(check.range().start.index < store.range().start.index and field.search(check.text()) for check in checks)
 
 
