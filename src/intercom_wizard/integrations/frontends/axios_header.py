@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from intercom_wizard.file_names import named_as
 from intercom_wizard.integrations import component_suffixes
 from intercom_wizard.tree import ProjectTree
 
@@ -57,7 +58,7 @@ def find_axios_headers(tree: ProjectTree) -> list[AxiosHeader]:
     """Every assignment of an Authorization header to an axios' defaults in the app's own code."""
     found: list[AxiosHeader] = []
     for path in tree.glob(*SCRIPT_SUFFIXES, *component_suffixes()):
-        if "intercom-messenger" in path or tree.size(path) > MAX_BYTES or not tree.mentions(path, (b"Authorization",)):
+        if named_as(path, "intercom-messenger", SCRIPT_SUFFIXES) or tree.size(path) > MAX_BYTES or not tree.mentions(path, (b"Authorization",)):
             continue
         text = tree.text(path)
         for write in HEADER_WRITE.finditer(text):
