@@ -3,8 +3,8 @@
 The receipt (`.intercom-wizard.json`) records the endpoint: a whole URL when install was given one,
 else its path. A single-page app whose API is on another origin gets a Messenger core that builds the
 token URL at run time on the app's own API base (`const APP_API_BASE = import.meta.env.VITE_API_URL`,
-`process.env.REACT_APP_API_URL`, Angular's `environment.apiUrl`): the value of that expression is in
-the project's files (the bundler's `.env` files, the environment modules), so that is where it is
+`process.env.REACT_APP_API_URL`, Angular's `environment.apiUrl`, a webpack external's `APP_CONFIG.apiUrl`): the value of that expression is in
+the project's files (the bundler's `.env` files, the environment modules, webpack's `externals`), so that is where it is
 read. Signed out, a bearer-token SPA sends no token request for verify to follow, so without this the
 signed-out probe could only go to the pages' own origin.
 
@@ -31,6 +31,9 @@ CODE_SUFFIXES = (".ts", ".js", ".tsx", ".jsx", ".mjs")
 APP_API_BASE = re.compile(r"^\s*const\s+APP_API_BASE\b[^=\n]*=\s*(?P<expression>[^;\n]+?)\s*;?\s*$", re.MULTILINE)
 ENV_EXPRESSION = re.compile(r"(?:import\.meta\.env|process\.env)\.(?P<name>\w+)")
 ENVIRONMENT_EXPRESSION = re.compile(r"environment\.(?P<name>\w+)")
+# A webpack external's field, as the core reads it (`APP_CONFIG.apiUrl`, after `import APP_CONFIG from 'config'`).
+EXTERNAL_EXPRESSION = re.compile(r"APP_CONFIG\.(?P<name>\w+)")
+EXTERNAL_IMPORT = re.compile(r"""import\s+APP_CONFIG\s+from\s*['"](?P<module>[^'"]+)['"]""")
 ENVIRONMENT_IMPORT = re.compile(r"""import\s*\{[^}]*\benvironment\b[^}]*\}\s*from\s*['"](?P<module>[^'"]+)['"]""")
 # The env files a bundler (Vite, Create React App, Next.js) reads for one mode, the winning one first.
 MODE_ENV_FILES = {mode: (f".env.{mode}.local", ".env.local", f".env.{mode}", ".env") for mode in ("production", "development")}
@@ -141,6 +144,8 @@ def _base_values(project: Path, core_path: str, core: str, expression: str) -> I
         yield from _env_file_values(project, PurePosixPath(core_path).parent, env.group("name"))
     elif (field := ENVIRONMENT_EXPRESSION.fullmatch(expression)) and (imported := ENVIRONMENT_IMPORT.search(core)):
         yield from _environment_values(project, PurePosixPath(core_path).parent, imported.group("module"), field.group("name"))
+    elif (field := EXTERNAL_EXPRESSION.fullmatch(expression)) and (imported := EXTERNAL_IMPORT.search(core)):
+        yield from _external_values(project, PurePosixPath(core_path).parent, imported.group("module"), field.group("name"))
 
 
 def _env_file_values(project: Path, folder: PurePosixPath, name: str) -> Iterable[tuple[str, str]]:
@@ -193,6 +198,27 @@ def _environment_values(project: Path, folder: PurePosixPath, module: str, name:
             yield found.group("value"), f"{file.as_posix()} sets {name}"
 
 
+def _external_values(project: Path, folder: PurePosixPath, module: str, name: str) -> Iterable[tuple[str, str]]:
+    """A webpack external's field: `externals: { MODULE: JSON.stringify({ NAME: '...' }) }` in the webpack
+    configuration of the nearest folder (from the core's up) that has one."""
+    from intercom_wizard.integrations.frontends.api_base import WEBPACK_CONFIG_NAMES
+
+    entry = re.compile(rf"""['"]?{re.escape(module)}['"]?\s*:\s*JSON\.stringify\(\s*\{{(?P<body>[^}}]*)\}}""")
+    field = re.compile(rf"""(?<![\w$.]){re.escape(name)}['"]?\s*:\s*(['"`])(?P<value>[^'"`$\\]*)\1""")
+    while True:
+        configs = [folder / config for config in WEBPACK_CONFIG_NAMES if (project / folder / config).is_file()]
+        for config in configs:
+            text = _text(project / config) or ""
+            externals = re.search(r"\bexternals\s*:\s*\{", text)
+            found = entry.search(text, externals.end()) if externals else None
+            value = field.search(found.group("body")) if found else None
+            if value is not None and value.group("value"):
+                yield value.group("value"), f"{config.as_posix()}'s externals.{module} sets {name}"
+        if configs or folder in (PurePosixPath("."), PurePosixPath("")):
+            return
+        folder = folder.parent
+
+
 def _normalise(path: PurePosixPath) -> str:
     parts: list[str] = []
     for part in path.parts:
@@ -209,4 +235,6 @@ def _where_looked(expression: str) -> str:
         return " (no .env, .env.local, .env.production or .env.development file beside the app names it)"
     if ENVIRONMENT_EXPRESSION.fullmatch(expression):
         return " (the environment module the core imports, and its siblings, give it no string)"
+    if EXTERNAL_EXPRESSION.fullmatch(expression):
+        return " (no webpack configuration beside the app gives that external's field a string)"
     return ""
