@@ -111,6 +111,8 @@ def test_install_imports_the_external_and_verify_reads_its_value(tmp_path, cli) 
     assert "The app's API client builds its URLs from config.apiUrl (client/src/_services/user.service.js)" in text
     core = (root / "client/src/intercom/messenger.js").read_text()
     assert "import APP_CONFIG from 'config';" in core and "const APP_API_BASE = APP_CONFIG.apiUrl;" in core
+    again = install_quietly(cli, root, "--auth", "bearer", "--token-storage-key", "user", "--dry-run")
+    assert "Nothing to do: Intercom is already installed as planned." in again.stdout + again.stderr, again.stderr
     recorded = recorded_endpoint(root, required=True)
     assert recorded is not None and recorded.unknown is None
     assert [(c.url, c.source) for c in recorded.candidates] == [
