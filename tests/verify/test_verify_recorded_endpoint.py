@@ -283,6 +283,13 @@ def test_angular_environment_modules_and_the_served_build(tmp_path: Path) -> Non
     assert why == "of http://localhost:4000, https://api.example.com/v1, the page's scripts hold https://api.example.com/v1"
     chosen, why = recorded.choose([b"no base here"])
     assert chosen is None and why is not None and "the page's scripts hold none of them" in why
+    # Both configurations on one API (cornflourblue's Angular examples): one candidate, both files named, no choice to make.
+    (tmp_path / "src/environments/environment.prod.ts").write_text("export const environment = {\n  production: true,\n  apiUrl: 'http://localhost:4000'\n};\n")
+    recorded = recorded_endpoint(tmp_path, required=True)
+    assert recorded is not None and [(c.url, c.source) for c in recorded.candidates] == [
+        ("http://localhost:4000/api/intercom-jwt", "src/environments/environment.ts sets apiUrl, src/environments/environment.prod.ts sets apiUrl")
+    ]
+    assert recorded.choose([]) == (recorded.candidates[0], None)
 
 
 def test_an_endpoint_url_given_to_install_and_a_core_without_a_base(tmp_path: Path) -> None:

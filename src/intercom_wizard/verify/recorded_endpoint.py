@@ -131,12 +131,13 @@ def _text(path: Path) -> str | None:
 
 
 def _candidates(project: Path, core_path: str, core: str, expression: str, endpoint: str) -> Iterable[Candidate]:
-    seen: set[str] = set()
+    """One candidate per value; a value several files agree on names them all (environment.ts and .prod.ts)."""
+    sources: dict[str, list[str]] = {}
     for base, source in _base_values(project, core_path, core, expression):
-        if base not in seen:
-            seen.add(base)
-            # As the core does: `new URL(path, base)` — the endpoint's path replaces the base's.
-            yield Candidate(urljoin(base, endpoint), base, source)
+        sources.setdefault(base, []).append(source)
+    for base, named in sources.items():
+        # As the core does: `new URL(path, base)` — the endpoint's path replaces the base's.
+        yield Candidate(urljoin(base, endpoint), base, ", ".join(named))
 
 
 def _base_values(project: Path, core_path: str, core: str, expression: str) -> Iterable[tuple[str, str]]:
