@@ -3,7 +3,10 @@
 An SPA whose API is on another origin builds its URLs from a base the bundler inlines:
 `import.meta.env.VITE_API_URL` (Vite), `process.env.NEXT_PUBLIC_API_URL` (Next.js),
 `process.env.REACT_APP_API_URL` (Create React App), Angular's `environment.apiUrl`, or t3-env's
-`env.NEXT_PUBLIC_API_URL` (read by the core as `process.env.NEXT_PUBLIC_API_URL`). The Messenger
+`env.NEXT_PUBLIC_API_URL` (read by the core as `process.env.NEXT_PUBLIC_API_URL`), or a field of a
+configuration object the app imports by a bare name that its webpack configuration defines in
+`externals` as a serialised object (`config: JSON.stringify({ apiUrl: ... })`, read as `config.apiUrl`;
+the core imports the same external as `APP_CONFIG`). The Messenger
 core must call the token endpoint on that same base, read the same way, so that the URL follows the
 app from development to production. Only evidence counts: the expression must feed the app's API
 client (`axios.create({ baseURL: ... })` or `axios.defaults.baseURL = ...`, a `fetch(`${API_URL}/...`)` call, a constant such a
