@@ -10,8 +10,8 @@ The project: a tiny Vite + axios SPA of our own, installed by the wizard itself 
 --token-storage-key user`). Served: its pages on one port and its API (login + token endpoint, bearer
 only, CORS for the pages) on another; the pages run the wizard's plain-JS bearer client pointed at the
 same token URL, standing in for the Vite build of the installed core (no npm in the tests). Controls:
-without the `.env` nothing recorded says the URL, and verify says exactly that (exit 1) instead of
-probing a URL the app never uses; `--endpoint` still overrides.
+without the `.env` nothing recorded says the URL: the core then asks its own origin, so verify probes
+there and its failure says why (exit 1); `--endpoint` still overrides.
 """
 
 from __future__ import annotations
@@ -230,11 +230,14 @@ def test_nothing_recorded_says_the_url_verify_says_so(installed: Path, served: t
     exit_code, checks, output = _verify(pages, "--project", str(installed))
     assert exit_code == 1, output
     assert checks["anonymous"]["status"] == "fail", output
-    assert checks["anonymous"]["evidence"][0] == (
-        "the token endpoint was not probed: the page asked for no token, and the Messenger core src/intercom/messenger.js "
-        "builds the token URL on import.meta.env.VITE_API_URL at run time, and no file the install can read sets it (no .env, "
-        ".env.local, .env.production or .env.development file beside the app names it); pass --endpoint with the token endpoint's URL"
-    ), output
+    # An unset base makes the core ask its own origin, so that is probed, and the failure says why it was probed there.
+    assert checks["anonymous"]["evidence"][:2] == [
+        f"GET {ENDPOINT} -> 200 with no token (text/html), the app's page for any path?: expected 401",
+        f"probed {pages}{ENDPOINT}, the pages' own origin, where the core asks when its API base is unset: the Messenger core "
+        "src/intercom/messenger.js builds the token URL on import.meta.env.VITE_API_URL at run time, and no file the install can "
+        "read sets it (no .env, .env.local, .env.production or .env.development file beside the app names it); pass --endpoint "
+        "with the token endpoint's URL if the app asks elsewhere",
+    ], output
     # --endpoint overrides what is (not) recorded.
     exit_code, checks, output = _verify(pages, "--project", str(installed), "--endpoint", api + ENDPOINT)
     assert exit_code == 0, output
