@@ -322,3 +322,9 @@ def test_vite_mode_files_each_give_a_candidate(tmp_path: Path) -> None:
         ("https://api.example.com/api/intercom-jwt", "client/.env.production sets VITE_API_URL"),
         ("http://127.0.0.1:4001/api/intercom-jwt", "client/.env.development.local sets VITE_API_URL"),
     ]
+    # One .env for both modes (react18-redux-jwt-api): one candidate, the file named once.
+    for name in ("client/.env.production", "client/.env.development.local"):
+        (tmp_path / name).unlink()
+    recorded = recorded_endpoint(tmp_path, required=True)
+    assert recorded is not None
+    assert [(c.url, c.source) for c in recorded.candidates] == [("http://localhost:4000/api/intercom-jwt", "client/.env sets VITE_API_URL")]
