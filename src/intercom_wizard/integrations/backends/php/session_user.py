@@ -10,9 +10,9 @@ from typing import Literal
 
 from ast_grep_py import SgNode
 
-from intercom_wizard.astgrep import field_text
 from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.backends.php.details import NoSessionUser, SessionRecord, SessionUser, SessionUserId
+from intercom_wizard.integrations.backends.php.password_check import password_checked
 from intercom_wizard.integrations.backends.php.session_proofs import method_evidence, signed_in_guard
 from intercom_wizard.integrations.backends.php_common import array_string_keys, parse_php, string_value
 from intercom_wizard.tree import ProjectTree
@@ -58,7 +58,7 @@ def session_user(tree: ProjectTree, files: list[str]) -> SessionUser:
         path, key, value, match = literal
         fields = array_string_keys(value)
         id_field = _id_field(fields)
-        evidence = _array_element_evidence(value, id_field) if id_field else None
+        evidence = _array_element_evidence(tree, value, id_field) if id_field else None
         if id_field is not None and evidence is not None and evidence.is_id:
             return SessionRecord(file=path, key=key, style="array", id_field=id_field, fields=tuple(sorted(fields)))
         why = evidence.reason if evidence is not None else "has no id field"
@@ -136,31 +136,39 @@ def _method_proof(tree: ProjectTree, value: SgNode, table: identity.UsersTable |
     already take the value (an auth library's `getId()` stays theirs)."""
     ordinary = identity.value_evidence(value.text(), literal=value.kind() in LITERAL_KINDS, resolve=_variable_resolver(store))
     if ordinary.is_id:
-        return _another_things_id(table, value, store)
+        return _another_things_id(tree, table, value, store)
     if value.kind() == "variable_name" and value.text() != "$this":
         return _variable_method_proof(tree, value, table, store)
     return method_evidence(tree, value, table)
 
 
-# `$item->id`, `$item['id']`, `(int) $post->id`: the bare `id` field of some variable.
-_BARE_ID_FIELD = re.compile(r"""^(?:\(\s*(?:int|integer|string)\s*\)\s*)?(\$\w+)(?:->id|\[\s*(['"])id\2\s*\])$""", re.I)
+# `$item->id`, `$item['id']` (casts such as `(int)`, `intval(...)`, `strval(...)` unwrapped first): the bare
+# `id` field of some variable.
+_BARE_ID_FIELD = re.compile(r"""^(\$\w+)(?:->id|\[\s*(['"])id\2\s*\])$""", re.I)
+_VARIABLE = re.compile(r"^\$\w+$")
 # Names a variable holding the signed-in user's row has (`$user`, `$row`, `$result_row`, `$account`...).
 USER_ROW_WORDS = USER_KEY_WORDS + ("row", "result", "record", "login", "person", "profile")  # not "auth": `$author`
 
 
-def _another_things_id(table: identity.UsersTable | None, value: SgNode, store: SgNode) -> identity.ValueEvidence | None:
+def _another_things_id(tree: ProjectTree, table: identity.UsersTable | None, value: SgNode, store: SgNode) -> identity.ValueEvidence | None:
     """`$_SESSION['id'] = $item->id` in a page that shows an item (php-ltw-retreasure): a bare `id` is the
     user's only when the variable is named for the user or its row, or holds a row the users table's query
     fetched before the store (same function); anything else's id would become every visitor's identity.
     None when the ordinary rule stands."""
-    found = _BARE_ID_FIELD.match(value.text().strip())
-    if found is None and value.kind() == "variable_name":
+    # `intval($item->id)`, `(int) $post['id']`, `strval(...)`: a conversion keeps whose id it is
+    unwrapped = identity.unwrap_casts(value.text())
+    found = _BARE_ID_FIELD.match(unwrapped)
+    if found is None and _VARIABLE.match(unwrapped) and unwrapped != "$this":
         # `$lampId = $lamp->id; $_SESSION['id'] = $lampId;`: what the variable was assigned before the store
         scope = next((a for a in store.ancestors() if a.kind() in FUNCTION_SCOPES), None)
-        for assignment in scope.find_all(pattern=f"{value.text()} = $VALUE") if scope is not None else []:
+        for assignment in scope.find_all(pattern=f"{unwrapped} = $VALUE") if scope is not None else []:
             assigned = assignment.get_match("VALUE")
-            if assigned is not None and assignment.range().start.index < store.range().start.index and _BARE_ID_FIELD.match(assigned.text().strip()):
-                refused = _another_things_id(table, assigned, store)
+            if (
+                assigned is not None
+                and assignment.range().start.index < store.range().start.index
+                and _BARE_ID_FIELD.match(identity.unwrap_casts(assigned.text()))
+            ):
+                refused = _another_things_id(tree, table, assigned, store)
                 if refused is not None:
                     return identity.ValueEvidence(False, f"assigned {value.text()}, {refused.reason}")
         return None
@@ -173,30 +181,13 @@ def _another_things_id(table: identity.UsersTable | None, value: SgNode, store: 
     owner = name.text() if name is not None else variable
     if any(word in owner.lower() for word in USER_ROW_WORDS):
         return None
-    variable_node = value.find(kind="variable_name")
+    variable_node = value if value.kind() == "variable_name" else value.find(kind="variable_name")
     if table is not None and variable_node is not None and _users_row(table, variable_node, store) is not None:
         return None
-    if variable != "$this" and _password_checked(variable, store):
+    if variable != "$this" and password_checked(tree, variable, store):
         return None
     users = f"no query of table {table.name} fetched it" if table is not None else "the app's SQL declares no users table"
     return identity.ValueEvidence(False, f"assigned {value.text()}, the id of {variable}, which is not the user's row ({users})")
-
-
-# The record's password field: `$reader['password']`, `$account->password_hash`.
-_PASSWORD_FIELD = r"""(?:->\w*pass\w*|\[\s*['"]\w*pass\w*['"]\s*\])"""
-
-
-def _password_checked(variable: str, store: SgNode) -> bool:
-    """`hash_equals($reader['password'], $_POST['password'])` or `password_verify($pw, $row->hash_pass)` before
-    the store, in the same function: the record whose password the sign-in checks is the user's own,
-    whatever the variable is called (`$reader`, `$member`)."""
-    scope = next((a for a in store.ancestors() if a.kind() in FUNCTION_SCOPES), None)
-    if scope is None:
-        return False
-    field = re.compile(re.escape(variable) + _PASSWORD_FIELD, re.I)
-    checks = [call for call in scope.find_all(kind="function_call_expression") if (field_text(call, "function") or "").lower() in ("password_verify", "hash_equals")]
-    checks += [comparison for comparison in scope.find_all(kind="binary_expression") if field_text(comparison, "operator") in ("==", "===", "!=", "!==")]
-    return any(check.range().start.index < store.range().start.index and field.search(check.text()) for check in checks)
 
 
 def _variable_method_proof(tree: ProjectTree, variable: SgNode, table: identity.UsersTable | None, store: SgNode) -> identity.ValueEvidence | None:
@@ -281,13 +272,16 @@ def _no_evidence(tree: ProjectTree, reason: str, rejected: tuple[str, ...] = ())
     return NoSessionUser(reason=reason, rejected=rejected, table_id=table.id_column if table else None)
 
 
-def _array_element_evidence(array: SgNode, field: str) -> identity.ValueEvidence | None:
-    """Whether `'id' => ...` in the stored array is the user's id."""
+def _array_element_evidence(tree: ProjectTree, array: SgNode, field: str) -> identity.ValueEvidence | None:
+    """Whether `'id' => ...` in the stored array is the user's id: traced to an id, and (as for a plain
+    store) not the id of another record (`['id' => $item->id]` on an item's page)."""
+    table = identity.users_table(tree)
     for element in array.children():
         parts = element.children() if element.kind() == "array_element_initializer" else []
         if len(parts) >= 3 and parts[1].kind() == "=>" and string_value(parts[0]) == field:
             value = parts[-1]
-            return identity.value_evidence(value.text(), literal=value.kind() in LITERAL_KINDS, resolve=_variable_resolver(array))
+            evidence = identity.value_evidence(value.text(), literal=value.kind() in LITERAL_KINDS, resolve=_variable_resolver(array))
+            return (_another_things_id(tree, table, value, array) or evidence) if evidence.is_id else evidence
     return None
 
 
@@ -320,7 +314,7 @@ def _same_block(a: SgNode, b: SgNode) -> bool:
 
 
 def _record_usage(roots: dict[str, SgNode], key: str, value: SgNode) -> tuple[Literal["array", "object"] | None, set[str]]:
-    """"array" or "object", and its fields, from how the code reads $_SESSION[key] (or the stored
+    """ "array" or "object", and its fields, from how the code reads $_SESSION[key] (or the stored
     variable); None when nothing shows it is a record rather than a plain value."""
     array_fields: set[str] = set()
     object_fields: set[str] = set()
