@@ -12,7 +12,7 @@ from ast_grep_py import SgNode
 
 from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.backends.php.details import NoSessionUser, SessionRecord, SessionUser, SessionUserId
-from intercom_wizard.integrations.backends.php.password_check import password_checked
+from intercom_wizard.integrations.backends.php.password_check import checked_rows, password_checked
 from intercom_wizard.integrations.backends.php.session_proofs import method_evidence, signed_in_guard
 from intercom_wizard.integrations.backends.php_common import array_string_keys, parse_php, string_value
 from intercom_wizard.tree import ProjectTree
@@ -62,7 +62,7 @@ def session_user(tree: ProjectTree, files: list[str]) -> SessionUser:
         if id_field is not None and evidence is not None and evidence.is_id:
             return SessionRecord(file=path, key=key, style="array", id_field=id_field, fields=tuple(sorted(fields)))
         why = evidence.reason if evidence is not None else "has no id field"
-        return _no_evidence(tree, f"{path}:{_line(match)} stores $_SESSION['{key}'] whose id {why}")
+        return _no_evidence(tree, roots, f"{path}:{_line(match)} stores $_SESSION['{key}'] whose id {why}")
     table = identity.users_table(tree)
     for path, key, value, match in records:
         if value.kind() in LITERAL_KINDS:
@@ -110,7 +110,7 @@ def _session_user_id(tree: ProjectTree, roots: dict[str, SgNode], assignments: l
             return NoSessionUser(
                 reason=reason, rejected=choice.rejected, table_id=table.id_column, id_expression=expression, store_beside=f"{path}:{line}"
             )
-        return _no_evidence(tree, choice.reason, choice.rejected)
+        return _no_evidence(tree, roots, choice.reason, choice.rejected)
     match = next(a[3] for a in assignments if a[1] == choice.key)
     path = str(choice.file)
     beside = [a[1] for a in assignments if a[0] == path and a[1] != choice.key and _same_block(a[3], match)]
@@ -118,7 +118,7 @@ def _session_user_id(tree: ProjectTree, roots: dict[str, SgNode], assignments: l
     name_key = next((k for k in beside if k.lower() in NAME_KEYS), None)
     guard = signed_in_guard(roots, choice.key, match)
     if guard is not None and guard.condition is None:
-        return _no_evidence(tree, guard.reason, choice.rejected)
+        return _no_evidence(tree, roots, guard.reason, choice.rejected)
     return SessionUserId(
         file=path,
         key=choice.key,
@@ -267,9 +267,24 @@ def _line(node: SgNode) -> int:
     return node.range().start.line + 1
 
 
-def _no_evidence(tree: ProjectTree, reason: str, rejected: tuple[str, ...] = ()) -> NoSessionUser:
+def _no_evidence(tree: ProjectTree, roots: dict[str, SgNode], reason: str, rejected: tuple[str, ...] = ()) -> NoSessionUser:
+    """No user the endpoint can prove; the manual step's example names the login's own row variable when the
+    login code checks the password of one (`$found['id']`), else says in words what to keep (never `$row`
+    in a file that has none)."""
     table = identity.users_table(tree)
-    return NoSessionUser(reason=reason, rejected=rejected, table_id=table.id_column if table else None)
+    column = table.id_column if table is not None and table.id_column else None
+    rows = checked_rows(roots)
+    login_row = next((row for row in rows if row.in_login), None)
+    if login_row is not None:
+        return NoSessionUser(reason=reason, rejected=rejected, table_id=column, id_expression=login_row.field(column or "id"))
+    # the check may sit in a helper file without $_SESSION (`verify_user()` in database/user.db.php)
+    others = [path for path in tree.glob(".php") if path not in roots and tree.mentions(path, (b"password_verify", b"hash_equals"), ignore_case=True)]
+    rows = rows or checked_rows({path: parse_php(tree.text(path)) for path in others})
+    facts = [f"the primary key of table {table.name}"] if column is not None and table is not None else []
+    if rows:
+        facts.append(f"{rows[0].function}() in {rows[0].where} checks that row's password" if rows[0].function else f"{rows[0].where} checks that row's password")
+    words = f"the signed-in user's {column or 'primary key'}" + (f" ({'; '.join(facts)})" if facts else "")
+    return NoSessionUser(reason=reason, rejected=rejected, table_id=column, id_words=words)
 
 
 def _array_element_evidence(tree: ProjectTree, array: SgNode, field: str) -> identity.ValueEvidence | None:
