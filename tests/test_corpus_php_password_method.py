@@ -139,12 +139,13 @@ NOT_EVIDENCE = (
     # named for a password check, but checks nothing of the object's own
     ("return strlen($password) >= 8;", "Reader::byCard($card)"),
     ("return password_verify($password, getenv('SHARED_HASH'));", "Reader::byCard($card)"),
+    ("return $this->card === $password;", "Reader::byCard($card)"),
     # the receiver's class cannot be told: the method cannot be read
     (CHECKS_ITS_HASH, "find_reader($card)"),
 )
 
 
-@pytest.mark.parametrize(("check_body", "receiver"), NOT_EVIDENCE, ids=["length", "shared-hash", "unknown-class"])
+@pytest.mark.parametrize(("check_body", "receiver"), NOT_EVIDENCE, ids=["length", "shared-hash", "another-field", "unknown-class"])
 def test_a_method_that_does_not_check_the_records_password_is_no_evidence(tmp_path, cli, check_body, receiver):
     root = _reading_room(tmp_path / "room", check_body=check_body, receiver=receiver)
     result = install_quietly(cli, root)

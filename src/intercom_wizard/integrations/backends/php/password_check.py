@@ -24,6 +24,8 @@ CHECK_FUNCTIONS = ("password_verify", "hash_equals")
 COMPARISONS = ("==", "===", "!=", "!==")
 # A record's password field, read from a variable: `$reader['password']`, `$account->password_hash`, `$row['pw']`.
 _PASSWORD_FIELD = r"""(?:->\w*(?:pass|pw)\w*|\[\s*['"]\w*(?:pass|pw)\w*['"]\s*\])"""
+# The object's own stored password in a method: `$this->password`, `$this->pw_hash`, `$this->hash`.
+_OWN_PASSWORD = re.compile(r"\$this->\w*(?:pass|pw|hash)\w*", re.I)
 # A field of a variable: `$row->hash` (group 2) or `$row['pw']` (quote 3, name 4).
 _FIELD = re.compile(r"""(\$\w+)(?:->(\w+)|\[\s*(['"])(\w+)\3\s*\])""")
 
@@ -99,7 +101,8 @@ def _checks_own_password(tree: ProjectTree, call: SgNode) -> bool:
         operands, stored_hash = _operands(check)
         if _scope(check) != declaration:
             continue
-        own = [o for o in operands if (o is stored_hash if stored_hash is not None else True) and _reads_field_of(o, "$this", any_field=True)]
+        # password_verify's hash may be any field; compared or given to hash_equals, a stored password's (`pw_hash`)
+        own = [o for o in operands if (o is stored_hash and _reads_field_of(o, "$this", any_field=True)) or _OWN_PASSWORD.fullmatch(o.text().strip())]
         given = [o for o in operands if o not in own and any(v.text() in names for v in [o, *o.find_all(kind="variable_name")])]
         if own and given:
             return True
