@@ -130,7 +130,9 @@ def test_the_record_a_method_checks_the_password_of_is_the_users(tmp_path, cli, 
 def test_two_readers_signed_in_get_their_own_ids(tmp_path, cli):
     root = _reading_room(tmp_path / "room")
     assert install_quietly(cli, root).exit_code == 0
-    pages = PhpPages(register="/register.php", registered="registered", sign_in="/login.php", sign_out="/logout.php", login_field="card", password_field="password")
+    pages = PhpPages(
+        register="/register.php", registered="registered", sign_in="/login.php", sign_out="/logout.php", login_field="card", password_field="password"
+    )
     first, second = php_two_users(tmp_path / "sessions", root, pages, AppUser("C-1001", "pw-c1001"), AppUser("C-2002", "pw-c2002"), SECRET)
     assert (first["user_id"], second["user_id"]) == ("1", "2"), "the readers' primary keys"
 
