@@ -100,6 +100,10 @@ FOREIGN_STORES = (
     ("$shown = intval($tool->id); $_SESSION['user_id'] = $shown;", "session key 'user_id' is assigned $shown, assigned intval($tool->id), the id of $tool"),
     ("$shown = $tool->id; $_SESSION['user_id'] = (int) $shown;", "session key 'user_id' is assigned (int) $shown, assigned $tool->id, the id of $tool"),
     (
+        "$page = ['tool' => $post]; $_SESSION['user_id'] = (int) $page['tool']['id'];",
+        "session key 'user_id' is assigned (int) $page['tool']['id'], the id of $page['tool']",
+    ),
+    (
         "$_SESSION['user'] = ['id' => $tool->id, 'label' => $tool->label];",
         "tool.php:5 stores $_SESSION['user'], whose 'id' element is assigned $tool->id, the id of $tool",
     ),
@@ -175,3 +179,17 @@ def test_a_proven_key_is_chosen_beside_another_keys_refused_array(tmp_path, cli)
     )
     _, files = install_and_check_uninstall(cli, root, exit_code=0)
     assert "$user = $_SESSION['user'] ?? null;" in files[ENDPOINT_FILE]
+
+
+def test_a_record_reached_through_a_property_is_named_by_it(tmp_path, cli):
+    # `$this->tool->id`: the property names the record, as a variable's name does
+    for holder, exit_code in (("tool", 4), ("member", 0)):
+        root = _workshop(tmp_path / holder)
+        (root / "lib.php").write_text(
+            f"<?php\nfinal class Remember\n{{\n    public object ${holder};\n\n    public function keep(): void\n    {{\n        $_SESSION['user_id'] = (int) $this->{holder}->id;\n    }}\n}}\n"
+        )
+        result = install_quietly(cli, root)
+        assert result.exit_code == exit_code, (holder, result.stdout + result.stderr)
+        if exit_code == 4:
+            output = " ".join((result.stdout + result.stderr).split())
+            assert "lib.php:8: session key 'user_id' is assigned (int) $this->tool->id, the id of $this->tool, which is not the user's row" in output, output

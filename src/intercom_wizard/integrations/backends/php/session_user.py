@@ -149,7 +149,9 @@ def _method_proof(tree: ProjectTree, value: SgNode, table: identity.UsersTable |
 
 # `$item->id`, `$item['id']` (casts such as `(int)`, `intval(...)`, `strval(...)` unwrapped first): the bare
 # `id` field of some variable.
-_BARE_ID_FIELD = re.compile(r"""^(\$\w+)(?:->id|\[\s*(['"])id\2\s*\])$""", re.I)
+# The record may be reached through properties or keys (`$this->tool->id`, `$order['item']['id']`): its last step names it.
+_BARE_ID_FIELD = re.compile(r"""^(\$\w+(?:->\w+|\[\s*['"]\w+['"]\s*\])*?)(?:->id|\[\s*(['"])id\2\s*\])$""", re.I)
+_LAST_STEP = re.compile(r"""(\w+)['"]?\s*\]?$""")
 _VARIABLE = re.compile(r"^\$\w+$")
 # Names a variable holding the signed-in user's row has (`$user`, `$row`, `$result_row`, `$account`...).
 USER_ROW_WORDS = USER_KEY_WORDS + ("row", "result", "record", "login", "person", "profile")  # not "auth": `$author`
@@ -183,11 +185,12 @@ def _another_things_id(tree: ProjectTree, table: identity.UsersTable | None, val
     # `$this->id` in `class User`/`class Member`: the class names whose id it is.
     around = next((a for a in store.ancestors() if a.kind() == "class_declaration"), None) if variable == "$this" else None
     name = around.field("name") if around is not None else None
-    owner = name.text() if name is not None else variable
+    last_step = _LAST_STEP.search(variable)
+    owner = name.text() if name is not None else last_step.group(1) if last_step is not None else variable
     if any(word in owner.lower() for word in USER_ROW_WORDS):
         return None
     variable_node = value if value.kind() == "variable_name" else value.find(kind="variable_name")
-    if table is not None and variable_node is not None and _users_row(table, variable_node, store) is not None:
+    if table is not None and variable_node is not None and variable_node.text() == variable and _users_row(table, variable_node, store) is not None:
         return None
     if variable != "$this" and password_checked(tree, variable, store):
         return None
