@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 from conftest import SECRET, WORKSPACE_ID, install_quietly, threaded_server, write_files
+from test_verify_bearer import HOME_PAGE, LOGIN_PAGE
 from typer.testing import CliRunner
 from verify_support import require_chromium
 
@@ -87,25 +88,6 @@ SPA = {
         }
         """,
 }
-LOGIN_PAGE = """<!doctype html><html><body>
-<form id="login"><input name="username"><input type="password" name="password"><button type="submit">Sign in</button></form>
-<script>
-document.getElementById('login').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const body = JSON.stringify(Object.fromEntries(new FormData(event.target)));
-  const response = await fetch('API/users/authenticate', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
-  if (response.ok) {
-    localStorage.setItem('user', JSON.stringify(await response.json()));
-    location.href = '/';
-  }
-});
-</script>
-<script src="/intercom-messenger.js" defer></script></body></html>"""
-HOME_PAGE = b"""<!doctype html><html><body><h1>Home</h1>
-<button id="logout" onclick="localStorage.removeItem('user'); location.href = '/login';">Sign out</button>
-<script src="/intercom-messenger.js" defer></script></body></html>"""
-
-
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
     """The SPA, installed by the wizard: its receipt and its core (which builds the URL on VITE_API_URL)."""
@@ -172,7 +154,9 @@ def pages_server(api: str) -> Any:
     """The SPA's pages; no token endpoint here (a probe of this origin would get the page: 200 without a token)."""
     options = InstallOptions(workspace=parse_workspace_id(WORKSPACE_ID), auth=ClientAuth.BEARER, token_storage_key="user", token_storage_field="token")
     script = script_source(options, token_url=api + ENDPOINT).encode()
-    login_page = LOGIN_PAGE.replace("API/", api + "/").encode()
+    # The pages of test_verify_bearer's app, their sign-in sent to the API's origin.
+    login_page = LOGIN_PAGE.replace(b"PAGE_SCRIPT", b"").replace(b"'/api/login'", f"'{api}/users/authenticate'".encode())
+    home_page = HOME_PAGE.replace(b"PAGE_SCRIPT", b"")
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args: Any) -> None:
@@ -180,7 +164,7 @@ def pages_server(api: str) -> Any:
 
         def do_GET(self) -> None:
             javascript = self.path == "/intercom-messenger.js"
-            body = script if javascript else login_page if self.path == "/login" else HOME_PAGE
+            body = script if javascript else login_page if self.path == "/login" else home_page
             self.send_response(200)
             for name, value in {"Content-Type": "text/javascript" if javascript else "text/html", "Content-Length": str(len(body))}.items():
                 self.send_header(name, value)
