@@ -91,7 +91,8 @@ def recorded_endpoint(project: Path, *, required: bool) -> RecordedEndpoint | No
     if urlsplit(endpoint).scheme in ("http", "https"):
         return RecordedEndpoint(endpoint, f"the whole URL install was given ({where})")
     for path in created:
-        if not path.endswith(CODE_SUFFIXES):
+        parts = PurePosixPath(path).parts
+        if not path.endswith(CODE_SUFFIXES) or path.startswith("/") or ".." in parts:  # only files inside the project
             continue
         core = _text(project / path)
         found = APP_API_BASE.search(core or "")
