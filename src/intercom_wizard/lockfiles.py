@@ -8,11 +8,11 @@ them back from there. Nothing is copied into the project.
 """
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
 from intercom_wizard.integrations.backends.npm_common import LOCKFILES
-from intercom_wizard.journal import transient_name, write_new_file
 from intercom_wizard.plan import DependencyChange
 from intercom_wizard.receipt import GIT_BLOB
 from intercom_wizard.tree import ProjectTree, folder_of, join
@@ -61,7 +61,7 @@ def pristine_lockfile_blobs(tree: ProjectTree, dependencies: list[DependencyChan
                 continue
             hashed = _git(tree.root, "hash-object", "--", path)
             blob = hashed.stdout.decode().strip() if hashed is not None and hashed.returncode == 0 else ""
-            if GIT_BLOB.fullmatch(blob):
+            if re.fullmatch(GIT_BLOB, blob):
                 blobs[path] = blob
     return blobs
 
@@ -70,6 +70,8 @@ def restore_lockfiles(tree: ProjectTree, blobs: dict[str, str]) -> list[str]:
     """Write each recorded lockfile's original bytes back (atomically) where they differ; one line each
     about what was done. A blob git no longer has (not a repository any more, garbage-collected) leaves
     the lockfile as the package manager wrote it, and says so."""
+    from intercom_wizard.journal import transient_name, write_new_file  # only for a real uninstall: a dry run never loads journal
+
     said = []
     for path, blob in sorted(blobs.items()):
         present = _git(tree.root, "cat-file", "-e", f"{blob}^{{blob}}")
