@@ -12,7 +12,6 @@ import re
 import subprocess
 from pathlib import Path
 
-from intercom_wizard.integrations.backends.npm_common import LOCKFILES
 from intercom_wizard.plan import DependencyChange
 from intercom_wizard.receipt import GIT_BLOB
 from intercom_wizard.tree import ProjectTree, folder_of, join
@@ -28,6 +27,8 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
 def _lockfiles_for(tree: ProjectTree, manifest: str) -> list[str]:
     """The lockfiles the package manager rewrites for `manifest`: those of its folder, else of the nearest
     folder above that has one (a workspace member shares the workspace root's)."""
+    from intercom_wizard.integrations.backends.npm_common import LOCKFILES  # here: a plan without npm packages never loads it
+
     folder: str | None = folder_of(manifest)
     while folder is not None:
         found = [join(folder, name) for name, _ in LOCKFILES if tree.exists(join(folder, name))]
@@ -41,6 +42,8 @@ def keeps_a_lockfile(tree: ProjectTree, manifest: str) -> bool:
     """Whether the package manager keeps a lockfile for `manifest`, which uninstall's prune brings back in
     line: its folder's, the nearest above in the project, or that of the workspace the project is a
     package of (ember-simple-auth's `packages/test-app`: the pnpm-lock.yaml two folders up)."""
+    from intercom_wizard.integrations.backends.npm_common import LOCKFILES
+
     if _lockfiles_for(tree, manifest):
         return True
     workspace = tree.enclosing_workspace
