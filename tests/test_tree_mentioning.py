@@ -93,7 +93,7 @@ def test_glob_by_extension_answers_as_a_pass_over_every_file(tmp_path: Path) -> 
     names = [
         "app.py", "requirements.txt", "dev-requirements.txt", "types.d.ts", "main.ts", "Dockerfile", "web/Dockerfile",
         ".gitignore", "pkg.v1/Makefile", "pkg.v1/mod.py", "a.b.c", "src/x.PY", "src/y.py", "src/index.html", "templates/base.html.j2",
-        "notes", "src/.env", "src/deep/z.tsx",
+        "notes", "src/.env", "src/deep/z.tsx", "x.Dockerfile", "src/Gemfile", "src/Gemfile.lock", "odd.", "pkg.v1/data.json",
     ]
     for name in names:
         _write(root, name, b"x\n")
@@ -101,6 +101,7 @@ def test_glob_by_extension_answers_as_a_pass_over_every_file(tmp_path: Path) -> 
     questions = [
         (".py",), (".ts",), (".d.ts",), (".ts", ".d.ts", ".tsx"), ("requirements.txt",), ("Dockerfile",), (".gitignore",), (".env",),
         ("Makefile",), (".v1/Makefile",), (".c",), (".html", ".j2", ".py"), (".missing",), (), ("",), (".PY",), ("x.py", ".html"),
+        ("file",), ("web/Dockerfile",), ("Gemfile", ".py", "package.json"), ("ignore",), (".",), ("es", ".ts"), (".json", "json"),
     ]
     for suffixes in questions:
         for under in ("", "src", "pkg.v1", "web/"):

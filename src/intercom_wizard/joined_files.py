@@ -11,7 +11,9 @@ import functools
 import re
 from bisect import bisect_right
 from functools import cached_property
-from itertools import accumulate
+from itertools import accumulate, count
+from operator import add
+from typing import cast
 
 # Between two files in the joined bytes: a needle without this byte cannot match across two files.
 SEPARATOR = b"\0"
@@ -24,11 +26,16 @@ class JoinedFiles:
         """`contents`: each file's bytes, or None for a file that could not be read."""
         # Files `mentions` answers True for whatever the needles: unreadable ones (their read reports
         # the error to the caller) and non-ASCII ones (their decoding and case folding are the caller's).
-        always = {index for index, content in enumerate(contents) if content is None}
-        plain = [b"" if content is None else content for content in contents]
+        if None in contents:
+            always = {index for index, content in enumerate(contents) if content is None}
+            plain = [b"" if content is None else content for content in contents]
+        else:
+            always = set()
+            plain = cast(list[bytes], contents)  # no None in it: used as it is
         self.data = SEPARATOR.join(plain)
-        # Where each file starts (after the files before it and their separators), and one entry past the end.
-        self.starts = [0, *accumulate(len(content) + 1 for content in plain)]
+        # Where each file starts: the lengths of the files before it and one separator after each
+        # (counted from 1), and one entry past the end.
+        self.starts = [0, *map(add, accumulate(map(len, plain)), count(1))]
         if not self.data.isascii():  # one test for the whole, usually enough
             always.update(index for index, content in enumerate(plain) if not content.isascii())
         self.always = frozenset(always)

@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from intercom_wizard.errors import BadInput
-from intercom_wizard.file_index import by_extension, glob_candidates
+from intercom_wizard.file_index import FileIndex
 
 # Re-exported (`X as X`): callers and tests use them from here; tests replace `tree.read_file_bytes`.
 from intercom_wizard.filereads import MAX_FILE_BYTES as MAX_FILE_BYTES
@@ -148,41 +148,25 @@ class ProjectTree:
         return found
 
     @cached_property
-    def _by_name(self) -> dict[str, list[str]]:
-        """File name -> the files with that name, in `files` order: built once for every `named` call."""
-        index: dict[str, list[str]] = {}
-        for path in self.files:
-            index.setdefault(path.rpartition("/")[2], []).append(path)
-        return index
-
-    @cached_property
-    def _by_folder(self) -> dict[str, list[str]]:
-        """Folder -> the files directly in it, in `files` order: built once for every `in_folder` call."""
-        index: dict[str, list[str]] = {}
-        for path in self.files:
-            index.setdefault(path.rpartition("/")[0], []).append(path)
-        return index
+    def _index(self) -> FileIndex:
+        """The files by name, folder and extension: built once (one pass) for every `named`, `in_folder` and `glob`."""
+        return FileIndex(self.files)
 
     def in_folder(self, folder: str) -> list[str]:
         """The files directly in `folder` ('' for the root), without scanning every file per call."""
-        return list(self._by_folder.get(folder, ()))
+        return list(self._index.by_folder.get(folder, ()))
 
     def glob(self, *suffixes: str, under: str = "") -> list[str]:
-        # Detectors ask the same few questions ("every .py file") several times: each is answered by
-        # one pass over `files` per tree (the listing never changes), and the caller gets its own list.
+        # Detectors ask the same few questions ("every .py file") several times: each is answered once
+        # per tree from the extension index (the listing never changes), and the caller gets its own list.
         key = (suffixes, under)
         found = self._globbed.get(key)
         if found is None:
-            prefix = f"{under.rstrip('/')}/" if under else ""
-            found = self._globbed[key] = [f for f in glob_candidates(self.files, self._by_extension, suffixes) if f.startswith(prefix) and f.endswith(suffixes)]
+            found = self._globbed[key] = self._index.glob(suffixes, under)
         return list(found)
 
-    @cached_property
-    def _by_extension(self) -> dict[str, list[str]]:
-        return by_extension(self.files)
-
     def named(self, name: str) -> list[str]:
-        return list(self._by_name.get(name, ()))
+        return list(self._index.by_name.get(name, ()))
 
     def exists(self, relative: str) -> bool:
         return self.resolve(relative).exists()
