@@ -352,7 +352,8 @@ def definition_line(content: str, function: str) -> int:
 def adapter_step(builder: "PlanBuilder", file: str, content: str, function: str, reason: str, snippet: str, rejected: Iterable[str] = ()) -> None:
     """The manual step for an endpoint whose user could not be proven: the exact file, function and
     line to fill in, the code to put there, and why each candidate the wizard saw was refused."""
-    line = definition_line(content, function)
+    # A created file is written as the builder fitted it (the project's formatter, its import order), not as rendered.
+    line = definition_line(builder.created_text(file) or content, function)
     refused = "".join(f"\n  - not used: {entry}" for entry in rejected)
     builder.manual(
         file,
