@@ -311,12 +311,32 @@ class ProjectTree:
         key = tuple(paths)
         joined = self._joined.get(key)
         if joined is None:
-            kept = self._bytes.get  # files already read answer from the dictionary, the rest are read now
-            joined = self._joined[key] = JoinedFiles([kept(path) or self._bytes_or_none(path) for path in key])
+            joined = self._joined[key] = JoinedFiles(self._contents(key))
         return [key[index] for index in joined.holding(needles, ignore_case=ignore_case)]
 
-    def _bytes_or_none(self, relative: str) -> bytes | None:
-        """The file's bytes, None when it cannot be read (`mentions` answers True for it: its read reports it)."""
+    def _contents(self, paths: tuple[str, ...]) -> list[bytes | None]:
+        """Each file's bytes, None when it cannot be read (`mentions` answers True for it: its read reports it).
+
+        A listed file in a folder already checked is opened here directly (`_read_plain`'s first step,
+        without its three calls per file); anything else, and any failure, takes `_read_bytes`.
+        """
+        kept, listed, prefixes = self._bytes, self._listed, self._read_prefixes
+        contents: list[bytes | None] = []
+        for path in paths:
+            data = kept.get(path)
+            if data is None:
+                folder, _, name = path.rpartition("/")
+                prefix = prefixes.get(folder) if NO_FOLLOW and path in listed else None
+                try:
+                    data = kept[path] = read_file_bytes(prefix + name) if prefix is not None else self._read_bytes(path)
+                except OSError:
+                    data = self._or_none(path)  # a link, FIFO, oversized file...: the checked path decides
+                except BadInput:
+                    data = None
+            contents.append(data)
+        return contents
+
+    def _or_none(self, relative: str) -> bytes | None:
         try:
             return self._read_bytes(relative)
         except BadInput:
