@@ -98,7 +98,8 @@ def _template_user_settings(tree: ProjectTree, templates: str, auth: AuthEvidenc
         condition, owner, access = "user", "user", '{}["{}"]' if auth.user.mapping else "{}.{}"
     else:
         return None
-    id_field = next((f for f in ID_FIELDS if fields is None or f in fields), None)
+    session_id = auth.id_key if isinstance(auth, SessionUser) else None
+    id_field = session_id or next((f for f in ID_FIELDS if fields is None or f in fields), None)
     if id_field is None:
         return None
     name = next((f for f in NAME_FIELDS if fields is None or f in fields), None)
