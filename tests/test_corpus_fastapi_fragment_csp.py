@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SECRET, WORKSPACE_ID, install_and_check_uninstall, install_quietly
+from conftest import SECRET, WORKSPACE_ID, copy_app, git, install_and_check_uninstall, install_quietly, write_files
 from test_corpus_fastapi_cookie_two_deep import _project
 from test_corpus_fastapi_fragment_pages import FRAGMENTS
 
@@ -193,3 +193,16 @@ def test_php_pages_that_end_their_output_print_the_nonce_in_their_scope(tmp_path
         page = BrowserlessClient(f"http://127.0.0.1:{port}").get("/index.php")
     printed = re.search(r'<script src="/intercom-messenger.js" nonce="([A-Za-z0-9+/=]{24})" defer></script>', page.body)
     assert page.status == 200 and printed is not None, page.body
+
+
+def test_a_haml_layouts_step_is_not_handed_the_erb_nonce(tmp_path: Path, cli) -> None:
+    """Manual steps now print the app's nonce where the page's engine can: Sinatra's nonce is ERB code, so a
+    Haml layout's step keeps the plain tag (ERB in Haml would print literally)."""
+    root = copy_app("sinatra_classic_app", tmp_path, commit=False)
+    (root / "views/layout.erb").unlink()
+    write_files(root, {"csp.rb": "before do\n  @csp_nonce = SecureRandom.base64(16)\nend\n", "views/layout.haml": "%html\n  %body\n    = yield\n"})
+    git(root, "init", "-q")
+    result = install_quietly(cli, root, "--json")
+    assert result.exit_code == 4, result.stderr
+    [step] = [s for s in json.loads(result.stdout)["manual_steps"] if s["file"] == "views/layout.haml"]
+    assert step["snippet"] == '<script src="/intercom-messenger.js" defer></script>'
