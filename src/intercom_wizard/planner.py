@@ -21,6 +21,7 @@ from intercom_wizard.pythoncompat import fit_created_python
 from intercom_wizard.receipt import RECEIPT_PATH, Receipt
 from intercom_wizard.remote_endpoint import require_token_endpoint_elsewhere
 from intercom_wizard.signin import find_sign_in
+from intercom_wizard.step_lines import relocate_lines
 from intercom_wizard.support import check_supported
 from intercom_wizard.unsupported_servers import UnsupportedServer, endpoint_contract, find_unsupported_servers
 from intercom_wizard.upgrade import for_backends, keeps_own_client, keeps_server_library, upgrade_steps
@@ -219,14 +220,16 @@ def make_plan(project: Project, options: InstallOptions, secret: str | None) -> 
         )
     # New modules in the idiom of the app's own language level (templates are written in today's).
     changes = fit_created_php(project.tree, fit_created_python(project.tree, builder.changes()))
+    # Integrations name the user's code by its line before the install; the user reads it after.
+    manual_steps, notes = relocate_lines(changes, builder.manual_steps, builder.notes)
     plan = Plan(
         str(project.tree.root),
         frontend.name if frontend else None,
         backend.name if backend else None,
         changes,
         builder.dependencies,
-        builder.manual_steps,
-        builder.notes,
+        manual_steps,
+        notes,
         _next_steps(context.options, backend is not None and secure and not context.anonymous_only, has_policy=bool(policies), anonymous=context.anonymous_only),
         identifies_users=not context.anonymous_only,
     )

@@ -76,7 +76,7 @@ def plan_pages(context: PlanContext, project: Project, backend: Detection[Backen
         if evidence:  # its users sign in somewhere this project does not contain: identity is not proven
             builder.manual(
                 evidence[0].file,
-                f"This page signs users in (line {evidence[0].line}: {evidence[0].what}), but no back end that could sign "
+                f"This page signs users in ({evidence[0].file}:{evidence[0].line}: {evidence[0].what}), but no back end that could sign "
                 "their Intercom tokens is in this project, so signed-in users are booted as leads. Run the wizard on "
                 "the folder that holds the server's code and these pages instead:",
                 "intercom-wizard uninstall . && intercom-wizard install <the folder with the server's code>",
@@ -131,7 +131,7 @@ def _place_in_response_pages(context: PlanContext, project: Project, backend: De
         else:
             builder.manual(
                 page.file,
-                f"Line {page.line} returns a page: add the Messenger script before its </body>"
+                f"{page.file}:{page.line} returns a page: add the Messenger script before its </body>"
                 + (" (with the request's CSP nonce)" if context.options.csp_nonce else "")
                 + ":",
                 f'<script src="{host.script_src}" defer></script>',

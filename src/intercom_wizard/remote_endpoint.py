@@ -22,7 +22,7 @@ def require_token_endpoint_elsewhere(context: PlanContext, framework: str, evide
     file of the front end (its manifest) to name when there is none."""
     options = context.options
     found = next((e for e in evidence if context.tree.exists(e.file)), None)
-    where = f" ({found.file}, line {found.line}: `{found.what}`)" if found is not None else f" (--auth {options.auth.value})" if options.auth else ""
+    where = f" ({found.file}:{found.line}: `{found.what}`)" if found is not None else f" (--auth {options.auth.value})" if options.auth else ""
     if options.frontend_origin:
         elsewhere = (
             f"Its API is on another origin than its pages ({options.frontend_origin}) and its code is not in this project, "

@@ -137,11 +137,11 @@ def _snippet_blocks(text: str) -> list[re.Match[str]]:
 
 def _manual(builder: PlanBuilder, step: UpgradeStep, why: str) -> None:
     if step.kind == USER_HASH:
-        builder.manual(step.path, f"{step.found} at line {step.line} was left as it is ({why}): remove it once nothing reads it.", "")
+        builder.manual(step.path, f"{step.found} at {step.path}:{step.line} was left as it is ({why}): remove it once nothing reads it.", "")
         return
     builder.manual(
         step.path,
-        f"{step.found} at line {step.line} was left as it is ({why}): replace it by hand with the settings block below "
+        f"{step.found} at {step.path}:{step.line} was left as it is ({why}): replace it by hand with the settings block below "
         "(our script boots with intercom_user_jwt and passes these settings on); keep user_id/email/name/user_hash out of the page.",
         "window.intercomMessengerSettings = { /* your settings, no user_id/email/name/user_hash */ };",
     )

@@ -124,11 +124,11 @@ def _rewrite_boots(builder: PlanBuilder, tree: ProjectTree, path: str, helper: s
         statement = call.parent()
         arguments = [a for a in (call.field("arguments") or call).children() if a.is_named()]
         if statement is None or statement.kind() != "expression_statement" or len(arguments) > 1:
-            builder.manual(path, f"{library.name} at line {call.range().start.line + 1} was left as it is (it is not a statement of its own): boot with `{library.jwt}: await fetchIntercomUserJwt()` and without {'/'.join(library.identity)}.", "")
+            builder.manual(path, f"{library.name} at {path}:{call.range().start.line + 1} was left as it is (it is not a statement of its own): boot with `{library.jwt}: await fetchIntercomUserJwt()` and without {'/'.join(library.identity)}.", "")
             continue
         kept = _kept_properties(arguments[0] if arguments else None, library.identity)
         if kept is None:
-            builder.manual(path, f"{library.name} at line {call.range().start.line + 1} was left as it is (its argument is not an object literal): boot with `{library.jwt}` from fetchIntercomUserJwt() and without {'/'.join(library.identity)}.", "")
+            builder.manual(path, f"{library.name} at {path}:{call.range().start.line + 1} was left as it is (its argument is not an object literal): boot with `{library.jwt}` from fetchIntercomUserJwt() and without {'/'.join(library.identity)}.", "")
             continue
         start = statement.range().start.index
         indent = indentation_at(text, line_start(text, start))

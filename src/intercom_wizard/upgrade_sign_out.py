@@ -55,7 +55,7 @@ def _wire(context: PlanContext, path: str, root: SgNode, calls: list[SgNode]) ->
             continue  # the app shuts the Messenger down there already
         insertions = _insertions(source, call, name)
         if insertions is None:
-            context.builder.manual(path, f"Call the SDK's {name}() just before signOut() at line {call.range().start.line + 1}, so the Messenger forgets this user before the page changes:", f"{name}();")
+            context.builder.manual(path, f"Call the SDK's {name}() just before signOut() at {path}:{call.range().start.line + 1}, so the Messenger forgets this user before the page changes:", f"{name}();")
             continue
         context.builder.insert(path, insertions, REASON)
         wired = True
