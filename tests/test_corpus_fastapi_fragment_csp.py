@@ -23,6 +23,7 @@ import pytest
 from conftest import SECRET, WORKSPACE_ID, copy_app, git, install_and_check_uninstall, install_quietly, write_files
 from test_corpus_fastapi_cookie_two_deep import _project
 from test_corpus_fastapi_fragment_pages import FRAGMENTS
+from test_corpus_fastapi_pages_no_mount import NO_MOUNT
 
 from intercom_wizard import csp
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
@@ -206,3 +207,20 @@ def test_a_haml_layouts_step_is_not_handed_the_erb_nonce(tmp_path: Path, cli) ->
     assert result.exit_code == 4, result.stderr
     [step] = [s for s in json.loads(result.stdout)["manual_steps"] if s["file"] == "views/layout.haml"]
     assert step["snippet"] == '<script src="/intercom-messenger.js" defer></script>'
+
+
+# --- --insecure on the same shapes (seen while doing the above) ----------------------------------
+
+
+def test_insecure_snippet_ends_the_fragment_pages_partial(tmp_path: Path, cli) -> None:
+    """--insecure on pages that are all fragments, and on a layout with no StaticFiles mount: the inline
+    snippet needs no served file. Before: no page changed, and the install said `complete`."""
+    root = _project(tmp_path / "club", FILES)
+    _, files = install_and_check_uninstall(cli, root, "--insecure", exit_code=0)
+    partial = files["pages/_links.html"]
+    assert partial.count('<script nonce="{{ request.state.csp_nonce }}">') == 2 and "widget.intercom.io/widget/" in partial
+    assert not partial.endswith("\n\n")
+
+    layout_root = _project(tmp_path / "layout", NO_MOUNT)
+    _, files = install_and_check_uninstall(cli, layout_root, "--insecure", exit_code=0)
+    assert "widget.intercom.io/widget/" in files["pages/base.html"] and "intercom_jwt.py" not in files
