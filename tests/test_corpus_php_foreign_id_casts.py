@@ -99,8 +99,18 @@ FOREIGN_STORES = (
     ("$_SESSION['user_id'] = intval((string) $post['id']);", "session key 'user_id' is assigned intval((string) $post['id']), the id of $post"),
     ("$shown = intval($tool->id); $_SESSION['user_id'] = $shown;", "session key 'user_id' is assigned $shown, assigned intval($tool->id), the id of $tool"),
     ("$shown = $tool->id; $_SESSION['user_id'] = (int) $shown;", "session key 'user_id' is assigned (int) $shown, assigned $tool->id, the id of $tool"),
-    ("$_SESSION['user'] = ['id' => $tool->id, 'label' => $tool->label];", "tool.php:5 stores $_SESSION['user'] whose id assigned $tool->id, the id of $tool"),
-    ("$_SESSION['user'] = ['id' => intval($post['id'])];", "tool.php:5 stores $_SESSION['user'] whose id assigned intval($post['id']), the id of $post"),
+    (
+        "$page = ['tool' => $post]; $_SESSION['user_id'] = (int) $page['tool']['id'];",
+        "session key 'user_id' is assigned (int) $page['tool']['id'], the id of $page['tool']",
+    ),
+    (
+        "$_SESSION['user'] = ['id' => $tool->id, 'label' => $tool->label];",
+        "tool.php:5 stores $_SESSION['user'], whose 'id' element is assigned $tool->id, the id of $tool",
+    ),
+    (
+        "$_SESSION['user'] = ['id' => intval($post['id'])];",
+        "tool.php:5 stores $_SESSION['user'], whose 'id' element is assigned intval($post['id']), the id of $post",
+    ),
 )
 
 
@@ -148,3 +158,38 @@ def test_two_members_signed_in_get_their_own_primary_keys(tmp_path, cli, store, 
     pages = PhpPages(register="/join.php", registered="joined", sign_in="/signin.php", sign_out="/signout.php", login_field="login", password_field="secret")
     first, second = php_two_users(tmp_path / "sessions", root, pages, AppUser("ivy", "pw-ivy-123"), AppUser("jon", "pw-jon-123"), SECRET)
     assert (first["user_id"], second["user_id"]) == ("1", "2"), "the members' primary keys"
+
+
+OWN_ARRAY = "$_SESSION['user'] = ['id' => (int) $found['id'], 'login' => $found['login']];"
+
+
+def test_a_page_that_stores_a_tools_id_in_the_users_key_refuses_the_key(tmp_path, cli):
+    # the login's own array is proven, but tool.php overwrites the same key with the tool's id
+    root = _workshop(
+        tmp_path / "workshop", sign_in_store=OWN_ARRAY, greeting="$_SESSION['user']['login']", tool_page_store="$_SESSION['user'] = ['id' => $tool->id];"
+    )
+    result = install_quietly(cli, root)
+    assert result.exit_code == 4, result.stdout + result.stderr
+    assert "tool.php:5 stores $_SESSION['user'], whose 'id' element is assigned $tool->id" in " ".join((result.stdout + result.stderr).split())
+
+
+def test_a_proven_key_is_chosen_beside_another_keys_refused_array(tmp_path, cli):
+    root = _workshop(
+        tmp_path / "workshop", sign_in_store=OWN_ARRAY, greeting="$_SESSION['user']['login']", tool_page_store="$_SESSION['account'] = ['id' => $tool->id];"
+    )
+    _, files = install_and_check_uninstall(cli, root, exit_code=0)
+    assert "$user = $_SESSION['user'] ?? null;" in files[ENDPOINT_FILE]
+
+
+def test_a_record_reached_through_a_property_is_named_by_it(tmp_path, cli):
+    # `$this->tool->id`: the property names the record, as a variable's name does
+    for holder, exit_code in (("tool", 4), ("member", 0)):
+        root = _workshop(tmp_path / holder)
+        (root / "lib.php").write_text(
+            f"<?php\nfinal class Remember\n{{\n    public object ${holder};\n\n    public function keep(): void\n    {{\n        $_SESSION['user_id'] = (int) $this->{holder}->id;\n    }}\n}}\n"
+        )
+        result = install_quietly(cli, root)
+        assert result.exit_code == exit_code, (holder, result.stdout + result.stderr)
+        if exit_code == 4:
+            output = " ".join((result.stdout + result.stderr).split())
+            assert "lib.php:8: session key 'user_id' is assigned (int) $this->tool->id, the id of $this->tool, which is not the user's row" in output, output

@@ -26,6 +26,7 @@ COMPARISONS = ("==", "===", "!=", "!==")
 _PASSWORD_FIELD = r"""(?:->\w*(?:pass|pw)\w*|\[\s*['"]\w*(?:pass|pw)\w*['"]\s*\])"""
 # The object's own stored password in a method: `$this->password`, `$this->pw_hash`, `$this->hash`.
 _OWN_PASSWORD = re.compile(r"\$this->\w*(?:pass|pw|hash)\w*", re.I)
+_SIGN_IN_NAME = re.compile(r"log_?in|sign_?in|auth", re.I)
 # A field of a variable: `$row->hash` (group 2) or `$row['pw']` (quote 3, name 4).
 _FIELD = re.compile(r"""(\$\w+)(?:->(\w+)|\[\s*(['"])(\w+)\3\s*\])""")
 
@@ -141,4 +142,5 @@ def checked_rows(roots: dict[str, SgNode]) -> list[CheckedRow]:
             in_login = scope.find(pattern="$_SESSION[$KEY] = $VALUE") is not None
             style: Literal["array", "object"] = "object" if found.group(2) else "array"
             rows.append(CheckedRow(found.group(1), style, found.group(3) or "'", f"{path}:{_line(check)}", name, in_login))
-    return sorted(rows, key=lambda row: not row.in_login)
+    # a login, then code named for signing in (not a change-password page that also writes the session)
+    return sorted(rows, key=lambda row: (not row.in_login, not _SIGN_IN_NAME.search(f"{row.where} {row.function or ''}")))

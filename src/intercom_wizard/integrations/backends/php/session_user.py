@@ -53,16 +53,21 @@ def session_user(tree: ProjectTree, files: list[str]) -> SessionUser:
             if key is not None and value is not None:
                 assignments.append((path, key, value, match))
     records = [a for a in assignments if _is_user_key(a[1]) and not _is_id_key(a[1]) and not identity.is_flag_name(a[1])]
-    literal = next((a for a in records if a[2].kind() == "array_creation_expression"), None)
-    if literal is not None:
-        path, key, value, match = literal
+    # `$_SESSION['user'] = ['id' => ..., ...]`: a key is the user's record when every array literal stored
+    # in it has an id element proven the user's (a page storing another record's id there refuses the key)
+    literals = [a for a in records if a[2].kind() == "array_creation_expression"]
+    refusal: str | None = None
+    for key in dict.fromkeys(a[1] for a in literals):
+        stored = [a for a in literals if a[1] == key]
+        refused = next((why for a in stored if (why := _array_refusal(tree, a)) is not None), None)
+        path, _key, value, _match = stored[0]
         fields = array_string_keys(value)
         id_field = _id_field(fields)
-        evidence = _array_element_evidence(tree, value, id_field) if id_field else None
-        if id_field is not None and evidence is not None and evidence.is_id:
+        if refused is None and id_field is not None:
             return SessionRecord(file=path, key=key, style="array", id_field=id_field, fields=tuple(sorted(fields)))
-        why = evidence.reason if evidence is not None else "has no id field"
-        return _no_evidence(tree, roots, f"{path}:{_line(match)} stores $_SESSION['{key}'] whose id {why}")
+        refusal = refusal or refused
+    if refusal is not None:
+        return _no_evidence(tree, roots, refusal)
     table = identity.users_table(tree)
     for path, key, value, match in records:
         if value.kind() in LITERAL_KINDS:
@@ -144,7 +149,9 @@ def _method_proof(tree: ProjectTree, value: SgNode, table: identity.UsersTable |
 
 # `$item->id`, `$item['id']` (casts such as `(int)`, `intval(...)`, `strval(...)` unwrapped first): the bare
 # `id` field of some variable.
-_BARE_ID_FIELD = re.compile(r"""^(\$\w+)(?:->id|\[\s*(['"])id\2\s*\])$""", re.I)
+# The record may be reached through properties or keys (`$this->tool->id`, `$order['item']['id']`): its last step names it.
+_BARE_ID_FIELD = re.compile(r"""^(\$\w+(?:->\w+|\[\s*['"]\w+['"]\s*\])*?)(?:->id|\[\s*(['"])id\2\s*\])$""", re.I)
+_LAST_STEP = re.compile(r"""(\w+)['"]?\s*\]?$""")
 _VARIABLE = re.compile(r"^\$\w+$")
 # Names a variable holding the signed-in user's row has (`$user`, `$row`, `$result_row`, `$account`...).
 USER_ROW_WORDS = USER_KEY_WORDS + ("row", "result", "record", "login", "person", "profile")  # not "auth": `$author`
@@ -178,11 +185,12 @@ def _another_things_id(tree: ProjectTree, table: identity.UsersTable | None, val
     # `$this->id` in `class User`/`class Member`: the class names whose id it is.
     around = next((a for a in store.ancestors() if a.kind() == "class_declaration"), None) if variable == "$this" else None
     name = around.field("name") if around is not None else None
-    owner = name.text() if name is not None else variable
+    last_step = _LAST_STEP.search(variable)
+    owner = name.text() if name is not None else last_step.group(1) if last_step is not None else variable
     if any(word in owner.lower() for word in USER_ROW_WORDS):
         return None
     variable_node = value if value.kind() == "variable_name" else value.find(kind="variable_name")
-    if table is not None and variable_node is not None and _users_row(table, variable_node, store) is not None:
+    if table is not None and variable_node is not None and variable_node.text() == variable and _users_row(table, variable_node, store) is not None:
         return None
     if variable != "$this" and password_checked(tree, variable, store):
         return None
@@ -285,6 +293,17 @@ def _no_evidence(tree: ProjectTree, roots: dict[str, SgNode], reason: str, rejec
         facts.append(f"{rows[0].function}() in {rows[0].where} checks that row's password" if rows[0].function else f"{rows[0].where} checks that row's password")
     words = f"the signed-in user's {column or 'primary key'}" + (f" ({'; '.join(facts)})" if facts else "")
     return NoSessionUser(reason=reason, rejected=rejected, table_id=column, id_words=words)
+
+
+def _array_refusal(tree: ProjectTree, literal: Assignment) -> str | None:
+    """Why an array literal stored in the session is not the user's record (None: its id element is the user's)."""
+    path, key, value, match = literal
+    id_field = _id_field(array_string_keys(value))
+    evidence = _array_element_evidence(tree, value, id_field) if id_field else None
+    if evidence is not None and evidence.is_id:
+        return None
+    why = f"whose '{id_field}' element is {evidence.reason}" if id_field is not None and evidence is not None else "which has no id field"
+    return f"{path}:{_line(match)} stores $_SESSION['{key}'], {why}"
 
 
 def _array_element_evidence(tree: ProjectTree, array: SgNode, field: str) -> identity.ValueEvidence | None:
