@@ -67,5 +67,6 @@ def test_session_flag_only_is_incomplete(tmp_path, cli):
     result = cli("install", str(tmp_path), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", "--json")
     assert result.exit_code == 4, result.stderr
     said = result.stdout
-    assert "main.py:10: session key 'user_logged_in' is a flag" in said
+    # The line as the install writes main.py (its router import comes first: line 10 before, i10steps).
+    assert "main.py:13: session key 'user_logged_in' is a flag" in said
     assert "user_logged_in" not in (tmp_path / "intercom_jwt.py").read_text()
