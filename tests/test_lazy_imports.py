@@ -133,6 +133,8 @@ def test_a_flask_dry_run_leaves_apply_verify_doctor_and_their_libraries_alone(tm
     assert _loaded(modules, "intercom_wizard.doctor", "intercom_wizard.verify") == []
     assert _loaded(modules, "intercom_wizard.integrations.frontends.spa_common", "intercom_wizard.integrations.nx") == []
     assert _loaded(modules, "packaging.requirements", "packaging.markers", "packaging.tags", "packaging.utils") == []
+    # Seventh round: `flask>=3.0` is a plain specifier, read without packaging.specifiers (versions.ranges).
+    assert _loaded(modules, "packaging") == []
     assert _loaded(modules, "shlex", "configparser", "tempfile", "zipfile", "importlib.resources") == []
 
 

@@ -44,7 +44,8 @@ PRINT_WIDTH = 80
 NAVIGATIONS = [(), ("turbo",), ("htmx",), ("inertia",), ("livewire",), ("turbo", "htmx", "inertia", "livewire")]
 # The app's own API base as its bundler fills it in (the longest shapes api_base.py finds).
 API_BASES = [None, ApiBase("import.meta.env.VITE_API_URL", "src/api.ts"),
-             ApiBase("environment.apiUrl", "src/app/api.service.ts", "src/environments/environment.ts")]
+             ApiBase("environment.apiUrl", "src/app/api.service.ts", "src/environments/environment.ts"),
+             ApiBase("config.apiUrl", "src/_services/user.service.js", external_module="config")]
 
 
 def _options(bearer: bool, encoding: TokenEncoding = TokenEncoding.RAW, load: LoadStrategy = LoadStrategy.IDLE,

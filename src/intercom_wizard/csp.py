@@ -160,9 +160,8 @@ _NOT_THE_APPS = ("package-lock.json", "composer.lock", ".intercom-wizard.json")
 def find_policies(tree: ProjectTree, root: str = "") -> list[str]:
     """Files under `root` that set a Content Security Policy (their paths, at most five)."""
     found = []
-    for path in tree.glob(*_POLICY_SUFFIXES, under=root):
-        if path.endswith(_NOT_THE_APPS) or not tree.mentions(path, _POLICY_NEEDLES, ignore_case=True):
-            continue
+    candidates = [path for path in tree.glob(*_POLICY_SUFFIXES, under=root) if not path.endswith(_NOT_THE_APPS)]
+    for path in tree.mentioning(candidates, _POLICY_NEEDLES, ignore_case=True):
         if search_code(tree, [path], _POLICY_MARKERS):
             found.append(path)
             if len(found) == 5:
@@ -193,9 +192,7 @@ def search_code(
     `needles`: byte strings one of which every match contains (`ProjectTree.mentions`, case-sensitive):
     a file without any is not decoded.
     """
-    for path in paths:
-        if needles and not tree.mentions(path, needles):
-            continue
+    for path in tree.mentioning(paths, needles) if needles else paths:
         try:
             text = tree.text(path)
         except BadInput:

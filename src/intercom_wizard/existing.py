@@ -41,9 +41,10 @@ class Finding:
 def find_existing_intercom(tree: ProjectTree, receipt: Receipt | None) -> list[Finding]:
     ours = set(receipt.created) if receipt else set()
     findings = []
-    for path in tree.glob(*SCANNED_SUFFIXES, *component_suffixes()):
-        if path in ours or tree.size(path) > MAX_SCANNED_BYTES or not tree.mentions(path, (b"ntercom", b"user_hash")):
-            continue  # the byte test skips decoding the files that cannot hold a sign (nearly all of them)
+    # The byte test (one search over all the files) skips decoding the files that cannot hold a sign (nearly all of them).
+    for path in tree.mentioning(tree.glob(*SCANNED_SUFFIXES, *component_suffixes()), (b"ntercom", b"user_hash")):
+        if path in ours or tree.size(path) > MAX_SCANNED_BYTES:
+            continue
         text = without_our_snippets(tree.text(path), receipt.inserted.get(path, []) if receipt else [])
         if "ntercom" not in text and "user_hash" not in text:
             continue

@@ -23,11 +23,10 @@ def existing_route(tree: ProjectTree, endpoint: Endpoint, receipt: Receipt | Non
     ours = set(receipt.created) if receipt else set()
     full = re.compile(r"""(['"`])""" + re.escape(endpoint.path) + r"""/?\1""")
     bare = re.compile(r"""(['"`])\^?""" + re.escape(endpoint.relative) + r"""/?\$?\1""")
-    for path in tree.glob(*SERVER_SUFFIXES):
+    # An ASCII file without the path is skipped undecoded (the byte test, one search over all the files).
+    for path in tree.mentioning(tree.glob(*SERVER_SUFFIXES), (endpoint.relative.encode(),)):
         if path in ours or _is_client_code(path) or tree.size(path) > MAX_SCANNED_BYTES:
             continue
-        if not tree.mentions(path, (endpoint.relative.encode(),)):
-            continue  # an ASCII file without the path, skipped undecoded (the test below, on bytes)
         text = without_our_snippets(tree.text(path), receipt.inserted.get(path, []) if receipt else [])
         if endpoint.relative not in text:  # the full path holds it too
             continue

@@ -84,8 +84,12 @@ def test_every_plain_php_endpoint_variant_is_valid_php(tmp_path: Path, signer: s
 
 
 def test_plain_php_adapter_and_insecure_user_settings_are_valid_php(tmp_path: Path) -> None:
-    adapter = render("php/user-adapter.php", id_expression="$row['member_id']")
+    adapter = render("php/user-adapter.php", {"row": "variable"}, id_expression="$row['member_id']")
     php_lint(tmp_path, "adapter.php", adapter)
+    # no variable of the login holds the row: the step says in words what to keep
+    in_words = render("php/user-adapter.php", {"row": "words"}, id_words="the signed-in user's member_id")
+    assert "$row" not in in_words and "keep the signed-in user's member_id\n// in $_SESSION['user_id']" in in_words
+    php_lint(tmp_path, "adapter-words.php", in_words)
     settings = render(
         "php/user-settings.php",
         condition="isset($_SESSION['user'])",

@@ -264,9 +264,7 @@ _MYSQL_ONLY = re.compile(r"\bAUTO_INCREMENT\b(\s*=\s*\d+)?|\bUNSIGNED\b|\bENGINE
 def users_table(tree: ProjectTree, suffixes: tuple[str, ...] = (".sql", ".php", ".py", ".rb", ".js", ".ts")) -> UsersTable | None:
     """The users table as the app's own `CREATE TABLE` declares it (a schema file or a string in the
     code), read by SQLite itself: its columns, primary key and unique columns."""
-    for path in tree.glob(*suffixes):
-        if not tree.mentions(path, (b"create table",), ignore_case=True):
-            continue  # an ASCII file without it is not decoded (issue 14)
+    for path in tree.mentioning(tree.glob(*suffixes), (b"create table",), ignore_case=True):  # an ASCII file without it is not decoded (issue 14)
         text = tree.text(path)
         if "create table" not in text.lower():
             continue

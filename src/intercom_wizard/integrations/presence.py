@@ -46,6 +46,6 @@ def code(suffix: str, *needles: bytes) -> PreTest:
     """A `suffix` file that may contain one of `needles` (the text detection looks for first, e.g. `Flask(`)."""
 
     def present(tree: ProjectTree) -> bool:
-        return any(tree.mentions(path, needles) for path in tree.glob(suffix))
+        return bool(tree.mentioning(tree.glob(suffix), needles))
 
     return present

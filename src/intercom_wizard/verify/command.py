@@ -18,6 +18,7 @@ from rich.markup import escape
 
 from intercom_wizard.errors import BadInput, ExitCode, WizardError
 from intercom_wizard.options import Region, parse_workspace_id
+from intercom_wizard.verify.recorded_endpoint import recorded_endpoint
 from intercom_wizard.verify.settings import ACCESS_TOKEN_ENV, SECRET_ENV, Logout, SignIn, VerifyOptions, parse_cookie, parse_user
 
 
@@ -31,7 +32,14 @@ def verify(
     url: Annotated[str, typer.Argument(help="The page to verify, e.g. http://127.0.0.1:5000/")],
     workspace_id: Annotated[str, typer.Option(help="Workspace (app) id the page must load, e.g. abc12345, or a workspace URL.")],
     region: Annotated[Optional[Region], typer.Option(help="Where the workspace is hosted: the api_base the Messenger must use.")] = None,
-    endpoint: Annotated[str, typer.Option(help="Path (or URL) of the token endpoint.")] = "/api/intercom-jwt",
+    endpoint: Annotated[
+        Optional[str],
+        typer.Option(help="Path (or URL) of the token endpoint. Default: what the install recorded in --project (its receipt, the API base its core uses), else /api/intercom-jwt."),
+    ] = None,
+    project: Annotated[
+        Optional[Path],
+        typer.Option(help="The folder install ran in, whose receipt (.intercom-wizard.json) says where the token endpoint is. Default: the current folder, when it has one."),
+    ] = None,
     login_url: Annotated[Optional[str], typer.Option(help="Page with the login form (fill the form that has a password field).")] = None,
     username: Annotated[Optional[str], typer.Option(help="Username or email for the login form.")] = None,
     password: Annotated[Optional[str], typer.Option(help="Password for the login form (a test account).")] = None,
@@ -91,12 +99,15 @@ def verify(
             for name, secret_word in accounts
         )
         username, password = accounts[0] if accounts else (None, None)
+        # --endpoint overrides; without it the install's own record says where the endpoint is (recorded_endpoint.py).
+        recorded = None if endpoint is not None else recorded_endpoint(project or Path.cwd(), required=project is not None)
         options = VerifyOptions(
             url=url,
             workspace_id=workspace.id,
             secret=os.environ.get(SECRET_ENV, "").strip(),
             region=region or workspace.region_hint or Region.US,
-            endpoint=endpoint,
+            endpoint=endpoint or (recorded.endpoint if recorded else "/api/intercom-jwt"),
+            recorded=recorded,
             sign_in=SignIn(
                 login_url=login_url,
                 username=username,

@@ -112,6 +112,10 @@ class Probe:
     headers: dict[str, str]
     body: str
     error: str | None = None
+    # Where the probed URL was read when the page itself asked none (recorded_endpoint.py), for the evidence.
+    source: str = ""
+    # Not sent: nothing the page did or the install recorded says where the token endpoint is (`error` says why).
+    unsent: bool = False
 
     @property
     def json_body(self) -> Any:
@@ -127,6 +131,8 @@ class Probe:
         return value if isinstance(value, str) and value else None
 
     def describe(self) -> str:
+        if self.unsent:
+            return f"the token endpoint was not probed: {self.error}"
         if self.error:
             return f"GET {self.url} failed: {self.error}"
         extra = ""

@@ -185,19 +185,31 @@ class Visit:
     def probe(self) -> None:
         """GET the token endpoint with this browser's cookies (and the Authorization header the page sent
         in this phase, if any), not following redirects."""
-        url = self.options.endpoint_url
+        url, source, recorded = self.options.endpoint_url, "", self.options.recorded
         if self.page_token_url is not None and not self.options.endpoint_is_url:
             url = self.page_token_url
             if url != self.options.endpoint_url:
                 self.obs.note(self.obs.phase, f"the page asks for its token at {url} (the app's API base): probed there")
+        elif recorded is not None and not self.options.endpoint_is_url:
+            # Signed out, a bearer-token SPA asks nothing: the URL is the one the install recorded.
+            candidate, why = recorded.choose(item.body for item in self.obs.responses)
+            if candidate is None and (recorded.unknown or why):
+                reason = f"the page asked for no token, and {recorded.unknown or why}; pass --endpoint with the token endpoint's URL"
+                self.obs.probes.append(Probe(self.obs.phase, url, None, {}, "", error=reason, unsent=True))
+                return
+            if candidate is not None:
+                url = self.options.resolve(candidate.url)
+                source = f"read from {recorded.source}: {candidate.source}" + (f" ({why})" if why else "")
+            else:
+                source = f"read from {recorded.source}"
         try:
             headers = {"Accept": "application/json"}
             if authorization := self.page_authorization.get(self.obs.phase):
                 headers["Authorization"] = authorization
             response = self.context.request.get(url, max_redirects=0, headers=headers, fail_on_status_code=False, timeout=15_000)
-            self.obs.probes.append(Probe(self.obs.phase, url, response.status, dict(response.headers), response.text()))
+            self.obs.probes.append(Probe(self.obs.phase, url, response.status, dict(response.headers), response.text(), source=source))
         except Exception as error:
-            self.obs.probes.append(Probe(self.obs.phase, url, None, {}, "", error=_first_line(error)))
+            self.obs.probes.append(Probe(self.obs.phase, url, None, {}, "", error=_first_line(error), source=source))
 
     def sign_in_with_form(self, sign_in: SignIn | None = None, step: str = "sign-in", then: str | None = None) -> None:
         """Fill and send the login form; `then`: the phase of what follows the submission (--no-reload)."""

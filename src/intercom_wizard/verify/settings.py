@@ -12,6 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 from intercom_wizard.errors import BadInput
 from intercom_wizard.options import Region, parse_workspace_id
+from intercom_wizard.verify.recorded_endpoint import RecordedEndpoint
 
 SECRET_ENV = "INTERCOM_IDENTITY_SECRET"
 ACCESS_TOKEN_ENV = "INTERCOM_ACCESS_TOKEN"
@@ -106,6 +107,9 @@ class VerifyOptions:
     secret: str
     region: Region = Region.US
     endpoint: str = "/api/intercom-jwt"
+    # No --endpoint: what the install recorded in the project (the receipt, the core's API base and the
+    # project's value for it), which the probes use when the page itself shows no token request.
+    recorded: RecordedEndpoint | None = None
     sign_in: SignIn = field(default_factory=SignIn)
     logout: Logout = field(default_factory=Logout)
     navigate: str | None = None

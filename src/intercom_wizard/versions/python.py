@@ -5,11 +5,9 @@ import re
 from pathlib import PurePosixPath
 from posixpath import normpath
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
 from intercom_wizard.tree import ProjectTree, folder_of, join
 from intercom_wizard.versions.common import VIRTUALENV_DIRS, Found, Release, folders_up, parse_release, read_json, read_toml, text_of, toml_table
-from intercom_wizard.versions.ranges import python_specifier_floor
+from intercom_wizard.versions.ranges import plain_specifiers, python_specifier_floor, specifier_set_text
 
 # A requirement line that is a name and plain version specifiers ("flask>=3.0", "Django >=4.2, <5") is
 # read without `packaging.requirements`, whose grammar (with markers and platform tags) costs about
@@ -125,10 +123,16 @@ def _requirement_floor(line: str, wanted: str) -> tuple[Release, str] | None:
         name, specifiers = plain[1], plain[2] or ""
         if canonicalize_name(name) != wanted:
             return None
-        try:
-            spec = str(SpecifierSet(specifiers))
-        except InvalidSpecifier:
-            return None
+        pairs = plain_specifiers(specifiers)
+        if pairs is not None:
+            spec = specifier_set_text(pairs)  # packaging.specifiers is not imported for a plain line (issue 14)
+        else:
+            from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+            try:
+                spec = str(SpecifierSet(specifiers))
+            except InvalidSpecifier:
+                return None
     else:
         from packaging.requirements import InvalidRequirement, Requirement
 

@@ -168,9 +168,7 @@ def model_fields(tree: ProjectTree, base_class: str) -> set[str] | None:
     `self.x = ...` and tuple assignments (`self.id, self.email = row`) in any method, and class-level
     assignments; properties count too. None when the class is not found: the lookup is then dynamic.
     """
-    for path in tree.glob(".py"):
-        if not tree.mentions(path, (base_class.encode(),)):
-            continue  # an ASCII file without the name is not decoded (issue 14)
+    for path in tree.mentioning(tree.glob(".py"), (base_class.encode(),)):  # an ASCII file without the name is not decoded (issue 14)
         text = tree.text(path)
         if base_class not in text:
             continue

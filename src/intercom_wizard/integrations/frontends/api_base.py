@@ -3,7 +3,10 @@
 An SPA whose API is on another origin builds its URLs from a base the bundler inlines:
 `import.meta.env.VITE_API_URL` (Vite), `process.env.NEXT_PUBLIC_API_URL` (Next.js),
 `process.env.REACT_APP_API_URL` (Create React App), Angular's `environment.apiUrl`, or t3-env's
-`env.NEXT_PUBLIC_API_URL` (read by the core as `process.env.NEXT_PUBLIC_API_URL`). The Messenger
+`env.NEXT_PUBLIC_API_URL` (read by the core as `process.env.NEXT_PUBLIC_API_URL`), or a field of a
+configuration object the app imports by a bare name that its webpack configuration defines in
+`externals` as a serialised object (`config: JSON.stringify({ apiUrl: ... })`, read as `config.apiUrl`;
+the core imports the same external as `APP_CONFIG`). The Messenger
 core must call the token endpoint on that same base, read the same way, so that the URL follows the
 app from development to production. Only evidence counts: the expression must feed the app's API
 client (`axios.create({ baseURL: ... })` or `axios.defaults.baseURL = ...`, a `fetch(`${API_URL}/...`)` call, a constant such a
@@ -44,6 +47,12 @@ URL_LITERAL = re.compile(r"""(['"`])(https?://[^'"`$\s]+)\1""")
 URL_ORIGIN = re.compile(r"https?://[^/?#]+")
 # A request sent by fetch, axios or an HTTP client's method (Angular's HttpClient, an axios instance).
 REQUEST_CALL = r"(?:\bfetch|\baxios(?:\.\w+)?|\.(?:get|post|put|patch|delete|request)(?:<[^>]*>)?)"
+# `import config from 'config'`: a default import (a webpack external is imported by its bare name).
+DEFAULT_IMPORT = re.compile(r"""^\s*import\s+(\w+)\s+from\s+['"]([^'"]+)['"]""", re.MULTILINE)
+WEBPACK_CONFIG_NAMES = tuple(f"webpack.config.{suffix}" for suffix in ("js", "cjs", "mjs", "ts")) + tuple(
+    f"webpack.{kind}.js" for kind in ("common", "prod", "production", "dev", "development"))
+# An externals entry whose value is a serialised object: `config: JSON.stringify({`.
+WEBPACK_OBJECT_EXTERNAL = re.compile(r"""['"]?([\w@/-]+)['"]?\s*:\s*JSON\.stringify\(\s*\{""")
 ANGULAR_ENVIRONMENT_IMPORT = re.compile(r"""import\s*\{[^}]*\benvironment\b[^}]*\}\s*from\s*['"]([^'"]*environments/environment)['"]""")
 
 
@@ -52,6 +61,9 @@ class ApiBase:
     expression: str  # the JavaScript expression, as the app's code reads it
     file: str  # where the app's API client uses it
     environment_module: str | None = None  # Angular: the environment file the expression comes from
+    # A webpack `externals` entry the app imports by name (`import config from 'config'`, `config.apiUrl`):
+    # the core imports the same module, which the project's webpack configuration defines.
+    external_module: str | None = None
 
 
 @dataclass(frozen=True)
@@ -136,10 +148,43 @@ def _environment_file(tree: ProjectTree, importer: str, specifier: str) -> str |
     return module if module is not None and tree.exists(module) else None
 
 
+def _external_bases(externals: set[str], text: str) -> dict[str, str]:
+    """`NAME.field` bases read from a module the app imports by a bare name that the project's webpack
+    configuration defines as an external (`externals: { config: JSON.stringify({ apiUrl: ... }) }`)."""
+    found: dict[str, str] = {}
+    for imported in DEFAULT_IMPORT.finditer(text):
+        name, module = imported.group(1), imported.group(2)
+        if module not in externals:
+            continue
+        for field in re.finditer(rf"(?<![\w$.]){re.escape(name)}\.(\w+)", text):
+            expression = field.group(0)
+            if BASE_NAME.search(field.group(1)) and _used_as_base(text, expression):
+                found[expression] = module
+    return found
+
+
+def webpack_configs(tree: ProjectTree, root: str) -> list[str]:
+    """The webpack configuration files in the app's folder, by webpack's and the usual split-config names."""
+    return [path for name in WEBPACK_CONFIG_NAMES if tree.exists(path := posixpath.join(root, name) if root not in ("", ".") else name)]
+
+
+def webpack_externals(tree: ProjectTree, root: str) -> set[str]:
+    """The names the app folder's webpack configuration defines as externals whose value is an object
+    literal the config serialises (`JSON.stringify({...})`): a configuration object, not a library."""
+    names: set[str] = set()
+    for path in webpack_configs(tree, root):
+        text = tree.text(path) if tree.size(path) <= MAX_BYTES else ""
+        block = re.search(r"\bexternals\s*:\s*\{", text)
+        if block is not None:
+            names |= {match.group(1) for match in WEBPACK_OBJECT_EXTERNAL.finditer(text, block.end())}
+    return names
+
+
 def find_api_base(tree: ProjectTree, root: str) -> ApiBaseSearch:
     """The env-provided base the app's own API client builds its URLs from (see the module docstring)."""
     candidates: dict[str, ApiBase] = {}
     authenticated: set[str] = set()
+    externals = webpack_externals(tree, root)
     for path in tree.glob(*CODE_SUFFIXES, under=root):
         if "/environments/" in path or named_as(path, "intercom-messenger", (".ts", ".js")):
             continue
@@ -157,6 +202,10 @@ def find_api_base(tree: ProjectTree, root: str) -> ApiBaseSearch:
                 if environment_module is None:
                     continue  # a local variable named `environment`, not Angular's
             candidates.setdefault(expression, ApiBase(expression, path, environment_module))
+            if AUTHENTICATED.search(text):
+                authenticated.add(expression)
+        for expression, module in _external_bases(externals, text).items():
+            candidates.setdefault(expression, ApiBase(expression, path, external_module=module))
             if AUTHENTICATED.search(text):
                 authenticated.add(expression)
     if len(candidates) == 1:

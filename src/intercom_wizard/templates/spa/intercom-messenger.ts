@@ -18,6 +18,11 @@ import * as bundledSdk from '@intercom/messenger-js-sdk';
 // iw:if base=angular
 import { environment } from '__IW_ENVIRONMENT_MODULE__';
 // iw:end
+// iw:if base=external
+// The app's configuration object: a webpack `externals` entry, imported by
+// its name as the app's own code does (`import config from 'config'`).
+import APP_CONFIG from '__IW_EXTERNAL_MODULE__';
+// iw:end
 // iw:if auth=axios
 import axios from 'axios';
 // iw:end
@@ -31,7 +36,7 @@ type Settings = {
 const APP_ID = '__IW_WORKSPACE_ID__';
 // null when the app has no sign-in: every visitor is booted as a lead.
 const TOKEN_URL: string | null = __IW_TOKEN_URL__;
-// iw:if base=env|angular
+// iw:if base=env|angular|external
 // The app's own API client sends its requests to this base (another origin): the token endpoint is
 // served there too, so its URL is built from the same value, as the app's bundler fills it in.
 const APP_API_BASE: string | undefined = __IW_APP_API_BASE__;
@@ -288,7 +293,7 @@ async function fetchTokenWithRetry(url: string): Promise<string | null> {
     }
   }
 }
-// iw:if base=env|angular
+// iw:if base=env|angular|external
 
 // The token endpoint's URL: on the app's API base when it has one (the endpoint path replaces the
 // base's path, as `new URL(path, base)` does, so a trailing slash makes no difference), else here.
@@ -342,7 +347,7 @@ async function identify(): Promise<void> {
     // iw:if base=none
     token = await fetchTokenWithRetry(TOKEN_URL);
     // iw:end
-    // iw:if base=env|angular
+    // iw:if base=env|angular|external
     token = await fetchTokenWithRetry(tokenUrl(TOKEN_URL));
     // iw:end
   } catch (error) {

@@ -110,6 +110,8 @@ def check_anonymous(obs: Observations) -> CheckResult:
         evidence.append(f"{probe.describe()}: no token endpoint, as an anonymous-only install has none")
     else:
         problems.append(f"{probe.describe()}: expected 401")
+    if probe is not None and probe.source:
+        evidence.append(f"probed {probe.url}, {probe.source}")
     if obs.options.anonymous_only and "anonymous" in obs.token_requests:
         problems.append(f"the page asked the token endpoint {url_path(obs.options.endpoint_url)}: an anonymous-only install asks none")
     for ping in obs.pings_in("anonymous"):

@@ -1,5 +1,6 @@
-"""FastAPI's pages: apps rendering `Jinja2Templates` get the Messenger script in their base layouts
-(with the app's CSP nonce when a middleware makes one), served from their `StaticFiles` mount, or, with
+"""FastAPI's pages: apps rendering `Jinja2Templates` get the Messenger script in their base layouts, or
+in the partial every fragment page includes (with the app's CSP nonce, request.state's, when a middleware
+makes one), served from their `StaticFiles` mount, or, with
 none, by a route of the wizard's own token router (the file beside it: both go away on uninstall);
 API-only apps leave the page to the SPA integration, and HTMLResponse strings to the planner.
 """
@@ -42,7 +43,9 @@ def page_host(context: PlanContext, detection: Detection[FastAPIDetails]) -> Pag
     assert templates is not None
     layouts = tuple(find_layouts(context.tree, templates, extends_marker="{% extends"))
     fragment_pages = () if layouts else _fragment_pages(context.tree, detection.root, templates)
-    partial = shared_partial(context.tree, templates, list(fragment_pages))
+    nonce = _state_nonce(context.tree, detection.root)
+    # With a nonce, the partial's tag prints it from the request: only a partial that sees the request will do.
+    partial = shared_partial(context.tree, templates, list(fragment_pages), with_context=nonce is not None)
     return PageHost(
         static_dir=static_dir,
         script_src=src,
@@ -51,7 +54,7 @@ def page_host(context: PlanContext, detection: Detection[FastAPIDetails]) -> Pag
         output_end_pages=((partial, ""),) if partial else (),
         unsupported_layouts=() if partial else fragment_pages,
         user_settings=_template_user_settings(context.tree, templates, detection.details.auth),
-        csp_nonce=_state_nonce(context.tree, detection.root),
+        csp_nonce=nonce,
         csp_nonce_help="A middleware that sets request.state.csp_nonce = secrets.token_urlsafe(16) and sends "
         "`'nonce-…'` in the policy's script-src makes one; templates print it from the request.",
     )

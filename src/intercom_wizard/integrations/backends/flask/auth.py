@@ -10,7 +10,7 @@ from intercom_wizard.tree import ProjectTree
 
 def auth_style(tree: ProjectTree) -> FlaskAuth:
     # Only the files that can hold the evidence below are decoded (a byte test first: issue 14).
-    sources = {path: tree.text(path) for path in tree.glob(".py") if tree.mentions(path, (b"flask_login", b"g.user", b"session"))}
+    sources = {path: tree.text(path) for path in tree.mentioning(tree.glob(".py"), (b"flask_login", b"g.user", b"session"))}
     if any("flask_login" in text and "login_user" in text for text in sources.values()):
         fields = model_fields(tree, "UserMixin")
         return FlaskLogin(fields=frozenset(fields) if fields is not None and _certain(fields) else None)

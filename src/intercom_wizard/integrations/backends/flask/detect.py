@@ -20,9 +20,7 @@ NAME = "flask"
 
 def detect(tree: ProjectTree) -> list[Detection[FlaskDetails]]:
     found: list[Detection[FlaskDetails]] = []
-    for path in tree.glob(".py"):
-        if not tree.mentions(path, (b"Flask(",)):
-            continue  # an ASCII file without `Flask(` is not decoded (issue 14)
+    for path in tree.mentioning(tree.glob(".py"), (b"Flask(",)):  # an ASCII file without `Flask(` is not decoded (issue 14)
         text = tree.text(path)
         if "Flask(" not in text or "flask" not in text:
             continue
@@ -70,7 +68,7 @@ def _app_root(tree: ProjectTree, package_dir: str) -> str:
 def _token_auth(tree: ProjectTree) -> tuple[TokenAuth | None, bool]:
     """Flask-JWT-Extended access tokens, and whether a user_lookup_loader turns them into users."""
     paths = tree.glob(".py")
-    if not any(tree.mentions(path, (b"JWTManager(",)) and "flask_jwt_extended" in (text := tree.text(path)) and "JWTManager(" in text for path in paths):
+    if not any("flask_jwt_extended" in (text := tree.text(path)) and "JWTManager(" in text for path in tree.mentioning(paths, (b"JWTManager(",))):
         return None, False  # without JWTManager( in any file, no file is decoded (issue 14)
     sources = [tree.text(path) for path in paths]
     lookup = any(

@@ -15,9 +15,7 @@ from intercom_wizard.tree import ProjectTree
 
 def httpauth_token(tree: ProjectTree) -> tuple[TokenAuth, HttpAuthToken] | None:
     """The app's HTTPTokenAuth object and what its verify_token returns, or None without one."""
-    for path in tree.glob(".py"):
-        if not tree.mentions(path, (b"HTTPTokenAuth(",)):
-            continue  # an ASCII file without the constructor is not decoded (issue 14)
+    for path in tree.mentioning(tree.glob(".py"), (b"HTTPTokenAuth(",)):  # an ASCII file without it is not decoded (issue 14)
         text = tree.text(path)
         if "flask_httpauth" not in text:
             continue
@@ -101,9 +99,7 @@ def _names(expression: str, name: str) -> bool:
 def _models_with_id(tree: ProjectTree) -> set[str]:
     """Classes whose body declares an `id` (`id = db.Column(...)`, `id: Mapped[int] = mapped_column(...)`)."""
     found = set()
-    for path in tree.glob(".py"):
-        if not tree.mentions(path, (b"id",)):
-            continue
+    for path in tree.mentioning(tree.glob(".py"), (b"id",)):
         root = parse(tree.text(path), "python")
         for klass in root.find_all(kind="class_definition"):
             body = klass.field("body")

@@ -150,7 +150,7 @@ def _env_file(tree: ProjectTree, app_root: str) -> str | None:
     """Flask's CLI loads .env when python-dotenv is present; apps may also call load_dotenv()."""
     # The byte test first: an ASCII file without "dotenv" is not decoded (issue 14).
     uses_dotenv = any(
-        tree.mentions(p, (b"dotenv",)) and ("load_dotenv" in tree.text(p) or "dotenv" in tree.text(p))
-        for p in tree.glob(".py", "requirements.txt", "pyproject.toml")
+        "load_dotenv" in tree.text(p) or "dotenv" in tree.text(p)
+        for p in tree.mentioning(tree.glob(".py", "requirements.txt", "pyproject.toml"), (b"dotenv",))
     )
     return join(app_root, ".env") if uses_dotenv else None

@@ -49,6 +49,8 @@ class NoSessionUser:
     # $row->user_name`): the same row's id (`$row->user_id`), and the file:line to store it beside.
     id_expression: str | None = None
     store_beside: str | None = None
+    # No variable of the login code holds the row: what to keep, in words (`the signed-in user's username, ...`).
+    id_words: str | None = None
 
     kind: ClassVar[str] = "none"
 

@@ -71,8 +71,11 @@ def plan(context: PlanContext, detection: Detection[PhpDetails]) -> None:
 def _user_notes(context: PlanContext, user: SessionUser, target: str, content: str) -> None:
     """The manual step of a fail-closed adapter, or the warning for a key that is not an id."""
     if isinstance(user, NoSessionUser):
-        row_id = user.id_expression or f"$row['{user.table_id or 'id'}']"
-        adapter = php_snippet("php/user-adapter.php", id_expression=row_id)
+        # the login's own row variable, or words: never a variable the login code does not have
+        if user.id_expression is not None:
+            adapter = php_snippet("php/user-adapter.php", {"row": "variable"}, id_expression=user.id_expression)
+        else:
+            adapter = php_snippet("php/user-adapter.php", {"row": "words"}, id_words=user.id_words or "the signed-in user's primary key")
         identity.adapter_step(context.builder, target, content, ADAPTER_FUNCTION, user.reason, adapter, user.rejected)
     if isinstance(user, SessionUserId) and user.not_an_id:
         context.builder.note(

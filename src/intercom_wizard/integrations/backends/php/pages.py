@@ -33,14 +33,16 @@ def page_host(context: PlanContext, detection: Detection[PhpDetails]) -> PageHos
         if "</body>" in text.lower() and body_end_tag(text) is not None:
             layouts.append(path)
     output_end = () if layouts else _output_end_pages(tree, details.web_root, endpoint_target)
+    fragments = () if layouts or output_end else _fragment_pages(tree, details.web_root, endpoint_target)
     return PageHost(
         static_dir=details.web_root,
         script_src=SCRIPT_SRC,
         layouts=tuple(layouts),
-        unsupported_layouts=() if layouts or output_end else _fragment_pages(tree, details.web_root, endpoint_target),
+        unsupported_layouts=fragments,
         output_end_pages=output_end,
         user_settings=_template_user_settings(details.user),
-        csp_nonce=_variable_nonce(tree, detection.root, layouts),
+        # Every page that gets the tag (or a step to add it) prints the nonce in scope there.
+        csp_nonce=_variable_nonce(tree, detection.root, [*layouts, *(page for page, _ in output_end), *fragments]),
         csp_nonce_help="Set $cspNonce = base64_encode(random_bytes(16)) in the bootstrap file every page includes, and "
         "send `'nonce-$cspNonce'` in the policy's script-src.",
     )

@@ -10,9 +10,9 @@ from typing import Literal
 
 from ast_grep_py import SgNode
 
-from intercom_wizard.astgrep import field_text
 from intercom_wizard.integrations import identity
 from intercom_wizard.integrations.backends.php.details import NoSessionUser, SessionRecord, SessionUser, SessionUserId
+from intercom_wizard.integrations.backends.php.password_check import checked_rows, password_checked
 from intercom_wizard.integrations.backends.php.session_proofs import method_evidence, signed_in_guard
 from intercom_wizard.integrations.backends.php_common import array_string_keys, parse_php, string_value
 from intercom_wizard.tree import ProjectTree
@@ -58,11 +58,11 @@ def session_user(tree: ProjectTree, files: list[str]) -> SessionUser:
         path, key, value, match = literal
         fields = array_string_keys(value)
         id_field = _id_field(fields)
-        evidence = _array_element_evidence(value, id_field) if id_field else None
+        evidence = _array_element_evidence(tree, value, id_field) if id_field else None
         if id_field is not None and evidence is not None and evidence.is_id:
             return SessionRecord(file=path, key=key, style="array", id_field=id_field, fields=tuple(sorted(fields)))
         why = evidence.reason if evidence is not None else "has no id field"
-        return _no_evidence(tree, f"{path}:{_line(match)} stores $_SESSION['{key}'] whose id {why}")
+        return _no_evidence(tree, roots, f"{path}:{_line(match)} stores $_SESSION['{key}'] whose id {why}")
     table = identity.users_table(tree)
     for path, key, value, match in records:
         if value.kind() in LITERAL_KINDS:
@@ -110,7 +110,7 @@ def _session_user_id(tree: ProjectTree, roots: dict[str, SgNode], assignments: l
             return NoSessionUser(
                 reason=reason, rejected=choice.rejected, table_id=table.id_column, id_expression=expression, store_beside=f"{path}:{line}"
             )
-        return _no_evidence(tree, choice.reason, choice.rejected)
+        return _no_evidence(tree, roots, choice.reason, choice.rejected)
     match = next(a[3] for a in assignments if a[1] == choice.key)
     path = str(choice.file)
     beside = [a[1] for a in assignments if a[0] == path and a[1] != choice.key and _same_block(a[3], match)]
@@ -118,7 +118,7 @@ def _session_user_id(tree: ProjectTree, roots: dict[str, SgNode], assignments: l
     name_key = next((k for k in beside if k.lower() in NAME_KEYS), None)
     guard = signed_in_guard(roots, choice.key, match)
     if guard is not None and guard.condition is None:
-        return _no_evidence(tree, guard.reason, choice.rejected)
+        return _no_evidence(tree, roots, guard.reason, choice.rejected)
     return SessionUserId(
         file=path,
         key=choice.key,
@@ -136,31 +136,39 @@ def _method_proof(tree: ProjectTree, value: SgNode, table: identity.UsersTable |
     already take the value (an auth library's `getId()` stays theirs)."""
     ordinary = identity.value_evidence(value.text(), literal=value.kind() in LITERAL_KINDS, resolve=_variable_resolver(store))
     if ordinary.is_id:
-        return _another_things_id(table, value, store)
+        return _another_things_id(tree, table, value, store)
     if value.kind() == "variable_name" and value.text() != "$this":
         return _variable_method_proof(tree, value, table, store)
     return method_evidence(tree, value, table)
 
 
-# `$item->id`, `$item['id']`, `(int) $post->id`: the bare `id` field of some variable.
-_BARE_ID_FIELD = re.compile(r"""^(?:\(\s*(?:int|integer|string)\s*\)\s*)?(\$\w+)(?:->id|\[\s*(['"])id\2\s*\])$""", re.I)
+# `$item->id`, `$item['id']` (casts such as `(int)`, `intval(...)`, `strval(...)` unwrapped first): the bare
+# `id` field of some variable.
+_BARE_ID_FIELD = re.compile(r"""^(\$\w+)(?:->id|\[\s*(['"])id\2\s*\])$""", re.I)
+_VARIABLE = re.compile(r"^\$\w+$")
 # Names a variable holding the signed-in user's row has (`$user`, `$row`, `$result_row`, `$account`...).
 USER_ROW_WORDS = USER_KEY_WORDS + ("row", "result", "record", "login", "person", "profile")  # not "auth": `$author`
 
 
-def _another_things_id(table: identity.UsersTable | None, value: SgNode, store: SgNode) -> identity.ValueEvidence | None:
+def _another_things_id(tree: ProjectTree, table: identity.UsersTable | None, value: SgNode, store: SgNode) -> identity.ValueEvidence | None:
     """`$_SESSION['id'] = $item->id` in a page that shows an item (php-ltw-retreasure): a bare `id` is the
     user's only when the variable is named for the user or its row, or holds a row the users table's query
     fetched before the store (same function); anything else's id would become every visitor's identity.
     None when the ordinary rule stands."""
-    found = _BARE_ID_FIELD.match(value.text().strip())
-    if found is None and value.kind() == "variable_name":
+    # `intval($item->id)`, `(int) $post['id']`, `strval(...)`: a conversion keeps whose id it is
+    unwrapped = identity.unwrap_casts(value.text())
+    found = _BARE_ID_FIELD.match(unwrapped)
+    if found is None and _VARIABLE.match(unwrapped) and unwrapped != "$this":
         # `$lampId = $lamp->id; $_SESSION['id'] = $lampId;`: what the variable was assigned before the store
         scope = next((a for a in store.ancestors() if a.kind() in FUNCTION_SCOPES), None)
-        for assignment in scope.find_all(pattern=f"{value.text()} = $VALUE") if scope is not None else []:
+        for assignment in scope.find_all(pattern=f"{unwrapped} = $VALUE") if scope is not None else []:
             assigned = assignment.get_match("VALUE")
-            if assigned is not None and assignment.range().start.index < store.range().start.index and _BARE_ID_FIELD.match(assigned.text().strip()):
-                refused = _another_things_id(table, assigned, store)
+            if (
+                assigned is not None
+                and assignment.range().start.index < store.range().start.index
+                and _BARE_ID_FIELD.match(identity.unwrap_casts(assigned.text()))
+            ):
+                refused = _another_things_id(tree, table, assigned, store)
                 if refused is not None:
                     return identity.ValueEvidence(False, f"assigned {value.text()}, {refused.reason}")
         return None
@@ -173,30 +181,13 @@ def _another_things_id(table: identity.UsersTable | None, value: SgNode, store: 
     owner = name.text() if name is not None else variable
     if any(word in owner.lower() for word in USER_ROW_WORDS):
         return None
-    variable_node = value.find(kind="variable_name")
+    variable_node = value if value.kind() == "variable_name" else value.find(kind="variable_name")
     if table is not None and variable_node is not None and _users_row(table, variable_node, store) is not None:
         return None
-    if variable != "$this" and _password_checked(variable, store):
+    if variable != "$this" and password_checked(tree, variable, store):
         return None
     users = f"no query of table {table.name} fetched it" if table is not None else "the app's SQL declares no users table"
     return identity.ValueEvidence(False, f"assigned {value.text()}, the id of {variable}, which is not the user's row ({users})")
-
-
-# The record's password field: `$reader['password']`, `$account->password_hash`.
-_PASSWORD_FIELD = r"""(?:->\w*pass\w*|\[\s*['"]\w*pass\w*['"]\s*\])"""
-
-
-def _password_checked(variable: str, store: SgNode) -> bool:
-    """`hash_equals($reader['password'], $_POST['password'])` or `password_verify($pw, $row->hash_pass)` before
-    the store, in the same function: the record whose password the sign-in checks is the user's own,
-    whatever the variable is called (`$reader`, `$member`)."""
-    scope = next((a for a in store.ancestors() if a.kind() in FUNCTION_SCOPES), None)
-    if scope is None:
-        return False
-    field = re.compile(re.escape(variable) + _PASSWORD_FIELD, re.I)
-    checks = [call for call in scope.find_all(kind="function_call_expression") if (field_text(call, "function") or "").lower() in ("password_verify", "hash_equals")]
-    checks += [comparison for comparison in scope.find_all(kind="binary_expression") if field_text(comparison, "operator") in ("==", "===", "!=", "!==")]
-    return any(check.range().start.index < store.range().start.index and field.search(check.text()) for check in checks)
 
 
 def _variable_method_proof(tree: ProjectTree, variable: SgNode, table: identity.UsersTable | None, store: SgNode) -> identity.ValueEvidence | None:
@@ -276,18 +267,36 @@ def _line(node: SgNode) -> int:
     return node.range().start.line + 1
 
 
-def _no_evidence(tree: ProjectTree, reason: str, rejected: tuple[str, ...] = ()) -> NoSessionUser:
+def _no_evidence(tree: ProjectTree, roots: dict[str, SgNode], reason: str, rejected: tuple[str, ...] = ()) -> NoSessionUser:
+    """No user the endpoint can prove; the manual step's example names the login's own row variable when the
+    login code checks the password of one (`$found['id']`), else says in words what to keep (never `$row`
+    in a file that has none)."""
     table = identity.users_table(tree)
-    return NoSessionUser(reason=reason, rejected=rejected, table_id=table.id_column if table else None)
+    column = table.id_column if table is not None and table.id_column else None
+    rows = checked_rows(roots)
+    login_row = next((row for row in rows if row.in_login), None)
+    if login_row is not None:
+        return NoSessionUser(reason=reason, rejected=rejected, table_id=column, id_expression=login_row.field(column or "id"))
+    # the check may sit in a helper file without $_SESSION (`verify_user()` in database/user.db.php)
+    others = [path for path in tree.glob(".php") if path not in roots and tree.mentions(path, (b"password_verify", b"hash_equals"), ignore_case=True)]
+    rows = rows or checked_rows({path: parse_php(tree.text(path)) for path in others})
+    facts = [f"the primary key of table {table.name}"] if column is not None and table is not None else []
+    if rows:
+        facts.append(f"{rows[0].function}() in {rows[0].where} checks that row's password" if rows[0].function else f"{rows[0].where} checks that row's password")
+    words = f"the signed-in user's {column or 'primary key'}" + (f" ({'; '.join(facts)})" if facts else "")
+    return NoSessionUser(reason=reason, rejected=rejected, table_id=column, id_words=words)
 
 
-def _array_element_evidence(array: SgNode, field: str) -> identity.ValueEvidence | None:
-    """Whether `'id' => ...` in the stored array is the user's id."""
+def _array_element_evidence(tree: ProjectTree, array: SgNode, field: str) -> identity.ValueEvidence | None:
+    """Whether `'id' => ...` in the stored array is the user's id: traced to an id, and (as for a plain
+    store) not the id of another record (`['id' => $item->id]` on an item's page)."""
+    table = identity.users_table(tree)
     for element in array.children():
         parts = element.children() if element.kind() == "array_element_initializer" else []
         if len(parts) >= 3 and parts[1].kind() == "=>" and string_value(parts[0]) == field:
             value = parts[-1]
-            return identity.value_evidence(value.text(), literal=value.kind() in LITERAL_KINDS, resolve=_variable_resolver(array))
+            evidence = identity.value_evidence(value.text(), literal=value.kind() in LITERAL_KINDS, resolve=_variable_resolver(array))
+            return (_another_things_id(tree, table, value, array) or evidence) if evidence.is_id else evidence
     return None
 
 
@@ -320,7 +329,7 @@ def _same_block(a: SgNode, b: SgNode) -> bool:
 
 
 def _record_usage(roots: dict[str, SgNode], key: str, value: SgNode) -> tuple[Literal["array", "object"] | None, set[str]]:
-    """"array" or "object", and its fields, from how the code reads $_SESSION[key] (or the stored
+    """ "array" or "object", and its fields, from how the code reads $_SESSION[key] (or the stored
     variable); None when nothing shows it is a record rather than a plain value."""
     array_fields: set[str] = set()
     object_fields: set[str] = set()

@@ -28,7 +28,7 @@ def detect(tree: ProjectTree) -> list[Detection[HtmlDetails]]:
     if site is not None:
         return [Detection(NAME, "frontend", "", ("package.json: pug", *site.layouts[:5]), HtmlDetails())]
     # The byte test decides ASCII files without decoding them; any other file goes to the text test.
-    pages = [p for p in tree.glob(*PAGE_SUFFIXES) if tree.mentions(p, (b"</body>",), ignore_case=True) and "</body>" in tree.text(p).lower()]
+    pages = [p for p in tree.mentioning(tree.glob(*PAGE_SUFFIXES), (b"</body>",), ignore_case=True) if "</body>" in tree.text(p).lower()]
     if not pages:
         return []
     evidence = tuple(pages[:5]) + ((f"... {len(pages) - 5} more",) if len(pages) > 5 else ())

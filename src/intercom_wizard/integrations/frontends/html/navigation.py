@@ -92,11 +92,9 @@ def detect_navigation(tree: ProjectTree) -> Navigation:
         found.add("inertia")
     if "livewire/livewire" in composer:
         found.add("livewire")
-    for path in tree.glob(*TEMPLATE_SUFFIXES):
+    for path in tree.mentioning(tree.glob(*TEMPLATE_SUFFIXES), (b"hx-boost", b"turbo")):  # an ASCII template with neither word is not decoded (issue 14)
         if len(found) == len(ORDER):
             break
-        if not tree.mentions(path, (b"hx-boost", b"turbo")):
-            continue  # an ASCII template with neither word is not decoded (issue 14)
         text = tree.text(path)
         if "hx-boost" in text and HX_BOOST.search(text):
             found.add("htmx")

@@ -79,7 +79,9 @@ def plan(context: PlanContext, host: PageHost, *, token_url: str | None) -> None
         placed = tag.replace(" defer>", f"{nonces[layout]}{navigation.tag_attributes} defer>")
         _insert_script_tag(context, layout, placed, host.template_prelude, navigation=navigation)
     for layout in host.unsupported_layouts:
-        builder.manual(layout, "Add the Messenger script at the end of the page body:", tag)
+        expression = host.csp_nonce.expression_for(layout) if host.csp_nonce else None
+        by_hand = tag.replace(" defer>", f' nonce="{expression}" defer>') if expression else tag
+        builder.manual(layout, "Add the Messenger script at the end of the page body:", by_hand)
     if not host.copied_by_build and host.build_script is not None:
         builder.manual(
             host.build_script,
@@ -89,7 +91,8 @@ def plan(context: PlanContext, host: PageHost, *, token_url: str | None) -> None
         )
     for page, before_tag in host.output_end_pages:
         source = context.tree.read(page)
-        builder.insert(page, [append_lines(source, before_tag + tag + "\n")], "adds the Messenger script at the end of the page's output")
+        placed = tag.replace(" defer>", f"{nonces[page]} defer>")
+        builder.insert(page, [append_lines(source, before_tag + placed + "\n")], "adds the Messenger script at the end of the page's output")
     # No layout at all: the planner looks for pages the app returns as strings (it knows the back end).
 
 
@@ -140,14 +143,15 @@ def _import_from_entry(context: PlanContext, entry: str, script: str, page: str)
 
 
 def _nonce_attributes(context: PlanContext, host: PageHost) -> dict[str, str]:
-    """Each layout's ` nonce="..."` attribute: the app's own per-request nonce, printed by its template engine.
+    """Each layout's (and each page whose output end takes the tag) ` nonce="..."` attribute: the app's own
+    per-request nonce, printed by its template engine.
 
     Added whenever the app makes a nonce (a nonce-based policy would block the tag without it);
     `--csp-nonce` turns a layout that cannot carry one into an error rather than a blocked Messenger.
     """
     nonce = host.csp_nonce
     attributes = {}
-    for layout in host.layouts:
+    for layout in (*host.layouts, *(page for page, _ in host.output_end_pages)):
         expression = nonce.expression_for(layout) if nonce else None
         attributes[layout] = f' nonce="{expression}"' if expression else ""
     without = [layout for layout, attribute in attributes.items() if not attribute]

@@ -129,14 +129,24 @@ def core_source(
         access_token_field=f"'{options.token_storage_field}'" if bearer and options.token_storage_field else "null",
         auth_scheme=options.auth_scheme if bearer else "",
         axios_headers=axios_headers or "",
-        app_api_base=app_api.expression if app_api else "",
+        app_api_base=_core_expression(app_api) if app_api else "",
         environment_module=import_path(module_file, app_api.environment_module) if app_api and app_api.environment_module else "",
+        external_module=app_api.external_module if app_api and app_api.external_module else "",
     )
+
+
+def _core_expression(api_base: ApiBase) -> str:
+    """The base as the core reads it: a webpack external's field on the core's own import of it (`APP_CONFIG.apiUrl`)."""
+    if api_base.external_module:
+        return f"APP_CONFIG.{api_base.expression.rsplit('.', 1)[1]}"
+    return api_base.expression
 
 
 def _base_choice(api_base: ApiBase | None, anonymous_only: bool) -> str:
     if api_base is None or anonymous_only:
         return "none"
+    if api_base.external_module:
+        return "external"
     return "angular" if api_base.environment_module else "env"
 
 
