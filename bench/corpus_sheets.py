@@ -60,6 +60,7 @@ class Sheet:
     port: int | None = None
     path: str = "/"                  # page verify opens
     ready_timeout: int = 90
+    warm_up_timeout: int = 120       # start.warm_up_timeout: how long the first GET of `path` may take (a dev server's first compile)
     env: dict[str, str] = field(default_factory=dict)
     login_url: str | None = None
     logout_url: str | None = None
@@ -128,7 +129,7 @@ def parse_sheet(source: Path) -> Sheet:
         "expect": {"frontend", "backend"},
         "wizard": {"options", "workspace_id"},
         "commands": {"deps", "seed", "seed_order", "build", "typecheck", "lint", "timeout"},
-        "start": {"command", "port", "path", "ready_timeout", "env"},
+        "start": {"command", "port", "path", "ready_timeout", "warm_up_timeout", "env"},
         "login": {"url", "logout_url", "logout_selector", "users", "verify_options", "offline", "offline_reason"},
         "manual": {"patch"},
     }
@@ -191,6 +192,7 @@ def parse_sheet(source: Path) -> Sheet:
         port=port,
         path=_text(start, "path", source, default="/") or "/",
         ready_timeout=int(start.get("ready_timeout", 90)),
+        warm_up_timeout=int(start.get("warm_up_timeout", 120)),
         env=dict(env),
         login_url=_text(login, "url", source),
         logout_url=_text(login, "logout_url", source),
