@@ -1,5 +1,5 @@
 """The corpus scorer's last stages before uninstall: the wizard's printed manual steps ([manual] patch,
-done after the install and undone before uninstall), then the app started on 127.0.0.1 and
+done after the install's checks and undone before uninstall; `rebuild` builds the app again after it), then the app started on 127.0.0.1 and
 `intercom-wizard verify` signed out and with the sheet's users, the server stopped by its PID."""
 
 from __future__ import annotations
@@ -36,11 +36,23 @@ class ServeAndVerify:
         if not installed or result.outcome != "incomplete":
             result.record("manual", "skip", "install did not end incomplete" if installed else "install did not apply")
             return False
+        # After the build / type check / lint after the install, never before them: those judge the
+        # wizard's output alone, not the user's edits that finish it.
         ran = run(["git", "apply", "--whitespace=nowarn", sheet.manual_patch], root, logs / "manual.log", env=env, timeout=60)
         if ran.code != 0:
             result.record("manual", "fail", f"the patch does not apply: {ran.last_line()}", ran.seconds)
             return False
-        result.record("manual", "pass", f"done by {Path(sheet.manual_patch).name}", ran.seconds)
+        done = f"done by {Path(sheet.manual_patch).name}"
+        if sheet.manual_rebuild:
+            # A built app (an SPA's dist/, `next start`) would otherwise serve the build from before the patch.
+            built = run(sheet.commands["build"], root, logs / "manual_rebuild.log", env=env, timeout=sheet.timeout)
+            if built.code != 0:
+                reason = "timed out" if built.code is None else built.last_line()
+                result.record("manual", "fail", f"{done}; the build after it fails: {reason}", ran.seconds + built.seconds)
+                return True  # applied: reverted before uninstall all the same
+            result.record("manual", "pass", f"{done}, then built again", ran.seconds + built.seconds)
+            return True
+        result.record("manual", "pass", done, ran.seconds)
         return True
 
     def _revert_manual_steps(self, result: AppResult, sheet: Sheet, root: Path, logs: Path, env: dict[str, str]) -> bool:

@@ -5,6 +5,8 @@ corpus_processes.py; docs/corpus.md), on sheets and servers of our own in a temp
   verify counts as failed; a seed runs without a deps command too;
 - every process a start command started is stopped by its process group, whether the start fails
   (the shell exits while its backgrounded API runs on) or succeeds;
+- `[manual] rebuild = true` builds the app again after the manual steps' patch (a built app would
+  serve the build from before it), and a build that fails then fails the manual stage;
 - before verify, the page is requested until the app answers (a dev server's first compile), bounded
   by start.warm_up_timeout; an app that never answers fails the warm-up and verify is not run.
 """
@@ -16,6 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from test_corpus import corpus
 
 from intercom_wizard.localserver import free_port
@@ -171,3 +174,48 @@ def test_stop_group_stops_what_is_left_in_the_group_after_its_leader_exited(tmp_
     assert corpus.group_members(leader.pid) == [child]
     corpus.stop_group(leader)
     assert corpus.group_members(leader.pid) == [] and not _alive(child)
+
+
+PATCH = """--- a/page.html
++++ b/page.html
+@@ -1 +1 @@
+-before the manual step
++after the manual step
+"""
+
+
+def _patched(tmp_path: Path, build: str) -> tuple[bool, corpus.AppResult]:
+    """`[manual] patch` + `rebuild = true` on an installed app whose build copies page.html into dist/."""
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "page.html").write_text("before the manual step\n")
+    (tmp_path / "steps.patch").write_text(PATCH)
+    sheet_file = tmp_path / "built.toml"
+    sheet_file.write_text(f'repo = "me/built"\ncommit = "0"\nframework = "html"\n[commands]\nbuild = "{build}"\n'
+                          f'[manual]\npatch = "{tmp_path / "steps.patch"}"\nrebuild = true\n')
+    sheet = corpus.parse_sheet(sheet_file)
+    result = corpus.AppResult(sheet.name, sheet.repo, sheet.commit, sheet.framework)
+    result.outcome = "incomplete"
+    patched = corpus.Scorer(tmp_path, tmp_path, user_option=False)._manual_steps(result, sheet, app, tmp_path / "logs", dict(os.environ), True)
+    return patched, result
+
+
+def test_a_rebuild_after_the_manual_steps_builds_the_patched_app(tmp_path: Path) -> None:
+    patched, result = _patched(tmp_path, "mkdir -p dist && cp page.html dist/")
+    assert patched
+    assert (result.stages["manual"].status, result.stages["manual"].reason) == ("pass", "done by steps.patch, then built again")
+    assert (tmp_path / "app" / "dist" / "page.html").read_text() == "after the manual step\n"
+
+
+def test_a_rebuild_that_fails_fails_the_manual_stage_and_the_patch_is_still_reverted(tmp_path: Path) -> None:
+    patched, result = _patched(tmp_path, "echo 'error: the build broke' >&2; exit 1")
+    assert patched  # applied: the scorer reverts it before uninstall
+    assert (result.stages["manual"].status, result.stages["manual"].reason) == ("fail", "done by steps.patch; the build after it fails: error: the build broke")
+    result.skip_rest("not run")
+    assert corpus.column_cells(result)["verify"] == "fail"
+
+
+def test_a_rebuild_needs_a_build_command(tmp_path: Path) -> None:
+    (tmp_path / "x.toml").write_text('repo = "o/x"\ncommit = "0"\nframework = "html"\n[manual]\npatch = "/tmp/x.patch"\nrebuild = true\n')
+    with pytest.raises(corpus.SheetError, match="'manual.rebuild' needs 'manual.patch' and 'commands.build'"):
+        corpus.parse_sheet(tmp_path / "x.toml")
