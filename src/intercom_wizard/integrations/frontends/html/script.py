@@ -131,6 +131,13 @@ def plan_insecure(context: PlanContext, host: PageHost) -> None:
             continue
         tagged = block.replace("<script>", f"<script{nonces[layout]}>")
         _insert_script_tag(context, layout, tagged, None, reason="adds the unsigned Messenger snippet (--insecure)")
+    # Pages printed without <body> end with the snippet, as they end with the tag (before: left out, "complete").
+    for page, before_tag in host.output_end_pages:
+        tagged = block.replace("<script>", f"<script{nonces[page]}>")
+        source = context.tree.read(page)
+        context.builder.insert(page, [append_lines(source, before_tag + tagged.rstrip("\n") + "\n")], "adds the unsigned Messenger snippet (--insecure)")
+    for layout in host.unsupported_layouts:
+        context.builder.manual(layout, "Add the unsigned Messenger snippet at the end of the page body:", block)
     # No layout at all: the planner looks for pages the app returns as strings (it knows the back end).
 
 
