@@ -169,6 +169,19 @@ class ProjectTree:
         return list(self._index.by_name.get(name, ()))
 
     def exists(self, relative: str) -> bool:
+        # Config files are probed by the hundred, most of them absent: one lstat answers those, and any
+        # other plain entry; a link (which must stay inside the root) and any error take `resolve`.
+        if _normal(relative):
+            folder, _, name = relative.rpartition("/")
+            try:
+                info = os.lstat(os.path.join(self._real_folder(folder), name))
+            except FileNotFoundError:
+                return False
+            except OSError:
+                pass
+            else:
+                if not stat.S_ISLNK(info.st_mode):
+                    return True
         return self.resolve(relative).exists()
 
     def resolve(self, relative: str) -> Path:
