@@ -338,7 +338,7 @@ def _session_record(key: str, record: SgNode) -> SessionUser | None:
     }
     id_key = next((k for k in pairs if identity.is_id_name(k)), None)
     if id_key is not None and identity.value_evidence(pairs[id_key].text(), literal=pairs[id_key].kind() in PYTHON_LITERALS).is_id:
-        return SessionUser(key=key, keys=tuple(pairs))
+        return SessionUser(key=key, keys=tuple(pairs), id_key=id_key)
     return None
 
 

@@ -25,7 +25,9 @@ ROUTER_SCRIPT_PATH = f"/{SCRIPT_NAME}"  # where the token router serves the scri
 
 def page_host(context: PlanContext, detection: Detection[FastAPIDetails]) -> PageHost | None:
     templates, static = detection.details.templates, detection.details.static_files
-    if serves_script_itself(context, detection):
+    # --insecure writes its snippet inline: nothing is served, so no mount is needed (before: no page changed).
+    inline = context.options.mode is AuthMode.INSECURE and templates is not None
+    if serves_script_itself(context, detection) or inline:
         static_dir, src = folder_of(detection.details.entry_file), ROUTER_SCRIPT_PATH
     elif templates is None or static is None:
         missing = "Jinja2Templates" if templates is None else "StaticFiles mount"
@@ -98,7 +100,8 @@ def _template_user_settings(tree: ProjectTree, templates: str, auth: AuthEvidenc
         condition, owner, access = "user", "user", '{}["{}"]' if auth.user.mapping else "{}.{}"
     else:
         return None
-    id_field = next((f for f in ID_FIELDS if fields is None or f in fields), None)
+    session_id = auth.id_key if isinstance(auth, SessionUser) else None
+    id_field = session_id or next((f for f in ID_FIELDS if fields is None or f in fields), None)
     if id_field is None:
         return None
     name = next((f for f in NAME_FIELDS if fields is None or f in fields), None)
