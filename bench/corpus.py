@@ -44,7 +44,7 @@ from corpus_copies import (
     touched_states,
 )
 from corpus_lock import LOCK_NAME, LockHeld, ScoringLock, parse_owner
-from corpus_processes import Ran, RunningServices, _json_tail, port_open, run, stop_group, wizard_argv
+from corpus_processes import Ran, RunningServices, _json_tail, group_members, port_open, run, stop_group, wizard_argv
 from corpus_results import (
     AFTER_MANUAL,
     AFTER_MANUAL_PREFIX,
@@ -55,6 +55,7 @@ from corpus_results import (
     NO_SIGN_IN,
     NOT_RUN_HERE,
     OFFLINE_NO,
+    SEED_FAILED,
     STAGES,
     AppResult,
     StageResult,
@@ -102,7 +103,7 @@ __all__ = [
     "ABSENT", "dependency_folders", "is_dependency_folder", "left_out", "touched_states", "strip_ansi",
     "AFTER_MANUAL", "AFTER_MANUAL_PREFIX", "EXIT_HELD", "LOCK_NAME", "LockHeld", "ScoringLock", "parse_owner", "CHECKS", "COLUMNS", "DEFAULT_GENERATED", "DEFAULT_ROOT", "DEFAULT_WORKSPACE",
     "GIT_IDENTITY", "HEADER", "INCOMPLETE_PREFIX", "LOOPBACK_PRELOAD", "NO_PAGES", "NO_SERVER", "NO_SIGN_IN",
-    "NOT_RUN_HERE", "OFFLINE_NO", "SECRET_ENV", "STAGES", "TABLE_BEGIN", "TABLE_END", "WIZARD_RECEIPT", "AppResult",
+    "NOT_RUN_HERE", "OFFLINE_NO", "SECRET_ENV", "SEED_FAILED", "group_members", "STAGES", "TABLE_BEGIN", "TABLE_END", "WIZARD_RECEIPT", "AppResult",
     "Ran", "RunningServices", "Scorer", "ServeAndVerify", "Service", "Sheet", "SheetError", "StageResult", "Status",
     "TouchedCheck", "TouchedCount", "TouchedSheetError", "User", "_json_tail", "_names_existing_file", "_row_cells", "_row_key", "_verify_outcome", "app_from_json",
     "column_cells", "compare_snapshots", "copy_app", "failure_reasons", "git_commit_all", "is_workspace_root", "load_sheets", "main",

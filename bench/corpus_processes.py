@@ -68,27 +68,53 @@ def run(command: Sequence[str] | str, cwd: Path, log: Path, *, env: dict[str, st
         try:
             code: int | None = process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            stop_group(process)
             code = None
+        # Also after a normal exit: what the command left running in its group (a backgrounded server)
+        # is ours to stop.
+        stop_group(process)
     # The log keeps what the command printed; what the scorer reads from it has no escape sequences.
     output = strip_ansi(log.read_text(encoding="utf-8", errors="replace"))
     return Ran(code, output, time.monotonic() - started)
 
 
 def stop_group(process: subprocess.Popen[Any]) -> None:
-    """Stop a process we started (and its children, in the group it leads) by its PID."""
-    if process.poll() is not None:
-        return
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+    """Stop a process we started and every process left in the group it leads, by its PID. The group
+    is signalled even when its leader has exited: a start command's backgrounded API (`api & exec web`)
+    outlives the shell when the shell's last command fails."""
+    for sig, wait in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 5.0)):
         try:
             os.killpg(process.pid, sig)
         except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
+            break  # nobody left in the group
+        deadline = time.monotonic() + wait
+        while _group_alive(process) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if not _group_alive(process):
+            break
+    process.poll()  # reaps the leader when it was still ours to wait for
+
+
+def _group_alive(process: subprocess.Popen[Any]) -> bool:
+    """Whether the leader or any other process of its group still runs (zombies do not count: an orphan
+    is reaped by whoever adopted it)."""
+    return process.poll() is None or bool(group_members(process.pid))
+
+
+def group_members(group: int) -> list[int]:
+    """The PIDs of the live (not zombie) processes in a process group, read from /proc."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
             continue
+        try:
+            stat = (entry / "stat").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue  # exited meanwhile
+        # "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses; the fields follow its last ")".
+        fields = stat[stat.rfind(")") + 2 :].split()
+        if len(fields) > 2 and fields[0] not in ("Z", "X") and fields[2] == str(group):
+            members.append(int(entry.name))
+    return members
 
 
 class RunningServices:

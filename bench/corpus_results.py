@@ -10,9 +10,9 @@ from typing import Any, Literal
 from corpus_touched import TouchedCount, touched_count_from_json
 
 Status = Literal["pass", "fail", "skip"]
-STAGES = ("detect", "dry_run", "build_before", "typecheck_before", "lint_before", "install",
-          "build_after", "typecheck_after", "lint_after", "touched", "manual", "start", "verify_anonymous", "verify_users",
-          "uninstall")
+STAGES = ("detect", "dry_run", "seed", "build_before", "typecheck_before", "lint_before", "install",
+          "build_after", "typecheck_after", "lint_after", "touched", "manual", "start", "warm_up", "verify_anonymous",
+          "verify_users", "uninstall")
 CHECKS = ("build", "typecheck", "lint")
 # The start stage's skip reason for an app that cannot run on this machine (sheet: offline_reason).
 OFFLINE_NO = "offline: no"
@@ -25,6 +25,8 @@ NO_SERVER = "no server"
 NOT_RUN_HERE = (OFFLINE_NO, NO_PAGES, NO_SERVER)
 # The verify cell of an app verified after the scorer did the wizard's printed manual steps ([manual] patch).
 AFTER_MANUAL = "pass (after its manual steps)"
+# The start stage's skip reason after the sheet's seed failed (the seed stage says why): verify counts it as failed.
+SEED_FAILED = "the seed failed"
 # verify_users' skip reason when the sheet says why its sign-in cannot be used here (login.offline_reason).
 NO_SIGN_IN = "sign-in not verifiable here"
 # A verify failure after an install that ended incomplete (the scorer does not do the manual steps).

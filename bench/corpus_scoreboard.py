@@ -15,6 +15,7 @@ from corpus_results import (
     NO_SIGN_IN,
     NOT_RUN_HERE,
     OFFLINE_NO,
+    SEED_FAILED,
     STAGES,
     AppResult,
     StageResult,
@@ -52,9 +53,11 @@ def column_cells(app: AppResult) -> dict[str, str]:
     verify_stages = [app.stages.get(stage, StageResult("skip")) for stage in ("start", "verify_anonymous", "verify_users")]
     not_run = next((kind for kind in NOT_RUN_HERE if verify_stages[0].reason.startswith(f"{kind}: ")), None)
     manual = app.stages.get("manual", StageResult("skip"))
+    # A failed seed (start skipped for it) or warm-up request leaves the app unverified: counted as failed.
+    unverified = verify_stages[0].reason == SEED_FAILED or app.stages.get("warm_up", StageResult("skip")).status == "fail"
     if verify_stages[0].status == "skip" and not_run:
         cells["verify"] = f"skip ({not_run})"
-    elif manual.status == "fail" or any(stage.status == "fail" for stage in verify_stages):
+    elif manual.status == "fail" or unverified or any(stage.status == "fail" for stage in verify_stages):
         cells["verify"] = "fail"
     elif verify_stages[1].status == "pass" and verify_stages[2].status == "pass":
         cells["verify"] = AFTER_MANUAL if manual.status == "pass" else "pass"

@@ -161,11 +161,23 @@ class Scorer(ServeAndVerify):
         return result
 
     def _seed(self, result: AppResult, sheet: Sheet, root: Path, logs: Path, env: dict[str, str], deps_ready: bool, services: RunningServices) -> None:
+        """The seed stage: its own pass or fail with the reason (a failed seed skips start, and verify counts as failed)."""
         seed = sheet.commands.get("seed")
-        if seed and deps_ready and not services.problem:
+        if not seed:
+            result.record("seed", "skip", "the sheet has no seed command")
+        elif self.fast:
+            result.record("seed", "skip", "--fast")
+        elif sheet.commands.get("deps") and not deps_ready:
+            # A seed without a deps command runs (a PHP app's users inserted by `php -r`); one whose dependencies failed cannot.
+            result.record("seed", "skip", "installing dependencies failed")
+        elif services.problem:
+            result.record("seed", "skip", "a service did not start (see start)")
+        else:
             ran = run(seed, root, logs / "seed.log", env=env, timeout=sheet.timeout)
-            if ran.code != 0:
-                result.notes.append(f"seeding failed: {ran.last_line()}")
+            if ran.code == 0:
+                result.record("seed", "pass", seconds=ran.seconds)
+            else:
+                result.record("seed", "fail", "timed out" if ran.code is None else f"exit {ran.code}: {ran.last_line()}", ran.seconds)
 
     def _dependencies(self, result: AppResult, sheet: Sheet, source: Path, logs: Path, env: dict[str, str]) -> bool:
         """Install the app's dependencies once, in the checkout itself (a stamp records the command)."""

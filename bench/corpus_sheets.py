@@ -60,6 +60,7 @@ class Sheet:
     port: int | None = None
     path: str = "/"                  # page verify opens
     ready_timeout: int = 90
+    warm_up_timeout: int = 120       # start.warm_up_timeout: how long the first GET of `path` may take (a dev server's first compile)
     env: dict[str, str] = field(default_factory=dict)
     login_url: str | None = None
     logout_url: str | None = None
@@ -72,6 +73,7 @@ class Sheet:
     no_pages_reason: str = ""        # a JSON API with no page of its own: nothing for verify to open (start and verify skipped)
     no_server_reason: str = ""       # a SPA signing in against a fake back end in the browser: no server (start and verify skipped)
     manual_patch: str = ""           # [manual] patch: the wizard's printed manual steps as a diff, applied after install, reverted before uninstall
+    manual_rebuild: bool = False     # [manual] rebuild: run commands.build again after the patch (a built app serves the patched build)
     ignore: tuple[str, ...] = ()     # more paths the app itself writes (databases, caches): not byte-checked
     touched: tuple[TouchedCheck, ...] = ()  # its formatter/linter over the files the install writes ([[touched]])
     notes: str = ""
@@ -128,9 +130,9 @@ def parse_sheet(source: Path) -> Sheet:
         "expect": {"frontend", "backend"},
         "wizard": {"options", "workspace_id"},
         "commands": {"deps", "seed", "seed_order", "build", "typecheck", "lint", "timeout"},
-        "start": {"command", "port", "path", "ready_timeout", "env"},
+        "start": {"command", "port", "path", "ready_timeout", "warm_up_timeout", "env"},
         "login": {"url", "logout_url", "logout_selector", "users", "verify_options", "offline", "offline_reason"},
-        "manual": {"patch"},
+        "manual": {"patch", "rebuild"},
     }
     for key, section in sections.items():
         if not isinstance(section, dict):
@@ -166,6 +168,11 @@ def parse_sheet(source: Path) -> Sheet:
     manual_patch = _text(sections["manual"], "patch", source, default="") or ""
     if manual_patch and not Path(manual_patch).is_absolute():
         raise SheetError(f"{source}: 'manual.patch' must be an absolute path (a scratch file, never committed)")
+    manual_rebuild = sections["manual"].get("rebuild", False)
+    if not isinstance(manual_rebuild, bool):
+        raise SheetError(f"{source}: 'manual.rebuild' must be true or false")
+    if manual_rebuild and not (manual_patch and commands.get("build")):
+        raise SheetError(f"{source}: 'manual.rebuild' needs 'manual.patch' and 'commands.build'")
     not_run = [key for key in ("offline_reason", "no_pages_reason", "no_server_reason") if data.get(key)]
     if len(not_run) > 1:
         raise SheetError(f"{source}: only one of {', '.join(not_run)} can say why the app is not verified")
@@ -191,6 +198,7 @@ def parse_sheet(source: Path) -> Sheet:
         port=port,
         path=_text(start, "path", source, default="/") or "/",
         ready_timeout=int(start.get("ready_timeout", 90)),
+        warm_up_timeout=int(start.get("warm_up_timeout", 120)),
         env=dict(env),
         login_url=_text(login, "url", source),
         logout_url=_text(login, "logout_url", source),
@@ -203,6 +211,7 @@ def parse_sheet(source: Path) -> Sheet:
         no_pages_reason=_text(data, "no_pages_reason", source, default="") or "",
         no_server_reason=_text(data, "no_server_reason", source, default="") or "",
         manual_patch=manual_patch,
+        manual_rebuild=manual_rebuild,
         ignore=_strings(data, "ignore", source),
         touched=touched,
         notes=_text(data, "notes", source, default="") or "",

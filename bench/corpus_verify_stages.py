@@ -1,9 +1,10 @@
 """The corpus scorer's last stages before uninstall: the wizard's printed manual steps ([manual] patch,
-done after the install and undone before uninstall), then the app started on 127.0.0.1 and
+done after the install's checks and undone before uninstall; `rebuild` builds the app again after it), then the app started on 127.0.0.1 and
 `intercom-wizard verify` signed out and with the sheet's users, the server stopped by its PID."""
 
 from __future__ import annotations
 
+import http.client
 import re
 import subprocess
 import time
@@ -11,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from corpus_processes import Ran, _json_tail, port_open, run, stop_group, wizard_argv
-from corpus_results import AFTER_MANUAL_PREFIX, INCOMPLETE_PREFIX, NO_SIGN_IN, AppResult, Status
+from corpus_results import AFTER_MANUAL_PREFIX, INCOMPLETE_PREFIX, NO_SIGN_IN, SEED_FAILED, AppResult, Status
 from corpus_sheets import Sheet
 
 LOOPBACK_PRELOAD = Path(__file__).resolve().parent / "corpus_loopback.cjs"
@@ -35,11 +36,23 @@ class ServeAndVerify:
         if not installed or result.outcome != "incomplete":
             result.record("manual", "skip", "install did not end incomplete" if installed else "install did not apply")
             return False
+        # After the build / type check / lint after the install, never before them: those judge the
+        # wizard's output alone, not the user's edits that finish it.
         ran = run(["git", "apply", "--whitespace=nowarn", sheet.manual_patch], root, logs / "manual.log", env=env, timeout=60)
         if ran.code != 0:
             result.record("manual", "fail", f"the patch does not apply: {ran.last_line()}", ran.seconds)
             return False
-        result.record("manual", "pass", f"done by {Path(sheet.manual_patch).name}", ran.seconds)
+        done = f"done by {Path(sheet.manual_patch).name}"
+        if sheet.manual_rebuild:
+            # A built app (an SPA's dist/, `next start`) would otherwise serve the build from before the patch.
+            built = run(sheet.commands["build"], root, logs / "manual_rebuild.log", env=env, timeout=sheet.timeout)
+            if built.code != 0:
+                reason = "timed out" if built.code is None else built.last_line()
+                result.record("manual", "fail", f"{done}; the build after it fails: {reason}", ran.seconds + built.seconds)
+                return True  # applied: reverted before uninstall all the same
+            result.record("manual", "pass", f"{done}, then built again", ran.seconds + built.seconds)
+            return True
+        result.record("manual", "pass", done, ran.seconds)
         return True
 
     def _revert_manual_steps(self, result: AppResult, sheet: Sheet, root: Path, logs: Path, env: dict[str, str]) -> bool:
@@ -66,6 +79,10 @@ class ServeAndVerify:
         if not deps_ready and sheet.commands.get("deps"):
             result.record("start", "skip", "installing dependencies failed")
             return
+        if result.stages.get("seed") and result.stages["seed"].status == "fail":
+            # The app would run without its .env, database or users: verify's failure would only hide this one.
+            result.record("start", "skip", SEED_FAILED)
+            return
         assert sheet.port is not None
         if port_open(sheet.port):
             result.record("start", "fail", f"port {sheet.port} is already in use")
@@ -86,10 +103,42 @@ class ServeAndVerify:
                 result.record("start", "fail", f"not listening on 127.0.0.1:{sheet.port}: {tail}", time.monotonic() - started)
                 return
             result.record("start", "pass", f"127.0.0.1:{sheet.port}", time.monotonic() - started)
-            self._verify(result, sheet, root, logs, env)
+            if self._warm_up(result, sheet, server):
+                self._verify(result, sheet, root, logs, env)
+            else:
+                for stage in ("verify_anonymous", "verify_users"):
+                    result.record(stage, "skip", "the app did not answer the warm-up request")
         finally:
             stop_group(server)
             sink.close()
+
+    @staticmethod
+    def _warm_up(result: AppResult, sheet: Sheet, server: subprocess.Popen[bytes]) -> bool:
+        """GET the page verify opens until the app answers (any HTTP status), for at most
+        start.warm_up_timeout seconds: a dev server compiles a page on its first request, and that
+        compile would otherwise count against verify's own page timeout."""
+        assert sheet.port is not None
+        started = time.monotonic()
+        deadline = started + sheet.warm_up_timeout
+        problem = "no answer"
+        while (remaining := deadline - time.monotonic()) > 0 and server.poll() is None:
+            # http.client, not urllib: no proxy from the environment, no redirect followed off 127.0.0.1.
+            connection = http.client.HTTPConnection("127.0.0.1", sheet.port, timeout=remaining)
+            try:
+                connection.request("GET", sheet.path, headers={"Accept": "text/html"})
+                status = connection.getresponse().status
+                result.record("warm_up", "pass", f"GET {sheet.path}: HTTP {status}", time.monotonic() - started)
+                return True
+            except (OSError, http.client.HTTPException) as error:
+                problem = str(error) or type(error).__name__
+            finally:
+                connection.close()
+            time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
+        exited = server.poll()
+        reason = (f"the server exited (code {exited}) before answering GET {sheet.path}" if exited is not None
+                  else f"no answer to GET {sheet.path} within {sheet.warm_up_timeout} s ({problem})")
+        result.record("warm_up", "fail", reason, time.monotonic() - started)
+        return False
 
     def _verify_base(self, sheet: Sheet) -> list[str]:
         endpoint_option = _option_value(sheet.wizard_options, "--endpoint")

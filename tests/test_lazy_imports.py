@@ -133,8 +133,11 @@ def test_a_flask_dry_run_leaves_apply_verify_doctor_and_their_libraries_alone(tm
     assert _loaded(modules, "intercom_wizard.doctor", "intercom_wizard.verify") == []
     assert _loaded(modules, "intercom_wizard.integrations.frontends.spa_common", "intercom_wizard.integrations.nx") == []
     assert _loaded(modules, "packaging.requirements", "packaging.markers", "packaging.tags", "packaging.utils") == []
-    # Seventh round: `flask>=3.0` is a plain specifier, read without packaging.specifiers (versions.ranges).
+    # Seventh round: `flask>=3.0` is a plain specifier, read without packaging.specifiers (versions.ranges);
+    # no journal was left behind (lock.journal_left_behind), and there is no .pug file for html detection.
     assert _loaded(modules, "packaging") == []
+    assert _loaded(modules, "intercom_wizard.journal", "intercom_wizard.integrations.frontends.pug") == []
+    assert _loaded(modules, "intercom_wizard.integrations.backends.npm_common") == [], "no package.json: no package manager to read"
     assert _loaded(modules, "shlex", "configparser", "tempfile", "zipfile", "importlib.resources") == []
 
 

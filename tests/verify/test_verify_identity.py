@@ -35,12 +35,13 @@ USERS = {"ann": ("ann-password", "ann@example.com", "Ann Smith", "101"), "ben": 
 browser = module_browser()
 
 
-def tiny_app(*, shared_user_id: bool, name_only: bool = False, second_field: str | None = None, token_url: str | None = None, sessions: dict[str, str] | None = None) -> Any:
+def tiny_app(*, shared_user_id: bool, name_only: bool = False, second_field: str | None = None, token_url: str | None = None, sessions: dict[str, str] | None = None,
+             username_type: str | None = None) -> Any:
     """A server-rendered app with real sessions; `shared_user_id` makes its endpoint sign "1" for everyone;
     `name_only`: its login form has a name field and no password field (iron-session's examples);
     `second_field`: a second required text field, which must hold "<user>-<field>" (a name + room form);
     `token_url`: the pages ask their token there (an API on another origin, sharing `sessions`), and this
-    server has no token endpoint of its own."""
+    server has no token endpoint of its own; `username_type`: the name field's `type` attribute."""
     sessions = {} if sessions is None else sessions
     script = cookie_messenger_script(token_url or ENDPOINT)
 
@@ -56,7 +57,8 @@ def tiny_app(*, shared_user_id: bool, name_only: bool = False, second_field: str
             elif self.path == "/login":
                 password = b"" if name_only else b'<input type="password" name="password">'
                 second = f'<input name="{second_field}" required>'.encode() if second_field else b""
-                form = b'<form method="post" action="/login"><input name="username" required>' + second + password + b'<button type="submit">Sign in</button></form>'
+                name_type = f' type="{username_type}"'.encode() if username_type else b""
+                form = b'<form method="post" action="/login"><input' + name_type + b' name="username" required>' + second + password + b'<button type="submit">Sign in</button></form>'
                 self.send(200, b"<!doctype html><html><body>" + form + b'<script src="/intercom-messenger.js" defer></script></body></html>')
             else:
                 logout = b'<form id="logout" method="post" action="/logout"><button type="submit">Sign out</button></form>' if user else b""

@@ -36,18 +36,20 @@ NAME_WORDS = frozenset({"name", "username", "login", "nick", "nickname", "handle
 IDENTIFYING_WORDS = frozenset({"email", "mail", "username", "login", "handle"})
 # Methods that return the auth library's own id for a user object.
 ID_METHODS = frozenset({"get_id", "getKey", "getAuthIdentifier", "getId", "get_user_id", "getUserId", "to_param"})
+# The patterns are kept as text and compiled on first use (re's own cache): detection imports this module for
+# its word lists, and a run that traces no session assignment never compiles them (start-up time, issue 14).
 # Request input: a user chooses it, so a session key assigned from it proves nothing.
-REQUEST_INPUT = re.compile(
+REQUEST_INPUT = (
     r"\$_(POST|GET|REQUEST|COOKIE|SERVER|FILES)\b|\brequest\.(form|args|values|json|get_json|data|query_params|cookies|headers|POST|GET)\b"
     r"|\breq\.(body|query|params|cookies|headers)\b|\bparams\[|\bcookies\[|\brequest\.params\b"
 )
 # Conversions around the value that keep its meaning: `(int) $x`, `intval($x)`, `str(x)`, `x.to_s`.
-_CAST_PREFIX = re.compile(r"^\(\s*(int|integer|string|bool|float)\s*\)\s*")
-_CAST_CALL = re.compile(r"^(intval|strval|int|str|String|Number|parseInt|Integer|BigInt|toString)\((.*)\)$", re.S)
-_CAST_SUFFIX = re.compile(r"(\.to_s|\.to_i|\.toString\(\)|\.to_str)$")
+_CAST_PREFIX = r"^\(\s*(int|integer|string|bool|float)\s*\)\s*"
+_CAST_CALL = r"(?s)^(intval|strval|int|str|String|Number|parseInt|Integer|BigInt|toString)\((.*)\)$"
+_CAST_SUFFIX = r"(\.to_s|\.to_i|\.toString\(\)|\.to_str)$"
 # The last member read in an expression: `$row['user_id']`, `$user->id`, `user.id`, `user[:id]`, `u.get_id()`.
-_LAST_MEMBER = re.compile(r"""(?:->|\.|\[\s*:?['"]?|::)\s*(\w+)\s*['"]?\s*\]?\s*(\(\s*\))?\s*$""")
-_BARE_NAME = re.compile(r"^[$@]?(\w+)$")
+_LAST_MEMBER = r"""(?:->|\.|\[\s*:?['"]?|::)\s*(\w+)\s*['"]?\s*\]?\s*(\(\s*\))?\s*$"""
+_BARE_NAME = r"^[$@]?(\w+)$"
 
 
 def words(name: str) -> list[str]:
@@ -109,9 +111,9 @@ def unwrap_casts(expression: str) -> str:
     text = expression.strip()
     while True:
         before = text
-        text = _CAST_PREFIX.sub("", text).strip()
-        text = _CAST_SUFFIX.sub("", text).strip()
-        call = _CAST_CALL.match(text)
+        text = re.sub(_CAST_PREFIX, "", text).strip()
+        text = re.sub(_CAST_SUFFIX, "", text).strip()
+        call = re.match(_CAST_CALL, text)
         if call:
             text = call.group(2).strip()
         if text == before:
@@ -131,9 +133,9 @@ def value_evidence(expression: str, *, literal: bool, resolve: Resolver | None =
     if literal:
         return ValueEvidence(False, f"assigned the literal {expression.strip()}")
     text = unwrap_casts(expression)
-    if REQUEST_INPUT.search(text):
+    if re.search(REQUEST_INPUT, text):
         return ValueEvidence(False, f"assigned request input ({text})")
-    member = _LAST_MEMBER.search(text)
+    member = re.search(_LAST_MEMBER, text)
     if member is not None:
         name, called = member.group(1), member.group(2) is not None
         if called and name in ID_METHODS:
@@ -143,7 +145,7 @@ def value_evidence(expression: str, *, literal: bool, resolve: Resolver | None =
         if not called and is_identifying_name(name):
             return ValueEvidence(False, f"assigned the user's {name} ({text}), not an id", identifying=name)
         return ValueEvidence(False, f"assigned {text}, which is not an id")
-    bare = _BARE_NAME.match(text)
+    bare = re.match(_BARE_NAME, text)
     if bare is not None and resolve is not None and depth < 2:
         assigned = resolve(text)
         if assigned:

@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
 PASSWORD_FORM = "form:has(input[type=password])"
-USERNAME_FIELDS = "input:not([type]), input[type=text], input[type=email], input[type=tel]"
+# type="username" is no HTML input type (browsers show it as text), but real login forms use it
+# (corpus: php-ltw-retreasure's header form).
+USERNAME_FIELDS = "input:not([type]), input[type=text], input[type=email], input[type=tel], input[type=username]"
 SUBMIT_BUTTONS = "button[type=submit], input[type=submit], button:not([type])"
 # How long a page that shows a login form of the other kind gets to render the one asked for.
 LATE_FORM_GRACE_MS = 3_000
