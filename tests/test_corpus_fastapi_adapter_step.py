@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -208,3 +209,21 @@ def test_a_session_record_keyed_member_id_is_signed_with_that_id(tmp_path: Path,
     with running_server(command, root, port, {"INTERCOM_IDENTITY_SECRET": SECRET}):
         a, b = check_two_users(f"http://127.0.0.1:{port}", SECRET, erin, finn, sign_in, sign_out)
     assert (a["user_id"], b["user_id"]) == ("31", "32")
+
+
+def test_a_user_class_in_a_module_that_never_says_user_is_still_read(tmp_path: Path, cli) -> None:
+    """Member lives in store.py, which the auth scan skipped (no "user", "session" or "Bearer" in it): the
+    type was "not found", the module read user.id (Member has none: a 500 for every signed-in user) and the
+    install said complete. Now its fields are read there: exit 4 and the step with Member's e-mail."""
+    main = DEPENDENCY_APP["main.py"]
+    member = main[main.index("        @dataclass\n") : main.index("        def authenticate(")]
+    files = {
+        **DEPENDENCY_APP,
+        "main.py": main.replace(member, "").replace("        from dataclasses import dataclass\n\n", "")
+        .replace("        app = FastAPI()\n", "        from store import Member, find_member\n\n        app = FastAPI()\n"),
+        "store.py": "from dataclasses import dataclass\n\n\n" + textwrap.dedent(member),
+    }
+    root = _project(tmp_path / "api", files)
+    assert "user" not in (root / "store.py").read_text().lower()
+    [step] = _steps(cli, root)
+    assert "user: Annotated[Member, Depends(authenticate)]," in step["snippet"] and '"user_id": user.email,' in step["snippet"]

@@ -109,3 +109,24 @@ def test_glob_by_extension_answers_as_a_pass_over_every_file(tmp_path: Path) -> 
             prefix = f"{under.rstrip('/')}/" if under else ""
             expected = [f for f in tree.files if f.startswith(prefix) and f.endswith(suffixes)]
             assert tree.glob(*suffixes, under=under) == expected, (suffixes, under)
+
+
+def test_exists_answers_as_resolving_the_path(tmp_path: Path) -> None:
+    """`exists` answers an absent or plain entry with one lstat; links and unusual spellings still go through
+    `resolve`, which refuses a link out of the project (exit 2) as before."""
+    from intercom_wizard.errors import BadInput
+
+    root = tmp_path / "app"
+    _write(root, "app.py", b"x\n")
+    _write(root, "sub/mod.py", b"x\n")
+    (tmp_path / "outside.txt").write_bytes(b"x\n")
+    (root / "inside_link.py").symlink_to(root / "app.py")
+    (root / "dangling_link.py").symlink_to(root / "missing.py")
+    (root / "out_link.txt").symlink_to(tmp_path / "outside.txt")
+    (root / "out_folder").symlink_to(tmp_path)
+    tree = ProjectTree(root)
+    for relative in ("app.py", "sub", "sub/mod.py", "missing.py", "sub/missing.py", "nowhere/x.py", "inside_link.py", "dangling_link.py", "./app.py", "sub/../app.py", "app.py/x"):
+        assert tree.exists(relative) == tree.resolve(relative).exists(), relative
+    for relative in ("out_link.txt", "out_folder/outside.txt", "out_folder/missing"):
+        with pytest.raises(BadInput):
+            tree.exists(relative)

@@ -157,8 +157,7 @@ class ProjectTree:
         return list(self._index.by_folder.get(folder, ()))
 
     def glob(self, *suffixes: str, under: str = "") -> list[str]:
-        # Detectors ask the same few questions ("every .py file") several times: each is answered once
-        # per tree from the extension index (the listing never changes), and the caller gets its own list.
+        # Asked several times ("every .py file"): answered once per tree, and the caller gets its own list.
         key = (suffixes, under)
         found = self._globbed.get(key)
         if found is None:
@@ -169,6 +168,18 @@ class ProjectTree:
         return list(self._index.by_name.get(name, ()))
 
     def exists(self, relative: str) -> bool:
+        # Config files are probed by the hundred, mostly absent: one lstat; a link or an error takes `resolve`.
+        if _normal(relative):
+            folder, _, name = relative.rpartition("/")
+            try:
+                info = os.lstat(os.path.join(self._real_folder(folder), name))
+            except FileNotFoundError:
+                return False
+            except OSError:
+                pass
+            else:
+                if not stat.S_ISLNK(info.st_mode):
+                    return True
         return self.resolve(relative).exists()
 
     def resolve(self, relative: str) -> Path:
@@ -316,10 +327,7 @@ class ProjectTree:
 
     def _contents(self, paths: tuple[str, ...]) -> list[bytes | None]:
         """Each file's bytes, None when it cannot be read (`mentions` answers True for it: its read reports it).
-
-        A listed file in a folder already checked is opened here directly (`_read_plain`'s first step,
-        without its three calls per file); anything else, and any failure, takes `_read_bytes`.
-        """
+        A listed file in a checked folder is opened directly; anything else, and any failure, takes `_read_bytes`."""
         kept, listed, prefixes = self._bytes, self._listed, self._read_prefixes
         contents: list[bytes | None] = []
         for path in paths:
@@ -329,18 +337,13 @@ class ProjectTree:
                 prefix = prefixes.get(folder) if NO_FOLLOW and path in listed else None
                 try:
                     data = kept[path] = read_file_bytes(prefix + name) if prefix is not None else self._read_bytes(path)
-                except OSError:
-                    data = self._or_none(path)  # a link, FIFO, oversized file...: the checked path decides
-                except BadInput:
-                    data = None
+                except (OSError, BadInput):  # a link, FIFO, oversized or unreadable file: the checked read decides
+                    try:
+                        data = self._read_bytes(path)
+                    except BadInput:
+                        data = None
             contents.append(data)
         return contents
-
-    def _or_none(self, relative: str) -> bytes | None:
-        try:
-            return self._read_bytes(relative)
-        except BadInput:
-            return None
 
     def text(self, relative: str) -> str:
         return self.read(relative).text

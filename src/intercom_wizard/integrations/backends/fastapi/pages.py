@@ -17,7 +17,7 @@ from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends.layouts import find_layouts
 from intercom_wizard.integrations.frontends.response_pages import find_response_pages
 from intercom_wizard.options import AuthMode
-from intercom_wizard.tree import ProjectTree, folder_of
+from intercom_wizard.tree import ProjectTree, folder_of, join
 
 SCRIPT_NAME = "intercom-messenger.js"
 ROUTER_SCRIPT_PATH = f"/{SCRIPT_NAME}"  # where the token router serves the script when there is no mount
@@ -29,6 +29,8 @@ def page_host(context: PlanContext, detection: Detection[FastAPIDetails]) -> Pag
     inline = context.options.mode is AuthMode.INSECURE and templates is not None
     if serves_script_itself(context, detection) or inline:
         static_dir, src = folder_of(detection.details.entry_file), ROUTER_SCRIPT_PATH
+    elif templates is not None and static is None and context.anonymous_only:
+        static_dir, src = _mount_by_hand(context, detection)
     elif templates is None or static is None:
         missing = "Jinja2Templates" if templates is None else "StaticFiles mount"
         if find_response_pages(context.tree, detection.root):
@@ -69,6 +71,23 @@ def serves_script_itself(context: PlanContext, detection: Detection[FastAPIDetai
     details = detection.details
     identified = context.options.mode is AuthMode.SECURE and not context.anonymous_only
     return identified and details.templates is not None and details.static_files is None
+
+
+def _mount_by_hand(context: PlanContext, detection: Detection[FastAPIDetails]) -> tuple[str, str]:
+    """Jinja pages, no StaticFiles mount and no sign-in: no token router is written to serve the script, so
+    the pages load it from a `static` folder beside the app module that the app mounts by hand (a manual
+    step; before: no page changed, and the install said `anonymous-only`)."""
+    entry, root = detection.details.entry_file, detection.root
+    static_dir = join(folder_of(entry), "static")
+    directory = static_dir[len(root) + 1 :] if root else static_dir  # uvicorn runs from the app's root
+    context.builder.manual(
+        entry,
+        f"No StaticFiles mount serves {join(static_dir, SCRIPT_NAME)}, which the pages now load from /static/: "
+        f"mount that folder once, after `{detection.details.app_var} = FastAPI(...)`:",
+        f"from fastapi.staticfiles import StaticFiles\n\n"
+        f'{detection.details.app_var}.mount("/static", StaticFiles(directory="{directory}"), name="static")',
+    )
+    return static_dir, f"/static/{SCRIPT_NAME}"
 
 
 def _fragment_pages(tree: ProjectTree, root: str, templates: str) -> tuple[str, ...]:
