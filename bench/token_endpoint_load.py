@@ -49,6 +49,7 @@ from pathlib import Path
 import jwt
 
 from intercom_wizard.apply import apply_changes
+from intercom_wizard.integrations.registry import BACKENDS
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
 from intercom_wizard.options import InstallOptions, parse_workspace_id
 from intercom_wizard.planner import make_plan
@@ -146,8 +147,10 @@ def _prepare_fastapi(root: Path) -> None:
 
 
 def _fastapi_missing() -> str | None:
-    if not (REPO / "src/intercom_wizard/integrations/backends/fastapi.py").is_file():
-        return "src/intercom_wizard/integrations/backends/fastapi.py is not there"
+    # The back end is a package since the contract refactor: asking the registry, not a file path, keeps
+    # this check true to what the wizard itself would load (the old `fastapi.py` test skipped it silently).
+    if "fastapi" not in BACKENDS:
+        return "the wizard has no fastapi back end"
     if not (FIXTURES / "fastapi_session_app").is_dir():
         return "tests/fixtures/fastapi_session_app is not there"
     wanted = ("fastapi", "uvicorn", "multipart", "itsdangerous", "jinja2", "dotenv")

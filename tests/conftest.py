@@ -50,6 +50,12 @@ def write_files(root: Path, files: dict[str, str]) -> None:
         path.write_text(textwrap.dedent(content).lstrip("\n"))
 
 
+def line_of(text: str, code: str) -> int:
+    """The 1-based line of `text` (a file as an install wrote it) that holds `code`: the `file:line` a step names."""
+    [number] = [n for n, line in enumerate(text.splitlines(), start=1) if code in line]
+    return number
+
+
 def install_quietly(cli, root: Path, *extra: str, **kwargs):  # type: ignore[no-untyped-def]
     """`install --yes --no-install` with the test workspace; kwargs go to the `cli` fixture (secret=, input=)."""
     return cli("install", str(root), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", *extra, **kwargs)

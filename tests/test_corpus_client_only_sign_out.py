@@ -13,8 +13,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import git, install_quietly, snapshot, write_files
+from conftest import git, install_quietly, line_of, snapshot, write_files
 
+LOGOUT_ROUTE = "app.post('/logout'"  # the API's sign-out route in SERVER
 SERVER = """\
 const express = require('express');
 const session = require('express-session');
@@ -122,8 +123,9 @@ def test_a_sign_out_that_never_calls_the_servers_logout_route_is_a_step_naming_b
     assert report["result"] == "incomplete"
     [step] = report["manual_steps"]
     assert step["file"] == "ui/src/Header.jsx"
-    assert "handleSignOut() (ui/src/Header.jsx:6)" in step["instruction"]
-    assert "POST /logout (server/app.js:23)" in step["instruction"]
+    # the lines as the install wrote them (the hook's import above the handler, the token route above the route)
+    assert f"handleSignOut() (ui/src/Header.jsx:{line_of((root / 'ui/src/Header.jsx').read_text(), 'const handleSignOut')})" in step["instruction"]
+    assert f"POST /logout (server/app.js:{line_of((root / 'server/app.js').read_text(), LOGOUT_ROUTE)})" in step["instruction"]
     assert step["snippet"] == "POST /logout"
     # The hook is wired all the same: the Messenger forgets the user even before the app is fixed.
     header = (root / "ui/src/Header.jsx").read_text()
@@ -209,7 +211,7 @@ def test_an_httponly_cookie_no_code_of_the_api_ever_clears_is_a_step(tmp_path: P
     [step] = json.loads(result.stdout)["manual_steps"]
     assert step["file"] == "frontend/src/store/index.js"
     assert "the HttpOnly cookie 'member' it sets at backend/main.py:25" in step["instruction"]
-    assert "logOut() (frontend/src/store/index.js:15)" in step["instruction"]
+    assert f"logOut() (frontend/src/store/index.js:{line_of((root / 'frontend/src/store/index.js').read_text(), 'async logOut(')})" in step["instruction"]
     assert step["snippet"] == 'response.delete_cookie("member")'
     assert cli("uninstall", str(root), "--yes").exit_code == 0
     assert snapshot(root) == before
@@ -245,4 +247,4 @@ def test_the_apis_own_route_declaration_inside_the_spas_folder_is_no_call_of_the
     result = install_quietly(cli, root, "--json")
     assert result.exit_code == 4, result.output
     [step] = json.loads(result.stdout)["manual_steps"]
-    assert "POST /logout (server/app.js:23)" in step["instruction"]
+    assert f"POST /logout (server/app.js:{line_of((root / 'server/app.js').read_text(), LOGOUT_ROUTE)})" in step["instruction"]

@@ -150,7 +150,7 @@ def test_from_the_workspace_root_the_step_names_the_front_ends_own_sign_in(tmp_p
     assert plan["result"] == "incomplete"
     steps = [step for step in plan["manual_steps"] if "signs users in" in step["instruction"]]
     assert [step["file"] for step in steps] == [f"{MEMBER}/app/adapters/application.js"]
-    assert f"({MEMBER}/app/adapters/application.js, line 9: `isAuthenticated`)" in steps[0]["instruction"]
+    assert f"({MEMBER}/app/adapters/application.js:9: `isAuthenticated`)" in steps[0]["instruction"]
 
 
 FAKE_PNPM = """#!/bin/sh

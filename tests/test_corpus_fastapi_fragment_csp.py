@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SECRET, WORKSPACE_ID, install_and_check_uninstall, install_quietly
+from conftest import SECRET, WORKSPACE_ID, copy_app, git, install_and_check_uninstall, install_quietly, write_files
 from test_corpus_fastapi_cookie_two_deep import _project
 from test_corpus_fastapi_fragment_pages import FRAGMENTS
+from test_corpus_fastapi_pages_no_mount import NO_MOUNT
 
 from intercom_wizard import csp
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
@@ -127,9 +128,11 @@ def browser() -> Iterator[object]:
         yield launched
 
 
-def _verify_club(root: Path, browser: object) -> Any:
+def _verify_club(root: Path, browser: object, *, signed_in: bool = True) -> Any:
+    """verify: signed out, then (`signed_in`) carol and dave signed in, navigating and signing out."""
     from intercom_wizard.verify import Logout, SignIn, run_verification
 
+    users = (SignIn(login_url="/login", username="carol", password="pw-carol-123"), SignIn(login_url="/login", username="dave", password="pw-dave-123"))
     port = free_port()
     command = [PY, "-m", "uvicorn", "main:app", "--host", "127.0.0.1", "--port", str(port)]
     with running_server(command, root, port, {"INTERCOM_IDENTITY_SECRET": SECRET}):
@@ -138,9 +141,9 @@ def _verify_club(root: Path, browser: object) -> Any:
             workspace_id=WORKSPACE_ID,
             secret=SECRET,
             browser=browser,
-            users=(SignIn(login_url="/login", username="carol", password="pw-carol-123"), SignIn(login_url="/login", username="dave", password="pw-dave-123")),
-            logout=Logout(url="/sign-out"),
-            navigate="/about",
+            users=users if signed_in else (),
+            logout=Logout(url="/sign-out") if signed_in else None,
+            navigate="/about" if signed_in else None,
         )
 
 
@@ -157,7 +160,7 @@ def test_the_same_policy_blocks_the_partials_tag_without_its_nonce(tmp_path: Pat
     assert install_quietly(cli, root).exit_code == 0
     partial = root / "pages/_links.html"
     partial.write_text(partial.read_text().replace(' nonce="{{ request.state.csp_nonce }}"', ""))
-    report = _verify_club(root, browser)
+    report = _verify_club(root, browser, signed_in=False)  # the first page decides: no sign-in to wait through
     assert "loader" in report.failed_checks, report.dumps()
     loader = "\n".join(report.check("loader").evidence)
     assert "CSP blocked" in loader and "/intercom-messenger.js" in loader and "nonce" in loader, loader
@@ -193,3 +196,33 @@ def test_php_pages_that_end_their_output_print_the_nonce_in_their_scope(tmp_path
         page = BrowserlessClient(f"http://127.0.0.1:{port}").get("/index.php")
     printed = re.search(r'<script src="/intercom-messenger.js" nonce="([A-Za-z0-9+/=]{24})" defer></script>', page.body)
     assert page.status == 200 and printed is not None, page.body
+
+
+def test_a_haml_layouts_step_is_not_handed_the_erb_nonce(tmp_path: Path, cli) -> None:
+    """Manual steps now print the app's nonce where the page's engine can: Sinatra's nonce is ERB code, so a
+    Haml layout's step keeps the plain tag (ERB in Haml would print literally)."""
+    root = copy_app("sinatra_classic_app", tmp_path, commit=False)
+    (root / "views/layout.erb").unlink()
+    write_files(root, {"csp.rb": "before do\n  @csp_nonce = SecureRandom.base64(16)\nend\n", "views/layout.haml": "%html\n  %body\n    = yield\n"})
+    git(root, "init", "-q")
+    result = install_quietly(cli, root, "--json")
+    assert result.exit_code == 4, result.stderr
+    [step] = [s for s in json.loads(result.stdout)["manual_steps"] if s["file"] == "views/layout.haml"]
+    assert step["snippet"] == '<script src="/intercom-messenger.js" defer></script>'
+
+
+# --- --insecure on the same shapes (seen while doing the above) ----------------------------------
+
+
+def test_insecure_snippet_ends_the_fragment_pages_partial(tmp_path: Path, cli) -> None:
+    """--insecure on pages that are all fragments, and on a layout with no StaticFiles mount: the inline
+    snippet needs no served file. Before: no page changed, and the install said `complete`."""
+    root = _project(tmp_path / "club", FILES)
+    _, files = install_and_check_uninstall(cli, root, "--insecure", exit_code=0)
+    partial = files["pages/_links.html"]
+    assert partial.count('<script nonce="{{ request.state.csp_nonce }}">') == 2 and "widget.intercom.io/widget/" in partial
+    assert not partial.endswith("\n\n")
+
+    layout_root = _project(tmp_path / "layout", NO_MOUNT)
+    _, files = install_and_check_uninstall(cli, layout_root, "--insecure", exit_code=0)
+    assert "widget.intercom.io/widget/" in files["pages/base.html"] and "intercom_jwt.py" not in files

@@ -7,7 +7,7 @@ same app is a fresh scaffold: `anonymous-only`, exit 0.
 
 import json
 
-from conftest import WORKSPACE_ID, copy_app, install_and_check_uninstall, install_quietly
+from conftest import WORKSPACE_ID, copy_app, install_and_check_uninstall, install_quietly, line_of
 from test_result import every_step_names_an_existing_file, last_line
 
 API_STEP = "Run the wizard on the API's code"
@@ -19,7 +19,9 @@ def test_sign_in_without_a_back_end_is_incomplete_with_the_command_for_the_api(t
     assert result.exit_code == 4, result.stderr
     assert last_line(result) == "result: incomplete - 1 part left to do by hand (listed above); identity is not working until done."
     text = " ".join(result.stderr.split())
-    assert "manual step in src/App.tsx: This react app signs users in (src/App.tsx, line 7: `logout(`)." in text
+    # the line of App.tsx as the install wrote it: the hook's import is added above it
+    logout = line_of(after["src/App.tsx"], "logout(")
+    assert f"manual step in src/App.tsx: This react app signs users in (src/App.tsx:{logout}: `logout(`)." in text
     assert "No back end is in this project, so nothing signs its Intercom tokens: /api/intercom-jwt does not exist yet" in text
     assert f"intercom-wizard install <the folder with the API's code> --workspace-id {WORKSPACE_ID}" in text
     # Everything else is done: the client asks the endpoint, and the app's own login/logout call the hooks.

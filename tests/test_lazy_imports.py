@@ -133,8 +133,11 @@ def test_a_flask_dry_run_leaves_apply_verify_doctor_and_their_libraries_alone(tm
     assert _loaded(modules, "intercom_wizard.doctor", "intercom_wizard.verify") == []
     assert _loaded(modules, "intercom_wizard.integrations.frontends.spa_common", "intercom_wizard.integrations.nx") == []
     assert _loaded(modules, "packaging.requirements", "packaging.markers", "packaging.tags", "packaging.utils") == []
-    # Seventh round: `flask>=3.0` is a plain specifier, read without packaging.specifiers (versions.ranges).
+    # Seventh round: `flask>=3.0` is a plain specifier, read without packaging.specifiers (versions.ranges);
+    # no journal was left behind (lock.journal_left_behind), and there is no .pug file for html detection.
     assert _loaded(modules, "packaging") == []
+    assert _loaded(modules, "intercom_wizard.journal", "intercom_wizard.integrations.frontends.pug") == []
+    assert _loaded(modules, "intercom_wizard.integrations.backends.npm_common") == [], "no package.json: no package manager to read"
     assert _loaded(modules, "shlex", "configparser", "tempfile", "zipfile", "importlib.resources") == []
 
 
@@ -196,3 +199,29 @@ def test_a_dry_run_into_pipes_never_imports_rich(tmp_path) -> None:
     assert "intercom_wizard.integrations.backends.flask.plan" in plain, "the install planned"
     assert _loaded(plain, "rich") == []
     assert "rich.console" in _modules_after(run.format(json=""), env=dict(__import__("os").environ, FORCE_COLOR="1"))
+
+
+def test_an_app_without_session_keys_leaves_the_session_evidence_unloaded(tmp_path) -> None:
+    """Seventh round: identity's session-key half (identity_values: three dataclasses, the value patterns) loads
+    on first use; flaskr (`g.user`) assigns no session key to read, an app whose login keeps `session["user_id"]` does."""
+    import shutil
+    from pathlib import Path
+
+    from conftest import FIXTURES
+
+    import intercom_wizard
+
+    run = (
+        "import sys\n"
+        "sys.argv = ['intercom-wizard', 'install', {project!r}, '--workspace-id', 'abc12345', '--dry-run', '--yes']\n"
+        "from intercom_wizard.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass"
+    )
+    flaskr = tmp_path / "flaskr"
+    shutil.copytree(Path(intercom_wizard.__file__).parent / "samples" / "flask_notes", flaskr)
+    modules = _modules_after(run.format(project=str(flaskr)))
+    assert "intercom_wizard.integrations.backends.flask.plan" in modules, "the install planned"
+    assert _loaded(modules, "intercom_wizard.integrations.identity_values") == []
+    members = tmp_path / "members"
+    shutil.copytree(FIXTURES["flask_requirements_app"], members)
+    assert "intercom_wizard.integrations.identity_values" in _modules_after(run.format(project=str(members)))

@@ -103,7 +103,7 @@ def test_the_steps_lines_hold_the_named_code_after_a_real_install(tmp_path: Path
     assert "    app.register_blueprint(intercom_jwt.bp)" in installed  # the file the step names was edited
     refused = _refused(step)
     assert [(path, key) for path, _, key in refused] == [(PACKAGE, "logged_in"), (PACKAGE, "name")]
-    for path, line, key in refused:
+    for _path, line, key in refused:
         assert f'session["{key}"] = ' in installed[line - 1], (line, installed[line - 1])
     [(_, flag_line, _), (_, name_line, _)] = refused
     # above the inserted registration: the same line as before the install; below it: three lines further down

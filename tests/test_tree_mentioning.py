@@ -1,5 +1,5 @@
 """`ProjectTree.mentioning` (one search over many files' joined bytes) answers exactly what `mentions`
-answers file by file: the files it keeps are the files `mentions` is True for, in the caller's order."""
+answers file by file, in the caller's order; `glob`'s extension index answers as a pass over every file."""
 
 import os
 import random
@@ -67,6 +67,7 @@ def test_non_ascii_unreadable_and_case(tmp_path: Path) -> None:
     tree = ProjectTree(root)
     paths = list(tree.files)
     os.unlink(root / "e_gone.py")  # listed, then deleted: its read fails
+    assert tree.size("a_plain.py") == 6  # the root is checked: the other files are opened directly, failures handled alike
     expected = ["b_upper.py", "c_folded.py", "d_latin1.py", "e_gone.py", "f_end.py", "h_link.py"]
     assert tree.mentioning(paths, (b"secure_csp",), ignore_case=True) == expected
     assert per_file(tree, paths, (b"secure_csp",), ignore_case=True) == expected
@@ -85,3 +86,47 @@ def test_needles_the_joined_search_cannot_answer_fall_back_to_mentions(tmp_path:
     tree = ProjectTree(root)
     paths = list(tree.files)
     assert tree.mentioning(paths, needles) == per_file(tree, paths, needles)
+
+
+def test_glob_by_extension_answers_as_a_pass_over_every_file(tmp_path: Path) -> None:
+    """`glob` looks only at the files of its suffixes' extensions (file_index.py): the same files, in the same order."""
+    root = tmp_path / "app"
+    names = [
+        "app.py", "requirements.txt", "dev-requirements.txt", "types.d.ts", "main.ts", "Dockerfile", "web/Dockerfile",
+        ".gitignore", "pkg.v1/Makefile", "pkg.v1/mod.py", "a.b.c", "src/x.PY", "src/y.py", "src/index.html", "templates/base.html.j2",
+        "notes", "src/.env", "src/deep/z.tsx", "x.Dockerfile", "src/Gemfile", "src/Gemfile.lock", "odd.", "pkg.v1/data.json",
+    ]
+    for name in names:
+        _write(root, name, b"x\n")
+    tree = ProjectTree(root)
+    questions = [
+        (".py",), (".ts",), (".d.ts",), (".ts", ".d.ts", ".tsx"), ("requirements.txt",), ("Dockerfile",), (".gitignore",), (".env",),
+        ("Makefile",), (".v1/Makefile",), (".c",), (".html", ".j2", ".py"), (".missing",), (), ("",), (".PY",), ("x.py", ".html"),
+        ("file",), ("web/Dockerfile",), ("Gemfile", ".py", "package.json"), ("ignore",), (".",), ("es", ".ts"), (".json", "json"),
+    ]
+    for suffixes in questions:
+        for under in ("", "src", "pkg.v1", "web/"):
+            prefix = f"{under.rstrip('/')}/" if under else ""
+            expected = [f for f in tree.files if f.startswith(prefix) and f.endswith(suffixes)]
+            assert tree.glob(*suffixes, under=under) == expected, (suffixes, under)
+
+
+def test_exists_answers_as_resolving_the_path(tmp_path: Path) -> None:
+    """`exists` answers an absent or plain entry with one lstat; links and unusual spellings still go through
+    `resolve`, which refuses a link out of the project (exit 2) as before."""
+    from intercom_wizard.errors import BadInput
+
+    root = tmp_path / "app"
+    _write(root, "app.py", b"x\n")
+    _write(root, "sub/mod.py", b"x\n")
+    (tmp_path / "outside.txt").write_bytes(b"x\n")
+    (root / "inside_link.py").symlink_to(root / "app.py")
+    (root / "dangling_link.py").symlink_to(root / "missing.py")
+    (root / "out_link.txt").symlink_to(tmp_path / "outside.txt")
+    (root / "out_folder").symlink_to(tmp_path)
+    tree = ProjectTree(root)
+    for relative in ("app.py", "sub", "sub/mod.py", "missing.py", "sub/missing.py", "nowhere/x.py", "inside_link.py", "dangling_link.py", "./app.py", "sub/../app.py", "app.py/x"):
+        assert tree.exists(relative) == tree.resolve(relative).exists(), relative
+    for relative in ("out_link.txt", "out_folder/outside.txt", "out_folder/missing"):
+        with pytest.raises(BadInput):
+            tree.exists(relative)

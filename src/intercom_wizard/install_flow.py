@@ -29,12 +29,15 @@ def guard_project(ctx: typer.Context | None, path: Path) -> None:
     roll back a run that was interrupted, before anything reads the project."""
     if not path.is_dir():
         return  # the command's own check names the problem
-    from intercom_wizard.journal import recover
-    from intercom_wizard.lock import ProjectLock
+    from intercom_wizard.lock import ProjectLock, journal_left_behind
 
     if ctx is not None:  # released when the command ends, however it ends
         held = ProjectLock.acquire(path)
         ctx.call_on_close(held.release)
+    if not journal_left_behind(path):
+        return  # nothing to recover: journal (with its classes) is not imported (start-up time, issue 14)
+    from intercom_wizard.journal import recover
+
     message = recover(path)
     if message:
         err.print(f"note: {escape(message)}")

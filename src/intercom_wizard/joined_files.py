@@ -2,16 +2,18 @@
 
 Detectors ask "which of these files may contain one of these needles?" of every file a glob lists
 (~14,000 calls on a 3,000-file project, most of them on small files that hold no needle). Asked file
-by file, the Python call costs more than the search itself; here the files' bytes are joined once,
-with a separator byte no needle contains, and each needle set is one search over the whole, whose
-hits are mapped back to the files that hold them.
+by file, each answer is a Python call and, for several needles, a regex search; here the files' bytes
+are joined once, with a separator byte no needle contains, each needle is one `bytes.find` pass over
+the whole, and its hits are mapped back to the files that hold them.
 """
 
 import functools
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
 from functools import cached_property
+from itertools import accumulate, count
+from operator import add
+from typing import cast
 
 # Between two files in the joined bytes: a needle without this byte cannot match across two files.
 SEPARATOR = b"\0"
@@ -20,21 +22,22 @@ SEPARATOR = b"\0"
 class JoinedFiles:
     """The bytes of a list of files joined by `SEPARATOR`, and where each file starts in them."""
 
-    def __init__(self, contents: Sequence[bytes | None]) -> None:
+    def __init__(self, contents: list[bytes | None]) -> None:
         """`contents`: each file's bytes, or None for a file that could not be read."""
-        self.count = len(contents)
-        self.data = SEPARATOR.join(b"" if content is None else content for content in contents)
-        starts = []
-        offset = 0
-        for content in contents:
-            starts.append(offset)
-            offset += (0 if content is None else len(content)) + 1
-        self.starts = starts
         # Files `mentions` answers True for whatever the needles: unreadable ones (their read reports
         # the error to the caller) and non-ASCII ones (their decoding and case folding are the caller's).
-        always = {index for index, content in enumerate(contents) if content is None}
+        if None in contents:
+            always = {index for index, content in enumerate(contents) if content is None}
+            plain = [b"" if content is None else content for content in contents]
+        else:
+            always = set()
+            plain = cast(list[bytes], contents)  # no None in it: used as it is
+        self.data = SEPARATOR.join(plain)
+        # Where each file starts: the lengths of the files before it and one separator after each
+        # (counted from 1), and one entry past the end.
+        self.starts = [0, *map(add, accumulate(map(len, plain)), count(1))]
         if not self.data.isascii():  # one test for the whole, usually enough
-            always.update(index for index, content in enumerate(contents) if content is not None and not content.isascii())
+            always.update(index for index, content in enumerate(plain) if not content.isascii())
         self.always = frozenset(always)
 
     @cached_property
@@ -49,16 +52,16 @@ class JoinedFiles:
         `ignore_case` they are lower-case ASCII, as for `mentions`.
         """
         data = self.lowered if ignore_case else self.data
-        find = _finder(needles)
         found = set(self.always)
         starts = self.starts
-        at = find(data, 0)
-        while at >= 0:
-            index = bisect_right(starts, at) - 1
-            found.add(index)
-            if index + 1 == self.count:
-                break
-            at = find(data, starts[index + 1])  # one hit per file is enough: go on from the next file
+        # One `find` per needle over all the files: several times faster than one regex of alternatives,
+        # which tries a match at every byte that could start one.
+        for needle in needles:
+            at = data.find(needle)
+            while at >= 0:
+                index = bisect_right(starts, at) - 1
+                found.add(index)
+                at = data.find(needle, starts[index + 1])  # one hit per file is enough: go on from the next file (-1 after the last)
         return sorted(found)
 
 
@@ -66,20 +69,6 @@ def searchable(needles: tuple[bytes, ...]) -> bool:
     """Needles the joined search answers exactly as `mentions` does: at least one, none empty (which
     every file holds) and none holding the separator (which could match across two files)."""
     return bool(needles) and all(needle and SEPARATOR not in needle for needle in needles)
-
-
-def _finder(needles: tuple[bytes, ...]) -> Callable[[bytes, int], int]:
-    """Where the first of `needles` occurs in the bytes from a position on, or -1."""
-    if len(needles) == 1:
-        needle = needles[0]
-        return lambda data, start: data.find(needle, start)
-    search = any_of(needles).search
-
-    def first(data: bytes, start: int) -> int:
-        match = search(data, start)
-        return -1 if match is None else match.start()
-
-    return first
 
 
 @functools.cache

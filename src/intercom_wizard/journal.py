@@ -24,11 +24,8 @@ from typing import Any, Literal
 
 from intercom_wizard.errors import BadInput
 from intercom_wizard.faults import checkpoint
-from intercom_wizard.lock import TRANSIENT_PREFIX, ProjectLock, holds_lock
+from intercom_wizard.lock import JOURNAL_NAME, JOURNAL_TEMP, TRANSIENT_PREFIX, ProjectLock, holds_lock, journal_left_behind
 from intercom_wizard.tree import check_readable_file
-
-JOURNAL_NAME = f"{TRANSIENT_PREFIX}journal.json"
-_JOURNAL_TEMP = f"{TRANSIENT_PREFIX}journal~"
 
 
 def sha256_file(path: Path) -> str:
@@ -70,7 +67,7 @@ class Journal:
         """Write the journal in one rename, so it is always whole."""
         self.state = state
         body = {"version": 1, "state": state, "created_dirs": self.created_dirs, "entries": [asdict(e) for e in self.entries]}
-        temp = self.root / f"{_JOURNAL_TEMP}{_random_hex()}"
+        temp = self.root / f"{JOURNAL_TEMP}{_random_hex()}"
         _write_new_file(temp, (json.dumps(body, indent=2) + "\n").encode(), 0o600, "journal write")
         try:
             checkpoint("journal rename")
@@ -122,11 +119,11 @@ def recover(root: Path) -> str | None:
     Takes the project lock for the repair unless this process already holds it.
     """
     root = root.resolve()
-    if not (root / JOURNAL_NAME).exists() and not any(root.glob(f"{_JOURNAL_TEMP}*")):
+    if not journal_left_behind(root):
         return None
     lock = None if holds_lock(root) else ProjectLock.acquire(root)
     try:
-        for orphan in root.glob(f"{_JOURNAL_TEMP}*"):  # a journal whose writing was interrupted: nothing else happened yet
+        for orphan in root.glob(f"{JOURNAL_TEMP}*"):  # a journal whose writing was interrupted: nothing else happened yet
             orphan.unlink()
         if not (root / JOURNAL_NAME).exists():
             return None

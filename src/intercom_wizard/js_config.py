@@ -139,7 +139,8 @@ def eslint_config_text(tree: ProjectTree, path: str) -> str:
 
 # An import resolver that reads tsconfig `paths` (eslint-import-resolver-typescript, also set by eslint-config-next)
 # or an alias map: eslint-plugin-import then classes `@/...` imports as "internal", not "unknown".
-_ALIAS_RESOLVER = re.compile(r"""import(?:-x)?/resolver['"]?\s*:\s*\{[^}]*\b(?:typescript|alias)\b|['"]next(?:/core-web-vitals)?['"]""")
+# compiled on first use (re's own cache), not at import: most runs never need it (start-up time, issue 14)
+_ALIAS_RESOLVER = r"""import(?:-x)?/resolver['"]?\s*:\s*\{[^}]*\b(?:typescript|alias)\b|['"]next(?:/core-web-vitals)?['"]"""
 
 
 def project_import_order(tree: ProjectTree, path: str) -> ImportOrder | None:
@@ -150,7 +151,7 @@ def project_import_order(tree: ProjectTree, path: str) -> ImportOrder | None:
     from intercom_wizard.js_import_order import order_from_lint
 
     order = order_from_lint(lint)
-    if order is None or order.source != "import/order" or not _ALIAS_RESOLVER.search(lint):
+    if order is None or order.source != "import/order" or not re.search(_ALIAS_RESOLVER, lint):
         return order
     prefixes = tuple(dict.fromkeys(prefix for prefix, _ in project_aliases(tree, path)))
     return dataclasses.replace(order, internal_prefixes=prefixes)

@@ -22,20 +22,21 @@ from pathlib import PurePosixPath
 
 # The rule under eslint-plugin-import's name and eslint-plugin-import-x's.
 ORDER_RULES = ("import/order", "import-x/order")
-_SPECIFIER = re.compile(r"""(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\(\s*)['"]([^'"]+)['"]""")
-_INDEX = re.compile(r"/index$")
+# Both are compiled on first use (re's own cache), not at import: most runs never need them (start-up time, issue 14)
+_SPECIFIER = r"""(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\(\s*)['"]([^'"]+)['"]"""
+_INDEX = r"/index$"
 
 
 def module_key(path: str) -> str:
     """A created file as the module an import names: no suffix, no trailing `/index`."""
-    return _INDEX.sub("", str(PurePosixPath(path).with_suffix("")))
+    return re.sub(_INDEX, "", str(PurePosixPath(path).with_suffix("")))
 
 
 def imports_created_by_alias(text: str, created: Iterable[str]) -> bool:
     """Whether `text` imports one of the `created` paths (project paths) through a non-relative
     specifier (`@/intercom/messenger`, `~/lib/x`, `src/lib/x` under `baseUrl`)."""
     keys = [module_key(path) for path in created]
-    for specifier in _SPECIFIER.findall(text):
+    for specifier in re.findall(_SPECIFIER, text):
         if specifier.startswith("."):
             continue  # classed by its name alone (sibling, parent): ESLint gets it right
         tail = specifier.split("/", 1)[1] if "/" in specifier else ""

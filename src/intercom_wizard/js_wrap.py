@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-NAMED_IMPORT = re.compile(r"^import (type )?\{ ([^{}]+) \} from (['\"][^'\"]+['\"]);?$")
+# compiled on first use (re's own cache), not at import: most runs never need it (start-up time, issue 14)
+NAMED_IMPORT = r"^import (type )?\{ ([^{}]+) \} from (['\"][^'\"]+['\"]);?$"
 
 
 def wrap_long_imports(text: str, width: int, *, indent: str = "  ", trailing_comma: bool = True) -> str:
@@ -20,7 +21,7 @@ def wrap_long_imports(text: str, width: int, *, indent: str = "  ", trailing_com
     lines = text.splitlines(keepends=True)
     for index, line in enumerate(lines):
         body = line.rstrip("\r\n")
-        match = NAMED_IMPORT.match(body)
+        match = re.match(NAMED_IMPORT, body)
         if match is None or len(body.expandtabs(len(indent) or 2)) <= width:
             continue
         names = [name.strip() for name in match.group(2).split(",") if name.strip()]

@@ -16,8 +16,17 @@ from intercom_wizard.errors import Busy
 
 TRANSIENT_PREFIX = ".intercom-wizard~"  # every file the wizard only keeps while it runs
 LOCK_NAME = f"{TRANSIENT_PREFIX}lock"
+# The apply journal's names (journal.py) live here, so that a run finds nothing to recover without importing it.
+JOURNAL_NAME = f"{TRANSIENT_PREFIX}journal.json"
+JOURNAL_TEMP = f"{TRANSIENT_PREFIX}journal~"
 
 _held: dict[Path, ProjectLock] = {}
+
+
+def journal_left_behind(root: Path) -> bool:
+    """Whether an interrupted run left its journal (or one whose writing was interrupted) in `root`: only
+    then has `journal.recover` anything to do (journal and its classes load for it: start-up time, issue 14)."""
+    return (root / JOURNAL_NAME).exists() or any(root.glob(f"{JOURNAL_TEMP}*"))
 
 
 class ProjectLock:

@@ -8,11 +8,10 @@ them back from there. Nothing is copied into the project.
 """
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
-from intercom_wizard.integrations.backends.npm_common import LOCKFILES
-from intercom_wizard.journal import transient_name, write_new_file
 from intercom_wizard.plan import DependencyChange
 from intercom_wizard.receipt import GIT_BLOB
 from intercom_wizard.tree import ProjectTree, folder_of, join
@@ -28,6 +27,8 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
 def _lockfiles_for(tree: ProjectTree, manifest: str) -> list[str]:
     """The lockfiles the package manager rewrites for `manifest`: those of its folder, else of the nearest
     folder above that has one (a workspace member shares the workspace root's)."""
+    from intercom_wizard.integrations.backends.npm_common import LOCKFILES  # here: a plan without npm packages never loads it
+
     folder: str | None = folder_of(manifest)
     while folder is not None:
         found = [join(folder, name) for name, _ in LOCKFILES if tree.exists(join(folder, name))]
@@ -41,6 +42,8 @@ def keeps_a_lockfile(tree: ProjectTree, manifest: str) -> bool:
     """Whether the package manager keeps a lockfile for `manifest`, which uninstall's prune brings back in
     line: its folder's, the nearest above in the project, or that of the workspace the project is a
     package of (ember-simple-auth's `packages/test-app`: the pnpm-lock.yaml two folders up)."""
+    from intercom_wizard.integrations.backends.npm_common import LOCKFILES
+
     if _lockfiles_for(tree, manifest):
         return True
     workspace = tree.enclosing_workspace
@@ -61,7 +64,7 @@ def pristine_lockfile_blobs(tree: ProjectTree, dependencies: list[DependencyChan
                 continue
             hashed = _git(tree.root, "hash-object", "--", path)
             blob = hashed.stdout.decode().strip() if hashed is not None and hashed.returncode == 0 else ""
-            if GIT_BLOB.fullmatch(blob):
+            if re.fullmatch(GIT_BLOB, blob):
                 blobs[path] = blob
     return blobs
 
@@ -70,6 +73,8 @@ def restore_lockfiles(tree: ProjectTree, blobs: dict[str, str]) -> list[str]:
     """Write each recorded lockfile's original bytes back (atomically) where they differ; one line each
     about what was done. A blob git no longer has (not a repository any more, garbage-collected) leaves
     the lockfile as the package manager wrote it, and says so."""
+    from intercom_wizard.journal import transient_name, write_new_file  # only for a real uninstall: a dry run never loads journal
+
     said = []
     for path, blob in sorted(blobs.items()):
         present = _git(tree.root, "cat-file", "-e", f"{blob}^{{blob}}")

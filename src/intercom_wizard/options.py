@@ -12,10 +12,11 @@ from intercom_wizard.errors import BadInput
 _WORKSPACE_ID = re.compile(r"[a-z0-9]{6,12}")
 # Intercom's own web app hosts, by region: a workspace URL anywhere else is not one.
 WORKSPACE_HOSTS = {"app.intercom.com": None, "app.eu.intercom.com": "eu", "app.au.intercom.com": "au"}
-_WORKSPACE_PATH = re.compile(r"/a/apps/(?P<id>[^/]+)(?:/.*)?")
+# Patterns kept as text are compiled on first use (re's own cache): a run that never needs them skips the compile (start-up time, issue 14).
+_WORKSPACE_PATH = r"/a/apps/(?P<id>[^/]+)(?:/.*)?"
 _ENDPOINT_SEGMENT = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*")
-_HOSTNAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")
-_STORAGE_KEY = re.compile(r"[A-Za-z0-9_.:@/-]{1,100}")
+_HOSTNAME = r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*"
+_STORAGE_KEY = r"[A-Za-z0-9_.:@/-]{1,100}"
 
 
 class Region(str, Enum):
@@ -68,7 +69,7 @@ def _workspace_from_url(value: str, candidate: str) -> tuple[str, Region | None]
     except ValueError:
         port = -1
     host = (url.hostname or "").lower()
-    path = _WORKSPACE_PATH.fullmatch(url.path)
+    path = re.fullmatch(_WORKSPACE_PATH, url.path)
     if url.scheme != "https" or host not in WORKSPACE_HOSTS or url.username or url.password or port is not None or path is None:
         raise BadInput(
             f"{value!r} is not an Intercom workspace id.",
@@ -241,7 +242,7 @@ def parse_origin(value: str) -> str:
         problem = "an origin has no path, query or fragment (not even a final /)"
     elif port == -1 or port == 0:
         problem = "the port must be a number from 1 to 65535"
-    elif not (_HOSTNAME.fullmatch(host) or _is_ip_literal(host)):
+    elif not (re.fullmatch(_HOSTNAME, host) or _is_ip_literal(host)):
         problem = f"{host!r} is not a host name"
     elif url.scheme == "http" and not _is_loopback(host):
         problem = "plain http is only accepted for this machine (localhost, 127.0.0.1, [::1]); use https"
@@ -273,7 +274,7 @@ def _is_loopback(host: str) -> bool:
 
 
 def parse_storage_key(value: str) -> str:
-    if not _STORAGE_KEY.fullmatch(value):
+    if not re.fullmatch(_STORAGE_KEY, value):
         raise BadInput(f"{value!r} is not a usable localStorage key.", hint="Use the key your app stores its access token under, e.g. access_token.")
     return value
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from intercom_wizard.existing import Finding, find_existing_intercom
 from intercom_wizard.integrations import BACKENDS, FRONTENDS
-from intercom_wizard.integrations.backends.npm_common import package_manager
 from intercom_wizard.integrations.base import BackendDetails, Detection
 from intercom_wizard.integrations.package_json import manifest_of
 from intercom_wizard.receipt import Receipt, load_receipt
@@ -61,5 +60,10 @@ def detect(root: Path) -> Project:
     laravel_roots = {d.root for d in backends if d.name == "laravel"}
     spas = [d for d in spas if d.root not in laravel_roots]
     frontends = spas or FRONTENDS["html"].detect(tree)
-    managers = {d.root or ".": package_manager(tree, d.root) for d in backends + frontends if tree.exists(manifest_of(tree, d.root))}
+    with_manifest = [d for d in backends + frontends if tree.exists(manifest_of(tree, d.root))]
+    managers: dict[str, str] = {}
+    if with_manifest:  # npm_common (with jsonedit) loads only for a package.json (start-up time, issue 14)
+        from intercom_wizard.integrations.backends.npm_common import package_manager
+
+        managers = {d.root or ".": package_manager(tree, d.root) for d in with_manifest}
     return Project(tree, frontends, backends, receipt, find_existing_intercom(tree, receipt), managers)

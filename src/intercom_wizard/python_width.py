@@ -27,7 +27,8 @@ from intercom_wizard.tree import ProjectTree
 
 BLACK_DEFAULT = 88
 # A string literal alone on its line (an argument or list entry), optionally followed by `,` or `)`.
-_LONE_STRING = re.compile(r"^(?P<indent>\s*)(?P<quote>[\"'])(?P<body>(?:(?!(?P=quote))[^\\]|\\.)*)(?P=quote)(?P<tail>[,)]*)$")
+# compiled on first use (re's own cache), not at import: most runs never need it (start-up time, issue 14)
+_LONE_STRING = r"^(?P<indent>\s*)(?P<quote>[\"'])(?P<body>(?:(?!(?P=quote))[^\\]|\\.)*)(?P=quote)(?P<tail>[,)]*)$"
 
 
 def python_line_length(tree: ProjectTree, path: str) -> int | None:
@@ -181,7 +182,7 @@ def _wrap_docstring_line(line: str, line_length: int) -> list[str]:
 
 def _split_lone_string(line: str, line_length: int) -> list[str]:
     """`"a long sentence",` alone on its line as `"a long "` / `"sentence",` (adjacent literals)."""
-    match = _LONE_STRING.match(line)
+    match = re.match(_LONE_STRING, line)
     if match is None:
         return [line]
     indent, quote, body, tail = match["indent"], match["quote"], match["body"], match["tail"]

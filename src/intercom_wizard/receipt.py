@@ -18,8 +18,9 @@ from intercom_wizard.tree import ProjectTree
 
 RECEIPT_PATH = ".intercom-wizard.json"
 SECRET_NAME = "INTERCOM_IDENTITY_SECRET"  # the one variable the wizard writes into env files
-_SHA256 = re.compile(r"[0-9a-f]{64}")
-GIT_BLOB = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # SHA-1 or SHA-256 object names
+# Patterns kept as text are compiled on first use (re's own cache): a run that never needs them skips the compile (start-up time, issue 14).
+_SHA256 = r"[0-9a-f]{64}"
+GIT_BLOB = r"[0-9a-f]{40}|[0-9a-f]{64}"  # SHA-1 or SHA-256 object names
 
 
 def sha256(data: bytes) -> str:
@@ -111,7 +112,7 @@ def _receipt_from(data: object) -> Receipt:
         raise ValueError("settings: every value must be a string")
     created: dict[str, str | None] = {}
     for path, digest in _mapping(body.get("created", {}), "created").items():
-        if digest is not None and not (isinstance(digest, str) and _SHA256.fullmatch(digest)):
+        if digest is not None and not (isinstance(digest, str) and re.fullmatch(_SHA256, digest)):
             raise ValueError(f"created[{path!r}]: not a SHA-256 hex digest")
         created[_project_path(path)] = digest
     inserted: dict[str, list[InsertedSnippet]] = {}
@@ -154,7 +155,7 @@ def _receipt_from(data: object) -> Receipt:
     lockfile_names = {name for name, _ in LOCKFILES}  # a receipt may give back nothing but a lockfile
     lockfiles: dict[str, str] = {}
     for path, blob in _mapping(body.get("lockfiles", {}), "lockfiles").items():
-        if not (isinstance(blob, str) and GIT_BLOB.fullmatch(blob)) or posixpath.basename(path) not in lockfile_names:
+        if not (isinstance(blob, str) and re.fullmatch(GIT_BLOB, blob)) or posixpath.basename(path) not in lockfile_names:
             raise ValueError(f"lockfiles[{path!r}]: a package manager's lockfile and the git blob id of its original")
         lockfiles[_project_path(path)] = blob
     for path, digest in created.items():

@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from intercom_wizard.errors import BadInput
+from intercom_wizard.file_index import FileIndex
 
 # Re-exported (`X as X`): callers and tests use them from here; tests replace `tree.read_file_bytes`.
 from intercom_wizard.filereads import MAX_FILE_BYTES as MAX_FILE_BYTES
@@ -51,6 +52,8 @@ class ProjectTree:
         # containment is checked once per folder, not once per file and path component.
         self._real_folders: dict[str, str] = {"": str(self.root)}
         self._resolved: dict[str, Path] = {}
+        self._read_prefixes: dict[str, str] = {}  # folder -> its checked real path and a separator, for reads
+        self._listed: frozenset[str] = frozenset()  # `files` once listed: normalised names
         self._globbed: dict[tuple[tuple[str, ...], str], list[str]] = {}
         self._joined: dict[tuple[str, ...], JoinedFiles] = {}  # `mentioning`'s joined bytes, per list of files
         root_text = str(self.root)
@@ -70,8 +73,11 @@ class ProjectTree:
             names = {name for name in listed.split("\0") if name and PRUNED_DIRS.isdisjoint(name.split("/"))}
             # git lists paths from a deleted-but-staged file too; keep what exists. (git's names are
             # relative and normalised, so the root's prefix is joined without os.path.join.)
-            return tuple(sorted(n for n in names if self._listable(n, self._inside_prefix + n)))
-        return tuple(sorted(self._walk()))
+            listing = tuple(sorted(n for n in names if self._listable(n, self._inside_prefix + n)))
+        else:
+            listing = tuple(sorted(self._walk()))
+        self._listed = frozenset(listing)
+        return listing
 
     def _listable(self, relative: str, path: str) -> bool:
         """A regular file within the size limit (larger ones are noted in `skipped_large`); one stat.
@@ -142,39 +148,38 @@ class ProjectTree:
         return found
 
     @cached_property
-    def _by_name(self) -> dict[str, list[str]]:
-        """File name -> the files with that name, in `files` order: built once for every `named` call."""
-        index: dict[str, list[str]] = {}
-        for path in self.files:
-            index.setdefault(path.rpartition("/")[2], []).append(path)
-        return index
-
-    @cached_property
-    def _by_folder(self) -> dict[str, list[str]]:
-        """Folder -> the files directly in it, in `files` order: built once for every `in_folder` call."""
-        index: dict[str, list[str]] = {}
-        for path in self.files:
-            index.setdefault(path.rpartition("/")[0], []).append(path)
-        return index
+    def _index(self) -> FileIndex:
+        """The files by name, folder and extension: built once (one pass) for every `named`, `in_folder` and `glob`."""
+        return FileIndex(self.files)
 
     def in_folder(self, folder: str) -> list[str]:
         """The files directly in `folder` ('' for the root), without scanning every file per call."""
-        return list(self._by_folder.get(folder, ()))
+        return list(self._index.by_folder.get(folder, ()))
 
     def glob(self, *suffixes: str, under: str = "") -> list[str]:
-        # Detectors ask the same few questions ("every .py file") several times: each is answered by
-        # one pass over `files` per tree (the listing never changes), and the caller gets its own list.
+        # Asked several times ("every .py file"): answered once per tree, and the caller gets its own list.
         key = (suffixes, under)
         found = self._globbed.get(key)
         if found is None:
-            prefix = f"{under.rstrip('/')}/" if under else ""
-            found = self._globbed[key] = [f for f in self.files if f.startswith(prefix) and f.endswith(suffixes)]
+            found = self._globbed[key] = self._index.glob(suffixes, under)
         return list(found)
 
     def named(self, name: str) -> list[str]:
-        return list(self._by_name.get(name, ()))
+        return list(self._index.by_name.get(name, ()))
 
     def exists(self, relative: str) -> bool:
+        # Config files are probed by the hundred, mostly absent: one lstat; a link or an error takes `resolve`.
+        if _normal(relative):
+            folder, _, name = relative.rpartition("/")
+            try:
+                info = os.lstat(os.path.join(self._real_folder(folder), name))
+            except FileNotFoundError:
+                return False
+            except OSError:
+                pass
+            else:
+                if not stat.S_ISLNK(info.st_mode):
+                    return True
         return self.resolve(relative).exists()
 
     def resolve(self, relative: str) -> Path:
@@ -236,11 +241,14 @@ class ProjectTree:
         return data
 
     def _read_plain(self, relative: str) -> bytes:
-        parts = relative.split("/")
-        if NO_FOLLOW and not relative.startswith("/") and not any(part in ("", ".", "..") for part in parts):
+        # A listed name is normalised (git's, or the walk's own): the spelling needs no check (issue 14).
+        if NO_FOLLOW and (relative in self._listed or _normal(relative)):
             folder, _, name = relative.rpartition("/")
+            prefix = self._read_prefixes.get(folder)
+            if prefix is None:  # the checked folder and a separator, joined once per folder
+                prefix = self._read_prefixes[folder] = os.path.join(self._real_folder(folder), "")
             try:
-                return read_file_bytes(os.path.join(self._real_folder(folder), name))
+                return read_file_bytes(prefix + name)
             except NotPlainFile:
                 pass  # a FIFO, device, folder or oversized file: the checks below refuse it in their words
             except OSError as exc:
@@ -314,18 +322,28 @@ class ProjectTree:
         key = tuple(paths)
         joined = self._joined.get(key)
         if joined is None:
-            joined = self._joined[key] = JoinedFiles([self._bytes_or_none(path) for path in key])
+            joined = self._joined[key] = JoinedFiles(self._contents(key))
         return [key[index] for index in joined.holding(needles, ignore_case=ignore_case)]
 
-    def _bytes_or_none(self, relative: str) -> bytes | None:
-        """The file's bytes, None when it cannot be read (`mentions` answers True for it: its read reports it)."""
-        data = self._bytes.get(relative)
-        if data is None:
-            try:
-                data = self._read_bytes(relative)
-            except BadInput:
-                return None
-        return data
+    def _contents(self, paths: tuple[str, ...]) -> list[bytes | None]:
+        """Each file's bytes, None when it cannot be read (`mentions` answers True for it: its read reports it).
+        A listed file in a checked folder is opened directly; anything else, and any failure, takes `_read_bytes`."""
+        kept, listed, prefixes = self._bytes, self._listed, self._read_prefixes
+        contents: list[bytes | None] = []
+        for path in paths:
+            data = kept.get(path)
+            if data is None:
+                folder, _, name = path.rpartition("/")
+                prefix = prefixes.get(folder) if NO_FOLLOW and path in listed else None
+                try:
+                    data = kept[path] = read_file_bytes(prefix + name) if prefix is not None else self._read_bytes(path)
+                except (OSError, BadInput):  # a link, FIFO, oversized or unreadable file: the checked read decides
+                    try:
+                        data = self._read_bytes(path)
+                    except BadInput:
+                        data = None
+            contents.append(data)
+        return contents
 
     def text(self, relative: str) -> str:
         return self.read(relative).text
@@ -346,6 +364,11 @@ def manifest_outside(manifest: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _normal(relative: str) -> bool:
+    """A relative path without empty, `.` or `..` parts (the spelling whose folder part `_real_folder` checks)."""
+    return not relative.startswith("/") and not any(part in ("", ".", "..") for part in relative.split("/"))
 
 
 def _resolved(relative: str, path: Path) -> Path:

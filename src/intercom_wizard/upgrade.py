@@ -23,7 +23,8 @@ PAGE_SUFFIXES = (".html", ".htm", ".jinja", ".j2", ".njk", ".erb", ".ejs", ".php
 # Pages `--upgrade` rewrites: the engines the back ends render (Jinja, Django templates, ERB for Rails
 # and Sinatra, EJS for Express, Blade and plain PHP) and static HTML a back end serves.
 UPGRADABLE_PAGE_SUFFIXES = (".html", ".htm", ".jinja", ".j2", ".erb", ".ejs", ".php")
-SNIPPET_SCRIPT = re.compile(r"<script\b[^>]*>(?:(?!</script>).)*?(?:intercomSettings|widget\.intercom\.io).*?</script>", re.DOTALL | re.IGNORECASE)
+# Patterns kept as text are compiled on first use (re's own cache): a run that never needs them skips the compile (start-up time, issue 14).
+SNIPPET_SCRIPT = r"(?is)<script\b[^>]*>(?:(?!</script>).)*?(?:intercomSettings|widget\.intercom\.io).*?</script>"
 IDENTITY_SETTINGS = ("user_id", "email", "name", "user_hash")
 SETTING_KEY = re.compile(r"""^\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?\s*:""", re.MULTILINE)
 # How each back end computes the deprecated user_hash.
@@ -53,7 +54,7 @@ SDK_PACKAGE = "messenger-sdk-package"
 SDK_BOOT = "messenger-sdk-boot"
 SDK_PROVIDER = "messenger-sdk-other"
 SDK_KINDS = (SDK_PACKAGE, SDK_BOOT, SDK_PROVIDER)
-SDK_CALL = re.compile(r"\b(?:Intercom|boot)\(\s*\{")
+SDK_CALL = r"\b(?:Intercom|boot)\(\s*\{"
 # intercom-rails is kept too: from 1.0.5 on it signs intercom_user_jwt itself (config.jwt, with the
 # identity verification secret it already has as config.api_secret), so the page carries no user_id,
 # email, name or user_hash, and no token endpoint or second script is needed.
@@ -65,7 +66,7 @@ RAILS_GEM_LINE = re.compile(r"""^[ \t]*gem[ \t]+["']intercom-rails["'][^\n]*""",
 # Sign-out without the gem's shutdown: the Messenger's session cookie outlives the user's (intercom-rails'
 # README, "Shutdown"). A controller's `destroy` that ends the session is the app's sign-out.
 RAILS_SHUTDOWN = "intercom-rails-shutdown"
-SIGN_OUT = re.compile(r"\breset_session\b|\bsession\.delete\(|\bsession\[:\w+\]\s*=\s*nil\b|\bsign_out\b|<\s*Devise::SessionsController")
+SIGN_OUT = r"\breset_session\b|\bsession\.delete\(|\bsession\[:\w+\]\s*=\s*nil\b|\bsign_out\b|<\s*Devise::SessionsController"
 OTHER = "other"
 
 
@@ -100,7 +101,7 @@ def upgrade_steps(tree: ProjectTree, findings: list[Finding]) -> list[UpgradeSte
         suffix = "." + path.rsplit(".", 1)[-1] if "." in path else ""
         if path.endswith(PAGE_SUFFIXES) and signs & {"intercomSettings", "widget.intercom.io"}:
             steps.append(_snippet_step(path, text, found, suffix))
-            outside = SNIPPET_SCRIPT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+            outside = re.sub(SNIPPET_SCRIPT, lambda m: "\n" * m.group(0).count("\n"), text)
             if suffix == ".php" and "user_hash" in signs and HMAC_CALLS[suffix] in outside:  # computed above the snippet, in the page
                 steps.append(_hash_step(path, outside, found, HMAC_CALLS[suffix], supported=True))
         elif "react-use-intercom" in signs:
@@ -278,7 +279,7 @@ def rails_sign_out(tree: ProjectTree, root: str) -> tuple[str, int] | None:
     for path in controllers:
         text = tree.text(path)
         destroy = re.search(r"^[ \t]*def destroy\b", text, re.MULTILINE)
-        if destroy is not None and SIGN_OUT.search(text):
+        if destroy is not None and re.search(SIGN_OUT, text):
             return path, text.count("\n", 0, destroy.start()) + 1
     return None
 
@@ -300,9 +301,9 @@ def _sdk_step(path: str, text: str, found: list[Finding]) -> UpgradeStep:
     line = next(f.line for f in found if f.sign == SDK)
     if path.endswith("package.json"):
         return UpgradeStep(SDK_PACKAGE, path, line, "the official Messenger SDK", "kept: its settings carry intercom_user_jwt", True)
-    if SDK_CALL.search(text) and "intercom_user_jwt" in text:
+    if re.search(SDK_CALL, text) and "intercom_user_jwt" in text:
         return UpgradeStep(SDK_BOOT, path, line, "the SDK's Intercom(...)", "boots with intercom_user_jwt already", True)
-    if SDK_CALL.search(text):
+    if re.search(SDK_CALL, text):
         return UpgradeStep(
             SDK_BOOT, path, line, "the SDK's Intercom(...) with user attributes",
             "each Intercom(...)/boot(...) call boots with intercom_user_jwt from a new token endpoint; user_id/email/name/user_hash "

@@ -11,7 +11,7 @@ import json
 import shutil
 
 import pytest
-from conftest import SECRET, WORKSPACE_ID, copy_app, write_files
+from conftest import SECRET, WORKSPACE_ID, copy_app, line_of, write_files
 from identity_checks import AppUser, check_two_users, form_sign_in_out
 
 from intercom_wizard.localserver import free_port, running_server
@@ -48,8 +48,9 @@ def test_flag_only_session_is_incomplete_with_the_adapter(tmp_path, cli):
     line = module.splitlines().index("function signedInUser(req) {") + 1
     [step] = [s for s in json.loads(result.stdout)["manual_steps"] if s["file"] == "intercom-jwt.js"]
     assert f"signedInUser() in intercom-jwt.js (line {line})" in step["instruction"]
-    assert "server.js:9: session key 'loggedIn' is a flag" in step["instruction"]
-    assert "server.js:10: session key 'userEmail' holds a name or email address, not an id" in step["instruction"]
+    server = (root / "server.js").read_text()  # the lines as the install wrote them (the token route is mounted above the login)
+    assert f"server.js:{line_of(server, 'req.session.loggedIn = true;')}: session key 'loggedIn' is a flag" in step["instruction"]
+    assert f"server.js:{line_of(server, 'req.session.userEmail =')}: session key 'userEmail' holds a name or email address, not an id" in step["instruction"]
     assert "req.session.userId = user.id;" in step["snippet"]
 
 

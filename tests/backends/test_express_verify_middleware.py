@@ -66,7 +66,7 @@ def test_a_claim_not_signed_from_the_id_is_incomplete_naming_the_middleware(tmp_
     line = middleware.read_text().splitlines().index("  jwt.verify(token, ACCESS_SECRET, (err, decoded) => {") + 1
     assert f"requireToken() at {MIDDLEWARE}:{line} puts the token's claim 'who' on req.userName" in step["instruction"]
     assert "routes/api.js:25: the access token's who is assigned member.name, which is not an id" in step["instruction"]
-    assert f"requireToken() in {MIDDLEWARE} (line {line})" in step["snippet"]
+    assert f"requireToken() at {MIDDLEWARE}:{line} verifies" in step["snippet"]
     assert "req.session" not in step["snippet"]
 
 
@@ -150,4 +150,4 @@ def test_an_es_module_server_keeps_a_step_that_names_the_middleware(tmp_path, cl
     assert result.exit_code == 4, result.stderr
     [step] = [s for s in json.loads(result.stdout)["manual_steps"] if s["file"] == "intercom-jwt.js"]
     assert f"requireToken() at {MIDDLEWARE}:" in step["instruction"] and "req.session" not in step["snippet"]
-    assert f"requireToken() in {MIDDLEWARE} (line " in step["snippet"]
+    assert f"requireToken() at {MIDDLEWARE}:" in step["snippet"]

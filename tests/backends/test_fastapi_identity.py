@@ -9,7 +9,7 @@ A session app that keeps only a flag is incomplete too.
 
 import json
 
-from conftest import WORKSPACE_ID, copy_app, write_files
+from conftest import WORKSPACE_ID, copy_app, line_of, write_files
 
 BEARER_OPTIONS = ("--token-storage-key", "access_token")
 
@@ -67,5 +67,6 @@ def test_session_flag_only_is_incomplete(tmp_path, cli):
     result = cli("install", str(tmp_path), "--workspace-id", WORKSPACE_ID, "--yes", "--no-install", "--json")
     assert result.exit_code == 4, result.stderr
     said = result.stdout
-    assert "main.py:10: session key 'user_logged_in' is a flag" in said
+    flag = line_of((tmp_path / "main.py").read_text(), 'request.session["user_logged_in"] = True')  # as the install wrote main.py
+    assert f"main.py:{flag}: session key 'user_logged_in' is a flag" in said
     assert "user_logged_in" not in (tmp_path / "intercom_jwt.py").read_text()

@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from conftest import SECRET, copy_app, install_quietly
+from conftest import SECRET, copy_app, install_quietly, line_of
 from identity_checks import AppUser, assert_signed_out, check_two_users
 
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
@@ -62,7 +62,8 @@ def test_session_flag_only_is_incomplete_with_the_adapter(tmp_path, cli):
     line = module.splitlines().index("def signed_in_user_claims() -> dict[str, str | None] | None:") + 1
     [step] = [s for s in json.loads(result.stdout)["manual_steps"] if s["file"] == "intercom_jwt.py"]
     assert f"signed_in_user_claims() in intercom_jwt.py (line {line})" in step["instruction"]
-    assert "app.py:44: session key 'logged_in' is a flag" in step["instruction"]
+    flag = line_of((root / "app.py").read_text(), 'session["logged_in"] = True')  # as the install wrote app.py, below its blueprint import
+    assert f"app.py:{flag}: session key 'logged_in' is a flag" in step["instruction"]
     assert 'session["user_id"] = user["id"]' in step["snippet"]
     assert "logged_in" not in module and "username" not in module
     port, server = _serve(root)
@@ -113,7 +114,8 @@ def test_jwt_identity_that_is_an_email_is_no_evidence(tmp_path, cli):
     result = cli("install", str(root), "--workspace-id", "abc12345", "--yes", "--no-install", "--json", "--auth", "bearer", "--frontend-origin", "http://localhost:5173")
     assert result.exit_code == 4, result.stderr
     [step] = [s for s in json.loads(result.stdout)["manual_steps"] if s["file"] == "intercom_jwt.py"]
-    assert "app.py:42: the access token's identity is assigned the user's email (user.email), not an id" in step["instruction"]
+    token = line_of((root / "app.py").read_text(), "create_access_token(identity=user.email)")  # as the install wrote app.py
+    assert f"app.py:{token}: the access token's identity is assigned the user's email (user.email), not an id" in step["instruction"]
     assert "create_access_token(identity=str(user.id))" in step["snippet"]
     assert "get_jwt_identity" not in (root / "intercom_jwt.py").read_text()
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jwt
 import pytest
-from conftest import SECRET, WORKSPACE_ID, copy_app, install_and_check_uninstall, install_quietly, snapshot, write_files
+from conftest import SECRET, WORKSPACE_ID, copy_app, install_and_check_uninstall, install_quietly, line_of, snapshot, write_files
 
 from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
 
@@ -222,8 +222,9 @@ def test_session_key_assigned_a_literal_is_not_an_id(tmp_path, cli):
     result = install_quietly(cli, tmp_path)
     assert result.exit_code == 4, result.stderr
     said = " ".join(result.stderr.split())
-    assert "app.rb:6: session key 'user_id' is assigned the literal 1" in said
-    assert "app.rb:7: session key 'logged_in' is a flag" in said
+    # the lines of app.rb as the install wrote it, below the requires it added
+    assert f"app.rb:{line_of((tmp_path / 'app.rb').read_text(), 'session[:user_id] = 1')}: session key 'user_id' is assigned the literal 1" in said
+    assert f"app.rb:{line_of((tmp_path / 'app.rb').read_text(), 'session[:logged_in] = true')}: session key 'logged_in' is a flag" in said
     assert "session[:user_id]" not in (tmp_path / "app.rb").read_text().split("get '/api/intercom-jwt'")[1]
 
 

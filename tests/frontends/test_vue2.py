@@ -184,6 +184,21 @@ def test_babel_6_app_gets_a_core_it_compiles_and_the_regenerator_runtime_first(t
     assert "catch (_error) {" in core and "EndpointMissing.prototype = Object.create(Error.prototype);" in core
 
 
+def test_babel_6_app_builds_its_token_url_on_a_webpack_external(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """vue2-role-auth-api: its API's origin is `config.apiUrl`, a webpack external; the Babel 6 core reads
+    it too (before, the Babel 6 path never looked for the app's API base)."""
+    root = _babel_6_app(tmp_path)
+    write(root, {
+        "webpack.config.js": "module.exports = {\n  externals: {\n    config: JSON.stringify({ apiUrl: 'http://localhost:4000' })\n  }\n};\n",
+        "src/_services/user.service.js": "import config from 'config';\n\nexport function getAll(token) {\n"
+                                         "  return fetch(`${config.apiUrl}/users`, { headers: { Authorization: `Bearer ${token}` } });\n}\n",
+    })
+    _, after = install_cycle(cli, root)
+    core = after["src/intercom/messenger.js"]
+    assert "import APP_CONFIG from 'config'" in core and "const APP_API_BASE = APP_CONFIG.apiUrl" in core
+    assert "fetchTokenWithRetry(tokenUrl(TOKEN_URL))" in core and "?." not in core
+
+
 @pytest.mark.parametrize("bearer", [False, True])
 @pytest.mark.parametrize("load", list(LoadStrategy))
 @pytest.mark.parametrize("anonymous", [False, True])

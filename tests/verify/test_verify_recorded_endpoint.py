@@ -10,8 +10,8 @@ The project: a tiny Vite + axios SPA of our own, installed by the wizard itself 
 --token-storage-key user`). Served: its pages on one port and its API (login + token endpoint, bearer
 only, CORS for the pages) on another; the pages run the wizard's plain-JS bearer client pointed at the
 same token URL, standing in for the Vite build of the installed core (no npm in the tests). Controls:
-without the `.env` nothing recorded says the URL, and verify says exactly that (exit 1) instead of
-probing a URL the app never uses; `--endpoint` still overrides.
+without the `.env` nothing recorded says the URL: the core then asks its own origin, so verify probes
+there and its failure says why (exit 1); `--endpoint` still overrides.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 from conftest import SECRET, WORKSPACE_ID, install_quietly, threaded_server, write_files
+from test_verify_bearer import HOME_PAGE, LOGIN_PAGE
 from typer.testing import CliRunner
 from verify_support import require_chromium
 
@@ -87,25 +88,6 @@ SPA = {
         }
         """,
 }
-LOGIN_PAGE = """<!doctype html><html><body>
-<form id="login"><input name="username"><input type="password" name="password"><button type="submit">Sign in</button></form>
-<script>
-document.getElementById('login').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const body = JSON.stringify(Object.fromEntries(new FormData(event.target)));
-  const response = await fetch('API/users/authenticate', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
-  if (response.ok) {
-    localStorage.setItem('user', JSON.stringify(await response.json()));
-    location.href = '/';
-  }
-});
-</script>
-<script src="/intercom-messenger.js" defer></script></body></html>"""
-HOME_PAGE = b"""<!doctype html><html><body><h1>Home</h1>
-<button id="logout" onclick="localStorage.removeItem('user'); location.href = '/login';">Sign out</button>
-<script src="/intercom-messenger.js" defer></script></body></html>"""
-
-
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
     """The SPA, installed by the wizard: its receipt and its core (which builds the URL on VITE_API_URL)."""
@@ -172,7 +154,9 @@ def pages_server(api: str) -> Any:
     """The SPA's pages; no token endpoint here (a probe of this origin would get the page: 200 without a token)."""
     options = InstallOptions(workspace=parse_workspace_id(WORKSPACE_ID), auth=ClientAuth.BEARER, token_storage_key="user", token_storage_field="token")
     script = script_source(options, token_url=api + ENDPOINT).encode()
-    login_page = LOGIN_PAGE.replace("API/", api + "/").encode()
+    # The pages of test_verify_bearer's app, their sign-in sent to the API's origin.
+    login_page = LOGIN_PAGE.replace(b"PAGE_SCRIPT", b"").replace(b"'/api/login'", f"'{api}/users/authenticate'".encode())
+    home_page = HOME_PAGE.replace(b"PAGE_SCRIPT", b"")
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args: Any) -> None:
@@ -180,7 +164,7 @@ def pages_server(api: str) -> Any:
 
         def do_GET(self) -> None:
             javascript = self.path == "/intercom-messenger.js"
-            body = script if javascript else login_page if self.path == "/login" else HOME_PAGE
+            body = script if javascript else login_page if self.path == "/login" else home_page
             self.send_response(200)
             for name, value in {"Content-Type": "text/javascript" if javascript else "text/html", "Content-Length": str(len(body))}.items():
                 self.send_header(name, value)
@@ -230,11 +214,14 @@ def test_nothing_recorded_says_the_url_verify_says_so(installed: Path, served: t
     exit_code, checks, output = _verify(pages, "--project", str(installed))
     assert exit_code == 1, output
     assert checks["anonymous"]["status"] == "fail", output
-    assert checks["anonymous"]["evidence"][0] == (
-        "the token endpoint was not probed: the page asked for no token, and the Messenger core src/intercom/messenger.js "
-        "builds the token URL on import.meta.env.VITE_API_URL at run time, and no file the install can read sets it (no .env, "
-        ".env.local, .env.production or .env.development file beside the app names it); pass --endpoint with the token endpoint's URL"
-    ), output
+    # An unset base makes the core ask its own origin, so that is probed, and the failure says why it was probed there.
+    assert checks["anonymous"]["evidence"][:2] == [
+        f"GET {ENDPOINT} -> 200 with no token (text/html), the app's page for any path?: expected 401",
+        f"probed {pages}{ENDPOINT}, the pages' own origin, where the core asks when its API base is unset: the Messenger core "
+        "src/intercom/messenger.js builds the token URL on import.meta.env.VITE_API_URL at run time, and no file the install can "
+        "read sets it (no .env, .env.local, .env.production or .env.development file beside the app names it); pass --endpoint "
+        "with the token endpoint's URL if the app asks elsewhere",
+    ], output
     # --endpoint overrides what is (not) recorded.
     exit_code, checks, output = _verify(pages, "--project", str(installed), "--endpoint", api + ENDPOINT)
     assert exit_code == 0, output
@@ -319,3 +306,9 @@ def test_vite_mode_files_each_give_a_candidate(tmp_path: Path) -> None:
         ("https://api.example.com/api/intercom-jwt", "client/.env.production sets VITE_API_URL"),
         ("http://127.0.0.1:4001/api/intercom-jwt", "client/.env.development.local sets VITE_API_URL"),
     ]
+    # One .env for both modes (react18-redux-jwt-api): one candidate, the file named once.
+    for name in ("client/.env.production", "client/.env.development.local"):
+        (tmp_path / name).unlink()
+    recorded = recorded_endpoint(tmp_path, required=True)
+    assert recorded is not None
+    assert [(c.url, c.source) for c in recorded.candidates] == [("http://localhost:4000/api/intercom-jwt", "client/.env sets VITE_API_URL")]

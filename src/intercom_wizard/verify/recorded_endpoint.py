@@ -134,7 +134,8 @@ def _candidates(project: Path, core_path: str, core: str, expression: str, endpo
     """One candidate per value; a value several files agree on names them all (environment.ts and .prod.ts)."""
     sources: dict[str, list[str]] = {}
     for base, source in _base_values(project, core_path, core, expression):
-        sources.setdefault(base, []).append(source)
+        if source not in sources.setdefault(base, []):  # one .env serves both modes: named once
+            sources[base].append(source)
     for base, named in sources.items():
         # As the core does: `new URL(path, base)` — the endpoint's path replaces the base's.
         yield Candidate(urljoin(base, endpoint), base, ", ".join(named))

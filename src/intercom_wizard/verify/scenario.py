@@ -193,13 +193,15 @@ class Visit:
         elif recorded is not None and not self.options.endpoint_is_url:
             # Signed out, a bearer-token SPA asks nothing: the URL is the one the install recorded.
             candidate, why = recorded.choose(item.body for item in self.obs.responses)
-            if candidate is None and (recorded.unknown or why):
-                reason = f"the page asked for no token, and {recorded.unknown or why}; pass --endpoint with the token endpoint's URL"
-                self.obs.probes.append(Probe(self.obs.phase, url, None, {}, "", error=reason, unsent=True))
-                return
             if candidate is not None:
                 url = self.options.resolve(candidate.url)
                 source = f"read from {recorded.source}: {candidate.source}" + (f" ({why})" if why else "")
+            elif why:  # several values and nothing tells which one the served build holds
+                reason = f"the page asked for no token, and {why}; pass --endpoint with the token endpoint's URL"
+                self.obs.probes.append(Probe(self.obs.phase, url, None, {}, "", error=reason, unsent=True))
+                return
+            elif recorded.unknown:  # an unset base: the core asks its own origin (the build's shell may have set it)
+                source = f"the pages' own origin, where the core asks when its API base is unset: {recorded.unknown}"
             else:
                 source = f"read from {recorded.source}"
         try:

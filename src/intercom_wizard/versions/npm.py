@@ -98,7 +98,8 @@ def yarn_locked(text: str, package: str, spec: str | None) -> Release | None:
     return direct or (min(copies) if copies else None)
 
 
-_PNPM_KEY = re.compile(r"^\s{2}'?/?(?P<name>(?:@[^/@]+/)?[^/@]+)[/@](?P<version>\d[^:(_']*)")
+# compiled on first use (re's own cache), not at import: most runs never need it (start-up time, issue 14)
+_PNPM_KEY = r"^\s{2}'?/?(?P<name>(?:@[^/@]+/)?[^/@]+)[/@](?P<version>\d[^:(_']*)"
 
 
 def pnpm_locked(text: str, package: str) -> Release | None:
@@ -106,7 +107,7 @@ def pnpm_locked(text: str, package: str) -> Release | None:
     copies = [
         release
         for line in text.splitlines()
-        if (match := _PNPM_KEY.match(line)) and match["name"] == package and (release := parse_release(match["version"]))
+        if (match := re.match(_PNPM_KEY, line)) and match["name"] == package and (release := parse_release(match["version"]))
     ]
     return min(copies) if copies else None
 

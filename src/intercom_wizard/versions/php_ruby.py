@@ -34,9 +34,10 @@ def composer_version(tree: ProjectTree, root: str, package: str) -> Found | None
     return None
 
 
-_GEMFILE_LOCK_SPEC = re.compile(r"^ {4}(?P<name>[\w.-]+) \((?P<version>[^)]+)\)$")
-_GEMFILE_GEM = re.compile(r"""^\s*gem\s+['"](?P<name>[\w.-]+)['"](?P<rest>.*)$""")
-_QUOTED = re.compile(r"""['"]([^'"]+)['"]""")
+# Patterns kept as text are compiled on first use (re's own cache): a run that never needs them skips the compile (start-up time, issue 14).
+_GEMFILE_LOCK_SPEC = r"^ {4}(?P<name>[\w.-]+) \((?P<version>[^)]+)\)$"
+_GEMFILE_GEM = r"""^\s*gem\s+['"](?P<name>[\w.-]+)['"](?P<rest>.*)$"""
+_QUOTED = r"""['"]([^'"]+)['"]"""
 
 
 def gem_version(tree: ProjectTree, root: str, gem: str) -> Found | None:
@@ -44,15 +45,15 @@ def gem_version(tree: ProjectTree, root: str, gem: str) -> Found | None:
     lock = join(root, "Gemfile.lock")
     if tree.exists(lock):
         for line in text_of(tree, lock).splitlines():
-            match = _GEMFILE_LOCK_SPEC.match(line)
+            match = re.match(_GEMFILE_LOCK_SPEC, line)
             if match and match["name"] == gem and (release := parse_release(match["version"])):
                 return Found(gem, release, "locked", lock)
     gemfile = join(root, "Gemfile")
     if tree.exists(gemfile):
         for line in text_of(tree, gemfile).splitlines():
-            match = _GEMFILE_GEM.match(line.split("#", 1)[0])
+            match = re.match(_GEMFILE_GEM, line.split("#", 1)[0])
             if match and match["name"] == gem:
-                requirements = _QUOTED.findall(match["rest"].split(":", 1)[0] if "=>" not in match["rest"] else match["rest"])
+                requirements = re.findall(_QUOTED, match["rest"].split(":", 1)[0] if "=>" not in match["rest"] else match["rest"])
                 floor = gem_range_floor(requirements) if requirements else None
                 if floor is not None:
                     return Found(gem, floor, "declared", f"{gemfile} {', '.join(requirements)} (lowest allowed)")

@@ -57,17 +57,18 @@ def body_end_offset(text: str) -> int | None:
     return None
 
 
-_EXTENDS = re.compile(r"""\{%-?\s*extends\s+["']([^"']+)["']""")
-_BLOCK_TAG = re.compile(r"\{%-?\s*(block\s+(\w+)|endblock)\b[^%]*%\}")
+# Patterns kept as text are compiled on first use (re's own cache): a run that never needs them skips the compile (start-up time, issue 14).
+_EXTENDS = r"""\{%-?\s*extends\s+["']([^"']+)["']"""
+_BLOCK_TAG = r"\{%-?\s*(block\s+(\w+)|endblock)\b[^%]*%\}"
 
 
 def _scripts_block_end(text: str) -> int | None:
     """In a template extending a package's base page (Flask-Bootstrap's "bootstrap/base.html"), the end of its
     `{% block scripts %}`: the base page prints that block last in <body>."""
-    if not _EXTENDS.match(text.lstrip()):
+    if not re.match(_EXTENDS, text.lstrip()):
         return None
     depth, inside = 0, False
-    for tag in _BLOCK_TAG.finditer(text):
+    for tag in re.finditer(_BLOCK_TAG, text):
         if tag.group(2) is not None:
             depth += 1
             inside = inside or (depth == 1 and tag.group(2) == "scripts")
@@ -84,7 +85,7 @@ def package_base_layouts(tree: ProjectTree, folder: str) -> list[str]:
     layouts = []
     for path in tree.glob(*PAGE_SUFFIXES, under=folder):
         text = tree.text(path)
-        extended = _EXTENDS.match(text.lstrip())
+        extended = re.match(_EXTENDS, text.lstrip())
         if extended and not tree.exists(f"{folder}/{extended.group(1)}") and _scripts_block_end(text) is not None:
             layouts.append(path)
     return layouts

@@ -90,6 +90,7 @@ def check_anonymous(obs: Observations) -> CheckResult:
         else:
             evidence.append(f"{boot.summary()}: anonymous, as a lead")
     probe = obs.probe("anonymous")
+    before = len(problems)
     if probe is None or probe.status is None:
         problems.append(probe.describe() if probe else "the token endpoint was not probed")
     elif probe.status == 401:
@@ -110,7 +111,9 @@ def check_anonymous(obs: Observations) -> CheckResult:
         evidence.append(f"{probe.describe()}: no token endpoint, as an anonymous-only install has none")
     else:
         problems.append(f"{probe.describe()}: expected 401")
-    if probe is not None and probe.source:
+    if probe is not None and probe.source and len(problems) > before:  # where the URL came from explains the failure
+        problems.append(f"probed {probe.url}, {probe.source}; pass --endpoint with the token endpoint's URL if the app asks elsewhere")
+    elif probe is not None and probe.source:
         evidence.append(f"probed {probe.url}, {probe.source}")
     if obs.options.anonymous_only and "anonymous" in obs.token_requests:
         problems.append(f"the page asked the token endpoint {url_path(obs.options.endpoint_url)}: an anonymous-only install asks none")

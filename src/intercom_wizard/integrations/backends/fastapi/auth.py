@@ -36,6 +36,8 @@ BEARER_SCHEMES = ("OAuth2PasswordBearer", "OAuth2AuthorizationCodeBearer", "HTTP
 # key of its users dict (`users_db = {"frank": User(username="frank", ...)}`).
 IDENTIFYING_FIELDS = ("username", "email")
 _COOKIE_NAME = re.compile(r"[\w.-]+")  # written into a string literal of the generated module
+_CLASS_NAME = re.compile(r"^class\s+(\w+)", re.MULTILINE)
+_WORD = re.compile(r"\b[A-Z]\w*")  # class names as the code uses them (capitalised by convention)
 _UNIQUE_COLUMN = re.compile(r"\b(\w+)\s*(?::[^=\n]*)?=\s*(?:Column|mapped_column|Field)\([^\n]*\bunique\s*=\s*True")
 
 
@@ -43,6 +45,13 @@ def auth_style(tree: ProjectTree, app_root: str) -> AuthEvidence:
     """How the app knows who is signed in, best evidence first."""
     sources = {path: tree.text(path) for path in python_sources(tree, app_root)}
     roots = {path: parse(text, "python") for path, text in sources.items() if "user" in text.lower() or "Bearer" in text or "session" in text}
+    # The modules defining a class those files name (`from store import Member`): the user type's fields
+    # are read there (before: a Member in a module that never says "user" was not found, and the endpoint
+    # read user.id, which it may not have).
+    named = {word for path in roots for word in _WORD.findall(sources[path])}
+    for path, text in sources.items():
+        if path not in roots and any(name in named for name in _CLASS_NAME.findall(text)):
+            roots[path] = parse(text, "python")
     return _fastapi_users(roots) or _cookie_user(roots) or _user_dependency(roots) or _session_user(roots) or _bearer_scheme(roots) or NoUser()
 
 
@@ -338,7 +347,7 @@ def _session_record(key: str, record: SgNode) -> SessionUser | None:
     }
     id_key = next((k for k in pairs if identity.is_id_name(k)), None)
     if id_key is not None and identity.value_evidence(pairs[id_key].text(), literal=pairs[id_key].kind() in PYTHON_LITERALS).is_id:
-        return SessionUser(key=key, keys=tuple(pairs))
+        return SessionUser(key=key, keys=tuple(pairs), id_key=id_key)
     return None
 
 

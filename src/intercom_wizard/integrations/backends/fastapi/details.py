@@ -60,6 +60,7 @@ class SessionUser:
 
     key: str
     keys: tuple[str, ...] | None  # the stored record's keys; None = only the user's id is stored
+    id_key: str | None = None  # the record's key holding the user's id (`member_id`, `userId`, ...)
     kind: Literal["session"] = "session"
     bearer: None = None
     file: None = None

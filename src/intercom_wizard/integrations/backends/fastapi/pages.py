@@ -17,7 +17,7 @@ from intercom_wizard.integrations.base import Detection, PageHost, PlanContext
 from intercom_wizard.integrations.frontends.layouts import find_layouts
 from intercom_wizard.integrations.frontends.response_pages import find_response_pages
 from intercom_wizard.options import AuthMode
-from intercom_wizard.tree import ProjectTree, folder_of
+from intercom_wizard.tree import ProjectTree, folder_of, join
 
 SCRIPT_NAME = "intercom-messenger.js"
 ROUTER_SCRIPT_PATH = f"/{SCRIPT_NAME}"  # where the token router serves the script when there is no mount
@@ -25,8 +25,12 @@ ROUTER_SCRIPT_PATH = f"/{SCRIPT_NAME}"  # where the token router serves the scri
 
 def page_host(context: PlanContext, detection: Detection[FastAPIDetails]) -> PageHost | None:
     templates, static = detection.details.templates, detection.details.static_files
-    if serves_script_itself(context, detection):
+    # --insecure writes its snippet inline: nothing is served, so no mount is needed (before: no page changed).
+    inline = context.options.mode is AuthMode.INSECURE and templates is not None
+    if serves_script_itself(context, detection) or inline:
         static_dir, src = folder_of(detection.details.entry_file), ROUTER_SCRIPT_PATH
+    elif templates is not None and static is None and context.anonymous_only:
+        static_dir, src = _mount_by_hand(context, detection)
     elif templates is None or static is None:
         missing = "Jinja2Templates" if templates is None else "StaticFiles mount"
         if find_response_pages(context.tree, detection.root):
@@ -69,6 +73,23 @@ def serves_script_itself(context: PlanContext, detection: Detection[FastAPIDetai
     return identified and details.templates is not None and details.static_files is None
 
 
+def _mount_by_hand(context: PlanContext, detection: Detection[FastAPIDetails]) -> tuple[str, str]:
+    """Jinja pages, no StaticFiles mount and no sign-in: no token router is written to serve the script, so
+    the pages load it from a `static` folder beside the app module that the app mounts by hand (a manual
+    step; before: no page changed, and the install said `anonymous-only`)."""
+    entry, root = detection.details.entry_file, detection.root
+    static_dir = join(folder_of(entry), "static")
+    directory = static_dir[len(root) + 1 :] if root else static_dir  # uvicorn runs from the app's root
+    context.builder.manual(
+        entry,
+        f"No StaticFiles mount serves {join(static_dir, SCRIPT_NAME)}, which the pages now load from /static/: "
+        f"mount that folder once, after `{detection.details.app_var} = FastAPI(...)`:",
+        f"from fastapi.staticfiles import StaticFiles\n\n"
+        f'{detection.details.app_var}.mount("/static", StaticFiles(directory="{directory}"), name="static")',
+    )
+    return static_dir, f"/static/{SCRIPT_NAME}"
+
+
 def _fragment_pages(tree: ProjectTree, root: str, templates: str) -> tuple[str, ...]:
     """The rendered templates, when none of them extends a layout (each prints a fragment of a page)."""
     pages = rendered_templates(tree, python_sources(tree, root), templates)
@@ -98,7 +119,8 @@ def _template_user_settings(tree: ProjectTree, templates: str, auth: AuthEvidenc
         condition, owner, access = "user", "user", '{}["{}"]' if auth.user.mapping else "{}.{}"
     else:
         return None
-    id_field = next((f for f in ID_FIELDS if fields is None or f in fields), None)
+    session_id = auth.id_key if isinstance(auth, SessionUser) else None
+    id_field = session_id or next((f for f in ID_FIELDS if fields is None or f in fields), None)
     if id_field is None:
         return None
     name = next((f for f in NAME_FIELDS if fields is None or f in fields), None)

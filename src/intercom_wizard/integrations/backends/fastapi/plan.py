@@ -12,7 +12,7 @@ from intercom_wizard.astgrep import field_text
 from intercom_wizard.edits import append_lines, insert_lines_before, last_import, parse
 from intercom_wizard.envfile import plan_secret
 from intercom_wizard.integrations import identity
-from intercom_wizard.integrations.backends.fastapi.claims import ID_FIELDS, id_field_of, user_claims
+from intercom_wizard.integrations.backends.fastapi.claims import ID_FIELDS, id_field_of, id_stand_in_example, user_claims
 from intercom_wizard.integrations.backends.fastapi.details import FastAPIDetails, UserDependency
 from intercom_wizard.integrations.backends.fastapi.detect import APP_PATTERNS
 from intercom_wizard.integrations.backends.fastapi.pages import ROUTER_SCRIPT_PATH, SCRIPT_NAME, serves_script_itself
@@ -191,12 +191,13 @@ def _env_file(tree: ProjectTree, app_root: str) -> str | None:
 def _explain(context: PlanContext, detection: Detection[FastAPIDetails], router_file: str, module: str, *, has_id: bool) -> None:
     builder, details = context.builder, detection.details
     auth = details.auth
-    adapter_snippet = render("fastapi/user_adapter.py").split("\n", 1)[1].strip()
-    if _before_annotated_dependencies(context.tree, detection.root):
-        adapter_snippet = default_value_dependencies(adapter_snippet)
+    before_annotated = _before_annotated_dependencies(context.tree, detection.root)
 
-    def adapter(reason: str, rejected: tuple[str, ...] = ()) -> None:
-        identity.adapter_step(builder, router_file, module, "signed_in_user_claims", reason, adapter_snippet, rejected)
+    def adapter(reason: str, rejected: tuple[str, ...] = (), snippet: str | None = None) -> None:
+        # Generic only when the wizard found no lookup of the app's own: else the step starts from it.
+        snippet = snippet or render("fastapi/user_adapter.py").split("\n", 1)[1].strip()
+        snippet = default_value_dependencies(snippet) if before_annotated else snippet
+        identity.adapter_step(builder, router_file, module, "signed_in_user_claims", reason, snippet, rejected)
 
     if auth.kind == "none":
         adapter(auth.reason, auth.rejected)
@@ -210,7 +211,8 @@ def _explain(context: PlanContext, detection: Detection[FastAPIDetails], router_
                 "and name at run time where they exist: check signed_in_user_claims().",
             )
         elif not has_id:
-            adapter(f"{user.class_name or 'the user'} has no id field, and no username or email the app declares unique")
+            reason = f"{user.class_name or 'the user'} has no id field, and no username or email the app declares unique"
+            adapter(reason, snippet=id_stand_in_example(auth))
         elif user.fields and not set(ID_FIELDS) & set(user.fields):
             field = id_field_of(set(user.fields), user.unique)
             builder.note(

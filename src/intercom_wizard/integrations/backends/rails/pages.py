@@ -50,7 +50,8 @@ def _nonce_generator(tree: ProjectTree, root: str) -> csp.NonceSource | None:
     found = csp.search_code(tree, tree.glob(".rb", under=join(root, "config")), re.compile(r"content_security_policy_nonce_generator\s*="))
     if found is None:
         return None
-    return csp.NonceSource.everywhere(f"Rails' content_security_policy_nonce_generator ({found[0]})", "<%= content_security_policy_nonce %>")
+    # ERB code: printed by .erb layouts only (a Haml or Slim layout's step must not be handed it).
+    return csp.NonceSource(f"Rails' content_security_policy_nonce_generator ({found[0]})", ((".erb", "<%= content_security_policy_nonce %>"),))
 
 
 def _user_settings(auth: RailsAuth) -> str | None:

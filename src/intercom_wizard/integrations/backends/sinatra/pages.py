@@ -65,4 +65,4 @@ def _instance_nonce(tree: ProjectTree, folder: str) -> csp.NonceSource | None:
     if found is None:
         return None
     path, match = found
-    return csp.NonceSource.everywhere(f"{match.group(1)} ({path})", f"<%= {match.group(1)} %>")
+    return csp.NonceSource(f"{match.group(1)} ({path})", ((".erb", f"<%= {match.group(1)} %>"),))  # ERB code: .erb views only

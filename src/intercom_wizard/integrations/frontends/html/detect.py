@@ -3,11 +3,14 @@ page host of a site that has no back end (the first folder holding full HTML pag
 
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from intercom_wizard.integrations.base import Detection, FrontendDetails, PageHost
-from intercom_wizard.integrations.frontends import pug
 from intercom_wizard.integrations.frontends.layouts import PAGE_SUFFIXES, find_layouts
 from intercom_wizard.tree import ProjectTree
+
+if TYPE_CHECKING:
+    from intercom_wizard.integrations.frontends.pug import PugSite
 
 NAME = "html"
 SCRIPT_NAME = "intercom-messenger.js"
@@ -21,10 +24,20 @@ class HtmlDetails(FrontendDetails):
     back end's `PageHost` (or `static_site_host` without one), not by this detection."""
 
 
+def _pug_site(tree: ProjectTree) -> "PugSite | None":
+    """pug.find_pug_site, which finds no site without a .pug file: pug (its patterns and PugSite) is imported
+    only for a tree that has one (start-up time, issue 14)."""
+    if not tree.glob(".pug"):
+        return None
+    from intercom_wizard.integrations.frontends import pug
+
+    return pug.find_pug_site(tree)
+
+
 def detect(tree: ProjectTree) -> list[Detection[HtmlDetails]]:
     """Static pages (outside any back end's templates) or server-rendered templates with a <body>,
     or Pug sources a site's own build renders (its built pages are output, not the site)."""
-    site = pug.find_pug_site(tree)
+    site = _pug_site(tree)
     if site is not None:
         return [Detection(NAME, "frontend", "", ("package.json: pug", *site.layouts[:5]), HtmlDetails())]
     # The byte test decides ASCII files without decoding them; any other file goes to the text test.
@@ -38,9 +51,11 @@ def detect(tree: ProjectTree) -> list[Detection[HtmlDetails]]:
 def static_site_host(tree: ProjectTree) -> PageHost | None:
     """For a site with no back end: its Pug sources when its build renders Pug, else the first folder
     holding full HTML pages."""
-    site = pug.find_pug_site(tree)
+    site = _pug_site(tree)
     if site is not None:
-        static_dir, script_src = pug.script_location(site, SCRIPT_NAME)
+        from intercom_wizard.integrations.frontends.pug import script_location
+
+        static_dir, script_src = script_location(site, SCRIPT_NAME)
         return PageHost(
             static_dir=static_dir,
             script_src=script_src,

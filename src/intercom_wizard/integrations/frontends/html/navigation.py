@@ -20,8 +20,9 @@ from intercom_wizard.tree import ProjectTree
 
 TURBO_PACKAGES = ("@hotwired/turbo", "@hotwired/turbo-rails")
 # A CDN or vendored build in a layout: <script src=".../@hotwired/turbo..."> or turbo.es2017-umd.js.
-TURBO_SCRIPT = re.compile(r"@hotwired/turbo|turbo(\.es2017-(umd|esm))?(\.min)?\.js")
-HX_BOOST = re.compile(r"\b(data-)?hx-boost\s*=\s*[\"']?true")
+# Patterns kept as text are compiled on first use (re's own cache): a run that never needs them skips the compile (start-up time, issue 14).
+TURBO_SCRIPT = r"@hotwired/turbo|turbo(\.es2017-(umd|esm))?(\.min)?\.js"
+HX_BOOST = r"\b(data-)?hx-boost\s*=\s*[\"']?true"
 ORDER = ("turbo", "htmx", "inertia", "livewire")
 TEMPLATE_SUFFIXES = (*PAGE_SUFFIXES, ".php")  # Blade templates end in .blade.php
 
@@ -96,9 +97,9 @@ def detect_navigation(tree: ProjectTree) -> Navigation:
         if len(found) == len(ORDER):
             break
         text = tree.text(path)
-        if "hx-boost" in text and HX_BOOST.search(text):
+        if "hx-boost" in text and re.search(HX_BOOST, text):
             found.add("htmx")
-        if "turbo" in text and path.endswith(PAGE_SUFFIXES) and TURBO_SCRIPT.search(text):
+        if "turbo" in text and path.endswith(PAGE_SUFFIXES) and re.search(TURBO_SCRIPT, text):
             found.add("turbo")
     if not found:
         return Navigation()  # full page loads: every visit runs the script again, which asks the endpoint

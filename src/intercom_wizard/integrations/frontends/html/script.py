@@ -6,7 +6,7 @@ writes the seed's unsigned snippet instead."""
 from intercom_wizard.edits import append_lines, indent_unit, indentation_at, insert_lines_before
 from intercom_wizard.errors import BadInput
 from intercom_wizard.integrations.base import PageHost, PlanContext
-from intercom_wizard.integrations.frontends import pug, slim
+from intercom_wizard.integrations.frontends import slim
 from intercom_wizard.integrations.frontends.html.bundler import bundled_pages, import_specifier
 from intercom_wizard.integrations.frontends.html.detect import SCRIPT_NAME
 from intercom_wizard.integrations.frontends.html.navigation import Navigation, detect_navigation
@@ -66,7 +66,9 @@ def plan(context: PlanContext, host: PageHost, *, token_url: str | None) -> None
         if layout in bundled:  # a bundler's template: the build emits only what the entry imports
             _import_from_entry(context, bundled[layout], script, layout)
             continue
-        if pug.is_pug(layout):
+        if _is_pug(layout):
+            from intercom_wizard.integrations.frontends import pug
+
             nonce = host.csp_nonce.expression_for(layout) if host.csp_nonce else None
             _insert_pug_tag(context, layout, pug.script_tag(host.script_src, nonce=nonce, attributes=navigation.tag_attributes), navigation)
             continue
@@ -116,7 +118,9 @@ def plan_insecure(context: PlanContext, host: PageHost) -> None:
     )
     nonces = _nonce_attributes(context, host)
     for layout in host.layouts:
-        if pug.is_pug(layout):
+        if _is_pug(layout):
+            from intercom_wizard.integrations.frontends import pug
+
             source = context.tree.read(layout)
             pug_block = pug.text_blocks(block, indent_unit(source.text))
             insertion = pug.script_tag_insertion(source, pug_block)
@@ -127,6 +131,13 @@ def plan_insecure(context: PlanContext, host: PageHost) -> None:
             continue
         tagged = block.replace("<script>", f"<script{nonces[layout]}>")
         _insert_script_tag(context, layout, tagged, None, reason="adds the unsigned Messenger snippet (--insecure)")
+    # Pages printed without <body> end with the snippet, as they end with the tag (before: left out, "complete").
+    for page, before_tag in host.output_end_pages:
+        tagged = block.replace("<script>", f"<script{nonces[page]}>")
+        source = context.tree.read(page)
+        context.builder.insert(page, [append_lines(source, before_tag + tagged.rstrip("\n") + "\n")], "adds the unsigned Messenger snippet (--insecure)")
+    for layout in host.unsupported_layouts:
+        context.builder.manual(layout, "Add the unsigned Messenger snippet at the end of the page body:", block)
     # No layout at all: the planner looks for pages the app returns as strings (it knows the back end).
 
 
@@ -170,8 +181,15 @@ def _nonce_attributes(context: PlanContext, host: PageHost) -> dict[str, str]:
     return attributes
 
 
+def _is_pug(layout: str) -> bool:
+    """`pug.is_pug` without importing pug: its patterns and PugSite load only for a Pug layout (start-up time, issue 14)."""
+    return layout.endswith(".pug")
+
+
 def _insert_pug_tag(context: PlanContext, layout: str, tag: str, navigation: Navigation) -> None:
     """A Pug or Slim layout: the tag as the body's (or, where the body is swapped, the head's) last child line."""
+    from intercom_wizard.integrations.frontends import pug
+
     source = context.tree.read(layout)
     insertion = pug.script_tag_insertion(source, tag, in_head=navigation.in_head) if navigation.in_head else None
     insertion = insertion or pug.script_tag_insertion(source, tag)

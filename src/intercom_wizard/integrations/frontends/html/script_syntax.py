@@ -35,8 +35,9 @@ _MODERN_RULE_ON = re.compile(
 )
 # A browserslist query that includes Internet Explorer or Opera Mini (none of const/let in loops,
 # arrow functions or optional chaining); `not ie 11`, `not op_mini all` exclude them instead.
-_OLD_BROWSER_QUERY = re.compile(r"^(?!not\b).*\b(ie|explorer|op_?mini|operamini)\b", re.IGNORECASE)
-_ES5_TARGET = re.compile(r""""target"\s*:\s*"es[35]"\s*[,}\n]""", re.IGNORECASE)
+# Patterns kept as text are compiled on first use (re's own cache): a run that never needs them skips the compile (start-up time, issue 14).
+_OLD_BROWSER_QUERY = r"(?i)^(?!not\b).*\b(ie|explorer|op_?mini|operamini)\b"
+_ES5_TARGET = r"""(?i)"target"\s*:\s*"es[35]"\s*[,}\n]"""
 
 
 def wants_modern_syntax(tree: ProjectTree, script: str) -> bool:
@@ -62,12 +63,12 @@ def _lints_for_modern_syntax(tree: ProjectTree, folders: list[str]) -> bool:
 def _serves_old_browsers(tree: ProjectTree, folders: list[str]) -> bool:
     for folder in folders:
         queries = _package_json(tree, folder).get("browserslist")
-        if any(_OLD_BROWSER_QUERY.match(query) for query in _browserslist_queries(queries)):
+        if any(re.match(_OLD_BROWSER_QUERY, query) for query in _browserslist_queries(queries)):
             return True
         browserslistrc = read_config(tree, join_path(folder, ".browserslistrc")) or ""
-        if any(_OLD_BROWSER_QUERY.match(query) for query in _browserslist_queries(browserslistrc)):
+        if any(re.match(_OLD_BROWSER_QUERY, query) for query in _browserslist_queries(browserslistrc)):
             return True
-        if _ES5_TARGET.search(read_config(tree, join_path(folder, "tsconfig.json")) or ""):
+        if re.search(_ES5_TARGET, read_config(tree, join_path(folder, "tsconfig.json")) or ""):
             return True
     return False
 

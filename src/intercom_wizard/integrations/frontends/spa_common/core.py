@@ -61,23 +61,7 @@ def core_module(
     """Write the Messenger core to `path` (.ts or .js) and declare the official SDK; `fit` adapts the
     finished source to the app (an integration's lint directives); `app_api`: the API base the
     integration already chose (a Next.js app whose users sign in on the project's back end)."""
-    api_base = app_api
-    # Next.js serves the token endpoint from its own route handler, on the pages' origin; a full
-    # --endpoint URL is the user's own answer.
-    if api_base is None and not context.anonymous_only and not app.depends_on("next") and context.options.endpoint.origin is None:
-        search = find_api_base(context.tree, app.root)
-        api_base = search.chosen
-        if api_base is not None:
-            context.builder.note(
-                f"The app's API client builds its URLs from {api_base.expression} ({api_base.file}): "
-                f"the Messenger calls {context.options.endpoint} on that base too."
-            )
-        elif search.ambiguous:
-            context.builder.note(
-                f"The app's API calls use several bases ({', '.join(search.ambiguous)}) and none is clearly the "
-                f"authenticated one: the Messenger calls {context.options.endpoint} on the pages' own origin.",
-                "warning",
-            )
+    api_base = app_api if app_api is not None else chosen_api_base(context, app)
     source = core_source(context.options, anonymous_only=context.anonymous_only, sdk_import=sdk_import, app_api=api_base, module_file=path)
     if not path.endswith((".ts", ".tsx")):
         source = strip_types(source)
@@ -93,6 +77,27 @@ def core_module(
         "the Messenger: boots signed-in users with the server's JWT, everyone else as leads",
     )
     add_dependency(context, app.root, SDK_PACKAGE, SDK_SPEC, "the official Intercom Messenger SDK")
+
+
+def chosen_api_base(context: PlanContext, app: SpaApp) -> ApiBase | None:
+    """The app's own API base the core builds its token URL on (find_api_base), said in a note; None on
+    the pages' own origin. Next.js serves the token endpoint from its own route handler, on the pages'
+    origin; a full --endpoint URL is the user's own answer."""
+    if context.anonymous_only or app.depends_on("next") or context.options.endpoint.origin is not None:
+        return None
+    search = find_api_base(context.tree, app.root)
+    if search.chosen is not None:
+        context.builder.note(
+            f"The app's API client builds its URLs from {search.chosen.expression} ({search.chosen.file}): "
+            f"the Messenger calls {context.options.endpoint} on that base too."
+        )
+    elif search.ambiguous:
+        context.builder.note(
+            f"The app's API calls use several bases ({', '.join(search.ambiguous)}) and none is clearly the "
+            f"authenticated one: the Messenger calls {context.options.endpoint} on the pages' own origin.",
+            "warning",
+        )
+    return search.chosen
 
 
 def core_source(

@@ -18,7 +18,7 @@ from intercom_wizard.edits import parse
 from intercom_wizard.integrations.backends.npm_common import add_dependency
 from intercom_wizard.integrations.base import PlanContext
 from intercom_wizard.integrations.frontends.spa_common import SpaApp
-from intercom_wizard.integrations.frontends.spa_common.core import SDK_PACKAGE, SDK_SPEC, core_source
+from intercom_wizard.integrations.frontends.spa_common.core import SDK_PACKAGE, SDK_SPEC, chosen_api_base, core_source
 from intercom_wizard.plan import Insertion
 from intercom_wizard.templates import render
 from intercom_wizard.tree import ProjectTree
@@ -38,7 +38,8 @@ def uses_babel_6(tree: ProjectTree, root: str, app: SpaApp) -> bool:
 
 def babel6_core_module(context: PlanContext, app: SpaApp, path: str) -> None:
     """The core as JavaScript Babel 6 compiles, and the SDK and regenerator runtime as dependencies."""
-    source = core_source(context.options, anonymous_only=context.anonymous_only, sdk_import="static")
+    app_api = chosen_api_base(context, app)  # its API on another origin (webpack externals, say), as in core_module
+    source = core_source(context.options, anonymous_only=context.anonymous_only, sdk_import="static", app_api=app_api, module_file=path)
     context.builder.create(
         path,
         downlevel(strip_types(source)),
