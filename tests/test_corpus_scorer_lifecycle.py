@@ -44,10 +44,12 @@ while True:
         continue
     if answered == 0:
         time.sleep(2)
+    answered += 1
+    # Written (whole, by a rename) before the answer: whoever got the answer reads the count.
+    count.with_suffix(".new").write_text(str(answered))
+    count.with_suffix(".new").replace(count)
     connection.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Length: 2\\r\\nConnection: close\\r\\n\\r\\nok")
     connection.close()
-    answered += 1
-    count.write_text(str(answered))
 """
 
 
