@@ -18,11 +18,9 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from conftest import SECRET, install_and_check_uninstall, install_quietly
-from identity_checks import AppUser, check_two_users
-from test_corpus_fastapi_cookie_two_deep import FILES, MAIN, _project
-
-from intercom_wizard.localserver import BrowserlessClient, free_port, running_server
+from conftest import install_and_check_uninstall, install_quietly
+from identity_checks import AppUser
+from test_corpus_fastapi_cookie_two_deep import FILES, MAIN, _project, club_two_users
 
 PY = sys.executable
 GENERIC = "Depends(get_current_user)"
@@ -62,18 +60,9 @@ def test_the_step_starts_from_the_apps_own_cookie_lookup_and_the_field_it_has(tm
     module = root / "intercom_jwt.py"
     module.write_text(_done_by_hand(module.read_text(), snippet))
 
-    def sign_in(client: BrowserlessClient, user: AppUser) -> None:
-        client.post_form("/sign-in", {"username": user.login, "password": user.password})
-
-    def sign_out(client: BrowserlessClient) -> None:
-        client.get("/sign-out")
-
     carol = AppUser("carol", "pw-carol-123", "carol@example.com", "carol")
     dave = AppUser("dave", "pw-dave-123", "dave@example.com", "dave")
-    port = free_port()
-    command = [PY, "-m", "uvicorn", "main:app", "--host", "127.0.0.1", "--port", str(port)]
-    with running_server(command, root, port, {"INTERCOM_IDENTITY_SECRET": SECRET}):
-        a, b = check_two_users(f"http://127.0.0.1:{port}", SECRET, carol, dave, sign_in, sign_out)
+    a, b = club_two_users(root, carol, dave)
     assert (a["user_id"], b["user_id"]) == ("carol", "dave")
 
 
@@ -196,18 +185,9 @@ def test_a_session_record_keyed_member_id_is_signed_with_that_id(tmp_path: Path,
 
     assert install_quietly(cli, root).exit_code == 0
 
-    def sign_in(client: BrowserlessClient, user: AppUser) -> None:
-        client.post_form("/sign-in", {"username": user.login, "password": user.password})
-
-    def sign_out(client: BrowserlessClient) -> None:
-        client.get("/sign-out")
-
     erin = AppUser("erin", "pw-erin-123", "erin@example.com", None)
     finn = AppUser("finn", "pw-finn-123", "finn@example.com", None)
-    port = free_port()
-    command = [PY, "-m", "uvicorn", "main:app", "--host", "127.0.0.1", "--port", str(port)]
-    with running_server(command, root, port, {"INTERCOM_IDENTITY_SECRET": SECRET}):
-        a, b = check_two_users(f"http://127.0.0.1:{port}", SECRET, erin, finn, sign_in, sign_out)
+    a, b = club_two_users(root, erin, finn)
     assert (a["user_id"], b["user_id"]) == ("31", "32")
 
 

@@ -130,6 +130,24 @@ def _project(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
+def club_two_users(root: Path, a: AppUser, b: AppUser) -> tuple[dict, dict]:
+    """The club app (this module's shape: a form post to /sign-in, a GET of /sign-out) under uvicorn on a
+    loopback port, two members through `check_two_users`, and a request without the cookie answered 401."""
+
+    def sign_in(client: BrowserlessClient, user: AppUser) -> None:
+        client.post_form("/sign-in", {"username": user.login, "password": user.password})
+
+    def sign_out(client: BrowserlessClient) -> None:
+        client.get("/sign-out")
+
+    port = free_port()
+    command = [PY, "-m", "uvicorn", "main:app", "--host", "127.0.0.1", "--port", str(port)]
+    with running_server(command, root, port, {"INTERCOM_IDENTITY_SECRET": SECRET}):
+        claims = check_two_users(f"http://127.0.0.1:{port}", SECRET, a, b, sign_in, sign_out)
+        assert BrowserlessClient(f"http://127.0.0.1:{port}").get("/api/intercom-jwt").status == 401  # no cookie: not a 500
+    return claims
+
+
 def test_cookie_name_from_a_settings_constant_and_decode_one_call_deep(tmp_path, cli):
     root = _project(tmp_path / "club", FILES)
     _, files = install_and_check_uninstall(cli, root, exit_code=0)  # was exit 4: no user lookup found, a stub
@@ -140,19 +158,9 @@ def test_cookie_name_from_a_settings_constant_and_decode_one_call_deep(tmp_path,
 
     assert install_quietly(cli, root).exit_code == 0
 
-    def sign_in(client: BrowserlessClient, user: AppUser) -> None:
-        client.post_form("/sign-in", {"username": user.login, "password": user.password})
-
-    def sign_out(client: BrowserlessClient) -> None:
-        client.get("/sign-out")
-
     carol = AppUser("carol", "pw-carol-123", "carol@example.com", "carol")
     dave = AppUser("dave", "pw-dave-123", "dave@example.com", "dave")
-    port = free_port()
-    command = [PY, "-m", "uvicorn", "main:app", "--host", "127.0.0.1", "--port", str(port)]
-    with running_server(command, root, port, {"INTERCOM_IDENTITY_SECRET": SECRET}):
-        a, b = check_two_users(f"http://127.0.0.1:{port}", SECRET, carol, dave, sign_in, sign_out)
-        assert BrowserlessClient(f"http://127.0.0.1:{port}").get("/api/intercom-jwt").status == 401  # no cookie: not a 500
+    a, b = club_two_users(root, carol, dave)
     assert (a["user_id"], b["user_id"]) == ("7", "9")
 
 

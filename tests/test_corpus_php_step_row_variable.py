@@ -79,37 +79,30 @@ def test_a_login_without_the_row_gets_the_step_in_words(tmp_path, cli):
     ) in step["snippet"], step["snippet"]
 
 
+# A login that reads its own row ($found) and checks that row's password.
+LOGIN_CHECKING_ITS_ROW = """
+    <?php
+    session_start();
+    $db = new PDO('sqlite:club.db');
+    $query = $db->prepare('SELECT * FROM users WHERE nick = ?');
+    $query->execute([$_POST['nick']]);
+    $found = $query->fetch(PDO::FETCH_OBJ);
+    if ($found && password_verify($_POST['password'], $found->pass_hash)) {
+        $_SESSION['nick'] = $_POST['nick'];
+    }
+    header('Location: /');
+"""
+
+
 def test_a_login_that_checks_its_own_row_gets_that_variable(tmp_path, cli):
-    login = """
-        <?php
-        session_start();
-        $db = new PDO('sqlite:club.db');
-        $query = $db->prepare('SELECT * FROM users WHERE nick = ?');
-        $query->execute([$_POST['nick']]);
-        $found = $query->fetch(PDO::FETCH_OBJ);
-        if ($found && password_verify($_POST['password'], $found->pass_hash)) {
-            $_SESSION['nick'] = $_POST['nick'];
-        }
-        header('Location: /');
-    """
+    login = LOGIN_CHECKING_ITS_ROW
     step = _dry_run_step(cli, _club(tmp_path / "club", login))
     assert "//     $_SESSION['user_id'] = $found->nick;" in step["snippet"], step["snippet"]  # was $row['nick']
     assert "$row" not in step["snippet"]
 
 
 def test_the_login_is_preferred_to_a_change_password_page(tmp_path, cli):
-    login = """
-        <?php
-        session_start();
-        $db = new PDO('sqlite:club.db');
-        $query = $db->prepare('SELECT * FROM users WHERE nick = ?');
-        $query->execute([$_POST['nick']]);
-        $found = $query->fetch(PDO::FETCH_OBJ);
-        if ($found && password_verify($_POST['password'], $found->pass_hash)) {
-            $_SESSION['nick'] = $_POST['nick'];
-        }
-        header('Location: /');
-    """
+    login = LOGIN_CHECKING_ITS_ROW
     root = _club(tmp_path / "club", login)
     # checks the current password too, and writes the session (a message): not where the user signs in
     write_files(
