@@ -165,7 +165,7 @@ def test_a_method_returning_another_column_is_no_evidence(tmp_path, cli):
     result = install_quietly(cli, root)
     assert result.exit_code == 4, result.stdout + result.stderr
     output = " ".join((result.stdout + result.stderr).split())
-    assert "Store::accountNumber() (lib/store.php:25) returns $found['handle'] (line 30), not the account_no column" in output, output
+    assert "Store::accountNumber() (lib/store.php:25) returns $found['handle'] (lib/store.php:30), not the account_no column" in output, output
     assert "(string) $_SESSION['accountId']" not in (root / ENDPOINT_FILE).read_text()
 
 

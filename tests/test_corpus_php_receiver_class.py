@@ -203,7 +203,7 @@ def test_a_method_reached_through_the_property_must_still_return_the_key(tmp_pat
     result = install_quietly(cli, root)
     assert result.exit_code == 4, result.stdout + result.stderr
     output = " ".join((result.stdout + result.stderr).split())
-    assert "Database::memberNumber() (lib/Database.php:33) returns $login (line 38), not the member_id column" in output, output
+    assert "Database::memberNumber() (lib/Database.php:33) returns $login (lib/Database.php:38), not the member_id column" in output, output
 
 
 @pytest.mark.parametrize("guard", ["$_SESSION['signed_in'] ?? false", "!empty($_SESSION['login']) && $_SESSION['signed_in'] == true"])

@@ -67,7 +67,7 @@ def method_evidence(tree: ProjectTree, value: SgNode, table: identity.UsersTable
     where = f"{class_name}::{method.text()}() ({path}:{_line(declaration)})"
     if table is None or table.id_column is None:
         return identity.ValueEvidence(False, f"assigned {call}; {where} cannot be checked: the app's SQL declares no users table with a primary key")
-    problem = _returns_primary_key(declaration, table.name, table.id_column)
+    problem = _returns_primary_key(path, declaration, table.name, table.id_column)
     if problem is not None:
         return identity.ValueEvidence(False, f"assigned {call}; {where} {problem}")
     return identity.ValueEvidence(True, f"assigned {call}; {where} returns {table.id_column}, the primary key of table {table.name}")
@@ -81,7 +81,7 @@ def _method_declaration(tree: ProjectTree, class_name: str, method: str) -> tupl
     return method_in_class(tree, *classes[0], method)
 
 
-def _returns_primary_key(method: SgNode, table: str, id_column: str) -> str | None:
+def _returns_primary_key(path: str, method: SgNode, table: str, id_column: str) -> str | None:
     """None when every value the method returns is `id_column` of a row its query selects from `table`
     (`$row['idUser']` of `$row = $stmt->fetch()`, or `$stmt->fetchColumn()` of `SELECT idUser`); else why not."""
     text = method.text()
@@ -104,7 +104,8 @@ def _returns_primary_key(method: SgNode, table: str, id_column: str) -> str | No
                 continue
             column = _ROW_COLUMN.match(returned.text())
             if column is None or (column.group(2) or column.group(4)) != id_column or not _fetched_in(method, column.group(1), statement):
-                return f"returns {returned.text()} (line {_line(statement)}), not the {id_column} column of a fetched row"
+                # `path:line`, as every reference to the user's code: step_lines moves it if the install edits that file
+                return f"returns {returned.text()} ({path}:{_line(statement)}), not the {id_column} column of a fetched row"
     return None
 
 
