@@ -36,10 +36,6 @@ _COPY_CALL = re.compile(r"\b(?:cp|cpSync|copy|copySync|copyFile|copyFileSync)\s*
 _SOURCE_FOLDER = re.compile(r"""['"`](?:\.\./|\./)?(src/[\w./-]*?)/?['"`]""")
 
 
-def is_pug(path: str) -> bool:
-    return path.endswith(SUFFIX)
-
-
 def find_layouts(tree: ProjectTree, folder: str) -> list[str]:
     """The Pug files under `folder` that make a whole document (a `body` element) without extending another."""
     layouts = []

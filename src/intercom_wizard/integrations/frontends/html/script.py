@@ -182,7 +182,7 @@ def _nonce_attributes(context: PlanContext, host: PageHost) -> dict[str, str]:
 
 
 def _is_pug(layout: str) -> bool:
-    """`pug.is_pug` without importing pug: its patterns and PugSite load only for a Pug layout (start-up time, issue 14)."""
+    """A Pug layout, told by its name here so that pug.py (its patterns and PugSite) loads only for one (start-up time, issue 14)."""
     return layout.endswith(".pug")
 
 
